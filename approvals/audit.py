@@ -1,0 +1,137 @@
+"""Writing and checking the audit trail. Services call ``audit_record`` inside their transaction."""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from approvals.models.audit import GENESIS_HASH, AuditChainHead, AuditEvent, AuditOutcome
+from portal import request_context
+
+
+def _object_ref(obj) -> tuple[str, str]:
+    if obj is None:
+        return "", ""
+    return obj._meta.label_lower, str(obj.pk)
+
+
+def _actor_label(actor) -> str:
+    if actor is None:
+        return "system"
+    return f"{actor.pk}:{actor.email}"
+
+
+def audit_record(
+    *,
+    action: str,
+    actor=None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    changes: dict | None = None,
+    reason: str = "",
+    outcome: str = AuditOutcome.DONE,
+    actor_role: str = "",
+    actor_department=None,
+    on_behalf_of: str = "",
+) -> AuditEvent:
+    """Append one event to the chain, in the caller's transaction.
+
+    ``changes`` maps a field name to ``[before, after]``. The request id and client IP come from the
+    current request, when there is one.
+    """
+    if obj is not None:
+        object_type, object_id = _object_ref(obj)
+    context = request_context.current()
+    with transaction.atomic():
+        # The head row is created by the migration; locking it serialises writers (on SQLite the
+        # IMMEDIATE transaction already does).
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        event = AuditEvent(
+            sequence=head.sequence + 1,
+            occurred_at=timezone.now(),
+            actor=actor if actor is not None and actor.pk else None,
+            actor_label=_actor_label(actor),
+            actor_role=actor_role,
+            actor_department=actor_department,
+            on_behalf_of=on_behalf_of,
+            client_ip=context.client_ip,
+            request_id=context.request_id,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            changes=changes or {},
+            reason=reason,
+            outcome=outcome,
+            previous_hash=head.hash,
+        )
+        event.hash = event.compute_hash()
+        event.save(force_insert=True)
+        head.sequence, head.hash = event.sequence, event.hash
+        head.save(update_fields=["sequence", "hash"])
+    return event
+
+
+def field_changes(before: dict, after: dict) -> dict:
+    """``{field: [before, after]}`` for the fields whose values differ."""
+    return {
+        key: [before.get(key), after.get(key)]
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    sequence: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"audit event #{self.sequence}: {self.reason}"
+
+
+def _walk(events: Iterable[AuditEvent]) -> Iterator[ChainProblem]:
+    expected_sequence, previous_hash = 1, GENESIS_HASH
+    for event in events:
+        if event.sequence != expected_sequence:
+            yield ChainProblem(
+                expected_sequence, f"missing (the next stored event is #{event.sequence})"
+            )
+            return
+        if event.previous_hash != previous_hash:
+            yield ChainProblem(event.sequence, "does not link to the event before it")
+            return
+        if event.compute_hash() != event.hash:
+            yield ChainProblem(event.sequence, "its content does not match its hash")
+            return
+        expected_sequence, previous_hash = event.sequence + 1, event.hash
+
+
+def verify_chain(
+    *, head_sequence: int | None = None, head_hash: str | None = None
+) -> ChainProblem | None:
+    """Walk the whole chain; the first problem found, or None when it is intact.
+
+    With ``head_sequence``/``head_hash`` (from a signed checkpoint or the head row), also detect a
+    chain that was cut short.
+    """
+    events = AuditEvent.objects.order_by("sequence").iterator(chunk_size=2000)
+    problem = next(_walk(events), None)
+    if problem:
+        return problem
+    last = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
+    last_sequence, last_hash = last if last else (0, GENESIS_HASH)
+    if head_sequence is not None and last_sequence < head_sequence:
+        return ChainProblem(
+            last_sequence + 1,
+            f"missing: the chain ends at #{last_sequence} but reached #{head_sequence}",
+        )
+    if (
+        head_sequence is not None
+        and head_hash
+        and head_sequence == last_sequence
+        and head_hash != last_hash
+    ):
+        return ChainProblem(last_sequence, "does not match the recorded head hash")
+    return None

@@ -1,0 +1,121 @@
+"""The tamper-evident audit trail (DESIGN.md §4).
+
+Each event is chained to the one before it: ``hash = SHA-256(previous hash ‖ canonical JSON of the
+event)``. Rows are append-only at the database level (triggers in the migration), are written in
+the same transaction as the change they record, and take their sequence number from a single head
+row that writers lock, so that concurrent writers produce one unbroken chain.
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditOutcome(models.TextChoices):
+    DONE = "done", _("Done")
+    DENIED = "denied", _("Denied")
+    FAILED = "failed", _("Failed")
+
+
+class AuditEvent(models.Model):
+    sequence = models.BigIntegerField(_("sequence number"), unique=True, editable=False)
+    occurred_at = models.DateTimeField(_("occurred at"), editable=False, db_index=True)
+    # Users are deactivated, never deleted; the label keeps the record readable regardless.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_label = models.CharField(_("actor"), max_length=200, blank=True)
+    actor_role = models.CharField(_("role"), max_length=30, blank=True)
+    actor_department = models.ForeignKey(
+        "accounts.Department",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    on_behalf_of = models.CharField(_("on behalf of"), max_length=100, blank=True)
+    client_ip = models.GenericIPAddressField(_("client IP"), null=True, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    action = models.CharField(_("action"), max_length=80)
+    object_type = models.CharField(_("object type"), max_length=80, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    reason = models.TextField(_("reason or comment"), blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=AuditOutcome.choices, default=AuditOutcome.DONE
+    )
+    previous_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, editable=False, unique=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-sequence"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "sequence"], name="audit_object"),
+            models.Index(fields=["actor", "sequence"], name="audit_actor"),
+            models.Index(fields=["action", "sequence"], name="audit_action"),
+            models.Index(fields=["actor_department", "sequence"], name="audit_department"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
+
+    def canonical_payload(self) -> dict:
+        """Every recorded field except the hash itself, in a form that survives a database
+        round trip unchanged."""
+        return {
+            "sequence": self.sequence,
+            "occurred_at": self.occurred_at.isoformat(timespec="microseconds"),
+            "actor_id": self.actor_id,
+            "actor_label": self.actor_label,
+            "actor_role": self.actor_role,
+            "actor_department_id": self.actor_department_id,
+            "on_behalf_of": self.on_behalf_of,
+            "client_ip": self.client_ip,
+            "request_id": self.request_id,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "changes": self.changes,
+            "reason": self.reason,
+            "outcome": self.outcome,
+        }
+
+    def compute_hash(self) -> str:
+        canonical = json.dumps(
+            self.canonical_payload(),
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+            default=str,
+        )
+        return hashlib.sha256((self.previous_hash + canonical).encode("utf-8")).hexdigest()
+
+
+class AuditChainHead(models.Model):
+    """The single row that writers lock to take the next sequence number and previous hash."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    sequence = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.hash[:12]}"

@@ -1,0 +1,52 @@
+"""Project-wide middleware."""
+
+import ipaddress
+import re
+import uuid
+
+from django.conf import settings
+
+from portal import request_context
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def client_ip(request) -> str | None:
+    """The client's address: from the trusted proxy's header when one is configured, else the peer.
+
+    A header is only believed when ``TRUSTED_PROXY_IP_HEADER`` names it, because clients can send
+    any header they like.
+    """
+    candidate = None
+    header = settings.TRUSTED_PROXY_IP_HEADER
+    if header:
+        meta_key = "HTTP_" + header.upper().replace("-", "_")
+        forwarded = request.META.get(meta_key, "")
+        # X-Forwarded-For lists the original client first; the proxy appends to the right.
+        candidate = forwarded.split(",")[0].strip() or None
+    candidate = candidate or request.META.get("REMOTE_ADDR")
+    try:
+        return str(ipaddress.ip_address(candidate)) if candidate else None
+    except ValueError:
+        return None
+
+
+class RequestContextMiddleware:
+    """Gives every request an id (kept from a valid ``X-Request-ID``) and records its client IP."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
+        token = request_context.activate(
+            request_context.RequestContext(request_id=request_id, client_ip=client_ip(request))
+        )
+        try:
+            response = self.get_response(request)
+        finally:
+            request_context.deactivate(token)
+        response["X-Request-ID"] = request_id
+        return response

@@ -1,0 +1,29 @@
+"""The current request's id and client address, for audit events and log lines.
+
+Set by ``RequestContextMiddleware``; Celery tasks and management commands run without one.
+"""
+
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    request_id: str = ""
+    client_ip: str | None = None
+
+
+_EMPTY = RequestContext()
+_current: ContextVar[RequestContext | None] = ContextVar("portal_request_context", default=None)
+
+
+def current() -> RequestContext:
+    return _current.get() or _EMPTY
+
+
+def activate(context: RequestContext):
+    return _current.set(context)
+
+
+def deactivate(token) -> None:
+    _current.reset(token)

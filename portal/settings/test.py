@@ -1,0 +1,27 @@
+"""The test suite: fast hashing, in-memory email, tasks run where they are called."""
+
+import os
+from pathlib import Path
+
+from portal.settings.base import *  # noqa: F403
+from portal.settings.base import DATABASES, VAR_DIR
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+# The test runner gives every xdist worker its own database; SQLite tests run in memory.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": None}
+MEDIA_ROOT = Path(os.environ.get("PORTAL_TEST_MEDIA_ROOT", str(VAR_DIR / "test-media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Backends that can flush the append-only audit table between transactional tests.
+DATABASES["default"]["ENGINE"] = {
+    "django.db.backends.sqlite3": "portal.test_backends.sqlite3",
+    "django.db.backends.postgresql": "portal.test_backends.postgresql",
+}[DATABASES["default"]["ENGINE"]]

@@ -1,0 +1,147 @@
+"""Factories for the test suite. Every identifier they make is valid (checksums included)."""
+
+import datetime
+import itertools
+
+import factory
+from django.utils import timezone
+
+from accounts import identifiers
+from accounts.models import (
+    Business,
+    BusinessMembership,
+    Department,
+    DepartmentLevel,
+    LegalPersonRecord,
+    MembershipRole,
+    MembershipStatus,
+    OfficialPosition,
+    OfficialRole,
+    PersonProfile,
+    PopulationRecord,
+    User,
+)
+
+DEFAULT_PASSWORD = "correct horse battery staple"
+_sequence = itertools.count(1)
+
+
+def make_id_number(
+    *, region: str = "350102", birth_date=datetime.date(1990, 5, 17), seq=None
+) -> str:
+    seq = next(_sequence) if seq is None else seq
+    first17 = f"{region}{birth_date:%Y%m%d}{seq % 1000:03d}"
+    return first17 + identifiers.id_number_check_character(first17)
+
+
+def make_uscc(seq=None) -> str:
+    seq = next(_sequence) if seq is None else seq
+    first17 = f"91350100MA{seq:07d}"[:17]
+    first17 = first17.replace("I", "1").replace("O", "0")
+    return first17 + identifiers.uscc_check_character(first17)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.cn")
+    mobile = factory.Sequence(lambda n: f"139{n:08d}")
+    display_name = factory.Faker("name")
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class PopulationRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PopulationRecord
+
+    id_number = factory.LazyFunction(make_id_number)
+    name = factory.Sequence(lambda n: f"测试{n}")
+    gender = factory.LazyAttribute(lambda o: identifiers.id_number_gender(o.id_number))
+    birth_date = factory.LazyAttribute(lambda o: identifiers.id_number_birth_date(o.id_number))
+    address = "福建省福州市鼓楼区五四路1号"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    """A verified citizen: user, profile and the matching population registry record."""
+
+    class Meta:
+        model = PersonProfile
+
+    user = factory.SubFactory(UserFactory)
+    record = factory.SubFactory(PopulationRecordFactory)
+    real_name = factory.LazyAttribute(lambda o: o.record.name)
+    id_number = factory.LazyAttribute(lambda o: o.record.id_number)
+    gender = factory.LazyAttribute(lambda o: o.record.gender)
+    birth_date = factory.LazyAttribute(lambda o: o.record.birth_date)
+    address = factory.LazyAttribute(lambda o: o.record.address)
+    verified_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        kwargs.pop("record", None)
+        return super()._create(model_class, *args, **kwargs)
+
+
+class LegalPersonRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LegalPersonRecord
+
+    uscc = factory.LazyFunction(make_uscc)
+    name = factory.Sequence(lambda n: f"福州测试餐饮有限公司{n}")
+    legal_representative = "测试法人"
+    legal_representative_id_number = factory.LazyFunction(make_id_number)
+    address = "福建省福州市台江区测试路8号"
+    established_on = datetime.date(2015, 3, 1)
+
+
+class BusinessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Business
+
+    uscc = factory.LazyFunction(make_uscc)
+    name = factory.Sequence(lambda n: f"测试企业{n}")
+    legal_representative = "测试法人"
+    verified_at = factory.LazyFunction(timezone.now)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BusinessMembership
+
+    business = factory.SubFactory(BusinessFactory)
+    user = factory.SubFactory(UserFactory)
+    role = MembershipRole.AGENT
+    status = MembershipStatus.ACTIVE
+
+    class Params:
+        admin = factory.Trait(role=MembershipRole.ADMIN)
+        invited = factory.Trait(status=MembershipStatus.INVITED)
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    code = factory.Sequence(lambda n: f"dept-{n}")
+    name_zh = factory.Sequence(lambda n: f"测试部门{n}")
+    name_en = factory.Sequence(lambda n: f"Test department {n}")
+    level = DepartmentLevel.CITY
+    region_code = "350100"
+
+
+class OfficialFactory(factory.django.DjangoModelFactory):
+    """An official position; the user is a plain account holding it."""
+
+    class Meta:
+        model = OfficialPosition
+
+    user = factory.SubFactory(UserFactory)
+    department = factory.SubFactory(DepartmentFactory)
+    role = OfficialRole.REVIEWER
