@@ -5,6 +5,8 @@ tables between transactional tests and then put it back.
 """
 
 TABLE = "approvals_auditevent"
+# The "previous hash" of the first event.
+GENESIS_HASH = "0" * 64
 
 SQLITE_CREATE = [
     f"""CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON {TABLE}

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-GENESIS_HASH = "0" * 64
+from approvals.audit_sql import GENESIS_HASH
 
 
 class AuditOutcome(models.TextChoices):

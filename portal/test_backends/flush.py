@@ -3,7 +3,7 @@ table's append-only guard, empty it, recreate the chain head and put the guard b
 never uses these backends."""
 
 from approvals import audit_sql
-from approvals.models.audit import GENESIS_HASH
+from approvals.audit_sql import GENESIS_HASH
 
 HEAD_TABLE = "approvals_auditchainhead"
 # Built from constants only, never from input.
