@@ -22,8 +22,9 @@ SQLITE_DROP = [
 POSTGRESQL_CREATE = [
     """CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$
        BEGIN
-         RAISE EXCEPTION 'audit events are append-only (% refused)', TG_OP
-           USING ERRCODE = 'insufficient_privilege';
+         RAISE EXCEPTION USING
+           MESSAGE = 'audit events are append-only: ' || TG_OP || ' refused',
+           ERRCODE = 'insufficient_privilege';
        END
        $$ LANGUAGE plpgsql""",
     f"""CREATE TRIGGER audit_event_no_update_delete BEFORE UPDATE OR DELETE ON {TABLE}
