@@ -9,12 +9,13 @@ import re
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+# ASCII digits only: ``\d`` would also accept full-width and other Unicode digits.
+_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 # GB 32100-2015 alphabet: digits and upper-case letters without I, O, Z, S, V.
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
-_USCC_SHAPE = re.compile(rf"^[{USCC_ALPHABET}]{{18}}$")
+_USCC_SHAPE = re.compile(rf"[{USCC_ALPHABET}]{{18}}")
 
 
 def normalize_id_number(value: str) -> str:
@@ -40,7 +41,7 @@ def id_number_problem(value: str, *, today: datetime.date | None = None) -> str 
     The reasons are codes (``format``, ``birth_date``, ``checksum``) that forms translate.
     """
     id_number = normalize_id_number(value)
-    if not _ID_SHAPE.match(id_number):
+    if not _ID_SHAPE.fullmatch(id_number):
         return "format"
     birth_date = id_number_birth_date(id_number)
     today = today or datetime.date.today()
@@ -77,7 +78,7 @@ def uscc_problem(value: str) -> str | None:
 
     Reasons are codes: ``format`` or ``checksum``."""
     code = normalize_uscc(value)
-    if not _USCC_SHAPE.match(code):
+    if not _USCC_SHAPE.fullmatch(code):
         return "format"
     if uscc_check_character(code[:17]) != code[17]:
         return "checksum"

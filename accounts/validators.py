@@ -19,7 +19,8 @@ _USCC_MESSAGES = {
     ),
     "checksum": _("This Unified Social Credit Code's check character is wrong."),
 }
-MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits, whole string: ``\d`` and ``$`` would admit full-width digits and a final newline.
+MOBILE_PATTERN = re.compile(r"1[3-9][0-9]{9}")
 
 
 def validate_id_number(value: str) -> None:
@@ -35,7 +36,7 @@ def validate_uscc(value: str) -> None:
 
 
 def validate_mobile(value: str) -> None:
-    if not MOBILE_PATTERN.match(value or ""):
+    if not MOBILE_PATTERN.fullmatch(value or ""):
         raise ValidationError(
             _("Enter a mainland China mobile number: 11 digits starting with 1."), code="mobile"
         )
