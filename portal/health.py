@@ -1,6 +1,7 @@
 """Liveness and readiness probes for load balancers and orchestrators."""
 
 import logging
+import os
 
 from django.db import connections
 from django.http import JsonResponse
@@ -32,10 +33,21 @@ def _check_database() -> str | None:
 def _check_broker() -> str | None:
     try:
         with celery_app.connection_for_write() as connection:
-            connection.ensure_connection(max_retries=1, timeout=2)
+            # One quick retry: a probe must answer well within the load balancer's timeout.
+            connection.ensure_connection(max_retries=1, interval_start=0.5, timeout=2)
+            if connection.transport.driver_type == "filesystem":
+                _check_broker_folders(connection.transport_options)
     except Exception as exc:  # noqa: BLE001
         return f"{type(exc).__name__}: {exc}"
     return None
+
+
+def _check_broker_folders(options: dict) -> None:
+    """The filesystem transport "connects" to anything; its folders are what must be there."""
+    for key, default in (("data_folder_in", "data_in"), ("data_folder_out", "data_out")):
+        folder = options.get(key, default)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise OSError(f"broker folder {key} ({folder}) is missing or not writable")
 
 
 @never_cache

@@ -3,6 +3,8 @@
 #   scripts/install-system-packages.sh            runtime packages (fonts, PDF and file-type libraries, gettext)
 #   scripts/install-system-packages.sh --ci       adds PostgreSQL and Redis servers for the test suite
 #   scripts/install-system-packages.sh --browser  adds Chromium for the browser journeys
+# A user who is not root and has no passwordless sudo is shown the apt-get command to run instead;
+# the script then exits 0 so that `make run` carries on with what is there.
 set -euo pipefail
 
 packages=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 libmagic1 gettext poppler-utils)
@@ -13,6 +15,11 @@ for arg in "$@"; do
     *) echo "unknown option: $arg" >&2; exit 2 ;;
   esac
 done
+
+# Debian ships Python's venv module separately; `make` creates .venv with it.
+if command -v python3.11 >/dev/null 2>&1 && ! python3.11 -c 'import ensurepip' 2>/dev/null; then
+  packages+=(python3.11-venv)
+fi
 
 missing=()
 for pkg in "${packages[@]}"; do
