@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.views import auth, home
+from accounts.views import auth, business, home
 
 app_name = "accounts"
 
@@ -22,5 +22,18 @@ urlpatterns = [
         "password-reset/complete/",
         auth.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    path("business/register/", business.register, name="business_register"),
+    path("business/<int:pk>/", business.detail, name="business_detail"),
+    path("business/<int:pk>/invite/", business.agent_invite, name="business_agent_invite"),
+    path(
+        "business/<int:pk>/members/<int:membership_pk>/remove/",
+        business.member_remove,
+        name="business_member_remove",
+    ),
+    path(
+        "business/invitations/<int:pk>/respond/",
+        business.invitation_respond,
+        name="business_invitation_respond",
     ),
 ]

@@ -1,18 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from accounts.models import BusinessMembership, MembershipStatus
+from accounts.selectors import business_invitations_for_user, business_memberships_for_user
 
 
 @login_required
 def home(request):
     user = request.user
-    memberships = (
-        BusinessMembership.objects.filter(user=user)
-        .exclude(status=MembershipStatus.REMOVED)
-        .select_related("business")
-        .order_by("business__name")
-    )
+    memberships = business_memberships_for_user(user)
+    invitations = business_invitations_for_user(user)
     positions = user.positions.filter(is_active=True).select_related("department")
     return render(
         request,
@@ -20,6 +16,7 @@ def home(request):
         {
             "person": getattr(user, "person", None),
             "memberships": memberships,
+            "invitations": invitations,
             "positions": positions,
         },
     )
