@@ -6,7 +6,7 @@ class EmailOrMobileBackend(ModelBackend):
     """Signs in with an email address or a mainland mobile number and the password."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if username is None or password is None:
+        if not (username or "").strip() or password is None:
             return None
         user_model = get_user_model()
         try:

@@ -1,6 +1,12 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from accounts import identifiers
+from accounts.models import User
+from accounts.validators import normalize_mobile, validate_id_number, validate_mobile
 
 
 class LoginForm(AuthenticationForm):
@@ -55,9 +61,32 @@ class SignUpForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    # The registry check needs a well-formed ID number, so the service runs only once the form is
+    # valid; these checks come first so that every typing mistake is reported at once.
+    def clean_id_number(self):
+        id_number = identifiers.normalize_id_number(self.cleaned_data["id_number"])
+        validate_id_number(id_number)
+        return id_number
+
+    def clean_mobile(self):
+        mobile = normalize_mobile(self.cleaned_data["mobile"])
+        validate_mobile(mobile)
+        return mobile
+
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
+        password = cleaned.get("password1")
+        if password:
+            candidate = User(
+                email=cleaned.get("email") or "",
+                mobile=cleaned.get("mobile"),
+                display_name=cleaned.get("real_name") or "",
+            )
+            try:
+                validate_password(password, user=candidate)
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        if password and password != cleaned.get("password2"):
             self.add_error("password2", _("The two passwords do not match."))
         return cleaned
 

@@ -1,15 +1,20 @@
 """Sign-up, sign-in, sign-out, password reset and the second factor."""
 
+from base64 import b32encode
+from urllib.parse import urlencode, urlsplit
+
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_otp import devices_for_user
@@ -17,6 +22,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.forms import LoginForm, SignUpForm, TokenForm
+from accounts.services.password_reset import password_reset_completed
 from accounts.services.registration import person_register
 from accounts.services.second_factor import (
     second_factor_confirm_device,
@@ -25,7 +31,8 @@ from accounts.services.second_factor import (
 )
 
 
-def _safe_next(request, default: str) -> str:
+def safe_next(request, default: str) -> str:
+    """The ``next`` address the request carries, when it points to this site; else ``default``."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -34,14 +41,31 @@ def _safe_next(request, default: str) -> str:
     return default
 
 
+def _with_next(url: str, next_url: str) -> str:
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
-    redirect_authenticated_user = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.method == "GET":
+            target = self.get_redirect_url()
+            if target and _is_admin_url(target) and not request.user.is_staff:
+                # The admin sends signed-in users who may not use it here; say so, instead of
+                # bouncing back to the admin for ever.
+                return render(request, self.template_name, {"not_permitted": True}, status=403)
+            return redirect(target or settings.LOGIN_REDIRECT_URL)
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _is_admin_url(url: str) -> bool:
+    return urlsplit(url).path.startswith(reverse("admin:index"))
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    """Sign out; POST only (Django's view refuses GET), so a link on another site cannot."""
 
 
 @sensitive_post_parameters("password1", "password2", "id_number")
@@ -76,15 +100,32 @@ def signup(request):
     return render(request, "accounts/signup.html", {"form": form})
 
 
+def _has_confirmed_device(user) -> bool:
+    return any(True for _ in devices_for_user(user, confirmed=True))
+
+
+def _second_factor_gate(request):
+    """Where to send a request that should not see the two-factor pages, or None."""
+    if not request.user.is_authenticated:
+        return redirect(_with_next(resolve_url(settings.LOGIN_URL), request.get_full_path()))
+    if not request.user.requires_second_factor:
+        # Citizens sign in with their password alone; these pages are not for them.
+        return redirect(safe_next(request, reverse("accounts:home")))
+    return None
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 def otp_setup(request):
     """Enrol an authenticator app. Only for a signed-in user who has no confirmed device yet:
-    anyone who already has one must verify with it instead."""
-    if not request.user.is_authenticated:
-        return redirect("accounts:login")
+    anyone who already has one must verify with it instead, so that a stolen password alone
+    cannot enrol a new device."""
+    if (gate := _second_factor_gate(request)) is not None:
+        return gate
     user = request.user
-    if any(True for _ in devices_for_user(user, confirmed=True)):
-        return redirect("accounts:otp_verify")
+    next_url = safe_next(request, "")
+    if _has_confirmed_device(user):
+        return redirect(_with_next(reverse("accounts:otp_verify"), next_url))
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
@@ -96,10 +137,7 @@ def otp_setup(request):
             return render(
                 request,
                 "accounts/otp_backup_codes.html",
-                {
-                    "backup_codes": backup_codes,
-                    "next": _safe_next(request, reverse_lazy("accounts:home")),
-                },
+                {"backup_codes": backup_codes, "next": next_url or reverse("accounts:home")},
             )
         second_factor_record_failure(user=user, stage="setup")
         form.add_error(
@@ -113,38 +151,44 @@ def otp_setup(request):
     return render(
         request,
         "accounts/otp_setup.html",
-        {
-            "form": form,
-            "qr_svg": qr_svg,
-            "secret": _grouped_secret(device),
-            "next": request.GET.get("next", ""),
-        },
+        {"form": form, "qr_svg": qr_svg, "secret": _grouped_secret(device), "next": next_url},
     )
 
 
 def _grouped_secret(device: TOTPDevice) -> str:
-    from base64 import b32encode
-
     key = b32encode(device.bin_key).decode("ascii").rstrip("=")
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
+def _token_fits(device, token: str) -> bool:
+    """Send six-digit codes to the authenticator and anything else to the backup codes, so that a
+    backup code does not count as a failed authenticator attempt (which would slow the next one)."""
+    looks_like_totp = token.isdigit() and len(token) == getattr(device, "digits", 6)
+    return looks_like_totp == isinstance(device, TOTPDevice)
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 def otp_verify(request):
-    if not request.user.is_authenticated:
-        return redirect("accounts:login")
+    if (gate := _second_factor_gate(request)) is not None:
+        return gate
     user = request.user
+    next_url = safe_next(request, "")
+    if user.is_verified():
+        return redirect(next_url or reverse("accounts:home"))
     devices = list(devices_for_user(user, confirmed=True))
     if not devices:
-        return redirect("accounts:otp_setup")
+        return redirect(_with_next(reverse("accounts:otp_setup"), next_url))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"]
         for device in devices:
+            if not _token_fits(device, token):
+                continue
             if device.verify_is_allowed()[0] and device.verify_token(token):
                 otp_login(request, device)
                 second_factor_verified(user=user, device=device)
-                return redirect(_safe_next(request, reverse_lazy("accounts:home")))
+                return redirect(next_url or reverse("accounts:home"))
         second_factor_record_failure(user=user, stage="verify")
         form.add_error(
             "token",
@@ -153,12 +197,13 @@ def otp_verify(request):
                 "for a new code and try again."
             ),
         )
-    return render(
-        request, "accounts/otp_verify.html", {"form": form, "next": request.GET.get("next", "")}
-    )
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Sends the link in the language the page is shown in. The same "check your email" page
+    follows whether or not an account has the address, and nothing is sent when none has."""
+
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/email/password_reset.txt"
     html_email_template_name = "accounts/email/password_reset.html"
@@ -173,6 +218,11 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_reset_completed(user=form.user)
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -98,6 +98,16 @@ def test_signed_in_user_opening_sign_in_goes_to_account_home(client):
 
 
 @pytest.mark.django_db
+def test_signed_in_user_opening_sign_in_with_a_next_link_goes_there(client):
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("accounts:login"), {"next": "/accounts/?tab=profile"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/?tab=profile"
+
+
+@pytest.mark.django_db
 def test_sign_out_is_a_post_and_ends_the_session(client):
     client.force_login(UserFactory())
 

@@ -1,0 +1,150 @@
+"""Signing up as a citizen, checked against the population registry."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import PersonProfile, PopulationRecord, User
+from approvals.models import AuditEvent
+from tests.factories import PersonFactory, PopulationRecordFactory, make_id_number
+
+SIGNUP_URL = "/accounts/signup/"
+STRONG_PASSWORD = "lantern orchard 47 quietly"
+
+
+def _form(record, **overrides):
+    data = {
+        "real_name": record.name,
+        "id_number": record.id_number,
+        "mobile": "13800138000",
+        "email": "wang.fang@example.cn",
+        "password1": STRONG_PASSWORD,
+        "password2": STRONG_PASSWORD,
+    }
+    data.update(overrides)
+    return data
+
+
+def _field_errors(response, field):
+    return response.context["form"].errors.get(field, [])
+
+
+def _assert_nothing_created():
+    assert not User.objects.filter(email="wang.fang@example.cn").exists()
+    assert not User.objects.filter(mobile="13800138000").exists()
+    assert not PersonProfile.objects.exists()
+    assert not AuditEvent.objects.filter(action="account.registered").exists()
+
+
+@pytest.mark.django_db
+def test_person_in_the_registry_signs_up_and_sees_the_masked_id_number(client):
+    record = PopulationRecordFactory()
+
+    response = client.post(SIGNUP_URL, _form(record))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:home")
+    user = User.objects.get(email="wang.fang@example.cn")
+    assert user.person.id_number == record.id_number
+    home = client.get(response["Location"])
+    assert home.status_code == 200
+    assert home.context["user"] == user
+    body = home.content.decode()
+    assert user.person.masked_id_number in body
+    assert record.id_number not in body
+
+
+@pytest.mark.django_db
+def test_signed_in_user_is_sent_from_sign_up_to_account_home(client):
+    person = PersonFactory()
+    client.force_login(person.user)
+
+    response = client.get(SIGNUP_URL)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:home")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        pytest.param({"real_name": "李四"}, "real_name", id="name-mismatch"),
+        pytest.param({"id_number": make_id_number(region="110105")}, "id_number", id="unknown-id"),
+        pytest.param({"id_number": "110105194912310021"}, "id_number", id="bad-checksum"),
+        pytest.param(
+            {"password1": "short pass", "password2": "short pass"}, "password1", id="too-short"
+        ),
+        pytest.param(
+            {"password1": "password1234", "password2": "password1234"},
+            "password1",
+            id="common-password",
+        ),
+        pytest.param({"password2": "lantern orchard 47 loudly"}, "password2", id="mismatch"),
+    ],
+)
+@pytest.mark.django_db
+def test_a_bad_answer_is_shown_beside_its_field_and_in_the_summary(client, overrides, field):
+    record = PopulationRecordFactory(name="王芳")
+    data = _form(record, **overrides)
+
+    response = client.post(SIGNUP_URL, data)
+
+    assert response.status_code == 200
+    errors = _field_errors(response, field)
+    assert errors, f"no error beside {field}"
+    body = response.content.decode()
+    assert 'class="error-summary"' in body
+    assert f'href="#id_{field}"' in body
+    # The error is printed beside the field, tied to the input by its id.
+    assert f'id="id_{field}-error-1"' in body
+    # What the user typed is kept, except the passwords.
+    for kept in ("real_name", "id_number", "mobile", "email"):
+        assert f'value="{data[kept]}"' in body
+    assert STRONG_PASSWORD not in body
+    assert data["password1"] not in body
+    _assert_nothing_created()
+
+
+@pytest.mark.django_db
+def test_every_typing_mistake_is_reported_at_once(client):
+    record = PopulationRecordFactory()
+    data = _form(
+        record,
+        id_number="110105194912310021",
+        mobile="1380013",
+        password1="password1234",
+        password2="something else entirely",
+    )
+
+    response = client.post(SIGNUP_URL, data)
+
+    assert response.status_code == 200
+    for field in ("id_number", "mobile", "password1", "password2"):
+        assert _field_errors(response, field), field
+    _assert_nothing_created()
+
+
+@pytest.mark.django_db
+def test_mobile_and_id_number_are_stored_in_their_plain_form(client):
+    record = PopulationRecordFactory(id_number="11010519491231002X", name="王芳")
+
+    response = client.post(
+        SIGNUP_URL, _form(record, id_number="11010519491231002x", mobile="+86 138-0013-8000")
+    )
+
+    assert response.status_code == 302
+    user = User.objects.get(email="wang.fang@example.cn")
+    assert user.mobile == "13800138000"
+    assert user.person.id_number == "11010519491231002X"
+
+
+@pytest.mark.django_db
+def test_an_id_number_that_already_has_an_account_is_refused(client):
+    person = PersonFactory()
+    record = PopulationRecord.objects.get(id_number=person.id_number)
+    users_before = User.objects.count()
+
+    response = client.post(SIGNUP_URL, _form(record))
+
+    assert response.status_code == 200
+    assert _field_errors(response, "id_number")
+    assert User.objects.count() == users_before
