@@ -1,13 +1,17 @@
 """Writing and checking the audit trail. Services call ``audit_record`` inside their transaction."""
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
 from approvals.models.audit import GENESIS_HASH, AuditChainHead, AuditEvent, AuditOutcome
 from portal import request_context
+
+_ACTOR_LABEL_LENGTH = AuditEvent._meta.get_field("actor_label").max_length
 
 
 def _object_ref(obj) -> tuple[str, str]:
@@ -19,7 +23,21 @@ def _object_ref(obj) -> tuple[str, str]:
 def _actor_label(actor) -> str:
     if actor is None:
         return "system"
-    return f"{actor.pk}:{actor.email}"
+    # An email address may be longer than the column (254 > 200); PostgreSQL would refuse it.
+    return f"{actor.pk}:{actor.email}"[:_ACTOR_LABEL_LENGTH]
+
+
+def _whole_float_as_int(text: str) -> float | int:
+    number = float(text)
+    return int(number) if number.is_integer() else number
+
+
+def _json_safe(changes: dict | None) -> dict:
+    """``changes`` as the JSON column will give them back, so that the hash recomputes after a
+    round trip: dates, Decimals and UUIDs become strings, tuples lists, keys strings, and whole
+    floats integers (PostgreSQL's jsonb returns ``1e20`` as ``100000000000000000000``)."""
+    text = json.dumps(changes or {}, cls=DjangoJSONEncoder, allow_nan=False)
+    return json.loads(text, parse_float=_whole_float_as_int)
 
 
 def audit_record(
@@ -61,7 +79,7 @@ def audit_record(
             action=action,
             object_type=object_type,
             object_id=str(object_id),
-            changes=changes or {},
+            changes=_json_safe(changes),
             reason=reason,
             outcome=outcome,
             previous_hash=head.hash,
@@ -114,24 +132,27 @@ def verify_chain(
     """Walk the whole chain; the first problem found, or None when it is intact.
 
     With ``head_sequence``/``head_hash`` (from a signed checkpoint or the head row), also detect a
-    chain that was cut short.
+    chain that was cut short, or rewritten with recomputed hashes up to that event.
     """
     events = AuditEvent.objects.order_by("sequence").iterator(chunk_size=2000)
     problem = next(_walk(events), None)
     if problem:
         return problem
-    last = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
-    last_sequence, last_hash = last if last else (0, GENESIS_HASH)
+    last_sequence = (
+        AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+    )
     if head_sequence is not None and last_sequence < head_sequence:
         return ChainProblem(
             last_sequence + 1,
             f"missing: the chain ends at #{last_sequence} but reached #{head_sequence}",
         )
-    if (
-        head_sequence is not None
-        and head_hash
-        and head_sequence == last_sequence
-        and head_hash != last_hash
-    ):
-        return ChainProblem(last_sequence, "does not match the recorded head hash")
+    if head_sequence is not None and head_hash:
+        # A checkpoint may be older than the newest event: compare with the event it recorded.
+        hash_at_head = (
+            AuditEvent.objects.values_list("hash", flat=True).get(sequence=head_sequence)
+            if head_sequence
+            else GENESIS_HASH
+        )
+        if hash_at_head != head_hash:
+            return ChainProblem(head_sequence, "does not match the recorded head hash")
     return None

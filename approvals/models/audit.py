@@ -6,11 +6,13 @@ the same transaction as the change they record, and take their sequence number f
 row that writers lock, so that concurrent writers produce one unbroken chain.
 """
 
+import datetime
 import hashlib
 import json
 
 from django.conf import settings
 from django.db import models
+from django.utils.ipv6 import clean_ipv6_address
 from django.utils.translation import gettext_lazy as _
 
 from approvals.audit_sql import GENESIS_HASH
@@ -79,13 +81,15 @@ class AuditEvent(models.Model):
         round trip unchanged."""
         return {
             "sequence": self.sequence,
-            "occurred_at": self.occurred_at.isoformat(timespec="microseconds"),
+            "occurred_at": self.occurred_at.astimezone(datetime.UTC).isoformat(
+                timespec="microseconds"
+            ),
             "actor_id": self.actor_id,
             "actor_label": self.actor_label,
             "actor_role": self.actor_role,
             "actor_department_id": self.actor_department_id,
             "on_behalf_of": self.on_behalf_of,
-            "client_ip": self.client_ip,
+            "client_ip": _stored_ip(self.client_ip),
             "request_id": self.request_id,
             "action": self.action,
             "object_type": self.object_type,
@@ -104,6 +108,14 @@ class AuditEvent(models.Model):
             default=str,
         )
         return hashlib.sha256((self.previous_hash + canonical).encode("utf-8")).hexdigest()
+
+
+def _stored_ip(value: str | None) -> str | None:
+    """The address as the column stores it: "" as NULL, IPv6 in Django's canonical form (a
+    request's ``::ffff:102:304`` is saved, and read back, as ``::ffff:1.2.3.4``)."""
+    if not value:
+        return None
+    return clean_ipv6_address(value) if ":" in value else value
 
 
 class AuditChainHead(models.Model):
