@@ -2,6 +2,7 @@
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,6 +52,7 @@ def person_register(
         except ValidationError as exc:
             errors.setdefault(field, []).extend(exc.messages)
 
+    check("email", validate_email, email)
     check("id_number", validate_id_number, id_number)
     check("mobile", validate_mobile, mobile)
     if User.objects.filter(email__iexact=email).exists():

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from accounts.validators import (
     normalize_mobile,
@@ -9,6 +10,13 @@ from accounts.validators import (
     validate_mobile,
     validate_uscc,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are checked in the source language; the portal's default is Chinese."""
+    with translation.override("en"):
+        yield
 
 
 def error_of(validator, value) -> ValidationError:
