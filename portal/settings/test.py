@@ -12,8 +12,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 # The test runner gives every xdist worker its own database; SQLite tests run in memory.
+# ":memory:" rather than None: pytest-django recognises it and adds no xdist suffix, which it
+# would otherwise do because the engine below is not Django's own sqlite3 path.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": None}
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 MEDIA_ROOT = Path(os.environ.get("PORTAL_TEST_MEDIA_ROOT", str(VAR_DIR / "test-media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
