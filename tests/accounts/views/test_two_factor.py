@@ -242,9 +242,22 @@ def test_setup_ignores_a_next_link_to_another_site(client, official):
 
 
 @pytest.mark.django_db
-def test_a_verified_superuser_opens_the_admin(two_factor_client):
-    superuser = UserFactory(is_staff=True, is_superuser=True)
-    client = two_factor_client(superuser)
+def test_a_verified_superuser_opens_the_admin(verified_client_factory):
+    client = verified_client_factory(UserFactory(is_staff=True, is_superuser=True))
 
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/auth/group/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_superuser_signs_in_with_password_and_code_and_reaches_the_admin(client):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    device = confirmed_device(superuser)
+
+    response = sign_in(client, superuser.email, next_url="/admin/")
+    gate = client.get(response["Location"])
+    assert _path(gate) == VERIFY_URL
+    response = client.post(gate["Location"], {"token": totp_code(device)})
+
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
