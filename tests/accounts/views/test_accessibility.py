@@ -3,7 +3,9 @@
 import re
 
 import pytest
+from django.urls import reverse
 
+from tests.accounts.views.auth_helpers import confirmed_device, sign_in
 from tests.factories import PopulationRecordFactory
 
 
@@ -54,10 +56,42 @@ def test_sign_up_errors_mark_the_field_invalid_and_link_the_summary_to_it(client
 def test_every_input_has_a_label_and_the_page_has_one_heading(client, url):
     body = client.get(url).content.decode()
 
+    _assert_labelled_with_one_heading(body)
+    assert "<form" in body and "novalidate" in body
+
+
+def _assert_labelled_with_one_heading(body: str) -> None:
     assert body.count("<h1") == 1
     for tag in re.findall(r"<input[^>]*>", body):
         if 'type="hidden"' in tag:
             continue
-        input_id = re.search(r'id="([^"]+)"', tag).group(1)
+        input_id = re.search(r'\sid="([^"]+)"', tag).group(1)
         assert f'<label for="{input_id}"' in body, f"{input_id} has no label"
-    assert "<form" in body and "novalidate" in body
+
+
+@pytest.mark.parametrize("page", ["accounts:otp_setup", "accounts:otp_verify"])
+@pytest.mark.django_db
+def test_a_refused_two_factor_code_is_announced_and_tied_to_the_field(client, official, page):
+    if page == "accounts:otp_verify":
+        confirmed_device(official)
+    sign_in(client, official.email)
+
+    response = client.post(reverse(page), {"token": "12345x"})
+
+    body = response.content.decode()
+    _assert_labelled_with_one_heading(body)
+    token_input = _input_tag(body, "token")
+    assert 'aria-invalid="true"' in token_input
+    assert 'aria-describedby="id_token-error-1"' in token_input
+    assert 'role="alert"' in body and 'href="#id_token"' in body
+
+
+@pytest.mark.django_db
+def test_the_lockout_page_is_announced_and_keeps_a_labelled_form(client):
+    for _ in range(10):
+        response = sign_in(client, "nobody@example.cn", "not the password at all")
+
+    body = response.content.decode()
+    assert response.status_code == 429
+    _assert_labelled_with_one_heading(body)
+    assert 'role="alert"' in body
