@@ -34,7 +34,7 @@ scripts/compile-messages.sh
 step "Demo data"
 if "$python" manage.py help seed_demo >/dev/null 2>&1; then
   "$python" manage.py seed_demo --password "$DEMO_PASSWORD"
-  demo_logins="printed above by seed_demo; password $DEMO_PASSWORD"
+  demo_logins="printed above by seed_demo; password $DEMO_PASSWORD for accounts created with it"
 else
   echo "The seed_demo command does not exist yet: no demo accounts were created."
   demo_logins="none yet (seed_demo does not exist)"
