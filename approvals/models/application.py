@@ -1,0 +1,209 @@
+"""Applications, their attachments, and the counters behind tracking numbers."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicantKind(models.TextChoices):
+    PERSON = "person", _("Natural person")
+    BUSINESS = "business", _("Business")
+
+
+class ApplicationStatus(models.TextChoices):
+    """The lifecycle (the workflow issue declares the allowed transitions as one table)."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted, awaiting intake")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
+    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED_WITH_PLEDGE = "accepted_with_pledge", _("Accepted with a pledge")
+    UNDER_REVIEW = "under_review", _("Under review")
+    APPROVED = "approved", _("Approved")
+    DENIED = "denied", _("Denied")
+    LICENCE_ISSUED = "licence_issued", _("Licence issued")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# The applicant may still withdraw in these states (before a decision).
+OPEN_STATUSES = frozenset(
+    {
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.SUPPLEMENT_REQUESTED,
+        ApplicationStatus.ACCEPTED,
+        ApplicationStatus.ACCEPTED_WITH_PLEDGE,
+        ApplicationStatus.UNDER_REVIEW,
+    }
+)
+
+
+class Application(models.Model):
+    """One application for one service version, by a person or for a business."""
+
+    service_version = models.ForeignKey(
+        "approvals.ServiceVersion",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("service version"),
+    )
+    applicant_kind = models.CharField(
+        _("applicant kind"), max_length=10, choices=ApplicantKind.choices
+    )
+    # The applicant: the person (natural-person applications) or the business.
+    person = models.ForeignKey(
+        "accounts.PersonProfile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("applicant (person)"),
+    )
+    business = models.ForeignKey(
+        "accounts.Business",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("applicant (business)"),
+    )
+    # Who filled it in: the person, a business's admin or agent, or a clerk at the counter.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("filed by"),
+    )
+    filed_at_counter = models.BooleanField(_("filed at the counter"), default=False)
+    status = models.CharField(
+        _("status"),
+        max_length=25,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.DRAFT,
+    )
+    data = models.JSONField(_("form data"), default=dict, blank=True)
+    current_step = models.PositiveSmallIntegerField(_("current step"), default=0)
+    tracking_number = models.CharField(
+        _("tracking number"), max_length=40, unique=True, null=True, blank=True
+    )
+    # Only a hash is kept; the applicant sees the code once, on the receipt.
+    query_code_hash = models.CharField(_("query code (hashed)"), max_length=128, blank=True)
+    # NULL, not "", for "no key": the unique constraint covers only rows that have one.
+    idempotency_key = models.CharField(  # noqa: DJ001
+        _("idempotency key"), max_length=64, null=True, blank=True
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # Optimistic concurrency: bumped on every change; a stale form is told "this has changed".
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="application_idempotency_key",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(applicant_kind="person", person__isnull=False, business__isnull=True)
+                    | Q(applicant_kind="business", business__isnull=False)
+                ),
+                name="application_applicant_matches_kind",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["created_by", "status"], name="application_creator_status"),
+            models.Index(fields=["person", "status"], name="application_person_status"),
+            models.Index(fields=["business", "status"], name="application_business_status"),
+            models.Index(fields=["status", "submitted_at"], name="application_status_submitted"),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_number or _("Draft #%(pk)s") % {"pk": self.pk}
+
+
+def attachment_path(instance, filename: str) -> str:
+    """A generated name: the user's filename is never part of the stored path."""
+    import uuid
+
+    return f"attachments/{instance.application_id}/{uuid.uuid4().hex}"
+
+
+class ScanResult(models.TextChoices):
+    CLEAN = "clean", _("Clean")
+    NOT_SCANNED = "not_scanned", _("Not scanned (no scanner configured)")
+
+
+class Attachment(models.Model):
+    """An uploaded file for one material slot of an application."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments"
+    )
+    material_key = models.SlugField(_("material"), max_length=50)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    display_name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    scan_result = models.CharField(_("virus scan"), max_length=15, choices=ScanResult.choices)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        indexes = [models.Index(fields=["application", "material_key"], name="attachment_slot")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class TrackingCounter(models.Model):
+    """The daily sequence behind tracking numbers: service code, date, sequence."""
+
+    item_code = models.CharField(max_length=40)
+    day = models.DateField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item_code", "day"], name="tracking_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_code} {self.day} {self.last_value}"
+
+
+class Notification(models.Model):
+    """An in-app message to one user (email and SMS go out beside it)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"))
+    link = models.CharField(_("link"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+
+    def __str__(self) -> str:
+        return self.title
