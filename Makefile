@@ -25,8 +25,9 @@ run:
 
 # pytest exits 5 when it collects no tests; make reports that as a failure like any other.
 test:
-	@scripts/install-system-packages.sh
+	@scripts/install-system-packages.sh --browser
 	@scripts/ensure-venv.sh requirements-dev.txt
+	@scripts/ensure-node-tools.sh
 	@scripts/compile-messages.sh
 	$(VENV_BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 

@@ -27,3 +27,7 @@ DATABASES["default"]["ENGINE"] = {
     "django.db.backends.sqlite3": "portal.test_backends.sqlite3",
     "django.db.backends.postgresql": "portal.test_backends.postgresql",
 }[DATABASES["default"]["ENGINE"]]
+
+# Django's live test server wraps a media handler that needs a URL prefix; the portal itself never
+# serves media by URL (MEDIA_URL is None in the real settings).
+MEDIA_URL = "/test-media-never-linked/"

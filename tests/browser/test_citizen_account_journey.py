@@ -1,0 +1,134 @@
+"""A citizen signs up (checked against the population registry), signs out, signs in with the
+mobile number and switches language — in each language, at phone and desktop widths."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import PersonProfile
+from tests.browser.conftest import DESKTOP, PHONE, axe_violations, screenshot
+from tests.factories import PopulationRecordFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a long demo passphrase 2026"
+HTML_LANG = {"en": "en", "zh-hans": "zh-CN"}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_citizen_signs_up_signs_in_and_switches_language(open_page, language):
+    # given a person the population registry knows, with no account yet
+    record = PopulationRecordFactory(name="林晓燕")
+    page = open_page(language)
+
+    # when they sign up with their name and ID number
+    page.goto("/accounts/signup/")
+    expect(page.locator("html")).to_have_attribute("lang", HTML_LANG[language])
+    page.fill("#id_real_name", record.name)
+    page.fill("#id_id_number", record.id_number.lower())
+    page.fill("#id_mobile", "13912345678")
+    page.fill("#id_email", "lin.xiaoyan@example.cn")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.locator("form[novalidate] button[type=submit]").click()
+
+    # then their account exists, verified, and the home page shows the ID number masked
+    expect(page).to_have_url(re.compile(r"/accounts/$"))
+    masked = record.id_number[:4] + "*" * 10 + record.id_number[-4:]
+    expect(page.locator("main")).to_contain_text(masked)
+    assert record.id_number not in page.content()
+    assert PersonProfile.objects.get(id_number=record.id_number).verified_at is not None
+
+    # when they sign out and sign in again with the mobile number
+    page.locator(".site-nav form button[type=submit]").click()
+    page.goto("/accounts/login/")
+    page.fill("#id_username", "139 1234 5678")
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/accounts/$"))
+
+    # and switch to the other language with the switcher
+    other = "en" if language == "zh-hans" else "zh-hans"
+    page.select_option("#language-select", other)
+    page.locator(".language-switcher button").click()
+    expect(page.locator("html")).to_have_attribute("lang", HTML_LANG[other])
+    expect(page).to_have_url(re.compile(r"/accounts/$"))
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/accounts/signup/"])
+def test_public_account_pages_have_no_serious_accessibility_violations(open_page, language, path):
+    page = open_page(language)
+    page.goto(path)
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_sign_up_errors_are_accessible_and_keep_what_was_typed(open_page, language):
+    # given the sign-up page
+    page = open_page(language)
+    page.goto("/accounts/signup/")
+
+    # when someone submits a wrong ID number and a short password
+    page.fill("#id_real_name", "王小明")
+    page.fill("#id_id_number", "110105194912310021")
+    page.fill("#id_mobile", "13912345678")
+    page.fill("#id_email", "wang@example.cn")
+    page.fill("#id_password1", "short")
+    page.fill("#id_password2", "short")
+    page.locator("form[novalidate] button[type=submit]").click()
+
+    # then the error summary lists the problems, the fields say what is wrong, input is kept
+    expect(page.locator("#error-summary")).to_be_visible()
+    expect(page.locator("#id_id_number")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_real_name")).to_have_value("王小明")
+    expect(page.locator("#id_email")).to_have_value("wang@example.cn")
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_sign_up_can_be_completed_with_the_keyboard_alone(open_page, language):
+    record = PopulationRecordFactory(name="陈晨")
+    page = open_page(language)
+    page.goto("/accounts/signup/")
+
+    # the skip link is the first stop and leads to the main content
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    page.locator("#id_real_name").focus()
+    for value in [
+        record.name,
+        record.id_number,
+        "13700001111",
+        "chen@example.cn",
+        PASSWORD,
+        PASSWORD,
+    ]:
+        page.keyboard.type(value)
+        page.keyboard.press("Tab")
+    # focus has moved through every field to the submit button
+    expect(page.locator("form[novalidate] button[type=submit]")).to_be_focused()
+    page.keyboard.press("Enter")
+    # (the skip link left "#main" in the address)
+    expect(page).to_have_url(re.compile(r"/accounts/(#main)?$"))
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("viewport_name", ["phone", "desktop"])
+def test_screenshots_of_the_account_pages(open_page, language, viewport_name):
+    viewport = PHONE if viewport_name == "phone" else DESKTOP
+    page = open_page(language, viewport)
+    for name, path in [
+        ("home", "/"),
+        ("sign-in", "/accounts/login/"),
+        ("sign-up", "/accounts/signup/"),
+    ]:
+        page.goto(path)
+        shot = screenshot(page, f"{name}-{language}-{viewport_name}")
+        assert shot.stat().st_size > 0
+        # the layout holds: nothing is wider than the viewport
+        overflow = page.evaluate("document.documentElement.scrollWidth")
+        assert overflow <= viewport["width"], f"{name} overflows at {viewport['width']} px"
