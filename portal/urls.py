@@ -16,4 +16,5 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="accounts:login", query_string=True),
     ),
     path("admin/", admin.site.urls),
+    path("", include("approvals.urls")),
 ]

@@ -174,6 +174,14 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Attachments (approvals/uploads.py): the largest file, and the most pixels an image may declare
+# (checked from its header, before anything is decoded).
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+ATTACHMENT_MAX_PIXELS = env_int("ATTACHMENT_MAX_PIXELS", 40_000_000)
+# clamd for virus scanning: "host:port" or a Unix socket path. Empty: uploads are not scanned
+# (each one logs a warning). When set, a file is kept only when clamd says it is clean.
+CLAMD_ADDRESS = env_str("CLAMD_ADDRESS", "")
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 30)
 
 # --- Email and SMS ------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")

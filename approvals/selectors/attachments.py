@@ -1,0 +1,30 @@
+"""Fetch-and-authorize for attachments: whoever may see the application may see its materials.
+
+Officials' access comes with the workflow issue, through ``approvals.policy``: once
+``require_application_view`` (or a sibling rule for officials) admits them, this selector admits
+them too.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from accounts.models import User
+from approvals import policy
+from approvals.models import Attachment
+
+
+def get_attachment_for_viewer(user: User, pk: int) -> Attachment:
+    """The attachment ``pk`` if ``user`` may view its application; otherwise ``Http404``, the same
+    answer as for an attachment that does not exist."""
+    attachment = (
+        Attachment.objects.select_related("application__person", "application__business")
+        .filter(pk=pk)
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    try:
+        policy.require_application_view(user, attachment.application)
+    except PermissionDenied:
+        raise Http404 from None
+    return attachment

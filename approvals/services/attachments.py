@@ -1,0 +1,157 @@
+"""Attaching materials to an application and removing them.
+
+One current attachment per material slot: uploading again replaces the file. Every upload is
+inspected (``approvals.uploads``) and scanned (``approvals.scanning``) before anything is stored,
+and is stored through Django's default storage under a generated name, never under the user's
+filename and never under a URL (``MEDIA_URL`` is ``None``; files leave only through
+``approvals.views.attachments.attachment_download``).
+"""
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from approvals import policy
+from approvals.audit import audit_record
+from approvals.models import Application, ApplicationStatus, Attachment
+from approvals.scanning import scan_upload
+from approvals.uploads import UploadRejected, inspect_upload
+
+
+def _slot_open_for_upload(application: Application, material_key: str) -> bool:
+    """Whether the applicant may change the attachment in this slot now.
+
+    Drafts only, for now. When the workflow issue adds supplement notices (一次性告知), an
+    application in ``SUPPLEMENT_REQUESTED`` will also accept uploads, for the materials the notice
+    lists only: extend this function, and every upload and deletion follows.
+    """
+    return application.status == ApplicationStatus.DRAFT
+
+
+def _on_behalf_of(application: Application) -> str:
+    return f"business:{application.business_id}" if application.business_id else ""
+
+
+def _delete_file_after_commit(name: str) -> None:
+    # After commit: a rollback must not leave a row pointing at a deleted file.
+    transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def attachment_upload(
+    *, actor: User, application: Application, material_key: str, uploaded_file
+) -> Attachment:
+    """Inspect, scan and store ``uploaded_file`` as the material ``material_key`` of
+    ``application``, replacing the slot's previous file. Raises ``PermissionDenied`` for a user
+    who may not edit the application and ``UploadRejected`` (with a message for the user) for
+    anything else.
+
+    The slow parts (inspection, the virus scan, writing the file) run before the transaction:
+    on SQLite a transaction holds the database's write lock, and a scan can take seconds. The
+    state is checked again under the lock.
+    """
+    policy.require_application_edit(actor, application)
+    _check_slot(application, material_key)
+    inspected = inspect_upload(uploaded_file)
+    scan_result = scan_upload(uploaded_file, label=f"application:{application.pk}/{material_key}")
+
+    attachment = Attachment(
+        application=application,
+        material_key=material_key,
+        display_name=inspected.display_name,
+        content_type=inspected.content_type,
+        size=inspected.size,
+        sha256=inspected.sha256,
+        scan_result=scan_result,
+        uploaded_by=actor,
+    )
+    # ``attachment_path`` generates the stored name; the user's name is only passed along.
+    uploaded_file.seek(0)
+    attachment.file.save(inspected.display_name, uploaded_file, save=False)
+    try:
+        with transaction.atomic():
+            _store(actor=actor, attachment=attachment, inspected=inspected)
+    except BaseException:
+        default_storage.delete(attachment.file.name)
+        raise
+    return attachment
+
+
+def _check_slot(application: Application, material_key: str) -> None:
+    if not _slot_open_for_upload(application, material_key):
+        raise UploadRejected(
+            "not_editable", _("The materials of this application can no longer be changed.")
+        )
+    if not application.service_version.materials.filter(key=material_key).exists():
+        raise UploadRejected("unknown_material", _("This service does not ask for that material."))
+
+
+def _store(*, actor: User, attachment: Attachment, inspected) -> None:
+    # Locked, so that two uploads into one slot at once leave one current attachment.
+    application = Application.objects.select_for_update().get(pk=attachment.application_id)
+    _check_slot(application, attachment.material_key)
+    previous = list(
+        Attachment.objects.filter(application=application, material_key=attachment.material_key)
+    )
+    attachment.save(force_insert=True)
+    for old in previous:
+        old.delete()
+        _delete_file_after_commit(old.file.name)
+    replaced = previous[0] if previous else None
+    audit_record(
+        action="attachment.uploaded",
+        actor=actor,
+        obj=application,
+        on_behalf_of=_on_behalf_of(application),
+        changes={
+            "attachment": [replaced.pk if replaced else None, attachment.pk],
+            "material_key": [None, attachment.material_key],
+            "display_name": [replaced.display_name if replaced else None, inspected.display_name],
+            "size": [replaced.size if replaced else None, inspected.size],
+            "sha256": [replaced.sha256 if replaced else None, inspected.sha256],
+            "content_type": [replaced.content_type if replaced else None, inspected.content_type],
+            "scan_result": [None, attachment.scan_result],
+        },
+    )
+
+
+@transaction.atomic
+def attachment_delete(*, actor: User, attachment: Attachment) -> None:
+    """Remove an attachment from its slot (the file goes once the change is committed)."""
+    application = attachment.application
+    policy.require_application_edit(actor, application)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _check_slot(application, attachment.material_key)
+    attachment = Attachment.objects.get(pk=attachment.pk, application=application)
+    attachment_pk, stored_name = attachment.pk, attachment.file.name
+    attachment.delete()
+    _delete_file_after_commit(stored_name)
+    audit_record(
+        action="attachment.deleted",
+        actor=actor,
+        obj=application,
+        on_behalf_of=_on_behalf_of(application),
+        changes={
+            "attachment": [attachment_pk, None],
+            "material_key": [attachment.material_key, None],
+            "display_name": [attachment.display_name, None],
+            "sha256": [attachment.sha256, None],
+        },
+    )
+
+
+def attachment_record_download(*, actor: User, attachment: Attachment) -> None:
+    """Record that ``actor`` took a copy of the file (who saw what, for supervisors)."""
+    policy.require_application_view(actor, attachment.application)
+    audit_record(
+        action="attachment.downloaded",
+        actor=actor,
+        obj=attachment.application,
+        on_behalf_of=_on_behalf_of(attachment.application),
+        changes={
+            "attachment": [None, attachment.pk],
+            "material_key": [None, attachment.material_key],
+            "display_name": [None, attachment.display_name],
+            "sha256": [None, attachment.sha256],
+        },
+    )
