@@ -278,7 +278,12 @@ def clean_display_name(raw_name: str, extension: str) -> str:
     name = unicodedata.normalize("NFKC", raw_name)
     # After NFKC, so that full-width slashes are path separators too.
     name = re.split(r"[/\\]", name)[-1]
-    name = "".join(" " if char.isspace() else char for char in name if not _is_invisible(char))
+    # Tabs and line breaks become spaces; other invisible characters go.
+    name = "".join(
+        " " if char.isspace() else char
+        for char in name
+        if char.isspace() or not _is_invisible(char)
+    )
     name = _UNSAFE_IN_NAMES.sub("_", name)
     name = " ".join(name.split()).lstrip(". ")
     stem = _EXTENSION.sub("", name).rstrip(". ")

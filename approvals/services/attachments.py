@@ -93,18 +93,20 @@ def _store(*, actor: User, attachment: Attachment, inspected) -> None:
     previous = list(
         Attachment.objects.filter(application=application, material_key=attachment.material_key)
     )
+    # Described before deletion, which clears the primary key.
+    replaced = previous[0] if previous else None
+    replaced_pk = replaced.pk if replaced else None
     attachment.save(force_insert=True)
     for old in previous:
         old.delete()
         _delete_file_after_commit(old.file.name)
-    replaced = previous[0] if previous else None
     audit_record(
         action="attachment.uploaded",
         actor=actor,
         obj=application,
         on_behalf_of=_on_behalf_of(application),
         changes={
-            "attachment": [replaced.pk if replaced else None, attachment.pk],
+            "attachment": [replaced_pk, attachment.pk],
             "material_key": [None, attachment.material_key],
             "display_name": [replaced.display_name if replaced else None, inspected.display_name],
             "size": [replaced.size if replaced else None, inspected.size],
