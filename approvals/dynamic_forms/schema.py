@@ -172,6 +172,7 @@ class _SchemaChecker:
         for name, prop in properties.items():
             if isinstance(prop, dict) and "x-show-if" in prop:
                 self.check_show_if(name, prop["x-show-if"], properties, step_of)
+        self.check_condition_cycles(properties)
         return self.problems
 
     # -- properties ---------------------------------------------------------------------------
@@ -514,6 +515,30 @@ class _SchemaChecker:
                 self.check_condition_value(f"{path}.in[{index}]", value, target_prop)
         elif has_equals:
             self.check_condition_value(f"{path}.equals", condition["equals"], target_prop)
+
+    def check_condition_cycles(self, properties: dict) -> None:
+        def target_of(name):
+            prop = properties.get(name)
+            condition = prop.get("x-show-if") if isinstance(prop, dict) else None
+            return condition.get("field") if isinstance(condition, dict) else None
+
+        for name in properties:
+            seen = [name]
+            target = target_of(name)
+            if target == name:
+                continue  # reported as not naming another property
+            while isinstance(target, str) and target in properties:
+                if target == name:
+                    self.problem(
+                        f"$.properties.{name}.x-show-if",
+                        _("The conditions form a loop: %(loop)s.")
+                        % {"loop": " → ".join([*seen, name])},
+                    )
+                    break
+                if target in seen:
+                    break  # a loop further on; reported for the fields in it
+                seen.append(target)
+                target = target_of(target)
 
     def check_condition_value(self, path: str, value: Any, target: dict) -> None:
         kind = target.get("type")

@@ -293,3 +293,17 @@ def test_labels_may_sit_on_the_items_of_a_choice_list():
     }
 
     assert check_form_schema(one_step_schema({"field": prop})) == []
+
+
+def test_conditions_must_not_form_a_loop():
+    schema = food_licence_schema()
+    schema["properties"]["notes"]["x-show-if"] = {"field": "agrees", "equals": True}
+    schema["properties"]["agrees"]["x-show-if"] = {"field": "notes", "equals": "x"}
+
+    problems = check_form_schema(schema)
+
+    assert paths(problems) == [
+        "$.properties.notes.x-show-if",
+        "$.properties.agrees.x-show-if",
+    ]
+    assert "notes → agrees → notes" in problems[0]

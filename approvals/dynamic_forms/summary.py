@@ -1,0 +1,69 @@
+"""The answers as rows for the review page ("check your answers") and the case file."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from accounts.identifiers import mask_id_number
+from approvals.dynamic_forms.conditions import is_shown
+from approvals.dynamic_forms.fields import is_empty
+from approvals.dynamic_forms.labels import display_value, title_of
+from approvals.dynamic_forms.prefill import MASKED_SOURCES
+from approvals.dynamic_forms.schema import GROUP, field_kind
+
+
+def summary_rows(schema: dict, data: dict) -> list[dict]:
+    """One row per shown field, in step order::
+
+        {"name": "staff", "label": "Food safety staff", "value": "…", "answered": True,
+         "step": "premises", "step_title": "Premises and staff",
+         "entries": [[{"label": "Name", "value": "Li Lei"}, …], …]}
+
+    ``value`` is the display text ("Not provided" when unanswered; the ID number masked);
+    ``entries`` lists a repeating group's rows (empty for other fields). Hidden fields are left
+    out.
+    """
+    properties = schema.get("properties", {})
+    data = data if isinstance(data, dict) else {}
+    rows = []
+    for step in schema.get("x-steps", []):
+        for name in step.get("fields", []):
+            prop = properties.get(name)
+            if prop is None or not is_shown(properties, name, data):
+                continue
+            value = data.get(name)
+            entries = []
+            if field_kind(prop) == GROUP and isinstance(value, list):
+                sub_properties = prop["items"]["properties"]
+                entries = [
+                    [
+                        {
+                            "label": title_of(sub_prop),
+                            "value": display_value(sub_prop, row.get(sub)) or _("Not provided"),
+                        }
+                        for sub, sub_prop in sub_properties.items()
+                    ]
+                    for row in value
+                    if isinstance(row, dict)
+                ]
+                display = "; ".join(
+                    ", ".join(f"{cell['label']}: {cell['value']}" for cell in entry)
+                    for entry in entries
+                )
+            elif prop.get("x-prefill") in MASKED_SOURCES and isinstance(value, str):
+                display = mask_id_number(value)
+            else:
+                display = display_value(prop, value)
+            answered = not is_empty(value)
+            rows.append(
+                {
+                    "name": name,
+                    "label": title_of(prop),
+                    "value": display if answered else _("Not provided"),
+                    "answered": answered,
+                    "step": step.get("key"),
+                    "step_title": title_of(step),
+                    "entries": entries,
+                }
+            )
+    return rows
