@@ -96,3 +96,15 @@ def require_can_apply_as(user, *, business=None) -> None:
         return
     if not user.is_authenticated or getattr(user, "person", None) is None:
         deny(user, "application.apply_as_person")
+
+
+# --- Service catalogue --------------------------------------------------------------------------
+
+
+def require_catalogue_admin(user) -> None:
+    """Draft, publish, retire, import or export service guides: superusers and catalogue
+    administrators (the Django permission ``approvals.change_serviceversion``)."""
+    if not (user is not None and user.is_authenticated and user.is_active):
+        deny(user, "catalogue.manage")
+    if not (user.is_superuser or user.has_perm("approvals.change_serviceversion")):
+        deny(user, "catalogue.manage")

@@ -17,6 +17,7 @@ from typing import Any
 from django import forms
 from django.forms.formsets import TOTAL_FORM_COUNT, BaseFormSet, formset_factory
 from django.forms.utils import ErrorDict
+from django.utils.translation import gettext as _
 
 from accounts.identifiers import mask_id_number
 from approvals.dynamic_forms import messages
@@ -478,7 +479,10 @@ class StepForm(forms.Form):
             for row in group.rows:
                 for sub in row.form.fields:
                     bound = row.form.fields[sub].get_bound_field(row.form, sub)
-                    bound.label = f"{row.legend}, {bound.label}"
+                    bound.label = _("%(entry)s, %(field)s") % {
+                        "entry": row.legend,
+                        "field": bound.label,
+                    }
                     yield bound
 
 

@@ -30,6 +30,7 @@ from accounts.models import (
     User,
 )
 from approvals.audit import audit_record
+from approvals.demo_catalogue import seed_catalogue
 
 
 class DemoSeeder:
@@ -362,7 +363,15 @@ class Command(BaseCommand):
                     },
                     reason="manage.py seed_demo",
                 )
+            services = seed_catalogue()
         self.report(seeder, password=password, show_password=options["show_password"])
+        if services:
+            self.stdout.write(
+                _("Service catalogue: %(count)d services published or updated.")
+                % {"count": services}
+            )
+        else:
+            self.stdout.write(_("The service catalogue is already in place; nothing changed."))
 
     def report(self, seeder: DemoSeeder, *, password: str, show_password: bool) -> None:
         out = self.stdout

@@ -1,0 +1,132 @@
+"""Public service guides (办事指南, Art. 30): the searchable catalogue and each service's guide,
+open to everyone without signing in."""
+
+import logging
+import os
+
+from django import forms
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from accounts.models import Department
+from approvals.models import ApplicantKind, ServiceTopic
+from approvals.selectors.catalogue import (
+    get_published_material,
+    get_published_version,
+    guide_departments,
+    published_names,
+    published_versions,
+)
+from approvals.views.attachments import content_disposition
+
+logger = logging.getLogger("portal.guides")
+
+# Templates are documents the applicant fills in or reads; anything else is sent as bytes.
+TEMPLATE_CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".txt": "text/plain; charset=utf-8",
+}
+
+
+class DepartmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class GuideSearchForm(forms.Form):
+    """The catalogue's search box and filters; a GET form, so results can be bookmarked."""
+
+    q = forms.CharField(
+        label=_("Search services"),
+        help_text=_("A service name or item code, in Chinese or English."),
+        required=False,
+        max_length=100,
+    )
+    department = DepartmentChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.none(),  # set per request in __init__
+        to_field_name="code",
+        required=False,
+        empty_label=_("All departments"),
+    )
+    applicant = forms.ChoiceField(
+        label=_("Who is applying"),
+        choices=[("", _("Anyone")), *ApplicantKind.choices],
+        required=False,
+    )
+    topic = forms.ChoiceField(
+        label=_("Topic"), choices=[("", _("All topics")), *ServiceTopic.choices], required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = guide_departments()
+
+
+@require_GET
+def guide_list(request):
+    form = GuideSearchForm(request.GET or None)
+    filters = {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "query": data["q"],
+            "department": data["department"],
+            "applicant_kind": data["applicant"] or None,
+            "topic": data["topic"] or None,
+        }
+    versions = list(published_versions(**filters)) if not form.errors else []
+    return render(
+        request,
+        "approvals/guides/list.html",
+        {
+            "form": form,
+            "versions": versions,
+            "filtered": any(filters.values()),
+        },
+    )
+
+
+@require_GET
+def guide_detail(request, code: str):
+    version = get_published_version(code)
+    materials = list(version.materials.all())
+    licence_names = published_names({m.reusable_licence_item_code for m in materials} - {""})
+    for material in materials:
+        licence = material.reusable_licence_item_code
+        material.licence_name = licence_names.get(licence, licence)
+    return render(
+        request, "approvals/guides/detail.html", {"version": version, "materials": materials}
+    )
+
+
+@require_GET
+def material_template(request, code: str, key: str):
+    """A material's template or sample, as an attachment; only for published services."""
+    material = get_published_material(code, key)
+    if not material.template:
+        raise Http404("This material has no template.")
+    extension = os.path.splitext(material.template.name)[1].lower()
+    try:
+        handle = material.template.open("rb")
+    except FileNotFoundError:
+        logger.error("template of material %s is missing: %s", material.pk, material.template.name)
+        raise Http404 from None
+    content_type = TEMPLATE_CONTENT_TYPES.get(extension, "application/octet-stream")
+    response = FileResponse(handle, content_type=content_type)
+    # The material's name in the reader's language makes a better file name than the stored one.
+    filename = f"{material.name}{extension or '.bin'}"
+    response["Content-Disposition"] = content_disposition(filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
