@@ -11,26 +11,26 @@ typed value, and is never valid (nothing is saved or validated).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.forms.formsets import TOTAL_FORM_COUNT, BaseFormSet, formset_factory
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext as _
 
 from accounts.identifiers import mask_id_number
-from approvals.dynamic_forms import messages
 from approvals.dynamic_forms.conditions import condition_of, condition_text, is_shown
 from approvals.dynamic_forms.fields import is_empty, make_field, to_form_value, to_json
+from approvals.dynamic_forms.groups import (
+    Group,
+    GroupAnchor,
+    apply_group_action,
+    clean_group,
+    make_group,
+)
 from approvals.dynamic_forms.labels import display_value, hint_of, title_of
 from approvals.dynamic_forms.prefill import LOCKED_SOURCES, MASKED_SOURCES, source_note
 from approvals.dynamic_forms.schema import GROUP, field_kind
-
-ADD_PREFIX = "add__"
-REMOVE_PREFIX = "remove__"
-# A group without maxItems still has a limit, so that no request can ask for endless rows.
-DEFAULT_MAX_ROWS = 100
 
 
 @dataclass(frozen=True)
@@ -74,47 +74,6 @@ class ReadOnlyValue:
 
 
 @dataclass
-class GroupRow:
-    index: int
-    number: int
-    legend: str
-    form: forms.Form
-    fields: list
-
-
-@dataclass
-class Group:
-    name: str
-    label: str
-    hint: str
-    required: bool
-    min_rows: int
-    max_rows: int
-    formset: BaseFormSet
-    rows: list[GroupRow] = field(default_factory=list)
-
-    @property
-    def add_button_name(self) -> str:
-        return f"{ADD_PREFIX}{self.name}"
-
-    @property
-    def remove_button_name(self) -> str:
-        return f"{REMOVE_PREFIX}{self.name}"
-
-    @property
-    def add_button_id(self) -> str:
-        return f"add-{self.name}"
-
-    @property
-    def can_add(self) -> bool:
-        return len(self.rows) < self.max_rows
-
-    @property
-    def can_remove(self) -> bool:
-        return len(self.rows) > self.min_rows
-
-
-@dataclass
 class Entry:
     """One field of the step as the include renders it."""
 
@@ -125,40 +84,6 @@ class Entry:
     readonly: ReadOnlyValue | None = None
     condition_field: str = ""
     condition_values: str = ""  # JSON list, for conditional-fields.js
-
-
-class GroupAnchor(forms.Widget):
-    """Stands for a repeating group among the form's fields: it renders nothing, carries the
-    group's own errors (too few or too many entries), and its label points at the first input of
-    the group, so that the error summary can link to it."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs)
-        self.first_input_id = ""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        return ""
-
-    def id_for_label(self, id_, index=None):
-        return self.first_input_id or id_
-
-    def value_from_datadict(self, data, files, name):
-        return None
-
-    def value_omitted_from_data(self, data, files, name):
-        return False
-
-
-class GroupFormSet(BaseFormSet):
-    """Rows of a repeating group. Every row may be left blank (blank rows are ignored); the
-    number of filled-in rows is checked by the step form against minItems/maxItems."""
-
-    def initial_form_count(self):
-        return 0
-
-    def _construct_form(self, i, **kwargs):
-        kwargs.setdefault("empty_permitted", True)
-        return super()._construct_form(i, **kwargs)
 
 
 class StepForm(forms.Form):
@@ -182,7 +107,10 @@ class StepForm(forms.Form):
 
         group_names = [n for n in self.field_names if field_kind(self.properties[n]) == GROUP]
         if data is not None:
-            data = self._apply_group_action(data, group_names)
+            data, self.group_action = apply_group_action(
+                data,
+                {n: (self.properties[n], n in self.required_names) for n in group_names},
+            )
 
         form_initial = {}
         for name in self.field_names:
@@ -211,7 +139,16 @@ class StepForm(forms.Form):
                 self.fields[name] = forms.Field(
                     label=title_of(prop), required=False, widget=GroupAnchor
                 )
-                self.groups[name] = self._make_group(name, prop)
+                self.groups[name] = make_group(
+                    name,
+                    prop,
+                    required=name in self.required_names,
+                    hint=" ".join(p for p in (hint_of(prop), self._condition_hint(name)) if p),
+                    stored_rows=self.stored.get(name),
+                    data=self.data if self.is_bound else None,
+                    anchor=self.fields[name].widget,
+                    just_added=self.group_action == ("add", name),
+                )
             else:
                 self.fields[name] = make_field(
                     prop,
@@ -253,109 +190,6 @@ class StepForm(forms.Form):
 
     # -- repeating groups -----------------------------------------------------------------------
 
-    def _limits(self, name: str, prop: dict) -> tuple[int, int]:
-        minimum = prop.get("minItems") or 0
-        if name in self.required_names:
-            minimum = max(minimum, 1)
-        return minimum, prop.get("maxItems") or DEFAULT_MAX_ROWS
-
-    def _apply_group_action(self, data, group_names: list[str]):
-        """Handle an "Add another" or "Remove" button: return the data with one row more or
-        less."""
-        for name in group_names:
-            minimum, maximum = self._limits(name, self.properties[name])
-            total_key = f"{name}-{TOTAL_FORM_COUNT}"
-            try:
-                total = min(max(int(data.get(total_key, 0)), 0), maximum + 1)
-            except (TypeError, ValueError):
-                total = 0
-            if f"{ADD_PREFIX}{name}" in data:
-                self.group_action = ("add", name)
-                data = data.copy()
-                data[total_key] = str(min(total + 1, maximum))
-                return data
-            if f"{REMOVE_PREFIX}{name}" in data:
-                self.group_action = ("remove", name)
-                try:
-                    index = int(data.get(f"{REMOVE_PREFIX}{name}"))
-                except (TypeError, ValueError):
-                    return data
-                if not 0 <= index < total or total <= minimum:
-                    return data
-                data = data.copy()
-                sub_names = list(self.properties[name]["items"]["properties"])
-                for row in range(index, total - 1):
-                    for sub in sub_names:
-                        _move(data, f"{name}-{row + 1}-{sub}", f"{name}-{row}-{sub}")
-                for sub in sub_names:
-                    _pop(data, f"{name}-{total - 1}-{sub}")
-                data[total_key] = str(total - 1)
-                return data
-        return data
-
-    def _make_group(self, name: str, prop: dict) -> Group:
-        items = prop["items"]
-        item_required = set(items.get("required", []))
-        row_fields = {
-            sub: make_field(sub_prop, required=sub in item_required)
-            for sub, sub_prop in items["properties"].items()
-        }
-        row_form = type(f"{name.title()}RowForm", (forms.Form,), row_fields)
-        minimum, maximum = self._limits(name, prop)
-        stored_rows = self.stored.get(name)
-        stored_rows = stored_rows if isinstance(stored_rows, list) else []
-        initial_rows = [
-            {
-                sub: to_form_value(items["properties"][sub], value)
-                for sub, value in row.items()
-                if sub in items["properties"]
-            }
-            for row in stored_rows
-            if isinstance(row, dict)
-        ][:maximum]
-        formset_class = formset_factory(
-            row_form,
-            formset=GroupFormSet,
-            extra=min(max(len(initial_rows), minimum, 1), maximum),
-            max_num=maximum,
-            absolute_max=maximum + 1,
-        )
-        if self.is_bound:
-            formset = formset_class(data=self.data, prefix=name)
-        else:
-            formset = formset_class(initial=initial_rows or None, prefix=name)
-        label = title_of(prop)
-        group = Group(
-            name=name,
-            label=label,
-            hint=" ".join(p for p in (hint_of(prop), self._condition_hint(name)) if p),
-            required=minimum > 0,
-            min_rows=minimum,
-            max_rows=maximum,
-            formset=formset,
-        )
-        for index, row in enumerate(formset.forms):
-            group.rows.append(
-                GroupRow(
-                    index=index,
-                    number=index + 1,
-                    legend=f"{label} {index + 1}",
-                    form=row,
-                    fields=[row[sub] for sub in row.fields],
-                )
-            )
-        anchor = self.fields[name].widget
-        if group.rows:
-            first = group.rows[0].fields[0]
-            anchor.first_input_id = first.id_for_label
-        else:
-            anchor.first_input_id = group.add_button_id
-        if self.group_action == ("add", name) and group.rows:
-            # The new row's first input takes the focus after the page reloads.
-            new_row = group.rows[-1].form
-            new_row.fields[next(iter(new_row.fields))].widget.attrs["autofocus"] = True
-        return group
-
     # -- validation -----------------------------------------------------------------------------
 
     def is_valid(self) -> bool:
@@ -374,7 +208,11 @@ class StepForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         for name, group in self.groups.items():
-            cleaned[name] = self._clean_group(name, group)
+            rows, row_errors, group_errors = clean_group(group)
+            for error in group_errors:
+                self.add_error(name, error)
+            self._errors.update(row_errors)
+            cleaned[name] = rows
         for name, readonly in self.readonly.items():
             cleaned[name] = readonly.value
         values = {k: v for k, v in self.stored.items() if k not in self.step_fields}
@@ -391,33 +229,14 @@ class StepForm(forms.Form):
                 del self._errors[key]
         return cleaned
 
-    def _clean_group(self, name: str, group: Group) -> list[dict]:
-        formset = group.formset
-        for error in formset.non_form_errors():
-            self.add_error(name, error)
-        rows, filled = [], 0
-        for row in formset.forms:
-            if not row.has_changed():
-                continue
-            filled += 1
-            if row.errors:
-                for sub, errors in row.errors.items():
-                    self._errors[f"{row.prefix}-{sub}"] = errors
-                continue
-            rows.append({k: to_json(v) for k, v in row.cleaned_data.items() if not is_empty(v)})
-        if filled < group.min_rows and (filled or group.required):
-            self.add_error(name, messages.too_few_rows(group.min_rows))
-        elif filled > group.max_rows:
-            self.add_error(name, messages.too_many_rows(group.max_rows))
-        return rows
-
     def cleaned_json(self, *, partial: bool = False) -> dict:
         """This step's answers as JSON values, for ``Application.data``.
 
         Only answered, shown fields appear: hidden fields and empty optional answers are left
         out, so merge with ``merge_into`` (which also removes this step's old answers). With
-        ``partial=True`` (saving a draft of an invalid step) the answers that passed their checks
-        are returned; otherwise the form must be valid.
+        ``partial=True`` (saving a draft of an invalid step) only the answers without errors are
+        returned (a repeating group with an error in any row is left out whole); otherwise the
+        form must be valid.
         """
         if not partial and not self.is_valid():
             raise ValueError("cleaned_json() needs a valid form; pass partial=True for a draft")
@@ -427,12 +246,15 @@ class StepForm(forms.Form):
             self.full_clean()
         result = {}
         for name in self.field_names:
-            if name in self.hidden or name not in self.cleaned_data:
+            if name in self.hidden or name not in self.cleaned_data or self._has_error(name):
                 continue
             value = to_json(self.cleaned_data[name])
             if not is_empty(value):
                 result[name] = value
         return result
+
+    def _has_error(self, name: str) -> bool:
+        return any(key == name or key.startswith(f"{name}-") for key in self._errors)
 
     def merge_into(self, data: dict, *, partial: bool = False) -> dict:
         """``data`` with this step's answers replaced by the ones just submitted."""
@@ -484,20 +306,3 @@ class StepForm(forms.Form):
                         "field": bound.label,
                     }
                     yield bound
-
-
-def _move(data, source: str, target: str) -> None:
-    if hasattr(data, "getlist"):
-        values = data.getlist(source)
-        if values:
-            data.setlist(target, values)
-        else:
-            data.pop(target, None)
-    elif source in data:
-        data[target] = data[source]
-    else:
-        data.pop(target, None)
-
-
-def _pop(data, key: str) -> None:
-    data.pop(key, None)

@@ -176,3 +176,12 @@ def test_an_optional_group_may_be_left_empty():
 
     assert form.is_valid(), form.errors
     assert form.cleaned_json() == {}
+
+
+def test_a_draft_of_a_step_leaves_out_a_group_with_a_bad_row():
+    # so that saving the draft keeps the stored rows rather than losing the one being fixed
+    rows = [{"name": "Li Lei"}, {"name": "", "certificate": "C-2"}]
+    form = build_step_form(schema(), "only", data=post_data({"shop_name": "x"}, staff=rows))
+
+    assert not form.is_valid()
+    assert form.cleaned_json(partial=True) == {"shop_name": "x"}
