@@ -11,6 +11,7 @@ differs from what is published, a new version is drafted and published, retiring
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import transaction
@@ -196,8 +197,8 @@ def business_licence() -> dict:
         "business_licence",
         "营业执照",
         "Business licence",
-        description_zh="可引用有效的电子营业执照，无需再次上传。",
-        description_en="A valid electronic business licence can be cited instead of an upload.",
+        description_zh="申请单位的营业执照。",
+        description_en="The applying business's own licence.",
         licence=COMPANY_REGISTRATION,
     )
 
@@ -258,7 +259,15 @@ def department_workflow(
     }
 
 
+def numbered_lines(text: str) -> str:
+    """Each numbered item ("2. …") of a list written as one sentence starts a new line."""
+    text = re.sub(r"(?<=[；;。.])\s*(?=\d+\. )", "\n", text)
+    return re.sub(r" +\n", "\n", text)
+
+
 def service(code: str, department: str, topic: str, **content) -> dict:
+    for field in ("conditions_zh", "conditions_en", "procedure_zh", "procedure_en"):
+        content[field] = numbered_lines(content[field])
     content.setdefault("fee_amount", "0.00")
     content.setdefault("fee_basis_zh", FREE_BASIS_ZH)
     content.setdefault("fee_basis_en", FREE_BASIS_EN)
@@ -269,9 +278,10 @@ def service(code: str, department: str, topic: str, **content) -> dict:
     return {"code": code, "department": department, "topic": topic, "version": content}
 
 
-PROCEDURE_SUFFIX_ZH = "窗口受理时发现材料不全的，一次性告知需要补正的全部内容。"
+# On a line of its own after the numbered steps (Art. 32: 一次性告知).
+PROCEDURE_SUFFIX_ZH = "\n窗口受理时发现材料不全的，一次性告知需要补正的全部内容。"
 PROCEDURE_SUFFIX_EN = (
-    "If materials are missing at intake, the window lists everything to supplement at once."
+    "\nIf materials are missing at intake, the window lists everything to supplement at once."
 )
 
 
