@@ -192,6 +192,21 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
+# Text messages: the dotted path of a class with ``send(mobile, message)`` (approvals/sms.py); the
+# default logs the message with the number masked instead of sending it.
+SMS_BACKEND = env_str("SMS_BACKEND", "approvals.sms.ConsoleSMSBackend")
+
+# --- Cache --------------------------------------------------------------------------------------
+# Rate limits (the public progress lookup) count in the cache. The in-process default suits one
+# process; with several web workers, point CACHE_URL at Redis so that they share the counts.
+CACHE_URL = env_str("CACHE_URL", "locmem://")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL.startswith(("redis://", "rediss://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 # --- Celery -------------------------------------------------------------------------------------
 # Embedded default: kombu's filesystem transport, no broker server needed.
@@ -245,6 +260,8 @@ LEGAL_PERSON_REGISTRY = env_str(
     "LEGAL_PERSON_REGISTRY", "accounts.registries.local.LocalLegalPersonRegistry"
 )
 PORTAL_NAME = _("One-stop Online Approval Portal")
+# The portal's public address, for links in emails and text messages (sent outside any request).
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://localhost:8000")
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -1,0 +1,142 @@
+"""Notifications: an in-app message, with an email and a text message beside it.
+
+The in-app row is written in the caller's transaction, so it exists exactly when the change it
+reports does; email and SMS go out after the commit (a rolled-back change sends nothing). Every
+text is rendered in the recipient's preferred language, not the language of whoever caused it.
+"""
+
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.functional import Promise, lazy
+
+from accounts.models import User
+from approvals import policy
+from approvals.models import Application, Notification
+from approvals.sms import get_sms_backend
+
+logger = logging.getLogger("portal.notifications")
+
+DEFAULT_LANGUAGE = "zh-hans"
+
+
+def _interpolate(message, params: dict) -> str:
+    return str(message) % params if params else str(message)
+
+
+_lazy_interpolate = lazy(_interpolate, str)
+
+
+def message(text, **params) -> Promise:
+    """A translatable text with its parameters, translated only when rendered, so that ``notify``
+    can render it in the recipient's language: ``message(gettext_lazy("%(n)s received"), n=...)``.
+    """
+    return _lazy_interpolate(text, params)
+
+
+def recipient_language(user: User) -> str:
+    codes = {code for code, _name in settings.LANGUAGES}
+    return user.preferred_language if user.preferred_language in codes else DEFAULT_LANGUAGE
+
+
+def absolute_link(link: str) -> str:
+    if not link or "://" in link:
+        return link
+    return settings.PORTAL_BASE_URL.rstrip("/") + link
+
+
+def notify(
+    *,
+    user: User,
+    kind: str,
+    title,
+    body,
+    link: str = "",
+    application: Application | None = None,
+    private_text="",
+) -> Notification:
+    """Tell ``user`` something: an in-app notification now, an email and an SMS after commit.
+
+    ``title``, ``body`` and ``private_text`` may be lazy texts (see ``message``); they are rendered
+    in the recipient's language. ``private_text`` goes into the email and the SMS only and is never
+    stored (the query code of a receipt, for example).
+    """
+    language = recipient_language(user)
+    with translation.override(language):
+        title_text, body_text, private = str(title), str(body), str(private_text)
+    notification = Notification.objects.create(
+        user=user,
+        application=application,
+        kind=kind,
+        title=title_text[: Notification._meta.get_field("title").max_length],
+        body=body_text,
+        link=link,
+    )
+    transaction.on_commit(
+        partial(
+            _send_outside_the_portal,
+            user=user,
+            language=language,
+            title=title_text,
+            body=body_text,
+            private=private,
+            link=link,
+        )
+    )
+    return notification
+
+
+def _send_outside_the_portal(*, user, language, title, body, private, link) -> None:
+    """Email and SMS. A failing mail server or SMS gateway must not undo or hide the change that
+    was already committed: the failure is logged, and the in-app notification is there."""
+    context = {
+        "user": user,
+        "title": title,
+        "body": body,
+        "private": private,
+        "link": absolute_link(link),
+        "portal_name": settings.PORTAL_NAME,
+    }
+    try:
+        with translation.override(language):
+            subject = render_to_string("approvals/email/notification_subject.txt", context)
+            text = render_to_string("approvals/email/notification.txt", context)
+            html = render_to_string("approvals/email/notification.html", context)
+        email = EmailMultiAlternatives(
+            subject=" ".join(subject.split()), body=text, to=[user.email]
+        )
+        email.attach_alternative(html, "text/html")
+        email.send()
+    except Exception:
+        logger.exception("notification email to user %s failed", user.pk)
+    if not user.mobile:
+        return
+    try:
+        with translation.override(language):
+            sms = render_to_string("approvals/email/notification_sms.txt", context)
+        get_sms_backend().send(user.mobile, " ".join(sms.split()))
+    except Exception:
+        logger.exception("notification SMS to user %s failed", user.pk)
+
+
+def notification_mark_read(*, actor: User, notification: Notification) -> Notification:
+    """Mark one of the actor's own notifications read (reading is not an audited event)."""
+    if notification.user_id != actor.pk:
+        policy.deny(actor, "notification.mark_read", notification)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+    return notification
+
+
+def notification_mark_all_read(*, actor: User) -> int:
+    return Notification.objects.filter(user=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -1,0 +1,33 @@
+"""Text messages through a pluggable backend, chosen by the ``SMS_BACKEND`` setting.
+
+A real gateway (a provincial SMS platform, a cloud provider) is a class with the same ``send``
+method, named by its dotted path in ``SMS_BACKEND``. The default writes to the log instead of
+sending, as Django's console email backend does.
+"""
+
+import logging
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from accounts.identifiers import mask_mobile
+
+logger = logging.getLogger("portal.sms")
+
+
+class SMSBackend:
+    """What a backend must do: send ``message`` to the mainland mobile number ``mobile``."""
+
+    def send(self, mobile: str, message: str) -> None:
+        raise NotImplementedError
+
+
+class ConsoleSMSBackend(SMSBackend):
+    """Logs the message with the number masked; nothing leaves the machine."""
+
+    def send(self, mobile: str, message: str) -> None:
+        logger.info("SMS to %s: %s", mask_mobile(mobile), message)
+
+
+def get_sms_backend() -> SMSBackend:
+    return import_string(settings.SMS_BACKEND)()
