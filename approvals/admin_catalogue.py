@@ -15,7 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import transaction
 from django.forms.fields import InvalidJSONInput
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -149,6 +150,10 @@ class MaterialInline(admin.StackedInline):
 
 class ServiceVersionAdmin(AuditedModelAdmin):
     form = ServiceVersionAdminForm
+
+    class Media:
+        css = {"all": ["css/admin-catalogue.css"]}
+
     inlines = [MaterialInline]
     list_display = ("item", "number", "name_display", "status", "published_at", "retired_at")
     list_filter = ("status", "item__topic", "item__department")
@@ -229,6 +234,40 @@ class ServiceVersionAdmin(AuditedModelAdmin):
             obj.number = next_version_number(obj.item)
             obj.status = VersionStatus.DRAFT
         super().save_model(request, obj, form, change)
+
+    # One version's lifecycle from its own page: buttons above the form post here.
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/lifecycle/<str:step>/",
+                self.admin_site.admin_view(self.lifecycle_view),
+                name="approvals_serviceversion_lifecycle",
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["has_lifecycle_permission"] = obj is not None and policy.is_catalogue_admin(
+            request.user
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def lifecycle_view(self, request, pk: int, step: str):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        version = get_object_or_404(ServiceVersion.objects.select_related("item"), pk=pk)
+        steps = {
+            "publish": self.publish_versions,
+            "retire": self.retire_versions,
+            "draft": self.draft_from_versions,
+        }
+        if step not in steps:
+            raise Http404
+        policy.require_catalogue_admin(request.user)
+        steps[step](request, ServiceVersion.objects.filter(pk=version.pk))
+        return HttpResponseRedirect(
+            reverse("admin:approvals_serviceversion_change", args=[version.pk])
+        )
 
     @admin.action(description=_("Publish the selected drafts"), permissions=["change"])
     def publish_versions(self, request, queryset):

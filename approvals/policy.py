@@ -101,10 +101,15 @@ def require_can_apply_as(user, *, business=None) -> None:
 # --- Service catalogue --------------------------------------------------------------------------
 
 
-def require_catalogue_admin(user) -> None:
-    """Draft, publish, retire, import or export service guides: superusers and catalogue
-    administrators (the Django permission ``approvals.change_serviceversion``)."""
+def is_catalogue_admin(user) -> bool:
+    """Superusers and catalogue administrators (the Django permission
+    ``approvals.change_serviceversion``), signed in and active."""
     if not (user is not None and user.is_authenticated and user.is_active):
-        deny(user, "catalogue.manage")
-    if not (user.is_superuser or user.has_perm("approvals.change_serviceversion")):
+        return False
+    return user.is_superuser or user.has_perm("approvals.change_serviceversion")
+
+
+def require_catalogue_admin(user) -> None:
+    """Draft, publish, retire or import service guides."""
+    if not is_catalogue_admin(user):
         deny(user, "catalogue.manage")
