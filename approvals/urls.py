@@ -1,6 +1,6 @@
 from django.urls import path
 
-from approvals.views import attachments, guides
+from approvals.views import applications, attachments, guides, lookup
 
 app_name = "approvals"
 
@@ -18,4 +18,40 @@ urlpatterns = [
         attachments.attachment_download,
         name="attachment_download",
     ),
+    # Applying online, the applicant's dashboard and notifications (applications helper).
+    path("applications/", applications.dashboard, name="dashboard"),
+    path("applications/new/<str:code>/", applications.start, name="application_start"),
+    path("applications/<int:pk>/", applications.detail, name="application_detail"),
+    path(
+        "applications/<int:pk>/step/<str:step_key>/",
+        applications.step,
+        name="application_step",
+    ),
+    path(
+        "applications/<int:pk>/materials/<slug:material_key>/upload/",
+        applications.material_upload,
+        name="application_material_upload",
+    ),
+    path(
+        "applications/<int:pk>/attachments/<int:attachment_pk>/remove/",
+        applications.attachment_remove,
+        name="application_attachment_remove",
+    ),
+    path("applications/<int:pk>/review/", applications.review, name="application_review"),
+    path("applications/<int:pk>/submit/", applications.submit, name="application_submit"),
+    path("applications/<int:pk>/receipt/", applications.receipt, name="application_receipt"),
+    path("applications/<int:pk>/withdraw/", applications.withdraw, name="application_withdraw"),
+    path("applications/<int:pk>/discard/", applications.discard, name="application_discard"),
+    path("notifications/", applications.notifications, name="notifications"),
+    path(
+        "notifications/<int:pk>/open/",
+        applications.notification_open,
+        name="notification_open",
+    ),
+    path(
+        "notifications/read-all/",
+        applications.notifications_mark_all_read,
+        name="notifications_mark_all_read",
+    ),
+    path("track/", lookup.track, name="track"),
 ]

@@ -145,3 +145,81 @@ class OfficialFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     department = factory.SubFactory(DepartmentFactory)
     role = OfficialRole.REVIEWER
+
+
+# --- Catalogue and applications -----------------------------------------------------------------
+
+
+class ServiceItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "approvals.ServiceItem"
+
+    code = factory.Sequence(lambda n: f"TEST{n:04d}")
+    department = factory.SubFactory(DepartmentFactory)
+    topic = "business"
+
+
+class ServiceVersionFactory(factory.django.DjangoModelFactory):
+    """A draft version; ``materials=[{...}, ...]`` adds materials (while it is a draft) and
+    ``published=True`` then publishes it."""
+
+    class Meta:
+        model = "approvals.ServiceVersion"
+        skip_postgeneration_save = True
+
+    item = factory.SubFactory(ServiceItemFactory)
+    number = factory.LazyAttribute(lambda o: o.item.versions.count() + 1)
+    name_zh = factory.Sequence(lambda n: f"测试事项{n}")
+    name_en = factory.Sequence(lambda n: f"Test service {n}")
+    item_type = "licence"
+    legal_basis_zh = "《中华人民共和国行政许可法》"
+    legal_basis_en = "Administrative Licensing Law of the PRC"
+    conditions_zh = "符合条件。"
+    conditions_en = "Meets the conditions."
+    statutory_limit_days = 20
+    promised_limit_days = 10
+    form_schema = factory.LazyFunction(dict)
+
+    @factory.post_generation
+    def materials(obj, create, extracted, **kwargs):
+        for position, fields in enumerate(extracted or []):
+            MaterialFactory(version=obj, position=position, **fields)
+
+    @factory.post_generation
+    def published(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.status = "published"
+            obj.published_at = timezone.now()
+            obj.save(update_fields=["status", "published_at"])
+
+
+class MaterialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "approvals.Material"
+
+    version = factory.SubFactory(ServiceVersionFactory)
+    key = factory.Sequence(lambda n: f"material-{n}")
+    name_zh = factory.Sequence(lambda n: f"材料{n}")
+    name_en = factory.Sequence(lambda n: f"Material {n}")
+    required = True
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A person's draft; ``submitted=True`` gives it a tracking number."""
+
+    class Meta:
+        model = "approvals.Application"
+
+    service_version = factory.SubFactory(ServiceVersionFactory, published=True)
+    applicant_kind = "person"
+    person = factory.SubFactory(PersonFactory)
+    created_by = factory.LazyAttribute(lambda o: o.person.user)
+    status = "draft"
+    data = factory.LazyFunction(dict)
+
+    class Params:
+        submitted = factory.Trait(
+            status="submitted",
+            tracking_number=factory.Sequence(lambda n: f"TEST-20250101-{n:05d}"),
+            submitted_at=factory.LazyFunction(timezone.now),
+        )

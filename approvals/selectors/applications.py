@@ -1,0 +1,167 @@
+"""Reads of applications and notifications for the applicant's pages, permission filters inside.
+
+The fetch-and-authorize selectors return the object or raise ``Http404``: a stranger learns
+nothing about whether an application exists. Denials are logged by ``approvals.policy``.
+"""
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import (
+    Business,
+    Department,
+    MembershipStatus,
+    OfficialPosition,
+    OfficialRole,
+    User,
+)
+from approvals import policy
+from approvals.models import Application, Attachment, Notification, ServiceVersion
+
+# Checked against when a tracking number is unknown, so that a wrong number takes as long to
+# refuse as a wrong code (no timing hint about which part was wrong).
+_DUMMY_QUERY_CODE_HASH = make_password("000000")
+
+
+def _applications() -> QuerySet[Application]:
+    return Application.objects.select_related(
+        "service_version__item__department", "business", "person", "created_by"
+    )
+
+
+def get_application_for_applicant(user: User, pk: int) -> Application:
+    """The application ``pk`` if ``user`` may see it as an applicant; otherwise ``Http404``."""
+    application = _applications().filter(pk=pk).first()
+    if application is None:
+        raise Http404
+    try:
+        policy.require_application_view(user, application)
+    except PermissionDenied:
+        raise Http404 from None
+    return application
+
+
+def get_application_for_editing(user: User, pk: int) -> Application:
+    """The application ``pk`` if ``user`` may change it (its draft, materials, withdrawal)."""
+    application = get_application_for_applicant(user, pk)
+    try:
+        policy.require_application_edit(user, application)
+    except PermissionDenied:
+        raise Http404 from None
+    return application
+
+
+def applications_for_applicant(user: User, *, business: Business | None = None, person_only=False):
+    """The applications ``user`` sees as an applicant, newest activity first: their own and those
+    of every business they actively belong to; narrowed to one business, or to the ones filed as a
+    person, when asked. A fixed number of queries however long the list."""
+    queryset = _applications().filter(policy.applicant_visibility(user))
+    if business is not None:
+        queryset = queryset.filter(business=business)
+    elif person_only:
+        queryset = queryset.filter(business__isnull=True)
+    return queryset.order_by("-updated_at", "-pk")
+
+
+def businesses_acting_for(user: User) -> QuerySet[Business]:
+    """The businesses ``user`` may act for (active memberships), by name."""
+    if not user.is_authenticated:
+        return Business.objects.none()
+    return Business.objects.filter(
+        memberships__user=user, memberships__status=MembershipStatus.ACTIVE
+    ).order_by("name", "pk")
+
+
+def get_business_acting_for(user: User, pk) -> Business | None:
+    """The business ``pk`` if ``user`` actively belongs to it, else ``None``."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return businesses_acting_for(user).filter(pk=pk).first()
+
+
+def application_attachments(application: Application) -> dict[str, list[Attachment]]:
+    """The application's uploads by material key, oldest first."""
+    slots: dict[str, list[Attachment]] = {}
+    for attachment in application.attachments.order_by("uploaded_at", "pk"):
+        slots.setdefault(attachment.material_key, []).append(attachment)
+    return slots
+
+
+def get_service_version_materials(version: ServiceVersion):
+    return list(version.materials.order_by("position", "pk"))
+
+
+def window_departments(version: ServiceVersion) -> list[Department]:
+    """The service window (一窗受理) that receives applications for ``version``: the active
+    window department of the implementing department's region, else of the nearest ancestor's
+    region (a district bureau's matters go to the district centre, a city bureau's to the city's).
+    """
+    department = version.item.department
+    for candidate in [department, *department.ancestors()]:
+        windows = list(
+            Department.objects.filter(
+                is_service_window=True, is_active=True, region_code=candidate.region_code
+            )
+        )
+        if windows:
+            return windows
+    return []
+
+
+def window_intake_clerks(version: ServiceVersion) -> list[User]:
+    """The active intake clerks of the window that receives applications for ``version``."""
+    windows = window_departments(version)
+    positions = (
+        OfficialPosition.objects.filter(
+            department__in=windows,
+            role=OfficialRole.INTAKE_CLERK,
+            is_active=True,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("user_id")
+    )
+    seen, clerks = set(), []
+    for position in positions:
+        if position.user_id not in seen:
+            seen.add(position.user_id)
+            clerks.append(position.user)
+    return clerks
+
+
+def find_application_by_tracking(tracking_number: str, query_code: str) -> Application | None:
+    """The submitted application with this tracking number whose query code matches, else
+    ``None`` — the same answer, after the same work, whichever of the two was wrong."""
+    tracking_number = (tracking_number or "").strip().upper()
+    application = (
+        Application.objects.select_related("service_version")
+        .filter(tracking_number=tracking_number)
+        .exclude(query_code_hash="")
+        .first()
+        if tracking_number
+        else None
+    )
+    stored_hash = application.query_code_hash if application is not None else _DUMMY_QUERY_CODE_HASH
+    matches = check_password((query_code or "").strip(), stored_hash)
+    return application if application is not None and matches else None
+
+
+def notifications_for(user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def unread_notification_count(user: User) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def get_notification_for_user(user: User, pk: int) -> Notification:
+    notification = Notification.objects.filter(pk=pk, user=user).first()
+    if notification is None:
+        raise Http404
+    return notification

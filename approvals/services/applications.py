@@ -1,0 +1,486 @@
+"""Applying online: start a draft, save it step by step, submit it once, withdraw it.
+
+Each function checks permission first, changes state in one transaction, records its audit event
+in that transaction, and leaves email and SMS for after the commit (``notify``).
+"""
+
+import datetime
+import secrets
+import zoneinfo
+
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Business, User
+from approvals import dynamic_forms, policy
+from approvals.audit import audit_record
+from approvals.models import (
+    OPEN_STATUSES,
+    ApplicantKind,
+    Application,
+    ApplicationStatus,
+    Material,
+    ServiceVersion,
+    TrackingCounter,
+    VersionStatus,
+)
+from approvals.selectors.applications import window_intake_clerks
+from approvals.services.notifications import message, notify
+
+# The last step of every application, after the schema's own steps: one upload slot per material.
+MATERIALS_STEP = "materials"
+# Tracking numbers carry the day in China's time zone, whatever the server's clock says.
+TRACKING_TIME_ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
+QUERY_CODE_DIGITS = 6
+MAX_IDEMPOTENCY_KEY_LENGTH = Application._meta.get_field("idempotency_key").max_length
+
+
+class StaleApplication(Exception):
+    """The form was filled in against an older revision: another window or device saved first.
+    ``application`` is the stored, newer version to show instead."""
+
+    def __init__(self, application: Application):
+        super().__init__(f"application {application.pk} is at revision {application.revision}")
+        self.application = application
+
+
+class ApplicationIncomplete(ValidationError):
+    """Submission refused: answers missing or wrong, or required materials not attached.
+    ``field_errors`` maps a form field to its messages; ``missing_materials`` lists materials."""
+
+    def __init__(self, *, field_errors: dict[str, list[str]], missing_materials: list[Material]):
+        self.field_errors = field_errors
+        self.missing_materials = missing_materials
+        super().__init__(_("The application is not complete yet."), code="incomplete")
+
+
+# --- Steps --------------------------------------------------------------------------------------
+
+
+def step_keys(version: ServiceVersion) -> list[str]:
+    """The keys of the application's steps, in order: the schema's steps, then the materials."""
+    return [step.key for step in dynamic_forms.steps(version.form_schema)] + [MATERIALS_STEP]
+
+
+def _step_fields(version: ServiceVersion, step_key: str) -> list[str]:
+    for step in dynamic_forms.steps(version.form_schema):
+        if step.key == step_key:
+            return list(step.fields)
+    return []
+
+
+# --- Start --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_start(
+    *, actor: User, version: ServiceVersion, business: Business | None = None
+) -> Application:
+    """A new draft for ``version``, as the actor themself or for ``business``, prefilled from the
+    applicant's profile and the registries' data (一数一源)."""
+    policy.require_can_apply_as(actor, business=business)
+    if version.status != VersionStatus.PUBLISHED:
+        raise ValidationError(_("This service is not open for applications at the moment."))
+    if business is not None and not version.for_businesses:
+        raise ValidationError(_("Businesses cannot apply for this service."))
+    if business is None and not version.for_persons:
+        raise ValidationError(_("Only businesses can apply for this service."))
+    person = getattr(actor, "person", None)
+    prefill = dynamic_forms.prefill_values(
+        version.form_schema, user=actor, person=person, business=business
+    )
+    application = Application.objects.create(
+        service_version=version,
+        applicant_kind=ApplicantKind.BUSINESS if business is not None else ApplicantKind.PERSON,
+        person=person if business is None else None,
+        business=business,
+        created_by=actor,
+        status=ApplicationStatus.DRAFT,
+        data=prefill,
+    )
+    audit_record(
+        action="application.started",
+        actor=actor,
+        obj=application,
+        on_behalf_of=_on_behalf_of(application),
+        changes={
+            "status": [None, ApplicationStatus.DRAFT],
+            "service_version": [None, version.pk],
+            "prefilled": [None, sorted(prefill)],
+        },
+    )
+    return application
+
+
+def _on_behalf_of(application: Application) -> str:
+    if application.business_id is not None:
+        return f"business:{application.business_id}"
+    if application.person_id is not None and application.person.user_id != (
+        application.created_by_id
+    ):
+        return f"person:{application.person_id}"
+    return ""
+
+
+# --- Save a step (autosave) ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_save_step(
+    *,
+    actor: User,
+    application: Application,
+    step_key: str,
+    values: dict,
+    revision: int,
+    step_complete: bool = True,
+) -> Application:
+    """Merge one step's cleaned answers into the draft and move the draft's progress on.
+
+    ``values`` replace every stored answer of the step (an answer the step no longer has, because
+    a condition turned false, is dropped). ``step_complete=False`` saves a draft of a step that
+    still has errors: the answers are kept, the progress does not move on.
+
+    ``revision`` is the one the form was rendered with: if someone saved in between (another
+    window, another device), nothing is written and ``StaleApplication`` carries the newer
+    version. The revision is bumped by a conditional UPDATE, so that of two simultaneous saves
+    exactly one wins.
+    """
+    policy.require_application_edit(actor, application)
+    stored = Application.objects.select_related("service_version").get(pk=application.pk)
+    if stored.status != ApplicationStatus.DRAFT:
+        raise ValidationError(_("This application has been submitted and can no longer change."))
+    keys = step_keys(stored.service_version)
+    if step_key not in keys:
+        raise ValidationError(_("This step does not belong to the application."))
+    if stored.revision != revision:
+        raise StaleApplication(stored)
+
+    step_fields = set(_step_fields(stored.service_version, step_key))
+    data = {key: value for key, value in stored.data.items() if key not in step_fields}
+    data.update({key: value for key, value in values.items() if key in step_fields})
+    changed = sorted(
+        key for key in step_fields if stored.data.get(key, _MISSING) != data.get(key, _MISSING)
+    )
+    current_step = stored.current_step
+    if step_complete:
+        current_step = max(current_step, keys.index(step_key) + 1)
+
+    updated = Application.objects.filter(
+        pk=stored.pk, revision=revision, status=ApplicationStatus.DRAFT
+    ).update(
+        data=data,
+        current_step=current_step,
+        revision=F("revision") + 1,
+        updated_at=timezone.now(),
+    )
+    if updated != 1:
+        raise StaleApplication(Application.objects.get(pk=stored.pk))
+    audit_record(
+        action="application.step_saved",
+        actor=actor,
+        obj=stored,
+        on_behalf_of=_on_behalf_of(stored),
+        # Names of the answers that changed, never their values (they may be personal data).
+        changes={
+            "step": [None, step_key],
+            "fields": [None, changed],
+            "revision": [revision, revision + 1],
+            "current_step": [stored.current_step, current_step],
+        },
+    )
+    application.refresh_from_db()
+    return application
+
+
+_MISSING = object()
+
+
+# --- Submit -------------------------------------------------------------------------------------
+
+
+def missing_materials(application: Application) -> list[Material]:
+    """Required materials of the application's service with no attachment yet."""
+    attached = set(application.attachments.values_list("material_key", flat=True))
+    return [
+        material
+        for material in application.service_version.materials.order_by("position", "pk")
+        if material.required and material.key not in attached
+    ]
+
+
+def application_problems(application: Application) -> ApplicationIncomplete | None:
+    """Everything that stops the application from being submitted, or ``None``."""
+    field_errors = dynamic_forms.validate_application_data(
+        application.service_version.form_schema, application.data
+    )
+    materials = missing_materials(application)
+    if field_errors or materials:
+        return ApplicationIncomplete(field_errors=field_errors, missing_materials=materials)
+    return None
+
+
+def _next_tracking_number(item_code: str, day: datetime.date) -> str:
+    """``<item code>-<YYYYMMDD>-<sequence>``, the sequence counting per item and day.
+
+    get_or_create survives two first submissions of the day racing to create the counter (the
+    loser's insert fails on the unique constraint and it reads the winner's row); the row lock
+    then hands out each number once.
+    """
+    TrackingCounter.objects.get_or_create(item_code=item_code, day=day)
+    counter = TrackingCounter.objects.select_for_update().get(item_code=item_code, day=day)
+    counter.last_value += 1
+    counter.save(update_fields=["last_value"])
+    return f"{item_code}-{day:%Y%m%d}-{counter.last_value:05d}"
+
+
+def _new_query_code() -> str:
+    return f"{secrets.randbelow(10**QUERY_CODE_DIGITS):0{QUERY_CODE_DIGITS}d}"
+
+
+def application_submit(
+    *, actor: User, application: Application, idempotency_key: str
+) -> Application:
+    """Submit the draft once. The same ``idempotency_key`` (a double click, a retried request)
+    returns the application it already submitted, never a second one.
+
+    The returned application carries ``query_code``: the six digits to show on the receipt, only
+    on the call that submitted it (``None`` on a repeat); only its hash is stored.
+    """
+    policy.require_application_edit(actor, application)
+    idempotency_key = (idempotency_key or "").strip()
+    if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
+        raise ValidationError(_("The form has expired. Please review the application again."))
+    with transaction.atomic():
+        # The row lock makes a second, simultaneous request wait here until the first commits,
+        # and then see the application submitted with its key.
+        locked = (
+            Application.objects.select_for_update()
+            .select_related("service_version__item")
+            .get(pk=application.pk)
+        )
+        if locked.status != ApplicationStatus.DRAFT:
+            if locked.idempotency_key == idempotency_key:
+                locked.query_code = None
+                return locked
+            raise ValidationError(_("This application has already been submitted."))
+        previous = (
+            Application.objects.filter(idempotency_key=idempotency_key)
+            .filter(policy.applicant_visibility(actor))
+            .first()
+        )
+        if previous is not None:
+            previous.query_code = None
+            return previous
+
+        problems = application_problems(locked)
+        if problems is not None:
+            raise problems
+
+        now = timezone.now()
+        day = timezone.localtime(now, TRACKING_TIME_ZONE).date()
+        query_code = _new_query_code()
+        locked.tracking_number = _next_tracking_number(locked.service_version.item.code, day)
+        locked.query_code_hash = make_password(query_code)
+        locked.idempotency_key = idempotency_key
+        locked.status = ApplicationStatus.SUBMITTED
+        locked.submitted_at = now
+        locked.revision += 1
+        locked.save(
+            update_fields=[
+                "tracking_number",
+                "query_code_hash",
+                "idempotency_key",
+                "status",
+                "submitted_at",
+                "revision",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            action="application.submitted",
+            actor=actor,
+            obj=locked,
+            on_behalf_of=_on_behalf_of(locked),
+            changes={
+                "status": [ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED],
+                "tracking_number": [None, locked.tracking_number],
+            },
+        )
+        transaction.on_commit(
+            lambda: _notify_submitted(locked.pk, query_code=query_code, actor_pk=actor.pk)
+        )
+    locked.query_code = query_code
+    return locked
+
+
+def _lazy_version_name(version: ServiceVersion):
+    """The service's name in whatever language is active when the text is rendered."""
+    return lazy(lambda: version.name, str)()
+
+
+def _applicant_users(application: Application, actor: User | None = None) -> list[User]:
+    """Who hears about the application as its applicant: whoever filed it, the person it is for,
+    and whoever acted now."""
+    users = [application.created_by]
+    if application.person_id is not None:
+        users.append(application.person.user)
+    if actor is not None:
+        users.append(actor)
+    unique = {user.pk: user for user in users}
+    return list(unique.values())
+
+
+def _local_time(moment: datetime.datetime) -> str:
+    return f"{timezone.localtime(moment, TRACKING_TIME_ZONE):%Y-%m-%d %H:%M}"
+
+
+def _notify_submitted(application_pk: int, *, query_code: str, actor_pk: int) -> None:
+    application = Application.objects.select_related(
+        "service_version__item__department", "created_by", "person__user"
+    ).get(pk=application_pk)
+    actor = User.objects.get(pk=actor_pk)
+    params = {
+        "service": _lazy_version_name(application.service_version),
+        "number": application.tracking_number,
+        "date": _local_time(application.submitted_at),
+    }
+    link = reverse("approvals:application_detail", args=[application.pk])
+    for user in _applicant_users(application, actor):
+        notify(
+            user=user,
+            kind="application.submitted",
+            application=application,
+            link=link,
+            title=message(gettext_lazy("Application received: %(number)s"), **params),
+            body=message(
+                gettext_lazy(
+                    "Your application for %(service)s was submitted on %(date)s. Its tracking "
+                    "number is %(number)s. The service window will now check that it is "
+                    "complete and tell you the outcome."
+                ),
+                **params,
+            ),
+            private_text=message(
+                gettext_lazy(
+                    "Your query code is %(code)s. With the tracking number it lets you look up "
+                    "the progress without signing in. Keep it to yourself."
+                ),
+                code=query_code,
+            ),
+        )
+    for clerk in window_intake_clerks(application.service_version):
+        notify(
+            user=clerk,
+            kind="intake.new_application",
+            application=application,
+            title=message(gettext_lazy("New application to check: %(number)s"), **params),
+            body=message(
+                gettext_lazy(
+                    "%(service)s, submitted on %(date)s, waits at the service window for the "
+                    "completeness check."
+                ),
+                **params,
+            ),
+        )
+
+
+# --- Withdraw and discard -----------------------------------------------------------------------
+
+
+def application_withdraw(*, actor: User, application: Application, reason: str) -> Application:
+    """Withdraw a submitted application before the decision, with a reason."""
+    policy.require_application_edit(actor, application)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why you withdraw the application.")]})
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status == ApplicationStatus.WITHDRAWN:
+            raise ValidationError(_("This application has already been withdrawn."))
+        if locked.status not in OPEN_STATUSES:
+            raise ValidationError(
+                _("Only a submitted application that is not yet decided can be withdrawn.")
+            )
+        before = locked.status
+        locked.status = ApplicationStatus.WITHDRAWN
+        locked.revision += 1
+        locked.save(update_fields=["status", "revision", "updated_at"])
+        audit_record(
+            action="application.withdrawn",
+            actor=actor,
+            obj=locked,
+            on_behalf_of=_on_behalf_of(locked),
+            reason=reason,
+            changes={"status": [before, ApplicationStatus.WITHDRAWN]},
+        )
+        transaction.on_commit(lambda: _notify_withdrawn(locked.pk, actor_pk=actor.pk))
+    return locked
+
+
+def _notify_withdrawn(application_pk: int, *, actor_pk: int) -> None:
+    application = Application.objects.select_related(
+        "service_version__item__department", "created_by", "person__user"
+    ).get(pk=application_pk)
+    actor = User.objects.get(pk=actor_pk)
+    params = {
+        "service": _lazy_version_name(application.service_version),
+        "number": application.tracking_number,
+    }
+    link = reverse("approvals:application_detail", args=[application.pk])
+    for user in _applicant_users(application, actor):
+        notify(
+            user=user,
+            kind="application.withdrawn",
+            application=application,
+            link=link,
+            title=message(gettext_lazy("Application withdrawn: %(number)s"), **params),
+            body=message(
+                gettext_lazy(
+                    "Your application %(number)s for %(service)s has been withdrawn. It will "
+                    "not be processed further."
+                ),
+                **params,
+            ),
+        )
+    for clerk in window_intake_clerks(application.service_version):
+        notify(
+            user=clerk,
+            kind="intake.application_withdrawn",
+            application=application,
+            title=message(gettext_lazy("Application withdrawn: %(number)s"), **params),
+            body=message(
+                gettext_lazy("The applicant withdrew %(number)s (%(service)s)."), **params
+            ),
+        )
+
+
+def application_discard_draft(*, actor: User, application: Application) -> None:
+    """Delete a draft that was never submitted, with its uploaded files."""
+    policy.require_application_edit(actor, application)
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status != ApplicationStatus.DRAFT:
+            raise ValidationError(_("Only a draft can be discarded."))
+        files = [attachment.file for attachment in locked.attachments.all() if attachment.file]
+        audit_record(
+            action="application.draft_discarded",
+            actor=actor,
+            obj=locked,
+            on_behalf_of=_on_behalf_of(locked),
+            changes={"status": [ApplicationStatus.DRAFT, None]},
+        )
+        locked.delete()
+        transaction.on_commit(lambda: _delete_files(files))
+
+
+def _delete_files(files) -> None:
+    for stored_file in files:
+        stored_file.storage.delete(stored_file.name)
