@@ -1,0 +1,88 @@
+"""Fixtures for the catalogue tests: catalogue administrators, and versions complete enough to
+publish (a checked form schema and a workflow whose departments exist)."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+
+from tests.factories import (
+    DepartmentFactory,
+    ServiceItemFactory,
+    ServiceVersionFactory,
+    UserFactory,
+)
+
+
+def minimal_schema(field_title: str = "Shop name") -> dict:
+    return {
+        "type": "object",
+        "properties": {
+            "shop_name": {"type": "string", "title": field_title, "x-title-zh": "门店名称"},
+        },
+        "required": ["shop_name"],
+        "x-steps": [
+            {"key": "basic", "title": "Basics", "x-title-zh": "基本信息", "fields": ["shop_name"]}
+        ],
+    }
+
+
+def minimal_workflow(department_code: str) -> dict:
+    return {
+        "stages": [
+            {
+                "key": "review",
+                "name": {"en": "Review", "zh": "审查"},
+                "branches": [{"key": "review", "department": department_code, "role": "reviewer"}],
+                "limit_working_days": 5,
+            }
+        ]
+    }
+
+
+@pytest.fixture
+def english_client():
+    """An anonymous visitor reading in English (the portal's default language is Chinese)."""
+    return Client(headers={"accept-language": "en"})
+
+
+@pytest.fixture
+def chinese_client():
+    return Client(headers={"accept-language": "zh-hans"})
+
+
+@pytest.fixture
+def catalogue_admin(db):
+    """A staff member with the catalogue administrator's permissions (not a superuser)."""
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="approvals",
+            codename__in=[
+                "view_serviceitem",
+                "add_serviceitem",
+                "change_serviceitem",
+                "view_serviceversion",
+                "add_serviceversion",
+                "change_serviceversion",
+                "delete_serviceversion",
+                "view_material",
+                "add_material",
+                "change_material",
+                "delete_material",
+            ],
+        )
+    )
+    return user
+
+
+@pytest.fixture
+def make_draft(db):
+    """``make_draft(item=None, **fields)``: a draft that passes every publishing check."""
+
+    def make(item=None, **fields):
+        item = item or ServiceItemFactory(department=DepartmentFactory())
+        fields.setdefault("form_schema", minimal_schema())
+        fields.setdefault("workflow_definition", minimal_workflow(item.department.code))
+        return ServiceVersionFactory(item=item, **fields)
+
+    return make
