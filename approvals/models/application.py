@@ -95,6 +95,18 @@ class Application(models.Model):
         _("idempotency key"), max_length=64, null=True, blank=True
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # Deadlines (working days, Art. 32/42/82). Dates are Asia/Shanghai calendar dates; the
+    # deadline service recomputes them whenever a pause, extension or acceptance changes them.
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    intake_due_on = models.DateField(_("intake decision due on"), null=True, blank=True)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    deemed_accepted = models.BooleanField(_("deemed accepted (Art. 32)"), default=False)
+    decision_due_on = models.DateField(_("statutory decision due on"), null=True, blank=True)
+    promised_due_on = models.DateField(_("promised decision due on"), null=True, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    # Where the workflow stands: the current stage and how many times it has been entered.
+    current_stage_key = models.CharField(_("current stage"), max_length=50, blank=True)
+    workflow_round = models.PositiveSmallIntegerField(_("workflow round"), default=0)
     # Optimistic concurrency: bumped on every change; a stale form is told "this has changed".
     revision = models.PositiveIntegerField(_("revision"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -122,6 +134,12 @@ class Application(models.Model):
             models.Index(fields=["person", "status"], name="application_person_status"),
             models.Index(fields=["business", "status"], name="application_business_status"),
             models.Index(fields=["status", "submitted_at"], name="application_status_submitted"),
+            # The periodic sweep: applications still waiting for intake, by their intake deadline.
+            models.Index(
+                fields=["intake_due_on"],
+                condition=Q(status="submitted"),
+                name="application_intake_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,108 @@
+"""The application lifecycle as one declared transition table (no ORM).
+
+Every status change goes through ``next_status``: an action that the table does not list for the
+current status is refused (``TransitionNotAllowed``; HTTP 409 in the API). The services perform
+the change and write the audit event; this module only says what is allowed.
+
+    draft → submitted → not accepted | supplement requested (→ submitted again)
+                      | accepted | accepted with pledge → under review → approved | denied
+    approved → licence issued → closed; denied → closed; withdrawn from any open state.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    NOT_ACCEPTED = "not_accepted"
+    SUPPLEMENT_REQUESTED = "supplement_requested"
+    ACCEPTED = "accepted"
+    ACCEPTED_WITH_PLEDGE = "accepted_with_pledge"
+    UNDER_REVIEW = "under_review"
+    APPROVED = "approved"
+    DENIED = "denied"
+    LICENCE_ISSUED = "licence_issued"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+
+class Action(StrEnum):
+    SUBMIT = "submit"
+    REFUSE_ACCEPTANCE = "refuse_acceptance"  # Art. 32(1): not this agency's matter
+    REQUEST_SUPPLEMENT = "request_supplement"  # Art. 32(4): 一次性告知
+    ANSWER_SUPPLEMENT = "answer_supplement"
+    ACCEPT = "accept"
+    ACCEPT_WITH_PLEDGE = "accept_with_pledge"  # 容缺受理
+    DEEM_ACCEPTED = "deem_accepted"  # Art. 32: no intake decision within 5 working days
+    START_REVIEW = "start_review"
+    APPROVE = "approve"
+    DENY = "deny"
+    ISSUE_LICENCE = "issue_licence"
+    CLOSE = "close"
+    WITHDRAW = "withdraw"
+
+
+# The applicant may withdraw until there is a decision.
+OPEN_STATUSES = frozenset(
+    {
+        Status.SUBMITTED,
+        Status.SUPPLEMENT_REQUESTED,
+        Status.ACCEPTED,
+        Status.ACCEPTED_WITH_PLEDGE,
+        Status.UNDER_REVIEW,
+    }
+)
+
+TRANSITIONS: dict[tuple[Status, Action], Status] = {
+    (Status.DRAFT, Action.SUBMIT): Status.SUBMITTED,
+    (Status.SUBMITTED, Action.REFUSE_ACCEPTANCE): Status.NOT_ACCEPTED,
+    (Status.SUBMITTED, Action.REQUEST_SUPPLEMENT): Status.SUPPLEMENT_REQUESTED,
+    (Status.SUPPLEMENT_REQUESTED, Action.ANSWER_SUPPLEMENT): Status.SUBMITTED,
+    (Status.SUBMITTED, Action.ACCEPT): Status.ACCEPTED,
+    (Status.SUBMITTED, Action.ACCEPT_WITH_PLEDGE): Status.ACCEPTED_WITH_PLEDGE,
+    (Status.SUBMITTED, Action.DEEM_ACCEPTED): Status.ACCEPTED,
+    (Status.ACCEPTED, Action.START_REVIEW): Status.UNDER_REVIEW,
+    (Status.ACCEPTED_WITH_PLEDGE, Action.START_REVIEW): Status.UNDER_REVIEW,
+    # A reviewer's return to the applicant during review is a supplement request too (Art. 45
+    # pauses the clock); the answer goes back to review, not to intake.
+    (Status.UNDER_REVIEW, Action.REQUEST_SUPPLEMENT): Status.SUPPLEMENT_REQUESTED,
+    (Status.UNDER_REVIEW, Action.APPROVE): Status.APPROVED,
+    (Status.UNDER_REVIEW, Action.DENY): Status.DENIED,
+    (Status.APPROVED, Action.ISSUE_LICENCE): Status.LICENCE_ISSUED,
+    (Status.APPROVED, Action.CLOSE): Status.CLOSED,  # approvals that issue no licence (filings)
+    (Status.LICENCE_ISSUED, Action.CLOSE): Status.CLOSED,
+    (Status.DENIED, Action.CLOSE): Status.CLOSED,
+    (Status.NOT_ACCEPTED, Action.CLOSE): Status.CLOSED,
+    **{(status, Action.WITHDRAW): Status.WITHDRAWN for status in OPEN_STATUSES},
+}
+
+
+class TransitionNotAllowed(Exception):
+    def __init__(self, status: str, action: str):
+        super().__init__(f"{action} is not allowed from {status}")
+        self.status = status
+        self.action = action
+
+
+def next_status(status: str, action: str, *, answering_review_supplement: bool = False) -> Status:
+    """The status after ``action``, or ``TransitionNotAllowed``.
+
+    ``answering_review_supplement``: the supplement being answered was requested during review,
+    so the application returns to review instead of to the window.
+    """
+    key = (Status(status), Action(action))
+    if key not in TRANSITIONS:
+        raise TransitionNotAllowed(status, action)
+    if (
+        key == (Status.SUPPLEMENT_REQUESTED, Action.ANSWER_SUPPLEMENT)
+        and answering_review_supplement
+    ):
+        return Status.UNDER_REVIEW
+    return TRANSITIONS[key]
+
+
+def allowed_actions(status: str) -> list[Action]:
+    return [action for (origin, action) in TRANSITIONS if origin == Status(status)]
