@@ -7,7 +7,10 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from approvals import admin_catalogue  # noqa: F401  (registers the catalogue's admin)
+from approvals import (
+    admin_calendar,  # noqa: F401  (registers the calendar's admin)
+    admin_catalogue,  # noqa: F401  (registers the catalogue's admin)
+)
 from approvals.models import AuditEvent
 
 

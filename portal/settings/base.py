@@ -229,7 +229,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Deemed acceptance, SLA lights, supervision cards, lapsed pledges (idempotent).
+    "sweep-deadlines": {"task": "approvals.tasks.sweep_deadlines_task", "schedule": 60.0},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Security headers ---------------------------------------------------------------------------
@@ -262,6 +265,11 @@ LEGAL_PERSON_REGISTRY = env_str(
 PORTAL_NAME = _("One-stop Online Approval Portal")
 # The portal's public address, for links in emails and text messages (sent outside any request).
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://localhost:8000")
+
+# Deadlines (电子监察): a task turns yellow with this many working days or fewer left. The
+# working-day calendar is cached per process and re-checked every CALENDAR_CACHE_SECONDS.
+SLA_WARN_WORKING_DAYS = env_int("SLA_WARN_WORKING_DAYS", 3)
+CALENDAR_CACHE_SECONDS = env_int("CALENDAR_CACHE_SECONDS", 60)
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

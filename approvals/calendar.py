@@ -1,0 +1,208 @@
+"""The working-day calendar from the database (CalendarYear + CalendarDay).
+
+``working_calendar()`` builds the domain ``WorkingCalendar`` for the contiguous span of covered
+years that contains the current year (or the latest span when none does), and caches it per
+process.
+
+Cache rule (invalidation):
+
+- Every change to a CalendarYear or CalendarDay (admin, ``seed_calendar``, any ``save``/``delete``)
+  bumps a version number kept in the shared Django cache (``CACHES['default']``) and drops this
+  process's copy at once: an edit takes effect immediately in the process that made it.
+- Other processes compare their copy's version with the shared one at most every
+  ``CALENDAR_CACHE_SECONDS`` seconds (default 60), so an edit reaches them within that time when
+  the cache is shared (Redis). With the in-process cache (locmem) each process only sees its own
+  bumps, and other processes rebuild after ``CALENDAR_CACHE_SECONDS`` regardless.
+- Bulk changes that bypass ``save`` (``QuerySet.update``/``bulk_create``) must call
+  ``calendar_changed()``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from approvals.domain.working_days import WorkingCalendar
+from approvals.models import CalendarDay, CalendarDayKind, CalendarYear
+
+PACKAGE_YEARS = (2004, 2026)  # the years the seed takes from ``chinese-calendar``
+VERSION_KEY = "approvals:calendar:version"
+
+_lock = threading.Lock()
+_state: dict = {"calendar": None, "version": None, "checked_at": 0.0, "local_bumps": -1}
+_local_bumps = [0]
+
+
+def _shared_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = 0
+        cache.add(VERSION_KEY, version, timeout=None)
+    return version
+
+
+def calendar_changed() -> None:
+    """Invalidate the cached calendar here at once, and in other processes via the cache."""
+    with _lock:
+        _local_bumps[0] += 1
+        _state["calendar"] = None
+    # Other processes learn of it after the commit, so that they never rebuild from the old rows
+    # under the new version number.
+    transaction.on_commit(_bump_shared_version)
+
+
+def _bump_shared_version() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 1, timeout=None)
+
+
+def covered_years() -> list[int]:
+    return list(CalendarYear.objects.order_by("year").values_list("year", flat=True))
+
+
+def _span(years: list[int], around: int) -> tuple[int, int] | None:
+    """The contiguous run of years containing ``around``, or the latest run."""
+    if not years:
+        return None
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    for run in runs:
+        if run[0] <= around <= run[-1]:
+            return run[0], run[-1]
+    return runs[-1][0], runs[-1][-1]
+
+
+def build_working_calendar(*, around: int | None = None) -> WorkingCalendar:
+    """A fresh calendar from the tables (no cache)."""
+    around = timezone.localdate().year if around is None else around
+    span = _span(covered_years(), around)
+    if span is None:
+        # An empty table (a fresh database flushed by a test, or not yet migrated): the official
+        # schedules from the package the migration seeds from, rather than no calendar at all.
+        return WorkingCalendar.from_chinese_calendar(*PACKAGE_YEARS)
+    first, last = span
+    holidays: dict[dt.date, str] = {}
+    makeup: dict[dt.date, str] = {}
+    rows = CalendarDay.objects.filter(date__year__gte=first, date__year__lte=last).values_list(
+        "date", "kind", "name"
+    )
+    for day, kind, name in rows:
+        (holidays if kind == CalendarDayKind.HOLIDAY else makeup)[day] = name
+    return WorkingCalendar(
+        first_day=dt.date(first, 1, 1),
+        last_day=dt.date(last, 12, 31),
+        holidays=holidays,
+        makeup_workdays=makeup,
+    )
+
+
+def working_calendar() -> WorkingCalendar:
+    """The cached calendar (see the module docstring for when it is rebuilt)."""
+    ttl = getattr(settings, "CALENDAR_CACHE_SECONDS", 60)
+    now = time.monotonic()
+    with _lock:
+        calendar = _state["calendar"]
+        fresh = (
+            calendar is not None
+            and _state["local_bumps"] == _local_bumps[0]
+            and now - _state["checked_at"] < ttl
+        )
+        if fresh:
+            return calendar
+        bumps = _local_bumps[0]
+    version = _shared_version()
+    if calendar is not None and version == _state["version"] and bumps == _state["local_bumps"]:
+        with _lock:
+            _state["checked_at"] = now
+        return calendar
+    calendar = build_working_calendar()
+    with _lock:
+        _state.update(calendar=calendar, version=version, checked_at=now, local_bumps=bumps)
+    return calendar
+
+
+def clear_cache() -> None:
+    """Forget this process's copy (tests)."""
+    with _lock:
+        _state.update(calendar=None, version=None, checked_at=0.0)
+
+
+@receiver(post_save, sender=CalendarDay)
+@receiver(post_delete, sender=CalendarDay)
+@receiver(post_save, sender=CalendarYear)
+@receiver(post_delete, sender=CalendarYear)
+def _calendar_row_changed(**kwargs) -> None:
+    calendar_changed()
+
+
+SOURCE = "chinese-calendar"
+
+
+def seed_from_package(
+    *, year_model=CalendarYear, day_model=CalendarDay, first: int = 0, last: int = 0
+) -> dict[str, int]:
+    """Make the tables hold the package's official schedules for ``first..last`` (default
+    2004-2026): missing years and days are added, changed days corrected, days the package does
+    not list removed. Idempotent. The model arguments let a data migration pass its historical
+    models."""
+    import chinese_calendar
+
+    first, last = first or PACKAGE_YEARS[0], last or PACKAGE_YEARS[1]
+    wanted: dict[dt.date, tuple[str, str]] = {}
+    for table, kind in (
+        (chinese_calendar.holidays, CalendarDayKind.HOLIDAY.value),
+        (chinese_calendar.workdays, CalendarDayKind.MAKEUP_WORKDAY.value),
+    ):
+        for day, name in table.items():
+            if first <= day.year <= last:
+                wanted[day] = (kind, str(name))
+    existing_years = set(
+        year_model.objects.filter(year__gte=first, year__lte=last).values_list("year", flat=True)
+    )
+    new_years = [
+        year_model(year=year, source=SOURCE)
+        for year in range(first, last + 1)
+        if year not in existing_years
+    ]
+    year_model.objects.bulk_create(new_years)
+    stored = {
+        row.date: row
+        for row in day_model.objects.filter(date__year__gte=first, date__year__lte=last)
+    }
+    to_create = [
+        day_model(date=day, kind=kind, name=name)
+        for day, (kind, name) in sorted(wanted.items())
+        if day not in stored
+    ]
+    to_update = []
+    for day, row in stored.items():
+        if day in wanted and (row.kind, row.name) != wanted[day]:
+            row.kind, row.name = wanted[day]
+            to_update.append(row)
+    extra = [row.pk for day, row in stored.items() if day not in wanted]
+    day_model.objects.filter(pk__in=extra).delete()
+    day_model.objects.bulk_update(to_update, ["kind", "name"])
+    day_model.objects.bulk_create(to_create)
+    counts = {
+        "years_added": len(new_years),
+        "days_added": len(to_create),
+        "days_updated": len(to_update),
+        "days_removed": len(extra),
+    }
+    if any(counts.values()):
+        calendar_changed()
+    return counts

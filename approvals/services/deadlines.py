@@ -1,0 +1,511 @@
+"""Statutory and promised deadlines of an application, clock pauses and extensions.
+
+- Intake: 5 working days from receipt (Art. 32); no decision by then means deemed accepted.
+- Decision: 20 working days from acceptance (Art. 42), 45 for joint handling by several
+  departments (a workflow stage with more than one branch, Art. 26/42); the department head may
+  extend by at most 10 (joint: 15) working days, telling the applicant why.
+- Clock pauses (Art. 45: supplement, expert review, inspection, testing, hearing) do not count;
+  the applicant is told in writing when one starts (with its expected length) and ends.
+- The promised limit of the service version is tracked beside the statutory one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy
+
+from accounts.models import OfficialPosition, OfficialRole, User
+from approvals import policy
+from approvals.audit import audit_record
+from approvals.calendar import working_calendar
+from approvals.domain.due_dates import DueDate
+from approvals.domain.workflow_definition import DefinitionError, parse_definition
+from approvals.domain.working_days import (
+    DECISION_LIMIT,
+    INTAKE_LIMIT,
+    JOINT_DECISION_LIMIT,
+    StatutoryLimit,
+)
+from approvals.models import (
+    Application,
+    ClockPause,
+    DeadlineExtension,
+    ExtensionStatus,
+    PauseKind,
+    ReviewTask,
+    TaskStatus,
+)
+from approvals.selectors.applications import window_departments
+from approvals.services.notifications import message, notify
+
+_ = gettext_lazy
+
+
+# --- Computing ----------------------------------------------------------------------------------
+
+
+def is_joint_handling(application: Application) -> bool:
+    """Several departments handle it jointly: a stage of its workflow has more than one branch."""
+    raw = application.service_version.workflow_definition or {}
+    try:
+        definition = parse_definition(raw)
+    except DefinitionError:
+        return any(len(stage.get("branches") or []) > 1 for stage in raw.get("stages") or [])
+    return any(stage.is_parallel for stage in definition.stages)
+
+
+def decision_limit(application: Application) -> StatutoryLimit:
+    return JOINT_DECISION_LIMIT if is_joint_handling(application) else DECISION_LIMIT
+
+
+def _pauses(application: Application) -> list[tuple[dt.date, dt.date | None]]:
+    return list(
+        ClockPause.objects.filter(application=application).values_list("started_on", "ended_on")
+    )
+
+
+def approved_extension_days(application: Application) -> int:
+    total = DeadlineExtension.objects.filter(
+        application=application, status=ExtensionStatus.APPROVED
+    ).aggregate(total=Sum("working_days"))["total"]
+    return total or 0
+
+
+def _intake_due(application: Application, pauses) -> DueDate:
+    calendar = working_calendar()
+    # Only pauses before acceptance (the applicant preparing an intake supplement) count here.
+    end = application.accepted_on
+    intake_pauses = [(a, b) for a, b in pauses if end is None or a <= end]
+    return calendar.due_date(
+        application.received_on, INTAKE_LIMIT.working_days, pauses=intake_pauses
+    )
+
+
+def _decision_due(application: Application, pauses) -> DueDate:
+    return working_calendar().due_date(
+        application.accepted_on,
+        decision_limit(application).working_days,
+        pauses=pauses,
+        extension=approved_extension_days(application),
+    )
+
+
+def _promised_due(application: Application, pauses) -> DueDate:
+    return working_calendar().due_date(
+        application.accepted_on, application.service_version.promised_limit_days, pauses=pauses
+    )
+
+
+def application_deadlines_refresh(*, application: Application) -> Application:
+    """Recompute intake_due_on, decision_due_on and promised_due_on (None while the clock is
+    stopped by an open pause, or before the period has started) and save them."""
+    pauses = _pauses(application)
+    application.intake_due_on = (
+        _intake_due(application, pauses).date if application.received_on else None
+    )
+    if application.accepted_on:
+        application.decision_due_on = _decision_due(application, pauses).date
+        application.promised_due_on = _promised_due(application, pauses).date
+    else:
+        application.decision_due_on = application.promised_due_on = None
+    application.save(update_fields=["intake_due_on", "decision_due_on", "promised_due_on"])
+    return application
+
+
+def explain_application_deadline(application: Application) -> DueDate | None:
+    """How the running deadline was computed: the decision's once accepted, else the intake's."""
+    pauses = _pauses(application)
+    if application.accepted_on:
+        return _decision_due(application, pauses)
+    if application.received_on:
+        return _intake_due(application, pauses)
+    return None
+
+
+def explain_promised_deadline(application: Application) -> DueDate | None:
+    if not application.accepted_on:
+        return None
+    return _promised_due(application, _pauses(application))
+
+
+def task_due_on(*, application: Application, stage, today: dt.date | None = None) -> dt.date:
+    """The stage's limit in working days from today, never after the decision due date.
+    ``stage`` is a workflow ``Stage``, a stage key, or a number of working days."""
+    if isinstance(stage, int):
+        limit = stage
+    elif isinstance(stage, str):
+        limit = (
+            parse_definition(application.service_version.workflow_definition)
+            .stage(stage)
+            .limit_working_days
+        )
+    else:
+        limit = stage.limit_working_days
+    today = today or timezone.localdate()
+    due = working_calendar().add_working_days(today, limit)
+    if application.decision_due_on and application.decision_due_on < due:
+        due = application.decision_due_on
+    return due
+
+
+# --- Who may act --------------------------------------------------------------------------------
+
+
+def _task_departments(application: Application, *, open_only: bool) -> list[int]:
+    tasks = ReviewTask.objects.filter(application=application)
+    if open_only:
+        tasks = tasks.filter(status=TaskStatus.OPEN)
+    return list(tasks.values_list("department_id", flat=True).distinct())
+
+
+def _is_window_clerk(user: User, application: Application) -> bool:
+    windows = window_departments(application.service_version)
+    return OfficialPosition.objects.filter(
+        user=user, is_active=True, department__in=windows, role=OfficialRole.INTAKE_CLERK
+    ).exists()
+
+
+def _official_on_case(user: User, application: Application) -> OfficialPosition | None:
+    """An active position of ``user`` in a department with an open task on the application."""
+    return (
+        OfficialPosition.objects.filter(
+            user=user,
+            is_active=True,
+            department_id__in=_task_departments(application, open_only=True),
+        )
+        .exclude(role=OfficialRole.SUPERVISOR)
+        .first()
+    )
+
+
+def _require_clock_actor(actor, application: Application, action: str, *, applicant_ok=False):
+    if actor is None:  # the system (the sweep, a timer)
+        return
+    if _official_on_case(actor, application) or _is_window_clerk(actor, application):
+        return
+    if applicant_ok and policy._is_applicant_side(actor, application):
+        return
+    policy.deny(actor, action, application)
+
+
+def _head_position(user: User, application: Application) -> OfficialPosition | None:
+    return OfficialPosition.objects.filter(
+        user=user,
+        is_active=True,
+        role=OfficialRole.DEPARTMENT_HEAD,
+        department_id__in=_task_departments(application, open_only=False),
+    ).first()
+
+
+# --- Telling people -----------------------------------------------------------------------------
+
+
+def applicant_users(application: Application) -> list[User]:
+    users = [application.created_by]
+    if application.person_id is not None:
+        users.append(application.person.user)
+    return list({user.pk: user for user in users}.values())
+
+
+def _lazy_service(application: Application):
+    return lazy(lambda: application.service_version.name, str)()
+
+
+def _tell_applicant(application: Application, *, kind: str, title, body) -> None:
+    link = reverse("approvals:application_detail", args=[application.pk])
+    for user in applicant_users(application):
+        notify(user=user, kind=kind, application=application, link=link, title=title, body=body)
+
+
+def _shift_open_tasks(application: Application, first: dt.date, last: dt.date) -> None:
+    """A closed pause moves each open task's due date by the working days it stopped the clock
+    before that date."""
+    calendar = working_calendar()
+    tasks = list(
+        ReviewTask.objects.filter(
+            application=application, status=TaskStatus.OPEN, due_on__gte=first
+        )
+    )
+    for task in tasks:
+        paused = calendar.working_days_between(first - dt.timedelta(days=1), min(last, task.due_on))
+        task.due_on = calendar.add_working_days(task.due_on, paused)
+    ReviewTask.objects.bulk_update(tasks, ["due_on"])
+
+
+# --- Clock pauses -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def clock_pause_start(
+    *,
+    actor: User | None,
+    application: Application,
+    kind: str,
+    reason: str,
+    expected_working_days: int | None = None,
+) -> ClockPause:
+    """Stop the clock from today (Art. 45) and tell the applicant why and for how long."""
+    _require_clock_actor(actor, application, "clock.pause")
+    reason = (reason or "").strip()
+    errors = {}
+    if kind not in PauseKind.values:
+        errors["kind"] = [_("Choose what the clock is paused for.")]
+    if not reason:
+        errors["reason"] = [_("Say why the clock is paused; the applicant is told.")]
+    if expected_working_days is not None and expected_working_days < 1:
+        errors["expected_working_days"] = [_("Give at least one working day.")]
+    if errors:
+        raise ValidationError(errors)
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if ClockPause.objects.filter(application=locked, kind=kind, ended_on__isnull=True).exists():
+        raise ValidationError(_("The clock is already paused for this reason."))
+    pause = ClockPause.objects.create(
+        application=locked,
+        kind=kind,
+        reason=reason,
+        started_on=timezone.localdate(),
+        expected_working_days=expected_working_days,
+        created_by=actor,
+    )
+    audit_record(
+        action="clock.pause_started",
+        actor=actor,
+        obj=locked,
+        reason=reason,
+        changes={
+            "pause": [None, pause.pk],
+            "kind": [None, kind],
+            "started_on": [None, pause.started_on],
+            "expected_working_days": [None, expected_working_days],
+        },
+    )
+    application_deadlines_refresh(application=locked)
+    params = {
+        "number": locked.tracking_number or "",
+        "service": _lazy_service(locked),
+        "kind": lazy(lambda: str(PauseKind(kind).label), str)(),
+        "date": pause.started_on.isoformat(),
+        "reason": reason,
+    }
+    if expected_working_days:
+        body = message(
+            _(
+                "The time limit for %(number)s (%(service)s) is paused from %(date)s for: "
+                "%(kind)s. Reason: %(reason)s. This is expected to take %(days)s working days, "
+                "which do not count toward the time limit (Art. 45)."
+            ),
+            days=expected_working_days,
+            **params,
+        )
+    else:
+        body = message(
+            _(
+                "The time limit for %(number)s (%(service)s) is paused from %(date)s for: "
+                "%(kind)s. Reason: %(reason)s. This time does not count toward the time limit "
+                "(Art. 45)."
+            ),
+            **params,
+        )
+    _tell_applicant(
+        locked,
+        kind="deadline.paused",
+        title=message(_("Time limit paused: %(number)s"), **params),
+        body=body,
+    )
+    application.refresh_from_db()
+    return pause
+
+
+@transaction.atomic
+def clock_pause_end(
+    *, actor: User | None, application: Application, kind: str | None = None
+) -> ClockPause | None:
+    """Restart the clock (the pause's last day is today) and tell the applicant the new due date.
+    Returns None when no pause was running."""
+    _require_clock_actor(
+        actor, application, "clock.resume", applicant_ok=kind == PauseKind.SUPPLEMENT
+    )
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    running = ClockPause.objects.select_for_update().filter(
+        application=locked, ended_on__isnull=True
+    )
+    if kind is not None:
+        running = running.filter(kind=kind)
+    pause = running.order_by("started_on", "pk").first()
+    if pause is None:
+        return None
+    pause.ended_on = max(timezone.localdate(), pause.started_on)
+    pause.save(update_fields=["ended_on"])
+    _shift_open_tasks(locked, pause.started_on, pause.ended_on)
+    application_deadlines_refresh(application=locked)
+    audit_record(
+        action="clock.pause_ended",
+        actor=actor,
+        obj=locked,
+        changes={
+            "pause": [pause.pk, pause.pk],
+            "ended_on": [None, pause.ended_on],
+            "decision_due_on": [None, locked.decision_due_on],
+        },
+    )
+    params = {
+        "number": locked.tracking_number or "",
+        "service": _lazy_service(locked),
+        "date": pause.ended_on.isoformat(),
+        "due": (locked.decision_due_on or locked.intake_due_on or "").__str__(),
+    }
+    _tell_applicant(
+        locked,
+        kind="deadline.resumed",
+        title=message(_("Time limit running again: %(number)s"), **params),
+        body=message(
+            _(
+                "The pause of the time limit for %(number)s (%(service)s) ended on %(date)s. "
+                "The time limit now runs out on %(due)s."
+            ),
+            **params,
+        ),
+    )
+    application.refresh_from_db()
+    return pause
+
+
+# --- Extensions ---------------------------------------------------------------------------------
+
+
+def _extension_room(application: Application) -> int:
+    return decision_limit(application).extension - approved_extension_days(application)
+
+
+@transaction.atomic
+def extension_request(
+    *, actor: User, application: Application, working_days: int, reason: str
+) -> DeadlineExtension:
+    """An official on the case asks the head to extend the statutory limit (Art. 42)."""
+    if _official_on_case(actor, application) is None:
+        policy.deny(actor, "extension.request", application)
+    reason = (reason or "").strip()
+    errors = {}
+    room = _extension_room(application)
+    if not reason:
+        errors["reason"] = [_("Say why more time is needed; the applicant is told.")]
+    if not isinstance(working_days, int) or working_days < 1 or working_days > room:
+        errors["working_days"] = [
+            _("An extension is between 1 and %(max)s working days.") % {"max": max(room, 0)}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if DeadlineExtension.objects.filter(
+        application=locked, status=ExtensionStatus.REQUESTED
+    ).exists():
+        raise ValidationError(_("An extension request is already waiting for the head."))
+    extension = DeadlineExtension.objects.create(
+        application=locked, working_days=working_days, reason=reason, requested_by=actor
+    )
+    audit_record(
+        action="extension.requested",
+        actor=actor,
+        obj=extension,
+        reason=reason,
+        changes={"application": [None, locked.pk], "working_days": [None, working_days]},
+    )
+    heads = OfficialPosition.objects.filter(
+        role=OfficialRole.DEPARTMENT_HEAD,
+        is_active=True,
+        user__is_active=True,
+        department_id__in=_task_departments(locked, open_only=False),
+    ).select_related("user")
+    params = {"number": locked.tracking_number or "", "days": working_days, "reason": reason}
+    for user in {position.user_id: position.user for position in heads}.values():
+        notify(
+            user=user,
+            kind="extension.requested",
+            application=locked,
+            title=message(_("Extension to approve: %(number)s"), **params),
+            body=message(
+                _("An extension of %(days)s working days is requested for %(number)s: %(reason)s"),
+                **params,
+            ),
+        )
+    return extension
+
+
+@transaction.atomic
+def extension_decide(
+    *, actor: User, extension: DeadlineExtension, approve: bool
+) -> DeadlineExtension:
+    """The head of a department on the case approves or refuses; on approval the decision due
+    date moves and the applicant is told why."""
+    locked = DeadlineExtension.objects.select_for_update().get(pk=extension.pk)
+    application = Application.objects.select_for_update().get(pk=locked.application_id)
+    if _head_position(actor, application) is None:
+        policy.deny(actor, "extension.decide", locked)
+    if locked.status != ExtensionStatus.REQUESTED:
+        raise ValidationError(_("This extension has already been decided."))
+    if approve and locked.working_days > _extension_room(application):
+        raise ValidationError(
+            _("That would extend the limit beyond what the law allows (Art. 42).")
+        )
+    before = locked.status
+    locked.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["status", "decided_by", "decided_at"])
+    old_due = application.decision_due_on
+    if approve:
+        application_deadlines_refresh(application=application)
+    audit_record(
+        action="extension.approved" if approve else "extension.refused",
+        actor=actor,
+        obj=locked,
+        reason=locked.reason,
+        changes={
+            "status": [before, locked.status],
+            "decision_due_on": [old_due, application.decision_due_on],
+        },
+    )
+    params = {
+        "number": application.tracking_number or "",
+        "service": _lazy_service(application),
+        "days": locked.working_days,
+        "reason": locked.reason,
+        "due": str(application.decision_due_on or ""),
+    }
+    if approve:
+        _tell_applicant(
+            application,
+            kind="deadline.extended",
+            title=message(_("Time limit extended: %(number)s"), **params),
+            body=message(
+                _(
+                    "The time limit for deciding %(number)s (%(service)s) has been extended by "
+                    "%(days)s working days, with the approval of the department head (Art. 42). "
+                    "Reason: %(reason)s. The decision is now due by %(due)s."
+                ),
+                **params,
+            ),
+        )
+    notify(
+        user=locked.requested_by,
+        kind="extension.decided",
+        application=application,
+        title=message(
+            _("Extension approved: %(number)s") if approve else _("Extension refused: %(number)s"),
+            **params,
+        ),
+        body=message(
+            _("The extension of %(days)s working days for %(number)s was approved.")
+            if approve
+            else _("The extension of %(days)s working days for %(number)s was refused."),
+            **params,
+        ),
+    )
+    return locked
