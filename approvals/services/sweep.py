@@ -1,0 +1,450 @@
+"""The periodic deadline sweep (Celery beat every minute; ``manage.py sweep_deadlines``).
+
+Set-based and idempotent: each part selects only the rows that still need something (through the
+partial indexes) and changes them in bulk, so a second run on the same day does nothing new, and
+the number of queries does not grow with the number of applications (deemed acceptances excepted:
+each is one audited transition of its own).
+
+(a) deemed acceptance (Art. 32): still at intake after the 5 working days → accepted from the day
+    of receipt; the workflow starts; applicant and window told.
+(b) SLA lights of open review tasks: red when overdue, yellow with ``SLA_WARN_WORKING_DAYS`` or
+    fewer working days left, green otherwise (tasks of applications whose clock is paused keep
+    their light).
+(c) one yellow and one red supervision card per task (or per application waiting at the window),
+    told to the department's heads and the officials who work the tasks, one message per
+    department and colour.
+(d) pledges (容缺) not fulfilled by their date lapse; the window and the applicant are told.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OfficialPosition, OfficialRole
+from approvals.audit import audit_record
+from approvals.calendar import working_calendar
+from approvals.domain.working_days import CalendarNotCovered, SlaLight
+from approvals.models import (
+    Application,
+    ApplicationStatus,
+    CardColour,
+    ClockPause,
+    Pledge,
+    ReviewTask,
+    SupervisionCard,
+    TaskStatus,
+)
+from approvals.selectors.applications import window_departments, window_intake_clerks
+from approvals.services.deadlines import applicant_users, application_deadlines_refresh
+from approvals.services.notifications import message, notify
+
+logger = logging.getLogger("portal.sweep")
+
+
+@dataclass
+class SweepReport:
+    today: dt.date
+    deemed_accepted: list[int] = field(default_factory=list)
+    lights_changed: int = 0
+    cards: dict[str, int] = field(default_factory=lambda: {"yellow": 0, "red": 0})
+    lapsed_pledges: list[int] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.deemed_accepted or self.lights_changed or any(self.cards.values())
+        ) or bool(self.lapsed_pledges)
+
+
+def warn_working_days() -> int:
+    return int(getattr(settings, "SLA_WARN_WORKING_DAYS", 3))
+
+
+def sweep_deadlines(*, today: dt.date | None = None) -> SweepReport:
+    today = today or timezone.localdate()
+    report = SweepReport(today=today)
+    calendar = working_calendar()
+    # The last day that is still yellow: ``warn`` working days after today.
+    try:
+        yellow_until = calendar.add_working_days(today, warn_working_days())
+    except CalendarNotCovered:
+        # Next year's schedule is not in the calendar yet: warn up to its end meanwhile.
+        logger.error("the working-day calendar ends on %s: add next year", calendar.last_day)
+        yellow_until = calendar.last_day
+    with transaction.atomic():
+        _intake_cards(report, today, yellow_until)
+    for application_id in _due_for_deemed_acceptance(today):
+        try:
+            _deem_accepted(application_id, today, report)
+        except Exception:  # one bad row must not stop the rest of the sweep
+            logger.exception("deemed acceptance of application %s failed", application_id)
+    with transaction.atomic():
+        _task_lights(report, today, yellow_until)
+        _task_cards(report, today)
+        _lapse_pledges(report, today)
+    return report
+
+
+# --- (a) deemed acceptance ----------------------------------------------------------------------
+
+
+def _due_for_deemed_acceptance(today: dt.date) -> list[int]:
+    # The partial index application_intake_due (status = submitted) answers this.
+    return list(
+        Application.objects.filter(
+            status=ApplicationStatus.SUBMITTED, intake_due_on__lt=today
+        ).values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def _deem_accepted(application_id: int, today: dt.date, report: SweepReport) -> None:
+    from approvals.services.lifecycle import application_transition
+
+    application = (
+        Application.objects.select_for_update()
+        .select_related("service_version__item__department", "created_by", "person__user")
+        .get(pk=application_id)
+    )
+    if application.status != ApplicationStatus.SUBMITTED or not (
+        application.intake_due_on and application.intake_due_on < today
+    ):
+        return  # decided meanwhile
+    application = application_transition(
+        actor=None,
+        application=application,
+        action="deem_accepted",
+        reason=str(
+            _(
+                "No intake decision within 5 working days of receipt (due %(due)s): deemed "
+                "accepted from the day of receipt, %(received)s (Art. 32)."
+            )
+            % {"due": application.intake_due_on, "received": application.received_on}
+        ),
+    )
+    application.accepted_on = application.received_on
+    application.deemed_accepted = True
+    application.save(update_fields=["accepted_on", "deemed_accepted"])
+    audit_record(
+        action="application.deemed_accepted",
+        obj=application,
+        changes={
+            "accepted_on": [None, application.accepted_on],
+            "deemed_accepted": [False, True],
+        },
+        reason="Art. 32",
+    )
+    application_deadlines_refresh(application=application)
+    try:
+        from approvals.services.workflow import workflow_start
+    except ImportError:  # the workflow engine is not installed yet
+        workflow_start = None
+    if workflow_start is not None:
+        workflow_start(actor=None, application=application)
+    params = {
+        "number": application.tracking_number or "",
+        "received": application.received_on.isoformat() if application.received_on else "",
+    }
+    for user in applicant_users(application):
+        notify(
+            user=user,
+            kind="application.deemed_accepted",
+            application=application,
+            title=message(_("Application accepted: %(number)s"), **params),
+            body=message(
+                _(
+                    "The service window did not decide on %(number)s within 5 working days, so "
+                    "by law it counts as accepted from the day it was received, %(received)s "
+                    "(Art. 32). The review has started."
+                ),
+                **params,
+            ),
+        )
+    for clerk in window_intake_clerks(application.service_version):
+        notify(
+            user=clerk,
+            kind="intake.deemed_accepted",
+            application=application,
+            title=message(_("Deemed accepted without an intake decision: %(number)s"), **params),
+            body=message(
+                _(
+                    "%(number)s waited at the window past its 5 working days and is now deemed "
+                    "accepted from %(received)s (Art. 32)."
+                ),
+                **params,
+            ),
+        )
+    report.deemed_accepted.append(application.pk)
+
+
+# --- (b) SLA lights -----------------------------------------------------------------------------
+
+
+def _paused_application() -> Exists:
+    return Exists(
+        ClockPause.objects.filter(application=OuterRef("application_id"), ended_on__isnull=True)
+    )
+
+
+def _task_lights(report: SweepReport, today: dt.date, yellow_until: dt.date) -> None:
+    open_tasks = ReviewTask.objects.filter(status=TaskStatus.OPEN, due_on__isnull=False).exclude(
+        _paused_application()
+    )
+    bands = [
+        (SlaLight.RED, Q(due_on__lt=today)),
+        (SlaLight.YELLOW, Q(due_on__gte=today, due_on__lte=yellow_until)),
+        (SlaLight.GREEN, Q(due_on__gt=yellow_until)),
+    ]
+    for light, condition in bands:
+        report.lights_changed += (
+            open_tasks.filter(condition).exclude(sla_light=light).update(sla_light=light)
+        )
+
+
+# --- (c) supervision cards ----------------------------------------------------------------------
+
+
+def _task_cards(report: SweepReport, today: dt.date) -> None:
+    for colour in (CardColour.YELLOW, CardColour.RED):
+        has_card = SupervisionCard.objects.filter(task=OuterRef("pk"), colour=colour)
+        rows = list(
+            ReviewTask.objects.filter(status=TaskStatus.OPEN, sla_light=colour)
+            .exclude(Exists(has_card))
+            .values_list(
+                "pk",
+                "application_id",
+                "department_id",
+                "role",
+                "assignee_id",
+                "due_on",
+                "application__tracking_number",
+            )
+        )
+        if not rows:
+            continue
+        reason = _card_reason(colour)
+        SupervisionCard.objects.bulk_create(
+            [
+                SupervisionCard(
+                    application_id=application_id,
+                    task_id=task_id,
+                    department_id=department_id,
+                    colour=colour,
+                    reason=reason,
+                    issued_on=today,
+                )
+                for task_id, application_id, department_id, *_rest in rows
+            ],
+            ignore_conflicts=True,
+        )
+        report.cards[colour] += len(rows)
+        by_department = defaultdict(list)
+        for _task, _app, department_id, role, assignee_id, due_on, number in rows:
+            by_department[department_id].append((role, assignee_id, due_on, number))
+        _audit_cards(colour, rows)
+        _tell_departments(colour, by_department)
+
+
+def _intake_cards(report: SweepReport, today: dt.date, yellow_until: dt.date) -> None:
+    """Cards against the window for applications still waiting for intake near or past the
+    5 working days (raised before deemed acceptance, which follows from the red ones)."""
+    for colour, condition in (
+        (CardColour.YELLOW, Q(intake_due_on__gte=today, intake_due_on__lte=yellow_until)),
+        (CardColour.RED, Q(intake_due_on__lt=today)),
+    ):
+        has_card = SupervisionCard.objects.filter(
+            application=OuterRef("pk"), task__isnull=True, colour=colour
+        )
+        waiting = list(
+            Application.objects.filter(condition, status=ApplicationStatus.SUBMITTED)
+            .exclude(Exists(has_card))
+            .select_related("service_version__item__department")
+        )
+        if not waiting:
+            continue
+        windows_of_version: dict[int, list] = {}
+        cards, by_department = [], defaultdict(list)
+        for application in waiting:
+            version = application.service_version
+            if version.pk not in windows_of_version:
+                windows_of_version[version.pk] = window_departments(version)
+            windows = windows_of_version[version.pk]
+            department_id = windows[0].pk if windows else version.item.department_id
+            cards.append(
+                SupervisionCard(
+                    application=application,
+                    task=None,
+                    department_id=department_id,
+                    colour=colour,
+                    reason=_card_reason(colour, intake=True),
+                    issued_on=today,
+                )
+            )
+            by_department[department_id].append(
+                (
+                    OfficialRole.INTAKE_CLERK,
+                    None,
+                    application.intake_due_on,
+                    application.tracking_number,
+                )
+            )
+        SupervisionCard.objects.bulk_create(cards)
+        report.cards[colour] += len(cards)
+        _audit_cards(colour, [(None, card.application_id, card.department_id) for card in cards])
+        _tell_departments(colour, by_department)
+
+
+def _card_reason(colour: str, *, intake: bool = False) -> str:
+    # Stored in the source language; pages show the colour's translated label beside it.
+    if intake:
+        return (
+            "Intake decision overdue (Art. 32)"
+            if colour == CardColour.RED
+            else "Intake decision due within the warning period"
+        )
+    return "Review task overdue" if colour == CardColour.RED else "Review task due soon"
+
+
+def _audit_cards(colour: str, rows) -> None:
+    # One event per sweep and colour listing the cards, rather than one per card.
+    audit_record(
+        action=f"supervision.card_{colour}",
+        object_type="approvals.supervisioncard",
+        changes={
+            "cards": [
+                None,
+                [{"task": row[0], "application": row[1], "department": row[2]} for row in rows],
+            ]
+        },
+        reason=_card_reason(colour),
+    )
+
+
+def _tell_departments(colour: str, by_department: dict[int, list]) -> None:
+    """One message per department and colour to its heads and to the officials who work the
+    late tasks (the assignee, or everyone in the task's role while unassigned)."""
+    if not by_department:
+        return
+    positions = list(
+        OfficialPosition.objects.filter(
+            department_id__in=list(by_department), is_active=True, user__is_active=True
+        ).select_related("user")
+    )
+    for department_id, items in by_department.items():
+        roles = {role for role, assignee, _due, _n in items if assignee is None}
+        assignees = {assignee for _role, assignee, _due, _n in items if assignee is not None}
+        recipients = {}
+        for position in positions:
+            if position.department_id != department_id:
+                continue
+            if (
+                position.role == OfficialRole.DEPARTMENT_HEAD
+                or position.role in roles
+                or position.user_id in assignees
+            ):
+                recipients[position.user_id] = position.user
+        numbers = ", ".join(sorted({number or "" for *_x, number in items})[:20])
+        params = {"count": len(items), "numbers": numbers}
+        if colour == CardColour.RED:
+            title = message(_("Red card: %(count)s overdue"), **params)
+            body = message(
+                _(
+                    "%(count)s matters of your department are past their time limit and got a "
+                    "red supervision card: %(numbers)s"
+                ),
+                **params,
+            )
+        else:
+            title = message(_("Yellow card: %(count)s due soon"), **params)
+            body = message(
+                _(
+                    "%(count)s matters of your department are close to their time limit and got "
+                    "a yellow supervision card: %(numbers)s"
+                ),
+                **params,
+            )
+        for user in recipients.values():
+            notify(user=user, kind=f"supervision.card_{colour}", title=title, body=body)
+
+
+# --- (d) pledges --------------------------------------------------------------------------------
+
+
+def _lapse_pledges(report: SweepReport, today: dt.date) -> None:
+    # The partial index pledge_open_due (not fulfilled, not lapsed) answers this.
+    due = list(
+        Pledge.objects.filter(
+            due_on__lt=today, fulfilled_at__isnull=True, lapsed_at__isnull=True
+        ).select_related(
+            "application__service_version__item__department",
+            "application__created_by",
+            "application__person__user",
+        )
+    )
+    if not due:
+        return
+    now = timezone.now()
+    Pledge.objects.filter(pk__in=[p.pk for p in due], lapsed_at__isnull=True).update(lapsed_at=now)
+    audit_record(
+        action="pledge.lapsed",
+        object_type="approvals.pledge",
+        changes={
+            "pledges": [
+                None,
+                [
+                    {"pledge": p.pk, "application": p.application_id, "due_on": p.due_on}
+                    for p in due
+                ],
+            ]
+        },
+        reason="Pledged material not provided by its date",
+    )
+    clerks_of_version: dict[int, list] = {}
+    for pledge in due:
+        application = pledge.application
+        params = {
+            "number": application.tracking_number or "",
+            "material": pledge.material_key,
+            "date": pledge.due_on.isoformat(),
+        }
+        for user in applicant_users(application):
+            notify(
+                user=user,
+                kind="pledge.lapsed",
+                application=application,
+                title=message(_("Pledged material overdue: %(number)s"), **params),
+                body=message(
+                    _(
+                        "You pledged to provide %(material)s for %(number)s by %(date)s and have "
+                        "not. The service window will follow up; provide it as soon as you can."
+                    ),
+                    **params,
+                ),
+            )
+        version = application.service_version
+        if version.pk not in clerks_of_version:
+            clerks_of_version[version.pk] = window_intake_clerks(version)
+        for clerk in clerks_of_version[version.pk]:
+            notify(
+                user=clerk,
+                kind="intake.pledge_lapsed",
+                application=application,
+                title=message(_("Pledge lapsed, follow up: %(number)s"), **params),
+                body=message(
+                    _(
+                        "The applicant of %(number)s did not provide %(material)s by %(date)s as "
+                        "pledged. The matter is open again at the window for follow-up."
+                    ),
+                    **params,
+                ),
+            )
+        report.lapsed_pledges.append(pledge.pk)
