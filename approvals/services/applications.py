@@ -32,6 +32,8 @@ from approvals.models import (
     VersionStatus,
 )
 from approvals.selectors.applications import window_intake_clerks
+from approvals.services.deadlines import application_deadlines_refresh
+from approvals.services.lifecycle import application_transition
 from approvals.services.notifications import message, notify
 
 # The last step of every application, after the schema's own steps: one upload slot per material.
@@ -287,33 +289,23 @@ def application_submit(
         now = timezone.now()
         day = timezone.localtime(now, TRACKING_TIME_ZONE).date()
         query_code = _new_query_code()
-        locked.tracking_number = _next_tracking_number(locked.service_version.item.code, day)
-        locked.query_code_hash = make_password(query_code)
-        locked.idempotency_key = idempotency_key
-        locked.status = ApplicationStatus.SUBMITTED
-        locked.submitted_at = now
-        locked.revision += 1
-        locked.save(
-            update_fields=[
-                "tracking_number",
-                "query_code_hash",
-                "idempotency_key",
-                "status",
-                "submitted_at",
-                "revision",
-                "updated_at",
-            ]
-        )
-        audit_record(
-            action="application.submitted",
+        tracking_number = _next_tracking_number(locked.service_version.item.code, day)
+        locked = application_transition(
             actor=actor,
-            obj=locked,
-            on_behalf_of=_on_behalf_of(locked),
-            changes={
-                "status": [ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED],
-                "tracking_number": [None, locked.tracking_number],
+            application=locked,
+            action="submit",
+            event="application.submitted",
+            fields={
+                "tracking_number": tracking_number,
+                "query_code_hash": make_password(query_code),
+                "idempotency_key": idempotency_key,
+                "submitted_at": now,
+                # The day of receipt (Art. 32) in China's time zone: the intake clock starts here.
+                "received_on": day,
             },
+            changes={"tracking_number": [None, tracking_number], "received_on": [None, day]},
         )
+        application_deadlines_refresh(application=locked)
         transaction.on_commit(
             lambda: _notify_submitted(locked.pk, query_code=query_code, actor_pk=actor.pk)
         )
@@ -409,17 +401,12 @@ def application_withdraw(*, actor: User, application: Application, reason: str) 
             raise ValidationError(
                 _("Only a submitted application that is not yet decided can be withdrawn.")
             )
-        before = locked.status
-        locked.status = ApplicationStatus.WITHDRAWN
-        locked.revision += 1
-        locked.save(update_fields=["status", "revision", "updated_at"])
-        audit_record(
-            action="application.withdrawn",
+        locked = application_transition(
             actor=actor,
-            obj=locked,
-            on_behalf_of=_on_behalf_of(locked),
+            application=locked,
+            action="withdraw",
+            event="application.withdrawn",
             reason=reason,
-            changes={"status": [before, ApplicationStatus.WITHDRAWN]},
         )
         transaction.on_commit(lambda: _notify_withdrawn(locked.pk, actor_pk=actor.pk))
     return locked

@@ -1,0 +1,84 @@
+"""The one place that changes ``Application.status``.
+
+Every service that moves an application along its lifecycle (submission, intake, review, the
+deadline sweep, withdrawal) calls ``application_transition``. It locks the row, asks the declared
+transition table (``approvals.domain.lifecycle.next_status``) whether the action is allowed from
+the stored status, saves the new status and revision (with any fields the caller changes in the
+same step), and writes one audit event with the status before and after.
+
+Permission checks are the caller's: this function only guards the lifecycle itself.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from approvals.audit import audit_record
+from approvals.domain.lifecycle import TransitionNotAllowed, next_status
+from approvals.models import Application
+
+__all__ = ["TransitionNotAllowed", "application_transition"]
+
+
+@transaction.atomic
+def application_transition(
+    *,
+    actor,
+    application: Application,
+    action: str,
+    reason: str = "",
+    changes: dict | None = None,
+    revision: int | None = None,
+    fields: dict | None = None,
+    event: str | None = None,
+    **flags,
+) -> Application:
+    """Move ``application`` by ``action`` and return the locked, updated row.
+
+    - ``actor``: the user acting, or ``None`` for the system (the sweep).
+    - ``reason``, ``changes``: recorded in the audit event beside the status change.
+    - ``revision``: the revision the caller's form was rendered with; if the application changed
+      since, ``StaleApplication`` is raised and nothing is written.
+    - ``fields``: other columns to set in the same save (e.g. ``accepted_on``).
+    - ``event``: the audit action name, ``application.<action>`` unless given (submission and
+      withdrawal keep their historical names).
+    - ``flags``: passed to ``next_status`` (``answering_review_supplement=True``).
+
+    Raises ``TransitionNotAllowed`` when the table does not allow ``action`` from the stored
+    status (views answer 409).
+    """
+    from approvals.services.applications import StaleApplication, _on_behalf_of
+
+    locked = (
+        Application.objects.select_for_update()
+        .select_related("service_version__item__department")
+        .get(pk=application.pk)
+    )
+    if revision is not None and locked.revision != revision:
+        raise StaleApplication(locked)
+    before = locked.status
+    after = next_status(before, action, **flags)
+
+    update_fields = ["status", "revision", "updated_at"]
+    for name, value in (fields or {}).items():
+        setattr(locked, name, value)
+        update_fields.append(name)
+    locked.status = after
+    locked.revision += 1
+    locked.updated_at = timezone.now()
+    locked.save(update_fields=update_fields)
+
+    audit_record(
+        action=event or f"application.{action}",
+        actor=actor,
+        obj=locked,
+        on_behalf_of=_on_behalf_of(locked) if actor is not None else "",
+        reason=reason,
+        changes={
+            "status": [str(before), str(after)],
+            "revision": [locked.revision - 1, locked.revision],
+            **(changes or {}),
+        },
+    )
+    return locked
