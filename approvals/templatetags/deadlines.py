@@ -1,0 +1,40 @@
+"""Due dates on pages: ``{% load deadlines %}{% application_deadline application as due %}`` then
+``{% include "approvals/deadlines/explain.html" with due=due %}``."""
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from approvals.domain.working_days import CalendarNotCovered
+
+register = template.Library()
+
+
+@register.simple_tag
+def application_deadline(application):
+    """The running deadline's ``DueDate`` (decision once accepted, else intake), or None when it
+    has not started or the calendar does not cover it."""
+    from approvals.services.deadlines import explain_application_deadline
+
+    try:
+        return explain_application_deadline(application)
+    except CalendarNotCovered:
+        return None
+
+
+# The names the official schedules use (chinese-calendar), translated on pages.
+HOLIDAY_NAMES = {
+    "New Year's Day": _("New Year's Day"),
+    "Spring Festival": _("Spring Festival"),
+    "Tomb-sweeping Day": _("Tomb-sweeping Day"),
+    "Labour Day": _("Labour Day"),
+    "Dragon Boat Festival": _("Dragon Boat Festival"),
+    "Mid-autumn Festival": _("Mid-autumn Festival"),
+    "National Day": _("National Day"),
+    "Anti-Fascist 70th Day": _("Anti-Fascist War Victory Day"),
+}
+
+
+@register.filter
+def holiday_name(name: str):
+    """A holiday's name in the page's language where it is one of the official ones."""
+    return HOLIDAY_NAMES.get(name, name)
