@@ -111,7 +111,7 @@ def _deem_accepted(application_id: int, today: dt.date, report: SweepReport) -> 
     from approvals.services.lifecycle import application_transition
 
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("service_version__item__department", "created_by", "person__user")
         .get(pk=application_id)
     )
@@ -119,29 +119,19 @@ def _deem_accepted(application_id: int, today: dt.date, report: SweepReport) -> 
         application.intake_due_on and application.intake_due_on < today
     ):
         return  # decided meanwhile
+    received = application.received_on
     application = application_transition(
         actor=None,
         application=application,
         action="deem_accepted",
-        reason=str(
-            _(
-                "No intake decision within 5 working days of receipt (due %(due)s): deemed "
-                "accepted from the day of receipt, %(received)s (Art. 32)."
-            )
-            % {"due": application.intake_due_on, "received": application.received_on}
+        event="application.deemed_accepted",
+        reason=(
+            f"No intake decision within 5 working days of receipt (due "
+            f"{application.intake_due_on}): deemed accepted from the day of receipt, {received} "
+            f"(Art. 32)."
         ),
-    )
-    application.accepted_on = application.received_on
-    application.deemed_accepted = True
-    application.save(update_fields=["accepted_on", "deemed_accepted"])
-    audit_record(
-        action="application.deemed_accepted",
-        obj=application,
-        changes={
-            "accepted_on": [None, application.accepted_on],
-            "deemed_accepted": [False, True],
-        },
-        reason="Art. 32",
+        fields={"accepted_on": received, "deemed_accepted": True},
+        changes={"accepted_on": [None, received], "deemed_accepted": [False, True]},
     )
     application_deadlines_refresh(application=application)
     try:

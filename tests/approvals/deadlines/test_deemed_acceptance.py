@@ -9,8 +9,6 @@ from django.core.management import call_command
 from approvals.models import AuditEvent, Notification
 from approvals.services.deadlines import application_deadlines_refresh
 
-pytest.importorskip("approvals.services.lifecycle", reason="the intake helper's lifecycle service")
-
 D = dt.date
 
 
@@ -42,9 +40,11 @@ def test_deemed_accepted_the_day_after_from_the_day_of_receipt_once(waiting, cle
     assert waiting.status in ("accepted", "under_review")
     assert waiting.deemed_accepted and waiting.accepted_on == D(2025, 1, 24)
     assert waiting.decision_due_on is not None
-    assert AuditEvent.objects.filter(action="application.deem_accepted").count() == 1
     event = AuditEvent.objects.get(action="application.deemed_accepted")
-    assert event.actor is None and event.changes["accepted_on"] == [None, "2025-01-24"]
+    assert event.actor is None and event.actor_label == "system"
+    assert event.changes["accepted_on"] == [None, "2025-01-24"]
+    assert event.changes["status"] == ["submitted", "accepted"]
+    assert "Art. 32" in event.reason
     assert (
         Notification.objects.filter(
             user=waiting.created_by, kind="application.deemed_accepted"
