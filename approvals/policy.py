@@ -113,3 +113,158 @@ def require_catalogue_admin(user) -> None:
     """Draft, publish, retire or import service guides."""
     if not is_catalogue_admin(user):
         deny(user, "catalogue.manage")
+
+
+# --- Officials: the service window (一窗受理) --------------------------------------------------
+# The rule, kept simple: an intake clerk (an active OfficialPosition with role intake_clerk at an
+# active service-window department) handles the applications of every service whose implementing
+# department lies in the same city, i.e. whose region code starts with the same four digits
+# (GB/T 2260: province + city) as the window's.
+
+CITY_PREFIX_LENGTH = 4
+
+
+def intake_window_prefixes(user) -> list[str]:
+    """The city region-code prefixes of the windows where ``user`` is an active intake clerk."""
+    from accounts.models import OfficialPosition, OfficialRole
+
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return []
+    codes = OfficialPosition.objects.filter(
+        user=user,
+        is_active=True,
+        role=OfficialRole.INTAKE_CLERK,
+        department__is_service_window=True,
+        department__is_active=True,
+    ).values_list("department__region_code", flat=True)
+    return sorted({code[:CITY_PREFIX_LENGTH] for code in codes})
+
+
+def is_intake_clerk(user) -> bool:
+    return bool(intake_window_prefixes(user))
+
+
+def intake_visibility(user):
+    """A ``Q`` over ``Application``: what ``user`` handles at the window (indexed columns)."""
+    from django.db.models import Q
+
+    query = Q(pk__in=[])
+    for prefix in intake_window_prefixes(user):
+        query |= Q(service_version__item__department__region_code__startswith=prefix)
+    return query
+
+
+def may_handle_intake(user, application) -> bool:
+    region = application.service_version.item.department.region_code
+    return region[:CITY_PREFIX_LENGTH] in intake_window_prefixes(user)
+
+
+def require_intake_clerk(user, application) -> None:
+    """Accept, refuse, ask for a supplement, accept with a pledge, or file at the counter."""
+    if not may_handle_intake(user, application):
+        deny(user, "application.intake", application)
+
+
+# --- Officials: review tasks --------------------------------------------------------------------
+# An official sees the tasks of the departments and roles they hold (active positions), the tasks
+# assigned to them, and the tasks of applications they were granted (guardian's direct-FK
+# ApplicationUserObjectPermission: an extra reviewer, a supervisor opening a case). The queue
+# filters on the task's department, role and assignee columns (indexed), never on guardian's
+# get_objects_for_user over all applications.
+
+TASK_DECISIONS = frozenset(
+    {"approve", "reject", "return_to_stage", "return_to_applicant", "pause_clock", "extension"}
+)
+
+
+def active_positions(user):
+    from accounts.models import OfficialPosition
+
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return OfficialPosition.objects.none()
+    return OfficialPosition.objects.filter(user=user, is_active=True)
+
+
+def granted_application_ids(user):
+    """A subquery of the applications ``user`` holds ``view_application`` on."""
+    from approvals.models import ApplicationUserObjectPermission
+
+    return ApplicationUserObjectPermission.objects.filter(
+        user=user, permission__codename="view_application"
+    ).values("content_object_id")
+
+
+def official_task_visibility(user):
+    """A ``Q`` over ``ReviewTask`` for the tasks ``user`` may see as an official."""
+    from django.db.models import Q
+
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return Q(pk__in=[])
+    query = Q(assignee=user) | Q(application_id__in=granted_application_ids(user))
+    for department_id, role in active_positions(user).values_list("department_id", "role"):
+        query |= Q(department_id=department_id, role=role)
+    return query
+
+
+def is_official_worker(user) -> bool:
+    """Holds a position that works tasks (reviewer, approver, department head)."""
+    return (
+        active_positions(user).filter(role__in=["reviewer", "approver", "department_head"]).exists()
+    )
+
+
+def is_department_head(user, department) -> bool:
+    return active_positions(user).filter(department=department, role="department_head").exists()
+
+
+def require_department_head(user, department) -> None:
+    if not is_department_head(user, department):
+        deny(user, "department.head", department)
+
+
+def holds_task_position(user, task) -> bool:
+    return active_positions(user).filter(department_id=task.department_id, role=task.role).exists()
+
+
+def may_see_task(user, task) -> bool:
+    from approvals.models import ReviewTask
+
+    return ReviewTask.objects.filter(official_task_visibility(user), pk=task.pk).exists()
+
+
+def require_task_action(user, task, action: str) -> None:
+    """``view``; ``claim``/``release``; ``assign`` (the department's head); the decisions in
+    ``TASK_DECISIONS`` (a holder of the task's department and role, and the assignee when the
+    task is claimed)."""
+    if action == "view":
+        allowed = may_see_task(user, task)
+    elif action == "claim":
+        allowed = holds_task_position(user, task)
+    elif action == "release":
+        allowed = task.assignee_id == getattr(user, "pk", None) or is_department_head(
+            user, task.department
+        )
+    elif action == "assign":
+        allowed = is_department_head(user, task.department)
+    elif action in TASK_DECISIONS:
+        allowed = holds_task_position(user, task) and task.assignee_id in (None, user.pk)
+    else:
+        allowed = False
+    if not allowed:
+        deny(user, f"task.{action}", task)
+
+
+def require_grant_manager(user, application) -> None:
+    """Grant or revoke access to one application: the head of a department with a task on it,
+    or a superuser."""
+    from approvals.models import ReviewTask
+
+    if user.is_authenticated and user.is_superuser:
+        return
+    departments = ReviewTask.objects.filter(application=application).values("department_id")
+    if (
+        not active_positions(user)
+        .filter(department_id__in=departments, role="department_head")
+        .exists()
+    ):
+        deny(user, "application.grant", application)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from approvals.views import applications, attachments, guides, lookup
+from approvals.views import applications, attachments, guides, lookup, work
 
 app_name = "approvals"
 
@@ -54,4 +54,9 @@ urlpatterns = [
         name="notifications_mark_all_read",
     ),
     path("track/", lookup.track, name="track"),
+    # Officials' department queue, tasks and extension approvals (review helper).
+    path("work/queue/", work.queue, name="work_queue"),
+    path("work/queue/claim/", work.bulk_claim, name="work_bulk_claim"),
+    path("work/tasks/<int:pk>/", work.task_detail, name="work_task"),
+    path("work/extensions/", work.extensions, name="work_extensions"),
 ]

@@ -1,0 +1,62 @@
+"""Per-application access for officials outside the task's department and role: an extra reviewer,
+a supervisor opening a case. Guardian's direct-FK object permission ``view_application``; every
+grant and revocation is audited."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from accounts.models import User
+from approvals import policy
+from approvals.audit import audit_record
+from approvals.models import Application
+from approvals.services.notifications import message, notify
+
+PERMISSION = "view_application"
+
+
+@transaction.atomic
+def grant_application_access(
+    *, actor: User, application: Application, user: User, reason: str
+) -> None:
+    policy.require_grant_manager(actor, application)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why this person needs access.")]})
+    assign_perm(PERMISSION, user, application)
+    audit_record(
+        action="permission.granted",
+        actor=actor,
+        obj=application,
+        reason=reason,
+        changes={"user": [None, user.pk], "permission": [None, PERMISSION]},
+    )
+    notify(
+        user=user,
+        kind="permission.granted",
+        application=application,
+        link=reverse("approvals:work_queue"),
+        title=message(_("Access granted: %(number)s"), number=application.tracking_number or ""),
+        body=message(
+            _("You may now see application %(number)s. Reason: %(reason)s"),
+            number=application.tracking_number or "",
+            reason=reason,
+        ),
+    )
+
+
+@transaction.atomic
+def revoke_application_access(
+    *, actor: User, application: Application, user: User, reason: str = ""
+) -> None:
+    policy.require_grant_manager(actor, application)
+    remove_perm(PERMISSION, user, application)
+    audit_record(
+        action="permission.revoked",
+        actor=actor,
+        obj=application,
+        reason=(reason or "").strip(),
+        changes={"user": [user.pk, None], "permission": [PERMISSION, None]},
+    )

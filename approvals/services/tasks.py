@@ -1,0 +1,457 @@
+"""What officials do with review tasks: claim, release, assign, decide, return, pause the clock,
+ask for more time.
+
+Each service takes the ``revision`` the official's form was built from, locks the task
+(``select_for_update``) and raises ``StaleTask`` when it changed meanwhile, so that two officials
+deciding one task at the same moment give one outcome; permissions come from ``approvals.policy``;
+every change is audited (``task.*``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OfficialPosition, User
+from approvals import policy
+from approvals.audit import audit_record
+from approvals.models import ReviewTask, SupplementRequest
+from approvals.models.workflow import PauseKind, TaskStatus
+from approvals.services.notifications import message, notify
+from approvals.services.workflow import (
+    SelfApprovalError,
+    is_window_stage,
+    workflow_advance,
+    workflow_definition,
+)
+
+REVIEW_PAUSE_KINDS = (
+    PauseKind.EXPERT_REVIEW,
+    PauseKind.INSPECTION,
+    PauseKind.TESTING,
+    PauseKind.HEARING,
+)
+SUPPLEMENT_REPLY_WORKING_DAYS = 10
+
+
+class StaleTask(Exception):
+    """The task changed since the form was shown; ``task`` is its fresh state."""
+
+    def __init__(self, task: ReviewTask):
+        super().__init__(f"task {task.pk} changed (revision {task.revision})")
+        self.task = task
+
+
+def _lock(task: ReviewTask, revision: int | None) -> ReviewTask:
+    locked = (
+        ReviewTask.objects.select_for_update()
+        .select_related("application", "department")
+        .get(pk=task.pk)
+    )
+    if revision is not None and int(revision) != locked.revision:
+        raise StaleTask(locked)
+    return locked
+
+
+def _require_open(task: ReviewTask) -> None:
+    if task.status != TaskStatus.OPEN:
+        raise ValidationError(_("This task is closed."))
+
+
+def _bump(task: ReviewTask, *fields: str) -> None:
+    task.revision += 1
+    task.save(update_fields=[*fields, "revision"])
+
+
+def _finish(task: ReviewTask, status: str, *fields: str) -> None:
+    task.status = status
+    task.completed_at = timezone.now()
+    _bump(task, "status", "completed_at", *fields)
+
+
+def _params(task: ReviewTask) -> dict:
+    return {"number": task.application.tracking_number or ""}
+
+
+def _tell(user: User, task: ReviewTask, kind: str, title, body) -> None:
+    notify(
+        user=user,
+        kind=kind,
+        application=task.application,
+        link=reverse("approvals:work_task", args=[task.pk]),
+        title=title,
+        body=body,
+    )
+
+
+def _refresh(task: ReviewTask, locked: ReviewTask) -> ReviewTask:
+    task.refresh_from_db()
+    return locked
+
+
+# --- Claiming and assignment --------------------------------------------------------------------
+
+
+@transaction.atomic
+def task_claim(*, actor: User, task: ReviewTask, revision: int) -> ReviewTask:
+    """Take an unclaimed task of one's department and role."""
+    policy.require_task_action(actor, task, "claim")
+    locked = _lock(task, revision)
+    _require_open(locked)
+    if locked.assignee_id not in (None, actor.pk):
+        raise ValidationError(_("Someone else has already claimed this task."))
+    locked.assignee = actor
+    _bump(locked, "assignee")
+    audit_record(
+        action="task.claimed", actor=actor, obj=locked, changes={"assignee": [None, actor.pk]}
+    )
+    return _refresh(task, locked)
+
+
+@transaction.atomic
+def task_release(*, actor: User, task: ReviewTask, revision: int) -> ReviewTask:
+    """Give a claimed task back to the department's queue (the assignee or the head)."""
+    policy.require_task_action(actor, task, "release")
+    locked = _lock(task, revision)
+    _require_open(locked)
+    before = locked.assignee_id
+    locked.assignee = None
+    _bump(locked, "assignee")
+    audit_record(
+        action="task.released", actor=actor, obj=locked, changes={"assignee": [before, None]}
+    )
+    return _refresh(task, locked)
+
+
+@transaction.atomic
+def task_assign(*, actor: User, task: ReviewTask, assignee: User, revision: int) -> ReviewTask:
+    """The department head gives the task to a member holding the task's role."""
+    policy.require_task_action(actor, task, "assign")
+    locked = _lock(task, revision)
+    _require_open(locked)
+    if not OfficialPosition.objects.filter(
+        user=assignee,
+        is_active=True,
+        department_id=locked.department_id,
+        role=locked.role,
+        user__is_active=True,
+    ).exists():
+        raise ValidationError(
+            {"assignee": [_("Choose a member of the department who holds the task's role.")]}
+        )
+    before = locked.assignee_id
+    locked.assignee = assignee
+    _bump(locked, "assignee")
+    audit_record(
+        action="task.assigned",
+        actor=actor,
+        obj=locked,
+        changes={"assignee": [before, assignee.pk]},
+    )
+    _tell(
+        assignee,
+        locked,
+        "task.assigned",
+        message(_("Task assigned to you: %(number)s"), **_params(locked)),
+        message(_("Your department head gave you the task on %(number)s."), **_params(locked)),
+    )
+    return _refresh(task, locked)
+
+
+@transaction.atomic
+def task_bulk_claim(*, actor: User, task_ids) -> list[ReviewTask]:
+    """Claim every unclaimed open task among ``task_ids`` that the actor may claim; the others
+    are left alone. Returns the tasks claimed."""
+    tasks = list(
+        ReviewTask.objects.select_for_update()
+        .filter(pk__in=list(task_ids), status=TaskStatus.OPEN, assignee__isnull=True)
+        .order_by("pk")
+    )
+    pairs = set(policy.active_positions(actor).values_list("department_id", "role"))
+    claimed = []
+    for task in tasks:
+        if (task.department_id, task.role) not in pairs:
+            continue
+        task.assignee = actor
+        _bump(task, "assignee")
+        audit_record(
+            action="task.claimed",
+            actor=actor,
+            obj=task,
+            changes={"assignee": [None, actor.pk]},
+            reason="bulk claim",
+        )
+        claimed.append(task)
+    return claimed
+
+
+# --- Decisions ----------------------------------------------------------------------------------
+
+
+def _stage(task: ReviewTask):
+    return workflow_definition(task.application).stage(task.stage_key)
+
+
+@transaction.atomic
+def task_approve(*, actor: User, task: ReviewTask, revision: int, comment: str = "") -> ReviewTask:
+    """Approve. On a second-approval stage the first approval is a draft (``drafted_by``) that
+    waits for a second person with the role; the drafter may not give it."""
+    policy.require_task_action(actor, task, "approve")
+    locked = _lock(task, revision)
+    _require_open(locked)
+    comment = (comment or "").strip()
+    if _stage(locked).second_approval and locked.drafted_by_id is None:
+        locked.drafted_by = actor
+        locked.comment = comment
+        locked.assignee = None  # back to the queue for the second approver
+        _bump(locked, "drafted_by", "comment", "assignee")
+        audit_record(
+            action="task.drafted",
+            actor=actor,
+            obj=locked,
+            reason=comment,
+            changes={"drafted_by": [None, actor.pk]},
+        )
+    else:
+        if locked.drafted_by_id == actor.pk:
+            raise SelfApprovalError()
+        locked.approved_by = actor
+        if comment:
+            locked.comment = (
+                f"{locked.comment}\n{comment}".strip() if locked.drafted_by_id else comment
+            )
+        _finish(locked, TaskStatus.APPROVED, "approved_by", "comment")
+        audit_record(
+            action="task.approved",
+            actor=actor,
+            obj=locked,
+            reason=comment,
+            changes={
+                "status": ["open", "approved"],
+                "approved_by": [None, actor.pk],
+                "drafted_by": [locked.drafted_by_id, locked.drafted_by_id],
+            },
+        )
+    workflow_advance(actor=actor, application=locked.application)
+    return _refresh(task, locked)
+
+
+@transaction.atomic
+def task_reject(*, actor: User, task: ReviewTask, revision: int, reasons: str) -> ReviewTask:
+    """Reject with reasons: the application is denied and the other branches are cancelled."""
+    policy.require_task_action(actor, task, "reject")
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise ValidationError({"reasons": [_("Give the reasons; the applicant is told them.")]})
+    locked = _lock(task, revision)
+    _require_open(locked)
+    locked.comment = reasons
+    locked.approved_by = None
+    _finish(locked, TaskStatus.REJECTED, "comment", "approved_by")
+    audit_record(
+        action="task.rejected",
+        actor=actor,
+        obj=locked,
+        reason=reasons,
+        changes={"status": ["open", "rejected"]},
+    )
+    workflow_advance(actor=actor, application=locked.application)
+    return _refresh(task, locked)
+
+
+def earlier_stages(task: ReviewTask):
+    """The review stages before the task's stage (the window's intake is not one of them)."""
+    definition = workflow_definition(task.application)
+    here = definition.index(task.stage_key)
+    return [stage for stage in definition.stages[:here] if not is_window_stage(stage)]
+
+
+@transaction.atomic
+def task_return_to_stage(
+    *, actor: User, task: ReviewTask, revision: int, stage_key: str, reason: str
+) -> ReviewTask:
+    """Send the application back to an earlier review stage, whose tasks start afresh."""
+    policy.require_task_action(actor, task, "return_to_stage")
+    reason = (reason or "").strip()
+    locked = _lock(task, revision)
+    _require_open(locked)
+    errors = {}
+    if stage_key not in {stage.key for stage in earlier_stages(locked)}:
+        errors["stage_key"] = [_("Choose an earlier review stage.")]
+    if not reason:
+        errors["reason"] = [_("Say why the application goes back.")]
+    if errors:
+        raise ValidationError(errors)
+    locked.return_to = stage_key
+    locked.comment = reason
+    _finish(locked, TaskStatus.RETURNED, "return_to", "comment")
+    audit_record(
+        action="task.returned_to_stage",
+        actor=actor,
+        obj=locked,
+        reason=reason,
+        changes={"status": ["open", "returned"], "return_to": [None, stage_key]},
+    )
+    workflow_advance(actor=actor, application=locked.application)
+    return _refresh(task, locked)
+
+
+@transaction.atomic
+def task_return_to_applicant(
+    *,
+    actor: User,
+    task: ReviewTask,
+    revision: int,
+    items: list[dict],
+    reply_by: dt.date | None = None,
+) -> SupplementRequest:
+    """A supplement notice during review (一次性告知): every item at once; the clock pauses while
+    the applicant prepares it (Art. 45). The task stays open for the answer."""
+    from approvals.calendar import working_calendar
+    from approvals.services.deadlines import clock_pause_start
+    from approvals.services.lifecycle import application_transition
+
+    policy.require_task_action(actor, task, "return_to_applicant")
+    items = [
+        {"material": (item.get("material") or "").strip(), "problem": item["problem"].strip()}
+        for item in items or []
+        if (item.get("problem") or "").strip()
+    ]
+    if not items:
+        raise ValidationError({"items": [_("List at least one missing or defective item.")]})
+    locked = _lock(task, revision)
+    _require_open(locked)
+    today = timezone.localdate()
+    if reply_by is None:
+        reply_by = working_calendar().add_working_days(today, SUPPLEMENT_REPLY_WORKING_DAYS)
+    elif reply_by <= today:
+        raise ValidationError({"reply_by": [_("The reply date must be in the future.")]})
+    application = locked.application
+    request = SupplementRequest.objects.create(
+        application=application,
+        items=items,
+        reply_by=reply_by,
+        during_review=True,
+        requested_by=actor,
+    )
+    reason = "; ".join(item["problem"] for item in items)
+    clock_pause_start(actor=actor, application=application, kind="supplement", reason=reason)
+    application_transition(
+        actor=actor, application=application, action="request_supplement", reason=reason
+    )
+    _bump(locked)
+    audit_record(
+        action="task.returned_to_applicant",
+        actor=actor,
+        obj=locked,
+        reason=reason,
+        changes={"supplement_request": [None, request.pk], "reply_by": [None, reply_by]},
+    )
+    from approvals.services.deadlines import applicant_users
+
+    for user in applicant_users(application):
+        notify(
+            user=user,
+            kind="supplement.requested",
+            application=application,
+            link=reverse("approvals:application_detail", args=[application.pk]),
+            title=message(_("Supplement needed: %(number)s"), **_params(locked)),
+            body=message(
+                _("Please supply by %(date)s: %(items)s"),
+                date=reply_by.isoformat(),
+                items=reason,
+                **_params(locked),
+            ),
+        )
+    task.refresh_from_db()
+    return request
+
+
+@transaction.atomic
+def task_pause_clock(
+    *,
+    actor: User,
+    task: ReviewTask,
+    revision: int,
+    kind: str,
+    reason: str,
+    expected_working_days: int | None = None,
+):
+    """Stop the clock for expert review, inspection, testing or a hearing (Art. 45)."""
+    from approvals.services.deadlines import clock_pause_start
+
+    policy.require_task_action(actor, task, "pause_clock")
+    if kind not in REVIEW_PAUSE_KINDS:
+        raise ValidationError({"kind": [_("Choose what the clock is paused for.")]})
+    locked = _lock(task, revision)
+    _require_open(locked)
+    pause = clock_pause_start(
+        actor=actor,
+        application=locked.application,
+        kind=kind,
+        reason=reason,
+        expected_working_days=expected_working_days,
+    )
+    _bump(locked)
+    audit_record(
+        action="task.clock_paused",
+        actor=actor,
+        obj=locked,
+        reason=reason,
+        changes={"pause": [None, pause.pk], "kind": [None, kind]},
+    )
+    task.refresh_from_db()
+    return pause
+
+
+@transaction.atomic
+def task_resume_clock(*, actor: User, task: ReviewTask, revision: int):
+    from approvals.services.deadlines import clock_pause_end
+
+    policy.require_task_action(actor, task, "pause_clock")
+    locked = _lock(task, revision)
+    _require_open(locked)
+    running = locked.application.pauses.filter(ended_on__isnull=True).exclude(kind="supplement")
+    first = running.order_by("started_on", "pk").first()
+    if first is None:
+        raise ValidationError(_("The clock is not paused."))
+    pause = clock_pause_end(actor=actor, application=locked.application, kind=first.kind)
+    _bump(locked)
+    audit_record(
+        action="task.clock_resumed",
+        actor=actor,
+        obj=locked,
+        changes={"pause": [pause.pk, pause.pk], "ended_on": [None, pause.ended_on]},
+    )
+    task.refresh_from_db()
+    return pause
+
+
+@transaction.atomic
+def task_request_extension(
+    *, actor: User, task: ReviewTask, revision: int, working_days: int, reason: str
+):
+    """Ask the department head for more time (Art. 42)."""
+    from approvals.services.deadlines import extension_request
+
+    policy.require_task_action(actor, task, "extension")
+    locked = _lock(task, revision)
+    _require_open(locked)
+    extension = extension_request(
+        actor=actor, application=locked.application, working_days=working_days, reason=reason
+    )
+    _bump(locked)
+    audit_record(
+        action="task.extension_requested",
+        actor=actor,
+        obj=locked,
+        reason=reason,
+        changes={"extension": [None, extension.pk], "working_days": [None, working_days]},
+    )
+    task.refresh_from_db()
+    return extension

@@ -1,0 +1,361 @@
+"""Running the workflow: the pure engine (``approvals.domain.workflow.next_step``) decides, this
+module acts on ReviewTask rows.
+
+Rounds: ``Application.workflow_round`` counts the passes through the workflow. A fan-out or an
+advance creates the next stage's tasks in the current round; a return to an earlier stage cancels
+the unfinished tasks and recreates that stage's tasks in the next round. The engine's state is the
+current stage's tasks of the current round.
+
+Second approval: a drafted approval stays ``open`` in the database (so that it waits in the
+department's queue for a second person) with ``drafted_by`` set; the engine sees it as an
+approval waiting for its second approver.
+
+The window intake stage: a demo workflow may start with a stage whose every branch is an intake
+clerk at the window. The intake acceptance (``approvals.services.intake``) is that stage's
+decision, so ``workflow_start`` treats it as passed and fans out the first review stage.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department, OfficialPosition
+from approvals.audit import audit_record
+from approvals.domain.workflow import (
+    Advance,
+    Complete,
+    FanOut,
+    NeedsSecondApproval,
+    Reject,
+    ReturnTo,
+    SelfApprovalRefused,
+    Stage,
+    TaskState,
+    TaskStatus,
+    WorkflowDefinition,
+    WorkflowState,
+    next_step,
+    parse_definition,
+)
+from approvals.models import Application, ReviewTask
+from approvals.services.notifications import message, notify
+
+try:  # helper "deadlines"
+    from approvals.services.deadlines import task_due_on
+except ImportError:  # pragma: no cover - until the deadlines service lands
+    task_due_on = None
+
+
+class SelfApprovalError(ValidationError):
+    """The person who drafted an approval may not give its second approval."""
+
+    def __init__(self):
+        super().__init__(
+            _("You drafted this approval; a second person with the approver role must approve it.")
+        )
+
+
+class WorkflowAlreadyStarted(ValidationError):
+    def __init__(self):
+        super().__init__(_("The review of this application has already started."))
+
+
+def workflow_definition(application: Application) -> WorkflowDefinition:
+    return parse_definition(application.service_version.workflow_definition)
+
+
+def is_window_stage(stage: Stage) -> bool:
+    """A stage worked only by intake clerks: the window's intake, decided by intake acceptance."""
+    return all(branch.role == "intake_clerk" for branch in stage.branches)
+
+
+def current_tasks(application: Application):
+    return ReviewTask.objects.filter(
+        application=application,
+        stage_key=application.current_stage_key,
+        round=application.workflow_round,
+    ).order_by("pk")
+
+
+def _task_state(task: ReviewTask) -> TaskState:
+    status = TaskStatus(task.status)
+    approved_by = task.approved_by_id
+    if task.status == TaskStatus.OPEN and task.drafted_by_id is not None:
+        # Drafted and waiting for a second person.
+        status, approved_by = TaskStatus.APPROVED, None
+    return TaskState(
+        id=task.pk,
+        branch=task.branch_key,
+        status=status,
+        drafted_by=task.drafted_by_id,
+        approved_by=approved_by,
+        return_to=task.return_to or None,
+    )
+
+
+def workflow_state(application: Application) -> WorkflowState:
+    if not application.current_stage_key:
+        return WorkflowState(stage=None)
+    return WorkflowState(
+        stage=application.current_stage_key,
+        tasks=tuple(_task_state(task) for task in current_tasks(application)),
+    )
+
+
+def _departments(stage: Stage) -> dict[str, Department]:
+    codes = {branch.department for branch in stage.branches}
+    found = {d.code: d for d in Department.objects.filter(code__in=codes)}
+    missing = codes - found.keys()
+    if missing:
+        raise ImproperlyConfigured(
+            f"workflow stage {stage.key!r} names unknown departments {sorted(missing)}"
+        )
+    return found
+
+
+def _fan_out(application: Application, stage: Stage, round_: int) -> list[ReviewTask]:
+    """One open task per branch of ``stage``; the application moves to that stage."""
+    departments = _departments(stage)
+    due_on = task_due_on(application=application, stage=stage) if task_due_on else None
+    tasks = [
+        ReviewTask.objects.create(
+            application=application,
+            stage_key=stage.key,
+            branch_key=branch.key,
+            round=round_,
+            department=departments[branch.department],
+            role=branch.role,
+            due_on=due_on,
+            sla_light="green",
+        )
+        for branch in stage.branches
+    ]
+    application.current_stage_key = stage.key
+    application.workflow_round = round_
+    application.save(update_fields=["current_stage_key", "workflow_round"])
+    for task in tasks:
+        audit_record(
+            action="task.created",
+            obj=task,
+            changes={
+                "application": [None, application.pk],
+                "stage": [None, stage.key],
+                "branch": [None, task.branch_key],
+                "department": [None, task.department.code],
+                "role": [None, task.role],
+                "round": [None, round_],
+                "due_on": [None, task.due_on],
+            },
+        )
+    _notify_new_tasks(application, tasks)
+    return tasks
+
+
+def _params(application: Application) -> dict:
+    return {"number": application.tracking_number or ""}
+
+
+def _notify_new_tasks(application: Application, tasks: list[ReviewTask]) -> None:
+    """Everyone holding the task's department and role is told there is work."""
+    pairs = {(task.department_id, task.role): task for task in tasks}
+    positions = OfficialPosition.objects.filter(
+        is_active=True,
+        user__is_active=True,
+        department_id__in={pair[0] for pair in pairs},
+    ).select_related("user")
+    told = set()
+    for position in positions:
+        task = pairs.get((position.department_id, position.role))
+        if task is None or (position.user_id, task.pk) in told:
+            continue
+        told.add((position.user_id, task.pk))
+        notify(
+            user=position.user,
+            kind="task.new",
+            application=application,
+            link=reverse("approvals:work_task", args=[task.pk]),
+            title=message(_("New task: %(number)s"), **_params(application)),
+            body=message(
+                _("Application %(number)s waits for your department (due %(due)s)."),
+                due=str(task.due_on or ""),
+                **_params(application),
+            ),
+        )
+
+
+def _tell_applicant(application: Application, *, kind: str, title, body) -> None:
+    from approvals.services.deadlines import applicant_users
+
+    link = reverse("approvals:application_detail", args=[application.pk])
+    for user in applicant_users(application):
+        notify(user=user, kind=kind, application=application, link=link, title=title, body=body)
+
+
+def _cancel(task_ids) -> list[ReviewTask]:
+    tasks = list(
+        ReviewTask.objects.select_for_update().filter(pk__in=list(task_ids), status="open")
+    )
+    now = timezone.now()
+    for task in tasks:
+        task.status = TaskStatus.CANCELLED
+        task.completed_at = now
+        task.revision += 1
+        task.save(update_fields=["status", "completed_at", "revision"])
+        audit_record(
+            action="task.cancelled",
+            obj=task,
+            changes={"status": ["open", "cancelled"]},
+        )
+    return tasks
+
+
+@transaction.atomic
+def workflow_start(*, actor, application: Application) -> list[ReviewTask]:
+    """After acceptance: review starts (accepted → under review) and the first review stage fans
+    out. A leading window intake stage counts as passed by the acceptance."""
+    from approvals.services.lifecycle import application_transition
+
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.current_stage_key:
+        raise WorkflowAlreadyStarted()
+    definition = workflow_definition(locked)
+    decision = next_step(definition, WorkflowState(stage=None))
+    assert isinstance(decision, FanOut)
+    stage = decision.stage
+    skipped = None
+    if is_window_stage(stage):
+        skipped = stage.key
+        stage = definition.next_stage(stage.key)
+    locked = application_transition(actor=actor, application=locked, action="start_review")
+    if stage is None:  # nothing beyond the window: the acceptance is the whole review
+        locked.current_stage_key = skipped or ""
+        locked.workflow_round = 1
+        locked.save(update_fields=["current_stage_key", "workflow_round"])
+        _decide(actor, locked, approve=True, reason="")
+        tasks = []
+    else:
+        tasks = _fan_out(locked, stage, 1)
+    audit_record(
+        action="workflow.started",
+        actor=actor,
+        obj=locked,
+        changes={
+            "stage": [None, stage.key if stage else None],
+            "window_stage_passed": [None, skipped],
+            "tasks": [None, [task.pk for task in tasks]],
+        },
+    )
+    application.refresh_from_db()
+    return tasks
+
+
+def _decide(actor, application: Application, *, approve: bool, reason: str) -> Application:
+    from approvals.services.lifecycle import application_transition
+
+    application = application_transition(
+        actor=actor,
+        application=application,
+        action="approve" if approve else "deny",
+        reason=reason,
+        fields={"decided_on": timezone.localdate()},
+    )
+    params = _params(application)
+    if approve:
+        _tell_applicant(
+            application,
+            kind="application.approved",
+            title=message(_("Application approved: %(number)s"), **params),
+            body=message(_("Your application %(number)s has been approved."), **params),
+        )
+    else:
+        _tell_applicant(
+            application,
+            kind="application.denied",
+            title=message(_("Application denied: %(number)s"), **params),
+            body=message(
+                _("Your application %(number)s has been denied. Reasons: %(reasons)s"),
+                reasons=reason,
+                **params,
+            ),
+        )
+    return application
+
+
+@transaction.atomic
+def workflow_advance(*, actor, application: Application):
+    """After a task decision: ask the engine what happens next and do it. Returns the engine's
+    decision."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    definition = workflow_definition(locked)
+    decision = next_step(definition, workflow_state(locked))
+    changes: dict = {"stage": [locked.current_stage_key, locked.current_stage_key]}
+    if isinstance(decision, SelfApprovalRefused):
+        raise SelfApprovalError()
+    if isinstance(decision, Advance):
+        tasks = _fan_out(locked, decision.stage, locked.workflow_round)
+        changes = {
+            "stage": [decision.from_stage, decision.to_stage],
+            "tasks": [None, [t.pk for t in tasks]],
+        }
+    elif isinstance(decision, ReturnTo):
+        cancelled = _cancel(decision.cancel)
+        before = locked.current_stage_key
+        tasks = _fan_out(locked, decision.stage, locked.workflow_round + 1)
+        changes = {
+            "stage": [before, decision.stage.key],
+            "round": [locked.workflow_round - 1, locked.workflow_round],
+            "cancelled": [None, [t.pk for t in cancelled]],
+            "tasks": [None, [t.pk for t in tasks]],
+        }
+    elif isinstance(decision, Reject):
+        cancelled = _cancel(decision.cancel)
+        reasons = "; ".join(
+            task.comment for task in current_tasks(locked).filter(status="rejected") if task.comment
+        )
+        locked = _decide(actor, locked, approve=False, reason=reasons)
+        changes["cancelled"] = [None, [t.pk for t in cancelled]]
+        changes["status"] = ["under_review", locked.status]
+    elif isinstance(decision, Complete):
+        locked = _decide(actor, locked, approve=True, reason="")
+        changes["status"] = ["under_review", locked.status]
+    elif isinstance(decision, NeedsSecondApproval):
+        _notify_second_approval(locked, decision, actor)
+    else:  # Wait
+        application.refresh_from_db()
+        return decision
+    audit_record(
+        action=f"workflow.{type(decision).__name__.lower()}",
+        actor=actor,
+        obj=locked,
+        changes=changes,
+    )
+    application.refresh_from_db()
+    return decision
+
+
+def _notify_second_approval(application, decision: NeedsSecondApproval, actor) -> None:
+    tasks = ReviewTask.objects.filter(pk__in=list(decision.task_ids))
+    for task in tasks:
+        positions = (
+            OfficialPosition.objects.filter(
+                is_active=True, department_id=task.department_id, role=task.role
+            )
+            .exclude(user_id=task.drafted_by_id)
+            .select_related("user")
+        )
+        for position in positions:
+            notify(
+                user=position.user,
+                kind="task.second_approval",
+                application=application,
+                link=reverse("approvals:work_task", args=[task.pk]),
+                title=message(_("Second approval needed: %(number)s"), **_params(application)),
+                body=message(
+                    _("An approval of %(number)s was drafted and needs a second approver."),
+                    **_params(application),
+                ),
+            )

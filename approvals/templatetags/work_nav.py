@@ -1,0 +1,21 @@
+"""``{% load work_nav %}{% is_work_official as show_work %}``: whether the "My work" link shows
+(an active reviewer, approver, department head or supervisor position)."""
+
+from django import template
+
+from approvals import policy
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def is_work_official(context) -> bool:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    return (
+        policy.active_positions(user)
+        .filter(role__in=["reviewer", "approver", "department_head", "supervisor"])
+        .exists()
+    )

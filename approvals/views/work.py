@@ -1,0 +1,365 @@
+"""Officials' work pages: the department queue, a task with its actions, the head's extension
+approvals. Every page needs an active position with a working role (two-factor is enforced by the
+middleware); a task the official may not see answers 404. A stale form answers 409 with the fresh
+state ("this task has changed"); a lifecycle step that is not allowed answers 409 too."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import User
+from approvals import dynamic_forms, policy
+from approvals.domain.lifecycle import TransitionNotAllowed
+from approvals.selectors.applications import application_attachments
+from approvals.selectors.tasks import (
+    QueueFilters,
+    application_history,
+    application_tasks,
+    department_queue,
+    extensions_for_head,
+    get_task_for_official,
+    queue_services,
+)
+from approvals.services import tasks as task_services
+from approvals.services.tasks import StaleTask, earlier_stages
+from approvals.services.workflow import workflow_definition
+from approvals.work_forms import (
+    LIGHT_LABELS,
+    ApproveForm,
+    AssignForm,
+    ExtensionDecisionForm,
+    ExtensionForm,
+    PauseClockForm,
+    QueueFilterForm,
+    RejectForm,
+    ReturnToApplicantForm,
+    ReturnToStageForm,
+    stage_name,
+)
+
+WORK_ROLES = ("reviewer", "approver", "department_head", "supervisor")
+
+
+def official_required(*roles):
+    roles = roles or WORK_ROLES
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(request, *args, **kwargs):
+            if not policy.active_positions(request.user).filter(role__in=roles).exists():
+                policy.deny(request.user, "work.open")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _conflict(request, message: str, *, task=None):
+    return render(
+        request, "approvals/work/conflict.html", {"message": message, "task": task}, status=409
+    )
+
+
+# --- Queue --------------------------------------------------------------------------------------
+
+
+@official_required()
+@require_http_methods(["GET"])
+def queue(request):
+    services = queue_services(request.user)
+    form = QueueFilterForm(request.GET or None, services=services)
+    filters = QueueFilters()
+    if form.is_bound and form.is_valid():
+        filters = QueueFilters(**{k: v or None for k, v in form.cleaned_data.items()})
+        filters.service, filters.state = filters.service or "", filters.state or ""
+        filters.light = filters.light or ""
+    result = department_queue(request.user, filters, page=request.GET.get("page") or 1)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "approvals/work/queue.html",
+        {
+            "form": form,
+            "queue": result,
+            "page_obj": result.page,
+            "counts": result.counts,
+            "light_labels": LIGHT_LABELS,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@official_required()
+@require_POST
+def bulk_claim(request):
+    ids = [int(pk) for pk in request.POST.getlist("tasks") if pk.isdigit()]
+    claimed = task_services.task_bulk_claim(actor=request.user, task_ids=ids)
+    messages.success(
+        request,
+        _("Claimed %(count)s of %(asked)s tasks.") % {"count": len(claimed), "asked": len(ids)},
+    )
+    return redirect("approvals:work_queue")
+
+
+# --- Task page ----------------------------------------------------------------------------------
+
+ACTION_FORMS = {
+    "approve": ApproveForm,
+    "reject": RejectForm,
+    "return_to_stage": ReturnToStageForm,
+    "return_to_applicant": ReturnToApplicantForm,
+    "pause_clock": PauseClockForm,
+    "extension": ExtensionForm,
+}
+
+
+def _action_forms(task, bound=None):
+    initial = {"revision": task.revision}
+    stages = earlier_stages(task)
+    forms = {}
+    for name, form_class in ACTION_FORMS.items():
+        kwargs = {"initial": initial, "prefix": name}
+        if name == "return_to_stage":
+            kwargs["stages"] = stages
+        forms[name] = bound if bound is not None and bound.prefix == name else form_class(**kwargs)
+    if not stages:
+        forms.pop("return_to_stage")
+    return forms
+
+
+def _task_context(request, task, *, bound=None):
+    application = task.application
+    definition = workflow_definition(application)
+    stage = definition.stage(task.stage_key)
+    may_decide = task.status == "open"
+    try:
+        policy.require_task_action(request.user, task, "approve")
+    except PermissionDenied:
+        may_decide = False
+    return {
+        "task": task,
+        "application": application,
+        "stage_name": stage_name(stage),
+        "second_approval": stage.second_approval,
+        "rows": dynamic_forms.summary_rows(
+            application.service_version.form_schema, application.data
+        ),
+        "attachments": [
+            a for group in application_attachments(application).values() for a in group
+        ],
+        "history": application_history(application),
+        "tasks": application_tasks(application),
+        "forms": _action_forms(task, bound) if may_decide else {},
+        "may_decide": may_decide,
+        "may_claim": task.status == "open"
+        and task.assignee_id is None
+        and policy.holds_task_position(request.user, task),
+        "may_release": task.status == "open" and task.assignee_id == request.user.pk,
+        "paused": application.pauses.filter(ended_on__isnull=True).exclude(kind="supplement"),
+        "light_labels": LIGHT_LABELS,
+    }
+
+
+@official_required()
+@require_http_methods(["GET", "POST"])
+def task_detail(request, pk: int):
+    task = get_task_for_official(request.user, pk)
+    if request.method == "GET":
+        return render(request, "approvals/work/task.html", _task_context(request, task))
+    action = request.POST.get("action", "")
+    try:
+        response = _perform(request, task, action)
+    except StaleTask as stale:
+        fresh = get_task_for_official(request.user, stale.task.pk)
+        context = _task_context(request, fresh)
+        context["stale"] = True
+        return render(request, "approvals/work/task.html", context, status=409)
+    except TransitionNotAllowed:
+        return _conflict(
+            request,
+            _("The application's state does not allow this step any more."),
+            task=task,
+        )
+    except PermissionDenied:
+        raise
+    except _FormInvalid as invalid:
+        task.refresh_from_db()
+        return render(
+            request,
+            "approvals/work/task.html",
+            _task_context(request, task, bound=invalid.form),
+            status=400,
+        )
+    return response
+
+
+class _FormInvalid(Exception):
+    def __init__(self, form):
+        self.form = form
+
+
+def _bind(request, task, action):
+    form_class = ACTION_FORMS[action]
+    kwargs = {"data": request.POST, "prefix": action}
+    if action == "return_to_stage":
+        kwargs["stages"] = earlier_stages(task)
+    form = form_class(**kwargs)
+    if not form.is_valid():
+        raise _FormInvalid(form)
+    return form
+
+
+def _call(form, service, **kwargs):
+    try:
+        return service(**kwargs)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        raise _FormInvalid(form) from None
+
+
+def _back(request, task):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("approvals:work_task", pk=task.pk)
+
+
+def _revision(request) -> int:
+    try:
+        return int(
+            request.POST.get("revision")
+            or request.POST.get(f"{request.POST.get('action')}-revision")
+        )
+    except (TypeError, ValueError):
+        raise PermissionDenied("revision") from None
+
+
+def _perform(request, task, action):
+    user = request.user
+    if action in ("claim", "release"):
+        service = task_services.task_claim if action == "claim" else task_services.task_release
+        try:
+            service(actor=user, task=task, revision=_revision(request))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return _back(request, task)
+        messages.success(request, _("Task claimed.") if action == "claim" else _("Task released."))
+        return _back(request, task)
+    if action == "assign":
+        form = AssignForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose whom to assign the task to."))
+            return _back(request, task)
+        assignee = get_object_or_404(User, pk=form.cleaned_data["assignee"])
+        try:
+            task_services.task_assign(
+                actor=user, task=task, assignee=assignee, revision=form.cleaned_data["revision"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return _back(request, task)
+        messages.success(request, _("Task assigned."))
+        return _back(request, task)
+    if action == "resume_clock":
+        try:
+            task_services.task_resume_clock(actor=user, task=task, revision=_revision(request))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return _back(request, task)
+    if action not in ACTION_FORMS:
+        raise PermissionDenied("unknown action")
+    form = _bind(request, task, action)
+    data = form.cleaned_data
+    common = {"actor": user, "task": task, "revision": data["revision"]}
+    if action == "approve":
+        _call(form, task_services.task_approve, comment=data["comment"], **common)
+        done = _("Approval recorded.")
+    elif action == "reject":
+        _call(form, task_services.task_reject, reasons=data["reasons"], **common)
+        done = _("Rejection recorded; the applicant is told the reasons.")
+    elif action == "return_to_stage":
+        _call(
+            form,
+            task_services.task_return_to_stage,
+            stage_key=data["stage_key"],
+            reason=data["reason"],
+            **common,
+        )
+        done = _("The application went back to the earlier stage.")
+    elif action == "return_to_applicant":
+        _call(
+            form,
+            task_services.task_return_to_applicant,
+            items=form.cleaned_items(),
+            reply_by=data["reply_by"],
+            **common,
+        )
+        done = _("The supplement notice was sent; the clock is paused.")
+    elif action == "pause_clock":
+        _call(
+            form,
+            task_services.task_pause_clock,
+            kind=data["kind"],
+            reason=data["reason"],
+            expected_working_days=data["expected_working_days"],
+            **common,
+        )
+        done = _("The clock is paused; the applicant is told.")
+    else:
+        _call(
+            form,
+            task_services.task_request_extension,
+            working_days=data["working_days"],
+            reason=data["reason"],
+            **common,
+        )
+        done = _("The extension request went to the department head.")
+    messages.success(request, done)
+    return redirect("approvals:work_task", pk=task.pk)
+
+
+# --- Extensions (heads) -------------------------------------------------------------------------
+
+
+@official_required("department_head")
+@require_http_methods(["GET", "POST"])
+def extensions(request):
+    from approvals.services.deadlines import extension_decide
+
+    if request.method == "POST":
+        extension = get_object_or_404(
+            extensions_for_head(request.user), pk=request.POST.get("extension") or 0
+        )
+        form = ExtensionDecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                extension_decide(
+                    actor=request.user,
+                    extension=extension,
+                    approve=form.cleaned_data["decision"] == "approve",
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Decision recorded; the applicant is told."))
+        return redirect("approvals:work_extensions")
+    return render(
+        request,
+        "approvals/work/extensions.html",
+        {"extensions": list(extensions_for_head(request.user))},
+    )

@@ -1,0 +1,167 @@
+"""The workflow service over the demo's parallel planning permit."""
+
+import pytest
+
+from approvals.models import Application, ReviewTask
+from approvals.services.tasks import (
+    task_approve,
+    task_reject,
+    task_return_to_stage,
+)
+from approvals.services.workflow import (
+    SelfApprovalError,
+    WorkflowAlreadyStarted,
+    workflow_start,
+)
+
+from .conftest import events, task_of
+
+pytestmark = pytest.mark.django_db
+
+
+def approve_all_reviews(demo, application):
+    for branch, user in demo.reviewers.items():
+        task = task_of(application, branch)
+        task_approve(actor=user, task=task, revision=task.revision, comment=f"{branch} ok")
+
+
+def test_start_skips_the_window_stage_and_fans_out_three_parallel_tasks(demo, make_accepted):
+    # given an application the window accepted
+    application = make_accepted()
+    # when the workflow starts
+    tasks = workflow_start(actor=demo.clerk, application=application)
+    # then the joint review stage has one open task per department, with due dates
+    application.refresh_from_db()
+    assert application.status == "under_review"
+    assert application.current_stage_key == "joint_review"
+    assert application.workflow_round == 1
+    assert {(t.branch_key, t.department.code, t.role) for t in tasks} == {
+        ("planning", "fz-natres", "reviewer"),
+        ("housing", "fz-housing", "reviewer"),
+        ("fire", "fz-fire", "reviewer"),
+    }
+    assert all(t.status == "open" and t.due_on is not None for t in tasks)
+    assert not ReviewTask.objects.filter(application=application, stage_key="intake").exists()
+    assert events("workflow.started", application).count() == 1
+    assert events("task.created").count() == 3
+    # and each department's reviewer is told
+    for user in demo.reviewers.values():
+        assert user.notifications.filter(kind="task.new").count() == 1
+
+
+def test_start_twice_is_refused(demo, started):
+    with pytest.raises(WorkflowAlreadyStarted):
+        workflow_start(actor=demo.clerk, application=started)
+    assert ReviewTask.objects.filter(application=started).count() == 3
+
+
+def test_all_approve_then_second_approval_approves_the_application(demo, started):
+    # given the three departments approve
+    approve_all_reviews(demo, started)
+    started.refresh_from_db()
+    # then the decision stage fans out to the planning approver
+    assert started.current_stage_key == "decision"
+    assert started.status == "under_review"
+    assert events("workflow.advance", started).count() == 1
+    decision = task_of(started, "decision")
+    assert (decision.department.code, decision.role) == ("fz-natres", "approver")
+    # when the approver drafts the approval
+    task_approve(actor=demo.approver, task=decision, revision=decision.revision, comment="ok")
+    decision.refresh_from_db()
+    started.refresh_from_db()
+    # then it waits for a second person
+    assert decision.status == "open" and decision.drafted_by == demo.approver
+    assert started.status == "under_review"
+    assert events("task.drafted", decision).count() == 1
+    assert demo.approver2.notifications.filter(kind="task.second_approval").exists()
+    # and the drafter may not give the second approval
+    with pytest.raises(SelfApprovalError):
+        task_approve(actor=demo.approver, task=decision, revision=decision.revision)
+    decision.refresh_from_db()
+    assert decision.status == "open"
+    # when another approver approves
+    task_approve(actor=demo.approver2, task=decision, revision=decision.revision)
+    # then the application is approved and decided today
+    started.refresh_from_db()
+    decision.refresh_from_db()
+    assert decision.status == "approved" and decision.approved_by == demo.approver2
+    assert started.status == "approved"
+    assert started.decided_on is not None
+    assert events("task.approved", decision).count() == 1
+    assert events("application.approve", started).count() == 1
+    assert events("workflow.complete", started).count() == 1
+
+
+def test_one_branch_rejects_cancels_the_others_and_denies(demo, started):
+    # given planning approved already
+    planning = task_of(started, "planning")
+    task_approve(actor=demo.reviewers["planning"], task=planning, revision=planning.revision)
+    # when fire rejects with reasons
+    fire = task_of(started, "fire")
+    task_reject(
+        actor=demo.reviewers["fire"],
+        task=fire,
+        revision=fire.revision,
+        reasons="Escape routes too narrow",
+    )
+    # then housing's task is cancelled and the application denied with the reasons
+    housing = ReviewTask.objects.get(application=started, branch_key="housing")
+    assert housing.status == "cancelled" and housing.completed_at is not None
+    started.refresh_from_db()
+    assert started.status == "denied" and started.decided_on is not None
+    deny = events("application.deny", started).get()
+    assert deny.reason == "Escape routes too narrow"
+    assert events("task.rejected", fire).count() == 1
+    assert events("task.cancelled", housing).count() == 1
+    assert started.created_by.notifications.filter(kind="application.denied").exists()
+
+
+def test_reject_needs_reasons(demo, started):
+    from django.core.exceptions import ValidationError
+
+    fire = task_of(started, "fire")
+    with pytest.raises(ValidationError):
+        task_reject(actor=demo.reviewers["fire"], task=fire, revision=fire.revision, reasons=" ")
+    fire.refresh_from_db()
+    assert fire.status == "open"
+    assert not events("task.rejected").exists()
+
+
+def test_return_to_an_earlier_stage_recreates_its_tasks_in_a_new_round(demo, started):
+    # given the application reached the decision stage
+    approve_all_reviews(demo, started)
+    decision = task_of(started, "decision")
+    # when the approver returns it to the joint review
+    task_return_to_stage(
+        actor=demo.approver,
+        task=decision,
+        revision=decision.revision,
+        stage_key="joint_review",
+        reason="Fire report missing a floor",
+    )
+    # then three fresh review tasks exist in round 2
+    started.refresh_from_db()
+    assert started.current_stage_key == "joint_review"
+    assert started.workflow_round == 2
+    fresh = ReviewTask.objects.filter(application=started, round=2, status="open")
+    assert {t.branch_key for t in fresh} == {"planning", "housing", "fire"}
+    decision.refresh_from_db()
+    assert decision.status == "returned" and decision.return_to == "joint_review"
+    assert events("task.returned_to_stage", decision).count() == 1
+    assert events("workflow.returnto", started).count() == 1
+
+
+def test_return_only_to_an_earlier_review_stage(demo, started):
+    from django.core.exceptions import ValidationError
+
+    fire = task_of(started, "fire")
+    for key in ("intake", "joint_review", "decision"):
+        with pytest.raises(ValidationError):
+            task_return_to_stage(
+                actor=demo.reviewers["fire"],
+                task=fire,
+                revision=fire.revision,
+                stage_key=key,
+                reason="x",
+            )
+    assert Application.objects.get(pk=started.pk).current_stage_key == "joint_review"
