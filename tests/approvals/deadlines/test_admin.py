@@ -117,3 +117,19 @@ def test_a_single_day_edit_is_audited_and_a_duplicate_holiday_refused(client):
         {"date": "2026-03-04", "kind": "makeup_workday", "name": "x"},
     )
     assert "Saturday or Sunday" in weekday_makeup.content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_calendar_admin_pages_open(client, language):
+    client.cookies["portal_language"] = language
+    year = CalendarYear.objects.get(year=2026)
+    for url in [
+        reverse("admin:approvals_calendaryear_changelist"),
+        reverse("admin:approvals_calendaryear_add"),
+        reverse("admin:approvals_calendaryear_change", args=[year.pk]),
+        reverse("admin:approvals_calendarday_changelist"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    page = client.get(reverse("admin:approvals_calendaryear_change", args=[year.pk]))
+    assert "2026-10-01 holiday National Day" in page.content.decode()

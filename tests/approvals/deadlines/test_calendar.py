@@ -71,3 +71,25 @@ def test_an_empty_table_falls_back_to_the_package():
     CalendarYear.objects.all().delete()
     calendar = build_working_calendar()
     assert calendar.day_kind(D(2026, 10, 1)).value == "holiday"
+
+
+@pytest.mark.django_db
+def test_another_process_edit_is_seen_once_the_shared_version_moves(settings):
+    from django.core.cache import cache
+
+    from approvals.calendar import VERSION_KEY, _bump_shared_version
+
+    # given this process's cached calendar, trusted for a minute
+    settings.CALENDAR_CACHE_SECONDS = 60
+    assert working_calendar().is_working_day(D(2026, 3, 3))
+    # when another process changes the table (no signal here) and bumps the shared version
+    CalendarDay.objects.bulk_create(
+        [CalendarDay(date=D(2026, 3, 3), kind=CalendarDayKind.HOLIDAY, name="Other")]
+    )
+    _bump_shared_version()
+    # then within the trust period the old copy is still used...
+    assert working_calendar().is_working_day(D(2026, 3, 3))
+    # ...and once it has passed, the new version is read
+    settings.CALENDAR_CACHE_SECONDS = 0
+    assert not working_calendar().is_working_day(D(2026, 3, 3))
+    assert cache.get(VERSION_KEY) >= 1
