@@ -62,7 +62,15 @@ def is_joint_handling(application: Application) -> bool:
 
 
 def decision_limit(application: Application) -> StatutoryLimit:
-    return JOINT_DECISION_LIMIT if is_joint_handling(application) else DECISION_LIMIT
+    """The statutory decision limit the service guide publishes (Art. 30), defaulting to the Law's
+    own (Art. 42: 20 working days; 45 for joint handling, Art. 26) where the guide gives none.
+    A guide may publish another limit because a law or regulation sets one ("法律、法规另有规定的，
+    依照其规定"); the extension the head may grant stays the Law's (+10, or +15 joint)."""
+    default = JOINT_DECISION_LIMIT if is_joint_handling(application) else DECISION_LIMIT
+    published = application.service_version.statutory_limit_days
+    if not published or published == default.working_days:
+        return default
+    return StatutoryLimit(published, default.extension, default.article)
 
 
 def _pauses(application: Application) -> list[tuple[dt.date, dt.date | None]]:

@@ -77,11 +77,20 @@ def head(department):
 
 @pytest.fixture
 def make_application(department, window):
-    def make(*, joint=False, received_on=None, accepted_on=None, status="submitted", **kwargs):
+    def make(
+        *,
+        joint=False,
+        statutory=None,
+        received_on=None,
+        accepted_on=None,
+        status="submitted",
+        **kwargs,
+    ):
         version = ServiceVersionFactory(
             item__department=department,
             published=True,
-            statutory_limit_days=20,
+            # The guide publishes 45 working days for joint handling (Art. 26/42), else 20.
+            statutory_limit_days=statutory or (45 if joint else 20),
             promised_limit_days=10,
             workflow_definition=joint_stages("market", "other")
             if joint

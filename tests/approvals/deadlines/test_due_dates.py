@@ -88,3 +88,19 @@ def test_task_due_on_is_capped_at_the_decision_due_date(make_application):
     # a stage starting late cannot run past the statutory date
     late = task_due_on(application=application, stage=10, today=D(2025, 1, 27))
     assert late == application.decision_due_on
+
+
+@pytest.mark.django_db
+def test_a_limit_the_guide_publishes_is_the_one_counted(make_application):
+    # given a service whose regulation sets 10 working days, accepted on Friday 2025-09-26
+    application = make_application(
+        statutory=10, received_on=D(2025, 9, 26), accepted_on=D(2025, 9, 26)
+    )
+
+    # when its deadlines are computed
+    application_deadlines_refresh(application=application)
+    application.refresh_from_db()
+
+    # then 10 working days count, across National Day: Sun 09-28 works, 10-01..08 rest, Sat 10-11
+    # works — 09-28, 09-29, 09-30, 10-09, 10-10, 10-11, 10-13, 10-14, 10-15, 10-16
+    assert application.decision_due_on == D(2025, 10, 16)
