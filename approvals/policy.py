@@ -195,14 +195,19 @@ def granted_application_ids(user):
 
 
 def official_task_visibility(user):
-    """A ``Q`` over ``ReviewTask`` for the tasks ``user`` may see as an official."""
+    """A ``Q`` over ``ReviewTask`` for the tasks ``user`` may see as an official: those of the
+    (department, role) pairs of their active positions (a head: all of the department's), those
+    assigned to them, and those of applications granted to them."""
     from django.db.models import Q
 
     if not (user is not None and user.is_authenticated and user.is_active):
         return Q(pk__in=[])
     query = Q(assignee=user) | Q(application_id__in=granted_application_ids(user))
     for department_id, role in active_positions(user).values_list("department_id", "role"):
-        query |= Q(department_id=department_id, role=role)
+        if role == "department_head":  # the head sees every task of the department
+            query |= Q(department_id=department_id)
+        else:
+            query |= Q(department_id=department_id, role=role)
     return query
 
 
@@ -230,6 +235,30 @@ def may_see_task(user, task) -> bool:
     from approvals.models import ReviewTask
 
     return ReviewTask.objects.filter(official_task_visibility(user), pk=task.pk).exists()
+
+
+def official_may_view_application(user, application) -> bool:
+    """An official with a task on ``application`` that they may see (department and role,
+    assignee, or a per-application grant)."""
+    from approvals.models import ReviewTask
+
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return False
+    return ReviewTask.objects.filter(
+        official_task_visibility(user), application=application
+    ).exists()
+
+
+def require_attachment_download(user, application) -> None:
+    """Take a copy of an application's file: the applicant side, the window's intake clerk once
+    submitted, or an official with a task on the application they may see."""
+    if _is_applicant_side(user, application):
+        return
+    if application.status != "draft" and may_handle_intake(user, application):
+        return
+    if official_may_view_application(user, application):
+        return
+    deny(user, "attachment.download", application)
 
 
 def require_task_action(user, task, action: str) -> None:

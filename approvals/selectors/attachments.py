@@ -26,5 +26,7 @@ def get_attachment_for_viewer(user: User, pk: int) -> Attachment:
     try:
         policy.require_application_view(user, attachment.application)
     except PermissionDenied:
-        raise Http404 from None
+        # Officials with a task they may see on the application (review workflow).
+        if not policy.official_may_view_application(user, attachment.application):
+            raise Http404 from None
     return attachment

@@ -144,7 +144,7 @@ def attachment_delete(*, actor: User, attachment: Attachment) -> None:
 
 def attachment_record_download(*, actor: User, attachment: Attachment) -> None:
     """Record that ``actor`` took a copy of the file (who saw what, for supervisors)."""
-    policy.require_application_view(actor, attachment.application)
+    policy.require_attachment_download(actor, attachment.application)
     audit_record(
         action="attachment.downloaded",
         actor=actor,

@@ -1,0 +1,257 @@
+"""The work pages: access matrix, queue counts, filters and query counts, task actions, stale
+forms and refused transitions."""
+
+import pytest
+from django.urls import reverse
+
+from approvals.models import ReviewTask
+from approvals.services.tasks import task_approve, task_claim
+from approvals.services.workflow import workflow_start
+from tests.factories import PersonFactory
+
+from .conftest import events, task_of
+
+pytestmark = pytest.mark.django_db
+
+ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+@pytest.fixture
+def clients(demo, verified_client_factory, client):
+    citizen = PersonFactory().user
+    client.force_login(citizen, backend="accounts.backends.EmailOrMobileBackend")
+    from django.test import Client
+
+    return {
+        "anonymous": Client(),
+        "citizen": client,
+        "reviewer": verified_client_factory(demo.reviewers["planning"]),
+        "other_reviewer": verified_client_factory(demo.other_reviewer),
+        "head": verified_client_factory(demo.head),
+        "supervisor": verified_client_factory(demo.supervisor),
+    }
+
+
+# route → expected status per role (302 = sent to sign in)
+MATRIX = {
+    "queue": {
+        "anonymous": 302,
+        "citizen": 403,
+        "reviewer": 200,
+        "other_reviewer": 200,
+        "head": 200,
+        "supervisor": 200,
+    },
+    "task": {
+        "anonymous": 302,
+        "citizen": 403,
+        "reviewer": 200,
+        "other_reviewer": 404,
+        "head": 200,
+        "supervisor": 404,
+    },
+    "extensions": {
+        "anonymous": 302,
+        "citizen": 403,
+        "reviewer": 403,
+        "other_reviewer": 403,
+        "head": 200,
+        "supervisor": 403,
+    },
+    "bulk_claim": {
+        "anonymous": 302,
+        "citizen": 403,
+        "reviewer": 302,
+        "other_reviewer": 302,
+        "head": 302,
+        "supervisor": 302,
+    },
+}
+
+
+@pytest.mark.parametrize("role", MATRIX["queue"].keys())
+@pytest.mark.parametrize("route", MATRIX.keys())
+def test_access_matrix(clients, started, route, role):
+    task = task_of(started, "planning")
+    url = {
+        "queue": reverse("approvals:work_queue"),
+        "task": reverse("approvals:work_task", args=[task.pk]),
+        "extensions": reverse("approvals:work_extensions"),
+        "bulk_claim": reverse("approvals:work_bulk_claim"),
+    }[route]
+    if route == "bulk_claim":
+        response = clients[role].post(url, {"tasks": [task.pk]})
+    else:
+        response = clients[role].get(url)
+    assert response.status_code == MATRIX[route][role]
+    if response.status_code == 302 and role == "anonymous":
+        assert "login" in response["Location"] or "sign" in response["Location"]
+    task.refresh_from_db()
+    # only the planning reviewer holds the task's department and role: only they can claim it
+    assert (task.assignee_id is not None) == (route == "bulk_claim" and role == "reviewer")
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_queue_shows_counts_lights_and_tasks(demo, clients, started, language):
+    response = clients["reviewer"].get(
+        reverse("approvals:work_queue"), HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert started.tracking_number in page
+    assert response.context["counts"]["total"] == 1
+    assert response.context["counts"]["unclaimed"] == 1
+    assert 'class="sla sla-green"' in page
+    # the other reviewer sees nothing of it
+    other = clients["other_reviewer"].get(reverse("approvals:work_queue"))
+    assert started.tracking_number not in other.content.decode()
+
+
+def test_queue_filters(demo, clients, started, make_accepted):
+    second = make_accepted()
+    workflow_start(actor=demo.clerk, application=second)
+    planning = task_of(second, "planning")
+    task_claim(actor=demo.reviewers["planning"], task=planning, revision=planning.revision)
+    ReviewTask.objects.filter(pk=task_of(started, "planning").pk).update(sla_light="red")
+    url = reverse("approvals:work_queue")
+    reviewer = clients["reviewer"]
+    mine = reviewer.get(url, {"state": "mine"}).context["page_obj"].object_list
+    assert [t.application_id for t in mine] == [second.pk]
+    red = reviewer.get(url, {"light": "red"}).context["page_obj"].object_list
+    assert [t.application_id for t in red] == [started.pk]
+    unclaimed = reviewer.get(url, {"state": "unclaimed"}).context["page_obj"].object_list
+    assert [t.application_id for t in unclaimed] == [started.pk]
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_queue_and_task_pages_run_constant_queries(
+    demo, clients, make_accepted, rows, django_assert_max_num_queries
+):
+    for _ in range(rows):
+        workflow_start(actor=demo.clerk, application=make_accepted())
+    head = clients["head"]
+    with django_assert_max_num_queries(25):
+        response = head.get(reverse("approvals:work_queue"))
+    assert response.context["counts"]["total"] == rows
+    task = ReviewTask.objects.filter(department=demo.natres).first()
+    with django_assert_max_num_queries(45):
+        response = head.get(reverse("approvals:work_task", args=[task.pk]))
+    assert response.status_code == 200
+
+
+def test_approve_from_the_task_page(demo, clients, started):
+    task = task_of(started, "planning")
+    response = clients["reviewer"].post(
+        reverse("approvals:work_task", args=[task.pk]),
+        {"action": "approve", "approve-revision": task.revision, "approve-comment": "fine"},
+        **ENGLISH,
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status == "approved" and task.comment == "fine"
+    assert events("task.approved", task).count() == 1
+
+
+def test_reject_without_reasons_shows_the_error(demo, clients, started):
+    task = task_of(started, "planning")
+    response = clients["reviewer"].post(
+        reverse("approvals:work_task", args=[task.pk]),
+        {"action": "reject", "reject-revision": task.revision, "reject-reasons": ""},
+        **ENGLISH,
+    )
+    assert response.status_code == 400
+    assert "error-summary" in response.content.decode()
+    task.refresh_from_db()
+    assert task.status == "open"
+
+
+def test_stale_form_gets_409_with_the_fresh_state(demo, clients, started):
+    task = task_of(started, "planning")
+    old_revision = task.revision
+    task_claim(actor=demo.reviewers["planning"], task=task, revision=old_revision)
+    response = clients["reviewer"].post(
+        reverse("approvals:work_task", args=[task.pk]),
+        {"action": "reject", "reject-revision": old_revision, "reject-reasons": "no"},
+        **ENGLISH,
+    )
+    assert response.status_code == 409
+    assert "This task has changed" in response.content.decode()
+    task.refresh_from_db()
+    assert task.status == "open"
+    assert not events("task.rejected").exists()
+
+
+def test_transition_not_allowed_gets_409(demo, clients, started, verified_client_factory):
+    for branch, user in demo.reviewers.items():
+        task = task_of(started, branch)
+        task_approve(actor=user, task=task, revision=task.revision)
+    decision = task_of(started, "decision")
+    task_approve(actor=demo.approver, task=decision, revision=decision.revision)
+    decision.refresh_from_db()
+    type(started).objects.filter(pk=started.pk).update(status="withdrawn")
+    response = verified_client_factory(demo.approver2).post(
+        reverse("approvals:work_task", args=[decision.pk]),
+        {"action": "approve", "approve-revision": decision.revision},
+        **ENGLISH,
+    )
+    assert response.status_code == 409
+    decision.refresh_from_db()
+    assert decision.status == "open"
+
+
+def test_bulk_claim_and_release(demo, clients, started, make_accepted):
+    second = make_accepted()
+    workflow_start(actor=demo.clerk, application=second)
+    ids = [task_of(app, "planning").pk for app in (started, second)]
+    ids.append(task_of(started, "fire").pk)  # not the planning reviewer's
+    response = clients["reviewer"].post(reverse("approvals:work_bulk_claim"), {"tasks": ids})
+    assert response.status_code == 302
+    claimed = ReviewTask.objects.filter(assignee=demo.reviewers["planning"])
+    assert sorted(claimed.values_list("pk", flat=True)) == sorted(ids[:2])
+    assert events("task.claimed").count() == 2
+    task = claimed.first()
+    clients["reviewer"].post(
+        reverse("approvals:work_task", args=[task.pk]),
+        {"action": "release", "revision": task.revision},
+    )
+    task.refresh_from_db()
+    assert task.assignee is None
+    assert events("task.released", task).count() == 1
+
+
+def test_head_assigns_from_the_queue(demo, clients, started):
+    from tests.factories import OfficialFactory
+
+    colleague = OfficialFactory(department=demo.natres).user
+    task = task_of(started, "planning")
+    page = clients["head"].get(reverse("approvals:work_queue")).content.decode()
+    assert f'value="{colleague.pk}"' in page
+    clients["head"].post(
+        reverse("approvals:work_task", args=[task.pk]),
+        {"action": "assign", "revision": task.revision, "assignee": colleague.pk},
+    )
+    task.refresh_from_db()
+    assert task.assignee == colleague
+    assert events("task.assigned", task).count() == 1
+    assert colleague.notifications.filter(kind="task.assigned").exists()
+
+
+def test_official_downloads_an_attachment_of_a_visible_task(demo, clients, started):
+    from django.core.files.base import ContentFile
+
+    from approvals.models import Attachment
+
+    attachment = Attachment.objects.create(
+        application=started,
+        material_key="plan",
+        file=ContentFile(b"%PDF-1.4 test", name="plan.pdf"),
+        display_name="plan.pdf",
+        content_type="application/pdf",
+        size=13,
+        sha256="0" * 64,
+        scan_result="clean",
+        uploaded_by=started.created_by,
+    )
+    url = reverse("approvals:attachment_download", args=[attachment.pk])
+    assert clients["reviewer"].get(url).status_code == 200
+    assert clients["other_reviewer"].get(url).status_code == 404
