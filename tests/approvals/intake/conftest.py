@@ -1,0 +1,161 @@
+"""A city food licence received at the city's service window: the window with its intake clerk,
+the market bureau with a reviewer, a citizen applicant and a submitted application."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from accounts.models import OfficialRole
+from approvals import calendar as calendar_cache
+from approvals.models import AuditEvent
+from approvals.services.deadlines import application_deadlines_refresh
+from tests.factories import (
+    ApplicationFactory,
+    DepartmentFactory,
+    OfficialFactory,
+    PersonFactory,
+    ServiceItemFactory,
+    ServiceVersionFactory,
+)
+
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "applicant_name": {
+            "type": "string",
+            "title": "Applicant",
+            "x-title-zh": "申请人",
+            "x-prefill": "person.real_name",
+        },
+        "shop_name": {"type": "string", "title": "Shop name", "x-title-zh": "门店名称"},
+    },
+    "required": ["shop_name"],
+    "x-steps": [
+        {
+            "key": "basic",
+            "title": "About the business",
+            "x-title-zh": "经营者信息",
+            "fields": ["applicant_name", "shop_name"],
+        }
+    ],
+}
+
+MATERIALS = [
+    {"key": "floor-plan", "name_en": "Floor plan", "name_zh": "平面图", "required": True},
+    {"key": "lease", "name_en": "Lease contract", "name_zh": "租赁合同", "required": False},
+]
+
+WORKFLOW = {
+    "stages": [
+        {
+            "key": "review",
+            "name": {"en": "Review", "zh": "审查"},
+            "branches": [{"key": "main", "department": "city-market", "role": "reviewer"}],
+            "limit_working_days": 10,
+        }
+    ]
+}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    calendar_cache.clear_cache()
+    cache.clear()
+    yield
+    calendar_cache.clear_cache()
+    cache.clear()
+
+
+@pytest.fixture
+def window(db):
+    government = DepartmentFactory(code="city-gov", region_code="350100")
+    return DepartmentFactory(
+        code="city-window", region_code="350100", parent=government, is_service_window=True
+    )
+
+
+@pytest.fixture
+def bureau(window):
+    return DepartmentFactory(code="city-market", region_code="350100", parent=window.parent)
+
+
+@pytest.fixture
+def clerk(window):
+    return OfficialFactory(department=window, role=OfficialRole.INTAKE_CLERK).user
+
+
+@pytest.fixture
+def other_clerk(db):
+    """An intake clerk of another city's window."""
+    window = DepartmentFactory(code="xm-window", region_code="350200", is_service_window=True)
+    return OfficialFactory(department=window, role=OfficialRole.INTAKE_CLERK).user
+
+
+@pytest.fixture
+def reviewer(bureau):
+    return OfficialFactory(department=bureau, role=OfficialRole.REVIEWER).user
+
+
+@pytest.fixture
+def version(bureau):
+    item = ServiceItemFactory(code="SPJY", department=bureau, topic="food_health")
+    return ServiceVersionFactory(
+        item=item,
+        name_en="Food business licence",
+        name_zh="食品经营许可",
+        form_schema=SCHEMA,
+        materials=MATERIALS,
+        workflow_definition=WORKFLOW,
+        published=True,
+    )
+
+
+@pytest.fixture
+def citizen(db):
+    return PersonFactory(real_name="王芳", user__preferred_language="en").user
+
+
+@pytest.fixture
+def make_submitted(version, citizen):
+    def make(**kwargs):
+        application = ApplicationFactory(
+            submitted=True,
+            service_version=version,
+            person=citizen.person,
+            created_by=citizen,
+            received_on=timezone.localdate(),
+            data={"applicant_name": "王芳", "shop_name": "老福州小吃"},
+            **kwargs,
+        )
+        application_deadlines_refresh(application=application)
+        application.refresh_from_db()
+        return application
+
+    return make
+
+
+@pytest.fixture
+def submitted(make_submitted):
+    return make_submitted()
+
+
+def png_upload(name: str = "plan.png") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), "white").save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def events(action, obj=None) -> list[AuditEvent]:
+    queryset = AuditEvent.objects.filter(action=action)
+    if obj is not None:
+        queryset = queryset.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+    return list(queryset.order_by("sequence"))
+
+
+def in_days(days: int) -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=days)
