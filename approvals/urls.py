@@ -1,6 +1,6 @@
 from django.urls import path
 
-from approvals.views import applications, attachments, guides, lookup, work
+from approvals.views import applications, attachments, guides, intake, lookup, supplement, work
 
 app_name = "approvals"
 
@@ -54,6 +54,21 @@ urlpatterns = [
         name="notifications_mark_all_read",
     ),
     path("track/", lookup.track, name="track"),
+    # The service window (intake helper) and the applicant's supplement answer.
+    path("work/intake/", intake.queue, name="intake_queue"),
+    path("work/intake/counter/", intake.counter, name="intake_counter"),
+    path("work/intake/<int:pk>/", intake.application_page, name="intake_application"),
+    path(
+        "work/intake/<int:pk>/<slug:action>/",
+        intake.decide,
+        name="intake_decide",
+    ),
+    path("applications/<int:pk>/supplement/", supplement.answer, name="application_supplement"),
+    path(
+        "applications/<int:pk>/supplement/<slug:material_key>/upload/",
+        supplement.upload,
+        name="application_supplement_upload",
+    ),
     # Officials' department queue, tasks and extension approvals (review helper).
     path("work/queue/", work.queue, name="work_queue"),
     path("work/queue/claim/", work.bulk_claim, name="work_bulk_claim"),

@@ -22,11 +22,18 @@ from approvals.uploads import UploadRejected, inspect_upload
 def _slot_open_for_upload(application: Application, material_key: str) -> bool:
     """Whether the applicant may change the attachment in this slot now.
 
-    Drafts only, for now. When the workflow issue adds supplement notices (一次性告知), an
-    application in ``SUPPLEMENT_REQUESTED`` will also accept uploads, for the materials the notice
-    lists only: extend this function, and every upload and deletion follows.
+    Drafts, and an application in ``SUPPLEMENT_REQUESTED`` for the materials its open supplement
+    notice (一次性告知) lists only; every upload and deletion follows this function.
     """
-    return application.status == ApplicationStatus.DRAFT
+    if application.status == ApplicationStatus.DRAFT:
+        return True
+    if application.status == ApplicationStatus.SUPPLEMENT_REQUESTED:
+        # Only the materials the open supplement notice lists (issue 4, intake).
+        request = application.supplement_requests.filter(answered_at__isnull=True).first()
+        return request is not None and any(
+            item.get("material") == material_key for item in request.items
+        )
+    return False
 
 
 def _on_behalf_of(application: Application) -> str:

@@ -616,6 +616,7 @@ def _dashboard_row(application) -> dict:
     elif status == ApplicationStatus.SUPPLEMENT_REQUESTED:
         row["where"] = _("Service window")
         row["next"] = _("Provide the missing items listed in the supplement notice")
+        row["next_url"] = reverse("approvals:application_supplement", args=[application.pk])
     elif status in {
         ApplicationStatus.ACCEPTED,
         ApplicationStatus.ACCEPTED_WITH_PLEDGE,

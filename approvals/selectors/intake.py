@@ -1,0 +1,79 @@
+"""Reads for the service window: the intake queue and one application at the window."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from approvals import policy
+from approvals.calendar import working_calendar
+from approvals.domain.working_days import CalendarNotCovered
+from approvals.models import Application, ApplicationStatus, AuditEvent, ServiceItem
+
+
+def intake_queue(user: User, *, item_code: str = "") -> QuerySet[Application]:
+    """Submitted applications waiting at ``user``'s windows, oldest first (one query)."""
+    queryset = (
+        Application.objects.filter(status=ApplicationStatus.SUBMITTED)
+        .filter(policy.intake_visibility(user))
+        .select_related("service_version__item", "person", "business")
+        .order_by("received_on", "submitted_at", "pk")
+    )
+    if item_code:
+        queryset = queryset.filter(service_version__item__code=item_code)
+    return queryset
+
+
+def intake_services(user: User) -> QuerySet[ServiceItem]:
+    """The services the user's windows receive, for the queue's filter."""
+    prefixes = policy.intake_window_prefixes(user)
+    from django.db.models import Q
+
+    query = Q(pk__in=[])
+    for prefix in prefixes:
+        query |= Q(department__region_code__startswith=prefix)
+    return ServiceItem.objects.filter(query).order_by("code")
+
+
+def intake_light(application: Application, today: dt.date) -> str:
+    """green / yellow / red for the intake period, or "" when it cannot be computed."""
+    if application.intake_due_on is None:
+        return ""
+    try:
+        return str(
+            working_calendar().sla_light(
+                today, application.intake_due_on, settings.SLA_WARN_WORKING_DAYS
+            )
+        )
+    except CalendarNotCovered:
+        return ""
+
+
+def get_application_for_intake(user: User, pk: int) -> Application:
+    """The application ``pk`` if ``user`` is an intake clerk of its window; otherwise 404."""
+    application = (
+        Application.objects.select_related(
+            "service_version__item__department", "person__user", "business", "created_by"
+        )
+        .filter(pk=pk)
+        .exclude(status=ApplicationStatus.DRAFT)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    try:
+        policy.require_intake_clerk(user, application)
+    except PermissionDenied:
+        raise Http404 from None
+    return application
+
+
+def application_history(application: Application) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(
+        object_type="approvals.application", object_id=str(application.pk)
+    ).order_by("sequence")

@@ -1,0 +1,613 @@
+"""Intake at the service window (一窗受理, Art. 32 of the Administrative Licensing Law).
+
+The window clerk decides on a submitted application: accept it (review starts), accept it with a
+pledge for a minor missing material (容缺受理), ask once for everything that is missing or wrong
+(一次性告知; the clock pauses until the applicant answers), or refuse acceptance with reasons and
+the competent agency. The applicant answers a supplement notice once. A clerk may also file an
+application for a walk-in applicant at the counter.
+
+Each service checks permission first (``policy.require_intake_clerk``), locks the application,
+checks the revision the clerk's form was rendered with (``StaleApplication``), changes the status
+only through ``application_transition``, records an ``intake.*`` audit event, and notifies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts import identifiers
+from accounts.models import Business, PersonProfile, User
+from accounts.registries import legal_person_registry, population_registry
+from approvals import policy
+from approvals.audit import audit_record
+from approvals.domain.lifecycle import Action, Status
+from approvals.models import (
+    ApplicantKind,
+    Application,
+    ClockPause,
+    PauseKind,
+    Pledge,
+    ServiceVersion,
+    SupplementRequest,
+    VersionStatus,
+)
+from approvals.services.applications import (
+    TRACKING_TIME_ZONE,
+    StaleApplication,
+    _applicant_users,
+    _lazy_version_name,
+    application_submit,
+)
+from approvals.services.attachments import attachment_upload
+from approvals.services.deadlines import (
+    application_deadlines_refresh,
+    clock_pause_end,
+    clock_pause_start,
+)
+from approvals.services.lifecycle import application_transition
+from approvals.services.notifications import message, notify
+from approvals.services.workflow import workflow_start
+
+MAX_REASON_LENGTH = 2000
+
+
+def today() -> dt.date:
+    """Today in China's time zone, whatever the server's clock says."""
+    return timezone.localtime(timezone.now(), TRACKING_TIME_ZONE).date()
+
+
+def _lock(application: Application, revision: int | None) -> Application:
+    locked = (
+        Application.objects.select_for_update()
+        .select_related("service_version__item__department", "created_by", "person__user")
+        .get(pk=application.pk)
+    )
+    if revision is not None and locked.revision != revision:
+        raise StaleApplication(locked)
+    return locked
+
+
+def _params(application: Application) -> dict:
+    return {
+        "service": _lazy_version_name(application.service_version),
+        "number": application.tracking_number or "",
+    }
+
+
+def _tell_applicant(application: Application, *, kind: str, title, body, link: str = "") -> None:
+    link = link or reverse("approvals:application_detail", args=[application.pk])
+    for user in _applicant_users(application):
+        notify(user=user, kind=kind, application=application, link=link, title=title, body=body)
+
+
+def _material_names(version: ServiceVersion) -> dict[str, str]:
+    return {material.key: material.name for material in version.materials.all()}
+
+
+# --- Accept -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def intake_accept(*, actor: User, application: Application, revision: int) -> Application:
+    """Accept the application (受理): the statutory decision period starts today and the first
+    review stage fans out."""
+    policy.require_intake_clerk(actor, application)
+    locked = _lock(application, revision)
+    accepted_on = today()
+    locked = application_transition(
+        actor=actor,
+        application=locked,
+        action=Action.ACCEPT,
+        fields={"accepted_on": accepted_on},
+        changes={"accepted_on": [None, accepted_on]},
+    )
+    audit_record(
+        action="intake.accepted",
+        actor=actor,
+        obj=locked,
+        changes={"accepted_on": [None, accepted_on]},
+    )
+    application_deadlines_refresh(application=locked)
+    workflow_start(actor=actor, application=locked)
+    locked.refresh_from_db()
+    params = {**_params(locked), "date": accepted_on.isoformat()}
+    _tell_applicant(
+        locked,
+        kind="intake.accepted",
+        title=message(gettext_lazy("Application accepted: %(number)s"), **params),
+        body=message(
+            gettext_lazy(
+                "Your application %(number)s for %(service)s was accepted on %(date)s and is now "
+                "being reviewed. The written notice of acceptance will be available as a PDF "
+                "once electronic notices are introduced; until then this message is your record."
+            ),
+            **params,
+        ),
+    )
+    return locked
+
+
+@transaction.atomic
+def intake_accept_with_pledge(
+    *,
+    actor: User,
+    application: Application,
+    revision: int,
+    material_key: str,
+    due_on: dt.date,
+    note: str = "",
+) -> Application:
+    """Accept with a minor, non-core material missing (容缺受理) against the applicant's pledge to
+    hand it in by ``due_on``. The sweep follows the pledge up when it falls due."""
+    policy.require_intake_clerk(actor, application)
+    locked = _lock(application, revision)
+    material = locked.service_version.materials.filter(key=material_key).first()
+    errors: dict[str, list] = {}
+    if material is None:
+        errors["material_key"] = [_("Choose one of the service's materials.")]
+    if due_on is None or due_on <= today():
+        errors["due_on"] = [_("The pledged date must be in the future.")]
+    if errors:
+        raise ValidationError(errors)
+    note = (note or "").strip()[:MAX_REASON_LENGTH]
+    accepted_on = today()
+    locked = application_transition(
+        actor=actor,
+        application=locked,
+        action=Action.ACCEPT_WITH_PLEDGE,
+        reason=note,
+        fields={"accepted_on": accepted_on},
+        changes={"accepted_on": [None, accepted_on]},
+    )
+    pledge = Pledge.objects.create(
+        application=locked, material_key=material_key, due_on=due_on, created_by=actor
+    )
+    audit_record(
+        action="intake.accepted_with_pledge",
+        actor=actor,
+        obj=locked,
+        reason=note,
+        changes={
+            "pledge": [None, pledge.pk],
+            "material": [None, material_key],
+            "due_on": [None, due_on],
+            "accepted_on": [None, accepted_on],
+        },
+    )
+    application_deadlines_refresh(application=locked)
+    workflow_start(actor=actor, application=locked)
+    locked.refresh_from_db()
+    params = {
+        **_params(locked),
+        "material": lazy(lambda: material.name, str)(),
+        "due": due_on.isoformat(),
+    }
+    _tell_applicant(
+        locked,
+        kind="intake.accepted_with_pledge",
+        title=message(gettext_lazy("Application accepted with a pledge: %(number)s"), **params),
+        body=message(
+            gettext_lazy(
+                "Your application %(number)s for %(service)s was accepted and is being reviewed, "
+                "on your pledge to hand in “%(material)s” by %(due)s. If it is not handed in by "
+                "then, the window will follow it up."
+            ),
+            **params,
+        ),
+    )
+    return locked
+
+
+# --- Supplement notice (一次性告知) ---------------------------------------------------------------
+
+
+def _clean_items(version: ServiceVersion, items) -> list[dict]:
+    valid_keys = set(version.materials.values_list("key", flat=True))
+    cleaned, errors = [], []
+    for item in items or []:
+        key = (item.get("material") or "").strip()
+        problem = (item.get("problem") or "").strip()[:MAX_REASON_LENGTH]
+        if key and key not in valid_keys:
+            errors.append(_("“%(key)s” is not a material of this service.") % {"key": key})
+            continue
+        if not problem:
+            errors.append(_("Say what is missing or wrong for every item you list."))
+            continue
+        cleaned.append({"material": key, "problem": problem})
+    if not cleaned and not errors:
+        errors.append(_("List at least one missing or defective item."))
+    if errors:
+        raise ValidationError({"items": errors})
+    return cleaned
+
+
+@transaction.atomic
+def intake_request_supplement(
+    *,
+    actor: User,
+    application: Application,
+    revision: int,
+    items: list[dict],
+    reply_by: dt.date,
+) -> SupplementRequest:
+    """The one-time notice (Art. 32(4)): every missing or defective item at once, with a date to
+    reply by. The clock pauses until the applicant answers (Art. 45)."""
+    policy.require_intake_clerk(actor, application)
+    locked = _lock(application, revision)
+    cleaned = _clean_items(locked.service_version, items)
+    if reply_by is None or reply_by <= today():
+        raise ValidationError({"reply_by": [_("The reply date must be in the future.")]})
+    locked = application_transition(
+        actor=actor,
+        application=locked,
+        action=Action.REQUEST_SUPPLEMENT,
+        changes={"items": [None, len(cleaned)]},
+    )
+    request = SupplementRequest.objects.create(
+        application=locked, items=cleaned, reply_by=reply_by, requested_by=actor
+    )
+    audit_record(
+        action="intake.supplement_requested",
+        actor=actor,
+        obj=locked,
+        changes={
+            "supplement_request": [None, request.pk],
+            "materials": [None, [item["material"] for item in cleaned]],
+            "reply_by": [None, reply_by],
+        },
+    )
+    version = locked.service_version
+
+    def item_lines() -> str:  # in the recipient's language, when the message is rendered
+        names = _material_names(version)
+        return "\n".join(
+            f"{index}. {names.get(item['material'], '')}{': ' if item['material'] else ''}"
+            f"{item['problem']}"
+            for index, item in enumerate(cleaned, start=1)
+        )
+
+    clock_pause_start(
+        actor=actor,
+        application=locked,
+        kind=PauseKind.SUPPLEMENT,
+        reason=_("Waiting for the applicant's supplement (one-time notice)."),
+    )
+    params = {**_params(locked), "date": reply_by.isoformat(), "items": lazy(item_lines, str)()}
+    _tell_applicant(
+        locked,
+        kind="intake.supplement_requested",
+        link=reverse("approvals:application_supplement", args=[locked.pk]),
+        title=message(gettext_lazy("Please complete your application: %(number)s"), **params),
+        body=message(
+            gettext_lazy(
+                "The service window checked your application %(number)s for %(service)s. "
+                "This is everything that is missing or must be corrected, all at once:\n"
+                "%(items)s\n"
+                "Please send your supplement by %(date)s. The time limit is paused until you do."
+            ),
+            **params,
+        ),
+    )
+    return request
+
+
+# --- Refuse acceptance ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def intake_refuse(
+    *,
+    actor: User,
+    application: Application,
+    revision: int,
+    reasons: str,
+    competent_agency: str = "",
+    not_our_matter: bool = False,
+) -> Application:
+    """Refuse acceptance with reasons (Art. 32(1)); when the matter is not this agency's, the
+    applicant must be told which agency is competent."""
+    policy.require_intake_clerk(actor, application)
+    locked = _lock(application, revision)
+    reasons = (reasons or "").strip()[:MAX_REASON_LENGTH]
+    competent_agency = (competent_agency or "").strip()[:200]
+    errors: dict[str, list] = {}
+    if not reasons:
+        errors["reasons"] = [_("Give the reasons for not accepting the application.")]
+    if not_our_matter and not competent_agency:
+        errors["competent_agency"] = [
+            _("Name the agency the applicant should apply to instead (Art. 32(1)).")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    locked = application_transition(
+        actor=actor, application=locked, action=Action.REFUSE_ACCEPTANCE, reason=reasons
+    )
+    audit_record(
+        action="intake.refused",
+        actor=actor,
+        obj=locked,
+        reason=reasons,
+        changes={
+            "competent_agency": [None, competent_agency],
+            "not_our_matter": [None, bool(not_our_matter)],
+        },
+    )
+    params = {**_params(locked), "reasons": reasons, "agency": competent_agency}
+    if competent_agency:
+        body = message(
+            gettext_lazy(
+                "Your application %(number)s for %(service)s was not accepted. Reasons: "
+                "%(reasons)s. Please apply to: %(agency)s."
+            ),
+            **params,
+        )
+    else:
+        body = message(
+            gettext_lazy(
+                "Your application %(number)s for %(service)s was not accepted. Reasons: "
+                "%(reasons)s."
+            ),
+            **params,
+        )
+    _tell_applicant(
+        locked,
+        kind="intake.refused",
+        title=message(gettext_lazy("Application not accepted: %(number)s"), **params),
+        body=body,
+    )
+    return locked
+
+
+# --- The applicant answers a supplement notice ---------------------------------------------------
+
+
+def open_supplement_request(application: Application) -> SupplementRequest | None:
+    return application.supplement_requests.filter(answered_at__isnull=True).first()
+
+
+def supplement_missing_materials(request: SupplementRequest) -> list[str]:
+    """The listed materials that have no attachment uploaded after the notice yet."""
+    keys = {item["material"] for item in request.items if item.get("material")}
+    renewed = set(
+        request.application.attachments.filter(
+            material_key__in=keys, uploaded_at__gt=request.created_at
+        ).values_list("material_key", flat=True)
+    )
+    return sorted(keys - renewed)
+
+
+@transaction.atomic
+def supplement_answer(*, actor: User, application: Application, comment: str = "") -> Application:
+    """Send the supplement, once: every listed material must have been uploaded again since the
+    notice. The clock restarts and the application goes back to the window (or to review)."""
+    policy.require_application_edit(actor, application)
+    locked = _lock(application, None)
+    request = (
+        SupplementRequest.objects.select_for_update()
+        .filter(application=locked, answered_at__isnull=True)
+        .first()
+    )
+    if request is None or locked.status != Status.SUPPLEMENT_REQUESTED:
+        raise ValidationError(_("There is no supplement to send for this application."))
+    missing = supplement_missing_materials(request)
+    if missing:
+        names = _material_names(locked.service_version)
+        raise ValidationError(
+            {
+                "materials": [
+                    _("Upload “%(material)s” again before you send the supplement.")
+                    % {"material": names.get(key, key)}
+                    for key in missing
+                ]
+            }
+        )
+    comment = (comment or "").strip()[:MAX_REASON_LENGTH]
+    request.answered_at = timezone.now()
+    request.answer_comment = comment
+    request.save(update_fields=["answered_at", "answer_comment"])
+    locked = application_transition(
+        actor=actor,
+        application=locked,
+        action=Action.ANSWER_SUPPLEMENT,
+        answering_review_supplement=request.during_review,
+    )
+    audit_record(
+        action="intake.supplement_answered",
+        actor=actor,
+        obj=locked,
+        changes={
+            "supplement_request": [None, request.pk],
+            "answered_at": [None, request.answered_at],
+        },
+    )
+    if ClockPause.objects.filter(
+        application=locked, kind=PauseKind.SUPPLEMENT, ended_on__isnull=True
+    ).exists():
+        clock_pause_end(actor=actor, application=locked, kind=PauseKind.SUPPLEMENT)
+    locked.refresh_from_db()
+    params = _params(locked)
+    if request.during_review:
+        from approvals.models import ReviewTask
+        from approvals.models.workflow import TaskStatus
+
+        recipients = {}
+        for task in ReviewTask.objects.filter(application=locked).select_related("assignee"):
+            if task.assignee is not None and task.status == TaskStatus.OPEN:
+                recipients[task.assignee_id] = task.assignee
+        recipients.setdefault(request.requested_by_id, request.requested_by)
+    else:
+        recipients = {request.requested_by_id: request.requested_by}
+        from approvals.selectors.applications import window_intake_clerks
+
+        for clerk in window_intake_clerks(locked.service_version):
+            recipients.setdefault(clerk.pk, clerk)
+    for user in recipients.values():
+        notify(
+            user=user,
+            kind="intake.supplement_answered",
+            application=locked,
+            link=reverse("approvals:intake_application", args=[locked.pk])
+            if not request.during_review
+            else "",
+            title=message(gettext_lazy("Supplement received: %(number)s"), **params),
+            body=message(
+                gettext_lazy("The applicant sent the supplement for %(number)s (%(service)s)."),
+                **params,
+            ),
+        )
+    return locked
+
+
+# --- Counter filing -------------------------------------------------------------------------------
+
+
+def _counter_person(*, id_number: str, real_name: str, email: str) -> PersonProfile:
+    """The applicant's profile: found by ID number, or created from the population registry with
+    an account that has no usable password (the applicant claims it by resetting the password
+    with ``email``)."""
+    if not identifiers.is_valid_id_number(id_number):
+        raise ValidationError({"id_number": [_("Enter a valid resident ID number.")]})
+    record = population_registry().lookup_person(id_number)
+    if record is None or record.is_deceased:
+        raise ValidationError(
+            {"id_number": [_("The population registry has no living person with this ID number.")]}
+        )
+    if record.name != real_name:
+        raise ValidationError(
+            {
+                "real_name": [
+                    _("The name does not match the population registry for this ID number.")
+                ]
+            }
+        )
+    profile = PersonProfile.objects.select_related("user").filter(id_number=id_number).first()
+    if profile is not None:
+        return profile
+    email = User.objects.normalize_email((email or "").strip()).lower()
+    if not email:
+        raise ValidationError(
+            {
+                "email": [
+                    _(
+                        "This person has no account yet: give their email address, so that they "
+                        "can claim the account by resetting its password."
+                    )
+                ]
+            }
+        )
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": [_("An account with this email address already exists.")]})
+    user = User(email=email, display_name=record.name)
+    user.set_unusable_password()
+    user.save()
+    return PersonProfile.objects.create(
+        user=user,
+        real_name=record.name,
+        id_number=id_number,
+        gender=record.gender,
+        birth_date=record.birth_date,
+        address=record.address,
+        verified_at=timezone.now(),
+    )
+
+
+def _counter_business(*, uscc: str, person: PersonProfile) -> Business:
+    if not identifiers.is_valid_uscc(uscc):
+        raise ValidationError({"business_uscc": [_("Enter a valid Unified Social Credit Code.")]})
+    record = legal_person_registry().lookup_business(uscc)
+    if record is None or not record.is_active:
+        raise ValidationError(
+            {
+                "business_uscc": [
+                    _("The legal-person registry has no active business with this code.")
+                ]
+            }
+        )
+    business = Business.objects.filter(uscc=uscc).first()
+    if business is None:
+        raise ValidationError(
+            {"business_uscc": [_("This business has not registered with the portal yet.")]}
+        )
+    if record.legal_representative_id_number != person.id_number and (
+        policy.active_membership(person.user, business) is None
+    ):
+        raise ValidationError(
+            {
+                "business_uscc": [
+                    _(
+                        "This person is neither the legal representative nor an agent of the "
+                        "business."
+                    )
+                ]
+            }
+        )
+    return business
+
+
+@transaction.atomic
+def counter_file(
+    *,
+    actor: User,
+    service_version: ServiceVersion,
+    id_number: str,
+    real_name: str,
+    business_uscc: str | None = None,
+    email: str = "",
+    data: dict,
+    files: dict | None = None,
+) -> Application:
+    """File an application at the counter for a walk-in applicant and submit it at once.
+
+    The identity is checked against the population registry (and the business against the
+    legal-person registry). ``files`` maps a material key to an uploaded file.
+    """
+    probe = Application(service_version=service_version)
+    policy.require_intake_clerk(actor, probe)
+    if service_version.status != VersionStatus.PUBLISHED:
+        raise ValidationError(_("This service is not open for applications at the moment."))
+    id_number = identifiers.normalize_id_number(id_number or "")
+    real_name = (real_name or "").strip()
+    person = _counter_person(id_number=id_number, real_name=real_name, email=email)
+    business = None
+    if business_uscc:
+        if not service_version.for_businesses:
+            raise ValidationError(_("Businesses cannot apply for this service."))
+        business = _counter_business(uscc=business_uscc.strip().upper(), person=person)
+    elif not service_version.for_persons:
+        raise ValidationError(_("Only businesses can apply for this service."))
+    application = Application.objects.create(
+        service_version=service_version,
+        applicant_kind=ApplicantKind.BUSINESS if business else ApplicantKind.PERSON,
+        person=person if business is None else None,
+        business=business,
+        created_by=actor,
+        filed_at_counter=True,
+        data=data or {},
+    )
+    audit_record(
+        action="intake.counter_filed",
+        actor=actor,
+        obj=application,
+        on_behalf_of=f"business:{business.pk}" if business else f"person:{person.pk}",
+        changes={
+            "service_version": [None, service_version.pk],
+            "applicant": [None, person.masked_id_number],
+            "business": [None, business.pk if business else None],
+        },
+    )
+    for material_key, uploaded in (files or {}).items():
+        attachment_upload(
+            actor=actor, application=application, material_key=material_key, uploaded_file=uploaded
+        )
+    return application_submit(
+        actor=actor, application=application, idempotency_key=f"counter-{secrets.token_hex(16)}"
+    )

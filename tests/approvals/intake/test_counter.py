@@ -1,0 +1,109 @@
+"""Counter filing: a clerk files for a walk-in applicant after checking the registry."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from accounts.models import PersonProfile, User
+from approvals import policy
+from approvals.models import Application
+from approvals.services.applications import ApplicationIncomplete
+from approvals.services.intake import counter_file, today
+from tests.approvals.intake.conftest import events, png_upload
+from tests.factories import PersonFactory, PopulationRecordFactory
+
+
+def file_for(clerk, version, **identity):
+    return counter_file(
+        actor=clerk,
+        service_version=version,
+        data={"shop_name": "老福州小吃"},
+        files={"floor-plan": png_upload()},
+        **identity,
+    )
+
+
+@pytest.mark.django_db
+def test_filing_for_a_person_with_an_account(clerk, version):
+    person = PersonFactory()
+
+    application = file_for(clerk, version, id_number=person.id_number, real_name=person.real_name)
+
+    stored = Application.objects.get(pk=application.pk)
+    assert stored.status == "submitted" and stored.filed_at_counter
+    assert stored.created_by == clerk and stored.person == person
+    assert stored.received_on == today() and stored.intake_due_on is not None
+    assert stored.tracking_number
+    [event] = events("intake.counter_filed", stored)
+    assert event.on_behalf_of == f"person:{person.pk}"
+    assert len(events("application.submitted", stored)) == 1
+    # the person sees it among their applications
+    assert Application.objects.filter(policy.applicant_visibility(person.user), pk=stored.pk)
+
+
+@pytest.mark.django_db
+def test_a_person_without_an_account_gets_one_to_claim_later(clerk, version):
+    record = PopulationRecordFactory(name="林立")
+
+    application = file_for(
+        clerk, version, id_number=record.id_number, real_name="林立", email="LinLi@Example.com"
+    )
+
+    profile = PersonProfile.objects.get(id_number=record.id_number)
+    assert application.person == profile and profile.real_name == "林立"
+    assert profile.verified_at is not None
+    user = User.objects.get(email="linli@example.com")
+    assert profile.user == user and not user.has_usable_password()
+
+
+@pytest.mark.django_db
+def test_a_new_person_needs_an_email_to_claim_the_account(clerk, version):
+    record = PopulationRecordFactory()
+
+    with pytest.raises(ValidationError) as error:
+        file_for(clerk, version, id_number=record.id_number, real_name=record.name)
+
+    assert "email" in error.value.message_dict
+    assert not PersonProfile.objects.filter(id_number=record.id_number).exists()
+
+
+@pytest.mark.django_db
+def test_a_name_that_does_not_match_the_registry_is_refused(clerk, version):
+    person = PersonFactory()
+
+    with pytest.raises(ValidationError) as error:
+        file_for(clerk, version, id_number=person.id_number, real_name="张三丰")
+
+    assert "real_name" in error.value.message_dict
+    assert not Application.objects.exists()
+    assert events("intake.counter_filed") == []
+
+
+@pytest.mark.django_db
+def test_an_incomplete_counter_filing_leaves_nothing_behind(clerk, version):
+    person = PersonFactory()
+
+    with pytest.raises(ApplicationIncomplete):
+        counter_file(
+            actor=clerk,
+            service_version=version,
+            id_number=person.id_number,
+            real_name=person.real_name,
+            data={"shop_name": "老福州小吃"},
+            files={},
+        )
+    assert not Application.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["citizen", "reviewer", "other_clerk"])
+def test_only_the_window_files_at_the_counter(request, version, who):
+    person = PersonFactory()
+
+    with pytest.raises(PermissionDenied):
+        file_for(
+            request.getfixturevalue(who),
+            version,
+            id_number=person.id_number,
+            real_name=person.real_name,
+        )
+    assert not Application.objects.exists()

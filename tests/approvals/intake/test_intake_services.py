@@ -1,0 +1,198 @@
+"""The window's decisions: accept, accept with a pledge, one-time supplement notice, refuse."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from approvals.models import (
+    Application,
+    ClockPause,
+    Notification,
+    Pledge,
+    ReviewTask,
+    SupplementRequest,
+)
+from approvals.services.applications import StaleApplication
+from approvals.services.intake import (
+    intake_accept,
+    intake_accept_with_pledge,
+    intake_refuse,
+    intake_request_supplement,
+    today,
+)
+from tests.approvals.intake.conftest import events, in_days
+
+
+@pytest.mark.django_db
+def test_accept_starts_the_clock_and_the_review(submitted, clerk, reviewer, citizen):
+    result = intake_accept(actor=clerk, application=submitted, revision=submitted.revision)
+
+    stored = Application.objects.get(pk=submitted.pk)
+    assert stored.status == "under_review" == result.status
+    assert stored.accepted_on == today()
+    assert stored.decision_due_on is not None and stored.decision_due_on > today()
+    assert ReviewTask.objects.filter(application=stored, status="open").count() == 1
+    assert len(events("application.accept", stored)) == 1
+    [event] = events("intake.accepted", stored)
+    assert event.actor == clerk
+    notice = Notification.objects.get(user=citizen, kind="intake.accepted")
+    assert "accepted" in notice.body and "PDF" in notice.body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["citizen", "reviewer", "other_clerk"])
+def test_only_a_clerk_of_the_services_window_may_decide(request, submitted, who):
+    user = request.getfixturevalue(who)
+
+    with pytest.raises(PermissionDenied):
+        intake_accept(actor=user, application=submitted, revision=submitted.revision)
+    with pytest.raises(PermissionDenied):
+        intake_refuse(actor=user, application=submitted, revision=submitted.revision, reasons="No")
+    assert Application.objects.get(pk=submitted.pk).status == "submitted"
+    assert events("intake.accepted") == []
+
+
+@pytest.mark.django_db
+def test_a_stale_form_changes_nothing(submitted, clerk):
+    with pytest.raises(StaleApplication):
+        intake_accept(actor=clerk, application=submitted, revision=submitted.revision + 1)
+    assert Application.objects.get(pk=submitted.pk).status == "submitted"
+
+
+@pytest.mark.django_db
+def test_accept_with_pledge_records_the_pledge(submitted, clerk, reviewer, citizen):
+    intake_accept_with_pledge(
+        actor=clerk,
+        application=submitted,
+        revision=submitted.revision,
+        material_key="lease",
+        due_on=in_days(10),
+        note="Lease being renewed",
+    )
+
+    stored = Application.objects.get(pk=submitted.pk)
+    assert stored.status == "under_review"
+    pledge = Pledge.objects.get(application=stored)
+    assert pledge.material_key == "lease" and pledge.due_on == in_days(10)
+    [event] = events("intake.accepted_with_pledge", stored)
+    assert event.changes["material"] == [None, "lease"]
+    assert (
+        "Lease contract"
+        in Notification.objects.get(user=citizen, kind="intake.accepted_with_pledge").body
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("material_key", "days", "field"), [("nonsense", 10, "material_key"), ("lease", 0, "due_on")]
+)
+def test_a_pledge_needs_a_real_material_and_a_future_date(
+    submitted, clerk, material_key, days, field
+):
+    with pytest.raises(ValidationError) as error:
+        intake_accept_with_pledge(
+            actor=clerk,
+            application=submitted,
+            revision=submitted.revision,
+            material_key=material_key,
+            due_on=in_days(days),
+        )
+    assert field in error.value.message_dict
+    assert not Pledge.objects.exists()
+    assert Application.objects.get(pk=submitted.pk).status == "submitted"
+
+
+@pytest.mark.django_db
+def test_the_supplement_notice_lists_every_item_once_and_pauses_the_clock(
+    submitted, clerk, citizen
+):
+    request = intake_request_supplement(
+        actor=clerk,
+        application=submitted,
+        revision=submitted.revision,
+        items=[
+            {"material": "floor-plan", "problem": "Not to scale"},
+            {"material": "lease", "problem": "Expired"},
+            {"material": "", "problem": "Shop name differs from the lease"},
+        ],
+        reply_by=in_days(15),
+    )
+
+    stored = Application.objects.get(pk=submitted.pk)
+    assert stored.status == "supplement_requested"
+    assert [item["material"] for item in request.items] == ["floor-plan", "lease", ""]
+    pause = ClockPause.objects.get(application=stored, kind="supplement")
+    assert pause.ended_on is None
+    [event] = events("intake.supplement_requested", stored)
+    assert event.changes["materials"] == [None, ["floor-plan", "lease", ""]]
+    [notice] = Notification.objects.filter(user=citizen, kind="intake.supplement_requested")
+    for text in ("Floor plan: Not to scale", "Lease contract: Expired", "Shop name differs"):
+        assert text in notice.body
+    assert notice.link.endswith(f"/applications/{stored.pk}/supplement/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "items",
+    [
+        [],
+        [{"material": "no-such-thing", "problem": "Missing"}],
+        [{"material": "lease", "problem": "  "}],
+    ],
+)
+def test_a_supplement_notice_needs_valid_items(submitted, clerk, items):
+    with pytest.raises(ValidationError) as error:
+        intake_request_supplement(
+            actor=clerk,
+            application=submitted,
+            revision=submitted.revision,
+            items=items,
+            reply_by=in_days(15),
+        )
+    assert "items" in error.value.message_dict
+    assert not SupplementRequest.objects.exists() and not ClockPause.objects.exists()
+
+
+@pytest.mark.django_db
+def test_refusal_needs_reasons_and_the_competent_agency_when_not_ours(submitted, clerk):
+    with pytest.raises(ValidationError) as no_reasons:
+        intake_refuse(actor=clerk, application=submitted, revision=submitted.revision, reasons="")
+    with pytest.raises(ValidationError) as no_agency:
+        intake_refuse(
+            actor=clerk,
+            application=submitted,
+            revision=submitted.revision,
+            reasons="A district matter",
+            not_our_matter=True,
+        )
+    assert "reasons" in no_reasons.value.message_dict
+    assert "competent_agency" in no_agency.value.message_dict
+    assert Application.objects.get(pk=submitted.pk).status == "submitted"
+
+
+@pytest.mark.django_db
+def test_refusal_tells_the_applicant_why_and_where_to_go(submitted, clerk, citizen):
+    intake_refuse(
+        actor=clerk,
+        application=submitted,
+        revision=submitted.revision,
+        reasons="Premises are in Gulou district",
+        competent_agency="Gulou District Market Bureau",
+        not_our_matter=True,
+    )
+
+    assert Application.objects.get(pk=submitted.pk).status == "not_accepted"
+    [event] = events("intake.refused", submitted)
+    assert event.reason == "Premises are in Gulou district"
+    assert event.changes["competent_agency"] == [None, "Gulou District Market Bureau"]
+    body = Notification.objects.get(user=citizen, kind="intake.refused").body
+    assert "Gulou District Market Bureau" in body and "Premises are in Gulou" in body
+
+
+@pytest.mark.django_db
+def test_a_decided_application_cannot_be_decided_again(submitted, clerk, reviewer):
+    from approvals.domain.lifecycle import TransitionNotAllowed
+
+    accepted = intake_accept(actor=clerk, application=submitted, revision=submitted.revision)
+
+    with pytest.raises(TransitionNotAllowed):
+        intake_refuse(actor=clerk, application=accepted, revision=accepted.revision, reasons="Late")
