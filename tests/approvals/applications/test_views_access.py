@@ -33,6 +33,8 @@ OTHER_ROUTES = {
     "notification_open": "404 for someone else's notification (dashboard tests)",
     "notifications_mark_all_read": "marks only the user's own notifications",
     "track": "public by design (lookup tests)",
+    "application_supplement": "only while a notice is open (tests/approvals/intake/test_pages.py)",
+    "application_supplement_upload": "as application_supplement (intake page tests)",
 }
 
 
