@@ -14,6 +14,10 @@ def is_work_official(context) -> bool:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return False
+    # Citizens: the second-factor check already knows (cached per request) that they hold no
+    # position, so their pages cost no extra query.
+    if not user.requires_second_factor:
+        return False
     return (
         policy.active_positions(user)
         .filter(role__in=["reviewer", "approver", "department_head", "supervisor"])
