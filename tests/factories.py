@@ -223,3 +223,18 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             tracking_number=factory.Sequence(lambda n: f"TEST-20250101-{n:05d}"),
             submitted_at=factory.LazyFunction(timezone.now),
         )
+
+
+class ReviewTaskFactory(factory.django.DjangoModelFactory):
+    """An open review task of a submitted application, for the reviewers of a new department."""
+
+    class Meta:
+        model = "approvals.ReviewTask"
+
+    application = factory.SubFactory(ApplicationFactory, submitted=True, status="under_review")
+    stage_key = "review"
+    branch_key = "main"
+    department = factory.SubFactory(DepartmentFactory)
+    role = "reviewer"
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=10))
+    sla_light = "green"

@@ -255,3 +255,50 @@ def test_official_downloads_an_attachment_of_a_visible_task(demo, clients, start
     url = reverse("approvals:attachment_download", args=[attachment.pk])
     assert clients["reviewer"].get(url).status_code == 200
     assert clients["other_reviewer"].get(url).status_code == 404
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_task_page_shows_application_history_due_dates_and_actions(
+    demo, clients, started, language
+):
+    task = task_of(started, "planning")
+    response = clients["reviewer"].get(
+        reverse("approvals:work_task", args=[task.pk]), HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert started.tracking_number in page
+    assert 'name="action" value="approve"' in page
+    assert 'name="action" value="reject"' in page
+    assert 'name="action" value="return_to_applicant"' in page
+    assert 'name="action" value="pause_clock"' in page
+    assert 'name="action" value="extension"' in page
+    # history: the workflow start and the three tasks, newest first
+    actions = [event.action for event in response.context["history"]]
+    assert "workflow.started" in actions and actions.count("task.created") == 3
+    sequences = [event.sequence for event in response.context["history"]]
+    assert sequences == sorted(sequences, reverse=True)
+    # the reviewer of the joint stage has no earlier review stage to return to
+    assert "return_to_stage" not in response.context["forms"]
+
+
+def test_my_work_link_shows_for_officials_only(demo, clients, started):
+    queue_url = reverse("approvals:work_queue")
+    reviewer_page = clients["reviewer"].get(reverse("approvals:dashboard")).content.decode()
+    assert f'href="{queue_url}"' in reviewer_page
+    citizen_page = clients["citizen"].get(reverse("approvals:dashboard")).content.decode()
+    assert f'href="{queue_url}"' not in citizen_page
+
+
+def test_queue_of_a_new_department_from_the_factory(verified_client_factory):
+    from tests.factories import OfficialFactory, ReviewTaskFactory
+
+    task = ReviewTaskFactory(sla_light="yellow")
+    ReviewTaskFactory()  # another department's
+    reviewer = OfficialFactory(department=task.department).user
+    response = verified_client_factory(reviewer).get(
+        reverse("approvals:work_queue"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.context["counts"]["total"] == 1
+    assert response.context["counts"]["yellow"] == 1
+    assert "Yellow: due soon" in response.content.decode()
