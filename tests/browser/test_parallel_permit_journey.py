@@ -1,0 +1,107 @@
+"""The demo's parallel service in the browser: the construction project planning permit, accepted
+at the window, goes to the planning, housing and fire departments in parallel, then to the
+planning approver (two people: drafter and second approver) for the decision; and a rejection in
+one branch cancels the others. Officials sign in with their second factor already passed (the
+session is made by the test client and handed to the browser)."""
+
+import re
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+
+from approvals.models import Application, ReviewTask
+from approvals.services.workflow import workflow_start
+from tests.approvals.review import conftest as review
+from tests.browser.conftest import axe_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# The review tests' fixtures: the planning permit on its own departments and officials.
+_fresh_calendar_cache = review._fresh_calendar_cache
+demo = review.demo
+make_accepted = review.make_accepted
+
+
+@pytest.fixture
+def official_page(open_page, verified_client_factory, live_server):
+    def make(user, language):
+        client = verified_client_factory(user)
+        page = open_page(language)
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        return page
+
+    return make
+
+
+def open_task_from_queue(page, application):
+    page.goto("/work/queue/")
+    page.get_by_role("link", name=application.tracking_number).click()
+    expect(page).to_have_url(re.compile(r"/work/tasks/\d+/$"))
+
+
+def act(page, action: str, **fields):
+    page.locator(f"#action-{action} summary").click()
+    for name, value in fields.items():
+        page.fill(f"#id_{action}-{name}", value)
+    page.locator(f"#action-{action} button[type=submit]").click()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_window_three_departments_approver_decision(demo, make_accepted, official_page, language):
+    # given an application the window accepted
+    application = make_accepted()
+    workflow_start(actor=demo.clerk, application=application)
+    # when each of the three departments approves from its queue
+    for user in demo.reviewers.values():
+        page = official_page(user, language)
+        open_task_from_queue(page, application)
+        assert axe_violations(page) == []
+        act(page, "approve", comment="OK")
+        expect(page.get_by_role("status")).to_be_visible()
+    assert ReviewTask.objects.filter(application=application, status="approved").count() == 3
+    # then the approver drafts the decision and a second approver gives it
+    first = official_page(demo.approver, language)
+    open_task_from_queue(first, application)
+    act(first, "approve", comment="Grant")
+    second = official_page(demo.approver2, language)
+    open_task_from_queue(second, application)
+    act(second, "approve")
+    application.refresh_from_db()
+    assert application.status == "approved"
+    assert application.decided_on is not None
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_rejection_cancels_the_other_branches(demo, make_accepted, official_page, language):
+    application = make_accepted()
+    workflow_start(actor=demo.clerk, application=application)
+    page = official_page(demo.reviewers["fire"], language)
+    open_task_from_queue(page, application)
+    page.locator("#action-reject summary").click()
+    page.locator("#action-reject button[type=submit]").click()  # no reasons yet
+    expect(page.locator("#action-reject .error-summary")).to_be_visible()
+    assert axe_violations(page) == []
+    page.fill("#id_reject-reasons", "Fire escape routes are too narrow")
+    page.locator("#action-reject button[type=submit]").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    application.refresh_from_db()
+    assert application.status == "denied"
+    statuses = dict(
+        ReviewTask.objects.filter(application=application).values_list("branch_key", "status")
+    )
+    assert statuses == {"fire": "rejected", "planning": "cancelled", "housing": "cancelled"}
+    # the planning reviewer's queue no longer lists it
+    planning = official_page(demo.reviewers["planning"], language)
+    planning.goto("/work/queue/")
+    expect(planning.locator("main")).not_to_contain_text(application.tracking_number)
+    assert axe_violations(planning) == []
+    assert Application.objects.get(pk=application.pk).decided_on is not None
