@@ -14,6 +14,7 @@ from approvals.models import Application, ReviewTask
 from approvals.services.workflow import workflow_start
 from tests.approvals.review import conftest as review
 from tests.browser.conftest import axe_violations
+from tests.factories import ApplicationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,9 +58,14 @@ def act(page, action: str, **fields):
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_window_three_departments_approver_decision(demo, make_accepted, official_page, language):
-    # given an application the window accepted
-    application = make_accepted()
-    workflow_start(actor=demo.clerk, application=application)
+    # given a submitted application, accepted by the window's clerk on the intake page
+    application = ApplicationFactory(service_version=demo.version, submitted=True)
+    window = official_page(demo.clerk, language)
+    window.goto(f"/work/intake/{application.pk}/")
+    window.locator("#accept button[type=submit]").click()
+    expect(window.get_by_role("status")).to_be_visible()
+    application.refresh_from_db()
+    assert application.status == "under_review"
     # when each of the three departments approves from its queue
     for user in demo.reviewers.values():
         page = official_page(user, language)

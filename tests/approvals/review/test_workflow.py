@@ -165,3 +165,25 @@ def test_return_only_to_an_earlier_review_stage(demo, started):
                 reason="x",
             )
     assert Application.objects.get(pk=started.pk).current_stage_key == "joint_review"
+
+
+def test_intake_acceptance_at_the_window_fans_out_the_joint_review(demo):
+    from approvals.services.intake import intake_accept
+    from tests.factories import ApplicationFactory
+
+    # given a submitted application of the planning permit
+    application = ApplicationFactory(service_version=demo.version, submitted=True)
+    # when the window's clerk accepts it
+    intake_accept(actor=demo.clerk, application=application, revision=application.revision)
+    # then the three departments each have one open task, and review has started
+    application.refresh_from_db()
+    assert application.status == "under_review"
+    assert application.accepted_on is not None
+    open_tasks = ReviewTask.objects.filter(application=application, status="open")
+    assert sorted(open_tasks.values_list("department__code", flat=True)) == [
+        "fz-fire",
+        "fz-housing",
+        "fz-natres",
+    ]
+    assert events("workflow.started", application).count() == 1
+    assert events("intake.accepted", application).count() == 1
