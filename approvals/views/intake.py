@@ -46,6 +46,7 @@ from approvals.services.applications import ApplicationIncomplete, StaleApplicat
 from approvals.uploads import UploadRejected
 
 QUEUE_LIMIT = 200
+COUNTER_SESSION_KEY = "intake_counter_identity"
 
 
 def intake_clerk_required(view):
@@ -266,7 +267,17 @@ def _step_forms(version, *, data=None, prefill=None):
 def counter(request):
     services = _counter_services(request.user)
     posted = request.method == "POST"
-    identity = CounterIdentityForm(request.POST if posted else None, services=services)
+    stage_two = posted and request.POST.get("stage") == "form"
+    if stage_two:
+        # The identity checked on the first step waits in the session, not in the page, so that
+        # the full ID number never travels back to the browser.
+        stored = request.session.get(COUNTER_SESSION_KEY)
+        if not stored:
+            messages.info(request, _("Start the counter filing again."))
+            return redirect("approvals:intake_counter")
+        identity = CounterIdentityForm(stored, services=services)
+    else:
+        identity = CounterIdentityForm(request.POST if posted else None, services=services)
     if not (posted and identity.is_valid()):
         return render(
             request,
@@ -296,7 +307,10 @@ def counter(request):
         "business": business,
         "materials": list(version.materials.order_by("position", "pk")),
     }
-    if request.POST.get("stage") != "form":
+    if not stage_two:
+        request.session[COUNTER_SESSION_KEY] = {
+            name: identity.cleaned_data.get(name) or "" for name in identity.fields
+        }
         context["step_forms"] = _step_forms(version, prefill=prefill)
         return render(request, "approvals/intake/counter.html", context)
 
@@ -336,6 +350,7 @@ def counter(request):
     except UploadRejected as exc:
         context["errors"] = [exc.message]
         return render(request, "approvals/intake/counter.html", context, status=400)
+    request.session.pop(COUNTER_SESSION_KEY, None)
     messages.success(
         request,
         _("Filed at the counter and submitted: %(number)s, received %(date)s.")
