@@ -67,7 +67,7 @@ def today() -> dt.date:
 
 def _lock(application: Application, revision: int | None) -> Application:
     locked = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("service_version__item__department", "created_by", "person__user")
         .get(pk=application.pk)
     )

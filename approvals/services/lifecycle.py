@@ -51,7 +51,7 @@ def application_transition(
     from approvals.services.applications import StaleApplication, _on_behalf_of
 
     locked = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("service_version__item__department")
         .get(pk=application.pk)
     )
