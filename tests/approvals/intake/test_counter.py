@@ -12,6 +12,20 @@ from tests.approvals.intake.conftest import events, png_upload
 from tests.factories import PersonFactory, PopulationRecordFactory
 
 
+def business_version(like):
+    from tests.approvals.intake.conftest import MATERIALS, SCHEMA, WORKFLOW
+    from tests.factories import ServiceItemFactory, ServiceVersionFactory
+
+    return ServiceVersionFactory(
+        item=ServiceItemFactory(department=like.item.department),
+        form_schema=SCHEMA,
+        materials=MATERIALS,
+        workflow_definition=WORKFLOW,
+        for_businesses=True,
+        published=True,
+    )
+
+
 def file_for(clerk, version, **identity):
     return counter_file(
         actor=clerk,
@@ -106,4 +120,49 @@ def test_only_the_window_files_at_the_counter(request, version, who):
             id_number=person.id_number,
             real_name=person.real_name,
         )
+    assert not Application.objects.exists()
+
+
+@pytest.mark.django_db
+def test_filing_for_a_business_by_its_legal_representative(clerk, version):
+    from tests.factories import BusinessFactory, LegalPersonRecordFactory
+
+    person = PersonFactory()
+    record = LegalPersonRecordFactory(
+        legal_representative=person.real_name, legal_representative_id_number=person.id_number
+    )
+    business = BusinessFactory(uscc=record.uscc, name=record.name)
+    version = business_version(version)
+
+    application = file_for(
+        clerk,
+        version,
+        id_number=person.id_number,
+        real_name=person.real_name,
+        business_uscc=record.uscc.lower(),
+    )
+
+    assert application.business == business and application.applicant_kind == "business"
+    [event] = events("intake.counter_filed", application)
+    assert event.on_behalf_of == f"business:{business.pk}"
+
+
+@pytest.mark.django_db
+def test_a_person_unrelated_to_the_business_cannot_file_for_it(clerk, version):
+    from tests.factories import BusinessFactory, LegalPersonRecordFactory
+
+    person = PersonFactory()
+    record = LegalPersonRecordFactory()
+    BusinessFactory(uscc=record.uscc)
+    version = business_version(version)
+
+    with pytest.raises(ValidationError) as error:
+        file_for(
+            clerk,
+            version,
+            id_number=person.id_number,
+            real_name=person.real_name,
+            business_uscc=record.uscc,
+        )
+    assert "business_uscc" in error.value.message_dict
     assert not Application.objects.exists()

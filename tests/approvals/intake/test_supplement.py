@@ -91,3 +91,32 @@ def test_only_the_applicant_answers(asked, clerk, reviewer):
     for user in (clerk, reviewer):
         with pytest.raises(PermissionDenied):
             supplement_answer(actor=user, application=asked)
+
+
+@pytest.mark.django_db
+def test_a_supplement_asked_during_review_goes_back_to_review(submitted, clerk, citizen):
+    from approvals.services.deadlines import clock_pause_start
+    from approvals.services.lifecycle import application_transition
+
+    # given an application under review that a reviewer returned to the applicant
+    for action in ("accept", "start_review", "request_supplement"):
+        application_transition(actor=clerk, application=submitted, action=action)
+    SupplementRequest.objects.create(
+        application=submitted,
+        items=[{"material": "lease", "problem": "Unsigned"}],
+        reply_by=in_days(10),
+        during_review=True,
+        requested_by=clerk,
+    )
+    clock_pause_start(actor=clerk, application=submitted, kind="supplement", reason="Lease")
+    submitted.refresh_from_db()
+
+    # when the applicant re-uploads the lease and answers
+    attachment_upload(
+        actor=citizen, application=submitted, material_key="lease", uploaded_file=png_upload()
+    )
+    supplement_answer(actor=citizen, application=submitted)
+
+    # then it is back under review, with the clock running again
+    assert Application.objects.get(pk=submitted.pk).status == "under_review"
+    assert ClockPause.objects.get(application=submitted).ended_on is not None
