@@ -117,7 +117,7 @@ def _departments(stage: Stage) -> dict[str, Department]:
     return found
 
 
-def _fan_out(application: Application, stage: Stage, round_: int) -> list[ReviewTask]:
+def _fan_out(actor, application: Application, stage: Stage, round_: int) -> list[ReviewTask]:
     """One open task per branch of ``stage``; the application moves to that stage."""
     departments = _departments(stage)
     due_on = task_due_on(application=application, stage=stage) if task_due_on else None
@@ -140,6 +140,7 @@ def _fan_out(application: Application, stage: Stage, round_: int) -> list[Review
     for task in tasks:
         audit_record(
             action="task.created",
+            actor=actor,
             obj=task,
             changes={
                 "application": [None, application.pk],
@@ -195,7 +196,7 @@ def _tell_applicant(application: Application, *, kind: str, title, body) -> None
         notify(user=user, kind=kind, application=application, link=link, title=title, body=body)
 
 
-def _cancel(task_ids) -> list[ReviewTask]:
+def _cancel(actor, task_ids) -> list[ReviewTask]:
     tasks = list(
         ReviewTask.objects.select_for_update().filter(pk__in=list(task_ids), status="open")
     )
@@ -207,6 +208,7 @@ def _cancel(task_ids) -> list[ReviewTask]:
         task.save(update_fields=["status", "completed_at", "revision"])
         audit_record(
             action="task.cancelled",
+            actor=actor,
             obj=task,
             changes={"status": ["open", "cancelled"]},
         )
@@ -238,7 +240,7 @@ def workflow_start(*, actor, application: Application) -> list[ReviewTask]:
         _decide(actor, locked, approve=True, reason="")
         tasks = []
     else:
-        tasks = _fan_out(locked, stage, 1)
+        tasks = _fan_out(actor, locked, stage, 1)
     audit_record(
         action="workflow.started",
         actor=actor,
@@ -296,15 +298,15 @@ def workflow_advance(*, actor, application: Application):
     if isinstance(decision, SelfApprovalRefused):
         raise SelfApprovalError()
     if isinstance(decision, Advance):
-        tasks = _fan_out(locked, decision.stage, locked.workflow_round)
+        tasks = _fan_out(actor, locked, decision.stage, locked.workflow_round)
         changes = {
             "stage": [decision.from_stage, decision.to_stage],
             "tasks": [None, [t.pk for t in tasks]],
         }
     elif isinstance(decision, ReturnTo):
-        cancelled = _cancel(decision.cancel)
+        cancelled = _cancel(actor, decision.cancel)
         before = locked.current_stage_key
-        tasks = _fan_out(locked, decision.stage, locked.workflow_round + 1)
+        tasks = _fan_out(actor, locked, decision.stage, locked.workflow_round + 1)
         changes = {
             "stage": [before, decision.stage.key],
             "round": [locked.workflow_round - 1, locked.workflow_round],
@@ -312,7 +314,7 @@ def workflow_advance(*, actor, application: Application):
             "tasks": [None, [t.pk for t in tasks]],
         }
     elif isinstance(decision, Reject):
-        cancelled = _cancel(decision.cancel)
+        cancelled = _cancel(actor, decision.cancel)
         reasons = "; ".join(
             task.comment for task in current_tasks(locked).filter(status="rejected") if task.comment
         )
