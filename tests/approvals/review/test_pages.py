@@ -58,6 +58,14 @@ MATRIX = {
         "head": 200,
         "supervisor": 403,
     },
+    "task_approve": {
+        "anonymous": 302,
+        "citizen": 403,
+        "reviewer": 302,
+        "other_reviewer": 404,
+        "head": 403,
+        "supervisor": 404,
+    },
     "bulk_claim": {
         "anonymous": 302,
         "citizen": 403,
@@ -78,8 +86,11 @@ def test_access_matrix(clients, started, route, role):
         "task": reverse("approvals:work_task", args=[task.pk]),
         "extensions": reverse("approvals:work_extensions"),
         "bulk_claim": reverse("approvals:work_bulk_claim"),
+        "task_approve": reverse("approvals:work_task", args=[task.pk]),
     }[route]
-    if route == "bulk_claim":
+    if route == "task_approve":
+        response = clients[role].post(url, {"action": "approve", "approve-revision": task.revision})
+    elif route == "bulk_claim":
         response = clients[role].post(url, {"tasks": [task.pk]})
     else:
         response = clients[role].get(url)
@@ -89,6 +100,7 @@ def test_access_matrix(clients, started, route, role):
     task.refresh_from_db()
     # only the planning reviewer holds the task's department and role: only they can claim it
     assert (task.assignee_id is not None) == (route == "bulk_claim" and role == "reviewer")
+    assert (task.status == "approved") == (route == "task_approve" and role == "reviewer")
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
