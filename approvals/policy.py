@@ -116,47 +116,81 @@ def require_catalogue_admin(user) -> None:
 
 
 # --- Officials: the service window (一窗受理) --------------------------------------------------
-# The rule, kept simple: an intake clerk (an active OfficialPosition with role intake_clerk at an
-# active service-window department) handles the applications of every service whose implementing
-# department lies in the same city, i.e. whose region code starts with the same four digits
-# (GB/T 2260: province + city) as the window's.
+# The rule, kept simple and the same as the routing of new applications
+# (``approvals.selectors.applications.window_departments``): a service's applications arrive at the
+# active service window of its implementing department's region, else of the nearest ancestor's
+# region that has one (a district bureau's matters go to the district centre, a city bureau's to
+# the city's). An intake clerk (an active OfficialPosition with role intake_clerk at that window)
+# handles them.
 
-CITY_PREFIX_LENGTH = 4
 
-
-def intake_window_prefixes(user) -> list[str]:
-    """The city region-code prefixes of the windows where ``user`` is an active intake clerk."""
+def intake_windows(user) -> set[int]:
+    """The ids of the active service windows where ``user`` is an active intake clerk."""
     from accounts.models import OfficialPosition, OfficialRole
 
     if not (user is not None and user.is_authenticated and user.is_active):
-        return []
-    codes = OfficialPosition.objects.filter(
-        user=user,
-        is_active=True,
-        role=OfficialRole.INTAKE_CLERK,
-        department__is_service_window=True,
-        department__is_active=True,
-    ).values_list("department__region_code", flat=True)
-    return sorted({code[:CITY_PREFIX_LENGTH] for code in codes})
+        return set()
+    return set(
+        OfficialPosition.objects.filter(
+            user=user,
+            is_active=True,
+            role=OfficialRole.INTAKE_CLERK,
+            department__is_service_window=True,
+            department__is_active=True,
+        ).values_list("department_id", flat=True)
+    )
 
 
 def is_intake_clerk(user) -> bool:
-    return bool(intake_window_prefixes(user))
+    return bool(intake_windows(user))
+
+
+def intake_department_ids(user) -> list[int]:
+    """The departments whose services' applications arrive at ``user``'s windows: the department
+    tree is walked in memory (two queries, whatever the number of applications)."""
+    from accounts.models import Department
+
+    mine = intake_windows(user)
+    if not mine:
+        return []
+    departments = {
+        d.pk: d
+        for d in Department.objects.only(
+            "pk", "parent_id", "region_code", "is_service_window"
+        ).filter(is_active=True)
+    }
+    windows_by_region: dict[str, set[int]] = {}
+    for department in departments.values():
+        if department.is_service_window:
+            windows_by_region.setdefault(department.region_code, set()).add(department.pk)
+    served = []
+    for department in departments.values():
+        node, seen = department, set()
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            windows = windows_by_region.get(node.region_code)
+            if windows:
+                if windows & mine:
+                    served.append(department.pk)
+                break
+            node = departments.get(node.parent_id)
+    return served
 
 
 def intake_visibility(user):
     """A ``Q`` over ``Application``: what ``user`` handles at the window (indexed columns)."""
     from django.db.models import Q
 
-    query = Q(pk__in=[])
-    for prefix in intake_window_prefixes(user):
-        query |= Q(service_version__item__department__region_code__startswith=prefix)
-    return query
+    return Q(service_version__item__department_id__in=intake_department_ids(user))
 
 
 def may_handle_intake(user, application) -> bool:
-    region = application.service_version.item.department.region_code
-    return region[:CITY_PREFIX_LENGTH] in intake_window_prefixes(user)
+    from approvals.selectors.applications import window_departments
+
+    mine = intake_windows(user)
+    return bool(mine) and any(
+        window.pk in mine for window in window_departments(application.service_version)
+    )
 
 
 def require_intake_clerk(user, application) -> None:

@@ -31,13 +31,9 @@ def intake_queue(user: User, *, item_code: str = "") -> QuerySet[Application]:
 
 def intake_services(user: User) -> QuerySet[ServiceItem]:
     """The services the user's windows receive, for the queue's filter."""
-    prefixes = policy.intake_window_prefixes(user)
-    from django.db.models import Q
-
-    query = Q(pk__in=[])
-    for prefix in prefixes:
-        query |= Q(department__region_code__startswith=prefix)
-    return ServiceItem.objects.filter(query).order_by("code")
+    return ServiceItem.objects.filter(
+        department_id__in=policy.intake_department_ids(user)
+    ).order_by("code")
 
 
 def intake_light(application: Application, today: dt.date) -> str:

@@ -196,3 +196,35 @@ def test_a_decided_application_cannot_be_decided_again(submitted, clerk, reviewe
 
     with pytest.raises(TransitionNotAllowed):
         intake_refuse(actor=clerk, application=accepted, revision=accepted.revision, reasons="Late")
+
+
+@pytest.mark.django_db
+def test_a_district_bureaus_matter_goes_to_the_district_window_only(window, clerk, citizen):
+    from accounts.models import OfficialRole
+    from approvals import policy
+    from tests.factories import (
+        ApplicationFactory,
+        DepartmentFactory,
+        OfficialFactory,
+        ServiceVersionFactory,
+    )
+
+    district = DepartmentFactory(code="gulou", region_code="350102", parent=window.parent)
+    district_window = DepartmentFactory(
+        code="gulou-window", region_code="350102", parent=district, is_service_window=True
+    )
+    district_bureau = DepartmentFactory(code="gulou-market", region_code="350102", parent=district)
+    district_clerk = OfficialFactory(
+        department=district_window, role=OfficialRole.INTAKE_CLERK
+    ).user
+    application = ApplicationFactory(
+        submitted=True,
+        service_version=ServiceVersionFactory(item__department=district_bureau, published=True),
+    )
+
+    assert policy.may_handle_intake(district_clerk, application)
+    assert not policy.may_handle_intake(clerk, application)
+    visible = Application.objects.filter(policy.intake_visibility(district_clerk))
+    assert list(visible) == [application]
+    with pytest.raises(PermissionDenied):
+        intake_accept(actor=clerk, application=application, revision=application.revision)
