@@ -1,5 +1,7 @@
 import pytest
 
+# The browser harness: one Playwright and one Chromium per worker process, for every browser test.
+from tests.browser_support import browser, open_page  # noqa: F401
 from tests.factories import DEFAULT_PASSWORD
 
 

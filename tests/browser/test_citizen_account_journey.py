@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import PersonProfile
-from tests.browser.conftest import DESKTOP, PHONE, axe_violations, screenshot
+from tests.browser_support import DESKTOP, PHONE, axe_violations, screenshot
 from tests.factories import PopulationRecordFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from approvals.models import Application, ReviewTask
 from approvals.services.workflow import workflow_start
 from tests.approvals.review import conftest as review
-from tests.browser.conftest import axe_violations
+from tests.browser_support import axe_violations
 from tests.factories import ApplicationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

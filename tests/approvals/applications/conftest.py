@@ -11,9 +11,6 @@ from django.utils import translation
 from PIL import Image
 
 from accounts.models import OfficialRole
-
-# The browser journey uses the browser harness's fixtures.
-from tests.browser.conftest import browser, open_page  # noqa: F401
 from tests.factories import (
     DepartmentFactory,
     MembershipFactory,

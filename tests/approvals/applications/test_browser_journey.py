@@ -10,7 +10,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from approvals.models import Application, ApplicationStatus
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser_support import axe_violations, screenshot
 from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,25 +9,17 @@ from django.conf import settings
 from approvals.dynamic_forms import build_step_form
 from tests.approvals.dynamic_forms.helpers import render_fields
 from tests.approvals.dynamic_forms.schemas import food_licence_schema
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 
 SCRIPT = Path(settings.BASE_DIR) / "static" / "js" / "conditional-fields.js"
 
 
-@pytest.fixture(scope="module")
-def page():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-system-packages.sh --browser")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser.new_page()
-        browser.close()
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
 
 
 def show(page, form) -> None:

@@ -1,0 +1,99 @@
+"""The browser harness: Debian's Chromium driven by Playwright against a live test server.
+
+Its fixtures are registered once, in tests/conftest.py, so that one Playwright instance serves
+every browser test of a worker process (a second one in the same thread fails).
+
+Playwright's own browser download cannot work here (no network); the project installs Debian's
+``chromium`` (scripts/install-system-packages.sh --browser) and launches it by path, with the flags
+that keep it from reaching for the network. axe-core comes from npm (package.json) and is injected
+into each page checked.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+# Playwright's sync API runs an event loop in this thread; the live server's database work happens
+# in its own thread, and the test's own ORM calls are synchronous by design.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+LOCALES = {"en": "en-US", "zh-hans": "zh-CN"}
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-system-packages.sh --browser")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """``open_page(language, viewport=DESKTOP)`` → a page in a fresh browser context whose
+    Accept-Language asks for ``language``. CSP is bypassed only so that axe-core can be injected."""
+    contexts = []
+
+    def _open(language: str = "zh-hans", viewport: dict | None = None):
+        context = browser.new_context(
+            locale=LOCALES[language],
+            viewport=viewport or DESKTOP,
+            base_url=live_server.url,
+            bypass_csp=True,
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core on the page; the violations of the given impacts, with their targets."""
+    if not AXE_SCRIPT.exists():
+        pytest.fail("axe-core is missing: run `npm ci` (make test does)")
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "targets": [node["target"] for node in violation["nodes"]],
+        }
+        for violation in result["violations"]
+        if violation["impact"] in impacts
+    ]
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under test-artifacts/screenshots/ for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
