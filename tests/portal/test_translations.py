@@ -15,7 +15,9 @@ CATALOGUE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "dj
 def _messages(po_path: Path, *flags: str) -> str:
     result = subprocess.run(
         ["msgattrib", *flags, "--no-obsolete", "--no-wrap", str(po_path)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return result.stdout
 
@@ -31,13 +33,25 @@ def fresh_catalogue(tmp_path_factory) -> Path:
     shutil.copy(CATALOGUE, target)
     subprocess.run(
         [
-            sys.executable, "manage.py", "makemessages", "--locale", "zh_Hans",
-            "--ignore", ".venv", "--ignore", "var", "--ignore", "node_modules",
-            "--ignore", "tests", "--no-location",
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "--locale",
+            "zh_Hans",
+            "--ignore",
+            ".venv",
+            "--ignore",
+            "var",
+            "--ignore",
+            "node_modules",
+            "--ignore",
+            "tests",
+            "--no-location",
         ],
         cwd=settings.BASE_DIR,
         env={**_environ(), "PORTAL_LOCALE_DIR": str(locale_dir)},
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     return target
 
@@ -65,5 +79,6 @@ def test_no_translation_is_fuzzy(fresh_catalogue):
 def test_catalogue_compiles_with_matching_placeholders(tmp_path):
     subprocess.run(
         ["msgfmt", "--check", "-o", str(tmp_path / "django.mo"), str(CATALOGUE)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
