@@ -12,7 +12,7 @@ D = dt.date
 
 @pytest.mark.django_db
 def test_the_migration_seeds_2004_to_2026_with_holiday_names():
-    # given a migrated database
+    # given a migrated database (or, after another test's flush, the same seeding again)
     years = list(CalendarYear.objects.values_list("year", flat=True))
     # then every year of the package is there, with named days
     assert years == list(range(2004, 2027))
@@ -93,3 +93,11 @@ def test_another_process_edit_is_seen_once_the_shared_version_moves(settings):
     settings.CALENDAR_CACHE_SECONDS = 0
     assert not working_calendar().is_working_day(D(2026, 3, 3))
     assert cache.get(VERSION_KEY) >= 1
+
+
+def test_the_migration_seeds_with_the_shared_seeding_function():
+    import importlib
+
+    migration = importlib.import_module("approvals.migrations.0005_seed_calendar")
+    assert (migration.FIRST, migration.LAST) == (2004, 2026)
+    assert "seed_from_package" in migration.seed.__code__.co_names
