@@ -152,8 +152,7 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "One-stop Approval Portal")
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-# PORTAL_LOCALE_DIR exists for the translation-completeness test, which merges into a copy.
-LOCALE_PATHS = [Path(env_str("PORTAL_LOCALE_DIR", str(BASE_DIR / "locale")))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "portal_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Deadline days are counted in China's time zone (DESIGN.md §3).

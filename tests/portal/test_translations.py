@@ -1,6 +1,7 @@
 """Both languages are complete: every translatable string in the code and templates has a
 Simplified Chinese translation that is not fuzzy and whose placeholders match the English."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -22,44 +23,58 @@ def _messages(po_path: Path, *flags: str) -> str:
     return result.stdout
 
 
-@pytest.fixture(scope="module")
-def fresh_catalogue(tmp_path_factory) -> Path:
-    """The committed catalogue merged with every string the sources contain today."""
+# What makemessages reads: the project's code and templates, not tools, data or tests.
+_NOT_SOURCES = {".venv", "var", "node_modules", "tests", "locale", "test-artifacts", ".git"}
+
+
+def merged_catalogue(workdir: Path, extra_files: dict[str, str] | None = None) -> Path:
+    """The committed catalogue merged with every string the sources contain today.
+
+    makemessages writes into the project's own ``locale/``; so that the test never edits the real
+    catalogue, it runs on a copy of the sources with a copy of the catalogue beside them.
+    """
     if shutil.which("msgattrib") is None:
         pytest.fail("gettext is not installed: run scripts/install-system-packages.sh")
-    locale_dir = tmp_path_factory.mktemp("locale")
-    target = locale_dir / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    base = Path(settings.BASE_DIR)
+    for entry in base.iterdir():
+        if entry.name in _NOT_SOURCES:
+            continue
+        if entry.is_dir():
+            shutil.copytree(entry, workdir / entry.name, ignore=shutil.ignore_patterns("*.pyc"))
+        else:
+            shutil.copy(entry, workdir / entry.name)
+    for name, text in (extra_files or {}).items():
+        (workdir / name).write_text(text)
+    target = workdir / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
     target.parent.mkdir(parents=True)
     shutil.copy(CATALOGUE, target)
     subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "makemessages",
-            "--locale",
-            "zh_Hans",
-            "--ignore",
-            ".venv",
-            "--ignore",
-            "var",
-            "--ignore",
-            "node_modules",
-            "--ignore",
-            "tests",
-            "--no-location",
-        ],
-        cwd=settings.BASE_DIR,
-        env={**_environ(), "PORTAL_LOCALE_DIR": str(locale_dir)},
+        [sys.executable, "manage.py", "makemessages", "--locale", "zh_Hans", "--no-location"],
+        cwd=workdir,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+            "PORTAL_VAR_DIR": str(workdir / "var"),
+        },
         check=True,
         capture_output=True,
     )
     return target
 
 
-def _environ() -> dict:
-    import os
+@pytest.fixture(scope="module")
+def fresh_catalogue(tmp_path_factory) -> Path:
+    return merged_catalogue(tmp_path_factory.mktemp("project"))
 
-    return {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test"}
+
+def test_the_merge_sees_a_new_string(tmp_path):
+    """The checks below can fail: a string added to the sources shows up untranslated."""
+    probe = (
+        "from django.utils.translation import gettext_lazy as _\n"
+        "PROBE = _('A string nobody has translated yet')\n"
+    )
+    target = merged_catalogue(tmp_path, {"portal/probe_string.py": probe})
+    assert "A string nobody has translated yet" in _messages(target, "--untranslated")
 
 
 def test_every_string_has_a_chinese_translation(fresh_catalogue):
