@@ -279,7 +279,12 @@ def _decide(actor, application: Application, *, approve: bool, reason: str) -> A
             kind="application.denied",
             title=message(_("Application denied: %(number)s"), **params),
             body=message(
-                _("Your application %(number)s has been denied. Reasons: %(reasons)s"),
+                # Art. 38: a denial states its reasons and the applicant's remedies.
+                _(
+                    "Your application %(number)s has been denied. Reasons: %(reasons)s. If you "
+                    "disagree, you may apply for administrative reconsideration within 60 days "
+                    "or bring an administrative lawsuit within 6 months of receiving the decision."
+                ),
                 reasons=reason,
                 **params,
             ),

@@ -113,7 +113,14 @@ def test_one_branch_rejects_cancels_the_others_and_denies(demo, started):
     assert deny.reason == "Escape routes too narrow"
     assert events("task.rejected", fire).count() == 1
     assert events("task.cancelled", housing).get().actor == demo.reviewers["fire"]
-    assert started.created_by.notifications.filter(kind="application.denied").exists()
+    notice = started.created_by.notifications.get(kind="application.denied")
+    # Art. 38: the reasons and the right to reconsideration or a lawsuit
+    assert "Escape routes too narrow" in notice.body
+    remedies = [
+        ("reconsideration within 60 days", "lawsuit within 6 months"),  # English
+        ("六十日内依法申请行政复议", "六个月内依法提起行政诉讼"),  # Chinese
+    ]
+    assert any(all(text in notice.body for text in pair) for pair in remedies)
 
 
 def test_reject_needs_reasons(demo, started):
