@@ -70,6 +70,10 @@ def get_application_for_intake(user: User, pk: int) -> Application:
 
 
 def application_history(application: Application) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(
-        object_type="approvals.application", object_id=str(application.pk)
-    ).order_by("sequence")
+    return (
+        AuditEvent.objects.filter(
+            object_type="approvals.application", object_id=str(application.pk)
+        )
+        .select_related("actor")
+        .order_by("sequence")
+    )

@@ -144,7 +144,9 @@ def application_history(application) -> list[AuditEvent]:
         AuditEvent.objects.filter(
             Q(object_type="approvals.application", object_id=str(application.pk))
             | Q(object_type="approvals.reviewtask", object_id__in=task_ids)
-        ).order_by("-sequence")[:200]
+        )
+        .select_related("actor")
+        .order_by("-sequence")[:200]
     )
 
 

@@ -1,0 +1,37 @@
+"""``{% load audit_labels %}``: readable history rows.
+
+``{{ event|audit_action }}`` the label of the action, ``{{ event|audit_actor }}`` who did it,
+``{{ task.stage_key|stage_label:application }}`` the stage's name in the page's language."""
+
+from django import template
+
+from approvals.audit_labels import action_label, actor_display
+from approvals.domain.workflow_definition import parse_definition
+
+register = template.Library()
+
+
+@register.filter
+def audit_action(event) -> str:
+    return action_label(event.action)
+
+
+@register.filter
+def audit_actor(event) -> str:
+    return actor_display(event)
+
+
+@register.filter
+def stage_label(key: str, application) -> str:
+    from approvals.work_forms import stage_name
+
+    stages = getattr(application, "_stage_labels", None)
+    if stages is None:
+        try:
+            definition = parse_definition(application.service_version.workflow_definition)
+            stages = {stage.key: stage for stage in definition.stages}
+        except ValueError:
+            stages = {}
+        application._stage_labels = stages
+    stage = stages.get(key)
+    return stage_name(stage) if stage is not None else key
