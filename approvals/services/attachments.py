@@ -9,6 +9,7 @@ filename and never under a URL (``MEDIA_URL`` is ``None``; files leave only thro
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -33,7 +34,19 @@ def _slot_open_for_upload(application: Application, material_key: str) -> bool:
         return request is not None and any(
             item.get("material") == material_key for item in request.items
         )
+    if application.status in (
+        ApplicationStatus.ACCEPTED_WITH_PLEDGE,
+        ApplicationStatus.UNDER_REVIEW,
+    ):
+        # The material of an open pledge (容缺受理), until it is handed in or lapses.
+        return _open_pledges(application, material_key).exists()
     return False
+
+
+def _open_pledges(application: Application, material_key: str):
+    return application.pledges.filter(
+        material_key=material_key, fulfilled_at__isnull=True, lapsed_at__isnull=True
+    )
 
 
 def _on_behalf_of(application: Application) -> str:
@@ -122,6 +135,21 @@ def _store(*, actor: User, attachment: Attachment, inspected) -> None:
             "scan_result": [None, attachment.scan_result],
         },
     )
+    pledges = list(_open_pledges(application, attachment.material_key).select_for_update())
+    if pledges:
+        now = timezone.now()
+        _open_pledges(application, attachment.material_key).update(fulfilled_at=now)
+        audit_record(
+            action="pledge.fulfilled",
+            actor=actor,
+            obj=application,
+            on_behalf_of=_on_behalf_of(application),
+            changes={
+                "pledges": [None, [pledge.pk for pledge in pledges]],
+                "material_key": [None, attachment.material_key],
+                "fulfilled_at": [None, now],
+            },
+        )
 
 
 @transaction.atomic

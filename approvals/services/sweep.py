@@ -13,7 +13,9 @@ each is one audited transition of its own).
 (c) one yellow and one red supervision card per task (or per application waiting at the window),
     told to the department's heads and the officials who work the tasks, one message per
     department and colour.
-(d) pledges (容缺) not fulfilled by their date lapse; the window and the applicant are told.
+(d) pledges (容缺) not fulfilled by their date lapse; the window and the applicant are told, and a
+    matter still under review is reopened: a supplement notice for the pledged material, the clock
+    paused (the review tasks stay open and resume when the applicant answers).
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OfficialPosition, OfficialRole
@@ -38,9 +42,11 @@ from approvals.models import (
     ApplicationStatus,
     CardColour,
     ClockPause,
+    PauseKind,
     Pledge,
     ReviewTask,
     SupervisionCard,
+    SupplementRequest,
     TaskStatus,
 )
 from approvals.selectors.applications import window_departments, window_intake_clerks
@@ -369,21 +375,28 @@ def _tell_departments(colour: str, by_department: dict[int, list]) -> None:
 # --- (d) pledges --------------------------------------------------------------------------------
 
 
+PLEDGE_REPLY_WORKING_DAYS = 5
+
+
 def _lapse_pledges(report: SweepReport, today: dt.date) -> None:
+    """Open pledges past their date lapse. An unkept pledge reopens the matter (DESIGN.md §2,
+    容缺受理): an application still under review goes back to the applicant with a supplement
+    notice for the pledged material and the clock paused; its review tasks stay open."""
     # The partial index pledge_open_due (not fulfilled, not lapsed) answers this.
     due = list(
         Pledge.objects.filter(
             due_on__lt=today, fulfilled_at__isnull=True, lapsed_at__isnull=True
-        ).select_related(
-            "application__service_version__item__department",
-            "application__created_by",
-            "application__person__user",
-        )
+        ).values_list("application_id", flat=True)
     )
-    if not due:
+    lapsed: list[tuple[Pledge, SupplementRequest | None]] = []
+    for application_id in sorted(set(due)):
+        try:
+            with transaction.atomic():  # a savepoint: one bad row must not stop the rest
+                lapsed.extend(_lapse_pledges_of(application_id, today))
+        except Exception:
+            logger.exception("lapsing the pledges of application %s failed", application_id)
+    if not lapsed:
         return
-    now = timezone.now()
-    Pledge.objects.filter(pk__in=[p.pk for p in due], lapsed_at__isnull=True).update(lapsed_at=now)
     audit_record(
         action="pledge.lapsed",
         object_type="approvals.pledge",
@@ -391,50 +404,156 @@ def _lapse_pledges(report: SweepReport, today: dt.date) -> None:
             "pledges": [
                 None,
                 [
-                    {"pledge": p.pk, "application": p.application_id, "due_on": p.due_on}
-                    for p in due
+                    {
+                        "pledge": p.pk,
+                        "application": p.application_id,
+                        "due_on": p.due_on,
+                        "supplement_request": request.pk if request else None,
+                    }
+                    for p, request in lapsed
                 ],
             ]
         },
         reason="Pledged material not provided by its date",
     )
     clerks_of_version: dict[int, list] = {}
-    for pledge in due:
-        application = pledge.application
-        params = {
-            "number": application.tracking_number or "",
-            "material": pledge.material_key,
-            "date": pledge.due_on.isoformat(),
-        }
-        for user in applicant_users(application):
-            notify(
-                user=user,
-                kind="pledge.lapsed",
-                application=application,
-                title=message(_("Pledged material overdue: %(number)s"), **params),
-                body=message(
-                    _(
-                        "You pledged to provide %(material)s for %(number)s by %(date)s and have "
-                        "not. The service window will follow up; provide it as soon as you can."
-                    ),
-                    **params,
-                ),
-            )
-        version = application.service_version
-        if version.pk not in clerks_of_version:
-            clerks_of_version[version.pk] = window_intake_clerks(version)
-        for clerk in clerks_of_version[version.pk]:
-            notify(
-                user=clerk,
-                kind="intake.pledge_lapsed",
-                application=application,
-                title=message(_("Pledge lapsed, follow up: %(number)s"), **params),
-                body=message(
-                    _(
-                        "The applicant of %(number)s did not provide %(material)s by %(date)s as "
-                        "pledged. The matter is open again at the window for follow-up."
-                    ),
-                    **params,
-                ),
-            )
+    for pledge, request in lapsed:
+        _tell_lapse(pledge, request, clerks_of_version)
         report.lapsed_pledges.append(pledge.pk)
+
+
+def _lapse_pledges_of(application_id: int, today: dt.date):
+    from approvals.services.deadlines import clock_pause_start
+    from approvals.services.lifecycle import application_transition
+
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("service_version__item__department", "created_by", "person__user")
+        .get(pk=application_id)
+    )
+    pledges = list(
+        Pledge.objects.select_for_update().filter(
+            application=application,
+            due_on__lt=today,
+            fulfilled_at__isnull=True,
+            lapsed_at__isnull=True,
+        )
+    )
+    if not pledges:
+        return []  # fulfilled or lapsed meanwhile
+    now = timezone.now()
+    Pledge.objects.filter(pk__in=[p.pk for p in pledges]).update(lapsed_at=now)
+    for pledge in pledges:
+        pledge.lapsed_at = now
+        pledge.application = application
+    already_asked = SupplementRequest.objects.filter(
+        application=application, answered_at__isnull=True
+    ).exists()
+    if application.status != ApplicationStatus.UNDER_REVIEW or already_asked:
+        return [(pledge, None) for pledge in pledges]
+    try:
+        reply_by = working_calendar().add_working_days(today, PLEDGE_REPLY_WORKING_DAYS)
+    except CalendarNotCovered:
+        reply_by = today + dt.timedelta(days=7)
+    # Stored as a window clerk would write it, in the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        items = [
+            {
+                "material": pledge.material_key,
+                "problem": str(
+                    _("Not provided by %(date)s as pledged.") % {"date": pledge.due_on.isoformat()}
+                ),
+            }
+            for pledge in pledges
+        ]
+    request = SupplementRequest.objects.create(
+        application=application,
+        items=items,
+        reply_by=reply_by,
+        during_review=True,
+        # The clerk who took the pledge: the answer is reported to them.
+        requested_by_id=pledges[0].created_by_id,
+    )
+    reason = "Pledged material not provided by its date: " + ", ".join(
+        pledge.material_key for pledge in pledges
+    )
+    application = application_transition(
+        actor=None,
+        application=application,
+        action="request_supplement",
+        reason=reason,
+        changes={
+            "supplement_request": [None, request.pk],
+            "pledges": [None, [pledge.pk for pledge in pledges]],
+            "reply_by": [None, reply_by],
+        },
+    )
+    if not ClockPause.objects.filter(
+        application=application, kind=PauseKind.SUPPLEMENT, ended_on__isnull=True
+    ).exists():
+        clock_pause_start(
+            actor=None, application=application, kind=PauseKind.SUPPLEMENT, reason=reason
+        )
+    return [(pledge, request) for pledge in pledges]
+
+
+def _tell_lapse(pledge: Pledge, request, clerks_of_version: dict[int, list]) -> None:
+    application = pledge.application
+    version = application.service_version
+    names = lazy(
+        lambda: next(
+            (m.name for m in version.materials.all() if m.key == pledge.material_key),
+            pledge.material_key,
+        ),
+        str,
+    )
+    params = {
+        "number": application.tracking_number or "",
+        "material": names(),
+        "date": pledge.due_on.isoformat(),
+        "reply_by": request.reply_by.isoformat() if request else "",
+    }
+    if request is not None:
+        link = reverse("approvals:application_supplement", args=[application.pk])
+        body = message(
+            _(
+                "You pledged to provide %(material)s for %(number)s by %(date)s and have not. "
+                "The matter is reopened: upload %(material)s and send it by %(reply_by)s. The "
+                "time limit is paused until you do."
+            ),
+            **params,
+        )
+    else:
+        link = ""
+        body = message(
+            _(
+                "You pledged to provide %(material)s for %(number)s by %(date)s and have "
+                "not. The service window will follow up; provide it as soon as you can."
+            ),
+            **params,
+        )
+    for user in applicant_users(application):
+        notify(
+            user=user,
+            kind="pledge.lapsed",
+            application=application,
+            link=link,
+            title=message(_("Pledged material overdue: %(number)s"), **params),
+            body=body,
+        )
+    if version.pk not in clerks_of_version:
+        clerks_of_version[version.pk] = window_intake_clerks(version)
+    for clerk in clerks_of_version[version.pk]:
+        notify(
+            user=clerk,
+            kind="intake.pledge_lapsed",
+            application=application,
+            title=message(_("Pledge lapsed, follow up: %(number)s"), **params),
+            body=message(
+                _(
+                    "The applicant of %(number)s did not provide %(material)s by %(date)s as "
+                    "pledged. The matter is open again at the window for follow-up."
+                ),
+                **params,
+            ),
+        )
