@@ -317,17 +317,24 @@ def require_task_action(user, task, action: str) -> None:
         deny(user, f"task.{action}", task)
 
 
-def require_grant_manager(user, application) -> None:
+def may_manage_grants(user, application) -> bool:
     """Grant or revoke access to one application: the head of a department with a task on it,
     or a superuser."""
     from approvals.models import ReviewTask
 
-    if user.is_authenticated and user.is_superuser:
-        return
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
     departments = ReviewTask.objects.filter(application=application).values("department_id")
-    if (
-        not active_positions(user)
+    return (
+        active_positions(user)
         .filter(department_id__in=departments, role="department_head")
         .exists()
-    ):
+    )
+
+
+def require_grant_manager(user, application) -> None:
+    """As ``may_manage_grants``, raising ``PermissionDenied`` (audited) when refused."""
+    if not may_manage_grants(user, application):
         deny(user, "application.grant", application)

@@ -73,5 +73,11 @@ urlpatterns = [
     path("work/queue/", work.queue, name="work_queue"),
     path("work/queue/claim/", work.bulk_claim, name="work_bulk_claim"),
     path("work/tasks/<int:pk>/", work.task_detail, name="work_task"),
+    path("work/tasks/<int:pk>/grants/", work.task_grant, name="task_grant"),
+    path(
+        "work/tasks/<int:pk>/grants/<int:user_pk>/revoke/",
+        work.task_grant_revoke,
+        name="task_grant_revoke",
+    ),
     path("work/extensions/", work.extensions, name="work_extensions"),
 ]

@@ -118,3 +118,33 @@ def stage_name(stage) -> str:
     from django.utils.translation import get_language
 
     return stage.name_zh if (get_language() or "").startswith("zh") else stage.name_en
+
+
+class GrantForm(forms.Form):
+    """Give an official outside the task's department and role access to this application."""
+
+    email = forms.EmailField(
+        label=_("Official's email address"),
+        help_text=_("The person must hold an active official position."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        help_text=_("Recorded in the application's history."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_email(self):
+        from accounts.models import User
+
+        email = self.cleaned_data["email"].strip().lower()
+        user = (
+            User.objects.filter(email__iexact=email, is_active=True, positions__is_active=True)
+            .distinct()
+            .first()
+        )
+        if user is None:
+            raise forms.ValidationError(
+                _("No active official has this email address."), code="unknown_official"
+            )
+        self.official = user
+        return email

@@ -10,6 +10,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from accounts.models import User
 from approvals import dynamic_forms, policy
 from approvals.domain.lifecycle import TransitionNotAllowed
 from approvals.selectors.applications import application_attachments
+from approvals.selectors.grants import application_grantees
 from approvals.selectors.tasks import (
     QueueFilters,
     application_history,
@@ -29,6 +31,7 @@ from approvals.selectors.tasks import (
     queue_services,
 )
 from approvals.services import tasks as task_services
+from approvals.services.grants import grant_application_access, revoke_application_access
 from approvals.services.tasks import StaleTask, earlier_stages
 from approvals.services.workflow import workflow_definition
 from approvals.work_forms import (
@@ -37,6 +40,7 @@ from approvals.work_forms import (
     AssignForm,
     ExtensionDecisionForm,
     ExtensionForm,
+    GrantForm,
     PauseClockForm,
     QueueFilterForm,
     RejectForm,
@@ -138,8 +142,9 @@ def _action_forms(task, bound=None):
     return forms
 
 
-def _task_context(request, task, *, bound=None):
+def _task_context(request, task, *, bound=None, grant_form=None):
     application = task.application
+    may_manage_grants = policy.may_manage_grants(request.user, application)
     definition = workflow_definition(application)
     stage = definition.stage(task.stage_key)
     may_decide = task.status == "open"
@@ -168,6 +173,9 @@ def _task_context(request, task, *, bound=None):
         "may_release": task.status == "open" and task.assignee_id == request.user.pk,
         "paused": application.pauses.filter(ended_on__isnull=True).exclude(kind="supplement"),
         "light_labels": LIGHT_LABELS,
+        "may_manage_grants": may_manage_grants,
+        "grantees": application_grantees(application) if may_manage_grants else [],
+        "grant_form": (grant_form or GrantForm(prefix="grant")) if may_manage_grants else None,
     }
 
 
@@ -330,6 +338,58 @@ def _perform(request, task, action):
         )
         done = _("The extension request went to the department head.")
     messages.success(request, done)
+    return redirect("approvals:work_task", pk=task.pk)
+
+
+# --- Per-application access grants (heads) ------------------------------------------------------
+
+
+def _grant_manager_task(request, pk: int):
+    """The task (404 when the official may not see it) if they may manage the application's
+    grants (403 otherwise)."""
+    task = get_task_for_official(request.user, pk)
+    if not policy.may_manage_grants(request.user, task.application):
+        policy.deny(request.user, "application.grant", task.application)
+    return task
+
+
+@official_required()
+@require_POST
+def task_grant(request, pk: int):
+    task = _grant_manager_task(request, pk)
+    form = GrantForm(request.POST, prefix="grant")
+    if form.is_valid():
+        try:
+            grant_application_access(
+                actor=request.user,
+                application=task.application,
+                user=form.official,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("%(who)s may now see this application.") % {"who": form.official},
+            )
+            return redirect("approvals:work_task", pk=task.pk)
+    context = _task_context(request, task, grant_form=form)
+    return render(request, "approvals/work/task.html", context, status=400)
+
+
+@official_required()
+@require_POST
+def task_grant_revoke(request, pk: int, user_pk: int):
+    task = _grant_manager_task(request, pk)
+    grantee = next(
+        (user for user in application_grantees(task.application) if user.pk == user_pk), None
+    )
+    if grantee is None:
+        raise Http404
+    revoke_application_access(actor=request.user, application=task.application, user=grantee)
+    messages.success(request, _("%(who)s may no longer see this application.") % {"who": grantee})
     return redirect("approvals:work_task", pk=task.pk)
 
 
