@@ -64,3 +64,15 @@ class InvitationResponseForm(forms.Form):
     @property
     def accepted(self) -> bool:
         return self.cleaned_data["decision"] == "accept"
+
+
+class AgentPermissionsForm(forms.Form):
+    """What one agent may do for the business (the administrator's choice)."""
+
+    can_apply = forms.BooleanField(
+        label=_("May start and submit applications for the business"), required=False
+    )
+    sees_all_applications = forms.BooleanField(
+        label=_("Sees all applications of the business (otherwise only those they filed)"),
+        required=False,
+    )

@@ -200,6 +200,17 @@ class BusinessMembership(models.Model):
     invited_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # What an agent may do; an administrator may always do everything, whatever these say.
+    can_apply = models.BooleanField(
+        _("may apply for the business"),
+        default=True,
+        help_text=_("Start and submit applications in the name of the business."),
+    )
+    sees_all_applications = models.BooleanField(
+        _("sees all applications of the business"),
+        default=False,
+        help_text=_("Otherwise only the applications this agent filed."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
@@ -218,6 +229,14 @@ class BusinessMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.business} ({self.get_role_display()})"
+
+    @property
+    def may_apply(self) -> bool:
+        return self.role == MembershipRole.ADMIN or self.can_apply
+
+    @property
+    def may_see_all_applications(self) -> bool:
+        return self.role == MembershipRole.ADMIN or self.sees_all_applications
 
 
 class DepartmentLevel(models.TextChoices):

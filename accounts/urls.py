@@ -32,6 +32,11 @@ urlpatterns = [
         name="business_member_remove",
     ),
     path(
+        "business/<int:pk>/members/<int:membership_pk>/permissions/",
+        business.agent_permissions,
+        name="business_agent_permissions",
+    ),
+    path(
         "business/invitations/<int:pk>/respond/",
         business.invitation_respond,
         name="business_invitation_respond",

@@ -100,6 +100,7 @@ ACTION_LABELS = {
     "business.invitation_accepted": _("Invitation accepted"),
     "business.invitation_declined": _("Invitation declined"),
     "business.member_removed": _("Member removed"),
+    "business.agent_permissions_changed": _("Agent permissions changed"),
     "auth.signed_in": _("Signed in"),
     "auth.signed_out": _("Signed out"),
     "auth.sign_in_failed": _("Sign-in failed"),

@@ -47,7 +47,25 @@ def require_business_member(user, business) -> None:
 
 # --- Applications, applicant side ---------------------------------------------------------------
 # An applicant sees the applications they filed, those filed for them as a person (for example at
-# the counter), and those of every business they are an active member of.
+# the counter), and every application of the businesses they administer or where the administrator
+# let them see all (``sees_all_applications``); other agents see only the ones they filed. An agent
+# applies for the business only when allowed to (``can_apply``); administrators always may.
+
+
+def _membership_sees_all(membership) -> bool:
+    from accounts.models import MembershipRole
+
+    return membership is not None and (
+        membership.role == MembershipRole.ADMIN or membership.sees_all_applications
+    )
+
+
+def _membership_may_apply(membership) -> bool:
+    from accounts.models import MembershipRole
+
+    return membership is not None and (
+        membership.role == MembershipRole.ADMIN or membership.can_apply
+    )
 
 
 def applicant_visibility(user):
@@ -55,13 +73,15 @@ def applicant_visibility(user):
     columns only (DESIGN.md §3), so lists stay fast."""
     from django.db.models import Q
 
-    from accounts.models import BusinessMembership, MembershipStatus
+    from accounts.models import BusinessMembership, MembershipRole, MembershipStatus
 
     if not user.is_authenticated:
         return Q(pk__in=[])
-    business_ids = BusinessMembership.objects.filter(
-        user=user, status=MembershipStatus.ACTIVE
-    ).values("business_id")
+    business_ids = (
+        BusinessMembership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
+        .filter(Q(role=MembershipRole.ADMIN) | Q(sees_all_applications=True))
+        .values("business_id")
+    )
     return Q(created_by=user) | Q(person__user=user) | Q(business_id__in=business_ids)
 
 
@@ -72,8 +92,8 @@ def _is_applicant_side(user, application) -> bool:
         return True
     if application.person_id is not None and application.person.user_id == user.pk:
         return True
-    return application.business_id is not None and (
-        active_membership(user, application.business) is not None
+    return application.business_id is not None and _membership_sees_all(
+        active_membership(user, application.business)
     )
 
 
@@ -89,9 +109,10 @@ def require_application_edit(user, application) -> None:
 
 
 def require_can_apply_as(user, *, business=None) -> None:
-    """Apply as oneself (a verified person) or for a business one actively belongs to."""
+    """Apply as oneself (a verified person) or for a business one actively belongs to and may
+    apply for (its administrator, or an agent with ``can_apply``)."""
     if business is not None:
-        if active_membership(user, business) is None:
+        if not _membership_may_apply(active_membership(user, business)):
             deny(user, "application.apply_for_business", business)
         return
     if not user.is_authenticated or getattr(user, "person", None) is None:

@@ -132,3 +132,45 @@ def business_member_remove(
             changes={"status": [before, MembershipStatus.REMOVED]},
         )
     return membership
+
+
+def business_agent_permissions_set(
+    *,
+    actor: User,
+    membership: BusinessMembership,
+    can_apply: bool,
+    sees_all_applications: bool,
+) -> BusinessMembership:
+    """Let an agent apply for the business or not, and see all of its applications or only the
+    ones they filed. Only the business's administrator decides; administrators themselves may
+    always do everything, so their memberships are not changed here."""
+    with transaction.atomic():
+        membership = (
+            BusinessMembership.objects.select_for_update()
+            .select_related("business")
+            .get(pk=membership.pk)
+        )
+        policy.require_business_admin(actor, membership.business)
+        if membership.status == MembershipStatus.REMOVED:
+            raise ValidationError(_("This person is no longer a member."))
+        if membership.role != MembershipRole.AGENT:
+            raise ValidationError(_("An administrator may always do everything."))
+        changes = {}
+        for field, value in (
+            ("can_apply", bool(can_apply)),
+            ("sees_all_applications", bool(sees_all_applications)),
+        ):
+            before = getattr(membership, field)
+            if before != value:
+                changes[field] = [before, value]
+                setattr(membership, field, value)
+        if changes:
+            membership.save(update_fields=list(changes))
+            audit_record(
+                action="business.agent_permissions_changed",
+                actor=actor,
+                obj=membership,
+                on_behalf_of=f"business:{membership.business_id}",
+                changes=changes,
+            )
+    return membership

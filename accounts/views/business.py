@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.business_forms import (
     AgentInviteForm,
+    AgentPermissionsForm,
     BusinessRegisterForm,
     InvitationResponseForm,
     MemberRemoveForm,
@@ -26,6 +27,7 @@ from accounts.selectors import (
 )
 from accounts.services.membership import (
     business_agent_invite,
+    business_agent_permissions_set,
     business_invitation_respond,
     business_member_remove,
 )
@@ -73,6 +75,17 @@ def _render_business_page(request, business, *, invite_form=None):
     is_admin = business.viewer_membership.role == MembershipRole.ADMIN
     if is_admin and invite_form is None:
         invite_form = AgentInviteForm()
+    members = business_members(business)
+    if is_admin:
+        for member in members:
+            if member.role == MembershipRole.AGENT:
+                member.permissions_form = AgentPermissionsForm(
+                    initial={
+                        "can_apply": member.can_apply,
+                        "sees_all_applications": member.sees_all_applications,
+                    },
+                    prefix=f"member-{member.pk}",
+                )
     return render(
         request,
         "accounts/business/detail.html",
@@ -80,7 +93,8 @@ def _render_business_page(request, business, *, invite_form=None):
             "business": business,
             "viewer_membership": business.viewer_membership,
             "is_admin": is_admin,
-            "members": business_members(business),
+            "members": members,
+            "ROLE_AGENT": MembershipRole.AGENT,
             "invite_form": invite_form,
             "STATUS_INVITED": MembershipStatus.INVITED,
         },
@@ -155,6 +169,29 @@ def member_remove(request, pk: int, membership_pk: int):
             "form": form,
         },
     )
+
+
+@login_required
+@require_POST
+def agent_permissions(request, pk: int, membership_pk: int):
+    """The administrator sets what one agent may do; back to the business page either way."""
+    membership = get_membership_for_admin(request.user, pk, membership_pk)
+    form = AgentPermissionsForm(request.POST, prefix=f"member-{membership.pk}")
+    form.is_valid()  # two optional checkboxes: always valid
+    person = getattr(membership.user, "person", None)
+    name = person.real_name if person is not None else membership.user.get_full_name()
+    try:
+        business_agent_permissions_set(
+            actor=request.user,
+            membership=membership,
+            can_apply=form.cleaned_data.get("can_apply", False),
+            sees_all_applications=form.cleaned_data.get("sees_all_applications", False),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The permissions of %(name)s are saved.") % {"name": name})
+    return redirect("accounts:business_detail", pk=membership.business.pk)
 
 
 @login_required

@@ -6,12 +6,14 @@ nothing about whether an application exists. Denials are logged by ``approvals.p
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import (
     Business,
+    BusinessMembership,
     Department,
+    MembershipRole,
     MembershipStatus,
     OfficialPosition,
     OfficialRole,
@@ -74,13 +76,28 @@ def businesses_acting_for(user: User) -> QuerySet[Business]:
     ).order_by("name", "pk")
 
 
-def get_business_acting_for(user: User, pk) -> Business | None:
-    """The business ``pk`` if ``user`` actively belongs to it, else ``None``."""
+def get_business_acting_for(user: User, pk, *, to_apply: bool = False) -> Business | None:
+    """The business ``pk`` if ``user`` actively belongs to it (and, with ``to_apply``, may apply
+    for it), else ``None``."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         return None
-    return businesses_acting_for(user).filter(pk=pk).first()
+    source = businesses_applying_for(user) if to_apply else businesses_acting_for(user)
+    return source.filter(pk=pk).first()
+
+
+def businesses_applying_for(user: User) -> QuerySet[Business]:
+    """The businesses ``user`` may start applications for: those they administer, and those
+    whose administrator lets them apply (``can_apply``), by name."""
+    if not user.is_authenticated:
+        return Business.objects.none()
+    business_ids = (
+        BusinessMembership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
+        .filter(Q(role=MembershipRole.ADMIN) | Q(can_apply=True))
+        .values("business_id")
+    )
+    return Business.objects.filter(pk__in=business_ids).order_by("name", "pk")
 
 
 def application_attachments(application: Application) -> dict[str, list[Attachment]]:

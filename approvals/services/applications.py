@@ -257,6 +257,9 @@ def application_submit(
     on the call that submitted it (``None`` on a repeat); only its hash is stored.
     """
     policy.require_application_edit(actor, application)
+    if application.business_id is not None and not application.filed_at_counter:
+        # An agent whose administrator withdrew "may apply" keeps their drafts but cannot submit.
+        policy.require_can_apply_as(actor, business=application.business)
     idempotency_key = (idempotency_key or "").strip()
     if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
         raise ValidationError(_("The form has expired. Please review the application again."))

@@ -31,6 +31,7 @@ from approvals.selectors.applications import (
     application_attachments,
     applications_for_applicant,
     businesses_acting_for,
+    businesses_applying_for,
     get_application_for_applicant,
     get_application_for_editing,
     get_business_acting_for,
@@ -119,7 +120,7 @@ def start(request, code: str):
     version = get_published_version(code)
     person = getattr(request.user, "person", None)
     person_allowed = version.for_persons and person is not None
-    businesses = list(businesses_acting_for(request.user)) if version.for_businesses else []
+    businesses = list(businesses_applying_for(request.user)) if version.for_businesses else []
     if not person_allowed and not businesses:
         return render(
             request,
@@ -136,7 +137,7 @@ def start(request, code: str):
         business = form.chosen_business()
         if business is not None:
             # Memberships can end between the page and the click: ask again.
-            business = get_business_acting_for(request.user, business.pk)
+            business = get_business_acting_for(request.user, business.pk, to_apply=True)
             if business is None:
                 raise Http404
         try:

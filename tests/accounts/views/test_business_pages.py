@@ -217,6 +217,10 @@ MEMBER_ROUTES = {
         lambda f: {"pk": f["business"].pk, "membership_pk": f["agent_membership"].pk},
     ),
     "business_invitation_respond": ("post", lambda f: {"pk": f["invitation"].pk}),
+    "business_agent_permissions": (
+        "post",
+        lambda f: {"pk": f["business"].pk, "membership_pk": f["agent_membership"].pk},
+    ),
 }
 # Routes open to every verified person, not tied to one business.
 OPEN_ROUTES = {"business_register"}
@@ -224,6 +228,7 @@ POST_DATA = {
     "business_agent_invite": {"identifier": "someone@example.cn"},
     "business_member_remove:post": {"reason": "test"},
     "business_invitation_respond": {"decision": "accept"},
+    "business_agent_permissions": {"member-0-can_apply": "on"},
 }
 
 

@@ -93,7 +93,9 @@ def test_a_stranger_can_neither_withdraw_nor_discard(citizen, stranger, submitte
 def test_another_agent_of_the_business_may_withdraw_its_application(agent, business, version):
     from tests.factories import MembershipFactory, PersonFactory
 
-    colleague = MembershipFactory(business=business, user=PersonFactory().user).user
+    colleague = MembershipFactory(
+        business=business, user=PersonFactory().user, sees_all_applications=True
+    ).user
     submitted = application_submit(
         actor=agent,
         application=filled_draft(actor=agent, version=version, business=business),

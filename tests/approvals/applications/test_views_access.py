@@ -119,13 +119,28 @@ def test_the_owner_can_open_every_page(applications, citizen, client_for):
             assert browser.get(url).status_code == 200, url
 
 
-def test_every_agent_of_the_business_sees_its_applications(agent, business, version, client_for):
+def test_an_agent_allowed_to_see_all_sees_the_business_s_applications(
+    agent, business, version, client_for
+):
+    draft = application_start(actor=agent, version=version, business=business)
+    colleague = MembershipFactory(
+        business=business, user=PersonFactory().user, sees_all_applications=True
+    ).user
+
+    response = client_for(colleague).get(reverse("approvals:application_detail", args=[draft.pk]))
+
+    assert response.status_code == 200
+
+
+def test_an_agent_not_allowed_to_see_all_gets_404_on_a_colleague_s_application(
+    agent, business, version, client_for
+):
     draft = application_start(actor=agent, version=version, business=business)
     colleague = MembershipFactory(business=business, user=PersonFactory().user).user
 
     response = client_for(colleague).get(reverse("approvals:application_detail", args=[draft.pk]))
 
-    assert response.status_code == 200
+    assert response.status_code == 404
 
 
 def test_no_page_shows_the_applicants_id_number_in_full(applications, citizen, client_for):

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from accounts.models import BusinessMembership
 from approvals.models import Application, ApplicationStatus, Notification
 from approvals.services.applications import application_start, application_submit
 from approvals.services.notifications import notify
@@ -32,6 +33,10 @@ def test_the_dashboard_lists_my_applications_and_my_businesses_but_no_one_elses(
     colleague = MembershipFactory(business=business, user=PersonFactory().user).user
     for_business = application_start(actor=colleague, version=version, business=business)
     someone_elses = application_start(actor=stranger, version=version)
+    # the agent was allowed to see all of the business's applications
+    BusinessMembership.objects.filter(user=agent, business=business).update(
+        sees_all_applications=True
+    )
 
     page = client_for(agent).get(DASHBOARD)
 

@@ -130,10 +130,12 @@ def test_members_of_the_business_may_download_and_former_members_may_not():
         material_key="licence",
         uploaded_file=files.upload(files.clean_pdf(), "licence.pdf"),
     )
-    agent = MembershipFactory(business=business).user
+    agent = MembershipFactory(business=business, sees_all_applications=True).user
+    limited_agent = MembershipFactory(business=business).user  # sees only what they filed
 
     assert signed_in(agent).get(download_url(attachment)).status_code == 200
     assert signed_in(former).get(download_url(attachment)).status_code == 404
+    assert signed_in(limited_agent).get(download_url(attachment)).status_code == 404
 
 
 def test_only_get_is_allowed(attachment):

@@ -113,7 +113,8 @@ def test_an_agent_of_the_business_can_upload_for_the_business():
     version = ServiceVersionFactory(materials=[{"key": "licence"}], published=True)
     business = BusinessFactory()
     admin = MembershipFactory(business=business, admin=True).user
-    agent = MembershipFactory(business=business).user
+    # an agent the administrator lets see (and so work on) all of the business's applications
+    agent = MembershipFactory(business=business, sees_all_applications=True).user
     application = ApplicationFactory(
         service_version=version,
         applicant_kind="business",
