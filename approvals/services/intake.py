@@ -537,15 +537,27 @@ def _counter_business(*, uscc: str, person: PersonProfile) -> Business:
         raise ValidationError(
             {"business_uscc": [_("This business has not registered with the portal yet.")]}
         )
-    if record.legal_representative_id_number != person.id_number and (
-        policy.active_membership(person.user, business) is None
-    ):
+    if record.legal_representative_id_number == person.id_number:
+        return business
+    membership = policy.active_membership(person.user, business)
+    if membership is None:
         raise ValidationError(
             {
                 "business_uscc": [
                     _(
                         "This person is neither the legal representative nor an agent of the "
                         "business."
+                    )
+                ]
+            }
+        )
+    if not membership.may_apply:
+        raise ValidationError(
+            {
+                "business_uscc": [
+                    _(
+                        "The business's administrator has not allowed this agent to apply "
+                        "for the business."
                     )
                 ]
             }

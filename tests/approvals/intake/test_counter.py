@@ -166,3 +166,40 @@ def test_a_person_unrelated_to_the_business_cannot_file_for_it(clerk, version):
         )
     assert "business_uscc" in error.value.message_dict
     assert not Application.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "can_apply", "allowed"),
+    [("agent", False, False), ("agent", True, True), ("admin", False, True)],
+)
+def test_an_agent_files_for_the_business_only_if_allowed_to_apply(
+    clerk, version, role, can_apply, allowed
+):
+    from tests.factories import BusinessFactory, LegalPersonRecordFactory, MembershipFactory
+
+    record = LegalPersonRecordFactory()
+    business = BusinessFactory(uscc=record.uscc, name=record.name)
+    person = PersonFactory()
+    MembershipFactory(business=business, user=person.user, role=role, can_apply=can_apply)
+    version = business_version(version)
+
+    def file():
+        return file_for(
+            clerk,
+            version,
+            id_number=person.id_number,
+            real_name=person.real_name,
+            business_uscc=record.uscc,
+        )
+
+    if allowed:
+        assert file().business == business
+        return
+    with pytest.raises(ValidationError) as error:
+        file()
+    assert error.value.message_dict["business_uscc"] == [
+        "The business's administrator has not allowed this agent to apply for the business."
+    ]
+    assert not Application.objects.exists()
+    assert events("intake.counter_filed") == []
