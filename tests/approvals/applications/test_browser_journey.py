@@ -107,31 +107,69 @@ def test_a_citizen_applies_resumes_on_another_device_and_submits_once(
     _no_serious_axe_violations(visitor)
 
 
-def test_a_business_agent_applies_for_the_business(open_page, agent, business, version):
-    page = open_page("en")
-    _sign_in(page, agent)
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_business_agent_applies_for_the_business(
+    open_page, agent, membership, business, version, language
+):
+    # the business's administrator lets this agent apply (the default)
+    assert membership.can_apply and membership.may_apply
+    office = open_page(language)
+    _sign_in(office, agent)
 
-    page.goto("/applications/new/SPJY/")
-    page.get_by_label(business.name).check()
-    page.locator("main form button.button").click()
-    expect(page.locator("main")).to_contain_text(f"for {business.name}")
+    # finds the service through the public guides and applies from the guide
+    office.goto("/services/")
+    office.fill("#id_q", "SPJY")
+    office.locator("main form.guide-search button[type=submit]").click()
+    office.locator("main .guide-results a[href$='/services/SPJY/']").click()
+    expect(office).to_have_url(re.compile(r"/services/SPJY/$"))
+    office.locator("main a.button[href$='/applications/new/SPJY/']").first.click()
+    office.get_by_label(business.name).check()
+    office.locator("main form button.button").click()
     # the business's name comes from the registry: shown, not typed
-    expect(page.locator("main")).to_contain_text(business.name)
-    page.get_by_label("Food retail").check()
-    page.locator("form.application-form .form-actions button[value=continue]").click()
-    page.fill("#id_floor_area", "80")
-    page.locator("form.application-form .form-actions button[value=continue]").click()
-    page.set_input_files(
+    expect(office.locator("main")).to_contain_text(business.name)
+    office.get_by_label(TEXT[language]["retail"]).check()
+    office.locator("button[value=leave]").click()
+    expect(office).to_have_url(re.compile(r"/applications/$"))
+
+    # another device, signed in again: the dashboard leads back to the draft
+    laptop = open_page(language)
+    _sign_in(laptop, agent)
+    laptop.goto("/applications/")
+    laptop.locator("main table a[href*='/step/premises/']").click()
+    laptop.fill("#id_floor_area", "80")
+    laptop.locator("form.application-form .form-actions button[value=continue]").click()
+    expect(laptop).to_have_url(re.compile(r"/step/materials/$"))
+    laptop.set_input_files(
         "#file-floor-plan", files=[{"name": "plan.png", "mimeType": "image/png", "buffer": _png()}]
     )
-    page.locator("#material-floor-plan form.upload-form button").click()
-    page.locator(".form-actions button[value=continue]").click()
-    page.locator("#id_declaration").check()
-    page.locator("button[data-once]").click()
-    expect(page).to_have_url(re.compile(r"/receipt/$"))
+    laptop.locator("#material-floor-plan form.upload-form button").click()
+    expect(laptop.locator("#material-floor-plan")).to_contain_text("plan.png")
+    laptop.locator(".form-actions button[value=continue]").click()
+    expect(laptop).to_have_url(re.compile(r"/review/(#.*)?$"))
+    expect(laptop.locator("main")).to_contain_text(business.name)
+
+    # double-clicks Submit: one application
+    laptop.locator("#id_declaration").check()
+    laptop.locator("button[data-once]").dblclick()
+    expect(laptop).to_have_url(re.compile(r"/receipt/$"))
+    tracking_number = laptop.locator(".tracking-number").inner_text().strip()
+    code = laptop.locator(".query-code").inner_text().strip()
+    assert re.fullmatch(r"\d{6}", code)
 
     application = Application.objects.get()
+    assert application.status == ApplicationStatus.SUBMITTED
     assert application.business == business
     assert application.created_by == agent
-    page.goto("/applications/")
-    expect(page.locator("main table")).to_contain_text(application.tracking_number)
+    assert tracking_number == application.tracking_number
+    laptop.goto("/applications/")
+    expect(laptop.locator("main table")).to_contain_text(tracking_number)
+
+    # the public lookup finds it with the numbers from the receipt
+    visitor = open_page(language)
+    visitor.goto("/track/")
+    visitor.fill("#id_tracking_number", tracking_number)
+    visitor.fill("#id_query_code", code)
+    visitor.locator("main form button[type=submit]").click()
+    expect(visitor.locator("main")).to_contain_text(tracking_number)
+    if TEXT[language]["submitted"]:
+        expect(visitor.locator("main")).to_contain_text(TEXT[language]["submitted"])
