@@ -345,16 +345,23 @@ def workflow_advance(*, actor, application: Application):
 
 
 def _notify_second_approval(application, decision: NeedsSecondApproval, actor) -> None:
-    tasks = ReviewTask.objects.filter(pk__in=list(decision.task_ids))
+    tasks = list(ReviewTask.objects.filter(pk__in=list(decision.task_ids)))
+    # One query for every task's holders, not one per task.
+    positions = list(
+        OfficialPosition.objects.filter(
+            is_active=True,
+            department_id__in={task.department_id for task in tasks},
+            role__in={task.role for task in tasks},
+        ).select_related("user")
+    )
     for task in tasks:
-        positions = (
-            OfficialPosition.objects.filter(
-                is_active=True, department_id=task.department_id, role=task.role
-            )
-            .exclude(user_id=task.drafted_by_id)
-            .select_related("user")
-        )
         for position in positions:
+            if (
+                position.department_id != task.department_id
+                or position.role != task.role
+                or position.user_id == task.drafted_by_id
+            ):
+                continue
             notify(
                 user=position.user,
                 kind="task.second_approval",
