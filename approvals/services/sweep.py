@@ -429,6 +429,8 @@ def _lapse_pledges_of(application_id: int, today: dt.date):
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related("service_version__item__department", "created_by", "person__user")
+        # _tell_lapse names each pledged material: one query for all of them, not one a pledge.
+        .prefetch_related("service_version__materials")
         .get(pk=application_id)
     )
     pledges = list(
