@@ -11,6 +11,7 @@ from django.utils import translation
 from PIL import Image
 
 from accounts.models import OfficialRole
+from tests.approvals.dynamic_forms.schemas import food_licence_schema
 from tests.factories import (
     DepartmentFactory,
     MembershipFactory,
@@ -19,6 +20,9 @@ from tests.factories import (
     ServiceItemFactory,
     ServiceVersionFactory,
 )
+
+# The shop name, category and conditional seat count are the shared food-licence fields.
+_FOOD = food_licence_schema()["properties"]
 
 SCHEMA = {
     "type": "object",
@@ -35,31 +39,7 @@ SCHEMA = {
             "x-title-zh": "公民身份号码",
             "x-prefill": "person.id_number",
         },
-        "shop_name": {
-            "type": "string",
-            "title": "Shop name",
-            "x-title-zh": "门店名称",
-            "maxLength": 100,
-            "x-prefill": "business.name",
-        },
-        "category": {
-            "type": "string",
-            "enum": ["retail", "catering"],
-            "title": "Business category",
-            "x-title-zh": "经营类别",
-            "x-widget": "radio",
-            "x-enum-labels": {
-                "retail": {"en": "Food retail", "zh": "食品销售"},
-                "catering": {"en": "Catering", "zh": "餐饮服务"},
-            },
-        },
-        "seats": {
-            "type": "integer",
-            "minimum": 0,
-            "title": "Seats",
-            "x-title-zh": "座位数",
-            "x-show-if": {"field": "category", "equals": "catering"},
-        },
+        **{key: _FOOD[key] for key in ("shop_name", "category", "seats")},
         "floor_area": {
             "type": "number",
             "minimum": 1,
