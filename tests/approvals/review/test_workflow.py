@@ -74,6 +74,7 @@ def test_all_approve_then_second_approval_approves_the_application(demo, started
     assert started.status == "under_review"
     assert events("task.drafted", decision).count() == 1
     assert demo.approver2.notifications.filter(kind="task.second_approval").exists()
+    assert not demo.approver.notifications.filter(kind="task.second_approval").exists()
     # and the drafter may not give the second approval
     with pytest.raises(SelfApprovalError):
         task_approve(actor=demo.approver, task=decision, revision=decision.revision)
