@@ -9,11 +9,16 @@ from accounts.validators import validate_uscc
 
 
 class ServiceErrorsMixin:
-    """Place a service's ``ValidationError`` beside the fields it names (or in the summary)."""
+    """Place a service's ``ValidationError`` beside the fields it names (or in the summary).
+    ``service_field_map`` renames a service's field to the form's (``{"password": "password1"}``).
+    """
+
+    service_field_map: dict[str, str] = {}
 
     def add_service_errors(self, error: ValidationError) -> None:
         if hasattr(error, "error_dict"):
             for field, messages in error.message_dict.items():
+                field = self.service_field_map.get(field, field)
                 self.add_error(field if field in self.fields else None, messages)
         else:
             self.add_error(None, error.messages)

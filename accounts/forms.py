@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts import identifiers
+from accounts.business_forms import ServiceErrorsMixin
 from accounts.models import User
 from accounts.validators import normalize_mobile, validate_id_number, validate_mobile
 
@@ -27,7 +28,9 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class SignUpForm(forms.Form):
+class SignUpForm(ServiceErrorsMixin, forms.Form):
+    service_field_map = {"password": "password1"}
+
     real_name = forms.CharField(
         label=_("Real name"),
         max_length=100,
@@ -89,13 +92,6 @@ class SignUpForm(forms.Form):
         if password and password != cleaned.get("password2"):
             self.add_error("password2", _("The two passwords do not match."))
         return cleaned
-
-    def add_service_errors(self, error) -> None:
-        """Place a service's ``ValidationError`` beside the fields it names."""
-        field_map = {"password": "password1"}
-        for field, messages in error.message_dict.items():
-            target = field_map.get(field, field)
-            self.add_error(target if target in self.fields else None, messages)
 
 
 class TokenForm(forms.Form):
