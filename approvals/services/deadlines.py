@@ -42,7 +42,6 @@ from approvals.models import (
     ReviewTask,
     TaskStatus,
 )
-from approvals.selectors.applications import window_departments
 from approvals.services.notifications import message, notify
 
 _ = gettext_lazy
@@ -173,13 +172,6 @@ def _task_departments(application: Application, *, open_only: bool) -> list[int]
     return list(tasks.values_list("department_id", flat=True).distinct())
 
 
-def _is_window_clerk(user: User, application: Application) -> bool:
-    windows = window_departments(application.service_version)
-    return OfficialPosition.objects.filter(
-        user=user, is_active=True, department__in=windows, role=OfficialRole.INTAKE_CLERK
-    ).exists()
-
-
 def _official_on_case(user: User, application: Application) -> OfficialPosition | None:
     """An active position of ``user`` in a department with an open task on the application."""
     return (
@@ -196,7 +188,7 @@ def _official_on_case(user: User, application: Application) -> OfficialPosition 
 def _require_clock_actor(actor, application: Application, action: str, *, applicant_ok=False):
     if actor is None:  # the system (the sweep, a timer)
         return
-    if _official_on_case(actor, application) or _is_window_clerk(actor, application):
+    if _official_on_case(actor, application) or policy.may_handle_intake(actor, application):
         return
     if applicant_ok and policy._is_applicant_side(actor, application):
         return
