@@ -2,8 +2,8 @@
 
 Set-based and idempotent: each part selects only the rows that still need something (through the
 partial indexes) and changes them in bulk, so a second run on the same day does nothing new, and
-the number of queries does not grow with the number of applications (deemed acceptances excepted:
-each is one audited transition of its own).
+the number of queries does not grow with the number of applications (deemed acceptances and
+lapsed pledges excepted: each application is one audited transition of its own).
 
 (a) deemed acceptance (Art. 32): still at intake after the 5 working days → accepted from the day
     of receipt; the workflow starts; applicant and window told.
