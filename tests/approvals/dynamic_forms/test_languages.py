@@ -62,3 +62,4 @@ def test_the_summary_follows_the_language():
     assert rows["category"]["label"] == "经营类别"
     assert rows["category"]["value"] == "餐饮服务"
     assert rows["agrees"]["value"] != "Yes"
+    assert rows["agrees"]["value"] == "是"
