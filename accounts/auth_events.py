@@ -24,7 +24,7 @@ def mask_login_identifier(identifier: str) -> str:
         local, _, domain = identifier.rpartition("@")
         return f"{local[: 2 if len(local) > 3 else 1]}***@{domain.lower()}"
     mobile = normalize_mobile(identifier)
-    if MOBILE_PATTERN.match(mobile):
+    if MOBILE_PATTERN.fullmatch(mobile):
         return mask_mobile(mobile)
     return "***"
 

@@ -100,6 +100,7 @@ def test_second_factor_success_and_failure_are_recorded(client, official):
         ("13800138000", "138****8000"),
         ("0086-138-0013-8000", "138****8000"),
         ("my secret password", "***"),
+        ("13812345678secret", "***"),  # a password that starts like a mobile number
         ("", "***"),
     ],
 )
