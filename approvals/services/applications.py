@@ -34,7 +34,7 @@ from approvals.models import (
 from approvals.selectors.applications import window_intake_clerks
 from approvals.services.deadlines import application_deadlines_refresh
 from approvals.services.lifecycle import application_transition
-from approvals.services.notifications import message, notify
+from approvals.services.notifications import applicant_users, message, notify
 
 # The last step of every application, after the schema's own steps: one upload slot per material.
 MATERIALS_STEP = "materials"
@@ -321,18 +321,6 @@ def _lazy_version_name(version: ServiceVersion):
     return lazy(lambda: version.name, str)()
 
 
-def _applicant_users(application: Application, actor: User | None = None) -> list[User]:
-    """Who hears about the application as its applicant: whoever filed it, the person it is for,
-    and whoever acted now."""
-    users = [application.created_by]
-    if application.person_id is not None:
-        users.append(application.person.user)
-    if actor is not None:
-        users.append(actor)
-    unique = {user.pk: user for user in users}
-    return list(unique.values())
-
-
 def _local_time(moment: datetime.datetime) -> str:
     return f"{timezone.localtime(moment, TRACKING_TIME_ZONE):%Y-%m-%d %H:%M}"
 
@@ -348,7 +336,7 @@ def _notify_submitted(application_pk: int, *, query_code: str, actor_pk: int) ->
         "date": _local_time(application.submitted_at),
     }
     link = reverse("approvals:application_detail", args=[application.pk])
-    for user in _applicant_users(application, actor):
+    for user in applicant_users(application, actor):
         notify(
             user=user,
             kind="application.submitted",
@@ -425,7 +413,7 @@ def _notify_withdrawn(application_pk: int, *, actor_pk: int) -> None:
         "number": application.tracking_number,
     }
     link = reverse("approvals:application_detail", args=[application.pk])
-    for user in _applicant_users(application, actor):
+    for user in applicant_users(application, actor):
         notify(
             user=user,
             kind="application.withdrawn",

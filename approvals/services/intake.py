@@ -43,7 +43,6 @@ from approvals.models import (
 from approvals.services.applications import (
     TRACKING_TIME_ZONE,
     StaleApplication,
-    _applicant_users,
     _lazy_version_name,
     application_submit,
 )
@@ -54,7 +53,7 @@ from approvals.services.deadlines import (
     clock_pause_start,
 )
 from approvals.services.lifecycle import application_transition
-from approvals.services.notifications import message, notify
+from approvals.services.notifications import message, notify, tell_applicant
 from approvals.services.workflow import workflow_start
 
 MAX_REASON_LENGTH = 2000
@@ -81,12 +80,6 @@ def _params(application: Application) -> dict:
         "service": _lazy_version_name(application.service_version),
         "number": application.tracking_number or "",
     }
-
-
-def _tell_applicant(application: Application, *, kind: str, title, body, link: str = "") -> None:
-    link = link or reverse("approvals:application_detail", args=[application.pk])
-    for user in _applicant_users(application):
-        notify(user=user, kind=kind, application=application, link=link, title=title, body=body)
 
 
 def _material_names(version: ServiceVersion) -> dict[str, str]:
@@ -120,7 +113,7 @@ def intake_accept(*, actor: User, application: Application, revision: int) -> Ap
     workflow_start(actor=actor, application=locked)
     locked.refresh_from_db()
     params = {**_params(locked), "date": accepted_on.isoformat()}
-    _tell_applicant(
+    tell_applicant(
         locked,
         kind="intake.accepted",
         title=message(gettext_lazy("Application accepted: %(number)s"), **params),
@@ -191,7 +184,7 @@ def intake_accept_with_pledge(
         "material": lazy(lambda: material.name, str)(),
         "due": due_on.isoformat(),
     }
-    _tell_applicant(
+    tell_applicant(
         locked,
         kind="intake.accepted_with_pledge",
         title=message(gettext_lazy("Application accepted with a pledge: %(number)s"), **params),
@@ -282,7 +275,7 @@ def intake_request_supplement(
         reason=_("Waiting for the applicant's supplement (one-time notice)."),
     )
     params = {**_params(locked), "date": reply_by.isoformat(), "items": lazy(item_lines, str)()}
-    _tell_applicant(
+    tell_applicant(
         locked,
         kind="intake.supplement_requested",
         link=reverse("approvals:application_supplement", args=[locked.pk]),
@@ -358,7 +351,7 @@ def intake_refuse(
             ),
             **params,
         )
-    _tell_applicant(
+    tell_applicant(
         locked,
         kind="intake.refused",
         title=message(gettext_lazy("Application not accepted: %(number)s"), **params),

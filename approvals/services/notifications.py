@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise, lazy
 
@@ -89,6 +90,24 @@ def notify(
         )
     )
     return notification
+
+
+def applicant_users(application: Application, actor: User | None = None) -> list[User]:
+    """Who hears about the application as its applicant: whoever filed it, the person it is for,
+    and (if given) whoever acted now; each once."""
+    users = [application.created_by]
+    if application.person_id is not None:
+        users.append(application.person.user)
+    if actor is not None:
+        users.append(actor)
+    return list({user.pk: user for user in users}.values())
+
+
+def tell_applicant(application: Application, *, kind: str, title, body, link: str = "") -> None:
+    """Notify every applicant user; the link defaults to the application's page."""
+    link = link or reverse("approvals:application_detail", args=[application.pk])
+    for user in applicant_users(application):
+        notify(user=user, kind=kind, application=application, link=link, title=title, body=body)
 
 
 def _send_outside_the_portal(*, user, language, title, body, private, link) -> None:

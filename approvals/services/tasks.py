@@ -22,7 +22,7 @@ from approvals import policy
 from approvals.audit import audit_record
 from approvals.models import ReviewTask, SupplementRequest
 from approvals.models.workflow import PauseKind, TaskStatus
-from approvals.services.notifications import message, notify
+from approvals.services.notifications import applicant_users, message, notify
 from approvals.services.workflow import (
     SelfApprovalError,
     is_window_stage,
@@ -352,8 +352,6 @@ def task_return_to_applicant(
         reason=reason,
         changes={"supplement_request": [None, request.pk], "reply_by": [None, reply_by]},
     )
-    from approvals.services.deadlines import applicant_users
-
     for user in applicant_users(application):
         notify(
             user=user,

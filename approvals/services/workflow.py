@@ -42,7 +42,7 @@ from approvals.domain.workflow import (
     parse_definition,
 )
 from approvals.models import Application, ReviewTask
-from approvals.services.notifications import message, notify
+from approvals.services.notifications import message, notify, tell_applicant
 
 try:  # helper "deadlines"
     from approvals.services.deadlines import task_due_on
@@ -188,14 +188,6 @@ def _notify_new_tasks(application: Application, tasks: list[ReviewTask]) -> None
         )
 
 
-def _tell_applicant(application: Application, *, kind: str, title, body) -> None:
-    from approvals.services.deadlines import applicant_users
-
-    link = reverse("approvals:application_detail", args=[application.pk])
-    for user in applicant_users(application):
-        notify(user=user, kind=kind, application=application, link=link, title=title, body=body)
-
-
 def _cancel(actor, task_ids) -> list[ReviewTask]:
     tasks = list(
         ReviewTask.objects.select_for_update().filter(pk__in=list(task_ids), status="open")
@@ -267,14 +259,14 @@ def _decide(actor, application: Application, *, approve: bool, reason: str) -> A
     )
     params = _params(application)
     if approve:
-        _tell_applicant(
+        tell_applicant(
             application,
             kind="application.approved",
             title=message(_("Application approved: %(number)s"), **params),
             body=message(_("Your application %(number)s has been approved."), **params),
         )
     else:
-        _tell_applicant(
+        tell_applicant(
             application,
             kind="application.denied",
             title=message(_("Application denied: %(number)s"), **params),
