@@ -228,15 +228,20 @@ def _bind(request, task, action):
     return form
 
 
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's ValidationError onto the form: beside its field, or at the top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
 def _call(form, service, **kwargs):
     try:
         return service(**kwargs)
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
+        _add_errors(form, error)
         raise _FormInvalid(form) from None
 
 
@@ -367,8 +372,7 @@ def task_grant(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            _add_errors(form, error)
         else:
             messages.success(
                 request,
