@@ -18,6 +18,13 @@ from approvals.models.catalogue import (
     ServiceVersion,
     VersionStatus,
 )
+from approvals.models.documents import (
+    Document,
+    DocumentKind,
+    DocumentStatus,
+    Licence,
+    LicenceStatus,
+)
 from approvals.models.workflow import (
     ApplicationGroupObjectPermission,
     ApplicationUserObjectPermission,
@@ -54,8 +61,13 @@ __all__ = [
     "CardColour",
     "ClockPause",
     "DeadlineExtension",
+    "Document",
+    "DocumentKind",
+    "DocumentStatus",
     "ExtensionStatus",
     "ItemType",
+    "Licence",
+    "LicenceStatus",
     "Material",
     "MaterialMedium",
     "Notification",

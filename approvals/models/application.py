@@ -165,7 +165,16 @@ class Attachment(models.Model):
         Application, on_delete=models.CASCADE, related_name="attachments"
     )
     material_key = models.SlugField(_("material"), max_length=50)
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    # Either an uploaded file or, for 材料复用, a valid licence from the register cited instead.
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200, blank=True)
+    cited_licence = models.ForeignKey(
+        "approvals.Licence",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="citations",
+        verbose_name=_("licence cited instead of a file"),
+    )
     display_name = models.CharField(_("file name"), max_length=120)
     content_type = models.CharField(_("content type"), max_length=50)
     size = models.PositiveIntegerField(_("size in bytes"))

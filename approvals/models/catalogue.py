@@ -107,6 +107,13 @@ class ServiceVersion(models.Model):
     fee_basis_zh = models.TextField(_("fee basis (Chinese)"), blank=True)
     fee_basis_en = models.TextField(_("fee basis (English)"), blank=True)
     on_the_spot = models.BooleanField(_("handled on the spot"), default=False)
+    # The licence issued on approval: how long it is valid (empty: without end, or no licence).
+    licence_valid_years = models.PositiveSmallIntegerField(
+        _("licence valid for (years)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the licence has no end date."),
+    )
     form_schema = models.JSONField(_("form schema"), default=dict)
     workflow_definition = models.JSONField(_("workflow definition"), default=dict)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
