@@ -1,8 +1,28 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 
 # The browser harness: one Playwright and one Chromium per worker process, for every browser test.
 from tests.browser_support import browser, open_page  # noqa: F401
 from tests.factories import DEFAULT_PASSWORD
+
+# Deadlines are counted on the official holiday calendar, which ends where the published schedules
+# end (2026 at the time of writing). So that no test depends on the real date, every test runs on
+# a fixed working day well inside the calendar; the clock ticks on from there, so timestamps still
+# advance. A test that needs another day travels there itself (time_machine.travel), and one that
+# needs the real clock is marked ``real_clock``.
+FIXED_NOW = dt.datetime(2026, 6, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Monday
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(request):
+    if request.node.get_closest_marker("real_clock"):
+        yield
+        return
+    with time_machine.travel(FIXED_NOW, tick=True):
+        yield
 
 
 @pytest.fixture
