@@ -15,6 +15,7 @@ from approvals import calendar as calendar_cache
 from approvals.admin_audit import AuditedModelAdmin
 from approvals.audit import audit_record
 from approvals.models import CalendarDay, CalendarDayKind, CalendarYear
+from approvals.tasks import deadlines_fill_unknown_task
 
 SATURDAY, SUNDAY = 5, 6
 KIND_WORDS = {
@@ -192,6 +193,8 @@ def sync_year_days(actor, year: int, wanted: dict[dt.date, tuple[str, str]]) -> 
             },
         )
     calendar_cache.calendar_changed()
+    # Due dates that fell beyond the calendar's end were left unknown; a new year may reach them.
+    transaction.on_commit(deadlines_fill_unknown_task.delay)
     return {"added": added, "changed": changed, "removed": removed}
 
 

@@ -15,3 +15,11 @@ def sweep_deadlines_task() -> dict:
         "cards": dict(report.cards),
         "lapsed_pledges": len(report.lapsed_pledges),
     }
+
+
+@shared_task(name="approvals.tasks.deadlines_fill_unknown_task")
+def deadlines_fill_unknown_task() -> dict:
+    """After a calendar change: compute the due dates that were beyond the calendar's end."""
+    from approvals.services.deadlines import deadlines_fill_unknown
+
+    return deadlines_fill_unknown()

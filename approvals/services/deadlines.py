@@ -12,10 +12,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -31,6 +33,7 @@ from approvals.domain.working_days import (
     DECISION_LIMIT,
     INTAKE_LIMIT,
     JOINT_DECISION_LIMIT,
+    CalendarNotCovered,
     StatutoryLimit,
 )
 from approvals.models import (
@@ -45,6 +48,7 @@ from approvals.models import (
 from approvals.services.notifications import message, notify
 
 _ = gettext_lazy
+logger = logging.getLogger(__name__)
 
 
 # --- Computing ----------------------------------------------------------------------------------
@@ -110,16 +114,38 @@ def _promised_due(application: Application, pauses) -> DueDate:
     )
 
 
+def date_or_unknown(compute: Callable[[], dt.date | None], what: str) -> dt.date | None:
+    """``compute()``, or None when the date falls beyond the working-day calendar.
+
+    Next year's holidays are published late in the year (Art. 82 counts working days, so no
+    date can be guessed): until an administrator enters them, such a due date is unknown rather
+    than wrong, the work goes on, and the date is filled in when the year is entered
+    (``deadlines_fill_unknown``, run after every calendar change)."""
+    try:
+        return compute()
+    except CalendarNotCovered as exc:
+        logger.warning("%s is unknown until the calendar is extended: %s", what, exc)
+        return None
+
+
 def application_deadlines_refresh(*, application: Application) -> Application:
     """Recompute intake_due_on, decision_due_on and promised_due_on (None while the clock is
-    stopped by an open pause, or before the period has started) and save them."""
+    stopped by an open pause, before the period has started, or while the working-day calendar
+    does not reach the date yet) and save them."""
     pauses = _pauses(application)
+    what = f"a due date of application {application.pk}"
     application.intake_due_on = (
-        _intake_due(application, pauses).date if application.received_on else None
+        date_or_unknown(lambda: _intake_due(application, pauses).date, what)
+        if application.received_on
+        else None
     )
     if application.accepted_on:
-        application.decision_due_on = _decision_due(application, pauses).date
-        application.promised_due_on = _promised_due(application, pauses).date
+        application.decision_due_on = date_or_unknown(
+            lambda: _decision_due(application, pauses).date, what
+        )
+        application.promised_due_on = date_or_unknown(
+            lambda: _promised_due(application, pauses).date, what
+        )
     else:
         application.decision_due_on = application.promised_due_on = None
     application.save(update_fields=["intake_due_on", "decision_due_on", "promised_due_on"])
@@ -142,9 +168,10 @@ def explain_promised_deadline(application: Application) -> DueDate | None:
     return _promised_due(application, _pauses(application))
 
 
-def task_due_on(*, application: Application, stage, today: dt.date | None = None) -> dt.date:
+def task_due_on(*, application: Application, stage, today: dt.date | None = None) -> dt.date | None:
     """The stage's limit in working days from today, never after the decision due date.
-    ``stage`` is a workflow ``Stage``, a stage key, or a number of working days."""
+    ``stage`` is a workflow ``Stage``, a stage key, or a number of working days. Where the
+    calendar does not reach that far yet: the decision due date if known, else None."""
     if isinstance(stage, int):
         limit = stage
     elif isinstance(stage, str):
@@ -156,7 +183,12 @@ def task_due_on(*, application: Application, stage, today: dt.date | None = None
     else:
         limit = stage.limit_working_days
     today = today or timezone.localdate()
-    due = working_calendar().add_working_days(today, limit)
+    due = date_or_unknown(
+        lambda: working_calendar().add_working_days(today, limit),
+        f"the due date of a task of application {application.pk}",
+    )
+    if due is None:
+        return application.decision_due_on
     if application.decision_due_on and application.decision_due_on < due:
         due = application.decision_due_on
     return due
@@ -233,10 +265,49 @@ def _shift_open_tasks(application: Application, first: dt.date, last: dt.date) -
             application=application, status=TaskStatus.OPEN, due_on__gte=first
         )
     )
+
+    def shifted(due_on: dt.date) -> dt.date:
+        paused = calendar.working_days_between(first - dt.timedelta(days=1), min(last, due_on))
+        return calendar.add_working_days(due_on, paused)
+
     for task in tasks:
-        paused = calendar.working_days_between(first - dt.timedelta(days=1), min(last, task.due_on))
-        task.due_on = calendar.add_working_days(task.due_on, paused)
+        task.due_on = date_or_unknown(
+            lambda due_on=task.due_on: shifted(due_on), f"the due date of task {task.pk}"
+        )
     ReviewTask.objects.bulk_update(tasks, ["due_on"])
+
+
+@transaction.atomic
+def deadlines_fill_unknown() -> dict[str, int]:
+    """Compute the due dates left unknown because the calendar did not reach them (see
+    ``date_or_unknown``), now that it may. Idempotent; run after every calendar change."""
+    from approvals.models import OPEN_STATUSES
+
+    running = Q(accepted_on__isnull=False, decision_due_on__isnull=True) | Q(
+        received_on__isnull=False, accepted_on__isnull=True, intake_due_on__isnull=True
+    )
+    open_pause = ClockPause.objects.filter(application=OuterRef("pk"), ended_on__isnull=True)
+    applications = (
+        Application.objects.filter(running, status__in=OPEN_STATUSES)
+        .exclude(Exists(open_pause))
+        .select_related("service_version")
+    )
+    filled = {"applications": 0, "tasks": 0}
+    for application in applications:
+        application_deadlines_refresh(application=application)
+        filled["applications"] += application.decision_due_on is not None or (
+            application.accepted_on is None and application.intake_due_on is not None
+        )
+    tasks = ReviewTask.objects.filter(status=TaskStatus.OPEN, due_on__isnull=True).select_related(
+        "application__service_version"
+    )
+    for task in tasks:
+        started = timezone.localdate(task.created_at)
+        task.due_on = task_due_on(application=task.application, stage=task.stage_key, today=started)
+        if task.due_on is not None:
+            task.save(update_fields=["due_on"])
+            filled["tasks"] += 1
+    return filled
 
 
 # --- Clock pauses -------------------------------------------------------------------------------

@@ -313,6 +313,7 @@ def task_return_to_applicant(
     """A supplement notice during review (一次性告知): every item at once; the clock pauses while
     the applicant prepares it (Art. 45). The task stays open for the answer."""
     from approvals.calendar import working_calendar
+    from approvals.domain.working_days import CalendarNotCovered
     from approvals.services.deadlines import clock_pause_start
     from approvals.services.lifecycle import application_transition
 
@@ -328,7 +329,21 @@ def task_return_to_applicant(
     _require_open(locked)
     today = timezone.localdate()
     if reply_by is None:
-        reply_by = working_calendar().add_working_days(today, SUPPLEMENT_REPLY_WORKING_DAYS)
+        try:
+            reply_by = working_calendar().add_working_days(today, SUPPLEMENT_REPLY_WORKING_DAYS)
+        except CalendarNotCovered:
+            raise ValidationError(
+                {
+                    "reply_by": [
+                        _(
+                            "The working-day calendar does not reach %(days)s working days ahead "
+                            "yet (next year's holidays have not been entered): give the reply "
+                            "date yourself."
+                        )
+                        % {"days": SUPPLEMENT_REPLY_WORKING_DAYS}
+                    ]
+                }
+            ) from None
     elif reply_by <= today:
         raise ValidationError({"reply_by": [_("The reply date must be in the future.")]})
     application = locked.application

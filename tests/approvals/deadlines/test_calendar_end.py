@@ -1,0 +1,81 @@
+"""Work goes on near the end of the working-day calendar: a due date it does not reach yet is
+unknown (never guessed, never a crash) and is filled in when the next year is entered."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from approvals.admin_calendar import sync_year_days
+from approvals.models import CalendarYear
+from approvals.services.deadlines import (
+    application_deadlines_refresh,
+    deadlines_fill_unknown,
+    task_due_on,
+)
+from approvals.services.intake import intake_accept
+from tests.factories import DepartmentFactory
+
+D = dt.date
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Late December 2026: 45 working days reach into 2027, which the seeded calendar does not cover.
+LATE_DECEMBER = dt.datetime(2026, 12, 21, 10, 0, tzinfo=SHANGHAI)
+
+
+def _enter_2027(actor):
+    """2027 as an administrator might enter it (a made-up schedule: New Year's Day only)."""
+    CalendarYear.objects.create(year=2027, source="test")
+    sync_year_days(actor, 2027, {D(2027, 1, 1): ("holiday", "New Year's Day")})
+
+
+@pytest.mark.django_db
+def test_accepting_near_the_calendar_end_leaves_the_decision_date_unknown(
+    make_application, clerk, department
+):
+    DepartmentFactory(code="other", region_code=department.region_code)
+    # given a joint application (45 working days) received on a day in late December
+    application = make_application(joint=True, received_on=D(2026, 12, 21))
+    with time_machine.travel(LATE_DECEMBER, tick=False):
+        # when the window accepts it
+        accepted = intake_accept(
+            actor=clerk, application=application, revision=application.revision
+        )
+    # then it is accepted and under review, and the decision dates and the review tasks' due
+    # dates (20 working days: into 2027 too) are unknown rather than guessed
+    accepted.refresh_from_db()
+    assert accepted.status == "under_review"
+    assert [task.due_on for task in accepted.tasks.all()] == [None, None]
+    assert accepted.accepted_on == D(2026, 12, 21)
+    assert accepted.decision_due_on is None and accepted.promised_due_on is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_entering_the_next_year_fills_in_the_unknown_dates(make_application, clerk, admin_user):
+    # given an accepted application whose statutory date is beyond the calendar's end
+    application = make_application(
+        joint=True, status="accepted", received_on=D(2026, 12, 18), accepted_on=D(2026, 12, 21)
+    )
+    application_deadlines_refresh(application=application)
+    assert application.decision_due_on is None
+    # when the administrator enters 2027 (the fill runs after the commit)
+    _enter_2027(admin_user)
+    # then the date is computed: 45 working days after Monday 2026-12-21 with 2027-01-01 off
+    application.refresh_from_db()
+    assert application.decision_due_on == D(2027, 2, 23)
+    # and a second run finds nothing left to do
+    assert deadlines_fill_unknown() == {"applications": 0, "tasks": 0}
+
+
+@pytest.mark.django_db
+def test_a_task_due_date_beyond_the_calendar_falls_back_to_the_decision_date(make_application):
+    application = make_application(
+        status="under_review", received_on=D(2026, 12, 1), accepted_on=D(2026, 12, 2)
+    )
+    application_deadlines_refresh(application=application)
+    # the decision (20 working days from 12-02) is due on 12-30, inside the calendar
+    assert application.decision_due_on == D(2026, 12, 30)
+    # a stage of 10 working days from 12-28 would end in 2027: the decision date stands in
+    assert task_due_on(application=application, stage=10, today=D(2026, 12, 28)) == D(2026, 12, 30)
+    application.decision_due_on = None
+    assert task_due_on(application=application, stage=10, today=D(2026, 12, 28)) is None
