@@ -34,6 +34,12 @@ from accounts.services.membership import (
 from accounts.services.registration import business_register
 
 
+def _member_name(membership) -> str:
+    """The name the members table shows: the person's registered name, else the account's."""
+    person = getattr(membership.user, "person", None)
+    return person.real_name if person is not None else membership.user.get_full_name()
+
+
 def _bound_data(request):
     return request.POST if request.method == "POST" else None
 
@@ -127,7 +133,7 @@ def agent_invite(request, pk: int):
                     "%(name)s is invited as an agent. The invitation waits on their account page "
                     "until they accept or decline it."
                 )
-                % {"name": membership.user.get_full_name()},
+                % {"name": _member_name(membership)},
             )
             return redirect("accounts:business_detail", pk=business.pk)
     return _render_business_page(request, business, invite_form=form)
@@ -149,7 +155,7 @@ def member_remove(request, pk: int, membership_pk: int):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            name = membership.user.get_full_name()
+            name = _member_name(membership)
             if was_invited:
                 text = _("The invitation to %(name)s is withdrawn.") % {"name": name}
             else:
@@ -178,8 +184,7 @@ def agent_permissions(request, pk: int, membership_pk: int):
     membership = get_membership_for_admin(request.user, pk, membership_pk)
     form = AgentPermissionsForm(request.POST, prefix=f"member-{membership.pk}")
     form.is_valid()  # two optional checkboxes: always valid
-    person = getattr(membership.user, "person", None)
-    name = person.real_name if person is not None else membership.user.get_full_name()
+    name = _member_name(membership)
     try:
         business_agent_permissions_set(
             actor=request.user,

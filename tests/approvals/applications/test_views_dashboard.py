@@ -65,7 +65,7 @@ def test_each_row_says_where_the_application_is_and_what_to_do_next(citizen, ver
     assert submitted.tracking_number in submitted_row
     assert "Service window" in submitted_row
     assert "the service window is checking" in submitted_row
-    assert "<td>—</td>" in submitted_row  # no due date before acceptance
+    assert '<td data-label="Due date">—</td>' in submitted_row  # no due date before acceptance
     assert reverse("approvals:application_withdraw", args=[submitted.pk]) in submitted_row
 
 
