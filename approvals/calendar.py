@@ -135,6 +135,19 @@ def working_calendar() -> WorkingCalendar:
     return calendar
 
 
+# Officials are warned this many days before the calendar's last day (the State Council usually
+# publishes the next year's schedule in November).
+END_WARNING_DAYS = 60
+
+
+def calendar_end_near(today: dt.date | None = None) -> dt.date | None:
+    """The calendar's last day when it is at most ``END_WARNING_DAYS`` away (next year still to
+    be entered), else None."""
+    today = today or timezone.localdate()
+    last_day = working_calendar().last_day
+    return last_day if (last_day - today).days <= END_WARNING_DAYS else None
+
+
 def clear_cache() -> None:
     """Forget this process's copy (tests)."""
     with _lock:

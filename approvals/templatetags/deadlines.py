@@ -21,6 +21,15 @@ def application_deadline(application):
         return None
 
 
+@register.inclusion_tag("approvals/deadlines/calendar_end.html")
+def calendar_end_notice():
+    """A notice to officials when the working-day calendar ends within two months."""
+    from approvals.calendar import calendar_end_near
+
+    last_day = calendar_end_near()
+    return {"last_day": last_day, "next_year": last_day.year + 1 if last_day else None}
+
+
 # The names the official schedules use (chinese-calendar), translated on pages.
 HOLIDAY_NAMES = {
     "New Year's Day": _("New Year's Day"),

@@ -79,3 +79,25 @@ def test_a_task_due_date_beyond_the_calendar_falls_back_to_the_decision_date(mak
     assert task_due_on(application=application, stage=10, today=D(2026, 12, 28)) == D(2026, 12, 30)
     application.decision_due_on = None
     assert task_due_on(application=application, stage=10, today=D(2026, 12, 28)) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["approvals:intake_queue", "approvals:work_queue"])
+def test_officials_are_told_two_months_ahead_that_the_calendar_ends(
+    url_name, clerk, reviewer, verified_client_factory
+):
+    from django.urls import reverse
+
+    official = clerk if url_name == "approvals:intake_queue" else reviewer
+    client = verified_client_factory(official)
+    # in mid-year the queues say nothing about the calendar
+    page = client.get(reverse(url_name), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The working-day calendar ends" not in page
+    # from two months before its last day they say which year to enter, in both languages
+    with time_machine.travel(dt.datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI)):
+        client = verified_client_factory(official)  # the mid-year session has long expired
+        page = client.get(reverse(url_name), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "The working-day calendar ends on Dec. 31, 2026" in page
+        assert "make-up working days of 2027" in page
+        page = client.get(reverse(url_name), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert "2027" in page and "工作日历" in page
