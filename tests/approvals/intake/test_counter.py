@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from accounts.models import PersonProfile, User
 from approvals import policy
@@ -196,7 +197,8 @@ def test_an_agent_files_for_the_business_only_if_allowed_to_apply(
     if allowed:
         assert file().business == business
         return
-    with pytest.raises(ValidationError) as error:
+    # in English, whatever language an earlier test left active in this thread
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         file()
     assert error.value.message_dict["business_uscc"] == [
         "The business's administrator has not allowed this agent to apply for the business."
