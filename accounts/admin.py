@@ -157,7 +157,16 @@ class PersonProfileAdmin(MaskedIdNumberAdminMixin, AuditedModelAdmin):
 class BusinessMembershipInline(admin.TabularInline):
     model = BusinessMembership
     fk_name = "business"
-    fields = ("user", "role", "status", "invited_by", "created_at", "ended_at")
+    fields = (
+        "user",
+        "role",
+        "status",
+        "can_apply",
+        "sees_all_applications",
+        "invited_by",
+        "created_at",
+        "ended_at",
+    )
     readonly_fields = ("created_at",)
     autocomplete_fields = ("user", "invited_by")
     extra = 0

@@ -5,6 +5,7 @@ method, named by its dotted path in ``SMS_BACKEND``. The default writes to the l
 sending, as Django's console email backend does.
 """
 
+import functools
 import logging
 
 from django.conf import settings
@@ -29,5 +30,12 @@ class ConsoleSMSBackend(SMSBackend):
         logger.info("SMS to %s: %s", mask_mobile(mobile), message)
 
 
+@functools.cache
+def _backend(path: str) -> SMSBackend:
+    return import_string(path)()
+
+
 def get_sms_backend() -> SMSBackend:
-    return import_string(settings.SMS_BACKEND)()
+    """The configured backend, built once per process (per dotted path, so that a test that
+    overrides ``SMS_BACKEND`` gets its own)."""
+    return _backend(settings.SMS_BACKEND)

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Sum
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy
@@ -45,7 +44,7 @@ from approvals.models import (
     ReviewTask,
     TaskStatus,
 )
-from approvals.services.notifications import message, notify
+from approvals.services.notifications import message, notify, tell_applicant
 
 _ = gettext_lazy
 logger = logging.getLogger(__name__)
@@ -239,21 +238,8 @@ def _head_position(user: User, application: Application) -> OfficialPosition | N
 # --- Telling people -----------------------------------------------------------------------------
 
 
-def applicant_users(application: Application) -> list[User]:
-    users = [application.created_by]
-    if application.person_id is not None:
-        users.append(application.person.user)
-    return list({user.pk: user for user in users}.values())
-
-
 def _lazy_service(application: Application):
     return lazy(lambda: application.service_version.name, str)()
-
-
-def _tell_applicant(application: Application, *, kind: str, title, body) -> None:
-    link = reverse("approvals:application_detail", args=[application.pk])
-    for user in applicant_users(application):
-        notify(user=user, kind=kind, application=application, link=link, title=title, body=body)
 
 
 def _shift_open_tasks(application: Application, first: dt.date, last: dt.date) -> None:
@@ -384,7 +370,7 @@ def clock_pause_start(
             ),
             **params,
         )
-    _tell_applicant(
+    tell_applicant(
         locked,
         kind="deadline.paused",
         title=message(_("Time limit paused: %(number)s"), **params),
@@ -432,7 +418,7 @@ def clock_pause_end(
         "date": pause.ended_on.isoformat(),
         "due": (locked.decision_due_on or locked.intake_due_on or "").__str__(),
     }
-    _tell_applicant(
+    tell_applicant(
         locked,
         kind="deadline.resumed",
         title=message(_("Time limit running again: %(number)s"), **params),
@@ -551,7 +537,7 @@ def extension_decide(
         "due": str(application.decision_due_on or ""),
     }
     if approve:
-        _tell_applicant(
+        tell_applicant(
             application,
             kind="deadline.extended",
             title=message(_("Time limit extended: %(number)s"), **params),

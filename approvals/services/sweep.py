@@ -50,8 +50,8 @@ from approvals.models import (
     TaskStatus,
 )
 from approvals.selectors.applications import window_departments, window_intake_clerks
-from approvals.services.deadlines import applicant_users, application_deadlines_refresh
-from approvals.services.notifications import message, notify
+from approvals.services.deadlines import application_deadlines_refresh
+from approvals.services.notifications import applicant_users, message, notify
 
 logger = logging.getLogger("portal.sweep")
 

@@ -331,14 +331,17 @@ def test_adding_a_member_in_the_business_inline_is_audited(admin_client):
             f"{prefix}-{total}-user": str(newcomer.pk),
             f"{prefix}-{total}-role": MembershipRole.AGENT,
             f"{prefix}-{total}-status": "active",
+            f"{prefix}-{total}-can_apply": "on",
             f"{prefix}-{total}-business": str(business.pk),
         }
     )
     response = admin_client.post(url, data)
 
-    # then the membership exists and its addition is an audit event of its own
+    # then the membership exists, with what the agent may do as set in the inline, and its
+    # addition is an audit event of its own
     assert response.status_code == 302
     membership = BusinessMembership.objects.get(business=business, user=newcomer)
+    assert membership.can_apply and not membership.sees_all_applications
     event = audit_events("admin.add", membership).get()
     assert event.changes["role"] == [None, "agent"]
     assert event.changes["business"] == [None, business.pk]

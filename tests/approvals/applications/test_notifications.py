@@ -169,3 +169,13 @@ def test_only_the_recipient_can_mark_a_notification_read():
 
     notification_mark_read(actor=owner, notification=notification)
     assert Notification.objects.get(pk=notification.pk).read_at is not None
+
+
+def test_the_sms_backend_is_built_once_per_configured_path(settings):
+    from approvals.sms import get_sms_backend
+
+    settings.SMS_BACKEND = f"{__name__}.RecordingSMSBackend"
+    first = get_sms_backend()
+    assert isinstance(first, RecordingSMSBackend) and get_sms_backend() is first
+    settings.SMS_BACKEND = f"{__name__}.BrokenSMSBackend"
+    assert isinstance(get_sms_backend(), BrokenSMSBackend)
