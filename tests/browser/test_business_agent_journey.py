@@ -13,7 +13,7 @@ from tests.approvals.applications.conftest import (
     version,  # noqa: F401 (the food licence)
     window,  # noqa: F401
 )
-from tests.approvals.applications.test_browser_journey import TEXT, _png, _sign_in
+from tests.approvals.applications.test_browser_journey import TEXT, _sign_in, attach_floor_plan
 from tests.browser_support import DESKTOP, PHONE, axe_violations, screenshot
 from tests.factories import MembershipFactory, PersonFactory
 
@@ -63,11 +63,7 @@ def test_an_admin_invites_an_agent_who_applies_and_the_admin_sees_it(
     phone.fill("#id_floor_area", "60")
     phone.locator("form.application-form .form-actions button[value=continue]").click()
     expect(phone).to_have_url(re.compile(r"/step/materials/$"))
-    phone.set_input_files(
-        "#file-floor-plan", files=[{"name": "plan.png", "mimeType": "image/png", "buffer": _png()}]
-    )
-    phone.locator("#material-floor-plan form.upload-form button").click()
-    expect(phone.locator("#material-floor-plan")).to_contain_text("plan.png")
+    attach_floor_plan(phone)
     phone.locator(".form-actions button[value=continue]").click()
     expect(phone).to_have_url(re.compile(r"/review/(#.*)?$"))
     phone.locator("#id_declaration").check()

@@ -35,6 +35,15 @@ def _sign_in(page, user):
     expect(page).to_have_url(re.compile(r"/accounts/$"))
 
 
+def attach_floor_plan(page, name: str = "plan.png") -> None:
+    """On the materials step: upload the floor plan and see it listed."""
+    page.set_input_files(
+        "#file-floor-plan", files=[{"name": name, "mimeType": "image/png", "buffer": _png()}]
+    )
+    page.locator("#material-floor-plan form.upload-form button").click()
+    expect(page.locator("#material-floor-plan")).to_contain_text(name)
+
+
 def _no_serious_axe_violations(page):
     assert axe_violations(page) == [], page.url
 
@@ -68,12 +77,7 @@ def test_a_citizen_applies_resumes_on_another_device_and_submits_once(
     phone.fill("#id_floor_area", "45")
     phone.locator("form.application-form .form-actions button[value=continue]").click()
     expect(phone).to_have_url(re.compile(r"/step/materials/$"))
-    phone.set_input_files(
-        "#file-floor-plan",
-        files=[{"name": "平面图.png", "mimeType": "image/png", "buffer": _png()}],
-    )
-    phone.locator("#material-floor-plan form.upload-form button").click()
-    expect(phone.locator("#material-floor-plan")).to_contain_text("平面图.png")
+    attach_floor_plan(phone, "平面图.png")
     _no_serious_axe_violations(phone)
     phone.locator(".form-actions button[value=continue]").click()
     expect(phone).to_have_url(re.compile(r"/review/(#.*)?$"))
@@ -139,11 +143,7 @@ def test_a_business_agent_applies_for_the_business(
     laptop.fill("#id_floor_area", "80")
     laptop.locator("form.application-form .form-actions button[value=continue]").click()
     expect(laptop).to_have_url(re.compile(r"/step/materials/$"))
-    laptop.set_input_files(
-        "#file-floor-plan", files=[{"name": "plan.png", "mimeType": "image/png", "buffer": _png()}]
-    )
-    laptop.locator("#material-floor-plan form.upload-form button").click()
-    expect(laptop.locator("#material-floor-plan")).to_contain_text("plan.png")
+    attach_floor_plan(laptop)
     laptop.locator(".form-actions button[value=continue]").click()
     expect(laptop).to_have_url(re.compile(r"/review/(#.*)?$"))
     expect(laptop.locator("main")).to_contain_text(business.name)
