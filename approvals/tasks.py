@@ -15,3 +15,12 @@ def sweep_deadlines_task() -> dict:
         "cards": dict(report.cards),
         "lapsed_pledges": len(report.lapsed_pledges),
     }
+
+
+@shared_task(name="approvals.tasks.licence_expiry_reminders_task")
+def licence_expiry_reminders_task() -> dict:
+    """The daily expiry-reminder sweep of the licence register (CELERY_BEAT_SCHEDULE)."""
+    from approvals.services.licences import licence_expiry_reminders_send
+
+    report = licence_expiry_reminders_send()
+    return {str(days): len(ids) for days, ids in report.reminded.items()}

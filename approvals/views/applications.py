@@ -39,6 +39,7 @@ from approvals.selectors.applications import (
     notifications_for,
 )
 from approvals.selectors.catalogue import get_published_version
+from approvals.selectors.licences import citable_licences
 from approvals.services.applications import (
     MATERIALS_STEP,
     ApplicationIncomplete,
@@ -297,15 +298,23 @@ def _after_save(request, application, step_key: str, action: str):
 # --- Materials step -----------------------------------------------------------------------------
 
 
-def _material_slots(application, errors: dict | None = None) -> list[dict]:
+def _material_slots(application, errors: dict | None = None, *, citable=False) -> list[dict]:
     attached = application_attachments(application)
+    materials = list(application.service_version.materials.order_by("position", "pk"))
+    offered = (
+        citable_licences(application, {m.reusable_licence_item_code for m in materials} - {""})
+        if citable
+        else {}
+    )
     return [
         {
             "material": material,
             "attachments": attached.get(material.key, []),
             "errors": (errors or {}).get(material.key, []),
+            # 材料复用: the applicant's licences in force that may stand in for the upload.
+            "citable_licences": offered.get(material.reusable_licence_item_code, []),
         }
-        for material in application.service_version.materials.order_by("position", "pk")
+        for material in materials
     ]
 
 
@@ -317,7 +326,7 @@ def _render_materials(request, application, *, errors=None, stale=False, status=
         {
             "application": application,
             "version": application.service_version,
-            "slots": _material_slots(application, errors),
+            "slots": _material_slots(application, errors, citable=True),
             "progress": _progress(application, MATERIALS_STEP),
             "has_previous": len(keys) > 1,
             "stale": stale,
