@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import OfficialRole
 from approvals.models import Document, DocumentKind, Licence
@@ -30,8 +31,9 @@ TODAY = dt.date(2026, 6, 15)
 class DecidedApplicationFactory(ApplicationFactory):
     """A person's application that was approved and got its licence."""
 
-    submitted = True
     status = "licence_issued"
+    tracking_number = factory.Sequence(lambda n: f"SPJY-20260105-{n:05d}")
+    submitted_at = factory.LazyFunction(timezone.now)
     decided_on = dt.date(2026, 1, 10)
 
 
