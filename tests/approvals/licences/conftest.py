@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import OfficialRole
 from approvals.models import Document, DocumentKind, Licence
@@ -169,3 +169,21 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def official_client(verified_client_factory):
+    """``official_client(user, language="en")``: an official past the second factor."""
+
+    def make(user, language: str = "en") -> Client:
+        client = verified_client_factory(user)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+        return client
+
+    return make
+
+
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield

@@ -64,6 +64,11 @@ def test_citing_again_replaces_the_slot(register, draft):
     assert not Attachment.objects.filter(pk=first.pk).exists()
 
 
+@pytest.fixture(autouse=True)
+def _english(english):
+    """The services' messages, in English for the assertions."""
+
+
 def _problem(register, draft, licence, key="food-licence") -> str:
     with pytest.raises(UploadRejected) as raised:
         _cite(register, draft, licence, key=key)

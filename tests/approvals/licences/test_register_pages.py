@@ -5,8 +5,8 @@ import pytest
 from approvals.models import AuditEvent, LicenceStatus
 
 
-def test_the_departments_officials_see_its_register(register, verified_client_factory):
-    client = verified_client_factory(register.reviewer)
+def test_the_departments_officials_see_its_register(register, official_client):
+    client = official_client(register.reviewer)
     page = client.get("/work/licences/")
     assert page.status_code == 200
     assert register.licence.number in page.text
@@ -15,8 +15,8 @@ def test_the_departments_officials_see_its_register(register, verified_client_fa
     assert "Revoke the licence" not in detail.text  # a reviewer sees, does not act
 
 
-def test_another_departments_head_sees_nothing(register, verified_client_factory):
-    client = verified_client_factory(register.other_head)
+def test_another_departments_head_sees_nothing(register, official_client):
+    client = official_client(register.other_head)
     assert register.licence.number not in client.get("/work/licences/").text
     assert client.get(f"/work/licences/{register.licence.pk}/").status_code == 404
     assert client.get(f"/work/licences/{register.licence.pk}/revoke/").status_code == 404
@@ -29,8 +29,8 @@ def test_applicants_cannot_open_the_register(register, client_for, who):
     assert client.get(f"/work/licences/{register.licence.pk}/revoke/").status_code == 403
 
 
-def test_a_reviewer_cannot_revoke(register, verified_client_factory):
-    client = verified_client_factory(register.reviewer)
+def test_a_reviewer_cannot_revoke(register, official_client):
+    client = official_client(register.reviewer)
     response = client.post(f"/work/licences/{register.licence.pk}/revoke/", {"reason": "x"})
     assert response.status_code == 403
     register.licence.refresh_from_db()
@@ -41,10 +41,8 @@ def test_a_reviewer_cannot_revoke(register, verified_client_factory):
     ("action", "status", "done"),
     [("revoke", "revoked", "is revoked"), ("cancel", "cancelled", "is cancelled")],
 )
-def test_the_head_ends_a_licence_with_a_reason(
-    register, verified_client_factory, action, status, done
-):
-    client = verified_client_factory(register.head)
+def test_the_head_ends_a_licence_with_a_reason(register, official_client, action, status, done):
+    client = official_client(register.head)
     url = f"/work/licences/{register.licence.pk}/{action}/"
     assert client.get(url).status_code == 200
     # without a reason the page says so beside the field
@@ -68,13 +66,13 @@ def test_the_head_ends_a_licence_with_a_reason(
 
 
 def test_the_register_page_costs_a_fixed_number_of_queries(
-    register, verified_client_factory, django_assert_max_num_queries
+    register, official_client, django_assert_max_num_queries
 ):
     from tests.approvals.licences.conftest import CertificateFactory, LicenceFactory
 
     for _ in range(5):
         CertificateFactory(licence=LicenceFactory(application__service_version=register.version))
-    client = verified_client_factory(register.head)
+    client = official_client(register.head)
     client.get("/work/licences/")
     with django_assert_max_num_queries(14):
         page = client.get("/work/licences/")
