@@ -29,7 +29,11 @@ _DUMMY_QUERY_CODE_HASH = make_password("000000")
 
 def _applications() -> QuerySet[Application]:
     return Application.objects.select_related(
-        "service_version__item__department", "business", "person", "created_by"
+        "service_version__item__department",
+        "business",
+        "person",
+        "created_by",
+        "licence_to_supersede",
     )
 
 
