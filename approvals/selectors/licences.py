@@ -71,6 +71,15 @@ def get_licence_for_holder(user: User, pk) -> Licence:
     return licence
 
 
+def get_licence(pk) -> Licence | None:
+    """A licence by its id as typed into a form, or ``None``; the service that uses it decides
+    whether the user may (``attachment_cite_licence`` checks that the applicant holds it)."""
+    pk = str(pk or "")
+    return (
+        Licence.objects.select_related("item").filter(pk=int(pk)).first() if pk.isdigit() else None
+    )
+
+
 def citable_licences(application: Application, item_codes: set[str]) -> dict[str, list[Licence]]:
     """The applicant's licences in force today of the given service items, by item code (one
     query): the person's for a person's application, the business's for a business's."""

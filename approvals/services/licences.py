@@ -109,7 +109,7 @@ def _end_licence(
     """Set the licence's new status with its reason, and its valid certificates' status to
     match; the certificates' ids, for the audit event."""
     now = now or timezone.now()
-    before = licence.status
+    before, before_reason = licence.status, licence.status_reason
     licence.status = status
     licence.status_reason = reason
     licence.status_changed_at = now
@@ -132,7 +132,11 @@ def _end_licence(
         reason=reason,
         changes={
             "status": [before, status],
-            "documents": [certificates, document_status] if certificates else [[], None],
+            "status_reason": [before_reason, reason],
+            "certificates": [None, certificates],
+            "certificate_status": [DocumentStatus.VALID, document_status]
+            if certificates
+            else [None, None],
         },
     )
     return licence, certificates

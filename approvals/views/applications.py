@@ -111,6 +111,19 @@ def _not_a_draft(request, application):
     return redirect("approvals:application_detail", pk=application.pk)
 
 
+# Used by the licence pages (citing a licence on the materials step, starting a change/renewal).
+def resume_url(application) -> str:
+    return _resume_url(application)
+
+
+def not_a_draft(request, application):
+    return _not_a_draft(request, application)
+
+
+def render_materials(request, application, **kwargs):
+    return _render_materials(request, application, **kwargs)
+
+
 # --- Start --------------------------------------------------------------------------------------
 
 

@@ -4,10 +4,11 @@ department's register with revocation and cancellation, citing a licence instead
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,6 +19,8 @@ from approvals.models import ApplicationStatus, LicenceAction, LicenceEffectiveS
 from approvals.selectors.applications import get_application_for_editing
 from approvals.selectors.licences import (
     certificate,
+    citable_licences,
+    get_licence,
     get_licence_for_holder,
     get_licence_for_official,
     licences_for_holder,
@@ -35,6 +38,7 @@ from approvals.services.licences import (
     licence_revoke,
 )
 from approvals.uploads import UploadRejected
+from approvals.views.applications import not_a_draft, render_materials, resume_url
 from approvals.views.work import official_required
 
 REGISTER_PAGE_SIZE = 50
@@ -74,8 +78,6 @@ def my_licences(request):
 @require_POST
 def follow_up(request, pk: int, action: str):
     """Start a change or renewal application for one of my licences, then open its first step."""
-    from approvals.views.applications import _resume_url
-
     licence = get_licence_for_holder(request.user, pk)
     if action not in LicenceAction.values:
         raise Http404
@@ -84,11 +86,9 @@ def follow_up(request, pk: int, action: str):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(reverse("approvals:my_licences") + f"#licence-{licence.pk}")
-    except policy.PermissionDenied:
+    except PermissionDenied:
         raise Http404 from None
     if action == LicenceAction.RENEWAL and licence.valid_to is not None:
-        from django.utils import timezone
-
         days_left = (licence.valid_to - timezone.localdate()).days
         if days_left < RENEWAL_STATUTORY_DAYS_BEFORE:
             messages.warning(
@@ -100,36 +100,30 @@ def follow_up(request, pk: int, action: str):
                 )
                 % {"days": RENEWAL_STATUTORY_DAYS_BEFORE},
             )
-    return redirect(_resume_url(application))
+    return redirect(resume_url(application))
 
 
 @login_required
 @require_POST
 def cite(request, pk: int, material_key: str):
     """Use one of the applicant's licences instead of uploading a file for this material."""
-    from approvals.selectors.licences import citable_licences
-    from approvals.views.applications import _not_a_draft, _render_materials
-
     application = get_application_for_editing(request.user, pk)
     if application.status != ApplicationStatus.DRAFT:
-        return _not_a_draft(request, application)
+        return not_a_draft(request, application)
     material = application.service_version.materials.filter(key=material_key).first()
     if material is None:
         raise Http404
-    from approvals.models import Licence
-
-    licence_pk = request.POST.get("licence", "")
-    licence = Licence.objects.filter(pk=int(licence_pk)).first() if licence_pk.isdigit() else None
+    licence = get_licence(request.POST.get("licence", ""))
     if licence is None:
         offered = citable_licences(application, {material.reusable_licence_item_code} - {""})
         error = _("Choose one of your licences.") if offered else _("You hold no such licence.")
-        return _render_materials(request, application, errors={material_key: [error]}, status=400)
+        return render_materials(request, application, errors={material_key: [error]}, status=400)
     try:
         attachment_cite_licence(
             actor=request.user, application=application, material_key=material_key, licence=licence
         )
     except UploadRejected as exc:
-        return _render_materials(
+        return render_materials(
             request, application, errors={material_key: [exc.message]}, status=400
         )
     messages.success(
