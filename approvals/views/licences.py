@@ -16,7 +16,7 @@ from accounts.models import Department
 from approvals import policy
 from approvals.licence_forms import DecisionSearchForm, LicenceStatusReasonForm
 from approvals.models import ApplicationStatus, LicenceAction, LicenceEffectiveStatus
-from approvals.selectors.applications import get_application_for_editing
+from approvals.selectors.applications import businesses_applying_for, get_application_for_editing
 from approvals.selectors.licences import (
     certificate,
     citable_licences,
@@ -66,10 +66,17 @@ def _licence_row(licence, *, today=None) -> dict:
 @require_GET
 def my_licences(request):
     rows = []
+    # Change and renewal are new applications: only for those who may apply for the holder.
+    applying_for = set(businesses_applying_for(request.user).values_list("pk", flat=True))
     for licence in licences_for_holder(request.user)[:MY_LICENCES_LIMIT]:
         row = _licence_row(licence)
-        row["can_change"] = row["in_force"] and not follow_up_problem(licence, LicenceAction.CHANGE)
-        row["can_renew"] = row["in_force"] and not follow_up_problem(licence, LicenceAction.RENEWAL)
+        may_apply = (
+            licence.business_id in applying_for
+            if licence.business_id is not None
+            else licence.person.user_id == request.user.pk
+        )
+        row["can_change"] = may_apply and not follow_up_problem(licence, LicenceAction.CHANGE)
+        row["can_renew"] = may_apply and not follow_up_problem(licence, LicenceAction.RENEWAL)
         rows.append(row)
     return render(request, "approvals/licences/mine.html", {"rows": rows})
 

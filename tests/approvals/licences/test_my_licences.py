@@ -105,3 +105,19 @@ def test_constant_queries(register, client_for, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
         page = client.get("/licences/")
     assert page.text.count("/verify/") == 10
+
+
+def test_an_agent_who_may_not_apply_sees_the_licence_without_buttons(
+    register, business_licence, client_for
+):
+    licence, admin = business_licence
+    viewer = MembershipFactory(
+        business=admin.business,
+        user=PersonFactory().user,
+        sees_all_applications=True,
+        can_apply=False,
+    ).user
+    page = client_for(viewer).get("/licences/")
+    assert licence.number in page.text
+    assert f"/licences/{licence.pk}/change/start/" not in page.text
+    assert f"/licences/{licence.pk}/change/start/" in client_for(admin.user).get("/licences/").text

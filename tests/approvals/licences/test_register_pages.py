@@ -61,8 +61,9 @@ def test_the_head_ends_a_licence_with_a_reason(register, official_client, action
         action=f"licence.{'revoked' if action == 'revoke' else 'cancelled'}"
     ).exists()
     # and a second try is refused on the page, not with a crash
-    again = client.post(url, {"reason": "again"})
+    again = client.post(url, {"reason": "typed again"})
     assert again.status_code == 400
+    assert "typed again" in again.text  # what was typed stays
 
 
 def test_the_register_page_costs_a_fixed_number_of_queries(
