@@ -91,7 +91,7 @@ def _on_behalf_of(licence: Licence) -> str:
 
 def _lock(licence: Licence) -> Licence:
     return (
-        Licence.objects.select_for_update()
+        Licence.objects.select_for_update(of=("self",))
         .select_related("application__service_version", "person__user")
         .get(pk=licence.pk)
     )
@@ -400,7 +400,7 @@ def _due_thresholds(valid_to: datetime.date, today: datetime.date, sent) -> list
 
 def _remind_one(pk: int, *, today: datetime.date) -> int | None:
     licence = (
-        Licence.objects.select_for_update()
+        Licence.objects.select_for_update(of=("self",))
         .select_related("application__service_version", "person__user")
         .get(pk=pk)
     )
