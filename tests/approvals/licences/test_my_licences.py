@@ -14,8 +14,8 @@ def test_the_holder_sees_their_licence_with_its_certificate(register, client_for
     assert "Food business licence" in page.text
     assert "Sale of pre-packaged food" in page.text
     assert f"/verify/{register.certificate.verification_code}/" in page.text
-    assert "Change" in page.text
-    assert "Renew" not in page.text  # five years ahead: the renewal window is closed
+    assert "Apply for a change" in page.text
+    assert "Apply for renewal" not in page.text  # five years ahead: the renewal window is closed
 
 
 def test_chinese_page(register, client_for):
