@@ -98,7 +98,7 @@ urlpatterns = [
     ),
     path(
         "applications/<int:pk>/materials/<slug:material_key>/cite/",
-        licences.cite,
+        applications.material_cite,
         name="application_material_cite",
     ),
     path("work/licences/", licences.register, name="licence_register"),

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.identifiers import mask_person_name
-from accounts.models import User
+from accounts.models import Department, User
 from approvals import policy
 from approvals.models import (
     Application,
@@ -120,6 +120,15 @@ def get_licence_for_official(user: User, pk) -> Licence:
 
 
 # --- Published decisions (Art. 40) --------------------------------------------------------------
+
+
+def decision_departments() -> list[Department]:
+    """The departments that implement services, for the search form (one query)."""
+    return list(
+        Department.objects.filter(is_active=True, service_items__isnull=False)
+        .distinct()
+        .order_by("code")
+    )
 
 
 @dataclasses.dataclass(frozen=True)

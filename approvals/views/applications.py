@@ -39,7 +39,7 @@ from approvals.selectors.applications import (
     notifications_for,
 )
 from approvals.selectors.catalogue import get_published_version
-from approvals.selectors.licences import citable_licences
+from approvals.selectors.licences import citable_licences, get_licence
 from approvals.services.applications import (
     MATERIALS_STEP,
     ApplicationIncomplete,
@@ -52,7 +52,11 @@ from approvals.services.applications import (
     application_withdraw,
     step_keys,
 )
-from approvals.services.attachments import attachment_delete, attachment_upload
+from approvals.services.attachments import (
+    attachment_cite_licence,
+    attachment_delete,
+    attachment_upload,
+)
 from approvals.services.notifications import (
     notification_mark_all_read,
     notification_mark_read,
@@ -109,19 +113,6 @@ def _resume_url(application) -> str:
 def _not_a_draft(request, application):
     messages.info(request, _("This application has been submitted and can no longer be changed."))
     return redirect("approvals:application_detail", pk=application.pk)
-
-
-# Used by the licence pages (citing a licence on the materials step, starting a change/renewal).
-def resume_url(application) -> str:
-    return _resume_url(application)
-
-
-def not_a_draft(request, application):
-    return _not_a_draft(request, application)
-
-
-def render_materials(request, application, **kwargs):
-    return _render_materials(request, application, **kwargs)
 
 
 # --- Start --------------------------------------------------------------------------------------
@@ -420,6 +411,40 @@ def attachment_remove(request, pk: int, attachment_pk: int):
     return redirect(
         reverse("approvals:application_step", args=[application.pk, MATERIALS_STEP])
         + f"#material-{attachment.material_key}"
+    )
+
+
+@login_required
+@require_POST
+def material_cite(request, pk: int, material_key: str):
+    """Use one of the applicant's licences instead of uploading a file for this material."""
+    application = get_application_for_editing(request.user, pk)
+    if application.status != ApplicationStatus.DRAFT:
+        return _not_a_draft(request, application)
+    material = application.service_version.materials.filter(key=material_key).first()
+    if material is None:
+        raise Http404
+    licence = get_licence(request.POST.get("licence", ""))
+    if licence is None:
+        offered = citable_licences(application, {material.reusable_licence_item_code} - {""})
+        error = _("Choose one of your licences.") if offered else _("You hold no such licence.")
+        return _render_materials(request, application, errors={material_key: [error]}, status=400)
+    try:
+        attachment_cite_licence(
+            actor=request.user, application=application, material_key=material_key, licence=licence
+        )
+    except UploadRejected as exc:
+        return _render_materials(
+            request, application, errors={material_key: [exc.message]}, status=400
+        )
+    messages.success(
+        request,
+        _("Licence %(number)s stands in for %(material)s.")
+        % {"number": licence.number, "material": material.name},
+    )
+    return redirect(
+        reverse("approvals:application_step", args=[application.pk, MATERIALS_STEP])
+        + f"#material-{material_key}"
     )
 
 

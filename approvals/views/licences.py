@@ -12,15 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Department
 from approvals import policy
 from approvals.licence_forms import DecisionSearchForm, LicenceStatusReasonForm
-from approvals.models import ApplicationStatus, LicenceAction, LicenceEffectiveStatus
-from approvals.selectors.applications import businesses_applying_for, get_application_for_editing
+from approvals.models import LicenceAction, LicenceEffectiveStatus
+from approvals.selectors.applications import businesses_applying_for
 from approvals.selectors.licences import (
     certificate,
-    citable_licences,
-    get_licence,
+    decision_departments,
     get_licence_for_holder,
     get_licence_for_official,
     licences_for_holder,
@@ -28,8 +26,7 @@ from approvals.selectors.licences import (
     published_decisions,
     verification_path,
 )
-from approvals.services.applications import MATERIALS_STEP
-from approvals.services.attachments import attachment_cite_licence
+from approvals.services.applications import step_keys
 from approvals.services.licences import (
     RENEWAL_STATUTORY_DAYS_BEFORE,
     follow_up_problem,
@@ -37,8 +34,6 @@ from approvals.services.licences import (
     licence_follow_up_start,
     licence_revoke,
 )
-from approvals.uploads import UploadRejected
-from approvals.views.applications import not_a_draft, render_materials, resume_url
 from approvals.views.work import official_required
 
 REGISTER_PAGE_SIZE = 50
@@ -107,41 +102,8 @@ def follow_up(request, pk: int, action: str):
                 )
                 % {"days": RENEWAL_STATUTORY_DAYS_BEFORE},
             )
-    return redirect(resume_url(application))
-
-
-@login_required
-@require_POST
-def cite(request, pk: int, material_key: str):
-    """Use one of the applicant's licences instead of uploading a file for this material."""
-    application = get_application_for_editing(request.user, pk)
-    if application.status != ApplicationStatus.DRAFT:
-        return not_a_draft(request, application)
-    material = application.service_version.materials.filter(key=material_key).first()
-    if material is None:
-        raise Http404
-    licence = get_licence(request.POST.get("licence", ""))
-    if licence is None:
-        offered = citable_licences(application, {material.reusable_licence_item_code} - {""})
-        error = _("Choose one of your licences.") if offered else _("You hold no such licence.")
-        return render_materials(request, application, errors={material_key: [error]}, status=400)
-    try:
-        attachment_cite_licence(
-            actor=request.user, application=application, material_key=material_key, licence=licence
-        )
-    except UploadRejected as exc:
-        return render_materials(
-            request, application, errors={material_key: [exc.message]}, status=400
-        )
-    messages.success(
-        request,
-        _("Licence %(number)s stands in for %(material)s.")
-        % {"number": licence.number, "material": material.name},
-    )
-    return redirect(
-        reverse("approvals:application_step", args=[application.pk, MATERIALS_STEP])
-        + f"#material-{material_key}"
-    )
+    first_step = step_keys(application.service_version)[0]
+    return redirect("approvals:application_step", pk=application.pk, step_key=first_step)
 
 
 # --- The issuing department ---------------------------------------------------------------------
@@ -239,12 +201,7 @@ def cancel(request, pk: int):
 
 @require_GET
 def decisions(request):
-    departments = (
-        Department.objects.filter(is_active=True, service_items__isnull=False)
-        .distinct()
-        .order_by("code")
-    )
-    form = DecisionSearchForm(request.GET or None, departments=list(departments))
+    form = DecisionSearchForm(request.GET or None, departments=decision_departments())
     try:
         page_number = max(int(request.GET.get("page", "1")), 1)
     except ValueError:
