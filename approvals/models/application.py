@@ -154,6 +154,12 @@ class Application(models.Model):
             models.Index(fields=["person", "status"], name="application_person_status"),
             models.Index(fields=["business", "status"], name="application_business_status"),
             models.Index(fields=["status", "submitted_at"], name="application_status_submitted"),
+            # The public list of approval decisions (Art. 40), newest decision first.
+            models.Index(
+                fields=["-decided_on", "-id"],
+                condition=Q(status__in=["approved", "licence_issued", "closed"]),
+                name="application_decided",
+            ),
             # The periodic sweep: applications still waiting for intake, by their intake deadline.
             models.Index(
                 fields=["intake_due_on"],
