@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from approvals import (
     admin_calendar,  # noqa: F401  (registers the calendar's admin)
     admin_catalogue,  # noqa: F401  (registers the catalogue's admin)
+    admin_licences,  # noqa: F401  (registers the licence register's read-only admin)
 )
 from approvals.models import AuditEvent
 

@@ -109,6 +109,13 @@ ACTION_LABELS = {
     "otp.verified": _("Second factor verified"),
     "otp.failed": _("Second factor failed"),
     "demo.seeded": _("Demonstration data loaded"),
+    "attachment.licence_cited": _("Licence cited instead of a file"),
+    "licence.revoked": _("Licence revoked"),
+    "licence.cancelled": _("Licence cancelled"),
+    "licence.superseded": _("Licence superseded by a change or renewal"),
+    "licence.supersedes": _("Licence issued for a change or renewal"),
+    "licence.follow_up_started": _("Change or renewal of a licence started"),
+    "licence.expiry_reminder_sent": _("Licence expiry reminder sent"),
 }
 
 

@@ -359,3 +359,70 @@ def require_grant_manager(user, application) -> None:
     """As ``may_manage_grants``, raising ``PermissionDenied`` (audited) when refused."""
     if not may_manage_grants(user, application):
         deny(user, "application.grant", application)
+
+
+# --- The licence register (电子证照库) -----------------------------------------------------------
+# The issuing department's officials see its licences; its head and approvers revoke (撤销,
+# Art. 69) or cancel (注销, Art. 70) them — the agency that decided is the one that undoes.
+# Supervisors inspect through the admin and change nothing. A holder sees their licences as they
+# see the applications behind them (``applicant_visibility``): the person; a business's
+# administrators and the agents allowed to see all its matters; other agents the licences of the
+# applications they filed, while they are still members.
+
+LICENCE_REGISTER_ROLES = ("reviewer", "approver", "department_head")
+LICENCE_MANAGER_ROLES = ("approver", "department_head")
+
+
+def licence_register_department_ids(user) -> list[int]:
+    """The departments whose licences ``user`` sees in the register as an official."""
+    return list(
+        active_positions(user)
+        .filter(role__in=LICENCE_REGISTER_ROLES)
+        .values_list("department_id", flat=True)
+        .distinct()
+    )
+
+
+def may_manage_licence(user, licence) -> bool:
+    return (
+        active_positions(user)
+        .filter(department_id=licence.department_id, role__in=LICENCE_MANAGER_ROLES)
+        .exists()
+    )
+
+
+def require_licence_manager(user, licence) -> None:
+    """Revoke or cancel a licence: the issuing department's head or an approver."""
+    if not may_manage_licence(user, licence):
+        deny(user, "licence.manage", licence)
+
+
+def licence_holder_visibility(user):
+    """A ``Q`` over ``Licence`` for the licences ``user`` sees as (acting for) their holder."""
+    from django.db.models import Q
+
+    from accounts.models import BusinessMembership, MembershipRole, MembershipStatus
+
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    active = BusinessMembership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
+    sees_all = active.filter(Q(role=MembershipRole.ADMIN) | Q(sees_all_applications=True))
+    return (
+        Q(person__user=user, holder_kind="person")
+        | Q(business_id__in=sees_all.values("business_id"))
+        | Q(business_id__in=active.values("business_id"), application__created_by=user)
+    )
+
+
+def require_licence_follow_up(user, licence) -> None:
+    """Start a change or renewal application: the person holding it, or someone who may see it
+    and apply for the business holding it."""
+    from approvals.models import Licence
+
+    visible = Licence.objects.filter(licence_holder_visibility(user), pk=licence.pk).exists()
+    if not visible:
+        deny(user, "licence.follow_up", licence)
+    if licence.business_id is not None:
+        require_can_apply_as(user, business=licence.business)
+    elif getattr(user, "person", None) is None or user.person.pk != licence.person_id:
+        deny(user, "licence.follow_up", licence)

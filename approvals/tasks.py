@@ -23,3 +23,12 @@ def deadlines_fill_unknown_task() -> dict:
     from approvals.services.deadlines import deadlines_fill_unknown
 
     return deadlines_fill_unknown()
+
+
+@shared_task(name="approvals.tasks.licence_expiry_reminders_task")
+def licence_expiry_reminders_task() -> dict:
+    """The daily expiry-reminder sweep of the licence register (CELERY_BEAT_SCHEDULE)."""
+    from approvals.services.licences import licence_expiry_reminders_send
+
+    report = licence_expiry_reminders_send()
+    return {str(days): len(ids) for days, ids in report.reminded.items()}

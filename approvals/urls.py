@@ -1,6 +1,15 @@
 from django.urls import path
 
-from approvals.views import applications, attachments, guides, intake, lookup, supplement, work
+from approvals.views import (
+    applications,
+    attachments,
+    guides,
+    intake,
+    licences,
+    lookup,
+    supplement,
+    work,
+)
 
 app_name = "approvals"
 
@@ -80,4 +89,21 @@ urlpatterns = [
         name="task_grant_revoke",
     ),
     path("work/extensions/", work.extensions, name="work_extensions"),
+    # The licence register (licences helper): holders, the issuing department, the public.
+    path("licences/", licences.my_licences, name="my_licences"),
+    path(
+        "licences/<int:pk>/<slug:action>/start/",
+        licences.follow_up,
+        name="licence_follow_up",
+    ),
+    path(
+        "applications/<int:pk>/materials/<slug:material_key>/cite/",
+        applications.material_cite,
+        name="application_material_cite",
+    ),
+    path("work/licences/", licences.register, name="licence_register"),
+    path("work/licences/<int:pk>/", licences.register_detail, name="licence_register_detail"),
+    path("work/licences/<int:pk>/revoke/", licences.revoke, name="licence_revoke"),
+    path("work/licences/<int:pk>/cancel/", licences.cancel, name="licence_cancel"),
+    path("decisions/", licences.decisions, name="published_decisions"),
 ]

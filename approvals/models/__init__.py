@@ -4,6 +4,7 @@ from approvals.models.application import (
     Application,
     ApplicationStatus,
     Attachment,
+    LicenceAction,
     Notification,
     ScanResult,
     TrackingCounter,
@@ -23,6 +24,7 @@ from approvals.models.documents import (
     DocumentKind,
     DocumentStatus,
     Licence,
+    LicenceEffectiveStatus,
     LicenceStatus,
 )
 from approvals.models.workflow import (
@@ -67,6 +69,8 @@ __all__ = [
     "ExtensionStatus",
     "ItemType",
     "Licence",
+    "LicenceAction",
+    "LicenceEffectiveStatus",
     "LicenceStatus",
     "Material",
     "MaterialMedium",

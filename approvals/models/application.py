@@ -40,6 +40,14 @@ OPEN_STATUSES = frozenset(
 )
 
 
+class LicenceAction(models.TextChoices):
+    """What an application does to a licence it names (issue 5): a change (变更) or a renewal
+    (延续) issues a new licence that supersedes the old one."""
+
+    CHANGE = "change", _("Change of a licence")
+    RENEWAL = "renewal", _("Renewal of a licence")
+
+
 class Application(models.Model):
     """One application for one service version, by a person or for a business."""
 
@@ -107,6 +115,18 @@ class Application(models.Model):
     # Where the workflow stands: the current stage and how many times it has been entered.
     current_stage_key = models.CharField(_("current stage"), max_length=50, blank=True)
     workflow_round = models.PositiveSmallIntegerField(_("workflow round"), default=0)
+    # A change or renewal application names the licence its new licence will supersede.
+    licence_to_supersede = models.ForeignKey(
+        "approvals.Licence",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_up_applications",
+        verbose_name=_("licence to change or renew"),
+    )
+    licence_action = models.CharField(
+        _("licence action"), max_length=10, choices=LicenceAction.choices, blank=True
+    )
     # Optimistic concurrency: bumped on every change; a stale form is told "this has changed".
     revision = models.PositiveIntegerField(_("revision"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -134,6 +154,12 @@ class Application(models.Model):
             models.Index(fields=["person", "status"], name="application_person_status"),
             models.Index(fields=["business", "status"], name="application_business_status"),
             models.Index(fields=["status", "submitted_at"], name="application_status_submitted"),
+            # The public list of approval decisions (Art. 40), newest decision first.
+            models.Index(
+                fields=["-decided_on", "-id"],
+                condition=Q(status__in=["approved", "licence_issued", "closed"]),
+                name="application_decided",
+            ),
             # The periodic sweep: applications still waiting for intake, by their intake deadline.
             models.Index(
                 fields=["intake_due_on"],

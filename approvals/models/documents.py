@@ -138,6 +138,16 @@ class LicenceStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")  # 注销
 
 
+class LicenceEffectiveStatus(models.TextChoices):
+    """What a licence is worth today: its stored status, or "expired" once ``valid_to`` passed."""
+
+    VALID = "valid", _("Valid")
+    EXPIRED = "expired", _("Expired")
+    SUPERSEDED = "superseded", _("Superseded (changed or renewed)")
+    REVOKED = "revoked", _("Revoked")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class Licence(models.Model):
     """An entry of the electronic licence register (电子证照库).
 
@@ -235,3 +245,29 @@ class Licence(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def effective_status(self, today=None) -> str:
+        """``LicenceEffectiveStatus``: a valid licence past its ``valid_to`` is expired (the last
+        day of validity still counts)."""
+        from django.utils import timezone
+
+        if self.status != LicenceStatus.VALID:
+            return self.status
+        today = today or timezone.localdate()
+        if self.valid_to is not None and self.valid_to < today:
+            return LicenceEffectiveStatus.EXPIRED
+        return LicenceEffectiveStatus.VALID
+
+    @property
+    def effective_status_label(self) -> str:
+        return LicenceEffectiveStatus(self.effective_status()).label
+
+    def in_force(self, today=None) -> bool:
+        return self.effective_status(today) == LicenceEffectiveStatus.VALID
+
+    @property
+    def scope(self) -> str:
+        from django.utils.translation import get_language
+
+        chinese = (get_language() or "").startswith("zh")
+        return (self.scope_zh if chinese else self.scope_en) or self.scope_zh or self.scope_en

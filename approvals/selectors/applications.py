@@ -29,7 +29,11 @@ _DUMMY_QUERY_CODE_HASH = make_password("000000")
 
 def _applications() -> QuerySet[Application]:
     return Application.objects.select_related(
-        "service_version__item__department", "business", "person", "created_by"
+        "service_version__item__department",
+        "business",
+        "person",
+        "created_by",
+        "licence_to_supersede",
     )
 
 
@@ -103,7 +107,10 @@ def businesses_applying_for(user: User) -> QuerySet[Business]:
 def application_attachments(application: Application) -> dict[str, list[Attachment]]:
     """The application's uploads by material key, oldest first."""
     slots: dict[str, list[Attachment]] = {}
-    for attachment in application.attachments.order_by("uploaded_at", "pk"):
+    attachments = application.attachments.select_related("cited_licence").prefetch_related(
+        "cited_licence__documents"
+    )
+    for attachment in attachments.order_by("uploaded_at", "pk"):
         slots.setdefault(attachment.material_key, []).append(attachment)
     return slots
 

@@ -209,8 +209,13 @@ _MISSING = object()
 
 
 def missing_materials(application: Application) -> list[Material]:
-    """Required materials of the application's service with no attachment yet."""
-    attached = set(application.attachments.values_list("material_key", flat=True))
+    """Required materials of the application's service with no attachment yet. A cited licence
+    (材料复用) fills its slot only while it is in force: it is checked again at submission."""
+    attached = {
+        attachment.material_key
+        for attachment in application.attachments.select_related("cited_licence")
+        if attachment.cited_licence is None or attachment.cited_licence.in_force()
+    }
     return [
         material
         for material in application.service_version.materials.order_by("position", "pk")

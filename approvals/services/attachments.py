@@ -54,7 +54,10 @@ def _on_behalf_of(application: Application) -> str:
 
 
 def _delete_file_after_commit(name: str) -> None:
-    # After commit: a rollback must not leave a row pointing at a deleted file.
+    # After commit: a rollback must not leave a row pointing at a deleted file. A cited licence
+    # (材料复用) has no file.
+    if not name:
+        return
     transaction.on_commit(lambda: default_storage.delete(name))
 
 
@@ -192,3 +195,77 @@ def attachment_record_download(*, actor: User, attachment: Attachment) -> None:
             "sha256": [None, attachment.sha256],
         },
     )
+
+
+# --- 材料复用: a licence from the register instead of an upload ---------------------------
+
+
+def cited_licence_problem(*, application: Application, material, licence) -> str:
+    """Why ``licence`` cannot stand in for ``material`` in ``application``, or ``""``: it must
+    be held by the application's applicant, be in force today, and be of the service item the
+    material names (``Material.reusable_licence_item_code``)."""
+    if not material.reusable_licence_item_code:
+        return _("A licence cannot stand in for this material.")
+    if application.business_id is not None:
+        held = licence.business_id == application.business_id
+    else:
+        held = licence.holder_kind == "person" and licence.person_id == application.person_id
+    if not held:
+        return _("This licence is not held by the applicant.")
+    if licence.item.code != material.reusable_licence_item_code:
+        return _("This licence is not of the kind this material asks for.")
+    if not licence.in_force():
+        return _("Licence %(number)s is not valid (%(status)s).") % {
+            "number": licence.number,
+            "status": licence.effective_status_label.lower(),
+        }
+    return ""
+
+
+@transaction.atomic
+def attachment_cite_licence(
+    *, actor: User, application: Application, material_key: str, licence
+) -> Attachment:
+    """Cite ``licence`` for the material ``material_key`` instead of uploading a file, replacing
+    whatever the slot held. Raises ``UploadRejected`` (with a message for the user) when the
+    slot is closed or the licence cannot stand in."""
+    from approvals.models import Licence
+
+    policy.require_application_edit(actor, application)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _check_slot(application, material_key)
+    material = application.service_version.materials.get(key=material_key)
+    licence = Licence.objects.select_related("item").get(pk=licence.pk)
+    problem = cited_licence_problem(application=application, material=material, licence=licence)
+    if problem:
+        raise UploadRejected("licence_not_citable", problem)
+    previous = list(Attachment.objects.filter(application=application, material_key=material_key))
+    replaced = previous[0] if previous else None
+    attachment = Attachment.objects.create(
+        application=application,
+        material_key=material_key,
+        cited_licence=licence,
+        display_name=licence.number,
+        content_type="",
+        size=0,
+        sha256="",
+        scan_result="",
+        uploaded_by=actor,
+    )
+    for old in previous:
+        stored_name = old.file.name
+        old.delete()
+        _delete_file_after_commit(stored_name)
+    audit_record(
+        action="attachment.licence_cited",
+        actor=actor,
+        obj=application,
+        on_behalf_of=_on_behalf_of(application),
+        changes={
+            "attachment": [replaced.pk if replaced else None, attachment.pk],
+            "material_key": [None, material_key],
+            "display_name": [replaced.display_name if replaced else None, licence.number],
+            "cited_licence": [None, licence.pk],
+        },
+    )
+    return attachment

@@ -39,6 +39,7 @@ from approvals.selectors.applications import (
     notifications_for,
 )
 from approvals.selectors.catalogue import get_published_version
+from approvals.selectors.licences import citable_licences, get_licence
 from approvals.services.applications import (
     MATERIALS_STEP,
     ApplicationIncomplete,
@@ -51,7 +52,11 @@ from approvals.services.applications import (
     application_withdraw,
     step_keys,
 )
-from approvals.services.attachments import attachment_delete, attachment_upload
+from approvals.services.attachments import (
+    attachment_cite_licence,
+    attachment_delete,
+    attachment_upload,
+)
 from approvals.services.notifications import (
     notification_mark_all_read,
     notification_mark_read,
@@ -297,15 +302,23 @@ def _after_save(request, application, step_key: str, action: str):
 # --- Materials step -----------------------------------------------------------------------------
 
 
-def _material_slots(application, errors: dict | None = None) -> list[dict]:
+def _material_slots(application, errors: dict | None = None, *, citable=False) -> list[dict]:
     attached = application_attachments(application)
+    materials = list(application.service_version.materials.order_by("position", "pk"))
+    offered = (
+        citable_licences(application, {m.reusable_licence_item_code for m in materials} - {""})
+        if citable
+        else {}
+    )
     return [
         {
             "material": material,
             "attachments": attached.get(material.key, []),
             "errors": (errors or {}).get(material.key, []),
+            # 材料复用: the applicant's licences in force that may stand in for the upload.
+            "citable_licences": offered.get(material.reusable_licence_item_code, []),
         }
-        for material in application.service_version.materials.order_by("position", "pk")
+        for material in materials
     ]
 
 
@@ -317,7 +330,7 @@ def _render_materials(request, application, *, errors=None, stale=False, status=
         {
             "application": application,
             "version": application.service_version,
-            "slots": _material_slots(application, errors),
+            "slots": _material_slots(application, errors, citable=True),
             "progress": _progress(application, MATERIALS_STEP),
             "has_previous": len(keys) > 1,
             "stale": stale,
@@ -398,6 +411,40 @@ def attachment_remove(request, pk: int, attachment_pk: int):
     return redirect(
         reverse("approvals:application_step", args=[application.pk, MATERIALS_STEP])
         + f"#material-{attachment.material_key}"
+    )
+
+
+@login_required
+@require_POST
+def material_cite(request, pk: int, material_key: str):
+    """Use one of the applicant's licences instead of uploading a file for this material."""
+    application = get_application_for_editing(request.user, pk)
+    if application.status != ApplicationStatus.DRAFT:
+        return _not_a_draft(request, application)
+    material = application.service_version.materials.filter(key=material_key).first()
+    if material is None:
+        raise Http404
+    licence = get_licence(request.POST.get("licence", ""))
+    if licence is None:
+        offered = citable_licences(application, {material.reusable_licence_item_code} - {""})
+        error = _("Choose one of your licences.") if offered else _("You hold no such licence.")
+        return _render_materials(request, application, errors={material_key: [error]}, status=400)
+    try:
+        attachment_cite_licence(
+            actor=request.user, application=application, material_key=material_key, licence=licence
+        )
+    except UploadRejected as exc:
+        return _render_materials(
+            request, application, errors={material_key: [exc.message]}, status=400
+        )
+    messages.success(
+        request,
+        _("Licence %(number)s stands in for %(material)s.")
+        % {"number": licence.number, "material": material.name},
+    )
+    return redirect(
+        reverse("approvals:application_step", args=[application.pk, MATERIALS_STEP])
+        + f"#material-{material_key}"
     )
 
 

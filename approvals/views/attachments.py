@@ -5,10 +5,12 @@ from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
+from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
 from approvals.selectors.attachments import get_attachment_for_viewer
 from approvals.services.attachments import attachment_record_download
+from approvals.templatetags.licences import licence_verify_url
 
 logger = logging.getLogger("portal.attachments")
 
@@ -29,6 +31,12 @@ def content_disposition(display_name: str) -> str:
 @require_GET
 def attachment_download(request, pk: int):
     attachment = get_attachment_for_viewer(request.user, pk)
+    if attachment.cited_licence_id is not None:
+        # 材料复用: a cited licence has no file; its verification page shows what it is.
+        verify_url = licence_verify_url(attachment.cited_licence)
+        if not verify_url:
+            raise Http404
+        return redirect(verify_url)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from portal.settings.env import env_bool, env_int, env_list, env_str
@@ -231,6 +232,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # Deemed acceptance, SLA lights, supervision cards, lapsed pledges (idempotent).
     "sweep-deadlines": {"task": "approvals.tasks.sweep_deadlines_task", "schedule": 60.0},
+    # Licence expiry reminders, 60 and 30 days before (idempotent), every morning.
+    "licence-expiry-reminders": {
+        "task": "approvals.tasks.licence_expiry_reminders_task",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -19,6 +19,7 @@ APPLICATION_ROUTES = [
     ("application_step", ["materials"], ["get", "post"], "draft"),
     ("application_material_upload", ["floor-plan"], ["post"], "draft"),
     ("application_attachment_remove", ["<attachment>"], ["post"], "draft"),
+    ("application_material_cite", ["floor-plan"], ["post"], "draft"),
     ("application_review", [], ["get"], "draft"),
     ("application_submit", [], ["post"], "draft"),
     ("application_discard", [], ["get", "post"], "draft"),

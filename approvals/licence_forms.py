@@ -1,0 +1,67 @@
+"""Forms of the licence pages: they parse input; the services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.business_forms import ServiceErrorsMixin
+from approvals.selectors.licences import DecisionFilters
+
+
+class LicenceStatusReasonForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        help_text=_(
+            "The holder is told this reason; it stays in the register and the audit trail."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Give the reason; the holder will read it.")},
+    )
+
+
+class DecisionSearchForm(forms.Form):
+    service = forms.CharField(
+        label=_("Service (name or item code)"), max_length=100, required=False
+    )
+    department = forms.TypedChoiceField(
+        label=_("Department"), coerce=int, required=False, empty_value=None
+    )
+    holder = forms.CharField(
+        label=_("Holder (business name)"),
+        max_length=100,
+        required=False,
+        help_text=_("Names of private persons are shown masked and cannot be searched."),
+    )
+    licence_number = forms.CharField(label=_("Licence number"), max_length=60, required=False)
+    decided_from = forms.DateField(
+        label=_("Decided from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    decided_to = forms.DateField(
+        label=_("Decided until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", _("All departments"))] + [
+            (department.pk, department.name) for department in departments
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("decided_from"), cleaned.get("decided_to")
+        if start and end and start > end:
+            self.add_error("decided_to", _("The end of the period is before its start."))
+        return cleaned
+
+    def filters(self) -> DecisionFilters:
+        if not self.is_bound or not self.is_valid():
+            return DecisionFilters()
+        data = self.cleaned_data
+        return DecisionFilters(
+            service=data["service"],
+            department_id=data["department"],
+            holder=data["holder"],
+            licence_number=data["licence_number"],
+            decided_from=data["decided_from"],
+            decided_to=data["decided_to"],
+        )

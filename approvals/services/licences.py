@@ -1,0 +1,441 @@
+"""The licence register's lifecycle after issue: revocation (撤销) and cancellation (注销) by the
+issuing department, change (变更) and renewal (延续) as applications of their own, the new
+licence superseding the old one, and the expiry reminders.
+
+Issuing a licence on approval is ``approvals.services.licence_issue`` (the documents work); it
+calls ``licence_supersede_on_issue`` for a licence whose application changes or renews another.
+"""
+
+import dataclasses
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import BusinessMembership, MembershipRole, MembershipStatus, User
+from approvals import policy
+from approvals.audit import audit_record
+from approvals.models import (
+    OPEN_STATUSES,
+    Application,
+    ApplicationStatus,
+    Document,
+    DocumentKind,
+    DocumentStatus,
+    Licence,
+    LicenceAction,
+    LicenceStatus,
+    ServiceVersion,
+    VersionStatus,
+)
+from approvals.services.notifications import message, notify
+
+# Expiry reminders, in days before ``valid_to`` (issue 5).
+REMINDER_DAYS = (60, 30)
+# Art. 50: the holder applies for a renewal at least 30 days before the licence expires (unless a
+# law, regulation or rule says otherwise), and the agency decides before it expires. The portal
+# opens renewals with the first reminder and takes them until the last day of validity: a late
+# renewal is the department's to judge, an expired licence needs a new application.
+RENEWAL_OPENS_DAYS_BEFORE = 60
+RENEWAL_STATUTORY_DAYS_BEFORE = 30
+
+
+def holder_users(licence: Licence) -> list[User]:
+    """Who hears about a licence as its holder: the person; for a business its administrators,
+    the agents who see all its matters, and whoever filed the application (if still a member)."""
+    if licence.person_id is not None:
+        return [licence.person.user]
+    memberships = (
+        BusinessMembership.objects.filter(business_id=licence.business_id)
+        .filter(status=MembershipStatus.ACTIVE)
+        .filter(
+            Q(role=MembershipRole.ADMIN)
+            | Q(sees_all_applications=True)
+            | Q(user_id=licence.application.created_by_id)
+        )
+        .select_related("user")
+        .order_by("user_id")
+    )
+    return list({m.user_id: m.user for m in memberships}.values())
+
+
+def _tell_holder(licence: Licence, *, kind: str, title, body) -> None:
+    link = reverse("approvals:my_licences") + f"#licence-{licence.pk}"
+    for user in holder_users(licence):
+        notify(user=user, kind=kind, title=title, body=body, link=link)
+
+
+def _licence_params(licence: Licence) -> dict:
+    version = licence.application.service_version
+    return {
+        "number": licence.number,
+        "service": _lazy_name(version),
+        "valid_to": f"{licence.valid_to:%Y-%m-%d}" if licence.valid_to else "",
+    }
+
+
+def _lazy_name(version: ServiceVersion):
+    from django.utils.functional import lazy
+
+    return lazy(lambda: version.name, str)()
+
+
+def _on_behalf_of(licence: Licence) -> str:
+    return f"business:{licence.business_id}" if licence.business_id else ""
+
+
+def _lock(licence: Licence) -> Licence:
+    return (
+        Licence.objects.select_for_update(of=("self",))
+        .select_related("application__service_version", "person__user")
+        .get(pk=licence.pk)
+    )
+
+
+def _certificates(licence: Licence):
+    return Document.objects.filter(
+        licence=licence, kind=DocumentKind.LICENCE_CERTIFICATE, status=DocumentStatus.VALID
+    )
+
+
+def _end_licence(
+    *, actor: User, licence: Licence, reason: str, status: str, event: str, now=None
+) -> tuple[Licence, list[int]]:
+    """Set the licence's new status with its reason, and its valid certificates' status to
+    match; the certificates' ids, for the audit event."""
+    now = now or timezone.now()
+    before, before_reason = licence.status, licence.status_reason
+    licence.status = status
+    licence.status_reason = reason
+    licence.status_changed_at = now
+    licence.status_changed_by = actor
+    licence.save(
+        update_fields=["status", "status_reason", "status_changed_at", "status_changed_by"]
+    )
+    document_status = (
+        DocumentStatus.SUPERSEDED if status == LicenceStatus.SUPERSEDED else DocumentStatus.REVOKED
+    )
+    certificates = list(_certificates(licence).values_list("pk", flat=True))
+    Document.objects.filter(pk__in=certificates).update(
+        status=document_status, status_reason=reason, status_changed_at=now
+    )
+    audit_record(
+        action=event,
+        actor=actor,
+        obj=licence,
+        on_behalf_of=_on_behalf_of(licence),
+        reason=reason,
+        changes={
+            "status": [before, status],
+            "status_reason": [before_reason, reason],
+            "certificates": [None, certificates],
+            "certificate_status": [DocumentStatus.VALID, document_status]
+            if certificates
+            else [None, None],
+        },
+    )
+    return licence, certificates
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give the reason; the holder will read it.")]})
+    return reason
+
+
+def _require_valid(licence: Licence) -> None:
+    if licence.status != LicenceStatus.VALID:
+        raise ValidationError(
+            _("This licence is %(status)s already; its status cannot change again.")
+            % {"status": licence.get_status_display().lower()}
+        )
+
+
+@transaction.atomic
+def licence_revoke(*, actor: User, licence: Licence, reason: str) -> Licence:
+    """撤销 (Art. 69): the issuing department withdraws a licence that should not have been
+    granted (or was obtained by deceit). The holder is told why."""
+    policy.require_licence_manager(actor, licence)
+    reason = _require_reason(reason)
+    locked = _lock(licence)
+    _require_valid(locked)
+    locked, _documents = _end_licence(
+        actor=actor,
+        licence=locked,
+        reason=reason,
+        status=LicenceStatus.REVOKED,
+        event="licence.revoked",
+    )
+    params = _licence_params(locked) | {"reason": reason}
+    _tell_holder(
+        locked,
+        kind="licence.revoked",
+        title=message(gettext_lazy("Licence revoked: %(number)s"), **params),
+        body=message(
+            gettext_lazy(
+                "Your licence %(number)s for %(service)s has been revoked by the issuing "
+                "department. Reason: %(reason)s. You may apply for administrative "
+                "reconsideration within 60 days or bring a lawsuit within 6 months."
+            ),
+            **params,
+        ),
+    )
+    return locked
+
+
+@transaction.atomic
+def licence_cancel(*, actor: User, licence: Licence, reason: str) -> Licence:
+    """注销 (Art. 70): the issuing department closes the register entry of a licence that has
+    ended for another reason (the holder gave it up or ceased to exist, the licence lapsed, …).
+    A holder who wants to give a licence up asks the department, which records it here."""
+    policy.require_licence_manager(actor, licence)
+    reason = _require_reason(reason)
+    locked = _lock(licence)
+    _require_valid(locked)
+    locked, _documents = _end_licence(
+        actor=actor,
+        licence=locked,
+        reason=reason,
+        status=LicenceStatus.CANCELLED,
+        event="licence.cancelled",
+    )
+    params = _licence_params(locked) | {"reason": reason}
+    _tell_holder(
+        locked,
+        kind="licence.cancelled",
+        title=message(gettext_lazy("Licence cancelled: %(number)s"), **params),
+        body=message(
+            gettext_lazy(
+                "Your licence %(number)s for %(service)s has been cancelled in the licence "
+                "register by the issuing department. Reason: %(reason)s."
+            ),
+            **params,
+        ),
+    )
+    return locked
+
+
+# --- Change and renewal -------------------------------------------------------------------------
+
+
+def renewal_window(licence: Licence) -> tuple[datetime.date, datetime.date] | None:
+    """The first and last day a renewal can be started, or ``None`` for a licence without end."""
+    if licence.valid_to is None:
+        return None
+    opens = licence.valid_to - datetime.timedelta(days=RENEWAL_OPENS_DAYS_BEFORE)
+    return opens, licence.valid_to
+
+
+def follow_up_problem(licence: Licence, action: str, *, today=None) -> str:
+    """Why ``action`` (change or renewal) cannot be started for ``licence`` today, or ``""``."""
+    today = today or timezone.localdate()
+    if not licence.in_force(today):
+        return _("Only a valid licence can be changed or renewed.")
+    if action == LicenceAction.RENEWAL:
+        window = renewal_window(licence)
+        if window is None:
+            return _("This licence has no end date and needs no renewal.")
+        if today < window[0]:
+            return _(
+                "A renewal can be applied for from %(date)s (%(days)s days before the licence "
+                "expires)."
+            ) % {"date": f"{window[0]:%Y-%m-%d}", "days": RENEWAL_OPENS_DAYS_BEFORE}
+    return ""
+
+
+def _published_version(licence: Licence) -> ServiceVersion | None:
+    return (
+        ServiceVersion.objects.filter(item_id=licence.item_id, status=VersionStatus.PUBLISHED)
+        .order_by("-number")
+        .first()
+    )
+
+
+@transaction.atomic
+def licence_follow_up_start(*, actor: User, licence: Licence, action: str) -> Application:
+    """A change (变更) or renewal (延续) application for ``licence``: a new draft of the service
+    item's current published version, naming the licence, prefilled from the licence's own
+    application (and the registries, which win: 一数一源). A draft already started for the same
+    licence and action by the same person is returned instead of a second one."""
+    from approvals.services.applications import application_start
+
+    policy.require_licence_follow_up(actor, licence)
+    if action not in LicenceAction.values:
+        raise ValidationError(_("Choose a change or a renewal."))
+    locked = _lock(licence)
+    problem = follow_up_problem(locked, action)
+    if problem:
+        raise ValidationError(problem)
+    running = Application.objects.filter(
+        licence_to_supersede=locked,
+        status__in=[ApplicationStatus.DRAFT, *OPEN_STATUSES, ApplicationStatus.APPROVED],
+    ).first()
+    if running is not None:
+        if running.status == ApplicationStatus.DRAFT and running.created_by_id == actor.pk:
+            return running
+        raise ValidationError(
+            _("An application to change or renew this licence is already in progress.")
+        )
+    version = _published_version(locked)
+    if version is None:
+        raise ValidationError(_("This service is not open for applications at the moment."))
+    application = application_start(actor=actor, version=version, business=locked.business)
+    known = set((version.form_schema or {}).get("properties", {}))
+    earlier = {k: v for k, v in locked.application.data.items() if k in known}
+    application.data = earlier | application.data
+    application.licence_to_supersede = locked
+    application.licence_action = action
+    application.save(update_fields=["data", "licence_to_supersede", "licence_action"])
+    audit_record(
+        action="licence.follow_up_started",
+        actor=actor,
+        obj=locked,
+        on_behalf_of=_on_behalf_of(locked),
+        changes={
+            "application": [None, application.pk],
+            "licence_action": [None, action],
+            "prefilled_from_licence": [None, sorted(earlier)],
+        },
+    )
+    return application
+
+
+@transaction.atomic
+def licence_supersede_on_issue(*, new_licence: Licence, actor: User | None) -> Licence:
+    """Link a newly issued licence to the one its application changes or renews, and retire the
+    old one (status superseded, its certificates superseded). A renewal continues the old
+    validity: it starts the day after the old licence ends when that is later than the decision;
+    a change keeps the old end date (变更 alters the content, not the term). Called by
+    ``licence_issue`` inside its transaction; calling it again changes nothing."""
+    application = new_licence.application
+    old = application.licence_to_supersede
+    if old is None or new_licence.supersedes_id == old.pk:
+        return new_licence
+    old = _lock(old)
+    if old.status != LicenceStatus.VALID:
+        raise ValidationError(
+            _("Licence %(number)s is no longer valid and cannot be changed or renewed.")
+            % {"number": old.number}
+        )
+    before = {"valid_from": new_licence.valid_from, "valid_to": new_licence.valid_to}
+    if application.licence_action == LicenceAction.RENEWAL and old.valid_to is not None:
+        continued = old.valid_to + datetime.timedelta(days=1)
+        if continued > new_licence.valid_from:
+            shift = continued - new_licence.valid_from
+            new_licence.valid_from = continued
+            if new_licence.valid_to is not None:
+                new_licence.valid_to += shift
+    elif application.licence_action == LicenceAction.CHANGE:
+        new_licence.valid_to = old.valid_to
+    new_licence.supersedes = old
+    new_licence.save(update_fields=["supersedes", "valid_from", "valid_to"])
+    reason = (
+        _("Renewed by licence %(number)s")
+        if application.licence_action == LicenceAction.RENEWAL
+        else _("Changed by licence %(number)s")
+    ) % {"number": new_licence.number}
+    _end_licence(
+        actor=actor,
+        licence=old,
+        reason=reason,
+        status=LicenceStatus.SUPERSEDED,
+        event="licence.superseded",
+    )
+    audit_record(
+        action="licence.supersedes",
+        actor=actor,
+        obj=new_licence,
+        on_behalf_of=_on_behalf_of(new_licence),
+        changes={
+            "supersedes": [None, old.number],
+            "licence_action": [None, application.licence_action],
+            "valid_from": [before["valid_from"], new_licence.valid_from],
+            "valid_to": [before["valid_to"], new_licence.valid_to],
+        },
+    )
+    return new_licence
+
+
+# --- Expiry reminders ---------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class ReminderReport:
+    reminded: dict[int, list[int]] = dataclasses.field(default_factory=dict)  # days → licence ids
+
+
+def licence_expiry_reminders_send(*, today: datetime.date | None = None) -> ReminderReport:
+    """Remind holders of valid licences that expire within 60 and within 30 days, once per
+    threshold (``Licence.reminders_sent``). A licence first found with 25 days left gets the
+    30-day reminder only, and both thresholds are recorded. Set-based (the partial index
+    ``licence_expiry``) and idempotent: a second run the same day sends nothing."""
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=max(REMINDER_DAYS))
+    candidates = (
+        Licence.objects.filter(status=LicenceStatus.VALID, valid_to__gte=today)
+        .filter(valid_to__lte=horizon)
+        .values_list("pk", "valid_to", "reminders_sent")
+    )
+    report = ReminderReport()
+    for pk, valid_to, sent in candidates:
+        due = _due_thresholds(valid_to, today, sent)
+        if due:
+            with transaction.atomic():
+                threshold = _remind_one(pk, today=today)
+            if threshold is not None:
+                report.reminded.setdefault(threshold, []).append(pk)
+    return report
+
+
+def _due_thresholds(valid_to: datetime.date, today: datetime.date, sent) -> list[int]:
+    days_left = (valid_to - today).days
+    return [days for days in REMINDER_DAYS if days_left <= days and days not in (sent or [])]
+
+
+def _remind_one(pk: int, *, today: datetime.date) -> int | None:
+    licence = (
+        Licence.objects.select_for_update(of=("self",))
+        .select_related("application__service_version", "person__user")
+        .get(pk=pk)
+    )
+    if licence.status != LicenceStatus.VALID or licence.valid_to is None:
+        return None
+    due = _due_thresholds(licence.valid_to, today, licence.reminders_sent)
+    if not due:
+        return None  # another sweep got here first
+    threshold = min(due)
+    before = list(licence.reminders_sent or [])
+    licence.reminders_sent = sorted(set(before) | set(due), reverse=True)
+    licence.save(update_fields=["reminders_sent"])
+    days_left = (licence.valid_to - today).days
+    audit_record(
+        action="licence.expiry_reminder_sent",
+        obj=licence,
+        on_behalf_of=_on_behalf_of(licence),
+        changes={
+            "reminders_sent": [before, licence.reminders_sent],
+            "days_left": [None, days_left],
+        },
+    )
+    params = _licence_params(licence) | {"days": days_left}
+    _tell_holder(
+        licence,
+        kind="licence.expiry_reminder",
+        title=message(gettext_lazy("Licence %(number)s expires on %(valid_to)s"), **params),
+        body=message(
+            gettext_lazy(
+                "Your licence %(number)s for %(service)s expires in %(days)s days, on "
+                "%(valid_to)s. To keep it, apply for its renewal from My licences; the law asks "
+                "for the application at least 30 days before expiry (Administrative Licensing "
+                "Law, Art. 50)."
+            ),
+            **params,
+        ),
+    )
+    return threshold
