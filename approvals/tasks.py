@@ -15,3 +15,12 @@ def sweep_deadlines_task() -> dict:
         "cards": dict(report.cards),
         "lapsed_pledges": len(report.lapsed_pledges),
     }
+
+
+@shared_task(name="approvals.tasks.audit_checkpoint_task")
+def audit_checkpoint_task() -> dict:
+    """The daily signed checkpoint of the audit chain (CELERY_BEAT_SCHEDULE)."""
+    from approvals.audit_checkpoint import checkpoint_create
+
+    checkpoint = checkpoint_create()
+    return {"sequence": checkpoint.sequence, "head_hash": checkpoint.head_hash}

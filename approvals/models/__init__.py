@@ -25,6 +25,12 @@ from approvals.models.documents import (
     Licence,
     LicenceStatus,
 )
+from approvals.models.supervision import (
+    AuditCheckpoint,
+    RectificationStatus,
+    RectificationTask,
+    ServiceRating,
+)
 from approvals.models.workflow import (
     ApplicationGroupObjectPermission,
     ApplicationUserObjectPermission,
@@ -53,6 +59,7 @@ __all__ = [
     "ApplicationUserObjectPermission",
     "Attachment",
     "AuditChainHead",
+    "AuditCheckpoint",
     "AuditEvent",
     "AuditOutcome",
     "CalendarDay",
@@ -73,9 +80,12 @@ __all__ = [
     "Notification",
     "PauseKind",
     "Pledge",
+    "RectificationStatus",
+    "RectificationTask",
     "ReviewTask",
     "ScanResult",
     "ServiceItem",
+    "ServiceRating",
     "ServiceTopic",
     "ServiceVersion",
     "SupervisionCard",
