@@ -109,6 +109,15 @@ ACTION_LABELS = {
     "otp.verified": _("Second factor verified"),
     "otp.failed": _("Second factor failed"),
     "demo.seeded": _("Demonstration data loaded"),
+    "application.viewed": _("Case file opened"),
+    "person.id_number_revealed": _("Full ID number shown"),
+    "audit.checkpointed": _("Audit chain checkpoint signed"),
+    "audit.verified": _("Audit chain verified"),
+    "audit.exported": _("Audit events exported"),
+    "supervision.exported": _("Supervision statistics exported"),
+    "rating.submitted": _("Service rated"),
+    "rectification.opened": _("Rectification task opened"),
+    "rectification.completed": _("Rectification completed"),
 }
 
 

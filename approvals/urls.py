@@ -1,6 +1,15 @@
 from django.urls import path
 
-from approvals.views import applications, attachments, guides, intake, lookup, supplement, work
+from approvals.views import (
+    applications,
+    attachments,
+    case_files,
+    guides,
+    intake,
+    lookup,
+    supplement,
+    work,
+)
 
 app_name = "approvals"
 
@@ -80,4 +89,6 @@ urlpatterns = [
         name="task_grant_revoke",
     ),
     path("work/extensions/", work.extensions, name="work_extensions"),
+    # Who saw what (supervision helper): the audited display of an applicant's ID number.
+    path("work/applications/<int:pk>/id-number/", case_files.id_number, name="case_id_number"),
 ]
