@@ -16,18 +16,23 @@ from approvals.models import Application
 
 def _position(actor: User, application: Application):
     """The official's position that gives the reason to look: the task's or the window's."""
-    positions = policy.active_positions(actor).exclude(role="supervisor")
+    positions = policy.active_positions(actor)
     departments = application.tasks.values("department_id")
     return (
-        positions.filter(department_id__in=departments).first()
+        positions.filter(department_id__in=departments).exclude(role="supervisor").first()
         or positions.filter(role="intake_clerk").first()
+        or positions.filter(role="supervisor").first()
     )
 
 
 @transaction.atomic
 def case_file_open(*, actor: User, application: Application, page: str) -> None:
-    """An official opened the application's page (``page``: "task" or "intake")."""
-    policy.require_case_file(actor, application)
+    """An official opened the application's page (``page``: "task", "intake", or "timeline" for
+    a supervisor reading its history in the admin)."""
+    if page == "timeline":
+        policy.require_audit_reader(actor)
+    else:
+        policy.require_case_file(actor, application)
     position = _position(actor, application)
     audit_record(
         action="application.viewed",
