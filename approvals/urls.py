@@ -7,6 +7,7 @@ from approvals.views import (
     guides,
     intake,
     lookup,
+    supervision,
     supplement,
     work,
 )
@@ -91,4 +92,15 @@ urlpatterns = [
     path("work/extensions/", work.extensions, name="work_extensions"),
     # Who saw what (supervision helper): the audited display of an applicant's ID number.
     path("work/applications/<int:pk>/id-number/", case_files.id_number, name="case_id_number"),
+    # Electronic supervision, ratings and rectification (supervision helper).
+    path("supervision/", supervision.dashboard, name="supervision_dashboard"),
+    path("supervision/export.csv", supervision.export, name="supervision_export"),
+    path("applications/<int:pk>/rate/", supervision.rate, name="application_rate"),
+    path("work/rectifications/", supervision.rectifications, name="rectifications"),
+    path(
+        "work/rectifications/<int:pk>/done/",
+        supervision.rectification_done,
+        name="rectification_done",
+    ),
+    path("satisfaction/", supervision.satisfaction, name="satisfaction"),
 ]

@@ -49,3 +49,14 @@ def audit_events_export(*, actor: User, filters: dict[str, str]) -> None:
         object_type="approvals.auditevent",
         changes={"filters": [None, dict(sorted(filters.items()))]},
     )
+
+
+@transaction.atomic
+def statistics_export(*, actor: User, period) -> None:
+    """Record that ``actor`` exported the supervision statistics of ``period``."""
+    policy.require_supervisor(actor)
+    audit_record(
+        action="supervision.exported",
+        actor=actor,
+        changes={"period": [None, [period.start, period.end]]},
+    )

@@ -17,3 +17,23 @@ def audit_chain_status(user) -> dict:
         "last": last_verification(),
         "checkpoint": AuditCheckpoint.objects.order_by("-sequence", "-created_at").first(),
     }
+
+
+@register.simple_tag
+def rating_state(application) -> dict:
+    """The applicant's page: the rating given, or whether the service may be rated now."""
+    from approvals.services.ratings import may_be_rated
+
+    given = getattr(application, "rating", None) if application.pk else None
+    return {"given": given, "may_rate": given is None and may_be_rated(application)}
+
+
+@register.simple_tag(takes_context=True)
+def supervision_links(context) -> dict:
+    """Which supervision links the navigation shows (officials only: citizens cost no query)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.requires_second_factor:
+        return {"supervisor": False, "head": False}
+    roles = set(policy.active_positions(user).values_list("role", flat=True))
+    return {"supervisor": "supervisor" in roles, "head": "department_head" in roles}
