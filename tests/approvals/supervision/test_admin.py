@@ -22,7 +22,9 @@ CHANGELIST = "admin:approvals_auditevent_changelist"
 
 @pytest.fixture
 def supervisor_client(city, verified_client_factory):
-    return verified_client_factory(city.supervisor)
+    client = verified_client_factory(city.supervisor)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture
@@ -233,3 +235,16 @@ def test_a_staff_user_without_the_permission_gets_403(city, verified_client_fact
     )
     assert client.get(reverse("admin:approvals_auditevent_export")).status_code == 403
     assert client.post(reverse("admin:approvals_auditevent_verify")).status_code == 403
+
+
+@pytest.mark.parametrize(("language", "text"), [("en", "Verify now"), ("zh-hans", "立即校验")])
+def test_the_index_and_timeline_in_both_languages(supervisor_client, seen, language, text):
+    supervisor_client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+
+    index = supervisor_client.get(reverse("admin:index")).content.decode()
+    timeline = supervisor_client.get(
+        reverse("admin:approvals_auditevent_timeline", args=[seen.pk])
+    ).content.decode()
+
+    assert text in index
+    assert ("已显示完整身份证号码" if language == "zh-hans" else "Full ID number shown") in timeline
