@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LABEL_WIDTH = 220
-PLOT_WIDTH = 330
-BAR_HEIGHT = 14
+LABEL_WIDTH = 200
+PLOT_WIDTH = 300
+BAR_HEIGHT = 16
 BAR_GAP = 2
 GROUP_GAP = 10
 VALUE_MARGIN = 6

@@ -3,6 +3,7 @@ from django import template
 from approvals import policy
 from approvals.models import AuditCheckpoint
 from approvals.selectors.audit_trail import last_verification
+from approvals.templatetags.work_nav import official_roles
 
 register = template.Library()
 
@@ -35,5 +36,5 @@ def supervision_links(context) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.requires_second_factor:
         return {"supervisor": False, "head": False}
-    roles = set(policy.active_positions(user).values_list("role", flat=True))
+    roles = official_roles(request)
     return {"supervisor": "supervisor" in roles, "head": "department_head" in roles}
