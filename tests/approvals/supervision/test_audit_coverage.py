@@ -47,3 +47,28 @@ def test_deleting_a_calendar_year_is_audited_with_its_days(admin_client):
     assert (event.actor, event.object_id) == (admin_client.user, "2027")
     assert "2027-01-01" in str(event.changes["days"][0])
     assert not CalendarDay.objects.filter(date__year=2027).exists()
+
+
+@pytest.fixture
+def departments(db):
+    from accounts.management.commands.seed_demo import DemoSeeder
+
+    DemoSeeder(password="unused", reset_passwords=False).seed_departments()
+
+
+def test_seeding_the_catalogue_audits_each_new_item_and_a_moved_one(departments):
+    from accounts.models import Department
+    from approvals.demo_catalogue import DEMO_SERVICES, seed_catalogue
+    from approvals.models import ServiceItem
+
+    seed_catalogue()
+    assert events("catalogue.item_created").count() == len(DEMO_SERVICES)
+
+    item = ServiceItem.objects.get(code=DEMO_SERVICES[0]["code"])
+    original = item.department.code
+    item.department = Department.objects.exclude(pk=item.department_id).first()
+    item.save(update_fields=["department"])
+    seed_catalogue()
+
+    event = events("catalogue.item_changed", item).get()
+    assert event.changes["department"] == [item.department.code, original]
