@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.business_forms import ServiceErrorsMixin
 from approvals.selectors.supervision import Period
 
 MAX_PERIOD_DAYS = 366
@@ -46,7 +47,7 @@ GRADES = [
 ]
 
 
-class RatingForm(forms.Form):
+class RatingForm(ServiceErrorsMixin, forms.Form):
     grade = forms.TypedChoiceField(
         label=_("How satisfied are you with how your application was handled?"),
         choices=GRADES,
@@ -62,7 +63,7 @@ class RatingForm(forms.Form):
     )
 
 
-class RectificationForm(forms.Form):
+class RectificationForm(ServiceErrorsMixin, forms.Form):
     response = forms.CharField(
         label=_("What was done"),
         max_length=4000,

@@ -190,7 +190,7 @@ def rate(request, pk: int):
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form.add_service_errors(error)
         else:
             messages.success(request, _("Thank you. Your rating is recorded."))
             return redirect("approvals:application_detail", pk=application.pk)
@@ -201,14 +201,6 @@ def rate(request, pk: int):
         {"application": application, "form": form},
         status=status,
     )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- Rectification by the department head -----------------------------------------------------
@@ -235,7 +227,7 @@ def rectification_done(request, pk: int):
                 actor=request.user, task=task, response=form.cleaned_data["response"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form.add_service_errors(error)
         else:
             messages.success(request, _("The rectification is recorded as done."))
             return redirect("approvals:rectifications")
