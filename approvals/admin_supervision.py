@@ -415,7 +415,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
     )
     list_filter = ("status",)
     search_fields = ("=tracking_number",)
-    list_select_related = ("service_version", "person", "business")
+    list_select_related = ("service_version__item", "person", "business")
     ordering = ("-pk",)
     fields = (
         "tracking_number",

@@ -129,7 +129,7 @@ def overdue_cards(limit: int = CARD_LIST_LIMIT) -> list[SupervisionCard]:
             Q(task__status=TaskStatus.OPEN)
             | Q(task__isnull=True, application__status=ApplicationStatus.SUBMITTED)
         )
-        .select_related("application__service_version", "department", "task")
+        .select_related("application__service_version__item", "department", "task")
         .order_by("colour", "-issued_on", "-pk")[:limit]  # "red" sorts before "yellow"
     )
 

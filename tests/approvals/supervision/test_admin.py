@@ -248,3 +248,41 @@ def test_the_index_and_timeline_in_both_languages(supervisor_client, seen, langu
 
     assert text in index
     assert ("已显示完整身份证号码" if language == "zh-hans" else "Full ID number shown") in timeline
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        CHANGELIST,
+        "admin:approvals_application_changelist",
+        "admin:approvals_supervisioncard_changelist",
+    ],
+)
+def test_the_supervisors_lists_cost_the_same_for_3_and_30_applications(
+    city, supervisor_client, url_name
+):
+    from approvals.models import CardColour, SupervisionCard
+    from tests.factories import ApplicationFactory
+
+    def add(count):
+        for _ in range(count):
+            application = ApplicationFactory(service_version=city.version, submitted=True)
+            case_file_open(actor=city.clerk, application=application, page="intake")
+            SupervisionCard.objects.create(
+                application=application,
+                department=city.bureau,
+                colour=CardColour.RED,
+                reason="late",
+                issued_on=application.submitted_at.date(),
+            )
+
+    def measure():
+        with CaptureQueriesContext(connection) as captured:
+            assert supervisor_client.get(reverse(url_name)).status_code == 200
+        return len(captured)
+
+    add(3)
+    few = measure()
+    add(27)
+
+    assert measure() == few
