@@ -262,3 +262,33 @@ def test_the_public_page_in_both_languages(client, db, language, heading):
     response = client.get(reverse("approvals:satisfaction"), HTTP_ACCEPT_LANGUAGE=language)
 
     assert heading in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("en", "Rate the service"), ("zh-hans", "评价服务")]
+)
+def test_the_rating_page_in_both_languages(city, decided, client, language, text):
+    application = decided()
+    client.force_login(city.citizen)
+
+    response = client.get(
+        reverse("approvals:application_rate", args=[application.pk]),
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    assert response.status_code == 200
+    assert text in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("en", "Record as done"), ("zh-hans", "记录为已整改")]
+)
+def test_the_rectification_page_in_both_languages(
+    city, decided, verified_client_factory, language, text
+):
+    with time_machine.travel(RATED_AT, tick=False):
+        rating_submit(actor=city.citizen, application=decided(), grade=1)
+        client = verified_client_factory(city.head)
+        response = client.get(reverse("approvals:rectifications"), HTTP_ACCEPT_LANGUAGE=language)
+
+    assert text in response.content.decode()
