@@ -84,3 +84,23 @@ def test_rating_and_satisfaction_pages_are_accessible(city, signed_in_page, lang
     page.goto("/satisfaction/")
     assert axe_violations(page) == []
     screenshot(page, f"satisfaction-{language}-phone")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_supervisor_finds_the_timeline_by_tracking_number(
+    city, under_review, signed_in_page, language
+):
+    from approvals.services.case_files import case_file_open, id_number_reveal
+
+    application = under_review.application
+    case_file_open(actor=city.reviewer, application=application, page="task")
+    id_number_reveal(actor=city.reviewer, application=application)
+    page = signed_in_page(city.supervisor, language)
+
+    page.goto("/admin/approvals/auditevent/")
+    page.fill("#timeline-number", application.tracking_number)
+    page.locator("form.timeline-find button").click()
+
+    assert page.locator("#timeline tbody tr[data-action='person.id_number_revealed']").count() == 1
+    assert axe_violations(page) == []
+    screenshot(page, f"supervision-timeline-{language}")
