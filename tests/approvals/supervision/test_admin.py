@@ -286,3 +286,11 @@ def test_the_supervisors_lists_cost_the_same_for_3_and_30_applications(
     add(27)
 
     assert measure() == few
+
+
+def test_the_search_box_finds_an_object_number_exactly(supervisor_client, seen):
+    response = supervisor_client.get(reverse(CHANGELIST), {"q": str(seen.pk)})
+
+    shown = list(response.context["cl"].result_list)
+    assert shown
+    assert {event.object_id for event in shown} == {str(seen.pk)}
