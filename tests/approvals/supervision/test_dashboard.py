@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from approvals.models import CardColour, SupervisionCard
+from approvals.models import CardColour, RectificationTask, ServiceRating, SupervisionCard
 from approvals.selectors.supervision import (
     Period,
     percentile,
@@ -133,6 +133,10 @@ def _many(city, count: int) -> None:
             reason="late",
             issued_on=day(20),
         )
+        rating = ServiceRating.objects.create(
+            application=application, department=city.bureau, grade=1, rater=city.citizen
+        )
+        RectificationTask.objects.create(rating=rating, department=city.bureau, due_on=day(31))
 
 
 def _dashboard_queries(client) -> int:

@@ -292,3 +292,25 @@ def test_the_rectification_page_in_both_languages(
         response = client.get(reverse("approvals:rectifications"), HTTP_ACCEPT_LANGUAGE=language)
 
     assert text in response.content.decode()
+
+
+def test_the_rectification_page_costs_the_same_for_3_and_30(city, decided, verified_client_factory):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(count):
+        for _ in range(count):
+            rating_submit(actor=city.citizen, application=decided(), grade=1)
+
+    with time_machine.travel(RATED_AT, tick=False):
+        client = verified_client_factory(city.head)
+        add(3)
+        client.get(reverse("approvals:rectifications"))  # the calendar is loaded once
+        with CaptureQueriesContext(connection) as few:
+            client.get(reverse("approvals:rectifications"))
+        add(27)
+        with CaptureQueriesContext(connection) as many:
+            page = client.get(reverse("approvals:rectifications")).content.decode()
+
+    assert len(many) == len(few)
+    assert page.count("Record as done") == 30 or page.count("记录为已整改") == 30
