@@ -95,6 +95,7 @@ def running_tasks_by_light() -> RunningTasks:
     departments: dict[int, LightRow] = {}
     services: dict[int, LightRow] = {}
     for row in rows:
+        # A task the sweep has not lit yet (or whose clock is paused) counts as green.
         light = row["sla_light"] if row["sla_light"] in LIGHTS else SlaLight.GREEN
         department = departments.setdefault(
             row["department_id"],
