@@ -23,14 +23,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from approvals.charts import bar_chart
 from approvals.selectors.applications import get_application_for_applicant
-from approvals.selectors.supervision import (
-    Period,
+from approvals.selectors.ratings import (
     get_rectification_for_head,
     open_rectifications,
-    overdue_cards,
     rectifications_for_head,
-    running_tasks_by_light,
     satisfaction_by_department,
+)
+from approvals.selectors.supervision import (
+    Period,
+    overdue_cards,
+    running_tasks_by_light,
     statistics,
 )
 from approvals.services.audit_trail import statistics_export
