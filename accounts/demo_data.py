@@ -358,4 +358,10 @@ SUPERVISOR_VIEW_PERMISSIONS: tuple[str, ...] = (
     "accounts.view_department",
     "accounts.view_officialposition",
     "accounts.view_business",
+    # The supervisors' admin (supervision): applications and their timelines, cards, ratings.
+    "approvals.view_application",
+    "approvals.view_supervisioncard",
+    "approvals.view_servicerating",
+    "approvals.view_rectificationtask",
+    "approvals.view_auditcheckpoint",
 )

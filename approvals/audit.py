@@ -136,23 +136,34 @@ def verify_chain(
     """
     events = AuditEvent.objects.order_by("sequence").iterator(chunk_size=2000)
     problem = next(_walk(events), None)
-    if problem:
+    if problem or head_sequence is None:
         return problem
+    return chain_reaches(sequence=head_sequence, head_hash=head_hash, what="the head")
+
+
+def chain_reaches(*, sequence: int, head_hash: str | None, what: str) -> ChainProblem | None:
+    """After an intact walk: does the stored chain reach event ``sequence`` with ``head_hash``?
+    ``what`` names the record that says it did (the head row, a signed checkpoint)."""
     last_sequence = (
         AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
     )
-    if head_sequence is not None and last_sequence < head_sequence:
+    if last_sequence < sequence:
+        if what == "the head":
+            return ChainProblem(
+                last_sequence + 1,
+                f"missing: the chain ends at #{last_sequence} but reached #{sequence}",
+            )
         return ChainProblem(
-            last_sequence + 1,
-            f"missing: the chain ends at #{last_sequence} but reached #{head_sequence}",
+            sequence, f"missing: the chain ends at #{last_sequence}, before {what} at #{sequence}"
         )
-    if head_sequence is not None and head_hash:
+    if head_hash:
         # A checkpoint may be older than the newest event: compare with the event it recorded.
         hash_at_head = (
-            AuditEvent.objects.values_list("hash", flat=True).get(sequence=head_sequence)
-            if head_sequence
+            AuditEvent.objects.values_list("hash", flat=True).get(sequence=sequence)
+            if sequence
             else GENESIS_HASH
         )
         if hash_at_head != head_hash:
-            return ChainProblem(head_sequence, "does not match the recorded head hash")
+            what_hash = "the recorded head hash" if what == "the head" else f"{what}'s hash"
+            return ChainProblem(sequence, f"does not match {what_hash}")
     return None

@@ -116,6 +116,15 @@ ACTION_LABELS = {
     "licence.supersedes": _("Licence issued for a change or renewal"),
     "licence.follow_up_started": _("Change or renewal of a licence started"),
     "licence.expiry_reminder_sent": _("Licence expiry reminder sent"),
+    "application.viewed": _("Case file opened"),
+    "person.id_number_revealed": _("Full ID number shown"),
+    "audit.checkpointed": _("Audit chain checkpoint signed"),
+    "audit.verified": _("Audit chain verified"),
+    "audit.exported": _("Audit events exported"),
+    "supervision.exported": _("Supervision statistics exported"),
+    "rating.submitted": _("Service rated"),
+    "rectification.opened": _("Rectification task opened"),
+    "rectification.completed": _("Rectification completed"),
 }
 
 

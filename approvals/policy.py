@@ -426,3 +426,55 @@ def require_licence_follow_up(user, licence) -> None:
         require_can_apply_as(user, business=licence.business)
     elif getattr(user, "person", None) is None or user.person.pk != licence.person_id:
         deny(user, "licence.follow_up", licence)
+
+
+# --- Case files: officials opening an application, and the unmasked ID number ----------------
+
+
+def may_open_case_file(user, application) -> bool:
+    """An official with reason to see the application: the window's intake clerk once it was
+    submitted, or an official with a task on it they may see (department, assignee, grant)."""
+    if application.status != "draft" and may_handle_intake(user, application):
+        return True
+    return official_may_view_application(user, application)
+
+
+def require_case_file(user, application) -> None:
+    """Open an application's case file as an official, or see its applicant's full ID number."""
+    if not may_open_case_file(user, application):
+        deny(user, "application.case_file", application)
+
+
+# --- Supervision (电子监察) and service evaluation (好差评) -------------------------------------
+
+
+def is_supervisor(user) -> bool:
+    """Holds an active supervisor position (the electronic supervision pages)."""
+    return active_positions(user).filter(role="supervisor").exists()
+
+
+def require_supervisor(user) -> None:
+    if not is_supervisor(user):
+        deny(user, "supervision.open")
+
+
+def may_read_audit_trail(user) -> bool:
+    """A supervisor or administrator with ``view_auditevent`` (the admin's audit pages)."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("approvals.view_auditevent")
+    )
+
+
+def require_audit_reader(user) -> None:
+    if not may_read_audit_trail(user):
+        deny(user, "audit.read")
+
+
+def require_rating(user, application) -> None:
+    """Rate a decided application: its applicant side only (never the officials who decided)."""
+    if not _is_applicant_side(user, application):
+        deny(user, "application.rate", application)

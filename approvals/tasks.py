@@ -32,3 +32,12 @@ def licence_expiry_reminders_task() -> dict:
 
     report = licence_expiry_reminders_send()
     return {str(days): len(ids) for days, ids in report.reminded.items()}
+
+
+@shared_task(name="approvals.tasks.audit_checkpoint_task")
+def audit_checkpoint_task() -> dict:
+    """The daily signed checkpoint of the audit chain (CELERY_BEAT_SCHEDULE)."""
+    from approvals.audit_checkpoint import checkpoint_create
+
+    checkpoint = checkpoint_create()
+    return {"sequence": checkpoint.sequence, "head_hash": checkpoint.head_hash}

@@ -3,10 +3,12 @@ from django.urls import path
 from approvals.views import (
     applications,
     attachments,
+    case_files,
     guides,
     intake,
     licences,
     lookup,
+    supervision,
     supplement,
     work,
 )
@@ -106,4 +108,17 @@ urlpatterns = [
     path("work/licences/<int:pk>/revoke/", licences.revoke, name="licence_revoke"),
     path("work/licences/<int:pk>/cancel/", licences.cancel, name="licence_cancel"),
     path("decisions/", licences.decisions, name="published_decisions"),
+    # Who saw what (supervision helper): the audited display of an applicant's ID number.
+    path("work/applications/<int:pk>/id-number/", case_files.id_number, name="case_id_number"),
+    # Electronic supervision, ratings and rectification (supervision helper).
+    path("supervision/", supervision.dashboard, name="supervision_dashboard"),
+    path("supervision/export.csv", supervision.export, name="supervision_export"),
+    path("applications/<int:pk>/rate/", supervision.rate, name="application_rate"),
+    path("work/rectifications/", supervision.rectifications, name="rectifications"),
+    path(
+        "work/rectifications/<int:pk>/done/",
+        supervision.rectification_done,
+        name="rectification_done",
+    ),
+    path("satisfaction/", supervision.satisfaction, name="satisfaction"),
 ]

@@ -27,6 +27,12 @@ from approvals.models.documents import (
     LicenceEffectiveStatus,
     LicenceStatus,
 )
+from approvals.models.supervision import (
+    AuditCheckpoint,
+    RectificationStatus,
+    RectificationTask,
+    ServiceRating,
+)
 from approvals.models.workflow import (
     ApplicationGroupObjectPermission,
     ApplicationUserObjectPermission,
@@ -55,6 +61,7 @@ __all__ = [
     "ApplicationUserObjectPermission",
     "Attachment",
     "AuditChainHead",
+    "AuditCheckpoint",
     "AuditEvent",
     "AuditOutcome",
     "CalendarDay",
@@ -77,9 +84,12 @@ __all__ = [
     "Notification",
     "PauseKind",
     "Pledge",
+    "RectificationStatus",
+    "RectificationTask",
     "ReviewTask",
     "ScanResult",
     "ServiceItem",
+    "ServiceRating",
     "ServiceTopic",
     "ServiceVersion",
     "SupervisionCard",

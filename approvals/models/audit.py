@@ -71,6 +71,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["actor", "sequence"], name="audit_actor"),
             models.Index(fields=["action", "sequence"], name="audit_action"),
             models.Index(fields=["actor_department", "sequence"], name="audit_department"),
+            # The admin's exact-match search (an object number or a request id, of any type).
+            models.Index(fields=["object_id"], name="audit_object_id"),
+            models.Index(fields=["request_id"], name="audit_request"),
         ]
 
     def __str__(self) -> str:

@@ -74,6 +74,8 @@ def application_history(application: Application) -> QuerySet[AuditEvent]:
         AuditEvent.objects.filter(
             object_type="approvals.application", object_id=str(application.pk)
         )
+        # Who opened the case file is for supervisors (the admin's timeline), not the history.
+        .exclude(action="application.viewed")
         .select_related("actor")
         .order_by("sequence")
     )

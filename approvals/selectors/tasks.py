@@ -145,6 +145,8 @@ def application_history(application) -> list[AuditEvent]:
             Q(object_type="approvals.application", object_id=str(application.pk))
             | Q(object_type="approvals.reviewtask", object_id__in=task_ids)
         )
+        # Who opened the case file is for supervisors (the admin's timeline), not the history.
+        .exclude(action="application.viewed")
         .select_related("actor")
         .order_by("-sequence")[:200]
     )

@@ -18,8 +18,15 @@ def is_work_official(context) -> bool:
     # position, so their pages cost no extra query.
     if not user.requires_second_factor:
         return False
-    return (
-        policy.active_positions(user)
-        .filter(role__in=["reviewer", "approver", "department_head", "supervisor"])
-        .exists()
-    )
+    roles = official_roles(request)
+    return bool(roles & {"reviewer", "approver", "department_head", "supervisor"})
+
+
+def official_roles(request) -> set[str]:
+    """The roles of the user's active positions, read once per request (the navigation asks
+    several questions of them)."""
+    roles = getattr(request, "_official_roles", None)
+    if roles is None:
+        roles = set(policy.active_positions(request.user).values_list("role", flat=True))
+        request._official_roles = roles
+    return roles

@@ -43,6 +43,7 @@ from approvals.selectors.intake import (
 )
 from approvals.services import intake as intake_services_module
 from approvals.services.applications import ApplicationIncomplete, StaleApplication
+from approvals.services.case_files import case_file_open
 from approvals.uploads import UploadRejected
 
 QUEUE_LIMIT = 200
@@ -144,6 +145,7 @@ def _page(request, application, *, forms=None, status=200, stale=False, conflict
 @require_GET
 def application_page(request, pk: int):
     application = get_application_for_intake(request.user, pk)
+    case_file_open(actor=request.user, application=application, page="intake")
     return _page(request, application)
 
 

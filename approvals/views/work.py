@@ -31,6 +31,7 @@ from approvals.selectors.tasks import (
     queue_services,
 )
 from approvals.services import tasks as task_services
+from approvals.services.case_files import case_file_open
 from approvals.services.grants import grant_application_access, revoke_application_access
 from approvals.services.tasks import StaleTask, earlier_stages
 from approvals.services.workflow import workflow_definition
@@ -184,6 +185,7 @@ def _task_context(request, task, *, bound=None, grant_form=None):
 def task_detail(request, pk: int):
     task = get_task_for_official(request.user, pk)
     if request.method == "GET":
+        case_file_open(actor=request.user, application=task.application, page="task")
         return render(request, "approvals/work/task.html", _task_context(request, task))
     action = request.POST.get("action", "")
     try:

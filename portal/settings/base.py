@@ -237,6 +237,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "approvals.tasks.licence_expiry_reminders_task",
         "schedule": crontab(hour=7, minute=30),
     },
+    # The signed checkpoint of the audit chain's head, daily (approvals/audit_checkpoint.py).
+    "audit-checkpoint": {
+        "task": "approvals.tasks.audit_checkpoint_task",
+        "schedule": crontab(hour=0, minute=30),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -275,6 +280,11 @@ PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://localhost:8000")
 # working-day calendar is cached per process and re-checked every CALENDAR_CACHE_SECONDS.
 SLA_WARN_WORKING_DAYS = env_int("SLA_WARN_WORKING_DAYS", 3)
 CALENDAR_CACHE_SECONDS = env_int("CALENDAR_CACHE_SECONDS", 60)
+
+# The Ed25519 key that signs the audit chain's daily checkpoints (generated there when missing).
+AUDIT_SIGNING_KEY_PATH = Path(
+    env_str("AUDIT_SIGNING_KEY_PATH", str(VAR_DIR / "audit-signing-key.pem"))
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -25,6 +25,7 @@ APPLICATION_ROUTES = [
     ("application_discard", [], ["get", "post"], "draft"),
     ("application_receipt", [], ["get"], "submitted"),
     ("application_withdraw", [], ["get", "post"], "submitted"),
+    ("application_rate", [], ["post"], "submitted"),  # the owner: rated once decided
 ]
 # Routes that are not about one application, with the reason they are not in the matrix.
 OTHER_ROUTES = {

@@ -1,0 +1,67 @@
+"""Who saw what (DESIGN.md §1, supervisor): every opening of a case file by an official and every
+display of an applicant's unmasked ID number is audited. Applicants seeing their own data are
+not (they are the data's subject)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from approvals import policy
+from approvals.audit import audit_record
+from approvals.models import Application
+
+
+def _position(actor: User, application: Application):
+    """The official's position that gives the reason to look: the task's or the window's."""
+    positions = policy.active_positions(actor)
+    departments = application.tasks.values("department_id")
+    return (
+        positions.filter(department_id__in=departments).exclude(role="supervisor").first()
+        or positions.filter(role="intake_clerk").first()
+        or positions.filter(role="supervisor").first()
+    )
+
+
+@transaction.atomic
+def case_file_open(*, actor: User, application: Application, page: str) -> None:
+    """An official opened the application's page (``page``: "task", "intake", or "timeline" for
+    a supervisor reading its history in the admin)."""
+    if page == "timeline":
+        policy.require_audit_reader(actor)
+    else:
+        policy.require_case_file(actor, application)
+    position = _position(actor, application)
+    audit_record(
+        action="application.viewed",
+        actor=actor,
+        obj=application,
+        changes={"page": [None, page]},
+        actor_role=position.role if position else "",
+        actor_department=position.department if position else None,
+    )
+
+
+@transaction.atomic
+def id_number_reveal(*, actor: User, application: Application) -> str:
+    """The applicant's full resident ID number, for an official with access to the application;
+    the display is audited against the person, with the application that was the reason."""
+    policy.require_case_file(actor, application)
+    if application.person_id is None:
+        raise ValidationError(_("This application has no personal applicant."))
+    person = application.person
+    position = _position(actor, application)
+    audit_record(
+        action="person.id_number_revealed",
+        actor=actor,
+        obj=person,
+        changes={
+            "application": [None, application.pk],
+            "tracking_number": [None, application.tracking_number],
+        },
+        actor_role=position.role if position else "",
+        actor_department=position.department if position else None,
+    )
+    return person.id_number

@@ -1,0 +1,147 @@
+"""好差评 (DESIGN.md §2): once a matter is decided its applicant rates the service 1–5 with a
+comment; a rating of 1 or 2 opens a rectification task for the department, due in 15 working
+days, which the department's head completes with what was done."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import OfficialPosition, OfficialRole, User
+from approvals import policy
+from approvals.audit import audit_record
+from approvals.calendar import working_calendar
+from approvals.models import (
+    Application,
+    ApplicationStatus,
+    RectificationStatus,
+    RectificationTask,
+    ServiceRating,
+)
+from approvals.services.notifications import message, notify
+
+# A matter can be rated once it is decided (approved or denied, and what follows an approval).
+RATABLE_STATUSES = frozenset(
+    {
+        ApplicationStatus.APPROVED,
+        ApplicationStatus.DENIED,
+        ApplicationStatus.LICENCE_ISSUED,
+        ApplicationStatus.CLOSED,
+    }
+)
+BAD_GRADES = frozenset({1, 2})
+RECTIFICATION_WORKING_DAYS = 15
+
+
+def may_be_rated(application: Application) -> bool:
+    return application.status in RATABLE_STATUSES
+
+
+@transaction.atomic
+def rating_submit(
+    *, actor: User, application: Application, grade: int, comment: str = ""
+) -> ServiceRating:
+    """The applicant side rates a decided application, once."""
+    policy.require_rating(actor, application)
+    locked = (
+        Application.objects.select_for_update()
+        .select_related("service_version__item")
+        .get(pk=application.pk)
+    )
+    if not may_be_rated(locked):
+        raise ValidationError(
+            {"grade": _("You can rate the service once your application has been decided.")}
+        )
+    if grade not in range(1, 6):
+        raise ValidationError({"grade": _("Choose a grade from 1 to 5.")})
+    if ServiceRating.objects.filter(application=locked).exists():
+        raise ValidationError(_("You have already rated this application."))
+    department = locked.service_version.item.department
+    rating = ServiceRating.objects.create(
+        application=locked,
+        department=department,
+        grade=grade,
+        comment=comment.strip(),
+        rater=actor,
+    )
+    audit_record(
+        action="rating.submitted",
+        actor=actor,
+        obj=rating,
+        changes={"application": [None, locked.pk], "grade": [None, grade]},
+    )
+    if grade in BAD_GRADES:
+        _open_rectification(rating)
+    return rating
+
+
+def _open_rectification(rating: ServiceRating) -> RectificationTask:
+    today = timezone.localdate()
+    task = RectificationTask.objects.create(
+        rating=rating,
+        department=rating.department,
+        due_on=working_calendar().add_working_days(today, RECTIFICATION_WORKING_DAYS),
+    )
+    audit_record(
+        action="rectification.opened",
+        obj=task,
+        changes={
+            "rating": [None, rating.pk],
+            "grade": [None, rating.grade],
+            "due_on": [None, task.due_on],
+        },
+    )
+    heads = OfficialPosition.objects.filter(
+        department=rating.department, role=OfficialRole.DEPARTMENT_HEAD, is_active=True
+    ).select_related("user")
+    for position in heads:
+        notify(
+            user=position.user,
+            kind="rectification_opened",
+            application=rating.application,
+            link=reverse("approvals:rectifications"),
+            title=message(gettext_lazy("A bad rating needs rectification")),
+            body=message(
+                gettext_lazy(
+                    "Application %(number)s was rated %(grade)s of 5. Say what was done by "
+                    "%(due)s (15 working days)."
+                ),
+                number=rating.application.tracking_number,
+                grade=rating.grade,
+                due=task.due_on.isoformat(),
+            ),
+        )
+    return task
+
+
+@transaction.atomic
+def rectification_complete(
+    *, actor: User, task: RectificationTask, response: str
+) -> RectificationTask:
+    """The head of the rated department says what was done; the task is closed."""
+    policy.require_department_head(actor, task.department)
+    locked = RectificationTask.objects.select_for_update().get(pk=task.pk)
+    if locked.status != RectificationStatus.OPEN:
+        raise ValidationError(_("This rectification is already done."))
+    response = response.strip()
+    if not response:
+        raise ValidationError({"response": _("Say what was done.")})
+    locked.status = RectificationStatus.DONE
+    locked.response = response
+    locked.done_at = timezone.now()
+    locked.done_by = actor
+    locked.save(update_fields=["status", "response", "done_at", "done_by"])
+    audit_record(
+        action="rectification.completed",
+        actor=actor,
+        obj=locked,
+        changes={"status": [RectificationStatus.OPEN, RectificationStatus.DONE]},
+        reason=response,
+        actor_role=OfficialRole.DEPARTMENT_HEAD,
+        actor_department=locked.department,
+    )
+    return locked

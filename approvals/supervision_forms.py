@@ -1,0 +1,71 @@
+"""Forms of the supervision dashboard, the applicant's rating and the head's rectification."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.business_forms import ServiceErrorsMixin
+from approvals.selectors.supervision import Period
+
+MAX_PERIOD_DAYS = 366
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To (included)"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if start > end:
+                self.add_error("end", _("The end of the period is before its start."))
+            elif (end - start).days > MAX_PERIOD_DAYS:
+                self.add_error("start", _("Choose a period of at most one year."))
+        return data
+
+    def period(self, default: Period) -> Period:
+        if self.is_bound and self.is_valid():
+            return Period(self.cleaned_data["start"], self.cleaned_data["end"])
+        return default
+
+
+def period_form(query, default: Period) -> tuple[PeriodForm, Period]:
+    """The period from the query string (``start``/``end``), or ``default`` (with its dates in
+    the form) when none was given or it is not valid."""
+    if "start" in query or "end" in query:
+        form = PeriodForm(query)
+        return form, form.period(default)
+    return PeriodForm(initial={"start": default.start, "end": default.end}), default
+
+
+GRADES = [
+    (5, _("5 – very satisfied")),
+    (4, _("4 – satisfied")),
+    (3, _("3 – neither satisfied nor dissatisfied")),
+    (2, _("2 – dissatisfied")),
+    (1, _("1 – very dissatisfied")),
+]
+
+
+class RatingForm(ServiceErrorsMixin, forms.Form):
+    grade = forms.TypedChoiceField(
+        label=_("How satisfied are you with how your application was handled?"),
+        choices=GRADES,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What went well or badly. Do not write personal data such as ID numbers."),
+    )
+
+
+class RectificationForm(ServiceErrorsMixin, forms.Form):
+    response = forms.CharField(
+        label=_("What was done"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

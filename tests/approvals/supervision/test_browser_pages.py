@@ -1,0 +1,106 @@
+"""The supervision dashboard, the rating page and the public satisfaction page in the browser:
+no serious accessibility violations, usable on a phone, in both languages."""
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+
+from approvals.models import CardColour, SupervisionCard
+from tests.browser_support import PHONE, axe_violations, screenshot
+from tests.factories import ApplicationFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def signed_in_page(open_page, verified_client_factory, live_server):
+    def make(user, language, viewport=None, verified=True):
+        if verified:
+            client = verified_client_factory(user)
+        else:
+            from django.test import Client
+
+            client = Client()
+            client.force_login(user, backend="accounts.backends.EmailOrMobileBackend")
+        page = open_page(language, viewport)
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        return page
+
+    return make
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_dashboard_is_accessible_on_a_phone(city, under_review, signed_in_page, language):
+    under_review.sla_light = "red"
+    under_review.save(update_fields=["sla_light"])
+    SupervisionCard.objects.create(
+        application=under_review.application,
+        task=under_review,
+        department=city.bureau,
+        colour=CardColour.RED,
+        reason="overdue",
+        issued_on=dt.date(2026, 6, 1),
+    )
+    page = signed_in_page(city.supervisor, language, PHONE)
+
+    page.goto("/supervision/")
+
+    assert page.locator("svg.chart-svg").count() >= 1
+    assert page.get_by_text(under_review.application.tracking_number).count() >= 1
+    assert axe_violations(page) == []
+    screenshot(page, f"supervision-dashboard-{language}-phone")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_rating_and_satisfaction_pages_are_accessible(city, signed_in_page, language):
+    application = ApplicationFactory(
+        service_version=city.version,
+        person=city.citizen.person,
+        created_by=city.citizen,
+        submitted=True,
+        status="approved",
+    )
+    page = signed_in_page(city.citizen, language, PHONE, verified=False)
+
+    page.goto(f"/applications/{application.pk}/rate/")
+    page.locator(
+        "form.panel button[type=submit]"
+    ).click()  # no grade: the error is shown beside the field
+    assert page.locator(".error-summary").count() == 1
+    assert axe_violations(page) == []
+    page.locator("input[name=grade][value='5']").check()
+    page.locator("form.panel button[type=submit]").click()
+    assert page.locator("[data-testid=rating]").count() == 1
+
+    page.goto("/satisfaction/")
+    assert axe_violations(page) == []
+    screenshot(page, f"satisfaction-{language}-phone")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_supervisor_finds_the_timeline_by_tracking_number(
+    city, under_review, signed_in_page, language
+):
+    from approvals.services.case_files import case_file_open, id_number_reveal
+
+    application = under_review.application
+    case_file_open(actor=city.reviewer, application=application, page="task")
+    id_number_reveal(actor=city.reviewer, application=application)
+    page = signed_in_page(city.supervisor, language)
+
+    page.goto("/admin/approvals/auditevent/")
+    page.fill("#timeline-number", application.tracking_number)
+    page.locator("form.timeline-find button").click()
+
+    assert page.locator("#timeline tbody tr[data-action='person.id_number_revealed']").count() == 1
+    assert axe_violations(page) == []
+    screenshot(page, f"supervision-timeline-{language}")
