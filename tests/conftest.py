@@ -25,6 +25,21 @@ def _fixed_clock(request):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _calendar_seeded(request):
+    """The working-day calendar as migration 0005 seeds it, for every database test.
+    Transactional tests elsewhere in the same worker flush every table, the migration's rows
+    included (PostgreSQL truncates); seed again then, with the same function the migration
+    calls."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    from approvals.calendar import seed_from_package
+    from approvals.models import CalendarDay, CalendarYear
+
+    if not CalendarYear.objects.exists():
+        seed_from_package(year_model=CalendarYear, day_model=CalendarDay, first=2004, last=2026)
+
+
 @pytest.fixture
 def password():
     return DEFAULT_PASSWORD

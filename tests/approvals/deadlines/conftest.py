@@ -11,20 +11,6 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _calendar_seeded(request):
-    """The calendar as migration 0005 seeds it. Transactional tests elsewhere in the same worker
-    flush every table, the migration's rows included (PostgreSQL truncates); seed again then, with
-    the same function the migration calls."""
-    if request.node.get_closest_marker("django_db") is None:
-        return
-    from approvals.calendar import seed_from_package
-    from approvals.models import CalendarDay, CalendarYear
-
-    if not CalendarYear.objects.exists():
-        seed_from_package(year_model=CalendarYear, day_model=CalendarDay, first=2004, last=2026)
-
-
-@pytest.fixture(autouse=True)
 def _fresh_calendar_cache():
     """Each test reads the calendar its own database holds (rolled-back edits must not linger)."""
     calendar_cache.clear_cache()
