@@ -20,6 +20,7 @@ from approvals.models.catalogue import (
 )
 from approvals.models.documents import (
     Document,
+    DocumentCounter,
     DocumentKind,
     DocumentStatus,
     Licence,
@@ -62,6 +63,7 @@ __all__ = [
     "ClockPause",
     "DeadlineExtension",
     "Document",
+    "DocumentCounter",
     "DocumentKind",
     "DocumentStatus",
     "ExtensionStatus",

@@ -34,6 +34,7 @@ from approvals.models import (
     ApplicantKind,
     Application,
     ClockPause,
+    DocumentKind,
     PauseKind,
     Pledge,
     ServiceVersion,
@@ -52,6 +53,7 @@ from approvals.services.deadlines import (
     clock_pause_end,
     clock_pause_start,
 )
+from approvals.services.documents import date_en, date_zh, document_issue
 from approvals.services.lifecycle import application_transition
 from approvals.services.notifications import message, notify, tell_applicant
 from approvals.services.workflow import workflow_start
@@ -110,6 +112,7 @@ def intake_accept(*, actor: User, application: Application, revision: int) -> Ap
         changes={"accepted_on": [None, accepted_on]},
     )
     application_deadlines_refresh(application=locked)
+    document_issue(application=locked, kind=DocumentKind.ACCEPTANCE_NOTICE, actor=actor)
     workflow_start(actor=actor, application=locked)
     locked.refresh_from_db()
     params = {**_params(locked), "date": accepted_on.isoformat()}
@@ -177,6 +180,19 @@ def intake_accept_with_pledge(
         },
     )
     application_deadlines_refresh(application=locked)
+    document_issue(
+        application=locked,
+        kind=DocumentKind.ACCEPTANCE_NOTICE,
+        actor=actor,
+        extra={
+            "pledge": {
+                "material_zh": material.name_zh,
+                "material_en": material.name_en,
+                "due_zh": date_zh(due_on),
+                "due_en": date_en(due_on),
+            }
+        },
+    )
     workflow_start(actor=actor, application=locked)
     locked.refresh_from_db()
     params = {
@@ -259,6 +275,25 @@ def intake_request_supplement(
         },
     )
     version = locked.service_version
+    materials = {m.key: m for m in version.materials.all()}
+    document_issue(
+        application=locked,
+        kind=DocumentKind.SUPPLEMENT_NOTICE,
+        source_key=str(request.pk),
+        actor=actor,
+        extra={
+            "items": [
+                {
+                    "material_zh": materials[item["material"]].name_zh if item["material"] else "",
+                    "material_en": materials[item["material"]].name_en if item["material"] else "",
+                    "problem": item["problem"],
+                }
+                for item in cleaned
+            ],
+            "reply_by": reply_by,
+            "during_review": request.during_review,
+        },
+    )
 
     def item_lines() -> str:  # in the recipient's language, when the message is rendered
         names = _material_names(version)
@@ -333,6 +368,12 @@ def intake_refuse(
             "competent_agency": [None, competent_agency],
             "not_our_matter": [None, bool(not_our_matter)],
         },
+    )
+    document_issue(
+        application=locked,
+        kind=DocumentKind.REFUSAL_NOTICE,
+        actor=actor,
+        extra={"reasons": reasons, "competent_agency": competent_agency},
     )
     params = {**_params(locked), "reasons": reasons, "agency": competent_agency}
     if competent_agency:

@@ -140,6 +140,10 @@ def _deem_accepted(application_id: int, today: dt.date, report: SweepReport) -> 
         changes={"accepted_on": [None, received], "deemed_accepted": [False, True]},
     )
     application_deadlines_refresh(application=application)
+    from approvals.models import DocumentKind
+    from approvals.services.documents import document_issue
+
+    document_issue(application=application, kind=DocumentKind.ACCEPTANCE_NOTICE)
     try:
         from approvals.services.workflow import workflow_start
     except ImportError:  # the workflow engine is not installed yet

@@ -16,6 +16,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # would otherwise do because the engine below is not Django's own sqlite3 path.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+# Seals: a demo CA of the test runs, created on first use.
+SEAL_CERT_DIR = VAR_DIR / "test-seals"
+SEAL_DEMO_CA = True
 MEDIA_ROOT = Path(os.environ.get("PORTAL_TEST_MEDIA_ROOT", str(VAR_DIR / "test-media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
