@@ -1,6 +1,15 @@
 from django.urls import path
 
-from approvals.views import applications, attachments, guides, intake, lookup, supplement, work
+from approvals.views import (
+    applications,
+    attachments,
+    documents,
+    guides,
+    intake,
+    lookup,
+    supplement,
+    work,
+)
 
 app_name = "approvals"
 
@@ -54,6 +63,8 @@ urlpatterns = [
         name="notifications_mark_all_read",
     ),
     path("track/", lookup.track, name="track"),
+    path("documents/<int:pk>/download/", documents.document_download, name="document_download"),
+    path("verify/<str:code>/", documents.verify, name="document_verify"),
     # The service window (intake helper) and the applicant's supplement answer.
     path("work/intake/", intake.queue, name="intake_queue"),
     path("work/intake/counter/", intake.counter, name="intake_counter"),

@@ -120,6 +120,17 @@ def _demo_ca():
     return key, cert
 
 
+def ensure_demo_ca() -> Path:
+    """The demo CA's certificate (created when missing): the trust root of the demo seals."""
+    with _lock:
+        _demo_ca()
+    return seal_dir() / CA_CERT
+
+
+def has_certificate(department) -> bool:
+    return all(path.exists() for path in _paths(department.code))
+
+
 def ensure_department_certificate(department) -> bool:
     """Create the department's demo seal when it has none; ``True`` if one was created."""
     key_path, cert_path = _paths(department.code)

@@ -39,6 +39,7 @@ from approvals.selectors.applications import (
     notifications_for,
 )
 from approvals.selectors.catalogue import get_published_version
+from approvals.selectors.documents import application_documents
 from approvals.services.applications import (
     MATERIALS_STEP,
     ApplicationIncomplete,
@@ -531,6 +532,7 @@ def detail(request, pk: int):
             "is_draft": is_draft,
             "can_withdraw": application.status in OPEN_STATUSES,
             "resume_url": _resume_url(application) if is_draft else "",
+            "documents": [] if is_draft else application_documents(application),
         },
     )
 

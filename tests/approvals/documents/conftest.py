@@ -25,7 +25,7 @@ from tests.approvals.intake.conftest import (  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
-def decided(submitted):
+def decided(submitted):  # noqa: F811 (the imported fixture)
     """The submitted application, accepted and decided (dates the decisions print)."""
     submitted.accepted_on = dt.date(2026, 6, 1)
     submitted.received_on = dt.date(2026, 5, 29)

@@ -110,7 +110,7 @@ def test_each_kind_renders_its_text_in_both_languages(decided, kind):
     document = rendered(document)
     # then the sealed PDF says what it must, in Chinese and English, with the issuer and number
     text = squeezed(pdf_text(pdf_bytes(document)))
-    for phrase in expected + ["测试部门", "Test department", document.number]:
+    for phrase in [*expected, "测试部门", "Test department", document.number]:
         assert squeezed(phrase) in text, phrase
     assert document.verification_code in text
     assert document.signed and len(document.sha256) == 64 and document.size > 1000
