@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import pytest
+import time_machine
 from pypdf import PdfReader
 
 from approvals.models import Document
@@ -22,6 +23,22 @@ from tests.approvals.intake.conftest import (  # noqa: F401 (fixtures)
     version,
     window,
 )
+from tests.approvals.review.conftest import (  # noqa: F401 (fixtures)
+    _fresh_calendar_cache,
+    demo,
+    make_accepted,
+    started,
+    task_of,
+)
+
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+@pytest.fixture(autouse=True)
+def _working_day_in_2026():
+    """A fixed clock: Wednesday 10 June 2026, 10:00 in China (the calendar covers 2026)."""
+    with time_machine.travel(dt.datetime(2026, 6, 10, 10, 0, tzinfo=CHINA), tick=False):
+        yield
 
 
 @pytest.fixture
