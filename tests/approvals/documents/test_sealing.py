@@ -15,7 +15,7 @@ def test_an_issued_pdf_carries_a_valid_seal_of_its_department(decided):
     check = check_seal(pdf_bytes(document), trust_roots=[seal_dir() / CA_CERT])
     # then it is intact, trusted and signed by the issuing department
     assert check.valid and check.signed and check.intact and check.trusted
-    assert decided.service_version.item.department.name_en in check.signer
+    assert decided.service_version.item.department.code in check.signer
 
 
 def test_a_modified_file_fails_validation(decided):
