@@ -119,12 +119,13 @@ def intake_accept(*, actor: User, application: Application, revision: int) -> Ap
     tell_applicant(
         locked,
         kind="intake.accepted",
+        link=reverse("approvals:application_detail", args=[locked.pk]),
         title=message(gettext_lazy("Application accepted: %(number)s"), **params),
         body=message(
             gettext_lazy(
                 "Your application %(number)s for %(service)s was accepted on %(date)s and is now "
-                "being reviewed. The written notice of acceptance will be available as a PDF "
-                "once electronic notices are introduced; until then this message is your record."
+                "being reviewed. The written notice of acceptance, sealed as a PDF, is on the "
+                "application's page."
             ),
             **params,
         ),

@@ -216,3 +216,35 @@ def test_the_page_in_both_languages(client, notice, language, heading):
     response = client.get(verify_url(notice), HTTP_ACCEPT_LANGUAGE=language)
 
     assert heading in response.content.decode()
+
+
+def test_the_reviewers_task_page_lists_the_documents(verified_client_factory, notice, reviewer):
+    from approvals.models import ReviewTask
+
+    task = ReviewTask.objects.get(application=notice.application)
+
+    page = verified_client_factory(reviewer).get(reverse("approvals:work_task", args=[task.pk]))
+
+    assert reverse("approvals:document_download", args=[notice.pk]) in page.content.decode()
+
+
+def test_the_application_page_lists_documents_in_a_constant_number_of_queries(
+    client, citizen, notice
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(citizen)
+    url = reverse("approvals:application_detail", args=[notice.application_id])
+    client.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as one_document:
+        client.get(url)
+    # given three more documents on the application
+    for key in ("1", "2", "3"):
+        issue(notice.application, DocumentKind.SUPPLEMENT_NOTICE, source_key=key)
+
+    with CaptureQueriesContext(connection) as four_documents:
+        page = client.get(url)
+
+    assert page.content.decode().count("document-list") == 1
+    assert len(four_documents) == len(one_document)
