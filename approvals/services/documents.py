@@ -228,6 +228,31 @@ def document_issue(
     return document
 
 
+def supplement_notice_issue(*, request, actor: User | None) -> Document:
+    """The one-time supplement notice (补正材料通知书) of ``request``, every item with its
+    material's name in both languages; whoever asked (window, reviewer, the pledge sweep)."""
+    application = request.application
+    materials = {m.key: m for m in application.service_version.materials.all()}
+    return document_issue(
+        application=application,
+        kind=DocumentKind.SUPPLEMENT_NOTICE,
+        source_key=str(request.pk),
+        actor=actor,
+        extra={
+            "items": [
+                {
+                    "material_zh": getattr(materials.get(item.get("material")), "name_zh", ""),
+                    "material_en": getattr(materials.get(item.get("material")), "name_en", ""),
+                    "problem": item["problem"],
+                }
+                for item in request.items
+            ],
+            "reply_by": request.reply_by,
+            "during_review": request.during_review,
+        },
+    )
+
+
 def verification_url(document: Document) -> str:
     return f"{settings.PORTAL_BASE_URL.rstrip('/')}/verify/{document.verification_code}/"
 
@@ -261,24 +286,28 @@ def document_html(document: Document) -> str:
 
 
 def document_render(*, document_id: int) -> Document:
-    """Render and seal the PDF once. A document that has its file is returned as it is."""
+    """Render and seal the PDF once. A document that has its file is returned as it is.
+
+    The render runs outside any transaction (a fraction of a second that must not hold a write
+    lock: on SQLite it would block every other writer); the result is stored under the row lock,
+    unless another worker stored its own meanwhile, which then stands.
+    """
     from approvals.documents.rendering import html_to_pdf
     from approvals.documents.sealing import seal_pdf
 
+    document = Document.objects.select_related("department", "supersedes").get(pk=document_id)
+    if document.sha256:
+        return document
+    pdf = seal_pdf(
+        html_to_pdf(document_html(document)),
+        department=document.department,
+        reason=f"{document.context.get('title_zh', '')} {document.number}",
+    )
+    digest = hashlib.sha256(pdf).hexdigest()
     with transaction.atomic():
-        document = (
-            Document.objects.select_for_update(of=("self",))
-            .select_related("department", "supersedes")
-            .get(pk=document_id)
-        )
+        document = Document.objects.select_for_update().get(pk=document_id)
         if document.sha256:
             return document
-        pdf = seal_pdf(
-            html_to_pdf(document_html(document)),
-            department=document.department,
-            reason=f"{document.context.get('title_zh', '')} {document.number}",
-        )
-        digest = hashlib.sha256(pdf).hexdigest()
         document.file.save(document_path(document, ""), ContentFile(pdf), save=False)
         document.sha256 = digest
         document.size = len(pdf)

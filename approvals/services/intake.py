@@ -53,7 +53,12 @@ from approvals.services.deadlines import (
     clock_pause_end,
     clock_pause_start,
 )
-from approvals.services.documents import date_en, date_zh, document_issue
+from approvals.services.documents import (
+    date_en,
+    date_zh,
+    document_issue,
+    supplement_notice_issue,
+)
 from approvals.services.lifecycle import application_transition
 from approvals.services.notifications import message, notify, tell_applicant
 from approvals.services.workflow import workflow_start
@@ -276,25 +281,7 @@ def intake_request_supplement(
         },
     )
     version = locked.service_version
-    materials = {m.key: m for m in version.materials.all()}
-    document_issue(
-        application=locked,
-        kind=DocumentKind.SUPPLEMENT_NOTICE,
-        source_key=str(request.pk),
-        actor=actor,
-        extra={
-            "items": [
-                {
-                    "material_zh": materials[item["material"]].name_zh if item["material"] else "",
-                    "material_en": materials[item["material"]].name_en if item["material"] else "",
-                    "problem": item["problem"],
-                }
-                for item in cleaned
-            ],
-            "reply_by": reply_by,
-            "during_review": request.during_review,
-        },
-    )
+    supplement_notice_issue(request=request, actor=actor)
 
     def item_lines() -> str:  # in the recipient's language, when the message is rendered
         names = _material_names(version)

@@ -494,6 +494,9 @@ def _lapse_pledges_of(application_id: int, today: dt.date):
             "reply_by": [None, reply_by],
         },
     )
+    from approvals.services.documents import supplement_notice_issue
+
+    supplement_notice_issue(request=request, actor=None)
     if not ClockPause.objects.filter(
         application=application, kind=PauseKind.SUPPLEMENT, ended_on__isnull=True
     ).exists():

@@ -217,3 +217,23 @@ def test_a_denial_issues_the_denial_decision_with_reasons_and_remedies(
     assert "六十日内" in text and "六个月内" in text
     assert "within60days" in text and "within6months" in text
     assert not Document.objects.filter(kind=DocumentKind.LICENCE_CERTIFICATE).exists()
+
+
+def test_a_reviewers_return_to_the_applicant_issues_the_supplement_notice(demo, started):
+    from approvals.services.tasks import task_return_to_applicant
+
+    task = task_of(started, "fire")
+    request = task_return_to_applicant(
+        actor=demo.reviewers["fire"],
+        task=task,
+        revision=task.revision,
+        items=[{"material": "", "problem": "消防图纸缺少二层"}],
+    )
+
+    notice = only(started, DocumentKind.SUPPLEMENT_NOTICE)
+    assert notice.source_key == str(request.pk)
+    assert notice.context["items"] == [
+        {"material_zh": "", "material_en": "", "problem": "消防图纸缺少二层"}
+    ]
+    assert notice.context["during_review"] is True
+    assert notice.issued_by == demo.reviewers["fire"]
