@@ -15,9 +15,11 @@ files come from the government's CA and a missing one is an error.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -207,6 +209,17 @@ def _signer(department):
     return signer
 
 
+def _outside_event_loop(function, *args, **kwargs):
+    """Call pyhanko's synchronous API, which runs its own event loop (``asyncio.run``): in a
+    helper thread when this thread already runs one (an async caller, a Playwright test)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 def seal_pdf(pdf: bytes, *, department, reason: str = "") -> bytes:
     """``pdf`` signed with the department's seal (an incremental update: the rendered bytes stay
     as they are, the signature covers all of them)."""
@@ -221,7 +234,7 @@ def seal_pdf(pdf: bytes, *, department, reason: str = "") -> bytes:
         reason=reason or None,
         name=department.name_zh,
     )
-    out = signers.sign_pdf(writer, metadata, signer=_signer(department))
+    out = _outside_event_loop(signers.sign_pdf, writer, metadata, signer=_signer(department))
     return out.getvalue()
 
 
@@ -261,7 +274,9 @@ def check_seal(pdf: bytes, *, trust_roots: list[Path] | None = None) -> SealChec
         return SealCheck(signed=False, intact=False, trusted=False)
     embedded = signatures[-1]
     try:
-        status = validate_pdf_signature(embedded, ValidationContext(trust_roots=roots))
+        status = _outside_event_loop(
+            validate_pdf_signature, embedded, ValidationContext(trust_roots=roots)
+        )
     except Exception:  # noqa: BLE001 — a signature pyhanko cannot even parse is not valid
         return SealCheck(signed=True, intact=False, trusted=False)
     covers_all = status.coverage is not None and status.coverage.name == "ENTIRE_FILE"

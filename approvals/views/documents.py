@@ -131,5 +131,4 @@ def verify(request, code: str):
         status=http_status,
     )
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
     return response
