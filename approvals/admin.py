@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from approvals import (
     admin_calendar,  # noqa: F401  (registers the calendar's admin)
     admin_catalogue,  # noqa: F401  (registers the catalogue's admin)
+    admin_documents,  # noqa: F401  (registers the issued documents' admin, read-only)
 )
 from approvals.models import AuditEvent
 

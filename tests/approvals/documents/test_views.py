@@ -248,3 +248,16 @@ def test_the_application_page_lists_documents_in_a_constant_number_of_queries(
 
     assert page.content.decode().count("document-list") == 1
     assert len(four_documents) == len(one_document)
+
+
+def test_the_admin_shows_documents_read_only(verified_client_factory, notice):
+    from tests.factories import UserFactory
+
+    admin_client = verified_client_factory(UserFactory(is_staff=True, is_superuser=True))
+    changelist = admin_client.get(reverse("admin:approvals_document_changelist"))
+    change = admin_client.get(reverse("admin:approvals_document_change", args=[notice.pk]))
+    add = admin_client.get(reverse("admin:approvals_document_add"))
+
+    assert changelist.status_code == 200 and notice.number in changelist.content.decode()
+    assert change.status_code == 200 and notice.sha256 in change.content.decode()
+    assert add.status_code == 403
