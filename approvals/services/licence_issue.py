@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from approvals.audit import audit_record
@@ -28,6 +30,7 @@ from approvals.models import (
 )
 from approvals.services.documents import china_today, document_issue, licence_number
 from approvals.services.lifecycle import application_transition
+from approvals.services.notifications import message, tell_applicant
 
 LICENSING_TYPES = frozenset({ItemType.LICENCE, ItemType.PERMIT, ItemType.REGISTRATION})
 
@@ -52,6 +55,30 @@ def _scope(application: Application) -> tuple[str, str]:
     if answered:
         return answered[:2000], ""
     return version.name_zh, version.name_en
+
+
+def _tell_holder(application: Application, licence: Licence) -> None:
+    params = {
+        "licence": licence.number,
+        "service": lazy(lambda: application.service_version.name, str)(),
+        "valid_to": licence.valid_to.isoformat() if licence.valid_to else "",
+    }
+    if licence.valid_to:
+        body = gettext_lazy(
+            "Licence %(licence)s for %(service)s has been issued, valid until %(valid_to)s. "
+            "The certificate, sealed as a PDF, is on the application's page."
+        )
+    else:
+        body = gettext_lazy(
+            "Licence %(licence)s for %(service)s has been issued, without end date. The "
+            "certificate, sealed as a PDF, is on the application's page."
+        )
+    tell_applicant(
+        application,
+        kind="licence.issued",
+        title=message(gettext_lazy("Licence issued: %(licence)s"), **params),
+        body=message(body, **params),
+    )
 
 
 @transaction.atomic
@@ -123,6 +150,7 @@ def licence_issue(
             }
         )
         decision.save(update_fields=["context"])
+    _tell_holder(application, licence)
     document_issue(
         application=application,
         kind=DocumentKind.LICENCE_CERTIFICATE,

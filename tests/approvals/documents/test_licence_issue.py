@@ -56,6 +56,9 @@ def test_an_approval_issues_the_licence_and_its_certificate_without_a_manual_ste
     text = squeezed(pdf_text(pdf_bytes(certificate)))
     assert licence.number in text and "2031年6月9日" in text
     assert licence.number in squeezed(pdf_text(pdf_bytes(decision)))
+    # and the holder is told, in their language, where the certificate is
+    notice = started.created_by.notifications.get(kind="licence.issued")
+    assert licence.number in notice.title and "2031-06-09" in notice.body
     # and each step is audited once
     assert len(events("licence.issued", licence)) == 1
     assert len(events("application.issue_licence", started)) == 1
