@@ -26,7 +26,7 @@ from approvals.application_forms import (
     SubmitForm,
     WithdrawForm,
 )
-from approvals.models import OPEN_STATUSES, ApplicationStatus, Attachment
+from approvals.models import OPEN_STATUSES, ApplicationStatus, Attachment, DocumentKind
 from approvals.selectors.applications import (
     application_attachments,
     applications_for_applicant,
@@ -506,6 +506,10 @@ def receipt(request, pk: int):
             "application": application,
             "version": application.service_version,
             "query_code": query_code,
+            "receipt_document": next(
+                (d for d in application_documents(application) if d.kind == DocumentKind.RECEIPT),
+                None,
+            ),
         },
     )
     response["Cache-Control"] = "private, no-store"

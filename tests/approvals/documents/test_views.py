@@ -261,3 +261,32 @@ def test_the_admin_shows_documents_read_only(verified_client_factory, notice):
     assert changelist.status_code == 200 and notice.number in changelist.content.decode()
     assert change.status_code == 200 and notice.sha256 in change.content.decode()
     assert add.status_code == 403
+
+
+def test_the_submission_page_offers_the_sealed_receipt(
+    client, bureau, citizen, django_capture_on_commit_callbacks
+):
+    from tests.approvals.applications.conftest import MATERIALS, SCHEMA
+    from tests.approvals.applications.helpers import filled_draft
+    from tests.factories import ServiceItemFactory, ServiceVersionFactory
+
+    version = ServiceVersionFactory(
+        item=ServiceItemFactory(code="SPJY", department=bureau),
+        form_schema=SCHEMA,
+        materials=MATERIALS,
+        published=True,
+    )
+    draft = filled_draft(actor=citizen, version=version)
+    client.force_login(citizen)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("approvals:application_submit", args=[draft.pk]),
+            {"idempotency_key": "once", "declaration": "on"},
+        )
+    page = client.get(
+        reverse("approvals:application_receipt", args=[draft.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    receipt = draft.documents.get(kind=DocumentKind.RECEIPT)
+    assert reverse("approvals:document_download", args=[receipt.pk]) in page.content.decode()
