@@ -30,10 +30,13 @@ from cryptography.x509.oid import NameOID
 from django.conf import settings
 
 CA_CERT = "ca.cert.pem"
+# Demo seals are valid from long ago, so that a document dated by a clock set back (tests travel
+# in time) still validates against a demo CA created later.
+DEMO_VALID_FROM = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 CA_KEY = "ca.key.pem"
 
 _lock = threading.Lock()
-_signers: dict[tuple[str, float], object] = {}
+_signers: dict[tuple[str, float], object] = {}  # by certificate file and its mtime
 
 
 class SealNotConfigured(RuntimeError):
@@ -98,7 +101,7 @@ def _demo_ca():
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_before(DEMO_VALID_FROM)
         .not_valid_after(now + dt.timedelta(days=3650))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
@@ -155,7 +158,7 @@ def ensure_department_certificate(department) -> bool:
             .issuer_name(ca_cert.subject)
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_before(DEMO_VALID_FROM)
             .not_valid_after(now + dt.timedelta(days=3 * 365))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(
@@ -193,7 +196,7 @@ def _signer(department):
                 f"no seal certificate for department {department.code!r} in {seal_dir()}"
             )
         ensure_department_certificate(department)
-    cache_key = (department.code, cert_path.stat().st_mtime)
+    cache_key = (str(cert_path), cert_path.stat().st_mtime)
     signer = _signers.get(cache_key)
     if signer is None:
         ca_chain = [seal_dir() / CA_CERT] if (seal_dir() / CA_CERT).exists() else []
