@@ -64,6 +64,7 @@ urlpatterns = [
     ),
     path("track/", lookup.track, name="track"),
     path("documents/<int:pk>/download/", documents.document_download, name="document_download"),
+    path("verify/", documents.verify_entry, name="document_verify_entry"),
     path("verify/<str:code>/", documents.verify, name="document_verify"),
     # The service window (intake helper) and the applicant's supplement answer.
     path("work/intake/", intake.queue, name="intake_queue"),

@@ -12,13 +12,17 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.identifiers import mask_person_name
-from approvals.selectors.documents import find_document_by_code, get_document_for_viewer
+from approvals.selectors.documents import (
+    find_document_by_code,
+    get_document_for_viewer,
+    normalise_verification_code,
+)
 from approvals.services.documents import (
     document_public_status,
     document_record_download,
@@ -62,6 +66,24 @@ class VerifyUploadForm(forms.Form):
             "The file is not kept: only its SHA-256 fingerprint is computed and compared."
         ),
     )
+
+
+class VerifyCodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Verification code"),
+        max_length=40,
+        help_text=gettext_lazy("16 letters and digits, printed beside the QR code."),
+    )
+
+
+@require_GET
+def verify_entry(request):
+    """Type the code read from a paper copy; the page of that code answers (and counts)."""
+    form = VerifyCodeForm(request.GET or None)
+    if form.is_valid():
+        code = normalise_verification_code(form.cleaned_data["code"])
+        return redirect("approvals:document_verify", code=code)
+    return render(request, "approvals/verify/entry.html", {"form": form})
 
 
 def _public_facts(document) -> dict:

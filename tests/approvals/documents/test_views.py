@@ -290,3 +290,18 @@ def test_the_submission_page_offers_the_sealed_receipt(
 
     receipt = draft.documents.get(kind=DocumentKind.RECEIPT)
     assert reverse("approvals:document_download", args=[receipt.pk]) in page.content.decode()
+
+
+def test_a_code_typed_from_paper_leads_to_its_page(client, notice):
+    typed = " ".join(notice.verification_code.lower()[i : i + 4] for i in range(0, 16, 4))
+
+    response = client.get(reverse("approvals:document_verify_entry"), {"code": typed})
+
+    assert response.status_code == 302
+    assert response["Location"] == verify_url(notice)
+
+
+def test_the_entry_page_asks_for_the_code(client):
+    response = client.get(reverse("approvals:document_verify_entry"), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200 and 'name="code"' in response.content.decode()
