@@ -173,3 +173,21 @@ def test_rendering_twice_keeps_the_same_file_and_hash(decided):
 
     assert (again.file.name, again.sha256) == (first_name, first_hash)
     assert len(events("document.rendered", document)) == 1
+
+
+def test_the_fetcher_serves_bundled_files_and_nothing_outside_their_folder(settings, tmp_path):
+    # given a bundled image, and a file beside the folder
+    from approvals.documents.rendering import safe_url_fetcher, static_root
+
+    settings.BASE_DIR = tmp_path
+    (tmp_path / "static" / "documents").mkdir(parents=True)
+    (tmp_path / "static" / "documents" / "emblem.svg").write_text("<svg/>")
+    (tmp_path / "static" / "secret.txt").write_text("secret")
+    fetcher = safe_url_fetcher()
+    # when the renderer asks for each
+    bundled = fetcher.fetch((static_root() / "emblem.svg").as_uri())
+    # then only the bundled one is served; a path climbing out of the folder is refused
+    assert bundled.read() == b"<svg/>"
+    escaping = static_root().as_uri() + "/../secret.txt"
+    with pytest.raises(ValueError, match="refused"):
+        fetcher.fetch(escaping)
