@@ -478,3 +478,28 @@ def require_rating(user, application) -> None:
     """Rate a decided application: its applicant side only (never the officials who decided)."""
     if not _is_applicant_side(user, application):
         deny(user, "application.rate", application)
+
+
+def may_download_document(user, application) -> bool:
+    """Issued documents go to whoever may take a copy of the application's files."""
+    try:
+        require_attachment_download(user, application)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def require_document_correct(user, document) -> None:
+    """A correction is issued by the issuing department: its head or approver."""
+    from accounts.models import OfficialRole
+
+    if (
+        active_positions(user)
+        .filter(
+            department_id=document.department_id,
+            role__in=[OfficialRole.DEPARTMENT_HEAD, OfficialRole.APPROVER],
+        )
+        .exists()
+    ):
+        return
+    deny(user, "document.correct", document)

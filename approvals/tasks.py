@@ -41,3 +41,28 @@ def audit_checkpoint_task() -> dict:
 
     checkpoint = checkpoint_create()
     return {"sequence": checkpoint.sequence, "head_hash": checkpoint.head_hash}
+
+
+@shared_task(
+    name="approvals.tasks.document_render_task",
+    autoretry_for=(Exception,),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=8,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def document_render_task(document_id: int) -> str:
+    """Render and seal one issued document (idempotent: a rendered one is left as it is)."""
+    from approvals.services.documents import document_render
+
+    return document_render(document_id=document_id).sha256
+
+
+@shared_task(name="approvals.tasks.documents_render_sweep_task")
+def documents_render_sweep_task() -> int:
+    """Queue again documents whose render task was lost (every five minutes)."""
+    from approvals.services.documents import documents_render_sweep
+
+    return len(documents_render_sweep())

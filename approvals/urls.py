@@ -4,6 +4,7 @@ from approvals.views import (
     applications,
     attachments,
     case_files,
+    documents,
     guides,
     intake,
     licences,
@@ -65,6 +66,9 @@ urlpatterns = [
         name="notifications_mark_all_read",
     ),
     path("track/", lookup.track, name="track"),
+    path("documents/<int:pk>/download/", documents.document_download, name="document_download"),
+    path("verify/", documents.verify_entry, name="document_verify_entry"),
+    path("verify/<str:code>/", documents.verify, name="document_verify"),
     # The service window (intake helper) and the applicant's supplement answer.
     path("work/intake/", intake.queue, name="intake_queue"),
     path("work/intake/counter/", intake.counter, name="intake_counter"),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# `make bench`. No benchmarks exist yet; when they do, this script runs them.
+# `make bench`: the benchmarks, with their figures printed (docs/performance.md explains them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "No benchmarks exist yet: there is nothing to measure."
-echo "(When benchmarks are added, scripts/bench.sh runs them and prints their results.)"
+# Render + seal of a one-page decision (WeasyPrint with a warm FontConfiguration, pyhanko).
+.venv/bin/python -m benchmarks.pdf "$@"

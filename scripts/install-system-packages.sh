@@ -7,7 +7,7 @@
 # the script then exits 0 so that `make run` carries on with what is there.
 set -euo pipefail
 
-packages=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 libmagic1 gettext poppler-utils)
+packages=(fonts-noto-cjk fonts-dejavu-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 libmagic1 gettext poppler-utils)
 for arg in "$@"; do
   case "$arg" in
     --ci) packages+=(postgresql redis-server) ;;

@@ -41,6 +41,11 @@ else
   demo_logins="none yet (seed_demo does not exist)"
 fi
 
+step "Seal certificates"
+# A local demo CA and a certificate per department under var/seals (SEAL_CERT_DIR); with
+# SEAL_DEMO_CA=0 it only reports, and the configured certificates are used.
+"$python" manage.py ensure_seal_certificates
+
 # --- Start the three processes -----------------------------------------------------------------
 # Each one runs in its own session (setsid), so that stopping it also stops its children (the
 # worker's pool processes) by signalling the whole process group.

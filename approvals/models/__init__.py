@@ -21,6 +21,7 @@ from approvals.models.catalogue import (
 )
 from approvals.models.documents import (
     Document,
+    DocumentCounter,
     DocumentKind,
     DocumentStatus,
     Licence,
@@ -71,6 +72,7 @@ __all__ = [
     "ClockPause",
     "DeadlineExtension",
     "Document",
+    "DocumentCounter",
     "DocumentKind",
     "DocumentStatus",
     "ExtensionStatus",

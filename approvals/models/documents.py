@@ -271,3 +271,20 @@ class Licence(models.Model):
 
         chinese = (get_language() or "").startswith("zh")
         return (self.scope_zh if chinese else self.scope_en) or self.scope_zh or self.scope_en
+
+
+class DocumentCounter(models.Model):
+    """The yearly sequences behind document and licence numbers (榕市监许〔2026〕12号): one row per
+    sequence (issuing department and kind) and year, locked while a number is handed out."""
+
+    key = models.CharField(max_length=60)
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "year"], name="document_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.year} {self.last_value}"

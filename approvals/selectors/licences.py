@@ -7,6 +7,7 @@ import datetime
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.identifiers import mask_person_name
@@ -23,8 +24,8 @@ from approvals.models import (
 
 
 def verification_path(code: str) -> str:
-    """The public verification page of a document (the documents work serves ``/verify/``)."""
-    return f"/verify/{code}/"
+    """The public verification page of a document."""
+    return reverse("approvals:document_verify", args=[code])
 
 
 def _certificates() -> Prefetch:

@@ -26,6 +26,7 @@ from approvals.models import (
     ApplicantKind,
     Application,
     ApplicationStatus,
+    DocumentKind,
     Material,
     ServiceVersion,
     TrackingCounter,
@@ -314,11 +315,37 @@ def application_submit(
             changes={"tracking_number": [None, tracking_number], "received_on": [None, day]},
         )
         application_deadlines_refresh(application=locked)
+        _issue_receipt(actor=actor, application=locked, submitted_at=now)
         transaction.on_commit(
             lambda: _notify_submitted(locked.pk, query_code=query_code, actor_pk=actor.pk)
         )
     locked.query_code = query_code
     return locked
+
+
+def _issue_receipt(*, actor: User, application: Application, submitted_at) -> None:
+    """The submission receipt (材料接收凭证): what was received, and when."""
+    from approvals.services.documents import document_issue
+
+    names = {m.key: (m.name_zh, m.name_en) for m in application.service_version.materials.all()}
+    counts: dict[str, int] = {}
+    for key in application.attachments.values_list("material_key", flat=True):
+        counts[key] = counts.get(key, 0) + 1
+    local = timezone.localtime(submitted_at, TRACKING_TIME_ZONE)
+    document_issue(
+        application=application,
+        kind=DocumentKind.RECEIPT,
+        actor=actor,
+        extra={
+            "submitted_at_zh": f"{local.year}年{local.month}月{local.day}日{local:%H:%M}",
+            "submitted_at_en": f"{local:%Y-%m-%d %H:%M} (Beijing time)",
+            "materials": [
+                {"zh": names[key][0], "en": names[key][1], "count": count}
+                for key, count in counts.items()
+                if key in names
+            ],
+        },
+    )
 
 
 def _lazy_version_name(version: ServiceVersion):

@@ -495,6 +495,24 @@ def extension_request(
     return extension
 
 
+def _issue_extension_notice(*, actor, application: Application, extension) -> None:
+    """Art. 42: the applicant is told in writing of the extension and why."""
+    from approvals.models import DocumentKind
+    from approvals.services.documents import document_issue
+
+    document_issue(
+        application=application,
+        kind=DocumentKind.EXTENSION_NOTICE,
+        source_key=str(extension.pk),
+        actor=actor,
+        extra={
+            "working_days": extension.working_days,
+            "reason": extension.reason,
+            "new_due_on": application.decision_due_on,
+        },
+    )
+
+
 @transaction.atomic
 def extension_decide(
     *, actor: User, extension: DeadlineExtension, approve: bool
@@ -519,6 +537,7 @@ def extension_decide(
     old_due = application.decision_due_on
     if approve:
         application_deadlines_refresh(application=application)
+        _issue_extension_notice(actor=actor, application=application, extension=locked)
     audit_record(
         action="extension.approved" if approve else "extension.refused",
         actor=actor,

@@ -34,6 +34,7 @@ from approvals.models import (
     ApplicantKind,
     Application,
     ClockPause,
+    DocumentKind,
     PauseKind,
     Pledge,
     ServiceVersion,
@@ -51,6 +52,12 @@ from approvals.services.deadlines import (
     application_deadlines_refresh,
     clock_pause_end,
     clock_pause_start,
+)
+from approvals.services.documents import (
+    date_en,
+    date_zh,
+    document_issue,
+    supplement_notice_issue,
 )
 from approvals.services.lifecycle import application_transition
 from approvals.services.notifications import message, notify, tell_applicant
@@ -110,18 +117,20 @@ def intake_accept(*, actor: User, application: Application, revision: int) -> Ap
         changes={"accepted_on": [None, accepted_on]},
     )
     application_deadlines_refresh(application=locked)
+    document_issue(application=locked, kind=DocumentKind.ACCEPTANCE_NOTICE, actor=actor)
     workflow_start(actor=actor, application=locked)
     locked.refresh_from_db()
     params = {**_params(locked), "date": accepted_on.isoformat()}
     tell_applicant(
         locked,
         kind="intake.accepted",
+        link=reverse("approvals:application_detail", args=[locked.pk]),
         title=message(gettext_lazy("Application accepted: %(number)s"), **params),
         body=message(
             gettext_lazy(
                 "Your application %(number)s for %(service)s was accepted on %(date)s and is now "
-                "being reviewed. The written notice of acceptance will be available as a PDF "
-                "once electronic notices are introduced; until then this message is your record."
+                "being reviewed. The written notice of acceptance, sealed as a PDF, is on the "
+                "application's page."
             ),
             **params,
         ),
@@ -177,6 +186,19 @@ def intake_accept_with_pledge(
         },
     )
     application_deadlines_refresh(application=locked)
+    document_issue(
+        application=locked,
+        kind=DocumentKind.ACCEPTANCE_NOTICE,
+        actor=actor,
+        extra={
+            "pledge": {
+                "material_zh": material.name_zh,
+                "material_en": material.name_en,
+                "due_zh": date_zh(due_on),
+                "due_en": date_en(due_on),
+            }
+        },
+    )
     workflow_start(actor=actor, application=locked)
     locked.refresh_from_db()
     params = {
@@ -259,6 +281,7 @@ def intake_request_supplement(
         },
     )
     version = locked.service_version
+    supplement_notice_issue(request=request, actor=actor)
 
     def item_lines() -> str:  # in the recipient's language, when the message is rendered
         names = _material_names(version)
@@ -333,6 +356,12 @@ def intake_refuse(
             "competent_agency": [None, competent_agency],
             "not_our_matter": [None, bool(not_our_matter)],
         },
+    )
+    document_issue(
+        application=locked,
+        kind=DocumentKind.REFUSAL_NOTICE,
+        actor=actor,
+        extra={"reasons": reasons, "competent_agency": competent_agency},
     )
     params = {**_params(locked), "reasons": reasons, "agency": competent_agency}
     if competent_agency:

@@ -140,6 +140,10 @@ def _deem_accepted(application_id: int, today: dt.date, report: SweepReport) -> 
         changes={"accepted_on": [None, received], "deemed_accepted": [False, True]},
     )
     application_deadlines_refresh(application=application)
+    from approvals.models import DocumentKind
+    from approvals.services.documents import document_issue
+
+    document_issue(application=application, kind=DocumentKind.ACCEPTANCE_NOTICE)
     try:
         from approvals.services.workflow import workflow_start
     except ImportError:  # the workflow engine is not installed yet
@@ -490,6 +494,9 @@ def _lapse_pledges_of(application_id: int, today: dt.date):
             "reply_by": [None, reply_by],
         },
     )
+    from approvals.services.documents import supplement_notice_issue
+
+    supplement_notice_issue(request=request, actor=None)
     if not ClockPause.objects.filter(
         application=application, kind=PauseKind.SUPPLEMENT, ended_on__isnull=True
     ).exists():

@@ -360,6 +360,9 @@ def task_return_to_applicant(
         actor=actor, application=application, action="request_supplement", reason=reason
     )
     _bump(locked)
+    from approvals.services.documents import supplement_notice_issue
+
+    supplement_notice_issue(request=request, actor=actor)
     audit_record(
         action="task.returned_to_applicant",
         actor=actor,

@@ -247,6 +247,30 @@ def workflow_start(*, actor, application: Application) -> list[ReviewTask]:
     return tasks
 
 
+def _issue_decision(actor, application: Application, *, approve: bool, reason: str) -> None:
+    """The written decision (Art. 38) and, on approval, the licence with its certificate at once
+    (Art. 44), or the closing of a filing."""
+    from approvals.models import DocumentKind
+    from approvals.services.documents import document_issue
+    from approvals.services.licence_issue import licence_issue
+
+    if approve:
+        decision = document_issue(
+            application=application,
+            kind=DocumentKind.APPROVAL_DECISION,
+            actor=actor,
+            extra={"remarks": reason},
+        )
+        licence_issue(application=application, actor=actor, decision=decision)
+    else:
+        document_issue(
+            application=application,
+            kind=DocumentKind.DENIAL_DECISION,
+            actor=actor,
+            extra={"reasons": reason},
+        )
+
+
 def _decide(actor, application: Application, *, approve: bool, reason: str) -> Application:
     from approvals.services.lifecycle import application_transition
 
@@ -257,6 +281,8 @@ def _decide(actor, application: Application, *, approve: bool, reason: str) -> A
         reason=reason,
         fields={"decided_on": timezone.localdate()},
     )
+    _issue_decision(actor, application, approve=approve, reason=reason)
+    application.refresh_from_db()
     params = _params(application)
     if approve:
         tell_applicant(

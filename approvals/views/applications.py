@@ -26,7 +26,7 @@ from approvals.application_forms import (
     SubmitForm,
     WithdrawForm,
 )
-from approvals.models import OPEN_STATUSES, ApplicationStatus, Attachment
+from approvals.models import OPEN_STATUSES, ApplicationStatus, Attachment, DocumentKind
 from approvals.selectors.applications import (
     application_attachments,
     applications_for_applicant,
@@ -39,6 +39,7 @@ from approvals.selectors.applications import (
     notifications_for,
 )
 from approvals.selectors.catalogue import get_published_version
+from approvals.selectors.documents import application_documents
 from approvals.selectors.licences import citable_licences, get_licence
 from approvals.services.applications import (
     MATERIALS_STEP,
@@ -552,6 +553,10 @@ def receipt(request, pk: int):
             "application": application,
             "version": application.service_version,
             "query_code": query_code,
+            "receipt_document": next(
+                (d for d in application_documents(application) if d.kind == DocumentKind.RECEIPT),
+                None,
+            ),
         },
     )
     response["Cache-Control"] = "private, no-store"
@@ -578,6 +583,7 @@ def detail(request, pk: int):
             "is_draft": is_draft,
             "can_withdraw": application.status in OPEN_STATUSES,
             "resume_url": _resume_url(application) if is_draft else "",
+            "documents": [] if is_draft else application_documents(application),
         },
     )
 

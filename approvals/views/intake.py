@@ -34,6 +34,7 @@ from approvals.intake_forms import (
 )
 from approvals.models import ApplicationStatus, ServiceVersion, VersionStatus
 from approvals.selectors.applications import application_attachments
+from approvals.selectors.documents import application_documents
 from approvals.selectors.intake import (
     application_history,
     get_application_for_intake,
@@ -133,6 +134,7 @@ def _page(request, application, *, forms=None, status=200, stale=False, conflict
         "history": list(application_history(application)),
         "pledges": list(application.pledges.all()),
         "supplements": list(application.supplement_requests.order_by("-created_at")),
+        "documents": application_documents(application),
         "forms": forms or _forms(application),
         "can_decide": application.status == ApplicationStatus.SUBMITTED,
         "stale": stale,

@@ -20,6 +20,7 @@ from accounts.models import User
 from approvals import dynamic_forms, policy
 from approvals.domain.lifecycle import TransitionNotAllowed
 from approvals.selectors.applications import application_attachments
+from approvals.selectors.documents import application_documents
 from approvals.selectors.grants import application_grantees
 from approvals.selectors.tasks import (
     QueueFilters,
@@ -165,6 +166,7 @@ def _task_context(request, task, *, bound=None, grant_form=None):
             a for group in application_attachments(application).values() for a in group
         ],
         "history": application_history(application),
+        "documents": application_documents(application),
         "tasks": application_tasks(application),
         "forms": _action_forms(task, bound) if may_decide else {},
         "may_decide": may_decide,

@@ -182,6 +182,29 @@ ATTACHMENT_MAX_PIXELS = env_int("ATTACHMENT_MAX_PIXELS", 40_000_000)
 # (each one logs a warning). When set, a file is kept only when clamd says it is clean.
 CLAMD_ADDRESS = env_str("CLAMD_ADDRESS", "")
 CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 30)
+# S3-compatible object storage for attachments and issued documents (docs/deployment.md).
+if env_str("STORAGE_BACKEND", "local") == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET", ""),
+            "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("S3_REGION", "") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+# --- Issued documents (PDF) and the electronic seal --------------------------------------------
+# Seal keys and certificates (approvals/documents/sealing.py): <department code>.key.pem and
+# .cert.pem, and ca.cert.pem, the trust root. SEAL_DEMO_CA creates a local demo CA and department
+# certificates for any that are missing (embedded mode only; production turns it off).
+SEAL_CERT_DIR = Path(env_str("SEAL_CERT_DIR", str(VAR_DIR / "seals")))
+SEAL_KEY_PASSPHRASE = env_str("SEAL_KEY_PASSPHRASE", "")
+SEAL_DEMO_CA = env_bool("SEAL_DEMO_CA", True)
+# Public verification (/verify/<code>/): the largest copy a visitor may upload to compare.
+VERIFY_UPLOAD_MAX_BYTES = env_int("VERIFY_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 
 # --- Email and SMS ------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
@@ -242,7 +265,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "approvals.tasks.audit_checkpoint_task",
         "schedule": crontab(hour=0, minute=30),
     },
+    # Documents whose PDF task was lost (broker down, worker killed): queue them again.
+    "sweep-unrendered-documents": {
+        "task": "approvals.tasks.documents_render_sweep_task",
+        "schedule": 300.0,
+    },
 }
+CELERY_TASK_ROUTES = {"approvals.tasks.document_render_task": {"queue": "pdf"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Security headers ---------------------------------------------------------------------------

@@ -24,3 +24,7 @@ if env_bool("BEHIND_TLS_PROXY", True):
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
+
+# Seals come from the government CA under SEAL_CERT_DIR; never a self-made demo CA. A missing
+# department certificate makes that department's PDF renders fail (and retry) until installed.
+SEAL_DEMO_CA = False

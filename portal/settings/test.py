@@ -1,6 +1,7 @@
 """The test suite: fast hashing, in-memory email, tasks run where they are called."""
 
 import os
+import tempfile
 from pathlib import Path
 
 from portal.settings.base import *  # noqa: F403
@@ -16,6 +17,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # would otherwise do because the engine below is not Django's own sqlite3 path.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+# Seals: a demo CA per test process (xdist workers run at once), created on first use.
+SEAL_CERT_DIR = Path(tempfile.gettempdir()) / f"portal-test-seals-{os.getpid()}"
+SEAL_DEMO_CA = True
 MEDIA_ROOT = Path(os.environ.get("PORTAL_TEST_MEDIA_ROOT", str(VAR_DIR / "test-media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -82,7 +82,8 @@ def test_window_three_departments_approver_decision(demo, make_accepted, officia
     open_task_from_queue(second, application)
     act(second, "approve")
     application.refresh_from_db()
-    assert application.status == "approved"
+    # approved, and the licence issued at once with its certificate (Art. 44)
+    assert application.status == "licence_issued"
     assert application.decided_on is not None
 
 

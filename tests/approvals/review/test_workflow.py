@@ -86,7 +86,8 @@ def test_all_approve_then_second_approval_approves_the_application(demo, started
     started.refresh_from_db()
     decision.refresh_from_db()
     assert decision.status == "approved" and decision.approved_by == demo.approver2
-    assert started.status == "approved"
+    # (and, being a licence, it is issued at once: Art. 44)
+    assert started.status == "licence_issued"
     assert started.decided_on is not None
     assert events("task.approved", decision).count() == 1
     assert events("application.approve", started).count() == 1

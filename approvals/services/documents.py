@@ -1,0 +1,444 @@
+"""Issued documents (DESIGN.md §2; Art. 32, 38, 42, 44): issue, render and seal, correct, download,
+verify.
+
+``document_issue`` runs inside the caller's transaction (acceptance, refusal, decision …): it
+freezes the printed facts in ``Document.context`` in both languages, gives the document its
+number, records ``document.issued`` and queues the render on the ``pdf`` queue after commit. The
+render task calls ``document_render``, which does nothing when the file exists (idempotent). An
+issued file never changes: ``document_correct`` issues a new edition that supersedes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import identifiers
+from accounts.models import Department, User
+from approvals import policy
+from approvals.audit import audit_record
+from approvals.models import (
+    ApplicantKind,
+    Application,
+    Document,
+    DocumentCounter,
+    DocumentKind,
+    DocumentStatus,
+    Licence,
+    LicenceStatus,
+)
+from approvals.models.documents import document_path
+
+logger = logging.getLogger("portal.documents")
+
+CHINA = dt.timezone(dt.timedelta(hours=8))
+MAX_REASON_LENGTH = 2000
+# A document whose render has not finished this long after issue is queued again by the sweep.
+RENDER_GRACE = dt.timedelta(minutes=2)
+
+# Title (Chinese, English) and the word of the document number (榕市监许〔2026〕12号).
+KINDS: dict[str, tuple[str, str, str]] = {
+    DocumentKind.RECEIPT: ("申请材料接收凭证", "Receipt of application", "收"),
+    DocumentKind.ACCEPTANCE_NOTICE: ("受理通知书", "Notice of acceptance", "受"),
+    DocumentKind.REFUSAL_NOTICE: ("不予受理通知书", "Notice of refusal to accept", "不受"),
+    DocumentKind.SUPPLEMENT_NOTICE: (
+        "补正材料通知书",
+        "Notice to supplement the application (one-time notice)",
+        "补",
+    ),
+    DocumentKind.EXTENSION_NOTICE: (
+        "延长审批期限通知书",
+        "Notice of extension of the time limit",
+        "延",
+    ),
+    DocumentKind.APPROVAL_DECISION: ("准予行政许可决定书", "Decision to grant the licence", "许"),
+    DocumentKind.DENIAL_DECISION: ("不予行政许可决定书", "Decision to deny the licence", "不许"),
+    DocumentKind.LICENCE_CERTIFICATE: ("许可证", "Licence", "证"),
+}
+
+
+def china_today() -> dt.date:
+    return timezone.localtime(timezone.now(), CHINA).date()
+
+
+def date_zh(value: dt.date | str | None) -> str:
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def date_en(value: dt.date | str | None) -> str:
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return f"{value.day} {value:%B} {value.year}"
+
+
+def _counter_next(key: str, year: int) -> int:
+    """The next number of a yearly sequence, race-safe as the tracking numbers are: get_or_create
+    survives two first issues racing to create the row, the row lock hands each number out once."""
+    DocumentCounter.objects.get_or_create(key=key, year=year)
+    counter = DocumentCounter.objects.select_for_update().get(key=key, year=year)
+    counter.last_value += 1
+    counter.save(update_fields=["last_value"])
+    return counter.last_value
+
+
+def _document_number(department: Department, kind: str, year: int) -> str:
+    word = KINDS[kind][2]
+    sequence = _counter_next(f"doc:{department.pk}:{kind}", year)
+    return f"{department.code.upper()[:30]}{word}〔{year}〕{sequence}号"
+
+
+def licence_number(department: Department, year: int) -> str:
+    sequence = _counter_next(f"licence:{department.pk}", year)
+    return f"{department.code.upper()[:30]}-{year}-{sequence:06d}"
+
+
+def _applicant_facts(application: Application) -> dict:
+    """The applicant as printed: full name (the document is theirs), ID number masked."""
+    if application.applicant_kind == ApplicantKind.BUSINESS and application.business_id:
+        business = application.business
+        return {
+            "kind": "business",
+            "name": business.name,
+            "identifier": business.uscc,  # public data (the licence register shows it)
+            "identifier_label_zh": "统一社会信用代码",
+            "identifier_label_en": "Unified Social Credit Code",
+        }
+    person = application.person
+    return {
+        "kind": "person",
+        "name": person.real_name if person else "",
+        "identifier": identifiers.mask_id_number(person.id_number) if person else "",
+        "identifier_label_zh": "身份证号码",
+        "identifier_label_en": "Resident ID number",
+    }
+
+
+def _facts(application: Application, kind: str, department: Department, issued_on) -> dict:
+    version = application.service_version
+    title_zh, title_en, _word = KINDS[kind]
+    return {
+        "kind": kind,
+        "title_zh": title_zh,
+        "title_en": title_en,
+        "department": {"code": department.code, "zh": department.name_zh, "en": department.name_en},
+        "service": {
+            "code": version.item.code,
+            "zh": version.name_zh,
+            "en": version.name_en,
+            "legal_basis_zh": version.legal_basis_zh,
+            "legal_basis_en": version.legal_basis_en,
+        },
+        "tracking_number": application.tracking_number or "",
+        "applicant": _applicant_facts(application),
+        "issued_on": issued_on.isoformat(),
+        "received_on": application.received_on.isoformat() if application.received_on else "",
+        "accepted_on": application.accepted_on.isoformat() if application.accepted_on else "",
+        "decided_on": application.decided_on.isoformat() if application.decided_on else "",
+        "decision_due_on": (
+            application.decision_due_on.isoformat() if application.decision_due_on else ""
+        ),
+        "deemed_accepted": application.deemed_accepted,
+        "statutory_limit_days": version.statutory_limit_days,
+        "promised_limit_days": version.promised_limit_days,
+    }
+
+
+def _json_safe(value):
+    if isinstance(value, dict):
+        return {str(key): _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(item) for item in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _schedule_render(document: Document) -> None:
+    from approvals.tasks import document_render_task
+
+    document_render_task.delay_on_commit(document.pk)
+
+
+@transaction.atomic
+def document_issue(
+    *,
+    application: Application,
+    kind: str,
+    source_key: str = "",
+    actor: User | None = None,
+    extra: dict | None = None,
+    licence: Licence | None = None,
+) -> Document:
+    """Issue the ``kind`` document of ``application`` for ``source_key`` once; a repeat returns
+    the first. Called by the services of each step, inside their transaction, after their own
+    permission check (this function has none of its own: nobody calls it from a view)."""
+    source_key = str(source_key or "")
+    existing = Document.objects.filter(
+        application=application, kind=kind, source_key=source_key, edition=1
+    ).first()
+    if existing is not None:
+        return existing
+    application = Application.objects.select_related(
+        "service_version__item__department", "person", "business"
+    ).get(pk=application.pk)
+    department = application.service_version.item.department
+    issued_on = china_today()
+    context = _facts(application, kind, department, issued_on)
+    context.update(_json_safe(extra or {}))
+    document = Document.objects.create(
+        application=application,
+        kind=kind,
+        source_key=source_key,
+        department=department,
+        licence=licence,
+        number=_document_number(department, kind, issued_on.year),
+        context=context,
+        issued_by=actor if actor is not None and actor.pk else None,
+    )
+    document.context["number"] = document.number
+    document.save(update_fields=["context"])
+    audit_record(
+        action="document.issued",
+        actor=actor,
+        obj=document,
+        changes={
+            "application": [None, application.pk],
+            "kind": [None, kind],
+            "number": [None, document.number],
+            "source": [None, source_key],
+        },
+    )
+    _schedule_render(document)
+    return document
+
+
+def supplement_notice_issue(*, request, actor: User | None) -> Document:
+    """The one-time supplement notice (补正材料通知书) of ``request``, every item with its
+    material's name in both languages; whoever asked (window, reviewer, the pledge sweep)."""
+    application = request.application
+    materials = {m.key: m for m in application.service_version.materials.all()}
+    return document_issue(
+        application=application,
+        kind=DocumentKind.SUPPLEMENT_NOTICE,
+        source_key=str(request.pk),
+        actor=actor,
+        extra={
+            "items": [
+                {
+                    "material_zh": getattr(materials.get(item.get("material")), "name_zh", ""),
+                    "material_en": getattr(materials.get(item.get("material")), "name_en", ""),
+                    "problem": item["problem"],
+                }
+                for item in request.items
+            ],
+            "reply_by": request.reply_by,
+            "during_review": request.during_review,
+        },
+    )
+
+
+def verification_url(document: Document) -> str:
+    return f"{settings.PORTAL_BASE_URL.rstrip('/')}/verify/{document.verification_code}/"
+
+
+def document_html(document: Document) -> str:
+    """The document as HTML, from its frozen facts (autoescaped: applicant text stays text)."""
+    from approvals.documents.rendering import qr_data_uri, render_html
+
+    facts = document.context
+    dates = {
+        name: {"zh": date_zh(facts.get(name)), "en": date_en(facts.get(name))}
+        for name in ("issued_on", "received_on", "accepted_on", "decided_on", "decision_due_on")
+    }
+    return render_html(
+        f"documents/{document.kind}.html",
+        {
+            "doc": facts,
+            "dates": dates,
+            "extra_dates": {
+                name: {"zh": date_zh(facts.get(name)), "en": date_en(facts.get(name))}
+                for name in ("reply_by", "new_due_on", "valid_from", "valid_to")
+            },
+            "number": document.number,
+            "edition": document.edition,
+            "supersedes": document.supersedes.number if document.supersedes_id else "",
+            "verification_code": document.verification_code,
+            "verification_url": verification_url(document),
+            "qr": qr_data_uri(verification_url(document)),
+        },
+    )
+
+
+def document_render(*, document_id: int) -> Document:
+    """Render and seal the PDF once. A document that has its file is returned as it is.
+
+    The render runs outside any transaction (a fraction of a second that must not hold a write
+    lock: on SQLite it would block every other writer); the result is stored under the row lock,
+    unless another worker stored its own meanwhile, which then stands.
+    """
+    from approvals.documents.rendering import html_to_pdf
+    from approvals.documents.sealing import seal_pdf
+
+    document = Document.objects.select_related("department", "supersedes").get(pk=document_id)
+    if document.sha256:
+        return document
+    pdf = seal_pdf(
+        html_to_pdf(document_html(document)),
+        department=document.department,
+        reason=f"{document.context.get('title_zh', '')} {document.number}",
+    )
+    digest = hashlib.sha256(pdf).hexdigest()
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document_id)
+        if document.sha256:
+            return document
+        document.file.save(document_path(document, ""), ContentFile(pdf), save=False)
+        document.sha256 = digest
+        document.size = len(pdf)
+        document.signed = True
+        document.rendered_at = timezone.now()
+        document.save(update_fields=["file", "sha256", "size", "signed", "rendered_at"])
+        audit_record(
+            action="document.rendered",
+            obj=document,
+            changes={"sha256": [None, digest], "size": [None, len(pdf)], "signed": [False, True]},
+        )
+    return document
+
+
+def documents_render_sweep(*, now: dt.datetime | None = None) -> list[int]:
+    """Queue again every document left without its file (a lost task); the render task is
+    idempotent, so a document queued twice is rendered once. Uses ``document_unrendered``."""
+    from approvals.tasks import document_render_task
+
+    cutoff = (now or timezone.now()) - RENDER_GRACE
+    ids = list(
+        Document.objects.filter(sha256="", issued_at__lt=cutoff)
+        .order_by("issued_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    for pk in ids:
+        document_render_task.delay(pk)
+    return ids
+
+
+@transaction.atomic
+def document_correct(
+    *, actor: User, document: Document, reason: str, changes: dict | None = None
+) -> Document:
+    """Correct an issued document: a new edition with the corrected facts supersedes it (the
+    issued file itself never changes)."""
+    policy.require_document_correct(actor, document)
+    reason = (reason or "").strip()[:MAX_REASON_LENGTH]
+    if not reason:
+        raise ValidationError({"reason": [_("Say what the correction corrects.")]})
+    old = Document.objects.select_for_update().get(pk=document.pk)
+    if old.status != DocumentStatus.VALID:
+        raise ValidationError(_("Only a valid document can be corrected."))
+    issued_on = china_today()
+    context = {**old.context, **_json_safe(changes or {}), "issued_on": issued_on.isoformat()}
+    corrected = Document.objects.create(
+        application_id=old.application_id,
+        kind=old.kind,
+        source_key=old.source_key,
+        edition=old.edition + 1,
+        supersedes=old,
+        licence_id=old.licence_id,
+        department_id=old.department_id,
+        number=_document_number(old.department, old.kind, issued_on.year),
+        context=context,
+        issued_by=actor,
+    )
+    corrected.context["number"] = corrected.number
+    corrected.save(update_fields=["context"])
+    old.status = DocumentStatus.SUPERSEDED
+    old.status_reason = reason
+    old.status_changed_at = timezone.now()
+    old.save(update_fields=["status", "status_reason", "status_changed_at"])
+    audit_record(
+        action="document.corrected",
+        actor=actor,
+        obj=corrected,
+        reason=reason,
+        changes={
+            "supersedes": [None, old.number],
+            "edition": [old.edition, corrected.edition],
+            "corrected": [None, sorted((changes or {}).keys())],
+        },
+    )
+    _schedule_render(corrected)
+    return corrected
+
+
+@transaction.atomic
+def document_record_download(*, actor: User, document: Document) -> None:
+    audit_record(
+        action="document.downloaded",
+        actor=actor,
+        obj=document,
+        changes={"number": [None, document.number], "sha256": [None, document.sha256]},
+    )
+
+
+# --- Public verification ----------------------------------------------------------------------
+
+
+def document_public_status(document: Document, *, today: dt.date | None = None) -> str:
+    """valid, superseded, revoked or expired — what a verifier is told."""
+    licence = document.licence
+    if document.status == DocumentStatus.REVOKED or (
+        licence is not None and licence.status in (LicenceStatus.REVOKED, LicenceStatus.CANCELLED)
+    ):
+        return "revoked"
+    if document.status == DocumentStatus.SUPERSEDED or (
+        licence is not None and licence.status == LicenceStatus.SUPERSEDED
+    ):
+        return "superseded"
+    if licence is not None and licence.valid_to and licence.valid_to < (today or china_today()):
+        return "expired"
+    return "valid"
+
+
+@transaction.atomic
+def document_record_verification(
+    *, document: Document | None, code: str, outcome: str, actor: User | None = None
+) -> None:
+    """``document.verified``: who looked a code up (the client IP comes with the request) and
+    what they were told: the status, or whether an uploaded copy matched."""
+    audit_record(
+        action="document.verified",
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        obj=document,
+        object_type="" if document is not None else "approvals.document",
+        object_id="" if document is not None else code[:40],
+        changes={"outcome": [None, outcome]},
+    )
+
+
+def sha256_of_upload(upload, *, max_bytes: int) -> str | None:
+    """The SHA-256 of an uploaded file read in chunks, or ``None`` when it is larger than
+    ``max_bytes`` (read no further than that)."""
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in upload.chunks(64 * 1024):
+        size += len(chunk)
+        if size > max_bytes:
+            return None
+        digest.update(chunk)
+    return digest.hexdigest()

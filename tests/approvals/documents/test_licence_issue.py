@@ -1,0 +1,109 @@
+"""An approval issues the licence at once (Art. 44), with no manual step: the register entry,
+the application's move to licence_issued, and the sealed certificate."""
+
+import datetime as dt
+
+import pytest
+
+from approvals.models import Application, Document, DocumentKind, Licence, ServiceVersion
+from approvals.services.licence_issue import licence_issue
+from approvals.services.tasks import task_approve
+from tests.approvals.documents.conftest import (
+    events,
+    pdf_bytes,
+    pdf_text,
+    squeezed,
+    task_of,
+)
+from tests.factories import ApplicationFactory, BusinessFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def approve_fully(demo, application):
+    for branch, user in demo.reviewers.items():
+        task = task_of(application, branch)
+        task_approve(actor=user, task=task, revision=task.revision, comment="ok")
+    decision = task_of(application, "decision")
+    task_approve(actor=demo.approver, task=decision, revision=decision.revision, comment="同意")
+    decision.refresh_from_db()
+    task_approve(actor=demo.approver2, task=decision, revision=decision.revision, comment="同意")
+
+
+def test_an_approval_issues_the_licence_and_its_certificate_without_a_manual_step(
+    demo, started, django_capture_on_commit_callbacks
+):
+    # given a service whose licence is valid for five years
+    ServiceVersion.objects.filter(pk=demo.version.pk).update(licence_valid_years=5)
+    # when the last approver approves (and the queued PDF tasks run)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_fully(demo, started)
+    # then the application is approved, the licence is in the register, the certificate issued
+    started.refresh_from_db()
+    assert started.status == "licence_issued"
+    licence = Licence.objects.get(application=started)
+    assert licence.department == demo.natres and licence.item == demo.version.item
+    assert licence.holder_kind == "person" and licence.person == started.person
+    assert licence.holder_name == started.person.real_name
+    assert licence.valid_from == started.decided_on == dt.date(2026, 6, 10)
+    assert licence.valid_to == dt.date(2031, 6, 9)
+    assert licence.scope_zh == demo.version.name_zh
+    certificate = Document.objects.get(application=started, kind=DocumentKind.LICENCE_CERTIFICATE)
+    assert certificate.licence == licence and certificate.sha256
+    decision = Document.objects.get(application=started, kind=DocumentKind.APPROVAL_DECISION)
+    assert decision.context["licence_number"] == licence.number
+    assert certificate.context["decision_number"] == decision.number
+    text = squeezed(pdf_text(pdf_bytes(certificate)))
+    assert licence.number in text and "2031年6月9日" in text
+    assert licence.number in squeezed(pdf_text(pdf_bytes(decision)))
+    # and the holder is told, in their language, where the certificate is
+    notice = started.created_by.notifications.get(kind="licence.issued")
+    assert licence.number in notice.title and "2031-06-09" in notice.body
+    # and each step is audited once
+    assert len(events("licence.issued", licence)) == 1
+    assert len(events("application.issue_licence", started)) == 1
+    assert len(events("document.issued", certificate)) == 1
+
+
+def test_issuing_again_returns_the_licence_already_issued(demo, started):
+    approve_fully(demo, started)
+    licence = Licence.objects.get(application=started)
+
+    again = licence_issue(application=started, actor=demo.approver2)
+
+    assert again == licence
+    assert Document.objects.filter(kind=DocumentKind.LICENCE_CERTIFICATE).count() == 1
+    assert len(events("licence.issued")) == 1
+
+
+def test_a_filing_issues_no_licence_and_is_closed(demo, started):
+    ServiceVersion.objects.filter(pk=demo.version.pk).update(item_type="filing")
+
+    approve_fully(demo, started)
+
+    started.refresh_from_db()
+    assert started.status == "closed"
+    assert not Licence.objects.exists()
+    assert Document.objects.filter(kind=DocumentKind.APPROVAL_DECISION).count() == 1
+    assert len(events("application.close", started)) == 1
+
+
+def test_a_business_holds_the_licence_of_its_application(demo):
+    business = BusinessFactory(name="福州老字号餐饮有限公司")
+    application = ApplicationFactory(
+        service_version=demo.version,
+        submitted=True,
+        status="approved",
+        applicant_kind="business",
+        business=business,
+        decided_on=dt.date(2026, 6, 10),
+    )
+
+    licence = licence_issue(application=application, actor=demo.approver)
+
+    assert licence.holder_kind == "business" and licence.business == business
+    assert licence.holder_name == "福州老字号餐饮有限公司"
+    assert licence.valid_to is None  # the service sets no validity: without end date
+    assert Application.objects.get(pk=application.pk).status == "licence_issued"
+    certificate = Document.objects.get(kind=DocumentKind.LICENCE_CERTIFICATE)
+    assert certificate.context["applicant"]["identifier"] == business.uscc
