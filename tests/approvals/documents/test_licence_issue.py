@@ -107,3 +107,45 @@ def test_a_business_holds_the_licence_of_its_application(demo):
     assert Application.objects.get(pk=application.pk).status == "licence_issued"
     certificate = Document.objects.get(kind=DocumentKind.LICENCE_CERTIFICATE)
     assert certificate.context["applicant"]["identifier"] == business.uscc
+
+
+def test_a_renewal_s_licence_supersedes_the_old_one_and_its_certificate_prints_the_new_term(
+    demo, started, django_capture_on_commit_callbacks
+):
+    # given the applicant's licence for the same item, ending on 2026-07-31, and the application
+    # under review being its renewal (延续); the new licence is valid for five years
+    from approvals.models import LicenceAction
+
+    ServiceVersion.objects.filter(pk=demo.version.pk).update(licence_valid_years=5)
+    earlier = ApplicationFactory(
+        person=started.person, created_by=started.created_by, status="licence_issued"
+    )
+    old = Licence.objects.create(
+        number="OLD-2021-1",
+        application=earlier,
+        item=demo.version.item,
+        department=demo.natres,
+        holder_kind="person",
+        person=started.person,
+        holder_name=started.person.real_name,
+        valid_from=dt.date(2021, 8, 1),
+        valid_to=dt.date(2026, 7, 31),
+    )
+    Application.objects.filter(pk=started.pk).update(
+        licence_to_supersede=old, licence_action=LicenceAction.RENEWAL
+    )
+    # when the last approver approves it (decided on 2026-06-10)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_fully(demo, started)
+    # then the new licence continues the old term and takes its place in the register
+    new = Licence.objects.get(application=started)
+    assert (new.valid_from, new.valid_to) == (dt.date(2026, 8, 1), dt.date(2031, 7, 31))
+    assert new.supersedes == old
+    old.refresh_from_db()
+    assert old.status == "superseded"
+    # and the certificate and the audit trail say so
+    certificate = Document.objects.get(application=started, kind=DocumentKind.LICENCE_CERTIFICATE)
+    text = squeezed(pdf_text(pdf_bytes(certificate)))
+    assert "2026年8月1日" in text and "2031年7月31日" in text
+    issued = events("licence.issued", new)
+    assert issued[0].changes["valid_from"][1] == "2026-08-01"
