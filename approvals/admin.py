@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from approvals import (
+    admin_api,  # noqa: F401  (registers the API credentials' and webhooks' admin)
     admin_calendar,  # noqa: F401  (registers the calendar's admin)
     admin_catalogue,  # noqa: F401  (registers the catalogue's admin)
 )
