@@ -20,3 +20,5 @@ urlpatterns = [
     path("api/", include("approvals.api.docs")),
     path("", include("approvals.urls")),
 ]
+
+handler404 = "approvals.api.errors.api_aware_not_found"

@@ -145,3 +145,15 @@ def problem_exception_handler(exc, context):
     response.data = problem(response.status_code, code=code, detail=detail, errors=errors)
     response.content_type = PROBLEM_CONTENT_TYPE
     return response
+
+
+def api_aware_not_found(request, exception=None):
+    """``handler404``: a path under /api/ that matches no route answers problem details too; every
+    other path gets the site's 404 page."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        body = problem(404, code="not_found", detail=_("There is no such API endpoint."))
+        return JsonResponse(body, status=404, content_type=PROBLEM_CONTENT_TYPE)
+    return page_not_found(request, exception)

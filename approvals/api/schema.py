@@ -4,6 +4,7 @@ security schemes (the session cookie and ``Authorization: Bearer``)."""
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 
+from approvals.api.errors import PROBLEM_CONTENT_TYPE
 from approvals.api.serializers.common import ProblemSerializer
 
 
@@ -92,12 +93,13 @@ PROBLEMS = {
 
 
 def problems(*statuses: int) -> dict:
-    return {status: PROBLEMS[status] for status in statuses}
+    """Problem-details responses, described with their own media type."""
+    return {(status, PROBLEM_CONTENT_TYPE): PROBLEMS[status] for status in statuses}
 
 
-READ = (401, 403, 404, 429)
+READ = (400, 401, 403, 404, 429)
 WRITE = (400, 401, 403, 404, 409, 422, 429)
-PUBLIC_READ = (404, 429)
+PUBLIC_READ = (400, 404, 429)
 
 
 class BearerScheme(OpenApiAuthenticationExtension):

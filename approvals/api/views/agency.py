@@ -57,7 +57,7 @@ def _audit_read(client, action: str, *, obj=None, changes=None) -> None:
         OpenApiParameter("number", str, description="The exact licence number."),
         OpenApiParameter("holder", str, description="The exact holder name."),
     ],
-    responses={200: LicenceSerializer(many=True), **problems(400, *READ)},
+    responses={200: LicenceSerializer(many=True), **problems(*READ)},
     examples=[OpenApiExample("A licence", response_only=True, value=LICENCE_EXAMPLE)],
 )
 class LicenceList(generics.ListAPIView):

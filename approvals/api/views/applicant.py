@@ -279,7 +279,7 @@ class AttachmentDetail(APIView):
 @extend_schema(
     tags=["applicant", "official"],
     summary="Download an attachment (whoever may see the application's materials)",
-    responses={200: BINARY, **problems(*READ)},
+    responses={(200, "*/*"): BINARY, **problems(*READ)},
 )
 class AttachmentContent(APIView):
     permission_classes = [IsPortalUser]
@@ -399,7 +399,7 @@ class DocumentList(APIView):
 @extend_schema(
     tags=["applicant", "official"],
     summary="Download a rendered document (the same rule as attachments)",
-    responses={200: BINARY, **problems(*READ)},
+    responses={(200, "*/*"): BINARY, **problems(*READ)},
 )
 class DocumentContent(APIView):
     permission_classes = [IsPortalUser]

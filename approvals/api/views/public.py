@@ -35,7 +35,7 @@ logger = logging.getLogger("portal.track")
         OpenApiParameter("applicant_kind", str, enum=["person", "business"]),
         OpenApiParameter("topic", str),
     ],
-    responses={200: ServiceSummarySerializer(many=True), **problems(400, 429)},
+    responses={200: ServiceSummarySerializer(many=True), **problems(*PUBLIC_READ)},
     examples=[
         OpenApiExample(
             "One service",
