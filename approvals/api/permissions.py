@@ -4,6 +4,7 @@ is decided by the selectors and ``approvals.policy``, the same as for the pages.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
 from accounts.models import User
@@ -34,7 +35,7 @@ class IsApplicant(permissions.BasePermission):
     """A portal user acting as an applicant: session or personal token, not an API client; a
     user who must use two-factor only after passing it."""
 
-    message = "Sign in as an applicant (session or personal token)."
+    message = _("Sign in as an applicant (session or personal token).")
 
     def has_permission(self, request, view) -> bool:
         return _is_portal_user(request) and _second_factor_ok(request)
@@ -45,13 +46,13 @@ class IsPortalUser(IsApplicant):
     where required: downloads, whose object rule (``policy.require_attachment_download``)
     admits the applicant side and the officials on the case alike."""
 
-    message = "Sign in (session or personal token)."
+    message = _("Sign in (session or personal token).")
 
 
 class IsSessionUser(permissions.BasePermission):
     """Signed in through the site's session (managing one's own tokens)."""
 
-    message = "Manage tokens from a signed-in session."
+    message = _("Manage tokens from a signed-in session.")
 
     def has_permission(self, request, view) -> bool:
         return (
@@ -63,7 +64,7 @@ class IsSessionUser(permissions.BasePermission):
 
 
 class _OfficialBase(permissions.BasePermission):
-    message = "Officials work through the signed-in session after the second factor."
+    message = _("Officials work through the signed-in session after the second factor.")
 
     def _verified_official(self, request) -> bool:
         user = request.user
@@ -98,7 +99,7 @@ class _ClientScope(permissions.BasePermission):
 
     @property
     def message(self):
-        return f"An API client with the scope {self.scope!r}."
+        return _("This needs an API client with the scope %(scope)s.") % {"scope": self.scope}
 
     def has_permission(self, request, view) -> bool:
         client = request.auth

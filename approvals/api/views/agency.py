@@ -4,6 +4,7 @@ a case or licence is audited with the client's name."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
@@ -69,7 +70,7 @@ class LicenceList(generics.ListAPIView):
         number = self.request.query_params.get("number", "")[:60]
         holder = self.request.query_params.get("holder", "")[:200]
         if not number and not holder:
-            raise ValidationError({"number": ["Give a licence number or a holder name."]})
+            raise ValidationError({"number": [_("Give a licence number or a holder name.")]})
         return licences_for_client(self.request.auth, number=number, holder=holder)
 
     def list(self, request, *args, **kwargs):
@@ -118,7 +119,7 @@ class AgencyApplicationList(generics.ListAPIView):
     def get_queryset(self):
         wanted = self.request.query_params.get("status", "")
         if wanted and wanted not in ApplicationStatus.values:
-            raise ValidationError({"status": ["Not a status."]})
+            raise ValidationError({"status": [_("Not a status.")]})
         return applications_for_client(self.request.auth, status=wanted)
 
 

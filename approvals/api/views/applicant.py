@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.http import FileResponse, Http404
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -137,7 +138,7 @@ class ApplicationList(generics.ListCreateAPIView):
         if business_pk is not None:
             business = get_business_acting_for(request.user, business_pk, to_apply=True)
             if business is None:
-                raise ValidationError({"business": ["You may not apply for this business."]})
+                raise ValidationError({"business": [_("You may not apply for this business.")]})
         application = application_start(actor=request.user, version=version, business=business)
         return Response(_detail(application), status=status.HTTP_201_CREATED)
 
