@@ -86,14 +86,22 @@ class _IntakeAction(APIView):
         raise NotImplementedError
 
 
-def _intake_schema(summary: str, serializer, example: dict):
-    return extend_schema(
-        tags=["official"],
-        summary=summary,
-        request=serializer,
-        responses={200: IntakeApplicationSerializer, **problems(*WRITE)},
-        examples=[OpenApiExample("Request", request_only=True, value=example)],
-    )
+def _action_schema(response_serializer):
+    """The schema of one action: its input, an example, the object it answers with."""
+
+    def schema(summary: str, serializer, example: dict):
+        return extend_schema(
+            tags=["official"],
+            summary=summary,
+            request=serializer,
+            responses={200: response_serializer, **problems(*WRITE)},
+            examples=[OpenApiExample("Request", request_only=True, value=example)],
+        )
+
+    return schema
+
+
+_intake_schema = _action_schema(IntakeApplicationSerializer)
 
 
 @_intake_schema("Accept (受理): review starts", RevisionSerializer, {"revision": 3})
@@ -206,14 +214,7 @@ class _TaskAction(APIView):
         raise NotImplementedError
 
 
-def _task_schema(summary: str, serializer, example: dict):
-    return extend_schema(
-        tags=["official"],
-        summary=summary,
-        request=serializer,
-        responses={200: TaskSerializer, **problems(*WRITE)},
-        examples=[OpenApiExample("Request", request_only=True, value=example)],
-    )
+_task_schema = _action_schema(TaskSerializer)
 
 
 @_task_schema(
