@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -40,18 +41,18 @@ class Unprocessable(exceptions.APIException):
 
 
 TITLES = {
-    400: "The request is not valid",
-    401: "Authentication is required",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Method not allowed",
-    406: "Not acceptable",
-    409: "Conflict",
-    413: "Request too large",
-    415: "Unsupported media type",
-    422: "The request cannot be carried out",
-    429: "Too many requests",
-    500: "Server error",
+    400: gettext_lazy("The request is not valid"),
+    401: gettext_lazy("Authentication is required"),
+    403: gettext_lazy("Not allowed"),
+    404: gettext_lazy("Not found"),
+    405: gettext_lazy("Method not allowed"),
+    406: gettext_lazy("Not acceptable"),
+    409: gettext_lazy("Conflict"),
+    413: gettext_lazy("Request too large"),
+    415: gettext_lazy("Unsupported media type"),
+    422: gettext_lazy("The request cannot be carried out"),
+    429: gettext_lazy("Too many requests"),
+    500: gettext_lazy("Server error"),
 }
 
 
@@ -112,7 +113,7 @@ def translate(exc: Exception) -> Exception:
 def problem(status_code: int, *, code: str, detail: str, errors: dict | None = None) -> dict:
     body = {
         "type": PROBLEM_BASE + code,
-        "title": TITLES.get(status_code, "Error"),
+        "title": str(TITLES.get(status_code, gettext_lazy("Error"))),
         "status": status_code,
         "detail": detail,
     }

@@ -39,6 +39,21 @@ LICENCE_EXAMPLE = {
     "issued_at": "2026-07-01T10:00:00+08:00",
 }
 
+AGENCY_APPLICATION_EXAMPLE = {
+    "id": 42,
+    "tracking_number": "SPJY-20260615-00001",
+    "service": "SPJY",
+    "department": "city-market",
+    "applicant_kind": "business",
+    "status": "under_review",
+    "submitted_at": "2026-06-15T09:30:00+08:00",
+    "received_on": "2026-06-15",
+    "accepted_on": "2026-06-16",
+    "decision_due_on": "2026-07-14",
+    "decided_on": None,
+    "updated_at": "2026-06-16T09:12:03+08:00",
+}
+
 
 def _audit_read(client, action: str, *, obj=None, changes=None) -> None:
     # The client is recorded by the request context ("via"); the actor is the system.
@@ -110,6 +125,7 @@ class LicenceDetail(APIView):
         OpenApiParameter("status", str, enum=[str(s) for s in ApplicationStatus.values]),
     ],
     responses={200: AgencyApplicationSerializer(many=True), **problems(*READ)},
+    examples=[OpenApiExample("One", response_only=True, value=AGENCY_APPLICATION_EXAMPLE)],
 )
 class AgencyApplicationList(generics.ListAPIView):
     authentication_classes = [BearerAuthentication]
@@ -127,6 +143,7 @@ class AgencyApplicationList(generics.ListAPIView):
     tags=["agency"],
     summary="One application of my department (scope application:read)",
     responses={200: AgencyApplicationSerializer, **problems(*READ)},
+    examples=[OpenApiExample("One", response_only=True, value=AGENCY_APPLICATION_EXAMPLE)],
 )
 class AgencyApplicationDetail(APIView):
     authentication_classes = [BearerAuthentication]

@@ -73,6 +73,16 @@ APPLICATION_EXAMPLE = {
     "decided_on": None,
     "updated_at": "2026-06-15T09:30:00+08:00",
 }
+ATTACHMENT_EXAMPLE = {
+    "id": 7,
+    "material_key": "floor-plan",
+    "display_name": "平面图.pdf",
+    "content_type": "application/pdf",
+    "size": 183204,
+    "sha256": "9f2c…",
+    "scan_result": "clean",
+    "uploaded_at": "2026-06-15T09:20:00+08:00",
+}
 BINARY = OpenApiResponse(OpenApiTypes.BINARY, description="The file.")
 
 
@@ -114,6 +124,7 @@ class ApplicationList(generics.ListCreateAPIView):
         summary="My applications (and my businesses'), newest activity first",
         parameters=[OpenApiParameter("status", str)],
         responses={200: ApplicationSummarySerializer(many=True), **problems(*READ)},
+        examples=[OpenApiExample("One", response_only=True, value=APPLICATION_EXAMPLE)],
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -234,6 +245,7 @@ class AttachmentList(APIView):
     @extend_schema(
         summary="The application's attachments",
         responses={200: AttachmentSerializer(many=True), **problems(*READ)},
+        examples=[OpenApiExample("One", response_only=True, value=ATTACHMENT_EXAMPLE)],
     )
     def get(self, request, pk: int):
         application = get_application_for_applicant(request.user, pk)
@@ -246,6 +258,7 @@ class AttachmentList(APIView):
         "virus-scanned; a refused file answers 422 with the reason.",
         request={"multipart/form-data": AttachmentUploadSerializer},
         responses={201: AttachmentSerializer, **problems(*WRITE, 413)},
+        examples=[OpenApiExample("Stored", response_only=True, value=ATTACHMENT_EXAMPLE)],
     )
     def post(self, request, pk: int):
         application = get_application_for_editing(request.user, pk)
@@ -348,6 +361,7 @@ class ApplicationSubmit(APIView):
     summary="Withdraw a submitted application before the decision",
     request=WithdrawSerializer,
     responses={200: ApplicationSummarySerializer, **problems(*WRITE)},
+    examples=[OpenApiExample("Request", request_only=True, value={"reason": "不再需要"})],
 )
 class ApplicationWithdraw(APIView):
     permission_classes = [IsApplicant]
@@ -367,6 +381,7 @@ class ApplicationWithdraw(APIView):
     summary="Answer the supplement notice (after uploading the listed materials)",
     request=SupplementAnswerSerializer,
     responses={200: ApplicationSummarySerializer, **problems(*WRITE)},
+    examples=[OpenApiExample("Request", request_only=True, value={"comment": "已补正平面图"})],
 )
 class SupplementAnswer(APIView):
     permission_classes = [IsApplicant]
@@ -387,6 +402,23 @@ class SupplementAnswer(APIView):
     tags=["applicant"],
     summary="The application's issued documents (notices, decisions, certificates)",
     responses={200: DocumentSerializer(many=True), **problems(*READ)},
+    examples=[
+        OpenApiExample(
+            "An acceptance notice",
+            response_only=True,
+            value={
+                "id": 5,
+                "kind": "acceptance_notice",
+                "kind_label": "受理通知书",
+                "number": "榕市监受〔2026〕0001号",
+                "status": "valid",
+                "edition": 1,
+                "verification_code": "7KQ2M9XW3HD8RT4P",
+                "issued_at": "2026-06-16T09:12:03+08:00",
+                "rendered": True,
+            },
+        )
+    ],
 )
 class DocumentList(APIView):
     permission_classes = [IsApplicant]

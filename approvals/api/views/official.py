@@ -36,6 +36,42 @@ from approvals.selectors.tasks import QueueFilters, get_task_for_official, queue
 from approvals.services import intake as intake_services
 from approvals.services import tasks as task_services
 
+TASK_EXAMPLE = {
+    "id": 17,
+    "application": {
+        "id": 42,
+        "tracking_number": "SPJY-20260615-00001",
+        "service": "SPJY",
+        "status": "under_review",
+        "decision_due_on": "2026-07-14",
+    },
+    "stage_key": "review",
+    "branch_key": "market",
+    "round": 1,
+    "department": "city-market",
+    "role": "reviewer",
+    "status": "open",
+    "assignee": None,
+    "due_on": "2026-06-29",
+    "sla_light": "green",
+    "revision": 1,
+    "created_at": "2026-06-16T09:12:03+08:00",
+    "completed_at": None,
+}
+INTAKE_EXAMPLE = {
+    "id": 42,
+    "tracking_number": "SPJY-20260615-00001",
+    "service": "SPJY",
+    "service_name": "食品经营许可",
+    "applicant_kind": "person",
+    "status": "submitted",
+    "revision": 4,
+    "submitted_at": "2026-06-15T09:30:00+08:00",
+    "received_on": "2026-06-15",
+    "intake_due_on": "2026-06-22",
+    "filed_at_counter": False,
+}
+
 # --- Intake (一窗受理) ----------------------------------------------------------------------------
 
 
@@ -44,6 +80,7 @@ from approvals.services import tasks as task_services
     summary="Submitted applications waiting at my windows, oldest first",
     parameters=[OpenApiParameter("service", str, description="Service item code.")],
     responses={200: IntakeApplicationSerializer(many=True), **problems(*READ)},
+    examples=[OpenApiExample("Waiting", response_only=True, value=INTAKE_EXAMPLE)],
 )
 class IntakeQueue(generics.ListAPIView):
     permission_classes = [IsIntakeClerk]
@@ -59,6 +96,13 @@ class IntakeQueue(generics.ListAPIView):
     tags=["official"],
     summary="An application at my window, with its answers and materials",
     responses={200: IntakeApplicationDetailSerializer, **problems(*READ)},
+    examples=[
+        OpenApiExample(
+            "At the window",
+            response_only=True,
+            value={**INTAKE_EXAMPLE, "data": {"shop_name": "老福州小吃"}, "attachments": []},
+        )
+    ],
 )
 class IntakeDetail(APIView):
     permission_classes = [IsIntakeClerk]
@@ -170,6 +214,7 @@ class IntakeRefuse(_IntakeAction):
         OpenApiParameter("light", str, enum=["green", "yellow", "red"]),
     ],
     responses={200: TaskSerializer(many=True), **problems(*READ)},
+    examples=[OpenApiExample("Open task", response_only=True, value=TASK_EXAMPLE)],
 )
 class TaskQueue(generics.ListAPIView):
     permission_classes = [IsOfficial]
@@ -189,6 +234,18 @@ class TaskQueue(generics.ListAPIView):
     tags=["official"],
     summary="A task with its application's answers and materials",
     responses={200: TaskDetailSerializer, **problems(*READ)},
+    examples=[
+        OpenApiExample(
+            "A task",
+            response_only=True,
+            value={
+                **TASK_EXAMPLE,
+                "comment": "",
+                "data": {"shop_name": "老福州小吃"},
+                "attachments": [],
+            },
+        )
+    ],
 )
 class TaskDetail(APIView):
     permission_classes = [IsOfficial]

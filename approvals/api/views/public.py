@@ -73,6 +73,35 @@ class ServiceList(generics.ListAPIView):
     tags=["public"],
     summary="A service guide: legal basis, fee, limits, materials and the form's schema",
     responses={200: ServiceDetailSerializer, **problems(*PUBLIC_READ)},
+    examples=[
+        OpenApiExample(
+            "A guide",
+            response_only=True,
+            value={
+                "code": "SPJY",
+                "name": "食品经营许可",
+                "department": "city-market",
+                "topic": "food_health",
+                "for_persons": True,
+                "for_businesses": True,
+                "statutory_limit_days": 20,
+                "promised_limit_days": 10,
+                "fee_amount": "0.00",
+                "legal_basis": "《中华人民共和国食品安全法》第三十五条",
+                "fee_basis": "",
+                "materials": [
+                    {
+                        "key": "floor-plan",
+                        "name": "平面图",
+                        "description": "",
+                        "required": True,
+                        "medium": "electronic",
+                    }
+                ],
+                "form_schema": {"type": "object", "x-steps": [{"key": "basic"}]},
+            },
+        )
+    ],
 )
 class ServiceDetail(APIView):
     permission_classes = [Public]

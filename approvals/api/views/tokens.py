@@ -30,6 +30,19 @@ class TokenList(APIView):
     @extend_schema(
         summary="My personal tokens (never their values)",
         responses={200: TokenSerializer(many=True), **problems(*READ)},
+        examples=[
+            OpenApiExample(
+                "One",
+                response_only=True,
+                value={
+                    "id": 3,
+                    "name": "My phone",
+                    "token_prefix": "pat_Qm9vZ2xl",
+                    "created_at": "2026-06-15T09:00:00+08:00",
+                    "last_used_at": "2026-06-15T09:30:00+08:00",
+                },
+            )
+        ],
     )
     def get(self, request):
         return Response(TokenSerializer(_live_tokens(request.user), many=True).data)

@@ -27,7 +27,7 @@ def test_the_reference_page_loads_its_script_from_static_files_only(db):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'src="/static/js/api-docs.js"' in html
-    assert "data-schema-url=\"/api/schema/?format=json\"" in html
+    assert 'data-schema-url="/api/schema/?format=json"' in html
     # No inline script (the CSP forbids it) and nothing from another origin.
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
     assert not re.search(r"(src|href)=\"https?://", html)
@@ -43,7 +43,12 @@ def test_a_new_api_client_shows_its_secret_once_and_keeps_only_the_hash(
 
     response = browser.post(
         "/admin/approvals/apiclient/add/",
-        {"name": "planning", "scopes": ["licence:read"], "department": bureau.pk, "is_active": "on"},
+        {
+            "name": "planning",
+            "scopes": ["licence:read"],
+            "department": bureau.pk,
+            "is_active": "on",
+        },
         follow=True,
     )
 

@@ -140,3 +140,28 @@ def test_anonymous_callers_are_throttled_per_address(db, monkeypatch):
     statuses = [api.get("/api/v1/services/").status_code for _ in range(3)]
 
     assert statuses == [200, 200, 429]
+
+
+def test_each_api_client_has_its_own_request_budget(
+    world, scoped_client, other_department_client, monkeypatch
+):
+    from approvals.api.throttling import ClientThrottle
+
+    monkeypatch.setattr(ClientThrottle, "THROTTLE_RATES", {"client": "2/minute"})
+    market, housing = bearer_client(scoped_client.raw), bearer_client(other_department_client.raw)
+    url = "/api/v1/agency/applications/"
+
+    market_statuses = [market.get(url).status_code for _ in range(3)]
+
+    assert market_statuses == [200, 200, 429]
+    assert housing.get(url).status_code == 200
+
+
+def test_each_user_has_their_own_request_budget(citizen, other_applicant, monkeypatch):
+    from approvals.api.throttling import UserThrottle
+
+    monkeypatch.setattr(UserThrottle, "THROTTLE_RATES", {"user": "1/minute"})
+    mine, theirs = token_client(citizen), token_client(other_applicant)
+
+    assert [mine.get("/api/v1/applications/").status_code for _ in range(2)] == [200, 429]
+    assert theirs.get("/api/v1/applications/").status_code == 200
