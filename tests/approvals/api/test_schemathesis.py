@@ -31,6 +31,20 @@ def _load_schema():
 schema = _load_schema()
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """As Django's test client does: a request must not close the test's database connection
+    (PostgreSQL would lose the test's transaction)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def credentials(world, citizen, clerk, reviewer, scoped_client):
     """Per operation: the kind of caller it is meant for, with valid credentials."""
