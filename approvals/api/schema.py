@@ -24,7 +24,7 @@ def _problem(status: int, description: str, *examples) -> OpenApiResponse:
 PROBLEMS = {
     400: _problem(
         400,
-        "Invalid input (field errors in ``errors``).",
+        "Invalid input (field errors in `errors`).",
         problem_example(
             400,
             "invalid",
@@ -110,7 +110,7 @@ class BearerScheme(OpenApiAuthenticationExtension):
         return {
             "type": "http",
             "scheme": "bearer",
-            "description": "A personal token (``pat_…``) or an API client's secret (``cli_…``).",
+            "description": "A personal token (`pat_…`) or an API client's secret (`cli_…`).",
         }
 
 

@@ -11,7 +11,7 @@ class ProblemSerializer(serializers.Serializer):
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
-        help_text="Messages by field name (``non_field_errors`` for the whole request).",
+        help_text="Messages by field name (`non_field_errors` for the whole request).",
     )
 
 

@@ -170,9 +170,9 @@ class ApplicationDetail(APIView):
 @extend_schema(
     tags=["applicant"],
     summary="Save one step of a draft",
-    description="``values`` are checked by the step's form, as on the page; the answers are "
-    "stored only when the whole step is valid (field errors answer 400). ``revision`` is the "
-    "one read last: a newer one answers 409. The last step, ``materials``, takes no values.",
+    description="`values` are checked by the step's form, as on the page; the answers are "
+    "stored only when the whole step is valid (field errors answer 400). `revision` is the "
+    "one read last: a newer one answers 409. The last step, `materials`, takes no values.",
     request=StepSaveSerializer,
     responses={200: ApplicationDetailSerializer, **problems(*WRITE)},
     examples=[
@@ -313,9 +313,9 @@ class AttachmentContent(APIView):
     tags=["applicant"],
     summary="Submit the draft (send an Idempotency-Key)",
     description="The same key with the same request replays the first answer (with "
-    "``Idempotent-Replayed: true`` and ``query_code`` null); the same key with another "
+    "`Idempotent-Replayed: true` and `query_code` null); the same key with another "
     "request answers 422; while the first is still running, 409. An incomplete application "
-    "answers 422 with the missing answers and materials in ``errors``.",
+    "answers 422 with the missing answers and materials in `errors`.",
     parameters=[
         OpenApiParameter(
             idempotency.HEADER,
