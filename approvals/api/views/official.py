@@ -112,22 +112,30 @@ class IntakeDetail(APIView):
         return Response(IntakeApplicationDetailSerializer(application).data)
 
 
-class _IntakeAction(APIView):
-    """POST one intake decision: the serializer checks the input, one service decides."""
+class _Action(APIView):
+    """POST one action: fetch-and-authorize the object, check the input with the serializer, let
+    one service decide, answer with the object as it is now."""
 
-    permission_classes = [IsIntakeClerk]
     serializer_class = RevisionSerializer
+    fetch = None  # selector (user, pk) -> object, or 404
+    answer_with = None  # serializer of the answer
 
     def post(self, request, pk: int):
-        application = get_application_for_intake(request.user, pk)
+        fetch = type(self).fetch
+        target = fetch(request.user, pk)
         serializer = self.serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
-        self.perform(request.user, application, serializer.validated_data)
-        application.refresh_from_db()
-        return Response(IntakeApplicationSerializer(application).data)
+        self.perform(request.user, target, dict(serializer.validated_data))
+        return Response(self.answer_with(fetch(request.user, pk)).data)
 
-    def perform(self, user, application, data):  # pragma: no cover - each subclass has its own
+    def perform(self, user, target, data):  # pragma: no cover - each subclass has its own
         raise NotImplementedError
+
+
+class _IntakeAction(_Action):
+    permission_classes = [IsIntakeClerk]
+    fetch = get_application_for_intake
+    answer_with = IntakeApplicationSerializer
 
 
 def _action_schema(response_serializer):
@@ -254,21 +262,10 @@ class TaskDetail(APIView):
         return Response(TaskDetailSerializer(get_task_for_official(request.user, pk)).data)
 
 
-class _TaskAction(APIView):
-    """POST one task action: the serializer checks the input, one service decides."""
-
+class _TaskAction(_Action):
     permission_classes = [IsOfficial]
-    serializer_class = RevisionSerializer
-
-    def post(self, request, pk: int):
-        task = get_task_for_official(request.user, pk)
-        serializer = self.serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        self.perform(request.user, task, dict(serializer.validated_data))
-        return Response(TaskSerializer(get_task_for_official(request.user, pk)).data)
-
-    def perform(self, user, task, data):  # pragma: no cover - each subclass has its own
-        raise NotImplementedError
+    fetch = get_task_for_official
+    answer_with = TaskSerializer
 
 
 _task_schema = _action_schema(TaskSerializer)

@@ -25,6 +25,18 @@ from portal.middleware import client_ip
 
 logger = logging.getLogger("portal.track")
 
+SERVICE_EXAMPLE = {
+    "code": "SPJY",
+    "name": "食品经营许可",
+    "department": "city-market",
+    "topic": "food_health",
+    "for_persons": True,
+    "for_businesses": True,
+    "statutory_limit_days": 20,
+    "promised_limit_days": 10,
+    "fee_amount": "0.00",
+}
+
 
 @extend_schema(
     tags=["public"],
@@ -40,17 +52,7 @@ logger = logging.getLogger("portal.track")
         OpenApiExample(
             "One service",
             response_only=True,
-            value={
-                "code": "SPJY",
-                "name": "食品经营许可",
-                "department": "city-market",
-                "topic": "food_health",
-                "for_persons": True,
-                "for_businesses": True,
-                "statutory_limit_days": 20,
-                "promised_limit_days": 10,
-                "fee_amount": "0.00",
-            },
+            value=SERVICE_EXAMPLE,
         )
     ],
 )
@@ -78,15 +80,7 @@ class ServiceList(generics.ListAPIView):
             "A guide",
             response_only=True,
             value={
-                "code": "SPJY",
-                "name": "食品经营许可",
-                "department": "city-market",
-                "topic": "food_health",
-                "for_persons": True,
-                "for_businesses": True,
-                "statutory_limit_days": 20,
-                "promised_limit_days": 10,
-                "fee_amount": "0.00",
+                **SERVICE_EXAMPLE,
                 "legal_basis": "《中华人民共和国食品安全法》第三十五条",
                 "fee_basis": "",
                 "materials": [
