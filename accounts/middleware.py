@@ -25,7 +25,12 @@ class SecondFactorRequiredMiddleware:
     def _is_exempt(self, path: str) -> bool:
         if self._exempt_paths is None:
             self._exempt_paths = {reverse(name) for name in _EXEMPT_URL_NAMES}
-        return path in self._exempt_paths or path.startswith(settings.STATIC_URL)
+        return (
+            path in self._exempt_paths
+            or path.startswith(settings.STATIC_URL)
+            # The API answers 403 itself (approvals.api.permissions), never with a redirect.
+            or path.startswith("/api/")
+        )
 
     def __call__(self, request):
         user = request.user

@@ -57,11 +57,12 @@ def _many_to_many_snapshot(obj: models.Model, names: list[str]) -> dict:
 
 
 def mask_value(field_name: str, value):
-    """What may be recorded of ``value``: ID numbers and mobile numbers masked, passwords hidden."""
+    """What may be recorded of ``value``: ID numbers and mobile numbers masked, passwords and
+    secrets hidden."""
     if value in (None, "", []):
         return value
     name = field_name.lower()
-    if "password" in name:
+    if "password" in name or "secret" in name:
         return HIDDEN
     if "id_number" in name:
         return identifiers.mask_id_number(str(value))

@@ -62,6 +62,8 @@ def audit_record(
     if obj is not None:
         object_type, object_id = _object_ref(obj)
     context = request_context.current()
+    if context.credential and context.credential != "session":
+        changes = {**(changes or {}), "via": [None, context.credential]}
     with transaction.atomic():
         # The head row is created by the migration; locking it serialises writers (on SQLite the
         # IMMEDIATE transaction already does).

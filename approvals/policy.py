@@ -503,3 +503,29 @@ def require_document_correct(user, document) -> None:
     ):
         return
     deny(user, "document.correct", document)
+
+
+# --- API credentials ----------------------------------------------------------------------------
+# Personal tokens are for applicants' apps. Officials, supervisors and staff work through the
+# session with a verified second factor: a token would bypass it, so they may not hold one.
+
+
+def require_can_hold_personal_token(user) -> None:
+    if not (user is not None and user.is_authenticated and user.is_active):
+        deny(user, "api.token")
+    if user.requires_second_factor:
+        deny(user, "api.token", user)
+
+
+def require_own_token(user, token) -> None:
+    if token.user_id != getattr(user, "pk", None):
+        deny(user, "api.token.revoke", token)
+
+
+def require_api_client_admin(user) -> None:
+    """Create API clients or give them a new secret: superusers and holders of
+    ``approvals.add_apiclient``."""
+    if not (user is not None and user.is_authenticated and user.is_active):
+        deny(user, "api.client.manage")
+    if not (user.is_superuser or user.has_perm("approvals.add_apiclient")):
+        deny(user, "api.client.manage")

@@ -66,3 +66,22 @@ def documents_render_sweep_task() -> int:
     from approvals.services.documents import documents_render_sweep
 
     return len(documents_render_sweep())
+
+
+@shared_task(name="approvals.tasks.webhook_dispatch_task")
+def webhook_dispatch_task(event_id: int) -> int:
+    """Fan one outbox event out to its subscriptions and try each delivery once."""
+    from approvals.api.webhooks import webhook_deliver, webhook_dispatch
+
+    delivery_ids = webhook_dispatch(event_id=event_id)
+    for delivery_id in delivery_ids:
+        webhook_deliver(delivery_id=delivery_id)
+    return len(delivery_ids)
+
+
+@shared_task(name="approvals.tasks.webhook_sweep_task")
+def webhook_sweep_task() -> dict:
+    """Retries that are due and fan-outs that never ran (every minute in CELERY_BEAT_SCHEDULE)."""
+    from approvals.api.webhooks import webhook_sweep
+
+    return webhook_sweep()

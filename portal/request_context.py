@@ -11,6 +11,8 @@ from dataclasses import dataclass
 class RequestContext:
     request_id: str = ""
     client_ip: str | None = None
+    # The API credential the request came with ("token:7", "api_client:3"), for the audit trail.
+    credential: str = ""
 
 
 _EMPTY = RequestContext()

@@ -16,5 +16,9 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="accounts:login", query_string=True),
     ),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("approvals.api.urls")),
+    path("api/", include("approvals.api.docs")),
     path("", include("approvals.urls")),
 ]
+
+handler404 = "approvals.api.errors.api_aware_not_found"

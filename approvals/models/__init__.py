@@ -1,3 +1,15 @@
+from approvals.models.api import (
+    ApiClient,
+    ApiScope,
+    DeliveryAttempt,
+    DeliveryState,
+    IdempotencyRecord,
+    IdempotencyState,
+    OutboxEvent,
+    PersonalToken,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from approvals.models.application import (
     OPEN_STATUSES,
     ApplicantKind,
@@ -55,6 +67,8 @@ from approvals.models.workflow import (
 
 __all__ = [
     "OPEN_STATUSES",
+    "ApiClient",
+    "ApiScope",
     "ApplicantKind",
     "Application",
     "ApplicationGroupObjectPermission",
@@ -71,11 +85,15 @@ __all__ = [
     "CardColour",
     "ClockPause",
     "DeadlineExtension",
+    "DeliveryAttempt",
+    "DeliveryState",
     "Document",
     "DocumentCounter",
     "DocumentKind",
     "DocumentStatus",
     "ExtensionStatus",
+    "IdempotencyRecord",
+    "IdempotencyState",
     "ItemType",
     "Licence",
     "LicenceAction",
@@ -84,7 +102,9 @@ __all__ = [
     "Material",
     "MaterialMedium",
     "Notification",
+    "OutboxEvent",
     "PauseKind",
+    "PersonalToken",
     "Pledge",
     "RectificationStatus",
     "RectificationTask",
@@ -100,4 +120,6 @@ __all__ = [
     "TaskStatus",
     "TrackingCounter",
     "VersionStatus",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

@@ -51,17 +51,9 @@ def _state_q(user: User, state: str) -> Q:
     return Q()
 
 
-def department_queue(user: User, filters: QueueFilters | None = None, page: int = 1) -> Queue:
-    """The open tasks ``user`` may work, sorted by due date, with counts per SLA light and per
-    state (unclaimed, mine, others' — before the filters), filtered and paginated."""
-    filters = filters or QueueFilters()
-    open_tasks = visible_tasks(user).filter(status="open")
-    counts = open_tasks.aggregate(
-        total=Count("pk"),
-        **{light: Count("pk", filter=Q(sla_light=light)) for light in LIGHTS},
-        **{state: Count("pk", filter=_state_q(user, state)) for state in STATES},
-    )
-    rows = open_tasks
+def queue_rows(user: User, filters: QueueFilters) -> QuerySet[ReviewTask]:
+    """The open tasks ``user`` may work, filtered, by due date (the queue page and the API)."""
+    rows = visible_tasks(user).filter(status="open")
     if filters.service:
         rows = rows.filter(application__service_version__item__code=filters.service)
     if filters.state in STATES:
@@ -72,10 +64,22 @@ def department_queue(user: User, filters: QueueFilters | None = None, page: int 
         rows = rows.filter(due_on__lte=filters.due_to)
     if filters.light in LIGHTS:
         rows = rows.filter(sla_light=filters.light)
-    rows = rows.select_related(
+    return rows.select_related(
         "application__service_version__item", "department", "assignee"
     ).order_by("due_on", "pk")
-    paginator = Paginator(rows, QUEUE_PAGE_SIZE)
+
+
+def department_queue(user: User, filters: QueueFilters | None = None, page: int = 1) -> Queue:
+    """The open tasks ``user`` may work, sorted by due date, with counts per SLA light and per
+    state (unclaimed, mine, others' — before the filters), filtered and paginated."""
+    filters = filters or QueueFilters()
+    open_tasks = visible_tasks(user).filter(status="open")
+    counts = open_tasks.aggregate(
+        total=Count("pk"),
+        **{light: Count("pk", filter=Q(sla_light=light)) for light in LIGHTS},
+        **{state: Count("pk", filter=_state_q(user, state)) for state in STATES},
+    )
+    paginator = Paginator(queue_rows(user, filters), QUEUE_PAGE_SIZE)
     page_obj = paginator.get_page(page)
     head_departments = set(
         policy.active_positions(user)

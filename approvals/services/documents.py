@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import identifiers
 from accounts.models import Department, User
@@ -397,6 +398,14 @@ def document_record_download(*, actor: User, document: Document) -> None:
 
 
 # --- Public verification ----------------------------------------------------------------------
+
+
+PUBLIC_STATUS_LABELS = {
+    "valid": gettext_lazy("Valid"),
+    "superseded": gettext_lazy("Superseded"),
+    "revoked": gettext_lazy("Revoked"),
+    "expired": gettext_lazy("Expired"),
+}
 
 
 def document_public_status(document: Document, *, today: dt.date | None = None) -> str:

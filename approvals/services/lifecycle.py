@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from approvals.api.webhooks import outbox_record
 from approvals.audit import audit_record
 from approvals.domain.lifecycle import TransitionNotAllowed, next_status
 from approvals.models import Application
@@ -69,6 +70,8 @@ def application_transition(
     locked.updated_at = timezone.now()
     locked.save(update_fields=update_fields)
 
+    # The webhook outbox row, in this transaction (approvals.api.webhooks).
+    outbox_record(application=locked, before=str(before), after=str(after))
     audit_record(
         action=event or f"application.{action}",
         actor=actor,

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
     "guardian",
     "axes",
     "django_otp",
@@ -270,6 +271,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "approvals.tasks.documents_render_sweep_task",
         "schedule": 300.0,
     },
+    # Webhook retries that are due, and outbox events whose fan-out never ran.
+    "sweep-webhooks": {"task": "approvals.tasks.webhook_sweep_task", "schedule": 60.0},
 }
 CELERY_TASK_ROUTES = {"approvals.tasks.document_render_task": {"queue": "pdf"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -315,10 +318,58 @@ AUDIT_SIGNING_KEY_PATH = Path(
     env_str("AUDIT_SIGNING_KEY_PATH", str(VAR_DIR / "audit-signing-key.pem"))
 )
 
+# --- REST API (approvals.api, docs/api.md) -------------------------------------------------------
 REST_FRAMEWORK = {
+    # A safety net: every API view names its own permission classes (approvals.api.permissions).
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so that an unauthenticated request gets 401 with "WWW-Authenticate: Bearer".
+        "approvals.api.authentication.BearerAuthentication",
+        "approvals.api.authentication.PortalSessionAuthentication",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "approvals.api.throttling.AnonymousThrottle",
+        "approvals.api.throttling.UserThrottle",
+        "approvals.api.throttling.ClientThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_THROTTLE_ANON", "120/minute"),
+        "user": env_str("API_THROTTLE_USER", "600/minute"),
+        "client": env_str("API_THROTTLE_CLIENT", "1200/minute"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 25,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "approvals.api.errors.problem_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "One-stop Online Approval Portal API",
+    "DESCRIPTION": "Applications, intake, review tasks, licences and verification. "
+    "Errors are RFC 9457 problem details. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "approvals.models.application.ApplicationStatus",
+        "DocumentStatusEnum": "approvals.models.documents.DocumentStatus",
+        "DocumentKindEnum": "approvals.models.documents.DocumentKind",
+        "LicenceStatusEnum": "approvals.models.documents.LicenceStatus",
+        "TaskStatusEnum": "approvals.models.workflow.TaskStatus",
+        "PauseKindEnum": "approvals.api.serializers.official.REVIEW_PAUSE_KIND_CHOICES",
+    },
+}
+# Webhooks: one attempt's timeout, the first retry's delay (doubling each time) and the number
+# of attempts before a delivery is given up.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,1 @@
+"""Serializers: the API's shapes. They describe and check input; they decide no rule."""

@@ -1,0 +1,193 @@
+# ruff: noqa: F811  (the intake tests' fixtures are imported, then requested by name)
+"""The API's test world: the city food licence of the intake tests (window, market bureau,
+clerk, reviewer, a citizen), a second applicant, API clients, and API clients to call with.
+
+Every test runs on a fixed working day (Monday 15 June 2026, Asia/Shanghai)."""
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from rest_framework.test import APIClient
+
+from approvals.models import Attachment, Document, Licence
+from approvals.services.api_credentials import api_client_create, personal_token_create
+from approvals.services.workflow import workflow_start
+from tests.approvals.intake.conftest import (  # noqa: F401  (fixtures)
+    bureau,
+    citizen,
+    clerk,
+    make_submitted,
+    png_upload,
+    reviewer,
+    submitted,
+    version,
+    window,
+)
+from tests.factories import (
+    DepartmentFactory,
+    OfficialFactory,
+    PersonFactory,
+)
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+FIXED_NOW = dt.datetime(2026, 6, 15, 10, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock_and_fresh_caches():
+    from approvals import calendar as calendar_cache
+
+    calendar_cache.clear_cache()
+    cache.clear()
+    with time_machine.travel(FIXED_NOW, tick=True):
+        yield
+    calendar_cache.clear_cache()
+    cache.clear()
+
+
+def token_client(user) -> APIClient:
+    _token, raw = personal_token_create(actor=user, name="test app")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return client
+
+
+def session_client(user, *, verified: bool = False, enforce_csrf: bool = False) -> APIClient:
+    client = APIClient(enforce_csrf_checks=enforce_csrf)
+    client.force_login(user, backend="accounts.backends.EmailOrMobileBackend")
+    if verified:
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="authenticator", defaults={"confirmed": True}
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def bearer_client(raw: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return client
+
+
+@pytest.fixture
+def other_applicant(db):
+    return PersonFactory(real_name="李雷", user__preferred_language="en").user
+
+
+@pytest.fixture
+def other_department(db):
+    return DepartmentFactory(code="city-housing", region_code="350100")
+
+
+@pytest.fixture
+def scoped_client(bureau):
+    """An API client of the market bureau: licences, applications, webhooks; its data only."""
+    client, raw = api_client_create(
+        actor=None,
+        name="market back office",
+        scopes=["licence:read", "application:read", "webhook"],
+        department=bureau,
+    )
+    client.raw = raw
+    return client
+
+
+@pytest.fixture
+def other_department_client(other_department):
+    client, raw = api_client_create(
+        actor=None,
+        name="housing back office",
+        scopes=["licence:read", "application:read"],
+        department=other_department,
+    )
+    client.raw = raw
+    return client
+
+
+@pytest.fixture
+def scopeless_client(db):
+    client, raw = api_client_create(actor=None, name="no scopes", scopes=[])
+    client.raw = raw
+    return client
+
+
+@dataclass
+class World:
+    draft: object
+    application: object  # submitted, accepted, under review, with a task, a document, a licence
+    task: object
+    attachment: object
+    draft_attachment: object
+    document: object
+    licence: object
+
+
+@pytest.fixture
+def world(version, citizen, clerk, reviewer, make_submitted):
+    from approvals.services.applications import application_start
+    from approvals.services.attachments import attachment_upload
+
+    draft = application_start(actor=citizen, version=version)
+    draft_attachment = attachment_upload(
+        actor=citizen, application=draft, material_key="lease", uploaded_file=png_upload()
+    )
+    application = make_submitted(status="accepted", accepted_on=FIXED_NOW.date())
+    attachment = Attachment(
+        application=application,
+        material_key="floor-plan",
+        display_name="plan.png",
+        content_type="image/png",
+        size=10,
+        sha256="0" * 64,
+        scan_result="not_scanned",
+        uploaded_by=citizen,
+    )
+    attachment.file.save("plan.png", ContentFile(b"\x89PNG fake"), save=False)
+    attachment.save()
+    workflow_start(actor=clerk, application=application)
+    application.refresh_from_db()
+    task = application.tasks.get()
+    document = Document(
+        application=application,
+        kind="acceptance_notice",
+        department=version.item.department,
+        number="SC-2026-0001",
+        sha256="1" * 64,
+        size=8,
+    )
+    document.file.save("x.pdf", ContentFile(b"%PDF-1.7"), save=False)
+    document.save()
+    licence = Licence.objects.create(
+        number="JY13501000000123",
+        application=application,
+        item=version.item,
+        department=version.item.department,
+        holder_kind="person",
+        person=application.person,
+        holder_name="王芳",
+        valid_from=FIXED_NOW.date(),
+    )
+    return World(
+        draft=draft,
+        application=application,
+        task=task,
+        attachment=attachment,
+        draft_attachment=draft_attachment,
+        document=document,
+        licence=licence,
+    )
+
+
+@pytest.fixture
+def unverified_official(window):
+    return OfficialFactory(department=window).user

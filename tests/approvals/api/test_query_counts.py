@@ -1,0 +1,71 @@
+"""List endpoints run a constant number of queries however long the list."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.approvals.api.conftest import bearer_client, session_client, token_client
+from tests.factories import ApplicationFactory, ReviewTaskFactory
+
+
+def _count_queries(django_assert_max_num_queries, client, url, limit):
+    with django_assert_max_num_queries(limit):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.json()
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_the_applicants_list_is_constant(citizen, version, rows, django_assert_max_num_queries):
+    for _ in range(rows):
+        ApplicationFactory(service_version=version, person=citizen.person, created_by=citizen)
+    api = token_client(citizen)
+
+    body = _count_queries(django_assert_max_num_queries, api, "/api/v1/applications/", 8)
+
+    assert body["count"] == rows
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_the_intake_queue_is_constant(make_submitted, clerk, rows, django_assert_max_num_queries):
+    for _ in range(rows):
+        make_submitted()
+    api = session_client(clerk, verified=True)
+
+    body = _count_queries(django_assert_max_num_queries, api, "/api/v1/intake/applications/", 16)
+
+    assert body["count"] == rows
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_the_task_queue_is_constant(bureau, reviewer, version, rows, django_assert_max_num_queries):
+    for _ in range(rows):
+        ReviewTaskFactory(department=bureau, application__service_version=version)
+    api = session_client(reviewer, verified=True)
+
+    body = _count_queries(django_assert_max_num_queries, api, "/api/v1/tasks/", 12)
+
+    assert body["count"] == rows
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_the_agency_lists_are_constant(scoped_client, version, rows, django_assert_max_num_queries):
+    for _ in range(rows):
+        ApplicationFactory(submitted=True, service_version=version)
+    api = bearer_client(scoped_client.raw)
+
+    body = _count_queries(django_assert_max_num_queries, api, "/api/v1/agency/applications/", 5)
+
+    assert body["count"] == rows
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_the_public_catalogue_is_constant(bureau, rows, django_assert_max_num_queries):
+    from tests.factories import ServiceVersionFactory
+
+    for _ in range(rows):
+        ServiceVersionFactory(item__department=bureau, published=True)
+    api = APIClient()
+
+    body = _count_queries(django_assert_max_num_queries, api, "/api/v1/services/", 5)
+
+    assert body["count"] == rows

@@ -1,0 +1,62 @@
+"""The OpenAPI schema, the reference page, and the admin's handling of client secrets."""
+
+import re
+
+from rest_framework.test import APIClient
+
+from approvals.models import ApiClient, AuditEvent
+from approvals.models.api import hash_token
+
+
+def test_the_schema_is_public_openapi_3_and_every_operation_has_a_summary(db):
+    response = APIClient().get("/api/schema/?format=json")
+
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    operations = [op for path in schema["paths"].values() for op in path.values()]
+    assert len(operations) >= 40
+    assert all(op.get("summary") for op in operations)
+    problem = schema["components"]["schemas"]["Problem"]
+    assert {"type", "title", "status", "detail", "errors"} <= set(problem["properties"])
+
+
+def test_the_reference_page_loads_its_script_from_static_files_only(db):
+    response = APIClient().get("/api/docs/", HTTP_ACCEPT_LANGUAGE="en")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'src="/static/js/api-docs.js"' in html
+    assert 'data-schema-url="/api/schema/?format=json"' in html
+    # No inline script (the CSP forbids it) and nothing from another origin.
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    assert not re.search(r"(src|href)=\"https?://", html)
+
+
+def test_a_new_api_client_shows_its_secret_once_and_keeps_only_the_hash(
+    verified_client_factory, bureau
+):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    browser = verified_client_factory(admin)
+
+    response = browser.post(
+        "/admin/approvals/apiclient/add/",
+        {
+            "name": "planning",
+            "scopes": ["licence:read"],
+            "department": bureau.pk,
+            "is_active": "on",
+        },
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    [secret] = re.findall(r"cli_[A-Za-z0-9_-]{20,}", response.content.decode())
+    client = ApiClient.objects.get(name="planning")
+    assert client.secret_hash == hash_token(secret)
+    assert client.scopes == ["licence:read"] and client.department == bureau
+    assert AuditEvent.objects.filter(action="api.client_created", object_id=str(client.pk)).exists()
+    again = browser.get(f"/admin/approvals/apiclient/{client.pk}/change/").content.decode()
+    assert secret not in again
