@@ -45,6 +45,11 @@ urlpatterns = [
         name="application_withdraw",
     ),
     path(
+        "applications/<int:pk>/rating/",
+        applicant.ApplicationRating.as_view(),
+        name="application_rating",
+    ),
+    path(
         "applications/<int:pk>/supplement-answer/",
         applicant.SupplementAnswer.as_view(),
         name="supplement_answer",

@@ -101,6 +101,22 @@ class WithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
+class RatingSerializer(serializers.Serializer):
+    """好差评: a grade from 1 (very dissatisfied) to 5 (very satisfied), with a comment."""
+
+    grade = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class RatingResultSerializer(serializers.Serializer):
+    grade = serializers.IntegerField()
+    comment = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    rectification_opened = serializers.BooleanField(
+        help_text="A grade of 1 or 2 opens a rectification task for the department."
+    )
+
+
 class SupplementAnswerSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 

@@ -26,6 +26,8 @@ from approvals.api.serializers.applicant import (
     AttachmentUploadSerializer,
     DocumentSerializer,
     DraftCreateSerializer,
+    RatingResultSerializer,
+    RatingSerializer,
     StepSaveSerializer,
     SubmittedSerializer,
     SupplementAnswerSerializer,
@@ -56,6 +58,7 @@ from approvals.services.attachments import (
 )
 from approvals.services.documents import document_record_download
 from approvals.services.intake import open_supplement_request, supplement_answer
+from approvals.services.ratings import rating_submit
 from approvals.views.attachments import content_disposition
 
 APPLICATION_EXAMPLE = {
@@ -376,6 +379,45 @@ class ApplicationWithdraw(APIView):
             actor=request.user, application=application, reason=serializer.validated_data["reason"]
         )
         return Response(ApplicationSummarySerializer(application).data)
+
+
+@extend_schema(
+    tags=["applicant"],
+    summary="Rate the service once the application is decided (好差评)",
+    request=RatingSerializer,
+    responses={201: RatingResultSerializer, **problems(*WRITE)},
+    examples=[
+        OpenApiExample("Request", request_only=True, value={"grade": 5, "comment": "办理很快"}),
+        OpenApiExample(
+            "Rated",
+            response_only=True,
+            status_codes=["201"],
+            value={
+                "grade": 5,
+                "comment": "办理很快",
+                "created_at": "2026-06-20T10:00:00+08:00",
+                "rectification_opened": False,
+            },
+        ),
+    ],
+)
+class ApplicationRating(APIView):
+    permission_classes = [IsApplicant]
+
+    def post(self, request, pk: int):
+        application = get_application_for_applicant(request.user, pk)
+        serializer = RatingSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rating = rating_submit(
+            actor=request.user, application=application, **serializer.validated_data
+        )
+        result = {
+            "grade": rating.grade,
+            "comment": rating.comment,
+            "created_at": rating.created_at,
+            "rectification_opened": hasattr(rating, "rectification"),
+        }
+        return Response(RatingResultSerializer(result).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(

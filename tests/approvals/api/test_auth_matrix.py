@@ -100,6 +100,7 @@ def _matrix(w):
         ("application_submit", "post"): ({"pk": draft}, APPLICANT_OWN),
         ("application_withdraw", "post"): ({"pk": app}, APPLICANT_OWN),
         ("supplement_answer", "post"): ({"pk": app}, APPLICANT_OWN),
+        ("application_rating", "post"): ({"pk": app}, APPLICANT_OWN),
         ("document_list", "get"): ({"pk": app}, APPLICANT_OWN),
         ("attachment_content", "get"): ({"attachment_pk": w.attachment.pk}, DOWNLOAD),
         ("document_content", "get"): ({"document_pk": w.document.pk}, DOWNLOAD),
