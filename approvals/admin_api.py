@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from approvals.admin_audit import AuditedAdminMixin
+from approvals.admin_audit import AuditedAdminMixin, ReadOnlyAdminMixin
 from approvals.models.api import (
     ApiClient,
     ApiScope,
@@ -118,19 +118,8 @@ class DeliveryAttemptInline(admin.TabularInline):
         return False
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(_ReadOnly):
+class WebhookDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["event", "subscription", "state", "attempts", "next_attempt_at", "delivered_at"]
     list_filter = ["state", "subscription__client"]
     list_select_related = ["event", "subscription__client"]
@@ -138,7 +127,7 @@ class WebhookDeliveryAdmin(_ReadOnly):
 
 
 @admin.register(OutboxEvent)
-class OutboxEventAdmin(_ReadOnly):
+class OutboxEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["event", "application", "status", "department", "created_at", "dispatched_at"]
     list_filter = ["event", "status"]
     list_select_related = ["department"]

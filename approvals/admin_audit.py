@@ -167,5 +167,19 @@ class AuditedAdminMixin:
                 )
 
 
+class ReadOnlyAdminMixin:
+    """Records that only change through the services (or never): the admin shows them, nobody
+    adds, changes or deletes them here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class AuditedModelAdmin(AuditedAdminMixin, admin.ModelAdmin):
     pass

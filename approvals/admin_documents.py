@@ -4,11 +4,12 @@ or code and see its status, hash and seal."""
 
 from django.contrib import admin
 
+from approvals.admin_audit import ReadOnlyAdminMixin
 from approvals.models import Document
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("number", "kind", "edition", "status", "department", "issued_at", "signed")
     list_filter = ("kind", "status", "signed")
     # Exact matches only: they use the unique indexes.
@@ -36,12 +37,3 @@ class DocumentAdmin(admin.ModelAdmin):
         "source_key",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

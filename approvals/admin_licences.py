@@ -4,11 +4,12 @@ cancellation happen on the issuing department's pages, through the services that
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from approvals.admin_audit import ReadOnlyAdminMixin
 from approvals.models import Licence
 
 
 @admin.register(Licence)
-class LicenceAdmin(admin.ModelAdmin):
+class LicenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "number",
         "holder_name",
@@ -49,12 +50,3 @@ class LicenceAdmin(admin.ModelAdmin):
     @admin.display(description=_("status today"))
     def effective(self, obj):
         return obj.effective_status_label
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -157,36 +157,40 @@ def _require_valid(licence: Licence) -> None:
         )
 
 
-@transaction.atomic
-def licence_revoke(*, actor: User, licence: Licence, reason: str) -> Licence:
-    """撤销 (Art. 69): the issuing department withdraws a licence that should not have been
-    granted (or was obtained by deceit). The holder is told why."""
+def _end_by_department(
+    *, actor: User, licence: Licence, reason: str, status: str, event: str, title, body
+) -> Licence:
+    """Revocation and cancellation alike: the issuing department ends a valid licence with a
+    reason (its certificates follow), audited, and the holder is told."""
     policy.require_licence_manager(actor, licence)
     reason = _require_reason(reason)
     locked = _lock(licence)
     _require_valid(locked)
     locked, _documents = _end_licence(
+        actor=actor, licence=locked, reason=reason, status=status, event=event
+    )
+    params = _licence_params(locked) | {"reason": reason}
+    _tell_holder(locked, kind=event, title=message(title, **params), body=message(body, **params))
+    return locked
+
+
+@transaction.atomic
+def licence_revoke(*, actor: User, licence: Licence, reason: str) -> Licence:
+    """撤销 (Art. 69): the issuing department withdraws a licence that should not have been
+    granted (or was obtained by deceit). The holder is told why, and of the remedies."""
+    return _end_by_department(
         actor=actor,
-        licence=locked,
+        licence=licence,
         reason=reason,
         status=LicenceStatus.REVOKED,
         event="licence.revoked",
-    )
-    params = _licence_params(locked) | {"reason": reason}
-    _tell_holder(
-        locked,
-        kind="licence.revoked",
-        title=message(gettext_lazy("Licence revoked: %(number)s"), **params),
-        body=message(
-            gettext_lazy(
-                "Your licence %(number)s for %(service)s has been revoked by the issuing "
-                "department. Reason: %(reason)s. You may apply for administrative "
-                "reconsideration within 60 days or bring a lawsuit within 6 months."
-            ),
-            **params,
+        title=gettext_lazy("Licence revoked: %(number)s"),
+        body=gettext_lazy(
+            "Your licence %(number)s for %(service)s has been revoked by the issuing "
+            "department. Reason: %(reason)s. You may apply for administrative "
+            "reconsideration within 60 days or bring a lawsuit within 6 months."
         ),
     )
-    return locked
 
 
 @transaction.atomic
@@ -194,31 +198,18 @@ def licence_cancel(*, actor: User, licence: Licence, reason: str) -> Licence:
     """注销 (Art. 70): the issuing department closes the register entry of a licence that has
     ended for another reason (the holder gave it up or ceased to exist, the licence lapsed, …).
     A holder who wants to give a licence up asks the department, which records it here."""
-    policy.require_licence_manager(actor, licence)
-    reason = _require_reason(reason)
-    locked = _lock(licence)
-    _require_valid(locked)
-    locked, _documents = _end_licence(
+    return _end_by_department(
         actor=actor,
-        licence=locked,
+        licence=licence,
         reason=reason,
         status=LicenceStatus.CANCELLED,
         event="licence.cancelled",
-    )
-    params = _licence_params(locked) | {"reason": reason}
-    _tell_holder(
-        locked,
-        kind="licence.cancelled",
-        title=message(gettext_lazy("Licence cancelled: %(number)s"), **params),
-        body=message(
-            gettext_lazy(
-                "Your licence %(number)s for %(service)s has been cancelled in the licence "
-                "register by the issuing department. Reason: %(reason)s."
-            ),
-            **params,
+        title=gettext_lazy("Licence cancelled: %(number)s"),
+        body=gettext_lazy(
+            "Your licence %(number)s for %(service)s has been cancelled in the licence "
+            "register by the issuing department. Reason: %(reason)s."
         ),
     )
-    return locked
 
 
 # --- Change and renewal -------------------------------------------------------------------------
