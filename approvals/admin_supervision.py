@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Department, User
-from approvals.audit_labels import ACTION_LABELS, action_label
+from approvals.audit_labels import ACTION_LABELS, action_label, actor_display
 from approvals.models import (
     Application,
     AuditCheckpoint,
@@ -207,7 +207,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_display = (
         "sequence",
         "occurred_at",
-        "actor_label",
+        "actor_name",
         "action_display",
         "object_ref",
         "outcome",
@@ -225,6 +225,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     # actor is found with the actor filter, by e-mail address or user number).
     search_fields = ("=action", "=object_id", "=request_id")
     ordering = ("-sequence",)
+    list_select_related = ("actor",)
     # Counting the whole trail on every page is slow once it holds millions of events.
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
@@ -251,6 +252,13 @@ class AuditEventAdmin(admin.ModelAdmin):
         "hash",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("actor"))
+    def actor_name(self, obj):
+        """The person's name as supervisors know it, then the label stored with the event (user
+        number and e-mail address at the time), which stays when the account is gone."""
+        name = actor_display(obj)
+        return name if obj.actor_id is None else f"{name} ({obj.actor_label})"
 
     @admin.display(description=_("action"), ordering="action")
     def action_display(self, obj):
