@@ -58,17 +58,6 @@ class CappedPaginator(Paginator):
 # --- Filters -------------------------------------------------------------------------------------
 
 
-class ActionFilter(admin.SimpleListFilter):
-    title = _("action")
-    parameter_name = "action"
-
-    def lookups(self, request, model_admin):
-        return sorted(((code, action_label(code)) for code in ACTION_LABELS), key=lambda c: c[1])
-
-    def queryset(self, request, queryset):
-        return queryset.filter(action=self.value()) if self.value() else queryset
-
-
 class DepartmentFilter(admin.SimpleListFilter):
     title = _("department")
     parameter_name = "department"
@@ -107,6 +96,25 @@ class InputFilter(admin.SimpleListFilter):
             "placeholder": self.placeholder,
             "parameter_name": self.parameter_name,
         }
+
+
+class ActionFilter(InputFilter):
+    """A choice among a hundred actions: one drop-down list, not a hundred links (which push
+    every other filter off a phone's screen)."""
+
+    title = _("action")
+    parameter_name = "action"
+    template = "admin/approvals/select_filter.html"
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            choice["options"] = sorted(
+                ((code, action_label(code)) for code in ACTION_LABELS), key=lambda c: c[1]
+            )
+            yield choice
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
 
 
 class ActorFilter(InputFilter):
