@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from approvals.models import CardColour, SupervisionCard
 from tests.browser_support import PHONE, axe_violations, screenshot
@@ -75,11 +76,11 @@ def test_rating_and_satisfaction_pages_are_accessible(city, signed_in_page, lang
     page.locator(
         "form.panel button[type=submit]"
     ).click()  # no grade: the error is shown beside the field
-    assert page.locator(".error-summary").count() == 1
+    expect(page.locator(".error-summary")).to_have_count(1)
     assert axe_violations(page) == []
     page.locator("input[name=grade][value='5']").check()
     page.locator("form.panel button[type=submit]").click()
-    assert page.locator("[data-testid=rating]").count() == 1
+    expect(page.get_by_test_id("rating")).to_have_count(1)
 
     page.goto("/satisfaction/")
     assert axe_violations(page) == []
@@ -101,6 +102,9 @@ def test_the_supervisor_finds_the_timeline_by_tracking_number(
     page.fill("#timeline-number", application.tracking_number)
     page.locator("form.timeline-find button").click()
 
-    assert page.locator("#timeline tbody tr[data-action='person.id_number_revealed']").count() == 1
+    # (expect waits for the timeline page; a bare count could read the list page still loaded)
+    expect(
+        page.locator("#timeline tbody tr[data-action='person.id_number_revealed']")
+    ).to_have_count(1)
     assert axe_violations(page) == []
     screenshot(page, f"supervision-timeline-{language}")
