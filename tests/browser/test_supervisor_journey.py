@@ -4,14 +4,17 @@ for the applicant's full ID number; the housing task runs late and the deadline 
 red card. The supervisor then signs in with password and two-factor code, finds the application's
 timeline in the admin by its tracking number, filters the audit trail by "Full ID number shown" to
 see who looked, verifies the audit chain and opens the supervision dashboard. Every page kind is
-checked with axe-core, and the supervision pages are photographed at phone and desktop widths."""
+checked with axe-core, and the supervision pages are photographed at phone and desktop widths.
+A supervisor without an authenticator app sets one up at the first sign-in."""
 
+import base64
 import datetime as dt
 import re
 
 import pytest
 from django.conf import settings
 from django.utils import translation
+from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from accounts.models import OfficialRole
@@ -190,6 +193,47 @@ def test_a_supervisor_finds_the_timeline_and_who_saw_the_id_number(
     expect(page.locator("#on-time-department-title")).to_be_visible()
     expect(page.locator("#days-department-title")).to_be_visible()
     assert axe_violations(page) == []
+
+
+@pytest.fixture
+def new_supervisor(demo):
+    """A supervisor who has never set up an authenticator app."""
+    user = OfficialFactory(
+        department=demo.other, role=OfficialRole.SUPERVISOR, user__is_staff=True
+    ).user
+    supervision.grant_supervisor_view(user)
+    return user
+
+
+def authenticator_code(secret: str) -> str:
+    """What an authenticator app shows for the key typed from the set-up page."""
+    key = base64.b32decode(secret.replace(" ", "") + "=" * (-len(secret.replace(" ", "")) % 8))
+    return f"{TOTP(key).token():06d}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_new_supervisor_sets_up_two_factor_at_the_first_sign_in(
+    new_supervisor, open_page, language
+):
+    page = open_page(language, PHONE)
+    # given a supervisor without an authenticator, sent to sign in from the dashboard
+    page.goto("/supervision/")
+    page.fill("#id_username", new_supervisor.email)
+    page.fill("#id_password", DEFAULT_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    # when the set-up page shows the key, they add it to the app and type its code
+    expect(page).to_have_url(re.compile(r"/accounts/two-factor/setup/"))
+    assert axe_violations(page) == []
+    assert page_fits(page)
+    page.fill("#id_token", authenticator_code(page.locator("code.secret").inner_text()))
+    page.locator("main form button[type=submit]").click()
+    # then they get backup codes once, and continue to the dashboard they asked for
+    expect(page.locator("ul.backup-codes li")).not_to_have_count(0)
+    assert axe_violations(page) == []
+    page.locator("main a.button").click()
+    expect(page).to_have_url(re.compile(r"/supervision/$"))
+    expect(page.get_by_test_id("export")).to_be_visible()
+    assert new_supervisor.totpdevice_set.get().confirmed
 
 
 @pytest.fixture
