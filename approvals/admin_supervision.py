@@ -31,7 +31,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Department, User
 from approvals.admin_audit import ReadOnlyAdminMixin
-from approvals.audit_labels import ACTION_LABELS, action_label
+from approvals.audit_labels import ACTION_LABELS, action_label, actor_display
 from approvals.models import (
     Application,
     AuditCheckpoint,
@@ -57,17 +57,6 @@ class CappedPaginator(Paginator):
 
 
 # --- Filters -------------------------------------------------------------------------------------
-
-
-class ActionFilter(admin.SimpleListFilter):
-    title = _("action")
-    parameter_name = "action"
-
-    def lookups(self, request, model_admin):
-        return sorted(((code, action_label(code)) for code in ACTION_LABELS), key=lambda c: c[1])
-
-    def queryset(self, request, queryset):
-        return queryset.filter(action=self.value()) if self.value() else queryset
 
 
 class DepartmentFilter(admin.SimpleListFilter):
@@ -108,6 +97,25 @@ class InputFilter(admin.SimpleListFilter):
             "placeholder": self.placeholder,
             "parameter_name": self.parameter_name,
         }
+
+
+class ActionFilter(InputFilter):
+    """A choice among a hundred actions: one drop-down list, not a hundred links (which push
+    every other filter off a phone's screen)."""
+
+    title = _("action")
+    parameter_name = "action"
+    template = "admin/approvals/select_filter.html"
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            choice["options"] = sorted(
+                ((code, action_label(code)) for code in ACTION_LABELS), key=lambda c: c[1]
+            )
+            yield choice
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
 
 
 class ActorFilter(InputFilter):
@@ -208,7 +216,7 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "sequence",
         "occurred_at",
-        "actor_label",
+        "actor_name",
         "action_display",
         "object_ref",
         "outcome",
@@ -226,6 +234,7 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     # actor is found with the actor filter, by e-mail address or user number).
     search_fields = ("=action", "=object_id", "=request_id")
     ordering = ("-sequence",)
+    list_select_related = ("actor",)
     # Counting the whole trail on every page is slow once it holds millions of events.
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
@@ -252,6 +261,13 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "hash",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("actor"))
+    def actor_name(self, obj):
+        """The person's name as supervisors know it, then the label stored with the event (user
+        number and e-mail address at the time), which stays when the account is gone."""
+        name = actor_display(obj)
+        return name if obj.actor_id is None else f"{name} ({obj.actor_label})"
 
     @admin.display(description=_("action"), ordering="action")
     def action_display(self, obj):

@@ -12,6 +12,8 @@ from approvals.models.audit import GENESIS_HASH, AuditChainHead, AuditEvent, Aud
 from portal import request_context
 
 _ACTOR_LABEL_LENGTH = AuditEvent._meta.get_field("actor_label").max_length
+# What an event done by the portal itself (the deadline sweep, a scheduled job) carries as actor.
+SYSTEM_ACTOR_LABEL = "system"
 
 
 def _object_ref(obj) -> tuple[str, str]:
@@ -22,7 +24,7 @@ def _object_ref(obj) -> tuple[str, str]:
 
 def _actor_label(actor) -> str:
     if actor is None:
-        return "system"
+        return SYSTEM_ACTOR_LABEL
     # An email address may be longer than the column (254 > 200); PostgreSQL would refuse it.
     return f"{actor.pk}:{actor.email}"[:_ACTOR_LABEL_LENGTH]
 

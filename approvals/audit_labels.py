@@ -11,6 +11,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from approvals.audit import SYSTEM_ACTOR_LABEL
 from approvals.domain.lifecycle import Action
 
 # The lifecycle service writes ``application.<action>`` unless it is given an event name.
@@ -151,7 +152,11 @@ def actor_display(event) -> str:
     """Who did it: the actor's display name, "System" when nobody did. Load the actor with
     ``select_related("actor")`` so a history costs one query."""
     if event.actor_id is None:
-        return gettext("System") if not event.actor_label else gettext("Former user")
+        # No actor and no label, or the system's label: the portal did it; a label of someone
+        # else without the account: the account is gone.
+        if event.actor_label in ("", SYSTEM_ACTOR_LABEL):
+            return gettext("System")
+        return gettext("Former user")
     try:
         actor = event.actor
     except ObjectDoesNotExist:

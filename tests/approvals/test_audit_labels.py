@@ -79,6 +79,11 @@ def test_actor_is_named_by_display_name_or_system(demo):  # noqa: F811
     with translation.override("en"):
         assert actor_display(AuditEvent(actor=reviewer, actor_label="x")) == reviewer.display_name
         assert actor_display(AuditEvent(actor=None, actor_label="")) == "System"
+        # what audit_record stores when the portal itself acts (the deadline sweep)
+        assert actor_display(AuditEvent(actor=None, actor_label="system")) == "System"
+        assert actor_display(AuditEvent(actor=None, actor_label="7:gone@example.cn")) == (
+            "Former user"
+        )
     with translation.override("zh-hans"):
         assert actor_display(AuditEvent(actor=None, actor_label="")) == "系统"
 

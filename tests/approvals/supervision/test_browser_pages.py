@@ -80,7 +80,7 @@ def test_rating_and_satisfaction_pages_are_accessible(city, signed_in_page, lang
     assert axe_violations(page) == []
     page.locator("input[name=grade][value='5']").check()
     page.locator("form.panel button[type=submit]").click()
-    expect(page.locator("[data-testid=rating]")).to_have_count(1)
+    expect(page.get_by_test_id("rating")).to_have_count(1)
 
     page.goto("/satisfaction/")
     assert axe_violations(page) == []
@@ -102,7 +102,7 @@ def test_the_supervisor_finds_the_timeline_by_tracking_number(
     page.fill("#timeline-number", application.tracking_number)
     page.locator("form.timeline-find button").click()
 
-    # (waits for the timeline page the form leads to)
+    # (expect waits for the timeline page; a bare count could read the list page still loaded)
     expect(
         page.locator("#timeline tbody tr[data-action='person.id_number_revealed']")
     ).to_have_count(1)
