@@ -51,6 +51,16 @@ def browser():
         chromium.close()
 
 
+CATALOGUE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django"
+
+
+def _require_compiled_catalogue() -> None:
+    """A Chinese journey on an uncompiled (or stale) catalogue would quietly run in English."""
+    po, mo = CATALOGUE.with_suffix(".po"), CATALOGUE.with_suffix(".mo")
+    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+        pytest.fail(f"{mo} is missing or older than the .po: run scripts/compile-messages.sh")
+
+
 @pytest.fixture
 def open_page(browser, live_server):
     """``open_page(language, viewport=DESKTOP)`` → a page in a fresh browser context whose
@@ -58,6 +68,8 @@ def open_page(browser, live_server):
     contexts = []
 
     def _open(language: str = "zh-hans", viewport: dict | None = None):
+        if language != "en":
+            _require_compiled_catalogue()
         context = browser.new_context(
             locale=LOCALES[language],
             viewport=viewport or DESKTOP,
