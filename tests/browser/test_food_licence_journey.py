@@ -61,7 +61,13 @@ SUPPLEMENT_SENT = {
 def food_licence(window):  # noqa: F811 (the imported fixture)
     """The application tests' food licence (two form steps, the floor plan required), here with
     its full workflow: the city's window, then the market bureau's review and decision."""
-    bureau = DepartmentFactory(code="city-market", region_code="350100", parent=window.parent)
+    bureau = DepartmentFactory(
+        code="city-market",
+        name_zh="福州市市场监督管理局",
+        name_en="Fuzhou Administration for Market Regulation",
+        region_code="350100",
+        parent=window.parent,
+    )
     item = ServiceItemFactory(code="SPJY", department=bureau, topic="food_health")
     return ServiceVersionFactory(
         item=item,
@@ -248,6 +254,7 @@ def test_from_sign_up_to_the_verified_licence_certificate(
     citizen.goto(urlsplit(address).path)
     expect(citizen.locator(".verify-status")).to_contain_text(VERIFIED[language])
     expect(citizen.locator("main")).to_contain_text(licence.number)
+    expect(citizen.locator("main")).to_contain_text("福州市市场监督管理局")
     expect(citizen.locator("code.hash")).to_have_text(hashlib.sha256(pdf).hexdigest())
     assert HOLDER not in citizen.locator("main").inner_text()  # a person's name is masked
     no_serious_axe_violations(citizen)
