@@ -51,6 +51,7 @@ VERIFIED = {
     "en": "This document was issued by the department below and is valid.",
     "zh-hans": "本文书由下列部门签发，现为有效。",
 }
+NOTICE_TITLE = {"en": "Please complete your application: ", "zh-hans": "请补正申请材料："}
 SUPPLEMENT_SENT = {
     "en": "Your supplement is sent. The service window will check it.",
     "zh-hans": "补正材料已提交，服务窗口将进行审查。",
@@ -173,16 +174,18 @@ def test_from_sign_up_to_the_verified_licence_certificate(
     assert application.status == ApplicationStatus.SUPPLEMENT_REQUESTED
 
     # then the citizen is told, sees the sealed notice on the application's page, and answers
-    citizen.goto("/notifications/")
-    expect(citizen.locator("main")).to_contain_text(tracking_number)
+    citizen.goto("/applications/")
+    supplement_link = f"main a[href$='/applications/{application.pk}/supplement/']"
+    expect(citizen.locator(supplement_link).first).to_be_visible()
     citizen.goto(f"/applications/{application.pk}/")
     notice = Document.objects.get(application=application, kind=DocumentKind.SUPPLEMENT_NOTICE)
-    expect(citizen.locator(".document-list")).to_contain_text(notice.number)
     expect(
         citizen.locator(".document-list li", has_text=notice.number).get_by_role("link")
     ).to_be_visible()
-    citizen.goto("/applications/")
-    citizen.locator(f"main a[href$='/applications/{application.pk}/supplement/']").first.click()
+    citizen.goto("/notifications/")
+    told = citizen.locator(".notification", has_text=NOTICE_TITLE[language] + tracking_number)
+    told.locator("button[type=submit]").click()
+    expect(citizen).to_have_url(re.compile(rf"/applications/{application.pk}/supplement/$"))
     expect(citizen.locator(".supplement-items > li")).to_have_count(2)
     expect(citizen.locator(".supplement-items")).to_contain_text("The kitchen is not marked")
     expect(citizen.locator(".supplement-items")).to_contain_text("The business licence copy")
