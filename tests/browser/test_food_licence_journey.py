@@ -22,7 +22,13 @@ from accounts.models import OfficialRole
 from approvals.demo_catalogue import department_workflow
 from approvals.documents.rendering import qr_data_uri
 from approvals.documents.sealing import check_seal
-from approvals.models import Application, ApplicationStatus, Document, DocumentKind
+from approvals.models import (
+    Application,
+    ApplicationStatus,
+    AuditEvent,
+    Document,
+    DocumentKind,
+)
 from approvals.services.documents import document_html, verification_url
 from tests.accounts.views.auth_helpers import confirmed_device, totp_code
 from tests.approvals.applications.conftest import (
@@ -262,3 +268,9 @@ def test_from_sign_up_to_the_verified_licence_certificate(
     assert HOLDER not in citizen.locator("main").inner_text()  # a person's name is masked
     no_serious_axe_violations(citizen)
     screenshots(citizen, f"food-licence-verify-{language}")
+    # and the download and the check are on the audit trail
+    recorded = AuditEvent.objects.filter(object_type="approvals.document", object_id=certificate.pk)
+    assert set(recorded.values_list("action", flat=True)) >= {
+        "document.downloaded",
+        "document.verified",
+    }
