@@ -5,22 +5,30 @@ once; the clerk accepts, the market bureau's reviewer and approver approve; the 
 the sealed licence certificate and opens its verification page from the address its QR code
 carries. Officials sign in with their password and an authenticator code, as they do every day.
 
+No QR decoder is installed: the address is read from the text printed under the code, and the
+printed code is read back from pixels and compared, module by module, with the code made for
+that address.
+
 The PDFs are rendered by the Celery task queued with ``delay_on_commit``: the test settings run
 tasks eagerly, and the live server commits each request, so every document is rendered (in the
 server's thread) before the response that issued it reaches the browser.
 """
 
 import hashlib
+import io
 import re
+import shutil
+import subprocess
 from urllib.parse import urlsplit
 
 import pytest
+import segno
 from django.conf import settings
+from PIL import Image
 from playwright.sync_api import expect
 
 from accounts.models import OfficialRole
 from approvals.demo_catalogue import department_workflow
-from approvals.documents.rendering import qr_data_uri
 from approvals.documents.sealing import check_seal
 from approvals.models import (
     Application,
@@ -29,7 +37,7 @@ from approvals.models import (
     Document,
     DocumentKind,
 )
-from approvals.services.documents import document_html, verification_url
+from approvals.services.documents import verification_url
 from tests.accounts.views.auth_helpers import confirmed_device, totp_code
 from tests.approvals.applications.conftest import (
     MATERIALS,
@@ -135,6 +143,48 @@ def apply_for_the_licence(page, language) -> str:
     return page.locator(".tracking-number").inner_text().strip()
 
 
+def qr_symbol(url: str) -> list[list[bool]]:
+    """The modules of the QR code that the renderer makes for ``url`` (same settings)."""
+    return [[bool(module) for module in row] for row in segno.make(url, error="m").matrix]
+
+
+def qr_symbol_in_pdf(path, size: int, dpi: int = 400) -> list[list[bool]]:
+    """The QR code printed in the first page's footer, read back from pixels as ``size`` ×
+    ``size`` modules.
+
+    No QR decoder is installed, so the printed symbol is compared with the one made for the
+    expected address instead: the footer (the bottom 28 mm of the A4 page) is rasterised, the
+    symbol's dark bounding box found left of the footer text (the image is 19 mm wide; the
+    finder patterns mark three corners), and each module sampled at its centre."""
+    if shutil.which("pdftoppm") is None:
+        pytest.fail("pdftoppm is missing: install poppler-utils")
+    per_mm = dpi / 25.4
+    crop = ["-x", "0", "-y", str(int(268 * per_mm)), "-W", str(int(80 * per_mm))]
+    crop += ["-H", str(int(29 * per_mm))]
+    png = subprocess.run(
+        ["pdftoppm", "-png", "-gray", "-r", str(dpi), "-f", "1", "-l", "1", *crop, str(path)],
+        check=True,
+        capture_output=True,
+    ).stdout
+    image = Image.open(io.BytesIO(png)).convert("L")
+    width, height = image.size
+    pixels = image.load()
+
+    def dark(x, y) -> bool:
+        return pixels[x, y] < 128
+
+    left = min(x for x in range(width) for y in range(height) if dark(x, y))
+    columns = range(left, min(width, left + int(19 * per_mm)))
+    rows = [y for y in range(height) if any(dark(x, y) for x in columns)]
+    top = rows[0]
+    right = max(x for x in columns if any(dark(x, y) for y in rows))
+    module = (right - left + 1) / size
+    return [
+        [dark(int(left + (c + 0.5) * module), int(top + (r + 0.5) * module)) for c in range(size)]
+        for r in range(size)
+    ]
+
+
 def no_serious_axe_violations(page) -> None:
     assert axe_violations(page) == [], page.url
 
@@ -203,6 +253,7 @@ def test_from_sign_up_to_the_verified_licence_certificate(
     citizen.locator("#material-floor-plan form button[type=submit]").click()
     expect(citizen.locator("#material-floor-plan")).to_contain_text("平面图-第二版.png")
     no_serious_axe_violations(citizen)
+    screenshot(citizen, f"food-licence-supplement-{language}-phone")
     citizen.fill("#id_comment", "操作间已在平面图上标明；营业执照副本将在窗口出示。")
     citizen.locator("main form:not([enctype]) button[type=submit]").click()
     expect(citizen.locator("main")).to_contain_text(SUPPLEMENT_SENT[language])
@@ -257,7 +308,10 @@ def test_from_sign_up_to_the_verified_licence_certificate(
     assert printed is not None, text
     address = printed.group(0)
     assert address == verification_url(certificate)
-    assert qr_data_uri(address) in document_html(certificate)
+    expected = qr_symbol(address)
+    printed_symbol = qr_symbol_in_pdf(path, size=len(expected))
+    assert printed_symbol == expected
+    assert printed_symbol != qr_symbol(address.replace(certificate.verification_code, "0" * 16))
 
     # when they open that address, it says valid and shows the downloaded file's SHA-256
     citizen.goto(urlsplit(address).path)
