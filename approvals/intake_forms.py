@@ -126,7 +126,7 @@ class RefuseForm(RevisionForm):
 
 class SupplementAnswerForm(ServiceErrorsMixin, forms.Form):
     comment = forms.CharField(
-        label=_("Comment for the service window (optional)"),
+        label=_("Comment for the service window"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),

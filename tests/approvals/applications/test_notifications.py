@@ -62,6 +62,27 @@ def test_notify_writes_the_in_app_row_and_sends_email_and_sms_after_commit(
     assert "Code 123456" not in Notification.objects.get(pk=notification.pk).body
 
 
+def test_plain_text_messages_are_not_html_escaped(caplog, django_capture_on_commit_callbacks):
+    # given a notification whose texts hold an apostrophe, an ampersand and angle brackets
+    user = UserFactory(mobile="13812345678", preferred_language="en")
+    text = "Waiting for the applicant's floor plan & lease <signed>"
+
+    # when it is sent
+    with (
+        caplog.at_level(logging.INFO, logger="portal.sms"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        notify(user=user, kind="test", title=f"Title: {text}", body=text)
+
+    # then the SMS, the text email and the subject read as typed; the HTML email escapes them
+    [record] = [r for r in caplog.records if r.name == "portal.sms"]
+    [email] = mail.outbox
+    assert text in record.getMessage()
+    assert text in email.body and f"Title: {text}" in email.subject
+    html = email.alternatives[0][0]
+    assert "applicant&#x27;s floor plan &amp; lease &lt;signed&gt;" in html
+
+
 def test_a_rolled_back_change_notifies_nobody(django_capture_on_commit_callbacks):
     user = UserFactory()
 
