@@ -40,6 +40,18 @@ def _calendar_seeded(request):
         seed_from_package(year_model=CalendarYear, day_model=CalendarDay, first=2004, last=2026)
 
 
+@pytest.fixture(autouse=True)
+def _celery_join_flag_reset():
+    """Eager tasks (test settings) run inside Celery's ``denied_join_result()``, which saves and
+    restores a process-wide flag; tests that submit from several threads at once interleave the
+    save and the restore and leave it set, and every later ``.delay().get()`` in the process then
+    fails with "Never call result.get() within a task!"."""
+    yield
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+
+
 @pytest.fixture
 def password():
     return DEFAULT_PASSWORD
