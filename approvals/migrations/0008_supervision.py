@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
             name='RectificationTask',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('due_on', models.DateField(verbose_name='due on')),
+                ('due_on', models.DateField(blank=True, null=True, verbose_name='due on')),
                 ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done')], default='open', max_length=6, verbose_name='status')),
                 ('response', models.TextField(blank=True, verbose_name='what was done')),
                 ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done at')),

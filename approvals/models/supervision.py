@@ -92,7 +92,8 @@ class RectificationTask(models.Model):
         related_name="rectifications",
         verbose_name=_("department"),
     )
-    due_on = models.DateField(_("due on"))
+    # None while the working-day calendar does not reach the date yet (entered later).
+    due_on = models.DateField(_("due on"), null=True, blank=True)
     status = models.CharField(
         _("status"),
         max_length=6,

@@ -82,7 +82,7 @@ def _with_lights(tasks, today: dt.date) -> list[RectificationRow]:
     rows = []
     for task in tasks:
         light = ""
-        if task.status == RectificationStatus.OPEN:
+        if task.status == RectificationStatus.OPEN and task.due_on is not None:
             try:
                 light = calendar.sla_light(today, task.due_on)
             except CalendarNotCovered:

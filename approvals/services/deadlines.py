@@ -278,7 +278,7 @@ def deadlines_fill_unknown() -> dict[str, int]:
         .exclude(Exists(open_pause))
         .select_related("service_version")
     )
-    filled = {"applications": 0, "tasks": 0}
+    filled = {"applications": 0, "tasks": 0, "rectifications": 0}
     for application in applications:
         application_deadlines_refresh(application=application)
         filled["applications"] += application.decision_due_on is not None or (
@@ -293,6 +293,15 @@ def deadlines_fill_unknown() -> dict[str, int]:
         if task.due_on is not None:
             task.save(update_fields=["due_on"])
             filled["tasks"] += 1
+    from approvals.models import RectificationStatus, RectificationTask
+    from approvals.services.ratings import rectification_due_on
+
+    open_tasks = RectificationTask.objects.filter(status=RectificationStatus.OPEN, due_on=None)
+    for rectification in open_tasks:
+        rectification.due_on = rectification_due_on(timezone.localdate(rectification.created_at))
+        if rectification.due_on is not None:
+            rectification.save(update_fields=["due_on"])
+            filled["rectifications"] += 1
     return filled
 
 

@@ -4,6 +4,8 @@ days, which the department's head completes with what was done."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -22,6 +24,7 @@ from approvals.models import (
     RectificationTask,
     ServiceRating,
 )
+from approvals.services.deadlines import date_or_unknown
 from approvals.services.notifications import message, notify
 
 # A matter can be rated once it is decided (approved or denied, and what follows an approval).
@@ -79,12 +82,21 @@ def rating_submit(
     return rating
 
 
+def rectification_due_on(opened_on: dt.date) -> dt.date | None:
+    """15 working days after the rating's day; unknown (None) while the calendar does not reach
+    that far, filled in when the next year is entered (``deadlines_fill_unknown``)."""
+    return date_or_unknown(
+        lambda: working_calendar().add_working_days(opened_on, RECTIFICATION_WORKING_DAYS),
+        "the due date of a rectification task",
+    )
+
+
 def _open_rectification(rating: ServiceRating) -> RectificationTask:
     today = timezone.localdate()
     task = RectificationTask.objects.create(
         rating=rating,
         department=rating.department,
-        due_on=working_calendar().add_working_days(today, RECTIFICATION_WORKING_DAYS),
+        due_on=rectification_due_on(today),
     )
     audit_record(
         action="rectification.opened",
@@ -112,7 +124,8 @@ def _open_rectification(rating: ServiceRating) -> RectificationTask:
                 ),
                 number=rating.application.tracking_number,
                 grade=rating.grade,
-                due=task.due_on.isoformat(),
+                # An unknown date (calendar not yet entered) is said as 15 working days.
+                due=task.due_on.isoformat() if task.due_on else "—",
             ),
         )
     return task

@@ -64,7 +64,7 @@ def test_entering_the_next_year_fills_in_the_unknown_dates(make_application, cle
     application.refresh_from_db()
     assert application.decision_due_on == D(2027, 2, 23)
     # and a second run finds nothing left to do
-    assert deadlines_fill_unknown() == {"applications": 0, "tasks": 0}
+    assert deadlines_fill_unknown() == {"applications": 0, "tasks": 0, "rectifications": 0}
 
 
 @pytest.mark.django_db

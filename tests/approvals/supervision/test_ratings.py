@@ -12,7 +12,7 @@ from django.urls import reverse
 from approvals.models import RectificationTask, ServiceRating
 from approvals.services.ratings import rating_submit, rectification_complete
 from tests.approvals.supervision.conftest import events
-from tests.factories import ApplicationFactory, MembershipFactory, OfficialFactory
+from tests.factories import ApplicationFactory, MembershipFactory, OfficialFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -314,3 +314,26 @@ def test_the_rectification_page_costs_the_same_for_3_and_30(city, decided, verif
 
     assert len(many) == len(few)
     assert page.count("Record as done") == 30 or page.count("记录为已整改") == 30
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bad_rating_near_the_calendar_end_opens_the_task_with_its_date_unknown(city, decided):
+    # given a decided application rated 1 on 2026-12-24: 15 working days reach into 2027
+    from approvals.admin_calendar import sync_year_days
+    from approvals.models import CalendarYear
+
+    application = decided()
+    china = ZoneInfo("Asia/Shanghai")
+    with time_machine.travel(dt.datetime(2026, 12, 24, 10, 0, tzinfo=china), tick=False):
+        rating_submit(actor=city.citizen, application=application, grade=1, comment="Slow")
+    # then the rectification task is open, its due date unknown rather than guessed
+    task = RectificationTask.objects.get(rating__application=application)
+    assert task.status == "open" and task.due_on is None
+    # when the administrator enters 2027 (a made-up schedule: New Year's Day off)
+    CalendarYear.objects.create(year=2027, source="test")
+    sync_year_days(
+        UserFactory(is_staff=True), 2027, {dt.date(2027, 1, 1): ("holiday", "New Year's Day")}
+    )
+    # then the date is filled in: 15 working days after Thursday 2026-12-24
+    task.refresh_from_db()
+    assert task.due_on == dt.date(2027, 1, 15)
