@@ -22,6 +22,8 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise as StrPromise
+from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from accounts.demo_data import LI_NA
@@ -510,20 +512,20 @@ def _overdue() -> Application:
 @dataclass(frozen=True)
 class DemoCase:
     key: str
-    describe: str
+    describe: StrPromise
     build: Callable[[], Application]
 
 
 CASES: tuple[DemoCase, ...] = (
-    DemoCase("draft", "draft, step 2 of 3", _draft),
-    DemoCase("submitted", "waiting at the window", _submitted),
-    DemoCase("supplement", "one-time supplement notice", _supplement),
-    DemoCase("under_review", "review task claimed by market.reviewer", _under_review),
-    DemoCase("parallel", "parallel review: planning and fire approved", _parallel),
-    DemoCase("approved_rated", "approved, licence issued, rated 5", _approved_rated),
-    DemoCase("approved", "approved, licence issued", _approved),
-    DemoCase("denied_rated", "denied, rated 2 (rectification)", _denied_rated),
-    DemoCase("overdue", "review overdue (red card)", _overdue),
+    DemoCase("draft", _("draft, stopped at step 2"), _draft),
+    DemoCase("submitted", _("waiting at the window"), _submitted),
+    DemoCase("supplement", _("one-time supplement notice, waiting for the applicant"), _supplement),
+    DemoCase("under_review", _("review claimed by market.reviewer"), _under_review),
+    DemoCase("parallel", _("parallel review: planning and fire approved"), _parallel),
+    DemoCase("approved_rated", _("approved, licence issued, rated 5"), _approved_rated),
+    DemoCase("approved", _("approved, licence issued"), _approved),
+    DemoCase("denied_rated", _("denied, rated 2 (rectification opened)"), _denied_rated),
+    DemoCase("overdue", _("review overdue (red card)"), _overdue),
 )
 
 

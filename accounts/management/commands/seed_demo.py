@@ -396,9 +396,9 @@ class Command(BaseCommand):
         rows = [
             (
                 item.application.tracking_number or _("(draft)"),
-                item.application.status,
+                str(item.application.get_status_display()),
                 item.application.service_version.item.code,
-                item.case.describe,
+                str(item.case.describe),
             )
             for item in seeded
         ]
