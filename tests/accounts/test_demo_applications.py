@@ -3,8 +3,10 @@ state a visitor should find (approvals/demo_applications.py)."""
 
 import datetime as dt
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import translation
 
@@ -231,3 +233,20 @@ def test_the_documents_are_rendered_and_sealed_once_the_queued_tasks_run(
     documents = Document.objects.all()
     assert documents.filter(kind=DocumentKind.LICENCE_CERTIFICATE).count() == 2
     assert not documents.filter(sha256="").exists()
+
+
+def test_late_in_the_calendar_s_last_year_a_case_that_cannot_be_made_is_left_out_and_said():
+    # given a day whose 15-working-day rectification deadline falls after the calendar's end
+    late = dt.datetime(2026, 12, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+    # when the demo is seeded on it
+    with time_machine.travel(late, tick=True):
+        output = seed()
+
+    # then the denial rated 2 is left out, with the reason, and every other case is made
+    assert not Application.objects.filter(idempotency_key=KEY_PREFIX + "denied_rated").exists()
+    assert Application.objects.count() == len(CASES) - 1
+    assert "Demo case not made (it will be on a later run)" in output
+    assert "No working-day calendar for 2027-01-01" in output
+    assert not ServiceRating.objects.filter(grade=2).exists()
+    assert verify_audit_trail().problem is None

@@ -393,16 +393,29 @@ class Command(BaseCommand):
             )
         else:
             out.write(_("The demo applications are already in place; nothing changed."))
-        rows = [
-            (
-                item.application.tracking_number or _("(draft)"),
-                str(item.application.get_status_display()),
-                item.application.service_version.item.code,
-                str(item.case.describe),
+        rows = []
+        for item in seeded:
+            application = item.application
+            if application is None:
+                rows.append(("—", _("not made today"), "—", str(item.case.describe)))
+                continue
+            rows.append(
+                (
+                    application.tracking_number or _("(draft)"),
+                    str(application.get_status_display()),
+                    application.service_version.item.code,
+                    str(item.case.describe),
+                )
             )
-            for item in seeded
-        ]
         out.write(format_table((_("Tracking number"), _("Status"), _("Service"), _("Case")), rows))
+        for item in seeded:
+            if item.problem:
+                out.write(
+                    self.style.WARNING(
+                        _("Demo case not made (it will be on a later run): %(case)s: %(problem)s")
+                        % {"case": item.case.describe, "problem": item.problem}
+                    )
+                )
 
     def report(self, seeder: DemoSeeder, *, password: str, show_password: bool) -> None:
         out = self.stdout
