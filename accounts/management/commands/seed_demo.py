@@ -32,7 +32,7 @@ from accounts.models import (
     User,
 )
 from approvals.audit import audit_record
-from approvals.demo_applications import seed_applications
+from approvals.demo_applications import SeededCase, seed_applications
 from approvals.demo_catalogue import seed_catalogue
 
 
@@ -383,7 +383,7 @@ class Command(BaseCommand):
         if not options["no_applications"]:
             self.report_applications(seed_applications())
 
-    def report_applications(self, seeded) -> None:
+    def report_applications(self, seeded: list[SeededCase]) -> None:
         out = self.stdout
         created = sum(item.created for item in seeded)
         out.write("")
