@@ -47,6 +47,8 @@ FUNCTIONAL_DEPARTMENTS = (
 
 
 def seed(*args, **options) -> str:
+    # The demo applications have their own tests (test_demo_applications.py); skipped here.
+    options.setdefault("no_applications", True)
     out = StringIO()
     with translation.override("en"):
         call_command("seed_demo", *args, stdout=out, **options)

@@ -1,5 +1,7 @@
 """``manage.py seed_demo --password PW``: the demo city's departments, officials, citizens and
-businesses (data in ``accounts/demo_data.py``). Running it again changes nothing."""
+businesses (data in ``accounts/demo_data.py``), its service catalogue and, unless
+``--no-applications``, its demo applications (``approvals/demo_applications.py``). Running it again
+changes nothing."""
 
 import os
 import unicodedata
@@ -30,6 +32,7 @@ from accounts.models import (
     User,
 )
 from approvals.audit import audit_record
+from approvals.demo_applications import SeededCase, seed_applications
 from approvals.demo_catalogue import seed_catalogue
 
 
@@ -339,6 +342,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Also set the password on demo accounts that already exist.",
         )
+        parser.add_argument(
+            "--no-applications",
+            action="store_true",
+            help="Do not create the demo applications (drafts, reviews, licences, ratings).",
+        )
 
     def handle(self, *args, **options):
         password = options["password"] or os.environ.get("DEMO_PASSWORD", "")
@@ -372,6 +380,42 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(_("The service catalogue is already in place; nothing changed."))
+        if not options["no_applications"]:
+            self.report_applications(seed_applications())
+
+    def report_applications(self, seeded: list[SeededCase]) -> None:
+        out = self.stdout
+        created = sum(item.created for item in seeded)
+        out.write("")
+        if created:
+            out.write(
+                self.style.SUCCESS(_("Demo applications: %(count)d created.") % {"count": created})
+            )
+        else:
+            out.write(_("The demo applications are already in place; nothing changed."))
+        rows = []
+        for item in seeded:
+            application = item.application
+            if application is None:
+                rows.append(("—", _("not made today"), "—", str(item.case.describe)))
+                continue
+            rows.append(
+                (
+                    application.tracking_number or _("(draft)"),
+                    str(application.get_status_display()),
+                    application.service_version.item.code,
+                    str(item.case.describe),
+                )
+            )
+        out.write(format_table((_("Tracking number"), _("Status"), _("Service"), _("Case")), rows))
+        for item in seeded:
+            if item.problem:
+                out.write(
+                    self.style.WARNING(
+                        _("Demo case not made (it will be on a later run): %(case)s: %(problem)s")
+                        % {"case": item.case.describe, "problem": item.problem}
+                    )
+                )
 
     def report(self, seeder: DemoSeeder, *, password: str, show_password: bool) -> None:
         out = self.stdout
