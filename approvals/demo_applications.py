@@ -550,9 +550,9 @@ def seed_applications() -> list[SeededCase]:
     """Every demo case, created through the services when it does not exist yet; then the
     deadline sweep for today, so the overdue case has its red card.
 
-    A case whose deadlines would fall after the end of the working-day calendar (late in its
-    last year, until next year's holidays are added) cannot be made: it is left out, said so,
-    and made on a later run; the other cases are made all the same."""
+    Due dates beyond the end of the working-day calendar are left unknown by the services, so
+    every case can be made late in the year too; should a case still meet the calendar's end
+    (a date it must count), it is left out, said so, and made on a later run."""
     seeded = []
     for case in CASES:
         existing = demo_application(case.key)

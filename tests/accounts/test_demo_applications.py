@@ -235,7 +235,7 @@ def test_the_documents_are_rendered_and_sealed_once_the_queued_tasks_run(
     assert not documents.filter(sha256="").exists()
 
 
-def test_late_in_the_calendar_s_last_year_a_case_that_cannot_be_made_is_left_out_and_said():
+def test_late_in_the_calendar_s_last_year_every_case_is_still_made():
     # given a day whose 15-working-day rectification deadline falls after the calendar's end
     late = dt.datetime(2026, 12, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -243,10 +243,9 @@ def test_late_in_the_calendar_s_last_year_a_case_that_cannot_be_made_is_left_out
     with time_machine.travel(late, tick=True):
         output = seed()
 
-    # then the denial rated 2 is left out, with the reason, and every other case is made
-    assert not Application.objects.filter(idempotency_key=KEY_PREFIX + "denied_rated").exists()
-    assert Application.objects.count() == len(CASES) - 1
-    assert "Demo case not made (it will be on a later run)" in output
-    assert "No working-day calendar for 2027-01-01" in output
-    assert not ServiceRating.objects.filter(grade=2).exists()
+    # then every case is made; the rectification's due date waits for the 2027 calendar
+    assert Application.objects.count() == len(CASES)
+    assert "Demo case not made" not in output
+    rating = ServiceRating.objects.get(grade=2)
+    assert rating.rectification.due_on is None
     assert verify_audit_trail().problem is None
