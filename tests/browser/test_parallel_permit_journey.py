@@ -1,7 +1,8 @@
 """The demo's parallel service in the browser: the construction project planning permit, accepted
 at the window, goes to the planning, housing and fire departments in parallel, then to the
 planning approver (two people: drafter and second approver) for the decision; and a rejection in
-one branch cancels the others. Officials sign in with their second factor already passed (the
+one branch cancels the others, and the applicant reads the sealed denial with its reasons and
+remedies. Officials sign in with their second factor already passed (the
 session is made by the test client and handed to the browser)."""
 
 import re
@@ -9,8 +10,9 @@ import re
 import pytest
 from django.conf import settings
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
-from approvals.models import Application, ReviewTask
+from approvals.models import Application, Document, ReviewTask
 from approvals.services.workflow import workflow_start
 from tests.approvals.review import conftest as review
 from tests.browser_support import axe_violations
@@ -112,3 +114,17 @@ def test_a_rejection_cancels_the_other_branches(demo, make_accepted, official_pa
     expect(planning.locator("main")).not_to_contain_text(application.tracking_number)
     assert axe_violations(planning) == []
     assert Application.objects.get(pk=application.pk).decided_on is not None
+    # and the applicant reads the written denial on the application page: the reasons and the
+    # right to reconsideration or a lawsuit (Art. 38), in the sealed decision
+    applicant = official_page(application.created_by, language)
+    applicant.goto(f"/applications/{application.pk}/")
+    decision = Document.objects.get(application=application, kind="denial_decision")
+    link = applicant.get_by_role("link", name=re.compile(re.escape(decision.number)))
+    with applicant.expect_download() as download:
+        link.click()
+    assert axe_violations(applicant) == []
+    pages = PdfReader(download.value.path()).pages
+    text = "".join("".join(page.extract_text() for page in pages).split())
+    assert "Fireescaperoutesaretoonarrow" in text
+    assert "六十日内依法申请行政复议" in text and "六个月内依法向人民法院提起行政诉讼" in text
+    assert "within60days" in text and "within6months" in text
