@@ -124,7 +124,7 @@ def test_a_rejection_cancels_the_other_branches(demo, make_accepted, official_pa
         link.click()
     assert axe_violations(applicant) == []
     pages = PdfReader(download.value.path()).pages
-    text = "".join("".join(page.extract_text() for page in pages).split())
+    text = "".join("".join(sheet.extract_text() for sheet in pages).split())
     assert "Fireescaperoutesaretoonarrow" in text
     assert "六十日内依法申请行政复议" in text and "六个月内依法向人民法院提起行政诉讼" in text
     assert "within60days" in text and "within6months" in text
