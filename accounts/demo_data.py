@@ -151,6 +151,22 @@ DEPARTMENTS: tuple[DemoDepartment, ...] = (
     ),
 )
 
+# 发文字号: the short names the agencies' document numbers begin with (榕 is Fuzhou, 鼓 Gulou).
+DOCUMENT_PREFIXES: dict[str, str] = {
+    "fz-gov": "榕政",
+    "fz-window": "榕审批",
+    "fz-market": "榕市监",
+    "fz-health": "榕卫健",
+    "fz-housing": "榕建",
+    "fz-natres": "榕资规",
+    "fz-ecology": "榕环",
+    "fz-fire": "榕消",
+    "fz-culture": "榕文旅",
+    "fz-gulou": "鼓政",
+    "fz-gulou-window": "鼓审批",
+    "fz-gulou-market": "鼓市监",
+}
+
 
 # --- People ---------------------------------------------------------------------------------------
 

@@ -271,6 +271,16 @@ class Department(models.Model):
         related_name="children",
         verbose_name=_("parent"),
     )
+    # 发文字号: an agency's documents are numbered after its short name (榕市监许〔2026〕12号).
+    document_prefix = models.CharField(
+        _("document number prefix"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "The agency's short name at the start of its document numbers, e.g. 榕市监. "
+            "Empty: the department code."
+        ),
+    )
     is_service_window = models.BooleanField(
         _("is the service window"),
         default=False,

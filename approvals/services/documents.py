@@ -99,7 +99,9 @@ def _counter_next(key: str, year: int) -> int:
 def _document_number(department: Department, kind: str, year: int) -> str:
     word = KINDS[kind][2]
     sequence = _counter_next(f"doc:{department.pk}:{kind}", year)
-    return f"{department.code.upper()[:30]}{word}〔{year}〕{sequence}号"
+    # 发文字号: the agency's short name where it has one (榕市监许〔2026〕12号), else its code.
+    prefix = department.document_prefix or department.code.upper()[:30]
+    return f"{prefix}{word}〔{year}〕{sequence}号"
 
 
 def licence_number(department: Department, year: int) -> str:

@@ -100,6 +100,7 @@ class DemoSeeder:
                     "region_code": spec.region_code,
                     "parent": self.departments[spec.parent] if spec.parent else None,
                     "is_service_window": spec.is_service_window,
+                    "document_prefix": demo_data.DOCUMENT_PREFIXES.get(spec.code, ""),
                     "is_active": True,
                 },
             )

@@ -82,6 +82,20 @@ def test_accepting_issues_the_acceptance_notice(
     assert len(events("document.issued", notice)) == 1
 
 
+def test_documents_are_numbered_after_the_agency_s_short_name(submitted):
+    # given the issuing bureau's short name for its document numbers (发文字号)
+    department = submitted.service_version.item.department
+    department.document_prefix = "榕市监"
+    department.save(update_fields=["document_prefix"])
+    # when it issues two notices of a kind, and one of another kind
+    first = document_issue(application=submitted, kind=DocumentKind.RECEIPT)
+    second = document_issue(application=submitted, kind=DocumentKind.RECEIPT, source_key="2")
+    other = document_issue(application=submitted, kind=DocumentKind.ACCEPTANCE_NOTICE)
+    # then each kind counts on its own within the year, after the short name
+    assert (first.number, second.number) == ("榕市监收〔2026〕1号", "榕市监收〔2026〕2号")
+    assert other.number == "榕市监受〔2026〕1号"
+
+
 def test_issuing_the_same_step_again_returns_the_first_document(submitted, clerk, reviewer):
     intake_accept(actor=clerk, application=submitted, revision=submitted.revision)
     first = only(submitted, DocumentKind.ACCEPTANCE_NOTICE)
