@@ -5,6 +5,18 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from approvals import audit_sql
+
+
+def create_checkpoint_guard(apps, schema_editor):
+    for statement in audit_sql.CHECKPOINT_CREATE.get(schema_editor.connection.vendor, []):
+        schema_editor.execute(statement)
+
+
+def drop_checkpoint_guard(apps, schema_editor):
+    for statement in audit_sql.CHECKPOINT_DROP.get(schema_editor.connection.vendor, []):
+        schema_editor.execute(statement)
+
 
 class Migration(migrations.Migration):
 
@@ -114,4 +126,6 @@ class Migration(migrations.Migration):
             model_name='rectificationtask',
             index=models.Index(fields=['department', 'status', 'due_on'], name='rectification_dept'),
         ),
+        # Signed checkpoints are append-only, like the events they vouch for.
+        migrations.RunPython(create_checkpoint_guard, drop_checkpoint_guard),
     ]

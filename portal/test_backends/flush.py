@@ -10,8 +10,17 @@ HEAD_TABLE = "approvals_auditchainhead"
 _RECREATE_HEAD = f"INSERT INTO {HEAD_TABLE} (id, sequence, hash) VALUES (1, 0, '{GENESIS_HASH}')"  # noqa: S608
 
 
+GUARDS = (
+    (audit_sql.TABLE, audit_sql.DROP, audit_sql.CREATE),
+    (audit_sql.CHECKPOINT_TABLE, audit_sql.CHECKPOINT_DROP, audit_sql.CHECKPOINT_CREATE),
+)
+
+
 def flush_with_audit_guard(vendor: str, statements: list[str], tables) -> list[str]:
-    if audit_sql.TABLE not in tables:
+    guarded = [(drop[vendor], create[vendor]) for table, drop, create in GUARDS if table in tables]
+    if not guarded:
         return statements
     recreate_head = [_RECREATE_HEAD] if HEAD_TABLE in tables else []
-    return [*audit_sql.DROP[vendor], *statements, *recreate_head, *audit_sql.CREATE[vendor]]
+    lift = [statement for drop, _create in guarded for statement in drop]
+    restore = [statement for _drop, create in guarded for statement in create]
+    return [*lift, *statements, *recreate_head, *restore]

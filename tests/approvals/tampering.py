@@ -12,16 +12,22 @@ TABLE = audit_sql.TABLE
 
 
 @contextmanager
-def guard_lifted():
-    """A cursor on the audit table with its append-only triggers dropped for the duration."""
+def guard_lifted(*, checkpoints: bool = False):
+    """A cursor with the append-only triggers dropped for the duration: the audit events', or
+    with ``checkpoints`` the signed checkpoints'."""
     vendor = connection.vendor
+    drop, create = (
+        (audit_sql.CHECKPOINT_DROP, audit_sql.CHECKPOINT_CREATE)
+        if checkpoints
+        else (audit_sql.DROP, audit_sql.CREATE)
+    )
     with connection.cursor() as cursor:
-        for statement in audit_sql.DROP[vendor]:
+        for statement in drop[vendor]:
             cursor.execute(statement)
         try:
             yield cursor
         finally:
-            for statement in audit_sql.CREATE[vendor]:
+            for statement in create[vendor]:
                 cursor.execute(statement)
 
 

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import DatabaseError, transaction
 
 from approvals.audit import audit_record
 from approvals.audit_checkpoint import checkpoint_create, signature_valid, verify_audit_trail
@@ -91,7 +92,8 @@ def test_the_tail_cut_after_the_checkpoint_passes_the_stored_one_but_not_a_later
     audit_record(action="test.step", reason="7")
     later = tmp_path / "later.json"
     call_command("audit_checkpoint", "--export", str(later), stdout=io.StringIO())  # signs #7
-    AuditCheckpoint.objects.filter(sequence=7).delete()  # the intruder drops the stored one too
+    with tampering.guard_lifted(checkpoints=True):  # the intruder drops the stored one too
+        AuditCheckpoint.objects.filter(sequence=7).delete()
     cut_tail_and_head(keep=6)
 
     assert "reaches the signed checkpoint #5" in verify()
@@ -133,3 +135,14 @@ def test_a_rewritten_chain_does_not_match_the_checkpoint_hash(chain):
     problem = verify_audit_trail().problem
 
     assert (problem.sequence, problem.reason) == (5, "does not match the signed checkpoint's hash")
+
+
+def test_stored_checkpoints_cannot_be_changed_or_deleted(chain):
+    checkpoint = checkpoint_create()
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditCheckpoint.objects.filter(pk=checkpoint.pk).update(sequence=1)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditCheckpoint.objects.filter(pk=checkpoint.pk).delete()
+
+    assert AuditCheckpoint.objects.get(pk=checkpoint.pk).sequence == checkpoint.sequence
