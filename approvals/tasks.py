@@ -85,3 +85,13 @@ def webhook_sweep_task() -> dict:
     from approvals.api.webhooks import webhook_sweep
 
     return webhook_sweep()
+
+
+@shared_task(name="approvals.tasks.audit_chain_verify_task")
+def audit_chain_verify_task(actor_id: int) -> dict:
+    """ "Verify now": walk the audit chain for the supervisor who asked (audited as they)."""
+    from accounts.models import User
+    from approvals.services.audit_trail import audit_chain_verify
+
+    result = audit_chain_verify(actor=User.objects.get(pk=actor_id))
+    return {"intact": result.intact, "events": result.events}

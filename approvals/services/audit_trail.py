@@ -38,6 +38,15 @@ def audit_chain_verify(*, actor: User) -> Verification:
     return result
 
 
+def audit_chain_verify_request(*, actor: User) -> None:
+    """ "Verify now" from the admin: the walk runs in a worker (on millions of events it takes
+    longer than a web request may), and its ``audit.verified`` event is what the index shows."""
+    from approvals.tasks import audit_chain_verify_task
+
+    policy.require_audit_reader(actor)
+    audit_chain_verify_task.delay_on_commit(actor.pk)
+
+
 @transaction.atomic
 def audit_events_export(*, actor: User, filters: dict[str, str]) -> None:
     """Record that ``actor`` exported the audit events matching ``filters`` (the admin's query

@@ -159,10 +159,17 @@ def test_the_timeline_is_found_by_tracking_number(supervisor_client, seen):
     assert response["Location"] == reverse("admin:approvals_auditevent_timeline", args=[seen.pk])
 
 
-def test_verify_now_records_the_result_shown_on_the_index(city, supervisor_client, seen):
-    response = supervisor_client.post(reverse("admin:approvals_auditevent_verify"))
-
+def test_verify_now_records_the_result_shown_on_the_index(
+    city, supervisor_client, seen, django_capture_on_commit_callbacks
+):
+    # the walk is queued for a worker, not run in the request
+    with django_capture_on_commit_callbacks() as queued:
+        response = supervisor_client.post(reverse("admin:approvals_auditevent_verify"))
     assert response.status_code == 302
+    assert not events("audit.verified").exists()
+    # when the worker runs it, the result is recorded and shown on the index
+    for callback in queued:
+        callback()
     event = events("audit.verified").get()
     assert (event.actor, event.outcome) == (city.supervisor, "done")
     index = supervisor_client.get(reverse("admin:index")).content.decode()
@@ -170,10 +177,13 @@ def test_verify_now_records_the_result_shown_on_the_index(city, supervisor_clien
     assert "Intact" in index
 
 
-def test_verify_now_on_a_broken_chain_records_a_failure(supervisor_client, seen):
+def test_verify_now_on_a_broken_chain_records_a_failure(
+    supervisor_client, seen, django_capture_on_commit_callbacks
+):
     tampering.edit(2, "reason", "edited")
 
-    supervisor_client.post(reverse("admin:approvals_auditevent_verify"))
+    with django_capture_on_commit_callbacks(execute=True):
+        supervisor_client.post(reverse("admin:approvals_auditevent_verify"))
 
     event = events("audit.verified").get()
     assert event.outcome == "failed"
