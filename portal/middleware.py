@@ -21,9 +21,14 @@ def client_ip(request) -> str | None:
     header = settings.TRUSTED_PROXY_IP_HEADER
     if header:
         meta_key = "HTTP_" + header.upper().replace("-", "_")
-        forwarded = request.META.get(meta_key, "")
-        # X-Forwarded-For lists the original client first; the proxy appends to the right.
-        candidate = forwarded.split(",")[0].strip() or None
+        addresses = [part.strip() for part in request.META.get(meta_key, "").split(",")]
+        addresses = [address for address in addresses if address]
+        # Each proxy appends the address it received the request from, on the right; anything
+        # further left came from the client and may be forged. So the client is the entry that
+        # the outermost of our TRUSTED_PROXY_COUNT proxies (at least the one) appended.
+        proxies = max(settings.TRUSTED_PROXY_COUNT, 1)
+        if addresses:
+            candidate = addresses[-proxies] if len(addresses) >= proxies else addresses[0]
     candidate = candidate or request.META.get("REMOTE_ADDR")
     try:
         return str(ipaddress.ip_address(candidate)) if candidate else None

@@ -147,7 +147,8 @@ AXES_VERBOSE = False
 # Counting per IP address as well would lock out whole offices behind one NAT address; per-IP rate
 # limiting belongs to the reverse proxy (docs/deployment.md).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "One-stop Approval Portal")
 
