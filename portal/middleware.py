@@ -1,10 +1,12 @@
 """Project-wide middleware."""
 
 import ipaddress
+import json
 import re
 import uuid
 
 from django.conf import settings
+from django.http import HttpResponse
 
 from portal import request_context
 
@@ -55,3 +57,37 @@ class RequestContextMiddleware:
             request_context.deactivate(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses (413) a request whose declared body is larger than ``MAX_REQUEST_BYTES``, before
+    anything reads it: otherwise the CSRF check would first spool an upload of any size to disk,
+    even on public forms (document verification)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            return _too_large(request)
+        return self.get_response(request)
+
+
+def _too_large(request) -> HttpResponse:
+    from django.utils.translation import gettext
+
+    limit = settings.MAX_REQUEST_BYTES // (1024 * 1024)
+    detail = gettext("The request is larger than %(size)s MB, the most this portal accepts.") % {
+        "size": limit
+    }
+    if request.path.startswith("/api/"):
+        body = json.dumps(
+            {"type": "about:blank", "title": "Content Too Large", "status": 413, "detail": detail},
+            ensure_ascii=False,
+        )
+        return HttpResponse(body, status=413, content_type="application/problem+json")
+    return HttpResponse(detail, status=413, content_type="text/plain; charset=utf-8")

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body too large is refused before any middleware (CSRF) reads it to disk.
+    "portal.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.RequestContextMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -207,6 +209,11 @@ SEAL_KEY_PASSPHRASE = env_str("SEAL_KEY_PASSPHRASE", "")
 SEAL_DEMO_CA = env_bool("SEAL_DEMO_CA", True)
 # Public verification (/verify/<code>/): the largest copy a visitor may upload to compare.
 VERIFY_UPLOAD_MAX_BYTES = env_int("VERIFY_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# The largest request body accepted at all, checked from Content-Length before anything reads the
+# body (Django's own limits do not cover uploaded files): the largest upload plus room for the form.
+MAX_REQUEST_BYTES = env_int(
+    "MAX_REQUEST_BYTES", max(ATTACHMENT_MAX_BYTES, VERIFY_UPLOAD_MAX_BYTES) + 1024 * 1024
+)
 
 # --- Email and SMS ------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
