@@ -131,6 +131,7 @@ ACTION_LABELS = {
     "licence.follow_up_started": _("Change or renewal of a licence started"),
     "licence.expiry_reminder_sent": _("Licence expiry reminder sent"),
     "application.viewed": _("Case file opened"),
+    "deadline.filled": _("Due date computed once the calendar reached it"),
     "person.id_number_revealed": _("Full ID number shown"),
     "audit.checkpointed": _("Audit chain checkpoint signed"),
     "audit.verified": _("Audit chain verified"),

@@ -14,6 +14,7 @@ def sweep_deadlines_task() -> dict:
         "lights_changed": report.lights_changed,
         "cards": dict(report.cards),
         "lapsed_pledges": len(report.lapsed_pledges),
+        "due_dates_filled": report.due_dates_filled,
     }
 
 
@@ -22,7 +23,7 @@ def deadlines_fill_unknown_task() -> dict:
     """After a calendar change: compute the due dates that were beyond the calendar's end."""
     from approvals.services.deadlines import deadlines_fill_unknown
 
-    return deadlines_fill_unknown()
+    return deadlines_fill_unknown(fresh_calendar=True)
 
 
 @shared_task(name="approvals.tasks.licence_expiry_reminders_task")

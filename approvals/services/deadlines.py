@@ -263,45 +263,97 @@ def _shift_open_tasks(application: Application, first: dt.date, last: dt.date) -
     ReviewTask.objects.bulk_update(tasks, ["due_on"])
 
 
-@transaction.atomic
-def deadlines_fill_unknown() -> dict[str, int]:
-    """Compute the due dates left unknown because the calendar did not reach them (see
-    ``date_or_unknown``), now that it may. Idempotent; run after every calendar change."""
-    from approvals.models import OPEN_STATUSES
+def _task_due_from_creation(task: ReviewTask, pauses) -> dt.date | None:
+    """A task's due date counted again from the day it was created: its stage's limit, the
+    closed pauses since then not counting (Art. 45), never after the decision's due date."""
+    started = timezone.localdate(task.created_at)
+    limit = (
+        parse_definition(task.application.service_version.workflow_definition)
+        .stage(task.stage_key)
+        .limit_working_days
+    )
+    since = [(first, last) for first, last in pauses if last is not None and last >= started]
+    due = date_or_unknown(
+        lambda: working_calendar().due_date(started, limit, pauses=since).date,
+        f"the due date of task {task.pk}",
+    )
+    decision_due = task.application.decision_due_on
+    if due is None or (decision_due and decision_due < due):
+        return decision_due
+    return due
 
-    running = Q(accepted_on__isnull=False, decision_due_on__isnull=True) | Q(
+
+@transaction.atomic
+def deadlines_fill_unknown(*, fresh_calendar: bool = False) -> dict[str, int]:
+    """Compute the due dates left unknown because the calendar did not reach them (see
+    ``date_or_unknown``), now that it may: applications (decided ones too, for the statistics),
+    their open review tasks and open rectification tasks. Applications whose clock is stopped
+    wait for it to restart. Each date filled in is an audit event of the system. Idempotent;
+    run after every calendar change (``fresh_calendar``: read the tables, not this process's
+    cached calendar, which may predate the change) and by the periodic sweep."""
+    from approvals import calendar as calendar_cache
+    from approvals.models import RectificationStatus, RectificationTask
+    from approvals.services.ratings import rectification_due_on
+
+    if fresh_calendar:
+        calendar_cache.clear_cache()
+    unknown = Q(accepted_on__isnull=False, decision_due_on__isnull=True) | Q(
         received_on__isnull=False, accepted_on__isnull=True, intake_due_on__isnull=True
     )
     open_pause = ClockPause.objects.filter(application=OuterRef("pk"), ended_on__isnull=True)
     applications = (
-        Application.objects.filter(running, status__in=OPEN_STATUSES)
+        Application.objects.filter(unknown)
         .exclude(Exists(open_pause))
         .select_related("service_version")
     )
     filled = {"applications": 0, "tasks": 0, "rectifications": 0}
     for application in applications:
         application_deadlines_refresh(application=application)
-        filled["applications"] += application.decision_due_on is not None or (
-            application.accepted_on is None and application.intake_due_on is not None
-        )
-    tasks = ReviewTask.objects.filter(status=TaskStatus.OPEN, due_on__isnull=True).select_related(
-        "application__service_version"
+        if application.decision_due_on or (
+            not application.accepted_on and application.intake_due_on
+        ):
+            filled["applications"] += 1
+            audit_record(
+                action="deadline.filled",
+                actor=None,
+                obj=application,
+                changes={
+                    "intake_due_on": [None, application.intake_due_on],
+                    "decision_due_on": [None, application.decision_due_on],
+                    "promised_due_on": [None, application.promised_due_on],
+                },
+            )
+    open_pause_of_task = ClockPause.objects.filter(
+        application=OuterRef("application_id"), ended_on__isnull=True
+    )
+    tasks = (
+        ReviewTask.objects.filter(status=TaskStatus.OPEN, due_on__isnull=True)
+        .exclude(Exists(open_pause_of_task))
+        .select_related("application__service_version")
     )
     for task in tasks:
-        started = timezone.localdate(task.created_at)
-        task.due_on = task_due_on(application=task.application, stage=task.stage_key, today=started)
+        task.due_on = _task_due_from_creation(task, _pauses(task.application))
         if task.due_on is not None:
             task.save(update_fields=["due_on"])
             filled["tasks"] += 1
-    from approvals.models import RectificationStatus, RectificationTask
-    from approvals.services.ratings import rectification_due_on
-
+            audit_record(
+                action="deadline.filled",
+                actor=None,
+                obj=task,
+                changes={"due_on": [None, task.due_on]},
+            )
     open_tasks = RectificationTask.objects.filter(status=RectificationStatus.OPEN, due_on=None)
     for rectification in open_tasks:
         rectification.due_on = rectification_due_on(timezone.localdate(rectification.created_at))
         if rectification.due_on is not None:
             rectification.save(update_fields=["due_on"])
             filled["rectifications"] += 1
+            audit_record(
+                action="deadline.filled",
+                actor=None,
+                obj=rectification,
+                changes={"due_on": [None, rectification.due_on]},
+            )
     return filled
 
 

@@ -50,7 +50,7 @@ from approvals.models import (
     TaskStatus,
 )
 from approvals.selectors.applications import window_departments, window_intake_clerks
-from approvals.services.deadlines import application_deadlines_refresh
+from approvals.services.deadlines import application_deadlines_refresh, deadlines_fill_unknown
 from approvals.services.notifications import applicant_users, message, notify
 
 logger = logging.getLogger("portal.sweep")
@@ -63,12 +63,13 @@ class SweepReport:
     lights_changed: int = 0
     cards: dict[str, int] = field(default_factory=lambda: {"yellow": 0, "red": 0})
     lapsed_pledges: list[int] = field(default_factory=list)
+    due_dates_filled: int = 0
 
     @property
     def changed(self) -> bool:
         return bool(
             self.deemed_accepted or self.lights_changed or any(self.cards.values())
-        ) or bool(self.lapsed_pledges)
+        ) or bool(self.lapsed_pledges or self.due_dates_filled)
 
 
 def warn_working_days() -> int:
@@ -86,6 +87,9 @@ def sweep_deadlines(*, today: dt.date | None = None) -> SweepReport:
         # Next year's schedule is not in the calendar yet: warn up to its end meanwhile.
         logger.error("the working-day calendar ends on %s: add next year", calendar.last_day)
         yellow_until = calendar.last_day
+    # Due dates left unknown at the calendar's end (or while a clock was stopped), once the
+    # calendar reaches them; three indexed look-ups when there are none.
+    report.due_dates_filled = sum(deadlines_fill_unknown().values())
     with transaction.atomic():
         _intake_cards(report, today, yellow_until)
     for application_id in _due_for_deemed_acceptance(today):

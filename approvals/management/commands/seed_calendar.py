@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from approvals.calendar import PACKAGE_YEARS, seed_from_package
+from approvals.services.deadlines import deadlines_fill_unknown
 
 
 class Command(BaseCommand):
@@ -18,9 +19,16 @@ class Command(BaseCommand):
     def handle(self, *args, first, last, **options):
         with transaction.atomic():
             counts = seed_from_package(first=first, last=last)
+        # Due dates that were beyond the calendar's end may be reachable now.
+        filled = deadlines_fill_unknown(fresh_calendar=True)
         self.stdout.write(
             "Calendar {first}-{last}: {years_added} years added, {days_added} days added, "
             "{days_updated} updated, {days_removed} removed.".format(
                 first=first, last=last, **counts
             )
         )
+        if any(filled.values()):
+            self.stdout.write(
+                "Due dates filled in: {applications} applications, {tasks} tasks, "
+                "{rectifications} rectifications.".format(**filled)
+            )

@@ -101,3 +101,49 @@ def test_officials_are_told_two_months_ahead_that_the_calendar_ends(
         assert "make-up working days of 2027" in page
         page = client.get(reverse(url_name), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
         assert "2027" in page and "工作日历" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pause_while_the_dates_were_unknown_still_counts_when_they_are_filled_in(
+    make_application, clerk, department, admin_user
+):
+    from approvals.models import AuditEvent, ReviewTask
+    from approvals.services.deadlines import clock_pause_end, clock_pause_start
+
+    DepartmentFactory(code="other", region_code=department.region_code)
+    # given a joint application accepted on Monday 2026-12-21 (its review stage: 20 working days)
+    application = make_application(joint=True, received_on=D(2026, 12, 21))
+    with time_machine.travel(LATE_DECEMBER, tick=False):
+        intake_accept(actor=clerk, application=application, revision=application.revision)
+    # and an expert review stopping the clock from 12-22 to 12-29, all before 2027 is entered
+    with time_machine.travel(dt.datetime(2026, 12, 22, 10, 0, tzinfo=SHANGHAI), tick=False):
+        clock_pause_start(
+            actor=None, application=application, kind="expert_review", reason="Experts"
+        )
+    with time_machine.travel(dt.datetime(2026, 12, 29, 10, 0, tzinfo=SHANGHAI), tick=False):
+        clock_pause_end(actor=None, application=application)
+    assert set(ReviewTask.objects.values_list("due_on", flat=True)) == {None}
+    # when 2027 is entered
+    _enter_2027(admin_user)
+    # then the tasks are due 20 working days after 12-21 with the paused days (12-22..12-29,
+    # six working days) not counting: 2027-01-27; and each filled date is audited
+    assert set(ReviewTask.objects.values_list("due_on", flat=True)) == {D(2027, 1, 27)}
+    assert AuditEvent.objects.filter(action="deadline.filled").count() == 3
+
+
+@pytest.mark.django_db
+def test_the_periodic_sweep_fills_in_what_the_calendar_now_reaches(make_application):
+    # given an accepted application whose dates were left unknown (say, the fill after the
+    # calendar edit never ran)
+    application = make_application(
+        status="under_review", received_on=D(2026, 6, 1), accepted_on=D(2026, 6, 2)
+    )
+    assert application.decision_due_on is None
+    # when the sweep runs
+    from approvals.services.sweep import sweep_deadlines
+
+    report = sweep_deadlines(today=D(2026, 6, 15))
+    # then the dates are there
+    application.refresh_from_db()
+    # (20 working days after Tuesday 06-02, the Dragon Boat Festival on 06-19 not counting)
+    assert application.decision_due_on == D(2026, 7, 1) and report.due_dates_filled == 1

@@ -36,12 +36,15 @@ def _task(application, department, due_on, **fields):
 @pytest.fixture
 def reviewing(make_application):
     def make(n=1):
-        return [
+        applications = [
             make_application(
                 status="under_review", received_on=D(2025, 1, 2), accepted_on=D(2025, 1, 3)
             )
             for _ in range(n)
         ]
+        for application in applications:  # as acceptance leaves them: with their due dates
+            application_deadlines_refresh(application=application)
+        return applications
 
     return make
 
