@@ -30,8 +30,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Department, User
+from approvals import policy
 from approvals.admin_audit import ReadOnlyAdminMixin
 from approvals.audit_labels import ACTION_LABELS, action_label, actor_display
+from approvals.exports import csv_cell
 from approvals.models import (
     Application,
     AuditCheckpoint,
@@ -200,10 +202,17 @@ CSV_COLUMNS = (
 )
 
 
-def _csv_cell(value) -> str:
-    """Neutralise spreadsheet formulas (CSV injection): a cell never starts with = + - @."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+class SupervisorViewMixin:
+    """Supervision records are read by supervisors holding an active position (or superusers),
+    not by anyone who happens to keep the model permission (``policy.may_read_audit_trail``)."""
+
+    def has_view_permission(self, request, obj=None):
+        return policy.may_read_audit_trail(request.user) and super().has_view_permission(
+            request, obj
+        )
+
+    def has_module_permission(self, request):
+        return policy.may_read_audit_trail(request.user) and super().has_module_permission(request)
 
 
 class _Echo:
@@ -212,7 +221,7 @@ class _Echo:
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(SupervisorViewMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "sequence",
         "occurred_at",
@@ -330,7 +339,7 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             for event in queryset.iterator(chunk_size=2000):
                 yield writer.writerow(
                     [
-                        _csv_cell(value)
+                        csv_cell(value)
                         for value in (
                             event.sequence,
                             event.occurred_at.isoformat(),
@@ -392,7 +401,7 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 # --- Read-only views of what supervisors inspect -----------------------------------------------
 
 
-class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(SupervisorViewMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
     paginator = CappedPaginator
 

@@ -459,14 +459,14 @@ def require_supervisor(user) -> None:
 
 
 def may_read_audit_trail(user) -> bool:
-    """A supervisor or administrator with ``view_auditevent`` (the admin's audit pages)."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and user.has_perm("approvals.view_auditevent")
-    )
+    """The admin's audit pages: a superuser, or a staff user with ``view_auditevent`` who still
+    holds an active supervisor position (a deactivated position ends the access at once, even
+    if nobody took the permission back)."""
+    if not (user is not None and user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    return user.has_perm("approvals.view_auditevent") and is_supervisor(user)
 
 
 def require_audit_reader(user) -> None:

@@ -26,15 +26,11 @@ class SatisfactionRow:
     ratings: int
     satisfied: int
     decided: int
-    on_time: int
+    on_time_rate: float | None  # as the supervision statistics count it (StatRow.on_time_rate)
 
     @property
     def satisfaction_rate(self) -> float | None:
         return self.satisfied / self.ratings if self.ratings else None
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return self.on_time / self.decided if self.decided else None
 
 
 def satisfaction_by_department(period: Period) -> list[SatisfactionRow]:
@@ -65,7 +61,7 @@ def satisfaction_by_department(period: Period) -> list[SatisfactionRow]:
                 ratings=rating["n"] if rating else 0,
                 satisfied=rating["satisfied"] if rating else 0,
                 decided=stat.decided if stat else 0,
-                on_time=stat.on_time if stat else 0,
+                on_time_rate=stat.on_time_rate if stat else None,
             )
         )
     return sorted(rows, key=lambda r: r.name)

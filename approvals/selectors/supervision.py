@@ -142,6 +142,9 @@ class StatRow:
     approved: int = 0
     denied: int = 0
     on_time: int = 0
+    # Decided with a known statutory due date: the on-time rate's denominator (a due date still
+    # unknown at the calendar's end is neither on time nor late).
+    timed: int = 0
     working_days: list[int] = field(default_factory=list)
 
     @property
@@ -150,7 +153,7 @@ class StatRow:
 
     @property
     def on_time_rate(self) -> float | None:
-        return self.on_time / self.decided if self.decided else None
+        return self.on_time / self.timed if self.timed else None
 
     @property
     def average_days(self) -> float | None:
@@ -209,6 +212,9 @@ def statistics(period: Period) -> Statistics:
                 & Q(status__in=DECIDED, decision_due_on__isnull=False)
                 & Q(decided_on__lte=F("decision_due_on")),
             ),
+            timed=Count(
+                "pk", filter=decided_in & Q(status__in=DECIDED, decision_due_on__isnull=False)
+            ),
         )
         .order_by()
     )
@@ -243,7 +249,7 @@ def statistics(period: Period) -> Statistics:
             total,
         )
         for target in targets:
-            for name in ("received", "accepted", "approved", "denied", "on_time"):
+            for name in ("received", "accepted", "approved", "denied", "on_time", "timed"):
                 setattr(target, name, getattr(target, name) + row[name])
     calendar = working_calendar()
     decided = Application.objects.filter(

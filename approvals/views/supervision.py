@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from approvals.charts import bar_chart
+from approvals.exports import csv_cell
 from approvals.selectors.applications import get_application_for_applicant
 from approvals.selectors.ratings import (
     get_rectification_for_head,
@@ -160,7 +161,7 @@ def export(request):
             writer.writerow(
                 [
                     level,
-                    row.name,
+                    csv_cell(row.name),
                     row.received,
                     row.accepted,
                     row.approved,

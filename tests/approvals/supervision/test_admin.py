@@ -304,3 +304,16 @@ def test_the_search_box_finds_an_object_number_exactly(supervisor_client, seen):
     shown = list(response.context["cl"].result_list)
     assert shown
     assert {event.object_id for event in shown} == {str(seen.pk)}
+
+
+def test_a_supervisor_whose_position_ended_no_longer_reads_the_audit_trail(city, supervisor_client):
+    from accounts.models import OfficialPosition
+
+    assert (
+        supervisor_client.get(reverse("admin:approvals_auditevent_changelist")).status_code == 200
+    )
+    OfficialPosition.objects.filter(user=city.supervisor).update(is_active=False)
+
+    response = supervisor_client.get(reverse("admin:approvals_auditevent_changelist"))
+
+    assert response.status_code in (302, 403)

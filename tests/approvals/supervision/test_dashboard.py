@@ -259,3 +259,36 @@ def test_the_dashboard_in_both_languages(city, verified_client_factory, language
     response = client.get(reverse("approvals:supervision_dashboard"), HTTP_ACCEPT_LANGUAGE=language)
 
     assert heading in response.content.decode()
+
+
+def test_a_decision_whose_due_date_is_still_unknown_is_neither_on_time_nor_late(city, march):
+    # given, besides March's, a market decision whose statutory date the calendar did not reach
+    ApplicationFactory(
+        service_version=city.version,
+        submitted=True,
+        status="approved",
+        received_on=day(2),
+        accepted_on=day(3),
+        decided_on=day(12),
+        decision_due_on=None,
+    )
+    stats = statistics(MARCH)
+    market = next(row for row in stats.by_department if row.key == city.bureau.pk)
+    # then it counts as decided but stays out of the on-time rate (still 3 of the 4 timed)
+    assert (market.approved + market.denied, market.on_time, market.timed) == (5, 3, 4)
+    assert market.on_time_rate == 0.75
+
+
+def test_the_statistics_export_neutralises_formulas_in_names(city, march, verified_client_factory):
+    from django.urls import reverse
+
+    city.bureau.name_en = '=HYPERLINK("http://example.invalid")'
+    city.bureau.save(update_fields=["name_en"])
+    client = verified_client_factory(city.supervisor)
+    response = client.get(
+        reverse("approvals:supervision_export"),
+        {"start": "2026-03-01", "end": "2026-03-31"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    body = response.content.decode()
+    assert "'=HYPERLINK" in body and ",=HYPERLINK" not in body
