@@ -127,6 +127,14 @@ def date_or_unknown(compute: Callable[[], dt.date | None], what: str) -> dt.date
         return None
 
 
+def due_text(due_on: dt.date | None):
+    """A due date as a message states it: the date, or — while the calendar does not reach it —
+    that it will be told (never a blank)."""
+    if due_on is not None:
+        return due_on.isoformat()
+    return _("a date to be told once next year's official holiday schedule is published")
+
+
 def application_deadlines_refresh(*, application: Application) -> Application:
     """Recompute intake_due_on, decision_due_on and promised_due_on (None while the clock is
     stopped by an open pause, before the period has started, or while the working-day calendar
@@ -477,7 +485,7 @@ def clock_pause_end(
         "number": locked.tracking_number or "",
         "service": _lazy_service(locked),
         "date": pause.ended_on.isoformat(),
-        "due": (locked.decision_due_on or locked.intake_due_on or "").__str__(),
+        "due": due_text(locked.decision_due_on or locked.intake_due_on),
     }
     tell_applicant(
         locked,
@@ -614,7 +622,7 @@ def extension_decide(
         "service": _lazy_service(application),
         "days": locked.working_days,
         "reason": locked.reason,
-        "due": str(application.decision_due_on or ""),
+        "due": due_text(application.decision_due_on),
     }
     if approve:
         tell_applicant(

@@ -147,3 +147,15 @@ def test_the_periodic_sweep_fills_in_what_the_calendar_now_reaches(make_applicat
     application.refresh_from_db()
     # (20 working days after Tuesday 06-02, the Dragon Boat Festival on 06-19 not counting)
     assert application.decision_due_on == D(2026, 7, 1) and report.due_dates_filled == 1
+
+
+def test_a_message_never_states_a_blank_due_date():
+    from django.utils import translation
+
+    from approvals.services.deadlines import due_text
+
+    with translation.override("en"):
+        assert due_text(D(2026, 12, 30)) == "2026-12-30"
+        assert str(due_text(None)).startswith("a date to be told once next year")
+    with translation.override("zh-hans"):
+        assert "节假日安排公布后" in str(due_text(None))

@@ -191,3 +191,14 @@ def test_the_fetcher_serves_bundled_files_and_nothing_outside_their_folder(setti
     escaping = static_root().as_uri() + "/../secret.txt"
     with pytest.raises(ValueError, match="refused"):
         fetcher.fetch(escaping)
+
+
+def test_an_extension_whose_new_date_is_beyond_the_calendar_says_it_will_follow(decided):
+    # given an extension granted when the new due date falls in a year not yet in the calendar
+    extra = {"working_days": 10, "reason": "需要现场核查", "new_due_on": None}
+    document = rendered(issue(decided, DocumentKind.EXTENSION_NOTICE, extra=extra))
+    # then the notice states the extension and says the date will be told, never a blank date
+    text = squeezed(pdf_text(pdf_bytes(document)))
+    assert squeezed("延长后的具体办结日期待下一年度节假日安排公布后计算") in text
+    assert squeezed("we will tell you then") in text
+    assert squeezed("办结期限为。") not in text
