@@ -77,24 +77,31 @@ def applicant_visibility(user):
 
     if not user.is_authenticated:
         return Q(pk__in=[])
-    business_ids = (
-        BusinessMembership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
-        .filter(Q(role=MembershipRole.ADMIN) | Q(sees_all_applications=True))
-        .values("business_id")
+    active = BusinessMembership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
+    sees_all = active.filter(Q(role=MembershipRole.ADMIN) | Q(sees_all_applications=True))
+    # An agent sees what they filed for a business only while they still act for it (the clerk
+    # who filed it at the counter, for the walk-in applicant, keeps it).
+    filed = Q(created_by=user) & (
+        Q(business__isnull=True)
+        | Q(filed_at_counter=True)
+        | Q(business_id__in=active.values("business_id"))
     )
-    return Q(created_by=user) | Q(person__user=user) | Q(business_id__in=business_ids)
+    return filed | Q(person__user=user) | Q(business_id__in=sees_all.values("business_id"))
 
 
 def _is_applicant_side(user, application) -> bool:
     if not user.is_authenticated:
         return False
-    if application.created_by_id == user.pk:
-        return True
     if application.person_id is not None and application.person.user_id == user.pk:
         return True
-    return application.business_id is not None and _membership_sees_all(
-        active_membership(user, application.business)
-    )
+    if application.business_id is None or application.filed_at_counter:
+        return application.created_by_id == user.pk
+    # A business's application: only while one acts for the business (a removed agent loses
+    # even what they filed), and the agents who do not see all see only what they filed.
+    membership = active_membership(user, application.business)
+    if membership is None:
+        return False
+    return application.created_by_id == user.pk or _membership_sees_all(membership)
 
 
 def require_application_view(user, application) -> None:
@@ -478,15 +485,6 @@ def require_rating(user, application) -> None:
     """Rate a decided application: its applicant side only (never the officials who decided)."""
     if not _is_applicant_side(user, application):
         deny(user, "application.rate", application)
-
-
-def may_download_document(user, application) -> bool:
-    """Issued documents go to whoever may take a copy of the application's files."""
-    try:
-        require_attachment_download(user, application)
-    except PermissionDenied:
-        return False
-    return True
 
 
 def require_document_correct(user, document) -> None:

@@ -87,7 +87,7 @@ def test_the_dashboard_can_show_one_business_only(agent, business, version, clie
     )
 
 
-def test_a_business_one_has_left_is_no_longer_listed(
+def test_a_business_one_has_left_is_no_longer_listed_nor_its_applications(
     agent, membership, business, version, client_for
 ):
     application_start(actor=PersonFactory().user, version=version)  # noise
@@ -97,9 +97,12 @@ def test_a_business_one_has_left_is_no_longer_listed(
 
     page = client_for(agent).get(DASHBOARD, {"acting": business.pk})
 
-    assert reverse("approvals:application_detail", args=[for_business.pk]) in main_part(page)
-    # Created by them, so still theirs to see; but the business is no longer offered to act for.
+    # The business's matters are the business's: a former agent no longer sees even what they
+    # filed for it, nor is the business offered to act for; its page is a 404 to them.
+    assert reverse("approvals:application_detail", args=[for_business.pk]) not in main_part(page)
     assert f'<option value="{business.pk}"' not in body(page)
+    detail = client_for(agent).get(reverse("approvals:application_detail", args=[for_business.pk]))
+    assert detail.status_code == 404
 
 
 def test_the_dashboard_query_count_does_not_grow_with_the_list(

@@ -305,3 +305,24 @@ def test_the_entry_page_asks_for_the_code(client):
     response = client.get(reverse("approvals:document_verify_entry"), HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 200 and 'name="code"' in response.content.decode()
+
+
+def test_an_agent_who_left_the_business_no_longer_downloads_its_documents(client, notice):
+    from accounts.models import MembershipStatus
+    from tests.factories import BusinessFactory, MembershipFactory
+
+    # given a business's application that its agent filed, with an issued notice
+    business = BusinessFactory()
+    membership = MembershipFactory(business=business)
+    application = notice.application
+    application.applicant_kind, application.business = "business", business
+    application.created_by = membership.user
+    application.save(update_fields=["applicant_kind", "business", "created_by"])
+    client.force_login(membership.user)
+    url = reverse("approvals:document_download", args=[notice.pk])
+    assert client.get(url).status_code == 200
+    # when the business removes the agent
+    membership.status = MembershipStatus.REMOVED
+    membership.save(update_fields=["status"])
+    # then the documents are as if they did not exist
+    assert client.get(url).status_code == 404
