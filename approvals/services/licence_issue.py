@@ -147,6 +147,10 @@ def licence_issue(
         "valid_from": valid_from,
         "valid_to": valid_to,
     }
+    if decision is not None and decision.licence_id is None:
+        # The decision's public status then follows the licence (revoked, superseded, expired).
+        decision.licence = licence
+        decision.save(update_fields=["licence"])
     if decision is not None and not decision.sha256:
         decision.context.update(
             {

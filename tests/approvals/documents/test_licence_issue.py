@@ -5,7 +5,15 @@ import datetime as dt
 
 import pytest
 
-from approvals.models import Application, Document, DocumentKind, Licence, ServiceVersion
+from approvals.models import (
+    Application,
+    Document,
+    DocumentKind,
+    Licence,
+    LicenceStatus,
+    ServiceVersion,
+)
+from approvals.services.documents import document_public_status
 from approvals.services.licence_issue import licence_issue
 from approvals.services.tasks import task_approve
 from tests.approvals.documents.conftest import (
@@ -149,3 +157,17 @@ def test_a_renewal_s_licence_supersedes_the_old_one_and_its_certificate_prints_t
     assert "2026年8月1日" in text and "2031年7月31日" in text
     issued = events("licence.issued", new)
     assert issued[0].changes["valid_from"][1] == "2026-08-01"
+
+
+def test_the_approval_decision_follows_its_licence_on_verification(demo, started):
+    # given an approval whose licence was issued
+    approve_fully(demo, started)
+    licence = Licence.objects.get(application=started)
+    decision = Document.objects.get(application=started, kind=DocumentKind.APPROVAL_DECISION)
+    assert decision.licence == licence
+    assert document_public_status(decision) == "valid"
+    # when the licence is revoked
+    Licence.objects.filter(pk=licence.pk).update(status=LicenceStatus.REVOKED)
+    decision.refresh_from_db()
+    # then a verifier of the decision is told so, not "valid"
+    assert document_public_status(decision) == "revoked"
