@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts import identifiers
 from accounts.models import Department, User
@@ -406,16 +406,22 @@ PUBLIC_STATUS_LABELS = {
     "valid": gettext_lazy("Valid"),
     "superseded": gettext_lazy("Superseded"),
     "revoked": gettext_lazy("Revoked"),
+    # 注销 (Art. 70), not 撤销: "Cancelled" alone is an application's 已取消.
+    "cancelled": pgettext_lazy("licence register", "Cancelled"),
     "expired": gettext_lazy("Expired"),
 }
 
 
 def document_public_status(document: Document, *, today: dt.date | None = None) -> str:
-    """valid, superseded, revoked or expired — what a verifier is told."""
+    """valid, superseded, revoked, cancelled or expired — what a verifier is told. A cancelled
+    licence (注销, Art. 70) is not a revoked one (撤销, Art. 69), though its certificates are
+    marked revoked when it is cancelled."""
     licence = document.licence
-    if document.status == DocumentStatus.REVOKED or (
-        licence is not None and licence.status in (LicenceStatus.REVOKED, LicenceStatus.CANCELLED)
-    ):
+    if licence is not None and licence.status == LicenceStatus.REVOKED:
+        return "revoked"
+    if licence is not None and licence.status == LicenceStatus.CANCELLED:
+        return "cancelled"
+    if document.status == DocumentStatus.REVOKED:
         return "revoked"
     if document.status == DocumentStatus.SUPERSEDED or (
         licence is not None and licence.status == LicenceStatus.SUPERSEDED

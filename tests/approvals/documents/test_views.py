@@ -126,7 +126,7 @@ def test_a_valid_document_shows_its_essentials_and_hash_without_personal_data(cl
         ("document_superseded", "superseded"),
         ("document_revoked", "revoked"),
         ("licence_revoked", "revoked"),
-        ("licence_cancelled", "revoked"),
+        ("licence_cancelled", "cancelled"),
         ("licence_superseded", "superseded"),
         ("licence_expired", "expired"),
     ],
@@ -305,3 +305,30 @@ def test_the_entry_page_asks_for_the_code(client):
     response = client.get(reverse("approvals:document_verify_entry"), HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 200 and 'name="code"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "not_label"),
+    [("en", "Cancelled", "Revoked"), ("zh-hans", "已注销", "已撤销")],
+)
+def test_a_cancelled_licence_is_not_called_revoked(client, notice, language, label, not_label):
+    # given a certificate whose licence was cancelled (注销): the service marks it revoked
+    licence = Licence.objects.create(
+        number="L-1",
+        application=notice.application,
+        item=notice.application.service_version.item,
+        department=notice.department,
+        holder_kind="person",
+        person=notice.application.person,
+        holder_name="王芳",
+        valid_from=dt.date(2021, 6, 1),
+        valid_to=dt.date(2031, 5, 31),
+        status=LicenceStatus.CANCELLED,
+    )
+    notice.licence = licence
+    notice.status = DocumentStatus.REVOKED
+    notice.save(update_fields=["licence", "status"])
+
+    html = client.get(verify_url(notice), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert "status-cancelled" in html and label in html and not_label not in html
