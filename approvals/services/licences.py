@@ -45,6 +45,20 @@ RENEWAL_OPENS_DAYS_BEFORE = 60
 RENEWAL_STATUTORY_DAYS_BEFORE = 30
 
 
+def licence_valid_to(valid_from: datetime.date, years: int | None) -> datetime.date | None:
+    """The last day of a licence valid ``years`` from ``valid_from``: the day before the
+    anniversary (a five-year licence from 2026-06-15 runs to 2031-06-14). From 29 February the
+    anniversary in a common year is 1 March, so the licence runs to 28 February. ``None`` for a
+    licence without end."""
+    if not years:
+        return None
+    try:
+        anniversary = valid_from.replace(year=valid_from.year + years)
+    except ValueError:  # 29 February, in a common year
+        anniversary = datetime.date(valid_from.year + years, 3, 1)
+    return anniversary - datetime.timedelta(days=1)
+
+
 def holder_users(licence: Licence) -> list[User]:
     """Who hears about a licence as its holder: the person; for a business its administrators,
     the agents who see all its matters, and whoever filed the application (if still a member)."""
@@ -318,10 +332,12 @@ def licence_supersede_on_issue(*, new_licence: Licence, actor: User | None) -> L
     if application.licence_action == LicenceAction.RENEWAL and old.valid_to is not None:
         continued = old.valid_to + datetime.timedelta(days=1)
         if continued > new_licence.valid_from:
-            shift = continued - new_licence.valid_from
+            # The full term from the new start, by the same rule as on issue (not shifted by a
+            # number of days, which drifts across month ends and leap days).
             new_licence.valid_from = continued
-            if new_licence.valid_to is not None:
-                new_licence.valid_to += shift
+            new_licence.valid_to = licence_valid_to(
+                continued, application.service_version.licence_valid_years
+            )
     elif application.licence_action == LicenceAction.CHANGE:
         new_licence.valid_to = old.valid_to
     new_licence.supersedes = old
