@@ -86,22 +86,37 @@ def date_en(value: dt.date | str | None) -> str:
     return f"{value.day} {value:%B} {value.year}"
 
 
-def _counter_next(key: str, year: int) -> int:
+def _counter_next(key: str, year: int, *, start=lambda: 0) -> int:
     """The next number of a yearly sequence, race-safe as the tracking numbers are: get_or_create
-    survives two first issues racing to create the row, the row lock hands each number out once."""
-    DocumentCounter.objects.get_or_create(key=key, year=year)
+    survives two first issues racing to create the row, the row lock hands each number out once.
+    ``start`` gives the last value of a sequence that has no row yet (called only then)."""
+    DocumentCounter.objects.get_or_create(key=key, year=year, defaults={"last_value": start})
     counter = DocumentCounter.objects.select_for_update().get(key=key, year=year)
     counter.last_value += 1
     counter.save(update_fields=["last_value"])
     return counter.last_value
 
 
+def _highest_issued(stem: str) -> int:
+    """The highest sequence already printed after ``stem`` (榕市监许〔2026〕), 0 for none: where a
+    sequence starts, numbers issued under an earlier key of the counter are not handed out again."""
+    highest = 0
+    for number in Document.objects.filter(number__startswith=stem).values_list("number", flat=True):
+        digits = number[len(stem) :].removesuffix("号")
+        if digits.isdigit():
+            highest = max(highest, int(digits))
+    return highest
+
+
 def _document_number(department: Department, kind: str, year: int) -> str:
     word = KINDS[kind][2]
-    sequence = _counter_next(f"doc:{department.pk}:{kind}", year)
     # 发文字号: the agency's short name where it has one (榕市监许〔2026〕12号), else its code.
     prefix = department.document_prefix or department.code.upper()[:30]
-    return f"{prefix}{word}〔{year}〕{sequence}号"
+    # The sequence is the printed stem's (prefix and word, which names the kind), not the
+    # department's: prefixes are not unique, and two departments sharing one share its numbers.
+    stem = f"{prefix}{word}〔{year}〕"
+    sequence = _counter_next(f"doc:{prefix}{word}", year, start=lambda: _highest_issued(stem))
+    return f"{stem}{sequence}号"
 
 
 def licence_number(department: Department, year: int) -> str:
