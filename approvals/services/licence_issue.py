@@ -27,9 +27,13 @@ from approvals.models import (
     Licence,
 )
 from approvals.services.documents import china_today, document_issue, licence_number
-from approvals.services.licences import licence_supersede_on_issue, licence_valid_to
+from approvals.services.licences import (
+    licence_supersede_on_issue,
+    licence_tell_holder,
+    licence_valid_to,
+)
 from approvals.services.lifecycle import application_transition
-from approvals.services.notifications import message, tell_applicant
+from approvals.services.notifications import message
 
 LICENSING_TYPES = frozenset({ItemType.LICENCE, ItemType.PERMIT, ItemType.REGISTRATION})
 
@@ -60,11 +64,14 @@ def _tell_holder(application: Application, licence: Licence) -> None:
             "Licence %(licence)s for %(service)s has been issued, without end date. The "
             "certificate, sealed as a PDF, is on the application's page."
         )
-    tell_applicant(
-        application,
+    # The holder as the register knows it (a business's administrators, its agents who see
+    # everything, the filer while still a member), not whoever keyed the application in.
+    licence_tell_holder(
+        licence,
         kind="licence.issued",
         title=message(gettext_lazy("Licence issued: %(licence)s"), **params),
         body=message(body, **params),
+        application=application,
     )
 
 

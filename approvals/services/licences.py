@@ -78,10 +78,18 @@ def holder_users(licence: Licence) -> list[User]:
     return list({m.user_id: m.user for m in memberships}.values())
 
 
-def _tell_holder(licence: Licence, *, kind: str, title, body) -> None:
-    link = reverse("approvals:my_licences") + f"#licence-{licence.pk}"
+def licence_tell_holder(
+    licence: Licence, *, kind: str, title, body, application: Application | None = None
+) -> None:
+    """Tell the licence's holder (``holder_users``) — its issue, end or coming expiry. With
+    ``application`` the notice belongs to it and links to its page (where the certificate is),
+    else to the licence in "My licences"."""
+    if application is not None:
+        link = reverse("approvals:application_detail", args=[application.pk])
+    else:
+        link = reverse("approvals:my_licences") + f"#licence-{licence.pk}"
     for user in holder_users(licence):
-        notify(user=user, kind=kind, title=title, body=body, link=link)
+        notify(user=user, kind=kind, title=title, body=body, link=link, application=application)
 
 
 def _licence_params(licence: Licence) -> dict:
@@ -184,7 +192,9 @@ def _end_by_department(
         actor=actor, licence=locked, reason=reason, status=status, event=event
     )
     params = _licence_params(locked) | {"reason": reason}
-    _tell_holder(locked, kind=event, title=message(title, **params), body=message(body, **params))
+    licence_tell_holder(
+        locked, kind=event, title=message(title, **params), body=message(body, **params)
+    )
     return locked
 
 
@@ -431,7 +441,7 @@ def _remind_one(pk: int, *, today: datetime.date) -> int | None:
         },
     )
     params = _licence_params(licence) | {"days": days_left}
-    _tell_holder(
+    licence_tell_holder(
         licence,
         kind="licence.expiry_reminder",
         title=message(gettext_lazy("Licence %(number)s expires on %(valid_to)s"), **params),

@@ -11,6 +11,7 @@ from approvals.models import (
     DocumentKind,
     Licence,
     LicenceStatus,
+    Notification,
     ServiceVersion,
 )
 from approvals.services.documents import document_public_status
@@ -23,7 +24,7 @@ from tests.approvals.documents.conftest import (
     squeezed,
     task_of,
 )
-from tests.factories import ApplicationFactory, BusinessFactory
+from tests.factories import ApplicationFactory, BusinessFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -171,3 +172,45 @@ def test_the_approval_decision_follows_its_licence_on_verification(demo, started
     decision.refresh_from_db()
     # then a verifier of the decision is told so, not "valid"
     assert document_public_status(decision) == "revoked"
+
+
+def test_the_issued_licence_is_told_to_the_businesss_holders(demo):
+    # given a business application filed by one of its agents; an administrator who did not
+    # file it, and an agent who sees only their own matters
+    business = BusinessFactory()
+    filer = MembershipFactory(business=business).user
+    admin = MembershipFactory(business=business, admin=True).user
+    bystander = MembershipFactory(business=business).user
+    application = ApplicationFactory(
+        service_version=demo.version,
+        submitted=True,
+        status="approved",
+        applicant_kind="business",
+        business=business,
+        created_by=filer,
+        decided_on=dt.date(2026, 6, 10),
+    )
+    # when the licence is issued
+    licence = licence_issue(application=application, actor=demo.approver)
+    # then the administrator and the filer are told, linked to the application; nobody else
+    told = Notification.objects.filter(kind="licence.issued")
+    assert {n.user for n in told} == {filer, admin}
+    assert bystander not in {n.user for n in told}
+    assert all(licence.number in n.title and n.application == application for n in told)
+
+
+def test_a_counter_filing_s_licence_is_told_to_the_person_not_the_clerk(demo):
+    # given an application keyed in at the counter by an intake clerk for a citizen
+    clerk = UserFactory()
+    application = ApplicationFactory(
+        service_version=demo.version,
+        submitted=True,
+        status="approved",
+        created_by=clerk,
+        decided_on=dt.date(2026, 6, 10),
+    )
+    # when the licence is issued
+    licence_issue(application=application, actor=demo.approver)
+    # then the citizen is told, and the clerk is not
+    told = Notification.objects.filter(kind="licence.issued")
+    assert [n.user for n in told] == [application.person.user]
