@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts import identifiers
 from accounts.models import Department, User
@@ -86,22 +86,37 @@ def date_en(value: dt.date | str | None) -> str:
     return f"{value.day} {value:%B} {value.year}"
 
 
-def _counter_next(key: str, year: int) -> int:
+def _counter_next(key: str, year: int, *, start=lambda: 0) -> int:
     """The next number of a yearly sequence, race-safe as the tracking numbers are: get_or_create
-    survives two first issues racing to create the row, the row lock hands each number out once."""
-    DocumentCounter.objects.get_or_create(key=key, year=year)
+    survives two first issues racing to create the row, the row lock hands each number out once.
+    ``start`` gives the last value of a sequence that has no row yet (called only then)."""
+    DocumentCounter.objects.get_or_create(key=key, year=year, defaults={"last_value": start})
     counter = DocumentCounter.objects.select_for_update().get(key=key, year=year)
     counter.last_value += 1
     counter.save(update_fields=["last_value"])
     return counter.last_value
 
 
+def _highest_issued(stem: str) -> int:
+    """The highest sequence already printed after ``stem`` (榕市监许〔2026〕), 0 for none: where a
+    sequence starts, numbers issued under an earlier key of the counter are not handed out again."""
+    highest = 0
+    for number in Document.objects.filter(number__startswith=stem).values_list("number", flat=True):
+        digits = number[len(stem) :].removesuffix("号")
+        if digits.isdigit():
+            highest = max(highest, int(digits))
+    return highest
+
+
 def _document_number(department: Department, kind: str, year: int) -> str:
     word = KINDS[kind][2]
-    sequence = _counter_next(f"doc:{department.pk}:{kind}", year)
     # 发文字号: the agency's short name where it has one (榕市监许〔2026〕12号), else its code.
     prefix = department.document_prefix or department.code.upper()[:30]
-    return f"{prefix}{word}〔{year}〕{sequence}号"
+    # The sequence is the printed stem's (prefix and word, which names the kind), not the
+    # department's: prefixes are not unique, and two departments sharing one share its numbers.
+    stem = f"{prefix}{word}〔{year}〕"
+    sequence = _counter_next(f"doc:{prefix}{word}", year, start=lambda: _highest_issued(stem))
+    return f"{stem}{sequence}号"
 
 
 def licence_number(department: Department, year: int) -> str:
@@ -406,16 +421,22 @@ PUBLIC_STATUS_LABELS = {
     "valid": gettext_lazy("Valid"),
     "superseded": gettext_lazy("Superseded"),
     "revoked": gettext_lazy("Revoked"),
+    # 注销 (Art. 70), not 撤销: "Cancelled" alone is an application's 已取消.
+    "cancelled": pgettext_lazy("licence register", "Cancelled"),
     "expired": gettext_lazy("Expired"),
 }
 
 
 def document_public_status(document: Document, *, today: dt.date | None = None) -> str:
-    """valid, superseded, revoked or expired — what a verifier is told."""
+    """valid, superseded, revoked, cancelled or expired — what a verifier is told. A cancelled
+    licence (注销, Art. 70) is not a revoked one (撤销, Art. 69), though its certificates are
+    marked revoked when it is cancelled."""
     licence = document.licence
-    if document.status == DocumentStatus.REVOKED or (
-        licence is not None and licence.status in (LicenceStatus.REVOKED, LicenceStatus.CANCELLED)
-    ):
+    if licence is not None and licence.status == LicenceStatus.REVOKED:
+        return "revoked"
+    if licence is not None and licence.status == LicenceStatus.CANCELLED:
+        return "cancelled"
+    if document.status == DocumentStatus.REVOKED:
         return "revoked"
     if document.status == DocumentStatus.SUPERSEDED or (
         licence is not None and licence.status == LicenceStatus.SUPERSEDED

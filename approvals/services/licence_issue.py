@@ -11,8 +11,6 @@ The register's later lifecycle (revocation, change, renewal, reminders) is in
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import transaction
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy
@@ -29,23 +27,15 @@ from approvals.models import (
     Licence,
 )
 from approvals.services.documents import china_today, document_issue, licence_number
-from approvals.services.licences import licence_supersede_on_issue
+from approvals.services.licences import (
+    licence_supersede_on_issue,
+    licence_tell_holder,
+    licence_valid_to,
+)
 from approvals.services.lifecycle import application_transition
-from approvals.services.notifications import message, tell_applicant
+from approvals.services.notifications import message
 
 LICENSING_TYPES = frozenset({ItemType.LICENCE, ItemType.PERMIT, ItemType.REGISTRATION})
-
-
-def _valid_to(valid_from: dt.date, years: int | None) -> dt.date | None:
-    """The day before the same date ``years`` later (a five-year licence from 2026-06-15 runs to
-    2031-06-14); 29 February falls back to 28 February."""
-    if not years:
-        return None
-    try:
-        same_day = valid_from.replace(year=valid_from.year + years)
-    except ValueError:
-        same_day = valid_from.replace(year=valid_from.year + years, day=28)
-    return same_day - dt.timedelta(days=1)
 
 
 def _scope(application: Application) -> tuple[str, str]:
@@ -74,11 +64,14 @@ def _tell_holder(application: Application, licence: Licence) -> None:
             "Licence %(licence)s for %(service)s has been issued, without end date. The "
             "certificate, sealed as a PDF, is on the application's page."
         )
-    tell_applicant(
-        application,
+    # The holder as the register knows it (a business's administrators, its agents who see
+    # everything, the filer while still a member), not whoever keyed the application in.
+    licence_tell_holder(
+        licence,
         kind="licence.issued",
         title=message(gettext_lazy("Licence issued: %(licence)s"), **params),
         body=message(body, **params),
+        application=application,
     )
 
 
@@ -103,7 +96,7 @@ def licence_issue(
 
     department = version.item.department
     valid_from = application.decided_on or china_today()
-    valid_to = _valid_to(valid_from, version.licence_valid_years)
+    valid_to = licence_valid_to(valid_from, version.licence_valid_years)
     scope_zh, scope_en = _scope(application)
     is_business = application.applicant_kind == ApplicantKind.BUSINESS and application.business_id
     licence = Licence.objects.create(
@@ -147,6 +140,10 @@ def licence_issue(
         "valid_from": valid_from,
         "valid_to": valid_to,
     }
+    if decision is not None and decision.licence_id is None:
+        # The decision's public status then follows the licence (revoked, superseded, expired).
+        decision.licence = licence
+        decision.save(update_fields=["licence"])
     if decision is not None and not decision.sha256:
         decision.context.update(
             {

@@ -45,6 +45,20 @@ RENEWAL_OPENS_DAYS_BEFORE = 60
 RENEWAL_STATUTORY_DAYS_BEFORE = 30
 
 
+def licence_valid_to(valid_from: datetime.date, years: int | None) -> datetime.date | None:
+    """The last day of a licence valid ``years`` from ``valid_from``: the day before the
+    anniversary (a five-year licence from 2026-06-15 runs to 2031-06-14). From 29 February the
+    anniversary in a common year is 1 March, so the licence runs to 28 February. ``None`` for a
+    licence without end."""
+    if not years:
+        return None
+    try:
+        anniversary = valid_from.replace(year=valid_from.year + years)
+    except ValueError:  # 29 February, in a common year
+        anniversary = datetime.date(valid_from.year + years, 3, 1)
+    return anniversary - datetime.timedelta(days=1)
+
+
 def holder_users(licence: Licence) -> list[User]:
     """Who hears about a licence as its holder: the person; for a business its administrators,
     the agents who see all its matters, and whoever filed the application (if still a member)."""
@@ -64,10 +78,18 @@ def holder_users(licence: Licence) -> list[User]:
     return list({m.user_id: m.user for m in memberships}.values())
 
 
-def _tell_holder(licence: Licence, *, kind: str, title, body) -> None:
-    link = reverse("approvals:my_licences") + f"#licence-{licence.pk}"
+def licence_tell_holder(
+    licence: Licence, *, kind: str, title, body, application: Application | None = None
+) -> None:
+    """Tell the licence's holder (``holder_users``) — its issue, end or coming expiry. With
+    ``application`` the notice belongs to it and links to its page (where the certificate is),
+    else to the licence in "My licences"."""
+    if application is not None:
+        link = reverse("approvals:application_detail", args=[application.pk])
+    else:
+        link = reverse("approvals:my_licences") + f"#licence-{licence.pk}"
     for user in holder_users(licence):
-        notify(user=user, kind=kind, title=title, body=body, link=link)
+        notify(user=user, kind=kind, title=title, body=body, link=link, application=application)
 
 
 def _licence_params(licence: Licence) -> dict:
@@ -170,7 +192,9 @@ def _end_by_department(
         actor=actor, licence=locked, reason=reason, status=status, event=event
     )
     params = _licence_params(locked) | {"reason": reason}
-    _tell_holder(locked, kind=event, title=message(title, **params), body=message(body, **params))
+    licence_tell_holder(
+        locked, kind=event, title=message(title, **params), body=message(body, **params)
+    )
     return locked
 
 
@@ -318,10 +342,12 @@ def licence_supersede_on_issue(*, new_licence: Licence, actor: User | None) -> L
     if application.licence_action == LicenceAction.RENEWAL and old.valid_to is not None:
         continued = old.valid_to + datetime.timedelta(days=1)
         if continued > new_licence.valid_from:
-            shift = continued - new_licence.valid_from
+            # The full term from the new start, by the same rule as on issue (not shifted by a
+            # number of days, which drifts across month ends and leap days).
             new_licence.valid_from = continued
-            if new_licence.valid_to is not None:
-                new_licence.valid_to += shift
+            new_licence.valid_to = licence_valid_to(
+                continued, application.service_version.licence_valid_years
+            )
     elif application.licence_action == LicenceAction.CHANGE:
         new_licence.valid_to = old.valid_to
     new_licence.supersedes = old
@@ -415,7 +441,7 @@ def _remind_one(pk: int, *, today: datetime.date) -> int | None:
         },
     )
     params = _licence_params(licence) | {"days": days_left}
-    _tell_holder(
+    licence_tell_holder(
         licence,
         kind="licence.expiry_reminder",
         title=message(gettext_lazy("Licence %(number)s expires on %(valid_to)s"), **params),

@@ -73,8 +73,8 @@ class DocumentVerificationSerializer(serializers.ModelSerializer):
 
     department = serializers.CharField(source="department.code")
     status = serializers.SerializerMethodField(
-        help_text="What a verifier is told: valid, superseded, revoked or expired (a licence "
-        "certificate follows its licence's status and validity)."
+        help_text="What a verifier is told: valid, superseded, revoked, cancelled or expired (a "
+        "licence certificate follows its licence's status and validity)."
     )
     status_label = serializers.SerializerMethodField()
     kind_label = serializers.CharField(source="get_kind_display")

@@ -5,7 +5,8 @@ import datetime as dt
 
 import pytest
 
-from approvals.models import Document, DocumentKind
+from accounts.models import Department
+from approvals.models import Document, DocumentCounter, DocumentKind
 from approvals.services.applications import application_submit
 from approvals.services.deadlines import (
     application_deadlines_refresh,
@@ -32,7 +33,12 @@ from tests.approvals.documents.conftest import (
     squeezed,
     task_of,
 )
-from tests.factories import ServiceItemFactory, ServiceVersionFactory
+from tests.factories import (
+    ApplicationFactory,
+    DepartmentFactory,
+    ServiceItemFactory,
+    ServiceVersionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -251,3 +257,40 @@ def test_a_reviewers_return_to_the_applicant_issues_the_supplement_notice(demo, 
     ]
     assert notice.context["during_review"] is True
     assert notice.issued_by == demo.reviewers["fire"]
+
+
+def test_departments_sharing_a_prefix_get_distinct_document_numbers(decided):
+    # given another department printing the same document prefix as the decided one's
+    first = decided.service_version.item.department
+    Department.objects.filter(pk=first.pk).update(document_prefix="榕市监")
+    other = ApplicationFactory(
+        service_version__item__department=DepartmentFactory(document_prefix="榕市监"),
+        status="accepted",
+    )
+    # when each issues an acceptance notice in the same year
+    notices = [
+        document_issue(application=application, kind=DocumentKind.ACCEPTANCE_NOTICE)
+        for application in (decided, other)
+    ]
+    # then both are issued, numbered one after the other in the shared sequence
+    assert [n.number for n in notices] == ["榕市监受〔2026〕1号", "榕市监受〔2026〕2号"]
+    assert {n.department_id for n in notices} == {
+        first.pk,
+        other.service_version.item.department_id,
+    }
+
+
+def test_a_sequence_continues_after_the_numbers_already_printed(decided):
+    # given a number printed before the sequence had its row (as under an earlier counter key)
+    Department.objects.filter(pk=decided.service_version.item.department_id).update(
+        document_prefix="榕市监"
+    )
+    earlier = document_issue(application=decided, kind=DocumentKind.ACCEPTANCE_NOTICE)
+    Document.objects.filter(pk=earlier.pk).update(number="榕市监受〔2026〕7号")
+    DocumentCounter.objects.all().delete()
+    # when the next notice is issued
+    notice = document_issue(
+        application=decided, kind=DocumentKind.ACCEPTANCE_NOTICE, source_key="again"
+    )
+    # then it takes the next number, not one printed already
+    assert notice.number == "榕市监受〔2026〕8号"

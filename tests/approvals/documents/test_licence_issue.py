@@ -5,7 +5,16 @@ import datetime as dt
 
 import pytest
 
-from approvals.models import Application, Document, DocumentKind, Licence, ServiceVersion
+from approvals.models import (
+    Application,
+    Document,
+    DocumentKind,
+    Licence,
+    LicenceStatus,
+    Notification,
+    ServiceVersion,
+)
+from approvals.services.documents import document_public_status
 from approvals.services.licence_issue import licence_issue
 from approvals.services.tasks import task_approve
 from tests.approvals.documents.conftest import (
@@ -15,7 +24,7 @@ from tests.approvals.documents.conftest import (
     squeezed,
     task_of,
 )
-from tests.factories import ApplicationFactory, BusinessFactory
+from tests.factories import ApplicationFactory, BusinessFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +158,59 @@ def test_a_renewal_s_licence_supersedes_the_old_one_and_its_certificate_prints_t
     assert "2026年8月1日" in text and "2031年7月31日" in text
     issued = events("licence.issued", new)
     assert issued[0].changes["valid_from"][1] == "2026-08-01"
+
+
+def test_the_approval_decision_follows_its_licence_on_verification(demo, started):
+    # given an approval whose licence was issued
+    approve_fully(demo, started)
+    licence = Licence.objects.get(application=started)
+    decision = Document.objects.get(application=started, kind=DocumentKind.APPROVAL_DECISION)
+    assert decision.licence == licence
+    assert document_public_status(decision) == "valid"
+    # when the licence is revoked
+    Licence.objects.filter(pk=licence.pk).update(status=LicenceStatus.REVOKED)
+    decision.refresh_from_db()
+    # then a verifier of the decision is told so, not "valid"
+    assert document_public_status(decision) == "revoked"
+
+
+def test_the_issued_licence_is_told_to_the_businesss_holders(demo):
+    # given a business application filed by one of its agents; an administrator who did not
+    # file it, and an agent who sees only their own matters
+    business = BusinessFactory()
+    filer = MembershipFactory(business=business).user
+    admin = MembershipFactory(business=business, admin=True).user
+    bystander = MembershipFactory(business=business).user
+    application = ApplicationFactory(
+        service_version=demo.version,
+        submitted=True,
+        status="approved",
+        applicant_kind="business",
+        business=business,
+        created_by=filer,
+        decided_on=dt.date(2026, 6, 10),
+    )
+    # when the licence is issued
+    licence = licence_issue(application=application, actor=demo.approver)
+    # then the administrator and the filer are told, linked to the application; nobody else
+    told = Notification.objects.filter(kind="licence.issued")
+    assert {n.user for n in told} == {filer, admin}
+    assert bystander not in {n.user for n in told}
+    assert all(licence.number in n.title and n.application == application for n in told)
+
+
+def test_a_counter_filing_s_licence_is_told_to_the_person_not_the_clerk(demo):
+    # given an application keyed in at the counter by an intake clerk for a citizen
+    clerk = UserFactory()
+    application = ApplicationFactory(
+        service_version=demo.version,
+        submitted=True,
+        status="approved",
+        created_by=clerk,
+        decided_on=dt.date(2026, 6, 10),
+    )
+    # when the licence is issued
+    licence_issue(application=application, actor=demo.approver)
+    # then the citizen is told, and the clerk is not
+    told = Notification.objects.filter(kind="licence.issued")
+    assert [n.user for n in told] == [application.person.user]

@@ -202,3 +202,49 @@ def test_an_extension_whose_new_date_is_beyond_the_calendar_says_it_will_follow(
     assert squeezed("延长后的具体办结日期待下一年度节假日安排公布后计算") in text
     assert squeezed("we will tell you then") in text
     assert squeezed("办结期限为。") not in text
+
+
+@pytest.mark.parametrize(
+    ("during_review", "present", "absent"),
+    [
+        (
+            False,
+            [
+                "第三十二条",
+                "作出是否受理的决定",
+                "Article 32",
+                "incomplete or not in the legal form",
+            ],
+            ["继续审查", "review resumes"],
+        ),
+        (
+            True,
+            [
+                "已于2026年6月1日受理",
+                "第四十五条",
+                "本机关将继续审查",
+                "was accepted on",
+                "Article 45",
+                "the review resumes once the materials are complete",
+            ],
+            ["作出是否受理的决定", "第三十二条", "Article 32", "not in the legal form"],
+        ),
+    ],
+)
+def test_the_supplement_notice_speaks_of_the_stage_it_was_asked_in(
+    decided, during_review, present, absent
+):
+    # given a supplement notice asked at intake (Art. 32) or during the review (Art. 45)
+    extra = {
+        "items": [{"material_zh": "平面图", "material_en": "Floor plan", "problem": "缺少比例尺"}],
+        "reply_by": "2026-06-24",
+        "during_review": during_review,
+    }
+    # when it is rendered
+    document = rendered(issue(decided, DocumentKind.SUPPLEMENT_NOTICE, extra=extra))
+    # then it says what follows the supplement at that stage, in both languages
+    text = squeezed(pdf_text(pdf_bytes(document)))
+    for phrase in [*present, "平面图：缺少比例尺", "2026年6月24日"]:
+        assert squeezed(phrase) in text, phrase
+    for phrase in absent:
+        assert squeezed(phrase) not in text, phrase

@@ -126,7 +126,7 @@ def test_a_valid_document_shows_its_essentials_and_hash_without_personal_data(cl
         ("document_superseded", "superseded"),
         ("document_revoked", "revoked"),
         ("licence_revoked", "revoked"),
-        ("licence_cancelled", "revoked"),
+        ("licence_cancelled", "cancelled"),
         ("licence_superseded", "superseded"),
         ("licence_expired", "expired"),
     ],
@@ -326,3 +326,30 @@ def test_an_agent_who_left_the_business_no_longer_downloads_its_documents(client
     membership.save(update_fields=["status"])
     # then the documents are as if they did not exist
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "not_label"),
+    [("en", "Cancelled", "Revoked"), ("zh-hans", "已注销", "已撤销")],
+)
+def test_a_cancelled_licence_is_not_called_revoked(client, notice, language, label, not_label):
+    # given a certificate whose licence was cancelled (注销): the service marks it revoked
+    licence = Licence.objects.create(
+        number="L-1",
+        application=notice.application,
+        item=notice.application.service_version.item,
+        department=notice.department,
+        holder_kind="person",
+        person=notice.application.person,
+        holder_name="王芳",
+        valid_from=dt.date(2021, 6, 1),
+        valid_to=dt.date(2031, 5, 31),
+        status=LicenceStatus.CANCELLED,
+    )
+    notice.licence = licence
+    notice.status = DocumentStatus.REVOKED
+    notice.save(update_fields=["licence", "status"])
+
+    html = client.get(verify_url(notice), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert "status-cancelled" in html and label in html and not_label not in html

@@ -6,11 +6,18 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from approvals.models import AuditEvent, DocumentStatus, LicenceAction, LicenceStatus
+from approvals.models import (
+    AuditEvent,
+    DocumentStatus,
+    LicenceAction,
+    LicenceStatus,
+    ServiceVersion,
+)
 from approvals.services.licences import (
     licence_follow_up_start,
     licence_revoke,
     licence_supersede_on_issue,
+    licence_valid_to,
 )
 from tests.approvals.licences.conftest import DecidedApplicationFactory, LicenceFactory
 from tests.factories import MembershipFactory, PersonFactory
@@ -109,7 +116,13 @@ def _issued_follow_up(register, action, *, valid_from, valid_to):
     return LicenceFactory(application=application, valid_from=valid_from, valid_to=valid_to)
 
 
+def _five_years(register):
+    ServiceVersion.objects.filter(pk=register.version.pk).update(licence_valid_years=5)
+    register.version.licence_valid_years = 5
+
+
 def test_a_renewal_continues_from_the_day_after_the_old_licence_ends(register):
+    _five_years(register)
     old = _expiring(register, dt.date(2026, 7, 31))
     new = _issued_follow_up(
         register,
@@ -165,3 +178,37 @@ def test_superseding_a_licence_revoked_meanwhile_is_refused(register):
     licence_revoke(actor=register.head, licence=register.licence, reason="x")
     with pytest.raises(ValidationError):
         licence_supersede_on_issue(new_licence=new, actor=None)
+
+
+def test_a_renewal_runs_its_full_term_from_the_new_start_across_a_leap_year(register):
+    # given a five-year service and a licence ending 2028-03-31, renewed on 2027-12-20
+    _five_years(register)
+    _expiring(register, dt.date(2028, 3, 31))
+    new = _issued_follow_up(
+        register,
+        LicenceAction.RENEWAL,
+        valid_from=dt.date(2027, 12, 20),
+        valid_to=licence_valid_to(dt.date(2027, 12, 20), 5),
+    )
+    # when the renewal's licence supersedes the old one
+    licence_supersede_on_issue(new_licence=new, actor=register.approver)
+    # then it runs five years from the day after the old one ends, to 31 March (not 1 April)
+    new.refresh_from_db()
+    assert (new.valid_from, new.valid_to) == (dt.date(2028, 4, 1), dt.date(2033, 3, 31))
+    audit = AuditEvent.objects.get(action="licence.supersedes")
+    assert audit.changes["valid_to"][1] == "2033-03-31"
+
+
+@pytest.mark.parametrize(
+    ("valid_from", "years", "valid_to"),
+    [
+        (dt.date(2026, 6, 15), 5, dt.date(2031, 6, 14)),
+        (dt.date(2026, 1, 1), 5, dt.date(2030, 12, 31)),
+        (dt.date(2028, 2, 29), 5, dt.date(2033, 2, 28)),
+        (dt.date(2028, 2, 29), 4, dt.date(2032, 2, 28)),
+        (dt.date(2028, 3, 1), 5, dt.date(2033, 2, 28)),
+        (dt.date(2026, 6, 15), None, None),
+    ],
+)
+def test_a_licence_ends_the_day_before_its_anniversary(valid_from, years, valid_to):
+    assert licence_valid_to(valid_from, years) == valid_to
