@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from approvals.api.serializers.common import MaskedDataField
 from approvals.models import Application, Attachment, Document, PersonalToken
 
 
@@ -45,7 +46,7 @@ class ApplicationSummarySerializer(serializers.ModelSerializer):
 
 
 class ApplicationDetailSerializer(ApplicationSummarySerializer):
-    data = serializers.JSONField(read_only=True)
+    data = MaskedDataField(source="*")
     steps = serializers.ListField(child=serializers.CharField(), read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
     open_supplement = serializers.JSONField(read_only=True, allow_null=True)
