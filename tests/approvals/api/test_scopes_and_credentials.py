@@ -142,6 +142,38 @@ def test_anonymous_callers_are_throttled_per_address(db, monkeypatch):
     assert statuses == [200, 200, 429]
 
 
+def test_a_spoofed_forwarding_header_does_not_buy_a_fresh_budget(db, monkeypatch, settings):
+    # Given no proxy header is trusted and a budget of two requests
+    from approvals.api.throttling import AnonymousThrottle
+
+    settings.TRUSTED_PROXY_IP_HEADER = ""
+    monkeypatch.setattr(AnonymousThrottle, "THROTTLE_RATES", {"anon": "2/minute"})
+    api = APIClient()
+
+    # When the caller claims a different address on each request
+    statuses = [
+        api.get("/api/v1/services/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(3)
+    ]
+
+    # Then it is still one caller
+    assert statuses == [200, 200, 429]
+
+
+def test_behind_the_trusted_proxy_each_client_address_has_its_own_budget(db, monkeypatch, settings):
+    from approvals.api.throttling import AnonymousThrottle
+
+    settings.TRUSTED_PROXY_IP_HEADER = "X-Real-IP"
+    monkeypatch.setattr(AnonymousThrottle, "THROTTLE_RATES", {"anon": "1/minute"})
+    api = APIClient()
+
+    first = api.get("/api/v1/services/", HTTP_X_REAL_IP="203.0.113.1").status_code
+    again = api.get("/api/v1/services/", HTTP_X_REAL_IP="203.0.113.1").status_code
+    other = api.get("/api/v1/services/", HTTP_X_REAL_IP="203.0.113.2").status_code
+
+    assert [first, again, other] == [200, 429, 200]
+
+
 def test_each_api_client_has_its_own_request_budget(
     world, scoped_client, other_department_client, monkeypatch
 ):
