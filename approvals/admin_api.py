@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.admin_audit import AuditedAdminMixin, ReadOnlyAdminMixin
 from approvals.models.api import (
+    WEBHOOK_SCOPES,
     ApiClient,
     ApiScope,
     DeliveryAttempt,
@@ -101,8 +102,26 @@ class PersonalTokenAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return False  # the applicant creates their own (POST /api/v1/tokens/)
 
 
+class WebhookSubscriptionForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["client", "url", "secret", "statuses", "is_active"]
+
+    def clean_client(self):
+        client = self.cleaned_data["client"]
+        if client is not None and not client.may_receive_webhooks():
+            raise forms.ValidationError(
+                _("The client needs the scopes %(scopes)s to receive webhooks.")
+                % {"scopes": ", ".join(WEBHOOK_SCOPES)}
+            )
+        return client
+
+
 @admin.register(WebhookSubscription)
 class WebhookSubscriptionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    form = WebhookSubscriptionForm
     list_display = ["client", "url", "is_active", "created_at"]
     list_filter = ["is_active", "client"]
 
