@@ -5,6 +5,14 @@ from approvals.models import Application, Attachment, Document, PersonalToken
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
+    cited_licence = serializers.CharField(
+        source="cited_licence.number",
+        read_only=True,
+        allow_null=True,
+        help_text="材料复用: the number of the licence cited instead of a file (null for an "
+        "upload); such a material has no content to download.",
+    )
+
     class Meta:
         model = Attachment
         fields = [
@@ -16,6 +24,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
             "sha256",
             "scan_result",
             "uploaded_at",
+            "cited_licence",
         ]
 
 
