@@ -41,6 +41,21 @@ def test_the_agencys_reads_are_audited_with_the_client(world, scoped_client):
     assert event.changes["via"] == [None, f"api_client:{scoped_client.pk}"]
 
 
+def test_the_agencys_application_list_is_audited_with_the_client(world, scoped_client):
+    # Given the market bureau's back office
+    market = bearer_client(scoped_client.raw)
+
+    # When it lists its department's applications
+    listed = market.get("/api/v1/agency/applications/?status=under_review").json()
+
+    # Then the read is recorded with the client, the filter and what it was shown
+    event = AuditEvent.objects.get(action="api.application_list")
+    assert event.on_behalf_of == f"api_client:{scoped_client.pk}"
+    assert event.changes["status"] == [None, "under_review"]
+    assert event.changes["page"] == [None, [row["id"] for row in listed["results"]]]
+    assert event.changes["found"] == [None, listed["count"]] and listed["count"] >= 1
+
+
 def test_a_client_without_the_scope_is_refused(world, scopeless_client):
     response = bearer_client(scopeless_client.raw).get(f"/api/v1/licences/{world.licence.number}/")
 
