@@ -95,8 +95,9 @@ class PersonalTokenAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "user", "token_prefix", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]
     search_fields = ["user__email", "name", "token_prefix"]
-    readonly_fields = ["user", "name", "token_prefix", "created_at", "last_used_at"]
+    # All read-only: a revoked token must stay revoked (the user revokes through the API).
     fields = ["user", "name", "token_prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False  # the applicant creates their own (POST /api/v1/tokens/)
