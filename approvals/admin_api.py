@@ -3,9 +3,11 @@ created or rotated; only its hash is stored. Deliveries and their attempts are a
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from approvals import policy
 from approvals.admin_audit import AuditedAdminMixin, ReadOnlyAdminMixin
 from approvals.models.api import (
     WEBHOOK_SCOPES,
@@ -60,8 +62,17 @@ class ApiClientAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def scope_list(self, client):
         return ", ".join(client.scopes or [])
 
+    def has_change_permission(self, request, obj=None):
+        # Scopes and the department decide what a client reads: the policy's managers only.
+        try:
+            policy.require_api_client_admin(request.user)
+        except PermissionDenied:
+            return False
+        return super().has_change_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         if change:
+            policy.require_api_client_admin(request.user)
             return super().save_model(request, obj, form, change)
         # A new client goes through the service (permission, hashed secret, audit event).
         created, raw = api_client_create(

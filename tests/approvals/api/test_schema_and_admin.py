@@ -83,3 +83,32 @@ def test_the_admin_cannot_un_revoke_a_personal_token(citizen, verified_client_fa
     assert 'name="revoked_at' not in page
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_a_staff_user_without_the_client_managers_right_cannot_widen_a_client(
+    scoped_client, verified_client_factory
+):
+    # Given a staff user who may change API clients but not manage them (no add permission)
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="change_apiclient"))
+    browser = verified_client_factory(staff)
+
+    # When they post the client's change form with more scopes and no department
+    response = browser.post(
+        f"/admin/approvals/apiclient/{scoped_client.pk}/change/",
+        {
+            "name": "market back office",
+            "scopes": ["licence:read", "application:read", "webhook"],
+            "department": "",
+            "is_active": "on",
+        },
+    )
+
+    # Then it is refused and the client keeps its department
+    assert response.status_code == 403
+    scoped_client.refresh_from_db()
+    assert scoped_client.department is not None
