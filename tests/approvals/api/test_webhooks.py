@@ -262,3 +262,38 @@ def test_the_admin_shows_the_delivery_log_read_only(
     assert page.status_code == 200
     assert b"Delivery attempt" in page.content or "投递".encode() in page.content
     assert browser.get("/admin/approvals/webhookdelivery/add/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/hooks",
+        "https://10.1.2.3/hooks",
+        "https://169.254.169.254/latest",
+        "https://[::1]/hooks",
+        "https://240.0.0.1/hooks",
+    ],
+)
+def test_the_admin_refuses_a_subscription_to_an_internal_address(
+    world, scoped_client, verified_client_factory, settings, url
+):
+    from tests.factories import UserFactory
+
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
+    browser = verified_client_factory(UserFactory(is_staff=True, is_superuser=True))
+
+    response = browser.post(
+        "/admin/approvals/webhooksubscription/add/",
+        {
+            "client": scoped_client.pk,
+            "url": url,
+            "secret": SECRET,
+            "statuses": "[]",
+            "is_active": "on",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 200
+    assert "must reach a public address" in response.content.decode()
+    assert not WebhookSubscription.objects.exists()
