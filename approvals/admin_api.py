@@ -1,13 +1,21 @@
 """The admin for API credentials and webhooks. An API client's secret is shown once, when it is
 created or rotated; only its hash is stored. Deliveries and their attempts are a read-only log."""
 
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from approvals import policy
 from approvals.admin_audit import AuditedAdminMixin, ReadOnlyAdminMixin
 from approvals.models.api import (
+    WEBHOOK_SCOPES,
     ApiClient,
     ApiScope,
     DeliveryAttempt,
@@ -59,8 +67,17 @@ class ApiClientAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def scope_list(self, client):
         return ", ".join(client.scopes or [])
 
+    def has_change_permission(self, request, obj=None):
+        # Scopes and the department decide what a client reads: the policy's managers only.
+        try:
+            policy.require_api_client_admin(request.user)
+        except PermissionDenied:
+            return False
+        return super().has_change_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         if change:
+            policy.require_api_client_admin(request.user)
             return super().save_model(request, obj, form, change)
         # A new client goes through the service (permission, hashed secret, audit event).
         created, raw = api_client_create(
@@ -94,15 +111,57 @@ class PersonalTokenAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "user", "token_prefix", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]
     search_fields = ["user__email", "name", "token_prefix"]
-    readonly_fields = ["user", "name", "token_prefix", "created_at", "last_used_at"]
+    # All read-only: a revoked token must stay revoked (the user revokes through the API).
     fields = ["user", "name", "token_prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False  # the applicant creates their own (POST /api/v1/tokens/)
 
 
+def _public_host(url: str) -> bool:
+    """Every address the URL's host resolves to is public (no request forgery into the
+    portal's own network); a host that does not resolve is refused."""
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        return False
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved:
+            return False
+    return bool(addresses)
+
+
+class WebhookSubscriptionForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["client", "url", "secret", "statuses", "is_active"]
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        if not settings.WEBHOOK_ALLOW_PRIVATE_TARGETS and not _public_host(url):
+            raise forms.ValidationError(
+                _("The URL must reach a public address (not loopback, private or reserved).")
+            )
+        return url
+
+    def clean_client(self):
+        client = self.cleaned_data["client"]
+        if client is not None and not client.may_receive_webhooks():
+            raise forms.ValidationError(
+                _("The client needs the scopes %(scopes)s to receive webhooks.")
+                % {"scopes": ", ".join(WEBHOOK_SCOPES)}
+            )
+        return client
+
+
 @admin.register(WebhookSubscription)
 class WebhookSubscriptionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    form = WebhookSubscriptionForm
     list_display = ["client", "url", "is_active", "created_at"]
     list_filter = ["is_active", "client"]
 

@@ -104,6 +104,7 @@ ACTION_LABELS = {
     "api.licence_lookup": _("Licences looked up by an API client"),
     "api.licence_read": _("Licence read by an API client"),
     "api.application_read": _("Application read by an API client"),
+    "api.application_list": _("Applications listed by an API client"),
     "admin.add": _("Added in administration"),
     "admin.change": _("Changed in administration"),
     "admin.delete": _("Deleted in administration"),

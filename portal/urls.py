@@ -22,3 +22,4 @@ urlpatterns = [
 ]
 
 handler404 = "approvals.api.errors.api_aware_not_found"
+handler500 = "approvals.api.errors.api_aware_server_error"

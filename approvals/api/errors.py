@@ -158,3 +158,19 @@ def api_aware_not_found(request, exception=None):
         body = problem(404, code="not_found", detail=_("There is no such API endpoint."))
         return JsonResponse(body, status=404, content_type=PROBLEM_CONTENT_TYPE)
     return page_not_found(request, exception)
+
+
+def api_aware_server_error(request):
+    """``handler500``: an unexpected error under /api/ answers problem details (no traceback:
+    Django has logged it); every other path gets the site's 500 page."""
+    from django.http import JsonResponse
+    from django.views.defaults import server_error
+
+    if request.path.startswith("/api/"):
+        body = problem(
+            500,
+            code="server_error",
+            detail=_("Something went wrong on our side. Try again later."),
+        )
+        return JsonResponse(body, status=500, content_type=PROBLEM_CONTENT_TYPE)
+    return server_error(request)

@@ -4,9 +4,19 @@
 from rest_framework.throttling import SimpleRateThrottle
 
 from approvals.models.api import ApiClient
+from portal.middleware import client_ip
 
 
-class AnonymousThrottle(SimpleRateThrottle):
+class _PortalThrottle(SimpleRateThrottle):
+    """A caller's address as the rest of the portal reads it: a forwarding header only when
+    ``TRUSTED_PROXY_IP_HEADER`` names it (DRF's own reads X-Forwarded-For, which anyone can
+    send to get a fresh budget on every request)."""
+
+    def get_ident(self, request):
+        return client_ip(request) or "unknown"
+
+
+class AnonymousThrottle(_PortalThrottle):
     scope = "anon"
 
     def get_cache_key(self, request, view):
@@ -15,7 +25,7 @@ class AnonymousThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class UserThrottle(SimpleRateThrottle):
+class UserThrottle(_PortalThrottle):
     scope = "user"
 
     def get_cache_key(self, request, view):
@@ -24,7 +34,7 @@ class UserThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
 
 
-class ClientThrottle(SimpleRateThrottle):
+class ClientThrottle(_PortalThrottle):
     scope = "client"
 
     def get_cache_key(self, request, view):

@@ -33,7 +33,6 @@ from django.utils import timezone
 
 from approvals.models import Application
 from approvals.models.api import (
-    ApiScope,
     DeliveryAttempt,
     DeliveryState,
     OutboxEvent,
@@ -100,9 +99,7 @@ def webhook_dispatch(*, event_id: int) -> list[int]:
     now = timezone.now()
     created = []
     for subscription in _matching_subscriptions(event):
-        if not subscription.client.has_scope(ApiScope.WEBHOOK) or not subscription.wants(
-            event.status
-        ):
+        if not subscription.client.may_receive_webhooks() or not subscription.wants(event.status):
             continue
         delivery, is_new = WebhookDelivery.objects.get_or_create(
             event=event, subscription=subscription, defaults={"next_attempt_at": now}

@@ -36,6 +36,10 @@ class ApiScope(models.TextChoices):
     WEBHOOK = "webhook", _("Receive status-change webhooks")
 
 
+# What a client needs to receive webhooks: they carry application data.
+WEBHOOK_SCOPES = (ApiScope.WEBHOOK, ApiScope.APPLICATION_READ)
+
+
 class ApiClient(models.Model):
     """Another system (an agency's back office) that reads through the API with scopes. With a
     department, it sees only that department's applications and licences."""
@@ -74,6 +78,10 @@ class ApiClient(models.Model):
 
     def has_scope(self, scope: str) -> bool:
         return scope in (self.scopes or [])
+
+    def may_receive_webhooks(self) -> bool:
+        """A webhook carries application data: the client needs ``WEBHOOK_SCOPES``."""
+        return all(self.has_scope(scope) for scope in WEBHOOK_SCOPES)
 
     @property
     def audit_label(self) -> str:

@@ -303,6 +303,7 @@ X_FRAME_OPTIONS = "DENY"
 
 # The client IP for audit and lockout: read from this header only when a trusted proxy sets it.
 TRUSTED_PROXY_IP_HEADER = env_str("TRUSTED_PROXY_IP_HEADER", "")
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
 
 # --- Portal -------------------------------------------------------------------------------------
 # Base registries (一数一源): dotted paths of the adapters; the defaults read local tables.

@@ -35,3 +35,6 @@ DATABASES["default"]["ENGINE"] = {
 # Django's live test server wraps a media handler that needs a URL prefix; the portal itself never
 # serves media by URL (MEDIA_URL is None in the real settings).
 MEDIA_URL = "/test-media-never-linked/"
+
+# The webhook tests deliver to a receiver on 127.0.0.1.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = True

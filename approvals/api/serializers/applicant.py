@@ -1,9 +1,18 @@
 from rest_framework import serializers
 
+from approvals.api.serializers.common import MaskedDataField
 from approvals.models import Application, Attachment, Document, PersonalToken
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
+    cited_licence = serializers.CharField(
+        source="cited_licence.number",
+        read_only=True,
+        allow_null=True,
+        help_text="材料复用: the number of the licence cited instead of a file (null for an "
+        "upload); such a material has no content to download.",
+    )
+
     class Meta:
         model = Attachment
         fields = [
@@ -15,6 +24,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
             "sha256",
             "scan_result",
             "uploaded_at",
+            "cited_licence",
         ]
 
 
@@ -45,7 +55,7 @@ class ApplicationSummarySerializer(serializers.ModelSerializer):
 
 
 class ApplicationDetailSerializer(ApplicationSummarySerializer):
-    data = serializers.JSONField(read_only=True)
+    data = MaskedDataField(source="*")
     steps = serializers.ListField(child=serializers.CharField(), read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
     open_supplement = serializers.JSONField(read_only=True, allow_null=True)

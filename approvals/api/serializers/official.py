@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from approvals.api.serializers.applicant import AttachmentSerializer
-from approvals.api.serializers.common import RevisionSerializer
+from approvals.api.serializers.common import MaskedDataField, RevisionSerializer
 from approvals.models import Application, ApplicationStatus, ReviewTask
 from approvals.services.tasks import REVIEW_PAUSE_KINDS
 
@@ -33,7 +33,7 @@ class IntakeApplicationSerializer(serializers.ModelSerializer):
 
 
 class IntakeApplicationDetailSerializer(IntakeApplicationSerializer):
-    data = serializers.JSONField(read_only=True)
+    data = MaskedDataField(source="*")
     attachments = AttachmentSerializer(many=True, read_only=True)
 
     class Meta(IntakeApplicationSerializer.Meta):
@@ -96,7 +96,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
 
 class TaskDetailSerializer(TaskSerializer):
-    data = serializers.JSONField(source="application.data", read_only=True)
+    data = MaskedDataField(source="application")
     attachments = AttachmentSerializer(source="application.attachments", many=True, read_only=True)
     comment = serializers.CharField(read_only=True)
 

@@ -138,6 +138,19 @@ class AgencyApplicationList(generics.ListAPIView):
             raise ValidationError({"status": [_("Not a status.")]})
         return applications_for_client(self.request.auth, status=wanted)
 
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        _audit_read(
+            request.auth,
+            "api.application_list",
+            changes={
+                "status": [None, request.query_params.get("status", "")],
+                "page": [None, [row["id"] for row in response.data.get("results", [])]],
+                "found": [None, response.data.get("count")],
+            },
+        )
+        return response
+
 
 @extend_schema(
     tags=["agency"],

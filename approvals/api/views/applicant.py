@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -104,6 +104,8 @@ def _detail(application) -> dict:
 
 
 def _file_response(stored_file, *, content_type: str, display_name: str) -> FileResponse:
+    if not stored_file:
+        raise Http404
     try:
         handle = stored_file.open("rb")
     except FileNotFoundError:
@@ -298,6 +300,7 @@ class AttachmentDetail(APIView):
 @extend_schema(
     tags=["applicant", "official"],
     summary="Download an attachment (whoever may see the application's materials)",
+    description="A cited licence (材料复用, `cited_licence` set) has no file: 404.",
     responses={(200, "*/*"): BINARY, **problems(*READ)},
 )
 class AttachmentContent(APIView):
@@ -305,6 +308,12 @@ class AttachmentContent(APIView):
 
     def get(self, request, attachment_pk: int):
         attachment = get_attachment_for_viewer(request.user, attachment_pk)
+        if attachment.cited_licence_id is not None:
+            # 材料复用: no file; the client checks the licence by its number (cited_licence).
+            raise NotFound(
+                _("This material cites licence %(number)s and has no file to download.")
+                % {"number": attachment.cited_licence.number}
+            )
         response = _file_response(
             attachment.file,
             content_type=attachment.content_type,

@@ -35,6 +35,7 @@ from approvals.selectors.intake import get_application_for_intake, intake_queue
 from approvals.selectors.tasks import QueueFilters, get_task_for_official, queue_rows
 from approvals.services import intake as intake_services
 from approvals.services import tasks as task_services
+from approvals.services.case_files import case_file_open
 
 TASK_EXAMPLE = {
     "id": 17,
@@ -109,6 +110,7 @@ class IntakeDetail(APIView):
 
     def get(self, request, pk: int):
         application = get_application_for_intake(request.user, pk)
+        case_file_open(actor=request.user, application=application, page="intake")
         return Response(IntakeApplicationDetailSerializer(application).data)
 
 
@@ -259,7 +261,9 @@ class TaskDetail(APIView):
     permission_classes = [IsOfficial]
 
     def get(self, request, pk: int):
-        return Response(TaskDetailSerializer(get_task_for_official(request.user, pk)).data)
+        task = get_task_for_official(request.user, pk)
+        case_file_open(actor=request.user, application=task.application, page="task")
+        return Response(TaskDetailSerializer(task).data)
 
 
 class _TaskAction(_Action):

@@ -1,4 +1,4 @@
-"""One error format: RFC 9457 problem details, with field errors, for 400/401/403/404/409/422."""
+"""One error format: RFC 9457 problem details, with field errors, for 400 to 422, and 500."""
 
 import pytest
 from rest_framework.test import APIClient
@@ -101,3 +101,34 @@ def test_problem_details_are_translated(world, citizen, language):
     with translation.override(language):
         assert message == translation.gettext("This field is required.")
     assert (message == "This field is required.") == (language == "en")
+
+
+def test_an_unexpected_error_under_the_api_answers_500_problem_details(citizen, world, monkeypatch):
+    # Given a read that breaks unexpectedly
+    from django.test import Client
+
+    def broken(user):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("approvals.api.views.applicant.applications_for_applicant", broken)
+    client = Client(raise_request_exception=False)
+    client.force_login(citizen, backend="accounts.backends.EmailOrMobileBackend")
+
+    # When the applicant calls the API
+    response = client.get("/api/v1/applications/")
+
+    # Then the answer is problem details, without the error's text
+    body = _assert_problem(response, 500, "server_error")
+    assert "database" not in response.content.decode()
+    assert body["detail"]
+
+
+def test_an_unexpected_error_on_a_page_is_still_the_sites_500_page(db):
+    from django.test import RequestFactory
+
+    from approvals.api.errors import api_aware_server_error
+
+    response = api_aware_server_error(RequestFactory().get("/services/"))
+
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/html")

@@ -41,6 +41,21 @@ def test_the_agencys_reads_are_audited_with_the_client(world, scoped_client):
     assert event.changes["via"] == [None, f"api_client:{scoped_client.pk}"]
 
 
+def test_the_agencys_application_list_is_audited_with_the_client(world, scoped_client):
+    # Given the market bureau's back office
+    market = bearer_client(scoped_client.raw)
+
+    # When it lists its department's applications
+    listed = market.get("/api/v1/agency/applications/?status=under_review").json()
+
+    # Then the read is recorded with the client, the filter and what it was shown
+    event = AuditEvent.objects.get(action="api.application_list")
+    assert event.on_behalf_of == f"api_client:{scoped_client.pk}"
+    assert event.changes["status"] == [None, "under_review"]
+    assert event.changes["page"] == [None, [row["id"] for row in listed["results"]]]
+    assert event.changes["found"] == [None, listed["count"]] and listed["count"] >= 1
+
+
 def test_a_client_without_the_scope_is_refused(world, scopeless_client):
     response = bearer_client(scopeless_client.raw).get(f"/api/v1/licences/{world.licence.number}/")
 
@@ -140,6 +155,38 @@ def test_anonymous_callers_are_throttled_per_address(db, monkeypatch):
     statuses = [api.get("/api/v1/services/").status_code for _ in range(3)]
 
     assert statuses == [200, 200, 429]
+
+
+def test_a_spoofed_forwarding_header_does_not_buy_a_fresh_budget(db, monkeypatch, settings):
+    # Given no proxy header is trusted and a budget of two requests
+    from approvals.api.throttling import AnonymousThrottle
+
+    settings.TRUSTED_PROXY_IP_HEADER = ""
+    monkeypatch.setattr(AnonymousThrottle, "THROTTLE_RATES", {"anon": "2/minute"})
+    api = APIClient()
+
+    # When the caller claims a different address on each request
+    statuses = [
+        api.get("/api/v1/services/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(3)
+    ]
+
+    # Then it is still one caller
+    assert statuses == [200, 200, 429]
+
+
+def test_behind_the_trusted_proxy_each_client_address_has_its_own_budget(db, monkeypatch, settings):
+    from approvals.api.throttling import AnonymousThrottle
+
+    settings.TRUSTED_PROXY_IP_HEADER = "X-Real-IP"
+    monkeypatch.setattr(AnonymousThrottle, "THROTTLE_RATES", {"anon": "1/minute"})
+    api = APIClient()
+
+    first = api.get("/api/v1/services/", HTTP_X_REAL_IP="203.0.113.1").status_code
+    again = api.get("/api/v1/services/", HTTP_X_REAL_IP="203.0.113.1").status_code
+    other = api.get("/api/v1/services/", HTTP_X_REAL_IP="203.0.113.2").status_code
+
+    assert [first, again, other] == [200, 429, 200]
 
 
 def test_each_api_client_has_its_own_request_budget(

@@ -95,7 +95,7 @@ def test_a_status_change_is_delivered_signed_to_the_departments_subscriber(
 def test_another_departments_client_is_not_told(
     world, citizen, other_department_client, receiver, django_capture_on_commit_callbacks
 ):
-    other_department_client.scopes = ["webhook"]
+    other_department_client.scopes = ["webhook", "application:read"]
     other_department_client.save()
     WebhookSubscription.objects.create(
         client=other_department_client, url=receiver.url, secret=SECRET
@@ -105,6 +105,64 @@ def test_another_departments_client_is_not_told(
 
     assert receiver.requests == []
     assert OutboxEvent.objects.get(status="withdrawn").dispatched_at is not None
+
+
+def test_a_client_without_application_read_is_not_told(
+    world, citizen, scoped_client, receiver, django_capture_on_commit_callbacks
+):
+    # Given the department's client subscribed, then lost the application:read scope
+    OutboxEvent.objects.update(dispatched_at=timezone.now())
+    WebhookSubscription.objects.create(client=scoped_client, url=receiver.url, secret=SECRET)
+    scoped_client.scopes = ["webhook", "licence:read"]
+    scoped_client.save()
+
+    # When an application of its department changes status
+    _withdraw(world, citizen, django_capture_on_commit_callbacks)
+
+    # Then nothing is sent (a webhook carries application data)
+    assert receiver.requests == []
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_the_admin_refuses_a_subscription_for_a_client_without_application_read(
+    world, scoped_client, verified_client_factory
+):
+    from tests.factories import UserFactory
+
+    scoped_client.scopes = ["webhook"]
+    scoped_client.save()
+    browser = verified_client_factory(UserFactory(is_staff=True, is_superuser=True))
+
+    response = browser.post(
+        "/admin/approvals/webhooksubscription/add/",
+        {
+            "client": scoped_client.pk,
+            "url": "https://hooks.example.gov.cn/portal",
+            "secret": SECRET,
+            "statuses": "[]",
+            "is_active": "on",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "webhook, application:read" in response.content.decode()
+    assert not WebhookSubscription.objects.exists()
+
+    # With both scopes the same subscription is saved
+    scoped_client.scopes = ["webhook", "application:read"]
+    scoped_client.save()
+    saved = browser.post(
+        "/admin/approvals/webhooksubscription/add/",
+        {
+            "client": scoped_client.pk,
+            "url": "https://hooks.example.gov.cn/portal",
+            "secret": SECRET,
+            "statuses": "[]",
+            "is_active": "on",
+        },
+    )
+    assert saved.status_code == 302
+    assert WebhookSubscription.objects.get().client == scoped_client
 
 
 def test_a_failed_delivery_is_retried_with_backoff_until_it_succeeds(
@@ -204,3 +262,38 @@ def test_the_admin_shows_the_delivery_log_read_only(
     assert page.status_code == 200
     assert b"Delivery attempt" in page.content or "投递".encode() in page.content
     assert browser.get("/admin/approvals/webhookdelivery/add/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/hooks",
+        "https://10.1.2.3/hooks",
+        "https://169.254.169.254/latest",
+        "https://[::1]/hooks",
+        "https://240.0.0.1/hooks",
+    ],
+)
+def test_the_admin_refuses_a_subscription_to_an_internal_address(
+    world, scoped_client, verified_client_factory, settings, url
+):
+    from tests.factories import UserFactory
+
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
+    browser = verified_client_factory(UserFactory(is_staff=True, is_superuser=True))
+
+    response = browser.post(
+        "/admin/approvals/webhooksubscription/add/",
+        {
+            "client": scoped_client.pk,
+            "url": url,
+            "secret": SECRET,
+            "statuses": "[]",
+            "is_active": "on",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 200
+    assert "must reach a public address" in response.content.decode()
+    assert not WebhookSubscription.objects.exists()
