@@ -94,14 +94,17 @@ def _is_applicant_side(user, application) -> bool:
         return False
     if application.person_id is not None and application.person.user_id == user.pk:
         return True
-    if application.business_id is None or application.filed_at_counter:
-        return application.created_by_id == user.pk
+    filer = application.created_by_id == user.pk
+    if application.business_id is None:
+        return filer
+    if filer and application.filed_at_counter:
+        return True  # the clerk who filed it at the counter for the walk-in applicant
     # A business's application: only while one acts for the business (a removed agent loses
     # even what they filed), and the agents who do not see all see only what they filed.
     membership = active_membership(user, application.business)
     if membership is None:
         return False
-    return application.created_by_id == user.pk or _membership_sees_all(membership)
+    return filer or _membership_sees_all(membership)
 
 
 def require_application_view(user, application) -> None:

@@ -205,3 +205,27 @@ def test_an_agent_files_for_the_business_only_if_allowed_to_apply(
     ]
     assert not Application.objects.exists()
     assert events("intake.counter_filed") == []
+
+
+@pytest.mark.django_db
+def test_the_business_s_administrator_sees_what_the_clerk_filed_for_it(clerk, version):
+    from approvals import policy
+    from tests.factories import BusinessFactory, LegalPersonRecordFactory, MembershipFactory
+
+    record = LegalPersonRecordFactory()
+    business = BusinessFactory(uscc=record.uscc, name=record.name)
+    person = PersonFactory()
+    MembershipFactory(business=business, user=person.user, role="admin")
+    application = file_for(
+        clerk,
+        business_version(version),
+        id_number=person.id_number,
+        real_name=person.real_name,
+        business_uscc=record.uscc,
+    )
+    assert application.filed_at_counter and application.business == business
+    # the clerk who filed it and the business's administrator both see it; a stranger does not
+    for user, sees in ((clerk, True), (person.user, True), (PersonFactory().user, False)):
+        assert policy._is_applicant_side(user, application) is sees
+        visible = Application.objects.filter(policy.applicant_visibility(user), pk=application.pk)
+        assert visible.exists() is sees
