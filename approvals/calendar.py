@@ -148,6 +148,20 @@ def calendar_end_near(today: dt.date | None = None) -> dt.date | None:
     return last_day if (last_day - today).days <= END_WARNING_DAYS else None
 
 
+def sla_light_for(today: dt.date, due_on: dt.date | None) -> str:
+    """green / yellow / red for a running deadline (yellow within ``SLA_WARN_WORKING_DAYS``
+    working days); red once overdue even where the calendar ends; "" when there is no due date
+    or the calendar does not reach it."""
+    from approvals.domain.working_days import CalendarNotCovered, SlaLight
+
+    if due_on is None:
+        return ""
+    try:
+        return str(working_calendar().sla_light(today, due_on, settings.SLA_WARN_WORKING_DAYS))
+    except CalendarNotCovered:
+        return str(SlaLight.RED) if today > due_on else ""
+
+
 def clear_cache() -> None:
     """Forget this process's copy (tests)."""
     with _lock:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import User
 from approvals import policy
-from approvals.calendar import working_calendar
-from approvals.domain.working_days import CalendarNotCovered
+from approvals.calendar import sla_light_for
 from approvals.models import Application, ApplicationStatus, AuditEvent, ServiceItem
 
 
@@ -38,16 +36,7 @@ def intake_services(user: User) -> QuerySet[ServiceItem]:
 
 def intake_light(application: Application, today: dt.date) -> str:
     """green / yellow / red for the intake period, or "" when it cannot be computed."""
-    if application.intake_due_on is None:
-        return ""
-    try:
-        return str(
-            working_calendar().sla_light(
-                today, application.intake_due_on, settings.SLA_WARN_WORKING_DAYS
-            )
-        )
-    except CalendarNotCovered:
-        return ""
+    return sla_light_for(today, application.intake_due_on)
 
 
 def get_application_for_intake(user: User, pk: int) -> Application:

@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from approvals import policy
-from approvals.calendar import working_calendar
-from approvals.domain.working_days import CalendarNotCovered, SlaLight
+from approvals.calendar import sla_light_for
 from approvals.models import RectificationStatus, RectificationTask, ServiceRating
 from approvals.selectors.supervision import Period, localized_name, statistics
 
@@ -74,16 +73,10 @@ class RectificationRow:
 
 
 def _with_lights(tasks, today: dt.date) -> list[RectificationRow]:
-    calendar = working_calendar()
     rows = []
     for task in tasks:
-        light = ""
-        if task.status == RectificationStatus.OPEN and task.due_on is not None:
-            try:
-                light = calendar.sla_light(today, task.due_on)
-            except CalendarNotCovered:
-                light = SlaLight.RED if today > task.due_on else ""
-        rows.append(RectificationRow(task, str(light)))
+        light = sla_light_for(today, task.due_on) if task.status == RectificationStatus.OPEN else ""
+        rows.append(RectificationRow(task, light))
     return rows
 
 

@@ -43,8 +43,11 @@ class Period:
 
 
 def localized_name(zh: str, en: str) -> str:
-    """The Chinese or English name, by the active language."""
-    return zh if (translation.get_language() or "").startswith("zh") else en
+    """The Chinese or English name, by the active language; the other one where it is missing
+    (as the catalogue's bilingual names do)."""
+    if (translation.get_language() or "").startswith("zh"):
+        return zh or en
+    return en or zh
 
 
 # --- Running tasks by SLA light -------------------------------------------------------------

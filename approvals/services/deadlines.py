@@ -291,6 +291,11 @@ def _task_due_from_creation(task: ReviewTask, pauses) -> dt.date | None:
     return due
 
 
+def _record_filled(obj, changes: dict) -> None:
+    """A due date the system computed once the calendar reached it (an audit event of its own)."""
+    audit_record(action="deadline.filled", actor=None, obj=obj, changes=changes)
+
+
 @transaction.atomic
 def deadlines_fill_unknown(*, fresh_calendar: bool = False) -> dict[str, int]:
     """Compute the due dates left unknown because the calendar did not reach them (see
@@ -321,14 +326,11 @@ def deadlines_fill_unknown(*, fresh_calendar: bool = False) -> dict[str, int]:
             not application.accepted_on and application.intake_due_on
         ):
             filled["applications"] += 1
-            audit_record(
-                action="deadline.filled",
-                actor=None,
-                obj=application,
-                changes={
-                    "intake_due_on": [None, application.intake_due_on],
-                    "decision_due_on": [None, application.decision_due_on],
-                    "promised_due_on": [None, application.promised_due_on],
+            _record_filled(
+                application,
+                {
+                    field: [None, getattr(application, field)]
+                    for field in ("intake_due_on", "decision_due_on", "promised_due_on")
                 },
             )
     open_pause_of_task = ClockPause.objects.filter(
@@ -344,24 +346,14 @@ def deadlines_fill_unknown(*, fresh_calendar: bool = False) -> dict[str, int]:
         if task.due_on is not None:
             task.save(update_fields=["due_on"])
             filled["tasks"] += 1
-            audit_record(
-                action="deadline.filled",
-                actor=None,
-                obj=task,
-                changes={"due_on": [None, task.due_on]},
-            )
+            _record_filled(task, {"due_on": [None, task.due_on]})
     open_tasks = RectificationTask.objects.filter(status=RectificationStatus.OPEN, due_on=None)
     for rectification in open_tasks:
         rectification.due_on = rectification_due_on(timezone.localdate(rectification.created_at))
         if rectification.due_on is not None:
             rectification.save(update_fields=["due_on"])
             filled["rectifications"] += 1
-            audit_record(
-                action="deadline.filled",
-                actor=None,
-                obj=rectification,
-                changes={"due_on": [None, rectification.due_on]},
-            )
+            _record_filled(rectification, {"due_on": [None, rectification.due_on]})
     return filled
 
 

@@ -159,3 +159,16 @@ def test_a_message_never_states_a_blank_due_date():
         assert str(due_text(None)).startswith("a date to be told once next year")
     with translation.override("zh-hans"):
         assert "节假日安排公布后" in str(due_text(None))
+
+
+@pytest.mark.django_db
+def test_one_sla_light_rule_for_intake_and_rectification_deadlines():
+    from approvals.calendar import sla_light_for
+
+    assert sla_light_for(D(2026, 6, 15), None) == ""
+    assert sla_light_for(D(2026, 6, 15), D(2026, 6, 30)) == "green"
+    assert sla_light_for(D(2026, 6, 15), D(2026, 6, 16)) == "yellow"
+    assert sla_light_for(D(2026, 6, 15), D(2026, 6, 12)) == "red"
+    # beyond the calendar's end: unknown while running, red once overdue
+    assert sla_light_for(D(2026, 12, 30), D(2027, 1, 20)) == ""
+    assert sla_light_for(D(2027, 1, 21), D(2027, 1, 20)) == "red"
