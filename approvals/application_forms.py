@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.business_forms import ServiceErrorsMixin
+from approvals import dynamic_forms
 
 PERSON_CHOICE = "person"
 
@@ -98,3 +99,26 @@ class TrackLookupForm(forms.Form):
         if not (value.isascii() and value.isdigit() and len(value) == 6):
             raise forms.ValidationError(_("The query code is six digits."))
         return value
+
+
+def application_prefill(application) -> dict:
+    """Values taken from the applicant's profile and the registries: shown, not typed again."""
+    person = application.person or getattr(application.created_by, "person", None)
+    return dynamic_forms.prefill_values(
+        application.service_version.form_schema,
+        user=application.created_by,
+        person=person,
+        business=application.business,
+    )
+
+
+def application_step_form(application, step_key: str, data=None):
+    """The form of one step of ``application``, as the page and the API both validate it: the
+    answers so far as initial values, the registry values locked in."""
+    return dynamic_forms.build_step_form(
+        application.service_version.form_schema,
+        step_key,
+        data=data,
+        initial=application.data,
+        prefill=application_prefill(application),
+    )

@@ -25,6 +25,7 @@ from approvals.application_forms import (
     DiscardDraftForm,
     SubmitForm,
     WithdrawForm,
+    application_step_form,
 )
 from approvals.models import OPEN_STATUSES, ApplicationStatus, Attachment, DocumentKind
 from approvals.selectors.applications import (
@@ -169,28 +170,6 @@ def _parse_revision(request) -> int | None:
         return None
 
 
-def _build_form(application, step_key: str, data=None):
-    schema = application.service_version.form_schema
-    return dynamic_forms.build_step_form(
-        schema,
-        step_key,
-        data=data,
-        initial=application.data,
-        prefill=_prefill(application),
-    )
-
-
-def _prefill(application) -> dict:
-    """Values taken from the applicant's profile and the registries: shown, not typed again."""
-    person = application.person or getattr(application.created_by, "person", None)
-    return dynamic_forms.prefill_values(
-        application.service_version.form_schema,
-        user=application.created_by,
-        person=person,
-        business=application.business,
-    )
-
-
 def _render_step(request, application, step, form, *, stale=False, status=200):
     keys = step_keys(application.service_version)
     index = keys.index(step.key)
@@ -223,9 +202,11 @@ def step(request, pk: int, step_key: str):
         raise Http404
     current = steps[step_key]
     if request.method == "GET":
-        return _render_step(request, application, current, _build_form(application, step_key))
+        return _render_step(
+            request, application, current, application_step_form(application, step_key)
+        )
 
-    form = _build_form(application, step_key, data=request.POST)
+    form = application_step_form(application, step_key, data=request.POST)
     action = request.POST.get("action", "continue")
     if form.group_action is not None or action not in {"continue", "leave", "back"}:
         # "Add another" or "Remove" in a repeating group: the step is shown again with one row
@@ -256,7 +237,7 @@ def step(request, pk: int, step_key: str):
             request,
             exc.application,
             current,
-            _build_form(exc.application, step_key),
+            application_step_form(exc.application, step_key),
             stale=True,
             status=409,
         )

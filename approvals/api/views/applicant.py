@@ -15,7 +15,6 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from approvals import dynamic_forms
 from approvals.api import idempotency
 from approvals.api.permissions import IsApplicant, IsPortalUser
 from approvals.api.schema import READ, WRITE, problems
@@ -33,6 +32,7 @@ from approvals.api.serializers.applicant import (
     SupplementAnswerSerializer,
     WithdrawSerializer,
 )
+from approvals.application_forms import application_step_form
 from approvals.selectors.api import documents_of_application
 from approvals.selectors.applications import (
     applications_for_applicant,
@@ -200,17 +200,8 @@ class ApplicationStep(APIView):
         _unknown_step_guard(application, step)
         values = {}
         if step != MATERIALS_STEP:
-            form = dynamic_forms.build_step_form(
-                application.service_version.form_schema,
-                step,
-                data=_as_form_data(serializer.validated_data["values"]),
-                initial=application.data,
-                prefill=dynamic_forms.prefill_values(
-                    application.service_version.form_schema,
-                    user=application.created_by,
-                    person=application.person or getattr(application.created_by, "person", None),
-                    business=application.business,
-                ),
+            form = application_step_form(
+                application, step, data=_as_form_data(serializer.validated_data["values"])
             )
             if not form.is_valid():
                 raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
