@@ -27,6 +27,23 @@ def content_disposition(display_name: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(display_name, safe='')}"
 
 
+def stored_file_response(stored_file, *, content_type: str, display_name: str) -> FileResponse:
+    """A stored file as a download (attachment, nosniff, not cached), for the pages and the API
+    alike; ``Http404`` when there is no file or it is missing from storage."""
+    if not stored_file:
+        raise Http404
+    try:
+        handle = stored_file.open("rb")
+    except FileNotFoundError:
+        logger.error("stored file %s is missing", stored_file.name)
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(display_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @login_required
 @require_GET
 def attachment_download(request, pk: int):
@@ -37,14 +54,8 @@ def attachment_download(request, pk: int):
         if not verify_url:
             raise Http404
         return redirect(verify_url)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        logger.error("attachment %s: stored file %s is missing", pk, attachment.file.name)
-        raise Http404 from None
+    response = stored_file_response(
+        attachment.file, content_type=attachment.content_type, display_name=attachment.display_name
+    )
     attachment_record_download(actor=request.user, attachment=attachment)
-    response = FileResponse(handle, content_type=attachment.content_type)
-    response["Content-Disposition"] = content_disposition(attachment.display_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response

@@ -11,7 +11,7 @@ import logging
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,7 +29,7 @@ from approvals.services.documents import (
     document_record_verification,
     sha256_of_upload,
 )
-from approvals.views.attachments import content_disposition
+from approvals.views.attachments import stored_file_response
 from portal.middleware import client_ip
 from portal.ratelimit import RateLimit
 
@@ -45,17 +45,11 @@ def document_download(request, pk: int):
     document = get_document_for_viewer(request.user, pk)
     if not document.sha256:
         raise Http404  # still being prepared; the application page says so
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        logger.error("document %s: stored file %s is missing", pk, document.file.name)
-        raise Http404 from None
-    document_record_download(actor=request.user, document=document)
-    response = FileResponse(handle, content_type="application/pdf")
     title = document.context.get("title_zh") or "document"
-    response["Content-Disposition"] = content_disposition(f"{title}-{document.number}.pdf")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
+    response = stored_file_response(
+        document.file, content_type="application/pdf", display_name=f"{title}-{document.number}.pdf"
+    )
+    document_record_download(actor=request.user, document=document)
     return response
 
 

@@ -4,7 +4,7 @@ applicant's pages; an application of someone else answers 404."""
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -59,7 +59,7 @@ from approvals.services.attachments import (
 from approvals.services.documents import document_record_download
 from approvals.services.intake import open_supplement_request, supplement_answer
 from approvals.services.ratings import rating_submit
-from approvals.views.attachments import content_disposition
+from approvals.views.attachments import stored_file_response
 
 APPLICATION_EXAMPLE = {
     "id": 42,
@@ -101,20 +101,6 @@ def _detail(application) -> dict:
             "reply_by": request.reply_by.isoformat(),
         }
     return ApplicationDetailSerializer(application).data
-
-
-def _file_response(stored_file, *, content_type: str, display_name: str) -> FileResponse:
-    if not stored_file:
-        raise Http404
-    try:
-        handle = stored_file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = content_disposition(display_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @extend_schema(tags=["applicant"])
@@ -305,7 +291,7 @@ class AttachmentContent(APIView):
                 _("This material cites licence %(number)s and has no file to download.")
                 % {"number": attachment.cited_licence.number}
             )
-        response = _file_response(
+        response = stored_file_response(
             attachment.file,
             content_type=attachment.content_type,
             display_name=attachment.display_name,
@@ -486,6 +472,6 @@ class DocumentContent(APIView):
         if not document.sha256:
             raise Http404  # still being prepared
         document_record_download(actor=request.user, document=document)
-        return _file_response(
+        return stored_file_response(
             document.file, content_type="application/pdf", display_name=f"{document.number}.pdf"
         )
