@@ -72,7 +72,7 @@ def documents_render_sweep_task() -> int:
 @shared_task(name="approvals.tasks.webhook_dispatch_task")
 def webhook_dispatch_task(event_id: int) -> int:
     """Fan one outbox event out to its subscriptions and try each delivery once."""
-    from approvals.api.webhooks import webhook_deliver, webhook_dispatch
+    from approvals.services.webhooks import webhook_deliver, webhook_dispatch
 
     delivery_ids = webhook_dispatch(event_id=event_id)
     for delivery_id in delivery_ids:
@@ -83,7 +83,7 @@ def webhook_dispatch_task(event_id: int) -> int:
 @shared_task(name="approvals.tasks.webhook_sweep_task")
 def webhook_sweep_task() -> dict:
     """Retries that are due and fan-outs that never ran (every minute in CELERY_BEAT_SCHEDULE)."""
-    from approvals.api.webhooks import webhook_sweep
+    from approvals.services.webhooks import webhook_sweep
 
     return webhook_sweep()
 

@@ -4,5 +4,5 @@ Authentication (``authentication.py``): the site's session (with CSRF; officials
 second factor), applicants' personal tokens, and API clients of other systems with scopes.
 Every view names its permission classes (``permissions.py``); errors are RFC 9457 problem
 details (``errors.py``); submission is idempotent (``idempotency.py``); status changes go out
-as signed webhooks from an outbox (``webhooks.py``).
+as signed webhooks from an outbox (``approvals/services/webhooks.py``).
 """

@@ -14,10 +14,10 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from approvals.api.webhooks import outbox_record
 from approvals.audit import audit_record
 from approvals.domain.lifecycle import TransitionNotAllowed, next_status
 from approvals.models import Application
+from approvals.services.webhooks import outbox_record
 
 __all__ = ["TransitionNotAllowed", "application_transition"]
 
@@ -70,7 +70,7 @@ def application_transition(
     locked.updated_at = timezone.now()
     locked.save(update_fields=update_fields)
 
-    # The webhook outbox row, in this transaction (approvals.api.webhooks).
+    # The webhook outbox row, in this transaction (approvals/services/webhooks.py).
     outbox_record(application=locked, before=str(before), after=str(after))
     audit_record(
         action=event or f"application.{action}",

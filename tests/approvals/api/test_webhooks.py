@@ -10,7 +10,6 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from approvals.api.webhooks import backoff, verify_signature, webhook_sweep
 from approvals.models import (
     DeliveryAttempt,
     OutboxEvent,
@@ -18,6 +17,7 @@ from approvals.models import (
     WebhookSubscription,
 )
 from approvals.services.applications import application_withdraw
+from approvals.services.webhooks import backoff, verify_signature, webhook_sweep
 from tests.approvals.api.conftest import FIXED_NOW
 
 SECRET = "whsec-test-secret"
