@@ -64,6 +64,30 @@ def test_a_key_whose_first_request_is_still_running_answers_409(citizen, version
     assert draft.status == "draft"
 
 
+def test_a_key_whose_first_request_died_is_taken_over_by_a_retry(citizen, version):
+    import datetime as dt
+
+    from approvals.api.idempotency import ABANDONED_AFTER
+
+    draft = _ready_draft(citizen, version)
+    api = token_client(citizen)
+    url = f"/api/v1/applications/{draft.pk}/submit/"
+    # The first request with this key was killed mid-way long ago: its record stayed in progress.
+    record = IdempotencyRecord.objects.create(
+        user=citizen, key="k-5", route=url, request_hash=_fingerprint_of_submit(url)
+    )
+    IdempotencyRecord.objects.filter(pk=record.pk).update(
+        created_at=record.created_at - ABANDONED_AFTER - dt.timedelta(minutes=1)
+    )
+
+    retried = api.post(url, HTTP_IDEMPOTENCY_KEY="k-5")
+    replayed = api.post(url, HTTP_IDEMPOTENCY_KEY="k-5")
+
+    assert retried.status_code == 201
+    assert replayed.status_code == 201 and replayed["Idempotent-Replayed"] == "true"
+    assert Application.objects.filter(created_by=citizen, status="submitted").count() == 1
+
+
 def test_a_refused_submission_leaves_the_key_free_for_a_retry(citizen, version):
     from approvals.services.applications import application_start
 
