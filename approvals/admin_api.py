@@ -1,12 +1,7 @@
 """The admin for API credentials and webhooks. An API client's secret is shown once, when it is
 created or rotated; only its hash is stored. Deliveries and their attempts are a read-only log."""
 
-import ipaddress
-import socket
-from urllib.parse import urlsplit
-
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext
@@ -25,6 +20,7 @@ from approvals.models.api import (
     WebhookSubscription,
 )
 from approvals.services.api_credentials import api_client_create, api_client_rotate_secret
+from approvals.services.webhooks import webhook_target_allowed
 
 
 class ApiClientForm(forms.ModelForm):
@@ -119,21 +115,6 @@ class PersonalTokenAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return False  # the applicant creates their own (POST /api/v1/tokens/)
 
 
-def _public_host(url: str) -> bool:
-    """Every address the URL's host resolves to is public (no request forgery into the
-    portal's own network); a host that does not resolve is refused."""
-    host = urlsplit(url).hostname or ""
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
-    except (OSError, UnicodeError):
-        return False
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved:
-            return False
-    return bool(addresses)
-
-
 class WebhookSubscriptionForm(forms.ModelForm):
     url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
 
@@ -143,7 +124,7 @@ class WebhookSubscriptionForm(forms.ModelForm):
 
     def clean_url(self):
         url = self.cleaned_data["url"]
-        if not settings.WEBHOOK_ALLOW_PRIVATE_TARGETS and not _public_host(url):
+        if not webhook_target_allowed(url):
             raise forms.ValidationError(
                 _("The URL must reach a public address (not loopback, private or reserved).")
             )

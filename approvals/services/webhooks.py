@@ -20,11 +20,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
+import socket
 import time
 import urllib.error
 import urllib.request
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -147,9 +150,30 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirect)
 
 
+def webhook_target_allowed(url: str) -> bool:
+    """Every address the URL's host resolves to is public (no request forgery into the portal's
+    own network); a host that does not resolve is refused. ``WEBHOOK_ALLOW_PRIVATE_TARGETS``
+    lifts the rule (tests, closed networks). Checked when a subscription is saved and again
+    before each delivery, since the host's addresses may change in between."""
+    if settings.WEBHOOK_ALLOW_PRIVATE_TARGETS:
+        return True
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        return False
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved:
+            return False
+    return bool(addresses)
+
+
 def _post(url: str, body: bytes, headers: dict) -> int:
     if not url.lower().startswith(("http://", "https://")):
         raise ValueError("only http(s) URLs are delivered to")
+    if not webhook_target_allowed(url):
+        raise ValueError("the URL does not reach a public address")
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
     try:
         with _opener.open(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:

@@ -297,3 +297,15 @@ def test_the_admin_refuses_a_subscription_to_an_internal_address(
     assert response.status_code == 200
     assert "must reach a public address" in response.content.decode()
     assert not WebhookSubscription.objects.exists()
+
+
+def test_a_delivery_is_refused_when_its_host_now_reaches_an_internal_address(
+    world, citizen, subscription, receiver, settings, django_capture_on_commit_callbacks
+):
+    # given a subscription saved while its host was public; its address is now loopback
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
+    _withdraw(world, citizen, django_capture_on_commit_callbacks)
+    # then nothing is sent and the attempt is logged as refused
+    assert receiver.requests == []
+    attempt = DeliveryAttempt.objects.get()
+    assert attempt.status_code is None and "public address" in attempt.error
