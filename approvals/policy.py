@@ -5,6 +5,7 @@ without saying whether the object exists. Denials are logged.
 """
 
 import logging
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 
@@ -259,21 +260,84 @@ def granted_application_ids(user):
     ).values("content_object_id")
 
 
+@dataclass(frozen=True)
+class TaskBranches:
+    """The official's task visibility as disjoint branches, each answered by one index: the
+    (department, role) pairs of their positions (a head's department with every task role), then
+    the tasks claimed by them outside those pairs, then those of applications granted to them
+    outside both (approvals/selectors/branches.py explains why not one ``OR``)."""
+
+    user_id: int | None
+    pairs: tuple[tuple[int, str], ...]
+    granted_applications: object = None  # a subquery of application ids
+
+    @property
+    def outside_pairs(self):
+        from django.db.models import Q
+
+        query = Q()
+        for department_id, role in self.pairs:
+            query &= ~Q(department_id=department_id, role=role)
+        return query
+
+    def claimed(self):
+        """Tasks claimed by the official outside their pairs."""
+        from django.db.models import Q
+
+        return Q(assignee_id=self.user_id) & self.outside_pairs
+
+    def granted(self):
+        """Tasks of applications granted to the official, outside their pairs and claims."""
+        from django.db.models import Q
+
+        return (
+            Q(application_id__in=self.granted_applications)
+            & self.outside_pairs
+            & ~Q(assignee_id=self.user_id)
+        )
+
+    def branches(self) -> list:
+        from django.db.models import Q
+
+        if self.user_id is None:
+            return []
+        pairs = [Q(department_id=department_id, role=role) for department_id, role in self.pairs]
+        return [*pairs, self.claimed(), self.granted()]
+
+    def any(self):
+        """The whole rule as one ``Q`` (for a single task, where one row is looked up)."""
+        from django.db.models import Q
+
+        query = Q(pk__in=[])
+        for branch in self.branches():
+            query |= branch
+        return query
+
+
+def official_task_branches(user) -> TaskBranches:
+    """The tasks ``user`` may see as an official (see ``TaskBranches``)."""
+    from approvals.models import TaskRole
+
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return TaskBranches(user_id=None, pairs=())
+    pairs = set()
+    for department_id, role in active_positions(user).values_list("department_id", "role"):
+        if role == "department_head":  # the head sees every task of the department
+            pairs.update((department_id, task_role) for task_role in TaskRole.values)
+        elif role in TaskRole.values:
+            pairs.add((department_id, role))
+    return TaskBranches(
+        user_id=user.pk,
+        pairs=tuple(sorted(pairs)),
+        granted_applications=granted_application_ids(user),
+    )
+
+
 def official_task_visibility(user):
     """A ``Q`` over ``ReviewTask`` for the tasks ``user`` may see as an official: those of the
     (department, role) pairs of their active positions (a head: all of the department's), those
     assigned to them, and those of applications granted to them."""
-    from django.db.models import Q
-
-    if not (user is not None and user.is_authenticated and user.is_active):
-        return Q(pk__in=[])
-    query = Q(assignee=user) | Q(application_id__in=granted_application_ids(user))
-    for department_id, role in active_positions(user).values_list("department_id", "role"):
-        if role == "department_head":  # the head sees every task of the department
-            query |= Q(department_id=department_id)
-        else:
-            query |= Q(department_id=department_id, role=role)
-    return query
+    return official_task_branches(user).any()
 
 
 def is_official_worker(user) -> bool:

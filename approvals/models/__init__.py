@@ -61,6 +61,7 @@ from approvals.models.workflow import (
     ReviewTask,
     SupervisionCard,
     SupplementRequest,
+    TaskQueueCount,
     TaskRole,
     TaskStatus,
 )
@@ -116,6 +117,7 @@ __all__ = [
     "ServiceVersion",
     "SupervisionCard",
     "SupplementRequest",
+    "TaskQueueCount",
     "TaskRole",
     "TaskStatus",
     "TrackingCounter",

@@ -150,15 +150,27 @@ class Application(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["created_by", "status"], name="application_creator_status"),
-            models.Index(fields=["person", "status"], name="application_person_status"),
-            models.Index(fields=["business", "status"], name="application_business_status"),
+            # The applicant's dashboard, one index per visibility branch (what they filed, what
+            # is theirs as a person, what is their business's), each in the dashboard's order.
+            models.Index(
+                fields=["created_by", "-updated_at", "-id"], name="application_creator_recent"
+            ),
+            models.Index(fields=["person", "-updated_at", "-id"], name="application_person_recent"),
+            models.Index(
+                fields=["business", "-updated_at", "-id"], name="application_business_recent"
+            ),
             models.Index(fields=["status", "submitted_at"], name="application_status_submitted"),
             # The public list of approval decisions (Art. 40), newest decision first.
             models.Index(
                 fields=["-decided_on", "-id"],
                 condition=Q(status__in=["approved", "licence_issued", "closed"]),
                 name="application_decided",
+            ),
+            # The window's queue: applications waiting for intake, oldest receipt first.
+            models.Index(
+                fields=["received_on", "submitted_at", "id"],
+                condition=Q(status="submitted"),
+                name="application_intake_queue",
             ),
             # The periodic sweep: applications still waiting for intake, by their intake deadline.
             models.Index(

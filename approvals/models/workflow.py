@@ -116,20 +116,55 @@ class ReviewTask(models.Model):
         verbose_name = _("review task")
         verbose_name_plural = _("review tasks")
         indexes = [
-            # The department queue: open tasks of a department and role, by due date.
+            # The queue's branches (approvals/selectors/branches.py): open tasks of one
+            # department and role, and those claimed by one official, in the queue's order
+            # (due date, then id), so that a page reads only its own rows.
             models.Index(
-                fields=["department", "role", "due_on"],
+                fields=["department", "role", "due_on", "id"],
                 condition=Q(status="open"),
                 name="task_queue_open",
             ),
             models.Index(
-                fields=["assignee", "due_on"], condition=Q(status="open"), name="task_assignee_open"
+                fields=["assignee", "due_on", "id"],
+                condition=Q(status="open"),
+                name="task_assignee_open",
             ),
             models.Index(fields=["application", "stage_key", "round"], name="task_application"),
         ]
 
     def __str__(self) -> str:
         return f"{self.application_id}/{self.stage_key}/{self.branch_key}"
+
+
+class TaskQueueCount(models.Model):
+    """How many open review tasks there are of one department, role, service and SLA light,
+    claimed or not. Kept by database triggers in the same transaction as every change to a task
+    (approvals/queue_counts_sql.py), never written by the code: the queue's counts read a few of
+    these rows instead of counting tasks."""
+
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    role = models.CharField(max_length=20, choices=TaskRole.choices)
+    service_item = models.ForeignKey(
+        "approvals.ServiceItem", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    sla_light = models.CharField(max_length=6, blank=True)
+    assigned = models.BooleanField()
+    open_count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("open task count")
+        verbose_name_plural = _("open task counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "role", "service_item", "sla_light", "assigned"],
+                name="task_queue_count_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department_id}/{self.role}/{self.service_item_id}/{self.sla_light}"
 
 
 class PauseKind(models.TextChoices):

@@ -1,6 +1,8 @@
 """Reads for officials: the department queue and one task. Visibility comes from
-``policy.official_task_visibility`` (department, role and assignee columns, indexed); the queue
-runs a constant number of queries whatever the number of rows."""
+``policy.official_task_branches``: disjoint branches (department and role, claimed, granted), each
+read through its own index and merged in the queue's order (approvals/selectors/branches.py); the
+counts come from ``TaskQueueCount``, which the database keeps. A page costs the same whatever the
+number of tasks, in a constant number of queries."""
 
 from __future__ import annotations
 
@@ -8,16 +10,27 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from accounts.models import OfficialPosition, User
 from approvals import policy
-from approvals.models import AuditEvent, DeadlineExtension, ReviewTask, ServiceItem
+from approvals.models import (
+    AuditEvent,
+    DeadlineExtension,
+    ReviewTask,
+    ServiceItem,
+    TaskQueueCount,
+    TaskStatus,
+)
+from approvals.selectors.branches import BranchedRows, union_count
 
 QUEUE_PAGE_SIZE = 25
 LIGHTS = ("green", "yellow", "red")
 STATES = ("unclaimed", "mine", "others")
+QUEUE_ORDER = ("due_on", "pk")
+# A due-date filter is not in the kept counts: its total is counted, up to this many.
+FILTERED_COUNT_CAP = 10_000
 
 
 @dataclass
@@ -51,35 +64,122 @@ def _state_q(user: User, state: str) -> Q:
     return Q()
 
 
-def queue_rows(user: User, filters: QueueFilters) -> QuerySet[ReviewTask]:
-    """The open tasks ``user`` may work, filtered, by due date (the queue page and the API)."""
-    rows = visible_tasks(user).filter(status="open")
+def _filters_q(user: User, filters: QueueFilters, *, state: bool = True) -> Q:
+    query = Q(status=TaskStatus.OPEN)
     if filters.service:
-        rows = rows.filter(application__service_version__item__code=filters.service)
-    if filters.state in STATES:
-        rows = rows.filter(_state_q(user, filters.state))
+        query &= Q(application__service_version__item__code=filters.service)
+    if state and filters.state in STATES:
+        query &= _state_q(user, filters.state)
     if filters.due_from:
-        rows = rows.filter(due_on__gte=filters.due_from)
+        query &= Q(due_on__gte=filters.due_from)
     if filters.due_to:
-        rows = rows.filter(due_on__lte=filters.due_to)
+        query &= Q(due_on__lte=filters.due_to)
     if filters.light in LIGHTS:
-        rows = rows.filter(sla_light=filters.light)
-    return rows.select_related(
-        "application__service_version__item", "department", "assignee"
-    ).order_by("due_on", "pk")
+        query &= Q(sla_light=filters.light)
+    return query
+
+
+def _queue_branches(
+    user: User, filters: QueueFilters, visibility: policy.TaskBranches
+) -> list[QuerySet[ReviewTask]]:
+    open_tasks = ReviewTask.objects.filter(_filters_q(user, filters))
+    return [open_tasks.filter(branch) for branch in visibility.branches()]
+
+
+def _pair_counts(
+    visibility: policy.TaskBranches, filters: QueueFilters
+) -> QuerySet[TaskQueueCount]:
+    """The kept counts of the official's (department, role) pairs, narrowed by the filters that
+    are part of their key (service, light)."""
+    query = Q(pk__in=[])
+    for department_id, role in visibility.pairs:
+        query |= Q(department_id=department_id, role=role)
+    counts = TaskQueueCount.objects.filter(query, open_count__gt=0)
+    if filters.service:
+        counts = counts.filter(service_item__code=filters.service)
+    if filters.light in LIGHTS:
+        counts = counts.filter(sla_light=filters.light)
+    return counts
+
+
+def _tally(user: User, filters: QueueFilters, visibility: policy.TaskBranches) -> dict:
+    """total, unclaimed, mine and others, and a count per SLA light, of the visible open tasks
+    that pass ``filters`` (but the state filter): the kept counts of the official's pairs plus a
+    count of the few tasks they see otherwise (claimed by them or granted to them elsewhere)."""
+    tally = {"total": 0, "unclaimed": 0, **dict.fromkeys(LIGHTS, 0)}
+    for row in (
+        _pair_counts(visibility, filters)
+        .values("sla_light", "assigned")
+        .annotate(n=Sum("open_count"))
+    ):
+        tally["total"] += row["n"]
+        if not row["assigned"]:
+            tally["unclaimed"] += row["n"]
+        if row["sla_light"] in LIGHTS:
+            tally[row["sla_light"]] += row["n"]
+    rows = ReviewTask.objects.filter(_filters_q(user, filters, state=False))
+    # One look-up on the assignee index gives their claims, those outside their pairs among them.
+    claimed_elsewhere = visibility.outside_pairs
+    claimed = rows.filter(assignee=user).aggregate(
+        mine=Count("pk"),
+        total=Count("pk", filter=claimed_elsewhere),
+        **{light: Count("pk", filter=claimed_elsewhere & Q(sla_light=light)) for light in LIGHTS},
+    )
+    granted = rows.filter(visibility.granted()).aggregate(
+        total=Count("pk"),
+        unclaimed=Count("pk", filter=Q(assignee__isnull=True)),
+        **{light: Count("pk", filter=Q(sla_light=light)) for light in LIGHTS},
+    )
+    tally["mine"] = claimed.pop("mine")
+    for extra in (claimed, granted):
+        for key, value in extra.items():
+            tally[key] += value
+    tally["others"] = tally["total"] - tally["unclaimed"] - tally["mine"]
+    return tally
+
+
+def _queue_total(
+    user: User, filters: QueueFilters, visibility: policy.TaskBranches, tally: dict | None
+) -> int:
+    if filters.due_from or filters.due_to:
+        return union_count(_queue_branches(user, filters, visibility), cap=FILTERED_COUNT_CAP)
+    tally = tally if tally is not None else _tally(user, filters, visibility)
+    if filters.state in STATES:
+        return tally[filters.state]
+    return tally["total"]
+
+
+def queue_rows(
+    user: User,
+    filters: QueueFilters,
+    *,
+    visibility: policy.TaskBranches | None = None,
+    tally: dict | None = None,
+) -> BranchedRows:
+    """The open tasks ``user`` may work, filtered, by due date (the queue page and the API), as a
+    sequence that Django's and DRF's paginators slice: each slice reads one page. ``tally``: the
+    counts already taken for these filters, if any."""
+    visibility = visibility or policy.official_task_branches(user)
+    return BranchedRows(
+        _queue_branches(user, filters, visibility),
+        order=QUEUE_ORDER,
+        rows=ReviewTask.objects.select_related(
+            "application__service_version__item", "department", "assignee"
+        ),
+        count=lambda: _queue_total(user, filters, visibility, tally),
+    )
 
 
 def department_queue(user: User, filters: QueueFilters | None = None, page: int = 1) -> Queue:
     """The open tasks ``user`` may work, sorted by due date, with counts per SLA light and per
     state (unclaimed, mine, others' — before the filters), filtered and paginated."""
     filters = filters or QueueFilters()
-    open_tasks = visible_tasks(user).filter(status="open")
-    counts = open_tasks.aggregate(
-        total=Count("pk"),
-        **{light: Count("pk", filter=Q(sla_light=light)) for light in LIGHTS},
-        **{state: Count("pk", filter=_state_q(user, state)) for state in STATES},
-    )
-    paginator = Paginator(queue_rows(user, filters), QUEUE_PAGE_SIZE)
+    visibility = policy.official_task_branches(user)
+    counts = _tally(user, QueueFilters(), visibility)
+    # Without a filter but the state, the counts before the filters are the list's counts too.
+    unfiltered = not (filters.service or filters.light or filters.due_from or filters.due_to)
+    rows = queue_rows(user, filters, visibility=visibility, tally=counts if unfiltered else None)
+    paginator = Paginator(rows, QUEUE_PAGE_SIZE)
     page_obj = paginator.get_page(page)
     head_departments = set(
         policy.active_positions(user)
@@ -112,13 +212,15 @@ def department_queue(user: User, filters: QueueFilters | None = None, page: int 
 
 
 def queue_services(user: User) -> list[ServiceItem]:
-    """The services with open tasks ``user`` may see (the queue's service filter)."""
-    open_tasks = visible_tasks(user).filter(status="open")
-    return list(
-        ServiceItem.objects.filter(
-            pk__in=open_tasks.values("application__service_version__item_id")
-        ).order_by("code")
-    )
+    """The services with open tasks ``user`` may see (the queue's service filter): from the kept
+    counts of their pairs, and the few tasks they see otherwise."""
+    visibility = policy.official_task_branches(user)
+    in_pairs = _pair_counts(visibility, QueueFilters()).values("service_item_id")
+    query = Q(pk__in=in_pairs)
+    for branch in (visibility.claimed(), visibility.granted()):
+        elsewhere = ReviewTask.objects.filter(branch, status=TaskStatus.OPEN)
+        query |= Q(pk__in=elsewhere.values("application__service_version__item_id"))
+    return list(ServiceItem.objects.filter(query).order_by("code"))
 
 
 def get_task_for_official(user: User, pk: int) -> ReviewTask:

@@ -1,0 +1,140 @@
+"""Lists read as a union of disjoint branches, one per visibility rule.
+
+A visibility rule written as one ``OR`` (my department's tasks, or those assigned to me, or those
+granted to me) keeps PostgreSQL off the indexes that match the list's order: it collects every
+visible row and sorts them, so a page costs as much as the whole list. Written as disjoint
+branches, each a plain filter on the columns of one index, ``UNION ALL`` inside a subquery of
+``FROM`` lets the planner merge the branches' ordered index scans (a Merge Append) and stop after
+the rows the page shows, whatever the size of the table (DESIGN.md §3, "Scale").
+
+The branches must be disjoint: a row visible through two rules belongs to one branch only (the
+others exclude it), so ``UNION ALL`` needs no de-duplication.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import QuerySet
+
+
+def _branch_sql(queryset: QuerySet, columns: list[str]) -> tuple[str, tuple] | None:
+    try:
+        return queryset.order_by().values_list(*columns).query.sql_with_params()
+    except EmptyResultSet:  # a branch such as ``pk__in=[]`` that can match nothing
+        return None
+
+
+def _union(branches: Sequence[QuerySet], columns: list[str]) -> tuple[str, list] | None:
+    parts, params = [], []
+    for branch in branches:
+        compiled = _branch_sql(branch, columns)
+        if compiled is not None:
+            parts.append(compiled[0])
+            params.extend(compiled[1])
+    if not parts:
+        return None
+    # No parentheses around the members: SQLite refuses them, and no member has ORDER BY/LIMIT.
+    return " UNION ALL ".join(parts), params
+
+
+def _column(model, name: str) -> str:
+    """The name under which the branches' SQL returns field ``name`` (its ``attname``)."""
+    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+    return field.attname
+
+
+def ordered_union_ids(
+    branches: Sequence[QuerySet], *, order: Sequence[str], offset: int, limit: int
+) -> list:
+    """The primary keys of the rows of ``branches``, sorted by ``order`` (local fields of the
+    model, ``-`` for descending; end with the primary key for a stable order), ``limit`` rows from
+    ``offset``. One statement; no branch is read further than ``offset + limit`` rows."""
+    if not branches or limit <= 0:
+        return []
+    model = branches[0].model
+    pk_column = model._meta.pk.attname
+    sort_columns = [_column(model, name.lstrip("-")) for name in order]
+    union = _union(branches, [pk_column, *(c for c in sort_columns if c != pk_column)])
+    if union is None:
+        return []
+    sql, params = union
+    connection = connections[branches[0].db]
+    quote = connection.ops.quote_name
+    order_sql = ", ".join(
+        f"{quote(_column(model, name.lstrip('-')))} {'DESC' if name.startswith('-') else 'ASC'}"
+        for name in order
+    )
+    # The branches' SQL comes from Django's compiler with its values as parameters; the names
+    # are the model's own columns.
+    statement = (
+        f"SELECT {quote(pk_column)} FROM ({sql}) AS branches "  # noqa: S608
+        f"ORDER BY {order_sql} LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, limit, offset])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def union_count(branches: Sequence[QuerySet], *, cap: int | None = None) -> int:
+    """How many rows the disjoint ``branches`` hold; with ``cap``, counting stops after ``cap``
+    rows (a bounded cost for a list whose exact length does not matter past that)."""
+    if not branches:
+        return 0
+    union = _union(branches, [branches[0].model._meta.pk.attname])
+    if union is None:
+        return 0
+    sql, params = union
+    connection = connections[branches[0].db]
+    limit = " LIMIT %s" if cap is not None else ""
+    statement = f"SELECT COUNT(*) FROM (SELECT 1 FROM ({sql}) AS branches{limit}) AS capped"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, cap] if cap is not None else params)
+        return cursor.fetchone()[0]
+
+
+class BranchedRows:
+    """A list read from disjoint branches, for ``django.core.paginator.Paginator`` and DRF's page
+    pagination: ``count()`` comes from ``count`` (kept-up-to-date counters where they exist) and a
+    slice reads only that page's rows, by ``order``, then loads them from ``rows`` (which adds the
+    joins the page shows) in that order."""
+
+    def __init__(
+        self,
+        branches: Sequence[QuerySet],
+        *,
+        order: Sequence[str],
+        rows: QuerySet,
+        count: Callable[[], int],
+    ):
+        self.branches = list(branches)
+        self.order = tuple(order)
+        self.rows = rows
+        self._count = count
+        self._counted: int | None = None
+
+    def count(self) -> int:
+        if self._counted is None:
+            self._counted = self._count()
+        return self._counted
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            found = self[key : key + 1]
+            if not found:
+                raise IndexError(key)
+            return found[0]
+        if not isinstance(key, slice) or key.step not in (None, 1):
+            raise TypeError("BranchedRows supports ints and plain slices")
+        start = key.start or 0
+        stop = key.stop if key.stop is not None else self.count()
+        ids = ordered_union_ids(
+            self.branches, order=self.order, offset=start, limit=max(stop - start, 0)
+        )
+        by_id = self.rows.in_bulk(ids)
+        return [by_id[pk] for pk in ids if pk in by_id]
