@@ -69,25 +69,50 @@ def _membership_may_apply(membership) -> bool:
     )
 
 
-def applicant_visibility(user):
-    """A ``Q`` over ``Application`` for what ``user`` may see as an applicant. Filters on indexed
-    columns only (DESIGN.md §3), so lists stay fast."""
+def applicant_branches(user) -> list:
+    """What ``user`` may see as an applicant, as disjoint ``Q``s over ``Application``, each a
+    filter on the leading column of its own index (approvals/selectors/branches.py): every
+    application of a business where they see all, one branch a business; theirs as a person; what
+    they filed otherwise."""
     from django.db.models import Q
 
-    from accounts.models import BusinessMembership, MembershipRole, MembershipStatus
+    from accounts.models import BusinessMembership, MembershipRole, MembershipStatus, PersonProfile
 
     if not user.is_authenticated:
-        return Q(pk__in=[])
-    active = BusinessMembership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
-    sees_all = active.filter(Q(role=MembershipRole.ADMIN) | Q(sees_all_applications=True))
+        return []
+    active, sees_all = [], []
+    for business_id, role, all_applications in BusinessMembership.objects.filter(
+        user=user, status=MembershipStatus.ACTIVE
+    ).values_list("business_id", "role", "sees_all_applications"):
+        active.append(business_id)
+        if role == MembershipRole.ADMIN or all_applications:
+            sees_all.append(business_id)
+    sees_all.sort()
+    # A scalar subquery, so that PostgreSQL reads the person's index in order.
+    person = PersonProfile.objects.filter(user=user).values("pk")[:1]
+    businesses = [Q(business_id=business_id) for business_id in sees_all]
+    not_seen_all = ~Q(business_id__in=sees_all) if sees_all else Q()
+    as_person = Q(person_id=person) & not_seen_all
     # An agent sees what they filed for a business only while they still act for it (the clerk
     # who filed it at the counter, for the walk-in applicant, keeps it).
-    filed = Q(created_by=user) & (
-        Q(business__isnull=True)
-        | Q(filed_at_counter=True)
-        | Q(business_id__in=active.values("business_id"))
+    filed = (
+        Q(created_by_id=user.pk)
+        & (Q(business__isnull=True) | Q(filed_at_counter=True) | Q(business_id__in=active))
+        & (Q(person__isnull=True) | ~Q(person_id=person))
+        & not_seen_all
     )
-    return filed | Q(person__user=user) | Q(business_id__in=sees_all.values("business_id"))
+    return [*businesses, as_person, filed]
+
+
+def applicant_visibility(user):
+    """A ``Q`` over ``Application`` for what ``user`` may see as an applicant (one ``Q`` of the
+    branches, for looking up one application)."""
+    from django.db.models import Q
+
+    query = Q(pk__in=[])
+    for branch in applicant_branches(user):
+        query |= branch
+    return query
 
 
 def _is_applicant_side(user, application) -> bool:
@@ -213,7 +238,12 @@ def intake_visibility(user):
     """A ``Q`` over ``Application``: what ``user`` handles at the window (indexed columns)."""
     from django.db.models import Q
 
-    return Q(service_version__item__department_id__in=intake_department_ids(user))
+    from approvals.models import ServiceVersion
+
+    # On the application's own column (a subquery of the few versions), so that the queue reads
+    # the waiting applications' index in its order and filters as it goes, without a join.
+    versions = ServiceVersion.objects.filter(item__department_id__in=intake_department_ids(user))
+    return Q(service_version_id__in=versions.values("pk"))
 
 
 def may_handle_intake(user, application) -> bool:

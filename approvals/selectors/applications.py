@@ -21,6 +21,7 @@ from accounts.models import (
 )
 from approvals import policy
 from approvals.models import Application, Attachment, Notification, ServiceVersion
+from approvals.selectors.branches import BranchedRows, union_count
 
 # Checked against when a tracking number is unknown, so that a wrong number takes as long to
 # refuse as a wrong code (no timing hint about which part was wrong).
@@ -59,16 +60,32 @@ def get_application_for_editing(user: User, pk: int) -> Application:
     return application
 
 
-def applications_for_applicant(user: User, *, business: Business | None = None, person_only=False):
+DASHBOARD_ORDER = ("-updated_at", "-pk")
+
+
+def applications_for_applicant(
+    user: User, *, business: Business | None = None, person_only=False, status: str = ""
+) -> BranchedRows:
     """The applications ``user`` sees as an applicant, newest activity first: their own and those
     of every business they actively belong to; narrowed to one business, or to the ones filed as a
-    person, when asked. A fixed number of queries however long the list."""
-    queryset = _applications().filter(policy.applicant_visibility(user))
+    person, or to one status, when asked. Read branch by branch in the list's order (a page reads
+    its own rows), in a fixed number of queries however long the list."""
+    narrow = Q()
     if business is not None:
-        queryset = queryset.filter(business=business)
+        narrow &= Q(business=business)
     elif person_only:
-        queryset = queryset.filter(business__isnull=True)
-    return queryset.order_by("-updated_at", "-pk")
+        narrow &= Q(business__isnull=True)
+    if status:
+        narrow &= Q(status=status)
+    branches = [
+        Application.objects.filter(branch, narrow) for branch in policy.applicant_branches(user)
+    ]
+    return BranchedRows(
+        branches,
+        order=DASHBOARD_ORDER,
+        rows=_applications(),
+        count=lambda: union_count(branches),
+    )
 
 
 def businesses_acting_for(user: User) -> QuerySet[Business]:

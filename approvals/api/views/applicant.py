@@ -109,9 +109,8 @@ class ApplicationList(generics.ListCreateAPIView):
     serializer_class = ApplicationSummarySerializer
 
     def get_queryset(self):
-        queryset = applications_for_applicant(self.request.user)
-        wanted = self.request.query_params.get("status")
-        return queryset.filter(status=wanted) if wanted else queryset
+        wanted = self.request.query_params.get("status") or ""
+        return applications_for_applicant(self.request.user, status=wanted)
 
     @extend_schema(
         summary="My applications (and my businesses'), newest activity first",

@@ -1,0 +1,212 @@
+"""The queue read by branches shows exactly what the single visibility rule allows, in the same
+order, and the counts the database keeps equal the open tasks whatever writes them."""
+
+import datetime as dt
+import random
+
+import pytest
+from django.db import connection
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.models import OfficialRole
+from approvals import policy, queue_counts_sql
+from approvals.models import ApplicationUserObjectPermission, ReviewTask, TaskQueueCount
+from approvals.selectors.tasks import QueueFilters, department_queue, queue_rows, queue_services
+from tests.factories import (
+    ApplicationFactory,
+    DepartmentFactory,
+    OfficialFactory,
+    ReviewTaskFactory,
+    ServiceVersionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LIGHTS = ["green", "yellow", "red", ""]
+ROLES = ["reviewer", "approver", "department_head"]
+
+
+def kept_counts() -> set[tuple]:
+    return {
+        (
+            row.department_id,
+            row.role,
+            row.service_item_id,
+            row.sla_light,
+            row.assigned,
+            row.open_count,
+        )
+        for row in TaskQueueCount.objects.filter(open_count__gt=0)
+    }
+
+
+def counted() -> set[tuple]:
+    rows = (
+        ReviewTask.objects.filter(status="open")
+        .values(
+            "department_id",
+            "role",
+            "application__service_version__item_id",
+            "sla_light",
+            assigned=Q(assignee__isnull=False),
+        )
+        .annotate(n=Count("pk"))
+    )
+    return {
+        (
+            row["department_id"],
+            row["role"],
+            row["application__service_version__item_id"],
+            row["sla_light"],
+            bool(row["assigned"]),
+            row["n"],
+        )
+        for row in rows
+    }
+
+
+@pytest.fixture
+def world():
+    """Two departments, two services, officials in every kind of position, and 120 open and closed
+    tasks spread over them at random (a fixed seed), some claimed, one application granted."""
+    rng = random.Random(12)
+    departments = [DepartmentFactory(), DepartmentFactory()]
+    versions = [ServiceVersionFactory(published=True), ServiceVersionFactory(published=True)]
+    applications = [
+        ApplicationFactory(
+            submitted=True, status="under_review", service_version=rng.choice(versions)
+        )
+        for _ in range(30)
+    ]
+    reviewer = OfficialFactory(department=departments[0], role=OfficialRole.REVIEWER).user
+    OfficialFactory(user=reviewer, department=departments[1], role=OfficialRole.APPROVER)
+    head = OfficialFactory(department=departments[1], role=OfficialRole.DEPARTMENT_HEAD).user
+    outsider = OfficialFactory(department=DepartmentFactory(), role=OfficialRole.REVIEWER).user
+    assignees = [reviewer, head, outsider, UserFactory()]
+    today = timezone.localdate()
+    for _ in range(120):
+        ReviewTaskFactory(
+            application=rng.choice(applications),
+            department=rng.choice(departments),
+            role=rng.choice(ROLES),
+            status=rng.choice(["open", "open", "open", "approved", "cancelled"]),
+            sla_light=rng.choice(LIGHTS),
+            assignee=rng.choice([None, None, *assignees]),
+            due_on=rng.choice([None, today + dt.timedelta(days=rng.randint(-9, 30))]),
+        )
+    granted = applications[0]
+    from guardian.shortcuts import assign_perm
+
+    assign_perm("approvals.view_application", outsider, granted)
+    return {"reviewer": reviewer, "head": head, "outsider": outsider, "versions": versions}
+
+
+def old_rule(user, filters: QueueFilters):
+    """The queue as one ``OR`` over every rule, sorted in the database: what it always showed."""
+    rows = ReviewTask.objects.filter(policy.official_task_visibility(user), status="open")
+    if filters.service:
+        rows = rows.filter(application__service_version__item__code=filters.service)
+    if filters.light:
+        rows = rows.filter(sla_light=filters.light)
+    if filters.state == "mine":
+        rows = rows.filter(assignee=user)
+    elif filters.state == "unclaimed":
+        rows = rows.filter(assignee__isnull=True)
+    elif filters.state == "others":
+        rows = rows.filter(assignee__isnull=False).exclude(assignee=user)
+    if filters.due_from:
+        rows = rows.filter(due_on__gte=filters.due_from)
+    return list(rows.order_by("due_on", "pk").values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("who", ["reviewer", "head", "outsider"])
+def test_the_branches_show_what_the_rule_allows_in_the_same_order(world, who):
+    user = world[who]
+    code = world["versions"][0].item.code
+    for filters in [
+        QueueFilters(),
+        QueueFilters(state="mine"),
+        QueueFilters(state="unclaimed"),
+        QueueFilters(state="others"),
+        QueueFilters(light="red"),
+        QueueFilters(service=code, light="green"),
+        QueueFilters(due_from=timezone.localdate()),
+    ]:
+        expected = old_rule(user, filters)
+        rows = queue_rows(user, filters)
+        assert rows.count() == len(expected), filters
+        assert [task.pk for task in rows[0 : len(expected) + 5]] == expected, filters
+        # any page is the same slice of it
+        assert [task.pk for task in rows[3:7]] == expected[3:7], filters
+
+
+@pytest.mark.parametrize("who", ["reviewer", "head", "outsider"])
+def test_the_counts_and_services_are_those_of_the_visible_tasks(world, who):
+    user = world[who]
+    visible = ReviewTask.objects.filter(policy.official_task_visibility(user), status="open")
+
+    queue = department_queue(user)
+
+    assert queue.counts == {
+        "total": visible.count(),
+        "red": visible.filter(sla_light="red").count(),
+        "yellow": visible.filter(sla_light="yellow").count(),
+        "green": visible.filter(sla_light="green").count(),
+        "unclaimed": visible.filter(assignee__isnull=True).count(),
+        "mine": visible.filter(assignee=user).count(),
+        "others": visible.filter(assignee__isnull=False).exclude(assignee=user).count(),
+    }
+    assert {item.pk for item in queue_services(user)} == set(
+        visible.values_list("application__service_version__item_id", flat=True)
+    )
+
+
+def test_a_granted_application_shows_its_tasks_to_an_outsider_once(world):
+    outsider = world["outsider"]
+    granted = ApplicationUserObjectPermission.objects.get(user=outsider).content_object
+
+    shown = [task.pk for task in queue_rows(outsider, QueueFilters())[0:200]]
+
+    assert len(shown) == len(set(shown))
+    assert set(granted.tasks.filter(status="open").values_list("pk", flat=True)) <= set(shown)
+
+
+def test_the_kept_counts_follow_every_kind_of_change(world):
+    # given the tasks as the fixture wrote them
+    assert kept_counts() == counted()
+    tasks = list(ReviewTask.objects.order_by("pk"))
+    rng = random.Random(7)
+    other = DepartmentFactory()
+    # when tasks are claimed, released, change light, move, close, reopen and are deleted, one by
+    # one and set-wise
+    for task in rng.sample(tasks, 40):
+        change = rng.choice(["claim", "release", "light", "close", "reopen", "move", "comment"])
+        if change == "claim":
+            task.assignee = world["reviewer"]
+        elif change == "release":
+            task.assignee = None
+        elif change == "light":
+            task.sla_light = rng.choice(LIGHTS)
+        elif change == "close":
+            task.status = "approved"
+        elif change == "reopen":
+            task.status = "open"
+        elif change == "move":
+            task.department = other
+        else:
+            task.comment = "noted"
+        task.save()
+    ReviewTask.objects.filter(status="open", sla_light="yellow").update(sla_light="red")
+    ReviewTask.objects.filter(pk__in=[task.pk for task in tasks[:10]]).delete()
+    # then the kept counts are still the counts
+    assert kept_counts() == counted()
+
+
+def test_rebuilding_the_counts_gives_the_same_counts(world):
+    before = kept_counts()
+    with connection.cursor() as cursor:
+        for statement in queue_counts_sql.REBUILD:
+            cursor.execute(statement)
+    assert kept_counts() == before == counted()
