@@ -3,9 +3,15 @@
 A visibility rule written as one ``OR`` (my department's tasks, or those assigned to me, or those
 granted to me) keeps PostgreSQL off the indexes that match the list's order: it collects every
 visible row and sorts them, so a page costs as much as the whole list. Written as disjoint
-branches, each a plain filter on the columns of one index, ``UNION ALL`` inside a subquery of
-``FROM`` lets the planner merge the branches' ordered index scans (a Merge Append) and stop after
-the rows the page shows, whatever the size of the table (DESIGN.md §3, "Scale").
+branches, each a plain filter on the leading columns of one index, each branch reads its index in
+the list's order and stops after ``offset + limit`` rows; the union of those few rows is sorted
+once more for the page. A page then costs the same whatever the size of the table (DESIGN.md §3,
+"Scale").
+
+Each branch carries its own ``ORDER BY ... LIMIT`` in a subquery of its own: PostgreSQL 15 does
+not merge the ordered index scans of a plain ``UNION ALL`` (it sorts everything the branches
+hold), and SQLite refuses parentheses around the members of a compound select, so each member is
+``SELECT * FROM (branch) AS bN``, which both accept.
 
 The branches must be disjoint: a row visible through two rules belongs to one branch only (the
 others exclude it), so ``UNION ALL`` needs no de-duplication.
@@ -20,28 +26,29 @@ from django.db import connections
 from django.db.models import QuerySet
 
 
-def _branch_sql(queryset: QuerySet, columns: list[str]) -> tuple[str, tuple] | None:
+def _compiled(queryset: QuerySet) -> tuple[str, tuple] | None:
     try:
-        return queryset.order_by().values_list(*columns).query.sql_with_params()
+        return queryset.query.sql_with_params()
     except EmptyResultSet:  # a branch such as ``pk__in=[]`` that can match nothing
         return None
 
 
-def _union(branches: Sequence[QuerySet], columns: list[str]) -> tuple[str, list] | None:
+def _union(branches: Sequence[QuerySet]) -> tuple[str, list] | None:
+    """``branches`` (querysets of the same columns) as one ``UNION ALL``, each in a subquery."""
     parts, params = [], []
-    for branch in branches:
-        compiled = _branch_sql(branch, columns)
+    for number, branch in enumerate(branches):
+        compiled = _compiled(branch)
         if compiled is not None:
-            parts.append(compiled[0])
+            # The branch's SQL comes from Django's compiler, its values as parameters.
+            parts.append(f"SELECT * FROM ({compiled[0]}) AS b{number}")  # noqa: S608
             params.extend(compiled[1])
     if not parts:
         return None
-    # No parentheses around the members: SQLite refuses them, and no member has ORDER BY/LIMIT.
     return " UNION ALL ".join(parts), params
 
 
 def _column(model, name: str) -> str:
-    """The name under which the branches' SQL returns field ``name`` (its ``attname``)."""
+    """The name under which a branch's ``values_list`` returns field ``name`` (its attname)."""
     field = model._meta.pk if name == "pk" else model._meta.get_field(name)
     return field.attname
 
@@ -51,13 +58,19 @@ def ordered_union_ids(
 ) -> list:
     """The primary keys of the rows of ``branches``, sorted by ``order`` (local fields of the
     model, ``-`` for descending; end with the primary key for a stable order), ``limit`` rows from
-    ``offset``. One statement; no branch is read further than ``offset + limit`` rows."""
+    ``offset``. One statement; no branch reads more than ``offset + limit`` rows of its index."""
     if not branches or limit <= 0:
         return []
     model = branches[0].model
     pk_column = model._meta.pk.attname
-    sort_columns = [_column(model, name.lstrip("-")) for name in order]
-    union = _union(branches, [pk_column, *(c for c in sort_columns if c != pk_column)])
+    columns = [pk_column]
+    for name in order:
+        column = _column(model, name.lstrip("-"))
+        if column not in columns:
+            columns.append(column)
+    union = _union(
+        [branch.order_by(*order).values_list(*columns)[: offset + limit] for branch in branches]
+    )
     if union is None:
         return []
     sql, params = union
@@ -67,8 +80,7 @@ def ordered_union_ids(
         f"{quote(_column(model, name.lstrip('-')))} {'DESC' if name.startswith('-') else 'ASC'}"
         for name in order
     )
-    # The branches' SQL comes from Django's compiler with its values as parameters; the names
-    # are the model's own columns.
+    # The names are the model's own columns.
     statement = (
         f"SELECT {quote(pk_column)} FROM ({sql}) AS branches "  # noqa: S608
         f"ORDER BY {order_sql} LIMIT %s OFFSET %s"
@@ -83,7 +95,8 @@ def union_count(branches: Sequence[QuerySet], *, cap: int | None = None) -> int:
     rows (a bounded cost for a list whose exact length does not matter past that)."""
     if not branches:
         return 0
-    union = _union(branches, [branches[0].model._meta.pk.attname])
+    pk_column = branches[0].model._meta.pk.attname
+    union = _union([branch.order_by().values_list(pk_column) for branch in branches])
     if union is None:
         return 0
     sql, params = union
