@@ -42,9 +42,14 @@ from approvals.models.documents import (
 )
 from approvals.models.supervision import (
     AuditCheckpoint,
+    OpenTaskCount,
     RectificationStatus,
     RectificationTask,
     ServiceRating,
+    StatisticsChange,
+    StatisticsDay,
+    StatisticsDuration,
+    StatisticsRolledDay,
 )
 from approvals.models.workflow import (
     ApplicationGroupObjectPermission,
@@ -102,6 +107,7 @@ __all__ = [
     "Material",
     "MaterialMedium",
     "Notification",
+    "OpenTaskCount",
     "OutboxEvent",
     "PauseKind",
     "PersonalToken",
@@ -114,6 +120,10 @@ __all__ = [
     "ServiceRating",
     "ServiceTopic",
     "ServiceVersion",
+    "StatisticsChange",
+    "StatisticsDay",
+    "StatisticsDuration",
+    "StatisticsRolledDay",
     "SupervisionCard",
     "SupplementRequest",
     "TaskRole",
