@@ -20,6 +20,7 @@ Cache rule (invalidation):
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import threading
 import time
 
@@ -160,6 +161,28 @@ def sla_light_for(today: dt.date, due_on: dt.date | None) -> str:
         return str(working_calendar().sla_light(today, due_on, settings.SLA_WARN_WORKING_DAYS))
     except CalendarNotCovered:
         return str(SlaLight.RED) if today > due_on else ""
+
+
+_keys: dict[int, tuple[WorkingCalendar, str]] = {}
+
+
+def calendar_key(calendar: WorkingCalendar) -> str:
+    """A fingerprint of what ``calendar`` counts as working days: the span it covers and its
+    holidays and make-up working days. Figures computed with one calendar (the rolled-up
+    statistics) are stale under another key."""
+    cached = _keys.get(id(calendar))
+    if cached is not None and cached[0] is calendar:
+        return cached[1]
+    digest = hashlib.sha256()
+    digest.update(f"{calendar.first_day}..{calendar.last_day}".encode())
+    for label, days in (("h", calendar.holidays), ("m", calendar.makeup_workdays)):
+        digest.update(("|" + label + ",".join(day.isoformat() for day in sorted(days))).encode())
+    key = digest.hexdigest()
+    with _lock:
+        if len(_keys) > 8:  # a process sees a handful of calendars in its life
+            _keys.clear()
+        _keys[id(calendar)] = (calendar, key)
+    return key
 
 
 def clear_cache() -> None:

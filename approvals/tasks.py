@@ -26,6 +26,17 @@ def deadlines_fill_unknown_task() -> dict:
     return deadlines_fill_unknown(fresh_calendar=True)
 
 
+@shared_task(name="approvals.tasks.supervision_rollup_task")
+def supervision_rollup_task() -> dict:
+    """The supervision dashboard's derived tables (every five minutes in CELERY_BEAT_SCHEDULE):
+    compact the open-task counts, roll up the statistics of past days that need it."""
+    from approvals.services.supervision_rollup import open_task_counts_compact, statistics_rollup
+
+    folded = open_task_counts_compact()
+    report = statistics_rollup()
+    return {"open_task_buckets": folded, "days_rolled": report.days, "rows": report.rows}
+
+
 @shared_task(name="approvals.tasks.licence_expiry_reminders_task")
 def licence_expiry_reminders_task() -> dict:
     """The daily expiry-reminder sweep of the licence register (CELERY_BEAT_SCHEDULE)."""

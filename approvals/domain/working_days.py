@@ -187,6 +187,35 @@ class WorkingCalendar:
             count += self.is_working_day(day)
         return count
 
+    def working_days_between_pairs(
+        self, pairs: Iterable[tuple[dt.date, dt.date]]
+    ) -> dict[tuple[dt.date, dt.date], int]:
+        """``working_days_between`` of many (start, end) pairs at once, in time proportional to
+        the span of their dates rather than to the sum of their lengths (the statistics count
+        thousands of pairs). Pairs that ``working_days_between`` would refuse
+        (``CalendarNotCovered``) are left out."""
+        pairs = list(pairs)
+        base = self._first_day - ONE_DAY  # the day before the first one counts nothing yet
+        dates = sorted({day for pair in pairs for day in pair if base <= day <= self._last_day})
+        # numbers[d]: the working days after ``base`` up to and including d.
+        numbers: dict[dt.date, int] = {}
+        count, previous = 0, base
+        for day in dates:
+            count += self.working_days_between(previous, day)
+            numbers[day] = count
+            previous = day
+        result = {}
+        for start, end in pairs:
+            _require_date(start)
+            _require_date(end)
+            low, high = min(start, end), max(start, end)
+            if low == high:
+                result[(start, end)] = 0
+            elif low in numbers and high in numbers:
+                days = numbers[high] - numbers[low]
+                result[(start, end)] = days if start <= end else -days
+        return result
+
     def due_date(
         self, start: dt.date, limit: int, *, pauses: Iterable[Pause] = (), extension: int = 0
     ) -> DueDate:

@@ -42,9 +42,14 @@ from approvals.models.documents import (
 )
 from approvals.models.supervision import (
     AuditCheckpoint,
+    OpenTaskCount,
     RectificationStatus,
     RectificationTask,
     ServiceRating,
+    StatisticsChange,
+    StatisticsDay,
+    StatisticsDuration,
+    StatisticsRolledDay,
 )
 from approvals.models.workflow import (
     ApplicationGroupObjectPermission,
@@ -103,6 +108,7 @@ __all__ = [
     "Material",
     "MaterialMedium",
     "Notification",
+    "OpenTaskCount",
     "OutboxEvent",
     "PauseKind",
     "PersonalToken",
@@ -115,6 +121,10 @@ __all__ = [
     "ServiceRating",
     "ServiceTopic",
     "ServiceVersion",
+    "StatisticsChange",
+    "StatisticsDay",
+    "StatisticsDuration",
+    "StatisticsRolledDay",
     "SupervisionCard",
     "SupplementRequest",
     "TaskQueueCount",

@@ -178,6 +178,23 @@ class Application(models.Model):
                 condition=Q(status="submitted"),
                 name="application_intake_due",
             ),
+            # The supervision statistics count the days that are not rolled up yet (today, and a
+            # day changed since) live: received, accepted and decided per day and service version.
+            models.Index(
+                fields=["received_on", "service_version"],
+                condition=Q(received_on__isnull=False),
+                name="application_received_day",
+            ),
+            models.Index(
+                fields=["accepted_on", "service_version"],
+                condition=Q(accepted_on__isnull=False),
+                name="application_accepted_day",
+            ),
+            models.Index(
+                fields=["decided_on", "service_version"],
+                condition=Q(decided_on__isnull=False),
+                name="application_decided_day",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -117,8 +117,120 @@ class RectificationTask(models.Model):
         verbose_name_plural = _("rectification tasks")
         ordering = ["due_on", "pk"]
         indexes = [
-            models.Index(fields=["department", "status", "due_on"], name="rectification_dept")
+            models.Index(fields=["department", "status", "due_on"], name="rectification_dept"),
+            # The dashboard's list: open ones, the earliest due first, a page at a time.
+            models.Index(
+                fields=["due_on", "id"], condition=Q(status="open"), name="rectification_open_due"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.department_id}: {self.due_on}"
+
+
+# --- Derived tables behind the supervision dashboard (issue 12: flat at a million applications) --
+#
+# The dashboard never aggregates history on a request. Two kinds of derived rows, each fed from one
+# source by database triggers (approvals/statistics_sql.py) so that no write path, bulk load or
+# admin edit can forget them:
+#
+# - ``OpenTaskCount``: a ledger of +1/-1 per open review task entering or leaving a (department,
+#   service version, light) bucket. Readers sum it; ``open_task_counts_compact`` folds it back to
+#   one row per bucket. Insert-only, so officials never wait on each other's counter row.
+# - ``StatisticsChange``: the days whose statistics a change of an application touched (received,
+#   accepted, decided: before and after). ``statistics_rollup`` recomputes those days into
+#   ``StatisticsDay`` / ``StatisticsDuration`` and marks them in ``StatisticsRolledDay``; until it
+#   has, the reader counts such days (and today) live from the applications, by index.
+
+
+class OpenTaskCount(models.Model):
+    """Open review tasks of one bucket: a signed delta, summed by readers (see above)."""
+
+    id = models.BigAutoField(primary_key=True)
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    service_version = models.ForeignKey(
+        "approvals.ServiceVersion", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # green, yellow or red; a task not lit yet counts as green (as the dashboard always showed).
+    light = models.CharField(max_length=6)
+    tasks = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["department", "service_version", "light"], name="open_task_bucket")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department_id}/{self.service_version_id}/{self.light}: {self.tasks:+d}"
+
+
+class StatisticsChange(models.Model):
+    """A day whose statistics changed since it was rolled up (written by a trigger)."""
+
+    id = models.BigAutoField(primary_key=True)
+    day = models.DateField(db_index=True)
+
+    def __str__(self) -> str:
+        return str(self.day)
+
+
+class StatisticsRolledDay(models.Model):
+    """A day whose rows in ``StatisticsDay`` and ``StatisticsDuration`` are complete, and the
+    working-day calendar its durations were counted with (a calendar edit makes them stale)."""
+
+    day = models.DateField(primary_key=True)
+    calendar_key = models.CharField(max_length=64)
+    rolled_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return str(self.day)
+
+
+class StatisticsDay(models.Model):
+    """One day's figures for one service version: applications received, accepted and decided
+    that day (each by its own date), as ``approvals.selectors.supervision`` counts them."""
+
+    day = models.DateField()
+    service_version = models.ForeignKey(
+        "approvals.ServiceVersion", on_delete=models.CASCADE, related_name="+"
+    )
+    received = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    decided = models.PositiveIntegerField(default=0)  # decided_on that day, whatever the status
+    approved = models.PositiveIntegerField(default=0)
+    denied = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    timed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "service_version"], name="statistics_day_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.service_version_id}"
+
+
+class StatisticsDuration(models.Model):
+    """How many applications decided that day took ``working_days`` from acceptance: a
+    histogram, from which the average and the 90th percentile are exact."""
+
+    day = models.DateField()
+    service_version = models.ForeignKey(
+        "approvals.ServiceVersion", on_delete=models.CASCADE, related_name="+"
+    )
+    working_days = models.IntegerField()
+    applications = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "service_version", "working_days"],
+                name="statistics_duration_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.service_version_id} {self.working_days}: {self.applications}"

@@ -365,7 +365,11 @@ class SupervisionCard(models.Model):
                 fields=["application", "task", "colour"], name="one_card_per_colour"
             ),
         ]
-        indexes = [models.Index(fields=["department", "colour", "issued_on"], name="card_dept")]
+        indexes = [
+            models.Index(fields=["department", "colour", "issued_on"], name="card_dept"),
+            # The dashboard's card list: red before yellow, newest first, the first 200 only.
+            models.Index(fields=["colour", "-issued_on", "-id"], name="card_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_colour_display()} {self.department_id} {self.application_id}"

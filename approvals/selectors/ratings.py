@@ -83,13 +83,24 @@ def _with_lights(tasks, today: dt.date) -> list[RectificationRow]:
 def _rectifications():
     return RectificationTask.objects.select_related(
         "department", "rating__application__service_version", "done_by"
+    ).defer(
+        # Not shown, and large: the form data and the service definition.
+        "rating__application__data",
+        "rating__application__service_version__form_schema",
+        "rating__application__service_version__workflow_definition",
     )
 
 
-def open_rectifications(today: dt.date | None = None) -> list[RectificationRow]:
-    """For the supervision dashboard: every open rectification, the earliest due first."""
+RECTIFICATION_LIST_LIMIT = 200
+
+
+def open_rectifications(
+    today: dt.date | None = None, limit: int = RECTIFICATION_LIST_LIMIT
+) -> list[RectificationRow]:
+    """For the supervision dashboard: the first ``limit`` open rectifications, the earliest due
+    first (a walk of the ``rectification_open_due`` index)."""
     tasks = _rectifications().filter(status=RectificationStatus.OPEN).order_by("due_on", "pk")
-    return _with_lights(tasks, today or timezone.localdate())
+    return _with_lights(tasks[:limit], today or timezone.localdate())
 
 
 def rectifications_for_head(user: User, today: dt.date | None = None) -> list[RectificationRow]:

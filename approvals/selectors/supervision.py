@@ -1,25 +1,44 @@
 """Reads for electronic supervision (电子监察) and the public satisfaction page.
 
-Every function runs a fixed number of queries whatever the number of applications: counts are
-grouped aggregates in the database; only the working days of the period's decided applications
-(for the average and the 90th percentile) are read row by row, as two dates each.
+Every function runs a fixed number of queries, and reads a number of rows that does not grow with
+the history (issue 12):
+
+- running tasks by light sum the open-task ledger (``OpenTaskCount``, kept by triggers: a few rows
+  per department, service and light), never the tasks themselves;
+- the statistics of a period add up the rolled-up days (``StatisticsDay``: one row per day and
+  service version; ``StatisticsDuration``: a histogram of working days per day and service
+  version, from which the average and the 90th percentile are exact), and count live, from the
+  applications by their date indexes, only the days not rolled up yet: today, a day changed
+  since its roll-up, every day under another working-day calendar. ``day_figures`` and
+  ``day_durations`` are the one definition of the figures, for the live days and the roll-up
+  (``approvals.services.statistics_rollup``) alike;
+- the card and rectification lists are the first ``limit`` rows of an index.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone, translation
 
-from approvals.calendar import working_calendar
-from approvals.domain.working_days import CalendarNotCovered, SlaLight
+from approvals.calendar import calendar_key, working_calendar
+from approvals.domain.working_days import SlaLight, WorkingCalendar
 from approvals.models import (
     Application,
     ApplicationStatus,
-    ReviewTask,
+    OpenTaskCount,
+    ServiceVersion,
+    StatisticsChange,
+    StatisticsDay,
+    StatisticsDuration,
+    StatisticsRolledDay,
     SupervisionCard,
     TaskStatus,
 )
@@ -29,6 +48,7 @@ APPROVED = (ApplicationStatus.APPROVED, ApplicationStatus.LICENCE_ISSUED, Applic
 DECIDED = (*APPROVED, ApplicationStatus.DENIED)
 LIGHTS = (SlaLight.GREEN, SlaLight.YELLOW, SlaLight.RED)
 CARD_LIST_LIMIT = 200
+ONE_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -41,6 +61,9 @@ class Period:
         today = today or timezone.localdate()
         return cls(today - dt.timedelta(days=days), today)
 
+    def days(self) -> list[dt.date]:
+        return [self.start + dt.timedelta(days=n) for n in range((self.end - self.start).days + 1)]
+
 
 def localized_name(zh: str, en: str) -> str:
     """The Chinese or English name, by the active language; the other one where it is missing
@@ -48,6 +71,18 @@ def localized_name(zh: str, en: str) -> str:
     if (translation.get_language() or "").startswith("zh"):
         return zh or en
     return en or zh
+
+
+def days_q(column: str, days: Iterable[dt.date]) -> Q:
+    """``column`` on one of ``days``, as date ranges (one per run of consecutive days), which an
+    index on the column answers with a range scan each."""
+    runs: list[list[dt.date]] = []
+    for day in sorted(set(days)):
+        if runs and day == runs[-1][1] + ONE_DAY:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    return reduce(or_, (Q(**{f"{column}__range": (a, b)}) for a, b in runs))
 
 
 # --- Running tasks by SLA light -------------------------------------------------------------
@@ -73,27 +108,28 @@ class RunningTasks:
 
 
 def running_tasks_by_light() -> RunningTasks:
-    """Open review tasks by SLA light, per department and per service (one grouped query)."""
+    """Open review tasks by SLA light, per department and per service: one grouped query over the
+    open-task ledger. A task the sweep has not lit yet (or whose clock is paused) counts as
+    green (the triggers file it so)."""
     rows = (
-        ReviewTask.objects.filter(status=TaskStatus.OPEN)
-        .values(
+        OpenTaskCount.objects.values(
             "department_id",
             "department__name_zh",
             "department__name_en",
-            "application__service_version__item_id",
-            "application__service_version__item__code",
-            "application__service_version__name_zh",
-            "application__service_version__name_en",
-            "sla_light",
+            "service_version_id",
+            "service_version__item_id",
+            "service_version__name_zh",
+            "service_version__name_en",
+            "light",
         )
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("tasks"))
+        .filter(n__gt=0)
         .order_by()
     )
     departments: dict[int, LightRow] = {}
     services: dict[int, LightRow] = {}
-    for row in rows:
-        # A task the sweep has not lit yet (or whose clock is paused) counts as green.
-        light = row["sla_light"] if row["sla_light"] in LIGHTS else SlaLight.GREEN
+    # A service is named after its newest version that has running tasks.
+    for row in sorted(rows, key=lambda r: -r["service_version_id"]):
         department = departments.setdefault(
             row["department_id"],
             LightRow(
@@ -101,39 +137,129 @@ def running_tasks_by_light() -> RunningTasks:
                 localized_name(row["department__name_zh"], row["department__name_en"]),
             ),
         )
-        item_id = row["application__service_version__item_id"]
+        item_id = row["service_version__item_id"]
         service = services.setdefault(
             item_id,
             LightRow(
                 item_id,
-                localized_name(
-                    row["application__service_version__name_zh"],
-                    row["application__service_version__name_en"],
-                ),
+                localized_name(row["service_version__name_zh"], row["service_version__name_en"]),
             ),
         )
+        light = row["light"] if row["light"] in LIGHTS else SlaLight.GREEN
         for target in (department, service):
             setattr(target, light, getattr(target, light) + row["n"])
+    order = lambda r: (-r.red, -r.yellow, r.name, r.key)  # noqa: E731
     return RunningTasks(
-        by_department=sorted(departments.values(), key=lambda r: (-r.red, -r.yellow, r.name)),
-        by_service=sorted(services.values(), key=lambda r: (-r.red, -r.yellow, r.name)),
+        by_department=sorted(departments.values(), key=order),
+        by_service=sorted(services.values(), key=order),
     )
 
 
 def overdue_cards(limit: int = CARD_LIST_LIMIT) -> list[SupervisionCard]:
     """Cards of work still running (the task open, or the application still at the window),
-    red before yellow, newest first."""
-    return list(
-        SupervisionCard.objects.filter(
-            Q(task__status=TaskStatus.OPEN)
-            | Q(task__isnull=True, application__status=ApplicationStatus.SUBMITTED)
+    red before yellow, newest first: the first ``limit``.
+
+    Two branches, each walking the card index in that order and stopping at ``limit`` (an OR
+    across the task and the application would make PostgreSQL read every card)."""
+    cards = (
+        SupervisionCard.objects.select_related("application__service_version", "department", "task")
+        # What the list shows, not the form data and service definitions beside it.
+        .only(
+            "colour",
+            "issued_on",
+            "department__name_zh",
+            "department__name_en",
+            "application__tracking_number",
+            "application__intake_due_on",
+            "application__service_version__name_zh",
+            "application__service_version__name_en",
+            "task__due_on",
         )
-        .select_related("application__service_version__item", "department", "task")
-        .order_by("colour", "-issued_on", "-pk")[:limit]  # "red" sorts before "yellow"
+        .order_by("colour", "-issued_on", "-pk")  # "red" sorts before "yellow"
     )
+    branches = (
+        cards.filter(task__status=TaskStatus.OPEN),
+        cards.filter(task__isnull=True, application__status=ApplicationStatus.SUBMITTED),
+    )
+    merged = [card for branch in branches for card in branch[:limit]]
+    merged.sort(key=lambda card: (card.colour, -card.issued_on.toordinal(), -card.pk))
+    return merged[:limit]
 
 
 # --- Statistics per department and per service ------------------------------------------------
+
+FIGURES = ("received", "accepted", "decided", "approved", "denied", "on_time", "timed")
+
+
+def day_figures(days: Iterable[dt.date]) -> dict[tuple[dt.date, int], dict[str, int]]:
+    """Per (day, service version): applications received, accepted and decided that day (each by
+    its own date), approved and denied among those decided (by their status now), decided by the
+    statutory due date (``on_time``) and decided with a known due date (``timed``: a due date still
+    unknown at the calendar's end is neither on time nor late). Three grouped range scans of the
+    date indexes."""
+    days = list(days)
+    figures: dict[tuple[dt.date, int], dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(FIGURES, 0)
+    )
+    if not days:
+        return {}
+    for column, name in (("received_on", "received"), ("accepted_on", "accepted")):
+        rows = (
+            Application.objects.filter(days_q(column, days))
+            .values_list(column, "service_version_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for day, version_id, n in rows:
+            figures[(day, version_id)][name] = n
+    timed = Q(status__in=DECIDED, decision_due_on__isnull=False)
+    decided = (
+        Application.objects.filter(days_q("decided_on", days))
+        .values("decided_on", "service_version_id")
+        .annotate(
+            decided=Count("pk"),
+            approved=Count("pk", filter=Q(status__in=APPROVED)),
+            denied=Count("pk", filter=Q(status=ApplicationStatus.DENIED)),
+            on_time=Count("pk", filter=timed & Q(decided_on__lte=F("decision_due_on"))),
+            timed=Count("pk", filter=timed),
+        )
+        .order_by()
+    )
+    for row in decided:
+        target = figures[(row["decided_on"], row["service_version_id"])]
+        for name in ("decided", "approved", "denied", "on_time", "timed"):
+            target[name] = row[name]
+    return dict(figures)
+
+
+def day_durations(
+    days: Iterable[dt.date], calendar: WorkingCalendar
+) -> dict[tuple[dt.date, int, int], int]:
+    """Per (day, service version, working days): how many applications decided that day took
+    that many working days from acceptance to decision (the day of acceptance not counted).
+    Dates the calendar does not cover are left out. One grouped query: a row per distinct
+    (acceptance day, decision day) pair, not per application."""
+    days = list(days)
+    if not days:
+        return {}
+    rows = (
+        Application.objects.filter(
+            days_q("decided_on", days), status__in=DECIDED, accepted_on__isnull=False
+        )
+        .values_list("decided_on", "service_version_id", "accepted_on")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    rows = list(rows)
+    between = calendar.working_days_between_pairs(
+        (accepted_on, decided_on) for decided_on, _version, accepted_on, _n in rows
+    )
+    durations: dict[tuple[dt.date, int, int], int] = defaultdict(int)
+    for decided_on, version_id, accepted_on, n in rows:
+        working_days = between.get((accepted_on, decided_on))
+        if working_days is not None:  # None: the calendar does not cover the dates
+            durations[(decided_on, version_id, working_days)] += n
+    return dict(durations)
 
 
 @dataclass
@@ -148,7 +274,8 @@ class StatRow:
     # Decided with a known statutory due date: the on-time rate's denominator (a due date still
     # unknown at the calendar's end is neither on time nor late).
     timed: int = 0
-    working_days: list[int] = field(default_factory=list)
+    # Working days from acceptance to decision -> how many applications took that long.
+    durations: Counter = field(default_factory=Counter)
 
     @property
     def decided(self) -> int:
@@ -160,20 +287,34 @@ class StatRow:
 
     @property
     def average_days(self) -> float | None:
-        return sum(self.working_days) / len(self.working_days) if self.working_days else None
+        count = self.durations.total()
+        if not count:
+            return None
+        return sum(days * n for days, n in self.durations.items()) / count
 
     @property
     def p90_days(self) -> int | None:
-        return percentile(self.working_days, 90)
+        return percentile_of_counts(self.durations, 90)
 
 
 def percentile(values: list[int], pct: int) -> int | None:
     """Nearest-rank percentile: the smallest value with at least ``pct`` % of values at or
     below it."""
-    if not values:
+    return percentile_of_counts(Counter(values), pct)
+
+
+def percentile_of_counts(counts: Counter, pct: int) -> int | None:
+    """``percentile`` of the values that ``counts`` holds (value -> how many times)."""
+    total = counts.total()
+    if not total:
         return None
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
+    rank = max(1, math.ceil(pct / 100 * total))
+    seen = 0
+    for value in sorted(counts):
+        seen += counts[value]
+        if seen >= rank:
+            return value
+    return None  # not reached: seen ends at total >= rank
 
 
 @dataclass
@@ -184,93 +325,93 @@ class Statistics:
     total: StatRow
 
 
-def _in(period: Period, column: str) -> Q:
-    return Q(**{f"{column}__gte": period.start, f"{column}__lte": period.end})
+def _rolled_days(period: Period, today: dt.date, key: str) -> set[dt.date]:
+    """The days of ``period`` whose roll-up is complete and current: before today, counted with
+    this calendar, and not changed since."""
+    last = min(period.end, today - ONE_DAY)
+    if last < period.start:
+        return set()
+    return set(
+        StatisticsRolledDay.objects.filter(day__range=(period.start, last), calendar_key=key)
+        .exclude(Exists(StatisticsChange.objects.filter(day=OuterRef("day"))))
+        .values_list("day", flat=True)
+    )
 
 
-def statistics(period: Period) -> Statistics:
+def statistics(period: Period, *, today: dt.date | None = None) -> Statistics:
     """Received, accepted, approved, denied, on time (decided by the statutory due date), and
-    the working days from acceptance to decision (average, 90th percentile), for the period."""
-    decided_in = _in(period, "decided_on")
-    counts = (
-        Application.objects.filter(
-            _in(period, "received_on") | _in(period, "accepted_on") | decided_in
+    the working days from acceptance to decision (average, 90th percentile), for the period:
+    the rolled-up days summed, the others counted live (see the module docstring)."""
+    today = today or timezone.localdate()
+    calendar = working_calendar()
+    rolled = _rolled_days(period, today, calendar_key(calendar))
+    live = [day for day in period.days() if day not in rolled]
+
+    per_version: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(FIGURES, 0))
+    durations: dict[int, Counter] = defaultdict(Counter)
+    if rolled:
+        sums = (
+            StatisticsDay.objects.filter(days_q("day", rolled))
+            .values("service_version_id")
+            .annotate(**{name: Sum(name) for name in FIGURES})
+            .order_by()
         )
-        .values(
-            "service_version__item_id",
-            "service_version__item__department_id",
-            "service_version__item__department__name_zh",
-            "service_version__item__department__name_en",
-            "service_version__name_zh",
-            "service_version__name_en",
+        for row in sums:
+            target = per_version[row["service_version_id"]]
+            for name in FIGURES:
+                target[name] += row[name]
+        histogram = (
+            StatisticsDuration.objects.filter(days_q("day", rolled))
+            .values_list("service_version_id", "working_days")
+            .annotate(n=Sum("applications"))
+            .order_by()
         )
-        .annotate(
-            received=Count("pk", filter=_in(period, "received_on")),
-            accepted=Count("pk", filter=_in(period, "accepted_on")),
-            approved=Count("pk", filter=decided_in & Q(status__in=APPROVED)),
-            denied=Count("pk", filter=decided_in & Q(status=ApplicationStatus.DENIED)),
-            on_time=Count(
-                "pk",
-                filter=decided_in
-                & Q(status__in=DECIDED, decision_due_on__isnull=False)
-                & Q(decided_on__lte=F("decision_due_on")),
-            ),
-            timed=Count(
-                "pk", filter=decided_in & Q(status__in=DECIDED, decision_due_on__isnull=False)
-            ),
-        )
-        .order_by()
+        for version_id, working_days, n in histogram:
+            durations[version_id][working_days] += n
+    for (_day, version_id), figures in day_figures(live).items():
+        target = per_version[version_id]
+        for name in FIGURES:
+            target[name] += figures[name]
+    for (_day, version_id, working_days), n in day_durations(live, calendar).items():
+        durations[version_id][working_days] += n
+
+    versions = ServiceVersion.objects.filter(pk__in=list(per_version)).values(
+        "pk",
+        "item_id",
+        "name_zh",
+        "name_en",
+        "item__department_id",
+        "item__department__name_zh",
+        "item__department__name_en",
     )
     departments: dict[int, StatRow] = {}
     services: dict[int, StatRow] = {}
     total = StatRow(0, "")
-    service_department: dict[int, int] = {}
-    for row in counts:
-        department_id = row["service_version__item__department_id"]
-        item_id = row["service_version__item_id"]
-        service_department[item_id] = department_id
+    # A service is named after its newest version in the period.
+    for version in sorted(versions, key=lambda v: -v["pk"]):
+        department_id = version["item__department_id"]
         targets = (
             departments.setdefault(
                 department_id,
                 StatRow(
                     department_id,
                     localized_name(
-                        row["service_version__item__department__name_zh"],
-                        row["service_version__item__department__name_en"],
+                        version["item__department__name_zh"], version["item__department__name_en"]
                     ),
                 ),
             ),
             services.setdefault(
-                item_id,
-                StatRow(
-                    item_id,
-                    localized_name(
-                        row["service_version__name_zh"], row["service_version__name_en"]
-                    ),
-                ),
+                version["item_id"],
+                StatRow(version["item_id"], localized_name(version["name_zh"], version["name_en"])),
             ),
             total,
         )
+        figures = per_version[version["pk"]]
         for target in targets:
             for name in ("received", "accepted", "approved", "denied", "on_time", "timed"):
-                setattr(target, name, getattr(target, name) + row[name])
-    calendar = working_calendar()
-    decided = Application.objects.filter(
-        decided_in, status__in=DECIDED, accepted_on__isnull=False
-    ).values_list("service_version__item_id", "accepted_on", "decided_on")
-    for item_id, accepted_on, decided_on in decided:
-        try:
-            days = calendar.working_days_between(accepted_on, decided_on)
-        except CalendarNotCovered:
-            continue
-        for target in (
-            services.get(item_id),
-            departments.get(service_department.get(item_id)),
-            total,
-        ):
-            if target is not None:
-                target.working_days.append(days)
-    by_name = lambda rows: sorted(rows, key=lambda r: r.name)  # noqa: E731
+                setattr(target, name, getattr(target, name) + figures[name])
+            target.durations.update(durations.get(version["pk"], {}))
+    by_name = lambda rows: sorted(rows, key=lambda r: (r.name, r.key))  # noqa: E731
     return Statistics(
         period=period,
         by_department=by_name(departments.values()),

@@ -25,12 +25,14 @@ from approvals.charts import bar_chart
 from approvals.exports import csv_cell
 from approvals.selectors.applications import get_application_for_applicant
 from approvals.selectors.ratings import (
+    RECTIFICATION_LIST_LIMIT,
     get_rectification_for_head,
     open_rectifications,
     rectifications_for_head,
     satisfaction_by_department,
 )
 from approvals.selectors.supervision import (
+    CARD_LIST_LIMIT,
     Period,
     overdue_cards,
     running_tasks_by_light,
@@ -90,12 +92,15 @@ def dashboard(request):
             rows=[
                 (row.name, [round(row.average_days, 1), row.p90_days])
                 for row in stats.by_department
-                if row.working_days
+                if row.durations
             ],
             series=[("average", _("Average")), ("p90", _("90th percentile"))],
         ),
     ]
     query = request.GET.copy()
+    # One row more than shown tells whether the list goes on.
+    cards = overdue_cards(limit=CARD_LIST_LIMIT + 1)
+    rectifications = open_rectifications(limit=RECTIFICATION_LIST_LIMIT + 1)
     return render(
         request,
         "approvals/supervision/dashboard.html",
@@ -103,11 +108,15 @@ def dashboard(request):
             "form": form,
             "period": period,
             "running": running,
-            "cards": overdue_cards(),
+            "cards": cards[:CARD_LIST_LIMIT],
+            "cards_more": len(cards) > CARD_LIST_LIMIT,
+            "card_limit": CARD_LIST_LIMIT,
             "stats": stats,
             "stat_rows": _stat_rows(stats),
             "charts": charts,
-            "rectifications": open_rectifications(),
+            "rectifications": rectifications[:RECTIFICATION_LIST_LIMIT],
+            "rectifications_more": len(rectifications) > RECTIFICATION_LIST_LIMIT,
+            "rectification_limit": RECTIFICATION_LIST_LIMIT,
             "export_query": query.urlencode(),
         },
     )

@@ -264,6 +264,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # Deemed acceptance, SLA lights, supervision cards, lapsed pledges (idempotent).
     "sweep-deadlines": {"task": "approvals.tasks.sweep_deadlines_task", "schedule": 60.0},
+    # The supervision dashboard's open-task counts and rolled-up statistics (idempotent, idle
+    # when nothing changed): approvals/services/supervision_rollup.py.
+    "supervision-rollup": {"task": "approvals.tasks.supervision_rollup_task", "schedule": 300.0},
     # Licence expiry reminders, 60 and 30 days before (idempotent), every morning.
     "licence-expiry-reminders": {
         "task": "approvals.tasks.licence_expiry_reminders_task",

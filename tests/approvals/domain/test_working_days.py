@@ -241,6 +241,22 @@ def test_working_days_between_undoes_add_working_days(start, n):
     assert CALENDAR.add_working_days(start, n + 1) > due
 
 
+# Around both ends of CALENDAR (2024-2026), so that some pairs fall outside it.
+DAYS_AROUND_THE_CALENDAR = st.dates(min_value=D(2023, 12, 20), max_value=D(2027, 1, 10))
+
+
+@given(pairs=st.lists(st.tuples(DAYS_AROUND_THE_CALENDAR, DAYS_AROUND_THE_CALENDAR), max_size=20))
+def test_working_days_between_pairs_agrees_with_one_pair_at_a_time(pairs):
+    expected = {}
+    for start, end in pairs:
+        try:
+            expected[(start, end)] = CALENDAR.working_days_between(start, end)
+        except CalendarNotCovered:
+            pass
+
+    assert CALENDAR.working_days_between_pairs(pairs) == expected
+
+
 @given(start=DAYS_2025_2026, end=DAYS_2025_2026)
 def test_add_working_days_of_the_count_lands_on_the_last_working_day_up_to_end(start, end):
     count = CALENDAR.working_days_between(start, end)

@@ -1,0 +1,163 @@
+"""Keep the supervision dashboard's derived tables current (issue 12).
+
+- ``statistics_rollup``: recompute, set-based, the days whose statistics are missing, changed
+  (the trigger-fed ``StatisticsChange`` log) or counted under another working-day calendar, up to
+  yesterday; idle when none is. Each batch of days is one transaction that replaces the days'
+  rows, marks them rolled with the calendar's key and deletes exactly the change rows it read
+  before counting, so a change committed meanwhile stays logged and its day is counted live
+  until the next run.
+- ``open_task_counts_compact``: fold the open-task ledger back to one row per bucket.
+- ``open_task_counts_rebuild``: recount the ledger from the tasks (after a bulk load that ran
+  without the triggers).
+
+Run by Celery beat (``approvals.tasks.supervision_rollup_task``) and by
+``manage.py supervision_rollup``. Every run is idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from approvals import statistics_sql
+from approvals.calendar import calendar_key, working_calendar
+from approvals.models import (
+    Application,
+    OpenTaskCount,
+    StatisticsChange,
+    StatisticsDay,
+    StatisticsDuration,
+    StatisticsRolledDay,
+)
+from approvals.selectors.supervision import ONE_DAY, day_durations, day_figures
+
+BATCH_DAYS = 31
+# Two roll-ups at once would both replace the same days: one waits for the other.
+_LOCK_ID = 7_301_212
+
+
+def _lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
+    # SQLite: the IMMEDIATE transaction already holds the only write lock.
+
+
+@dataclass
+class RollupReport:
+    days: int = 0
+    rows: int = 0
+
+
+def _days_to_roll(today: dt.date, key: str, rebuild: bool) -> list[dt.date]:
+    firsts = Application.objects.aggregate(
+        received=Min("received_on"), accepted=Min("accepted_on"), decided=Min("decided_on")
+    )
+    known = [day for day in firsts.values() if day is not None]
+    changed = set(
+        StatisticsChange.objects.filter(day__lt=today).values_list("day", flat=True).distinct()
+    )
+    if not known:
+        return sorted(changed)
+    first, yesterday = min(known), today - ONE_DAY
+    every = {first + dt.timedelta(days=n) for n in range((yesterday - first).days + 1)}
+    current = (
+        set()
+        if rebuild
+        else set(StatisticsRolledDay.objects.filter(calendar_key=key).values_list("day", flat=True))
+    )
+    return sorted((every - current) | changed)
+
+
+def statistics_rollup(*, today: dt.date | None = None, rebuild: bool = False) -> RollupReport:
+    """Roll up every day before ``today`` that needs it (all of them with ``rebuild``)."""
+    today = today or timezone.localdate()
+    calendar = working_calendar()
+    key = calendar_key(calendar)
+    report = RollupReport()
+    days = _days_to_roll(today, key, rebuild)
+    for start in range(0, len(days), BATCH_DAYS):
+        batch = days[start : start + BATCH_DAYS]
+        with transaction.atomic():
+            _lock()
+            seen = list(StatisticsChange.objects.filter(day__in=batch).values_list("pk", flat=True))
+            figures = day_figures(batch)
+            durations = day_durations(batch, calendar)
+            StatisticsDay.objects.filter(day__in=batch).delete()
+            StatisticsDuration.objects.filter(day__in=batch).delete()
+            StatisticsRolledDay.objects.filter(day__in=batch).delete()
+            StatisticsDay.objects.bulk_create(
+                [
+                    StatisticsDay(day=day, service_version_id=version_id, **values)
+                    for (day, version_id), values in figures.items()
+                ],
+                batch_size=1000,
+            )
+            StatisticsDuration.objects.bulk_create(
+                [
+                    StatisticsDuration(
+                        day=day,
+                        service_version_id=version_id,
+                        working_days=working_days,
+                        applications=n,
+                    )
+                    for (day, version_id, working_days), n in durations.items()
+                ],
+                batch_size=1000,
+            )
+            now = timezone.now()
+            StatisticsRolledDay.objects.bulk_create(
+                [StatisticsRolledDay(day=day, calendar_key=key, rolled_at=now) for day in batch]
+            )
+            for offset in range(0, len(seen), 5000):
+                StatisticsChange.objects.filter(pk__in=seen[offset : offset + 5000]).delete()
+        report.days += len(batch)
+        report.rows += len(figures) + len(durations)
+    return report
+
+
+def open_task_counts_compact() -> int:
+    """Fold the ledger into one row per bucket (buckets at zero disappear); returns the rows
+    folded. The rows summed are exactly the rows deleted: on PostgreSQL one statement does both;
+    SQLite's IMMEDIATE transaction keeps every other writer out meanwhile."""
+    table = statistics_sql.COUNTS
+    columns = "department_id, service_version_id, light"
+    with transaction.atomic():
+        last = OpenTaskCount.objects.order_by("-pk").values_list("pk", flat=True).first()
+        if last is None:
+            return 0
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"""WITH folded AS (
+                          DELETE FROM {table} WHERE id <= %s RETURNING {columns}, tasks)
+                        INSERT INTO {table} ({columns}, tasks)
+                        SELECT {columns}, SUM(tasks) FROM folded
+                        GROUP BY {columns} HAVING SUM(tasks) <> 0""",  # noqa: S608
+                    [last],
+                )
+                return cursor.rowcount
+            cursor.execute(
+                f"""INSERT INTO {table} ({columns}, tasks)
+                    SELECT {columns}, SUM(tasks) FROM {table} WHERE id <= %s
+                    GROUP BY {columns} HAVING SUM(tasks) <> 0""",  # noqa: S608
+                [last],
+            )
+            folded = cursor.rowcount
+            cursor.execute(f"DELETE FROM {table} WHERE id <= %s", [last])  # noqa: S608
+            return folded
+
+
+def open_task_counts_rebuild() -> None:
+    """Recount the ledger from the review tasks, with task writes held off meanwhile."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("LOCK TABLE approvals_reviewtask IN SHARE MODE")
+        OpenTaskCount.objects.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute(statistics_sql.OPEN_TASK_COUNTS_FILL)

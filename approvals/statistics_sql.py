@@ -1,0 +1,208 @@
+# ruff: noqa: S608 -- SQL built from this module's own constants, never from input
+"""Triggers that feed the supervision dashboard's derived tables, per database vendor.
+
+One source for each derived figure, whatever writes the rows (services, the admin, bulk loads,
+test factories):
+
+- ``approvals_opentaskcount``: every review task that enters or leaves the open state, or
+  changes light, department or application while open, adds -1 to the bucket it leaves and +1
+  to the one it joins (department, service version, light; a task not lit yet is green).
+- ``approvals_statisticschange``: every application change that can move a figure of the
+  statistics (status, service version, the received/accepted/decided dates, the statutory due
+  date) records the days it touches, before and after.
+
+PostgreSQL uses statement-level triggers with transition tables, so a bulk insert or the sweep's
+one UPDATE of thousands of lights writes a few aggregated rows, not one per task. SQLite has
+only row-level triggers; its writes are one at a time anyway.
+"""
+
+APPLICATION = "approvals_application"
+TASK = "approvals_reviewtask"
+COUNTS = "approvals_opentaskcount"
+CHANGES = "approvals_statisticschange"
+
+# The light a task counts under: the stored one, green while the sweep has not lit it.
+_LIGHT = "CASE WHEN {t}.sla_light IN ('yellow', 'red') THEN {t}.sla_light ELSE 'green' END"
+
+
+def _light(table: str) -> str:
+    return _LIGHT.format(t=table)
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------
+
+_PG_TASK_MOVED = f"""
+    (o.status = 'open') IS DISTINCT FROM (n.status = 'open')
+    OR (n.status = 'open' AND ({_light("o")} <> {_light("n")}
+        OR o.department_id <> n.department_id OR o.application_id <> n.application_id))
+"""
+
+POSTGRESQL_CREATE = [
+    f"""CREATE OR REPLACE FUNCTION approvals_open_task_count_insert() RETURNS trigger AS $$
+    BEGIN
+      INSERT INTO {COUNTS} (department_id, service_version_id, light, tasks)
+      SELECT n.department_id, a.service_version_id, {_light("n")}, COUNT(*)
+      FROM new_rows n JOIN {APPLICATION} a ON a.id = n.application_id
+      WHERE n.status = 'open'
+      GROUP BY 1, 2, 3;
+      RETURN NULL;
+    END $$ LANGUAGE plpgsql""",
+    f"""CREATE OR REPLACE FUNCTION approvals_open_task_count_update() RETURNS trigger AS $$
+    BEGIN
+      INSERT INTO {COUNTS} (department_id, service_version_id, light, tasks)
+      SELECT moved.department_id, a.service_version_id, moved.light, SUM(moved.tasks)
+      FROM (
+        SELECT o.department_id, o.application_id, {_light("o")} AS light, -1 AS tasks
+        FROM old_rows o JOIN new_rows n ON n.id = o.id
+        WHERE o.status = 'open' AND ({_PG_TASK_MOVED})
+        UNION ALL
+        SELECT n.department_id, n.application_id, {_light("n")}, 1
+        FROM old_rows o JOIN new_rows n ON n.id = o.id
+        WHERE n.status = 'open' AND ({_PG_TASK_MOVED})
+      ) moved JOIN {APPLICATION} a ON a.id = moved.application_id
+      GROUP BY 1, 2, 3
+      HAVING SUM(moved.tasks) <> 0;
+      RETURN NULL;
+    END $$ LANGUAGE plpgsql""",
+    f"""CREATE OR REPLACE FUNCTION approvals_open_task_count_delete() RETURNS trigger AS $$
+    BEGIN
+      INSERT INTO {COUNTS} (department_id, service_version_id, light, tasks)
+      SELECT o.department_id, a.service_version_id, {_light("o")}, -COUNT(*)
+      FROM old_rows o JOIN {APPLICATION} a ON a.id = o.application_id
+      WHERE o.status = 'open'
+      GROUP BY 1, 2, 3;
+      RETURN NULL;
+    END $$ LANGUAGE plpgsql""",
+    f"""CREATE TRIGGER approvals_open_task_count_insert AFTER INSERT ON {TASK}
+        REFERENCING NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION approvals_open_task_count_insert()""",
+    f"""CREATE TRIGGER approvals_open_task_count_update AFTER UPDATE ON {TASK}
+        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION approvals_open_task_count_update()""",
+    f"""CREATE TRIGGER approvals_open_task_count_delete AFTER DELETE ON {TASK}
+        REFERENCING OLD TABLE AS old_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION approvals_open_task_count_delete()""",
+    f"""CREATE OR REPLACE FUNCTION approvals_statistics_change_insert() RETURNS trigger AS $$
+    BEGIN
+      INSERT INTO {CHANGES} (day)
+      SELECT DISTINCT d FROM new_rows n,
+        unnest(ARRAY[n.received_on, n.accepted_on, n.decided_on]) AS d
+      WHERE d IS NOT NULL;
+      RETURN NULL;
+    END $$ LANGUAGE plpgsql""",
+    f"""CREATE OR REPLACE FUNCTION approvals_statistics_change_update() RETURNS trigger AS $$
+    BEGIN
+      INSERT INTO {CHANGES} (day)
+      SELECT DISTINCT d FROM old_rows o JOIN new_rows n ON n.id = o.id,
+        unnest(ARRAY[o.received_on, o.accepted_on, o.decided_on,
+                     n.received_on, n.accepted_on, n.decided_on]) AS d
+      WHERE d IS NOT NULL
+        AND (o.status, o.service_version_id, o.received_on, o.accepted_on, o.decided_on,
+             o.decision_due_on)
+            IS DISTINCT FROM
+            (n.status, n.service_version_id, n.received_on, n.accepted_on, n.decided_on,
+             n.decision_due_on);
+      RETURN NULL;
+    END $$ LANGUAGE plpgsql""",
+    f"""CREATE OR REPLACE FUNCTION approvals_statistics_change_delete() RETURNS trigger AS $$
+    BEGIN
+      INSERT INTO {CHANGES} (day)
+      SELECT DISTINCT d FROM old_rows o,
+        unnest(ARRAY[o.received_on, o.accepted_on, o.decided_on]) AS d
+      WHERE d IS NOT NULL;
+      RETURN NULL;
+    END $$ LANGUAGE plpgsql""",
+    f"""CREATE TRIGGER approvals_statistics_change_insert AFTER INSERT ON {APPLICATION}
+        REFERENCING NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION approvals_statistics_change_insert()""",
+    f"""CREATE TRIGGER approvals_statistics_change_update AFTER UPDATE ON {APPLICATION}
+        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION approvals_statistics_change_update()""",
+    f"""CREATE TRIGGER approvals_statistics_change_delete AFTER DELETE ON {APPLICATION}
+        REFERENCING OLD TABLE AS old_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION approvals_statistics_change_delete()""",
+]
+
+POSTGRESQL_DROP = [
+    *(
+        f"DROP TRIGGER IF EXISTS approvals_open_task_count_{op} ON {TASK}"
+        for op in ("insert", "update", "delete")
+    ),
+    *(
+        f"DROP TRIGGER IF EXISTS approvals_statistics_change_{op} ON {APPLICATION}"
+        for op in ("insert", "update", "delete")
+    ),
+    *(
+        f"DROP FUNCTION IF EXISTS approvals_{name}_{op}()"
+        for name in ("open_task_count", "statistics_change")
+        for op in ("insert", "update", "delete")
+    ),
+]
+
+# --- SQLite ------------------------------------------------------------------------------------
+
+
+def _sqlite_bucket(row: str, sign: int) -> str:
+    return f"""INSERT INTO {COUNTS} (department_id, service_version_id, light, tasks)
+        SELECT {row}.department_id, a.service_version_id, {_light(row)}, {sign}
+        FROM {APPLICATION} a WHERE a.id = {row}.application_id AND {row}.status = 'open';"""
+
+
+def _sqlite_days(*rows: str) -> str:
+    union = " UNION ".join(
+        f"SELECT {row}.{column} AS d"
+        for row in rows
+        for column in ("received_on", "accepted_on", "decided_on")
+    )
+    return f"INSERT INTO {CHANGES} (day) SELECT d FROM ({union}) WHERE d IS NOT NULL;"
+
+
+_SQLITE_APPLICATION_COLUMNS = (
+    "status",
+    "service_version_id",
+    "received_on",
+    "accepted_on",
+    "decided_on",
+    "decision_due_on",
+)
+
+SQLITE_CREATE = [
+    f"""CREATE TRIGGER IF NOT EXISTS approvals_open_task_count_insert AFTER INSERT ON {TASK}
+        WHEN NEW.status = 'open'
+        BEGIN {_sqlite_bucket("NEW", 1)} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS approvals_open_task_count_update
+        AFTER UPDATE OF status, sla_light, department_id, application_id ON {TASK}
+        WHEN OLD.status = 'open' OR NEW.status = 'open'
+        BEGIN {_sqlite_bucket("OLD", -1)} {_sqlite_bucket("NEW", 1)} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS approvals_open_task_count_delete AFTER DELETE ON {TASK}
+        WHEN OLD.status = 'open'
+        BEGIN {_sqlite_bucket("OLD", -1)} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS approvals_statistics_change_insert
+        AFTER INSERT ON {APPLICATION}
+        BEGIN {_sqlite_days("NEW")} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS approvals_statistics_change_update
+        AFTER UPDATE OF {", ".join(_SQLITE_APPLICATION_COLUMNS)} ON {APPLICATION}
+        WHEN {" OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _SQLITE_APPLICATION_COLUMNS)}
+        BEGIN {_sqlite_days("OLD", "NEW")} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS approvals_statistics_change_delete
+        AFTER DELETE ON {APPLICATION}
+        BEGIN {_sqlite_days("OLD")} END""",
+]
+
+SQLITE_DROP = [
+    f"DROP TRIGGER IF EXISTS approvals_{name}_{op}"
+    for name in ("open_task_count", "statistics_change")
+    for op in ("insert", "update", "delete")
+]
+
+CREATE = {"sqlite": SQLITE_CREATE, "postgresql": POSTGRESQL_CREATE}
+DROP = {"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP}
+
+# The open tasks as the triggers count them, for the migration's first fill and a rebuild.
+OPEN_TASK_COUNTS_FILL = f"""
+    INSERT INTO {COUNTS} (department_id, service_version_id, light, tasks)
+    SELECT t.department_id, a.service_version_id, {_light("t")}, COUNT(*)
+    FROM {TASK} t JOIN {APPLICATION} a ON a.id = t.application_id
+    WHERE t.status = 'open'
+    GROUP BY t.department_id, a.service_version_id, {_light("t")}
+"""
