@@ -5,8 +5,9 @@ One source for each derived figure, whatever writes the rows (services, the admi
 test factories):
 
 - ``approvals_opentaskcount``: every review task that enters or leaves the open state, or
-  changes light, department or application while open, adds -1 to the bucket it leaves and +1
-  to the one it joins (department, service version, light; a task not lit yet is green).
+  changes light, department, role, claim or application while open, adds -1 to the bucket it
+  leaves and +1 to the one it joins (department, role, service version, light as stored, claimed
+  or not). The supervision dashboard and the officials' queue both read it.
 - ``approvals_statisticschange``: every application change that can move a figure of the
   statistics (status, service version, the received/accepted/decided dates, the statutory due
   date) records the days it touches, before and after.
@@ -21,56 +22,63 @@ TASK = "approvals_reviewtask"
 COUNTS = "approvals_opentaskcount"
 CHANGES = "approvals_statisticschange"
 
-# The light a task counts under: the stored one, green while the sweep has not lit it.
-_LIGHT = "CASE WHEN {t}.sla_light IN ('yellow', 'red') THEN {t}.sla_light ELSE 'green' END"
+# A bucket of the open-task ledger, as columns of the ledger and as values of a task row.
+BUCKET = "department_id, role, service_version_id, light, assigned"
 
 
-def _light(table: str) -> str:
-    return _LIGHT.format(t=table)
+def _bucket_of(task: str, application: str = "a") -> str:
+    return (
+        f"{task}.department_id, {task}.role, {application}.service_version_id, "
+        f"{task}.sla_light, ({task}.assignee_id IS NOT NULL)"
+    )
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------
 
-_PG_TASK_MOVED = f"""
+_PG_TASK_MOVED = """
     (o.status = 'open') IS DISTINCT FROM (n.status = 'open')
-    OR (n.status = 'open' AND ({_light("o")} <> {_light("n")}
-        OR o.department_id <> n.department_id OR o.application_id <> n.application_id))
+    OR (n.status = 'open' AND (o.sla_light <> n.sla_light
+        OR o.department_id <> n.department_id OR o.role <> n.role
+        OR (o.assignee_id IS NULL) <> (n.assignee_id IS NULL)
+        OR o.application_id <> n.application_id))
 """
 
 POSTGRESQL_CREATE = [
     f"""CREATE OR REPLACE FUNCTION approvals_open_task_count_insert() RETURNS trigger AS $$
     BEGIN
-      INSERT INTO {COUNTS} (department_id, service_version_id, light, tasks)
-      SELECT n.department_id, a.service_version_id, {_light("n")}, COUNT(*)
+      INSERT INTO {COUNTS} ({BUCKET}, tasks)
+      SELECT {_bucket_of("n")}, COUNT(*)
       FROM new_rows n JOIN {APPLICATION} a ON a.id = n.application_id
       WHERE n.status = 'open'
-      GROUP BY 1, 2, 3;
+      GROUP BY 1, 2, 3, 4, 5;
       RETURN NULL;
     END $$ LANGUAGE plpgsql""",
     f"""CREATE OR REPLACE FUNCTION approvals_open_task_count_update() RETURNS trigger AS $$
     BEGIN
-      INSERT INTO {COUNTS} (department_id, service_version_id, light, tasks)
-      SELECT moved.department_id, a.service_version_id, moved.light, SUM(moved.tasks)
+      INSERT INTO {COUNTS} ({BUCKET}, tasks)
+      SELECT moved.department_id, moved.role, a.service_version_id, moved.sla_light,
+             moved.assignee_id IS NOT NULL, SUM(moved.tasks)
       FROM (
-        SELECT o.department_id, o.application_id, {_light("o")} AS light, -1 AS tasks
+        SELECT o.department_id, o.role, o.application_id, o.sla_light, o.assignee_id,
+               -1 AS tasks
         FROM old_rows o JOIN new_rows n ON n.id = o.id
         WHERE o.status = 'open' AND ({_PG_TASK_MOVED})
         UNION ALL
-        SELECT n.department_id, n.application_id, {_light("n")}, 1
+        SELECT n.department_id, n.role, n.application_id, n.sla_light, n.assignee_id, 1
         FROM old_rows o JOIN new_rows n ON n.id = o.id
         WHERE n.status = 'open' AND ({_PG_TASK_MOVED})
       ) moved JOIN {APPLICATION} a ON a.id = moved.application_id
-      GROUP BY 1, 2, 3
+      GROUP BY 1, 2, 3, 4, 5
       HAVING SUM(moved.tasks) <> 0;
       RETURN NULL;
     END $$ LANGUAGE plpgsql""",
     f"""CREATE OR REPLACE FUNCTION approvals_open_task_count_delete() RETURNS trigger AS $$
     BEGIN
-      INSERT INTO {COUNTS} (department_id, service_version_id, light, tasks)
-      SELECT o.department_id, a.service_version_id, {_light("o")}, -COUNT(*)
+      INSERT INTO {COUNTS} ({BUCKET}, tasks)
+      SELECT {_bucket_of("o")}, -COUNT(*)
       FROM old_rows o JOIN {APPLICATION} a ON a.id = o.application_id
       WHERE o.status = 'open'
-      GROUP BY 1, 2, 3;
+      GROUP BY 1, 2, 3, 4, 5;
       RETURN NULL;
     END $$ LANGUAGE plpgsql""",
     f"""CREATE TRIGGER approvals_open_task_count_insert AFTER INSERT ON {TASK}
@@ -143,8 +151,8 @@ POSTGRESQL_DROP = [
 
 
 def _sqlite_bucket(row: str, sign: int) -> str:
-    return f"""INSERT INTO {COUNTS} (department_id, service_version_id, light, tasks)
-        SELECT {row}.department_id, a.service_version_id, {_light(row)}, {sign}
+    return f"""INSERT INTO {COUNTS} ({BUCKET}, tasks)
+        SELECT {_bucket_of(row)}, {sign}
         FROM {APPLICATION} a WHERE a.id = {row}.application_id AND {row}.status = 'open';"""
 
 
@@ -171,8 +179,13 @@ SQLITE_CREATE = [
         WHEN NEW.status = 'open'
         BEGIN {_sqlite_bucket("NEW", 1)} END""",
     f"""CREATE TRIGGER IF NOT EXISTS approvals_open_task_count_update
-        AFTER UPDATE OF status, sla_light, department_id, application_id ON {TASK}
-        WHEN OLD.status = 'open' OR NEW.status = 'open'
+        AFTER UPDATE OF status, sla_light, department_id, role, assignee_id, application_id
+        ON {TASK}
+        WHEN (OLD.status = 'open' OR NEW.status = 'open') AND NOT (
+          NEW.status = OLD.status AND NEW.sla_light = OLD.sla_light
+          AND NEW.department_id = OLD.department_id AND NEW.role = OLD.role
+          AND (NEW.assignee_id IS NULL) = (OLD.assignee_id IS NULL)
+          AND NEW.application_id = OLD.application_id)
         BEGIN {_sqlite_bucket("OLD", -1)} {_sqlite_bucket("NEW", 1)} END""",
     f"""CREATE TRIGGER IF NOT EXISTS approvals_open_task_count_delete AFTER DELETE ON {TASK}
         WHEN OLD.status = 'open'
@@ -200,9 +213,9 @@ DROP = {"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP}
 
 # The open tasks as the triggers count them, for the migration's first fill and a rebuild.
 OPEN_TASK_COUNTS_FILL = f"""
-    INSERT INTO {COUNTS} (department_id, service_version_id, light, tasks)
-    SELECT t.department_id, a.service_version_id, {_light("t")}, COUNT(*)
+    INSERT INTO {COUNTS} ({BUCKET}, tasks)
+    SELECT {_bucket_of("t")}, COUNT(*)
     FROM {TASK} t JOIN {APPLICATION} a ON a.id = t.application_id
     WHERE t.status = 'open'
-    GROUP BY t.department_id, a.service_version_id, {_light("t")}
+    GROUP BY 1, 2, 3, 4, 5
 """

@@ -33,7 +33,9 @@ class Migration(migrations.Migration):
             name="OpenTaskCount",
             fields=[
                 ("id", models.BigAutoField(primary_key=True, serialize=False)),
-                ("light", models.CharField(max_length=6)),
+                ("role", models.CharField(max_length=20)),
+                ("light", models.CharField(blank=True, max_length=6)),
+                ("assigned", models.BooleanField()),
                 ("tasks", models.IntegerField()),
             ],
         ),
@@ -162,7 +164,8 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="opentaskcount",
             index=models.Index(
-                fields=["department", "service_version", "light"], name="open_task_bucket"
+                fields=["department", "role", "service_version", "light", "assigned"],
+                name="open_task_bucket",
             ),
         ),
         migrations.AddConstraint(

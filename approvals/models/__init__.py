@@ -66,7 +66,6 @@ from approvals.models.workflow import (
     ReviewTask,
     SupervisionCard,
     SupplementRequest,
-    TaskQueueCount,
     TaskRole,
     TaskStatus,
 )
@@ -127,7 +126,6 @@ __all__ = [
     "StatisticsRolledDay",
     "SupervisionCard",
     "SupplementRequest",
-    "TaskQueueCount",
     "TaskRole",
     "TaskStatus",
     "TrackingCounter",

@@ -135,8 +135,8 @@ class RectificationTask(models.Model):
 # admin edit can forget them:
 #
 # - ``OpenTaskCount``: a ledger of +1/-1 per open review task entering or leaving a (department,
-#   service version, light) bucket. Readers sum it; ``open_task_counts_compact`` folds it back to
-#   one row per bucket. Insert-only, so officials never wait on each other's counter row.
+#   role, service version, light, claimed) bucket. Readers (this dashboard, the officials' queue)
+#   sum it; ``open_task_counts_compact`` folds it back to one row per bucket. Insert-only, so officials never wait on each other's counter row.
 # - ``StatisticsChange``: the days whose statistics a change of an application touched (received,
 #   accepted, decided: before and after). ``statistics_rollup`` recomputes those days into
 #   ``StatisticsDay`` / ``StatisticsDuration`` and marks them in ``StatisticsRolledDay``; until it
@@ -150,16 +150,22 @@ class OpenTaskCount(models.Model):
     department = models.ForeignKey(
         "accounts.Department", on_delete=models.CASCADE, related_name="+", db_index=False
     )
+    role = models.CharField(max_length=20)
     service_version = models.ForeignKey(
         "approvals.ServiceVersion", on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    # green, yellow or red; a task not lit yet counts as green (as the dashboard always showed).
-    light = models.CharField(max_length=6)
+    # The task's light as stored: green, yellow, red, or "" while the sweep has not lit it.
+    light = models.CharField(max_length=6, blank=True)
+    assigned = models.BooleanField()
     tasks = models.IntegerField()
 
     class Meta:
         indexes = [
-            models.Index(fields=["department", "service_version", "light"], name="open_task_bucket")
+            # The queue reads the buckets of an official's (department, role) pairs.
+            models.Index(
+                fields=["department", "role", "service_version", "light", "assigned"],
+                name="open_task_bucket",
+            )
         ]
 
     def __str__(self) -> str:

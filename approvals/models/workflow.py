@@ -136,37 +136,6 @@ class ReviewTask(models.Model):
         return f"{self.application_id}/{self.stage_key}/{self.branch_key}"
 
 
-class TaskQueueCount(models.Model):
-    """How many open review tasks there are of one department, role, service and SLA light,
-    claimed or not. Kept by database triggers in the same transaction as every change to a task
-    (approvals/queue_counts_sql.py), never written by the code: the queue's counts read a few of
-    these rows instead of counting tasks."""
-
-    department = models.ForeignKey(
-        "accounts.Department", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    role = models.CharField(max_length=20, choices=TaskRole.choices)
-    service_item = models.ForeignKey(
-        "approvals.ServiceItem", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    sla_light = models.CharField(max_length=6, blank=True)
-    assigned = models.BooleanField()
-    open_count = models.IntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("open task count")
-        verbose_name_plural = _("open task counts")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["department", "role", "service_item", "sla_light", "assigned"],
-                name="task_queue_count_key",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.department_id}/{self.role}/{self.service_item_id}/{self.sla_light}"
-
-
 class PauseKind(models.TextChoices):
     SUPPLEMENT = "supplement", _("Applicant preparing a supplement")
     EXPERT_REVIEW = "expert_review", _("Expert review")

@@ -1,8 +1,8 @@
 """Reads for officials: the department queue and one task. Visibility comes from
 ``policy.official_task_branches``: disjoint branches (department and role, claimed, granted), each
 read through its own index and merged in the queue's order (approvals/selectors/branches.py); the
-counts come from ``TaskQueueCount``, which the database keeps. A page costs the same whatever the
-number of tasks, in a constant number of queries."""
+counts come from the open-task ledger the database keeps (``OpenTaskCount``). A page costs the
+same whatever the number of tasks, in a constant number of queries."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from approvals import policy
 from approvals.models import (
     AuditEvent,
     DeadlineExtension,
+    OpenTaskCount,
     ReviewTask,
     ServiceItem,
-    TaskQueueCount,
     TaskStatus,
 )
 from approvals.selectors.branches import BranchedRows, union_count
@@ -86,19 +86,17 @@ def _queue_branches(
     return [open_tasks.filter(branch) for branch in visibility.branches()]
 
 
-def _pair_counts(
-    visibility: policy.TaskBranches, filters: QueueFilters
-) -> QuerySet[TaskQueueCount]:
-    """The kept counts of the official's (department, role) pairs, narrowed by the filters that
-    are part of their key (service, light)."""
+def _pair_counts(visibility: policy.TaskBranches, filters: QueueFilters) -> QuerySet[OpenTaskCount]:
+    """The open-task ledger's rows of the official's (department, role) pairs, narrowed by the
+    filters that are part of its buckets (service, light); sum ``tasks`` to count."""
     query = Q(pk__in=[])
     for department_id, role in visibility.pairs:
         query |= Q(department_id=department_id, role=role)
-    counts = TaskQueueCount.objects.filter(query, open_count__gt=0)
+    counts = OpenTaskCount.objects.filter(query)
     if filters.service:
-        counts = counts.filter(service_item__code=filters.service)
+        counts = counts.filter(service_version__item__code=filters.service)
     if filters.light in LIGHTS:
-        counts = counts.filter(sla_light=filters.light)
+        counts = counts.filter(light=filters.light)
     return counts
 
 
@@ -107,16 +105,13 @@ def _tally(user: User, filters: QueueFilters, visibility: policy.TaskBranches) -
     that pass ``filters`` (but the state filter): the kept counts of the official's pairs plus a
     count of the few tasks they see otherwise (claimed by them or granted to them elsewhere)."""
     tally = {"total": 0, "unclaimed": 0, **dict.fromkeys(LIGHTS, 0)}
-    for row in (
-        _pair_counts(visibility, filters)
-        .values("sla_light", "assigned")
-        .annotate(n=Sum("open_count"))
-    ):
+    buckets = _pair_counts(visibility, filters).values("light", "assigned").annotate(n=Sum("tasks"))
+    for row in buckets.order_by():
         tally["total"] += row["n"]
         if not row["assigned"]:
             tally["unclaimed"] += row["n"]
-        if row["sla_light"] in LIGHTS:
-            tally[row["sla_light"]] += row["n"]
+        if row["light"] in LIGHTS:
+            tally[row["light"]] += row["n"]
     rows = ReviewTask.objects.filter(_filters_q(user, filters, state=False))
     # One look-up on the assignee index gives their claims, those outside their pairs among them.
     claimed_elsewhere = visibility.outside_pairs
@@ -215,7 +210,13 @@ def queue_services(user: User) -> list[ServiceItem]:
     """The services with open tasks ``user`` may see (the queue's service filter): from the kept
     counts of their pairs, and the few tasks they see otherwise."""
     visibility = policy.official_task_branches(user)
-    in_pairs = _pair_counts(visibility, QueueFilters()).values("service_item_id")
+    in_pairs = (
+        _pair_counts(visibility, QueueFilters())
+        .values("service_version__item_id")
+        .annotate(n=Sum("tasks"))
+        .filter(n__gt=0)
+        .values("service_version__item_id")
+    )
     query = Q(pk__in=in_pairs)
     for branch in (visibility.claimed(), visibility.granted()):
         elsewhere = ReviewTask.objects.filter(branch, status=TaskStatus.OPEN)

@@ -125,7 +125,7 @@ def open_task_counts_compact() -> int:
     folded. The rows summed are exactly the rows deleted: on PostgreSQL one statement does both;
     SQLite's IMMEDIATE transaction keeps every other writer out meanwhile."""
     table = statistics_sql.COUNTS
-    columns = "department_id, service_version_id, light"
+    columns = statistics_sql.BUCKET
     with transaction.atomic():
         last = OpenTaskCount.objects.order_by("-pk").values_list("pk", flat=True).first()
         if last is None:
