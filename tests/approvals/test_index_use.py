@@ -72,7 +72,7 @@ def _fill(*, versions, departments, citizens):
             """,
             {"departments": department_ids},
         )
-    analyze(*BIG_TABLES, "approvals_taskqueuecount")
+    analyze(*BIG_TABLES, "approvals_opentaskcount")
     # Officials' pages below must have pages to turn: the data must reach every department.
     assert ReviewTask.objects.filter(status="open").values(
         "department_id"
