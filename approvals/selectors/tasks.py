@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 
 from accounts.models import OfficialPosition, User
@@ -272,9 +272,14 @@ def extensions_for_head(user: User) -> QuerySet[DeadlineExtension]:
     departments = (
         policy.active_positions(user).filter(role="department_head").values("department_id")
     )
-    applications = ReviewTask.objects.filter(department_id__in=departments).values("application_id")
+    # From the few requests waiting, each checked for a task of the department (task_application
+    # index), rather than every application the department ever handled.
+    of_department = ReviewTask.objects.filter(
+        application_id=OuterRef("application_id"), department_id__in=departments
+    )
     return (
-        DeadlineExtension.objects.filter(status="requested", application_id__in=applications)
+        DeadlineExtension.objects.filter(status="requested")
+        .filter(Exists(of_department))
         .select_related("application__service_version", "requested_by")
         .order_by("created_at")
     )

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import OfficialRole
+from approvals.demo_catalogue import department_workflow
 from approvals.models import ReviewTask
 from tests.approvals.api.conftest import session_client
 from tests.explain import analyze, assert_no_seq_scan, captured_selects, requires_postgresql
@@ -84,7 +85,13 @@ def province(verified_client_factory):
     window = DepartmentFactory(is_service_window=True)
     departments = [DepartmentFactory() for _ in range(8)]
     versions = [
-        ServiceVersionFactory(item__department=department, published=True)
+        ServiceVersionFactory(
+            item__department=department,
+            workflow_definition=department_workflow(
+                department.code, review_days=10, decision_days=5
+            ),
+            published=True,
+        )
         for department in departments
     ]
     citizens = [PersonFactory().user for _ in range(100)]
@@ -115,6 +122,15 @@ def test_the_officials_lists_read_indexes(province):
         for query in ("", "?page=3", "?state=unclaimed", "?light=red"):
             for sql in _reads_of(client, reverse("approvals:work_queue") + query):
                 assert_no_seq_scan(sql, BIG_TABLES)
+    # a task page and the head's extension requests
+    task = ReviewTask.objects.filter(status="open", department__positions__user=province["head"])
+    head = province["client"](province["head"])
+    for url in (
+        reverse("approvals:work_task", args=[task.order_by("pk").first().pk]),
+        reverse("approvals:work_extensions"),
+    ):
+        for sql in _reads_of(head, url):
+            assert_no_seq_scan(sql, BIG_TABLES)
     # the same queue through the API
     api = session_client(province["reviewer"], verified=True)
     for sql in _reads_of(api, "/api/v1/tasks/?page=2"):
