@@ -98,9 +98,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Already {result.applications_after:,} scale-seeded applications; nothing to add."
             )
-        document = subjects_document(
-            seed=options["seed"], applications=result.applications_after
-        )
+        document = subjects_document(seed=options["seed"], applications=result.applications_after)
         path = Path(options["subjects"])
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
