@@ -20,6 +20,7 @@ first run is kept, so a resumed run next week continues the same history.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 import time
 from collections.abc import Callable
@@ -102,6 +103,116 @@ def _ensure_progress_table() -> None:
                 id smallint PRIMARY KEY, seed bigint NOT NULL, anchor date NOT NULL,
                 applications bigint NOT NULL)"""
         )
+        cursor.execute(
+            f"ALTER TABLE {PROGRESS_TABLE} ADD COLUMN IF NOT EXISTS dropped_indexes jsonb "
+            "NOT NULL DEFAULT '[]'"
+        )
+
+
+# --- Bulk loading: secondary indexes off, then rebuilt ------------------------------------------
+
+# The tables that grow by millions. Their secondary indexes (not the primary keys, nor the indexes
+# behind unique constraints) are dropped for a large load and built again at the end: building an
+# index once from sorted rows is many times faster than millions of scattered inserts into it. The
+# definitions wait in the progress row, so a run that stops half-way rebuilds them next time.
+BULK_TABLES = ("approvals_auditevent", "approvals_reviewtask", "approvals_application")
+BULK_MINIMUM = 50_000  # applications to add before dropping indexes is worth it
+
+
+def _secondary_indexes() -> list[dict]:
+    """The bulk tables' indexes and unique constraints but their primary keys, each with the
+    statement that builds it again."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT i.indexrelid::regclass::text, i.indrelid::regclass::text,
+                      pg_get_indexdef(i.indexrelid), c.conname, pg_get_constraintdef(c.oid)
+               FROM pg_index i
+               LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.contype = 'u'
+               WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary
+                 AND NOT EXISTS (
+                   SELECT 1 FROM pg_constraint o WHERE o.conindid = i.indexrelid
+                   AND o.contype <> 'u')
+               ORDER BY 2, 1""",
+            [list(BULK_TABLES)],
+        )
+        rows = cursor.fetchall()
+    found = []
+    for index, table, definition, constraint, constraint_definition in rows:
+        if constraint:
+            found.append(
+                {
+                    "table": table,
+                    "constraint": constraint,
+                    "build": f"ALTER TABLE {table} ADD CONSTRAINT {constraint} "
+                    f"{constraint_definition}",
+                    "drop": f"ALTER TABLE {table} DROP CONSTRAINT {constraint}",
+                }
+            )
+        else:
+            build = definition.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1)
+            build = build.replace("CREATE UNIQUE INDEX ", "CREATE UNIQUE INDEX IF NOT EXISTS ", 1)
+            found.append(
+                {"table": table, "index": index, "build": build, "drop": f"DROP INDEX {index}"}
+            )
+    return found
+
+
+def _pending_indexes() -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT dropped_indexes FROM {PROGRESS_TABLE} WHERE id = 1")  # noqa: S608
+        row = cursor.fetchone()
+    if not row:
+        return []
+    # Django reads jsonb as text (it decodes JSON fields itself).
+    return json.loads(row[0]) if isinstance(row[0], str) else list(row[0])
+
+
+@transaction.atomic
+def drop_secondary_indexes() -> int:
+    indexes = _secondary_indexes()
+    if not indexes:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {PROGRESS_TABLE} SET dropped_indexes = %s WHERE id = 1",  # noqa: S608
+            [json.dumps(_pending_indexes() + indexes)],
+        )
+        for index in indexes:
+            cursor.execute(index["drop"])
+    return len(indexes)
+
+
+def restore_secondary_indexes(stream=None) -> int:
+    """Build what a bulk load dropped, each index in its own statement (a stop half-way keeps
+    what was built; the next run builds the rest)."""
+    pending = _pending_indexes()
+    if not pending:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem TO '512MB'")
+        for number, index in enumerate(pending, start=1):
+            began = time.monotonic()
+            if "constraint" in index:
+                cursor.execute(
+                    "SELECT 1 FROM pg_constraint WHERE conname = %s AND conrelid = %s::regclass",
+                    [index["constraint"], index["table"]],
+                )
+                if cursor.fetchone() is None:
+                    cursor.execute(index["build"])
+            else:
+                cursor.execute(index["build"])
+            if stream is not None:
+                name = index.get("constraint") or index.get("index")
+                stream.write(
+                    f"index {number}/{len(pending)} {name} built in "
+                    f"{time.monotonic() - began:,.1f}s\n"
+                )
+                stream.flush()
+        cursor.execute(
+            f"UPDATE {PROGRESS_TABLE} SET dropped_indexes = '[]' WHERE id = 1"  # noqa: S608
+        )
+        cursor.execute("RESET maintenance_work_mem")
+    return len(pending)
 
 
 def progress_state() -> tuple[int, dt.date, int] | None:
@@ -400,6 +511,8 @@ def seed_scale(
         )
     done = state[2] if state else 0
     if done >= applications:
+        if restore_secondary_indexes(stream or sys.stderr):  # left by an interrupted bulk load
+            analyze()
         return SeedResult(done, done, time.monotonic() - began)
     anchor = state[1] if state else timezone.localdate()
     password_hash = make_password(password)
@@ -417,6 +530,8 @@ def seed_scale(
     if ctx.calendar.today_pos < scale_plan.HISTORY_WORKING_DAYS + 60:
         raise SeedScaleError("The working-day calendar does not reach two years back from today.")
     writer = BlockWriter(ctx)
+    if applications - done >= max(BULK_MINIMUM, done // 2):
+        drop_secondary_indexes()
     bar = Progress(applications, done, stream) if progress is None else None
     events = 0
     with connection.cursor() as cursor:
@@ -454,6 +569,7 @@ def seed_scale(
     if bar is not None:
         bar.show(done, events, final=True)
     added = done - (state[2] if state else 0)
+    restore_secondary_indexes(stream or sys.stderr if progress is None else None)
     with transaction.atomic():
         audit_record(
             action="scale.seeded",

@@ -934,20 +934,33 @@ def _midday() -> int:
 def save_counters(ctx: Context) -> None:
     """The day's tracking-number and the year's licence-number counters, moved past what the
     block used, so that the next real submission or licence gets a fresh number."""
+    # One statement per table (unnest of arrays), not one per counter.
+    tracking = _dirty(ctx, "tracking")
+    licences = _dirty(ctx, "licence_counters")
     with connection.cursor() as cursor:
-        if ctx.tracking:
-            cursor.executemany(
+        if tracking:
+            cursor.execute(
                 "INSERT INTO approvals_trackingcounter (item_code, day, last_value) "
-                "VALUES (%s, %s, %s) ON CONFLICT (item_code, day) DO UPDATE SET last_value = "
+                "SELECT * FROM unnest(%s::varchar[], %s::date[], %s::integer[]) "
+                "ON CONFLICT (item_code, day) DO UPDATE SET last_value = "
                 "GREATEST(approvals_trackingcounter.last_value, EXCLUDED.last_value)",
-                [(code, day, value) for (code, day), value in _dirty(ctx, "tracking")],
+                [
+                    [k[0] for k, _ in tracking],
+                    [k[1] for k, _ in tracking],
+                    [v for _, v in tracking],
+                ],
             )
-        if ctx.licence_counters:
-            cursor.executemany(
+        if licences:
+            cursor.execute(
                 "INSERT INTO approvals_documentcounter (key, year, last_value) "
-                "VALUES (%s, %s, %s) ON CONFLICT (key, year) DO UPDATE SET last_value = "
+                "SELECT * FROM unnest(%s::varchar[], %s::smallint[], %s::integer[]) "
+                "ON CONFLICT (key, year) DO UPDATE SET last_value = "
                 "GREATEST(approvals_documentcounter.last_value, EXCLUDED.last_value)",
-                [(key, year, value) for (key, year), value in _dirty(ctx, "licence_counters")],
+                [
+                    [k[0] for k, _ in licences],
+                    [k[1] for k, _ in licences],
+                    [v for _, v in licences],
+                ],
             )
 
 
