@@ -1,14 +1,22 @@
 """Writing and checking the audit trail. Services call ``audit_record`` inside their transaction."""
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
-from approvals.models.audit import GENESIS_HASH, AuditChainHead, AuditEvent, AuditOutcome
+from approvals.models.audit import (
+    GENESIS_HASH,
+    HASHED_FIELDS,
+    AuditChainHead,
+    AuditEvent,
+    AuditOutcome,
+    event_hash,
+)
 from portal import request_context
 
 _ACTOR_LABEL_LENGTH = AuditEvent._meta.get_field("actor_label").max_length
@@ -113,21 +121,108 @@ class ChainProblem:
         return f"audit event #{self.sequence}: {self.reason}"
 
 
-def _walk(events: Iterable[AuditEvent]) -> Iterator[ChainProblem]:
-    expected_sequence, previous_hash = 1, GENESIS_HASH
-    for event in events:
-        if event.sequence != expected_sequence:
-            yield ChainProblem(
-                expected_sequence, f"missing (the next stored event is #{event.sequence})"
-            )
+# The walk selects the hashed columns and the two hashes, and hashes each row as a tuple with the
+# same function that wrote it (``event_hash``): no model instance per event. Keyset pages by
+# sequence (its unique index) keep each query short and no transaction open for the whole walk.
+_WALK_COLUMNS = (*HASHED_FIELDS, "previous_hash", "hash")
+_WALK_PAGE = 20_000
+_CHANGES = HASHED_FIELDS.index("changes")
+_OCCURRED_AT = HASHED_FIELDS.index("occurred_at")
+
+
+def _stored_rows(after_sequence: int) -> Iterator[tuple]:
+    """Every stored event after ``after_sequence``, as tuples of ``_WALK_COLUMNS``, in order."""
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(AuditEvent._meta.get_field(name).column) for name in _WALK_COLUMNS
+    )
+    query = (
+        f"SELECT {columns} FROM {table} WHERE sequence > %s "  # noqa: S608 - names, not input
+        f"ORDER BY sequence LIMIT {_WALK_PAGE}"
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # psycopg's own (C) loader: Django's replaces the time zone in Python, row by row.
+            from psycopg.types.datetime import TimestamptzLoader
+
+            cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+        while True:
+            cursor.execute(query, [after_sequence])
+            rows = cursor.fetchall()
+            if not rows:
+                return
+            yield from rows
+            after_sequence = rows[-1][0]
+
+
+def _hashed_values(row: tuple) -> list:
+    """A stored row's hashed values as the model would hold them: the JSON column parsed (the
+    drivers return its text) and the time aware (SQLite stores it as naive UTC text)."""
+    values = list(row[: len(HASHED_FIELDS)])
+    changes = values[_CHANGES]
+    if isinstance(changes, str | bytes):
+        values[_CHANGES] = json.loads(changes)
+    occurred_at = values[_OCCURRED_AT]
+    if isinstance(occurred_at, str):
+        occurred_at = dt.datetime.fromisoformat(occurred_at)
+    if occurred_at.tzinfo is None:
+        occurred_at = occurred_at.replace(tzinfo=dt.UTC)
+    values[_OCCURRED_AT] = occurred_at
+    return values
+
+
+def _walk(
+    rows: Iterable[tuple], *, after_sequence: int = 0, after_hash: str = GENESIS_HASH
+) -> Iterator[ChainProblem]:
+    """The first problem of the chain continuing event ``after_sequence`` (hash ``after_hash``)
+    with ``rows``; nothing when they link and hash correctly."""
+    expected_sequence, previous_hash = after_sequence + 1, after_hash
+    for row in rows:
+        sequence = row[0]
+        if sequence != expected_sequence:
+            yield ChainProblem(expected_sequence, f"missing (the next stored event is #{sequence})")
             return
-        if event.previous_hash != previous_hash:
-            yield ChainProblem(event.sequence, "does not link to the event before it")
+        if row[-2] != previous_hash:
+            yield ChainProblem(sequence, "does not link to the event before it")
             return
-        if event.compute_hash() != event.hash:
-            yield ChainProblem(event.sequence, "its content does not match its hash")
+        if event_hash(previous_hash, *_hashed_values(row)) != row[-1]:
+            yield ChainProblem(sequence, "its content does not match its hash")
             return
-        expected_sequence, previous_hash = event.sequence + 1, event.hash
+        expected_sequence, previous_hash = sequence + 1, row[-1]
+
+
+@dataclass(frozen=True)
+class Walk:
+    problem: ChainProblem | None
+    walked: int
+
+
+def walk_chain(*, after_sequence: int = 0, after_hash: str = GENESIS_HASH) -> Walk:
+    """Walk the stored events after ``after_sequence`` (whose hash is ``after_hash``: the genesis
+    hash for the whole chain, a verified checkpoint's for an incremental walk)."""
+    walked = 0
+
+    def counted(rows):
+        nonlocal walked
+        for row in rows:
+            walked += 1
+            yield row
+
+    rows = counted(_stored_rows(after_sequence))
+    problem = next(_walk(rows, after_sequence=after_sequence, after_hash=after_hash), None)
+    return Walk(problem, walked)
+
+
+def stored_event_intact(*, sequence: int, event_hash_: str) -> bool:
+    """Does the stored event ``sequence`` carry ``event_hash_``, and does its content hash to it?
+    (Where an incremental walk starts: everything after it is walked, it alone is checked.)"""
+    row = next(_stored_rows(sequence - 1), None)
+    return (
+        row is not None
+        and row[0] == sequence
+        and row[-1] == event_hash_
+        and event_hash(row[-2], *_hashed_values(row)) == event_hash_
+    )
 
 
 def verify_chain(
@@ -138,8 +233,7 @@ def verify_chain(
     With ``head_sequence``/``head_hash`` (from a signed checkpoint or the head row), also detect a
     chain that was cut short, or rewritten with recomputed hashes up to that event.
     """
-    events = AuditEvent.objects.order_by("sequence").iterator(chunk_size=2000)
-    problem = next(_walk(events), None)
+    problem = walk_chain().problem
     if problem or head_sequence is None:
         return problem
     return chain_reaches(sequence=head_sequence, head_hash=head_hash, what="the head")
