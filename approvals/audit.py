@@ -1,9 +1,11 @@
 """Writing and checking the audit trail. Services call ``audit_record`` inside their transaction."""
 
+import contextvars
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
@@ -74,33 +76,84 @@ def audit_record(
     context = request_context.current()
     if context.credential and context.credential != "session":
         changes = {**(changes or {}), "via": [None, context.credential]}
+    event = AuditEvent(
+        occurred_at=timezone.now(),
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=_actor_label(actor),
+        actor_role=actor_role,
+        actor_department=actor_department,
+        on_behalf_of=on_behalf_of,
+        client_ip=context.client_ip,
+        request_id=context.request_id,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        changes=_json_safe(changes),
+        reason=reason,
+        outcome=outcome,
+    )
+    append = _chain_append.get()
+    if append is not None:
+        append.pending.append(event)  # chained and written when the append ends
+        return event
     with transaction.atomic():
         # The head row is created by the migration; locking it serialises writers (on SQLite the
         # IMMEDIATE transaction already does).
         head = AuditChainHead.objects.select_for_update().get(pk=1)
-        event = AuditEvent(
-            sequence=head.sequence + 1,
-            occurred_at=timezone.now(),
-            actor=actor if actor is not None and actor.pk else None,
-            actor_label=_actor_label(actor),
-            actor_role=actor_role,
-            actor_department=actor_department,
-            on_behalf_of=on_behalf_of,
-            client_ip=context.client_ip,
-            request_id=context.request_id,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            changes=_json_safe(changes),
-            reason=reason,
-            outcome=outcome,
-            previous_hash=head.hash,
-        )
-        event.hash = event.compute_hash()
+        _chain(event, head)
         event.save(force_insert=True)
-        head.sequence, head.hash = event.sequence, event.hash
         head.save(update_fields=["sequence", "hash"])
     return event
+
+
+def _chain(event: AuditEvent, head: AuditChainHead) -> None:
+    """Give ``event`` the next place in the chain after ``head``, and move the head to it."""
+    event.sequence, event.previous_hash = head.sequence + 1, head.hash
+    event.hash = event.compute_hash()
+    head.sequence, head.hash = event.sequence, event.hash
+
+
+@dataclass
+class ChainAppend:
+    """The events recorded inside ``audit_chain_append``, waiting for their place in the chain."""
+
+    pending: list[AuditEvent] = field(default_factory=list)
+
+    def mark(self) -> int:
+        return len(self.pending)
+
+    def rollback_to(self, mark: int) -> None:
+        """Forget the events recorded since ``mark``: the savepoint that made their changes was
+        rolled back (a caller that catches an error inside the append must call this)."""
+        del self.pending[mark:]
+
+
+_chain_append: contextvars.ContextVar[ChainAppend | None] = contextvars.ContextVar(
+    "audit_chain_append", default=None
+)
+
+
+@contextmanager
+def audit_chain_append() -> Iterator[ChainAppend]:
+    """Within the block, ``audit_record`` collects its events; at the end they are chained and
+    written in one append — one head lock, one INSERT, one head update — in the same transaction
+    as the changes they record. For bulk work (the sweep's catch-up of deemed acceptances): the
+    head row, which every writer of the portal needs, is locked only for that last moment, not
+    while the work runs. Their sequence follows the order they were recorded in."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_chain_append() must run inside a transaction")
+    append = ChainAppend()
+    token = _chain_append.set(append)
+    try:
+        yield append
+    finally:
+        _chain_append.reset(token)
+    if append.pending:
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        for event in append.pending:
+            _chain(event, head)
+        AuditEvent.objects.bulk_create(append.pending, batch_size=500)
+        head.save(update_fields=["sequence", "hash"])
 
 
 def field_changes(before: dict, after: dict) -> dict:

@@ -34,7 +34,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OfficialPosition, OfficialRole
-from approvals.audit import audit_record
+from approvals.audit import audit_chain_append, audit_record
 from approvals.calendar import working_calendar
 from approvals.domain.working_days import CalendarNotCovered, SlaLight
 from approvals.models import (
@@ -96,11 +96,7 @@ def sweep_deadlines(*, today: dt.date | None = None) -> SweepReport:
     report.due_dates_filled = sum(deadlines_fill_after_calendar_change().values())
     with transaction.atomic():
         _intake_cards(report, today, yellow_until)
-    for application_id in _due_for_deemed_acceptance(today):
-        try:
-            _deem_accepted(application_id, today, report)
-        except Exception:  # one bad row must not stop the rest of the sweep
-            logger.exception("deemed acceptance of application %s failed", application_id)
+    _deem_due_applications(report, today)
     with transaction.atomic():
         turned = _task_lights(report, today, yellow_until)
         _task_cards(report, today, turned, every_late_task=_first_card_check_of(today))
@@ -120,19 +116,53 @@ def _due_for_deemed_acceptance(today: dt.date) -> list[int]:
     )
 
 
+# Deemed acceptances per transaction in a catch-up (after an outage, thousands may be due at
+# once): one lock query and one commit for the batch rather than for each application.
+DEEM_BATCH = 100
+
+
+def _deem_due_applications(report: SweepReport, today: dt.date) -> None:
+    due = _due_for_deemed_acceptance(today)
+    for start in range(0, len(due), DEEM_BATCH):
+        batch = due[start : start + DEEM_BATCH]
+        try:
+            report.deemed_accepted.extend(_deem_accepted_batch(batch, today))
+        except Exception:  # one bad batch must not stop the rest of the sweep
+            logger.exception("deemed acceptance of applications %s failed", batch)
+
+
 @transaction.atomic
-def _deem_accepted(application_id: int, today: dt.date, report: SweepReport) -> None:
+def _deem_accepted_batch(batch: list[int], today: dt.date) -> list[int]:
+    """Deem the applications of ``batch`` still due accepted, in one transaction; their ids."""
+    locked = list(
+        Application.objects.select_for_update(of=("self",))
+        # decided meanwhile: no longer due
+        .filter(pk__in=batch, status=ApplicationStatus.SUBMITTED, intake_due_on__lt=today)
+        .select_related("service_version__item__department", "created_by", "person__user")
+        .order_by("pk")
+    )
+    clerks_of_version: dict[int, list] = {}
+    deemed = []
+    with audit_chain_append() as chain:
+        for application in locked:
+            mark = chain.mark()
+            try:
+                with transaction.atomic():  # a savepoint: one bad row must not stop the rest
+                    _deem_accepted(application, today, clerks_of_version)
+            except Exception:
+                chain.rollback_to(mark)
+                logger.exception("deemed acceptance of application %s failed", application.pk)
+            else:
+                deemed.append(application.pk)
+    return deemed
+
+
+def _deem_accepted(
+    application: Application, today: dt.date, clerks_of_version: dict[int, list]
+) -> None:
+    """Deem ``application`` (locked, still at intake past its due date) accepted."""
     from approvals.services.lifecycle import application_transition
 
-    application = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("service_version__item__department", "created_by", "person__user")
-        .get(pk=application_id)
-    )
-    if application.status != ApplicationStatus.SUBMITTED or not (
-        application.intake_due_on and application.intake_due_on < today
-    ):
-        return  # decided meanwhile
     received = application.received_on
     application = application_transition(
         actor=None,
@@ -177,7 +207,10 @@ def _deem_accepted(application_id: int, today: dt.date, report: SweepReport) -> 
                 **params,
             ),
         )
-    for clerk in window_intake_clerks(application.service_version):
+    version = application.service_version
+    if version.pk not in clerks_of_version:
+        clerks_of_version[version.pk] = window_intake_clerks(version)
+    for clerk in clerks_of_version[version.pk]:
         notify(
             user=clerk,
             kind="intake.deemed_accepted",
@@ -191,7 +224,6 @@ def _deem_accepted(application_id: int, today: dt.date, report: SweepReport) -> 
                 **params,
             ),
         )
-    report.deemed_accepted.append(application.pk)
 
 
 # --- (b) SLA lights -----------------------------------------------------------------------------
