@@ -2,13 +2,16 @@
 
 import contextvars
 import datetime as dt
+import itertools
 import json
+import multiprocessing
+import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.utils import timezone
 
 from approvals.models.audit import (
@@ -183,14 +186,16 @@ _CHANGES = HASHED_FIELDS.index("changes")
 _OCCURRED_AT = HASHED_FIELDS.index("occurred_at")
 
 
-def _stored_rows(after_sequence: int) -> Iterator[tuple]:
-    """Every stored event after ``after_sequence``, as tuples of ``_WALK_COLUMNS``, in order."""
+def _stored_rows(after_sequence: int, up_to: int | None = None) -> Iterator[tuple]:
+    """Every stored event after ``after_sequence`` (up to ``up_to``), as tuples of
+    ``_WALK_COLUMNS``, in order."""
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
     columns = ", ".join(
         connection.ops.quote_name(AuditEvent._meta.get_field(name).column) for name in _WALK_COLUMNS
     )
+    bound = "" if up_to is None else f" AND sequence <= {int(up_to)}"
     query = (
-        f"SELECT {columns} FROM {table} WHERE sequence > %s "  # noqa: S608 - names, not input
+        f"SELECT {columns} FROM {table} WHERE sequence > %s{bound} "  # noqa: S608 - no input
         f"ORDER BY sequence LIMIT {_WALK_PAGE}"
     )
     with connection.cursor() as cursor:
@@ -250,9 +255,7 @@ class Walk:
     walked: int
 
 
-def walk_chain(*, after_sequence: int = 0, after_hash: str = GENESIS_HASH) -> Walk:
-    """Walk the stored events after ``after_sequence`` (whose hash is ``after_hash``: the genesis
-    hash for the whole chain, a verified checkpoint's for an incremental walk)."""
+def _walk_from(after_sequence: int, after_hash: str) -> Walk:
     walked = 0
 
     def counted(rows):
@@ -264,6 +267,89 @@ def walk_chain(*, after_sequence: int = 0, after_hash: str = GENESIS_HASH) -> Wa
     rows = counted(_stored_rows(after_sequence))
     problem = next(_walk(rows, after_sequence=after_sequence, after_hash=after_hash), None)
     return Walk(problem, walked)
+
+
+# A long walk is shared among processes, each hashing its own range of sequence numbers with its
+# own connection (hashing is CPU-bound and the hashes within a range do not depend on the others);
+# below this many events per process the start-up is not worth it.
+PARALLEL_MIN_EVENTS = 100_000
+
+
+def _walk_workers() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "AUDIT_VERIFY_WORKERS", 0) or os.cpu_count() or 1)
+
+
+def walk_chain(*, after_sequence: int = 0, after_hash: str = GENESIS_HASH) -> Walk:
+    """Walk the stored events after ``after_sequence`` (whose hash is ``after_hash``: the genesis
+    hash for the whole chain, a verified checkpoint's for an incremental walk)."""
+    workers = _walk_workers()
+    last = AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True).first()
+    span = (last or 0) - after_sequence
+    if (
+        workers < 2
+        or span < 2 * PARALLEL_MIN_EVENTS
+        or connection.vendor != "postgresql"
+        or connection.in_atomic_block  # the forked processes could not see this transaction
+        or multiprocessing.current_process().daemon  # a Celery pool process may not fork
+    ):
+        return _walk_from(after_sequence, after_hash)
+    workers = min(workers, span // PARALLEL_MIN_EVENTS)
+    size = span // workers
+    bounds = [
+        (after_sequence + n * size, None if n == workers - 1 else after_sequence + (n + 1) * size)
+        for n in range(workers)
+    ]
+    connections.close_all()  # each process opens its own
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        results = pool.starmap(_walk_range, bounds)
+    walked, previous_hash = 0, after_hash
+    for (low, high), (intact, first_link, last_sequence, last_hash, count) in zip(
+        bounds, results, strict=True
+    ):
+        if (
+            not intact
+            or first_link != previous_hash
+            or (high is not None and last_sequence != high)
+        ):
+            # Something is wrong from here on: walk on in one process, which names the first
+            # problem exactly as a whole walk would.
+            rest = _walk_from(low, previous_hash)
+            return Walk(rest.problem, walked + rest.walked)
+        walked, previous_hash = walked + count, last_hash if count else previous_hash
+    return Walk(None, walked)
+
+
+def _walk_range(after_sequence: int, up_to: int | None) -> tuple:
+    """In a worker: walk (after_sequence, up_to] taking the first event's stored link on trust
+    (the caller compares it with the range before); (intact, that link, the last sequence and
+    hash, how many were walked)."""
+    try:
+        rows = _stored_rows(after_sequence, up_to)
+        first = next(rows, None)
+        if first is None:
+            return (True, None, after_sequence, None, 0)
+        count, last = 0, first
+
+        def counted(rows):
+            nonlocal count, last
+            for row in rows:
+                count += 1
+                last = row
+                yield row
+
+        problem = next(
+            _walk(
+                counted(itertools.chain([first], rows)),
+                after_sequence=after_sequence,
+                after_hash=first[-2],
+            ),
+            None,
+        )
+        return (problem is None, first[-2], last[0], last[-1], count)
+    finally:
+        connections.close_all()
 
 
 def stored_event_intact(*, sequence: int, event_hash_: str) -> bool:

@@ -123,3 +123,63 @@ def test_the_walk_reads_in_pages(monkeypatch):
 
     tampering.delete(4)
     assert walk_chain().problem.sequence == 4
+
+
+# --- a long walk shared among processes (PostgreSQL) --------------------------------------------
+
+
+@pytest.fixture
+def parallel(settings, monkeypatch):
+    from django.db import connection
+
+    from approvals import audit
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the walk is shared among processes on PostgreSQL only")
+    settings.AUDIT_VERIFY_WORKERS = 3
+    monkeypatch.setattr(audit, "PARALLEL_MIN_EVENTS", 4)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_walk_shared_among_processes_finds_what_one_process_finds(parallel, monkeypatch):
+    from approvals import audit
+
+    record(30)  # three ranges of ten
+    single = audit._walk_from
+    with monkeypatch.context() as patched:
+        patched.setattr(audit, "_walk_from", None)  # an intact chain never walks in one process
+        assert walk_chain() == audit.Walk(None, 30)
+    assert single(0, audit.GENESIS_HASH) == audit.Walk(None, 30)
+    assert verify_audit_trail(full=True).intact
+
+    tampering.edit(15, "reason", "edited")  # inside the second range
+    assert str(walk_chain().problem) == "audit event #15: its content does not match its hash"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("sequence", "reason"),
+    [
+        (11, "missing (the next stored event is #12)"),  # the first of a range
+        (10, "missing (the next stored event is #11)"),  # the last of a range
+    ],
+)
+def test_a_gap_at_a_range_boundary_is_named_as_one_process_names_it(parallel, sequence, reason):
+    record(30)
+
+    tampering.delete(sequence)
+
+    problem = walk_chain().problem
+    assert (problem.sequence, problem.reason) == (sequence, reason)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rewritten_range_start_breaks_the_link_to_the_range_before(parallel):
+    record(30)
+
+    tampering.rewrite(11, reason="rewritten")  # #11 and all after rehashed
+
+    assert walk_chain().problem is None  # internally consistent: only the head can tell
+    tampering.edit(11, "previous_hash", "e" * 64)
+    problem = walk_chain().problem
+    assert (problem.sequence, problem.reason) == (11, "does not link to the event before it")
