@@ -1,14 +1,27 @@
 """Writing and checking the audit trail. Services call ``audit_record`` inside their transaction."""
 
+import contextvars
+import datetime as dt
+import itertools
 import json
+import multiprocessing
+import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, connections, models, transaction
 from django.utils import timezone
 
-from approvals.models.audit import GENESIS_HASH, AuditChainHead, AuditEvent, AuditOutcome
+from approvals.models.audit import (
+    GENESIS_HASH,
+    HASHED_FIELDS,
+    AuditChainHead,
+    AuditEvent,
+    AuditOutcome,
+    event_hash,
+)
 from portal import request_context
 
 _ACTOR_LABEL_LENGTH = AuditEvent._meta.get_field("actor_label").max_length
@@ -66,33 +79,84 @@ def audit_record(
     context = request_context.current()
     if context.credential and context.credential != "session":
         changes = {**(changes or {}), "via": [None, context.credential]}
+    event = AuditEvent(
+        occurred_at=timezone.now(),
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=_actor_label(actor),
+        actor_role=actor_role,
+        actor_department=actor_department,
+        on_behalf_of=on_behalf_of,
+        client_ip=context.client_ip,
+        request_id=context.request_id,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        changes=_json_safe(changes),
+        reason=reason,
+        outcome=outcome,
+    )
+    append = _chain_append.get()
+    if append is not None:
+        append.pending.append(event)  # chained and written when the append ends
+        return event
     with transaction.atomic():
         # The head row is created by the migration; locking it serialises writers (on SQLite the
         # IMMEDIATE transaction already does).
         head = AuditChainHead.objects.select_for_update().get(pk=1)
-        event = AuditEvent(
-            sequence=head.sequence + 1,
-            occurred_at=timezone.now(),
-            actor=actor if actor is not None and actor.pk else None,
-            actor_label=_actor_label(actor),
-            actor_role=actor_role,
-            actor_department=actor_department,
-            on_behalf_of=on_behalf_of,
-            client_ip=context.client_ip,
-            request_id=context.request_id,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            changes=_json_safe(changes),
-            reason=reason,
-            outcome=outcome,
-            previous_hash=head.hash,
-        )
-        event.hash = event.compute_hash()
+        _chain(event, head)
         event.save(force_insert=True)
-        head.sequence, head.hash = event.sequence, event.hash
         head.save(update_fields=["sequence", "hash"])
     return event
+
+
+def _chain(event: AuditEvent, head: AuditChainHead) -> None:
+    """Give ``event`` the next place in the chain after ``head``, and move the head to it."""
+    event.sequence, event.previous_hash = head.sequence + 1, head.hash
+    event.hash = event.compute_hash()
+    head.sequence, head.hash = event.sequence, event.hash
+
+
+@dataclass
+class ChainAppend:
+    """The events recorded inside ``audit_chain_append``, waiting for their place in the chain."""
+
+    pending: list[AuditEvent] = field(default_factory=list)
+
+    def mark(self) -> int:
+        return len(self.pending)
+
+    def rollback_to(self, mark: int) -> None:
+        """Forget the events recorded since ``mark``: the savepoint that made their changes was
+        rolled back (a caller that catches an error inside the append must call this)."""
+        del self.pending[mark:]
+
+
+_chain_append: contextvars.ContextVar[ChainAppend | None] = contextvars.ContextVar(
+    "audit_chain_append", default=None
+)
+
+
+@contextmanager
+def audit_chain_append() -> Iterator[ChainAppend]:
+    """Within the block, ``audit_record`` collects its events; at the end they are chained and
+    written in one append — one head lock, one INSERT, one head update — in the same transaction
+    as the changes they record. For bulk work (the sweep's catch-up of deemed acceptances): the
+    head row, which every writer of the portal needs, is locked only for that last moment, not
+    while the work runs. Their sequence follows the order they were recorded in."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_chain_append() must run inside a transaction")
+    append = ChainAppend()
+    token = _chain_append.set(append)
+    try:
+        yield append
+    finally:
+        _chain_append.reset(token)
+    if append.pending:
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        for event in append.pending:
+            _chain(event, head)
+        AuditEvent.objects.bulk_create(append.pending, batch_size=500)
+        head.save(update_fields=["sequence", "hash"])
 
 
 def field_changes(before: dict, after: dict) -> dict:
@@ -113,21 +177,191 @@ class ChainProblem:
         return f"audit event #{self.sequence}: {self.reason}"
 
 
-def _walk(events: Iterable[AuditEvent]) -> Iterator[ChainProblem]:
-    expected_sequence, previous_hash = 1, GENESIS_HASH
-    for event in events:
-        if event.sequence != expected_sequence:
-            yield ChainProblem(
-                expected_sequence, f"missing (the next stored event is #{event.sequence})"
-            )
+# The walk selects the hashed columns and the two hashes, and hashes each row as a tuple with the
+# same function that wrote it (``event_hash``): no model instance per event. Keyset pages by
+# sequence (its unique index) keep each query short and no transaction open for the whole walk.
+_WALK_COLUMNS = (*HASHED_FIELDS, "previous_hash", "hash")
+_WALK_PAGE = 20_000
+_CHANGES = HASHED_FIELDS.index("changes")
+_OCCURRED_AT = HASHED_FIELDS.index("occurred_at")
+
+
+def _stored_rows(after_sequence: int, up_to: int | None = None) -> Iterator[tuple]:
+    """Every stored event after ``after_sequence`` (up to ``up_to``), as tuples of
+    ``_WALK_COLUMNS``, in order."""
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(AuditEvent._meta.get_field(name).column) for name in _WALK_COLUMNS
+    )
+    bound = "" if up_to is None else f" AND sequence <= {int(up_to)}"
+    query = (
+        f"SELECT {columns} FROM {table} WHERE sequence > %s{bound} "  # noqa: S608 - no input
+        f"ORDER BY sequence LIMIT {_WALK_PAGE}"
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # psycopg's own (C) loader: Django's replaces the time zone in Python, row by row.
+            from psycopg.types.datetime import TimestamptzLoader
+
+            cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+        while True:
+            cursor.execute(query, [after_sequence])
+            rows = cursor.fetchall()
+            if not rows:
+                return
+            yield from rows
+            after_sequence = rows[-1][0]
+
+
+def _hashed_values(row: tuple) -> list:
+    """A stored row's hashed values as the model would hold them: the JSON column parsed (the
+    drivers return its text) and the time aware (SQLite stores it as naive UTC text)."""
+    values = list(row[: len(HASHED_FIELDS)])
+    changes = values[_CHANGES]
+    if isinstance(changes, str | bytes):
+        values[_CHANGES] = json.loads(changes)
+    occurred_at = values[_OCCURRED_AT]
+    if isinstance(occurred_at, str):
+        occurred_at = dt.datetime.fromisoformat(occurred_at)
+    if occurred_at.tzinfo is None:
+        occurred_at = occurred_at.replace(tzinfo=dt.UTC)
+    values[_OCCURRED_AT] = occurred_at
+    return values
+
+
+def _walk(
+    rows: Iterable[tuple], *, after_sequence: int = 0, after_hash: str = GENESIS_HASH
+) -> Iterator[ChainProblem]:
+    """The first problem of the chain continuing event ``after_sequence`` (hash ``after_hash``)
+    with ``rows``; nothing when they link and hash correctly."""
+    expected_sequence, previous_hash = after_sequence + 1, after_hash
+    for row in rows:
+        sequence = row[0]
+        if sequence != expected_sequence:
+            yield ChainProblem(expected_sequence, f"missing (the next stored event is #{sequence})")
             return
-        if event.previous_hash != previous_hash:
-            yield ChainProblem(event.sequence, "does not link to the event before it")
+        if row[-2] != previous_hash:
+            yield ChainProblem(sequence, "does not link to the event before it")
             return
-        if event.compute_hash() != event.hash:
-            yield ChainProblem(event.sequence, "its content does not match its hash")
+        if event_hash(previous_hash, *_hashed_values(row)) != row[-1]:
+            yield ChainProblem(sequence, "its content does not match its hash")
             return
-        expected_sequence, previous_hash = event.sequence + 1, event.hash
+        expected_sequence, previous_hash = sequence + 1, row[-1]
+
+
+@dataclass(frozen=True)
+class Walk:
+    problem: ChainProblem | None
+    walked: int
+
+
+def _walk_from(after_sequence: int, after_hash: str) -> Walk:
+    walked = 0
+
+    def counted(rows):
+        nonlocal walked
+        for row in rows:
+            walked += 1
+            yield row
+
+    rows = counted(_stored_rows(after_sequence))
+    problem = next(_walk(rows, after_sequence=after_sequence, after_hash=after_hash), None)
+    return Walk(problem, walked)
+
+
+# A long walk is shared among processes, each hashing its own range of sequence numbers with its
+# own connection (hashing is CPU-bound and the hashes within a range do not depend on the others);
+# below this many events per process the start-up is not worth it.
+PARALLEL_MIN_EVENTS = 100_000
+
+
+def _walk_workers() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "AUDIT_VERIFY_WORKERS", 0) or os.cpu_count() or 1)
+
+
+def walk_chain(*, after_sequence: int = 0, after_hash: str = GENESIS_HASH) -> Walk:
+    """Walk the stored events after ``after_sequence`` (whose hash is ``after_hash``: the genesis
+    hash for the whole chain, a verified checkpoint's for an incremental walk)."""
+    workers = _walk_workers()
+    last = AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True).first()
+    span = (last or 0) - after_sequence
+    if (
+        workers < 2
+        or span < 2 * PARALLEL_MIN_EVENTS
+        or connection.vendor != "postgresql"
+        or connection.in_atomic_block  # the forked processes could not see this transaction
+        or multiprocessing.current_process().daemon  # a Celery pool process may not fork
+    ):
+        return _walk_from(after_sequence, after_hash)
+    workers = min(workers, span // PARALLEL_MIN_EVENTS)
+    size = span // workers
+    bounds = [
+        (after_sequence + n * size, None if n == workers - 1 else after_sequence + (n + 1) * size)
+        for n in range(workers)
+    ]
+    connections.close_all()  # each process opens its own
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        results = pool.starmap(_walk_range, bounds)
+    walked, previous_hash = 0, after_hash
+    for (low, high), (intact, first_link, last_sequence, last_hash, count) in zip(
+        bounds, results, strict=True
+    ):
+        if (
+            not intact
+            or first_link != previous_hash
+            or (high is not None and last_sequence != high)
+        ):
+            # Something is wrong from here on: walk on in one process, which names the first
+            # problem exactly as a whole walk would.
+            rest = _walk_from(low, previous_hash)
+            return Walk(rest.problem, walked + rest.walked)
+        walked, previous_hash = walked + count, last_hash if count else previous_hash
+    return Walk(None, walked)
+
+
+def _walk_range(after_sequence: int, up_to: int | None) -> tuple:
+    """In a worker: walk (after_sequence, up_to] taking the first event's stored link on trust
+    (the caller compares it with the range before); (intact, that link, the last sequence and
+    hash, how many were walked)."""
+    try:
+        rows = _stored_rows(after_sequence, up_to)
+        first = next(rows, None)
+        if first is None:
+            return (True, None, after_sequence, None, 0)
+        count, last = 0, first
+
+        def counted(rows):
+            nonlocal count, last
+            for row in rows:
+                count += 1
+                last = row
+                yield row
+
+        problem = next(
+            _walk(
+                counted(itertools.chain([first], rows)),
+                after_sequence=after_sequence,
+                after_hash=first[-2],
+            ),
+            None,
+        )
+        return (problem is None, first[-2], last[0], last[-1], count)
+    finally:
+        connections.close_all()
+
+
+def stored_event_intact(*, sequence: int, event_hash_: str) -> bool:
+    """Does the stored event ``sequence`` carry ``event_hash_``, and does its content hash to it?
+    (Where an incremental walk starts: everything after it is walked, it alone is checked.)"""
+    row = next(_stored_rows(sequence - 1), None)
+    return (
+        row is not None
+        and row[0] == sequence
+        and row[-1] == event_hash_
+        and event_hash(row[-2], *_hashed_values(row)) == event_hash_
+    )
 
 
 def verify_chain(
@@ -138,8 +372,7 @@ def verify_chain(
     With ``head_sequence``/``head_hash`` (from a signed checkpoint or the head row), also detect a
     chain that was cut short, or rewritten with recomputed hashes up to that event.
     """
-    events = AuditEvent.objects.order_by("sequence").iterator(chunk_size=2000)
-    problem = next(_walk(events), None)
+    problem = walk_chain().problem
     if problem or head_sequence is None:
         return problem
     return chain_reaches(sequence=head_sequence, head_hash=head_hash, what="the head")

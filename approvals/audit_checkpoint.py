@@ -30,7 +30,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from approvals.audit import ChainProblem, audit_record, chain_reaches, verify_chain
+from approvals.audit import (
+    ChainProblem,
+    audit_record,
+    chain_reaches,
+    stored_event_intact,
+    walk_chain,
+)
 from approvals.models import AuditChainHead, AuditCheckpoint
 
 logger = logging.getLogger("portal.audit")
@@ -166,15 +172,45 @@ class Verification:
     events: int
     head_hash: str
     checkpoints: tuple[AuditCheckpoint, ...]
+    # How many events were walked, and after which verified checkpoint (None: from the first).
+    walked: int = 0
+    since: AuditCheckpoint | None = None
 
     @property
     def intact(self) -> bool:
         return self.problem is None
 
 
-def verify_audit_trail(*, extra_checkpoints: tuple[AuditCheckpoint, ...] = ()) -> Verification:
+# How many stored checkpoints, newest first, an incremental walk tries as its starting point
+# before it walks from the first event.
+START_CANDIDATES = 5
+
+
+def _verified_start(head_sequence: int) -> AuditCheckpoint | None:
+    """The newest stored checkpoint that verifies on its own — its signature, and the stored event
+    at its sequence carrying its hash with content that hashes to it — from which the walk may
+    start: the events up to it were walked by an earlier verification, and any later rewrite of
+    them would change the hash the signature covers."""
+    candidates = AuditCheckpoint.objects.filter(
+        sequence__gt=0, sequence__lte=head_sequence
+    ).order_by("-sequence", "-created_at")[:START_CANDIDATES]
+    for checkpoint in candidates:
+        if signature_valid(checkpoint) and stored_event_intact(
+            sequence=checkpoint.sequence, event_hash_=checkpoint.head_hash
+        ):
+            return checkpoint
+    return None
+
+
+def verify_audit_trail(
+    *, extra_checkpoints: tuple[AuditCheckpoint, ...] = (), full: bool = False
+) -> Verification:
     """Walk the chain up to the head row, then check the latest stored checkpoint and any
-    exported ones given."""
+    exported ones given.
+
+    By default the walk starts after the newest signed checkpoint that verifies (incremental: a
+    daily checkpoint means a day's events are walked); ``full`` walks every event from the first,
+    which also finds an event before that checkpoint edited without its hash."""
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is None:
         return Verification(
@@ -186,9 +222,17 @@ def verify_audit_trail(*, extra_checkpoints: tuple[AuditCheckpoint, ...] = ()) -
     checkpoints = tuple(
         filter(None, [AuditCheckpoint.objects.order_by("-sequence", "-created_at").first()])
     ) + tuple(extra_checkpoints)
-    problem = verify_chain(head_sequence=head.sequence, head_hash=head.hash)
+    since = None if full else _verified_start(head.sequence)
+    walk = (
+        walk_chain(after_sequence=since.sequence, after_hash=since.head_hash)
+        if since
+        else walk_chain()
+    )
+    problem = walk.problem or chain_reaches(
+        sequence=head.sequence, head_hash=head.hash, what="the head"
+    )
     for checkpoint in checkpoints:
         if problem is not None:
             break
         problem = checkpoint_problem(checkpoint)
-    return Verification(problem, head.sequence, head.hash, checkpoints)
+    return Verification(problem, head.sequence, head.hash, checkpoints, walk.walked, since)

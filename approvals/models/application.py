@@ -195,6 +195,19 @@ class Application(models.Model):
                 condition=Q(decided_on__isnull=False),
                 name="application_decided_day",
             ),
+            # Due dates left unknown at the calendar's end (``deadlines_fill_unknown``).
+            models.Index(
+                fields=["id"],
+                condition=(
+                    Q(accepted_on__isnull=False, decision_due_on__isnull=True)
+                    | Q(
+                        received_on__isnull=False,
+                        accepted_on__isnull=True,
+                        intake_due_on__isnull=True,
+                    )
+                ),
+                name="application_due_unknown",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -46,6 +46,27 @@ class CalendarDay(models.Model):
         return f"{self.date} {self.get_kind_display()}"
 
 
+class DeadlineSweepState(models.Model):
+    """What the periodic deadline sweep remembers between runs (one row), so that a run with
+    nothing new to do does no work: the calendar extent it last filled unknown due dates
+    against, and the day it last checked every late task for its supervision card."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    calendar_last_day = models.DateField(_("calendar last day"), null=True, blank=True)
+    # When the sweep first met this last day, and when it last filled against it: other
+    # processes may write dates with their older cached calendar for a while after a change.
+    calendar_seen_at = models.DateTimeField(null=True, blank=True)
+    filled_at = models.DateTimeField(null=True, blank=True)
+    cards_checked_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline sweep state")
+        verbose_name_plural = _("deadline sweep state")
+
+    def __str__(self) -> str:
+        return f"calendar to {self.calendar_last_day}, filled {self.filled_at}"
+
+
 class TaskStatus(models.TextChoices):
     OPEN = "open", _("Open")
     APPROVED = "approved", _("Approved")
@@ -130,6 +151,17 @@ class ReviewTask(models.Model):
                 name="task_assignee_open",
             ),
             models.Index(fields=["application", "stage_key", "round"], name="task_application"),
+            # The sweep's SLA lights: per light, the open tasks whose due date puts them in
+            # another band (only the rows that change are read).
+            models.Index(
+                fields=["sla_light", "due_on"], condition=Q(status="open"), name="task_light_open"
+            ),
+            # Due dates left unknown at the calendar's end, filled in once it reaches them.
+            models.Index(
+                fields=["application"],
+                condition=Q(status="open", due_on__isnull=True),
+                name="task_due_unknown",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -338,6 +370,13 @@ class SupervisionCard(models.Model):
             models.Index(fields=["department", "colour", "issued_on"], name="card_dept"),
             # The dashboard's card list: red before yellow, newest first, the first 200 only.
             models.Index(fields=["colour", "-issued_on", "-id"], name="card_newest"),
+            # Does this task (or this application at the window) have its card of a colour yet?
+            models.Index(fields=["task", "colour"], name="card_task_colour"),
+            models.Index(
+                fields=["application", "colour"],
+                condition=Q(task__isnull=True),
+                name="card_window_colour",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -296,6 +296,64 @@ def _record_filled(obj, changes: dict) -> None:
     audit_record(action="deadline.filled", actor=None, obj=obj, changes=changes)
 
 
+def _fill_unknown_task_dates(tasks) -> int:
+    """Compute the unknown due dates of the open ``tasks`` whose application's clock runs (the
+    partial index task_due_unknown finds them); how many were filled."""
+    open_pause_of_task = ClockPause.objects.filter(
+        application=OuterRef("application_id"), ended_on__isnull=True
+    )
+    unknown = (
+        tasks.filter(status=TaskStatus.OPEN, due_on__isnull=True)
+        .exclude(Exists(open_pause_of_task))
+        .select_related("application__service_version")
+    )
+    filled = 0
+    for task in unknown:
+        task.due_on = _task_due_from_creation(task, _pauses(task.application))
+        if task.due_on is not None:
+            task.save(update_fields=["due_on"])
+            filled += 1
+            _record_filled(task, {"due_on": [None, task.due_on]})
+    return filled
+
+
+# Other processes may keep using their cached calendar this long after a change
+# (``CALENDAR_CACHE_SECONDS``), and a transaction begun with it may commit a little later still:
+# the sweep keeps filling for this margin beyond that before it trusts that nothing is left.
+FILL_MARGIN_SECONDS = 300
+
+
+def deadlines_fill_after_calendar_change() -> dict[str, int]:
+    """``deadlines_fill_unknown`` for the periodic sweep, only when it can find something: a
+    due date left unknown becomes computable when the calendar's extent changes (a clock that
+    restarts computes its own, ``clock_pause_end``). The calendar's last day the sweep filled
+    against is remembered (``DeadlineSweepState``); while it is the same, and the grace for
+    processes that still had the older calendar has passed, a run reads one row and stops."""
+    from django.conf import settings
+
+    from approvals.models import DeadlineSweepState
+
+    last_day = working_calendar().last_day
+    now = timezone.now()
+    grace = dt.timedelta(
+        seconds=getattr(settings, "CALENDAR_CACHE_SECONDS", 60) + FILL_MARGIN_SECONDS
+    )
+    state = DeadlineSweepState.objects.filter(pk=1).first()
+    same_calendar = state is not None and state.calendar_last_day == last_day
+    if same_calendar and state.filled_at - state.calendar_seen_at >= grace:
+        return {"applications": 0, "tasks": 0, "rectifications": 0}
+    filled = deadlines_fill_unknown()
+    DeadlineSweepState.objects.update_or_create(
+        pk=1,
+        defaults={
+            "calendar_last_day": last_day,
+            "calendar_seen_at": state.calendar_seen_at if same_calendar else now,
+            "filled_at": now,
+        },
+    )
+    return filled
+
+
 @transaction.atomic
 def deadlines_fill_unknown(*, fresh_calendar: bool = False) -> dict[str, int]:
     """Compute the due dates left unknown because the calendar did not reach them (see
@@ -333,20 +391,7 @@ def deadlines_fill_unknown(*, fresh_calendar: bool = False) -> dict[str, int]:
                     for field in ("intake_due_on", "decision_due_on", "promised_due_on")
                 },
             )
-    open_pause_of_task = ClockPause.objects.filter(
-        application=OuterRef("application_id"), ended_on__isnull=True
-    )
-    tasks = (
-        ReviewTask.objects.filter(status=TaskStatus.OPEN, due_on__isnull=True)
-        .exclude(Exists(open_pause_of_task))
-        .select_related("application__service_version")
-    )
-    for task in tasks:
-        task.due_on = _task_due_from_creation(task, _pauses(task.application))
-        if task.due_on is not None:
-            task.save(update_fields=["due_on"])
-            filled["tasks"] += 1
-            _record_filled(task, {"due_on": [None, task.due_on]})
+    filled["tasks"] = _fill_unknown_task_dates(ReviewTask.objects.all())
     open_tasks = RectificationTask.objects.filter(status=RectificationStatus.OPEN, due_on=None)
     for rectification in open_tasks:
         rectification.due_on = rectification_due_on(timezone.localdate(rectification.created_at))
@@ -463,6 +508,9 @@ def clock_pause_end(
     pause.save(update_fields=["ended_on"])
     _shift_open_tasks(locked, pause.started_on, pause.ended_on)
     application_deadlines_refresh(application=locked)
+    # Task dates left unknown while the clock was stopped: computable now if the calendar reaches
+    # them (the sweep only retries them when the calendar changes).
+    _fill_unknown_task_dates(ReviewTask.objects.filter(application=locked))
     audit_record(
         action="clock.pause_ended",
         actor=actor,

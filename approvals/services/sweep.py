@@ -34,7 +34,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OfficialPosition, OfficialRole
-from approvals.audit import audit_record
+from approvals.audit import audit_chain_append, audit_record
 from approvals.calendar import working_calendar
 from approvals.domain.working_days import CalendarNotCovered, SlaLight
 from approvals.models import (
@@ -42,6 +42,7 @@ from approvals.models import (
     ApplicationStatus,
     CardColour,
     ClockPause,
+    DeadlineSweepState,
     PauseKind,
     Pledge,
     ReviewTask,
@@ -50,7 +51,10 @@ from approvals.models import (
     TaskStatus,
 )
 from approvals.selectors.applications import window_departments, window_intake_clerks
-from approvals.services.deadlines import application_deadlines_refresh, deadlines_fill_unknown
+from approvals.services.deadlines import (
+    application_deadlines_refresh,
+    deadlines_fill_after_calendar_change,
+)
 from approvals.services.notifications import applicant_users, message, notify
 
 logger = logging.getLogger("portal.sweep")
@@ -89,17 +93,13 @@ def sweep_deadlines(*, today: dt.date | None = None) -> SweepReport:
         yellow_until = calendar.last_day
     # Due dates left unknown at the calendar's end (or while a clock was stopped), once the
     # calendar reaches them; three indexed look-ups when there are none.
-    report.due_dates_filled = sum(deadlines_fill_unknown().values())
+    report.due_dates_filled = sum(deadlines_fill_after_calendar_change().values())
     with transaction.atomic():
         _intake_cards(report, today, yellow_until)
-    for application_id in _due_for_deemed_acceptance(today):
-        try:
-            _deem_accepted(application_id, today, report)
-        except Exception:  # one bad row must not stop the rest of the sweep
-            logger.exception("deemed acceptance of application %s failed", application_id)
+    _deem_due_applications(report, today)
     with transaction.atomic():
-        _task_lights(report, today, yellow_until)
-        _task_cards(report, today)
+        turned = _task_lights(report, today, yellow_until)
+        _task_cards(report, today, turned, every_late_task=_first_card_check_of(today))
         _lapse_pledges(report, today)
     return report
 
@@ -116,19 +116,53 @@ def _due_for_deemed_acceptance(today: dt.date) -> list[int]:
     )
 
 
+# Deemed acceptances per transaction in a catch-up (after an outage, thousands may be due at
+# once): one lock query and one commit for the batch rather than for each application.
+DEEM_BATCH = 100
+
+
+def _deem_due_applications(report: SweepReport, today: dt.date) -> None:
+    due = _due_for_deemed_acceptance(today)
+    for start in range(0, len(due), DEEM_BATCH):
+        batch = due[start : start + DEEM_BATCH]
+        try:
+            report.deemed_accepted.extend(_deem_accepted_batch(batch, today))
+        except Exception:  # one bad batch must not stop the rest of the sweep
+            logger.exception("deemed acceptance of applications %s failed", batch)
+
+
 @transaction.atomic
-def _deem_accepted(application_id: int, today: dt.date, report: SweepReport) -> None:
+def _deem_accepted_batch(batch: list[int], today: dt.date) -> list[int]:
+    """Deem the applications of ``batch`` still due accepted, in one transaction; their ids."""
+    locked = list(
+        Application.objects.select_for_update(of=("self",))
+        # decided meanwhile: no longer due
+        .filter(pk__in=batch, status=ApplicationStatus.SUBMITTED, intake_due_on__lt=today)
+        .select_related("service_version__item__department", "created_by", "person__user")
+        .order_by("pk")
+    )
+    clerks_of_version: dict[int, list] = {}
+    deemed = []
+    with audit_chain_append() as chain:
+        for application in locked:
+            mark = chain.mark()
+            try:
+                with transaction.atomic():  # a savepoint: one bad row must not stop the rest
+                    _deem_accepted(application, today, clerks_of_version)
+            except Exception:
+                chain.rollback_to(mark)
+                logger.exception("deemed acceptance of application %s failed", application.pk)
+            else:
+                deemed.append(application.pk)
+    return deemed
+
+
+def _deem_accepted(
+    application: Application, today: dt.date, clerks_of_version: dict[int, list]
+) -> None:
+    """Deem ``application`` (locked, still at intake past its due date) accepted."""
     from approvals.services.lifecycle import application_transition
 
-    application = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("service_version__item__department", "created_by", "person__user")
-        .get(pk=application_id)
-    )
-    if application.status != ApplicationStatus.SUBMITTED or not (
-        application.intake_due_on and application.intake_due_on < today
-    ):
-        return  # decided meanwhile
     received = application.received_on
     application = application_transition(
         actor=None,
@@ -173,7 +207,10 @@ def _deem_accepted(application_id: int, today: dt.date, report: SweepReport) -> 
                 **params,
             ),
         )
-    for clerk in window_intake_clerks(application.service_version):
+    version = application.service_version
+    if version.pk not in clerks_of_version:
+        clerks_of_version[version.pk] = window_intake_clerks(version)
+    for clerk in clerks_of_version[version.pk]:
         notify(
             user=clerk,
             kind="intake.deemed_accepted",
@@ -187,7 +224,6 @@ def _deem_accepted(application_id: int, today: dt.date, report: SweepReport) -> 
                 **params,
             ),
         )
-    report.deemed_accepted.append(application.pk)
 
 
 # --- (b) SLA lights -----------------------------------------------------------------------------
@@ -199,31 +235,69 @@ def _paused_application() -> Exists:
     )
 
 
-def _task_lights(report: SweepReport, today: dt.date, yellow_until: dt.date) -> None:
-    open_tasks = ReviewTask.objects.filter(status=TaskStatus.OPEN, due_on__isnull=False).exclude(
-        _paused_application()
-    )
+def _task_lights(
+    report: SweepReport, today: dt.date, yellow_until: dt.date
+) -> dict[str, list[int]]:
+    """Set the light of each open task whose due date put it in another band since the last run;
+    the ids of the tasks that turned each light. Per band, only the tasks that still show another
+    light are read (the partial index task_light_open, by light and due date), so a run on the
+    same day finds none."""
     bands = [
         (SlaLight.RED, Q(due_on__lt=today)),
         (SlaLight.YELLOW, Q(due_on__gte=today, due_on__lte=yellow_until)),
         (SlaLight.GREEN, Q(due_on__gt=yellow_until)),
     ]
+    turned: dict[str, list[int]] = {}
     for light, condition in bands:
-        report.lights_changed += (
-            open_tasks.filter(condition).exclude(sla_light=light).update(sla_light=light)
+        others = ["", *(other for other in SlaLight if other != light)]
+        ids = list(
+            ReviewTask.objects.select_for_update()
+            .filter(condition, status=TaskStatus.OPEN, sla_light__in=others)
+            .exclude(_paused_application())
+            .values_list("pk", flat=True)
         )
+        for start in range(0, len(ids), _IDS_PER_STATEMENT):
+            ReviewTask.objects.filter(pk__in=ids[start : start + _IDS_PER_STATEMENT]).update(
+                sla_light=light
+            )
+        report.lights_changed += len(ids)
+        turned[light] = ids
+    return turned
+
+
+# Ids per ``pk__in`` statement (SQLite limits a statement's parameters).
+_IDS_PER_STATEMENT = 500
+
+
+def _first_card_check_of(today: dt.date) -> bool:
+    """Whether this is the day's first sweep, which looks at every late task for its card (not
+    only those whose light this run changed): a light set some other way (an import, a repair by
+    hand) still gets its card within the day."""
+    state, _created = DeadlineSweepState.objects.get_or_create(pk=1)
+    if state.cards_checked_on == today:
+        return False
+    state.cards_checked_on = today
+    state.save(update_fields=["cards_checked_on"])
+    return True
 
 
 # --- (c) supervision cards ----------------------------------------------------------------------
 
 
-def _task_cards(report: SweepReport, today: dt.date) -> None:
+def _task_cards(
+    report: SweepReport, today: dt.date, turned: dict[str, list[int]], *, every_late_task: bool
+) -> None:
+    """A card for each open task of the colour's light that has none yet: among the tasks that
+    turned that light in this run, or (``every_late_task``) among all of them."""
     for colour in (CardColour.YELLOW, CardColour.RED):
+        late = ReviewTask.objects.filter(status=TaskStatus.OPEN, sla_light=colour)
+        if not every_late_task:
+            if not turned.get(colour):
+                continue
+            late = late.filter(pk__in=turned[colour])
         has_card = SupervisionCard.objects.filter(task=OuterRef("pk"), colour=colour)
         rows = list(
-            ReviewTask.objects.filter(status=TaskStatus.OPEN, sla_light=colour)
-            .exclude(Exists(has_card))
-            .values_list(
+            late.exclude(Exists(has_card)).values_list(
                 "pk",
                 "application_id",
                 "department_id",

@@ -10,6 +10,7 @@ from accounts.models import OfficialRole
 from approvals.calendar import working_calendar
 from approvals.models import (
     AuditEvent,
+    DeadlineSweepState,
     Notification,
     Pledge,
     ReviewTask,
@@ -178,6 +179,7 @@ def _queries_for(n, reviewing, department):
         _task(application, department, D(2025, 2, 5))  # each turns yellow
         _task(application, department, D(2025, 1, 20))  # each turns red
     working_calendar()  # the cached calendar is read once per process, not per sweep
+    DeadlineSweepState.objects.all().delete()  # both sizes swept as the day's first run
     with CaptureQueriesContext(connection) as context:
         report = sweep_deadlines(today=D(2025, 1, 24))
     assert report.cards == {"yellow": n, "red": n}

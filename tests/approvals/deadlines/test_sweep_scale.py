@@ -1,0 +1,243 @@
+"""The sweep at scale: a run with nothing new to do is idle (a few queries, whatever the number of
+rows), and a catch-up of many deemed acceptances, done in batches, ends exactly as one by one."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import OfficialRole
+from approvals.audit import verify_chain
+from approvals.calendar import working_calendar
+from approvals.models import (
+    AuditEvent,
+    Document,
+    Notification,
+    OutboxEvent,
+    ReviewTask,
+    SupervisionCard,
+)
+from approvals.services import sweep
+from approvals.services.deadlines import application_deadlines_refresh
+from approvals.services.sweep import sweep_deadlines
+
+D = dt.date
+SWEEP_DAY = D(2025, 1, 24)
+
+
+def _late_tasks(n, make_application, department):
+    for _ in range(n):
+        application = make_application(
+            status="under_review", received_on=D(2025, 1, 2), accepted_on=D(2025, 1, 3)
+        )
+        application_deadlines_refresh(application=application)
+        for due_on in (D(2025, 1, 20), D(2025, 2, 5), D(2025, 3, 3)):  # red, yellow, green
+            ReviewTask.objects.create(
+                application=application,
+                stage_key="review",
+                branch_key="main",
+                department=department,
+                role=OfficialRole.REVIEWER,
+                due_on=due_on,
+            )
+
+
+def _queries_of_a_settled_run(n, make_application, department) -> int:
+    _late_tasks(n, make_application, department)
+    working_calendar()
+    first = sweep_deadlines(today=SWEEP_DAY)
+    assert first.cards == {"yellow": n, "red": n}
+    # later that day, once the grace for processes with an older cached calendar has passed and
+    # a run has filled after it
+    later = timezone.now() + dt.timedelta(minutes=30)
+    with time_machine.travel(later):
+        sweep_deadlines(today=SWEEP_DAY)
+    with (
+        time_machine.travel(later + dt.timedelta(minutes=1)),
+        CaptureQueriesContext(connection) as context,
+    ):
+        again = sweep_deadlines(today=SWEEP_DAY)
+    assert not again.changed
+    return len(context.captured_queries)
+
+
+@pytest.mark.django_db
+def test_a_run_with_nothing_new_is_idle_whatever_the_number_of_rows(
+    make_application, department, head, reviewer
+):
+    few = _queries_of_a_settled_run(3, make_application, department)
+    many = _queries_of_a_settled_run(30, make_application, department)
+
+    assert many == few
+    assert few <= 16
+
+
+@pytest.mark.django_db
+def test_unknown_due_dates_are_retried_only_when_the_calendar_changes(make_application):
+    from approvals.models import CalendarYear
+
+    # given an accepted application whose decision date the calendar does not reach yet
+    application = make_application(
+        joint=True, status="accepted", received_on=D(2026, 12, 18), accepted_on=D(2026, 12, 21)
+    )
+    sweep_deadlines(today=D(2026, 12, 22))
+    application.refresh_from_db()
+    assert application.decision_due_on is None
+    # a settled run does not retry it
+    later = timezone.now() + dt.timedelta(minutes=30)
+    with time_machine.travel(later):
+        sweep_deadlines(today=D(2026, 12, 22))
+    with (
+        time_machine.travel(later + dt.timedelta(minutes=1)),
+        CaptureQueriesContext(connection) as context,
+    ):
+        sweep_deadlines(today=D(2026, 12, 22))
+    assert "approvals_application" not in " ".join(
+        q["sql"] for q in context.captured_queries if 'decision_due_on" IS NULL' in q["sql"]
+    )
+    # when 2027 is entered (without the fill that the calendar admin runs), the sweep fills it
+    CalendarYear.objects.create(year=2027, source="test")
+    with time_machine.travel(later + dt.timedelta(minutes=2)):
+        report = sweep_deadlines(today=D(2026, 12, 22))
+    application.refresh_from_db()
+    assert report.due_dates_filled == 1 and application.decision_due_on is not None
+
+
+# --- catch-up -----------------------------------------------------------------------------------
+
+
+def _due(make_application, n):
+    applications = []
+    for _ in range(n):
+        application = make_application(received_on=D(2025, 1, 24))  # intake due 2025-02-07
+        application_deadlines_refresh(application=application)
+        applications.append(application)
+    return applications
+
+
+def _outcome(application) -> dict:
+    """What a deemed acceptance leaves behind for ``application``, without ids or times."""
+    application.refresh_from_db()
+    tasks = ReviewTask.objects.filter(application=application)
+    task_ids = [str(pk) for pk in tasks.values_list("pk", flat=True)]
+    documents = Document.objects.filter(application=application)
+    events = AuditEvent.objects.filter(
+        object_type="approvals.application", object_id=str(application.pk)
+    ) | AuditEvent.objects.filter(object_type="approvals.reviewtask", object_id__in=task_ids)
+    events = events | AuditEvent.objects.filter(
+        object_type="approvals.document",
+        object_id__in=[str(pk) for pk in documents.values_list("pk", flat=True)],
+    )
+    applicant = application.created_by_id
+
+    def without_ids(changes: dict) -> dict:
+        return {
+            key: value
+            for key, value in changes.items()
+            if key not in ("tasks", "application", "number")
+        }
+
+    return {
+        "application": (
+            application.status,
+            application.deemed_accepted,
+            application.accepted_on,
+            application.intake_due_on,
+            application.decision_due_on,
+            application.promised_due_on,
+            application.current_stage_key,
+            application.workflow_round,
+            application.revision,
+        ),
+        "tasks": sorted(
+            tasks.values_list("stage_key", "branch_key", "status", "due_on", "sla_light")
+        ),
+        "events": [
+            (e.action, e.actor_label, without_ids(e.changes))
+            for e in events.order_by("sequence")
+            if e.action != "document.issued"
+        ]
+        + sorted(e.action for e in events if e.action == "document.issued"),
+        "documents": sorted(documents.values_list("kind", flat=True)),
+        "notifications": sorted(
+            ("applicant" if user_id == applicant else str(user_id), kind)
+            for user_id, kind in Notification.objects.filter(application=application).values_list(
+                "user_id", "kind"
+            )
+        ),
+        "outbox": list(
+            OutboxEvent.objects.filter(application=application).order_by("pk").values_list("status")
+        ),
+        "cards": sorted(
+            SupervisionCard.objects.filter(application=application).values_list("colour")
+        ),
+    }
+
+
+@pytest.mark.django_db
+def test_a_catch_up_in_batches_ends_as_one_by_one(make_application, clerk, reviewer, monkeypatch):
+    one_by_one = _due(make_application, 3)
+    monkeypatch.setattr(sweep, "DEEM_BATCH", 1)
+    report = sweep_deadlines(today=D(2025, 2, 10))
+    assert sorted(report.deemed_accepted) == sorted(a.pk for a in one_by_one)
+
+    batched = _due(make_application, 5)
+    monkeypatch.setattr(sweep, "DEEM_BATCH", 100)
+    report = sweep_deadlines(today=D(2025, 2, 10))
+    assert sorted(report.deemed_accepted) == sorted(a.pk for a in batched)
+
+    expected = _outcome(one_by_one[0])
+    assert expected["application"][0] == "under_review" and expected["tasks"]
+    for application in one_by_one[1:] + batched:
+        outcome = _outcome(application)
+        for key, value in expected.items():
+            assert outcome[key] == value, key
+    assert verify_chain() is None
+
+
+@pytest.mark.django_db
+def test_a_failing_application_leaves_the_rest_of_its_batch_and_no_event(
+    make_application, clerk, reviewer, monkeypatch
+):
+    first, broken, last = _due(make_application, 3)
+    real = sweep._deem_accepted
+
+    def deem(application, today, clerks_of_version):
+        real(application, today, clerks_of_version)
+        if application.pk == broken.pk:
+            raise RuntimeError("the workflow definition is broken")
+
+    monkeypatch.setattr(sweep, "_deem_accepted", deem)
+    report = sweep_deadlines(today=D(2025, 2, 10))
+
+    assert sorted(report.deemed_accepted) == sorted([first.pk, last.pk])
+    broken.refresh_from_db()
+    assert broken.status == "submitted"
+    assert (
+        not AuditEvent.objects.filter(object_type="approvals.application", object_id=str(broken.pk))
+        .exclude(action__startswith="supervision")
+        .exists()
+    )
+    assert verify_chain() is None
+
+
+def _catch_up_queries(make_application, n) -> int:
+    _due(make_application, n)
+    with CaptureQueriesContext(connection) as context:
+        report = sweep_deadlines(today=D(2025, 2, 10))
+    assert len(report.deemed_accepted) == n
+    return len(context.captured_queries)
+
+
+@pytest.mark.django_db
+def test_a_catch_up_costs_a_bounded_number_of_queries_per_application(
+    make_application, clerk, reviewer
+):
+    two = _catch_up_queries(make_application, 2)
+    eight = _catch_up_queries(make_application, 8)
+
+    per_application = (eight - two) / 6
+    assert per_application <= 45  # one by one, each in its own transaction, took 68
