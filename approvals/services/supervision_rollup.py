@@ -1,11 +1,11 @@
 """Keep the supervision dashboard's derived tables current (issue 12).
 
-- ``statistics_rollup``: recompute, set-based, the days whose statistics are missing, changed
-  (the trigger-fed ``StatisticsChange`` log) or counted under another working-day calendar, up to
-  yesterday; idle when none is. Each batch of days is one transaction that replaces the days'
-  rows, marks them rolled with the calendar's key and deletes exactly the change rows it read
-  before counting, so a change committed meanwhile stays logged and its day is counted live
-  until the next run.
+- ``statistics_rollup``: recompute, set-based, the days before today whose statistics changed
+  (the trigger-fed ``StatisticsChange`` log) or were counted under another working-day calendar
+  (every day with applications on the first run); idle when there is none. Each batch of days
+  is one transaction that replaces the days' rows, marks them rolled with the calendar's key
+  and deletes exactly the change rows it read before counting, so a change committed meanwhile
+  stays logged and its day is counted live until the next run.
 - ``open_task_counts_compact``: fold the open-task ledger back to one row per bucket.
 - ``open_task_counts_rebuild``: recount the ledger from the tasks (after a bulk load that ran
   without the triggers).
@@ -20,7 +20,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Min
 from django.utils import timezone
 
 from approvals import statistics_sql
@@ -33,7 +32,7 @@ from approvals.models import (
     StatisticsDuration,
     StatisticsRolledDay,
 )
-from approvals.selectors.supervision import ONE_DAY, day_durations, day_figures
+from approvals.selectors.supervision import day_durations, day_figures
 
 BATCH_DAYS = 31
 # Two roll-ups at once would both replace the same days: one waits for the other.
@@ -54,23 +53,24 @@ class RollupReport:
 
 
 def _days_to_roll(today: dt.date, key: str, rebuild: bool) -> list[dt.date]:
-    firsts = Application.objects.aggregate(
-        received=Min("received_on"), accepted=Min("accepted_on"), decided=Min("decided_on")
-    )
-    known = [day for day in firsts.values() if day is not None]
+    """The days before ``today`` to roll up: those the change log names and those counted under
+    another calendar; on the first run (or ``rebuild``) every day that has applications on it.
+    A day without applications needs no roll-up: the reader's live count of it finds nothing."""
     changed = set(
         StatisticsChange.objects.filter(day__lt=today).values_list("day", flat=True).distinct()
     )
-    if not known:
-        return sorted(changed)
-    first, yesterday = min(known), today - ONE_DAY
-    every = {first + dt.timedelta(days=n) for n in range((yesterday - first).days + 1)}
-    current = (
-        set()
-        if rebuild
-        else set(StatisticsRolledDay.objects.filter(calendar_key=key).values_list("day", flat=True))
-    )
-    return sorted((every - current) | changed)
+    if rebuild or not StatisticsRolledDay.objects.exists():
+        days = set(changed)
+        for column in ("received_on", "accepted_on", "decided_on"):
+            days.update(
+                Application.objects.filter(**{f"{column}__lt": today})
+                .values_list(column, flat=True)
+                .distinct()
+                .order_by()
+            )
+        return sorted(days)
+    stale = StatisticsRolledDay.objects.exclude(calendar_key=key).values_list("day", flat=True)
+    return sorted(changed | set(stale))
 
 
 def statistics_rollup(*, today: dt.date | None = None, rebuild: bool = False) -> RollupReport:
