@@ -91,7 +91,8 @@ def _rectifications():
     )
 
 
-RECTIFICATION_LIST_LIMIT = 200
+# The dashboard shows the first ones; the administration lists them all.
+RECTIFICATION_LIST_LIMIT = 50
 
 
 def open_rectifications(

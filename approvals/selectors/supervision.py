@@ -47,7 +47,8 @@ DEFAULT_PERIOD_DAYS = 30
 APPROVED = (ApplicationStatus.APPROVED, ApplicationStatus.LICENCE_ISSUED, ApplicationStatus.CLOSED)
 DECIDED = (*APPROVED, ApplicationStatus.DENIED)
 LIGHTS = (SlaLight.GREEN, SlaLight.YELLOW, SlaLight.RED)
-CARD_LIST_LIMIT = 200
+# The dashboard shows the first cards; the administration lists them all.
+CARD_LIST_LIMIT = 50
 ONE_DAY = dt.timedelta(days=1)
 
 

@@ -20,6 +20,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from approvals import statistics_sql
@@ -32,7 +33,7 @@ from approvals.models import (
     StatisticsDuration,
     StatisticsRolledDay,
 )
-from approvals.selectors.supervision import day_durations, day_figures
+from approvals.selectors.supervision import ONE_DAY, day_durations, day_figures
 
 BATCH_DAYS = 31
 # Two roll-ups at once would both replace the same days: one waits for the other.
@@ -48,29 +49,53 @@ def _lock() -> None:
 
 @dataclass
 class RollupReport:
-    days: int = 0
+    days: int = 0  # counted
     rows: int = 0
+    empty_days: int = 0  # marked without counting: no application on them
 
 
-def _days_to_roll(today: dt.date, key: str, rebuild: bool) -> list[dt.date]:
-    """The days before ``today`` to roll up: those the change log names and those counted under
-    another calendar; on the first run (or ``rebuild``) every day that has applications on it.
-    A day without applications needs no roll-up: the reader's live count of it finds nothing."""
+def _data_days(today: dt.date) -> set[dt.date]:
+    """Every day before ``today`` with an application received, accepted or decided on it."""
+    days: set[dt.date] = set()
+    for column in ("received_on", "accepted_on", "decided_on"):
+        days.update(
+            Application.objects.filter(**{f"{column}__lt": today})
+            .values_list(column, flat=True)
+            .distinct()
+            .order_by()
+        )
+    return days
+
+
+def _plan(today: dt.date, key: str, rebuild: bool) -> tuple[list[dt.date], set[dt.date]]:
+    """(days to count, days known to have no application) before ``today``.
+
+    Every day gets a marker, so that a period reads as one run of rolled-up days. To count: the
+    days the change log names, and the days with figures counted under another calendar; on the
+    first run (or ``rebuild``), every day with applications. Known empty: the other days since
+    the last run (or since the first application), and days under another calendar without
+    figures. A day that got applications since is in the change log, whose trigger writes in the
+    same transaction as the application."""
+    yesterday = today - ONE_DAY
     changed = set(
         StatisticsChange.objects.filter(day__lt=today).values_list("day", flat=True).distinct()
     )
-    if rebuild or not StatisticsRolledDay.objects.exists():
-        days = set(changed)
-        for column in ("received_on", "accepted_on", "decided_on"):
-            days.update(
-                Application.objects.filter(**{f"{column}__lt": today})
-                .values_list(column, flat=True)
-                .distinct()
-                .order_by()
-            )
-        return sorted(days)
-    stale = StatisticsRolledDay.objects.exclude(calendar_key=key).values_list("day", flat=True)
-    return sorted(changed | set(stale))
+    last = None if rebuild else StatisticsRolledDay.objects.aggregate(last=Max("day"))["last"]
+    if last is None:
+        count = changed | _data_days(today)
+        since, empty = min(count, default=None), set()
+    else:
+        stale = set(
+            StatisticsRolledDay.objects.exclude(calendar_key=key).values_list("day", flat=True)
+        )
+        with_figures = set(
+            StatisticsDay.objects.filter(day__in=stale).values_list("day", flat=True).distinct()
+        )
+        count = changed | with_figures
+        since, empty = last + ONE_DAY, stale - count
+    if since is not None:
+        empty |= {since + dt.timedelta(days=n) for n in range((yesterday - since).days + 1)}
+    return sorted(count), empty - count
 
 
 def statistics_rollup(*, today: dt.date | None = None, rebuild: bool = False) -> RollupReport:
@@ -79,7 +104,19 @@ def statistics_rollup(*, today: dt.date | None = None, rebuild: bool = False) ->
     calendar = working_calendar()
     key = calendar_key(calendar)
     report = RollupReport()
-    days = _days_to_roll(today, key, rebuild)
+    if rebuild:
+        StatisticsRolledDay.objects.all().delete()
+    days, empty = _plan(today, key, rebuild)
+    if empty:
+        with transaction.atomic():
+            _lock()
+            StatisticsRolledDay.objects.filter(day__in=empty).delete()
+            now = timezone.now()
+            StatisticsRolledDay.objects.bulk_create(
+                [StatisticsRolledDay(day=day, calendar_key=key, rolled_at=now) for day in empty],
+                batch_size=1000,
+            )
+        report.empty_days = len(empty)
     for start in range(0, len(days), BATCH_DAYS):
         batch = days[start : start + BATCH_DAYS]
         with transaction.atomic():
