@@ -9,7 +9,9 @@ test factories):
   to the one it joins (department, service version, light; a task not lit yet is green).
 - ``approvals_statisticschange``: every application change that can move a figure of the
   statistics (status, service version, the received/accepted/decided dates, the statutory due
-  date) records the days it touches, before and after.
+  date) records the days it touches, before and after; so does every rating (grade, department,
+  time), with the day before and after its UTC date, one of which is its local date whatever
+  the time zone.
 
 PostgreSQL uses statement-level triggers with transition tables, so a bulk insert or the sweep's
 one UPDATE of thousands of lights writes a few aggregated rows, not one per task. SQLite has
@@ -20,6 +22,7 @@ APPLICATION = "approvals_application"
 TASK = "approvals_reviewtask"
 COUNTS = "approvals_opentaskcount"
 CHANGES = "approvals_statisticschange"
+RATING = "approvals_servicerating"
 
 # The light a task counts under: the stored one, green while the sweep has not lit it.
 _LIGHT = "CASE WHEN {t}.sla_light IN ('yellow', 'red') THEN {t}.sla_light ELSE 'green' END"
@@ -123,6 +126,47 @@ POSTGRESQL_CREATE = [
         FOR EACH STATEMENT EXECUTE FUNCTION approvals_statistics_change_delete()""",
 ]
 
+
+def _pg_rating_days(row: str) -> str:
+    utc = f"({row}.created_at AT TIME ZONE 'UTC')::date"
+    return f"unnest(ARRAY[{utc} - 1, {utc}, {utc} + 1])"
+
+
+POSTGRESQL_CREATE += [
+    f"""CREATE OR REPLACE FUNCTION approvals_rating_change_insert() RETURNS trigger AS $$
+    BEGIN
+      INSERT INTO {CHANGES} (day)
+      SELECT DISTINCT d FROM new_rows n, {_pg_rating_days("n")} AS d;
+      RETURN NULL;
+    END $$ LANGUAGE plpgsql""",
+    f"""CREATE OR REPLACE FUNCTION approvals_rating_change_update() RETURNS trigger AS $$
+    BEGIN
+      INSERT INTO {CHANGES} (day)
+      SELECT DISTINCT d FROM old_rows o JOIN new_rows n ON n.id = o.id,
+        LATERAL (SELECT {_pg_rating_days("o")} UNION SELECT {_pg_rating_days("n")}) AS days(d)
+      WHERE (o.grade, o.department_id, o.created_at)
+            IS DISTINCT FROM (n.grade, n.department_id, n.created_at);
+      RETURN NULL;
+    END $$ LANGUAGE plpgsql""",
+    f"""CREATE OR REPLACE FUNCTION approvals_rating_change_delete() RETURNS trigger AS $$
+    BEGIN
+      INSERT INTO {CHANGES} (day)
+      SELECT DISTINCT d FROM old_rows o, {_pg_rating_days("o")} AS d;
+      RETURN NULL;
+    END $$ LANGUAGE plpgsql""",
+    f"""CREATE TRIGGER approvals_rating_change_insert AFTER INSERT ON {RATING}
+        REFERENCING NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION approvals_rating_change_insert()""",
+    f"""CREATE TRIGGER approvals_rating_change_update AFTER UPDATE ON {RATING}
+        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION approvals_rating_change_update()""",
+    f"""CREATE TRIGGER approvals_rating_change_delete AFTER DELETE ON {RATING}
+        REFERENCING OLD TABLE AS old_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION approvals_rating_change_delete()""",
+]
+
+_OPS = ("insert", "update", "delete")
+
 POSTGRESQL_DROP = [
     *(
         f"DROP TRIGGER IF EXISTS approvals_open_task_count_{op} ON {TASK}"
@@ -132,10 +176,11 @@ POSTGRESQL_DROP = [
         f"DROP TRIGGER IF EXISTS approvals_statistics_change_{op} ON {APPLICATION}"
         for op in ("insert", "update", "delete")
     ),
+    *(f"DROP TRIGGER IF EXISTS approvals_rating_change_{op} ON {RATING}" for op in _OPS),
     *(
         f"DROP FUNCTION IF EXISTS approvals_{name}_{op}()"
-        for name in ("open_task_count", "statistics_change")
-        for op in ("insert", "update", "delete")
+        for name in ("open_task_count", "statistics_change", "rating_change")
+        for op in _OPS
     ),
 ]
 
@@ -189,10 +234,30 @@ SQLITE_CREATE = [
         BEGIN {_sqlite_days("OLD")} END""",
 ]
 
+
+def _sqlite_rating_days(*rows: str) -> str:
+    union = " UNION ".join(
+        f"SELECT date({row}.created_at, '{shift}') AS d"
+        for row in rows
+        for shift in ("-1 day", "+0 days", "+1 day")
+    )
+    return f"INSERT INTO {CHANGES} (day) SELECT d FROM ({union}) WHERE d IS NOT NULL;"
+
+
+SQLITE_CREATE += [
+    f"""CREATE TRIGGER IF NOT EXISTS approvals_rating_change_insert AFTER INSERT ON {RATING}
+        BEGIN {_sqlite_rating_days("NEW")} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS approvals_rating_change_update
+        AFTER UPDATE OF grade, department_id, created_at ON {RATING}
+        BEGIN {_sqlite_rating_days("OLD", "NEW")} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS approvals_rating_change_delete AFTER DELETE ON {RATING}
+        BEGIN {_sqlite_rating_days("OLD")} END""",
+]
+
 SQLITE_DROP = [
     f"DROP TRIGGER IF EXISTS approvals_{name}_{op}"
-    for name in ("open_task_count", "statistics_change")
-    for op in ("insert", "update", "delete")
+    for name in ("open_task_count", "statistics_change", "rating_change")
+    for op in _OPS
 ]
 
 CREATE = {"sqlite": SQLITE_CREATE, "postgresql": POSTGRESQL_CREATE}

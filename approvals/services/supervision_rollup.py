@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Max
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from approvals import statistics_sql
@@ -28,12 +29,14 @@ from approvals.calendar import calendar_key, working_calendar
 from approvals.models import (
     Application,
     OpenTaskCount,
+    ServiceRating,
     StatisticsChange,
     StatisticsDay,
     StatisticsDuration,
+    StatisticsRatingDay,
     StatisticsRolledDay,
 )
-from approvals.selectors.supervision import ONE_DAY, day_durations, day_figures
+from approvals.selectors.supervision import ONE_DAY, day_durations, day_figures, day_ratings
 
 BATCH_DAYS = 31
 # Two roll-ups at once would both replace the same days: one waits for the other.
@@ -55,8 +58,17 @@ class RollupReport:
 
 
 def _data_days(today: dt.date) -> set[dt.date]:
-    """Every day before ``today`` with an application received, accepted or decided on it."""
-    days: set[dt.date] = set()
+    """Every day before ``today`` with an application received, accepted or decided on it, or
+    a rating given."""
+    days: set[dt.date] = set(
+        ServiceRating.objects.filter(
+            created_at__lt=timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+        )
+        .annotate(day=TruncDate("created_at"))
+        .values_list("day", flat=True)
+        .distinct()
+        .order_by()
+    )
     for column in ("received_on", "accepted_on", "decided_on"):
         days.update(
             Application.objects.filter(**{f"{column}__lt": today})
@@ -124,9 +136,18 @@ def statistics_rollup(*, today: dt.date | None = None, rebuild: bool = False) ->
             seen = list(StatisticsChange.objects.filter(day__in=batch).values_list("pk", flat=True))
             figures = day_figures(batch)
             durations = day_durations(batch, calendar)
+            ratings = day_ratings(batch)
             StatisticsDay.objects.filter(day__in=batch).delete()
             StatisticsDuration.objects.filter(day__in=batch).delete()
+            StatisticsRatingDay.objects.filter(day__in=batch).delete()
             StatisticsRolledDay.objects.filter(day__in=batch).delete()
+            StatisticsRatingDay.objects.bulk_create(
+                [
+                    StatisticsRatingDay(day=day, department_id=department_id, **counts)
+                    for (day, department_id), counts in ratings.items()
+                ],
+                batch_size=1000,
+            )
             StatisticsDay.objects.bulk_create(
                 [
                     StatisticsDay(day=day, service_version_id=version_id, **values)
@@ -153,7 +174,7 @@ def statistics_rollup(*, today: dt.date | None = None, rebuild: bool = False) ->
             for offset in range(0, len(seen), 5000):
                 StatisticsChange.objects.filter(pk__in=seen[offset : offset + 5000]).delete()
         report.days += len(batch)
-        report.rows += len(figures) + len(durations)
+        report.rows += len(figures) + len(durations) + len(ratings)
     return report
 
 

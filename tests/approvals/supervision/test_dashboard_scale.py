@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.models import Department
 from approvals.calendar import calendar_key, working_calendar
 from approvals.domain.working_days import CalendarNotCovered, SlaLight
 from approvals.models import (
@@ -31,6 +32,7 @@ from approvals.models import (
     SupervisionCard,
     TaskStatus,
 )
+from approvals.selectors.ratings import satisfaction_by_department
 from approvals.selectors.supervision import (
     APPROVED,
     DECIDED,
@@ -338,6 +340,83 @@ def test_a_calendar_change_makes_the_rolled_up_working_days_stale(catalogue):
     assert_same_statistics()  # every day live, with the new calendar
     assert statistics_rollup().days > 60
     assert_same_statistics()
+
+
+def reference_satisfaction(period: Period) -> dict:
+    ratings = {
+        row["department_id"]: (row["n"], row["satisfied"])
+        for row in ServiceRating.objects.filter(
+            created_at__date__gte=period.start, created_at__date__lte=period.end
+        )
+        .values("department_id")
+        .annotate(n=Count("pk"), satisfied=Count("pk", filter=Q(grade__gte=4)))
+    }
+    stats = reference_statistics(period)["departments"]
+    result = {}
+    for department in set(ratings) | {key for key, f in stats.items() if f[2] + f[3]}:
+        n, satisfied = ratings.get(department, (0, 0))
+        figures = stats.get(department)
+        result[department] = (
+            n,
+            satisfied,
+            figures[2] + figures[3] if figures else 0,
+            figures[4] / figures[5] if figures and figures[5] else None,
+        )
+    return result
+
+
+def shown_satisfaction(period: Period) -> dict:
+    names = {d.pk: d.name_en for d in Department.objects.all()}
+    with translation.override("en"):
+        rows = satisfaction_by_department(period)
+    return {
+        next(pk for pk, name in names.items() if name == row.name): (
+            row.ratings,
+            row.satisfied,
+            row.decided,
+            row.on_time_rate,
+        )
+        for row in rows
+    }
+
+
+def rate(application, grade: int, when: dt.datetime) -> ServiceRating:
+    rating = ServiceRating.objects.create(
+        application=application,
+        department=application.service_version.item.department,
+        grade=grade,
+        rater=application.created_by,
+    )
+    ServiceRating.objects.filter(pk=rating.pk).update(created_at=when)
+    return rating
+
+
+def test_satisfaction_equals_the_straightforward_aggregate_after_ratings_change(catalogue):
+    applications = seed_applications(catalogue)
+    decided = [a for a in applications if a.decided_on]
+    shanghai = timezone.get_current_timezone()
+    ratings = [
+        # Late evening and early morning: the local day is not the UTC day.
+        rate(a, 1 + n % 5, dt.datetime.combine(a.decided_on, dt.time(n % 24, 30), shanghai))
+        for n, a in enumerate(decided)
+    ]
+
+    def same():
+        for period in PERIODS:
+            assert shown_satisfaction(period) == reference_satisfaction(period), period
+
+    same()
+    statistics_rollup()
+    same()
+
+    ServiceRating.objects.filter(pk=ratings[0].pk).update(grade=5)
+    ServiceRating.objects.filter(pk=ratings[1].pk).update(
+        created_at=timezone.now() - D(days=20, hours=7)
+    )
+    ratings[2].delete()
+    same()
+    statistics_rollup()
+    same()
 
 
 # --- Running tasks by light ------------------------------------------------------------------
