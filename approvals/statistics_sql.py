@@ -14,8 +14,10 @@ test factories):
   the time zone.
 
 PostgreSQL uses statement-level triggers with transition tables, so a bulk insert or the sweep's
-one UPDATE of thousands of lights writes a few aggregated rows, not one per task. SQLite has
-only row-level triggers; its writes are one at a time anyway.
+one UPDATE of thousands of lights writes a few aggregated rows, not one per task; except for
+updates of applications, which come one at a time and mostly touch other columns: a row trigger
+that fires only when a column the statistics read changes. SQLite has only row-level triggers;
+its writes are one at a time anyway.
 """
 
 APPLICATION = "approvals_application"
@@ -31,6 +33,16 @@ _LIGHT = "CASE WHEN {t}.sla_light IN ('yellow', 'red') THEN {t}.sla_light ELSE '
 def _light(table: str) -> str:
     return _LIGHT.format(t=table)
 
+
+# The columns the statistics read: a change to any other column of an application logs nothing.
+_APPLICATION_COLUMNS = (
+    "status",
+    "service_version_id",
+    "received_on",
+    "accepted_on",
+    "decided_on",
+    "decision_due_on",
+)
 
 # --- PostgreSQL ------------------------------------------------------------------------------
 
@@ -96,15 +108,9 @@ POSTGRESQL_CREATE = [
     f"""CREATE OR REPLACE FUNCTION approvals_statistics_change_update() RETURNS trigger AS $$
     BEGIN
       INSERT INTO {CHANGES} (day)
-      SELECT DISTINCT d FROM old_rows o JOIN new_rows n ON n.id = o.id,
-        unnest(ARRAY[o.received_on, o.accepted_on, o.decided_on,
-                     n.received_on, n.accepted_on, n.decided_on]) AS d
-      WHERE d IS NOT NULL
-        AND (o.status, o.service_version_id, o.received_on, o.accepted_on, o.decided_on,
-             o.decision_due_on)
-            IS DISTINCT FROM
-            (n.status, n.service_version_id, n.received_on, n.accepted_on, n.decided_on,
-             n.decision_due_on);
+      SELECT DISTINCT d FROM unnest(ARRAY[OLD.received_on, OLD.accepted_on, OLD.decided_on,
+                                          NEW.received_on, NEW.accepted_on, NEW.decided_on]) AS d
+      WHERE d IS NOT NULL;
       RETURN NULL;
     END $$ LANGUAGE plpgsql""",
     f"""CREATE OR REPLACE FUNCTION approvals_statistics_change_delete() RETURNS trigger AS $$
@@ -118,9 +124,14 @@ POSTGRESQL_CREATE = [
     f"""CREATE TRIGGER approvals_statistics_change_insert AFTER INSERT ON {APPLICATION}
         REFERENCING NEW TABLE AS new_rows
         FOR EACH STATEMENT EXECUTE FUNCTION approvals_statistics_change_insert()""",
-    f"""CREATE TRIGGER approvals_statistics_change_update AFTER UPDATE ON {APPLICATION}
-        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-        FOR EACH STATEMENT EXECUTE FUNCTION approvals_statistics_change_update()""",
+    # Row by row, and only when a column the statistics read changes: an application is
+    # updated one at a time and often (drafts saved as they are typed), mostly in other columns.
+    f"""CREATE TRIGGER approvals_statistics_change_update
+        AFTER UPDATE OF {", ".join(_APPLICATION_COLUMNS)} ON {APPLICATION}
+        FOR EACH ROW WHEN (
+          ({", ".join(f"OLD.{c}" for c in _APPLICATION_COLUMNS)})
+          IS DISTINCT FROM ({", ".join(f"NEW.{c}" for c in _APPLICATION_COLUMNS)}))
+        EXECUTE FUNCTION approvals_statistics_change_update()""",
     f"""CREATE TRIGGER approvals_statistics_change_delete AFTER DELETE ON {APPLICATION}
         REFERENCING OLD TABLE AS old_rows
         FOR EACH STATEMENT EXECUTE FUNCTION approvals_statistics_change_delete()""",
@@ -202,15 +213,6 @@ def _sqlite_days(*rows: str) -> str:
     return f"INSERT INTO {CHANGES} (day) SELECT d FROM ({union}) WHERE d IS NOT NULL;"
 
 
-_SQLITE_APPLICATION_COLUMNS = (
-    "status",
-    "service_version_id",
-    "received_on",
-    "accepted_on",
-    "decided_on",
-    "decision_due_on",
-)
-
 SQLITE_CREATE = [
     f"""CREATE TRIGGER IF NOT EXISTS approvals_open_task_count_insert AFTER INSERT ON {TASK}
         WHEN NEW.status = 'open'
@@ -226,8 +228,8 @@ SQLITE_CREATE = [
         AFTER INSERT ON {APPLICATION}
         BEGIN {_sqlite_days("NEW")} END""",
     f"""CREATE TRIGGER IF NOT EXISTS approvals_statistics_change_update
-        AFTER UPDATE OF {", ".join(_SQLITE_APPLICATION_COLUMNS)} ON {APPLICATION}
-        WHEN {" OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _SQLITE_APPLICATION_COLUMNS)}
+        AFTER UPDATE OF {", ".join(_APPLICATION_COLUMNS)} ON {APPLICATION}
+        WHEN {" OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _APPLICATION_COLUMNS)}
         BEGIN {_sqlite_days("OLD", "NEW")} END""",
     f"""CREATE TRIGGER IF NOT EXISTS approvals_statistics_change_delete
         AFTER DELETE ON {APPLICATION}
