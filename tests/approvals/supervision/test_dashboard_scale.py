@@ -599,3 +599,16 @@ def test_the_dashboard_reads_applications_and_tasks_by_index_only(city, verified
         assert any("approvals_statisticsday" in sql for sql in selects)
         for sql in selects:
             assert_no_seq_scan(sql, ["approvals_application", "approvals_reviewtask"])
+
+
+def test_the_dashboard_lists_the_first_cards_and_rectifications_and_says_so(
+    city, verified_client_factory
+):
+    _cases(city, 51, 0)  # 51 red cards of open tasks, 51 open rectifications
+    client = verified_client_factory(city.supervisor)
+
+    page = _dashboard(client).content.decode()
+
+    assert page.count("TEST-20250101-") >= 50  # tracking numbers in the card list
+    assert "Only the first 50 cards are shown." in page
+    assert "Only the 50 rectifications due first are shown." in page
