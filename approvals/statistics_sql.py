@@ -10,17 +10,22 @@ test factories):
   or not). The supervision dashboard and the officials' queue both read it.
 - ``approvals_statisticschange``: every application change that can move a figure of the
   statistics (status, service version, the received/accepted/decided dates, the statutory due
-  date) records the days it touches, before and after.
+  date) records the days it touches, before and after; so does every rating (grade, department,
+  time), with the day before and after its UTC date, one of which is its local date whatever
+  the time zone.
 
 PostgreSQL uses statement-level triggers with transition tables, so a bulk insert or the sweep's
-one UPDATE of thousands of lights writes a few aggregated rows, not one per task. SQLite has
-only row-level triggers; its writes are one at a time anyway.
+one UPDATE of thousands of lights writes a few aggregated rows, not one per task; except for
+updates of applications, which come one at a time and mostly touch other columns: a row trigger
+that fires only when a column the statistics read changes. SQLite has only row-level triggers;
+its writes are one at a time anyway.
 """
 
 APPLICATION = "approvals_application"
 TASK = "approvals_reviewtask"
 COUNTS = "approvals_opentaskcount"
 CHANGES = "approvals_statisticschange"
+RATING = "approvals_servicerating"
 
 # A bucket of the open-task ledger, as columns of the ledger and as values of a task row.
 BUCKET = "department_id, role, service_version_id, light, assigned"
@@ -32,6 +37,16 @@ def _bucket_of(task: str, application: str = "a") -> str:
         f"{task}.sla_light, ({task}.assignee_id IS NOT NULL)"
     )
 
+
+# The columns the statistics read: a change to any other column of an application logs nothing.
+_APPLICATION_COLUMNS = (
+    "status",
+    "service_version_id",
+    "received_on",
+    "accepted_on",
+    "decided_on",
+    "decision_due_on",
+)
 
 # --- PostgreSQL ------------------------------------------------------------------------------
 
@@ -101,15 +116,9 @@ POSTGRESQL_CREATE = [
     f"""CREATE OR REPLACE FUNCTION approvals_statistics_change_update() RETURNS trigger AS $$
     BEGIN
       INSERT INTO {CHANGES} (day)
-      SELECT DISTINCT d FROM old_rows o JOIN new_rows n ON n.id = o.id,
-        unnest(ARRAY[o.received_on, o.accepted_on, o.decided_on,
-                     n.received_on, n.accepted_on, n.decided_on]) AS d
-      WHERE d IS NOT NULL
-        AND (o.status, o.service_version_id, o.received_on, o.accepted_on, o.decided_on,
-             o.decision_due_on)
-            IS DISTINCT FROM
-            (n.status, n.service_version_id, n.received_on, n.accepted_on, n.decided_on,
-             n.decision_due_on);
+      SELECT DISTINCT d FROM unnest(ARRAY[OLD.received_on, OLD.accepted_on, OLD.decided_on,
+                                          NEW.received_on, NEW.accepted_on, NEW.decided_on]) AS d
+      WHERE d IS NOT NULL;
       RETURN NULL;
     END $$ LANGUAGE plpgsql""",
     f"""CREATE OR REPLACE FUNCTION approvals_statistics_change_delete() RETURNS trigger AS $$
@@ -123,13 +132,59 @@ POSTGRESQL_CREATE = [
     f"""CREATE TRIGGER approvals_statistics_change_insert AFTER INSERT ON {APPLICATION}
         REFERENCING NEW TABLE AS new_rows
         FOR EACH STATEMENT EXECUTE FUNCTION approvals_statistics_change_insert()""",
-    f"""CREATE TRIGGER approvals_statistics_change_update AFTER UPDATE ON {APPLICATION}
-        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-        FOR EACH STATEMENT EXECUTE FUNCTION approvals_statistics_change_update()""",
+    # Row by row, and only when a column the statistics read changes: an application is
+    # updated one at a time and often (drafts saved as they are typed), mostly in other columns.
+    f"""CREATE TRIGGER approvals_statistics_change_update
+        AFTER UPDATE OF {", ".join(_APPLICATION_COLUMNS)} ON {APPLICATION}
+        FOR EACH ROW WHEN (
+          ({", ".join(f"OLD.{c}" for c in _APPLICATION_COLUMNS)})
+          IS DISTINCT FROM ({", ".join(f"NEW.{c}" for c in _APPLICATION_COLUMNS)}))
+        EXECUTE FUNCTION approvals_statistics_change_update()""",
     f"""CREATE TRIGGER approvals_statistics_change_delete AFTER DELETE ON {APPLICATION}
         REFERENCING OLD TABLE AS old_rows
         FOR EACH STATEMENT EXECUTE FUNCTION approvals_statistics_change_delete()""",
 ]
+
+
+def _pg_rating_days(row: str) -> str:
+    utc = f"({row}.created_at AT TIME ZONE 'UTC')::date"
+    return f"unnest(ARRAY[{utc} - 1, {utc}, {utc} + 1])"
+
+
+POSTGRESQL_CREATE += [
+    f"""CREATE OR REPLACE FUNCTION approvals_rating_change_insert() RETURNS trigger AS $$
+    BEGIN
+      INSERT INTO {CHANGES} (day)
+      SELECT DISTINCT d FROM new_rows n, {_pg_rating_days("n")} AS d;
+      RETURN NULL;
+    END $$ LANGUAGE plpgsql""",
+    f"""CREATE OR REPLACE FUNCTION approvals_rating_change_update() RETURNS trigger AS $$
+    BEGIN
+      INSERT INTO {CHANGES} (day)
+      SELECT DISTINCT d FROM old_rows o JOIN new_rows n ON n.id = o.id,
+        LATERAL (SELECT {_pg_rating_days("o")} UNION SELECT {_pg_rating_days("n")}) AS days(d)
+      WHERE (o.grade, o.department_id, o.created_at)
+            IS DISTINCT FROM (n.grade, n.department_id, n.created_at);
+      RETURN NULL;
+    END $$ LANGUAGE plpgsql""",
+    f"""CREATE OR REPLACE FUNCTION approvals_rating_change_delete() RETURNS trigger AS $$
+    BEGIN
+      INSERT INTO {CHANGES} (day)
+      SELECT DISTINCT d FROM old_rows o, {_pg_rating_days("o")} AS d;
+      RETURN NULL;
+    END $$ LANGUAGE plpgsql""",
+    f"""CREATE TRIGGER approvals_rating_change_insert AFTER INSERT ON {RATING}
+        REFERENCING NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION approvals_rating_change_insert()""",
+    f"""CREATE TRIGGER approvals_rating_change_update AFTER UPDATE ON {RATING}
+        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION approvals_rating_change_update()""",
+    f"""CREATE TRIGGER approvals_rating_change_delete AFTER DELETE ON {RATING}
+        REFERENCING OLD TABLE AS old_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION approvals_rating_change_delete()""",
+]
+
+_OPS = ("insert", "update", "delete")
 
 POSTGRESQL_DROP = [
     *(
@@ -140,10 +195,11 @@ POSTGRESQL_DROP = [
         f"DROP TRIGGER IF EXISTS approvals_statistics_change_{op} ON {APPLICATION}"
         for op in ("insert", "update", "delete")
     ),
+    *(f"DROP TRIGGER IF EXISTS approvals_rating_change_{op} ON {RATING}" for op in _OPS),
     *(
         f"DROP FUNCTION IF EXISTS approvals_{name}_{op}()"
-        for name in ("open_task_count", "statistics_change")
-        for op in ("insert", "update", "delete")
+        for name in ("open_task_count", "statistics_change", "rating_change")
+        for op in _OPS
     ),
 ]
 
@@ -165,15 +221,6 @@ def _sqlite_days(*rows: str) -> str:
     return f"INSERT INTO {CHANGES} (day) SELECT d FROM ({union}) WHERE d IS NOT NULL;"
 
 
-_SQLITE_APPLICATION_COLUMNS = (
-    "status",
-    "service_version_id",
-    "received_on",
-    "accepted_on",
-    "decided_on",
-    "decision_due_on",
-)
-
 SQLITE_CREATE = [
     f"""CREATE TRIGGER IF NOT EXISTS approvals_open_task_count_insert AFTER INSERT ON {TASK}
         WHEN NEW.status = 'open'
@@ -194,18 +241,38 @@ SQLITE_CREATE = [
         AFTER INSERT ON {APPLICATION}
         BEGIN {_sqlite_days("NEW")} END""",
     f"""CREATE TRIGGER IF NOT EXISTS approvals_statistics_change_update
-        AFTER UPDATE OF {", ".join(_SQLITE_APPLICATION_COLUMNS)} ON {APPLICATION}
-        WHEN {" OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _SQLITE_APPLICATION_COLUMNS)}
+        AFTER UPDATE OF {", ".join(_APPLICATION_COLUMNS)} ON {APPLICATION}
+        WHEN {" OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _APPLICATION_COLUMNS)}
         BEGIN {_sqlite_days("OLD", "NEW")} END""",
     f"""CREATE TRIGGER IF NOT EXISTS approvals_statistics_change_delete
         AFTER DELETE ON {APPLICATION}
         BEGIN {_sqlite_days("OLD")} END""",
 ]
 
+
+def _sqlite_rating_days(*rows: str) -> str:
+    union = " UNION ".join(
+        f"SELECT date({row}.created_at, '{shift}') AS d"
+        for row in rows
+        for shift in ("-1 day", "+0 days", "+1 day")
+    )
+    return f"INSERT INTO {CHANGES} (day) SELECT d FROM ({union}) WHERE d IS NOT NULL;"
+
+
+SQLITE_CREATE += [
+    f"""CREATE TRIGGER IF NOT EXISTS approvals_rating_change_insert AFTER INSERT ON {RATING}
+        BEGIN {_sqlite_rating_days("NEW")} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS approvals_rating_change_update
+        AFTER UPDATE OF grade, department_id, created_at ON {RATING}
+        BEGIN {_sqlite_rating_days("OLD", "NEW")} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS approvals_rating_change_delete AFTER DELETE ON {RATING}
+        BEGIN {_sqlite_rating_days("OLD")} END""",
+]
+
 SQLITE_DROP = [
     f"DROP TRIGGER IF EXISTS approvals_{name}_{op}"
-    for name in ("open_task_count", "statistics_change")
-    for op in ("insert", "update", "delete")
+    for name in ("open_task_count", "statistics_change", "rating_change")
+    for op in _OPS
 ]
 
 CREATE = {"sqlite": SQLITE_CREATE, "postgresql": POSTGRESQL_CREATE}

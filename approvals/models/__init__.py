@@ -49,6 +49,7 @@ from approvals.models.supervision import (
     StatisticsChange,
     StatisticsDay,
     StatisticsDuration,
+    StatisticsRatingDay,
     StatisticsRolledDay,
 )
 from approvals.models.workflow import (
@@ -125,6 +126,7 @@ __all__ = [
     "StatisticsChange",
     "StatisticsDay",
     "StatisticsDuration",
+    "StatisticsRatingDay",
     "StatisticsRolledDay",
     "SupervisionCard",
     "SupplementRequest",

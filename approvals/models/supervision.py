@@ -66,7 +66,11 @@ class ServiceRating(models.Model):
                 condition=Q(grade__gte=1, grade__lte=5), name="rating_grade_1_to_5"
             )
         ]
-        indexes = [models.Index(fields=["department", "created_at"], name="rating_department")]
+        indexes = [
+            models.Index(fields=["department", "created_at"], name="rating_department"),
+            # The statistics count the ratings of the days not rolled up yet live, by time.
+            models.Index(fields=["created_at"], name="rating_created"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.grade}"
@@ -240,3 +244,24 @@ class StatisticsDuration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.service_version_id} {self.working_days}: {self.applications}"
+
+
+class StatisticsRatingDay(models.Model):
+    """One day's ratings (好差评) of one department: how many, and how many of 4 or 5."""
+
+    day = models.DateField()
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.CASCADE, related_name="+"
+    )
+    ratings = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "department"], name="statistics_rating_day_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.department_id}: {self.satisfied}/{self.ratings}"

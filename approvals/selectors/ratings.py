@@ -5,18 +5,26 @@ queries each."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Sum
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Department, User
 from approvals import policy
-from approvals.calendar import sla_light_for
-from approvals.models import RectificationStatus, RectificationTask, ServiceRating
-from approvals.selectors.supervision import Period, localized_name, statistics
+from approvals.calendar import calendar_key, sla_light_for, working_calendar
+from approvals.models import RectificationStatus, RectificationTask, StatisticsRatingDay
+from approvals.selectors.supervision import (
+    Period,
+    day_ratings,
+    days_q,
+    localized_name,
+    rolled_days,
+    statistics,
+)
 
 
 @dataclass
@@ -34,36 +42,44 @@ class SatisfactionRow:
 
 def satisfaction_by_department(period: Period) -> list[SatisfactionRow]:
     """For the public page: per department, the share of ratings of 4 or 5 and the share of
-    decisions made on time. Counts only — no application, applicant or comment."""
-    ratings = {
-        row["department_id"]: row
-        for row in ServiceRating.objects.filter(
-            created_at__date__gte=period.start, created_at__date__lte=period.end
+    decisions made on time. Counts only — no application, applicant or comment. Ratings come
+    from the rolled-up days and, for the days not rolled up yet, from the ratings themselves
+    (as the statistics do, ``approvals.selectors.supervision``)."""
+    rolled = rolled_days(period, timezone.localdate(), calendar_key(working_calendar()))
+    live = [day for day in period.days() if day not in rolled]
+    ratings: dict[int, dict[str, int]] = defaultdict(lambda: {"ratings": 0, "satisfied": 0})
+    if rolled:
+        sums = (
+            StatisticsRatingDay.objects.filter(days_q("day", rolled))
+            .values("department_id")
+            .annotate(ratings=Sum("ratings"), satisfied=Sum("satisfied"))
+            .order_by()
         )
-        .values("department_id", "department__name_zh", "department__name_en")
-        .annotate(n=Count("pk"), satisfied=Count("pk", filter=Q(grade__gte=4)))
-        .order_by()
+        for row in sums:
+            for name in ("ratings", "satisfied"):
+                ratings[row["department_id"]][name] += row[name]
+    for (_day, department_id), counts in day_ratings(live).items():
+        for name in ("ratings", "satisfied"):
+            ratings[department_id][name] += counts[name]
+    rated = {department_id for department_id, row in ratings.items() if row["ratings"]}
+    names = {
+        row["pk"]: localized_name(row["name_zh"], row["name_en"])
+        for row in Department.objects.filter(pk__in=rated).values("pk", "name_zh", "name_en")
     }
     stats = {row.key: row for row in statistics(period).by_department}
     rows = []
-    for department_id in set(ratings) | {key for key, row in stats.items() if row.decided}:
-        rating = ratings.get(department_id)
+    for department_id in rated | {key for key, row in stats.items() if row.decided}:
         stat = stats.get(department_id)
-        name = (
-            localized_name(rating["department__name_zh"], rating["department__name_en"])
-            if rating
-            else stat.name
-        )
         rows.append(
             SatisfactionRow(
-                name=name,
-                ratings=rating["n"] if rating else 0,
-                satisfied=rating["satisfied"] if rating else 0,
+                name=names[department_id] if department_id in rated else stat.name,
+                ratings=ratings[department_id]["ratings"] if department_id in rated else 0,
+                satisfied=ratings[department_id]["satisfied"] if department_id in rated else 0,
                 decided=stat.decided if stat else 0,
                 on_time_rate=stat.on_time_rate if stat else None,
             )
         )
-    return sorted(rows, key=lambda r: r.name)
+    return sorted(rows, key=lambda r: (r.name, r.ratings))
 
 
 @dataclass
@@ -91,7 +107,8 @@ def _rectifications():
     )
 
 
-RECTIFICATION_LIST_LIMIT = 200
+# The dashboard shows the first ones; the administration lists them all.
+RECTIFICATION_LIST_LIMIT = 50
 
 
 def open_rectifications(

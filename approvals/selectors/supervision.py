@@ -12,6 +12,8 @@ the history (issue 12):
   since its roll-up, every day under another working-day calendar. ``day_figures`` and
   ``day_durations`` are the one definition of the figures, for the live days and the roll-up
   (``approvals.services.statistics_rollup``) alike;
+- ratings per department (for the public satisfaction page) come the same way, from
+  ``StatisticsRatingDay`` and ``day_ratings``;
 - the card and rectification lists are the first ``limit`` rows of an index.
 """
 
@@ -26,6 +28,7 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone, translation
 
 from approvals.calendar import calendar_key, working_calendar
@@ -34,6 +37,7 @@ from approvals.models import (
     Application,
     ApplicationStatus,
     OpenTaskCount,
+    ServiceRating,
     ServiceVersion,
     StatisticsChange,
     StatisticsDay,
@@ -47,7 +51,8 @@ DEFAULT_PERIOD_DAYS = 30
 APPROVED = (ApplicationStatus.APPROVED, ApplicationStatus.LICENCE_ISSUED, ApplicationStatus.CLOSED)
 DECIDED = (*APPROVED, ApplicationStatus.DENIED)
 LIGHTS = (SlaLight.GREEN, SlaLight.YELLOW, SlaLight.RED)
-CARD_LIST_LIMIT = 200
+# The dashboard shows the first cards; the administration lists them all.
+CARD_LIST_LIMIT = 50
 ONE_DAY = dt.timedelta(days=1)
 
 
@@ -83,6 +88,26 @@ def days_q(column: str, days: Iterable[dt.date]) -> Q:
         else:
             runs.append([day, day])
     return reduce(or_, (Q(**{f"{column}__range": (a, b)}) for a, b in runs))
+
+
+def times_q(column: str, days: Iterable[dt.date]) -> Q:
+    """A timestamp ``column`` on one of ``days`` (local dates): a range of instants per run of
+    consecutive days, from local midnight to local midnight, which an index answers directly
+    (``column__date`` would convert every row)."""
+    runs: list[list[dt.date]] = []
+    for day in sorted(set(days)):
+        if runs and day == runs[-1][1] + ONE_DAY:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    midnight = lambda day: timezone.make_aware(dt.datetime.combine(day, dt.time.min))  # noqa: E731
+    return reduce(
+        or_,
+        (
+            Q(**{f"{column}__gte": midnight(a), f"{column}__lt": midnight(b + ONE_DAY)})
+            for a, b in runs
+        ),
+    )
 
 
 # --- Running tasks by SLA light -------------------------------------------------------------
@@ -262,6 +287,27 @@ def day_durations(
     return dict(durations)
 
 
+def day_ratings(days: Iterable[dt.date]) -> dict[tuple[dt.date, int], dict[str, int]]:
+    """Per (day, department): ratings (好差评) given that local day, and those of 4 or 5."""
+    days = list(days)
+    if not days:
+        return {}
+    rows = (
+        ServiceRating.objects.filter(times_q("created_at", days))
+        .annotate(day=TruncDate("created_at"))
+        .values("day", "department_id")
+        .annotate(ratings=Count("pk"), satisfied=Count("pk", filter=Q(grade__gte=4)))
+        .order_by()
+    )
+    return {
+        (row["day"], row["department_id"]): {
+            "ratings": row["ratings"],
+            "satisfied": row["satisfied"],
+        }
+        for row in rows
+    }
+
+
 @dataclass
 class StatRow:
     key: int
@@ -325,7 +371,7 @@ class Statistics:
     total: StatRow
 
 
-def _rolled_days(period: Period, today: dt.date, key: str) -> set[dt.date]:
+def rolled_days(period: Period, today: dt.date, key: str) -> set[dt.date]:
     """The days of ``period`` whose roll-up is complete and current: before today, counted with
     this calendar, and not changed since."""
     last = min(period.end, today - ONE_DAY)
@@ -344,7 +390,7 @@ def statistics(period: Period, *, today: dt.date | None = None) -> Statistics:
     the rolled-up days summed, the others counted live (see the module docstring)."""
     today = today or timezone.localdate()
     calendar = working_calendar()
-    rolled = _rolled_days(period, today, calendar_key(calendar))
+    rolled = rolled_days(period, today, calendar_key(calendar))
     live = [day for day in period.days() if day not in rolled]
 
     per_version: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(FIGURES, 0))

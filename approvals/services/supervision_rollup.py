@@ -1,11 +1,11 @@
 """Keep the supervision dashboard's derived tables current (issue 12).
 
-- ``statistics_rollup``: recompute, set-based, the days whose statistics are missing, changed
-  (the trigger-fed ``StatisticsChange`` log) or counted under another working-day calendar, up to
-  yesterday; idle when none is. Each batch of days is one transaction that replaces the days'
-  rows, marks them rolled with the calendar's key and deletes exactly the change rows it read
-  before counting, so a change committed meanwhile stays logged and its day is counted live
-  until the next run.
+- ``statistics_rollup``: recompute, set-based, the days before today whose statistics changed
+  (the trigger-fed ``StatisticsChange`` log) or were counted under another working-day calendar
+  (every day with applications on the first run); idle when there is none. Each batch of days
+  is one transaction that replaces the days' rows, marks them rolled with the calendar's key
+  and deletes exactly the change rows it read before counting, so a change committed meanwhile
+  stays logged and its day is counted live until the next run.
 - ``open_task_counts_compact``: fold the open-task ledger back to one row per bucket.
 - ``open_task_counts_rebuild``: recount the ledger from the tasks (after a bulk load that ran
   without the triggers).
@@ -20,7 +20,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Min
+from django.db.models import Max
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from approvals import statistics_sql
@@ -28,12 +29,14 @@ from approvals.calendar import calendar_key, working_calendar
 from approvals.models import (
     Application,
     OpenTaskCount,
+    ServiceRating,
     StatisticsChange,
     StatisticsDay,
     StatisticsDuration,
+    StatisticsRatingDay,
     StatisticsRolledDay,
 )
-from approvals.selectors.supervision import ONE_DAY, day_durations, day_figures
+from approvals.selectors.supervision import ONE_DAY, day_durations, day_figures, day_ratings
 
 BATCH_DAYS = 31
 # Two roll-ups at once would both replace the same days: one waits for the other.
@@ -49,28 +52,62 @@ def _lock() -> None:
 
 @dataclass
 class RollupReport:
-    days: int = 0
+    days: int = 0  # counted
     rows: int = 0
+    empty_days: int = 0  # marked without counting: no application on them
 
 
-def _days_to_roll(today: dt.date, key: str, rebuild: bool) -> list[dt.date]:
-    firsts = Application.objects.aggregate(
-        received=Min("received_on"), accepted=Min("accepted_on"), decided=Min("decided_on")
+def _data_days(today: dt.date) -> set[dt.date]:
+    """Every day before ``today`` with an application received, accepted or decided on it, or
+    a rating given."""
+    days: set[dt.date] = set(
+        ServiceRating.objects.filter(
+            created_at__lt=timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+        )
+        .annotate(day=TruncDate("created_at"))
+        .values_list("day", flat=True)
+        .distinct()
+        .order_by()
     )
-    known = [day for day in firsts.values() if day is not None]
+    for column in ("received_on", "accepted_on", "decided_on"):
+        days.update(
+            Application.objects.filter(**{f"{column}__lt": today})
+            .values_list(column, flat=True)
+            .distinct()
+            .order_by()
+        )
+    return days
+
+
+def _plan(today: dt.date, key: str, rebuild: bool) -> tuple[list[dt.date], set[dt.date]]:
+    """(days to count, days known to have no application) before ``today``.
+
+    Every day gets a marker, so that a period reads as one run of rolled-up days. To count: the
+    days the change log names, and the days with figures counted under another calendar; on the
+    first run (or ``rebuild``), every day with applications. Known empty: the other days since
+    the last run (or since the first application), and days under another calendar without
+    figures. A day that got applications since is in the change log, whose trigger writes in the
+    same transaction as the application."""
+    yesterday = today - ONE_DAY
     changed = set(
         StatisticsChange.objects.filter(day__lt=today).values_list("day", flat=True).distinct()
     )
-    if not known:
-        return sorted(changed)
-    first, yesterday = min(known), today - ONE_DAY
-    every = {first + dt.timedelta(days=n) for n in range((yesterday - first).days + 1)}
-    current = (
-        set()
-        if rebuild
-        else set(StatisticsRolledDay.objects.filter(calendar_key=key).values_list("day", flat=True))
-    )
-    return sorted((every - current) | changed)
+    last = None if rebuild else StatisticsRolledDay.objects.aggregate(last=Max("day"))["last"]
+    if last is None:
+        count = changed | _data_days(today)
+        since, empty = min(count, default=None), set()
+    else:
+        stale = set(
+            StatisticsRolledDay.objects.exclude(calendar_key=key).values_list("day", flat=True)
+        )
+        with_figures = set(
+            StatisticsDay.objects.filter(day__in=stale).values_list("day", flat=True).distinct()
+        )
+        count = changed | with_figures
+        since, empty = last + ONE_DAY, stale - count
+    if since is not None:
+        empty |= {since + dt.timedelta(days=n) for n in range((yesterday - since).days + 1)}
+    return sorted(count), empty - count
 
 
 def statistics_rollup(*, today: dt.date | None = None, rebuild: bool = False) -> RollupReport:
@@ -79,7 +116,19 @@ def statistics_rollup(*, today: dt.date | None = None, rebuild: bool = False) ->
     calendar = working_calendar()
     key = calendar_key(calendar)
     report = RollupReport()
-    days = _days_to_roll(today, key, rebuild)
+    if rebuild:
+        StatisticsRolledDay.objects.all().delete()
+    days, empty = _plan(today, key, rebuild)
+    if empty:
+        with transaction.atomic():
+            _lock()
+            StatisticsRolledDay.objects.filter(day__in=empty).delete()
+            now = timezone.now()
+            StatisticsRolledDay.objects.bulk_create(
+                [StatisticsRolledDay(day=day, calendar_key=key, rolled_at=now) for day in empty],
+                batch_size=1000,
+            )
+        report.empty_days = len(empty)
     for start in range(0, len(days), BATCH_DAYS):
         batch = days[start : start + BATCH_DAYS]
         with transaction.atomic():
@@ -87,9 +136,18 @@ def statistics_rollup(*, today: dt.date | None = None, rebuild: bool = False) ->
             seen = list(StatisticsChange.objects.filter(day__in=batch).values_list("pk", flat=True))
             figures = day_figures(batch)
             durations = day_durations(batch, calendar)
+            ratings = day_ratings(batch)
             StatisticsDay.objects.filter(day__in=batch).delete()
             StatisticsDuration.objects.filter(day__in=batch).delete()
+            StatisticsRatingDay.objects.filter(day__in=batch).delete()
             StatisticsRolledDay.objects.filter(day__in=batch).delete()
+            StatisticsRatingDay.objects.bulk_create(
+                [
+                    StatisticsRatingDay(day=day, department_id=department_id, **counts)
+                    for (day, department_id), counts in ratings.items()
+                ],
+                batch_size=1000,
+            )
             StatisticsDay.objects.bulk_create(
                 [
                     StatisticsDay(day=day, service_version_id=version_id, **values)
@@ -116,7 +174,7 @@ def statistics_rollup(*, today: dt.date | None = None, rebuild: bool = False) ->
             for offset in range(0, len(seen), 5000):
                 StatisticsChange.objects.filter(pk__in=seen[offset : offset + 5000]).delete()
         report.days += len(batch)
-        report.rows += len(figures) + len(durations)
+        report.rows += len(figures) + len(durations) + len(ratings)
     return report
 
 

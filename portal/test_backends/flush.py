@@ -1,8 +1,10 @@
 """Test-only database backends: flushing tables between transactional tests must lift the audit
-table's append-only guard, empty it, recreate the chain head and put the guard back. Production
-never uses these backends."""
+table's append-only guard, empty it, recreate the chain head and put the guard back. The triggers
+that feed the supervision dashboard's derived tables (approvals/statistics_sql.py) are lifted too:
+SQLite empties tables one by one, and a review task deleted after its department would file a
+count against a department that is gone. Production never uses these backends."""
 
-from approvals import audit_sql
+from approvals import audit_sql, statistics_sql
 from approvals.audit_sql import GENESIS_HASH
 
 HEAD_TABLE = "approvals_auditchainhead"
@@ -13,6 +15,7 @@ _RECREATE_HEAD = f"INSERT INTO {HEAD_TABLE} (id, sequence, hash) VALUES (1, 0, '
 GUARDS = (
     (audit_sql.TABLE, audit_sql.DROP, audit_sql.CREATE),
     (audit_sql.CHECKPOINT_TABLE, audit_sql.CHECKPOINT_DROP, audit_sql.CHECKPOINT_CREATE),
+    (statistics_sql.APPLICATION, statistics_sql.DROP, statistics_sql.CREATE),
 )
 
 

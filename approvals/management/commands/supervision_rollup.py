@@ -31,7 +31,8 @@ class Command(BaseCommand):
             folded = open_task_counts_compact()
         report = statistics_rollup(rebuild=rebuild)
         self.stdout.write(
-            f"Statistics: {report.days} days rolled up ({report.rows} rows); open-task counts: "
+            f"Statistics: {report.days} days rolled up ({report.rows} rows), "
+            f"{report.empty_days} without applications; open-task counts: "
             f"{'recounted' if rebuild else f'{folded} buckets after compaction'}; "
             f"{time.monotonic() - started:.1f} s."
         )
