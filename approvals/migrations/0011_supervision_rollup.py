@@ -141,6 +141,14 @@ class Migration(migrations.Migration):
             model_name="supervisioncard",
             index=models.Index(fields=["colour", "-issued_on", "-id"], name="card_newest"),
         ),
+        migrations.AddIndex(
+            model_name="supervisioncard",
+            index=models.Index(
+                condition=models.Q(("task__isnull", True)),
+                fields=["colour", "-issued_on", "-id"],
+                name="card_intake_newest",
+            ),
+        ),
         migrations.AddField(
             model_name="opentaskcount",
             name="department",

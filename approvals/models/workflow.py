@@ -368,8 +368,15 @@ class SupervisionCard(models.Model):
         ]
         indexes = [
             models.Index(fields=["department", "colour", "issued_on"], name="card_dept"),
-            # The dashboard's card list: red before yellow, newest first, the first 200 only.
+            # The dashboard's card lists: red before yellow, newest first, the first few only;
+            # the cards of work at the window (no task) have an index of their own, so that
+            # listing them does not walk past every task's card.
             models.Index(fields=["colour", "-issued_on", "-id"], name="card_newest"),
+            models.Index(
+                fields=["colour", "-issued_on", "-id"],
+                condition=Q(task__isnull=True),
+                name="card_intake_newest",
+            ),
             # Does this task (or this application at the window) have its card of a colour yet?
             models.Index(fields=["task", "colour"], name="card_task_colour"),
             models.Index(
