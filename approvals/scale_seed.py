@@ -116,6 +116,7 @@ def _ensure_progress_table() -> None:
 # index once from sorted rows is many times faster than millions of scattered inserts into it. The
 # definitions wait in the progress row, so a run that stops half-way rebuilds them next time.
 BULK_TABLES = ("approvals_auditevent", "approvals_reviewtask", "approvals_application")
+BULK_FOREIGN_KEY_TABLES = (*BULK_TABLES, "approvals_licence")
 BULK_MINIMUM = 50_000  # applications to add before dropping indexes is worth it
 
 
@@ -153,6 +154,24 @@ def _secondary_indexes() -> list[dict]:
             build = build.replace("CREATE UNIQUE INDEX ", "CREATE UNIQUE INDEX IF NOT EXISTS ", 1)
             found.append(
                 {"table": table, "index": index, "build": build, "drop": f"DROP INDEX {index}"}
+            )
+    # Foreign keys last: each row inserted under one fires a check at commit; adding the
+    # constraint back checks the whole table in one query.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+               FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])
+               ORDER BY 1, 2""",
+            [list(BULK_FOREIGN_KEY_TABLES)],
+        )
+        for table, constraint, definition in cursor.fetchall():
+            found.append(
+                {
+                    "table": table,
+                    "constraint": constraint,
+                    "build": f"ALTER TABLE {table} ADD CONSTRAINT {constraint} {definition}",
+                    "drop": f"ALTER TABLE {table} DROP CONSTRAINT {constraint}",
+                }
             )
     return found
 

@@ -198,13 +198,16 @@ def test_an_interrupted_run_continues_after_its_last_committed_block(demo_city, 
 
 
 def bulk_table_indexes() -> set[tuple[str, str]]:
-    """(table, index) pairs: a rebuilt partial index may print its condition differently."""
-    from approvals.scale_seed import BULK_TABLES
+    """(table, index or constraint) pairs: names, as a rebuilt partial index may print its
+    condition differently."""
+    from approvals.scale_seed import BULK_FOREIGN_KEY_TABLES
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT tablename, indexname FROM pg_indexes WHERE tablename = ANY(%s)",
-            [list(BULK_TABLES)],
+            "SELECT tablename, indexname FROM pg_indexes WHERE tablename = ANY(%s) "
+            "UNION SELECT conrelid::regclass::text, conname FROM pg_constraint "
+            "WHERE conrelid = ANY(%s::regclass[])",
+            [list(BULK_FOREIGN_KEY_TABLES), list(BULK_FOREIGN_KEY_TABLES)],
         )
         return set(cursor.fetchall())
 
