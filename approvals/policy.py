@@ -8,6 +8,7 @@ import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 logger = logging.getLogger("portal.policy")
 
@@ -74,8 +75,6 @@ def applicant_branches(user) -> list:
     filter on the leading column of its own index (approvals/selectors/branches.py): every
     application of a business where they see all, one branch a business; theirs as a person; what
     they filed otherwise."""
-    from django.db.models import Q
-
     from accounts.models import BusinessMembership, MembershipRole, MembershipStatus, PersonProfile
 
     if not user.is_authenticated:
@@ -98,7 +97,7 @@ def applicant_branches(user) -> list:
     filed = (
         Q(created_by_id=user.pk)
         & (Q(business__isnull=True) | Q(filed_at_counter=True) | Q(business_id__in=active))
-        & (Q(person__isnull=True) | ~Q(person_id=person))
+        & ~Q(person_id=person)  # (Django's negation keeps the rows without a person)
         & not_seen_all
     )
     return [*businesses, as_person, filed]
@@ -107,8 +106,6 @@ def applicant_branches(user) -> list:
 def applicant_visibility(user):
     """A ``Q`` over ``Application`` for what ``user`` may see as an applicant (one ``Q`` of the
     branches, for looking up one application)."""
-    from django.db.models import Q
-
     query = Q(pk__in=[])
     for branch in applicant_branches(user):
         query |= branch
@@ -236,8 +233,6 @@ def intake_department_ids(user) -> list[int]:
 
 def intake_visibility(user):
     """A ``Q`` over ``Application``: what ``user`` handles at the window (indexed columns)."""
-    from django.db.models import Q
-
     from approvals.models import ServiceVersion
 
     # On the application's own column (a subquery of the few versions), so that the queue reads
@@ -303,8 +298,6 @@ class TaskBranches:
 
     @property
     def outside_pairs(self):
-        from django.db.models import Q
-
         query = Q()
         for department_id, role in self.pairs:
             query &= ~Q(department_id=department_id, role=role)
@@ -312,14 +305,10 @@ class TaskBranches:
 
     def claimed(self):
         """Tasks claimed by the official outside their pairs."""
-        from django.db.models import Q
-
         return Q(assignee_id=self.user_id) & self.outside_pairs
 
     def granted(self):
         """Tasks of applications granted to the official, outside their pairs and claims."""
-        from django.db.models import Q
-
         return (
             Q(application_id__in=self.granted_applications)
             & self.outside_pairs
@@ -327,8 +316,6 @@ class TaskBranches:
         )
 
     def branches(self) -> list:
-        from django.db.models import Q
-
         if self.user_id is None:
             return []
         pairs = [Q(department_id=department_id, role=role) for department_id, role in self.pairs]
@@ -336,8 +323,6 @@ class TaskBranches:
 
     def any(self):
         """The whole rule as one ``Q`` (for a single task, where one row is looked up)."""
-        from django.db.models import Q
-
         query = Q(pk__in=[])
         for branch in self.branches():
             query |= branch
@@ -503,8 +488,6 @@ def require_licence_manager(user, licence) -> None:
 
 def licence_holder_visibility(user):
     """A ``Q`` over ``Licence`` for the licences ``user`` sees as (acting for) their holder."""
-    from django.db.models import Q
-
     from accounts.models import BusinessMembership, MembershipRole, MembershipStatus
 
     if not user.is_authenticated:
