@@ -120,8 +120,9 @@ def _due_for_deemed_acceptance(today: dt.date) -> list[int]:
 
 # Deemed acceptances per transaction in a catch-up (after an outage, thousands may be due at
 # once): one lock query, one append to the audit chain and one commit for the batch rather than
-# for each application (each keeps a savepoint of its own).
-DEEM_BATCH = 100
+# for each application (each keeps a savepoint of its own). Small enough that the batch's rows
+# are not locked for long; rows an official holds are skipped and taken by the next run.
+DEEM_BATCH = 50
 
 
 def _deem_due_applications(report: SweepReport, today: dt.date) -> None:
@@ -138,7 +139,7 @@ def _deem_due_applications(report: SweepReport, today: dt.date) -> None:
 def _deem_accepted_batch(batch: list[int], today: dt.date) -> list[int]:
     """Deem the applications of ``batch`` still due accepted, in one transaction; their ids."""
     locked = list(
-        Application.objects.select_for_update(of=("self",))
+        Application.objects.select_for_update(of=("self",), skip_locked=True)
         # decided meanwhile: no longer due
         .filter(pk__in=batch, status=ApplicationStatus.SUBMITTED, intake_due_on__lt=today)
         .select_related("service_version__item__department", "created_by", "person__user")
