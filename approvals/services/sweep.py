@@ -3,7 +3,9 @@
 Set-based and idempotent: each part selects only the rows that still need something (through the
 partial indexes) and changes them in bulk, so a second run on the same day does nothing new, and
 the number of queries does not grow with the number of applications (deemed acceptances and
-lapsed pledges excepted: each application is one audited transition of its own).
+lapsed pledges excepted: each application is one audited transition of its own, deemed
+acceptances in batches of ``DEEM_BATCH`` per transaction). A run with nothing new reads a few
+empty index ranges and one row of ``DeadlineSweepState``.
 
 (a) deemed acceptance (Art. 32): still at intake after the 5 working days → accepted from the day
     of receipt; the workflow starts; applicant and window told.
@@ -91,8 +93,8 @@ def sweep_deadlines(*, today: dt.date | None = None) -> SweepReport:
         # Next year's schedule is not in the calendar yet: warn up to its end meanwhile.
         logger.error("the working-day calendar ends on %s: add next year", calendar.last_day)
         yellow_until = calendar.last_day
-    # Due dates left unknown at the calendar's end (or while a clock was stopped), once the
-    # calendar reaches them; three indexed look-ups when there are none.
+    # Due dates left unknown at the calendar's end, once the calendar reaches them: retried only
+    # after its extent changed (one row read otherwise).
     report.due_dates_filled = sum(deadlines_fill_after_calendar_change().values())
     with transaction.atomic():
         _intake_cards(report, today, yellow_until)
@@ -117,8 +119,10 @@ def _due_for_deemed_acceptance(today: dt.date) -> list[int]:
 
 
 # Deemed acceptances per transaction in a catch-up (after an outage, thousands may be due at
-# once): one lock query and one commit for the batch rather than for each application.
-DEEM_BATCH = 100
+# once): one lock query, one append to the audit chain and one commit for the batch rather than
+# for each application (each keeps a savepoint of its own). Small enough that the batch's rows
+# are not locked for long; rows an official holds are skipped and taken by the next run.
+DEEM_BATCH = 50
 
 
 def _deem_due_applications(report: SweepReport, today: dt.date) -> None:
@@ -135,7 +139,7 @@ def _deem_due_applications(report: SweepReport, today: dt.date) -> None:
 def _deem_accepted_batch(batch: list[int], today: dt.date) -> list[int]:
     """Deem the applications of ``batch`` still due accepted, in one transaction; their ids."""
     locked = list(
-        Application.objects.select_for_update(of=("self",))
+        Application.objects.select_for_update(of=("self",), skip_locked=True)
         # decided meanwhile: no longer due
         .filter(pk__in=batch, status=ApplicationStatus.SUBMITTED, intake_due_on__lt=today)
         .select_related("service_version__item__department", "created_by", "person__user")

@@ -329,6 +329,8 @@ CALENDAR_CACHE_SECONDS = env_int("CALENDAR_CACHE_SECONDS", 60)
 AUDIT_SIGNING_KEY_PATH = Path(
     env_str("AUDIT_SIGNING_KEY_PATH", str(VAR_DIR / "audit-signing-key.pem"))
 )
+# Processes that share a long walk of the chain (verify_audit on PostgreSQL); 0: one per CPU.
+AUDIT_VERIFY_WORKERS = env_int("AUDIT_VERIFY_WORKERS", 0)
 
 # --- REST API (approvals.api, docs/api.md) -------------------------------------------------------
 REST_FRAMEWORK = {
