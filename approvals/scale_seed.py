@@ -611,55 +611,53 @@ def analyze() -> None:
 # --- Benchmark subjects -------------------------------------------------------------------------
 
 
-def benchmark_subjects() -> dict:
+# The queue sizes issue 12 measured at one million applications, as shares of the applications: a
+# reviewer seeing 12.8 k open tasks, a department head 58 k.
+REVIEWER_QUEUE_SHARE = 0.0128
+HEAD_QUEUE_SHARE = 0.058
+
+
+def benchmark_subjects(applications: int) -> dict:
     """Users whose pages carry the most weight at this scale, for ``make bench`` to sign in as
-    (the format is in the command's docstring)."""
+    (the format is in the command's docstring): the reviewer and the head whose queues come
+    closest to the shapes issue 12 measured."""
     from django.db.models import Count
 
     from approvals import policy
     from approvals.models import Application, ReviewTask
     from approvals.selectors.tasks import visible_tasks
 
-    def official(email_filter: dict, role: str, department_id: int | None) -> User | None:
+    def official(role: str, department_id: int | None) -> OfficialPosition | None:
         positions = OfficialPosition.objects.filter(
             role=role, is_active=True, user__email__endswith=f"@{OFFICIAL_DOMAIN}"
         )
         if department_id is not None:
             positions = positions.filter(department_id=department_id)
-        position = positions.select_related("user", "department").order_by("user__email").first()
-        return position
+        return positions.select_related("user", "department").order_by("user__email").first()
+
+    def closest(queryset, target: float) -> int | None:
+        counts = queryset.values("department_id").annotate(n=Count("pk"))
+        best = min(
+            counts, key=lambda row: (abs(row["n"] - target), row["department_id"]), default=None
+        )
+        return best["department_id"] if best else None
 
     open_tasks = ReviewTask.objects.filter(status="open")
     subjects: dict = {}
-    busiest_review = (
-        open_tasks.filter(role="reviewer")
-        .values("department_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "department_id")
-        .first()
-    )
-    if busiest_review:
-        position = official({}, "reviewer", busiest_review["department_id"])
+    for name, role, queryset, share in (
+        ("reviewer", "reviewer", open_tasks.filter(role="reviewer"), REVIEWER_QUEUE_SHARE),
+        ("department_head", "department_head", open_tasks, HEAD_QUEUE_SHARE),
+    ):
+        department_id = closest(queryset, applications * share)
+        position = official(role, department_id) if department_id else None
         if position:
-            subjects["reviewer"] = _official_subject(
+            subjects[name] = _official_subject(
                 position, visible_tasks(position.user).filter(status="open").count()
             )
-    busiest = (
-        open_tasks.values("department_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "department_id")
-        .first()
-    )
-    if busiest:
-        position = official({}, "department_head", busiest["department_id"])
-        if position:
-            subjects["department_head"] = _official_subject(
-                position, visible_tasks(position.user).filter(status="open").count()
-            )
-    position = official({}, "supervisor", None)
+    position = official("supervisor", None)
     if position:
         subjects["supervisor"] = _official_subject(position, None)
-    position = official({}, "intake_clerk", None)
+    position = official("intake_clerk", None)
     if position:
         waiting = (
             Application.objects.filter(policy.intake_visibility(position.user))
@@ -712,5 +710,5 @@ def subjects_document(*, seed: int, applications: int) -> dict:
         "password": "the one given to seed_scale (--password or DEMO_PASSWORD)",
         "query_code": QUERY_CODE,
         "tracking_number_example": example,
-        "subjects": benchmark_subjects(),
+        "subjects": benchmark_subjects(applications),
     }
