@@ -140,7 +140,8 @@ class RectificationTask(models.Model):
 #
 # - ``OpenTaskCount``: a ledger of +1/-1 per open review task entering or leaving a (department,
 #   role, service version, light, claimed) bucket. Readers (this dashboard, the officials' queue)
-#   sum it; ``open_task_counts_compact`` folds it back to one row per bucket. Insert-only, so officials never wait on each other's counter row.
+#   sum it; ``open_task_counts_compact`` folds it back to one row per bucket. Insert-only, so
+#   officials never wait on each other's counter row.
 # - ``StatisticsChange``: the days whose statistics a change of an application touched (received,
 #   accepted, decided: before and after). ``statistics_rollup`` recomputes those days into
 #   ``StatisticsDay`` / ``StatisticsDuration`` and marks them in ``StatisticsRolledDay``; until it

@@ -12,6 +12,10 @@ from accounts.models import User
 from approvals import policy
 from approvals.calendar import sla_light_for
 from approvals.models import Application, ApplicationStatus, AuditEvent, ServiceItem
+from approvals.selectors.branches import BranchedRows, union_count
+
+INTAKE_ORDER = ("received_on", "submitted_at", "pk")
+WAITING_COUNT_CAP = 10_000
 
 
 def intake_queue(user: User, *, item_code: str = "") -> QuerySet[Application]:
@@ -20,11 +24,24 @@ def intake_queue(user: User, *, item_code: str = "") -> QuerySet[Application]:
         Application.objects.filter(status=ApplicationStatus.SUBMITTED)
         .filter(policy.intake_visibility(user))
         .select_related("service_version__item", "person", "business")
-        .order_by("received_on", "submitted_at", "pk")
+        .order_by(*INTAKE_ORDER)
     )
     if item_code:
         queryset = queryset.filter(service_version__item__code=item_code)
     return queryset
+
+
+def intake_page_rows(user: User, *, item_code: str = "") -> BranchedRows:
+    """The window's queue as a sequence for ``Paginator``: a page reads its own rows of the
+    waiting applications' index, and the count stops at ``WAITING_COUNT_CAP`` (a backlog past
+    that is shown as "more than"), so the page costs the same however long the backlog."""
+    queryset = intake_queue(user, item_code=item_code)
+    return BranchedRows(
+        [queryset],
+        order=INTAKE_ORDER,
+        rows=queryset,
+        count=lambda: union_count([queryset], cap=WAITING_COUNT_CAP + 1),
+    )
 
 
 def intake_services(user: User) -> QuerySet[ServiceItem]:

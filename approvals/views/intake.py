@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,10 +37,11 @@ from approvals.models import ApplicationStatus, ServiceVersion, VersionStatus
 from approvals.selectors.applications import application_attachments
 from approvals.selectors.documents import application_documents
 from approvals.selectors.intake import (
+    WAITING_COUNT_CAP,
     application_history,
     get_application_for_intake,
     intake_light,
-    intake_queue,
+    intake_page_rows,
     intake_services,
 )
 from approvals.services import intake as intake_services_module
@@ -47,7 +49,7 @@ from approvals.services.applications import ApplicationIncomplete, StaleApplicat
 from approvals.services.case_files import case_file_open
 from approvals.uploads import UploadRejected
 
-QUEUE_LIMIT = 200
+QUEUE_PAGE_SIZE = 50
 COUNTER_SESSION_KEY = "intake_counter_identity"
 
 
@@ -73,19 +75,31 @@ def queue(request):
     if item_code not in {item.code for item in services}:
         item_code = ""
     today = intake_services_module.today()
-    applications = list(intake_queue(request.user, item_code=item_code)[:QUEUE_LIMIT])
+    page = Paginator(intake_page_rows(request.user, item_code=item_code), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     rows = [
         {
             "application": application,
             "light": intake_light(application, today),
             "applicant": _applicant_label(application),
         }
-        for application in applications
+        for application in page.object_list
     ]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "approvals/intake/queue.html",
-        {"rows": rows, "services": services, "selected": item_code},
+        {
+            "rows": rows,
+            "page_obj": page,
+            "waiting": page.paginator.count,
+            "more_than": WAITING_COUNT_CAP if page.paginator.count > WAITING_COUNT_CAP else None,
+            "query": query.urlencode(),
+            "services": services,
+            "selected": item_code,
+        },
     )
 
 
