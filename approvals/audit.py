@@ -1,11 +1,14 @@
 """Writing and checking the audit trail. Services call ``audit_record`` inside their transaction."""
 
 import json
+import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from approvals.models.audit import GENESIS_HASH, AuditChainHead, AuditEvent, AuditOutcome
@@ -66,33 +69,82 @@ def audit_record(
     context = request_context.current()
     if context.credential and context.credential != "session":
         changes = {**(changes or {}), "via": [None, context.credential]}
+    event = AuditEvent(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=_actor_label(actor),
+        actor_role=actor_role,
+        actor_department=actor_department,
+        on_behalf_of=on_behalf_of,
+        client_ip=context.client_ip,
+        request_id=context.request_id,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        changes=_json_safe(changes),
+        reason=reason,
+        outcome=outcome,
+    )
+    pending = getattr(_batch, "events", None)
+    if pending is not None:
+        pending.append(event)
+    else:
+        _append([event])
+    return event
+
+
+# The events recorded inside ``audit_batch()`` on this thread, waiting for the block's end.
+_batch = threading.local()
+
+
+@contextmanager
+def audit_batch():
+    """Append the events recorded inside the block to the chain in one go, when it ends.
+
+    The chain's head row is the one lock every writer of the portal shares: ``audit_record``
+    takes it and it is held until the transaction commits. Inside this block the events wait in
+    memory and the head is taken only at the end, for a few statements, so that the rest of the
+    transaction (tracking numbers, documents, deadlines) does not keep every other writer
+    waiting. Use it inside the transaction, as its last step
+    (``with transaction.atomic(), audit_batch():``): the events are still written in the same
+    transaction as the change they record. An exception leaving the block drops them with the
+    transaction; the block must not swallow an exception from an inner atomic block that rolled
+    back (its events would stay in the batch). A nested block joins the outer one.
+    ``audit_record`` returns the event unsaved; it is saved, with its sequence and hash, at the end.
+    """
+    if getattr(_batch, "events", None) is not None:
+        yield
+        return
+    if not transaction.get_connection().in_atomic_block:
+        raise TransactionManagementError("audit_batch() must run inside a transaction.")
+    _batch.events = []
+    try:
+        yield
+    finally:
+        events, _batch.events = _batch.events, None
+    if events and not transaction.get_connection().needs_rollback:
+        _append(events)
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Chain ``events`` after the head, in the caller's transaction. Everything slow was done
+    before: under the head's lock only the sequence, the time and the hashes are set."""
     with transaction.atomic():
         # The head row is created by the migration; locking it serialises writers (on SQLite the
         # IMMEDIATE transaction already does).
         head = AuditChainHead.objects.select_for_update().get(pk=1)
-        event = AuditEvent(
-            sequence=head.sequence + 1,
-            occurred_at=timezone.now(),
-            actor=actor if actor is not None and actor.pk else None,
-            actor_label=_actor_label(actor),
-            actor_role=actor_role,
-            actor_department=actor_department,
-            on_behalf_of=on_behalf_of,
-            client_ip=context.client_ip,
-            request_id=context.request_id,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            changes=_json_safe(changes),
-            reason=reason,
-            outcome=outcome,
-            previous_hash=head.hash,
-        )
-        event.hash = event.compute_hash()
-        event.save(force_insert=True)
-        head.sequence, head.hash = event.sequence, event.hash
+        sequence, previous_hash = head.sequence, head.hash
+        # Taken under the lock, so that times grow with the sequence.
+        now = timezone.now()
+        for event in events:
+            sequence += 1
+            event.sequence, event.occurred_at, event.previous_hash = sequence, now, previous_hash
+            event.hash = previous_hash = event.compute_hash()
+        if len(events) == 1:
+            events[0].save(force_insert=True)
+        else:
+            AuditEvent.objects.bulk_create(events)
+        head.sequence, head.hash = sequence, previous_hash
         head.save(update_fields=["sequence", "hash"])
-    return event
 
 
 def field_changes(before: dict, after: dict) -> dict:

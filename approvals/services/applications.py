@@ -5,12 +5,10 @@ in that transaction, and leaves email and SMS for after the commit (``notify``).
 """
 
 import datetime
-import secrets
 import zoneinfo
 
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Business, User
 from approvals import dynamic_forms, policy
-from approvals.audit import audit_record
+from approvals.audit import audit_batch, audit_record
 from approvals.models import (
     OPEN_STATUSES,
     ApplicantKind,
@@ -32,6 +30,7 @@ from approvals.models import (
     TrackingCounter,
     VersionStatus,
 )
+from approvals.query_codes import hash_query_code, new_query_code
 from approvals.selectors.applications import window_intake_clerks
 from approvals.services.deadlines import application_deadlines_refresh
 from approvals.services.lifecycle import application_transition
@@ -41,7 +40,6 @@ from approvals.services.notifications import applicant_users, message, notify
 MATERIALS_STEP = "materials"
 # Tracking numbers carry the day in China's time zone, whatever the server's clock says.
 TRACKING_TIME_ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
-QUERY_CODE_DIGITS = 6
 MAX_IDEMPOTENCY_KEY_LENGTH = Application._meta.get_field("idempotency_key").max_length
 
 
@@ -238,19 +236,24 @@ def application_problems(application: Application) -> ApplicationIncomplete | No
 def _next_tracking_number(item_code: str, day: datetime.date) -> str:
     """``<item code>-<YYYYMMDD>-<sequence>``, the sequence counting per item and day.
 
-    get_or_create survives two first submissions of the day racing to create the counter (the
-    loser's insert fails on the unique constraint and it reads the winner's row); the row lock
-    then hands out each number once.
+    One ``UPDATE ... RETURNING`` takes the next number and locks the day's row until the
+    transaction ends; the caller keeps what follows short. The first submission of the day
+    creates the row: get_or_create survives two of them racing (the loser's insert fails on the
+    unique constraint and it reads the winner's row).
     """
-    TrackingCounter.objects.get_or_create(item_code=item_code, day=day)
-    counter = TrackingCounter.objects.select_for_update().get(item_code=item_code, day=day)
-    counter.last_value += 1
-    counter.save(update_fields=["last_value"])
-    return f"{item_code}-{day:%Y%m%d}-{counter.last_value:05d}"
-
-
-def _new_query_code() -> str:
-    return f"{secrets.randbelow(10**QUERY_CODE_DIGITS):0{QUERY_CODE_DIGITS}d}"
+    table = TrackingCounter._meta.db_table
+    for _attempt in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET last_value = last_value + 1 "  # noqa: S608 (model's table)
+                "WHERE item_code = %s AND day = %s RETURNING last_value",
+                [item_code, day],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return f"{item_code}-{day:%Y%m%d}-{row[0]:05d}"
+        TrackingCounter.objects.get_or_create(item_code=item_code, day=day)
+    raise RuntimeError(f"no tracking counter for {item_code} on {day}")
 
 
 def application_submit(
@@ -269,7 +272,9 @@ def application_submit(
     idempotency_key = (idempotency_key or "").strip()
     if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
         raise ValidationError(_("The form has expired. Please review the application again."))
-    with transaction.atomic():
+    # The audit events go into the chain at the end of the transaction: the chain's head, which
+    # every writer of the portal shares, is held only for that (approvals.audit.audit_batch).
+    with transaction.atomic(), audit_batch():
         # The row lock makes a second, simultaneous request wait here until the first commits,
         # and then see the application submitted with its key.
         locked = (
@@ -297,7 +302,9 @@ def application_submit(
 
         now = timezone.now()
         day = timezone.localtime(now, TRACKING_TIME_ZONE).date()
-        query_code = _new_query_code()
+        query_code = new_query_code()
+        query_code_hash = hash_query_code(query_code)
+        # From here to the commit the service's counter row for the day is locked: nothing slow.
         tracking_number = _next_tracking_number(locked.service_version.item.code, day)
         locked = application_transition(
             actor=actor,
@@ -306,7 +313,7 @@ def application_submit(
             event="application.submitted",
             fields={
                 "tracking_number": tracking_number,
-                "query_code_hash": make_password(query_code),
+                "query_code_hash": query_code_hash,
                 "idempotency_key": idempotency_key,
                 "submitted_at": now,
                 # The day of receipt (Art. 32) in China's time zone: the intake clock starts here.
