@@ -51,6 +51,12 @@ CASES = [
     ("PLAN-PERMIT", "citizen3@demo.cn", "BUILDER", "PLANNING"),
     ("EIA-APPROVAL", "citizen3@demo.cn", "BUILDER", "IMPACT_ASSESSMENT"),
 ]
+# The row locks that submissions of different applications share, by what their SQL contains.
+SHARED_LOCKS = {
+    "tracking counter (service and day)": ("approvals_trackingcounter", "UPDATE"),
+    "document counter (department and kind)": ("approvals_documentcounter", "FOR UPDATE"),
+    "audit chain head (everyone)": ("approvals_auditchainhead", "FOR UPDATE"),
+}
 SERVER_START_TIMEOUT = 60
 REQUEST_TIMEOUT = 60
 
@@ -292,9 +298,7 @@ def _profile(args, tokens: dict, cases: list) -> None:
     from django.test import Client
 
     clients = {
-        email: Client(
-            HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_HOST="127.0.0.1", secure=True
-        )
+        email: Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_HOST="127.0.0.1", secure=True)
         for email, token in tokens.items()
     }
     # Fill the drafts over the test client too (no server needed).
@@ -330,9 +334,31 @@ def _profile(args, tokens: dict, cases: list) -> None:
 
     profiler = cProfile.Profile()
     times, queries = [], []
+    holds: dict[str, list[float]] = {}
+    taken: list[tuple[str, float]] = []
+
+    def lock_timer(execute, sql, params, many, context):
+        """Note when a statement takes a shared row lock; the commit frees it."""
+        for name, marks in SHARED_LOCKS.items():
+            if connection.in_atomic_block and all(mark in sql for mark in marks):
+                taken.append((name, time.perf_counter()))
+        return execute(sql, params, many, context)
+
+    real_commit = connection._commit
+
+    def timed_commit():
+        result = real_commit()
+        freed = time.perf_counter()
+        for name, at in taken:
+            holds.setdefault(name, []).append(freed - at)
+        taken.clear()
+        return result
+
+    connection._commit = timed_commit
+
     for client, pk in drafts:
         began = time.perf_counter()
-        with CaptureQueriesContext(connection) as captured:
+        with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(lock_timer):
             profiler.enable()
             response = client.post(
                 f"/api/v1/applications/{pk}/submit/", HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex
@@ -345,6 +371,11 @@ def _profile(args, tokens: dict, cases: list) -> None:
         f"profiled {len(times)} submissions in-process: p50 "
         f"{statistics.median(times) * 1e3:.1f} ms, {statistics.median(queries)} queries"
     )
+    for lock, values in sorted(holds.items()):
+        print(
+            f"lock held until commit, {lock}: p50 {statistics.median(values) * 1e3:.2f} ms, "
+            f"max {max(values) * 1e3:.2f} ms ({len(values)} times)"
+        )
     stats = pstats.Stats(profiler).sort_stats("cumulative")
     stats.print_stats(r"(approvals|accounts|portal)/", 40)
     stats.sort_stats("tottime").print_stats(15)

@@ -304,6 +304,10 @@ def application_submit(
         day = timezone.localtime(now, TRACKING_TIME_ZONE).date()
         query_code = new_query_code()
         query_code_hash = hash_query_code(query_code)
+        # The intake deadline counts from the day of receipt (Art. 32); computed before the
+        # tracking number is taken, as everything that can be, so the counter is held for less.
+        locked.received_on = day
+        application_deadlines_refresh(application=locked)
         # From here to the commit the service's counter row for the day is locked: nothing slow.
         tracking_number = _next_tracking_number(locked.service_version.item.code, day)
         locked = application_transition(
@@ -321,7 +325,6 @@ def application_submit(
             },
             changes={"tracking_number": [None, tracking_number], "received_on": [None, day]},
         )
-        application_deadlines_refresh(application=locked)
         _issue_receipt(actor=actor, application=locked, submitted_at=now)
         transaction.on_commit(
             lambda: _notify_submitted(locked.pk, query_code=query_code, actor_pk=actor.pk)
@@ -364,6 +367,7 @@ def _local_time(moment: datetime.datetime) -> str:
     return f"{timezone.localtime(moment, TRACKING_TIME_ZONE):%Y-%m-%d %H:%M}"
 
 
+@transaction.atomic  # one commit for all the notifications, not one per row
 def _notify_submitted(application_pk: int, *, query_code: str, actor_pk: int) -> None:
     application = Application.objects.select_related(
         "service_version__item__department", "created_by", "person__user"
