@@ -8,7 +8,7 @@ import datetime
 import zoneinfo
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Business, User
 from approvals import dynamic_forms, policy
 from approvals.audit import audit_batch, audit_record
+from approvals.counters import counter_next
 from approvals.models import (
     OPEN_STATUSES,
     ApplicantKind,
@@ -234,26 +235,10 @@ def application_problems(application: Application) -> ApplicationIncomplete | No
 
 
 def _next_tracking_number(item_code: str, day: datetime.date) -> str:
-    """``<item code>-<YYYYMMDD>-<sequence>``, the sequence counting per item and day.
-
-    One ``UPDATE ... RETURNING`` takes the next number and locks the day's row until the
-    transaction ends; the caller keeps what follows short. The first submission of the day
-    creates the row: get_or_create survives two of them racing (the loser's insert fails on the
-    unique constraint and it reads the winner's row).
-    """
-    table = TrackingCounter._meta.db_table
-    for _attempt in range(2):
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET last_value = last_value + 1 "  # noqa: S608 (model's table)
-                "WHERE item_code = %s AND day = %s RETURNING last_value",
-                [item_code, day],
-            )
-            row = cursor.fetchone()
-        if row is not None:
-            return f"{item_code}-{day:%Y%m%d}-{row[0]:05d}"
-        TrackingCounter.objects.get_or_create(item_code=item_code, day=day)
-    raise RuntimeError(f"no tracking counter for {item_code} on {day}")
+    """``<item code>-<YYYYMMDD>-<sequence>``, the sequence counting per item and day. The day's
+    counter row stays locked until the commit: the caller keeps what follows short."""
+    sequence = counter_next(TrackingCounter, item_code=item_code, day=day)
+    return f"{item_code}-{day:%Y%m%d}-{sequence:05d}"
 
 
 def application_submit(
