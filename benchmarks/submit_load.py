@@ -59,9 +59,10 @@ CASES = [
 # The row locks that submissions of different applications share, by what their SQL contains.
 SHARED_LOCKS = {
     "tracking counter (service and day)": ("approvals_trackingcounter", "UPDATE"),
-    "document counter (department and kind)": ("approvals_documentcounter", "FOR UPDATE"),
+    "document counter (department and kind)": ("approvals_documentcounter", "UPDATE"),
     "audit chain head (everyone)": ("approvals_auditchainhead", "FOR UPDATE"),
 }
+RUN_MARK = "submit_load "
 SERVER_START_TIMEOUT = 60
 REQUEST_TIMEOUT = 60
 
@@ -108,7 +109,7 @@ def _setup(args) -> tuple[dict, dict]:
     django.setup()
     from accounts.models import Business, User
     from approvals import demo_applications
-    from approvals.services.api_credentials import personal_token_create
+    from approvals.services.api_credentials import personal_token_create, personal_token_revoke
 
     tokens, cases = {}, []
     for code, email, business_attr, steps_attr in CASES:
@@ -116,7 +117,13 @@ def _setup(args) -> tuple[dict, dict]:
             continue
         if email not in tokens:
             user = User.objects.get(email=email)
-            _token, raw = personal_token_create(actor=user, name=f"load {uuid.uuid4().hex[:8]}")
+            # The tokens of earlier runs are revoked (a user may hold only a few).
+            earlier = user.api_tokens.filter(name__startswith=RUN_MARK, revoked_at__isnull=True)
+            for token in earlier:
+                personal_token_revoke(actor=user, token=token)
+            _token, raw = personal_token_create(
+                actor=user, name=f"{RUN_MARK}{uuid.uuid4().hex[:8]}"
+            )
             tokens[email] = raw
         business_id = None
         if business_attr:
