@@ -140,10 +140,17 @@ _chain_append: contextvars.ContextVar[ChainAppend | None] = contextvars.ContextV
 def audit_chain_append() -> Iterator[ChainAppend]:
     """Within the block, ``audit_record`` collects its events; at the end they are chained and
     written in one append — one head lock, one INSERT, one head update — in the same transaction
-    as the changes they record. For bulk work (the sweep's catch-up of deemed acceptances): the
-    head row, which every writer of the portal needs, is locked only for that last moment, not
-    while the work runs. Their sequence follows the order they were recorded in."""
-    if not transaction.get_connection().in_atomic_block:
+    as the changes they record. For bulk work (the sweep's catch-up of deemed acceptances) and for
+    the busiest single step (submission): the head row, which every writer of the portal needs, is
+    locked only for that last moment, not while the work runs. Their sequence follows the order
+    they were recorded in. A caller that catches an error from a rolled-back savepoint inside the
+    block must forget that savepoint's events (``ChainAppend.rollback_to``)."""
+    outer = _chain_append.get()
+    if outer is not None:  # a nested block joins the outer one
+        yield outer
+        return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("audit_chain_append() must run inside a transaction")
     append = ChainAppend()
     token = _chain_append.set(append)
@@ -151,7 +158,8 @@ def audit_chain_append() -> Iterator[ChainAppend]:
         yield append
     finally:
         _chain_append.reset(token)
-    if append.pending:
+    # A transaction that is already doomed writes nothing (its changes are rolled back too).
+    if append.pending and not connection.needs_rollback:
         head = AuditChainHead.objects.select_for_update().get(pk=1)
         for event in append.pending:
             _chain(event, head)

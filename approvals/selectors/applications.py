@@ -4,7 +4,6 @@ The fetch-and-authorize selectors return the object or raise ``Http404``: a stra
 nothing about whether an application exists. Denials are logged by ``approvals.policy``.
 """
 
-from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -21,11 +20,13 @@ from accounts.models import (
 )
 from approvals import policy
 from approvals.models import Application, Attachment, Notification, ServiceVersion
+from approvals.query_codes import hash_query_code, query_code_matches
 from approvals.selectors.branches import BranchedRows, union_count
 
 # Checked against when a tracking number is unknown, so that a wrong number takes as long to
-# refuse as a wrong code (no timing hint about which part was wrong).
-_DUMMY_QUERY_CODE_HASH = make_password("000000")
+# refuse as a wrong code (no timing hint about which part was wrong). A code stored before as a
+# PBKDF2 hash takes longer to check: that only tells that such an old number exists.
+_DUMMY_QUERY_CODE_HASH = hash_query_code("000000")
 
 
 def _applications() -> QuerySet[Application]:
@@ -187,7 +188,7 @@ def find_application_by_tracking(tracking_number: str, query_code: str) -> Appli
         else None
     )
     stored_hash = application.query_code_hash if application is not None else _DUMMY_QUERY_CODE_HASH
-    matches = check_password((query_code or "").strip(), stored_hash)
+    matches = query_code_matches(query_code, stored_hash)
     return application if application is not None and matches else None
 
 

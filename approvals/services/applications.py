@@ -5,10 +5,8 @@ in that transaction, and leaves email and SMS for after the commit (``notify``).
 """
 
 import datetime
-import secrets
 import zoneinfo
 
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -20,7 +18,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Business, User
 from approvals import dynamic_forms, policy
-from approvals.audit import audit_record
+from approvals.audit import audit_chain_append, audit_record
+from approvals.counters import counter_next
 from approvals.models import (
     OPEN_STATUSES,
     ApplicantKind,
@@ -32,6 +31,7 @@ from approvals.models import (
     TrackingCounter,
     VersionStatus,
 )
+from approvals.query_codes import hash_query_code, new_query_code
 from approvals.selectors.applications import window_intake_clerks
 from approvals.services.deadlines import application_deadlines_refresh
 from approvals.services.lifecycle import application_transition
@@ -41,7 +41,6 @@ from approvals.services.notifications import applicant_users, message, notify
 MATERIALS_STEP = "materials"
 # Tracking numbers carry the day in China's time zone, whatever the server's clock says.
 TRACKING_TIME_ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
-QUERY_CODE_DIGITS = 6
 MAX_IDEMPOTENCY_KEY_LENGTH = Application._meta.get_field("idempotency_key").max_length
 
 
@@ -236,21 +235,10 @@ def application_problems(application: Application) -> ApplicationIncomplete | No
 
 
 def _next_tracking_number(item_code: str, day: datetime.date) -> str:
-    """``<item code>-<YYYYMMDD>-<sequence>``, the sequence counting per item and day.
-
-    get_or_create survives two first submissions of the day racing to create the counter (the
-    loser's insert fails on the unique constraint and it reads the winner's row); the row lock
-    then hands out each number once.
-    """
-    TrackingCounter.objects.get_or_create(item_code=item_code, day=day)
-    counter = TrackingCounter.objects.select_for_update().get(item_code=item_code, day=day)
-    counter.last_value += 1
-    counter.save(update_fields=["last_value"])
-    return f"{item_code}-{day:%Y%m%d}-{counter.last_value:05d}"
-
-
-def _new_query_code() -> str:
-    return f"{secrets.randbelow(10**QUERY_CODE_DIGITS):0{QUERY_CODE_DIGITS}d}"
+    """``<item code>-<YYYYMMDD>-<sequence>``, the sequence counting per item and day. The day's
+    counter row stays locked until the commit: the caller keeps what follows short."""
+    sequence = counter_next(TrackingCounter, item_code=item_code, day=day)
+    return f"{item_code}-{day:%Y%m%d}-{sequence:05d}"
 
 
 def application_submit(
@@ -269,7 +257,9 @@ def application_submit(
     idempotency_key = (idempotency_key or "").strip()
     if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
         raise ValidationError(_("The form has expired. Please review the application again."))
-    with transaction.atomic():
+    # The audit events go into the chain at the end of the transaction: the chain's head, which
+    # every writer of the portal shares, is held only for that (approvals.audit.audit_chain_append).
+    with transaction.atomic(), audit_chain_append():
         # The row lock makes a second, simultaneous request wait here until the first commits,
         # and then see the application submitted with its key.
         locked = (
@@ -297,7 +287,13 @@ def application_submit(
 
         now = timezone.now()
         day = timezone.localtime(now, TRACKING_TIME_ZONE).date()
-        query_code = _new_query_code()
+        query_code = new_query_code()
+        query_code_hash = hash_query_code(query_code)
+        # The intake deadline counts from the day of receipt (Art. 32); computed before the
+        # tracking number is taken, as everything that can be, so the counter is held for less.
+        locked.received_on = day
+        application_deadlines_refresh(application=locked)
+        # From here to the commit the service's counter row for the day is locked: nothing slow.
         tracking_number = _next_tracking_number(locked.service_version.item.code, day)
         locked = application_transition(
             actor=actor,
@@ -306,7 +302,7 @@ def application_submit(
             event="application.submitted",
             fields={
                 "tracking_number": tracking_number,
-                "query_code_hash": make_password(query_code),
+                "query_code_hash": query_code_hash,
                 "idempotency_key": idempotency_key,
                 "submitted_at": now,
                 # The day of receipt (Art. 32) in China's time zone: the intake clock starts here.
@@ -314,7 +310,6 @@ def application_submit(
             },
             changes={"tracking_number": [None, tracking_number], "received_on": [None, day]},
         )
-        application_deadlines_refresh(application=locked)
         _issue_receipt(actor=actor, application=locked, submitted_at=now)
         transaction.on_commit(
             lambda: _notify_submitted(locked.pk, query_code=query_code, actor_pk=actor.pk)
@@ -357,6 +352,7 @@ def _local_time(moment: datetime.datetime) -> str:
     return f"{timezone.localtime(moment, TRACKING_TIME_ZONE):%Y-%m-%d %H:%M}"
 
 
+@transaction.atomic  # one commit for all the notifications, not one per row
 def _notify_submitted(application_pk: int, *, query_code: str, actor_pk: int) -> None:
     application = Application.objects.select_related(
         "service_version__item__department", "created_by", "person__user"

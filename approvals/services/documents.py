@@ -26,6 +26,7 @@ from accounts import identifiers
 from accounts.models import Department, User
 from approvals import policy
 from approvals.audit import audit_record
+from approvals.counters import counter_next
 from approvals.models import (
     ApplicantKind,
     Application,
@@ -87,14 +88,10 @@ def date_en(value: dt.date | str | None) -> str:
 
 
 def _counter_next(key: str, year: int, *, start=lambda: 0) -> int:
-    """The next number of a yearly sequence, race-safe as the tracking numbers are: get_or_create
-    survives two first issues racing to create the row, the row lock hands each number out once.
-    ``start`` gives the last value of a sequence that has no row yet (called only then)."""
-    DocumentCounter.objects.get_or_create(key=key, year=year, defaults={"last_value": start})
-    counter = DocumentCounter.objects.select_for_update().get(key=key, year=year)
-    counter.last_value += 1
-    counter.save(update_fields=["last_value"])
-    return counter.last_value
+    """The next number of a yearly sequence, race-safe as the tracking numbers are
+    (``approvals.counters.counter_next``). ``start`` gives the last value of a sequence that has
+    no row yet (called only then)."""
+    return counter_next(DocumentCounter, key=key, year=year, defaults={"last_value": start})
 
 
 def _highest_issued(stem: str) -> int:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from approvals.audit import audit_record, verify_chain
+from approvals.audit import audit_chain_append, audit_record, verify_chain
 from approvals.audit_sql import GENESIS_HASH
 from approvals.models.audit import AuditChainHead, AuditEvent
 from portal import request_context
@@ -225,6 +225,53 @@ def test_an_event_is_rolled_back_with_the_change_it_records():
 
     assert not AuditEvent.objects.filter(action="test.abandoned").exists()
     assert event.sequence == 3
+    assert verify_against_head() is None
+
+
+# --- appended at the end of the transaction (more in test_audit_chain_append.py) ----------------
+
+
+@pytest.mark.django_db
+def test_events_of_a_batch_join_the_chain_in_order_when_the_block_ends():
+    record_events(2)
+
+    with transaction.atomic(), audit_chain_append():
+        audit_record(action="test.first", object_id="a")
+        with transaction.atomic():  # a service called inside: its events join the batch
+            audit_record(action="test.second", object_id="b")
+        audit_record(action="test.third", object_id="c")
+        assert head().sequence == 2  # nothing written, the head not taken, until the end
+    audit_record(action="test.after")
+
+    events = list(AuditEvent.objects.order_by("sequence"))
+    assert [e.action for e in events][2:] == [
+        "test.first",
+        "test.second",
+        "test.third",
+        "test.after",
+    ]
+    assert [e.sequence for e in events] == [1, 2, 3, 4, 5, 6]
+    assert events[2].occurred_at <= events[3].occurred_at <= events[5].occurred_at
+    assert (head().sequence, head().hash) == (6, events[-1].hash)
+    assert verify_against_head() is None
+
+
+@pytest.mark.django_db
+def test_a_batch_carries_each_events_request_context():
+    with transaction.atomic(), audit_chain_append():
+        token = request_context.activate(
+            request_context.RequestContext(request_id="req-1", client_ip="10.0.0.1")
+        )
+        try:
+            audit_record(action="test.in_request")
+        finally:
+            request_context.deactivate(token)
+        audit_record(action="test.outside")
+
+    inside = AuditEvent.objects.get(action="test.in_request")
+    outside = AuditEvent.objects.get(action="test.outside")
+    assert (inside.request_id, inside.client_ip) == ("req-1", "10.0.0.1")
+    assert outside.request_id == ""
     assert verify_against_head() is None
 
 

@@ -4,8 +4,10 @@ on tries per client address."""
 import logging
 
 import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.urls import reverse
 
+from approvals.models import Application
 from approvals.services.applications import application_start, application_submit
 from tests.approvals.applications.helpers import filled_draft
 from tests.approvals.applications.pages import body, main_part
@@ -51,6 +53,24 @@ def test_the_right_pair_shows_status_and_dates_but_no_personal_data(submitted, c
     ):
         assert personal not in html
     assert response["Cache-Control"] == "private, no-store"
+
+
+def test_a_query_code_stored_before_as_a_pbkdf2_hash_still_finds_the_application(
+    submitted, visitor, settings
+):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    old_hash = PBKDF2PasswordHasher().encode("654321", "saltsaltsalt", iterations=1000)
+    Application.objects.filter(pk=submitted.pk).update(query_code_hash=old_hash)
+
+    right = visitor.post(
+        TRACK, {"tracking_number": submitted.tracking_number, "query_code": "654321"}
+    )
+    wrong = visitor.post(
+        TRACK, {"tracking_number": submitted.tracking_number, "query_code": "654320"}
+    )
+
+    assert submitted.tracking_number in main_part(right)
+    assert GENERIC in body(wrong)
 
 
 def test_the_pair_is_forgiving_about_case_and_spaces(submitted, visitor):
