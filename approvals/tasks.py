@@ -26,6 +26,14 @@ def deadlines_fill_unknown_task() -> dict:
     return deadlines_fill_unknown(fresh_calendar=True)
 
 
+@shared_task(name="approvals.tasks.notification_send_task")
+def notification_send_task(notification_id: int, sealed_private: str = "") -> bool:
+    """Email and SMS beside an in-app notification, once (idempotent)."""
+    from approvals.services.notifications import notification_send_outside
+
+    return notification_send_outside(notification_id=notification_id, sealed_private=sealed_private)
+
+
 @shared_task(name="approvals.tasks.supervision_rollup_task")
 def supervision_rollup_task() -> dict:
     """The supervision dashboard's derived tables (every five minutes in CELERY_BEAT_SCHEDULE):

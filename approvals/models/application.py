@@ -279,7 +279,7 @@ class TrackingCounter(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app message to one user (email and SMS go out beside it)."""
+    """An in-app message to one user (email and SMS go out beside it, from the worker)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -293,6 +293,9 @@ class Notification(models.Model):
     link = models.CharField(_("link"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # When the email and SMS beside it went out (the worker sends them once: a retried task
+    # that finds this set does nothing).
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")

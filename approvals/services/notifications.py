@@ -1,13 +1,17 @@
 """Notifications: an in-app message, with an email and a text message beside it.
 
 The in-app row is written in the caller's transaction, so it exists exactly when the change it
-reports does; email and SMS go out after the commit (a rolled-back change sends nothing). Every
-text is rendered in the recipient's preferred language, not the language of whoever caused it.
+reports does; email and SMS go out from the worker after the commit (a rolled-back change sends
+nothing, and no request waits for a mail server). Every text is rendered in the recipient's
+preferred language, not the language of whoever caused it. A private text (a query code) is never
+stored: it travels to the worker sealed (encrypted with a key derived from the secret key).
 """
 
+import base64
+import hashlib
 import logging
-from functools import partial
 
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -78,17 +82,9 @@ def notify(
         body=body_text,
         link=link,
     )
-    transaction.on_commit(
-        partial(
-            _send_outside_the_portal,
-            user=user,
-            language=language,
-            title=title_text,
-            body=body_text,
-            private=private,
-            link=link,
-        )
-    )
+    from approvals.tasks import notification_send_task
+
+    notification_send_task.delay_on_commit(notification.pk, seal_private_text(private))
     return notification
 
 
@@ -110,15 +106,52 @@ def tell_applicant(application: Application, *, kind: str, title, body, link: st
         notify(user=user, kind=kind, application=application, link=link, title=title, body=body)
 
 
-def _send_outside_the_portal(*, user, language, title, body, private, link) -> None:
-    """Email and SMS. A failing mail server or SMS gateway must not undo or hide the change that
-    was already committed: the failure is logged, and the in-app notification is there."""
+def _fernet(key: str) -> Fernet:
+    digest = hashlib.sha256(f"approvals.notifications.private:{key}".encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def seal_private_text(text: str) -> str:
+    """``text`` encrypted for the worker (the broker never holds a query code in clear)."""
+    return _fernet(settings.SECRET_KEY).encrypt(text.encode()).decode() if text else ""
+
+
+def _unseal_private_text(sealed: str) -> str:
+    if not sealed:
+        return ""
+    for key in [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]:
+        try:
+            return _fernet(key).decrypt(sealed.encode()).decode()
+        except InvalidToken:
+            continue
+    logger.error("a notification's private text could not be unsealed (secret key changed?)")
+    return ""
+
+
+def notification_send_outside(*, notification_id: int, sealed_private: str = "") -> bool:
+    """Email and SMS for notification ``notification_id``, once (the worker's task): ``False``
+    when they had already gone out. A failing mail server or SMS gateway must not undo or hide
+    the change that was already committed: the failure is logged, and the in-app notification is
+    there."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .filter(pk=notification_id, sent_at__isnull=True)
+            .first()
+        )
+        if notification is None:
+            return False
+        notification.sent_at = timezone.now()
+        notification.save(update_fields=["sent_at"])
+    user = notification.user
+    language = recipient_language(user)
     context = {
         "user": user,
-        "title": title,
-        "body": body,
-        "private": private,
-        "link": absolute_link(link),
+        "title": notification.title,
+        "body": notification.body,
+        "private": _unseal_private_text(sealed_private),
+        "link": absolute_link(notification.link),
         "portal_name": settings.PORTAL_NAME,
     }
     try:
@@ -134,13 +167,14 @@ def _send_outside_the_portal(*, user, language, title, body, private, link) -> N
     except Exception:
         logger.exception("notification email to user %s failed", user.pk)
     if not user.mobile:
-        return
+        return True
     try:
         with translation.override(language):
             sms = render_to_string("approvals/email/notification_sms.txt", context)
         get_sms_backend().send(user.mobile, " ".join(sms.split()))
     except Exception:
         logger.exception("notification SMS to user %s failed", user.pk)
+    return True
 
 
 def notification_mark_read(*, actor: User, notification: Notification) -> Notification:
