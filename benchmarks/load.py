@@ -51,6 +51,18 @@ def expect(reply, *, contains: str | None = None, pattern: str | None = None) ->
         raise BenchError(f"answered 200 without a match for {pattern!r}")
 
 
+def expect_rows(reply) -> None:
+    """An API list that answered 200 with at least one row (paginated or not)."""
+    expect(reply)
+    try:
+        data = reply.json()
+    except ValueError as error:
+        raise BenchError(f"answered 200 without JSON: {error}") from error
+    rows = data.get("results") if isinstance(data, dict) else data
+    if not rows:
+        raise BenchError("answered 200 with no rows")
+
+
 def measure(name, scale, client, path, *, requests, check, target=PAGE, note=""):
     first = client.get(path)
     check(first)
@@ -129,7 +141,7 @@ def measure_pages(scale, port, subjects, requests) -> tuple[list, dict]:
             result, first = measure(
                 name, scale, client(role), path, requests=requests, check=check, **kwargs
             )
-        except BenchError as error:
+        except (BenchError, OSError) as error:
             print(f"  {name:<28} NOT MEASURED: {error}", flush=True)
             figures.append(figure(name, scale, note=f"not measured: GET {path}: {error}"))
             return None
@@ -167,7 +179,7 @@ def measure_pages(scale, port, subjects, requests) -> tuple[list, dict]:
         "API tasks",
         "reviewer",
         "/api/v1/tasks/",
-        lambda r: (expect(r), r.json()["results"][0]["id"]),
+        expect_rows,
     )
     page(
         "intake queue",
