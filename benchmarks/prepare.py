@@ -88,6 +88,8 @@ def main() -> None:
             if action.option_strings
         ]
         extra = ["--subjects", str(subjects_path(args.scale))] if "--subjects" in options else []
+        if "--password" in options:
+            extra += ["--password", secrets.token_urlsafe(18)]
         manage("seed_scale", "--applications", str(args.scale), *extra)
     elif Application.objects.count() < 10:
         # Until seed_scale exists: the demo applications (a handful), so that every page has
