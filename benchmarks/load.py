@@ -389,11 +389,13 @@ def measure_submissions(scale, port, *, submissions: int, clients: int) -> list:
     stored_any = Application.objects.filter(
         pk__in=[pk for _c, pk in drafts], submitted_at__isnull=False
     ).count()
+    withdrawn = withdraw_bench_submissions(acknowledged)
     note = (
         f"{len(drafts)} drafts ({', '.join(services)}), {clients} concurrent clients, "
         f"wall {wall:.2f} s; {len(acknowledged)} acknowledged"
         + (f", {len(refused)} refused {sorted(set(refused))}" if refused else "")
         + (f", {len(errors)} connection errors" if errors else "")
+        + f"; {withdrawn} withdrawn afterwards"
     )
     print(f"  submissions: {note}", flush=True)
     return [
@@ -423,6 +425,26 @@ def measure_submissions(scale, port, *, submissions: int, clients: int) -> list:
             note=f"submitted in the database among all {len(drafts)} drafts: {stored_any}",
         ),
     ]
+
+
+def withdraw_bench_submissions(pks: list[int]) -> int:
+    """Withdraw the benchmark's submissions (through the service, audited as any withdrawal), so
+    that the next run's intake queue and deadline catch-up see the seeded data, not the
+    submissions of earlier runs piling up at the window."""
+    from approvals.models import Application
+    from approvals.services.applications import application_withdraw
+
+    count = 0
+    for application in Application.objects.filter(pk__in=pks, status="submitted").select_related(
+        "person__user"
+    ):
+        application_withdraw(
+            actor=application.person.user,
+            application=application,
+            reason="make bench: a benchmark submission, withdrawn after measuring",
+        )
+        count += 1
+    return count
 
 
 # --- In-process: the guardian baseline, the sweep, the audit chain ------------------------------

@@ -75,7 +75,7 @@ def main() -> None:
 
     if not (ServiceItem.objects.exists() and OfficialPosition.objects.exists()):
         # The passwords are never used: the benchmark's sessions are made server-side.
-        manage("seed_demo", "--no-applications", "--password", secrets.token_urlsafe(18))
+        manage("seed_demo", "--no-applications", f"--password={secrets.token_urlsafe(18)}")
 
     SUBJECTS_DIR.mkdir(parents=True, exist_ok=True)
     if has_command("seed_scale"):
@@ -89,12 +89,12 @@ def main() -> None:
         ]
         extra = ["--subjects", str(subjects_path(args.scale))] if "--subjects" in options else []
         if "--password" in options:
-            extra += ["--password", secrets.token_urlsafe(18)]
+            extra += [f"--password={secrets.token_urlsafe(18)}"]
         manage("seed_scale", "--applications", str(args.scale), *extra)
     elif Application.objects.count() < 10:
         # Until seed_scale exists: the demo applications (a handful), so that every page has
         # something to show. The figures then say which size they were measured at.
-        manage("seed_demo", "--password", secrets.token_urlsafe(18))
+        manage("seed_demo", f"--password={secrets.token_urlsafe(18)}")
     from django.db import connection
 
     started = time.monotonic()
