@@ -136,7 +136,9 @@ class _Pager:
             links.append(f'<a href="?&amp;page={number - 1}">Previous</a>')
         if number < self.pages:
             links.append(f'<a href="?&amp;page={number + 1}">Next</a>')
-        return Reply(200, "".join(links).encode(), {}, 1.0)
+        # The language form carries the page's own address, whatever page was served.
+        own = f'<input type="hidden" name="next" value="/work/queue/?page={path[-2:]}">'
+        return Reply(200, ("".join(links) + own).encode(), {}, 1.0)
 
 
 def test_page_40_is_asked_for_directly_and_a_shorter_queue_gives_its_last_page():
