@@ -99,14 +99,15 @@ def figure(
 
 
 def scale_ratios(figures: Iterable[dict]) -> list[Figure]:
-    """For every page measured at more than one scale: its p95 at the largest scale over its p95
-    at the smallest (target ≤ 1.5, "flat")."""
+    """For every page (over HTTP) measured at more than one scale: its p95 at the largest scale
+    over its p95 at the smallest (target ≤ 1.5, "flat")."""
     by_name: dict[str, dict[int, dict]] = {}
     for item in figures:
+        # A page's figure names its request in its note ("GET /work/queue/ …").
         if (
             isinstance(item.get("scale"), int)
             and item.get("p95_ms")
-            and item.get("queries") is not None
+            and item.get("note", "").startswith("GET ")
         ):
             by_name.setdefault(item["name"], {})[item["scale"]] = item
     ratios = []

@@ -51,7 +51,9 @@ def test_a_rate_is_judged_on_its_value_and_an_unmeasured_figure_is_not_judged():
 
 
 def _page(name, scale, p95):
-    return stats.figure(name, scale, samples_ms=[p95], queries=10, target=stats.PAGE).as_dict()
+    return stats.figure(
+        name, scale, samples_ms=[p95], queries=10, target=stats.PAGE, note=f"GET /{name}/"
+    ).as_dict()
 
 
 def test_ratios_compare_the_largest_scale_with_the_smallest_for_pages_measured_at_both():
@@ -64,6 +66,9 @@ def test_ratios_compare_the_largest_scale_with_the_smallest_for_pages_measured_a
         _page("supervision", 1000000, 90.0),  # one scale only: no ratio
         stats.figure("verify_audit", 10000, value=5.0).as_dict(),  # not a page
         stats.figure("verify_audit", 1000000, value=7.0).as_dict(),
+        # Timed, with queries, but not a page: the submissions' latency has no flat target.
+        stats.figure("submission latency", 10000, samples_ms=[90.0], queries=60).as_dict(),
+        stats.figure("submission latency", 1000000, samples_ms=[900.0], queries=60).as_dict(),
     ]
 
     ratios = {r.name: r for r in stats.scale_ratios(figures)}
