@@ -133,7 +133,7 @@ class Gunicorn:
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Gunicorn:
-        self.log = open(self.log_path, "ab")
+        self.log = open(self.log_path, "wb")
         self.process = subprocess.Popen(  # noqa: S603 (a fixed command line)
             [
                 os.path.join(os.path.dirname(sys.executable), "gunicorn"),

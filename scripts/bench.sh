@@ -11,7 +11,8 @@
 # (postgres://…/NAME), the scales' databases are NAME_<N> on that server instead.
 #
 # Environment: BENCH_SCALES (default 10000), BENCH_REQUESTS (requests per page, default 30),
-# BENCH_SUBMISSIONS (default 160), BENCH_CLIENTS (default 16), BENCH_REDIS_URL (default
+# BENCH_SUBMISSIONS (default 160), BENCH_CLIENTS (default 16), BENCH_CATCH_UP (applications the
+# catch-up sweep deems accepted, default 500), BENCH_REDIS_URL (default
 # redis://127.0.0.1:6379/0), BENCH_PG_PORT (default 5433). Arguments are passed to
 # benchmarks.pdf (e.g. --runs 50).
 set -euo pipefail
