@@ -124,6 +124,7 @@ ACTION_LABELS = {
     "otp.verified": _("Second factor verified"),
     "otp.failed": _("Second factor failed"),
     "demo.seeded": _("Demonstration data loaded"),
+    "scale.seeded": _("Benchmark data loaded"),
     "attachment.licence_cited": _("Licence cited instead of a file"),
     "licence.revoked": _("Licence revoked"),
     "licence.cancelled": _("Licence cancelled"),
