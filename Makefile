@@ -16,7 +16,7 @@ help:
 	@echo "make run       start the portal (web, Celery worker, Celery beat) on http://127.0.0.1:8000/"
 	@echo "make test      run the test suite (PYTEST_ARGS='...' passes arguments to pytest)"
 	@echo "make lint      ruff check and ruff format --check"
-	@echo "make bench     run the benchmarks"
+	@echo "make bench     load benchmark on PostgreSQL + Redis (BENCH_SCALES=10000,100000,1000000)"
 	@echo "make messages  update locale/zh_Hans/LC_MESSAGES/django.po from the sources"
 	@echo "make clean     remove caches and compiled files (keeps .venv and the data in var/)"
 
