@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, connections, models, transaction
 from django.utils import timezone
@@ -22,7 +23,7 @@ from approvals.models.audit import (
     AuditOutcome,
     event_hash,
 )
-from portal import request_context
+from portal import request_context, spawned
 
 _ACTOR_LABEL_LENGTH = AuditEvent._meta.get_field("actor_label").max_length
 # What an event done by the portal itself (the deadline sweep, a scheduled job) carries as actor.
@@ -284,8 +285,6 @@ PARALLEL_MIN_EVENTS = 100_000
 
 
 def _walk_workers() -> int:
-    from django.conf import settings
-
     return int(getattr(settings, "AUDIT_VERIFY_WORKERS", 0) or os.cpu_count() or 1)
 
 
@@ -309,8 +308,13 @@ def walk_chain(*, after_sequence: int = 0, after_hash: str = GENESIS_HASH) -> Wa
         (after_sequence + n * size, None if n == workers - 1 else after_sequence + (n + 1) * size)
         for n in range(workers)
     ]
-    connections.close_all()  # each process opens its own
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    # Fresh processes, not forks: a fork would inherit the sockets of every database connection
+    # this process holds in other threads (a web server's, a test's live server), and the first
+    # one to be freed in a child would end that connection for its owner. Each starts Django on
+    # the same database settings (a test database's name included) and opens its own connection.
+    with multiprocessing.get_context("spawn").Pool(
+        workers, initializer=spawned.start_django, initargs=(settings.DATABASES,)
+    ) as pool:
         results = pool.starmap(_walk_range, bounds)
     walked, previous_hash = 0, after_hash
     for (low, high), (intact, first_link, last_sequence, last_hash, count) in zip(
