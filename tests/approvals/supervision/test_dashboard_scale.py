@@ -606,9 +606,14 @@ def test_the_dashboard_lists_the_first_cards_and_rectifications_and_says_so(
 ):
     _cases(city, 51, 0)  # 51 red cards of open tasks, 51 open rectifications
     client = verified_client_factory(city.supervisor)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 
     page = _dashboard(client).content.decode()
+    chinese = verified_client_factory(city.supervisor).get(
+        reverse("approvals:supervision_dashboard"), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
 
     assert page.count("TEST-20250101-") >= 50  # tracking numbers in the card list
     assert "Only the first 50 cards are shown." in page
     assert "Only the 50 rectifications due first are shown." in page
+    assert "仅显示前 50 张督办牌。" in chinese.content.decode()
