@@ -15,7 +15,7 @@ from approvals.models import Application, ApplicationStatus, AuditEvent, Service
 from approvals.selectors.branches import BranchedRows, union_count
 
 INTAKE_ORDER = ("received_on", "submitted_at", "pk")
-WAITING_COUNT_CAP = 10_000
+WAITING_COUNT_CAP = 1_000
 
 
 def intake_queue(user: User, *, item_code: str = "") -> QuerySet[Application]:
