@@ -25,6 +25,7 @@ def deny(user, action: str, obj=None) -> None:
 
 
 def active_membership(user, business):
+    """The user's active membership of ``business`` (a ``Business`` or its id), or ``None``."""
     from accounts.models import BusinessMembership, MembershipStatus
 
     if not user.is_authenticated:
@@ -112,7 +113,12 @@ def applicant_visibility(user):
     return query
 
 
-def _is_applicant_side(user, application) -> bool:
+_UNREAD = object()
+
+
+def _is_applicant_side(user, application, *, membership=_UNREAD) -> bool:
+    """``membership``: the user's active membership of the application's business when the
+    caller has read it already (``None`` for none), so that it is read once."""
     if not user.is_authenticated:
         return False
     if application.person_id is not None and application.person.user_id == user.pk:
@@ -124,10 +130,16 @@ def _is_applicant_side(user, application) -> bool:
         return True  # the clerk who filed it at the counter for the walk-in applicant
     # A business's application: only while one acts for the business (a removed agent loses
     # even what they filed), and the agents who do not see all see only what they filed.
-    membership = active_membership(user, application.business)
+    if membership is _UNREAD:
+        membership = active_membership(user, application.business_id)
     if membership is None:
         return False
     return filer or _membership_sees_all(membership)
+
+
+def may_view_application(user, application) -> bool:
+    """Whether ``user`` sees ``application`` as an applicant (no denial logged: for lookups)."""
+    return _is_applicant_side(user, application)
 
 
 def require_application_view(user, application) -> None:
@@ -139,6 +151,20 @@ def require_application_edit(user, application) -> None:
     """Change a draft, upload its materials, submit it, or withdraw it."""
     if not _is_applicant_side(user, application):
         deny(user, "application.edit", application)
+
+
+def require_application_submit(user, application) -> None:
+    """Submit a draft: whoever may change it; for a business's application filed online, only
+    while they may still apply for the business (an agent whose administrator withdrew "may
+    apply" keeps their drafts but cannot submit). The membership is read once for both."""
+    membership = _UNREAD
+    online_for_business = application.business_id is not None and not application.filed_at_counter
+    if online_for_business and user.is_authenticated:
+        membership = active_membership(user, application.business_id)
+    if not _is_applicant_side(user, application, membership=membership):
+        deny(user, "application.edit", application)
+    if online_for_business and not _membership_may_apply(membership):
+        deny(user, "application.apply_for_business", application)
 
 
 def require_can_apply_as(user, *, business=None) -> None:

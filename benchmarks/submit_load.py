@@ -402,6 +402,9 @@ def _profile(args, tokens: dict, cases: list) -> None:
         times.append(time.perf_counter() - began)
         queries.append(len(captured))
         assert response.status_code == 201, response.content[:300]
+    if args.show_sql:
+        for number, query in enumerate(captured.captured_queries, 1):
+            print(f"{number:3d} {query['time']}s {query['sql'][:240]}")
     print(
         f"profiled {len(times)} submissions in-process: p50 "
         f"{statistics.median(times) * 1e3:.1f} ms, {statistics.median(queries)} queries"
@@ -412,7 +415,7 @@ def _profile(args, tokens: dict, cases: list) -> None:
             f"max {max(values) * 1e3:.2f} ms ({len(values)} times)"
         )
     stats = pstats.Stats(profiler).sort_stats("cumulative")
-    stats.print_stats(r"(approvals|accounts|portal)/", 40)
+    stats.print_stats(os.environ.get("PROFILE_FILTER", r"(approvals|accounts|portal)/"), 40)
     stats.sort_stats("tottime").print_stats(15)
 
 
@@ -425,6 +428,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--services", nargs="*", help="service codes (default: all nine)")
     parser.add_argument("--profile", type=int, default=0, help="profile K in-process submissions")
+    parser.add_argument(
+        "--show-sql", action="store_true", help="with --profile, print the last submission's SQL"
+    )
     args = parser.parse_args()
     faulthandler.register(signal.SIGUSR1)
     if not 1 <= args.drafts <= 20000 or not 1 <= args.clients <= 256:

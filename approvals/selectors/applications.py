@@ -39,26 +39,26 @@ def _applications() -> QuerySet[Application]:
     )
 
 
-def get_application_for_applicant(user: User, pk: int) -> Application:
-    """The application ``pk`` if ``user`` may see it as an applicant; otherwise ``Http404``."""
+def _application_or_404(user: User, pk: int, require) -> Application:
     application = _applications().filter(pk=pk).first()
     if application is None:
         raise Http404
     try:
-        policy.require_application_view(user, application)
+        require(user, application)
     except PermissionDenied:
         raise Http404 from None
     return application
+
+
+def get_application_for_applicant(user: User, pk: int) -> Application:
+    """The application ``pk`` if ``user`` may see it as an applicant; otherwise ``Http404``."""
+    return _application_or_404(user, pk, policy.require_application_view)
 
 
 def get_application_for_editing(user: User, pk: int) -> Application:
-    """The application ``pk`` if ``user`` may change it (its draft, materials, withdrawal)."""
-    application = get_application_for_applicant(user, pk)
-    try:
-        policy.require_application_edit(user, application)
-    except PermissionDenied:
-        raise Http404 from None
-    return application
+    """The application ``pk`` if ``user`` may change it (its draft, materials, withdrawal); who
+    may change an application may see it."""
+    return _application_or_404(user, pk, policy.require_application_edit)
 
 
 DASHBOARD_ORDER = ("-updated_at", "-pk")

@@ -9,7 +9,7 @@ import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -25,6 +25,7 @@ from approvals.models import (
     ApplicantKind,
     Application,
     ApplicationStatus,
+    Attachment,
     DocumentKind,
     Material,
     ServiceVersion,
@@ -208,17 +209,25 @@ _MISSING = object()
 # --- Submit -------------------------------------------------------------------------------------
 
 
+def _attachments_with_citations(application: Application):
+    """The application's attachments with their cited licences: as the caller prefetched them
+    (submission reads them once for the check and the receipt), or read here."""
+    if "attachments" in getattr(application, "_prefetched_objects_cache", {}):
+        return application.attachments.all()
+    return application.attachments.select_related("cited_licence")
+
+
 def missing_materials(application: Application) -> list[Material]:
     """Required materials of the application's service with no attachment yet. A cited licence
     (材料复用) fills its slot only while it is in force: it is checked again at submission."""
     attached = {
         attachment.material_key
-        for attachment in application.attachments.select_related("cited_licence")
+        for attachment in _attachments_with_citations(application)
         if attachment.cited_licence is None or attachment.cited_licence.in_force()
     }
     return [
         material
-        for material in application.service_version.materials.order_by("position", "pk")
+        for material in application.service_version.materials.all()  # by position
         if material.required and material.key not in attached
     ]
 
@@ -250,10 +259,7 @@ def application_submit(
     The returned application carries ``query_code``: the six digits to show on the receipt, only
     on the call that submitted it (``None`` on a repeat); only its hash is stored.
     """
-    policy.require_application_edit(actor, application)
-    if application.business_id is not None and not application.filed_at_counter:
-        # An agent whose administrator withdrew "may apply" keeps their drafts but cannot submit.
-        policy.require_can_apply_as(actor, business=application.business)
+    policy.require_application_submit(actor, application)
     idempotency_key = (idempotency_key or "").strip()
     if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
         raise ValidationError(_("The form has expired. Please review the application again."))
@@ -262,9 +268,14 @@ def application_submit(
     with transaction.atomic(), audit_chain_append():
         # The row lock makes a second, simultaneous request wait here until the first commits,
         # and then see the application submitted with its key.
+        # What the check and the receipt read (materials, attachments) is read once, here.
         locked = (
-            Application.objects.select_for_update()
-            .select_related("service_version__item")
+            Application.objects.select_for_update(of=("self",))
+            .select_related("service_version__item__department")
+            .prefetch_related(
+                Prefetch("attachments", Attachment.objects.select_related("cited_licence")),
+                "service_version__materials",
+            )
             .get(pk=application.pk)
         )
         if locked.status != ApplicationStatus.DRAFT:
@@ -272,12 +283,12 @@ def application_submit(
                 locked.query_code = None
                 return locked
             raise ValidationError(_("This application has already been submitted."))
-        previous = (
-            Application.objects.filter(idempotency_key=idempotency_key)
-            .filter(policy.applicant_visibility(actor))
-            .first()
-        )
-        if previous is not None:
+        # The same key on another draft of the same filer: that submission, not a second one
+        # (the key is unique per filer; looked up by that index).
+        previous = Application.objects.filter(
+            created_by_id=locked.created_by_id, idempotency_key=idempotency_key
+        ).first()
+        if previous is not None and policy.may_view_application(actor, previous):
             previous.query_code = None
             return previous
 
@@ -298,6 +309,7 @@ def application_submit(
         locked = application_transition(
             actor=actor,
             application=locked,
+            row_locked=True,
             action="submit",
             event="application.submitted",
             fields={
@@ -324,8 +336,8 @@ def _issue_receipt(*, actor: User, application: Application, submitted_at) -> No
 
     names = {m.key: (m.name_zh, m.name_en) for m in application.service_version.materials.all()}
     counts: dict[str, int] = {}
-    for key in application.attachments.values_list("material_key", flat=True):
-        counts[key] = counts.get(key, 0) + 1
+    for attachment in _attachments_with_citations(application):
+        counts[attachment.material_key] = counts.get(attachment.material_key, 0) + 1
     local = timezone.localtime(submitted_at, TRACKING_TIME_ZONE)
     document_issue(
         application=application,

@@ -216,18 +216,18 @@ def document_issue(
     issued_on = china_today()
     context = _facts(application, kind, department, issued_on)
     context.update(_json_safe(extra or {}))
+    # The number last: its counter row stays locked until the commit.
+    context["number"] = _document_number(department, kind, issued_on.year)
     document = Document.objects.create(
         application=application,
         kind=kind,
         source_key=source_key,
         department=department,
         licence=licence,
-        number=_document_number(department, kind, issued_on.year),
+        number=context["number"],
         context=context,
         issued_by=actor if actor is not None and actor.pk else None,
     )
-    document.context["number"] = document.number
-    document.save(update_fields=["context"])
     audit_record(
         action="document.issued",
         actor=actor,

@@ -33,6 +33,7 @@ def application_transition(
     revision: int | None = None,
     fields: dict | None = None,
     event: str | None = None,
+    row_locked: bool = False,
     **flags,
 ) -> Application:
     """Move ``application`` by ``action`` and return the locked, updated row.
@@ -44,6 +45,9 @@ def application_transition(
     - ``fields``: other columns to set in the same save (e.g. ``accepted_on``).
     - ``event``: the audit action name, ``application.<action>`` unless given (submission and
       withdrawal keep their historical names).
+    - ``row_locked``: ``application`` is the row the caller's transaction has just read with
+      ``select_for_update`` (and the service, its item and department with it): used as it is
+      rather than read and locked again.
     - ``flags``: passed to ``next_status`` (``answering_review_supplement=True``).
 
     Raises ``TransitionNotAllowed`` when the table does not allow ``action`` from the stored
@@ -52,7 +56,9 @@ def application_transition(
     from approvals.services.applications import StaleApplication, _on_behalf_of
 
     locked = (
-        Application.objects.select_for_update(of=("self",))
+        application
+        if row_locked
+        else Application.objects.select_for_update(of=("self",))
         .select_related("service_version__item__department")
         .get(pk=application.pk)
     )

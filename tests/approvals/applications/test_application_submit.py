@@ -254,3 +254,77 @@ def test_simultaneous_first_submissions_of_the_day_get_different_numbers(citizen
     assert not any(isinstance(result, Exception) for result in results), results
     numbers = sorted(result.tracking_number[-5:] for result in results)
     assert numbers == ["00001", "00002", "00003", "00004"]
+
+
+@pytest.mark.postgresql
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_locks_its_application_not_the_service_everyone_applies_for(
+    citizen, version, monkeypatch
+):
+    """Submissions of one service do not wait for each other on the service's row: while one is
+    between its lock and its commit, another connection can lock the service version."""
+    from approvals.models import ServiceVersion
+    from approvals.services import applications
+
+    draft = filled_draft(actor=citizen, version=version)
+    seen: list = []
+    issue_receipt = applications._issue_receipt
+
+    def receipt_while_another_connection_locks_the_service(**kwargs):
+        def other():
+            from django.db import DatabaseError, transaction
+
+            try:
+                with transaction.atomic():
+                    ServiceVersion.objects.select_for_update(nowait=True).get(pk=version.pk)
+                seen.append("locked")
+            except DatabaseError as exc:
+                seen.append(exc)
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join(timeout=30)
+        return issue_receipt(**kwargs)
+
+    monkeypatch.setattr(
+        applications, "_issue_receipt", receipt_while_another_connection_locks_the_service
+    )
+
+    application_submit(actor=citizen, application=draft, idempotency_key="k")
+
+    assert seen == ["locked"]
+
+
+def test_a_submission_reads_the_same_number_of_rows_however_many_materials(citizen, version):
+    """The materials and attachments are read once, for the check and the receipt alike."""
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.approvals.applications.conftest import MATERIALS, SCHEMA
+
+    annexes = [
+        {"key": f"annex-{n}", "name_en": f"Annex {n}", "name_zh": f"附件{n}", "required": True}
+        for n in range(4)
+    ]
+    more = ServiceVersionFactory(
+        item=ServiceItemFactory(code="SPJY2", department=version.item.department),
+        form_schema=SCHEMA,
+        materials=[*MATERIALS, *annexes],
+        published=True,
+    )
+    for each in (version, more):  # the day's first: counters start, the calendar is read
+        application_submit(
+            actor=citizen,
+            application=filled_draft(actor=citizen, version=each),
+            idempotency_key=f"w{each.pk}",
+        )
+    counts = []
+    for each in (version, more):
+        draft = filled_draft(actor=citizen, version=each)
+        with CaptureQueriesContext(connection) as captured:
+            application_submit(actor=citizen, application=draft, idempotency_key=f"k{each.pk}")
+        counts.append(len(captured))
+
+    assert counts[0] == counts[1]
