@@ -321,6 +321,7 @@ class TaskBranches:
     user_id: int | None
     pairs: tuple[tuple[int, str], ...]
     granted_applications: object = None  # a subquery of application ids
+    head_departments: frozenset[int] = frozenset()  # where they are the department head
 
     @property
     def outside_pairs(self):
@@ -361,9 +362,10 @@ def official_task_branches(user) -> TaskBranches:
 
     if not (user is not None and user.is_authenticated and user.is_active):
         return TaskBranches(user_id=None, pairs=())
-    pairs = set()
+    pairs, heads = set(), set()
     for department_id, role in active_positions(user).values_list("department_id", "role"):
         if role == "department_head":  # the head sees every task of the department
+            heads.add(department_id)
             pairs.update((department_id, task_role) for task_role in TaskRole.values)
         elif role in TaskRole.values:
             pairs.add((department_id, role))
@@ -371,6 +373,7 @@ def official_task_branches(user) -> TaskBranches:
         user_id=user.pk,
         pairs=tuple(sorted(pairs)),
         granted_applications=granted_application_ids(user),
+        head_departments=frozenset(heads),
     )
 
 

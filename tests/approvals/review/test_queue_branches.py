@@ -213,3 +213,22 @@ def test_compacting_or_rebuilding_the_ledger_keeps_the_counts(world):
     assert kept_counts() == before == counted()
     open_task_counts_rebuild()
     assert kept_counts() == before == counted()
+
+
+def test_a_queue_page_reads_neither_the_answers_nor_the_service_texts(world):
+    """The rows carry what the page and the API show; the widest columns stay in the database."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        page = department_queue(world["head"]).page
+        shown = [
+            (task.application.tracking_number, task.application.service_version.name)
+            for task in page.object_list
+        ]
+
+    assert shown
+    sql = " ".join(query["sql"] for query in captured.captured_queries)
+    assert '"approvals_application"."data"' not in sql
+    assert '"approvals_serviceversion"."form_schema"' not in sql
+    assert '"approvals_serviceversion"."workflow_definition"' not in sql
