@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from django.core.exceptions import EmptyResultSet
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import QuerySet
 
@@ -151,3 +152,53 @@ class BranchedRows:
         )
         by_id = self.rows.in_bulk(ids)
         return [by_id[pk] for pk in ids if pk in by_id]
+
+
+class CappedPaginator(Paginator):
+    """``Paginator`` for a list counted only up to ``cap`` (``count()`` answers at most
+    ``cap + 1``): within the count it pages as usual; past it, every page number is served and a
+    page knows there is a next one by reading one row more, so the whole list stays reachable
+    however long it is."""
+
+    def __init__(self, object_list, per_page, *, cap: int):
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+    def validate_number(self, number):
+        if not self.capped:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def page(self, number):
+        if not self.capped:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        page = OpenEndedPage(rows[: self.per_page], number, self)
+        page.more = len(rows) > self.per_page
+        return page
+
+
+class OpenEndedPage(Page):
+    """A page past a ``CappedPaginator``'s count: it has a next page when a row follows it."""
+
+    more = False
+
+    def has_next(self) -> bool:
+        return self.more
+
+    def next_page_number(self) -> int:
+        return self.number + 1

@@ -15,7 +15,6 @@ from types import SimpleNamespace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +34,7 @@ from approvals.intake_forms import (
 )
 from approvals.models import ApplicationStatus, ServiceVersion, VersionStatus
 from approvals.selectors.applications import application_attachments
+from approvals.selectors.branches import CappedPaginator
 from approvals.selectors.documents import application_documents
 from approvals.selectors.intake import (
     WAITING_COUNT_CAP,
@@ -75,7 +75,8 @@ def queue(request):
     if item_code not in {item.code for item in services}:
         item_code = ""
     today = intake_services_module.today()
-    page = Paginator(intake_page_rows(request.user, item_code=item_code), QUEUE_PAGE_SIZE).get_page(
+    waiting = intake_page_rows(request.user, item_code=item_code)
+    page = CappedPaginator(waiting, QUEUE_PAGE_SIZE, cap=WAITING_COUNT_CAP).get_page(
         request.GET.get("page")
     )
     rows = [

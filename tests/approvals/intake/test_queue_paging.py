@@ -49,3 +49,29 @@ def test_past_the_counted_maximum_the_caption_says_more_than(
     page = client.get(QUEUE).content.decode()
 
     assert "More than 5 applications waiting, oldest first" in page
+
+
+def test_past_the_counted_maximum_every_page_is_reachable(
+    make_submitted, clerk, verified_client_factory, monkeypatch
+):
+    # given 13 applications waiting, more than a count capped at 5, shown 50 a page
+    monkeypatch.setattr(selectors.intake, "WAITING_COUNT_CAP", 5)
+    monkeypatch.setattr("approvals.views.intake.WAITING_COUNT_CAP", 5)
+    monkeypatch.setattr("approvals.views.intake.QUEUE_PAGE_SIZE", 3)
+    order = [make_submitted().tracking_number for _ in range(13)]
+    client = verified_client_factory(clerk)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    # when the clerk follows "Next" from the first page to the end
+    pages, number = [], 1
+    while True:
+        response = client.get(QUEUE, {"page": number})
+        pages.append(shown(response))
+        if not response.context["page_obj"].has_next():
+            break
+        assert f"page={number + 1}" in response.content.decode()
+        number += 1
+
+    # then every application was shown once, oldest first, past the counted two pages
+    assert [number for page in pages for number in page] == order
+    assert len(pages) == 5
