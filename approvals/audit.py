@@ -193,26 +193,27 @@ _WALK_COLUMNS = (*HASHED_FIELDS, "previous_hash", "hash")
 _WALK_PAGE = 20_000
 _CHANGES = HASHED_FIELDS.index("changes")
 _OCCURRED_AT = HASHED_FIELDS.index("occurred_at")
+_UTC_ISO = """'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'"""
 
 
 def _stored_rows(after_sequence: int, up_to: int | None = None) -> Iterator[tuple]:
     """Every stored event after ``after_sequence`` (up to ``up_to``), as tuples of
     ``_WALK_COLUMNS``, in order."""
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    columns = ", ".join(
+    columns = [
         connection.ops.quote_name(AuditEvent._meta.get_field(name).column) for name in _WALK_COLUMNS
-    )
+    ]
+    if connection.vendor == "postgresql":
+        # The time as the hash spells it (UTC, microseconds), written by the server: no
+        # datetime made and formatted again for each event.
+        columns[_OCCURRED_AT] = f"to_char({columns[_OCCURRED_AT]} AT TIME ZONE 'UTC', {_UTC_ISO})"
+    columns = ", ".join(columns)
     bound = "" if up_to is None else f" AND sequence <= {int(up_to)}"
     query = (
         f"SELECT {columns} FROM {table} WHERE sequence > %s{bound} "  # noqa: S608 - no input
         f"ORDER BY sequence LIMIT {_WALK_PAGE}"
     )
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # psycopg's own (C) loader: Django's replaces the time zone in Python, row by row.
-            from psycopg.types.datetime import TimestamptzLoader
-
-            cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
         while True:
             cursor.execute(query, [after_sequence])
             rows = cursor.fetchall()
@@ -223,16 +224,17 @@ def _stored_rows(after_sequence: int, up_to: int | None = None) -> Iterator[tupl
 
 
 def _hashed_values(row: tuple) -> list:
-    """A stored row's hashed values as the model would hold them: the JSON column parsed (the
-    drivers return its text) and the time aware (SQLite stores it as naive UTC text)."""
+    """A stored row's hashed values as ``event_hash`` takes them: the JSON column parsed (the
+    drivers return its text) and the time in UTC, as an aware datetime or already spelled as the
+    hash spells it (PostgreSQL's rows, ``_stored_rows``); SQLite stores it as naive UTC text."""
     values = list(row[: len(HASHED_FIELDS)])
     changes = values[_CHANGES]
     if isinstance(changes, str | bytes):
         values[_CHANGES] = json.loads(changes)
     occurred_at = values[_OCCURRED_AT]
-    if isinstance(occurred_at, str):
+    if isinstance(occurred_at, str) and not occurred_at.endswith("+00:00"):
         occurred_at = dt.datetime.fromisoformat(occurred_at)
-    if occurred_at.tzinfo is None:
+    if isinstance(occurred_at, dt.datetime) and occurred_at.tzinfo is None:
         occurred_at = occurred_at.replace(tzinfo=dt.UTC)
     values[_OCCURRED_AT] = occurred_at
     return values
@@ -240,22 +242,28 @@ def _hashed_values(row: tuple) -> list:
 
 def _walk(
     rows: Iterable[tuple], *, after_sequence: int = 0, after_hash: str = GENESIS_HASH
-) -> Iterator[ChainProblem]:
-    """The first problem of the chain continuing event ``after_sequence`` (hash ``after_hash``)
-    with ``rows``; nothing when they link and hash correctly."""
+) -> tuple[ChainProblem | None, int, str]:
+    """Walk ``rows``, the chain continuing event ``after_sequence`` (hash ``after_hash``): the
+    first problem (``None`` when they link and hash correctly), how many rows were read, and the
+    hash of the last one that was intact."""
     expected_sequence, previous_hash = after_sequence + 1, after_hash
+    hashed_values = _hashed_values
     for row in rows:
         sequence = row[0]
         if sequence != expected_sequence:
-            yield ChainProblem(expected_sequence, f"missing (the next stored event is #{sequence})")
-            return
-        if row[-2] != previous_hash:
-            yield ChainProblem(sequence, "does not link to the event before it")
-            return
-        if event_hash(previous_hash, *_hashed_values(row)) != row[-1]:
-            yield ChainProblem(sequence, "its content does not match its hash")
-            return
-        expected_sequence, previous_hash = sequence + 1, row[-1]
+            problem = ChainProblem(
+                expected_sequence, f"missing (the next stored event is #{sequence})"
+            )
+        elif row[-2] != previous_hash:
+            problem = ChainProblem(sequence, "does not link to the event before it")
+        elif event_hash(previous_hash, *hashed_values(row)) != row[-1]:
+            problem = ChainProblem(sequence, "its content does not match its hash")
+        else:
+            expected_sequence, previous_hash = sequence + 1, row[-1]
+            continue
+        return problem, expected_sequence - after_sequence, previous_hash
+    # The sequence numbers were checked one by one: they count the rows.
+    return None, expected_sequence - after_sequence - 1, previous_hash
 
 
 @dataclass(frozen=True)
@@ -265,16 +273,9 @@ class Walk:
 
 
 def _walk_from(after_sequence: int, after_hash: str) -> Walk:
-    walked = 0
-
-    def counted(rows):
-        nonlocal walked
-        for row in rows:
-            walked += 1
-            yield row
-
-    rows = counted(_stored_rows(after_sequence))
-    problem = next(_walk(rows, after_sequence=after_sequence, after_hash=after_hash), None)
+    problem, walked, _last_hash = _walk(
+        _stored_rows(after_sequence), after_sequence=after_sequence, after_hash=after_hash
+    )
     return Walk(problem, walked)
 
 
@@ -342,24 +343,10 @@ def _walk_range(after_sequence: int, up_to: int | None) -> tuple:
         first = next(rows, None)
         if first is None:
             return (True, None, after_sequence, None, 0)
-        count, last = 0, first
-
-        def counted(rows):
-            nonlocal count, last
-            for row in rows:
-                count += 1
-                last = row
-                yield row
-
-        problem = next(
-            _walk(
-                counted(itertools.chain([first], rows)),
-                after_sequence=after_sequence,
-                after_hash=first[-2],
-            ),
-            None,
+        problem, count, last_hash = _walk(
+            itertools.chain([first], rows), after_sequence=after_sequence, after_hash=first[-2]
         )
-        return (problem is None, first[-2], last[0], last[-1], count)
+        return (problem is None, first[-2], after_sequence + count, last_hash, count)
     finally:
         connections.close_all()
 

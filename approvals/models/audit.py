@@ -139,7 +139,11 @@ def canonical_payload(
         "client_ip": _stored_ip(client_ip),
         "object_id": object_id,
         "object_type": object_type,
-        "occurred_at": occurred_at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+        "occurred_at": (
+            occurred_at  # already spelled so (a stored row, read for the walk)
+            if isinstance(occurred_at, str)
+            else occurred_at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+        ),
         "on_behalf_of": on_behalf_of,
         "outcome": outcome,
         "reason": reason,
