@@ -76,8 +76,10 @@ def audit_checkpoint_task() -> dict:
 def document_render_task(document_id: int) -> str:
     """Render and seal one issued document (idempotent: a rendered one is left as it is)."""
     from approvals.services.documents import document_render
+    from portal.metrics import PDF_RENDER_SECONDS
 
-    return document_render(document_id=document_id).sha256
+    with PDF_RENDER_SECONDS.time():
+        return document_render(document_id=document_id).sha256
 
 
 @shared_task(name="approvals.tasks.documents_render_sweep_task")

@@ -4,10 +4,12 @@ Embedded default: kombu's filesystem transport under ``var/broker`` so that a fr
 no broker server. At scale, ``CELERY_BROKER_URL=redis://…`` (see README).
 """
 
+import logging
 import os
+import time
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import before_task_publish, task_postrun, task_prerun, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
 
@@ -24,3 +26,63 @@ def _warm_pdf_fonts(**kwargs) -> None:
     from approvals.documents.rendering import font_configuration
 
     font_configuration()
+
+
+# --- The request behind a task, in its log lines; one line and the figures per task ------------
+
+task_logger = logging.getLogger("portal.task")
+_running: dict[str, tuple] = {}
+
+
+@before_task_publish.connect
+def _carry_request(headers=None, **kwargs) -> None:
+    """A task queued by a request (or by a task) carries that request's id and user."""
+    from portal import request_context
+
+    context = request_context.current()
+    if headers is not None and context.request_id:
+        headers["portal_request_id"] = context.request_id
+        headers["portal_user"] = context.user
+
+
+@task_prerun.connect
+def _task_started(task_id=None, task=None, **kwargs) -> None:
+    from portal import request_context
+
+    current = request_context.current()
+    request = task.request
+    # A worker makes the message's headers the request's attributes; ``apply`` keeps them apart.
+    headers = getattr(request, "headers", None) or {}
+
+    def carried(name: str) -> str:
+        return getattr(request, name, None) or headers.get(name) or ""
+
+    # Run eagerly (tests, ``apply``) without headers, a task keeps its caller's context.
+    context = request_context.RequestContext(
+        request_id=carried("portal_request_id") or current.request_id,
+        user=carried("portal_user") or current.user,
+    )
+    _running[task_id] = (request_context.activate(context), time.perf_counter())
+
+
+@task_postrun.connect
+def _task_finished(task_id=None, task=None, state=None, **kwargs) -> None:
+    from portal import metrics, request_context
+
+    token, started = _running.pop(task_id, (None, None))
+    seconds = time.perf_counter() - started if started is not None else 0.0
+    failed = state not in ("SUCCESS", "RETRY", None)
+    task_logger.info(
+        "%s %s",
+        task.name,
+        state,
+        extra={
+            "task": task.name,
+            "task_id": task_id,
+            "state": state,
+            "duration_ms": round(seconds * 1000, 1),
+        },
+    )
+    metrics.observe_task(task.name, seconds, failed=failed)
+    if token is not None:
+        request_context.deactivate(token)

@@ -4,7 +4,7 @@ Set by ``RequestContextMiddleware``; Celery tasks and management commands run wi
 """
 
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -13,6 +13,8 @@ class RequestContext:
     client_ip: str | None = None
     # The API credential the request came with ("token:7", "api_client:3"), for the audit trail.
     credential: str = ""
+    # Who is signed in, as the logs name them (``portal.logs.user_pseudonym``), once known.
+    user: str = ""
 
 
 _EMPTY = RequestContext()
@@ -29,3 +31,9 @@ def activate(context: RequestContext):
 
 def deactivate(token) -> None:
     _current.reset(token)
+
+
+def remember(**changes) -> None:
+    """Add what became known during the request (the credential, the user) to its context. Not
+    reset here: the middleware resets the request's context when the response is done."""
+    activate(replace(current(), **changes))

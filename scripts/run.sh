@@ -86,6 +86,11 @@ trap 'stop_all; exit 143' TERM
 trap 'stop_all' EXIT
 
 step "Starting the portal"
+# The web and worker processes share their request and task figures through this folder
+# (/metrics, prometheus-client's multiprocess mode); emptied at each start.
+export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-$VAR_DIR/metrics}"
+rm -rf "$PROMETHEUS_MULTIPROC_DIR"
+mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
 start web "$python" manage.py runserver "127.0.0.1:$PORT" --noreload
 start worker .venv/bin/celery -A portal worker -l info -Q celery,pdf >>"$LOG_DIR/worker.log" 2>&1
 start beat .venv/bin/celery -A portal beat -l info >>"$LOG_DIR/beat.log" 2>&1

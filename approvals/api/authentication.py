@@ -53,14 +53,10 @@ class ClientPrincipal:
         return f"API client {self.client.name}"
 
 
-def _remember_credential(label: str) -> None:
-    current = request_context.current()
-    # Not reset: the middleware resets the request's context when the response is done.
-    request_context.activate(
-        request_context.RequestContext(
-            request_id=current.request_id, client_ip=current.client_ip, credential=label
-        )
-    )
+def _remember_credential(label: str, user=None) -> None:
+    from portal.logs import user_pseudonym
+
+    request_context.remember(credential=label, user=user_pseudonym(getattr(user, "pk", None)))
 
 
 def _touch(obj, now) -> None:
@@ -102,7 +98,7 @@ class BearerAuthentication(authentication.BaseAuthentication):
                 _("Officials use the signed-in session with two-factor, not tokens.")
             )
         _touch(token, now)
-        _remember_credential(token.audit_label)
+        _remember_credential(token.audit_label, token.user)
         return token.user, token
 
     def _client(self, raw: str, now):
@@ -127,5 +123,5 @@ class PortalSessionAuthentication(authentication.SessionAuthentication):
     def authenticate(self, request):
         result = super().authenticate(request)
         if result is not None:
-            _remember_credential("session")
+            _remember_credential("session", result[0])
         return result

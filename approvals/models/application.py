@@ -150,6 +150,10 @@ class Application(models.Model):
             ),
         ]
         indexes = [
+            # /metrics counts the deemed acceptances: a small index of those rows only.
+            models.Index(
+                fields=["id"], condition=Q(deemed_accepted=True), name="application_deemed"
+            ),
             # The applicant's dashboard, one index per visibility branch (what they filed, what
             # is theirs as a person, what is their business's), each in the dashboard's order.
             models.Index(

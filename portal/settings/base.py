@@ -1,5 +1,6 @@
 """Settings shared by every environment. Defaults are the embedded, single-machine mode."""
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -44,6 +45,7 @@ MIDDLEWARE = [
     "portal.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.RequestContextMiddleware",
+    "portal.middleware.AccessLogMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -52,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SecondFactorRequiredMiddleware",
+    "portal.middleware.RequestUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks, so that it sees the outcome of the login view.
@@ -388,16 +391,46 @@ WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
 WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
-    },
-}
+
+def logging_config(log_format: str) -> dict:
+    """``console``: readable lines (``make run``); ``json``: one JSON object a line with the
+    request id and the pseudonymous user (production's default). Either way, personal data is
+    masked (portal/logs.py)."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {
+            "context": {"()": "portal.logs.RequestContextFilter"},
+            "personal_data": {"()": "portal.logs.PersonalDataFilter"},
+        },
+        "formatters": {
+            "console": {
+                "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+            },
+            "json": {"()": "portal.logs.PortalJsonFormatter"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json" if log_format == "json" else "console",
+                "filters": ["context", "personal_data"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+        "loggers": {
+            "django.db.backends": {"level": "WARNING"},
+            "axes": {"level": "WARNING"},
+        },
+    }
+
+
+LOG_FORMAT = env_str("LOG_FORMAT", "console")
+LOGGING = logging_config(LOG_FORMAT)
+
+# /metrics answers these addresses (comma-separated addresses or networks) and no one else.
+METRICS_ALLOWED_IPS = env_str("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+METRICS_ALLOWED_NETWORKS = [
+    ipaddress.ip_network(part.strip(), strict=False)
+    for part in METRICS_ALLOWED_IPS.split(",")
+    if part.strip()
+]

@@ -3,10 +3,14 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.settings.base import *  # noqa: F403
-from portal.settings.base import SECRET_KEY
-from portal.settings.env import env_bool, env_int
+from portal.settings.base import SECRET_KEY, logging_config
+from portal.settings.env import env_bool, env_int, env_str
 
 DEBUG = False
+
+# Operators' log shippers read one JSON object a line (LOG_FORMAT=console for readable lines).
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
+LOGGING = logging_config(LOG_FORMAT)
 
 if SECRET_KEY.startswith("insecure") or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(

@@ -1,0 +1,211 @@
+"""``/metrics`` in Prometheus' text format, for the addresses in ``METRICS_ALLOWED_IPS`` only.
+
+Two kinds of figures:
+
+- What processes measure as they work: request latency by route (``AccessLogMiddleware``), task
+  durations and failures by task (``portal.celery``), PDF render time. With several processes on
+  a machine (gunicorn workers, Celery workers), ``PROMETHEUS_MULTIPROC_DIR`` names a folder they
+  all write to (prometheus-client's multiprocess mode) and any web process reports them all.
+- What the portal's own data says, read when scraped, each from an index or a kept count: open
+  tasks by SLA light and department (the open-task ledger), yellow and red cards, deemed
+  acceptances, audit events since the last signed checkpoint, days of working-day calendar left,
+  and the depth of each Celery queue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import logging
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily
+
+logger = logging.getLogger("portal.metrics")
+
+REQUEST_SECONDS = Histogram(
+    "portal_request_duration_seconds",
+    "Time to answer a request, by route name, method and status class.",
+    ["route", "method", "status"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10),
+)
+TASK_SECONDS = Histogram(
+    "portal_task_duration_seconds",
+    "Time a Celery task ran, by task.",
+    ["task"],
+    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+)
+TASK_FAILURES = Counter(
+    "portal_task_failures_total", "Celery tasks that ended in failure, by task.", ["task"]
+)
+PDF_RENDER_SECONDS = Histogram(
+    "portal_pdf_render_seconds",
+    "Time to render and seal one document.",
+    buckets=(0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10),
+)
+# The queues the workers consume (settings.CELERY_TASK_ROUTES sends PDFs to their own).
+QUEUES = ("celery", "pdf")
+
+
+def observe_request(route: str, method: str, status: int, seconds: float) -> None:
+    REQUEST_SECONDS.labels(route, method, f"{status // 100}xx").observe(seconds)
+
+
+def observe_task(task: str, seconds: float, *, failed: bool) -> None:
+    TASK_SECONDS.labels(task).observe(seconds)
+    if failed:
+        TASK_FAILURES.labels(task).inc()
+
+
+# --- What the data says -------------------------------------------------------------------------
+
+
+def _gauge(name: str, documentation: str, labels=(), rows=()) -> GaugeMetricFamily:
+    family = GaugeMetricFamily(name, documentation, labels=list(labels) or None)
+    for *values, value in rows:
+        if labels:
+            family.add_metric([str(v) for v in values], value)
+        else:
+            family.add_metric([], value)
+    return family
+
+
+def queue_depth(queue: str) -> int:
+    """Messages waiting in ``queue`` on the configured broker."""
+    url = settings.CELERY_BROKER_URL
+    if url.startswith("filesystem://"):
+        folder = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])
+        if not folder.is_dir():
+            return 0
+        return sum(1 for name in os.listdir(folder) if name.endswith(f".{queue}.msg"))
+    if url.startswith(("redis://", "rediss://")):
+        import redis
+
+        client = redis.Redis.from_url(url, socket_timeout=2)
+        try:
+            return int(client.llen(queue))
+        finally:
+            client.close()
+    raise ValueError(f"no queue depth for broker {url.split(':', 1)[0]}")
+
+
+class PortalCollector:
+    """The figures read from the portal's data at each scrape."""
+
+    def collect(self):
+        from django.db.models import Count, Sum
+
+        from accounts.models import Department
+        from approvals.models import (
+            Application,
+            AuditChainHead,
+            AuditCheckpoint,
+            CalendarYear,
+            OpenTaskCount,
+            SupervisionCard,
+        )
+        from approvals.services.documents import china_today
+
+        codes = dict(Department.objects.values_list("pk", "code"))
+        open_tasks = (
+            OpenTaskCount.objects.values("department_id", "light")
+            .annotate(n=Sum("tasks"))
+            .order_by()
+        )
+        yield _gauge(
+            "portal_open_tasks",
+            "Open review tasks by department and SLA light.",
+            ["department", "light"],
+            [
+                (
+                    codes.get(row["department_id"], row["department_id"]),
+                    row["light"] or "none",
+                    row["n"],
+                )
+                for row in open_tasks
+                if row["n"]
+            ],
+        )
+        cards = (
+            SupervisionCard.objects.values("department_id", "colour")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        yield _gauge(
+            "portal_cards",
+            "Yellow and red supervision cards raised, by department and colour.",
+            ["department", "colour"],
+            [
+                (codes.get(row["department_id"], row["department_id"]), row["colour"], row["n"])
+                for row in cards
+            ],
+        )
+        yield _gauge(
+            "portal_deemed_acceptances",
+            "Applications deemed accepted because the window did not decide in time (Art. 32).",
+            rows=[(Application.objects.filter(deemed_accepted=True).count(),)],
+        )
+        head = AuditChainHead.objects.filter(pk=1).values_list("sequence", flat=True).first() or 0
+        signed = (
+            AuditCheckpoint.objects.order_by("-sequence").values_list("sequence", flat=True).first()
+        )
+        yield _gauge(
+            "portal_audit_events_since_checkpoint",
+            "Audit events written since the last signed checkpoint (all of them if none).",
+            rows=[(head - (signed or 0),)],
+        )
+        last_year = CalendarYear.objects.order_by("-year").values_list("year", flat=True).first()
+        today = china_today()
+        left = (dt.date(last_year, 12, 31) - today).days if last_year else 0
+        yield _gauge(
+            "portal_calendar_days_left",
+            "Days until the working-day calendar's last official year ends.",
+            rows=[(max(left, 0),)],
+        )
+        depths = []
+        for queue in QUEUES:
+            try:
+                depths.append((queue, queue_depth(queue)))
+            except Exception:  # a broker that cannot be read has no depth
+                logger.warning("the depth of queue %s could not be read", queue, exc_info=True)
+        yield _gauge(
+            "portal_queue_depth", "Messages waiting in each Celery queue.", ["queue"], depths
+        )
+
+
+def _allowed(request) -> bool:
+    from portal.middleware import client_ip
+
+    address = client_ip(request)
+    if address is None:
+        return False
+    address = ipaddress.ip_address(address)
+    return any(address in network for network in settings.METRICS_ALLOWED_NETWORKS)
+
+
+def metrics_view(request):
+    """The figures, for an allowed address; 404 for anyone else (nothing said about why)."""
+    if not _allowed(request):
+        raise Http404
+    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
+        from prometheus_client import multiprocess
+
+        measured = CollectorRegistry()
+        multiprocess.MultiProcessCollector(measured)
+    else:
+        measured = REGISTRY
+    data = CollectorRegistry()
+    data.register(PortalCollector())
+    body = generate_latest(measured) + generate_latest(data)
+    return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)
