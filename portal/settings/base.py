@@ -395,13 +395,15 @@ WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
 def logging_config(log_format: str) -> dict:
     """``console``: readable lines (``make run``); ``json``: one JSON object a line with the
     request id and the pseudonymous user (production's default). Either way, personal data is
-    masked (portal/logs.py)."""
+    masked (portal/logs.py); unhandled errors of requests and tasks are also mailed to the ADMINS
+    (portal/errors.py)."""
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "filters": {
             "context": {"()": "portal.logs.RequestContextFilter"},
             "personal_data": {"()": "portal.logs.PersonalDataFilter"},
+            "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
         },
         "formatters": {
             "console": {
@@ -414,18 +416,42 @@ def logging_config(log_format: str) -> dict:
                 "class": "logging.StreamHandler",
                 "formatter": "json" if log_format == "json" else "console",
                 "filters": ["context", "personal_data"],
-            }
+            },
+            "mail_admins": {
+                "class": "portal.errors.ScrubbedAdminEmailHandler",
+                "level": "ERROR",
+                "filters": ["require_debug_false", "personal_data"],
+            },
         },
         "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
         "loggers": {
             "django.db.backends": {"level": "WARNING"},
             "axes": {"level": "WARNING"},
+            # Instead of Django's own handlers (its unscrubbed mail to the ADMINS among them):
+            # Django's lines go to the root's handler like every other.
+            "django": {"handlers": [], "level": "INFO"},
+            "django.request": {"handlers": ["mail_admins"], "level": "ERROR"},
+            "celery.app.trace": {"handlers": ["mail_admins"], "level": "ERROR"},
         },
     }
 
 
 LOG_FORMAT = env_str("LOG_FORMAT", "console")
 LOGGING = logging_config(LOG_FORMAT)
+
+# Unhandled errors: mailed to the ADMINS ("Name <address>" or addresses, comma-separated), and
+# sent to a Sentry-compatible service when SENTRY_DSN is set; personal data scrubbed from both.
+ADMINS = [
+    (address.split("<")[0].strip() or address, address.split("<")[-1].rstrip(">").strip())
+    for address in env_list("ADMINS", [])
+]
+SERVER_EMAIL = env_str("SERVER_EMAIL", env_str("DEFAULT_FROM_EMAIL", "portal@localhost"))
+DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.errors.PersonalDataReporterFilter"
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from portal.errors import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", ""))
 
 # /metrics answers these addresses (comma-separated addresses or networks) and no one else.
 METRICS_ALLOWED_IPS = env_str("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
