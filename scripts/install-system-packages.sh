@@ -3,6 +3,8 @@
 #   scripts/install-system-packages.sh            runtime packages (fonts, PDF and file-type libraries, gettext)
 #   scripts/install-system-packages.sh --ci       adds PostgreSQL and Redis servers for the test suite
 #   scripts/install-system-packages.sh --browser  adds Chromium for the browser journeys
+#   scripts/install-system-packages.sh --docs     adds curl, jq and oathtool, which the shell
+#                                                 examples of docs/api.md use (tests/docs)
 # A user who is not root and has no passwordless sudo is shown the apt-get command to run instead;
 # the script then exits 0 so that `make run` carries on with what is there.
 set -euo pipefail
@@ -12,6 +14,7 @@ for arg in "$@"; do
   case "$arg" in
     --ci) packages+=(postgresql redis-server) ;;
     --browser) packages+=(chromium) ;;
+    --docs) packages+=(curl jq oathtool) ;;
     *) echo "unknown option: $arg" >&2; exit 2 ;;
   esac
 done
