@@ -96,4 +96,5 @@ def html_to_pdf(html: str) -> bytes:
     document = HTML(
         string=html, base_url=static_root().as_uri() + "/", url_fetcher=safe_url_fetcher()
     )
-    return document.write_pdf(font_config=font_configuration())
+    # PDF/UA: tagged, with the document's language and title, so that screen readers read it.
+    return document.write_pdf(font_config=font_configuration(), pdf_variant="pdf/ua-1")

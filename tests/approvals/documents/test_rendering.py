@@ -248,3 +248,32 @@ def test_the_supplement_notice_speaks_of_the_stage_it_was_asked_in(
         assert squeezed(phrase) in text, phrase
     for phrase in absent:
         assert squeezed(phrase) not in text, phrase
+
+
+@pytest.mark.parametrize("kind", list(KIND_FACTS))
+def test_every_issued_pdf_is_tagged_with_its_language_and_title(decided, kind):
+    """PDF/UA: a screen reader reads the sealed document in its structure and language."""
+    import io
+    import shutil
+    import subprocess
+    import tempfile
+
+    from pypdf import PdfReader
+
+    extra, _expected = KIND_FACTS[kind]
+    document = rendered(issue(decided, kind, extra=extra))
+    data = pdf_bytes(document)
+
+    catalog = PdfReader(io.BytesIO(data)).trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/Lang"] == "zh-CN"
+    if shutil.which("pdfinfo"):
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+            handle.write(data)
+            handle.flush()
+            info = subprocess.run(
+                ["pdfinfo", handle.name], capture_output=True, text=True, check=True
+            ).stdout
+        assert "Tagged:          yes" in info
+        assert document.number in info  # the title names the document
