@@ -118,38 +118,28 @@ class PortalCollector:
         from approvals.services.documents import china_today
 
         codes = dict(Department.objects.values_list("pk", "code"))
-        open_tasks = (
-            OpenTaskCount.objects.values("department_id", "light")
-            .annotate(n=Sum("tasks"))
-            .order_by()
-        )
+
+        def by_department(rows, label: str) -> list[tuple]:
+            """(department code, the row's ``label`` value, count) for each non-empty row."""
+            return [
+                (codes.get(row["department_id"], row["department_id"]), row[label] or "none", n)
+                for row in rows
+                if (n := row["n"])
+            ]
+
+        open_tasks = OpenTaskCount.objects.values("department_id", "light").annotate(n=Sum("tasks"))
         yield _gauge(
             "portal_open_tasks",
             "Open review tasks by department and SLA light.",
             ["department", "light"],
-            [
-                (
-                    codes.get(row["department_id"], row["department_id"]),
-                    row["light"] or "none",
-                    row["n"],
-                )
-                for row in open_tasks
-                if row["n"]
-            ],
+            by_department(open_tasks.order_by(), "light"),
         )
-        cards = (
-            SupervisionCard.objects.values("department_id", "colour")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
+        cards = SupervisionCard.objects.values("department_id", "colour").annotate(n=Count("pk"))
         yield _gauge(
             "portal_cards",
             "Yellow and red supervision cards raised, by department and colour.",
             ["department", "colour"],
-            [
-                (codes.get(row["department_id"], row["department_id"]), row["colour"], row["n"])
-                for row in cards
-            ],
+            by_department(cards.order_by(), "colour"),
         )
         yield _gauge(
             "portal_deemed_acceptances",
