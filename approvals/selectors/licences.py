@@ -14,6 +14,7 @@ from accounts.identifiers import mask_person_name
 from accounts.models import Department, User
 from approvals import policy
 from approvals.models import (
+    CERTIFICATE_KINDS,
     Application,
     ApplicationStatus,
     Document,
@@ -31,9 +32,7 @@ def verification_path(code: str) -> str:
 def _certificates() -> Prefetch:
     return Prefetch(
         "documents",
-        queryset=Document.objects.filter(kind=DocumentKind.LICENCE_CERTIFICATE).order_by(
-            "-edition", "-pk"
-        ),
+        queryset=Document.objects.filter(kind__in=CERTIFICATE_KINDS).order_by("-edition", "-pk"),
         to_attr="certificates",
     )
 
@@ -50,7 +49,7 @@ def certificate(licence: Licence) -> Document | None:
     if certificates is None:
         # ``.all()`` uses a ``prefetch_related("documents")`` when there is one.
         certificates = sorted(
-            (d for d in licence.documents.all() if d.kind == DocumentKind.LICENCE_CERTIFICATE),
+            (d for d in licence.documents.all() if d.kind in CERTIFICATE_KINDS),
             key=lambda d: (d.edition, d.pk),
             reverse=True,
         )

@@ -64,6 +64,17 @@ KINDS: dict[str, tuple[str, str, str]] = {
     DocumentKind.APPROVAL_DECISION: ("准予行政许可决定书", "Decision to grant the licence", "许"),
     DocumentKind.DENIAL_DECISION: ("不予行政许可决定书", "Decision to deny the licence", "不许"),
     DocumentKind.LICENCE_CERTIFICATE: ("许可证", "Licence", "证"),
+    DocumentKind.BUSINESS_LICENCE: ("营业执照", "Business licence", "照"),
+    DocumentKind.REVOCATION_DECISION: (
+        "撤销行政许可决定书",
+        "Decision to revoke an administrative licence",
+        "撤",
+    ),
+    DocumentKind.CANCELLATION_DECISION: (
+        "注销行政许可决定书",
+        "Decision to cancel an administrative licence",
+        "注",
+    ),
 }
 
 
