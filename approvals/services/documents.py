@@ -299,7 +299,7 @@ def document_html(document: Document) -> str:
             "dates": dates,
             "extra_dates": {
                 name: {"zh": date_zh(facts.get(name)), "en": date_en(facts.get(name))}
-                for name in ("reply_by", "new_due_on", "valid_from", "valid_to")
+                for name in ("reply_by", "new_due_on", "valid_from", "valid_to", "old_valid_to")
             },
             "number": document.number,
             "edition": document.edition,
