@@ -49,9 +49,8 @@ def supervision_rollup_task() -> dict:
 def licence_expiry_reminders_task() -> dict:
     """The daily sweep of the licence register (CELERY_BEAT_SCHEDULE): expiry reminders, and
     the renewals deemed granted (Art. 50)."""
-    from approvals.services.licences import licence_expiry_reminders_send
-
     from approvals.services.deemed_renewal import deemed_renewals_sweep
+    from approvals.services.licences import licence_expiry_reminders_send
 
     report = licence_expiry_reminders_send()
     # Art. 50: renewals left undecided past the old licence's end, on the same daily run.
