@@ -10,10 +10,10 @@ import logging
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _

@@ -21,8 +21,8 @@ from approvals import dynamic_forms, policy
 from approvals.domain.lifecycle import TransitionNotAllowed
 from approvals.selectors.applications import application_attachments
 from approvals.selectors.documents import application_documents
-from approvals.selectors.licences import changes_from_licence
 from approvals.selectors.grants import application_grantees
+from approvals.selectors.licences import changes_from_licence
 from approvals.selectors.tasks import (
     QueueFilters,
     application_history,
