@@ -4,18 +4,19 @@ licence's application page, with the reasons and the remedies, downloads it, and
 pending change application withdrawn; /verify/ says the certificate is revoked and the decision
 valid."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
-from approvals.models import Document, DocumentKind, LicenceAction, LicenceStatus
+from approvals.models import Document, DocumentKind, LicenceStatus
 from tests.accounts.views.auth_helpers import confirmed_device
 from tests.approvals.documents.conftest import pdf_text, squeezed
-from tests.approvals.licences.conftest import register  # noqa: F401 (fixture)
+from tests.approvals.licences.conftest import (
+    open_follow_up,
+    register,  # noqa: F401 (fixture)
+)
+from tests.approvals.licences.test_browser_pages import _sign_in as citizen_signs_in
 from tests.browser.test_food_licence_journey import official_signs_in
 from tests.browser_support import DESKTOP, axe_violations, screenshot
-from tests.factories import DEFAULT_PASSWORD, ApplicationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,14 +25,6 @@ TEXT = {
     "en": {"done": "is revoked.", "withdrawn": "Withdrawn", "verified_revoked": "revoked"},
     "zh-hans": {"done": "已撤销", "withdrawn": "已撤回", "verified_revoked": "已被撤销"},
 }
-
-
-def _citizen_signs_in(page, user):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", user.email)
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -43,14 +36,7 @@ def test_the_head_revokes_and_the_holder_receives_the_written_decision(
 ):
     # given a valid licence with a change application under review
     confirmed_device(register.head)
-    change = ApplicationFactory(
-        submitted=True,
-        status="under_review",
-        service_version=register.version,
-        person=register.holder.person,
-        licence_to_supersede=register.licence,
-        licence_action=LicenceAction.CHANGE,
-    )
+    change = open_follow_up(register)
 
     # when the head opens the licence in the register and revokes it with the reason
     head = open_page(language, viewport=DESKTOP)
@@ -70,7 +56,7 @@ def test_the_head_revokes_and_the_holder_receives_the_written_decision(
     decision = Document.objects.get(kind=DocumentKind.REVOCATION_DECISION)
     assert decision.sha256 and decision.signed
     holder = open_page(language, viewport=DESKTOP)
-    _citizen_signs_in(holder, register.holder)
+    citizen_signs_in(holder, register.holder)
     holder.goto(f"/applications/{register.licence.application.pk}/")
     row = holder.locator(".document-list li", has_text=decision.number)
     expect(row).to_contain_text("撤销行政许可决定书")

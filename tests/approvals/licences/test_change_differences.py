@@ -11,9 +11,8 @@ from approvals.dynamic_forms import summary_differences
 from approvals.models import LicenceAction, ServiceVersion, VersionStatus
 from approvals.services.licence_issue import licence_issue
 from approvals.services.licences import licence_follow_up_start
-from tests.approvals.licences.conftest import DecidedApplicationFactory
+from tests.approvals.licences.conftest import DecidedApplicationFactory, open_follow_up
 from tests.factories import (
-    ApplicationFactory,
     MembershipFactory,
     PersonFactory,
     ReviewTaskFactory,
@@ -52,15 +51,7 @@ def test_the_reviewer_sees_what_the_change_alters(register, official_client):
         ]
     }
     ServiceVersion.objects.filter(pk=register.version.pk).update(workflow_definition=workflow)
-    change = ApplicationFactory(
-        submitted=True,
-        status="under_review",
-        service_version=register.version,
-        person=register.holder.person,
-        licence_to_supersede=register.licence,
-        licence_action=LicenceAction.CHANGE,
-        data={"shop_name": "新福州小吃"},
-    )
+    change = open_follow_up(register, data={"shop_name": "新福州小吃"})
     task = ReviewTaskFactory(application=change, department=register.bureau, role="reviewer")
     for language, heading in (("en", "what differs from licence"), ("zh-hans", "的不同之处")):
         page = official_client(register.reviewer, language).get(

@@ -18,20 +18,18 @@ from approvals.models import (
 )
 from approvals.services.deemed_renewal import deemed_renewals_sweep
 from approvals.services.documents import document_html
-from tests.factories import ApplicationFactory, ReviewTaskFactory
+from tests.approvals.licences.conftest import open_follow_up
+from tests.factories import ReviewTaskFactory
 
 
 def _renewal(register, *, licence_ends, received_on, status="under_review"):
     ServiceVersion.objects.filter(pk=register.version.pk).update(licence_valid_years=5)
     register.licence.valid_to = licence_ends
     register.licence.save(update_fields=["valid_to"])
-    return ApplicationFactory(
-        submitted=True,
+    return open_follow_up(
+        register,
+        LicenceAction.RENEWAL,
         status=status,
-        service_version=register.version,
-        person=register.holder.person,
-        licence_to_supersede=register.licence,
-        licence_action=LicenceAction.RENEWAL,
         received_on=received_on,
         accepted_on=received_on,
     )

@@ -14,6 +14,7 @@ from approvals.models import (
 )
 from approvals.services.documents import document_html, document_public_status
 from approvals.services.licences import licence_cancel, licence_revoke
+from tests.approvals.licences.conftest import open_follow_up
 from tests.factories import ApplicationFactory
 
 
@@ -55,14 +56,7 @@ def test_ending_a_licence_issues_a_written_decision_to_the_holder(
 
 def test_revoking_withdraws_the_open_change_and_renewal_applications(register):
     # given a change under review and a draft renewal of the licence
-    change = ApplicationFactory(
-        submitted=True,
-        status="under_review",
-        service_version=register.version,
-        person=register.holder.person,
-        licence_to_supersede=register.licence,
-        licence_action=LicenceAction.CHANGE,
-    )
+    change = open_follow_up(register)
     unrelated = ApplicationFactory(
         submitted=True, status="under_review", person=register.holder.person
     )
@@ -83,14 +77,7 @@ def test_revoking_withdraws_the_open_change_and_renewal_applications(register):
 
 
 def test_cancelling_leaves_a_renewal_alone(register):
-    renewal = ApplicationFactory(
-        submitted=True,
-        status="under_review",
-        service_version=register.version,
-        person=register.holder.person,
-        licence_to_supersede=register.licence,
-        licence_action=LicenceAction.RENEWAL,
-    )
+    renewal = open_follow_up(register, LicenceAction.RENEWAL)
     licence_cancel(actor=register.head, licence=register.licence, reason="持证人申请注销")
     renewal.refresh_from_db()
     assert renewal.status == "under_review"
