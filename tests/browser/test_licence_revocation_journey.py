@@ -4,6 +4,8 @@ licence's application page, with the reasons and the remedies, downloads it, and
 pending change application withdrawn; /verify/ says the certificate is revoked and the decision
 valid."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -83,3 +85,36 @@ def test_the_head_revokes_and_the_holder_receives_the_written_decision(
     holder.goto(f"/verify/{decision.verification_code}/")
     expect(holder.locator(".verify-status.verify-valid")).to_be_visible()
     screenshot(holder, f"licence-revocation-decision-verified-{language}")
+
+
+CORRECTED = {"en": "is issued as the corrected edition", "zh-hans": "已签发更正版"}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_head_issues_a_corrected_certificate_and_verify_shows_the_old_superseded(
+    register,  # noqa: F811 (the imported fixture)
+    open_page,
+    language,
+):
+    confirmed_device(register.head)
+    old = register.certificate
+    old.context = {"title_zh": "许可证", "title_en": "Licence", "holder_name": "张三丰"}
+    old.save(update_fields=["context"])
+    head = open_page(language, viewport=DESKTOP)
+    official_signs_in(head, register.head)
+    head.goto(f"/work/licences/{register.licence.pk}/")
+    head.locator(f"main a[href*='/work/documents/{old.pk}/correct/']").click()
+    expect(head.locator("#id_holder_name")).to_have_value("张三丰")
+    head.fill("#id_reason", "持证人姓名录入错误")
+    head.fill("#id_holder_name", "张三峰")
+    assert axe_violations(head) == []
+    screenshot(head, f"document-correction-form-{language}")
+    head.locator("main form button[type=submit]").click()
+    expect(head.locator(".messages")).to_contain_text(CORRECTED[language])
+    expect(head).to_have_url(re.compile(rf"/work/licences/{register.licence.pk}/$"))
+    expect(head.locator("main")).to_contain_text("张三峰")
+    new = Document.objects.get(supersedes=old)
+    head.goto(f"/verify/{old.verification_code}/")
+    expect(head.locator(".verify-status.verify-superseded")).to_contain_text(new.number)
+    expect(head.locator(".verify-status")).to_contain_text("持证人姓名录入错误")
+    screenshot(head, f"document-correction-verified-old-{language}")
