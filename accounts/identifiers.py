@@ -109,3 +109,25 @@ def mask_person_name(value: str) -> str:
     if not value:
         return ""
     return value[0] + "*" * (len(value) - 1)
+
+
+# GB 11714-1997: the organisation code inside a credit code (positions 9-17), 8 characters and a
+# check character; letters count A=10 … Z=35.
+_ORGANISATION_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def organisation_code_check_character(body: str) -> str:
+    total = sum(
+        int(char, 36) * weight for char, weight in zip(body, _ORGANISATION_WEIGHTS, strict=True)
+    )
+    check = 11 - total % 11
+    return {10: "X", 11: "0"}.get(check, str(check))
+
+
+def registration_uscc(*, category: str, region_code: str, sequence: int) -> str:
+    """The credit code the registration authority (9: market regulation) assigns on registration:
+    ``category`` 1 (enterprise) or 2 (individual business), the 6-digit region, an organisation
+    code "MA" + 6 digits of ``sequence`` with its GB 11714 check, and the GB 32100 check."""
+    body = f"MA{sequence:06d}"
+    first17 = f"9{category}{region_code[:6]}{body}{organisation_code_check_character(body)}"
+    return first17 + uscc_check_character(first17)

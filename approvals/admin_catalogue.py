@@ -189,6 +189,15 @@ class ServiceVersionAdmin(AuditedModelAdmin):
             },
         ),
         (
+            _("Licence and its term"),
+            {
+                "fields": (
+                    ("certificate_name_zh", "certificate_name_en"),
+                    "licence_valid_years",
+                )
+            },
+        ),
+        (
             _("Application form and workflow (JSON)"),
             {
                 "fields": ("form_schema", "workflow_definition"),

@@ -38,6 +38,8 @@ ACTION_LABELS = {
     "application.draft_discarded": _("Draft discarded"),
     "application.submitted": _("Application submitted"),
     "application.withdrawn": _("Application withdrawn"),
+    "application.renewal_deemed_approved": _("Renewal deemed granted (Art. 50)"),
+    "application.deem_renewed": _("Renewal deemed granted (Art. 50)"),
     "application.deemed_accepted": _("Application deemed accepted"),
     "intake.accepted": _("Application accepted"),
     "intake.accepted_with_pledge": _("Application accepted with a pledge"),

@@ -43,6 +43,8 @@ _TEXT_FIELDS = {
     "procedure_en",
     "fee_basis_zh",
     "fee_basis_en",
+    "certificate_name_zh",
+    "certificate_name_en",
 }
 _BOOLEAN_FIELDS = {"for_persons", "for_businesses", "on_the_spot"}
 _DAY_FIELDS = {"statutory_limit_days", "promised_limit_days"}
@@ -180,6 +182,12 @@ class DraftContent:
         _check_types(
             raw, path, problems, text=_TEXT_FIELDS, booleans=_BOOLEAN_FIELDS, integers=_DAY_FIELDS
         )
+        years = raw.get("licence_valid_years")
+        if years is not None and (type(years) is not int or not 1 <= years <= 99):
+            problems.add(
+                f"{path}.licence_valid_years",
+                _("must be a number of years from 1 to 99, or null for a licence without end"),
+            )
         for name in ("form_schema", "workflow_definition"):
             if name in raw and not isinstance(raw[name], dict):
                 problems.add(f"{path}.{name}", _("must be an object"))

@@ -65,3 +65,51 @@ class DecisionSearchForm(forms.Form):
             decided_from=data["decided_from"],
             decided_to=data["decided_to"],
         )
+
+
+# The labels of the facts a correction can change (``CORRECTABLE_FACTS``).
+FACT_LABELS = {
+    "holder_name": _("Holder"),
+    "scope_zh": _("Scope (Chinese)"),
+    "scope_en": _("Scope (English)"),
+    "remarks": _("Remarks"),
+    "reasons": _("Reasons"),
+}
+
+
+class DocumentCorrectionForm(ServiceErrorsMixin, forms.Form):
+    """A corrected edition: the reason, and the printed facts as they should read (prefilled
+    with what the issued edition says; only what differs is corrected)."""
+
+    reason = forms.CharField(
+        label=_("What the correction corrects, and why"),
+        max_length=2000,
+        help_text=_(
+            "Printed nowhere on the new edition, but the old edition shows it on the "
+            "verification page and it stays in the audit trail."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say what the correction corrects.")},
+    )
+
+    def __init__(self, *args, document, facts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.document = document
+        self.facts = tuple(facts)
+        for name in self.facts:
+            value = str(document.context.get(name) or "")
+            self.fields[name] = forms.CharField(
+                label=FACT_LABELS.get(name, name),
+                max_length=2000,
+                required=False,
+                initial=value,
+                widget=forms.Textarea(attrs={"rows": 2}) if len(value) > 60 else None,
+            )
+
+    def changes(self) -> dict:
+        """The facts whose new wording differs from the issued edition's."""
+        return {
+            name: self.cleaned_data[name].strip()
+            for name in self.facts
+            if self.cleaned_data.get(name, "").strip() != str(self.document.context.get(name) or "")
+        }

@@ -596,18 +596,22 @@ def require_rating(user, application) -> None:
         deny(user, "application.rate", application)
 
 
-def require_document_correct(user, document) -> None:
-    """A correction is issued by the issuing department: its head or approver."""
+def document_correction_department_ids(user) -> set[int]:
+    """The departments whose documents ``user`` may correct: where they are head or approver."""
     from accounts.models import OfficialRole
 
-    if (
+    if not user.is_authenticated:
+        return set()
+    return set(
         active_positions(user)
-        .filter(
-            department_id=document.department_id,
-            role__in=[OfficialRole.DEPARTMENT_HEAD, OfficialRole.APPROVER],
-        )
-        .exists()
-    ):
+        .filter(role__in=[OfficialRole.DEPARTMENT_HEAD, OfficialRole.APPROVER])
+        .values_list("department_id", flat=True)
+    )
+
+
+def require_document_correct(user, document) -> None:
+    """A correction is issued by the issuing department: its head or approver."""
+    if document.department_id in document_correction_department_ids(user):
         return
     deny(user, "document.correct", document)
 

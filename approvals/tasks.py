@@ -47,11 +47,18 @@ def supervision_rollup_task() -> dict:
 
 @shared_task(name="approvals.tasks.licence_expiry_reminders_task")
 def licence_expiry_reminders_task() -> dict:
-    """The daily expiry-reminder sweep of the licence register (CELERY_BEAT_SCHEDULE)."""
+    """The daily sweep of the licence register (CELERY_BEAT_SCHEDULE): expiry reminders, and
+    the renewals deemed granted (Art. 50)."""
+    from approvals.services.deemed_renewal import deemed_renewals_sweep
     from approvals.services.licences import licence_expiry_reminders_send
 
     report = licence_expiry_reminders_send()
-    return {str(days): len(ids) for days, ids in report.reminded.items()}
+    # Art. 50: renewals left undecided past the old licence's end, on the same daily run.
+    deemed = deemed_renewals_sweep()
+    return {
+        **{str(days): len(ids) for days, ids in report.reminded.items()},
+        "deemed_renewals": len(deemed.renewed),
+    }
 
 
 @shared_task(name="approvals.tasks.audit_checkpoint_task")

@@ -67,6 +67,11 @@ urlpatterns = [
     ),
     path("track/", lookup.track, name="track"),
     path("documents/<int:pk>/download/", documents.document_download, name="document_download"),
+    path(
+        "work/documents/<int:pk>/correct/",
+        documents.document_correct_page,
+        name="document_correct",
+    ),
     path("verify/", documents.verify_entry, name="document_verify_entry"),
     path("verify/<str:code>/", documents.verify, name="document_verify"),
     # The service window (intake helper) and the applicant's supplement answer.

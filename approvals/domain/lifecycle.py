@@ -43,6 +43,8 @@ class Action(StrEnum):
     ISSUE_LICENCE = "issue_licence"
     CLOSE = "close"
     WITHDRAW = "withdraw"
+    # Art. 50: a renewal applied for in time and not decided before the licence ends.
+    DEEM_RENEWED = "deem_renewed"
 
 
 # The applicant may withdraw until there is a decision.
@@ -71,6 +73,9 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.UNDER_REVIEW, Action.REQUEST_SUPPLEMENT): Status.SUPPLEMENT_REQUESTED,
     (Status.UNDER_REVIEW, Action.APPROVE): Status.APPROVED,
     (Status.UNDER_REVIEW, Action.DENY): Status.DENIED,
+    (Status.ACCEPTED, Action.DEEM_RENEWED): Status.APPROVED,
+    (Status.ACCEPTED_WITH_PLEDGE, Action.DEEM_RENEWED): Status.APPROVED,
+    (Status.UNDER_REVIEW, Action.DEEM_RENEWED): Status.APPROVED,
     (Status.APPROVED, Action.ISSUE_LICENCE): Status.LICENCE_ISSUED,
     (Status.APPROVED, Action.CLOSE): Status.CLOSED,  # approvals that issue no licence (filings)
     (Status.LICENCE_ISSUED, Action.CLOSE): Status.CLOSED,

@@ -67,3 +67,31 @@ def summary_rows(schema: dict, data: dict) -> list[dict]:
                 }
             )
     return rows
+
+
+def summary_differences(schema: dict, before: dict, after: dict) -> list[dict]:
+    """The shown fields whose answer differs between ``before`` and ``after`` (a change (变更)
+    against the licence it changes), in step order::
+
+        {"name": "premises_address", "label": "Premises address",
+         "before": "东街88号", "after": "西街9号"}
+
+    Compared on the stored values, shown as ``summary_rows`` shows them (masked alike)."""
+    before = before if isinstance(before, dict) else {}
+    after = after if isinstance(after, dict) else {}
+    shown_before = {row["name"]: row for row in summary_rows(schema, before)}
+    differences = []
+    for row in summary_rows(schema, after):
+        name = row["name"]
+        if before.get(name) == after.get(name):
+            continue
+        old = shown_before.get(name)
+        differences.append(
+            {
+                "name": name,
+                "label": row["label"],
+                "before": old["value"] if old else _("Not provided"),
+                "after": row["value"],
+            }
+        )
+    return differences

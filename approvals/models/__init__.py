@@ -32,6 +32,7 @@ from approvals.models.catalogue import (
     VersionStatus,
 )
 from approvals.models.documents import (
+    CERTIFICATE_KINDS,
     Document,
     DocumentCounter,
     DocumentKind,
@@ -73,6 +74,7 @@ from approvals.models.workflow import (
 )
 
 __all__ = [
+    "CERTIFICATE_KINDS",
     "OPEN_STATUSES",
     "ApiClient",
     "ApiScope",

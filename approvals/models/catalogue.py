@@ -114,6 +114,13 @@ class ServiceVersion(models.Model):
         blank=True,
         help_text=_("Empty: the licence has no end date."),
     )
+    # The certificate's own name (食品经营许可证); empty: the generic 许可证.
+    certificate_name_zh = models.CharField(
+        _("certificate name (Chinese)"), max_length=60, blank=True
+    )
+    certificate_name_en = models.CharField(
+        _("certificate name (English)"), max_length=100, blank=True
+    )
     form_schema = models.JSONField(_("form schema"), default=dict)
     workflow_definition = models.JSONField(_("workflow definition"), default=dict)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -166,6 +173,10 @@ class ServiceVersion(models.Model):
     @property
     def fee_basis(self) -> str:
         return _bilingual(self, "fee_basis")
+
+    @property
+    def certificate_name(self) -> str:
+        return _bilingual(self, "certificate_name")
 
     @property
     def is_free(self) -> bool:

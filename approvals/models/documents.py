@@ -31,6 +31,15 @@ class DocumentKind(models.TextChoices):
     APPROVAL_DECISION = "approval_decision", _("Decision to grant the licence")
     DENIAL_DECISION = "denial_decision", _("Decision to deny the licence")
     LICENCE_CERTIFICATE = "licence_certificate", _("Licence certificate")  # 许可证
+    # A registration's certificate (个体工商户 / 企业设立登记 → 营业执照), with the credit code.
+    BUSINESS_LICENCE = "business_licence", _("Business licence")  # 营业执照
+    # Written decisions ending a licence (Art. 69, 70), with reasons and remedies.
+    REVOCATION_DECISION = "revocation_decision", _("Decision to revoke the licence")  # 撤销
+    CANCELLATION_DECISION = "cancellation_decision", _("Decision to cancel the licence")  # 注销
+
+
+# The kinds that are a licence's certificate in the register (its status follows the licence).
+CERTIFICATE_KINDS = (DocumentKind.LICENCE_CERTIFICATE, DocumentKind.BUSINESS_LICENCE)
 
 
 class DocumentStatus(models.TextChoices):

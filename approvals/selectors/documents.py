@@ -62,3 +62,20 @@ def find_document_by_code(code: str) -> Document | None:
         .filter(verification_code=code)
         .first()
     )
+
+
+def get_document_for_correction(user: User, pk: int) -> Document:
+    """The document ``pk`` if ``user`` may issue its corrected edition (the issuing department's
+    head or approver); otherwise ``Http404``, as for a document that does not exist."""
+    document = (
+        Document.objects.select_related("department", "licence", "application", "supersedes")
+        .filter(pk=pk)
+        .first()
+    )
+    if document is None:
+        raise Http404
+    try:
+        policy.require_document_correct(user, document)
+    except PermissionDenied:
+        raise Http404 from None
+    return document

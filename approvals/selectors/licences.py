@@ -14,6 +14,7 @@ from accounts.identifiers import mask_person_name
 from accounts.models import Department, User
 from approvals import policy
 from approvals.models import (
+    CERTIFICATE_KINDS,
     Application,
     ApplicationStatus,
     Document,
@@ -31,9 +32,7 @@ def verification_path(code: str) -> str:
 def _certificates() -> Prefetch:
     return Prefetch(
         "documents",
-        queryset=Document.objects.filter(kind=DocumentKind.LICENCE_CERTIFICATE).order_by(
-            "-edition", "-pk"
-        ),
+        queryset=Document.objects.filter(kind__in=CERTIFICATE_KINDS).order_by("-edition", "-pk"),
         to_attr="certificates",
     )
 
@@ -50,7 +49,7 @@ def certificate(licence: Licence) -> Document | None:
     if certificates is None:
         # ``.all()`` uses a ``prefetch_related("documents")`` when there is one.
         certificates = sorted(
-            (d for d in licence.documents.all() if d.kind == DocumentKind.LICENCE_CERTIFICATE),
+            (d for d in licence.documents.all() if d.kind in CERTIFICATE_KINDS),
             key=lambda d: (d.edition, d.pk),
             reverse=True,
         )
@@ -225,3 +224,26 @@ def _has_licence(application: Application) -> bool:
         return application.licence is not None
     except Licence.DoesNotExist:
         return False
+
+
+# --- A change (变更) against its licence ----------------------------------------------------------
+
+
+def changes_from_licence(application: Application) -> dict | None:
+    """For a change or renewal application, the licence it follows and the answers that differ
+    from the licence's own application, for the official reviewing it (two queries); ``None``
+    for any other application. The caller has authorised the application."""
+    if application.licence_to_supersede_id is None:
+        return None
+    from approvals import dynamic_forms
+
+    licence = Licence.objects.select_related("application").get(
+        pk=application.licence_to_supersede_id
+    )
+    return {
+        "licence": licence,
+        "action": application.get_licence_action_display(),
+        "rows": dynamic_forms.summary_differences(
+            application.service_version.form_schema, licence.application.data, application.data
+        ),
+    }

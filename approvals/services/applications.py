@@ -418,9 +418,14 @@ def _notify_submitted(application_pk: int, *, query_code: str, actor_pk: int) ->
 # --- Withdraw and discard -----------------------------------------------------------------------
 
 
-def application_withdraw(*, actor: User, application: Application, reason: str) -> Application:
-    """Withdraw a submitted application before the decision, with a reason."""
-    policy.require_application_edit(actor, application)
+def application_withdraw(
+    *, actor: User, application: Application, reason: str, authorised: bool = False
+) -> Application:
+    """Withdraw a submitted application before the decision, with a reason. ``authorised``: the
+    caller has checked the actor's authority itself (the department revoking the licence that
+    the application changes or renews withdraws it: ``licence_revoke``)."""
+    if not authorised:
+        policy.require_application_edit(actor, application)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say why you withdraw the application.")]})

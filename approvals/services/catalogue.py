@@ -36,6 +36,9 @@ CONTENT_FIELDS = (
     "fee_basis_zh",
     "fee_basis_en",
     "on_the_spot",
+    "licence_valid_years",
+    "certificate_name_zh",
+    "certificate_name_en",
     "form_schema",
     "workflow_definition",
 )

@@ -28,6 +28,7 @@ from approvals import policy
 from approvals.audit import audit_record
 from approvals.counters import counter_next
 from approvals.models import (
+    CERTIFICATE_KINDS,
     ApplicantKind,
     Application,
     Document,
@@ -64,6 +65,17 @@ KINDS: dict[str, tuple[str, str, str]] = {
     DocumentKind.APPROVAL_DECISION: ("准予行政许可决定书", "Decision to grant the licence", "许"),
     DocumentKind.DENIAL_DECISION: ("不予行政许可决定书", "Decision to deny the licence", "不许"),
     DocumentKind.LICENCE_CERTIFICATE: ("许可证", "Licence", "证"),
+    DocumentKind.BUSINESS_LICENCE: ("营业执照", "Business licence", "照"),
+    DocumentKind.REVOCATION_DECISION: (
+        "撤销行政许可决定书",
+        "Decision to revoke an administrative licence",
+        "撤",
+    ),
+    DocumentKind.CANCELLATION_DECISION: (
+        "注销行政许可决定书",
+        "Decision to cancel an administrative licence",
+        "注",
+    ),
 }
 
 
@@ -288,7 +300,7 @@ def document_html(document: Document) -> str:
             "dates": dates,
             "extra_dates": {
                 name: {"zh": date_zh(facts.get(name)), "en": date_en(facts.get(name))}
-                for name in ("reply_by", "new_due_on", "valid_from", "valid_to")
+                for name in ("reply_by", "new_due_on", "valid_from", "valid_to", "old_valid_to")
             },
             "number": document.number,
             "edition": document.edition,
@@ -382,6 +394,7 @@ def document_correct(
     )
     corrected.context["number"] = corrected.number
     corrected.save(update_fields=["context"])
+    register_changes = _correct_register(old, changes or {})
     old.status = DocumentStatus.SUPERSEDED
     old.status_reason = reason
     old.status_changed_at = timezone.now()
@@ -395,10 +408,38 @@ def document_correct(
             "supersedes": [None, old.number],
             "edition": [old.edition, corrected.edition],
             "corrected": [None, sorted((changes or {}).keys())],
+            **register_changes,
         },
     )
     _schedule_render(corrected)
     return corrected
+
+
+# What a corrected certificate also corrects in the register (what the certificate prints).
+REGISTER_FIELDS = ("holder_name", "scope_zh", "scope_en")
+# The facts a department may correct on each kind (its page offers these).
+CORRECTABLE_FACTS: dict[str, tuple[str, ...]] = {
+    DocumentKind.LICENCE_CERTIFICATE: REGISTER_FIELDS,
+    DocumentKind.BUSINESS_LICENCE: REGISTER_FIELDS,
+    DocumentKind.APPROVAL_DECISION: ("remarks",),
+    DocumentKind.DENIAL_DECISION: ("reasons",),
+    DocumentKind.REFUSAL_NOTICE: ("reasons",),
+    DocumentKind.REVOCATION_DECISION: ("reasons", "holder_name"),
+    DocumentKind.CANCELLATION_DECISION: ("reasons", "holder_name"),
+}
+
+
+def _correct_register(document: Document, changes: dict) -> dict:
+    """A corrected certificate corrects its licence's entry alike; the changes, for the audit."""
+    fields = {k: str(v) for k, v in changes.items() if k in REGISTER_FIELDS}
+    if document.kind not in CERTIFICATE_KINDS or document.licence_id is None or not fields:
+        return {}
+    licence = Licence.objects.select_for_update().get(pk=document.licence_id)
+    before = {name: getattr(licence, name) for name in fields}
+    for name, value in fields.items():
+        setattr(licence, name, value)
+    licence.save(update_fields=list(fields))
+    return {f"licence.{name}": [before[name], value] for name, value in fields.items()}
 
 
 @transaction.atomic

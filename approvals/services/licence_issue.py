@@ -15,13 +15,16 @@ from django.db import transaction
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy
 
+from accounts import identifiers
 from accounts.models import User
 from approvals.audit import audit_record
+from approvals.counters import counter_next
 from approvals.domain.lifecycle import Action
 from approvals.models import (
     ApplicantKind,
     Application,
     Document,
+    DocumentCounter,
     DocumentKind,
     ItemType,
     Licence,
@@ -38,14 +41,99 @@ from approvals.services.notifications import message
 LICENSING_TYPES = frozenset({ItemType.LICENCE, ItemType.PERMIT, ItemType.REGISTRATION})
 
 
+# The answers that name the licensed scope, by the services' forms: a free text, or the ticked
+# items of a list (食品经营许可: 经营项目).
+SCOPE_FIELDS = ("scope", "business_scope", "food_items")
+# The registered particulars a 营业执照 prints, with their answers' keys in the registration forms.
+BUSINESS_LICENCE_FIELDS = {
+    "name": ("company_name", "trade_name"),
+    "company_type": ("company_type",),
+    "organisation": ("organisation",),
+    "premises": ("registered_address", "premises_address"),
+    "registered_capital": ("registered_capital",),
+    "legal_representative": ("legal_representative_name",),
+}
+
+
+def _answer_labels(application: Application, key: str) -> tuple[str, str]:
+    """An answer as printed: a choice by its labels in both languages, a list joined."""
+    value = (application.data or {}).get(key)
+    prop = (application.service_version.form_schema or {}).get("properties", {}).get(key, {})
+    labels = prop.get("x-enum-labels") or {}
+    values = value if isinstance(value, list) else [value]
+    values = [v for v in values if v not in (None, "")]
+    if not values:
+        return "", ""
+    zh = "、".join(str(labels.get(v, {}).get("zh") or v) for v in values)
+    en = ", ".join(str(labels.get(v, {}).get("en") or v) for v in values)
+    return zh, en
+
+
 def _scope(application: Application) -> tuple[str, str]:
-    """The licensed scope: what the applicant applied for (a ``scope`` answer in the form),
-    else the service's name."""
+    """The licensed scope: what the applicant applied for (the first ``SCOPE_FIELDS`` answer in
+    the form), else the service's name."""
     version = application.service_version
-    answered = str((application.data or {}).get("scope") or "").strip()
-    if answered:
-        return answered[:2000], ""
+    for key in SCOPE_FIELDS:
+        zh, en = _answer_labels(application, key)
+        if zh.strip():
+            return zh.strip()[:2000], ("" if en == zh else en.strip()[:2000])
     return version.name_zh, version.name_en
+
+
+def _registered_particulars(application: Application) -> dict:
+    """What a business licence (营业执照) prints beside the credit code, in both languages."""
+    facts = {}
+    for name, keys in BUSINESS_LICENCE_FIELDS.items():
+        for key in keys:
+            zh, en = _answer_labels(application, key)
+            if zh:
+                facts[name] = {"zh": zh, "en": en}
+                break
+    return facts
+
+
+# Further answers a licence certificate prints when the form has them (食品经营许可证: 经营场所,
+# 主体业态), each under its own title from the form.
+CERTIFICATE_PARTICULARS = ("shop_name", "premises_address", "project_address", "category")
+
+
+def _certificate_particulars(application: Application) -> list[dict]:
+    properties = (application.service_version.form_schema or {}).get("properties", {})
+    rows = []
+    for key in CERTIFICATE_PARTICULARS:
+        zh, en = _answer_labels(application, key)
+        if zh:
+            prop = properties.get(key, {})
+            rows.append(
+                {
+                    "label_zh": prop.get("x-title-zh") or prop.get("title") or key,
+                    "label_en": prop.get("title") or key,
+                    "zh": zh,
+                    "en": "" if en == zh else en,
+                }
+            )
+    return rows
+
+
+def _registration_number(application: Application, department, year: int) -> str:
+    """A registration's licence number is the credit code it assigns (GB 32100): category 2 for
+    an individual business run by a person, 1 for an enterprise."""
+    old = application.licence_to_supersede
+    if old is not None:
+        # A change keeps the registered subject, and so its credit code: the new entry is the
+        # code's next edition (the register's numbers are unique).
+        root = old.number.split("/")[0]
+        editions = Licence.objects.filter(number__startswith=f"{root}/").count()
+        return f"{root}/{editions + 2}"
+    category = "2" if application.applicant_kind == ApplicantKind.PERSON else "1"
+    if "company_name" in (application.service_version.form_schema or {}).get("properties", {}):
+        category = "1"
+    sequence = counter_next(
+        DocumentCounter, key=f"uscc:{department.region_code[:6]}:{category}", year=0
+    )
+    return identifiers.registration_uscc(
+        category=category, region_code=department.region_code, sequence=sequence
+    )
 
 
 def _tell_holder(application: Application, licence: Licence) -> None:
@@ -99,8 +187,14 @@ def licence_issue(
     valid_to = licence_valid_to(valid_from, version.licence_valid_years)
     scope_zh, scope_en = _scope(application)
     is_business = application.applicant_kind == ApplicantKind.BUSINESS and application.business_id
+    registration = version.item_type == ItemType.REGISTRATION
+    number = (
+        _registration_number(application, department, valid_from.year)
+        if registration
+        else licence_number(department, valid_from.year)
+    )
     licence = Licence.objects.create(
-        number=licence_number(department, valid_from.year),
+        number=number,
         application=application,
         item=version.item,
         department=department,
@@ -154,13 +248,23 @@ def licence_issue(
         )
         decision.save(update_fields=["context"])
     _tell_holder(application, licence)
+    certificate_title = {}
+    if version.certificate_name_zh:
+        certificate_title = {
+            "title_zh": version.certificate_name_zh,
+            "title_en": version.certificate_name_en or version.certificate_name_zh,
+        }
     document_issue(
         application=application,
-        kind=DocumentKind.LICENCE_CERTIFICATE,
+        kind=DocumentKind.BUSINESS_LICENCE if registration else DocumentKind.LICENCE_CERTIFICATE,
         actor=actor,
         licence=licence,
         extra={
             **facts,
+            **certificate_title,
+            "credit_code": licence.number.split("/")[0] if registration else "",
+            "registered": _registered_particulars(application) if registration else {},
+            "particulars": [] if registration else _certificate_particulars(application),
             "holder_name": licence.holder_name,
             "scope_zh": scope_zh,
             "scope_en": scope_en,

@@ -21,6 +21,7 @@ from accounts.models import BusinessMembership, MembershipRole, MembershipStatus
 from approvals import policy
 from approvals.audit import audit_record
 from approvals.models import (
+    CERTIFICATE_KINDS,
     OPEN_STATUSES,
     Application,
     ApplicationStatus,
@@ -121,7 +122,7 @@ def _lock(licence: Licence) -> Licence:
 
 def _certificates(licence: Licence):
     return Document.objects.filter(
-        licence=licence, kind=DocumentKind.LICENCE_CERTIFICATE, status=DocumentStatus.VALID
+        licence=licence, kind__in=CERTIFICATE_KINDS, status=DocumentStatus.VALID
     )
 
 
@@ -179,11 +180,45 @@ def _require_valid(licence: Licence) -> None:
         )
 
 
+def _withdraw_follow_ups(*, actor: User, licence: Licence, reason: str) -> list[str]:
+    """Withdraw the open change and renewal applications of a revoked licence: there is nothing
+    left to change or renew. Their tracking numbers, for the decision."""
+    from approvals.services.applications import application_withdraw
+
+    withdrawn = []
+    follow_ups = Application.objects.filter(
+        licence_to_supersede=licence, status__in=OPEN_STATUSES
+    ).order_by("pk")
+    for application in follow_ups:
+        application_withdraw(
+            actor=actor,
+            application=application,
+            reason=_("Licence %(number)s was revoked: %(reason)s")
+            % {"number": licence.number, "reason": reason},
+            authorised=True,
+        )
+        withdrawn.append(application.tracking_number or str(application.pk))
+    return withdrawn
+
+
 def _end_by_department(
-    *, actor: User, licence: Licence, reason: str, status: str, event: str, title, body
+    *,
+    actor: User,
+    licence: Licence,
+    reason: str,
+    status: str,
+    event: str,
+    decision_kind: str,
+    title,
+    body,
 ) -> Licence:
     """Revocation and cancellation alike: the issuing department ends a valid licence with a
-    reason (its certificates follow), audited, and the holder is told."""
+    reason (its certificates follow), audited, with a sealed written decision stating the reason
+    and the remedies (Art. 38 by analogy: reconsideration 60 days, lawsuit 6 months) issued to
+    the holder, who is told. A revocation also withdraws the licence's open change and renewal
+    applications."""
+    from approvals.services.documents import document_issue
+
     policy.require_licence_manager(actor, licence)
     reason = _require_reason(reason)
     locked = _lock(licence)
@@ -191,9 +226,34 @@ def _end_by_department(
     locked, _documents = _end_licence(
         actor=actor, licence=locked, reason=reason, status=status, event=event
     )
+    withdrawn = []
+    if status == LicenceStatus.REVOKED:
+        withdrawn = _withdraw_follow_ups(actor=actor, licence=locked, reason=reason)
+    version = locked.application.service_version
+    document_issue(
+        application=locked.application,
+        kind=decision_kind,
+        source_key=str(locked.pk),
+        actor=actor,
+        extra={
+            "reasons": reason,
+            "holder_name": locked.holder_name,
+            "licence_number": locked.number,
+            "certificate_zh": version.certificate_name_zh or "许可证",
+            "certificate_en": version.certificate_name_en or "licence",
+            "licence_issued_on": locked.valid_from,
+            "valid_from": locked.valid_from,
+            "valid_to": locked.valid_to,
+            "withdrawn_applications": withdrawn,
+        },
+    )
     params = _licence_params(locked) | {"reason": reason}
     licence_tell_holder(
-        locked, kind=event, title=message(title, **params), body=message(body, **params)
+        locked,
+        kind=event,
+        title=message(title, **params),
+        body=message(body, **params),
+        application=locked.application,
     )
     return locked
 
@@ -208,11 +268,13 @@ def licence_revoke(*, actor: User, licence: Licence, reason: str) -> Licence:
         reason=reason,
         status=LicenceStatus.REVOKED,
         event="licence.revoked",
+        decision_kind=DocumentKind.REVOCATION_DECISION,
         title=gettext_lazy("Licence revoked: %(number)s"),
         body=gettext_lazy(
             "Your licence %(number)s for %(service)s has been revoked by the issuing "
-            "department. Reason: %(reason)s. You may apply for administrative "
-            "reconsideration within 60 days or bring a lawsuit within 6 months."
+            "department. Reason: %(reason)s. The written decision is on the page of the "
+            "licence's application. You may apply for administrative reconsideration within "
+            "60 days or bring a lawsuit within 6 months of receiving it."
         ),
     )
 
@@ -228,10 +290,13 @@ def licence_cancel(*, actor: User, licence: Licence, reason: str) -> Licence:
         reason=reason,
         status=LicenceStatus.CANCELLED,
         event="licence.cancelled",
+        decision_kind=DocumentKind.CANCELLATION_DECISION,
         title=gettext_lazy("Licence cancelled: %(number)s"),
         body=gettext_lazy(
             "Your licence %(number)s for %(service)s has been cancelled in the licence "
-            "register by the issuing department. Reason: %(reason)s."
+            "register by the issuing department. Reason: %(reason)s. The written decision is "
+            "on the page of the licence's application. You may apply for administrative "
+            "reconsideration within 60 days or bring a lawsuit within 6 months of receiving it."
         ),
     )
 

@@ -10,26 +10,34 @@ import logging
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.identifiers import mask_person_name
+from approvals.licence_forms import DocumentCorrectionForm
 from approvals.selectors.documents import (
     find_document_by_code,
+    get_document_for_correction,
     get_document_for_viewer,
     normalise_verification_code,
 )
 from approvals.services.documents import (
+    CORRECTABLE_FACTS,
+    document_correct,
     document_public_status,
     document_record_download,
     document_record_verification,
     sha256_of_upload,
 )
 from approvals.views.attachments import stored_file_response
+from approvals.views.work import official_required
 from portal.middleware import client_ip
 from portal.ratelimit import RateLimit
 
@@ -51,6 +59,49 @@ def document_download(request, pk: int):
     )
     document_record_download(actor=request.user, document=document)
     return response
+
+
+@official_required()
+@require_http_methods(["GET", "POST"])
+def document_correct_page(request, pk: int):
+    """The issuing department issues a corrected edition of a document with a reason; the old
+    edition is superseded (and says so on /verify/)."""
+    document = get_document_for_correction(request.user, pk)
+    facts = CORRECTABLE_FACTS.get(document.kind, ())
+    form = DocumentCorrectionForm(
+        request.POST if request.method == "POST" else None, document=document, facts=facts
+    )
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                corrected = document_correct(
+                    actor=request.user,
+                    document=document,
+                    reason=form.cleaned_data["reason"],
+                    changes=form.changes(),
+                )
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(number)s is issued as the corrected edition; %(old)s is superseded.")
+                    % {"number": corrected.number, "old": document.number},
+                )
+                if back:
+                    return redirect(back)
+                return redirect("approvals:document_verify", code=corrected.verification_code)
+        status = 400
+    return render(
+        request,
+        "approvals/documents/correct.html",
+        {"document": document, "form": form, "next": back},
+        status=status,
+    )
 
 
 class VerifyUploadForm(forms.Form):

@@ -136,14 +136,19 @@ def register(request):
 @require_GET
 def register_detail(request, pk: int):
     licence = get_licence_for_official(request.user, pk)
+    row = _licence_row(licence)
     return render(
         request,
         "approvals/licences/detail.html",
         {
-            "row": _licence_row(licence),
+            "row": row,
             "licence": licence,
             "may_manage": policy.may_manage_licence(request.user, licence)
             and licence.status == "valid",
+            "may_correct": row["certificate"] is not None
+            and row["certificate"].status == "valid"
+            and row["certificate"].department_id
+            in policy.document_correction_department_ids(request.user),
         },
     )
 

@@ -22,6 +22,7 @@ from approvals.domain.lifecycle import TransitionNotAllowed
 from approvals.selectors.applications import application_attachments
 from approvals.selectors.documents import application_documents
 from approvals.selectors.grants import application_grantees
+from approvals.selectors.licences import changes_from_licence
 from approvals.selectors.tasks import (
     QueueFilters,
     application_history,
@@ -167,6 +168,8 @@ def _task_context(request, task, *, bound=None, grant_form=None):
         ],
         "history": application_history(application),
         "documents": application_documents(application),
+        "correct_departments": policy.document_correction_department_ids(request.user),
+        "changes_from_licence": changes_from_licence(application),
         "tasks": application_tasks(application),
         "forms": _action_forms(task, bound) if may_decide else {},
         "may_decide": may_decide,

@@ -396,3 +396,23 @@ def test_the_buttons_only_answer_posts_from_catalogue_administrators(
     assert viewer_client.post(lifecycle_url(draft, "publish")).status_code == 403
     draft.refresh_from_db()
     assert draft.status == VersionStatus.DRAFT
+
+
+def test_a_draft_states_its_licences_name_and_term(client, make_draft):
+    # given a draft and its change page, which offers the licence's name and term
+    draft = make_draft()
+    data = change_form_data(client.get(change_url(draft)))
+    assert {"licence_valid_years", "certificate_name_zh", "certificate_name_en"} <= set(data)
+
+    # when the administrator states a five-year 食品经营许可证 and saves
+    data.update(
+        licence_valid_years="5",
+        certificate_name_zh="食品经营许可证",
+        certificate_name_en="Food business licence",
+    )
+    response = client.post(change_url(draft), data)
+
+    # then the version states it
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    draft.refresh_from_db()
+    assert (draft.licence_valid_years, draft.certificate_name_zh) == (5, "食品经营许可证")

@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from accounts.models import OfficialRole
-from approvals.models import Document, DocumentKind, Licence
+from approvals.models import Document, DocumentKind, Licence, LicenceAction
 from tests.factories import (
     ApplicationFactory,
     DepartmentFactory,
@@ -187,3 +187,18 @@ def official_client(verified_client_factory):
 def english():
     with translation.override("en"):
         yield
+
+
+def open_follow_up(register, action=LicenceAction.CHANGE, **fields):
+    """A change or renewal of ``register.licence`` by its holder, submitted and under review."""
+    return ApplicationFactory(
+        **{
+            "submitted": True,
+            "status": "under_review",
+            "service_version": register.version,
+            "person": register.holder.person,
+            "licence_to_supersede": register.licence,
+            "licence_action": action,
+            **fields,
+        }
+    )

@@ -56,5 +56,5 @@ def test_ended_expired_and_endless_licences_are_not_reminded(db):
 def test_the_daily_task_runs_the_sweep(register):
     register.licence.valid_to = TODAY + dt.timedelta(days=30)
     register.licence.save(update_fields=["valid_to"])
-    assert licence_expiry_reminders_task() == {"30": 1}
-    assert licence_expiry_reminders_task() == {}
+    assert licence_expiry_reminders_task() == {"30": 1, "deemed_renewals": 0}
+    assert licence_expiry_reminders_task() == {"deemed_renewals": 0}
