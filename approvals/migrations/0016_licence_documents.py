@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('approvals', '0014_notification_sent_at'),
+        ("approvals", "0015_application_deemed_index"),
     ]
 
     operations = [
