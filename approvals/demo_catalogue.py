@@ -300,7 +300,9 @@ ENTERPRISE_REGISTRATION = service(
     name_zh="企业设立登记",
     name_en="Company establishment registration",
     search_keywords_zh="开公司、注册公司、成立公司、办营业执照、公司注册、创业",
-    search_keywords_en="start a company, register a company, incorporation, business licence, startup",
+    search_keywords_en=(
+        "start a company, register a company, incorporation, business licence, startup"
+    ),
     item_type=ItemType.REGISTRATION,
     for_persons=True,
     for_businesses=True,
@@ -587,7 +589,9 @@ FOOD_BUSINESS_LICENCE = service(
     name_zh="食品经营许可",
     name_en="Food business licence",
     search_keywords_zh="开饭店、开餐馆、餐馆、饭店、餐饮、小吃店、奶茶店、食堂、卖食品、外卖、食品经营许可证",
-    search_keywords_en="restaurant, open a restaurant, cafe, catering, food shop, snack bar, takeaway, canteen",
+    search_keywords_en=(
+        "restaurant, open a restaurant, cafe, catering, food shop, snack bar, takeaway, canteen"
+    ),
     item_type=ItemType.LICENCE,
     for_persons=False,
     for_businesses=True,

@@ -10,8 +10,8 @@ Two halves, so that no request segments a guide:
   changes) and answers a query in memory: it splits the query by the index's own vocabulary
   (so the web process never loads jieba's dictionary), matches exact words, prefixes ("spjy" of
   "spjyxk", "foo" of "food") and, for words of four letters or more, words within a small edit
-  distance ("fod", "resturant", "shipng"); a Chinese query that matches nothing is tried again as
-  pinyin (a homophone typed by mistake).
+  distance, a swap of two letters counting as one edit ("fodo", "resturant", "shpin"); a
+  Chinese query that matches nothing is tried again as pinyin (a homophone typed by mistake).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 # Where a word comes from decides its weight: a name says what the service is, a keyword or
 # synonym what people call it, the item code is what staff type.
@@ -36,7 +36,8 @@ EXACT, PREFIX, FUZZY = 1.0, 0.7, 0.45
 PHRASE_BONUS = 2.0
 
 ENGLISH_STOP_WORDS = frozenset(
-    "a an and as at before by for from in into is it of on or the to with".split()
+    {"a", "an", "and", "as", "at", "before", "by", "for", "from", "in", "into", "is", "it"}
+    | {"of", "on", "or", "the", "to", "with"}
 )
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _PIECES = re.compile(rf"[{_CJK}]+|[a-z0-9]+")
@@ -181,9 +182,7 @@ class SearchIndex:
         if len(word) < 2:
             return [(word, EXACT)] if word in self.postings else []
         return [
-            (term, EXACT if term == word else PREFIX)
-            for term in self.chinese_terms
-            if word in term
+            (term, EXACT if term == word else PREFIX) for term in self.chinese_terms if word in term
         ]
 
     def _match_latin(self, word: str) -> list[tuple[str, float]]:
@@ -198,7 +197,7 @@ class SearchIndex:
             for term, _d, _i in process.extract(
                 word,
                 self.latin_terms,
-                scorer=Levenshtein.distance,
+                scorer=OSA.distance,
                 score_cutoff=distance,
                 limit=None,
             ):
@@ -206,7 +205,7 @@ class SearchIndex:
             # A misspelt start of a longer word ("spjx" for "spjyxk", "restaur" for "restaurant").
             prefixes = [term[: len(word)] for term in self.latin_terms]
             for _prefix, _d, position in process.extract(
-                word, prefixes, scorer=Levenshtein.distance, score_cutoff=distance, limit=None
+                word, prefixes, scorer=OSA.distance, score_cutoff=distance, limit=None
             ):
                 matches.setdefault(self.latin_terms[position], FUZZY * 0.8)
         return list(matches.items())
@@ -235,7 +234,7 @@ class SearchIndex:
         phrase = normalise(query).strip()
         for word, chinese in self._query_words(query):
             matches = self._match_chinese(word) if chinese else self._match_latin(word)
-            if chinese and not matches:
+            if chinese and not matches and len(word) > 1:
                 matches = self._match_latin(pinyin(word))  # a homophone typed by mistake
             best: dict[int, tuple[float, str]] = {}
             for term, quality in matches:

@@ -106,7 +106,7 @@ class ServiceVersion(models.Model):
     )
     fee_basis_zh = models.TextField(_("fee basis (Chinese)"), blank=True)
     fee_basis_en = models.TextField(_("fee basis (English)"), blank=True)
-    # What people call the service besides its name (开饭店 for 食品经营许可): search finds it by these.
+    # What people call the service besides its name (开饭店 for 食品经营许可): search uses them.
     search_keywords_zh = models.TextField(
         _("search keywords and synonyms (Chinese)"),
         blank=True,

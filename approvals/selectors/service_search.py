@@ -3,9 +3,9 @@ computed at publish time, and the most used services.
 
 The index lives in memory, one per process, and is rebuilt when the set of search documents
 changes (publishing adds a document with a new, higher id and a later time; retiring deletes
-one), which one aggregate over the small document table tells. Results are always read back through the
-published-versions query, so a stale index can never show a retired version. A search therefore
-costs the same few queries whatever the size of the catalogue.
+one), which one aggregate over the small document table tells. Results are always read back
+through the published-versions query, so a stale index can never show a retired version. A
+search therefore costs the same few queries whatever the size of the catalogue.
 """
 
 from __future__ import annotations
