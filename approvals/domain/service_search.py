@@ -158,6 +158,10 @@ class SearchIndex:
                 self.postings[term].append((version_id, weight, shown))
         self.chinese_terms = [term for term in self.postings if is_chinese(term)]
         self.latin_terms = sorted(term for term in self.postings if not is_chinese(term))
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for term in self.latin_terms:
+            self._by_length[len(term)].append(term)
+        self._starts_by_length: dict[int, dict[str, list[str]]] = {}
         self.size = len(documents)
 
     def __len__(self) -> int:
@@ -194,21 +198,35 @@ class SearchIndex:
                 matches.setdefault(term, PREFIX)
         distance = fuzzy_distance(word)
         if distance and not matches:
-            for term, _d, _i in process.extract(
-                word,
-                self.latin_terms,
-                scorer=OSA.distance,
-                score_cutoff=distance,
-                limit=None,
-            ):
+            # Whole words of about the same length ("resturant" for "restaurant"), then the
+            # misspelt start of a longer word ("spjx" for "spjyxk", "restaur" for "restaurant").
+            lengths = range(len(word) - distance, len(word) + distance + 1)
+            candidates = [term for n in lengths for term in self._by_length.get(n, ())]
+            for term in self._close(word, candidates, distance):
                 matches.setdefault(term, FUZZY)
-            # A misspelt start of a longer word ("spjx" for "spjyxk", "restaur" for "restaurant").
-            prefixes = [term[: len(word)] for term in self.latin_terms]
-            for _prefix, _d, position in process.extract(
-                word, prefixes, scorer=OSA.distance, score_cutoff=distance, limit=None
-            ):
-                matches.setdefault(self.latin_terms[position], FUZZY * 0.8)
+            starts = self._starts(len(word))
+            for start in self._close(word, list(starts), distance):
+                for term in starts[start]:
+                    matches.setdefault(term, FUZZY * 0.8)
         return list(matches.items())
+
+    @staticmethod
+    def _close(word: str, candidates: list[str], distance: int) -> list[str]:
+        found = process.extract(
+            word, candidates, scorer=OSA.distance, score_cutoff=distance, limit=None
+        )
+        return [candidate for candidate, _distance, _position in found]
+
+    def _starts(self, length: int) -> dict[str, list[str]]:
+        """The distinct starts of ``length`` letters of the longer indexed words, each with its
+        words (computed once per length and index)."""
+        if length not in self._starts_by_length:
+            starts: dict[str, list[str]] = defaultdict(list)
+            for term in self.latin_terms:
+                if len(term) > length:
+                    starts[term[:length]].append(term)
+            self._starts_by_length[length] = dict(starts)
+        return self._starts_by_length[length]
 
     def _first_at_or_after(self, word: str) -> int:
         return bisect.bisect_left(self.latin_terms, word)
