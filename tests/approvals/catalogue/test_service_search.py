@@ -291,3 +291,14 @@ def test_a_search_costs_the_same_queries_whatever_the_catalogue_size(client, cat
     assert cold == small_search + 1
     assert large_home == small_home
     assert len(search_services(query="canyin")) >= 40
+
+
+def test_a_search_segments_no_guide(catalogue, monkeypatch):
+    # the words were segmented when the catalogue was published; searching needs no jieba
+    def no_segmenting():
+        raise AssertionError("a search loaded the segmenter")
+
+    monkeypatch.setattr("approvals.domain.service_search._jieba", no_segmenting)
+
+    for query in ("开饭店", "我想开一家饭店", "spjy", "food", "食品经应"):
+        assert codes(search_services(query=query))[0] == "FOOD-LIC"
