@@ -178,6 +178,16 @@ class ServiceVersionAdmin(AuditedModelAdmin):
             },
         ),
         (
+            _("Search"),
+            {
+                "fields": (("search_keywords_zh", "search_keywords_en"),),
+                "description": _(
+                    "What people call the service besides its name, and its synonyms: the "
+                    "catalogue search finds it by these words, their pinyin and initials."
+                ),
+            },
+        ),
+        (
             _("Time limits and fees"),
             {
                 "fields": (

@@ -45,6 +45,8 @@ _TEXT_FIELDS = {
     "fee_basis_en",
     "certificate_name_zh",
     "certificate_name_en",
+    "search_keywords_zh",
+    "search_keywords_en",
 }
 _BOOLEAN_FIELDS = {"for_persons", "for_businesses", "on_the_spot"}
 _DAY_FIELDS = {"statutory_limit_days", "promised_limit_days"}

@@ -299,6 +299,10 @@ ENTERPRISE_REGISTRATION = service(
     ServiceTopic.BUSINESS,
     name_zh="企业设立登记",
     name_en="Company establishment registration",
+    search_keywords_zh="开公司、注册公司、成立公司、办营业执照、公司注册、创业",
+    search_keywords_en=(
+        "start a company, register a company, incorporation, business licence, startup"
+    ),
     item_type=ItemType.REGISTRATION,
     # A registration's 营业执照 has no end date (a company's business term is its articles').
     licence_valid_years=None,
@@ -448,6 +452,8 @@ INDIVIDUAL_BUSINESS_REGISTRATION = service(
     ServiceTopic.BUSINESS,
     name_zh="个体工商户登记",
     name_en="Individual business registration",
+    search_keywords_zh="个体户、开店、开小店、摆摊、个体营业执照",
+    search_keywords_en="sole trader, small shop, self-employed, open a shop",
     item_type=ItemType.REGISTRATION,
     licence_valid_years=None,
     certificate_name_zh="营业执照",
@@ -589,6 +595,10 @@ FOOD_BUSINESS_LICENCE = service(
     ServiceTopic.FOOD_HEALTH,
     name_zh="食品经营许可",
     name_en="Food business licence",
+    search_keywords_zh="开饭店、开餐馆、餐馆、饭店、餐饮、小吃店、奶茶店、食堂、卖食品、外卖、食品经营许可证",
+    search_keywords_en=(
+        "restaurant, open a restaurant, cafe, catering, food shop, snack bar, takeaway, canteen"
+    ),
     item_type=ItemType.LICENCE,
     # 《食品经营许可和备案管理办法》: a food business licence is valid for five years.
     licence_valid_years=5,
@@ -750,6 +760,8 @@ PUBLIC_PLACE_HYGIENE_LICENCE = service(
     ServiceTopic.FOOD_HEALTH,
     name_zh="公共场所卫生许可证核发",
     name_en="Public place hygiene licence",
+    search_keywords_zh="宾馆、酒店、美容美发、理发店、游泳馆、洗浴、卫生许可证",
+    search_keywords_en="hotel, hair salon, beauty salon, swimming pool, bathhouse, hygiene",
     item_type=ItemType.LICENCE,
     # 《公共场所卫生管理条例实施细则》第二十四条: valid for four years (reviewed every two).
     licence_valid_years=4,
@@ -887,6 +899,8 @@ CONSTRUCTION_PLANNING_PERMIT = service(
     ServiceTopic.CONSTRUCTION,
     name_zh="建设工程规划许可证核发",
     name_en="Construction project planning permit",
+    search_keywords_zh="盖房子、建房、工程规划、规划许可证",
+    search_keywords_en="build, building, construction, planning permission",
     item_type=ItemType.PERMIT,
     # No term of its own in the basis below: the permit lapses if building has not begun in time.
     licence_valid_years=None,
@@ -1063,6 +1077,8 @@ FIRE_SAFETY_INSPECTION = service(
     ServiceTopic.SAFETY,
     name_zh="公众聚集场所投入使用、营业前消防安全检查",
     name_en="Fire safety inspection before a public venue opens",
+    search_keywords_zh="消防、消防验收、消防检查、开业检查",
+    search_keywords_en="fire, fire inspection, fire safety, venue opening",
     item_type=ItemType.PERMIT,
     licence_valid_years=None,
     certificate_name_zh="公众聚集场所投入使用、营业前消防安全检查合格证",
@@ -1216,6 +1232,8 @@ OUTDOOR_ADVERTISING_PERMIT = service(
     ServiceTopic.CONSTRUCTION,
     name_zh="户外广告设施设置许可",
     name_en="Outdoor advertising permit",
+    search_keywords_zh="广告牌、招牌、店招、户外广告、门头",
+    search_keywords_en="billboard, shop sign, signboard, advert",
     item_type=ItemType.PERMIT,
     licence_valid_years=None,
     certificate_name_zh="户外广告设施设置许可证",
@@ -1376,6 +1394,8 @@ MEDICAL_INSTITUTION_LICENCE = service(
     ServiceTopic.FOOD_HEALTH,
     name_zh="医疗机构执业许可",
     name_en="Medical institution practice licence",
+    search_keywords_zh="开诊所、诊所、医院、门诊部、卫生院",
+    search_keywords_en="clinic, hospital, open a clinic, medical practice",
     item_type=ItemType.LICENCE,
     licence_valid_years=None,
     certificate_name_zh="医疗机构执业许可证",
@@ -1532,6 +1552,8 @@ TRAVEL_AGENCY_LICENCE = service(
     ServiceTopic.CULTURE_TOURISM,
     name_zh="旅行社业务经营许可",
     name_en="Travel agency licence",
+    search_keywords_zh="旅行社、旅游、导游、开旅行社",
+    search_keywords_en="travel agency, tourism, tour operator",
     item_type=ItemType.LICENCE,
     licence_valid_years=None,
     certificate_name_zh="旅行社业务经营许可证",
@@ -1678,6 +1700,8 @@ URBAN_DRAINAGE_PERMIT = service(
     ServiceTopic.ENVIRONMENT,
     name_zh="城镇污水排入排水管网许可",
     name_en="Permit to discharge wastewater into the urban sewer network",
+    search_keywords_zh="排水、污水、排污、下水道、排水许可证",
+    search_keywords_en="drainage, wastewater, sewage, sewer",
     item_type=ItemType.PERMIT,
     # 《城镇污水排入排水管网许可管理办法》第十六条: a discharge permit is valid for five years.
     licence_valid_years=5,
@@ -1818,6 +1842,8 @@ ENVIRONMENTAL_IMPACT_APPROVAL = service(
     ServiceTopic.ENVIRONMENT,
     name_zh="建设项目环境影响评价文件审批",
     name_en="Approval of a construction project's environmental impact assessment",
+    search_keywords_zh="环评、环境影响评价、环保审批",
+    search_keywords_en="environmental impact assessment, EIA, environment",
     item_type=ItemType.PERMIT,
     for_persons=False,
     for_businesses=True,

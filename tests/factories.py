@@ -191,6 +191,11 @@ class ServiceVersionFactory(factory.django.DjangoModelFactory):
             obj.status = "published"
             obj.published_at = timezone.now()
             obj.save(update_fields=["status", "published_at"])
+            # As service_version_publish does: the search words are computed on publishing.
+            from approvals.models import ServiceSearchDocument
+            from approvals.services.catalogue import version_search_entries
+
+            ServiceSearchDocument.objects.create(version=obj, entries=version_search_entries(obj))
 
 
 class MaterialFactory(factory.django.DjangoModelFactory):

@@ -106,6 +106,17 @@ class ServiceVersion(models.Model):
     )
     fee_basis_zh = models.TextField(_("fee basis (Chinese)"), blank=True)
     fee_basis_en = models.TextField(_("fee basis (English)"), blank=True)
+    # What people call the service besides its name (开饭店 for 食品经营许可): search uses them.
+    search_keywords_zh = models.TextField(
+        _("search keywords and synonyms (Chinese)"),
+        blank=True,
+        help_text=_("Separated by commas or 、, e.g. 开饭店、餐馆、餐饮."),
+    )
+    search_keywords_en = models.TextField(
+        _("search keywords and synonyms (English)"),
+        blank=True,
+        help_text=_("Separated by commas, e.g. restaurant, catering."),
+    )
     on_the_spot = models.BooleanField(_("handled on the spot"), default=False)
     # The licence issued on approval: how long it is valid (empty: without end, or no licence).
     licence_valid_years = models.PositiveSmallIntegerField(
@@ -260,3 +271,27 @@ class Material(models.Model):
     @property
     def description(self) -> str:
         return _bilingual(self, "description")
+
+
+class ServiceSearchDocument(models.Model):
+    """The search words of one published version (segmented Chinese, pinyin, initials, English),
+    computed when it is published, so that a search never segments a guide. Deleted when the
+    version stops being the published one."""
+
+    id = models.BigAutoField(primary_key=True)
+    version = models.OneToOneField(
+        ServiceVersion,
+        on_delete=models.CASCADE,
+        related_name="search_document",
+        verbose_name=_("service version"),
+    )
+    # [indexed word, weight, word shown to the reader], see approvals.domain.service_search.
+    entries = models.JSONField(_("entries"), default=list)
+    built_at = models.DateTimeField(_("built at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("service search document")
+        verbose_name_plural = _("service search documents")
+
+    def __str__(self) -> str:
+        return f"search document of version {self.version_id}"

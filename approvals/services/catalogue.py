@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 
 from approvals import policy
 from approvals.audit import audit_record
-from approvals.models import Material, ServiceItem, ServiceVersion, VersionStatus
+from approvals.domain.service_search import search_document
+from approvals.models import (
+    Material,
+    ServiceItem,
+    ServiceSearchDocument,
+    ServiceVersion,
+    VersionStatus,
+)
 
 # The content of a version that a new draft copies (everything but identity and lifecycle).
 CONTENT_FIELDS = (
@@ -35,6 +42,8 @@ CONTENT_FIELDS = (
     "fee_amount",
     "fee_basis_zh",
     "fee_basis_en",
+    "search_keywords_zh",
+    "search_keywords_en",
     "on_the_spot",
     "licence_valid_years",
     "certificate_name_zh",
@@ -177,6 +186,17 @@ def version_problems(version: ServiceVersion, materials: list[Material]) -> dict
     return problems
 
 
+def version_search_entries(version: ServiceVersion) -> list[list]:
+    """The search words of ``version``: its names, keywords and synonyms, and item code."""
+    return search_document(
+        code=version.item.code,
+        name_zh=version.name_zh,
+        name_en=version.name_en,
+        keywords_zh=version.search_keywords_zh,
+        keywords_en=version.search_keywords_en,
+    )
+
+
 @transaction.atomic
 def service_version_publish(*, actor, version: ServiceVersion) -> ServiceVersion:
     """Publish a draft after checking it in full; the version published before it is retired."""
@@ -197,8 +217,11 @@ def service_version_publish(*, actor, version: ServiceVersion) -> ServiceVersion
     if previous is not None:
         previous.status, previous.retired_at = VersionStatus.RETIRED, now
         previous.save(update_fields=["status", "retired_at"])
+        ServiceSearchDocument.objects.filter(version=previous).delete()
     version.status, version.published_at = VersionStatus.PUBLISHED, now
     version.save(update_fields=["status", "published_at"])
+    # Segmented once here, so that no search segments a guide.
+    ServiceSearchDocument.objects.create(version=version, entries=version_search_entries(version))
     audit_record(
         action="catalogue.published",
         actor=actor,
@@ -222,6 +245,7 @@ def service_version_retire(*, actor, version: ServiceVersion) -> ServiceVersion:
         raise ValidationError(_("Only the published version can be retired."))
     version.status, version.retired_at = VersionStatus.RETIRED, timezone.now()
     version.save(update_fields=["status", "retired_at"])
+    ServiceSearchDocument.objects.filter(version=version).delete()
     audit_record(
         action="catalogue.retired",
         actor=actor,

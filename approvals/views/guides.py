@@ -19,6 +19,7 @@ from approvals.selectors.catalogue import (
     published_names,
     published_versions,
 )
+from approvals.selectors.service_search import most_used_services, search_services
 from approvals.views.attachments import content_disposition
 
 logger = logging.getLogger("portal.guides")
@@ -49,7 +50,10 @@ class GuideSearchForm(forms.Form):
 
     q = forms.CharField(
         label=_("Search services"),
-        help_text=_("A service name or item code, in Chinese or English."),
+        help_text=_(
+            "What you want to do or the service's name, in Chinese, pinyin, pinyin initials "
+            "or English (e.g. 开饭店, spjy, food)."
+        ),
         required=False,
         max_length=100,
     )
@@ -74,26 +78,56 @@ class GuideSearchForm(forms.Form):
         self.fields["department"].queryset = guide_departments()
 
 
+class HomeSearchForm(forms.Form):
+    """The home page's search box: the catalogue's query alone, sent to the catalogue."""
+
+    q = GuideSearchForm.base_fields["q"]
+
+
+@require_GET
+def home(request):
+    """The front door: search, and the paths people think in — who is applying, which
+    department, what others apply for most."""
+    # Browsing by life event (the 一件事 themes) joins these paths when the themes exist.
+    return render(
+        request,
+        "home.html",
+        {
+            "search_form": HomeSearchForm(),
+            "person": ApplicantKind.PERSON,
+            "business": ApplicantKind.BUSINESS,
+            "departments": list(guide_departments()),
+            "most_used": most_used_services(),
+        },
+    )
+
+
 @require_GET
 def guide_list(request):
     form = GuideSearchForm(request.GET or None)
-    filters = {}
+    filters, query = {}, ""
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
+        query = data["q"].strip()
         filters = {
-            "query": data["q"],
             "department": data["department"],
             "applicant_kind": data["applicant"] or None,
             "topic": data["topic"] or None,
         }
-    versions = list(published_versions(**filters)) if not form.errors else []
+    if form.errors:
+        versions = []
+    elif query:
+        versions = search_services(query=query, **filters)
+    else:
+        versions = list(published_versions(**filters))
     return render(
         request,
         "approvals/guides/list.html",
         {
             "form": form,
             "versions": versions,
-            "filtered": any(filters.values()),
+            "query": query,
+            "filtered": bool(query) or any(filters.values()),
         },
     )
 

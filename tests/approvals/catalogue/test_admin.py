@@ -13,6 +13,7 @@ from django.utils.html import escape
 
 from approvals.catalogue_io import export_service
 from approvals.models import AuditEvent, Material, ServiceItem, ServiceVersion, VersionStatus
+from approvals.selectors.service_search import search_services
 from approvals.services.catalogue import service_version_publish
 from tests.accounts.test_admin import change_form_data
 from tests.approvals.catalogue.conftest import minimal_schema
@@ -416,3 +417,26 @@ def test_a_draft_states_its_licences_name_and_term(client, make_draft):
     assert response.status_code == 302, response.context["adminform"].form.errors
     draft.refresh_from_db()
     assert (draft.licence_valid_years, draft.certificate_name_zh) == (5, "食品经营许可证")
+
+
+def test_search_keywords_are_edited_on_a_draft_and_found_once_it_is_published(
+    client, catalogue_admin, make_draft
+):
+    # given a draft whose name says nothing of restaurants
+    draft = make_draft(name_zh="食品经营许可", name_en="Food business licence")
+    page = client.get(change_url(draft)).content.decode()
+    assert 'name="search_keywords_zh"' in page and 'name="search_keywords_en"' in page
+    data = change_form_data(client.get(change_url(draft)))
+
+    # when the administrator adds what people call it, saves and publishes
+    data["search_keywords_zh"] = "开饭店、餐馆"
+    data["search_keywords_en"] = "restaurant"
+    response = client.post(change_url(draft), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    run_action(client, "publish_versions", [draft])
+
+    # then the keywords are audited and the public search finds the service by them
+    event = AuditEvent.objects.get(action="admin.change", object_id=str(draft.pk))
+    assert event.changes["search_keywords_zh"] == ["", "开饭店、餐馆"]
+    assert [v.pk for v in search_services(query="kfd")] == [draft.pk]
+    assert [v.pk for v in search_services(query="restaurant")] == [draft.pk]

@@ -7,7 +7,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from approvals.models import ItemType, ServiceTopic, VersionStatus
+from approvals.models import ItemType, ServiceSearchDocument, ServiceTopic, VersionStatus
+from approvals.services.catalogue import version_search_entries
 from tests.factories import (
     DepartmentFactory,
     MaterialFactory,
@@ -84,6 +85,7 @@ def food_licence():
     )
     version.status = VersionStatus.PUBLISHED
     version.save(update_fields=["status"])
+    ServiceSearchDocument.objects.create(version=version, entries=version_search_entries(version))
     return version
 
 
