@@ -121,6 +121,7 @@ ACTION_LABELS = {
     "auth.sign_in_failed": _("Sign-in failed"),
     "auth.locked_out": _("Sign-in paused after failed attempts"),
     "otp.device_confirmed": _("Second factor set up"),
+    "account.language_changed": _("Language changed"),
     "otp.verified": _("Second factor verified"),
     "otp.failed": _("Second factor failed"),
     "demo.seeded": _("Demonstration data loaded"),
