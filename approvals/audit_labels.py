@@ -152,6 +152,18 @@ def action_label(code: str) -> str:
     return str(label) if label is not None else code
 
 
+# Reasons the portal itself once wrote in English (stored events never change): their labels.
+SYSTEM_REASONS = {
+    "bulk claim": _("claimed together with other tasks"),
+}
+
+
+def reason_display(event) -> str:
+    """The event's reason as a person wrote it, or the label of a reason the portal wrote."""
+    label = SYSTEM_REASONS.get(event.reason)
+    return str(label) if label is not None else event.reason
+
+
 def actor_display(event) -> str:
     """Who did it: the actor's display name, "System" when nobody did. Load the actor with
     ``select_related("actor")`` so a history costs one query."""

@@ -326,3 +326,22 @@ def test_queue_of_a_new_department_from_the_factory(verified_client_factory):
     assert response.context["counts"]["total"] == 1
     assert response.context["counts"]["yellow"] == 1
     assert "Yellow: due soon" in response.content.decode()
+
+
+def test_a_bulk_claim_reads_in_the_pages_language(demo, clients, started, make_accepted):
+    second = make_accepted()
+    workflow_start(actor=demo.clerk, application=second)
+    clients["reviewer"].post(
+        reverse("approvals:work_bulk_claim"),
+        {"tasks": [task_of(app, "planning").pk for app in (started, second)]},
+    )
+    task = ReviewTask.objects.get(application=started, branch_key="planning", status="open")
+
+    page = clients["reviewer"].get(
+        reverse("approvals:work_task", args=[task.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    history = page.content.decode().split('id="history-heading"', 1)[1]
+    assert "bulk claim" not in history
+    assert "认领" in history
+    assert events("task.claimed", task).get().changes["bulk"] == [None, True]
