@@ -70,8 +70,9 @@ def notify(
     """Tell ``user`` something: an in-app notification now, an email and an SMS after commit.
 
     ``title``, ``body`` and ``private_text`` may be lazy texts (see ``message``): the title and
-    body are stored in every language, the email and SMS use the recipient's preferred one. ``private_text`` goes into the email and the SMS only and is never
-    stored (the query code of a receipt, for example).
+    body are stored in every language, the email and SMS use the recipient's preferred one.
+    ``private_text`` goes into the email and the SMS only and is never stored (the query code of
+    a receipt, for example).
     """
     title_length = Notification._meta.get_field("title").max_length
     texts = {}

@@ -108,14 +108,13 @@ def test_an_sms_speaks_the_recipients_language(django_capture_on_commit_callback
 
     monkeypatch.setattr(notifications, "get_sms_backend", Recorder)
     user = UserFactory(preferred_language="en", mobile="13800138000")
-    with django_capture_on_commit_callbacks(execute=True):
-        with translation.override("zh-hans"):
-            notify(
-                user=user,
-                kind="intake.accepted",
-                title=message(gettext_lazy("Application accepted: %(number)s"), number="A-9"),
-                body="",
-            )
+    with django_capture_on_commit_callbacks(execute=True), translation.override("zh-hans"):
+        notify(
+            user=user,
+            kind="intake.accepted",
+            title=message(gettext_lazy("Application accepted: %(number)s"), number="A-9"),
+            body="",
+        )
 
     [text] = sent
     assert "Application accepted: A-9" in text and "申请已受理" not in text
