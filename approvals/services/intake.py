@@ -60,7 +60,7 @@ from approvals.services.documents import (
     supplement_notice_issue,
 )
 from approvals.services.lifecycle import application_transition
-from approvals.services.notifications import message, notify, tell_applicant
+from approvals.services.notifications import clause, message, notify, tell_applicant
 from approvals.services.workflow import workflow_start
 
 MAX_REASON_LENGTH = 2000
@@ -363,7 +363,11 @@ def intake_refuse(
         actor=actor,
         extra={"reasons": reasons, "competent_agency": competent_agency},
     )
-    params = {**_params(locked), "reasons": reasons, "agency": competent_agency}
+    params = {
+        **_params(locked),
+        "reasons": clause(reasons),
+        "agency": clause(competent_agency),
+    }
     if competent_agency:
         body = message(
             gettext_lazy(

@@ -46,6 +46,15 @@ def message(text, **params) -> Promise:
     return _lazy_interpolate(text, params)
 
 
+SENTENCE_ENDS = "。．.！!？? \n"
+
+
+def clause(text: str) -> str:
+    """A typed text made ready to sit inside a sentence that ends it: without its own final full
+    stop, so that "理由：%(reasons)s。" never reads "。。" when the official ended theirs."""
+    return (text or "").strip().rstrip(SENTENCE_ENDS)
+
+
 def recipient_language(user: User) -> str:
     codes = {code for code, _name in settings.LANGUAGES}
     return user.preferred_language if user.preferred_language in codes else DEFAULT_LANGUAGE

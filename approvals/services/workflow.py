@@ -42,7 +42,7 @@ from approvals.domain.workflow import (
     parse_definition,
 )
 from approvals.models import Application, ReviewTask
-from approvals.services.notifications import message, notify, tell_applicant
+from approvals.services.notifications import clause, message, notify, tell_applicant
 
 try:  # helper "deadlines"
     from approvals.services.deadlines import task_due_on
@@ -303,7 +303,7 @@ def _decide(actor, application: Application, *, approve: bool, reason: str) -> A
                     "disagree, you may apply for administrative reconsideration within 60 days "
                     "or bring an administrative lawsuit within 6 months of receiving the decision."
                 ),
-                reasons=reason,
+                reasons=clause(reason),
                 **params,
             ),
         )

@@ -228,3 +228,19 @@ def test_a_district_bureaus_matter_goes_to_the_district_window_only(window, cler
     assert list(visible) == [application]
     with pytest.raises(PermissionDenied):
         intake_accept(actor=clerk, application=application, revision=application.revision)
+
+
+def test_a_refusal_notice_ends_its_reasons_with_one_full_stop(clerk, submitted):
+    intake_refuse(
+        actor=clerk,
+        application=submitted,
+        revision=submitted.revision,
+        reasons="不属于本机关职权范围。",
+        competent_agency="市卫生健康委员会。",
+        not_our_matter=True,
+    )
+
+    notice = submitted.created_by.notifications.get(kind="intake.refused")
+    chinese = notice.text_in("zh-hans")["body"]
+    assert "理由：不属于本机关职权范围。请向市卫生健康委员会申请。" in chinese
+    assert "。。" not in chinese
