@@ -345,3 +345,41 @@ def test_a_bulk_claim_reads_in_the_pages_language(demo, clients, started, make_a
     assert "bulk claim" not in history
     assert "认领" in history
     assert events("task.claimed", task).get().changes["bulk"] == [None, True]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_task_page_names_each_material_not_its_key(demo, clients, started, language):
+    from django.core.files.base import ContentFile
+
+    from approvals.models import Attachment
+
+    from approvals.models import Material
+
+    material = Material(
+        version=started.service_version,
+        key="application_form",
+        name_zh="申请书",
+        name_en="Application form",
+    )
+    Material.objects.bulk_create([material])  # beside a published version, as the seed does
+    Attachment.objects.create(
+        application=started,
+        material_key=material.key,
+        file=ContentFile(b"%PDF-1.4 test", name="form.pdf"),
+        display_name="form.pdf",
+        content_type="application/pdf",
+        size=335,
+        sha256="0" * 64,
+        scan_result="clean",
+        uploaded_by=started.created_by,
+    )
+    task = task_of(started, "planning")
+
+    page = clients["reviewer"].get(
+        reverse("approvals:work_task", args=[task.pk]), HTTP_ACCEPT_LANGUAGE=language
+    )
+
+    section = page.content.decode().split('id="attachments-heading"', 1)[1].split("</section>")[0]
+    name = material.name_zh if language == "zh-hans" else material.name_en
+    assert name in section
+    assert f"({material.key}" not in section and f"{material.key}," not in section
