@@ -383,3 +383,16 @@ def test_the_task_page_names_each_material_not_its_key(demo, clients, started, l
     name = material.name_zh if language == "zh-hans" else material.name_en
     assert name in section
     assert f"({material.key}" not in section and f"{material.key}," not in section
+
+
+def test_task_states_read_as_states_and_a_review_as_a_recommendation(demo, clients, started):
+    planning = task_of(started, "planning")
+    task_approve(actor=demo.reviewers["planning"], task=planning, revision=planning.revision)
+
+    page = clients["reviewer"].get(
+        reverse("approvals:work_task", args=[planning.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    tasks = page.content.decode().split('id="tasks-heading"', 1)[1].split("</section>")[0]
+    assert "打开" not in tasks and "已批准" not in tasks
+    assert "办理中" in tasks and "同意" in tasks
