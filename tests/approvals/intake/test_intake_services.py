@@ -1,5 +1,7 @@
 """The window's decisions: accept, accept with a pledge, one-time supplement notice, refuse."""
 
+import itertools
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -269,4 +271,4 @@ def test_each_intake_act_is_one_line_of_the_history(make_submitted, clerk):
     assert refused_labels.count("Application not accepted") == 1, refused_labels
     # No act shows as two lines with one label
     for labels in (accepted_labels, refused_labels):
-        assert all(a != b for a, b in zip(labels, labels[1:], strict=False)), labels
+        assert all(a != b for a, b in itertools.pairwise(labels)), labels

@@ -351,9 +351,7 @@ def test_a_bulk_claim_reads_in_the_pages_language(demo, clients, started, make_a
 def test_the_task_page_names_each_material_not_its_key(demo, clients, started, language):
     from django.core.files.base import ContentFile
 
-    from approvals.models import Attachment
-
-    from approvals.models import Material
+    from approvals.models import Attachment, Material
 
     material = Material(
         version=started.service_version,
