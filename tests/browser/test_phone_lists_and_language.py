@@ -141,3 +141,19 @@ def test_notifications_follow_the_reader_and_the_profile_sets_the_language(
     screenshot(page, f"phone-profile-language-{other}")
     page.goto("/notifications/")
     expect(page.locator("main")).to_contain_text(expected[other])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_form_with_errors_focuses_its_summary_and_says_error_in_the_title(
+    db, open_page, language
+):
+    page = open_page(language, PHONE)
+    page.goto("/accounts/login/")
+
+    page.locator("#id_username").fill("nobody@example.cn")
+    page.locator("#id_password").fill("wrong password")
+    page.locator("form button[type=submit]").last.click()
+
+    expect(page.locator("#error-summary")).to_be_focused()
+    assert page.title().startswith({"zh-hans": "错误：", "en": "Error: "}[language])
+    screenshot(page, f"phone-login-error-{language}")
