@@ -5,7 +5,6 @@ English in their profile, after which the portal speaks English to them. Screens
 page are saved for a person to look at."""
 
 import pytest
-from django.conf import settings
 from django.utils.translation import gettext_lazy
 from playwright.sync_api import expect
 
@@ -27,31 +26,6 @@ LANGUAGES = ["zh-hans", "en"]
 CLAIM = {"zh-hans": "认领", "en": "Claim"}
 
 
-@pytest.fixture
-def signed_in_page(open_page, client, verified_client_factory, live_server):
-    """A phone-sized page signed in as ``user`` (an official has passed the second factor)."""
-
-    def make(user, language, *, official: bool):
-        if official:
-            session_client = verified_client_factory(user)
-        else:
-            client.force_login(user, backend="accounts.backends.EmailOrMobileBackend")
-            session_client = client
-        page = open_page(language, PHONE)
-        page.context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": session_client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        return page
-
-    return make
-
-
 def _inside_the_screen(page, locator) -> None:
     box = locator.bounding_box()
     assert box is not None
@@ -64,7 +38,7 @@ def test_the_queues_on_a_phone_keep_their_columns_and_actions(
     demo, started, signed_in_page, language
 ):
     reviewer = demo.reviewers["planning"]
-    page = signed_in_page(reviewer, language, official=True)
+    page = signed_in_page(reviewer, language, PHONE)
 
     page.goto("/work/queue/")
 
@@ -87,7 +61,7 @@ def test_the_queues_on_a_phone_keep_their_columns_and_actions(
 
     # The window's queue, the same way
     ApplicationFactory(service_version=demo.version, submitted=True)
-    window = signed_in_page(demo.clerk, language, official=True)
+    window = signed_in_page(demo.clerk, language, PHONE)
     window.goto("/work/intake/")
     intake = window.get_by_test_id("intake-queue")
     link = intake.locator("tbody tr").first.locator("a").first
@@ -113,7 +87,7 @@ def test_notifications_follow_the_reader_and_the_profile_sets_the_language(
             service="—",
         ),
     )
-    page = signed_in_page(citizen, language, official=False)
+    page = signed_in_page(citizen, language, PHONE)
 
     page.goto("/notifications/")
 

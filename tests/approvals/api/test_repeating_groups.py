@@ -5,34 +5,24 @@ import json
 
 import pytest
 
-from approvals.demo_catalogue import form, group, integer, number, pledge, step, text
+from approvals.demo_catalogue import CONSTRUCTION_PLANNING_PERMIT
 from approvals.models import Application
 from tests.approvals.api.conftest import token_client
 from tests.factories import ServiceItemFactory, ServiceVersionFactory
 
-SCHEMA = form(
-    step(
-        "buildings",
-        "Buildings and design",
-        "建筑与设计",
-        {
-            "buildings": group(
-                "Buildings",
-                "单体建筑",
-                {
-                    "name": text("Building name or number", "楼栋名称或编号"),
-                    "floors_above": integer("Floors above ground", "地上层数", minimum=1),
-                    "height": number("Height (m)", "建筑高度（米）", minimum=0.1),
-                },
-                required=("name", "floors_above", "height"),
-                max_items=50,
-            ),
-            "designer": text("Design institute", "设计单位", maxLength=150),
-            "truthful": pledge("I confirm it is true.", "本单位承诺属实。"),
-        },
-    ),
-    required=("buildings", "designer", "truthful"),
-)
+
+def _buildings_step_only(schema: dict) -> dict:
+    """The planning permit's "buildings" step (a repeating group beside plain fields) alone."""
+    [step] = [step for step in schema["x-steps"] if step["key"] == "buildings"]
+    return {
+        "type": "object",
+        "properties": {name: schema["properties"][name] for name in step["fields"]},
+        "required": [name for name in schema["required"] if name in step["fields"]],
+        "x-steps": [step],
+    }
+
+
+SCHEMA = _buildings_step_only(CONSTRUCTION_PLANNING_PERMIT["version"]["form_schema"])
 
 
 @pytest.fixture
@@ -65,8 +55,8 @@ def test_a_repeating_group_is_saved_from_a_json_array(draft):
         application,
         {
             "buildings": [
-                {"name": "1号楼", "floors_above": 6, "height": 21.5},
-                {"name": "2号楼", "floors_above": 3, "height": 12},
+                {"name": "1号楼", "floors_above": 6, "height": 21.5, "floor_area": 4200},
+                {"name": "2号楼", "floors_above": 3, "height": 12, "floor_area": 1800},
             ],
             "designer": "福州市建筑设计院",
             "truthful": True,
@@ -87,7 +77,10 @@ def test_errors_in_a_row_name_the_row_and_never_the_form_set(draft):
     bad_row = _put(
         client,
         application,
-        {"buildings": [{"name": "1号楼", "floors_above": 0, "height": 9}], "truthful": True},
+        {
+            "buildings": [{"name": "1号楼", "floors_above": 0, "height": 9, "floor_area": 90}],
+            "truthful": True,
+        },
     )
 
     assert missing.status_code == 400
@@ -109,7 +102,7 @@ def test_form_set_fields_sent_by_the_caller_are_ignored(draft):
         {
             "buildings-TOTAL_FORMS": "1000",
             "add__buildings": "",
-            "buildings": [{"name": "A", "floors_above": 1, "height": 3}],
+            "buildings": [{"name": "A", "floors_above": 1, "height": 3, "floor_area": 20}],
             "designer": "设计院",
             "truthful": True,
         },

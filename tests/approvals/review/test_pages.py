@@ -260,22 +260,27 @@ def test_head_assigns_from_the_queue(demo, clients, started):
     assert colleague.notifications.filter(kind="task.assigned").exists()
 
 
-def test_official_downloads_an_attachment_of_a_visible_task(demo, clients, started):
+def _pdf_attachment(application, material_key: str, name: str):
     from django.core.files.base import ContentFile
 
     from approvals.models import Attachment
 
-    attachment = Attachment.objects.create(
-        application=started,
-        material_key="plan",
-        file=ContentFile(b"%PDF-1.4 test", name="plan.pdf"),
-        display_name="plan.pdf",
+    content = b"%PDF-1.4 test"
+    return Attachment.objects.create(
+        application=application,
+        material_key=material_key,
+        file=ContentFile(content, name=name),
+        display_name=name,
         content_type="application/pdf",
-        size=13,
+        size=len(content),
         sha256="0" * 64,
         scan_result="clean",
-        uploaded_by=started.created_by,
+        uploaded_by=application.created_by,
     )
+
+
+def test_official_downloads_an_attachment_of_a_visible_task(demo, clients, started):
+    attachment = _pdf_attachment(started, "plan", "plan.pdf")
     url = reverse("approvals:attachment_download", args=[attachment.pk])
     assert clients["reviewer"].get(url).status_code == 200
     assert clients["other_reviewer"].get(url).status_code == 404
@@ -349,9 +354,7 @@ def test_a_bulk_claim_reads_in_the_pages_language(demo, clients, started, make_a
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_the_task_page_names_each_material_not_its_key(demo, clients, started, language):
-    from django.core.files.base import ContentFile
-
-    from approvals.models import Attachment, Material
+    from approvals.models import Material
 
     material = Material(
         version=started.service_version,
@@ -360,17 +363,7 @@ def test_the_task_page_names_each_material_not_its_key(demo, clients, started, l
         name_en="Application form",
     )
     Material.objects.bulk_create([material])  # beside a published version, as the seed does
-    Attachment.objects.create(
-        application=started,
-        material_key=material.key,
-        file=ContentFile(b"%PDF-1.4 test", name="form.pdf"),
-        display_name="form.pdf",
-        content_type="application/pdf",
-        size=335,
-        sha256="0" * 64,
-        scan_result="clean",
-        uploaded_by=started.created_by,
-    )
+    _pdf_attachment(started, material.key, "form.pdf")
     task = task_of(started, "planning")
 
     page = clients["reviewer"].get(
