@@ -295,9 +295,7 @@ def test_the_statistics_export_neutralises_formulas_in_names(city, march, verifi
     assert "'=HYPERLINK" in body and ",=HYPERLINK" not in body
 
 
-def test_the_tables_name_their_rows_departments_and_services(
-    city, march, verified_client_factory
-):
+def test_the_tables_name_their_rows_departments_and_services(city, march, verified_client_factory):
     client = verified_client_factory(city.supervisor)
 
     page = client.get(
