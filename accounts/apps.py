@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from accounts import auth_events
+        from accounts import auth_events, package_labels
 
         auth_events.connect()
+        package_labels.name_package_models()

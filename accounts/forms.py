@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -106,3 +107,9 @@ class TokenForm(forms.Form):
 
     def clean_token(self):
         return "".join(self.cleaned_data["token"].split())
+
+
+class LanguagePreferenceForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language for pages, emails and text messages"), choices=settings.LANGUAGES
+    )

@@ -6,6 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("language/", home.language, name="language"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("signup/", auth.signup, name="signup"),

@@ -123,6 +123,7 @@ ACTION_LABELS = {
     "auth.sign_in_failed": _("Sign-in failed"),
     "auth.locked_out": _("Sign-in paused after failed attempts"),
     "otp.device_confirmed": _("Second factor set up"),
+    "account.language_changed": _("Language changed"),
     "otp.verified": _("Second factor verified"),
     "otp.failed": _("Second factor failed"),
     "demo.seeded": _("Demonstration data loaded"),
@@ -151,6 +152,18 @@ def action_label(code: str) -> str:
     """The label of an audit action code; the code itself when it has none."""
     label = ACTION_LABELS.get(code)
     return str(label) if label is not None else code
+
+
+# Reasons the portal itself once wrote in English (stored events never change): their labels.
+SYSTEM_REASONS = {
+    "bulk claim": _("claimed together with other tasks"),
+}
+
+
+def reason_display(event) -> str:
+    """The event's reason as a person wrote it, or the label of a reason the portal wrote."""
+    label = SYSTEM_REASONS.get(event.reason)
+    return str(label) if label is not None else event.reason
 
 
 def actor_display(event) -> str:

@@ -41,6 +41,7 @@ class Group:
 class Chart:
     chart_id: str
     title: str
+    label_heading: str  # what the rows are: "Department", "Service"
     series: list[tuple[str, str]]
     groups: list[Group]
     width: int
@@ -63,9 +64,12 @@ def bar_chart(
     title: str,
     rows: list[tuple[str, list]],
     series: list[tuple[str, str]],
+    label_heading: str,
     maximum: float | None = None,
 ) -> Chart:
-    """``rows``: ``(label, [value per series])``; ``series``: ``(css key, name)``."""
+    """``rows``: ``(label, [value per series])``; ``series``: ``(css key, name)``;
+    ``label_heading`` names what the rows are (the table's first column). A value of ``None``
+    (nothing to measure) draws no bar and reads "—", as in the table."""
     top = maximum or max((v or 0 for _label, values in rows for v in values), default=0) or 1
     groups, y = [], 0
     for label, values in rows:
@@ -98,6 +102,7 @@ def bar_chart(
     return Chart(
         chart_id=chart_id,
         title=str(title),
+        label_heading=str(label_heading),
         series=[(key, str(name)) for key, name in series],
         groups=groups,
         width=LABEL_WIDTH + PLOT_WIDTH + 60,

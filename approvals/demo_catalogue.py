@@ -688,7 +688,12 @@ FOOD_BUSINESS_LICENCE = service(
                     **{"x-show-if": {"field": "category", "in": ["catering", "canteen"]}},
                 ),
                 "food_items": choices(
-                    "Food handled", "经营项目", FOOD_ITEMS, minItems=1, hint="Tick all that apply."
+                    "Food handled",
+                    "经营项目",
+                    FOOD_ITEMS,
+                    minItems=1,
+                    hint="Tick all that apply.",
+                    hint_zh="可多选。",
                 ),
             },
         ),

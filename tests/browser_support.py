@@ -85,6 +85,34 @@ def open_page(browser, live_server):
         context.close()
 
 
+@pytest.fixture
+def signed_in_page(open_page, live_server, verified_client_factory):
+    """``signed_in_page(user, language, viewport=None)`` → a page whose browser carries a session
+    of ``user`` made by the test client (an official's has passed the second factor)."""
+
+    def _open(user, language: str = "zh-hans", viewport: dict | None = None):
+        if user.requires_second_factor:
+            session_client = verified_client_factory(user)
+        else:
+            from django.test import Client
+
+            session_client = Client()
+            session_client.force_login(user, backend="accounts.backends.EmailOrMobileBackend")
+        page = open_page(language, viewport)
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": session_client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        return page
+
+    return _open
+
+
 def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
     """Run axe-core on the page; the violations of the given impacts, with their targets."""
     if not AXE_SCRIPT.exists():

@@ -5,7 +5,7 @@ import pytest
 import time_machine
 
 # The browser harness: one Playwright and one Chromium per worker process, for every browser test.
-from tests.browser_support import browser, open_page  # noqa: F401
+from tests.browser_support import browser, open_page, signed_in_page  # noqa: F401
 from tests.factories import DEFAULT_PASSWORD
 
 # Deadlines are counted on the official holiday calendar, which ends where the published schedules

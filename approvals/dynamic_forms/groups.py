@@ -10,7 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django import forms
-from django.forms.formsets import TOTAL_FORM_COUNT, BaseFormSet, formset_factory
+from django.forms.formsets import (
+    INITIAL_FORM_COUNT,
+    TOTAL_FORM_COUNT,
+    BaseFormSet,
+    formset_factory,
+)
+from django.utils.datastructures import MultiValueDict
 
 from approvals.dynamic_forms import messages
 from approvals.dynamic_forms.fields import is_empty, make_field, to_form_value, to_json
@@ -245,3 +251,56 @@ def _move(data, source: str, target: str) -> None:
         data[target] = data[source]
     else:
         data.pop(target, None)
+
+
+# --- Answers as JSON (the API) -------------------------------------------------------------------
+
+
+def _put_json_value(data, name: str, value) -> None:
+    """One JSON answer as form data: a list is a multiple choice, ``true`` a ticked box."""
+    if isinstance(value, list):
+        data.setlist(name, [str(item) for item in value])
+    elif isinstance(value, bool):
+        if value:
+            data[name] = "on"
+    elif value is not None and not isinstance(value, dict):
+        data[name] = str(value)
+
+
+def form_data_from_json(values: dict, group_names) -> MultiValueDict:
+    """JSON answers as a step form's data. A repeating group is a JSON array of objects, one
+    per row; it becomes the group's rows (the formset and its management counts stay inside).
+    Names the form uses for its own machinery (row inputs, the add/remove buttons) are not
+    taken from the caller: only the answers are."""
+    groups = set(group_names)
+    data = MultiValueDict()
+    for name, value in values.items():
+        if name.startswith((ADD_PREFIX, REMOVE_PREFIX)) or any(
+            name.startswith(f"{group}-") for group in groups
+        ):
+            continue
+        if name not in groups:
+            _put_json_value(data, name, value)
+    for group in groups:
+        rows = values.get(group)
+        rows = rows if isinstance(rows, list) else []
+        data[f"{group}-{TOTAL_FORM_COUNT}"] = str(len(rows))
+        data[f"{group}-{INITIAL_FORM_COUNT}"] = "0"
+        for index, row in enumerate(rows):
+            if not isinstance(row, dict):
+                continue
+            for sub, sub_value in row.items():
+                _put_json_value(data, f"{group}-{index}-{sub}", sub_value)
+    return data
+
+
+def json_error_key(key: str, group_names) -> str:
+    """A form error's key as the API names the answer: ``buildings[0].height`` for the input
+    ``buildings-0-height`` of a group's row."""
+    for group in group_names:
+        prefix = f"{group}-"
+        if key.startswith(prefix):
+            index, _dash, sub = key[len(prefix) :].partition("-")
+            if index.isdigit() and sub:
+                return f"{group}[{index}].{sub}"
+    return key

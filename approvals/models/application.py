@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -300,6 +301,10 @@ class Notification(models.Model):
     # When the email and SMS beside it went out (the worker sends them once: a retried task
     # that finds this set does nothing).
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # The title and body in every language of the portal ({"en": {"title": ..., "body": ...}}),
+    # so that each reader sees them in the language they read in now, not the one they signed up
+    # in. Rows written before this field keep their one text (``title`` and ``body``).
+    texts = models.JSONField(_("texts by language"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -309,3 +314,16 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def text_in(self, language: str | None = None) -> dict:
+        """``{"title": ..., "body": ...}`` in ``language`` (by default the active one)."""
+        text = self.texts.get(language or get_language() or "") or {}
+        return {"title": text.get("title") or self.title, "body": text.get("body") or self.body}
+
+    @property
+    def shown_title(self) -> str:
+        return self.text_in()["title"]
+
+    @property
+    def shown_body(self) -> str:
+        return self.text_in()["body"]

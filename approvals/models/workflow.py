@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
@@ -68,9 +69,11 @@ class DeadlineSweepState(models.Model):
 
 
 class TaskStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    # In context: a task is "in hand", not "open" as a verb, and a reviewer's "approved" is a
+    # recommendation (同意), not the approval of the licence (批准).
+    OPEN = "open", pgettext_lazy("task status", "Open")
+    APPROVED = "approved", pgettext_lazy("task status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("task status", "Rejected")
     RETURNED = "returned", _("Returned")
     CANCELLED = "cancelled", _("Cancelled")
 

@@ -60,7 +60,7 @@ from approvals.services.documents import (
     supplement_notice_issue,
 )
 from approvals.services.lifecycle import application_transition
-from approvals.services.notifications import message, notify, tell_applicant
+from approvals.services.notifications import clause, message, notify, tell_applicant
 from approvals.services.workflow import workflow_start
 
 MAX_REASON_LENGTH = 2000
@@ -107,13 +107,8 @@ def intake_accept(*, actor: User, application: Application, revision: int) -> Ap
         actor=actor,
         application=locked,
         action=Action.ACCEPT,
+        event="intake.accepted",  # one act, one event: the status change is in it
         fields={"accepted_on": accepted_on},
-        changes={"accepted_on": [None, accepted_on]},
-    )
-    audit_record(
-        action="intake.accepted",
-        actor=actor,
-        obj=locked,
         changes={"accepted_on": [None, accepted_on]},
     )
     application_deadlines_refresh(application=locked)
@@ -162,22 +157,18 @@ def intake_accept_with_pledge(
         raise ValidationError(errors)
     note = (note or "").strip()[:MAX_REASON_LENGTH]
     accepted_on = today()
+    # The pledge first, so that the one event of the act names it (a refused transition rolls
+    # it back with everything else).
+    pledge = Pledge.objects.create(
+        application=locked, material_key=material_key, due_on=due_on, created_by=actor
+    )
     locked = application_transition(
         actor=actor,
         application=locked,
         action=Action.ACCEPT_WITH_PLEDGE,
+        event="intake.accepted_with_pledge",
         reason=note,
         fields={"accepted_on": accepted_on},
-        changes={"accepted_on": [None, accepted_on]},
-    )
-    pledge = Pledge.objects.create(
-        application=locked, material_key=material_key, due_on=due_on, created_by=actor
-    )
-    audit_record(
-        action="intake.accepted_with_pledge",
-        actor=actor,
-        obj=locked,
-        reason=note,
         changes={
             "pledge": [None, pledge.pk],
             "material": [None, material_key],
@@ -261,20 +252,17 @@ def intake_request_supplement(
     cleaned = _clean_items(locked.service_version, items)
     if reply_by is None or reply_by <= today():
         raise ValidationError({"reply_by": [_("The reply date must be in the future.")]})
+    # The notice first, so that the one event of the act names it.
+    request = SupplementRequest.objects.create(
+        application=locked, items=cleaned, reply_by=reply_by, requested_by=actor
+    )
     locked = application_transition(
         actor=actor,
         application=locked,
         action=Action.REQUEST_SUPPLEMENT,
-        changes={"items": [None, len(cleaned)]},
-    )
-    request = SupplementRequest.objects.create(
-        application=locked, items=cleaned, reply_by=reply_by, requested_by=actor
-    )
-    audit_record(
-        action="intake.supplement_requested",
-        actor=actor,
-        obj=locked,
+        event="intake.supplement_requested",
         changes={
+            "items": [None, len(cleaned)],
             "supplement_request": [None, request.pk],
             "materials": [None, [item["material"] for item in cleaned]],
             "reply_by": [None, reply_by],
@@ -345,12 +333,10 @@ def intake_refuse(
     if errors:
         raise ValidationError(errors)
     locked = application_transition(
-        actor=actor, application=locked, action=Action.REFUSE_ACCEPTANCE, reason=reasons
-    )
-    audit_record(
-        action="intake.refused",
         actor=actor,
-        obj=locked,
+        application=locked,
+        action=Action.REFUSE_ACCEPTANCE,
+        event="intake.refused",
         reason=reasons,
         changes={
             "competent_agency": [None, competent_agency],
@@ -363,7 +349,11 @@ def intake_refuse(
         actor=actor,
         extra={"reasons": reasons, "competent_agency": competent_agency},
     )
-    params = {**_params(locked), "reasons": reasons, "agency": competent_agency}
+    params = {
+        **_params(locked),
+        "reasons": clause(reasons),
+        "agency": clause(competent_agency),
+    }
     if competent_agency:
         body = message(
             gettext_lazy(
@@ -440,12 +430,8 @@ def supplement_answer(*, actor: User, application: Application, comment: str = "
         actor=actor,
         application=locked,
         action=Action.ANSWER_SUPPLEMENT,
+        event="intake.supplement_answered",
         answering_review_supplement=request.during_review,
-    )
-    audit_record(
-        action="intake.supplement_answered",
-        actor=actor,
-        obj=locked,
         changes={
             "supplement_request": [None, request.pk],
             "answered_at": [None, request.answered_at],

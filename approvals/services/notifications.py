@@ -3,7 +3,9 @@
 The in-app row is written in the caller's transaction, so it exists exactly when the change it
 reports does; email and SMS go out from the worker after the commit (a rolled-back change sends
 nothing, and no request waits for a mail server). Every text is rendered in the recipient's
-preferred language, not the language of whoever caused it. A private text (a query code) is never
+preferred language, not the language of whoever caused it; the in-app row keeps its title and
+body in every language of the portal, so that the page shows them in the reader's language of
+the moment (``Notification.text_in``). A private text (a query code) is never
 stored: it travels to the worker sealed (encrypted with a key derived from the secret key).
 """
 
@@ -44,6 +46,15 @@ def message(text, **params) -> Promise:
     return _lazy_interpolate(text, params)
 
 
+SENTENCE_ENDS = "。．.！!？? \n"
+
+
+def clause(text: str) -> str:
+    """A typed text made ready to sit inside a sentence that ends it: without its own final full
+    stop, so that "理由：%(reasons)s。" never reads "。。" when the official ended theirs."""
+    return (text or "").strip().rstrip(SENTENCE_ENDS)
+
+
 def recipient_language(user: User) -> str:
     codes = {code for code, _name in settings.LANGUAGES}
     return user.preferred_language if user.preferred_language in codes else DEFAULT_LANGUAGE
@@ -67,19 +78,26 @@ def notify(
 ) -> Notification:
     """Tell ``user`` something: an in-app notification now, an email and an SMS after commit.
 
-    ``title``, ``body`` and ``private_text`` may be lazy texts (see ``message``); they are rendered
-    in the recipient's language. ``private_text`` goes into the email and the SMS only and is never
-    stored (the query code of a receipt, for example).
+    ``title``, ``body`` and ``private_text`` may be lazy texts (see ``message``): the title and
+    body are stored in every language, the email and SMS use the recipient's preferred one.
+    ``private_text`` goes into the email and the SMS only and is never stored (the query code of
+    a receipt, for example).
     """
+    title_length = Notification._meta.get_field("title").max_length
+    texts = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts[code] = {"title": str(title)[:title_length], "body": str(body)}
     language = recipient_language(user)
     with translation.override(language):
-        title_text, body_text, private = str(title), str(body), str(private_text)
+        private = str(private_text)
     notification = Notification.objects.create(
         user=user,
         application=application,
         kind=kind,
-        title=title_text[: Notification._meta.get_field("title").max_length],
-        body=body_text,
+        title=texts[language]["title"],
+        body=texts[language]["body"],
+        texts=texts,
         link=link,
     )
     from approvals.tasks import notification_send_task
@@ -146,10 +164,11 @@ def notification_send_outside(*, notification_id: int, sealed_private: str = "")
         notification.save(update_fields=["sent_at"])
     user = notification.user
     language = recipient_language(user)
+    text = notification.text_in(language)
     context = {
         "user": user,
-        "title": notification.title,
-        "body": notification.body,
+        "title": text["title"],
+        "body": text["body"],
         "private": _unseal_private_text(sealed_private),
         "link": absolute_link(notification.link),
         "portal_name": settings.PORTAL_NAME,

@@ -183,8 +183,8 @@ def task_bulk_claim(*, actor: User, task_ids) -> list[ReviewTask]:
             action="task.claimed",
             actor=actor,
             obj=task,
-            changes={"assignee": [None, actor.pk]},
-            reason="bulk claim",
+            # Marked in the changes, not as an English reason that a Chinese history would show.
+            changes={"assignee": [None, actor.pk], "bulk": [None, True]},
         )
         claimed.append(task)
     return claimed

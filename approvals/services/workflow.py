@@ -42,7 +42,7 @@ from approvals.domain.workflow import (
     parse_definition,
 )
 from approvals.models import Application, ReviewTask
-from approvals.services.notifications import message, notify, tell_applicant
+from approvals.services.notifications import clause, message, notify, tell_applicant
 
 try:  # helper "deadlines"
     from approvals.services.deadlines import task_due_on
@@ -224,7 +224,18 @@ def workflow_start(*, actor, application: Application) -> list[ReviewTask]:
     if is_window_stage(stage):
         skipped = stage.key
         stage = definition.next_stage(stage.key)
-    locked = application_transition(actor=actor, application=locked, action="start_review")
+    # One act, one event: the start of the review carries its status change (its tasks have
+    # their own "task.created" events, each naming the application).
+    locked = application_transition(
+        actor=actor,
+        application=locked,
+        action="start_review",
+        event="workflow.started",
+        changes={
+            "stage": [None, stage.key if stage else None],
+            "window_stage_passed": [None, skipped],
+        },
+    )
     if stage is None:  # nothing beyond the window: the acceptance is the whole review
         locked.current_stage_key = skipped or ""
         locked.workflow_round = 1
@@ -233,16 +244,6 @@ def workflow_start(*, actor, application: Application) -> list[ReviewTask]:
         tasks = []
     else:
         tasks = _fan_out(actor, locked, stage, 1)
-    audit_record(
-        action="workflow.started",
-        actor=actor,
-        obj=locked,
-        changes={
-            "stage": [None, stage.key if stage else None],
-            "window_stage_passed": [None, skipped],
-            "tasks": [None, [task.pk for task in tasks]],
-        },
-    )
     application.refresh_from_db()
     return tasks
 
@@ -303,7 +304,7 @@ def _decide(actor, application: Application, *, approve: bool, reason: str) -> A
                     "disagree, you may apply for administrative reconsideration within 60 days "
                     "or bring an administrative lawsuit within 6 months of receiving the decision."
                 ),
-                reasons=reason,
+                reasons=clause(reason),
                 **params,
             ),
         )

@@ -1,11 +1,12 @@
 """``{% load audit_labels %}``: readable history rows.
 
 ``{{ event|audit_action }}`` the label of the action, ``{{ event|audit_actor }}`` who did it,
+``{{ event|audit_reason }}`` why (a reason the portal wrote, in the page's language),
 ``{{ task.stage_key|stage_label:application }}`` the stage's name in the page's language."""
 
 from django import template
 
-from approvals.audit_labels import action_label, actor_display
+from approvals.audit_labels import action_label, actor_display, reason_display
 from approvals.domain.workflow_definition import parse_definition
 
 register = template.Library()
@@ -19,6 +20,11 @@ def audit_action(event) -> str:
 @register.filter
 def audit_actor(event) -> str:
     return actor_display(event)
+
+
+@register.filter
+def audit_reason(event) -> str:
+    return reason_display(event)
 
 
 @register.filter

@@ -22,6 +22,17 @@ def is_work_official(context) -> bool:
     return bool(roles & {"reviewer", "approver", "department_head", "supervisor"})
 
 
+@register.simple_tag(takes_context=True)
+def is_official(context) -> bool:
+    """Whether the header is an official's: a user with a position, a supervisor or an admin
+    user gets their work and their notifications, not the citizen's "My applications"."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    return user.requires_second_factor
+
+
 def official_roles(request) -> set[str]:
     """The roles of the user's active positions, read once per request (the navigation asks
     several questions of them)."""

@@ -50,6 +50,11 @@ def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
+def _percent_value(rate: float | None) -> float | None:
+    """A rate as a bar's percentage; ``None`` (no bar, "—") where the table says "—"."""
+    return None if rate is None else round(rate * 100, 1)
+
+
 def _days(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
@@ -74,16 +79,18 @@ def dashboard(request):
                 for row in running.by_department
             ],
             series=light_series,
+            label_heading=_("Department"),
         ),
         bar_chart(
             chart_id="on-time-department",
             title=_("Decided on time, per department (%)"),
             rows=[
-                (row.name, [round((row.on_time_rate or 0) * 100, 1)])
+                (row.name, [_percent_value(row.on_time_rate)])
                 for row in stats.by_department
                 if row.decided
             ],
             series=[("rate", _("On time (%)"))],
+            label_heading=_("Department"),
             maximum=100,
         ),
         bar_chart(
@@ -95,6 +102,7 @@ def dashboard(request):
                 if row.durations
             ],
             series=[("average", _("Average")), ("p90", _("90th percentile"))],
+            label_heading=_("Department"),
         ),
     ]
     query = request.GET.copy()
@@ -288,6 +296,7 @@ def satisfaction(request):
                     if row.satisfaction_rate is not None
                 ],
                 series=[("rate", _("Satisfied (%)"))],
+                label_heading=_("Department"),
                 maximum=100,
             ),
         },

@@ -19,7 +19,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import User
 from approvals import dynamic_forms, policy
 from approvals.domain.lifecycle import TransitionNotAllowed
-from approvals.selectors.applications import application_attachments
+from approvals.selectors.applications import (
+    application_attachments,
+    get_service_version_materials,
+)
 from approvals.selectors.documents import application_documents
 from approvals.selectors.grants import application_grantees
 from approvals.selectors.licences import changes_from_licence
@@ -145,6 +148,22 @@ def _action_forms(task, bound=None):
     return forms
 
 
+def _named_attachments(application) -> list:
+    """The uploads in the order of the service's materials, each with its material's name in
+    the page's language (a key the version no longer lists shows as itself)."""
+    materials = get_service_version_materials(application.service_version)
+    order = {material.key: index for index, material in enumerate(materials)}
+    names = {material.key: material.name for material in materials}
+    attachments = [
+        attachment
+        for group in application_attachments(application).values()
+        for attachment in group
+    ]
+    for attachment in attachments:
+        attachment.material_name = names.get(attachment.material_key, attachment.material_key)
+    return sorted(attachments, key=lambda a: order.get(a.material_key, len(order)))
+
+
 def _task_context(request, task, *, bound=None, grant_form=None):
     application = task.application
     may_manage_grants = policy.may_manage_grants(request.user, application)
@@ -163,9 +182,7 @@ def _task_context(request, task, *, bound=None, grant_form=None):
         "rows": dynamic_forms.summary_rows(
             application.service_version.form_schema, application.data
         ),
-        "attachments": [
-            a for group in application_attachments(application).values() for a in group
-        ],
+        "attachments": _named_attachments(application),
         "history": application_history(application),
         "documents": application_documents(application),
         "correct_departments": policy.document_correction_department_ids(request.user),

@@ -497,3 +497,28 @@ def test_the_seeded_supervisor_can_read_the_audit_trail_but_not_edit_accounts(
     # then they read the trail but cannot see personal records
     assert trail.status_code == 200
     assert profile.status_code == 403
+
+
+def test_the_admin_index_names_the_packages_models_in_chinese(superuser, verified_client_factory):
+    import re
+
+    page = verified_client_factory(superuser).get(
+        reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    html = page.content.decode()
+    for english in (
+        "Access attempts",
+        "Access logs",
+        "TOTP devices",
+        "Static devices",
+        "Otp_Totp",
+        "Model name",
+        "Add link",
+        "Change or view list link",
+    ):
+        assert english not in html, english
+    assert "登录尝试" in html and "身份验证器应用" in html
+    # Every caption and row name of the app list has Chinese in it.
+    names = re.findall(r'<th scope="row"[^>]*>\s*(?:<a [^>]*>)?([^<]+)', html)
+    assert names and all(re.search(r"[\u4e00-\u9fff]", name) for name in names), names

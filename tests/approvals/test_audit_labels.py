@@ -120,3 +120,17 @@ def test_task_page_history_shows_labels_not_codes(
     name = next(stage["name"] for stage in stages if stage["key"] == task.stage_key)
     assert name["zh" if language == "zh-hans" else "en"] in table
     assert f"<td>{task.stage_key}</td>" not in table
+
+
+def test_a_reason_the_portal_once_wrote_in_english_reads_in_the_pages_language():
+    from django.utils import translation
+
+    from approvals.audit_labels import reason_display
+    from approvals.models import AuditEvent
+
+    old = AuditEvent(action="task.claimed", reason="bulk claim")
+    typed = AuditEvent(action="task.returned_to_applicant", reason="材料不清晰")
+
+    with translation.override("zh-hans"):
+        assert reason_display(old) == "与其他任务一并认领"
+        assert reason_display(typed) == "材料不清晰"

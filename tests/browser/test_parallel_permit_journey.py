@@ -8,7 +8,6 @@ session is made by the test client and handed to the browser)."""
 import re
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -27,22 +26,9 @@ make_accepted = review.make_accepted
 
 
 @pytest.fixture
-def official_page(open_page, verified_client_factory, live_server):
-    def make(user, language):
-        client = verified_client_factory(user)
-        page = open_page(language)
-        page.context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        return page
-
-    return make
+def official_page(signed_in_page):
+    """A page signed in as an official (tests/browser_support.py ``signed_in_page``)."""
+    return signed_in_page
 
 
 def open_task_from_queue(page, application):

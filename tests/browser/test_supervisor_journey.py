@@ -12,7 +12,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.conf import settings
 from django.utils import translation
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
@@ -57,25 +56,10 @@ def supervisor(demo):
 
 
 @pytest.fixture
-def official_page(open_page, verified_client_factory, live_server):
+def official_page(signed_in_page):
     """A page signed in as an official who has passed the second factor (the session is made by
     the test client and handed to the browser; the supervisor signs in through the pages)."""
-
-    def make(user, language, viewport=None):
-        client = verified_client_factory(user)
-        page = open_page(language, viewport)
-        page.context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        return page
-
-    return make
+    return signed_in_page
 
 
 @pytest.fixture

@@ -97,7 +97,10 @@ class DraftCreateSerializer(serializers.Serializer):
 class StepSaveSerializer(serializers.Serializer):
     values = serializers.DictField(
         child=serializers.JSONField(),
-        help_text="The step's answers by field name, as the step's form fields are named.",
+        help_text="The step's answers by the names of the form schema's properties: a text, "
+        "number or single choice as a string or number, a multiple choice as an array of "
+        "strings, a tick box as true or false, a repeating group as an array of objects (one "
+        "per row, keyed by the group's item properties).",
     )
     revision = serializers.IntegerField(min_value=0, max_value=2_147_483_647)
 

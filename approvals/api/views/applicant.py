@@ -5,7 +5,6 @@ applicant's pages; an application of someone else answers 404."""
 from __future__ import annotations
 
 from django.http import Http404
-from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -33,6 +32,7 @@ from approvals.api.serializers.applicant import (
     WithdrawSerializer,
 )
 from approvals.application_forms import application_step_form
+from approvals.dynamic_forms.groups import form_data_from_json, json_error_key
 from approvals.selectors.api import documents_of_application
 from approvals.selectors.applications import (
     applications_for_applicant,
@@ -163,8 +163,12 @@ class ApplicationDetail(APIView):
     tags=["applicant"],
     summary="Save one step of a draft",
     description="`values` are checked by the step's form, as on the page; the answers are "
-    "stored only when the whole step is valid (field errors answer 400). `revision` is the "
-    "one read last: a newer one answers 409. The last step, `materials`, takes no values.",
+    "stored only when the whole step is valid (field errors answer 400, keyed by the answer's "
+    "name; an error in a row of a repeating group is keyed `group[index].field`). A repeating "
+    "group (a property of type `array` in the service's `form_schema`) is a JSON array of "
+    "objects, one per row, each keyed by the group's item properties. A multiple choice is an "
+    "array of strings, a tick box `true` or `false`. `revision` is the one read last: a newer "
+    "one answers 409. The last step, `materials`, takes no values.",
     request=StepSaveSerializer,
     responses={200: ApplicationDetailSerializer, **problems(*WRITE)},
     examples=[
@@ -172,7 +176,22 @@ class ApplicationDetail(APIView):
             "A step",
             request_only=True,
             value={"values": {"shop_name": "老福州小吃"}, "revision": 1},
-        )
+        ),
+        OpenApiExample(
+            "A step with a repeating group",
+            request_only=True,
+            value={
+                "values": {
+                    "buildings": [
+                        {"name": "1号楼", "floors_above": 6, "height": 21.5, "floor_area": 4200},
+                        {"name": "2号楼", "floors_above": 3, "height": 12, "floor_area": 1800},
+                    ],
+                    "designer": "福州市建筑设计院",
+                    "truthful": True,
+                },
+                "revision": 2,
+            },
+        ),
     ],
 )
 class ApplicationStep(APIView):
@@ -185,11 +204,19 @@ class ApplicationStep(APIView):
         _unknown_step_guard(application, step)
         values = {}
         if step != MATERIALS_STEP:
+            groups = list(application_step_form(application, step).groups)
             form = application_step_form(
-                application, step, data=_as_form_data(serializer.validated_data["values"])
+                application,
+                step,
+                data=form_data_from_json(serializer.validated_data["values"], groups),
             )
             if not form.is_valid():
-                raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+                raise ValidationError(
+                    {
+                        json_error_key(name, groups): list(errors)
+                        for name, errors in form.errors.items()
+                    }
+                )
             values = form.cleaned_json()
         application = application_save_step(
             actor=request.user,
@@ -199,20 +226,6 @@ class ApplicationStep(APIView):
             revision=serializer.validated_data["revision"],
         )
         return Response(_detail(application))
-
-
-def _as_form_data(values: dict) -> MultiValueDict:
-    """JSON answers as a form's data: a list is a multiple choice, ``true`` a ticked box."""
-    data = MultiValueDict()
-    for name, value in values.items():
-        if isinstance(value, list):
-            data.setlist(name, [str(item) for item in value])
-        elif isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        elif value is not None:
-            data[name] = str(value)
-    return data
 
 
 def _unknown_step_guard(application, step: str) -> None:

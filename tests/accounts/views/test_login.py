@@ -129,3 +129,41 @@ def test_every_page_offers_sign_out_as_a_form(client):
     body = client.get(reverse("accounts:home")).content.decode()
 
     assert f'<form method="post" action="{reverse("accounts:logout")}"' in body
+
+
+@pytest.mark.parametrize(("language", "prefix"), [("en", "Error: "), ("zh-hans", "错误：")])
+@pytest.mark.django_db
+def test_a_page_with_errors_says_so_in_its_title_and_focuses_the_summary(client, language, prefix):
+    import re
+
+    UserFactory(email="li.lei@example.cn")
+
+    failed = client.post(
+        reverse("accounts:login"),
+        {"username": "li.lei@example.cn", "password": "wrong"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    fresh = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE=language)
+
+    title = re.search(r"<title>(.*?)</title>", failed.content.decode(), re.S).group(1)
+    assert title.startswith(prefix), title
+    summary = re.search(r'<div class="error-summary"[^>]*>', failed.content.decode()).group(0)
+    assert "autofocus" in summary and 'tabindex="-1"' in summary
+    fresh_title = re.search(r"<title>(.*?)</title>", fresh.content.decode(), re.S).group(1)
+    assert not fresh_title.startswith(prefix)
+
+
+@pytest.mark.django_db
+def test_the_title_says_error_whatever_the_view_calls_its_forms(client):
+    """The window's page keeps several forms in a dict (``forms``): one with errors counts."""
+    from django.forms import Form, IntegerField
+    from django.template.loader import render_to_string
+
+    class Revision(Form):
+        revision = IntegerField()
+
+    html = render_to_string(
+        "base.html", {"forms": {"accept": Revision(), "refuse": Revision(data={})}}
+    )
+
+    assert "<title>Error:" in html or "<title>错误：" in html

@@ -149,3 +149,29 @@ def test_seed_demo_seeds_the_catalogue_and_says_how_many(db):
     assert ServiceVersion.objects.filter(status=VersionStatus.PUBLISHED).count() == len(
         DEMO_SERVICES
     )
+
+
+def _schema_texts(node, path="form_schema"):
+    """Every (path, English key, Chinese key, node) of a schema that carries a text to show."""
+    if isinstance(node, dict):
+        for english, chinese in (("title", "x-title-zh"), ("description", "x-description-zh")):
+            if isinstance(node.get(english), str):
+                yield path, english, chinese, node
+        for key, value in node.items():
+            yield from _schema_texts(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _schema_texts(value, f"{path}[{index}]")
+
+
+def test_every_text_of_the_demo_forms_has_its_chinese():
+    from approvals.demo_catalogue import DEMO_SERVICES
+
+    missing = [
+        f"{spec['item']['code']}: {path}.{english}"
+        for spec in DEMO_SERVICES
+        for path, english, chinese, node in _schema_texts(spec["version"]["form_schema"])
+        if not node.get(chinese)
+    ]
+
+    assert missing == []

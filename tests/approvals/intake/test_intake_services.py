@@ -1,5 +1,7 @@
 """The window's decisions: accept, accept with a pledge, one-time supplement notice, refuse."""
 
+import itertools
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -31,9 +33,11 @@ def test_accept_starts_the_clock_and_the_review(submitted, clerk, reviewer, citi
     assert stored.accepted_on == today()
     assert stored.decision_due_on is not None and stored.decision_due_on > today()
     assert ReviewTask.objects.filter(application=stored, status="open").count() == 1
-    assert len(events("application.accept", stored)) == 1
+    # One act, one event: the acceptance, with the status change in it
+    assert events("application.accept", stored) == []
     [event] = events("intake.accepted", stored)
     assert event.actor == clerk
+    assert event.changes["status"] == ["submitted", "accepted"]
     notice = Notification.objects.get(user=citizen, kind="intake.accepted")
     assert "accepted" in notice.body and "PDF" in notice.body
 
@@ -228,3 +232,43 @@ def test_a_district_bureaus_matter_goes_to_the_district_window_only(window, cler
     assert list(visible) == [application]
     with pytest.raises(PermissionDenied):
         intake_accept(actor=clerk, application=application, revision=application.revision)
+
+
+def test_a_refusal_notice_ends_its_reasons_with_one_full_stop(clerk, submitted):
+    intake_refuse(
+        actor=clerk,
+        application=submitted,
+        revision=submitted.revision,
+        reasons="不属于本机关职权范围。",
+        competent_agency="市卫生健康委员会。",
+        not_our_matter=True,
+    )
+
+    notice = submitted.created_by.notifications.get(kind="intake.refused")
+    chinese = notice.text_in("zh-hans")["body"]
+    assert "理由：不属于本机关职权范围。请向市卫生健康委员会申请。" in chinese
+    assert "。。" not in chinese
+
+
+@pytest.mark.django_db
+def test_each_intake_act_is_one_line_of_the_history(make_submitted, clerk):
+    from django.utils import translation
+
+    from approvals.audit_labels import action_label
+    from approvals.selectors.intake import application_history
+
+    accepted = make_submitted()
+    intake_accept(actor=clerk, application=accepted, revision=accepted.revision)
+    refused = make_submitted()
+    intake_refuse(actor=clerk, application=refused, revision=refused.revision, reasons="不符合")
+
+    with translation.override("en"):
+        accepted_labels = [action_label(e.action) for e in application_history(accepted)]
+        refused_labels = [action_label(e.action) for e in application_history(refused)]
+
+    assert accepted_labels.count("Application accepted") == 1, accepted_labels
+    assert accepted_labels.count("Review started") == 1, accepted_labels
+    assert refused_labels.count("Application not accepted") == 1, refused_labels
+    # No act shows as two lines with one label
+    for labels in (accepted_labels, refused_labels):
+        assert all(a != b for a, b in itertools.pairwise(labels)), labels

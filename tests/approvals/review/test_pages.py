@@ -260,22 +260,27 @@ def test_head_assigns_from_the_queue(demo, clients, started):
     assert colleague.notifications.filter(kind="task.assigned").exists()
 
 
-def test_official_downloads_an_attachment_of_a_visible_task(demo, clients, started):
+def _pdf_attachment(application, material_key: str, name: str):
     from django.core.files.base import ContentFile
 
     from approvals.models import Attachment
 
-    attachment = Attachment.objects.create(
-        application=started,
-        material_key="plan",
-        file=ContentFile(b"%PDF-1.4 test", name="plan.pdf"),
-        display_name="plan.pdf",
+    content = b"%PDF-1.4 test"
+    return Attachment.objects.create(
+        application=application,
+        material_key=material_key,
+        file=ContentFile(content, name=name),
+        display_name=name,
         content_type="application/pdf",
-        size=13,
+        size=len(content),
         sha256="0" * 64,
         scan_result="clean",
-        uploaded_by=started.created_by,
+        uploaded_by=application.created_by,
     )
+
+
+def test_official_downloads_an_attachment_of_a_visible_task(demo, clients, started):
+    attachment = _pdf_attachment(started, "plan", "plan.pdf")
     url = reverse("approvals:attachment_download", args=[attachment.pk])
     assert clients["reviewer"].get(url).status_code == 200
     assert clients["other_reviewer"].get(url).status_code == 404
@@ -326,3 +331,59 @@ def test_queue_of_a_new_department_from_the_factory(verified_client_factory):
     assert response.context["counts"]["total"] == 1
     assert response.context["counts"]["yellow"] == 1
     assert "Yellow: due soon" in response.content.decode()
+
+
+def test_a_bulk_claim_reads_in_the_pages_language(demo, clients, started, make_accepted):
+    second = make_accepted()
+    workflow_start(actor=demo.clerk, application=second)
+    clients["reviewer"].post(
+        reverse("approvals:work_bulk_claim"),
+        {"tasks": [task_of(app, "planning").pk for app in (started, second)]},
+    )
+    task = ReviewTask.objects.get(application=started, branch_key="planning", status="open")
+
+    page = clients["reviewer"].get(
+        reverse("approvals:work_task", args=[task.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    history = page.content.decode().split('id="history-heading"', 1)[1]
+    assert "bulk claim" not in history
+    assert "认领" in history
+    assert events("task.claimed", task).get().changes["bulk"] == [None, True]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_task_page_names_each_material_not_its_key(demo, clients, started, language):
+    from approvals.models import Material
+
+    material = Material(
+        version=started.service_version,
+        key="application_form",
+        name_zh="申请书",
+        name_en="Application form",
+    )
+    Material.objects.bulk_create([material])  # beside a published version, as the seed does
+    _pdf_attachment(started, material.key, "form.pdf")
+    task = task_of(started, "planning")
+
+    page = clients["reviewer"].get(
+        reverse("approvals:work_task", args=[task.pk]), HTTP_ACCEPT_LANGUAGE=language
+    )
+
+    section = page.content.decode().split('id="attachments-heading"', 1)[1].split("</section>")[0]
+    name = material.name_zh if language == "zh-hans" else material.name_en
+    assert name in section
+    assert f"({material.key}" not in section and f"{material.key}," not in section
+
+
+def test_task_states_read_as_states_and_a_review_as_a_recommendation(demo, clients, started):
+    planning = task_of(started, "planning")
+    task_approve(actor=demo.reviewers["planning"], task=planning, revision=planning.revision)
+
+    page = clients["reviewer"].get(
+        reverse("approvals:work_task", args=[planning.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    tasks = page.content.decode().split('id="tasks-heading"', 1)[1].split("</section>")[0]
+    assert "打开" not in tasks and "已批准" not in tasks
+    assert "办理中" in tasks and "同意" in tasks

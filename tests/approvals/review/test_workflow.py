@@ -196,3 +196,21 @@ def test_intake_acceptance_at_the_window_fans_out_the_joint_review(demo):
     ]
     assert events("workflow.started", application).count() == 1
     assert events("intake.accepted", application).count() == 1
+
+
+def test_a_denial_notice_ends_its_reasons_with_one_full_stop(demo, started):
+    # given the fire reviewer ends their reasons with a full stop, as one writes in Chinese
+    fire = task_of(started, "fire")
+
+    task_reject(
+        actor=demo.reviewers["fire"],
+        task=fire,
+        revision=fire.revision,
+        reasons="疏散通道宽度不足。",
+    )
+
+    notice = started.created_by.notifications.get(kind="application.denied")
+    chinese = notice.text_in("zh-hans")["body"]
+    assert "理由：疏散通道宽度不足。如不服" in chinese
+    assert "。。" not in chinese
+    assert "。." not in notice.text_in("en")["body"]

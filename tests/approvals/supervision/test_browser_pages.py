@@ -4,7 +4,6 @@ no serious accessibility violations, usable on a phone, in both languages."""
 import datetime as dt
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from approvals.models import CardColour, SupervisionCard
@@ -12,31 +11,6 @@ from tests.browser_support import PHONE, axe_violations, screenshot
 from tests.factories import ApplicationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def signed_in_page(open_page, verified_client_factory, live_server):
-    def make(user, language, viewport=None, verified=True):
-        if verified:
-            client = verified_client_factory(user)
-        else:
-            from django.test import Client
-
-            client = Client()
-            client.force_login(user, backend="accounts.backends.EmailOrMobileBackend")
-        page = open_page(language, viewport)
-        page.context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        return page
-
-    return make
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -70,7 +44,7 @@ def test_rating_and_satisfaction_pages_are_accessible(city, signed_in_page, lang
         submitted=True,
         status="approved",
     )
-    page = signed_in_page(city.citizen, language, PHONE, verified=False)
+    page = signed_in_page(city.citizen, language, PHONE)
 
     page.goto(f"/applications/{application.pk}/rate/")
     page.locator(

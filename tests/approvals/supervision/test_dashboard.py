@@ -4,6 +4,7 @@ counts, cards, charts, export (audited), access."""
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -292,3 +293,38 @@ def test_the_statistics_export_neutralises_formulas_in_names(city, march, verifi
     )
     body = response.content.decode()
     assert "'=HYPERLINK" in body and ",=HYPERLINK" not in body
+
+
+def test_the_tables_name_their_rows_departments_and_services(city, march, verified_client_factory):
+    client = verified_client_factory(city.supervisor)
+
+    page = client.get(
+        reverse("approvals:supervision_dashboard"),
+        {"start": "2026-03-01", "end": "2026-03-31"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    ).content.decode()
+
+    assert "姓名" not in page  # a person's name: not what a department or a service has
+    headings = re.findall(r'<thead><tr>\s*<th scope="col">([^<]+)</th>', page)
+    assert "部门" in headings and "办理事项" in headings, headings
+
+
+def test_a_value_the_table_shows_as_a_dash_draws_no_bar():
+    from django.template.loader import render_to_string
+
+    from approvals.charts import bar_chart
+
+    chart = bar_chart(
+        chart_id="on-time",
+        title="On time",
+        rows=[("Market bureau", [None]), ("Fire brigade", [50.0])],
+        series=[("rate", "On time (%)")],
+        label_heading="Department",
+        maximum=100,
+    )
+
+    html = render_to_string("approvals/supervision/_bar_chart.html", {"chart": chart})
+
+    assert html.count("<rect") == 1
+    assert html.count(">—</text>") == 1 and ">0</text>" not in html
+    assert '<th scope="col">Department</th>' in html

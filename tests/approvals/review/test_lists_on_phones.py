@@ -1,0 +1,39 @@
+"""The officials' lists on a phone: each row of the queue becomes a card whose every cell says
+which column it is (``data-label``), so that no column is squeezed and the actions stay in
+reach. (The browser journey ``tests/browser/test_phone_lists.py`` looks at it at 390 px.)"""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def _table(page: str, testid: str) -> str:
+    match = re.search(
+        rf'<table class="[^"]*table-stack[^"]*" data-testid="{testid}">.*?</table>', page, re.S
+    )
+    assert match, f"the {testid} table is not stacked on phones"
+    return match.group(0)
+
+
+def _cells_without_label(table: str) -> list[str]:
+    body = table.split("<tbody>", 1)[1]
+    return [cell for cell in re.findall(r"<td[^>]*>", body) if "data-label=" not in cell]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_department_queue_is_cards_with_labelled_cells(
+    demo, started, verified_client_factory, language
+):
+    reviewer = verified_client_factory(demo.reviewers["planning"])
+    page = reviewer.get(
+        reverse("approvals:work_queue"), HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+
+    table = _table(page, "queue")
+    assert started.tracking_number in table
+    assert _cells_without_label(table) == []
+    assert 'class="table-actions"' in table
+    assert ('data-label="操作"' if language == "zh-hans" else 'data-label="Actions"') in table
