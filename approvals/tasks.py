@@ -34,6 +34,18 @@ def notification_send_task(notification_id: int, sealed_private: str = "") -> bo
     return notification_send_outside(notification_id=notification_id, sealed_private=sealed_private)
 
 
+@shared_task(name="approvals.tasks.notifications_send_task")
+def notifications_send_task(notification_ids: list[int]) -> int:
+    """Email and SMS beside several in-app notifications of one event (``notify_many``), each
+    once; how many went out now."""
+    from approvals.services.notifications import notification_send_outside
+
+    return sum(
+        notification_send_outside(notification_id=notification_id)
+        for notification_id in notification_ids
+    )
+
+
 @shared_task(name="approvals.tasks.supervision_rollup_task")
 def supervision_rollup_task() -> dict:
     """The supervision dashboard's derived tables (every five minutes in CELERY_BEAT_SCHEDULE):

@@ -36,7 +36,7 @@ from approvals.query_codes import hash_query_code, new_query_code
 from approvals.selectors.applications import window_intake_clerks
 from approvals.services.deadlines import application_deadlines_refresh
 from approvals.services.lifecycle import application_transition
-from approvals.services.notifications import applicant_users, message, notify
+from approvals.services.notifications import applicant_users, message, notify, notify_many
 
 # The last step of every application, after the schema's own steps: one upload slot per material.
 MATERIALS_STEP = "materials"
@@ -399,20 +399,19 @@ def _notify_submitted(application_pk: int, *, query_code: str, actor_pk: int) ->
                 code=query_code,
             ),
         )
-    for clerk in window_intake_clerks(application.service_version):
-        notify(
-            user=clerk,
-            kind="intake.new_application",
-            application=application,
-            title=message(gettext_lazy("New application to check: %(number)s"), **params),
-            body=message(
-                gettext_lazy(
-                    "%(service)s, submitted on %(date)s, waits at the service window for the "
-                    "completeness check."
-                ),
-                **params,
+    notify_many(
+        users=window_intake_clerks(application.service_version),
+        kind="intake.new_application",
+        application=application,
+        title=message(gettext_lazy("New application to check: %(number)s"), **params),
+        body=message(
+            gettext_lazy(
+                "%(service)s, submitted on %(date)s, waits at the service window for the "
+                "completeness check."
             ),
-        )
+            **params,
+        ),
+    )
 
 
 # --- Withdraw and discard -----------------------------------------------------------------------
@@ -473,16 +472,13 @@ def _notify_withdrawn(application_pk: int, *, actor_pk: int) -> None:
                 **params,
             ),
         )
-    for clerk in window_intake_clerks(application.service_version):
-        notify(
-            user=clerk,
-            kind="intake.application_withdrawn",
-            application=application,
-            title=message(gettext_lazy("Application withdrawn: %(number)s"), **params),
-            body=message(
-                gettext_lazy("The applicant withdrew %(number)s (%(service)s)."), **params
-            ),
-        )
+    notify_many(
+        users=window_intake_clerks(application.service_version),
+        kind="intake.application_withdrawn",
+        application=application,
+        title=message(gettext_lazy("Application withdrawn: %(number)s"), **params),
+        body=message(gettext_lazy("The applicant withdrew %(number)s (%(service)s)."), **params),
+    )
 
 
 def application_discard_draft(*, actor: User, application: Application) -> None:

@@ -60,7 +60,7 @@ from approvals.services.documents import (
     supplement_notice_issue,
 )
 from approvals.services.lifecycle import application_transition
-from approvals.services.notifications import clause, message, notify, tell_applicant
+from approvals.services.notifications import clause, message, notify_many, tell_applicant
 from approvals.services.workflow import workflow_start
 
 MAX_REASON_LENGTH = 2000
@@ -458,20 +458,19 @@ def supplement_answer(*, actor: User, application: Application, comment: str = "
 
         for clerk in window_intake_clerks(locked.service_version):
             recipients.setdefault(clerk.pk, clerk)
-    for user in recipients.values():
-        notify(
-            user=user,
-            kind="intake.supplement_answered",
-            application=locked,
-            link=reverse("approvals:intake_application", args=[locked.pk])
-            if not request.during_review
-            else "",
-            title=message(gettext_lazy("Supplement received: %(number)s"), **params),
-            body=message(
-                gettext_lazy("The applicant sent the supplement for %(number)s (%(service)s)."),
-                **params,
-            ),
-        )
+    notify_many(
+        users=recipients.values(),
+        kind="intake.supplement_answered",
+        application=locked,
+        link=reverse("approvals:intake_application", args=[locked.pk])
+        if not request.during_review
+        else "",
+        title=message(gettext_lazy("Supplement received: %(number)s"), **params),
+        body=message(
+            gettext_lazy("The applicant sent the supplement for %(number)s (%(service)s)."),
+            **params,
+        ),
+    )
     return locked
 
 

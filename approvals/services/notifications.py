@@ -83,27 +83,56 @@ def notify(
     ``private_text`` goes into the email and the SMS only and is never stored (the query code of
     a receipt, for example).
     """
-    title_length = Notification._meta.get_field("title").max_length
-    texts = {}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            texts[code] = {"title": str(title)[:title_length], "body": str(body)}
+    texts = _texts_in_every_language(title, body)
     language = recipient_language(user)
     with translation.override(language):
         private = str(private_text)
     notification = Notification.objects.create(
-        user=user,
-        application=application,
-        kind=kind,
-        title=texts[language]["title"],
-        body=texts[language]["body"],
-        texts=texts,
-        link=link,
+        **_notification_fields(user, texts), application=application, kind=kind, link=link
     )
     from approvals.tasks import notification_send_task
 
     notification_send_task.delay_on_commit(notification.pk, seal_private_text(private))
     return notification
+
+
+def notify_many(
+    *, users, kind: str, title, body, link: str = "", application: Application | None = None
+) -> list[Notification]:
+    """``notify`` for everyone in ``users`` with the same news (a window's clerks): the texts
+    rendered once, the in-app rows written in one statement, their email and SMS sent by one task
+    after the commit. No private text: that is for one person."""
+    users = list(users)
+    if not users:
+        return []
+    texts = _texts_in_every_language(title, body)
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(
+                **_notification_fields(user, texts), application=application, kind=kind, link=link
+            )
+            for user in users
+        ]
+    )
+    from approvals.tasks import notifications_send_task
+
+    notifications_send_task.delay_on_commit([notification.pk for notification in notifications])
+    return notifications
+
+
+def _texts_in_every_language(title, body) -> dict:
+    title_length = Notification._meta.get_field("title").max_length
+    texts = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts[code] = {"title": str(title)[:title_length], "body": str(body)}
+    return texts
+
+
+def _notification_fields(user: User, texts: dict) -> dict:
+    """The row's own columns: its reader, and the texts (the reader's language as the default)."""
+    text = texts[recipient_language(user)]
+    return {"user": user, "title": text["title"], "body": text["body"], "texts": texts}
 
 
 def applicant_users(application: Application, actor: User | None = None) -> list[User]:

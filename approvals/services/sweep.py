@@ -57,7 +57,7 @@ from approvals.services.deadlines import (
     application_deadlines_refresh,
     deadlines_fill_after_calendar_change,
 )
-from approvals.services.notifications import applicant_users, message, notify
+from approvals.services.notifications import applicant_users, message, notify, notify_many
 
 logger = logging.getLogger("portal.sweep")
 
@@ -214,20 +214,19 @@ def _deem_accepted(
     version = application.service_version
     if version.pk not in clerks_of_version:
         clerks_of_version[version.pk] = window_intake_clerks(version)
-    for clerk in clerks_of_version[version.pk]:
-        notify(
-            user=clerk,
-            kind="intake.deemed_accepted",
-            application=application,
-            title=message(_("Deemed accepted without an intake decision: %(number)s"), **params),
-            body=message(
-                _(
-                    "%(number)s waited at the window past its 5 working days and is now deemed "
-                    "accepted from %(received)s (Art. 32)."
-                ),
-                **params,
+    notify_many(
+        users=clerks_of_version[version.pk],
+        kind="intake.deemed_accepted",
+        application=application,
+        title=message(_("Deemed accepted without an intake decision: %(number)s"), **params),
+        body=message(
+            _(
+                "%(number)s waited at the window past its 5 working days and is now deemed "
+                "accepted from %(received)s (Art. 32)."
             ),
-        )
+            **params,
+        ),
+    )
 
 
 # --- (b) SLA lights -----------------------------------------------------------------------------
@@ -634,17 +633,16 @@ def _tell_lapse(pledge: Pledge, request, clerks_of_version: dict[int, list]) -> 
         )
     if version.pk not in clerks_of_version:
         clerks_of_version[version.pk] = window_intake_clerks(version)
-    for clerk in clerks_of_version[version.pk]:
-        notify(
-            user=clerk,
-            kind="intake.pledge_lapsed",
-            application=application,
-            title=message(_("Pledge lapsed, follow up: %(number)s"), **params),
-            body=message(
-                _(
-                    "The applicant of %(number)s did not provide %(material)s by %(date)s as "
-                    "pledged. The matter is open again at the window for follow-up."
-                ),
-                **params,
+    notify_many(
+        users=clerks_of_version[version.pk],
+        kind="intake.pledge_lapsed",
+        application=application,
+        title=message(_("Pledge lapsed, follow up: %(number)s"), **params),
+        body=message(
+            _(
+                "The applicant of %(number)s did not provide %(material)s by %(date)s as "
+                "pledged. The matter is open again at the window for follow-up."
             ),
-        )
+            **params,
+        ),
+    )

@@ -10,7 +10,12 @@ from django.db import transaction
 
 from approvals.models import Notification
 from approvals.services.applications import application_submit
-from approvals.services.notifications import message, notification_mark_read, notify
+from approvals.services.notifications import (
+    message,
+    notification_mark_read,
+    notify,
+    recipient_language,
+)
 from tests.approvals.applications.helpers import filled_draft
 from tests.factories import PersonFactory, UserFactory
 
@@ -200,3 +205,62 @@ def test_the_sms_backend_is_built_once_per_configured_path(settings):
     assert isinstance(first, RecordingSMSBackend) and get_sms_backend() is first
     settings.SMS_BACKEND = f"{__name__}.BrokenSMSBackend"
     assert isinstance(get_sms_backend(), BrokenSMSBackend)
+
+
+def test_a_window_of_many_clerks_hears_of_a_submission_in_one_write_and_one_task(
+    version, window, clerk, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Every clerk of the window gets the notice, each in their language and by mail, and the
+    submission costs the same statements however many clerks the window has."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import OfficialFactory
+
+    applicant = PersonFactory().user
+    sent_tasks = []
+    from approvals import tasks
+
+    real = tasks.notifications_send_task.delay_on_commit
+    monkeypatch.setattr(
+        tasks.notifications_send_task,
+        "delay_on_commit",
+        lambda ids: (sent_tasks.append(ids), real(ids)),
+    )
+
+    def submit() -> int:
+        draft = filled_draft(actor=applicant, version=version)
+        mail.outbox.clear()
+        with (
+            CaptureQueriesContext(connection) as captured,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            application_submit(actor=applicant, application=draft, idempotency_key=str(draft.pk))
+        return len(
+            [
+                q
+                for q in captured.captured_queries
+                if q["sql"].startswith('INSERT INTO "approvals_notification"')
+            ]
+        )
+
+    submit()  # the day's first: counters start
+    one_clerk = submit()
+    more = [
+        OfficialFactory(
+            department=window, role="intake_clerk", user__preferred_language=language
+        ).user
+        for language in ("en", "zh-hans", "en", "zh-hans")
+    ]
+    five_clerks = submit()
+
+    assert one_clerk == five_clerks == 2  # the applicant's receipt, then the clerks' notices
+    assert len(sent_tasks[-1]) == 5
+    for official in [clerk, *more]:
+        notice = Notification.objects.filter(user=official, kind="intake.new_application").last()
+        assert notice is not None
+        # in the reader's own language by default, and in both on the page
+        assert notice.title == notice.texts[recipient_language(official)]["title"]
+        assert "New application to check" in notice.texts["en"]["title"]
+        assert "New application to check" not in notice.texts["zh-hans"]["title"]
+    assert {m.to[0] for m in mail.outbox} >= {official.email for official in [clerk, *more]}
