@@ -264,6 +264,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Prefork, with pipe locks that a killed pool process cannot leave held (portal/celery_pool.py).
+CELERY_WORKER_POOL = "portal.celery_pool:TaskPool"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # Deemed acceptance, SLA lights, supervision cards, lapsed pledges (idempotent).
