@@ -9,6 +9,8 @@ import os
 from celery import Celery
 from celery.signals import worker_process_init
 
+from portal import worker_health
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
 
 # The project's own tasks; the apps' ``tasks`` modules are found by autodiscovery.
@@ -24,3 +26,7 @@ def _warm_pdf_fonts(**kwargs) -> None:
     from approvals.documents.rendering import font_configuration
 
     font_configuration()
+
+
+# Heartbeats from every worker, and the publish time on every message (portal/worker_health.py).
+worker_health.connect_signals()

@@ -40,6 +40,7 @@ from approvals.models.documents import (
     LicenceEffectiveStatus,
     LicenceStatus,
 )
+from approvals.models.operations import WorkerHeartbeat
 from approvals.models.supervision import (
     AuditCheckpoint,
     OpenTaskCount,
@@ -136,4 +137,5 @@ __all__ = [
     "VersionStatus",
     "WebhookDelivery",
     "WebhookSubscription",
+    "WorkerHeartbeat",
 ]

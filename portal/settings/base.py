@@ -266,6 +266,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Prefork, with pipe locks that a killed pool process cannot leave held (portal/celery_pool.py).
 CELERY_WORKER_POOL = "portal.celery_pool:TaskPool"
+# Worker health (portal/worker_health.py, /readyz, the admin index): each worker's heartbeat
+# interval; a heartbeat older than the stale limit, a received task not started within the stuck
+# limit, or a queued task older than the wait limit makes /readyz fail naming the queue.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
+WORKER_HEARTBEAT_STALE_SECONDS = env_int("WORKER_HEARTBEAT_STALE_SECONDS", 60)
+WORKER_STUCK_SECONDS = env_int("WORKER_STUCK_SECONDS", 120)
+QUEUE_MAX_WAIT_SECONDS = env_int("QUEUE_MAX_WAIT_SECONDS", 300)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # Deemed acceptance, SLA lights, supervision cards, lapsed pledges (idempotent).
