@@ -6,6 +6,8 @@ filesystem transport in a temporary folder, as ``make run`` uses under var/broke
 
 import os
 import signal
+import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -189,3 +191,38 @@ def test_a_task_whose_pool_processes_were_killed_runs_again_exactly_once(
     assert pong.read_text() == token
     assert len(list(inbox.glob(f"{token}.started.*"))) == 2  # killed once, run again
     assert len((inbox / f"{token}.done").read_text().split()) == 1  # its effect: once
+
+
+def test_a_real_worker_beats_into_the_database_and_leaves_on_shutdown(broker, queue, tmp_path):
+    """The heartbeat comes from the worker process itself (no beat): its row names its queue, is
+    rewritten every WORKER_HEARTBEAT_SECONDS, and goes when the worker stops."""
+    broker["env"]["PORTAL_VAR_DIR"] = str(tmp_path / "var")
+    database = tmp_path / "var" / "db.sqlite3"
+    environ = {**_worker_environment(broker), "DATABASE_URL": f"sqlite:///{database}"}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=settings.BASE_DIR,
+        env=environ,
+        check=True,
+        timeout=300,
+    )
+    broker["env"].update(DATABASE_URL=f"sqlite:///{database}", WORKER_HEARTBEAT_SECONDS="1")
+    log_path = tmp_path / "worker.log"
+    process = _start_worker(broker, queue, log_path, "--concurrency=1")
+
+    def rows():
+        with sqlite3.connect(database) as connection:
+            return connection.execute(
+                "SELECT hostname, queues, last_seen FROM approvals_workerheartbeat"
+            ).fetchall()
+
+    try:
+        _wait_for(lambda: len(rows()) == 1, process, log_path, "no heartbeat row")
+        hostname, queues, first_seen = rows()[0]
+        _wait_for(lambda: rows()[0][2] != first_seen, process, log_path, "no second heartbeat")
+    finally:
+        _stop(process)
+
+    assert hostname == f"{queue}@{socket.gethostname()}"
+    assert queues == queue
+    assert rows() == []  # a worker that stops says so; one that dies goes stale instead
