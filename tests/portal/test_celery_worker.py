@@ -198,6 +198,7 @@ def test_a_real_worker_beats_into_the_database_and_leaves_on_shutdown(broker, qu
     rewritten every WORKER_HEARTBEAT_SECONDS, and goes when the worker stops."""
     broker["env"]["PORTAL_VAR_DIR"] = str(tmp_path / "var")
     database = tmp_path / "var" / "db.sqlite3"
+    database.parent.mkdir(exist_ok=True)
     environ = {**_worker_environment(broker), "DATABASE_URL": f"sqlite:///{database}"}
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
