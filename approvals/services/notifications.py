@@ -83,8 +83,9 @@ def notify(
         link=link,
     )
     from approvals.tasks import notification_send_task
+    from portal.queueing import enqueue_on_commit
 
-    notification_send_task.delay_on_commit(notification.pk, seal_private_text(private))
+    enqueue_on_commit(notification_send_task, notification.pk, seal_private_text(private))
     return notification
 
 
