@@ -29,6 +29,7 @@ def real_workers(settings, tmp_path, monkeypatch):
     celery_app.conf.broker_transport_options = {
         "data_folder_in": str(folder),
         "data_folder_out": str(folder),
+        "control_folder": str(folder.parent / "control"),
     }
     yield folder
     celery_app.conf.update(saved)
@@ -155,9 +156,12 @@ def test_the_admin_index_shows_the_queues_and_their_problems(
 ):
     beat(queues="celery")
 
-    response = verified_client_factory(admin_user).get("/admin/")
+    admin = verified_client_factory(admin_user)
 
-    page = response.content.decode()
+    page = admin.get("/admin/").content.decode()
+    english = admin.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
     assert 'id="worker-status"' in page
-    assert "pdf" in page
-    assert "no worker with a fresh heartbeat" in page
+    assert '<th scope="row">pdf</th>' in page
+    assert "没有心跳正常的工作进程" in page
+    assert "no worker with a fresh heartbeat" in english

@@ -31,7 +31,11 @@ def broker(settings, tmp_path, monkeypatch):
     monkeypatch.setenv("CELERY_BROKER_URL", "filesystem://")
     celery_app.conf.update(
         broker_url="filesystem://",
-        broker_transport_options={"data_folder_in": str(folder), "data_folder_out": str(folder)},
+        broker_transport_options={
+            "data_folder_in": str(folder),
+            "data_folder_out": str(folder),
+            "control_folder": str(folder.parent / "control"),
+        },
         task_always_eager=False,
         broker_connection_retry=False,
     )
