@@ -168,27 +168,24 @@ def test_every_deploy_check_warning_in_production_is_explained_in_the_deployment
     assert unexplained == set(), f"explain in docs/deployment.md: {sorted(unexplained)}\n{output}"
 
 
-def test_make_run_prints_the_address_it_serves_on_documents():
-    # the lines of scripts/run.sh that choose the port and the printed address
+def _address_make_run_prints(**env: str) -> str:
+    """Runs the lines of scripts/run.sh that choose the port and the printed address."""
     script = (Path(settings.BASE_DIR) / "scripts" / "run.sh").read_text(encoding="utf-8")
     start = script.index('PORT="${PORT:-')
     chosen = script[start : script.index("\n", script.index("PORTAL_BASE_URL=", start)) + 1]
     environ = {k: v for k, v in os.environ.items() if k not in {"PORT", "PORTAL_BASE_URL"}}
-
-    served = subprocess.run(
+    result = subprocess.run(
         ["bash", "-c", chosen + 'echo "$PORTAL_BASE_URL"'],
-        env={**environ, "PORT": "8123"},
+        env={**environ, **env},
         capture_output=True,
         text=True,
         timeout=30,
     )
-    given = subprocess.run(
-        ["bash", "-c", chosen + 'echo "$PORTAL_BASE_URL"'],
-        env={**environ, "PORTAL_BASE_URL": "https://portal.example.gov.cn"},
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    return result.stdout.strip()
 
-    assert served.stdout.strip() == "http://127.0.0.1:8123"
-    assert given.stdout.strip() == "https://portal.example.gov.cn"
+
+def test_make_run_prints_the_address_it_serves_on_documents():
+    assert _address_make_run_prints(PORT="8123") == "http://127.0.0.1:8123"
+    assert _address_make_run_prints() == "http://127.0.0.1:8000"
+    given = "https://portal.example.gov.cn"
+    assert _address_make_run_prints(PORTAL_BASE_URL=given) == given
