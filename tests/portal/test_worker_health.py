@@ -162,6 +162,6 @@ def test_the_admin_index_shows_the_queues_and_their_problems(
     english = admin.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert 'id="worker-status"' in page
-    assert '<th scope="row">pdf</th>' in page
+    assert "<td><strong>pdf</strong></td>" in page
     assert "没有心跳正常的工作进程" in page
     assert "no worker with a fresh heartbeat" in english
