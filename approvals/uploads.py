@@ -3,7 +3,9 @@
 The type is judged from the content (libmagic), never from the name or the browser's content type,
 against a short allow-list. PDFs that can run anything (scripts, automatic actions, launched
 programs, embedded files, rich media) are refused, and so are images whose header promises more
-pixels than a person could need (a "pixel flood" that would exhaust memory when decoded). The
+pixels than a person could need (a "pixel flood" that would exhaust memory when decoded).
+Polyglots (a file that is also another type, such as HTML in front of a PDF or after an image)
+are refused: a PDF must begin with ``%PDF-``, and an image must end where its structure ends. The
 user's filename survives only as cleaned display metadata; the file itself is stored under a
 generated name (``approvals.models.application.attachment_path``).
 """
@@ -80,6 +82,7 @@ def inspect_upload(uploaded_file, *, max_bytes: int | None = None) -> InspectedU
         _check_pdf(content)
     else:
         _check_image(content, _PILLOW_FORMATS[content_type])
+        _check_nothing_after_image(content, content_type)
 
     extension = ALLOWED_TYPES[content_type]
     return InspectedUpload(
@@ -167,6 +170,16 @@ def _raw_bytes_name_active(data: bytes) -> bool:
 
 
 def _check_pdf(content: bytes) -> None:
+    # 0. Nothing in front of the header: libmagic finds "%PDF-" anywhere in the first kilobyte,
+    #    and a browser would render HTML placed before it.
+    if not content.startswith(b"%PDF-"):
+        raise UploadRejected(
+            "pdf_not_at_start",
+            _(
+                "This file has other content in front of the PDF, which is not accepted. Please "
+                "save or print it again as a PDF and upload that."
+            ),
+        )
     # 1. The bytes themselves, outside stream bodies: catches objects that a lenient viewer would
     #    find but that the cross-reference table does not list.
     if _raw_bytes_name_active(_STREAM_BODY.sub(b" ", content)):
@@ -254,6 +267,95 @@ def _check_image(content: bytes, pillow_format: str) -> None:
         raise too_many_pixels from None
     except Exception:  # noqa: BLE001 - a hostile file can make a decoder fail in any way
         raise unreadable from None
+
+
+def _check_nothing_after_image(content: bytes, content_type: str) -> None:
+    """Refuse bytes after the image's end (HTML or an archive appended to a valid image)."""
+    if content_type == "image/png":
+        ends_cleanly = _png_end(content) == len(content)
+    else:
+        ends_cleanly = _jpeg_sequence_ends_cleanly(content)
+    if not ends_cleanly:
+        raise UploadRejected(
+            "image_trailing_data",
+            _(
+                "This image has other content after its end, which is not accepted. Please save "
+                "or take the picture again and upload the plain image file."
+            ),
+        )
+
+
+def _png_end(content: bytes) -> int | None:
+    """The offset just after the IEND chunk, walking the chunks from the signature on."""
+    offset, size = 8, len(content)
+    while offset + 12 <= size:
+        length = int.from_bytes(content[offset : offset + 4], "big")
+        kind = content[offset + 4 : offset + 8]
+        offset += 12 + length  # length, type, data, CRC
+        if kind == b"IEND":
+            return offset if offset <= size else None
+    return None
+
+
+def _jpeg_sequence_ends_cleanly(content: bytes) -> bool:
+    """Whether the file is one JPEG, or several back to back (the Multi-Picture Format of many
+    cameras and phones stores further images after the first EOI), with nothing after the last
+    EOI."""
+    offset = 0
+    while offset < len(content):
+        end = _jpeg_end(content, offset)
+        if end is None:
+            return False
+        offset = end
+    return True
+
+
+def _jpeg_end(content: bytes, start: int) -> int | None:
+    """The offset just after the EOI of the JPEG that begins at ``start``, walking its marker
+    segments and skipping entropy-coded data; None if it is not a complete JPEG."""
+    size = len(content)
+    if content[start : start + 2] != b"\xff\xd8":
+        return None
+    offset = start + 2
+    while offset < size:
+        if content[offset] != 0xFF:
+            return None
+        while offset < size and content[offset] == 0xFF:  # fill bytes
+            offset += 1
+        if offset >= size:
+            return None
+        marker = content[offset]
+        offset += 1
+        if marker == 0xD9:  # EOI
+            return offset
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:  # TEM, RSTn: no length
+            continue
+        if offset + 2 > size:
+            return None
+        length = int.from_bytes(content[offset : offset + 2], "big")
+        if length < 2:
+            return None
+        offset += length
+        if marker == 0xDA:  # SOS: entropy-coded data up to the next real marker
+            offset = _end_of_entropy_coded_data(content, offset)
+            if offset is None:
+                return None
+    return None
+
+
+def _end_of_entropy_coded_data(content: bytes, offset: int) -> int | None:
+    size = len(content)
+    while True:
+        found = content.find(b"\xff", offset)
+        if found < 0 or found + 1 >= size:
+            return None
+        following = content[found + 1]
+        if following == 0x00 or 0xD0 <= following <= 0xD7:  # stuffed byte, restart marker
+            offset = found + 2
+        elif following == 0xFF:  # fill byte before a marker
+            offset = found + 1
+        else:
+            return found
 
 
 # --- Names --------------------------------------------------------------------------------------

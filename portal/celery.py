@@ -11,6 +11,8 @@ import time
 from celery import Celery
 from celery.signals import before_task_publish, task_postrun, task_prerun, worker_process_init
 
+from portal import worker_health
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
 
 # The project's own tasks; the apps' ``tasks`` modules are found by autodiscovery.
@@ -26,6 +28,10 @@ def _warm_pdf_fonts(**kwargs) -> None:
     from approvals.documents.rendering import font_configuration
 
     font_configuration()
+
+
+# Heartbeats from every worker, and the publish time on every message (portal/worker_health.py).
+worker_health.connect_signals()
 
 
 # --- The request behind a task, in its log lines; one line and the figures per task ------------

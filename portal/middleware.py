@@ -176,3 +176,21 @@ def _too_large(request) -> HttpResponse:
         )
         return HttpResponse(body, status=413, content_type="application/problem+json")
     return HttpResponse(detail, status=413, content_type="text/plain; charset=utf-8")
+
+
+class PermissionsPolicyMiddleware:
+    """Sends ``Permissions-Policy`` (``settings.PERMISSIONS_POLICY``): the browser features no
+    page of the portal uses are switched off, for the portal and for anything embedded in it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(origins)})"
+            for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response

@@ -124,6 +124,8 @@ scripts/compile-messages.sh
 
 # Production settings (portal.settings.prod) plus the query-count header (benchmarks.settings).
 export DJANGO_SETTINGS_MODULE=benchmarks.settings
+# Production refuses a loopback or plain-http base URL for what documents print (docs/deployment.md).
+export PORTAL_BASE_URL="${PORTAL_BASE_URL:-https://portal.bench.invalid}"
 export DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(64))')}"
 export CELERY_BROKER_URL="$REDIS_URL"
 export CACHE_URL="$REDIS_URL"

@@ -8,6 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT="${PORT:-8000}"
+# Links in emails and the QR code printed on issued documents use the address served here,
+# unless PORTAL_BASE_URL says otherwise (a sealed PDF cannot be corrected afterwards).
+export PORTAL_BASE_URL="${PORTAL_BASE_URL:-http://127.0.0.1:$PORT}"
 DEMO_PASSWORD="${DEMO_PASSWORD:-demo-Portal-2026}"
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-portal.settings.dev}"
 # The settings put every file the portal writes under PORTAL_VAR_DIR (default ./var).
@@ -124,6 +127,7 @@ fi
 cat <<EOF
 
   The portal is running:   http://127.0.0.1:$PORT/
+  Printed on documents:    $PORTAL_BASE_URL (PORTAL_BASE_URL)
   Demo sign-ins:           $demo_logins
   Emails sent:             $VAR_DIR/mail/
   Worker and beat logs:    $LOG_DIR/worker.log, $LOG_DIR/beat.log

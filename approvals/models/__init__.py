@@ -42,6 +42,7 @@ from approvals.models.documents import (
     LicenceEffectiveStatus,
     LicenceStatus,
 )
+from approvals.models.operations import WorkerHeartbeat
 from approvals.models.supervision import (
     AuditCheckpoint,
     OpenTaskCount,
@@ -140,4 +141,5 @@ __all__ = [
     "VersionStatus",
     "WebhookDelivery",
     "WebhookSubscription",
+    "WorkerHeartbeat",
 ]

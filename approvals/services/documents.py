@@ -198,8 +198,9 @@ def _json_safe(value):
 
 def _schedule_render(document: Document) -> None:
     from approvals.tasks import document_render_task
+    from portal.queueing import enqueue_on_commit
 
-    document_render_task.delay_on_commit(document.pk)
+    enqueue_on_commit(document_render_task, document.pk)
 
 
 @transaction.atomic

@@ -91,8 +91,9 @@ def notify(
         **_notification_fields(user, texts), application=application, kind=kind, link=link
     )
     from approvals.tasks import notification_send_task
+    from portal.queueing import enqueue_on_commit
 
-    notification_send_task.delay_on_commit(notification.pk, seal_private_text(private))
+    enqueue_on_commit(notification_send_task, notification.pk, seal_private_text(private))
     return notification
 
 
@@ -115,8 +116,9 @@ def notify_many(
         ]
     )
     from approvals.tasks import notifications_send_task
+    from portal.queueing import enqueue_on_commit
 
-    notifications_send_task.delay_on_commit([notification.pk for notification in notifications])
+    enqueue_on_commit(notifications_send_task, [notification.pk for notification in notifications])
     return notifications
 
 

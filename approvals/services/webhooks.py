@@ -58,6 +58,7 @@ MAX_BACKOFF = dt.timedelta(hours=6)
 def outbox_record(*, application: Application, before: str, after: str) -> OutboxEvent:
     """Write the event to announce; dispatch it once the change is committed."""
     from approvals.tasks import webhook_dispatch_task
+    from portal.queueing import enqueue_on_commit
 
     item = application.service_version.item
     event = OutboxEvent.objects.create(
@@ -77,7 +78,7 @@ def outbox_record(*, application: Application, before: str, after: str) -> Outbo
             },
         },
     )
-    webhook_dispatch_task.delay_on_commit(event.pk)
+    enqueue_on_commit(webhook_dispatch_task, event.pk)
     return event
 
 

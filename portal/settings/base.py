@@ -45,6 +45,7 @@ MIDDLEWARE = [
     # First: a body too large is refused before any middleware (CSRF) reads it to disk.
     "portal.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.PermissionsPolicyMiddleware",
     "portal.middleware.RequestContextMiddleware",
     "portal.middleware.AccessLogMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -267,6 +268,15 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Prefork, with pipe locks that a killed pool process cannot leave held (portal/celery_pool.py).
+CELERY_WORKER_POOL = "portal.celery_pool:TaskPool"
+# Worker health (portal/worker_health.py, /readyz, the admin index): each worker's heartbeat
+# interval; a heartbeat older than the stale limit, a received task not started within the stuck
+# limit, or a queued task older than the wait limit makes /readyz fail naming the queue.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
+WORKER_HEARTBEAT_STALE_SECONDS = env_int("WORKER_HEARTBEAT_STALE_SECONDS", 60)
+WORKER_STUCK_SECONDS = env_int("WORKER_STUCK_SECONDS", 120)
+QUEUE_MAX_WAIT_SECONDS = env_int("QUEUE_MAX_WAIT_SECONDS", 300)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # Deemed acceptance, SLA lights, supervision cards, lapsed pledges (idempotent).
@@ -310,6 +320,16 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page uses, switched off (an empty allow-list); the camera stays off too:
+# phones still offer it for a file input, which needs no permission.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope",
+        "hid", "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
 
 # The client IP for audit and lockout: read from this header only when a trusted proxy sets it.
 TRUSTED_PROXY_IP_HEADER = env_str("TRUSTED_PROXY_IP_HEADER", "")

@@ -5,6 +5,9 @@ filesystem transport in a temporary folder, as ``make run`` uses under var/broke
 """
 
 import os
+import signal
+import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -15,7 +18,7 @@ import pytest
 from celery import Celery
 from django.conf import settings
 
-from portal.tasks import ping
+from portal.tasks import held_ping, ping
 
 pytestmark = pytest.mark.celery_worker
 
@@ -51,32 +54,47 @@ def queue():
     return f"ping-{uuid.uuid4().hex}"
 
 
-@pytest.fixture
-def worker(broker, queue, tmp_path):
-    """``celery -A portal worker`` in a subprocess, with the development (non-eager) settings."""
-    log_path = tmp_path / "worker.log"
-    env = {
+def _worker_environment(broker) -> dict[str, str]:
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
         "PYTHONUNBUFFERED": "1",
         **broker["env"],
     }
+
+
+def _start_worker(broker, queue, log_path, *options) -> subprocess.Popen:
+    """``celery -A portal worker`` in a subprocess, with the development (non-eager) settings."""
     command = [
         sys.executable, "-m", "celery", "-A", "portal", "worker",
-        "--pool=solo", "--loglevel=info", "-Q", queue, "-n", f"{queue}@%h",
-        "--without-gossip", "--without-mingle", "--without-heartbeat",
+        "--loglevel=info", "-Q", queue, "-n", f"{queue}@%h",
+        "--without-gossip", "--without-mingle", "--without-heartbeat", *options,
     ]  # fmt: skip
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+    with log_path.open("ab") as log:
+        return subprocess.Popen(
+            command,
+            cwd=settings.BASE_DIR,
+            env=_worker_environment(broker),
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
-    yield process, log_path
+
+
+def _stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def worker(broker, queue, tmp_path):
+    log_path = tmp_path / "worker.log"
+    process = _start_worker(broker, queue, log_path, "--pool=solo")
+    yield process, log_path
+    _stop(process)
 
 
 @pytest.fixture
@@ -118,3 +136,94 @@ def test_ping_refuses_a_token_that_could_leave_its_folder(tmp_path):
         ping("../escape", str(tmp_path))
 
     assert list(tmp_path.iterdir()) == []
+
+
+def _wait_for(condition, process, log_path, what: str, seconds: float = WAIT_SECONDS) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert condition(), (
+        f"{what} within {seconds} s (worker exit status {process.poll()}); its log:\n"
+        f"{log_path.read_text(errors='replace')[-6000:]}"
+    )
+
+
+def _pool_processes(worker_pid: int) -> list[int]:
+    children = Path(f"/proc/{worker_pid}/task/{worker_pid}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def test_a_task_whose_pool_processes_were_killed_runs_again_exactly_once(
+    broker, queue, sender, tmp_path
+):
+    """kill -9 of every pool process while one holds a task: the replacement processes must not
+    block on a lock the dead ones held, and the task must run again and finish exactly once."""
+    log_path = tmp_path / "worker.log"
+    # the configured pool (CELERY_WORKER_POOL), two processes: one busy, one idle
+    process = _start_worker(broker, queue, log_path, "--concurrency=2")
+    try:
+        inbox = tmp_path / "inbox"
+        inbox.mkdir()
+        token = uuid.uuid4().hex
+        sender.send_task(held_ping.name, args=[token, str(inbox)], queue=queue)
+        _wait_for(
+            lambda: any(inbox.glob(f"{token}.started.*")),
+            process,
+            log_path,
+            "the task did not start",
+        )
+        time.sleep(0.5)  # the idle process is back waiting for work, holding the pipe's lock
+
+        for pid in _pool_processes(process.pid):
+            os.kill(pid, signal.SIGKILL)
+        (inbox / f"{token}.release").touch()
+
+        pong = inbox / f"{token}.pong"
+        _wait_for(pong.exists, process, log_path, "the task did not run again")
+        # and the pool still works: another task runs in the replacement processes
+        later = uuid.uuid4().hex
+        (inbox / f"{later}.release").touch()
+        sender.send_task(held_ping.name, args=[later, str(inbox)], queue=queue)
+        _wait_for((inbox / f"{later}.pong").exists, process, log_path, "a later task did not run")
+    finally:
+        _stop(process)
+
+    assert pong.read_text() == token
+    assert len(list(inbox.glob(f"{token}.started.*"))) == 2  # killed once, run again
+    assert len((inbox / f"{token}.done").read_text().split()) == 1  # its effect: once
+
+
+def test_a_real_worker_beats_into_the_database_and_leaves_on_shutdown(broker, queue, tmp_path):
+    """The heartbeat comes from the worker process itself (no beat): its row names its queue, is
+    rewritten every WORKER_HEARTBEAT_SECONDS, and goes when the worker stops."""
+    broker["env"]["PORTAL_VAR_DIR"] = str(tmp_path / "var")
+    database = tmp_path / "var" / "db.sqlite3"
+    database.parent.mkdir(exist_ok=True)
+    environ = {**_worker_environment(broker), "DATABASE_URL": f"sqlite:///{database}"}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=settings.BASE_DIR,
+        env=environ,
+        check=True,
+        timeout=300,
+    )
+    broker["env"].update(DATABASE_URL=f"sqlite:///{database}", WORKER_HEARTBEAT_SECONDS="1")
+    log_path = tmp_path / "worker.log"
+    process = _start_worker(broker, queue, log_path, "--concurrency=1")
+
+    def rows():
+        with sqlite3.connect(database) as connection:
+            return connection.execute(
+                "SELECT hostname, queues, last_seen FROM approvals_workerheartbeat"
+            ).fetchall()
+
+    try:
+        _wait_for(lambda: len(rows()) == 1, process, log_path, "no heartbeat row")
+        hostname, queues, first_seen = rows()[0]
+        _wait_for(lambda: rows()[0][2] != first_seen, process, log_path, "no second heartbeat")
+    finally:
+        _stop(process)
+
+    assert hostname == f"{queue}@{socket.gethostname()}"
+    assert queues == queue
+    assert rows() == []  # a worker that stops says so; one that dies goes stale instead

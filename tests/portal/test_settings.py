@@ -1,9 +1,11 @@
 """Settings that protect data: SQLite's locking mode and production's refusal of unsafe values."""
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -11,6 +13,7 @@ from django.db import connections, transaction
 
 ON_SQLITE = connections["default"].vendor == "sqlite"
 PRODUCTION_KEY = "k" * 20 + "-a-long-random-production-secret-key-0123456789"
+PRODUCTION_BASE_URL = "https://portal.example.gov.cn"
 
 
 @pytest.fixture
@@ -60,16 +63,24 @@ def test_sqlite_transactions_take_the_write_lock_when_they_begin(file_database):
         other_writer.close()
 
 
-def _import_production_settings(**env: str) -> subprocess.CompletedProcess:
-    environ = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DJANGO_SECRET_KEY", "DJANGO_DEBUG", "DJANGO_SETTINGS_MODULE"}
+def _production_environment(**env: str) -> dict[str, str]:
+    # DJANGO_ALLOW_ASYNC_UNSAFE: set by the browser tests' fixtures, never in a deployment.
+    left_out = {
+        "DJANGO_SECRET_KEY",
+        "DJANGO_DEBUG",
+        "DJANGO_SETTINGS_MODULE",
+        "PORTAL_BASE_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
     }
+    environ = {key: value for key, value in os.environ.items() if key not in left_out}
+    return {"PORTAL_BASE_URL": PRODUCTION_BASE_URL, **environ, **env}
+
+
+def _import_production_settings(**env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", "import portal.settings.prod"],
         cwd=settings.BASE_DIR,
-        env={**environ, **env},
+        env=_production_environment(**env),
         capture_output=True,
         text=True,
         timeout=60,
@@ -103,3 +114,78 @@ def test_production_settings_refuse_debug():
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "DJANGO_DEBUG" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://localhost:8000",  # the development default
+        "http://portal.example.gov.cn",
+        "https://localhost",
+        "https://app.localhost:8443",
+        "https://127.0.0.1:8000",
+        "https://127.8.0.1",
+        "https://[::1]:8000",
+        "https://0.0.0.0",
+        "portal.example.gov.cn",
+        "",
+    ],
+)
+def test_production_settings_refuse_a_loopback_or_plain_http_base_url(url):
+    result = _import_production_settings(DJANGO_SECRET_KEY=PRODUCTION_KEY, PORTAL_BASE_URL=url)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "PORTAL_BASE_URL" in result.stderr
+
+
+def test_production_settings_accept_a_public_https_base_url():
+    result = _import_production_settings(
+        DJANGO_SECRET_KEY=PRODUCTION_KEY, PORTAL_BASE_URL="https://zwfw.example.gov.cn:8443/"
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_every_deploy_check_warning_in_production_is_explained_in_the_deployment_guide():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=settings.BASE_DIR,
+        env=_production_environment(
+            DJANGO_SECRET_KEY=PRODUCTION_KEY, DJANGO_SETTINGS_MODULE="portal.settings.prod"
+        ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    warned = set(re.findall(r"\(([a-z_]+\.[A-Z]\d{3})\)", output))
+    guide = (Path(settings.BASE_DIR) / "docs" / "deployment.md").read_text(encoding="utf-8")
+
+    unexplained = {check for check in warned if f"`{check}`" not in guide}
+
+    assert unexplained == set(), f"explain in docs/deployment.md: {sorted(unexplained)}\n{output}"
+
+
+def _address_make_run_prints(**env: str) -> str:
+    """Runs the lines of scripts/run.sh that choose the port and the printed address."""
+    script = (Path(settings.BASE_DIR) / "scripts" / "run.sh").read_text(encoding="utf-8")
+    start = script.index('PORT="${PORT:-')
+    chosen = script[start : script.index("\n", script.index("PORTAL_BASE_URL=", start)) + 1]
+    environ = {k: v for k, v in os.environ.items() if k not in {"PORT", "PORTAL_BASE_URL"}}
+    result = subprocess.run(
+        ["bash", "-c", chosen + 'echo "$PORTAL_BASE_URL"'],
+        env={**environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    return result.stdout.strip()
+
+
+def test_make_run_prints_the_address_it_serves_on_documents():
+    assert _address_make_run_prints(PORT="8123") == "http://127.0.0.1:8123"
+    assert _address_make_run_prints() == "http://127.0.0.1:8000"
+    given = "https://portal.example.gov.cn"
+    assert _address_make_run_prints(PORTAL_BASE_URL=given) == given

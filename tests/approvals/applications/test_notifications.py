@@ -221,10 +221,10 @@ def test_a_window_of_many_clerks_hears_of_a_submission_in_one_write_and_one_task
     sent_tasks = []
     from approvals import tasks
 
-    real = tasks.notifications_send_task.delay_on_commit
+    real = tasks.notifications_send_task.delay
     monkeypatch.setattr(
         tasks.notifications_send_task,
-        "delay_on_commit",
+        "delay",
         lambda ids: (sent_tasks.append(ids), real(ids)),
     )
 

@@ -1,9 +1,12 @@
 """inspect_upload: the type comes from the content; sizes, PDFs and images are checked."""
 
 import hashlib
+import io
+import random
 
 import pytest
 from django.utils import translation
+from PIL import Image
 
 from approvals.uploads import UploadRejected, inspect_upload
 from tests.approvals.uploads import files
@@ -206,3 +209,68 @@ def test_a_jpeg_that_is_only_a_header_is_refused_as_unreadable():
     assert rejection(b"\xff\xd8\xff\xe0" + b"\0" * 50, "a.jpg", "image/jpeg") == (
         "image_unreadable"
     )
+
+
+# --- Polyglots -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prefix", [files.HTML, b"<html>", b"\n", b"   "], ids=["html", "tag", "newline", "spaces"]
+)
+def test_a_pdf_with_anything_in_front_of_its_header_is_refused(prefix):
+    # given a clean PDF with bytes in front of "%PDF-" (libmagic still says PDF for most)
+    content = prefix + files.clean_pdf()
+
+    # when / then it is refused: as a PDF polyglot, or by type when libmagic sees the HTML first
+    assert rejection(content, "scan.pdf") in {"pdf_not_at_start", "type_not_allowed"}
+
+
+def test_a_pdf_with_a_short_prefix_is_refused_with_a_clear_message():
+    with translation.override("en"), pytest.raises(UploadRejected) as caught:
+        inspect_upload(files.upload(b"<html>" + files.clean_pdf(), "scan.pdf"))
+
+    assert caught.value.code == "pdf_not_at_start"
+    assert "in front of the PDF" in caught.value.message
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
+@pytest.mark.parametrize(
+    "suffix", [files.HTML, b"\0", files.zip_bytes()], ids=["html", "one-byte", "zip"]
+)
+def test_an_image_with_anything_after_its_end_is_refused(fmt, suffix):
+    content = files.image_bytes(fmt) + suffix
+
+    assert rejection(content, "photo", f"image/{fmt.lower()}") == "image_trailing_data"
+
+
+def test_a_png_whose_appended_html_ends_like_a_png_is_still_refused():
+    png = files.image_bytes("PNG")
+    # the HTML is followed by a copy of the IEND chunk, so the file ends with IEND's bytes
+    content = png + files.HTML + png[-12:]
+
+    assert rejection(content, "photo.png", "image/png") == "image_trailing_data"
+
+
+def test_a_jpeg_whose_appended_html_ends_with_an_end_marker_is_still_refused():
+    content = files.image_bytes("JPEG") + files.HTML + b"\xff\xd9"
+
+    assert rejection(content, "photo.jpg", "image/jpeg") == "image_trailing_data"
+
+
+def test_a_multi_picture_jpeg_with_images_back_to_back_is_accepted():
+    # given a camera's multi-picture file: a second complete JPEG right after the first's EOI
+    content = files.image_bytes("JPEG") + files.image_bytes("JPEG", size=(16, 12))
+
+    assert inspect_upload(files.upload(content, "photo.jpg", "image/jpeg")).extension == "jpg"
+
+
+def test_a_noisy_progressive_jpeg_with_restart_markers_is_accepted():
+    # noise makes the entropy-coded data full of stuffed 0xFF bytes
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (300, 200), random.Random(7).randbytes(300 * 200 * 3)).save(
+        buffer, "JPEG", progressive=True, restart_marker_rows=1, quality=90
+    )
+
+    inspected = inspect_upload(files.upload(buffer.getvalue(), "photo.jpg", "image/jpeg"))
+
+    assert inspected.content_type == "image/jpeg"
