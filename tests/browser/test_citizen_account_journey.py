@@ -4,6 +4,7 @@ mobile number and switches language — in each language, at phone and desktop w
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.models import PersonProfile
@@ -18,7 +19,8 @@ HTML_LANG = {"en": "en", "zh-hans": "zh-CN"}
 
 def sign_up(page, record, *, mobile: str, email: str) -> None:
     """On the sign-up page: the registry's name and ID number (typed in lower case), a mobile
-    number, an e-mail address and a passphrase; then the account's home page."""
+    number, an e-mail address and a passphrase; then the link in the e-mail, which opens the
+    account's home page."""
     page.fill("#id_real_name", record.name)
     page.fill("#id_id_number", record.id_number.lower())
     page.fill("#id_mobile", mobile)
@@ -26,6 +28,10 @@ def sign_up(page, record, *, mobile: str, email: str) -> None:
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
     page.locator("form[novalidate] button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/accounts/signup/sent/$"))
+    message = next(m for m in reversed(mail.outbox) if m.to == [email])
+    link = re.search(r"https?://\S+(/accounts/signup/confirm/\S+/)", message.body).group(1)
+    page.goto(link)
     expect(page).to_have_url(re.compile(r"/accounts/$"))
 
 
@@ -119,7 +125,7 @@ def test_sign_up_can_be_completed_with_the_keyboard_alone(open_page, language):
     expect(page.locator("form[novalidate] button[type=submit]")).to_be_focused()
     page.keyboard.press("Enter")
     # (the skip link left "#main" in the address)
-    expect(page).to_have_url(re.compile(r"/accounts/(#main)?$"))
+    expect(page).to_have_url(re.compile(r"/accounts/signup/sent/(#main)?$"))
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -131,6 +137,7 @@ def test_screenshots_of_the_account_pages(open_page, language, viewport_name):
         ("home", "/"),
         ("sign-in", "/accounts/login/"),
         ("sign-up", "/accounts/signup/"),
+        ("sign-up-sent", "/accounts/signup/sent/"),
     ]:
         page.goto(path)
         shot = screenshot(page, f"{name}-{language}-{viewport_name}")
