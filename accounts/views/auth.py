@@ -5,6 +5,7 @@ from base64 import b32encode
 from urllib.parse import urlencode, urlsplit
 
 import segno
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -22,6 +23,7 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import lockout
 from accounts.forms import LoginForm, SignUpForm, TokenForm
 from accounts.models import User
 from accounts.services.password_reset import password_reset_completed
@@ -64,6 +66,37 @@ class LoginView(auth_views.LoginView):
                 return render(request, self.template_name, {"not_permitted": True}, status=403)
             return redirect(target or settings.LOGIN_REDIRECT_URL)
         return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        # Failures from many addresses slow the account down for everyone but a browser that
+        # signed in to it before; the password is not even checked while the wait lasts.
+        key = lockout.canonical_login_identifier(request, request.POST)
+        if (
+            key
+            and not lockout.is_known_browser(request, key)
+            # A pause for this address (django-axes) speaks for itself.
+            and not AxesProxyHandler.is_locked(request, credentials=request.POST)
+        ):
+            wait = lockout.slow_down_remaining(key)
+            if wait:
+                form = self.get_form_class()(
+                    request, initial={"username": lockout.typed_identifier(request.POST)}
+                )
+                context = self.get_context_data(form=form, slow_down_seconds=wait)
+                return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        response.set_cookie(
+            lockout.KNOWN_BROWSER_COOKIE,
+            lockout.known_browser_value(form.get_user()),
+            max_age=lockout.KNOWN_BROWSER_MAX_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
 
 
 def _is_admin_url(url: str) -> bool:
