@@ -2,19 +2,22 @@
 
 - Resident identity card number, GB 11643-1999: 17 digits and an ISO 7064 MOD 11-2 check character.
 - Unified Social Credit Code, GB 32100-2015: 18 characters with a modulo-31 check character.
+
+The checks are python-stdnum's ``cn.ric`` and ``cn.uscc``; this module maps their exceptions to
+reason codes the forms translate.
 """
 
 import datetime
 import re
 
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError
+
 # ASCII digits only: ``\d`` would also accept full-width and other Unicode digits.
 _ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 # GB 32100-2015 alphabet: digits and upper-case letters without I, O, Z, S, V.
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 _USCC_SHAPE = re.compile(rf"[{USCC_ALPHABET}]{{18}}")
 
 
@@ -23,22 +26,25 @@ def normalize_id_number(value: str) -> str:
 
 
 def id_number_check_character(first17: str) -> str:
-    total = sum(int(digit) * weight for digit, weight in zip(first17, _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11]
+    return ric.calc_check_digit(first17 + "0")  # stdnum drops the last character
 
 
 def id_number_birth_date(id_number: str) -> datetime.date | None:
     """The birth date encoded in positions 7–14, or None when it is not a real date."""
     try:
-        return datetime.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
-    except ValueError:
+        return ric.get_birth_date(id_number)
+    except (ValidationError, ValueError):
         return None
 
 
 def id_number_problem(value: str, *, today: datetime.date | None = None) -> str | None:
     """Why ``value`` is not a valid resident ID number, or None when it is.
 
-    The reasons are codes (``format``, ``birth_date``, ``checksum``) that forms translate.
+    The reasons are codes (``format``, ``birth_date``, ``checksum``) that forms translate. The
+    birth date and check character come from python-stdnum's ``cn.ric``; its ``validate`` is not
+    used because its birth-place table dates region codes by the birth year, which refuses real
+    people born before their county got its code (``440524188001010014``), and fails with a
+    KeyError on some codes. The population registry match is the real test of the region.
     """
     id_number = normalize_id_number(value)
     if not _ID_SHAPE.fullmatch(id_number):
@@ -66,21 +72,20 @@ def normalize_uscc(value: str) -> str:
 
 
 def uscc_check_character(first17: str) -> str:
-    total = sum(
-        USCC_ALPHABET.index(char) * weight
-        for char, weight in zip(first17, _USCC_WEIGHTS, strict=True)
-    )
-    return USCC_ALPHABET[(31 - total % 31) % 31]
+    return uscc.calc_check_digit(first17)
 
 
 def uscc_problem(value: str) -> str | None:
-    """Why ``value`` is not a valid Unified Social Credit Code, or None.
+    """Why ``value`` is not a valid Unified Social Credit Code, or None. Reasons are codes:
+    ``format`` or ``checksum``.
 
-    Reasons are codes: ``format`` or ``checksum``."""
+    The check character is python-stdnum's ``cn.uscc``; its ``validate`` is not used because it
+    wants digits in the first two places, where GB 32100-2015 also allows letters (the registration
+    authority ``N``, ``Y``, …)."""
     code = normalize_uscc(value)
     if not _USCC_SHAPE.fullmatch(code):
         return "format"
-    if uscc_check_character(code[:17]) != code[17]:
+    if uscc.calc_check_digit(code[:17]) != code[17]:
         return "checksum"
     return None
 
