@@ -9,7 +9,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
-from accounts.identifiers import mask_mobile
+from accounts.identifiers import is_valid_mobile, mask_mobile
 from accounts.lockout import (
     canonical_login_identifier,
     lockout_key_for_user,
@@ -17,7 +17,7 @@ from accounts.lockout import (
     slow_down_record_failure,
     typed_identifier,
 )
-from accounts.validators import MOBILE_PATTERN, normalize_mobile
+from accounts.validators import normalize_mobile
 from approvals.audit import audit_record
 from approvals.models import AuditOutcome
 
@@ -30,7 +30,7 @@ def mask_login_identifier(identifier: str) -> str:
         local, _, domain = identifier.rpartition("@")
         return f"{local[: 2 if len(local) > 3 else 1]}***@{domain.lower()}"
     mobile = normalize_mobile(identifier)
-    if MOBILE_PATTERN.fullmatch(mobile):
+    if is_valid_mobile(mobile):
         return mask_mobile(mobile)
     return "***"
 

@@ -10,6 +10,7 @@ reason codes the forms translate.
 import datetime
 import re
 
+import phonenumbers
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
@@ -102,11 +103,61 @@ def mask_id_number(value: str) -> str:
     return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
 
 
+_MOBILE_TYPES = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+}
+
+
+def _parse_mobile(value: str):
+    try:
+        return phonenumbers.parse(value or "", "CN")
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def normalize_mobile(value: str) -> str:
+    """The number in E.164 form; a number without a country code is read as a mainland one
+    (``138 0013 8000``, ``+86 138-0013-8000``, ``0086 13800138000`` → ``+8613800138000``)."""
+    raw = re.sub(r"[\s\-().]", "", value or "")
+    number = _parse_mobile(raw) if raw else None
+    if number is None:
+        return raw
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def is_valid_mobile(value: str) -> bool:
+    """A valid mobile number (phonenumbers' metadata) from anywhere, given in E.164 form."""
+    if not (value or "").startswith("+") or not value[1:].isascii() or not value[1:].isdigit():
+        return False
+    number = _parse_mobile(value)
+    return (
+        number is not None
+        and phonenumbers.is_valid_number(number)
+        and phonenumbers.number_type(number) in _MOBILE_TYPES
+    )
+
+
+def display_mobile(value: str) -> str:
+    """How a stored (E.164) number is written for people and forms: mainland numbers as their
+    11 digits, as everyone writes them; others in E.164 with their country code."""
+    if (value or "").startswith("+86") and len(value) == 14:
+        return value[3:]
+    return value or ""
+
+
 def mask_mobile(value: str) -> str:
-    """``13800138000`` → ``138****8000``."""
+    """Mainland numbers as people know them, ``+8613800138000`` → ``138****8000``; others with
+    their country code and the last four digits only, ``+85291234567`` → ``+852 ****4567``."""
     if not value or len(value) < 7:
         return "*" * len(value or "")
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    number = _parse_mobile(value) if value.startswith("+") else None
+    if number is None:
+        return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    national = str(number.national_number)
+    if number.country_code == 86 and len(national) == 11:
+        return national[:3] + "****" + national[-4:]
+    return f"+{number.country_code} " + "*" * (len(national) - 4) + national[-4:]
 
 
 def mask_person_name(value: str) -> str:

@@ -53,9 +53,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     """
 
     email = models.EmailField(_("email address"), unique=True)
+    # E.164 (``+8613800138000``): numbers from the mainland, Hong Kong, Macau, Taiwan and abroad.
     mobile = models.CharField(
         _("mobile number"),
-        max_length=11,
+        max_length=16,
         unique=True,
         null=True,
         blank=True,
@@ -95,6 +96,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.mobile = identifiers.normalize_mobile(self.mobile) or None
+
+    def save(self, *args, **kwargs):
+        # One spelling per number, however it was typed or imported, so that it is unique.
+        if self.mobile:
+            self.mobile = identifiers.normalize_mobile(self.mobile)
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.display_name or self.email

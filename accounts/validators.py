@@ -1,7 +1,5 @@
 """Django validators for the identifiers, with translated messages."""
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -19,8 +17,6 @@ _USCC_MESSAGES = {
     ),
     "checksum": _("This Unified Social Credit Code's check character is wrong."),
 }
-# ASCII digits, whole string: ``\d`` and ``$`` would admit full-width digits and a final newline.
-MOBILE_PATTERN = re.compile(r"1[3-9][0-9]{9}")
 
 
 def validate_id_number(value: str) -> None:
@@ -36,17 +32,19 @@ def validate_uscc(value: str) -> None:
 
 
 def validate_mobile(value: str) -> None:
-    if not MOBILE_PATTERN.fullmatch(value or ""):
+    """A mobile number anyone who may apply can hold: the mainland, Hong Kong, Macau, Taiwan or
+    abroad, as ``normalize_mobile`` stores it (E.164)."""
+    if not identifiers.is_valid_mobile(identifiers.normalize_mobile(value)):
         raise ValidationError(
-            _("Enter a mainland China mobile number: 11 digits starting with 1."), code="mobile"
+            _(
+                "Enter a mobile number: a mainland number of 11 digits starting with 1, or a "
+                "number from elsewhere starting with + and the country code."
+            ),
+            code="mobile",
         )
 
 
 def normalize_mobile(value: str) -> str:
-    """Strip spaces, dashes and a leading +86 country code."""
-    digits = re.sub(r"[\s-]", "", value or "")
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    elif digits.startswith("0086"):
-        digits = digits[4:]
-    return digits
+    """The number in E.164 form (``+8613800138000``); a number without a country code is read as
+    a mainland one. What cannot be read at all is returned without its spaces, to be refused."""
+    return identifiers.normalize_mobile(value)

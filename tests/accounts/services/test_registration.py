@@ -73,7 +73,7 @@ def test_a_person_in_the_registry_gets_an_account_with_registry_data(registry_pe
 
     user.refresh_from_db()
     assert user.email == "wang.fang@example.cn"
-    assert user.mobile == "13800138000"
+    assert user.mobile == "+8613800138000"
     assert user.display_name == "王芳"
     assert user.preferred_language == "zh-hans"
     assert user.check_password(DEFAULT_PASSWORD)
@@ -109,7 +109,7 @@ def test_typed_values_are_normalised(registry_person):
     )
 
     assert user.email == "wang.fang@example.cn"
-    assert user.mobile == "13800138000"
+    assert user.mobile == "+8613800138000"
     assert user.person.id_number == registry_person.id_number
     assert user.person.real_name == "王芳"  # the registry's spelling, not what was typed
 
@@ -414,3 +414,20 @@ def test_a_person_may_register_several_businesses(representative, registry_busin
     business_register(user=representative.user, uscc=second.uscc)
 
     assert representative.user.businesses.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        pytest.param("+852 9123 4567", "+85291234567", id="hong-kong"),
+        pytest.param("+853 6612 3456", "+85366123456", id="macau"),
+        pytest.param("+886 912 345 678", "+886912345678", id="taiwan"),
+        pytest.param("+44 7911 123456", "+447911123456", id="abroad"),
+    ],
+)
+def test_a_mobile_number_from_outside_the_mainland_is_accepted_and_stored_e164(
+    registry_person, typed, stored
+):
+    user = sign_up(registry_person, mobile=typed)
+
+    assert User.objects.get(pk=user.pk).mobile == stored

@@ -34,7 +34,7 @@ def _field_errors(response, field):
 
 def _assert_nothing_created():
     assert not User.objects.filter(email="wang.fang@example.cn").exists()
-    assert not User.objects.filter(mobile="13800138000").exists()
+    assert not User.objects.filter(mobile="+8613800138000").exists()
     assert not PersonProfile.objects.exists()
     assert not AuditEvent.objects.filter(action="account.registered").exists()
 
@@ -141,7 +141,7 @@ def test_every_typing_mistake_is_reported_at_once(client):
 
 
 @pytest.mark.django_db
-def test_mobile_and_id_number_are_stored_in_their_plain_form(client):
+def test_mobile_and_id_number_are_stored_in_their_standard_form(client):
     record = PopulationRecordFactory(id_number="11010519491231002X", name="王芳")
 
     response = client.post(
@@ -150,7 +150,7 @@ def test_mobile_and_id_number_are_stored_in_their_plain_form(client):
 
     assert response.status_code == 302
     user = User.objects.get(email="wang.fang@example.cn")
-    assert user.mobile == "13800138000"
+    assert user.mobile == "+8613800138000"
     assert user.person.id_number == "11010519491231002X"
 
 
