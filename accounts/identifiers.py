@@ -96,10 +96,14 @@ def is_valid_uscc(value: str) -> bool:
 
 
 def mask_id_number(value: str) -> str:
-    """``11010519491231002X`` → ``1101**********002X``: region prefix and last four only."""
+    """``11010519491231002X`` → ``1101**********002X``: region prefix and last four only. Shorter
+    document numbers keep their first character and last two (``H12345678`` → ``H******78``);
+    eight characters or fewer are hidden whole."""
     id_number = normalize_id_number(value)
     if len(id_number) <= 8:
         return "*" * len(id_number)
+    if len(id_number) < 15:
+        return id_number[0] + "*" * (len(id_number) - 3) + id_number[-2:]
     return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
 
 
@@ -165,3 +169,78 @@ def mask_person_name(value: str) -> str:
     if not value:
         return ""
     return value[0] + "*" * (len(value) - 1)
+
+
+# --- The identity documents residents hold -------------------------------------------------------
+#
+# Everyone who may apply: mainland residents, residents of Hong Kong, Macau and Taiwan, and
+# foreigners. Each number is checked as far as its format allows; the population registry match
+# is the real test.
+
+RESIDENT_ID = "resident_id"  # 居民身份证, GB 11643-1999
+RESIDENCE_PERMIT = "residence_permit"  # 港澳台居民居住证: 18 digits, 81 HK / 82 Macau / 83 Taiwan
+HK_MACAU_PERMIT = "hk_macau_permit"  # 港澳居民来往内地通行证: H or M and 8 digits (10 on old ones)
+TAIWAN_PERMIT = "taiwan_permit"  # 台湾居民来往大陆通行证: 8 digits (10 on old ones)
+FOREIGN_PERMANENT_RESIDENCE = "foreign_permanent_residence"  # 外国人永久居留身份证
+PASSPORT = "passport"
+
+DOCUMENT_TYPES = (
+    RESIDENT_ID,
+    RESIDENCE_PERMIT,
+    HK_MACAU_PERMIT,
+    TAIWAN_PERMIT,
+    FOREIGN_PERMANENT_RESIDENCE,
+    PASSPORT,
+)
+
+_RESIDENCE_PERMIT_SHAPE = re.compile(r"8[123][0-9]{15}[0-9X]")
+_HK_MACAU_PERMIT_SHAPE = re.compile(r"[HM][0-9]{8}([0-9]{2})?")
+_TAIWAN_PERMIT_SHAPE = re.compile(r"[0-9]{8}([0-9]{2})?")
+# Since 2023: 18 digits beginning with 9, laid out and checked like a resident ID number.
+_FOREIGN_RESIDENCE_NEW_SHAPE = re.compile(r"9[0-9]{16}[0-9X]")
+# Before 2023: a three-letter nationality code (ISO 3166-1 alpha-3) and 12 digits.
+_FOREIGN_RESIDENCE_OLD_SHAPE = re.compile(r"[A-Z]{3}[0-9]{12}")
+_PASSPORT_SHAPE = re.compile(r"(?=.*[0-9])[A-Z0-9]{5,17}")
+
+
+def normalize_document_number(value: str) -> str:
+    """Upper case, without spaces, dashes or brackets (``H1234 5678``, ``0123-4567``)."""
+    return re.sub(r"[\s\-()（）]", "", value or "").upper()
+
+
+def _gb11643_problem(number: str, today: datetime.date | None) -> str | None:
+    """The resident-ID layout (birth date in 7–14, MOD 11-2 check) that the residence permit and
+    the new foreign permanent residence card share."""
+    birth_date = id_number_birth_date(number)
+    today = today or datetime.date.today()
+    if birth_date is None or birth_date > today or birth_date.year < 1850:
+        return "birth_date"
+    if id_number_check_character(number[:17]) != number[17]:
+        return "checksum"
+    return None
+
+
+def document_number_problem(
+    document_type: str, value: str, *, today: datetime.date | None = None
+) -> str | None:
+    """Why ``value`` is not a valid number for ``document_type``, or None when it is.
+
+    Reason codes: ``type`` (unknown document), ``format``, ``birth_date``, ``checksum``."""
+    number = normalize_document_number(value)
+    if document_type == RESIDENT_ID:
+        return id_number_problem(number, today=today)
+    if document_type == RESIDENCE_PERMIT:
+        if not _RESIDENCE_PERMIT_SHAPE.fullmatch(number):
+            return "format"
+        return _gb11643_problem(number, today)
+    if document_type == HK_MACAU_PERMIT:
+        return None if _HK_MACAU_PERMIT_SHAPE.fullmatch(number) else "format"
+    if document_type == TAIWAN_PERMIT:
+        return None if _TAIWAN_PERMIT_SHAPE.fullmatch(number) else "format"
+    if document_type == FOREIGN_PERMANENT_RESIDENCE:
+        if _FOREIGN_RESIDENCE_NEW_SHAPE.fullmatch(number):
+            return _gb11643_problem(number, today)
+        return None if _FOREIGN_RESIDENCE_OLD_SHAPE.fullmatch(number) else "format"
+    if document_type == PASSPORT:
+        return None if _PASSPORT_SHAPE.fullmatch(number) else "format"
+    return "type"

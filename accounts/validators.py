@@ -25,6 +25,41 @@ def validate_id_number(value: str) -> None:
         raise ValidationError(_ID_MESSAGES[problem], code=f"id_number_{problem}")
 
 
+_DOCUMENT_MESSAGES = {
+    "type": _("Choose the kind of identity document."),
+    "format": _("This number does not have the form of the chosen identity document."),
+    "birth_date": _("This number does not contain a real date of birth."),
+    "checksum": _("This number's check character is wrong. Please check each character."),
+}
+_DOCUMENT_FORMATS = {
+    identifiers.RESIDENCE_PERMIT: _(
+        "A residence permit number has 18 characters and begins with 81, 82 or 83."
+    ),
+    identifiers.HK_MACAU_PERMIT: _("A travel permit number is H or M followed by 8 digits."),
+    identifiers.TAIWAN_PERMIT: _("A Taiwan residents' travel permit number has 8 digits."),
+    identifiers.FOREIGN_PERMANENT_RESIDENCE: _(
+        "A permanent resident ID card number has 18 digits beginning with 9, or, on older cards, "
+        "3 letters and 12 digits."
+    ),
+    identifiers.PASSPORT: _("A passport number has 5 to 17 letters and digits."),
+}
+
+
+def validate_document_number(document_type: str, value: str) -> None:
+    """The number of an identity document of ``document_type`` (see ``identifiers``)."""
+    if document_type == identifiers.RESIDENT_ID:
+        validate_id_number(value)
+        return
+    problem = identifiers.document_number_problem(document_type, value)
+    if problem:
+        message = (
+            _DOCUMENT_FORMATS.get(document_type, _DOCUMENT_MESSAGES["format"])
+            if problem == "format"
+            else _DOCUMENT_MESSAGES[problem]
+        )
+        raise ValidationError(message, code=f"id_number_{problem}")
+
+
 def validate_uscc(value: str) -> None:
     problem = identifiers.uscc_problem(value)
     if problem:

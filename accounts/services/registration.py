@@ -26,7 +26,12 @@ from accounts.models import (
     User,
 )
 from accounts.registries import legal_person_registry, population_registry
-from accounts.validators import normalize_mobile, validate_id_number, validate_mobile, validate_uscc
+from accounts.validators import (
+    normalize_mobile,
+    validate_document_number,
+    validate_mobile,
+    validate_uscc,
+)
 from approvals.audit import audit_record
 from approvals.models import AuditOutcome
 from approvals.services.notifications import absolute_link, recipient_language
@@ -58,6 +63,7 @@ def person_register(
     password: str,
     real_name: str,
     id_number: str,
+    id_type: str = identifiers.RESIDENT_ID,
     preferred_language: str = "",
 ) -> User | None:
     """Create a citizen's account after checking name and ID number against the population
@@ -72,7 +78,7 @@ def person_register(
     """
     email = User.objects.normalize_email(email.strip()).lower()
     mobile = normalize_mobile(mobile)
-    id_number = identifiers.normalize_id_number(id_number)
+    id_number = identifiers.normalize_document_number(id_number)
     real_name = real_name.strip()
 
     errors: dict[str, list] = {}
@@ -84,7 +90,7 @@ def person_register(
             errors.setdefault(field, []).extend(exc.messages)
 
     check("email", validate_email, email)
-    check("id_number", validate_id_number, id_number)
+    check("id_number", functools.partial(validate_document_number, id_type), id_number)
     check("mobile", validate_mobile, mobile)
     candidate = User(email=email, mobile=mobile, display_name=real_name)
     try:
@@ -94,7 +100,7 @@ def person_register(
 
     record = None
     if "id_number" not in errors:
-        record = population_registry().lookup_person(id_number)
+        record = population_registry().lookup_person(id_number, id_type)
         if record is None:
             errors.setdefault("id_number", []).append(
                 _(
@@ -116,7 +122,7 @@ def person_register(
     if errors:
         raise ValidationError(errors)
 
-    owners = _accounts_holding(email=email, mobile=mobile, id_number=id_number)
+    owners = _accounts_holding(email=email, mobile=mobile, id_type=id_type, id_number=id_number)
     if owners:
         _tell_owners_of_repeated_sign_up(owners)
         return None
@@ -133,6 +139,7 @@ def person_register(
         profile = PersonProfile.objects.create(
             user=user,
             real_name=record.name,
+            id_type=id_type,
             id_number=id_number,
             gender=record.gender,
             birth_date=record.birth_date,
@@ -149,9 +156,9 @@ def person_register(
     return user
 
 
-def _accounts_holding(*, email: str, mobile: str, id_number: str) -> list[User]:
+def _accounts_holding(*, email: str, mobile: str, id_type: str, id_number: str) -> list[User]:
     """The accounts that already use any of these details, once each."""
-    matches = Q(email__iexact=email) | Q(person__id_number=id_number)
+    matches = Q(email__iexact=email) | Q(person__id_number=id_number, person__id_type=id_type)
     if mobile:
         matches |= Q(mobile=mobile)
     return list(User.objects.filter(matches).distinct().order_by("pk"))

@@ -142,6 +142,7 @@ def signup(request):
                 password=data["password1"],
                 real_name=data["real_name"],
                 id_number=data["id_number"],
+                id_type=data["id_type"],
                 preferred_language=get_language() or "",
             )
         except ValidationError as exc:

@@ -1,5 +1,6 @@
 """Signing up as a citizen, checked against the population registry."""
 
+import datetime
 import re
 
 import pytest
@@ -207,3 +208,47 @@ def test_the_rate_limit_page_is_translated(client):
 
     assert response.status_code == 429
     assert "尝试次数过多" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_passport_holder_signs_up_from_abroad_and_sees_the_number_masked(
+    client, django_capture_on_commit_callbacks
+):
+    record = PopulationRecordFactory(
+        id_type="passport",
+        id_number="E12345678",
+        name="Anna Schmidt",
+        gender="female",
+        birth_date=datetime.date(1988, 4, 2),
+    )
+    data = _form(record, id_type="passport", mobile="+49 1512 3456789", email="anna@example.de")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(SIGNUP_URL, data)
+
+    assert response["Location"] == reverse("accounts:signup_sent")
+    user = User.objects.get(email="anna@example.de")
+    assert (user.mobile, user.person.id_type) == ("+4915123456789", "passport")
+    home = client.get(_confirmation_path(mail.outbox[0]), follow=True).content.decode()
+    assert "E******78" in home
+    assert "E12345678" not in home
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("en", "H or M followed by 8 digits"), ("zh-hans", "通行证号码为H或M后接8位数字")],
+)
+@pytest.mark.django_db
+def test_a_wrong_document_number_is_explained_and_what_was_typed_is_kept(client, language, message):
+    record = PopulationRecordFactory()
+    data = _form(record, id_type="hk_macau_permit", id_number="12345678", mobile="+852 9123 4567")
+
+    response = client.post(SIGNUP_URL, data, HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert message in body
+    assert 'value="12345678"' in body
+    assert 'value="+852 9123 4567"' in body
+    assert '<option value="hk_macau_permit" selected>' in body
+    _assert_nothing_created()
