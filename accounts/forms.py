@@ -34,14 +34,13 @@ class SignUpForm(ServiceErrorsMixin, forms.Form):
     real_name = forms.CharField(
         label=_("Real name"),
         max_length=100,
-        help_text=_("Exactly as on your resident identity card."),
+        help_text=_("Exactly as on your identity document."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     id_type = forms.ChoiceField(
         label=_("Identity document"),
         choices=IdentityDocument.choices,
         initial=IdentityDocument.RESIDENT_ID,
-        required=False,  # a resident identity card unless another is chosen
         help_text=_(
             "Residents of Hong Kong, Macau and Taiwan and foreign nationals may use the document "
             "they hold."
@@ -75,8 +74,12 @@ class SignUpForm(ServiceErrorsMixin, forms.Form):
 
     # The registry check needs a well-formed ID number, so the service runs only once the form is
     # valid; these checks come first so that every typing mistake is reported at once.
-    def clean_id_type(self):
-        return self.cleaned_data.get("id_type") or identifiers.RESIDENT_ID
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and not data.get("id_type"):
+            # A resident identity card unless another is chosen (older clients send no choice).
+            data = data.copy()
+            data["id_type"] = identifiers.RESIDENT_ID
+        super().__init__(data, *args, **kwargs)
 
     def clean_id_number(self):
         id_number = identifiers.normalize_document_number(self.cleaned_data["id_number"])

@@ -113,13 +113,15 @@ def test_sign_up_can_be_completed_with_the_keyboard_alone(open_page, language):
     page.locator("#id_real_name").focus()
     for value in [
         record.name,
+        None,  # the identity document: a resident identity card, as chosen already
         record.id_number,
         "13700001111",
         "chen@example.cn",
         PASSWORD,
         PASSWORD,
     ]:
-        page.keyboard.type(value)
+        if value is not None:
+            page.keyboard.type(value)
         page.keyboard.press("Tab")
     # focus has moved through every field to the submit button
     expect(page.locator("form[novalidate] button[type=submit]")).to_be_focused()
