@@ -38,6 +38,19 @@ def id_number_birth_date(id_number: str) -> datetime.date | None:
         return None
 
 
+def _gb11643_problem(number: str, today: datetime.date | None) -> str | None:
+    """What is wrong with an 18-character number of the resident-ID layout (birth date in 7–14,
+    MOD 11-2 check), which the residence permit and the new foreign permanent residence card
+    share."""
+    birth_date = id_number_birth_date(number)
+    today = today or datetime.date.today()
+    if birth_date is None or birth_date > today or birth_date.year < 1850:
+        return "birth_date"
+    if id_number_check_character(number[:17]) != number[17]:
+        return "checksum"
+    return None
+
+
 def id_number_problem(value: str, *, today: datetime.date | None = None) -> str | None:
     """Why ``value`` is not a valid resident ID number, or None when it is.
 
@@ -50,13 +63,7 @@ def id_number_problem(value: str, *, today: datetime.date | None = None) -> str 
     id_number = normalize_id_number(value)
     if not _ID_SHAPE.fullmatch(id_number):
         return "format"
-    birth_date = id_number_birth_date(id_number)
-    today = today or datetime.date.today()
-    if birth_date is None or birth_date > today or birth_date.year < 1850:
-        return "birth_date"
-    if id_number_check_character(id_number[:17]) != id_number[17]:
-        return "checksum"
-    return None
+    return _gb11643_problem(id_number, today)
 
 
 def is_valid_id_number(value: str) -> bool:
@@ -206,18 +213,6 @@ _PASSPORT_SHAPE = re.compile(r"(?=.*[0-9])[A-Z0-9]{5,17}")
 def normalize_document_number(value: str) -> str:
     """Upper case, without spaces, dashes or brackets (``H1234 5678``, ``0123-4567``)."""
     return re.sub(r"[\s\-()（）]", "", value or "").upper()
-
-
-def _gb11643_problem(number: str, today: datetime.date | None) -> str | None:
-    """The resident-ID layout (birth date in 7–14, MOD 11-2 check) that the residence permit and
-    the new foreign permanent residence card share."""
-    birth_date = id_number_birth_date(number)
-    today = today or datetime.date.today()
-    if birth_date is None or birth_date > today or birth_date.year < 1850:
-        return "birth_date"
-    if id_number_check_character(number[:17]) != number[17]:
-        return "checksum"
-    return None
 
 
 def document_number_problem(

@@ -151,17 +151,21 @@ class IdentityDocument(models.TextChoices):
     PASSPORT = identifiers.PASSPORT, _("Passport")
 
 
-class PersonProfile(models.Model):
-    """A natural person applicant, verified against the population registry (一数一源)."""
-
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="person")
-    real_name = models.CharField(_("real name"), max_length=100)
-    id_type = models.CharField(
+def identity_document_field() -> models.CharField:
+    return models.CharField(
         _("identity document"),
         max_length=30,
         choices=IdentityDocument.choices,
         default=IdentityDocument.RESIDENT_ID,
     )
+
+
+class PersonProfile(models.Model):
+    """A natural person applicant, verified against the population registry (一数一源)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="person")
+    real_name = models.CharField(_("real name"), max_length=100)
+    id_type = identity_document_field()
     # The document's number; a resident ID number for most people.
     id_number = models.CharField(_("resident ID number"), max_length=18)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
@@ -404,12 +408,7 @@ class OfficialPosition(models.Model):
 class PopulationRecord(models.Model):
     """A local copy of a population registry entry (户籍人口库), read through the adapter."""
 
-    id_type = models.CharField(
-        _("identity document"),
-        max_length=30,
-        choices=IdentityDocument.choices,
-        default=IdentityDocument.RESIDENT_ID,
-    )
+    id_type = identity_document_field()
     id_number = models.CharField(_("resident ID number"), max_length=18)
     name = models.CharField(_("name"), max_length=100)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
