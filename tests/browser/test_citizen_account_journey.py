@@ -147,3 +147,35 @@ def test_screenshots_of_the_account_pages(open_page, language, viewport_name):
         # the layout holds: nothing is wider than the viewport
         overflow = page.evaluate("document.documentElement.scrollWidth")
         assert overflow <= viewport["width"], f"{name} overflows at {viewport['width']} px"
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_failures_from_elsewhere_slow_sign_in_down_and_say_so(open_page, language):
+    # given ten wrong passwords for an account, each from another address
+    from django.test import Client
+
+    from accounts.lockout import SLOW_DOWN_AFTER
+    from tests.factories import UserFactory
+
+    UserFactory(email="li.lei@example.cn")
+    for n in range(SLOW_DOWN_AFTER):
+        Client().post(
+            "/accounts/login/",
+            {"username": "li.lei@example.cn", "password": "wrong"},
+            REMOTE_ADDR=f"203.0.113.{n}",
+        )
+
+    # when someone signs in at once from this browser
+    page = open_page(language, PHONE)
+    page.goto("/accounts/login/")
+    page.fill("#id_username", "li.lei@example.cn")
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+
+    # then they are asked to wait, with a way out, and what they typed is kept
+    summary = page.locator("#error-summary")
+    expect(summary).to_contain_text("请稍候再试" if language == "zh-hans" else "Please wait")
+    expect(summary.locator("a")).to_have_attribute("href", "/accounts/password-reset/")
+    expect(page.locator("#id_username")).to_have_value("li.lei@example.cn")
+    screenshot(page, f"sign-in-slowed-{language}-phone")
+    assert axe_violations(page) == []
