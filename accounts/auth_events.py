@@ -9,9 +9,15 @@ from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
-from accounts.identifiers import mask_mobile
-from accounts.lockout import typed_identifier
-from accounts.validators import MOBILE_PATTERN, normalize_mobile
+from accounts.identifiers import is_valid_mobile, mask_mobile
+from accounts.lockout import (
+    canonical_login_identifier,
+    lockout_key_for_user,
+    slow_down_clear,
+    slow_down_record_failure,
+    typed_identifier,
+)
+from accounts.validators import normalize_mobile
 from approvals.audit import audit_record
 from approvals.models import AuditOutcome
 
@@ -24,7 +30,7 @@ def mask_login_identifier(identifier: str) -> str:
         local, _, domain = identifier.rpartition("@")
         return f"{local[: 2 if len(local) > 3 else 1]}***@{domain.lower()}"
     mobile = normalize_mobile(identifier)
-    if MOBILE_PATTERN.fullmatch(mobile):
+    if is_valid_mobile(mobile):
         return mask_mobile(mobile)
     return "***"
 
@@ -47,6 +53,7 @@ def _record_denied(action: str, identifier: str) -> None:
 
 
 def record_signed_in(sender, request, user, **kwargs):
+    slow_down_clear(lockout_key_for_user(user))
     audit_record(action="auth.signed_in", actor=user, obj=user)
 
 
@@ -56,12 +63,29 @@ def record_signed_out(sender, request, user, **kwargs):
 
 
 def record_sign_in_failed(sender, credentials, request=None, **kwargs):
+    key = canonical_login_identifier(request, credentials)
+    if key:
+        slow_down_record_failure(key)
     _record_denied("auth.sign_in_failed", typed_identifier(credentials))
 
 
 def record_locked_out(sender, request, username=None, ip_address=None, **kwargs):
     credentials = getattr(request, "axes_credentials", None)
-    _record_denied("auth.locked_out", typed_identifier(credentials))
+    identifier = typed_identifier(credentials)
+    account = _account_for(identifier)
+    if account is not None and account.requires_second_factor:
+        # An official's account: supervisors see where the attempts came from (电子监察).
+        audit_record(
+            action="auth.official_locked_out",
+            obj=account,
+            outcome=AuditOutcome.DENIED,
+            changes={
+                "identifier": [None, mask_login_identifier(identifier)],
+                "client_ip": [None, ip_address or ""],
+            },
+        )
+        return
+    _record_denied("auth.locked_out", identifier)
 
 
 def connect() -> None:

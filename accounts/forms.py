@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import identifiers
 from accounts.business_forms import ServiceErrorsMixin
-from accounts.models import User
-from accounts.validators import normalize_mobile, validate_id_number, validate_mobile
+from accounts.models import IdentityDocument, User
+from accounts.validators import normalize_mobile, validate_document_number, validate_mobile
 
 
 class LoginForm(AuthenticationForm):
@@ -35,14 +35,22 @@ class SignUpForm(ServiceErrorsMixin, forms.Form):
     real_name = forms.CharField(
         label=_("Real name"),
         max_length=100,
-        help_text=_("Exactly as on your resident identity card."),
+        help_text=_("Exactly as on your identity document."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
+    id_type = forms.ChoiceField(
+        label=_("Identity document"),
+        choices=IdentityDocument.choices,
+        initial=IdentityDocument.RESIDENT_ID,
+        help_text=_(
+            "Residents of Hong Kong, Macau and Taiwan and foreign nationals may use the document "
+            "they hold."
+        ),
+    )
     id_number = forms.CharField(
-        label=_("Resident ID number"),
-        max_length=18,
-        min_length=18,
-        help_text=_("18 characters; the last one may be X."),
+        label=_("ID document number"),
+        max_length=24,
+        help_text=_("A resident ID number has 18 characters; the last one may be X."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     mobile = forms.CharField(
@@ -67,9 +75,16 @@ class SignUpForm(ServiceErrorsMixin, forms.Form):
 
     # The registry check needs a well-formed ID number, so the service runs only once the form is
     # valid; these checks come first so that every typing mistake is reported at once.
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and not data.get("id_type"):
+            # A resident identity card unless another is chosen (older clients send no choice).
+            data = data.copy()
+            data["id_type"] = identifiers.RESIDENT_ID
+        super().__init__(data, *args, **kwargs)
+
     def clean_id_number(self):
-        id_number = identifiers.normalize_id_number(self.cleaned_data["id_number"])
-        validate_id_number(id_number)
+        id_number = identifiers.normalize_document_number(self.cleaned_data["id_number"])
+        validate_document_number(self.data.get("id_type") or identifiers.RESIDENT_ID, id_number)
         return id_number
 
     def clean_mobile(self):

@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts import identifiers
-from accounts.validators import validate_id_number, validate_mobile, validate_uscc
+from accounts.validators import validate_document_number, validate_mobile, validate_uscc
 
 
 class UserManager(BaseUserManager):
@@ -53,9 +53,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     """
 
     email = models.EmailField(_("email address"), unique=True)
+    # E.164 (``+8613800138000``): numbers from the mainland, Hong Kong, Macau, Taiwan and abroad.
     mobile = models.CharField(
         _("mobile number"),
-        max_length=11,
+        max_length=16,
         unique=True,
         null=True,
         blank=True,
@@ -95,6 +96,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.mobile = identifiers.normalize_mobile(self.mobile) or None
+
+    def save(self, *args, **kwargs):
+        # One spelling per number, however it was typed or imported, so that it is unique.
+        if self.mobile:
+            self.mobile = identifiers.normalize_mobile(self.mobile)
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.display_name or self.email
@@ -123,14 +131,43 @@ class Gender(models.TextChoices):
     FEMALE = "female", _("Female")
 
 
+class IdentityDocument(models.TextChoices):
+    """The identity documents residents hold, each checked as far as its format allows."""
+
+    RESIDENT_ID = identifiers.RESIDENT_ID, _("Resident identity card")
+    RESIDENCE_PERMIT = (
+        identifiers.RESIDENCE_PERMIT,
+        _("Residence permit for Hong Kong, Macau and Taiwan residents"),
+    )
+    HK_MACAU_PERMIT = (
+        identifiers.HK_MACAU_PERMIT,
+        _("Mainland travel permit for Hong Kong and Macau residents"),
+    )
+    TAIWAN_PERMIT = identifiers.TAIWAN_PERMIT, _("Mainland travel permit for Taiwan residents")
+    FOREIGN_PERMANENT_RESIDENCE = (
+        identifiers.FOREIGN_PERMANENT_RESIDENCE,
+        _("Foreign permanent resident ID card"),
+    )
+    PASSPORT = identifiers.PASSPORT, _("Passport")
+
+
+def identity_document_field() -> models.CharField:
+    return models.CharField(
+        _("identity document"),
+        max_length=30,
+        choices=IdentityDocument.choices,
+        default=IdentityDocument.RESIDENT_ID,
+    )
+
+
 class PersonProfile(models.Model):
     """A natural person applicant, verified against the population registry (一数一源)."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="person")
     real_name = models.CharField(_("real name"), max_length=100)
-    id_number = models.CharField(
-        _("resident ID number"), max_length=18, unique=True, validators=[validate_id_number]
-    )
+    id_type = identity_document_field()
+    # The document's number; a resident ID number for most people.
+    id_number = models.CharField(_("resident ID number"), max_length=18)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     address = models.CharField(_("registered address"), max_length=255, blank=True)
@@ -139,9 +176,16 @@ class PersonProfile(models.Model):
     class Meta:
         verbose_name = _("person profile")
         verbose_name_plural = _("person profiles")
+        constraints = [
+            models.UniqueConstraint(fields=["id_number", "id_type"], name="person_document_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.real_name} ({self.masked_id_number})"
+
+    def clean(self):
+        super().clean()
+        validate_document_number(self.id_type, self.id_number)
 
     @property
     def masked_id_number(self) -> str:
@@ -364,7 +408,8 @@ class OfficialPosition(models.Model):
 class PopulationRecord(models.Model):
     """A local copy of a population registry entry (户籍人口库), read through the adapter."""
 
-    id_number = models.CharField(_("resident ID number"), max_length=18, unique=True)
+    id_type = identity_document_field()
+    id_number = models.CharField(_("resident ID number"), max_length=18)
     name = models.CharField(_("name"), max_length=100)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     birth_date = models.DateField(_("date of birth"))
@@ -374,6 +419,11 @@ class PopulationRecord(models.Model):
     class Meta:
         verbose_name = _("population registry record")
         verbose_name_plural = _("population registry records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number", "id_type"], name="population_document_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         masked_id = identifiers.mask_id_number(self.id_number)

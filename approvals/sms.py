@@ -24,10 +24,15 @@ class SMSBackend:
 
 
 class ConsoleSMSBackend(SMSBackend):
-    """Logs the message with the number masked; nothing leaves the machine."""
+    """Logs that a message was sent, to a masked number; nothing leaves the machine.
+
+    Never the text: messages carry query codes and other secrets, and web logs are read by many
+    (``grep 查询码为`` must find nothing). Developers read the text in the email, which the
+    console email backend prints, or in a test's own backend.
+    """
 
     def send(self, mobile: str, message: str) -> None:
-        logger.info("SMS to %s: %s", mask_mobile(mobile), message)
+        logger.info("SMS sent to %s (%d characters)", mask_mobile(mobile), len(message))
 
 
 @functools.cache

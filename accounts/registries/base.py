@@ -31,8 +31,9 @@ class BusinessRecord:
 
 
 class PopulationRegistry(Protocol):
-    def lookup_person(self, id_number: str) -> PersonRecord | None:
-        """The record for this ID number, or None when the registry has none."""
+    def lookup_person(self, id_number: str, id_type: str = "resident_id") -> PersonRecord | None:
+        """The record for this identity document (``accounts.identifiers.DOCUMENT_TYPES``; a
+        resident ID card unless said otherwise), or None when the registry has none."""
 
 
 class LegalPersonRegistry(Protocol):

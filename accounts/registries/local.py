@@ -5,8 +5,8 @@ from accounts.registries.base import BusinessRecord, PersonRecord
 
 
 class LocalPopulationRegistry:
-    def lookup_person(self, id_number: str) -> PersonRecord | None:
-        row = PopulationRecord.objects.filter(id_number=id_number.upper()).first()
+    def lookup_person(self, id_number: str, id_type: str = "resident_id") -> PersonRecord | None:
+        row = PopulationRecord.objects.filter(id_number=id_number.upper(), id_type=id_type).first()
         if row is None:
             return None
         return PersonRecord(

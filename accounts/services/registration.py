@@ -1,10 +1,19 @@
 """Signing up as a person and registering a business, checked against the base registries."""
 
+import functools
+import logging
+
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts import identifiers
@@ -17,8 +26,30 @@ from accounts.models import (
     User,
 )
 from accounts.registries import legal_person_registry, population_registry
-from accounts.validators import normalize_mobile, validate_id_number, validate_mobile, validate_uscc
+from accounts.validators import (
+    normalize_mobile,
+    validate_document_number,
+    validate_mobile,
+    validate_uscc,
+)
 from approvals.audit import audit_record
+from approvals.models import AuditOutcome
+from approvals.services.notifications import absolute_link, recipient_language
+from approvals.sms import get_sms_backend
+
+logger = logging.getLogger("portal.accounts")
+
+
+class SignUpTokenGenerator(PasswordResetTokenGenerator):
+    """Links that confirm a new account's email address: invalid once the account is active."""
+
+    key_salt = "accounts.services.registration.SignUpTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        return f"{super()._make_hash_value(user, timestamp)}{user.is_active}"
+
+
+sign_up_tokens = SignUpTokenGenerator()
 
 
 def _names_match(entered: str, registered: str) -> bool:
@@ -32,16 +63,22 @@ def person_register(
     password: str,
     real_name: str,
     id_number: str,
+    id_type: str = identifiers.RESIDENT_ID,
     preferred_language: str = "",
-) -> User:
+) -> User | None:
     """Create a citizen's account after checking name and ID number against the population
     registry; gender, date of birth and address are taken from the registry (一数一源).
+
+    The account stays inactive until the emailed link is opened (``person_activate``). When the
+    email address, mobile number or ID number already belongs to an account, nothing is created
+    and ``None`` is returned: the owner is told by email and SMS instead, so that the page answers
+    the same whether or not the person is registered.
 
     Raises ``ValidationError`` with field errors; nothing is saved then.
     """
     email = User.objects.normalize_email(email.strip()).lower()
     mobile = normalize_mobile(mobile)
-    id_number = identifiers.normalize_id_number(id_number)
+    id_number = identifiers.normalize_document_number(id_number)
     real_name = real_name.strip()
 
     errors: dict[str, list] = {}
@@ -53,20 +90,8 @@ def person_register(
             errors.setdefault(field, []).extend(exc.messages)
 
     check("email", validate_email, email)
-    check("id_number", validate_id_number, id_number)
+    check("id_number", functools.partial(validate_document_number, id_type), id_number)
     check("mobile", validate_mobile, mobile)
-    if User.objects.filter(email__iexact=email).exists():
-        errors.setdefault("email", []).append(
-            _("An account with this email address already exists.")
-        )
-    if mobile and User.objects.filter(mobile=mobile).exists():
-        errors.setdefault("mobile", []).append(
-            _("An account with this mobile number already exists.")
-        )
-    if "id_number" not in errors and PersonProfile.objects.filter(id_number=id_number).exists():
-        errors.setdefault("id_number", []).append(
-            _("An account for this ID number already exists. Use “Forgot password” to recover it.")
-        )
     candidate = User(email=email, mobile=mobile, display_name=real_name)
     try:
         validate_password(password, user=candidate)
@@ -75,7 +100,7 @@ def person_register(
 
     record = None
     if "id_number" not in errors:
-        record = population_registry().lookup_person(id_number)
+        record = population_registry().lookup_person(id_number, id_type)
         if record is None:
             errors.setdefault("id_number", []).append(
                 _(
@@ -97,6 +122,11 @@ def person_register(
     if errors:
         raise ValidationError(errors)
 
+    owners = _accounts_holding(email=email, mobile=mobile, id_type=id_type, id_number=id_number)
+    if owners:
+        _tell_owners_of_repeated_sign_up(owners)
+        return None
+
     with transaction.atomic():
         user = User.objects.create_user(
             email=email,
@@ -104,10 +134,12 @@ def person_register(
             mobile=mobile,
             display_name=record.name,
             preferred_language=preferred_language,
+            is_active=False,
         )
         profile = PersonProfile.objects.create(
             user=user,
             real_name=record.name,
+            id_type=id_type,
             id_number=id_number,
             gender=record.gender,
             birth_date=record.birth_date,
@@ -120,7 +152,82 @@ def person_register(
             obj=user,
             changes={"person_profile": [None, profile.pk]},
         )
+        transaction.on_commit(lambda: send_sign_up_link(user))
     return user
+
+
+def _accounts_holding(*, email: str, mobile: str, id_type: str, id_number: str) -> list[User]:
+    """The accounts that already use any of these details, once each."""
+    matches = Q(email__iexact=email) | Q(person__id_number=id_number, person__id_type=id_type)
+    if mobile:
+        matches |= Q(mobile=mobile)
+    return list(User.objects.filter(matches).distinct().order_by("pk"))
+
+
+def _tell_owners_of_repeated_sign_up(owners: list[User]) -> None:
+    with transaction.atomic():
+        for owner in owners:
+            audit_record(action="account.sign_up_repeated", obj=owner, outcome=AuditOutcome.DENIED)
+            transaction.on_commit(functools.partial(_send_repeat_notice, owner))
+
+
+def _send_repeat_notice(owner: User) -> None:
+    if not owner.is_active and owner.last_login is None:
+        # Never confirmed: the person is probably trying again; send the link again.
+        send_sign_up_link(owner)
+        return
+    with translation.override(recipient_language(owner)):
+        subject = _("Someone tried to create an account with your details")
+        body = _(
+            "Someone tried to create an account on the one-stop approval portal with your email "
+            "address, mobile number or ID number, which already belong to your account. If it was "
+            "you, sign in, or reset your password: %(link)s. If it was not you, you need do "
+            "nothing: no account was created."
+        ) % {"link": absolute_link(reverse("accounts:password_reset"))}
+        sms = _(
+            "Someone tried to create an account with your details; you already have one. "
+            "If it was you, sign in or reset your password."
+        )
+    _deliver(owner, subject, body, sms)
+
+
+def send_sign_up_link(user: User) -> None:
+    """Email the link that confirms the address and activates the account."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    link = absolute_link(
+        reverse(
+            "accounts:signup_confirm",
+            kwargs={"uidb64": uid, "token": sign_up_tokens.make_token(user)},
+        )
+    )
+    with translation.override(recipient_language(user)):
+        subject = _("Confirm your email address to finish creating your account")
+        body = _(
+            "To finish creating your account on the one-stop approval portal, open this link "
+            "within one hour: %(link)s. If you did not sign up, ignore this email."
+        ) % {"link": link}
+        sms = _("Your account is almost ready: open the link we emailed you to finish.")
+    _deliver(user, subject, body, sms)
+
+
+def _deliver(user: User, subject: str, body: str, sms: str) -> None:
+    try:
+        send_mail(str(subject), str(body), None, [user.email])
+    except Exception:
+        logger.exception("sign-up email to user %s failed", user.pk)
+    if user.mobile:
+        try:
+            get_sms_backend().send(user.mobile, str(sms))
+        except Exception:
+            logger.exception("sign-up SMS to user %s failed", user.pk)
+
+
+def person_activate(*, user: User) -> None:
+    """The emailed link was opened: the address is the person's, the account becomes usable."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_active=True)
+        user.is_active = True
+        audit_record(action="account.activated", actor=user, obj=user)
 
 
 def business_register(*, user: User, uscc: str) -> Business:

@@ -1,9 +1,11 @@
 """Sign-up, sign-in, sign-out, password reset and the second factor."""
 
+import logging
 from base64 import b32encode
 from urllib.parse import urlencode, urlsplit
 
 import segno
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -11,7 +13,7 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,14 +23,20 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import lockout
 from accounts.forms import LoginForm, SignUpForm, TokenForm
+from accounts.models import User
 from accounts.services.password_reset import password_reset_completed
-from accounts.services.registration import person_register
+from accounts.services.registration import person_activate, person_register, sign_up_tokens
 from accounts.services.second_factor import (
     second_factor_confirm_device,
     second_factor_record_failure,
     second_factor_verified,
 )
+from portal.middleware import client_ip
+from portal.ratelimit import RateLimit
+
+logger = logging.getLogger("portal.accounts")
 
 
 def safe_next(request, default: str) -> str:
@@ -59,6 +67,37 @@ class LoginView(auth_views.LoginView):
             return redirect(target or settings.LOGIN_REDIRECT_URL)
         return super().dispatch(request, *args, **kwargs)
 
+    def post(self, request, *args, **kwargs):
+        # Failures from many addresses slow the account down for everyone but a browser that
+        # signed in to it before; the password is not even checked while the wait lasts.
+        key = lockout.canonical_login_identifier(request, request.POST)
+        if (
+            key
+            and not lockout.is_known_browser(request, key)
+            # A pause for this address (django-axes) speaks for itself.
+            and not AxesProxyHandler.is_locked(request, credentials=request.POST)
+        ):
+            wait = lockout.slow_down_remaining(key)
+            if wait:
+                form = self.get_form_class()(
+                    request, initial={"username": lockout.typed_identifier(request.POST)}
+                )
+                context = self.get_context_data(form=form, slow_down_seconds=wait)
+                return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        response.set_cookie(
+            lockout.KNOWN_BROWSER_COOKIE,
+            lockout.known_browser_value(form.get_user()),
+            max_age=lockout.KNOWN_BROWSER_MAX_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
+
 
 def _is_admin_url(url: str) -> bool:
     return urlsplit(url).path.startswith(reverse("admin:index"))
@@ -68,36 +107,75 @@ class LogoutView(auth_views.LogoutView):
     """Sign out; POST only (Django's view refuses GET), so a link on another site cannot."""
 
 
+# Sign-up and password reset tell a stranger nothing about who is registered, and each client
+# address has a limited number of tries, so that they cannot be used to test lists of numbers.
+SIGN_UP_LIMIT = RateLimit("signup", limit=10, period=60 * 60)
+PASSWORD_RESET_LIMIT = RateLimit("password_reset", limit=5, period=60 * 60)
+
+
+def _rate_limited(request, limit: RateLimit, template: str, context: dict):
+    """Count this try against the client's address; the refusal page, or None while allowed."""
+    ip = client_ip(request) or "unknown"
+    if limit.hit(ip):
+        return None
+    logger.warning("%s refused: rate limit reached ip=%s", limit.scope, ip)
+    context = {**context, "rate_limited": True}
+    return render(request, template, context, status=429)
+
+
 @sensitive_post_parameters("password1", "password2", "id_number")
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:
         return redirect("accounts:home")
     form = SignUpForm(request.POST or None)
+    if request.method == "POST":
+        refused = _rate_limited(request, SIGN_UP_LIMIT, "accounts/signup.html", {"form": form})
+        if refused is not None:
+            return refused
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = person_register(
+            person_register(
                 email=data["email"],
                 mobile=data["mobile"],
                 password=data["password1"],
                 real_name=data["real_name"],
                 id_number=data["id_number"],
+                id_type=data["id_type"],
                 preferred_language=get_language() or "",
             )
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            login(request, user, backend="accounts.backends.EmailOrMobileBackend")
-            messages.success(
-                request,
-                _(
-                    "Your account is ready. Your identity was checked against the "
-                    "population registry."
-                ),
-            )
-            return redirect("accounts:home")
+            # The same page whether an account was created or the details were already in use
+            # (the owner is told by email and SMS then).
+            return redirect("accounts:signup_sent")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+def signup_sent(request):
+    return render(request, "accounts/signup_sent.html")
+
+
+@never_cache
+@require_http_methods(["GET"])
+def signup_confirm(request, uidb64, token):
+    """The link from the sign-up email: activates the account and signs the person in."""
+    try:
+        user = User.objects.get(pk=int(urlsafe_base64_decode(uidb64).decode()))
+    except (ValueError, TypeError, OverflowError, UnicodeDecodeError, User.DoesNotExist):
+        user = None
+    if user is None or user.is_active or not sign_up_tokens.check_token(user, token):
+        return render(request, "accounts/signup_confirm_invalid.html", status=400)
+    person_activate(user=user)
+    login(request, user, backend="accounts.backends.EmailOrMobileBackend")
+    messages.success(
+        request,
+        _("Your account is ready. Your identity was checked against the population registry."),
+    )
+    return redirect("accounts:home")
 
 
 def _has_confirmed_device(user) -> bool:
@@ -202,13 +280,23 @@ def otp_verify(request):
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Sends the link in the language the page is shown in. The same "check your email" page
-    follows whether or not an account has the address, and nothing is sent when none has."""
+    follows whether or not an account has the address, and nothing is sent when none has.
+    Each client address may ask a limited number of times."""
 
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/email/password_reset.txt"
     html_email_template_name = "accounts/email/password_reset.html"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        refused = _rate_limited(
+            request,
+            PASSWORD_RESET_LIMIT,
+            self.template_name,
+            self.get_context_data(form=self.get_form()),
+        )
+        return refused or super().post(request, *args, **kwargs)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

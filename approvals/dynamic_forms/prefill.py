@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from accounts.identifiers import display_mobile
+
 # Sources whose value the applicant cannot change on the form.
 LOCKED_SOURCES = frozenset(
     {
@@ -39,7 +41,7 @@ def source_values(*, user, person=None, business=None) -> dict[str, str]:
         values["person.id_number"] = person.id_number
         values["person.address"] = person.address
     if account is not None:
-        values["person.mobile"] = account.mobile or ""
+        values["person.mobile"] = display_mobile(account.mobile or "")
         values["person.email"] = account.email or ""
     if business is not None:
         values["business.name"] = business.name

@@ -141,11 +141,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# django-axes: ten wrong passwords lock the account (the identifier, whether or not it exists, so
-# that the lockout says nothing about existence).
+# django-axes: ten wrong passwords pause the account (the identifier, whether or not it exists, so
+# that the lockout says nothing about existence) for the client address they came from only, so
+# that a stranger cannot lock the owner out; failures from many addresses slow the account down
+# instead (accounts/lockout.py).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The sign-in form's field (axes would otherwise look for USERNAME_FIELD, "email", and find nothing
 # in the credentials its backend sees, so that no lockout would ever apply).
 AXES_USERNAME_FORM_FIELD = "username"
@@ -154,7 +156,7 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
-# Counting per IP address as well would lock out whole offices behind one NAT address; per-IP rate
+# Counting per IP address alone would lock out whole offices behind one NAT address; per-IP rate
 # limiting belongs to the reverse proxy (docs/deployment.md).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

@@ -267,3 +267,16 @@ def test_short_values_are_masked_entirely():
 def test_a_person_name_keeps_only_the_family_name():
     assert identifiers.mask_person_name("张三丰") == "张**"
     assert identifiers.mask_person_name("") == ""
+
+
+@pytest.mark.parametrize(
+    ("stored", "masked"),
+    [
+        ("+8613800138000", "138****8000"),
+        ("+85291234567", "+852 ****4567"),
+        ("+886912345678", "+886 *****5678"),
+        ("+447911123456", "+44 ******3456"),
+    ],
+)
+def test_stored_mobile_numbers_are_masked_to_their_last_four_digits(stored, masked):
+    assert identifiers.mask_mobile(stored) == masked

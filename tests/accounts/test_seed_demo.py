@@ -210,7 +210,7 @@ def test_every_identifier_is_valid_and_every_profile_matches_the_registry():
     assert citizens.count() == 3
     assert not citizens.filter(person__isnull=True).exists()
     assert User.objects.get(email="citizen1@demo.cn").person.real_name == "张伟"
-    assert User.objects.get(mobile="13800000001").email == "citizen1@demo.cn"
+    assert User.objects.get(mobile="+8613800000001").email == "citizen1@demo.cn"
 
 
 @pytest.mark.django_db

@@ -71,6 +71,25 @@ def test_mainland_mobile_numbers_pass(value):
 
 
 @pytest.mark.parametrize(
+    ("value", "stored"),
+    [
+        pytest.param("+852 9123 4567", "+85291234567", id="hong-kong"),
+        pytest.param("+853 6612 3456", "+85366123456", id="macau"),
+        pytest.param("+886 912 345 678", "+886912345678", id="taiwan"),
+        pytest.param("+44 7911 123456", "+447911123456", id="united-kingdom"),
+        pytest.param("+1 (202) 555-0143", "+12025550143", id="united-states"),
+        pytest.param("00852 9123 4567", "+85291234567", id="international-prefix"),
+    ],
+)
+def test_mobile_numbers_from_hong_kong_macau_taiwan_and_abroad_pass_and_are_stored_e164(
+    value, stored
+):
+    validate_mobile(value)
+
+    assert normalize_mobile(value) == stored
+
+
+@pytest.mark.parametrize(
     "value",
     [
         pytest.param("", id="empty"),
@@ -78,9 +97,10 @@ def test_mainland_mobile_numbers_pass(value):
         pytest.param("12800138000", id="second-digit-2"),
         pytest.param("1380013800", id="10-digits"),
         pytest.param("138001380001", id="12-digits"),
-        pytest.param("+8613800138000", id="not-normalised"),
-        pytest.param("13800138000\n", id="trailing-newline"),
-        pytest.param("１３８００１３８０００", id="full-width-digits"),
+        pytest.param("+852 2123 4567", id="hong-kong-landline"),
+        pytest.param("+44 20 7946 0958", id="london-landline"),
+        pytest.param("+999 1234 5678", id="no-such-country"),
+        pytest.param("phone me", id="words"),
     ],
 )
 def test_other_mobile_numbers_are_rejected_with_a_hint(value):
@@ -88,16 +108,19 @@ def test_other_mobile_numbers_are_rejected_with_a_hint(value):
 
     assert error.code == "mobile"
     assert "11 digits starting with 1" in error.messages[0]
+    assert "country code" in error.messages[0]
 
 
 @pytest.mark.parametrize(
     ("typed", "normalised"),
     [
-        ("13800138000", "13800138000"),
-        ("+86 138 0013 8000", "13800138000"),
-        ("+8613800138000", "13800138000"),
-        ("0086-138-0013-8000", "13800138000"),
-        (" 138 0013 8000 ", "13800138000"),
+        ("13800138000", "+8613800138000"),
+        ("+86 138 0013 8000", "+8613800138000"),
+        ("+8613800138000", "+8613800138000"),
+        ("0086-138-0013-8000", "+8613800138000"),
+        (" 138 0013 8000 ", "+8613800138000"),
+        ("13800138000\n", "+8613800138000"),
+        ("１３８００１３８０００", "+8613800138000"),  # typed with a full-width input method
         ("", ""),
         (None, ""),
     ],

@@ -4,6 +4,7 @@ mobile number and switches language — in each language, at phone and desktop w
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.models import PersonProfile
@@ -18,7 +19,8 @@ HTML_LANG = {"en": "en", "zh-hans": "zh-CN"}
 
 def sign_up(page, record, *, mobile: str, email: str) -> None:
     """On the sign-up page: the registry's name and ID number (typed in lower case), a mobile
-    number, an e-mail address and a passphrase; then the account's home page."""
+    number, an e-mail address and a passphrase; then the link in the e-mail, which opens the
+    account's home page."""
     page.fill("#id_real_name", record.name)
     page.fill("#id_id_number", record.id_number.lower())
     page.fill("#id_mobile", mobile)
@@ -26,6 +28,10 @@ def sign_up(page, record, *, mobile: str, email: str) -> None:
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
     page.locator("form[novalidate] button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/accounts/signup/sent/$"))
+    message = next(m for m in reversed(mail.outbox) if m.to == [email])
+    link = re.search(r"https?://\S+(/accounts/signup/confirm/\S+/)", message.body).group(1)
+    page.goto(link)
     expect(page).to_have_url(re.compile(r"/accounts/$"))
 
 
@@ -107,19 +113,21 @@ def test_sign_up_can_be_completed_with_the_keyboard_alone(open_page, language):
     page.locator("#id_real_name").focus()
     for value in [
         record.name,
+        None,  # the identity document: a resident identity card, as chosen already
         record.id_number,
         "13700001111",
         "chen@example.cn",
         PASSWORD,
         PASSWORD,
     ]:
-        page.keyboard.type(value)
+        if value is not None:
+            page.keyboard.type(value)
         page.keyboard.press("Tab")
     # focus has moved through every field to the submit button
     expect(page.locator("form[novalidate] button[type=submit]")).to_be_focused()
     page.keyboard.press("Enter")
     # (the skip link left "#main" in the address)
-    expect(page).to_have_url(re.compile(r"/accounts/(#main)?$"))
+    expect(page).to_have_url(re.compile(r"/accounts/signup/sent/(#main)?$"))
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -131,6 +139,7 @@ def test_screenshots_of_the_account_pages(open_page, language, viewport_name):
         ("home", "/"),
         ("sign-in", "/accounts/login/"),
         ("sign-up", "/accounts/signup/"),
+        ("sign-up-sent", "/accounts/signup/sent/"),
     ]:
         page.goto(path)
         shot = screenshot(page, f"{name}-{language}-{viewport_name}")
@@ -138,3 +147,35 @@ def test_screenshots_of_the_account_pages(open_page, language, viewport_name):
         # the layout holds: nothing is wider than the viewport
         overflow = page.evaluate("document.documentElement.scrollWidth")
         assert overflow <= viewport["width"], f"{name} overflows at {viewport['width']} px"
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_failures_from_elsewhere_slow_sign_in_down_and_say_so(open_page, language):
+    # given ten wrong passwords for an account, each from another address
+    from django.test import Client
+
+    from accounts.lockout import SLOW_DOWN_AFTER
+    from tests.factories import UserFactory
+
+    UserFactory(email="li.lei@example.cn")
+    for n in range(SLOW_DOWN_AFTER):
+        Client().post(
+            "/accounts/login/",
+            {"username": "li.lei@example.cn", "password": "wrong"},
+            REMOTE_ADDR=f"203.0.113.{n}",
+        )
+
+    # when someone signs in at once from this browser
+    page = open_page(language, PHONE)
+    page.goto("/accounts/login/")
+    page.fill("#id_username", "li.lei@example.cn")
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+
+    # then they are asked to wait, with a way out, and what they typed is kept
+    summary = page.locator("#error-summary")
+    expect(summary).to_contain_text("请稍候再试" if language == "zh-hans" else "Please wait")
+    expect(summary.locator("a")).to_have_attribute("href", "/accounts/password-reset/")
+    expect(page.locator("#id_username")).to_have_value("li.lei@example.cn")
+    screenshot(page, f"sign-in-slowed-{language}-phone")
+    assert axe_violations(page) == []

@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts import demo_data
+from accounts.identifiers import normalize_mobile
 from accounts.models import (
     Business,
     BusinessMembership,
@@ -145,7 +146,7 @@ class DemoSeeder:
         is_superuser: bool = False,
     ) -> User:
         values = {
-            "mobile": mobile,
+            "mobile": normalize_mobile(mobile) if mobile else mobile,
             "display_name": display_name,
             "is_staff": is_staff,
             "is_superuser": is_superuser,

@@ -1,8 +1,10 @@
 """Signing up as a person and registering a business, checked against the base registries."""
 
 import datetime
+import re
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 
 from accounts.models import (
@@ -71,7 +73,7 @@ def test_a_person_in_the_registry_gets_an_account_with_registry_data(registry_pe
 
     user.refresh_from_db()
     assert user.email == "wang.fang@example.cn"
-    assert user.mobile == "13800138000"
+    assert user.mobile == "+8613800138000"
     assert user.display_name == "王芳"
     assert user.preferred_language == "zh-hans"
     assert user.check_password(DEFAULT_PASSWORD)
@@ -107,7 +109,7 @@ def test_typed_values_are_normalised(registry_person):
     )
 
     assert user.email == "wang.fang@example.cn"
-    assert user.mobile == "13800138000"
+    assert user.mobile == "+8613800138000"
     assert user.person.id_number == registry_person.id_number
     assert user.person.real_name == "王芳"  # the registry's spelling, not what was typed
 
@@ -172,31 +174,73 @@ def test_a_deceased_persons_id_number_is_refused():
     assert "cannot be used to register" in errors["id_number"][0]
 
 
-def test_an_email_address_already_in_use_is_refused(registry_person):
-    UserFactory(email="wang.fang@example.cn")
+@pytest.mark.parametrize(
+    ("existing", "typed"),
+    [
+        pytest.param(
+            {"email": "wang.fang@example.cn"}, {"email": "WANG.FANG@example.cn"}, id="email"
+        ),
+        pytest.param({"mobile": "13800138000"}, {"mobile": "+86 138-0013-8000"}, id="mobile"),
+        pytest.param("person", {}, id="id-number"),
+    ],
+)
+def test_details_already_in_use_create_nothing_and_tell_the_owner_instead(
+    registry_person, existing, typed, django_capture_on_commit_callbacks, settings
+):
+    # given an account that already holds one of the details
+    settings.SMS_BACKEND = "tests.accounts.services.test_registration.RecordingSMS"
+    RecordingSMS.sent.clear()
+    if existing == "person":
+        owner = PersonFactory(
+            record=registry_person, user__email="owner@example.cn", user__preferred_language="en"
+        ).user
+    else:
+        owner = UserFactory(
+            **({"email": "owner@example.cn", "preferred_language": "en"} | existing)
+        )
+    users_before = User.objects.count()
 
-    errors = refused_fields(registry_person, email="WANG.FANG@example.cn")
+    # when someone signs up with it
+    with django_capture_on_commit_callbacks(execute=True):
+        result = sign_up(registry_person, **typed)
 
-    assert list(errors) == ["email"]
-    assert "already exists" in errors["email"][0]
+    # then no error says so, nothing is created, and the owner is told by email and SMS
+    assert result is None
+    assert User.objects.count() == users_before
+    [email] = mail.outbox
+    assert email.to == [owner.email]
+    assert "already belong to your account" in email.body
+    assert [mobile for mobile, _text in RecordingSMS.sent] == [owner.mobile]
+    assert AuditEvent.objects.get(action="account.sign_up_repeated").object_id == str(owner.pk)
 
 
-def test_a_mobile_number_already_in_use_is_refused(registry_person):
-    UserFactory(mobile="13800138000")
+def test_a_new_account_waits_for_the_emailed_link(
+    registry_person, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        user = sign_up(registry_person)
 
-    errors = refused_fields(registry_person, mobile="+86 138-0013-8000")
+    assert not User.objects.get(pk=user.pk).is_active
+    [email] = mail.outbox
+    assert email.to == ["wang.fang@example.cn"]
+    link = re.search(r"https?://\S+/accounts/signup/confirm/\S+/", email.body).group(0)
+    path = "/" + link.split("/", 3)[3]
 
-    assert list(errors) == ["mobile"]
-    assert "already exists" in errors["mobile"][0]
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert User.objects.get(pk=user.pk).is_active
+    assert AuditEvent.objects.filter(action="account.activated", actor=user).exists()
+    # the link works once
+    client.logout()
+    assert client.get(path).status_code == 400
 
 
-def test_an_id_number_that_already_has_an_account_is_refused(registry_person):
-    PersonFactory(record=registry_person)
+class RecordingSMS:
+    sent: list = []
 
-    errors = refused_fields(registry_person)
-
-    assert list(errors) == ["id_number"]
-    assert "Forgot password" in errors["id_number"][0]
+    def send(self, mobile, message):
+        self.sent.append((mobile, message))
 
 
 @pytest.mark.parametrize(
@@ -238,9 +282,9 @@ def test_a_weak_password_is_refused(registry_person, password, message_part):
 
 
 def test_every_problem_is_reported_at_once(registry_person):
-    UserFactory(email="wang.fang@example.cn")
-
-    errors = refused_fields(registry_person, mobile="123", password="short", real_name="别人")
+    errors = refused_fields(
+        registry_person, email="wang", mobile="123", password="short", real_name="别人"
+    )
 
     assert set(errors) == {"email", "mobile", "password", "real_name"}
 
@@ -370,3 +414,20 @@ def test_a_person_may_register_several_businesses(representative, registry_busin
     business_register(user=representative.user, uscc=second.uscc)
 
     assert representative.user.businesses.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        pytest.param("+852 9123 4567", "+85291234567", id="hong-kong"),
+        pytest.param("+853 6612 3456", "+85366123456", id="macau"),
+        pytest.param("+886 912 345 678", "+886912345678", id="taiwan"),
+        pytest.param("+44 7911 123456", "+447911123456", id="abroad"),
+    ],
+)
+def test_a_mobile_number_from_outside_the_mainland_is_accepted_and_stored_e164(
+    registry_person, typed, stored
+):
+    user = sign_up(registry_person, mobile=typed)
+
+    assert User.objects.get(pk=user.pk).mobile == stored

@@ -117,3 +117,23 @@ def test_a_reset_lifts_a_sign_in_pause(client):
     _set_password(client, _link_in(mail.outbox[0]), NEW_PASSWORD)
 
     assert sign_in(client, "li.lei@example.cn", NEW_PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_reset_requests_are_rate_limited_per_client_address(client):
+    from accounts.views.auth import PASSWORD_RESET_LIMIT
+
+    UserFactory(email="li.lei@example.cn")
+    for _ in range(PASSWORD_RESET_LIMIT.limit):
+        assert client.post(RESET_URL, {"email": "li.lei@example.cn"}).status_code == 302
+    sent = len(mail.outbox)
+
+    response = client.post(RESET_URL, {"email": "li.lei@example.cn"})
+
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert 'value="li.lei@example.cn"' in response.content.decode()
+    assert len(mail.outbox) == sent
+    assert (
+        client.post(RESET_URL, {"email": "x@example.cn"}, REMOTE_ADDR="10.1.1.1").status_code == 302
+    )

@@ -34,8 +34,15 @@ class BrokenSMSBackend:
         raise ConnectionError("gateway down")
 
 
+class RecordingSMS:
+    sent: list = []
+
+    def send(self, mobile, message):
+        self.sent.append((mobile, message))
+
+
 def test_notify_writes_the_in_app_row_and_sends_email_and_sms_after_commit(
-    caplog, django_capture_on_commit_callbacks
+    caplog, django_capture_on_commit_callbacks, settings
 ):
     user = UserFactory(mobile="13812345678", preferred_language="en")
 
@@ -63,26 +70,35 @@ def test_notify_writes_the_in_app_row_and_sends_email_and_sms_after_commit(
     [record] = [r for r in caplog.records if r.name == "portal.sms"]
     assert "138****5678" in record.getMessage()
     assert "13812345678" not in record.getMessage()
-    assert "Code 123456" in record.getMessage()
+    # the console backend logs that the SMS went out, never its text (issue 14 item 4)
+    assert "Code 123456" not in record.getMessage()
     assert "Code 123456" not in Notification.objects.get(pk=notification.pk).body
 
+    # a real gateway gets the text, code included, and the number in E.164
+    settings.SMS_BACKEND = "tests.approvals.applications.test_notifications.RecordingSMS"
+    RecordingSMS.sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(user=user, kind="test", title="Again", body="Again.", private_text="Code 654321")
+    [(mobile, text)] = RecordingSMS.sent
+    assert mobile == "+8613812345678"
+    assert "Code 654321" in text
 
-def test_plain_text_messages_are_not_html_escaped(caplog, django_capture_on_commit_callbacks):
+
+def test_plain_text_messages_are_not_html_escaped(django_capture_on_commit_callbacks, settings):
     # given a notification whose texts hold an apostrophe, an ampersand and angle brackets
+    settings.SMS_BACKEND = "tests.approvals.applications.test_notifications.RecordingSMS"
+    RecordingSMS.sent.clear()
     user = UserFactory(mobile="13812345678", preferred_language="en")
     text = "Waiting for the applicant's floor plan & lease <signed>"
 
     # when it is sent
-    with (
-        caplog.at_level(logging.INFO, logger="portal.sms"),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
+    with django_capture_on_commit_callbacks(execute=True):
         notify(user=user, kind="test", title=f"Title: {text}", body=text)
 
     # then the SMS, the text email and the subject read as typed; the HTML email escapes them
-    [record] = [r for r in caplog.records if r.name == "portal.sms"]
+    [(_mobile, sms)] = RecordingSMS.sent
     [email] = mail.outbox
-    assert text in record.getMessage()
+    assert text in sms
     assert text in email.body and f"Title: {text}" in email.subject
     html = email.alternatives[0][0]
     assert "applicant&#x27;s floor plan &amp; lease &lt;signed&gt;" in html
