@@ -31,6 +31,7 @@ from approvals.models.catalogue import (
     ServiceVersion,
     VersionStatus,
 )
+from approvals.models.commitments import Commitment, CommitmentStatus
 from approvals.models.documents import (
     Document,
     DocumentCounter,
@@ -91,6 +92,8 @@ __all__ = [
     "CalendarYear",
     "CardColour",
     "ClockPause",
+    "Commitment",
+    "CommitmentStatus",
     "DeadlineExtension",
     "DeadlineSweepState",
     "DeliveryAttempt",

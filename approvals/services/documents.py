@@ -64,6 +64,7 @@ KINDS: dict[str, tuple[str, str, str]] = {
     DocumentKind.APPROVAL_DECISION: ("准予行政许可决定书", "Decision to grant the licence", "许"),
     DocumentKind.DENIAL_DECISION: ("不予行政许可决定书", "Decision to deny the licence", "不许"),
     DocumentKind.LICENCE_CERTIFICATE: ("许可证", "Licence", "证"),
+    DocumentKind.COMMITMENT_LETTER: ("告知承诺书", "Letter of commitment", "诺"),
 }
 
 
@@ -288,7 +289,7 @@ def document_html(document: Document) -> str:
             "dates": dates,
             "extra_dates": {
                 name: {"zh": date_zh(facts.get(name)), "en": date_en(facts.get(name))}
-                for name in ("reply_by", "new_due_on", "valid_from", "valid_to")
+                for name in ("reply_by", "new_due_on", "valid_from", "valid_to", "signed_on")
             },
             "number": document.number,
             "edition": document.edition,

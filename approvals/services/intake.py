@@ -50,6 +50,7 @@ from approvals.services.applications import (
     application_submit,
 )
 from approvals.services.attachments import attachment_upload
+from approvals.services.commitments import commitment_record
 from approvals.services.deadlines import (
     application_deadlines_refresh,
     clock_pause_end,
@@ -120,6 +121,7 @@ def intake_accept(*, actor: User, application: Application, revision: int) -> Ap
     )
     application_deadlines_refresh(application=locked)
     document_issue(application=locked, kind=DocumentKind.ACCEPTANCE_NOTICE, actor=actor)
+    commitment_record(actor=actor, application=locked)
     workflow_start(actor=actor, application=locked)
     locked.refresh_from_db()
     params = {**_params(locked), "date": accepted_on.isoformat()}
@@ -201,6 +203,7 @@ def intake_accept_with_pledge(
             }
         },
     )
+    commitment_record(actor=actor, application=locked)
     workflow_start(actor=actor, application=locked)
     locked.refresh_from_db()
     params = {

@@ -26,6 +26,7 @@ from approvals.models import (
     ItemType,
     Licence,
 )
+from approvals.services.commitments import commitment_verification_open
 from approvals.services.documents import china_today, document_issue, licence_number
 from approvals.services.licences import (
     licence_supersede_on_issue,
@@ -154,6 +155,7 @@ def licence_issue(
         )
         decision.save(update_fields=["context"])
     _tell_holder(application, licence)
+    commitment_verification_open(actor=actor, licence=licence)  # 告知承诺: 事后核查
     document_issue(
         application=application,
         kind=DocumentKind.LICENCE_CERTIFICATE,
