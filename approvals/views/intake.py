@@ -25,6 +25,7 @@ from accounts import identifiers
 from accounts.models import Business, PersonProfile
 from accounts.registries import population_registry
 from approvals import dynamic_forms, policy
+from approvals.domain.commitments import commitment_chosen, commitment_replaced_materials
 from approvals.domain.lifecycle import TransitionNotAllowed
 from approvals.dynamic_forms.labels import display_value, title_of
 from approvals.intake_forms import (
@@ -36,6 +37,7 @@ from approvals.intake_forms import (
 )
 from approvals.models import ApplicationStatus, ServiceVersion, VersionStatus
 from approvals.selectors.applications import application_attachments
+from approvals.selectors.commitments import applicant_false_commitments
 from approvals.selectors.documents import application_documents
 from approvals.selectors.intake import (
     WAITING_COUNT_CAP,
@@ -140,9 +142,16 @@ def _forms(application, bound: dict | None = None) -> dict:
 
 def _slots(application) -> list[dict]:
     attachments = application_attachments(application)
+    version = application.service_version
+    # 告知承诺: the signed pledge stands in for these certificates
+    replaced = commitment_replaced_materials(version.commitment_scheme, application.data)
     return [
-        {"material": material, "attachments": attachments.get(material.key, [])}
-        for material in application.service_version.materials.order_by("position", "pk")
+        {
+            "material": material,
+            "attachments": attachments.get(material.key, []),
+            "pledged": material.key in replaced,
+        }
+        for material in version.materials.order_by("position", "pk")
     ]
 
 
@@ -177,6 +186,10 @@ def _page(request, application, *, forms=None, status=200, stale=False, conflict
         "history": list(application_history(application)),
         "pledges": list(application.pledges.all()),
         "supplements": _supplements(application),
+        "commitment_chosen": commitment_chosen(
+            application.service_version.commitment_scheme, application.data
+        ),
+        "false_pledges": applicant_false_commitments(application),
         "documents": application_documents(application),
         "forms": forms or _forms(application),
         "can_decide": application.status == ApplicationStatus.SUBMITTED,

@@ -212,3 +212,51 @@ def test_without_the_pledge_nothing_is_recorded(fire_version, citizen, clerk, re
 
     assert not Commitment.objects.filter(application=application).exists()
     assert not Document.objects.filter(application=application, kind="commitment_letter").exists()
+
+
+@pytest.fixture
+def verifying(fire_version, citizen, clerk, reviewer, approver):
+    application = _submitted(fire_version, citizen, PLEDGED)
+    intake_accept(actor=clerk, application=application, revision=application.revision)
+    _approve_through(application, reviewer, approver)
+    return Commitment.objects.get(application=application)
+
+
+@pytest.mark.django_db
+def test_the_verification_pages_open_only_for_the_departments_approvers(
+    verifying, approver, reviewer, citizen, verified_client_factory, client
+):
+    from django.urls import reverse
+
+    queue = reverse("approvals:commitment_queue")
+    page = reverse("approvals:commitment_verify", args=[verifying.pk])
+    other_approver = OfficialFactory(role=OfficialRole.APPROVER).user
+
+    assert verified_client_factory(approver).get(queue).status_code == 200
+    assert verifying.licence.number in verified_client_factory(approver).get(queue).content.decode()
+    assert verified_client_factory(approver).get(page).status_code == 200
+    assert verified_client_factory(reviewer).get(page).status_code in (403, 404)
+    assert verified_client_factory(other_approver).get(page).status_code == 404
+    assert verifying.licence.number not in (
+        verified_client_factory(other_approver).get(queue).content.decode()
+    )
+    client.force_login(citizen)
+    assert client.get(page).status_code in (302, 403, 404)
+
+
+@pytest.mark.django_db
+def test_recording_a_false_pledge_on_the_page_revokes_the_licence(
+    verifying, approver, verified_client_factory
+):
+    from django.urls import reverse
+
+    browser = verified_client_factory(approver)
+    page = reverse("approvals:commitment_verify", args=[verifying.pk])
+
+    assert browser.post(page, {"outcome": "false", "finding": ""}).status_code == 400
+    response = browser.post(page, {"outcome": "false", "finding": "培训记录系伪造"})
+
+    assert response.status_code == 302
+    verifying.refresh_from_db()
+    assert verifying.status == "false"
+    assert Licence.objects.get(pk=verifying.licence_id).status == "revoked"
