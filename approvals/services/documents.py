@@ -249,6 +249,15 @@ def supplement_notice_issue(*, request, actor: User | None) -> Document:
     material's name in both languages; whoever asked (window, reviewer, the pledge sweep)."""
     application = request.application
     materials = {m.key: m for m in application.service_version.materials.all()}
+    properties = application.service_version.form_schema.get("properties", {})
+
+    def names(item) -> tuple[str, str]:
+        if item.get("field"):  # a corrected answer asked for, named as the form names it
+            prop = properties.get(item["field"], {})
+            return prop.get("x-title-zh") or prop.get("title", ""), prop.get("title", "")
+        material = materials.get(item.get("material"))
+        return getattr(material, "name_zh", ""), getattr(material, "name_en", "")
+
     return document_issue(
         application=application,
         kind=DocumentKind.SUPPLEMENT_NOTICE,
@@ -257,8 +266,8 @@ def supplement_notice_issue(*, request, actor: User | None) -> Document:
         extra={
             "items": [
                 {
-                    "material_zh": getattr(materials.get(item.get("material")), "name_zh", ""),
-                    "material_en": getattr(materials.get(item.get("material")), "name_en", ""),
+                    "material_zh": names(item)[0],
+                    "material_en": names(item)[1],
                     "problem": item["problem"],
                 }
                 for item in request.items

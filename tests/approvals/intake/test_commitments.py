@@ -260,3 +260,22 @@ def test_recording_a_false_pledge_on_the_page_revokes_the_licence(
     verifying.refresh_from_db()
     assert verifying.status == "false"
     assert Licence.objects.get(pk=verifying.licence_id).status == "revoked"
+
+
+@pytest.mark.django_db
+def test_the_applicant_sees_the_replaced_certificate_and_the_pledge_status(
+    verifying, fire_version, citizen, client
+):
+    from django.urls import reverse
+
+    client.force_login(citizen)
+    detail = client.get(reverse("approvals:application_detail", args=[verifying.application_id]))
+    body = detail.content.decode()
+    assert 'data-testid="commitment"' in body
+    assert "Replaced by your signed pledge" in body or "已由您签署的告知承诺代替" in body
+
+    draft = ApplicationFactory(
+        service_version=fire_version, person=citizen.person, created_by=citizen, data=PLEDGED
+    )
+    materials = client.get(reverse("approvals:application_step", args=[draft.pk, "materials"]))
+    assert materials.content.decode().count('data-testid="pledged"') == 1

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from approvals.models import Application, SupplementRequest
+from approvals.models import Application, Document, SupplementRequest
 from approvals.services.intake import intake_request_supplement, supplement_answer
 from tests.approvals.intake.conftest import events, in_days
 
@@ -33,6 +33,8 @@ def test_a_corrected_answer_replaces_the_old_one_and_is_recorded(asked_to_correc
 
     stored = Application.objects.get(pk=asked_to_correct.pk)
     assert stored.status == "submitted"
+    notice = Document.objects.get(application=stored, kind="supplement_notice")
+    assert notice.context["items"][0]["material_zh"] == "门店名称"
     assert stored.data["shop_name"] == "王记面馆"
     [item] = SupplementRequest.objects.get(application=stored).items
     assert (item["before"], item["after"]) == ("王记小吃", "王记面馆")
