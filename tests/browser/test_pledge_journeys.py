@@ -15,16 +15,13 @@ import subprocess
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from approvals.models import Application, Commitment, Document, Licence, ReviewTask
-from approvals.services.deadlines import application_deadlines_refresh
-from approvals.services.tasks import task_approve
+from approvals.models import Application, Commitment, Document, Licence
 from tests.approvals.intake import conftest as intake
 from tests.approvals.intake import test_commitments as commitments
+from tests.browser import test_parallel_permit_journey as parallel_permit
 from tests.browser_support import axe_violations, screenshot
-from tests.factories import ApplicationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,6 +29,7 @@ _fresh_caches = intake._fresh_caches
 window, bureau, clerk, reviewer = intake.window, intake.bureau, intake.clerk, intake.reviewer
 version, citizen = intake.version, intake.citizen
 fire_version, approver = commitments.fire_version, commitments.approver
+official_page = parallel_permit.official_page  # a browser signed in past the second factor
 
 CORRECTED = {"en": "Corrected:", "zh-hans": "更正："}
 SENT = {
@@ -46,48 +44,17 @@ REPLACED = {
 FALSE_TOLD = "False pledge found: "
 
 
-@pytest.fixture
-def signed_in(open_page, verified_client_factory, live_server):
-    def make(user, language):
-        client = verified_client_factory(user)
-        page = open_page(language)
-        page.context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        return page
-
-    return make
-
-
-def _submitted(version, citizen, data):
-    application = ApplicationFactory(
-        submitted=True,
-        service_version=version,
-        person=citizen.person,
-        created_by=citizen,
-        received_on=timezone.localdate(),
-        data=data,
-    )
-    application_deadlines_refresh(application=application)
-    application.refresh_from_db()
-    return application
-
-
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_a_supplement_notice_asks_for_a_corrected_answer(
-    signed_in, version, citizen, clerk, language
+    official_page, version, citizen, clerk, language
 ):
     # given a submitted application whose shop name does not match the lease
-    application = _submitted(version, citizen, {"applicant_name": "王芳", "shop_name": "王记小吃"})
+    application = commitments.submitted_with(
+        version, citizen, {"applicant_name": "王芳", "shop_name": "王记小吃"}
+    )
 
     # when the clerk ticks the answer in the one-time notice
-    desk = signed_in(clerk, language)
+    desk = official_page(clerk, language)
     desk.goto(f"/work/intake/{application.pk}/")
     desk.locator("#supplement-f-shop_name").check()
     desk.fill("#supplement-fp-shop_name", "经营场所名称与租赁合同不一致")
@@ -96,7 +63,7 @@ def test_a_supplement_notice_asks_for_a_corrected_answer(
     expect(desk).to_have_url(re.compile(r"/work/intake/$"))
 
     # then the applicant's supplement page reopens just that answer, filled with the old value
-    applicant = signed_in(citizen, language)
+    applicant = official_page(citizen, language)
     applicant.goto(f"/applications/{application.pk}/supplement/")
     expect(applicant.locator(".supplement-items")).to_contain_text("与租赁合同不一致")
     field = applicant.locator("#id_data-shop_name")
@@ -126,21 +93,15 @@ def test_a_supplement_notice_asks_for_a_corrected_answer(
     screenshot(desk, f"supplement-correction-case-{language}")
 
 
-def _approve_through(application, reviewer, approver):
-    for user in (reviewer, approver):
-        task = ReviewTask.objects.get(application=application, status="open")
-        task_approve(actor=user, task=task, revision=task.revision, comment="ok")
-
-
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_a_pledge_replaces_a_certificate_and_a_false_one_revokes_the_licence(
-    signed_in, fire_version, citizen, clerk, reviewer, approver, language, tmp_path
+    official_page, fire_version, citizen, clerk, reviewer, approver, language, tmp_path
 ):
     # given an application with the signed pledge and without the training records
-    application = _submitted(fire_version, citizen, commitments.PLEDGED)
+    application = commitments.submitted_with(fire_version, citizen, commitments.PLEDGED)
 
     # when the clerk opens it: the pledge is shown and the certificate marked as replaced
-    desk = signed_in(clerk, language)
+    desk = official_page(clerk, language)
     desk.goto(f"/work/intake/{application.pk}/")
     expect(desk.locator("[data-testid=commitment]")).to_be_visible()
     expect(desk.locator("#materials-heading + dl")).to_contain_text(REPLACED[language])
@@ -151,7 +112,7 @@ def test_a_pledge_replaces_a_certificate_and_a_false_one_revokes_the_licence(
 
     # then the letter of commitment joins the application's documents
     letter = Document.objects.get(application=application, kind="commitment_letter")
-    applicant = signed_in(citizen, language)
+    applicant = official_page(citizen, language)
     applicant.goto(f"/applications/{application.pk}/")
     expect(applicant.locator(".document-list")).to_contain_text(letter.number)
     if language == "zh-hans" and shutil.which("pdftoppm") and letter.file:
@@ -172,9 +133,9 @@ def test_a_pledge_replaces_a_certificate_and_a_false_one_revokes_the_licence(
         )
 
     # when the review approves as usual, the licence is issued and the pledge waits to be checked
-    _approve_through(application, reviewer, approver)
+    commitments.approve_through(application, reviewer, approver)
     licence = Licence.objects.get(application=application)
-    verifier = signed_in(approver, language)
+    verifier = official_page(approver, language)
     verifier.goto("/work/queue/")
     verifier.locator("a[href='/work/commitments/']").first.click()
     verifier.get_by_role("link", name=application.tracking_number).click()

@@ -91,7 +91,7 @@ def approver(bureau):
     return OfficialFactory(department=bureau, role=OfficialRole.APPROVER).user
 
 
-def _submitted(version, citizen, data):
+def submitted_with(version, citizen, data):
     application = ApplicationFactory(
         submitted=True,
         service_version=version,
@@ -105,7 +105,7 @@ def _submitted(version, citizen, data):
     return application
 
 
-def _approve_through(application, reviewer, approver):
+def approve_through(application, reviewer, approver):
     for user in (reviewer, approver):
         task = ReviewTask.objects.get(application=application, status="open")
         task_approve(actor=user, task=task, revision=task.revision, comment="ok")
@@ -129,7 +129,7 @@ def test_the_pledge_replaces_the_named_certificate_and_nothing_else(fire_version
 def test_accept_approve_verify_false_revokes_and_records(
     fire_version, citizen, clerk, reviewer, approver, django_capture_on_commit_callbacks
 ):
-    application = _submitted(fire_version, citizen, PLEDGED)
+    application = submitted_with(fire_version, citizen, PLEDGED)
 
     # the window accepts without the training records: the pledge and its letter are recorded
     intake_accept(actor=clerk, application=application, revision=application.revision)
@@ -142,7 +142,7 @@ def test_accept_approve_verify_false_revokes_and_records(
     assert len(events("commitment.recorded", application)) == 1
 
     # the normal review approves; the licence opens the verification with its own limit
-    _approve_through(application, reviewer, approver)
+    approve_through(application, reviewer, approver)
     assert application.status == "licence_issued"
     licence = Licence.objects.get(application=application)
     commitment.refresh_from_db()
@@ -178,7 +178,7 @@ def test_accept_approve_verify_false_revokes_and_records(
     assert Notification.objects.filter(user=citizen, kind="commitment.found_false").exists()
     assert Notification.objects.filter(user=citizen, kind="licence.revoked").exists()
     # and the false pledge is on the applicant's record for their next application
-    later = _submitted(fire_version, citizen, PLEDGED)
+    later = submitted_with(fire_version, citizen, PLEDGED)
     assert applicant_false_commitments(later) == [commitment]
 
     # the finding is final
@@ -188,9 +188,9 @@ def test_accept_approve_verify_false_revokes_and_records(
 
 @pytest.mark.django_db
 def test_a_true_pledge_keeps_the_licence(fire_version, citizen, clerk, reviewer, approver):
-    application = _submitted(fire_version, citizen, PLEDGED)
+    application = submitted_with(fire_version, citizen, PLEDGED)
     intake_accept(actor=clerk, application=application, revision=application.revision)
-    _approve_through(application, reviewer, approver)
+    approve_through(application, reviewer, approver)
     commitment = Commitment.objects.get(application=application)
 
     commitment_verify(
@@ -201,14 +201,14 @@ def test_a_true_pledge_keeps_the_licence(fire_version, citizen, clerk, reviewer,
     assert commitment.status == "kept"
     assert Licence.objects.get(application=application).status == "valid"
     assert len(events("commitment.verified_true", application)) == 1
-    assert applicant_false_commitments(_submitted(fire_version, citizen, PLEDGED)) == []
+    assert applicant_false_commitments(submitted_with(fire_version, citizen, PLEDGED)) == []
 
 
 @pytest.mark.django_db
 def test_without_the_pledge_nothing_is_recorded(fire_version, citizen, clerk, reviewer, approver):
-    application = _submitted(fire_version, citizen, {**PLEDGED, "procedure": "inspection"})
+    application = submitted_with(fire_version, citizen, {**PLEDGED, "procedure": "inspection"})
     intake_accept(actor=clerk, application=application, revision=application.revision)
-    _approve_through(application, reviewer, approver)
+    approve_through(application, reviewer, approver)
 
     assert not Commitment.objects.filter(application=application).exists()
     assert not Document.objects.filter(application=application, kind="commitment_letter").exists()
@@ -216,9 +216,9 @@ def test_without_the_pledge_nothing_is_recorded(fire_version, citizen, clerk, re
 
 @pytest.fixture
 def verifying(fire_version, citizen, clerk, reviewer, approver):
-    application = _submitted(fire_version, citizen, PLEDGED)
+    application = submitted_with(fire_version, citizen, PLEDGED)
     intake_accept(actor=clerk, application=application, revision=application.revision)
-    _approve_through(application, reviewer, approver)
+    approve_through(application, reviewer, approver)
     return Commitment.objects.get(application=application)
 
 
