@@ -180,7 +180,7 @@ class DraftContent:
         _check_types(
             raw, path, problems, text=_TEXT_FIELDS, booleans=_BOOLEAN_FIELDS, integers=_DAY_FIELDS
         )
-        for name in ("form_schema", "workflow_definition"):
+        for name in ("form_schema", "workflow_definition", "commitment_scheme"):
             if name in raw and not isinstance(raw[name], dict):
                 problems.add(f"{path}.{name}", _("must be an object"))
         try:

@@ -17,12 +17,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='serviceversion',
             name='commitment_scheme',
-            field=models.JSONField(blank=True, default=dict, verbose_name='notification and commitment (告知承诺)'),
+            field=models.JSONField(blank=True, default=dict, verbose_name='notice-and-pledge system (告知承诺制)'),
         ),
         migrations.AlterField(
             model_name='document',
             name='kind',
-            field=models.CharField(choices=[('receipt', 'Submission receipt'), ('acceptance_notice', 'Acceptance notice'), ('refusal_notice', 'Notice of refusal to accept'), ('supplement_notice', 'Supplement notice'), ('extension_notice', 'Extension notice'), ('approval_decision', 'Decision to grant the licence'), ('denial_decision', 'Decision to deny the licence'), ('licence_certificate', 'Licence certificate'), ('commitment_letter', 'Letter of commitment')], max_length=25, verbose_name='kind'),
+            field=models.CharField(choices=[('receipt', 'Submission receipt'), ('acceptance_notice', 'Acceptance notice'), ('refusal_notice', 'Notice of refusal to accept'), ('supplement_notice', 'Supplement notice'), ('extension_notice', 'Extension notice'), ('approval_decision', 'Decision to grant the licence'), ('denial_decision', 'Decision to deny the licence'), ('licence_certificate', 'Licence certificate'), ('commitment_letter', 'Letter of pledge')], max_length=25, verbose_name='kind'),
         ),
         migrations.CreateModel(
             name='Commitment',

@@ -118,7 +118,7 @@ class ServiceVersion(models.Model):
     # 告知承诺制: {"choice_field", "choice_value", "pledge_field", "replaces": [material keys],
     # "verification_days"}; empty: the service does not allow it.
     commitment_scheme = models.JSONField(
-        _("notification and commitment (告知承诺)"), default=dict, blank=True
+        _("notice-and-pledge system (告知承诺制)"), default=dict, blank=True
     )
     workflow_definition = models.JSONField(_("workflow definition"), default=dict)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -1,4 +1,4 @@
-"""告知承诺制 (notification and commitment): for the services whose version allows it, the
+"""告知承诺制 (notice-and-pledge system): for the services whose version allows it, the
 applicant's signed pledge replaces named certificates; the department verifies it after the
 licence is issued (事后核查), within its own working-day limit. Distinct from ``Pledge``
 (容缺受理: a minor material handed in later)."""

@@ -31,7 +31,7 @@ class DocumentKind(models.TextChoices):
     APPROVAL_DECISION = "approval_decision", _("Decision to grant the licence")
     DENIAL_DECISION = "denial_decision", _("Decision to deny the licence")
     LICENCE_CERTIFICATE = "licence_certificate", _("Licence certificate")  # 许可证
-    COMMITMENT_LETTER = "commitment_letter", _("Letter of commitment")  # 告知承诺书
+    COMMITMENT_LETTER = "commitment_letter", _("Letter of pledge")  # 告知承诺书
 
 
 class DocumentStatus(models.TextChoices):

@@ -1,4 +1,4 @@
-"""告知承诺制 (notification and commitment), for the services whose version allows it.
+"""告知承诺制 (notice-and-pledge system), for the services whose version allows it.
 
 The applicant signs a pledge on the form that replaces named certificates (the materials in the
 version's ``commitment_scheme``), so submission and the window do not ask for them. On acceptance

@@ -64,7 +64,7 @@ KINDS: dict[str, tuple[str, str, str]] = {
     DocumentKind.APPROVAL_DECISION: ("准予行政许可决定书", "Decision to grant the licence", "许"),
     DocumentKind.DENIAL_DECISION: ("不予行政许可决定书", "Decision to deny the licence", "不许"),
     DocumentKind.LICENCE_CERTIFICATE: ("许可证", "Licence", "证"),
-    DocumentKind.COMMITMENT_LETTER: ("告知承诺书", "Letter of commitment", "诺"),
+    DocumentKind.COMMITMENT_LETTER: ("告知承诺书", "Letter of pledge", "诺"),
 }
 
 
