@@ -190,7 +190,7 @@ class DraftContent:
                 f"{path}.licence_valid_years",
                 _("must be a number of years from 1 to 99, or null for a licence without end"),
             )
-        for name in ("form_schema", "workflow_definition"):
+        for name in ("form_schema", "workflow_definition", "commitment_scheme"):
             if name in raw and not isinstance(raw[name], dict):
                 problems.add(f"{path}.{name}", _("must be an object"))
         try:

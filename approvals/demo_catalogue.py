@@ -1215,6 +1215,15 @@ FIRE_SAFETY_INSPECTION = service(
             "pledge",
         ),
     ),
+    # 告知承诺制: the signed pledge replaces the staff training records and the fire equipment
+    # test report; the fire service checks it within 60 working days of the licence (事后核查).
+    commitment_scheme={
+        "choice_field": "pledge_procedure",
+        "choice_value": "pledge",
+        "pledge_field": "pledge",
+        "replaces": ["training_records", "equipment_test_report"],
+        "verification_days": 60,
+    },
     workflow_definition=department_workflow(
         "fz-fire",
         review_days=5,

@@ -7,6 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.business_forms import ServiceErrorsMixin
+from approvals.dynamic_forms.fields import make_field, to_form_value, to_json
+from approvals.dynamic_forms.schema import BOOLEAN, field_kind
 
 OTHER_ROWS = 3
 
@@ -57,9 +59,15 @@ class SupplementRequestForm(RevisionForm):
         error_messages={"required": _("Give the reply date."), "invalid": _("Enter a valid date.")},
     )
 
-    def __init__(self, *args, materials, **kwargs):
+    def __init__(self, *args, materials, fields=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.materials = list(materials)
+        self.form_fields = list(fields)  # (name, label): answers the applicant may correct
+        for name, label in self.form_fields:
+            self.fields[f"f-{name}"] = forms.BooleanField(label=label, required=False)
+            self.fields[f"fp-{name}"] = forms.CharField(
+                label=_("What must be corrected"), required=False, max_length=2000
+            )
         for material in self.materials:
             self.fields[f"m-{material.key}"] = forms.BooleanField(
                 label=material.name, required=False
@@ -85,10 +93,20 @@ class SupplementRequestForm(RevisionForm):
                 self.add_error(f"p-{material.key}", _("Say what is missing or wrong."))
             elif problem and not ticked:
                 self.add_error(f"m-{material.key}", _("Tick the material you describe."))
+        for name, _label in self.form_fields:
+            ticked = cleaned.get(f"f-{name}")
+            problem = (cleaned.get(f"fp-{name}") or "").strip()
+            if ticked and not problem:
+                self.add_error(f"fp-{name}", _("Say what must be corrected."))
+            elif problem and not ticked:
+                self.add_error(f"f-{name}", _("Tick the field you describe."))
         return cleaned
 
     def material_rows(self):
         return [(self[f"m-{m.key}"], self[f"p-{m.key}"]) for m in self.materials]
+
+    def field_rows(self):
+        return [(self[f"f-{name}"], self[f"fp-{name}"]) for name, _label in self.form_fields]
 
     def other_rows(self):
         return [self[f"other-{index}"] for index in range(OTHER_ROWS)]
@@ -98,6 +116,11 @@ class SupplementRequestForm(RevisionForm):
             {"material": m.key, "problem": self.cleaned_data[f"p-{m.key}"].strip()}
             for m in self.materials
             if self.cleaned_data.get(f"m-{m.key}")
+        ]
+        items += [
+            {"material": "", "field": name, "problem": self.cleaned_data[f"fp-{name}"].strip()}
+            for name, _label in self.form_fields
+            if self.cleaned_data.get(f"f-{name}")
         ]
         for index in range(OTHER_ROWS):
             text = (self.cleaned_data.get(f"other-{index}") or "").strip()
@@ -131,6 +154,23 @@ class SupplementAnswerForm(ServiceErrorsMixin, forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class SupplementCorrectionForm(ServiceErrorsMixin, forms.Form):
+    """The answers a supplement notice reopens, each built and cleaned as the application form
+    builds it (the service validates them again against the whole form)."""
+
+    def __init__(self, *args, properties: dict, names, stored: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.names = list(names)
+        for name in self.names:
+            prop = properties[name]
+            self.fields[name] = make_field(prop, required=field_kind(prop) != BOOLEAN)
+            if name in stored:
+                self.initial[name] = to_form_value(prop, stored[name])
+
+    def corrections(self) -> dict:
+        return {name: to_json(self.cleaned_data.get(name)) for name in self.names}
 
 
 class CounterIdentityForm(ServiceErrorsMixin, forms.Form):

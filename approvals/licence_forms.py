@@ -113,3 +113,24 @@ class DocumentCorrectionForm(ServiceErrorsMixin, forms.Form):
             for name in self.facts
             if self.cleaned_data.get(name, "").strip() != str(self.document.context.get(name) or "")
         }
+
+
+class CommitmentVerifyForm(ServiceErrorsMixin, forms.Form):
+    """The finding of a pledge's verification (事后核查)."""
+
+    outcome = forms.ChoiceField(
+        label=_("Finding"),
+        choices=[
+            ("true", _("The pledge is true")),
+            ("false", _("The pledge is false: revoke the licence")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what the verification found.")},
+    )
+    finding = forms.CharField(
+        label=_("What the verification found"),
+        max_length=2000,
+        help_text=_("When the pledge is false, the holder reads this as the revocation's reason."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Say what the verification found.")},
+    )

@@ -640,3 +640,21 @@ def require_api_client_admin(user) -> None:
         deny(user, "api.client.manage")
     if not (user.is_superuser or user.has_perm("approvals.add_apiclient")):
         deny(user, "api.client.manage")
+
+
+# --- 告知承诺: verification after approval (事后核查) ------------------------------------------
+
+
+def commitment_verifier_department_ids(user) -> list[int]:
+    """The departments whose pledges ``user`` verifies: the issuing department's approvers and
+    head, who may also revoke the licence when a pledge is false."""
+    return list(
+        active_positions(user)
+        .filter(role__in=LICENCE_MANAGER_ROLES)
+        .values_list("department_id", flat=True)
+    )
+
+
+def require_commitment_verifier(user, commitment) -> None:
+    if commitment.department_id not in commitment_verifier_department_ids(user):
+        deny(user, "commitment.verify", commitment)

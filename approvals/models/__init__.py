@@ -32,6 +32,7 @@ from approvals.models.catalogue import (
     ServiceVersion,
     VersionStatus,
 )
+from approvals.models.commitments import Commitment, CommitmentStatus
 from approvals.models.documents import (
     CERTIFICATE_KINDS,
     Document,
@@ -95,6 +96,8 @@ __all__ = [
     "CalendarYear",
     "CardColour",
     "ClockPause",
+    "Commitment",
+    "CommitmentStatus",
     "DeadlineExtension",
     "DeadlineSweepState",
     "DeliveryAttempt",

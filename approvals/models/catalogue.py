@@ -133,6 +133,11 @@ class ServiceVersion(models.Model):
         _("certificate name (English)"), max_length=100, blank=True
     )
     form_schema = models.JSONField(_("form schema"), default=dict)
+    # 告知承诺制: {"choice_field", "choice_value", "pledge_field", "replaces": [material keys],
+    # "verification_days"}; empty: the service does not allow it.
+    commitment_scheme = models.JSONField(
+        _("notice-and-pledge system (告知承诺制)"), default=dict, blank=True
+    )
     workflow_definition = models.JSONField(_("workflow definition"), default=dict)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)

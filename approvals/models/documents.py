@@ -36,6 +36,7 @@ class DocumentKind(models.TextChoices):
     # Written decisions ending a licence (Art. 69, 70), with reasons and remedies.
     REVOCATION_DECISION = "revocation_decision", _("Decision to revoke the licence")  # 撤销
     CANCELLATION_DECISION = "cancellation_decision", _("Decision to cancel the licence")  # 注销
+    COMMITMENT_LETTER = "commitment_letter", _("Letter of pledge")  # 告知承诺书
 
 
 # The kinds that are a licence's certificate in the register (its status follows the licence).

@@ -20,6 +20,7 @@ from accounts.models import Business, User
 from approvals import dynamic_forms, policy
 from approvals.audit import audit_chain_append, audit_record
 from approvals.counters import counter_next
+from approvals.domain.commitments import commitment_replaced_materials
 from approvals.models import (
     OPEN_STATUSES,
     ApplicantKind,
@@ -225,10 +226,13 @@ def missing_materials(application: Application) -> list[Material]:
         for attachment in _attachments_with_citations(application)
         if attachment.cited_licence is None or attachment.cited_licence.in_force()
     }
+    version = application.service_version
+    # 告知承诺: the signed pledge stands in for the certificates the version names.
+    replaced = commitment_replaced_materials(version.commitment_scheme, application.data)
     return [
         material
-        for material in application.service_version.materials.all()  # by position
-        if material.required and material.key not in attached
+        for material in version.materials.all()  # by position
+        if material.required and material.key not in attached and material.key not in replaced
     ]
 
 

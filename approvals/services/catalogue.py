@@ -50,6 +50,7 @@ CONTENT_FIELDS = (
     "certificate_name_en",
     "form_schema",
     "workflow_definition",
+    "commitment_scheme",
 )
 MATERIAL_FIELDS = (
     "key",
@@ -171,6 +172,21 @@ def version_problems(version: ServiceVersion, materials: list[Material]) -> dict
             )
 
     keys = [material.key for material in materials]
+    scheme = version.commitment_scheme or {}
+    properties = (version.form_schema or {}).get("properties", {})
+    for key in scheme.get("replaces", []):
+        if key not in keys:
+            add(
+                "commitment_scheme",
+                _("The pledge replaces “%(key)s”, which is not a material.") % {"key": key},
+            )
+    for name in ("choice_field", "pledge_field"):
+        if scheme and scheme.get(name) and scheme[name] not in properties:
+            add(
+                "commitment_scheme",
+                _("The pledge names the field “%(name)s”, which the form does not have.")
+                % {"name": scheme[name]},
+            )
     for key in sorted({key for key in keys if keys.count(key) > 1}):
         add("materials", _("The material key “%(key)s” is used twice.") % {"key": key})
     licence_codes = {m.reusable_licence_item_code for m in materials} - {""}

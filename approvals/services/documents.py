@@ -76,6 +76,7 @@ KINDS: dict[str, tuple[str, str, str]] = {
         "Decision to cancel an administrative licence",
         "注",
     ),
+    DocumentKind.COMMITMENT_LETTER: ("告知承诺书", "Letter of pledge", "诺"),
 }
 
 
@@ -261,6 +262,15 @@ def supplement_notice_issue(*, request, actor: User | None) -> Document:
     material's name in both languages; whoever asked (window, reviewer, the pledge sweep)."""
     application = request.application
     materials = {m.key: m for m in application.service_version.materials.all()}
+    properties = application.service_version.form_schema.get("properties", {})
+
+    def names(item) -> tuple[str, str]:
+        if item.get("field"):  # a corrected answer asked for, named as the form names it
+            prop = properties.get(item["field"], {})
+            return prop.get("x-title-zh") or prop.get("title", ""), prop.get("title", "")
+        material = materials.get(item.get("material"))
+        return getattr(material, "name_zh", ""), getattr(material, "name_en", "")
+
     return document_issue(
         application=application,
         kind=DocumentKind.SUPPLEMENT_NOTICE,
@@ -269,8 +279,8 @@ def supplement_notice_issue(*, request, actor: User | None) -> Document:
         extra={
             "items": [
                 {
-                    "material_zh": getattr(materials.get(item.get("material")), "name_zh", ""),
-                    "material_en": getattr(materials.get(item.get("material")), "name_en", ""),
+                    "material_zh": names(item)[0],
+                    "material_en": names(item)[1],
                     "problem": item["problem"],
                 }
                 for item in request.items
@@ -301,7 +311,14 @@ def document_html(document: Document) -> str:
             "dates": dates,
             "extra_dates": {
                 name: {"zh": date_zh(facts.get(name)), "en": date_en(facts.get(name))}
-                for name in ("reply_by", "new_due_on", "valid_from", "valid_to", "old_valid_to")
+                for name in (
+                    "reply_by",
+                    "new_due_on",
+                    "valid_from",
+                    "valid_to",
+                    "old_valid_to",
+                    "signed_on",
+                )
             },
             "number": document.number,
             "edition": document.edition,

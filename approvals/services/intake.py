@@ -27,9 +27,11 @@ from django.utils.translation import gettext_lazy
 from accounts import identifiers
 from accounts.models import Business, PersonProfile, User
 from accounts.registries import legal_person_registry, population_registry
-from approvals import policy
+from approvals import dynamic_forms, policy
 from approvals.audit import audit_record
 from approvals.domain.lifecycle import Action, Status
+from approvals.dynamic_forms.prefill import LOCKED_SOURCES
+from approvals.dynamic_forms.schema import GROUP, field_kind
 from approvals.models import (
     ApplicantKind,
     Application,
@@ -48,6 +50,7 @@ from approvals.services.applications import (
     application_submit,
 )
 from approvals.services.attachments import attachment_upload
+from approvals.services.commitments import commitment_record
 from approvals.services.deadlines import (
     application_deadlines_refresh,
     clock_pause_end,
@@ -113,6 +116,7 @@ def intake_accept(*, actor: User, application: Application, revision: int) -> Ap
     )
     application_deadlines_refresh(application=locked)
     document_issue(application=locked, kind=DocumentKind.ACCEPTANCE_NOTICE, actor=actor)
+    commitment_record(actor=actor, application=locked)
     workflow_start(actor=actor, application=locked)
     locked.refresh_from_db()
     params = {**_params(locked), "date": accepted_on.isoformat()}
@@ -190,6 +194,7 @@ def intake_accept_with_pledge(
             }
         },
     )
+    commitment_record(actor=actor, application=locked)
     workflow_start(actor=actor, application=locked)
     locked.refresh_from_db()
     params = {
@@ -216,19 +221,39 @@ def intake_accept_with_pledge(
 # --- Supplement notice (一次性告知) ---------------------------------------------------------------
 
 
+def supplement_correctable_fields(version: ServiceVersion) -> dict[str, dict]:
+    """The form fields a supplement notice may ask the applicant to correct: the answers typed
+    on the form, not repeating groups and not data taken locked from a base registry (一数一源)."""
+    properties = (version.form_schema or {}).get("properties", {})
+    return {
+        name: prop
+        for name, prop in properties.items()
+        if field_kind(prop) != GROUP and prop.get("x-prefill") not in LOCKED_SOURCES
+    }
+
+
 def _clean_items(version: ServiceVersion, items) -> list[dict]:
     valid_keys = set(version.materials.values_list("key", flat=True))
+    correctable = supplement_correctable_fields(version)
     cleaned, errors = [], []
     for item in items or []:
         key = (item.get("material") or "").strip()
+        field = (item.get("field") or "").strip()
         problem = (item.get("problem") or "").strip()[:MAX_REASON_LENGTH]
         if key and key not in valid_keys:
             errors.append(_("“%(key)s” is not a material of this service.") % {"key": key})
             continue
+        if field and (key or field not in correctable):
+            errors.append(_("“%(key)s” is not a field the applicant can correct.") % {"key": field})
+            continue
         if not problem:
             errors.append(_("Say what is missing or wrong for every item you list."))
             continue
-        cleaned.append({"material": key, "problem": problem})
+        cleaned.append(
+            {"material": key, "field": field, "problem": problem}
+            if field
+            else {"material": key, "problem": problem}
+        )
     if not cleaned and not errors:
         errors.append(_("List at least one missing or defective item."))
     if errors:
@@ -265,6 +290,7 @@ def intake_request_supplement(
             "items": [None, len(cleaned)],
             "supplement_request": [None, request.pk],
             "materials": [None, [item["material"] for item in cleaned]],
+            "fields": [None, [item["field"] for item in cleaned if item.get("field")]],
             "reply_by": [None, reply_by],
         },
     )
@@ -386,6 +412,28 @@ def open_supplement_request(application: Application) -> SupplementRequest | Non
     return application.supplement_requests.filter(answered_at__isnull=True).first()
 
 
+def supplement_fields(request: SupplementRequest) -> list[str]:
+    """The form fields the notice asks the applicant to correct, in the notice's order."""
+    return [item["field"] for item in request.items if item.get("field")]
+
+
+def _clean_corrections(
+    application: Application, request: SupplementRequest, corrections: dict | None
+) -> dict:
+    """The corrected answers for the notice's fields, validated as the form validates them
+    (with every other answer as it stands, so that show-if rules hold)."""
+    fields = supplement_fields(request)
+    corrections = corrections or {}
+    schema = application.service_version.form_schema
+    merged = {**application.data, **{name: corrections.get(name) for name in fields}}
+    merged = {name: value for name, value in merged.items() if value is not None}
+    problems = dynamic_forms.validate_application_data(schema, merged)
+    errors = {name: problems[name] for name in fields if name in problems}
+    if errors:
+        raise ValidationError(errors)
+    return {name: merged.get(name) for name in fields}
+
+
 def supplement_missing_materials(request: SupplementRequest) -> list[str]:
     """The listed materials that have no attachment uploaded after the notice yet."""
     keys = {item["material"] for item in request.items if item.get("material")}
@@ -398,9 +446,13 @@ def supplement_missing_materials(request: SupplementRequest) -> list[str]:
 
 
 @transaction.atomic
-def supplement_answer(*, actor: User, application: Application, comment: str = "") -> Application:
+def supplement_answer(
+    *, actor: User, application: Application, comment: str = "", corrections: dict | None = None
+) -> Application:
     """Send the supplement, once: every listed material must have been uploaded again since the
-    notice. The clock restarts and the application goes back to the window (or to review)."""
+    notice, and every listed field answered again (``corrections``, validated like the form).
+    The corrected answers replace the old ones, and the notice keeps each before → after. The
+    clock restarts and the application goes back to the window (or to review)."""
     policy.require_application_edit(actor, application)
     locked = _lock(application, None)
     request = (
@@ -422,10 +474,27 @@ def supplement_answer(*, actor: User, application: Application, comment: str = "
                 ]
             }
         )
+    corrected = _clean_corrections(locked, request, corrections)
     comment = (comment or "").strip()[:MAX_REASON_LENGTH]
+    changes = {}
+    for item in request.items:
+        if item.get("field"):
+            before = locked.data.get(item["field"])
+            item["before"], item["after"] = before, corrected[item["field"]]
+            if before != item["after"]:
+                changes[f"data.{item['field']}"] = [before, item["after"]]
     request.answered_at = timezone.now()
     request.answer_comment = comment
-    request.save(update_fields=["answered_at", "answer_comment"])
+    request.save(update_fields=["answered_at", "answer_comment", "items"])
+    if changes:
+        locked.data = {**locked.data, **corrected}
+        locked.save(update_fields=["data", "updated_at"])
+        audit_record(
+            action="intake.supplement_data_corrected",
+            actor=actor,
+            obj=locked,
+            changes={"supplement_request": [None, request.pk], **changes},
+        )
     locked = application_transition(
         actor=actor,
         application=locked,

@@ -29,6 +29,7 @@ from approvals.models import (
     ItemType,
     Licence,
 )
+from approvals.services.commitments import commitment_verification_open
 from approvals.services.documents import china_today, document_issue, licence_number
 from approvals.services.licences import (
     licence_supersede_on_issue,
@@ -254,6 +255,7 @@ def licence_issue(
             "title_zh": version.certificate_name_zh,
             "title_en": version.certificate_name_en or version.certificate_name_zh,
         }
+    commitment_verification_open(actor=actor, licence=licence)  # 告知承诺: 事后核查
     document_issue(
         application=application,
         kind=DocumentKind.BUSINESS_LICENCE if registration else DocumentKind.LICENCE_CERTIFICATE,

@@ -35,6 +35,11 @@ def supervision_links(context) -> dict:
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.requires_second_factor:
-        return {"supervisor": False, "head": False}
+        return {"supervisor": False, "head": False, "verifier": False}
     roles = official_roles(request)
-    return {"supervisor": "supervisor" in roles, "head": "department_head" in roles}
+    return {
+        "supervisor": "supervisor" in roles,
+        "head": "department_head" in roles,
+        # 告知承诺 verification (事后核查): the issuing department's approvers and head
+        "verifier": bool({"approver", "department_head"} & set(roles)),
+    }

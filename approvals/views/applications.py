@@ -27,7 +27,14 @@ from approvals.application_forms import (
     WithdrawForm,
     application_step_form,
 )
-from approvals.models import OPEN_STATUSES, ApplicationStatus, Attachment, DocumentKind
+from approvals.domain.commitments import commitment_replaced_materials
+from approvals.models import (
+    OPEN_STATUSES,
+    ApplicationStatus,
+    Attachment,
+    Commitment,
+    DocumentKind,
+)
 from approvals.selectors.applications import (
     application_attachments,
     applications_for_applicant,
@@ -292,11 +299,16 @@ def _material_slots(application, errors: dict | None = None, *, citable=False) -
         if citable
         else {}
     )
+    # 告知承诺: the signed pledge stands in for these certificates
+    pledged = commitment_replaced_materials(
+        application.service_version.commitment_scheme, application.data
+    )
     return [
         {
             "material": material,
             "attachments": attached.get(material.key, []),
             "errors": (errors or {}).get(material.key, []),
+            "pledged": material.key in pledged,
             # 材料复用: the applicant's licences in force that may stand in for the upload.
             "citable_licences": offered.get(material.reusable_licence_item_code, []),
         }
@@ -565,6 +577,7 @@ def detail(request, pk: int):
             "can_withdraw": application.status in OPEN_STATUSES,
             "resume_url": _resume_url(application) if is_draft else "",
             "documents": [] if is_draft else application_documents(application),
+            "commitment": Commitment.objects.filter(application=application).first(),
         },
     )
 

@@ -24,7 +24,9 @@ from accounts import identifiers
 from accounts.models import Business, PersonProfile
 from accounts.registries import population_registry
 from approvals import dynamic_forms, policy
+from approvals.domain.commitments import commitment_chosen, commitment_replaced_materials
 from approvals.domain.lifecycle import TransitionNotAllowed
+from approvals.dynamic_forms.labels import display_value, title_of
 from approvals.intake_forms import (
     AcceptForm,
     CounterIdentityForm,
@@ -35,6 +37,7 @@ from approvals.intake_forms import (
 from approvals.models import ApplicationStatus, ServiceVersion, VersionStatus
 from approvals.selectors.applications import application_attachments
 from approvals.selectors.branches import CappedPaginator
+from approvals.selectors.commitments import applicant_false_commitments
 from approvals.selectors.documents import application_documents
 from approvals.selectors.intake import (
     WAITING_COUNT_CAP,
@@ -115,6 +118,11 @@ def _applicant_label(application) -> str:
 # --- One application at the window -------------------------------------------------------------
 
 
+def _correctable(application) -> list[tuple[str, str]]:
+    fields = intake_services_module.supplement_correctable_fields(application.service_version)
+    return [(name, title_of(prop)) for name, prop in fields.items()]
+
+
 def _forms(application, bound: dict | None = None) -> dict:
     materials = list(application.service_version.materials.order_by("position", "pk"))
     initial = {"revision": application.revision}
@@ -122,7 +130,10 @@ def _forms(application, bound: dict | None = None) -> dict:
         "accept": AcceptForm(initial=initial, auto_id="accept-%s"),
         "pledge": PledgeForm(initial=initial, materials=materials, auto_id="pledge-%s"),
         "supplement": SupplementRequestForm(
-            initial=initial, materials=materials, auto_id="supplement-%s"
+            initial=initial,
+            materials=materials,
+            fields=_correctable(application),
+            auto_id="supplement-%s",
         ),
         "refuse": RefuseForm(initial=initial, auto_id="refuse-%s"),
     }
@@ -132,10 +143,37 @@ def _forms(application, bound: dict | None = None) -> dict:
 
 def _slots(application) -> list[dict]:
     attachments = application_attachments(application)
+    version = application.service_version
+    # 告知承诺: the signed pledge stands in for these certificates
+    replaced = commitment_replaced_materials(version.commitment_scheme, application.data)
     return [
-        {"material": material, "attachments": attachments.get(material.key, [])}
-        for material in application.service_version.materials.order_by("position", "pk")
+        {
+            "material": material,
+            "attachments": attachments.get(material.key, []),
+            "pledged": material.key in replaced,
+        }
+        for material in version.materials.order_by("position", "pk")
     ]
+
+
+def _supplements(application) -> list:
+    """The notices with each item named in the reader's language, and each corrected answer as
+    before → after."""
+    properties = application.service_version.form_schema.get("properties", {})
+    materials = {m.key: m.name for m in application.service_version.materials.all()}
+    notices = list(application.supplement_requests.order_by("-created_at"))
+    for notice in notices:
+        notice.rows = []
+        for item in notice.items:
+            prop = properties.get(item.get("field") or "")
+            row = {"problem": item["problem"], "label": materials.get(item.get("material"), "")}
+            if prop is not None:
+                row["label"] = title_of(prop)
+                row["corrected"] = "after" in item
+                row["before"] = display_value(prop, item.get("before"))
+                row["after"] = display_value(prop, item.get("after"))
+            notice.rows.append(row)
+    return notices
 
 
 def _page(request, application, *, forms=None, status=200, stale=False, conflict=""):
@@ -148,7 +186,11 @@ def _page(request, application, *, forms=None, status=200, stale=False, conflict
         "slots": _slots(application),
         "history": list(application_history(application)),
         "pledges": list(application.pledges.all()),
-        "supplements": list(application.supplement_requests.order_by("-created_at")),
+        "supplements": _supplements(application),
+        "commitment_chosen": commitment_chosen(
+            application.service_version.commitment_scheme, application.data
+        ),
+        "false_pledges": applicant_false_commitments(application),
         "documents": application_documents(application),
         "forms": forms or _forms(application),
         "can_decide": application.status == ApplicationStatus.SUBMITTED,
@@ -212,6 +254,8 @@ def decide(request, pk: int, action: str):
     kwargs = {}
     if needs_materials:
         kwargs["materials"] = application.service_version.materials.order_by("position", "pk")
+    if action == "supplement":
+        kwargs["fields"] = _correctable(application)
     form = form_class(request.POST, auto_id=f"{action}-%s", **kwargs)
     if form.is_valid():
         try:

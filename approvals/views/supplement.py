@@ -12,13 +12,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from approvals.intake_forms import SupplementAnswerForm
+from approvals.intake_forms import SupplementAnswerForm, SupplementCorrectionForm
 from approvals.models import ApplicationStatus
 from approvals.selectors.applications import application_attachments, get_application_for_editing
 from approvals.services.attachments import attachment_upload
 from approvals.services.intake import (
     open_supplement_request,
     supplement_answer,
+    supplement_fields,
     supplement_missing_materials,
 )
 from approvals.uploads import UploadRejected
@@ -32,8 +33,21 @@ def _open_request(request, pk: int):
     return application, notice
 
 
-def _render(request, application, notice, *, form=None, upload_errors=None, status=200):
+def _correction_form(application, notice, data=None) -> SupplementCorrectionForm:
+    return SupplementCorrectionForm(
+        data,
+        properties=application.service_version.form_schema.get("properties", {}),
+        names=supplement_fields(notice),
+        stored=application.data,
+        prefix="data",
+    )
+
+
+def _render(
+    request, application, notice, *, form=None, corrections=None, upload_errors=None, status=200
+):
     names = {m.key: m for m in application.service_version.materials.all()}
+    corrections = corrections or _correction_form(application, notice)
     attachments = application_attachments(application)
     missing = set(supplement_missing_materials(notice))
     items = [
@@ -44,6 +58,7 @@ def _render(request, application, notice, *, form=None, upload_errors=None, stat
             "attachments": attachments.get(item["material"], []),
             "renewed": bool(item["material"]) and item["material"] not in missing,
             "errors": (upload_errors or {}).get(item["material"], []),
+            "field": corrections[item["field"]] if item.get("field") else None,
         }
         for item in notice.items
     ]
@@ -56,6 +71,7 @@ def _render(request, application, notice, *, form=None, upload_errors=None, stat
             "notice": notice,
             "items": items,
             "form": form or SupplementAnswerForm(),
+            "corrections": corrections,
         },
         status=status,
     )
@@ -71,19 +87,27 @@ def answer(request, pk: int):
     if request.method == "GET":
         return _render(request, application, notice)
     form = SupplementAnswerForm(request.POST)
-    if form.is_valid():
+    corrections = _correction_form(application, notice, request.POST)
+    if form.is_valid() & corrections.is_valid():
         try:
             supplement_answer(
-                actor=request.user, application=application, comment=form.cleaned_data["comment"]
+                actor=request.user,
+                application=application,
+                comment=form.cleaned_data["comment"],
+                corrections=corrections.corrections(),
             )
         except ValidationError as exc:
-            form.add_service_errors(exc)
+            fields = set(corrections.names)
+            if hasattr(exc, "error_dict") and fields & set(exc.error_dict):
+                corrections.add_service_errors(exc)
+            else:
+                form.add_service_errors(exc)
         else:
             messages.success(
                 request, _("Your supplement is sent. The service window will check it.")
             )
             return redirect("approvals:application_detail", pk=application.pk)
-    return _render(request, application, notice, form=form, status=400)
+    return _render(request, application, notice, form=form, corrections=corrections, status=400)
 
 
 @login_required

@@ -132,6 +132,8 @@ class RatingResultSerializer(serializers.Serializer):
 
 class SupplementAnswerSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    # the corrected answers of the fields the notice lists, by field name (validated as the form)
+    corrections = serializers.DictField(required=False, default=dict)
 
 
 class DocumentSerializer(serializers.ModelSerializer):

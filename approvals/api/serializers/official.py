@@ -48,6 +48,8 @@ class PledgeSerializer(RevisionSerializer):
 
 class SupplementItemSerializer(serializers.Serializer):
     material = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    # a form field whose answer the applicant must correct (instead of a material)
+    field = serializers.CharField(max_length=100, required=False, allow_blank=True)
     problem = serializers.CharField(max_length=MAX_TEXT)
 
 

@@ -436,6 +436,7 @@ class SupplementAnswer(APIView):
             actor=request.user,
             application=application,
             comment=serializer.validated_data.get("comment", ""),
+            corrections=serializer.validated_data.get("corrections") or {},
         )
         return Response(ApplicationSummarySerializer(application).data)
 

@@ -6,6 +6,7 @@ import logging.config
 
 import pytest
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 from approvals.services.applications import application_submit
 from approvals.sms import ConsoleSMSBackend
@@ -20,7 +21,11 @@ def web_log():
     the root logger, at the configured level."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter(settings.LOGGING["formatters"]["plain"]["format"]))
+    config = settings.LOGGING
+    console = config["handlers"]["console"]
+    handler.setFormatter(logging.Formatter(config["formatters"]["console"]["format"]))
+    for name in console["filters"]:
+        handler.addFilter(import_string(config["filters"][name]["()"])())
     root = logging.getLogger()
     old_level = root.level
     root.addHandler(handler)

@@ -1,0 +1,233 @@
+"""告知承诺制 (notice-and-pledge system), for the services whose version allows it.
+
+The applicant signs a pledge on the form that replaces named certificates (the materials in the
+version's ``commitment_scheme``), so submission and the window do not ask for them. On acceptance
+the pledge is recorded and its letter (告知承诺书) joins the application's documents; the review
+runs as usual. When the licence is issued, a verification (事后核查) with its own working-day limit
+goes to the issuing department. A pledge found false leads to the licence's revocation, with the
+finding as the reason (``licence_revoke`` audits and tells the holder), and stays on the
+applicant's record.
+
+This is not 容缺受理 (``intake_accept_with_pledge``): there a minor material is handed in later;
+here the certificate is never handed in, and the pledge is checked after the licence.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import OfficialPosition, User
+from approvals import policy
+from approvals.audit import audit_record
+from approvals.calendar import working_calendar
+from approvals.domain.commitments import commitment_chosen
+from approvals.domain.working_days import CalendarNotCovered
+from approvals.models import (
+    Application,
+    Commitment,
+    CommitmentStatus,
+    DocumentKind,
+    Licence,
+)
+from approvals.services.documents import china_today, document_issue
+from approvals.services.licences import licence_revoke
+from approvals.services.notifications import message, notify, tell_applicant
+
+MAX_FINDING_LENGTH = 2000
+
+
+def _pledge_text(application: Application) -> tuple[str, str]:
+    scheme = application.service_version.commitment_scheme
+    prop = application.service_version.form_schema.get("properties", {}).get(
+        scheme.get("pledge_field") or "", {}
+    )
+    return prop.get("x-title-zh") or prop.get("title", ""), prop.get("title", "")
+
+
+def commitment_record(*, actor: User, application: Application) -> Commitment | None:
+    """Called by the window's acceptance, inside its transaction: record the applicant's pledge
+    and issue its letter. Nothing when the applicant did not choose the pledge."""
+    version = application.service_version
+    scheme = version.commitment_scheme or {}
+    if not commitment_chosen(scheme, application.data):
+        return None
+    existing = Commitment.objects.filter(application=application).first()
+    if existing is not None:
+        return existing
+    statement_zh, statement_en = _pledge_text(application)
+    commitment = Commitment.objects.create(
+        application=application,
+        replaced_materials=list(scheme["replaces"]),
+        statement_zh=statement_zh,
+        statement_en=statement_en,
+        department=version.item.department,
+        verification_days=int(scheme.get("verification_days") or 60),
+    )
+    audit_record(
+        action="commitment.recorded",
+        actor=actor,
+        obj=application,
+        changes={
+            "commitment": [None, commitment.pk],
+            "replaced_materials": [None, commitment.replaced_materials],
+        },
+    )
+    names = {m.key: m for m in version.materials.all()}
+    document_issue(
+        application=application,
+        kind=DocumentKind.COMMITMENT_LETTER,
+        actor=actor,
+        extra={
+            "statement_zh": statement_zh,
+            "statement_en": statement_en,
+            "signed_on": application.submitted_at.date() if application.submitted_at else "",
+            "verification_days": commitment.verification_days,
+            "replaced": [
+                {"zh": names[key].name_zh, "en": names[key].name_en}
+                for key in commitment.replaced_materials
+                if key in names
+            ],
+        },
+    )
+    return commitment
+
+
+def _verifiers(commitment: Commitment) -> list[User]:
+    positions = OfficialPosition.objects.filter(
+        department_id=commitment.department_id,
+        role__in=policy.LICENCE_MANAGER_ROLES,
+        is_active=True,
+        user__is_active=True,
+    ).select_related("user")
+    return list({position.user_id: position.user for position in positions}.values())
+
+
+def commitment_verification_open(*, actor: User | None, licence: Licence) -> Commitment | None:
+    """Called when the licence is issued, inside that transaction: the pledge's verification
+    (事后核查) falls due ``verification_days`` working days from today, for the department."""
+    commitment = (
+        Commitment.objects.select_for_update()
+        .filter(application_id=licence.application_id, status=CommitmentStatus.PLEDGED)
+        .first()
+    )
+    if commitment is None:
+        return None
+    today = china_today()
+    try:
+        due_on = working_calendar().add_working_days(today, commitment.verification_days)
+    except CalendarNotCovered:
+        due_on = None  # shown as unknown until the calendar covers it; never guessed
+    commitment.status = CommitmentStatus.VERIFYING
+    commitment.licence = licence
+    commitment.verification_due_on = due_on
+    commitment.save(update_fields=["status", "licence", "verification_due_on"])
+    audit_record(
+        action="commitment.verification_opened",
+        actor=actor,
+        obj=licence.application,
+        changes={
+            "commitment": [None, commitment.pk],
+            "status": [CommitmentStatus.PLEDGED, CommitmentStatus.VERIFYING],
+            "verification_due_on": [None, due_on],
+        },
+    )
+    params = {
+        "number": licence.application.tracking_number or "",
+        "licence": licence.number,
+        "due": due_on.isoformat() if due_on else "—",
+    }
+    for user in _verifiers(commitment):
+        notify(
+            user=user,
+            kind="commitment.verification_opened",
+            application=licence.application,
+            link=reverse("approvals:commitment_verify", args=[commitment.pk]),
+            title=message(gettext_lazy("Pledge to verify: %(number)s"), **params),
+            body=message(
+                gettext_lazy(
+                    "Licence %(licence)s was granted on the applicant's pledge (告知承诺). "
+                    "Verify the pledge by %(due)s."
+                ),
+                **params,
+            ),
+        )
+    return commitment
+
+
+@transaction.atomic
+def commitment_verify(
+    *, actor: User, commitment: Commitment, pledge_true: bool, finding: str
+) -> Commitment:
+    """Record the verification's finding. A false pledge revokes the licence with the finding
+    as its reason and stays on the applicant's record."""
+    policy.require_commitment_verifier(actor, commitment)
+    locked = (
+        Commitment.objects.select_for_update(of=("self",))
+        .select_related("licence", "application__service_version")
+        .get(pk=commitment.pk)
+    )
+    if locked.status != CommitmentStatus.VERIFYING:
+        raise ValidationError(_("This pledge is not awaiting verification."))
+    finding = (finding or "").strip()[:MAX_FINDING_LENGTH]
+    if not finding:
+        raise ValidationError({"finding": [_("Say what the verification found.")]})
+    status = CommitmentStatus.KEPT if pledge_true else CommitmentStatus.FALSE
+    locked.status = status
+    locked.finding = finding
+    locked.verified_by = actor
+    locked.verified_at = timezone.now()
+    locked.save(update_fields=["status", "finding", "verified_by", "verified_at"])
+    audit_record(
+        action="commitment.verified_true" if pledge_true else "commitment.found_false",
+        actor=actor,
+        obj=locked.application,
+        reason=finding,
+        changes={
+            "commitment": [None, locked.pk],
+            "status": [CommitmentStatus.VERIFYING, status],
+            "licence": [None, locked.licence.number],
+        },
+    )
+    application = locked.application
+    params = {
+        "number": application.tracking_number or "",
+        "licence": locked.licence.number,
+        "service": lazy(lambda: application.service_version.name, str)(),
+        "finding": finding,
+    }
+    if pledge_true:
+        tell_applicant(
+            application,
+            kind="commitment.verified_true",
+            title=message(gettext_lazy("Pledge verified: %(number)s"), **params),
+            body=message(
+                gettext_lazy(
+                    "The department verified the pledge you signed for %(service)s (licence "
+                    "%(licence)s) and found it true. Nothing more is needed."
+                ),
+                **params,
+            ),
+        )
+        return locked
+    reason = _("False pledge (告知承诺) found at verification: %(finding)s") % params
+    licence_revoke(actor=actor, licence=locked.licence, reason=reason)
+    tell_applicant(
+        application,
+        kind="commitment.found_false",
+        title=message(gettext_lazy("False pledge found: %(number)s"), **params),
+        body=message(
+            gettext_lazy(
+                "The verification of the pledge you signed for %(service)s found it untrue: "
+                "%(finding)s. Licence %(licence)s is revoked, and the false pledge is recorded "
+                "on your record."
+            ),
+            **params,
+        ),
+    )
+    return locked
