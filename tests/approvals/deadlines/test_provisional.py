@@ -89,9 +89,7 @@ def test_the_provisional_date_is_marked_on_the_page_the_api_and_the_pdf(
 ):
     application = _accept_in_december(make_application, clerk, django_capture_on_commit_callbacks)
     with time_machine.travel(DECEMBER, tick=False):
-        client.force_login(
-            application.created_by, backend="accounts.backends.EmailOrMobileBackend"
-        )
+        client.force_login(application.created_by, backend="accounts.backends.EmailOrMobileBackend")
         # the applicant's page
         page = client.get(
             reverse("approvals:application_detail", args=[application.pk]),
