@@ -32,22 +32,22 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="application",
             name="decision_due_provisional",
-            field=models.BooleanField(default=False),
+            field=models.BooleanField(db_default=False, default=False),
         ),
         migrations.AddField(
             model_name="application",
             name="intake_due_provisional",
-            field=models.BooleanField(default=False),
+            field=models.BooleanField(db_default=False, default=False),
         ),
         migrations.AddField(
             model_name="application",
             name="promised_due_provisional",
-            field=models.BooleanField(default=False),
+            field=models.BooleanField(db_default=False, default=False),
         ),
         migrations.AddField(
             model_name="reviewtask",
             name="due_provisional",
-            field=models.BooleanField(default=False),
+            field=models.BooleanField(db_default=False, default=False),
         ),
         migrations.AddIndex(
             model_name="application",

@@ -114,9 +114,10 @@ class Application(models.Model):
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     # A due date counted past the official holiday schedule, from the statutory holidays alone:
     # shown as provisional and recomputed once the year's schedule is entered.
-    intake_due_provisional = models.BooleanField(default=False)
-    decision_due_provisional = models.BooleanField(default=False)
-    promised_due_provisional = models.BooleanField(default=False)
+    # (db_default: the bulk seed COPYs rows naming only the columns it fills.)
+    intake_due_provisional = models.BooleanField(default=False, db_default=False)
+    decision_due_provisional = models.BooleanField(default=False, db_default=False)
+    promised_due_provisional = models.BooleanField(default=False, db_default=False)
     # Where the workflow stands: the current stage and how many times it has been entered.
     current_stage_key = models.CharField(_("current stage"), max_length=50, blank=True)
     workflow_round = models.PositiveSmallIntegerField(_("workflow round"), default=0)

@@ -111,7 +111,7 @@ class ReviewTask(models.Model):
     )
     due_on = models.DateField(_("due on"), null=True, blank=True)
     # Counted past the official holiday schedule (see Application.decision_due_provisional).
-    due_provisional = models.BooleanField(default=False)
+    due_provisional = models.BooleanField(default=False, db_default=False)
     # Set by the one rule (approvals.calendar.sla_light_for) at creation, refreshed by the sweep.
     sla_light = models.CharField(_("SLA light"), max_length=6, blank=True)
     # Second approval: who drafted the decision, and who approved it (not the same person).
