@@ -669,7 +669,11 @@ def clock_pause_end(
         "number": locked.tracking_number or "",
         "service": _lazy_service(locked),
         "date": pause.ended_on.isoformat(),
-        "due": due_text(locked.decision_due_on or locked.intake_due_on),
+        "due": (
+            due_text(locked.decision_due_on, locked.decision_due_provisional)
+            if locked.decision_due_on
+            else due_text(locked.intake_due_on, locked.intake_due_provisional)
+        ),
     }
     tell_applicant(
         locked,
@@ -806,7 +810,7 @@ def extension_decide(
         "service": _lazy_service(application),
         "days": locked.working_days,
         "reason": locked.reason,
-        "due": due_text(application.decision_due_on),
+        "due": due_text(application.decision_due_on, application.decision_due_provisional),
     }
     if approve:
         tell_applicant(

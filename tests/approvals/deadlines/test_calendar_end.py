@@ -171,8 +171,11 @@ def test_a_message_never_states_a_blank_due_date():
     with translation.override("en"):
         assert due_text(D(2026, 12, 30)) == "2026-12-30"
         assert str(due_text(None)).startswith("a date to be told once next year")
+        # a provisional date says so
+        assert "provisional" in str(due_text(D(2027, 1, 19), provisional=True))
     with translation.override("zh-hans"):
         assert "节假日安排公布后" in str(due_text(None))
+        assert "暂按法定节假日计算" in str(due_text(D(2027, 1, 19), provisional=True))
 
 
 @pytest.mark.django_db
