@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.conf import settings
 from playwright.sync_api import expect
 
 from approvals.models import AuditEvent
 from approvals.services.intake import intake_accept
 from tests.approvals.deadlines import conftest as deadlines
+from tests.browser.test_supervisor_journey import official_page
 from tests.browser_support import axe_violations, screenshot
 from tests.factories import UserFactory
 
@@ -26,6 +26,7 @@ department = deadlines.department
 window = deadlines.window
 clerk = deadlines.clerk
 make_application = deadlines.make_application
+signed_in_page = official_page  # a page signed in with a session made by the test client
 
 # Monday 2026-12-21: the official calendar ends on 2026-12-31.
 DECEMBER = dt.datetime(2026, 12, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -36,30 +37,15 @@ NOTES = {
 OFFICIAL_2027 = "2027-01-01 holiday New Year's Day\n2027-01-09 makeup New Year's Day"
 
 
-def signed_in(open_page, client, live_server, language):
-    page = open_page(language)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return page
-
-
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_a_provisional_due_date_is_shown_and_recomputed_once_the_schedule_is_entered(
-    make_application, clerk, open_page, verified_client_factory, live_server, client, language
+    make_application, clerk, signed_in_page, language
 ):
     with time_machine.travel(DECEMBER, tick=True):
         # given an application accepted at the window on Monday 2026-12-21
         application = make_application(received_on=DECEMBER.date())
         intake_accept(actor=clerk, application=application, revision=application.revision)
-        client.force_login(application.created_by, backend="accounts.backends.EmailOrMobileBackend")
-        applicant = signed_in(open_page, client, live_server, language)
+        applicant = signed_in_page(application.created_by, language)
 
         # when the applicant opens it: the decision is due 2027-01-19, marked provisional
         applicant.goto(f"/applications/{application.pk}/")
@@ -71,7 +57,7 @@ def test_a_provisional_due_date_is_shown_and_recomputed_once_the_schedule_is_ent
 
         # when the administrator enters 2027 as published, with its make-up Saturday
         admin_user = UserFactory(is_staff=True, is_superuser=True)
-        admin = signed_in(open_page, verified_client_factory(admin_user), live_server, language)
+        admin = signed_in_page(admin_user, language)
         admin.goto("/admin/approvals/calendaryear/add/")
         admin.fill("#id_year", "2027")
         admin.fill("#id_source", "国办发明电〔2026〕号")

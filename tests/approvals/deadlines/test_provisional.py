@@ -11,7 +11,6 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from approvals.admin_calendar import sync_year_days
 from approvals.domain.statutory_holidays import statutory_holidays
@@ -19,7 +18,6 @@ from approvals.models import AuditEvent, CalendarYear, Document, ReviewTask
 from approvals.services.deadlines import application_deadlines_refresh
 from approvals.services.documents import document_html
 from approvals.services.intake import intake_accept
-from approvals.services.sweep import sweep_deadlines
 
 D = dt.date
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -168,34 +166,6 @@ def _provisional_applications(make_application, n):
     for application in applications:
         application_deadlines_refresh(application=application)
     return applications
-
-
-@pytest.mark.django_db
-def test_the_sweep_recomputes_provisional_dates_only_when_the_calendar_changes(make_application):
-    (application,) = _provisional_applications(make_application, 1)
-    assert application.decision_due_provisional
-    provisional_due = application.decision_due_on
-    # the first run records the calendar it saw; a settled run later does not read applications
-    sweep_deadlines(today=D(2026, 12, 22))
-    later = timezone.now() + dt.timedelta(minutes=30)
-    with time_machine.travel(later):
-        sweep_deadlines(today=D(2026, 12, 22))
-    with (
-        time_machine.travel(later + dt.timedelta(minutes=1)),
-        CaptureQueriesContext(connection) as context,
-    ):
-        report = sweep_deadlines(today=D(2026, 12, 22))
-    assert report.due_dates_filled == 0
-    wheres = [q["sql"].split("WHERE", 1)[-1] for q in context.captured_queries]
-    assert not [where for where in wheres if "due_provisional" in where]
-    # when 2027 is entered (an official year with no holidays at all, so dates move earlier)
-    CalendarYear.objects.create(year=2027, source="test")
-    with time_machine.travel(later + dt.timedelta(minutes=2)):
-        report = sweep_deadlines(today=D(2026, 12, 22))
-    application.refresh_from_db()
-    assert report.due_dates_filled == 1
-    assert application.decision_due_on < provisional_due
-    assert not application.decision_due_provisional
 
 
 @pytest.mark.django_db
