@@ -20,6 +20,12 @@ def _sqlite_triggers(create: bool):
     return run
 
 
+def _sweep_fills_again(apps, schema_editor):
+    """Due dates left unknown at the calendar's end can now be counted provisionally: the next
+    sweep fills them in once, as after a calendar change."""
+    apps.get_model("approvals", "DeadlineSweepState").objects.update(calendar_last_day=None)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0003_department_document_prefix"),
@@ -71,4 +77,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(_sqlite_triggers(create=True), _sqlite_triggers(create=False)),
+        migrations.RunPython(_sweep_fills_again, migrations.RunPython.noop),
     ]
