@@ -145,6 +145,7 @@ ACTION_LABELS = {
     "licence.expiry_reminder_sent": _("Licence expiry reminder sent"),
     "application.viewed": _("Case file opened"),
     "deadline.filled": _("Due date computed once the calendar reached it"),
+    "deadline.recomputed": _("Provisional due date recomputed with the official holiday schedule"),
     "person.id_number_revealed": _("Full ID number shown"),
     "audit.checkpointed": _("Audit chain checkpoint signed"),
     "audit.verified": _("Audit chain verified"),

@@ -31,11 +31,15 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from approvals.domain.statutory_holidays import statutory_holidays
 from approvals.domain.working_days import WorkingCalendar
 from approvals.models import CalendarDay, CalendarDayKind, CalendarYear
 
 PACKAGE_YEARS = (2004, 2026)  # the years the seed takes from ``chinese-calendar``
 VERSION_KEY = "approvals:calendar:version"
+# Years past the official schedule counted provisionally from the statutory holidays (a due date
+# is at most a few months ahead; two years cover the longest limits with their pauses).
+PROVISIONAL_YEARS = 2
 
 _lock = threading.Lock()
 _state: dict = {"calendar": None, "version": None, "checked_at": 0.0, "local_bumps": -1}
@@ -103,11 +107,14 @@ def build_working_calendar(*, around: int | None = None) -> WorkingCalendar:
     )
     for day, kind, name in rows:
         (holidays if kind == CalendarDayKind.HOLIDAY else makeup)[day] = name
+    for year in range(last + 1, last + 1 + PROVISIONAL_YEARS):
+        holidays.update(statutory_holidays(year))
     return WorkingCalendar(
         first_day=dt.date(first, 1, 1),
-        last_day=dt.date(last, 12, 31),
+        last_day=dt.date(last + PROVISIONAL_YEARS, 12, 31),
         holidays=holidays,
         makeup_workdays=makeup,
+        official_last_day=dt.date(last, 12, 31),
     )
 
 
@@ -145,16 +152,19 @@ def calendar_end_near(today: dt.date | None = None) -> dt.date | None:
     """The calendar's last day when it is at most ``END_WARNING_DAYS`` away (next year still to
     be entered), else None."""
     today = today or timezone.localdate()
-    last_day = working_calendar().last_day
+    last_day = working_calendar().official_last_day
     return last_day if (last_day - today).days <= END_WARNING_DAYS else None
 
 
-def sla_light_for(today: dt.date, due_on: dt.date | None) -> str:
-    """green / yellow / red for a running deadline (yellow within ``SLA_WARN_WORKING_DAYS``
-    working days); red once overdue even where the calendar ends; "" when there is no due date
-    or the calendar does not reach it."""
+def sla_light_for(today: dt.date, due_on: dt.date | None, *, paused: bool = False) -> str:
+    """The one rule for 电子监察 lights: "paused" while the clock is stopped (Art. 45; no card);
+    red once overdue; yellow with at most ``SLA_WARN_WORKING_DAYS`` working days left after
+    today; green otherwise. "" when there is no due date (nor a pause) or the calendar does not
+    reach it."""
     from approvals.domain.working_days import CalendarNotCovered, SlaLight
 
+    if paused:
+        return str(SlaLight.PAUSED)
     if due_on is None:
         return ""
     try:
@@ -174,7 +184,9 @@ def calendar_key(calendar: WorkingCalendar) -> str:
     if cached is not None and cached[0] is calendar:
         return cached[1]
     digest = hashlib.sha256()
-    digest.update(f"{calendar.first_day}..{calendar.last_day}".encode())
+    digest.update(
+        f"{calendar.first_day}..{calendar.official_last_day}..{calendar.last_day}".encode()
+    )
     for label, days in (("h", calendar.holidays), ("m", calendar.makeup_workdays)):
         digest.update(("|" + label + ",".join(day.isoformat() for day in sorted(days))).encode())
     key = digest.hexdigest()

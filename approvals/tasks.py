@@ -20,10 +20,13 @@ def sweep_deadlines_task() -> dict:
 
 @shared_task(name="approvals.tasks.deadlines_fill_unknown_task")
 def deadlines_fill_unknown_task() -> dict:
-    """After a calendar change: compute the due dates that were beyond the calendar's end."""
-    from approvals.services.deadlines import deadlines_fill_unknown
+    """After a calendar change: compute the due dates that were beyond the calendar's end, and
+    count the provisional ones again with the official schedule."""
+    from approvals.services.deadlines import deadlines_fill_unknown, deadlines_recompute_provisional
 
-    return deadlines_fill_unknown(fresh_calendar=True)
+    filled = deadlines_fill_unknown(fresh_calendar=True)
+    filled.update(deadlines_recompute_provisional())
+    return filled
 
 
 @shared_task(name="approvals.tasks.notification_send_task")

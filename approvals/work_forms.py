@@ -11,6 +11,7 @@ LIGHT_LABELS = {
     "green": _("Green (on time)"),
     "yellow": _("Yellow (due soon)"),
     "red": _("Red (overdue)"),
+    "paused": _("Paused (clock stopped)"),
 }
 STATE_CHOICES = [
     ("", _("Any")),

@@ -88,6 +88,9 @@ class DueDate:
     steps: tuple[Step, ...]
     paused_since: dt.date | None = None
     remaining_working_days: int = 0
+    # Counted past the official schedule, from the statutory holidays alone (to be recomputed
+    # once the State Council publishes the year's make-up working days).
+    provisional: bool = False
 
     @property
     def is_paused(self) -> bool:

@@ -64,6 +64,7 @@ class SlaLight(StrEnum):
     GREEN = "green"
     YELLOW = "yellow"  # few working days left
     RED = "red"  # overdue
+    PAUSED = "paused"  # the clock is stopped (Art. 45): no card while it is
 
 
 class WorkingCalendar:
@@ -82,10 +83,14 @@ class WorkingCalendar:
         last_day: dt.date,
         holidays: Mapping[dt.date, str] | Iterable[dt.date] = (),
         makeup_workdays: Mapping[dt.date, str] | Iterable[dt.date] = (),
+        official_last_day: dt.date | None = None,
     ) -> None:
         _require_date(first_day)
         _require_date(last_day)
         self._first_day, self._last_day = first_day, last_day
+        # Days after ``official_last_day`` (up to ``last_day``) are counted from the statutory
+        # holidays alone, before the State Council publishes that year's schedule: provisional.
+        self._official_last_day = last_day if official_last_day is None else official_last_day
         self._holidays = _named(holidays)
         self._makeup = _named(makeup_workdays)
         problems = [] if first_day <= last_day else ["first_day is after last_day"]
@@ -133,6 +138,16 @@ class WorkingCalendar:
     @property
     def last_day(self) -> dt.date:
         return self._last_day
+
+    @property
+    def official_last_day(self) -> dt.date:
+        """The last day of the published official schedule; later days are provisional."""
+        return self._official_last_day
+
+    def is_provisional(self, day: dt.date | None) -> bool:
+        """Whether a date counted with this calendar ran past the official schedule (a count
+        runs day by day from its start, so the date it reaches tells)."""
+        return day is not None and day > self._official_last_day
 
     @property
     def holidays(self) -> Mapping[dt.date, str]:
@@ -272,6 +287,7 @@ class WorkingCalendar:
             extension=extension,
             date=None if is_paused else day,
             steps=(*header, *body, last_step),
+            provisional=not is_paused and self.is_provisional(day),
             paused_since=open_since if is_paused else None,
             remaining_working_days=total - counted,
         )

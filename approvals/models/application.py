@@ -113,6 +113,12 @@ class Application(models.Model):
     decision_due_on = models.DateField(_("statutory decision due on"), null=True, blank=True)
     promised_due_on = models.DateField(_("promised decision due on"), null=True, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    # A due date counted past the official holiday schedule, from the statutory holidays alone:
+    # shown as provisional and recomputed once the year's schedule is entered.
+    # (db_default: the bulk seed COPYs rows naming only the columns it fills.)
+    intake_due_provisional = models.BooleanField(default=False, db_default=False)
+    decision_due_provisional = models.BooleanField(default=False, db_default=False)
+    promised_due_provisional = models.BooleanField(default=False, db_default=False)
     # Where the workflow stands: the current stage and how many times it has been entered.
     current_stage_key = models.CharField(_("current stage"), max_length=50, blank=True)
     workflow_round = models.PositiveSmallIntegerField(_("workflow round"), default=0)
@@ -212,6 +218,16 @@ class Application(models.Model):
                     )
                 ),
                 name="application_due_unknown",
+            ),
+            # Provisional due dates, recomputed once the official schedule reaches them.
+            models.Index(
+                fields=["id"],
+                condition=(
+                    Q(intake_due_provisional=True)
+                    | Q(decision_due_provisional=True)
+                    | Q(promised_due_provisional=True)
+                ),
+                name="application_due_provisional",
             ),
         ]
 

@@ -113,6 +113,9 @@ class ReviewTask(models.Model):
         _("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN
     )
     due_on = models.DateField(_("due on"), null=True, blank=True)
+    # Counted past the official holiday schedule (see Application.decision_due_provisional).
+    due_provisional = models.BooleanField(default=False, db_default=False)
+    # Set by the one rule (approvals.calendar.sla_light_for) at creation, refreshed by the sweep.
     sla_light = models.CharField(_("SLA light"), max_length=6, blank=True)
     # Second approval: who drafted the decision, and who approved it (not the same person).
     drafted_by = models.ForeignKey(
@@ -164,6 +167,11 @@ class ReviewTask(models.Model):
                 fields=["application"],
                 condition=Q(status="open", due_on__isnull=True),
                 name="task_due_unknown",
+            ),
+            models.Index(
+                fields=["id"],
+                condition=Q(status="open", due_provisional=True),
+                name="task_due_provisional",
             ),
         ]
 

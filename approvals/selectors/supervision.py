@@ -50,7 +50,7 @@ from approvals.models import (
 DEFAULT_PERIOD_DAYS = 30
 APPROVED = (ApplicationStatus.APPROVED, ApplicationStatus.LICENCE_ISSUED, ApplicationStatus.CLOSED)
 DECIDED = (*APPROVED, ApplicationStatus.DENIED)
-LIGHTS = (SlaLight.GREEN, SlaLight.YELLOW, SlaLight.RED)
+LIGHTS = (SlaLight.GREEN, SlaLight.YELLOW, SlaLight.RED, SlaLight.PAUSED)
 # The dashboard shows the first cards; the administration lists them all.
 CARD_LIST_LIMIT = 50
 ONE_DAY = dt.timedelta(days=1)
@@ -120,10 +120,11 @@ class LightRow:
     green: int = 0
     yellow: int = 0
     red: int = 0
+    paused: int = 0  # the clock is stopped (Art. 45)
 
     @property
     def total(self) -> int:
-        return self.green + self.yellow + self.red
+        return self.green + self.yellow + self.red + self.paused
 
 
 @dataclass
@@ -134,8 +135,8 @@ class RunningTasks:
 
 def running_tasks_by_light() -> RunningTasks:
     """Open review tasks by SLA light, per department and per service: one grouped query over the
-    open-task ledger. A task the sweep has not lit yet (or whose clock is paused) counts as
-    green (the triggers file it so)."""
+    open-task ledger. A paused clock has its own column; a task without a light yet counts as
+    green."""
     rows = (
         OpenTaskCount.objects.values(
             "department_id",

@@ -28,7 +28,7 @@ from approvals.models import (
 from approvals.selectors.branches import BranchedRows, union_count
 
 QUEUE_PAGE_SIZE = 25
-LIGHTS = ("green", "yellow", "red")
+LIGHTS = ("green", "yellow", "red", "paused")
 STATES = ("unclaimed", "mine", "others")
 QUEUE_ORDER = ("due_on", "pk")
 # A due-date filter is not in the kept counts: its total is counted, up to this many.

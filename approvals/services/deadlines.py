@@ -98,12 +98,14 @@ def _intake_due(application: Application, pauses) -> DueDate:
     )
 
 
-def _decision_due(application: Application, pauses) -> DueDate:
+def _decision_due(application: Application, pauses, extension_days: int | None = None) -> DueDate:
+    if extension_days is None:
+        extension_days = approved_extension_days(application)
     return working_calendar().due_date(
         application.accepted_on,
         decision_limit(application).working_days,
         pauses=pauses,
-        extension=approved_extension_days(application),
+        extension=extension_days,
     )
 
 
@@ -127,19 +129,33 @@ def date_or_unknown(compute: Callable[[], dt.date | None], what: str) -> dt.date
         return None
 
 
-def due_text(due_on: dt.date | None):
-    """A due date as a message states it: the date, or — while the calendar does not reach it —
-    that it will be told (never a blank)."""
+PROVISIONAL_NOTE = _(
+    "provisional: counted from the statutory holidays only, to be confirmed once the State "
+    "Council publishes the make-up working days"
+)
+
+
+def due_text(due_on: dt.date | None, provisional: bool = False):
+    """A due date as a message states it: the date (marked when provisional), or — while the
+    calendar does not reach it — that it will be told (never a blank)."""
+    if due_on is not None and provisional:
+        return lazy(lambda: f"{due_on.isoformat()} ({PROVISIONAL_NOTE})", str)()
     if due_on is not None:
         return due_on.isoformat()
     return _("a date to be told once next year's official holiday schedule is published")
 
 
-def application_deadlines_refresh(*, application: Application) -> Application:
-    """Recompute intake_due_on, decision_due_on and promised_due_on (None while the clock is
-    stopped by an open pause, before the period has started, or while the working-day calendar
-    does not reach the date yet) and save them."""
-    pauses = _pauses(application)
+DUE_FIELDS = ("intake_due_on", "decision_due_on", "promised_due_on")
+PROVISIONAL_FIELDS = {
+    "intake_due_on": "intake_due_provisional",
+    "decision_due_on": "decision_due_provisional",
+    "promised_due_on": "promised_due_provisional",
+}
+
+
+def _compute_deadlines(application: Application, pauses, extension_days: int) -> None:
+    """Set the due dates and whether each is provisional on ``application`` (not saved)."""
+    calendar = working_calendar()
     what = f"a due date of application {application.pk}"
     application.intake_due_on = (
         date_or_unknown(lambda: _intake_due(application, pauses).date, what)
@@ -148,14 +164,23 @@ def application_deadlines_refresh(*, application: Application) -> Application:
     )
     if application.accepted_on:
         application.decision_due_on = date_or_unknown(
-            lambda: _decision_due(application, pauses).date, what
+            lambda: _decision_due(application, pauses, extension_days).date, what
         )
         application.promised_due_on = date_or_unknown(
             lambda: _promised_due(application, pauses).date, what
         )
     else:
         application.decision_due_on = application.promised_due_on = None
-    application.save(update_fields=["intake_due_on", "decision_due_on", "promised_due_on"])
+    for field, flag in PROVISIONAL_FIELDS.items():
+        setattr(application, flag, calendar.is_provisional(getattr(application, field)))
+
+
+def application_deadlines_refresh(*, application: Application) -> Application:
+    """Recompute intake_due_on, decision_due_on and promised_due_on (None while the clock is
+    stopped by an open pause, before the period has started, or while the working-day calendar
+    does not reach the date yet), and whether each is provisional, and save them."""
+    _compute_deadlines(application, _pauses(application), approved_extension_days(application))
+    application.save(update_fields=[*DUE_FIELDS, *PROVISIONAL_FIELDS.values()])
     return application
 
 
@@ -199,6 +224,11 @@ def task_due_on(*, application: Application, stage, today: dt.date | None = None
     if application.decision_due_on and application.decision_due_on < due:
         due = application.decision_due_on
     return due
+
+
+def is_provisional(due_on: dt.date | None) -> bool:
+    """Whether a due date computed now ran past the official schedule."""
+    return working_calendar().is_provisional(due_on)
 
 
 # --- Who may act --------------------------------------------------------------------------------
@@ -268,7 +298,8 @@ def _shift_open_tasks(application: Application, first: dt.date, last: dt.date) -
         task.due_on = date_or_unknown(
             lambda due_on=task.due_on: shifted(due_on), f"the due date of task {task.pk}"
         )
-    ReviewTask.objects.bulk_update(tasks, ["due_on"])
+        task.due_provisional = calendar.is_provisional(task.due_on)
+    ReviewTask.objects.bulk_update(tasks, ["due_on", "due_provisional"])
 
 
 def _task_due_from_creation(task: ReviewTask, pauses) -> dt.date | None:
@@ -310,8 +341,9 @@ def _fill_unknown_task_dates(tasks) -> int:
     filled = 0
     for task in unknown:
         task.due_on = _task_due_from_creation(task, _pauses(task.application))
+        task.due_provisional = is_provisional(task.due_on)
         if task.due_on is not None:
-            task.save(update_fields=["due_on"])
+            task.save(update_fields=["due_on", "due_provisional"])
             filled += 1
             _record_filled(task, {"due_on": [None, task.due_on]})
     return filled
@@ -333,7 +365,7 @@ def deadlines_fill_after_calendar_change() -> dict[str, int]:
 
     from approvals.models import DeadlineSweepState
 
-    last_day = working_calendar().last_day
+    last_day = working_calendar().official_last_day
     now = timezone.now()
     grace = dt.timedelta(
         seconds=getattr(settings, "CALENDAR_CACHE_SECONDS", 60) + FILL_MARGIN_SECONDS
@@ -341,8 +373,9 @@ def deadlines_fill_after_calendar_change() -> dict[str, int]:
     state = DeadlineSweepState.objects.filter(pk=1).first()
     same_calendar = state is not None and state.calendar_last_day == last_day
     if same_calendar and state.filled_at - state.calendar_seen_at >= grace:
-        return {"applications": 0, "tasks": 0, "rectifications": 0}
+        return {"applications": 0, "tasks": 0, "rectifications": 0, "recomputed": 0}
     filled = deadlines_fill_unknown()
+    filled.update(deadlines_recompute_provisional())
     DeadlineSweepState.objects.update_or_create(
         pk=1,
         defaults={
@@ -400,6 +433,117 @@ def deadlines_fill_unknown(*, fresh_calendar: bool = False) -> dict[str, int]:
             filled["rectifications"] += 1
             _record_filled(rectification, {"due_on": [None, rectification.due_on]})
     return filled
+
+
+# Applications (or tasks) recomputed per batch: a few queries per batch, not per row.
+RECOMPUTE_BATCH = 500
+
+
+def _record_recomputed(obj, changes: dict) -> None:
+    """A provisional due date counted again with the official schedule (an event of the system)."""
+    audit_record(action="deadline.recomputed", actor=None, obj=obj, changes=changes)
+
+
+def _pauses_of(application_ids) -> dict[int, list]:
+    pauses: dict[int, list] = {pk: [] for pk in application_ids}
+    rows = ClockPause.objects.filter(application_id__in=application_ids).values_list(
+        "application_id", "started_on", "ended_on"
+    )
+    for application_id, first, last in rows:
+        pauses[application_id].append((first, last))
+    return pauses
+
+
+def _extensions_of(application_ids) -> dict[int, int]:
+    rows = (
+        DeadlineExtension.objects.filter(
+            application_id__in=application_ids, status=ExtensionStatus.APPROVED
+        )
+        .values("application_id")
+        .annotate(total=Sum("working_days"))
+        .values_list("application_id", "total")
+    )
+    return dict(rows)
+
+
+@transaction.atomic
+def deadlines_recompute_provisional(*, fresh_calendar: bool = False) -> dict[str, int]:
+    """Count every provisional due date again (applications, then their open review tasks) with
+    the calendar as it is now, once an official schedule has been entered: in batches of
+    ``RECOMPUTE_BATCH`` (the partial indexes application_due_provisional and
+    task_due_provisional find them), each changed date an audit event ``deadline.recomputed``
+    with its before and after. Idempotent: a date still past the official schedule stays
+    provisional, and an unchanged one records nothing."""
+    from approvals import calendar as calendar_cache
+    from approvals.audit import audit_chain_append
+
+    if fresh_calendar:
+        calendar_cache.clear_cache()
+    counts = {"recomputed": 0}
+    provisional = (
+        Q(intake_due_provisional=True)
+        | Q(decision_due_provisional=True)
+        | Q(promised_due_provisional=True)
+    )
+    flags = list(PROVISIONAL_FIELDS.values())
+    with audit_chain_append():
+        ids = list(Application.objects.filter(provisional).values_list("pk", flat=True))
+        for start in range(0, len(ids), RECOMPUTE_BATCH):
+            batch = list(
+                Application.objects.filter(pk__in=ids[start : start + RECOMPUTE_BATCH])
+                .select_for_update()
+                .select_related("service_version")
+            )
+            pauses = _pauses_of([a.pk for a in batch])
+            extensions = _extensions_of([a.pk for a in batch])
+            changed = []
+            for application in batch:
+                before = {f: getattr(application, f) for f in (*DUE_FIELDS, *flags)}
+                _compute_deadlines(
+                    application, pauses[application.pk], extensions.get(application.pk, 0)
+                )
+                after = {f: getattr(application, f) for f in (*DUE_FIELDS, *flags)}
+                if before == after:
+                    continue
+                changed.append(application)
+                _record_recomputed(
+                    application,
+                    {f: [before[f], after[f]] for f in before if before[f] != after[f]},
+                )
+            Application.objects.bulk_update(changed, [*DUE_FIELDS, *flags])
+            counts["recomputed"] += len(changed)
+        task_ids = list(
+            ReviewTask.objects.filter(status=TaskStatus.OPEN, due_provisional=True).values_list(
+                "pk", flat=True
+            )
+        )
+        calendar = working_calendar()
+        for start in range(0, len(task_ids), RECOMPUTE_BATCH):
+            tasks = list(
+                ReviewTask.objects.filter(pk__in=task_ids[start : start + RECOMPUTE_BATCH])
+                .select_for_update()
+                .select_related("application__service_version")
+            )
+            pauses = _pauses_of({task.application_id for task in tasks})
+            changed = []
+            for task in tasks:
+                before = (task.due_on, task.due_provisional)
+                if not any(last is None for _first, last in pauses[task.application_id]):
+                    task.due_on = _task_due_from_creation(task, pauses[task.application_id])
+                task.due_provisional = calendar.is_provisional(task.due_on)
+                if (task.due_on, task.due_provisional) == before:
+                    continue
+                changed.append(task)
+                _record_recomputed(
+                    task,
+                    {
+                        "due_on": [before[0], task.due_on],
+                        "due_provisional": [before[1], task.due_provisional],
+                    },
+                )
+            ReviewTask.objects.bulk_update(changed, ["due_on", "due_provisional"])
+            counts["recomputed"] += len(changed)
+    return counts
 
 
 # --- Clock pauses -------------------------------------------------------------------------------
@@ -525,7 +669,11 @@ def clock_pause_end(
         "number": locked.tracking_number or "",
         "service": _lazy_service(locked),
         "date": pause.ended_on.isoformat(),
-        "due": due_text(locked.decision_due_on or locked.intake_due_on),
+        "due": (
+            due_text(locked.decision_due_on, locked.decision_due_provisional)
+            if locked.decision_due_on
+            else due_text(locked.intake_due_on, locked.intake_due_provisional)
+        ),
     }
     tell_applicant(
         locked,
@@ -662,7 +810,7 @@ def extension_decide(
         "service": _lazy_service(application),
         "days": locked.working_days,
         "reason": locked.reason,
-        "due": due_text(application.decision_due_on),
+        "due": due_text(application.decision_due_on, application.decision_due_provisional),
     }
     if approve:
         tell_applicant(

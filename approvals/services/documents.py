@@ -179,6 +179,7 @@ def _facts(application: Application, kind: str, department: Department, issued_o
         "decision_due_on": (
             application.decision_due_on.isoformat() if application.decision_due_on else ""
         ),
+        "decision_due_provisional": application.decision_due_provisional,
         "deemed_accepted": application.deemed_accepted,
         "statutory_limit_days": version.statutory_limit_days,
         "promised_limit_days": version.promised_limit_days,

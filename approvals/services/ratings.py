@@ -83,12 +83,15 @@ def rating_submit(
 
 
 def rectification_due_on(opened_on: dt.date) -> dt.date | None:
-    """15 working days after the rating's day; unknown (None) while the calendar does not reach
-    that far, filled in when the next year is entered (``deadlines_fill_unknown``)."""
-    return date_or_unknown(
-        lambda: working_calendar().add_working_days(opened_on, RECTIFICATION_WORKING_DAYS),
+    """15 working days after the rating's day; unknown (None) while the official calendar does
+    not reach that far (a rectification task keeps no provisional date), filled in when the next
+    year is entered (``deadlines_fill_unknown``)."""
+    calendar = working_calendar()
+    due = date_or_unknown(
+        lambda: calendar.add_working_days(opened_on, RECTIFICATION_WORKING_DAYS),
         "the due date of a rectification task",
     )
+    return None if calendar.is_provisional(due) else due
 
 
 def _open_rectification(rating: ServiceRating) -> RectificationTask:

@@ -9,9 +9,9 @@ empty index ranges and one row of ``DeadlineSweepState``.
 
 (a) deemed acceptance (Art. 32): still at intake after the 5 working days → accepted from the day
     of receipt; the workflow starts; applicant and window told.
-(b) SLA lights of open review tasks: red when overdue, yellow with ``SLA_WARN_WORKING_DAYS`` or
-    fewer working days left, green otherwise (tasks of applications whose clock is paused keep
-    their light).
+(b) SLA lights of open review tasks, by the one rule of ``approvals.calendar.sla_light_for``: red
+    when overdue, yellow with ``SLA_WARN_WORKING_DAYS`` or fewer working days left, green
+    otherwise, "paused" while the application's clock is stopped (no card).
 (c) one yellow and one red supervision card per task (or per application waiting at the window),
     told to the department's heads and the officials who work the tasks, one message per
     department and colour.
@@ -251,6 +251,7 @@ def _task_lights(
         (SlaLight.GREEN, Q(due_on__gt=yellow_until)),
     ]
     turned: dict[str, list[int]] = {}
+    paused_ids = ClockPause.objects.filter(ended_on__isnull=True).values("application_id")
     for light, condition in bands:
         others = ["", *(other for other in SlaLight if other != light)]
         ids = list(
@@ -259,13 +260,27 @@ def _task_lights(
             .exclude(_paused_application())
             .values_list("pk", flat=True)
         )
-        for start in range(0, len(ids), _IDS_PER_STATEMENT):
-            ReviewTask.objects.filter(pk__in=ids[start : start + _IDS_PER_STATEMENT]).update(
-                sla_light=light
-            )
+        _set_light(ids, light)
         report.lights_changed += len(ids)
         turned[light] = ids
+    # A stopped clock (Art. 45) shows its own light, whatever the due date; no card is raised.
+    ids = list(
+        ReviewTask.objects.select_for_update()
+        .filter(status=TaskStatus.OPEN, application_id__in=paused_ids)
+        .exclude(sla_light=SlaLight.PAUSED)
+        .values_list("pk", flat=True)
+    )
+    _set_light(ids, SlaLight.PAUSED)
+    report.lights_changed += len(ids)
+    turned[SlaLight.PAUSED] = ids
     return turned
+
+
+def _set_light(ids: list[int], light: str) -> None:
+    for start in range(0, len(ids), _IDS_PER_STATEMENT):
+        ReviewTask.objects.filter(pk__in=ids[start : start + _IDS_PER_STATEMENT]).update(
+            sla_light=light
+        )
 
 
 # Ids per ``pk__in`` statement (SQLite limits a statement's parameters).

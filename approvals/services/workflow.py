@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, OfficialPosition
 from approvals.audit import audit_record
+from approvals.calendar import sla_light_for, working_calendar
 from approvals.domain.workflow import (
     Advance,
     Complete,
@@ -41,7 +42,7 @@ from approvals.domain.workflow import (
     next_step,
     parse_definition,
 )
-from approvals.models import Application, ReviewTask
+from approvals.models import Application, ClockPause, ReviewTask
 from approvals.services.notifications import clause, message, notify, tell_applicant
 
 try:  # helper "deadlines"
@@ -121,6 +122,14 @@ def _fan_out(actor, application: Application, stage: Stage, round_: int) -> list
     """One open task per branch of ``stage``; the application moves to that stage."""
     departments = _departments(stage)
     due_on = task_due_on(application=application, stage=stage) if task_due_on else None
+    # The one rule gives a fresh task its real light at once (yellow when it is due soon,
+    # "paused" while the application's clock is stopped).
+    light = sla_light_for(
+        timezone.localdate(),
+        due_on,
+        paused=ClockPause.objects.filter(application=application, ended_on__isnull=True).exists(),
+    )
+    provisional = working_calendar().is_provisional(due_on)
     tasks = [
         ReviewTask.objects.create(
             application=application,
@@ -130,7 +139,8 @@ def _fan_out(actor, application: Application, stage: Stage, round_: int) -> list
             department=departments[branch.department],
             role=branch.role,
             due_on=due_on,
-            sla_light="green",
+            due_provisional=provisional,
+            sla_light=light,
         )
         for branch in stage.branches
     ]

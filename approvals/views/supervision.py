@@ -69,6 +69,7 @@ def dashboard(request):
         ("green", _("Green (on track)")),
         ("yellow", _("Yellow (few days left)")),
         ("red", _("Red (overdue)")),
+        ("paused", _("Paused (clock stopped)")),
     ]
     charts = [
         bar_chart(

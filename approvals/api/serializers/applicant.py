@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from approvals.api.serializers.common import MaskedDataField
+from approvals.api.serializers.common import MaskedDataField, ProvisionalNoteField
 from approvals.models import Application, Attachment, Document, PersonalToken
 
 
@@ -32,6 +32,7 @@ class ApplicationSummarySerializer(serializers.ModelSerializer):
     service = serializers.CharField(source="service_version.item.code", read_only=True)
     service_name = serializers.CharField(source="service_version.name", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    decision_due_note = ProvisionalNoteField(source="decision_due_provisional")
 
     class Meta:
         model = Application
@@ -49,6 +50,8 @@ class ApplicationSummarySerializer(serializers.ModelSerializer):
             "received_on",
             "accepted_on",
             "decision_due_on",
+            "decision_due_provisional",
+            "decision_due_note",
             "decided_on",
             "updated_at",
         ]

@@ -48,3 +48,18 @@ class MaskedDataField(serializers.Field):
             else value
             for name, value in data.items()
         }
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ProvisionalNoteField(serializers.Field):
+    """Beside a provisional due date: the note that says so, in the request's language ("" when
+    the date is counted from the official schedule). ``source`` is the date's provisional flag."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        from approvals.services.deadlines import PROVISIONAL_NOTE
+
+        return str(PROVISIONAL_NOTE) if value else ""

@@ -1,7 +1,11 @@
 from rest_framework import serializers
 
 from approvals.api.serializers.applicant import AttachmentSerializer
-from approvals.api.serializers.common import MaskedDataField, RevisionSerializer
+from approvals.api.serializers.common import (
+    MaskedDataField,
+    ProvisionalNoteField,
+    RevisionSerializer,
+)
 from approvals.models import Application, ApplicationStatus, ReviewTask
 from approvals.services.tasks import REVIEW_PAUSE_KINDS
 
@@ -28,6 +32,7 @@ class IntakeApplicationSerializer(serializers.ModelSerializer):
             "submitted_at",
             "received_on",
             "intake_due_on",
+            "intake_due_provisional",
             "filed_at_counter",
         ]
 
@@ -70,12 +75,20 @@ class TaskApplicationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Application
-        fields = ["id", "tracking_number", "service", "status", "decision_due_on"]
+        fields = [
+            "id",
+            "tracking_number",
+            "service",
+            "status",
+            "decision_due_on",
+            "decision_due_provisional",
+        ]
 
 
 class TaskSerializer(serializers.ModelSerializer):
     application = TaskApplicationSerializer(read_only=True)
     department = serializers.CharField(source="department.code", read_only=True)
+    due_note = ProvisionalNoteField(source="due_provisional")
 
     class Meta:
         model = ReviewTask
@@ -90,6 +103,8 @@ class TaskSerializer(serializers.ModelSerializer):
             "status",
             "assignee",
             "due_on",
+            "due_provisional",
+            "due_note",
             "sla_light",
             "revision",
             "created_at",

@@ -75,6 +75,8 @@ APPLICATION_EXAMPLE = {
     "received_on": "2026-06-15",
     "accepted_on": None,
     "decision_due_on": None,
+    "decision_due_provisional": False,
+    "decision_due_note": "",
     "decided_on": None,
     "updated_at": "2026-06-15T09:30:00+08:00",
 }

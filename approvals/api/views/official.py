@@ -45,6 +45,7 @@ TASK_EXAMPLE = {
         "service": "SPJY",
         "status": "under_review",
         "decision_due_on": "2026-07-14",
+        "decision_due_provisional": False,
     },
     "stage_key": "review",
     "branch_key": "market",
@@ -54,6 +55,8 @@ TASK_EXAMPLE = {
     "status": "open",
     "assignee": None,
     "due_on": "2026-06-29",
+    "due_provisional": False,
+    "due_note": "",
     "sla_light": "green",
     "revision": 1,
     "created_at": "2026-06-16T09:12:03+08:00",
@@ -70,6 +73,7 @@ INTAKE_EXAMPLE = {
     "submitted_at": "2026-06-15T09:30:00+08:00",
     "received_on": "2026-06-15",
     "intake_due_on": "2026-06-22",
+    "intake_due_provisional": False,
     "filed_at_counter": False,
 }
 

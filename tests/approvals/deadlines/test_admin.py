@@ -41,8 +41,9 @@ def add_year(client, year, days, source="State Council notice 2026"):
 
 
 def test_adding_2027_with_its_days_takes_effect_at_once_and_is_audited(client):
-    # given the calendar ends with 2026
-    assert working_calendar().last_day == D(2026, 12, 31)
+    # given the official calendar ends with 2026 (later years are provisional)
+    assert working_calendar().official_last_day == D(2026, 12, 31)
+    assert working_calendar().is_provisional(D(2027, 2, 9))
     # when the administrator adds 2027 with its holidays and a make-up Sunday
     response = add_year(client, 2027, DAYS_2027)
     # then the year and its days exist and deadlines run into 2027 at once
@@ -50,7 +51,8 @@ def test_adding_2027_with_its_days_takes_effect_at_once_and_is_audited(client):
     assert CalendarYear.objects.filter(year=2027).exists()
     assert CalendarDay.objects.filter(date__year=2027).count() == 5
     calendar = working_calendar()
-    assert calendar.last_day == D(2027, 12, 31)
+    assert calendar.official_last_day == D(2027, 12, 31)
+    assert not calendar.is_provisional(D(2027, 2, 9))
     # Friday 2027-02-05 + 1 working day: the holiday 02-06..08 is skipped, 02-09 counts
     assert calendar.add_working_days(D(2027, 2, 5), 1) == D(2027, 2, 9)
     assert calendar.is_working_day(D(2027, 2, 14))  # the make-up Sunday

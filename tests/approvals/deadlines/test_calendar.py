@@ -36,9 +36,15 @@ def test_calendar_from_the_database_equals_the_package_for_2025_and_2026():
 
 
 @pytest.mark.django_db
-def test_dates_after_the_covered_years_are_refused():
+def test_dates_after_the_official_years_are_provisional_and_beyond_them_refused():
+    calendar = working_calendar()
+    # five working days from Monday 2026-12-28: 2027-01-01 is off by law, so 2027-01-05
+    due = calendar.due_date(D(2026, 12, 28), 5)
+    assert (due.date, due.provisional) == (D(2027, 1, 5), True)
+    assert not calendar.due_date(D(2026, 12, 1), 5).provisional
+    # past the provisional years nothing is counted at all
     with pytest.raises(CalendarNotCovered):
-        working_calendar().add_working_days(D(2026, 12, 28), 5)
+        calendar.add_working_days(D(2028, 12, 28), 5)
 
 
 @pytest.mark.django_db

@@ -1,5 +1,6 @@
 """Work goes on near the end of the working-day calendar: a due date it does not reach yet is
-unknown (never guessed, never a crash) and is filled in when the next year is entered."""
+counted provisionally from the statutory holidays (marked so, never a silent guess, never a
+crash) and counted again when the next year's official schedule is entered."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -30,7 +31,7 @@ def _enter_2027(actor):
 
 
 @pytest.mark.django_db
-def test_accepting_near_the_calendar_end_leaves_the_decision_date_unknown(
+def test_accepting_near_the_calendar_end_gives_provisional_dates(
     make_application, clerk, department
 ):
     DepartmentFactory(code="other", region_code=department.region_code)
@@ -42,29 +43,38 @@ def test_accepting_near_the_calendar_end_leaves_the_decision_date_unknown(
             actor=clerk, application=application, revision=application.revision
         )
     # then it is accepted and under review, and the decision dates and the review tasks' due
-    # dates (20 working days: into 2027 too) are unknown rather than guessed
+    # dates (20 working days: into 2027 too) are provisional, counted with 2027-01-01 off
     accepted.refresh_from_db()
     assert accepted.status == "under_review"
-    assert [task.due_on for task in accepted.tasks.all()] == [None, None]
+    assert [(t.due_on, t.due_provisional) for t in accepted.tasks.all()] == [
+        (D(2027, 1, 19), True),
+        (D(2027, 1, 19), True),
+    ]
     assert accepted.accepted_on == D(2026, 12, 21)
-    assert accepted.decision_due_on is None and accepted.promised_due_on is None
+    assert accepted.decision_due_provisional and accepted.promised_due_provisional
 
 
 @pytest.mark.django_db(transaction=True)
-def test_entering_the_next_year_fills_in_the_unknown_dates(make_application, clerk, admin_user):
+def test_entering_the_next_year_recomputes_the_provisional_dates(
+    make_application, clerk, admin_user
+):
+    from approvals.services.deadlines import deadlines_recompute_provisional
+
     # given an accepted application whose statutory date is beyond the calendar's end
     application = make_application(
         joint=True, status="accepted", received_on=D(2026, 12, 18), accepted_on=D(2026, 12, 21)
     )
     application_deadlines_refresh(application=application)
-    assert application.decision_due_on is None
+    assert application.decision_due_provisional
     # when the administrator enters 2027 (the fill runs after the commit)
     _enter_2027(admin_user)
     # then the date is computed: 45 working days after Monday 2026-12-21 with 2027-01-01 off
     application.refresh_from_db()
     assert application.decision_due_on == D(2027, 2, 23)
+    assert not application.decision_due_provisional
     # and a second run finds nothing left to do
     assert deadlines_fill_unknown() == {"applications": 0, "tasks": 0, "rectifications": 0}
+    assert deadlines_recompute_provisional() == {"recomputed": 0}
 
 
 @pytest.mark.django_db
@@ -77,8 +87,9 @@ def test_a_task_due_date_beyond_the_calendar_falls_back_to_the_decision_date(mak
     assert application.decision_due_on == D(2026, 12, 30)
     # a stage of 10 working days from 12-28 would end in 2027: the decision date stands in
     assert task_due_on(application=application, stage=10, today=D(2026, 12, 28)) == D(2026, 12, 30)
+    # without it, the stage's own date, provisionally (2027-01-01 off by law)
     application.decision_due_on = None
-    assert task_due_on(application=application, stage=10, today=D(2026, 12, 28)) is None
+    assert task_due_on(application=application, stage=10, today=D(2026, 12, 28)) == D(2027, 1, 12)
 
 
 @pytest.mark.django_db
@@ -104,7 +115,7 @@ def test_officials_are_told_two_months_ahead_that_the_calendar_ends(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_pause_while_the_dates_were_unknown_still_counts_when_they_are_filled_in(
+def test_a_pause_while_the_dates_were_provisional_still_counts_when_they_are_recomputed(
     make_application, clerk, department, admin_user
 ):
     from approvals.models import AuditEvent, ReviewTask
@@ -122,13 +133,16 @@ def test_a_pause_while_the_dates_were_unknown_still_counts_when_they_are_filled_
         )
     with time_machine.travel(dt.datetime(2026, 12, 29, 10, 0, tzinfo=SHANGHAI), tick=False):
         clock_pause_end(actor=None, application=application)
-    assert set(ReviewTask.objects.values_list("due_on", flat=True)) == {None}
+    assert set(ReviewTask.objects.values_list("due_provisional", flat=True)) == {True}
     # when 2027 is entered
     _enter_2027(admin_user)
     # then the tasks are due 20 working days after 12-21 with the paused days (12-22..12-29,
-    # six working days) not counting: 2027-01-27; and each filled date is audited
+    # six working days) not counting: 2027-01-27; and each recomputed date is audited
     assert set(ReviewTask.objects.values_list("due_on", flat=True)) == {D(2027, 1, 27)}
-    assert AuditEvent.objects.filter(action="deadline.filled").count() == 3
+    assert set(ReviewTask.objects.values_list("due_provisional", flat=True)) == {False}
+    recomputed = AuditEvent.objects.filter(action="deadline.recomputed")
+    assert recomputed.filter(object_type="approvals.reviewtask").count() == 2
+    assert recomputed.filter(object_type="approvals.application").count() == 1
 
 
 @pytest.mark.django_db
@@ -157,8 +171,11 @@ def test_a_message_never_states_a_blank_due_date():
     with translation.override("en"):
         assert due_text(D(2026, 12, 30)) == "2026-12-30"
         assert str(due_text(None)).startswith("a date to be told once next year")
+        # a provisional date says so
+        assert "provisional" in str(due_text(D(2027, 1, 19), provisional=True))
     with translation.override("zh-hans"):
         assert "节假日安排公布后" in str(due_text(None))
+        assert "暂按法定节假日计算" in str(due_text(D(2027, 1, 19), provisional=True))
 
 
 @pytest.mark.django_db
@@ -169,6 +186,10 @@ def test_one_sla_light_rule_for_intake_and_rectification_deadlines():
     assert sla_light_for(D(2026, 6, 15), D(2026, 6, 30)) == "green"
     assert sla_light_for(D(2026, 6, 15), D(2026, 6, 16)) == "yellow"
     assert sla_light_for(D(2026, 6, 15), D(2026, 6, 12)) == "red"
-    # beyond the calendar's end: unknown while running, red once overdue
-    assert sla_light_for(D(2026, 12, 30), D(2027, 1, 20)) == ""
-    assert sla_light_for(D(2027, 1, 21), D(2027, 1, 20)) == "red"
+    # a provisional date has its light; beyond the provisional years: unknown while running,
+    # red once overdue
+    assert sla_light_for(D(2026, 12, 30), D(2027, 1, 20)) == "green"
+    assert sla_light_for(D(2028, 12, 30), D(2029, 1, 20)) == ""
+    assert sla_light_for(D(2029, 1, 21), D(2029, 1, 20)) == "red"
+    # a stopped clock shows its own light whatever the date
+    assert sla_light_for(D(2026, 6, 15), D(2026, 6, 12), paused=True) == "paused"

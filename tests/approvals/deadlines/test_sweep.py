@@ -109,7 +109,7 @@ def test_a_yellow_task_that_turns_red_gets_its_red_card(reviewing, department):
 
 
 @pytest.mark.django_db
-def test_tasks_of_a_paused_application_keep_their_light(reviewing, department):
+def test_tasks_of_a_paused_application_show_the_paused_light_without_a_card(reviewing, department):
     from approvals.models import ClockPause
 
     (a,) = reviewing(1)
@@ -117,10 +117,16 @@ def test_tasks_of_a_paused_application_keep_their_light(reviewing, department):
     ClockPause.objects.create(
         application=a, kind="testing", reason="Lab", started_on=D(2025, 1, 15)
     )
+    # the task would be red by its date (due 01-20), but the clock is stopped
     sweep_deadlines(today=D(2025, 1, 24))
     task.refresh_from_db()
-    assert task.sla_light == "green"
+    assert task.sla_light == "paused"
     assert not SupervisionCard.objects.exists()
+    # when the clock runs again the light follows the date at once
+    ClockPause.objects.update(ended_on=D(2025, 1, 24))
+    sweep_deadlines(today=D(2025, 1, 24))
+    task.refresh_from_db()
+    assert task.sla_light == "red"
 
 
 @pytest.mark.django_db

@@ -76,7 +76,7 @@ def test_a_run_with_nothing_new_is_idle_whatever_the_number_of_rows(
 
 
 @pytest.mark.django_db
-def test_unknown_due_dates_are_retried_only_when_the_calendar_changes(make_application):
+def test_provisional_due_dates_are_recomputed_only_when_the_calendar_changes(make_application):
     from approvals.models import CalendarYear
 
     # given an accepted application whose decision date the calendar does not reach yet
@@ -85,7 +85,7 @@ def test_unknown_due_dates_are_retried_only_when_the_calendar_changes(make_appli
     )
     sweep_deadlines(today=D(2026, 12, 22))
     application.refresh_from_db()
-    assert application.decision_due_on is None
+    assert application.decision_due_provisional
     # a settled run does not retry it
     later = timezone.now() + dt.timedelta(minutes=30)
     with time_machine.travel(later):
@@ -96,14 +96,17 @@ def test_unknown_due_dates_are_retried_only_when_the_calendar_changes(make_appli
     ):
         sweep_deadlines(today=D(2026, 12, 22))
     assert "approvals_application" not in " ".join(
-        q["sql"] for q in context.captured_queries if 'decision_due_on" IS NULL' in q["sql"]
+        q["sql"]
+        for q in context.captured_queries
+        if 'decision_due_on" IS NULL' in q["sql"] or 'due_provisional" = ' in q["sql"]
     )
-    # when 2027 is entered (without the fill that the calendar admin runs), the sweep fills it
+    # when 2027 is entered (without the recompute that the calendar admin runs), the sweep
+    # counts it again
     CalendarYear.objects.create(year=2027, source="test")
     with time_machine.travel(later + dt.timedelta(minutes=2)):
         report = sweep_deadlines(today=D(2026, 12, 22))
     application.refresh_from_db()
-    assert report.due_dates_filled == 1 and application.decision_due_on is not None
+    assert report.due_dates_filled == 1 and not application.decision_due_provisional
 
 
 # --- catch-up -----------------------------------------------------------------------------------

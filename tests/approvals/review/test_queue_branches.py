@@ -24,7 +24,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-LIGHTS = ["green", "yellow", "red", ""]
+LIGHTS = ["green", "yellow", "red", "paused", ""]
 ROLES = ["reviewer", "approver", "department_head"]
 
 
@@ -155,6 +155,7 @@ def test_the_counts_and_services_are_those_of_the_visible_tasks(world, who):
         "red": visible.filter(sla_light="red").count(),
         "yellow": visible.filter(sla_light="yellow").count(),
         "green": visible.filter(sla_light="green").count(),
+        "paused": visible.filter(sla_light="paused").count(),
         "unclaimed": visible.filter(assignee__isnull=True).count(),
         "mine": visible.filter(assignee=user).count(),
         "others": visible.filter(assignee__isnull=False).exclude(assignee=user).count(),

@@ -328,3 +328,20 @@ def test_a_value_the_table_shows_as_a_dash_draws_no_bar():
     assert html.count("<rect") == 1
     assert html.count(">—</text>") == 1 and ">0</text>" not in html
     assert '<th scope="col">Department</th>' in html
+
+
+def test_a_paused_clock_is_its_own_light_on_the_dashboard(city, verified_client_factory):
+    # given a task whose clock is stopped, and one that is late
+    ReviewTaskFactory(department=city.other, sla_light="paused")
+    ReviewTaskFactory(department=city.other, sla_light="red")
+    # then supervision counts it as paused, not green
+    running = running_tasks_by_light()
+    (row,) = [row for row in running.by_department if row.key == city.other.pk]
+    assert (row.green, row.yellow, row.red, row.paused, row.total) == (0, 0, 1, 1, 2)
+    # and the dashboard shows its column in both languages
+    client = verified_client_factory(city.supervisor)
+    for language, label in (("en", "Paused"), ("zh-hans", "暂停")):
+        page = client.get(
+            reverse("approvals:supervision_dashboard"), HTTP_ACCEPT_LANGUAGE=language
+        ).content.decode()
+        assert label in page and 'data-testid="paused-count"' in page
