@@ -163,6 +163,7 @@ class PortalCollector:
             "Days until the working-day calendar's last official year ends.",
             rows=[(max(left, 0),)],
         )
+        yield from _worker_figures()
         depths = []
         for queue in QUEUES:
             try:
@@ -172,6 +173,49 @@ class PortalCollector:
         yield _gauge(
             "portal_queue_depth", "Messages waiting in each Celery queue.", ["queue"], depths
         )
+
+
+def _worker_figures():
+    """Per queue, the age of the freshest worker heartbeat (it grows when every worker of the
+    queue died or froze) and of the oldest waiting task; per worker, its heartbeat's age."""
+    from django.utils import timezone
+
+    from approvals.models import WorkerHeartbeat
+    from portal.worker_health import expected_queues, oldest_message_ages
+
+    now = timezone.now()
+    queues = expected_queues()
+    freshest: dict[str, float] = {}
+    workers = []
+    for heartbeat in WorkerHeartbeat.objects.all():
+        age = max(0.0, (now - heartbeat.last_seen).total_seconds())
+        workers.append((heartbeat.hostname, age))
+        for queue in filter(None, heartbeat.queues.split(",")):
+            freshest[queue] = min(age, freshest.get(queue, age))
+    yield _gauge(
+        "portal_worker_heartbeat_age_seconds",
+        "Seconds since each Celery worker's last heartbeat.",
+        ["worker"],
+        workers,
+    )
+    # A queue no worker ever served has no age to give: absent, which alert rules treat as such.
+    yield _gauge(
+        "portal_queue_heartbeat_age_seconds",
+        "Seconds since the freshest heartbeat of a worker serving each queue.",
+        ["queue"],
+        [(queue, freshest[queue]) for queue in queues if queue in freshest],
+    )
+    try:
+        ages = oldest_message_ages(queues)
+    except Exception:  # a broker that cannot be read: the depth figure says so too
+        logger.warning("the age of the queues' oldest tasks could not be read", exc_info=True)
+        ages = {}
+    yield _gauge(
+        "portal_queue_oldest_task_seconds",
+        "Seconds the oldest task of each queue has waited (0 for an empty queue).",
+        ["queue"],
+        [(queue, ages.get(queue, 0.0)) for queue in queues],
+    )
 
 
 def _allowed(request) -> bool:

@@ -22,6 +22,8 @@ FIGURES = {
     "portal_audit_events_since_checkpoint",
     "portal_calendar_days_left",
     "portal_queue_depth",
+    "portal_worker_heartbeat_age_seconds",
+    "portal_queue_oldest_task_seconds",
 }
 
 
@@ -95,3 +97,31 @@ def test_the_depth_of_each_queue_on_the_embedded_broker(client, settings, tmp_pa
 
     assert value(families, "portal_queue_depth", queue="pdf") == 3
     assert value(families, "portal_queue_depth", queue="celery") == 1
+
+
+def test_a_worker_that_stopped_beating_shows_in_the_heartbeat_age(client):
+    """A killed or frozen worker no longer rewrites its heartbeat: its age, and the age of the
+    freshest heartbeat of its queues, grow until someone looks."""
+    from datetime import timedelta
+
+    from approvals.models import WorkerHeartbeat
+
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(
+        hostname="celery@alive", queues="celery", pid=1, started_at=now, last_seen=now
+    )
+    WorkerHeartbeat.objects.create(
+        hostname="celery@killed",
+        queues="pdf",
+        pid=2,
+        started_at=now - timedelta(hours=1),
+        last_seen=now - timedelta(minutes=10),
+    )
+
+    families = scrape(client)
+
+    assert value(families, "portal_worker_heartbeat_age_seconds", worker="celery@killed") >= 600
+    assert value(families, "portal_worker_heartbeat_age_seconds", worker="celery@alive") < 60
+    assert value(families, "portal_queue_heartbeat_age_seconds", queue="pdf") >= 600
+    assert value(families, "portal_queue_heartbeat_age_seconds", queue="celery") < 60
+    assert "portal_queue_oldest_task_seconds" in families
