@@ -255,6 +255,8 @@ class Pledge(models.Model):
     due_on = models.DateField(_("due on"))
     fulfilled_at = models.DateTimeField(_("fulfilled at"), null=True, blank=True)
     lapsed_at = models.DateTimeField(_("lapsed at"), null=True, blank=True)
+    # The application ended (withdrawn, refused, denied) before the pledge was kept.
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -42,6 +42,7 @@ from approvals.domain.workflow import (
     parse_definition,
 )
 from approvals.models import Application, ReviewTask
+from approvals.services.ending import review_tasks_cancel
 from approvals.services.notifications import message, notify, tell_applicant
 
 try:  # helper "deadlines"
@@ -188,23 +189,8 @@ def _notify_new_tasks(application: Application, tasks: list[ReviewTask]) -> None
         )
 
 
-def _cancel(actor, task_ids) -> list[ReviewTask]:
-    tasks = list(
-        ReviewTask.objects.select_for_update().filter(pk__in=list(task_ids), status="open")
-    )
-    now = timezone.now()
-    for task in tasks:
-        task.status = TaskStatus.CANCELLED
-        task.completed_at = now
-        task.revision += 1
-        task.save(update_fields=["status", "completed_at", "revision"])
-        audit_record(
-            action="task.cancelled",
-            actor=actor,
-            obj=task,
-            changes={"status": ["open", "cancelled"]},
-        )
-    return tasks
+def _cancel(actor, task_ids, reason: str = "") -> list[ReviewTask]:
+    return review_tasks_cancel(actor=actor, task_ids=task_ids, reason=reason)
 
 
 @transaction.atomic
