@@ -126,6 +126,18 @@ class ReviewTask(models.Model):
         blank=True,
         related_name="+",
     )
+    # What a second-approval draft decides: "rejected" for a drafted rejection, else approval.
+    drafted_outcome = models.CharField(max_length=10, blank=True)
+    # A task that confirms (approve) or overrules (reject) the denial proposed by a rejection in
+    # an earlier stage (Art. 38: a denial needs the same four eyes as an approval).
+    confirms_denial = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="confirmations",
+        verbose_name=_("confirms the denial proposed by"),
+    )
     return_to = models.CharField(_("returned to stage"), max_length=50, blank=True)
     comment = models.TextField(_("comment or reasons"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
