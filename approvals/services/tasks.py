@@ -283,6 +283,10 @@ def task_return_to_stage(
     reason = (reason or "").strip()
     locked = _lock(task, revision)
     _require_open(locked)
+    if locked.confirms_denial_id is not None:
+        raise ValidationError(
+            _("A proposed denial is confirmed or overruled here; it cannot be returned.")
+        )
     errors = {}
     if stage_key not in {stage.key for stage in earlier_stages(locked)}:
         errors["stage_key"] = [_("Choose an earlier review stage.")]
