@@ -2,8 +2,9 @@
 at the window, goes to the planning, housing and fire departments in parallel, then to the
 planning approver (two people: drafter and second approver) for the decision; and a rejection in
 one branch is a proposal that the two approvers confirm before the other branches are cancelled,
-and the applicant reads the sealed denial with its reasons, remedies and who decided. Officials sign in with their second factor already passed (the
-session is made by the test client and handed to the browser)."""
+and the applicant reads the sealed denial with its reasons, remedies and who decided. Officials
+sign in with their second factor already passed (the session is made by the test client and
+handed to the browser)."""
 
 import re
 
