@@ -275,6 +275,19 @@ def next_step(definition: WorkflowDefinition, state: WorkflowState) -> Decision:
             target[1], tuple(t.branch for t in returned), tuple(t.id for t in unfinished)
         )
 
+    if (pending := _pending(stage, tasks, unfinished)) is not None:
+        return pending
+    following = definition.next_stage(stage.key)
+    if following is None:
+        return Complete(stage.key)
+    return Advance(stage.key, following)
+
+
+def _pending(
+    stage: Stage, tasks: list[TaskState], unfinished: tuple[TaskState, ...]
+) -> Decision | None:
+    """Every branch of ``stage`` has its live task; None when all of them are finished, else
+    the drafts waiting for a second person, or else the open tasks to wait for."""
     missing = [b.key for b in stage.branches if b.key not in {t.branch for t in tasks}]
     if missing:
         raise InvalidState(f"stage {stage.key!r}: no live task for branches {missing}")
@@ -285,10 +298,7 @@ def next_step(definition: WorkflowDefinition, state: WorkflowState) -> Decision:
         )
     if unfinished:
         return Wait(stage.key, tuple(t.branch for t in unfinished))
-    following = definition.next_stage(stage.key)
-    if following is None:
-        return Complete(stage.key)
-    return Advance(stage.key, following)
+    return None
 
 
 def _live(stage: Stage, tasks: Sequence[TaskState]) -> list[TaskState]:
@@ -344,16 +354,8 @@ def _denial(
         )
     if any(t.status == TaskStatus.RETURNED for t in confirmations):
         raise InvalidState("a confirmation can only confirm or overrule")
-    missing = [b.key for b in confirming.branches if b.key not in {t.branch for t in confirmations}]
-    if missing:
-        raise InvalidState(f"stage {confirming.key!r}: no live confirmation for {missing}")
-    drafted = [t for t in waiting if t.status != TaskStatus.OPEN]
-    if drafted:
-        return NeedsSecondApproval(
-            confirming.key, tuple(t.branch for t in drafted), tuple(t.id for t in drafted)
-        )
-    if waiting:
-        return Wait(confirming.key, tuple(t.branch for t in waiting))
+    if (pending := _pending(confirming, confirmations, waiting)) is not None:
+        return pending
     following = definition.next_stage(confirming.key)
     if following is not None:
         return ProposeDenial(stage.key, rejected_by, rejections, following)

@@ -15,12 +15,20 @@ from approvals.models import Application, ClockPause, Pledge, ReviewTask
 from approvals.models.workflow import TaskStatus
 
 
-def review_tasks_cancel(*, actor, task_ids, reason: str) -> list[ReviewTask]:
-    """Cancel the still-open tasks among ``task_ids``, each audited with ``reason``. The caller
-    holds the transaction (the open-task counts follow the status by the database triggers)."""
+def review_tasks_cancel(
+    *,
+    actor,
+    task_ids,
+    reason: str,
+    from_status: str = TaskStatus.OPEN,
+    action: str = "task.cancelled",
+) -> list[ReviewTask]:
+    """Cancel the tasks among ``task_ids`` still in ``from_status`` (open, or a rejection set
+    aside), each audited as ``action`` with ``reason``. The caller holds the transaction (the
+    open-task counts follow the status by the database triggers)."""
     tasks = list(
         ReviewTask.objects.select_for_update()
-        .filter(pk__in=list(task_ids), status=TaskStatus.OPEN)
+        .filter(pk__in=list(task_ids), status=from_status)
         .order_by("pk")
     )
     now = timezone.now()
@@ -30,11 +38,11 @@ def review_tasks_cancel(*, actor, task_ids, reason: str) -> list[ReviewTask]:
         task.revision += 1
         task.save(update_fields=["status", "completed_at", "revision"])
         audit_record(
-            action="task.cancelled",
+            action=action,
             actor=actor,
             obj=task,
             reason=reason,
-            changes={"status": ["open", "cancelled"]},
+            changes={"status": [str(from_status), "cancelled"]},
         )
     return tasks
 

@@ -456,22 +456,13 @@ def _overrule(actor, application: Application, decision: DenialOverruled) -> dic
     )
     reason = "; ".join(task.comment for task in overruling if task.comment)
     cancelled = _cancel(actor, decision.cancel, reason)
-    set_aside = list(
-        ReviewTask.objects.select_for_update().filter(
-            pk__in=list(decision.rejections), status=TaskStatus.REJECTED
-        )
+    set_aside = review_tasks_cancel(
+        actor=actor,
+        task_ids=decision.rejections,
+        reason=reason,
+        from_status=TaskStatus.REJECTED,
+        action="task.rejection_overruled",
     )
-    for task in set_aside:
-        task.status = TaskStatus.CANCELLED
-        task.revision += 1
-        task.save(update_fields=["status", "revision"])
-        audit_record(
-            action="task.rejection_overruled",
-            actor=actor,
-            obj=task,
-            reason=reason,
-            changes={"status": ["rejected", "cancelled"]},
-        )
     stage = workflow_definition(application).stage(application.current_stage_key)
     reopened = _create_tasks(
         actor,
