@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="reviewtask",
             name="drafted_outcome",
-            field=models.CharField(blank=True, max_length=10),
+            field=models.CharField(blank=True, db_default="", default="", max_length=10),
         ),
         migrations.RunPython(restore_sqlite_triggers, migrations.RunPython.noop),
     ]

@@ -127,7 +127,8 @@ class ReviewTask(models.Model):
         related_name="+",
     )
     # What a second-approval draft decides: "rejected" for a drafted rejection, else approval.
-    drafted_outcome = models.CharField(max_length=10, blank=True)
+    # (A database default too: the scale seed writes tasks with COPY, naming its columns.)
+    drafted_outcome = models.CharField(max_length=10, blank=True, default="", db_default="")
     # A task that confirms (approve) or overrules (reject) the denial proposed by a rejection in
     # an earlier stage (Art. 38: a denial needs the same four eyes as an approval).
     confirms_denial = models.ForeignKey(
