@@ -476,6 +476,8 @@ def _denied_rated() -> Application:
             "该区域禁止设置楼顶LED显示屏。"
         ),
     )
+    # The reviewer's rejection is a proposal: the department's approver confirms the denial.
+    _approve(application, "decision", "housing.approver@demo.gov.cn", "同意不予许可。")
     rating_submit(
         actor=_user("citizen2@demo.cn"),
         application=application,

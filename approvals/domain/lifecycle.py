@@ -58,6 +58,9 @@ OPEN_STATUSES = frozenset(
     }
 )
 
+# The ends of an application: nothing it started (tasks, clock pauses, pledges) stays open.
+ENDED_STATUSES = frozenset({Status.NOT_ACCEPTED, Status.DENIED, Status.WITHDRAWN})
+
 TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.DRAFT, Action.SUBMIT): Status.SUBMITTED,
     (Status.SUBMITTED, Action.REFUSE_ACCEPTANCE): Status.NOT_ACCEPTED,

@@ -7,14 +7,21 @@ Rules (Administrative Licensing Law Art. 26 and 42; 并联审批 practice):
   stage working in parallel.
 - Join (``all_approve``): a stage passes when every branch has approved; then the next stage fans
   out, or, after the last stage, the application is complete and ready for its decision.
-- Any rejection ends the application and cancels the other unfinished tasks (any_reject_ends).
+- A rejection is a proposed denial, which needs the same four eyes as an approval (Art. 38): it
+  passes through the later stages one by one, as an approval would, each stage's branches
+  confirming it (with a second person where the stage requires second approval). Once the last
+  stage has confirmed it, the application is denied and the other unfinished tasks are cancelled
+  (any rejection ends, 并联审批); until then the other branches work on. A stage that overrules
+  the proposal sends the rejecting branches back to review afresh. A rejection on the last stage
+  is that stage's own decision (drafted and seconded there where the stage says so).
 - A task may return the application to an earlier stage: the unfinished tasks are cancelled and
   the earlier stage's tasks are created afresh.
-- Second approval: on a stage that requires it, an approval counts only once a second person,
-  not the one who drafted it, approves; the drafter approving their own draft is refused.
+- Second approval: on a stage that requires it, an approval (or a rejection) counts only once a
+  second person, not the one who drafted it, gives it; the drafter seconding their own draft is
+  refused.
 
 When several of these apply to one snapshot the first in this order wins: refused self-approval,
-rejection, return, second approval needed, waiting, stage passed.
+rejection (and its confirmation), return, second approval needed, waiting, stage passed.
 """
 
 from __future__ import annotations
@@ -43,11 +50,13 @@ __all__ = [
     "Complete",
     "Decision",
     "DefinitionError",
+    "DenialOverruled",
     "FanOut",
     "InvalidState",
     "JoinRule",
     "NeedsSecondApproval",
     "Problem",
+    "ProposeDenial",
     "Reject",
     "ReturnTo",
     "SelfApprovalRefused",
@@ -78,8 +87,10 @@ class TaskStatus(StrEnum):
 class TaskState:
     """One task of the current round of the current stage.
 
-    ``drafted_by``/``approved_by`` matter on second-approval stages only: an ``approved`` task
-    there records who drafted the approval and, once given, who gave the second approval.
+    ``drafted_by``/``approved_by`` matter on second-approval stages only: an ``approved`` (or
+    ``rejected``) task there records who drafted the approval (or rejection) and, once given, who
+    gave the second approval. On a task confirming a proposed denial, ``approved`` means
+    confirmed and ``rejected`` means overruled.
     ``return_to`` is the stage a ``returned`` task sends the application back to (default: the
     previous stage).
     """
@@ -95,10 +106,15 @@ class TaskState:
 @dataclass(frozen=True)
 class WorkflowState:
     """``stage`` is the current stage's key, None before the workflow starts; ``tasks`` are that
-    stage's tasks of the current round (tasks of earlier rounds are history, not state)."""
+    stage's tasks of the current round (tasks of earlier rounds are history, not state).
+
+    While a rejection in the current stage is proposed as a denial, ``denial_stage`` is the later
+    stage its confirmation has reached and ``denial_tasks`` that stage's confirmation tasks."""
 
     stage: str | None
     tasks: Sequence[TaskState] = ()
+    denial_stage: str | None = None
+    denial_tasks: Sequence[TaskState] = ()
 
 
 @dataclass(frozen=True)
@@ -149,11 +165,40 @@ class ReturnTo:
 
 @dataclass(frozen=True)
 class Reject:
-    """The application is rejected (a written decision with reasons follows, Art. 38); the other
-    unfinished tasks are cancelled."""
+    """The denial is decided (a written decision with reasons follows, Art. 38); the other
+    unfinished tasks are cancelled. ``decided_by`` are the tasks whose decision it is: the
+    confirmations of the last stage, or the rejecting tasks when the last stage rejected."""
 
     stage: str
     rejected_by: tuple[str, ...]  # branch keys
+    cancel: tuple[TaskId, ...]
+    decided_by: tuple[TaskId, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProposeDenial:
+    """A rejection in ``stage`` goes to ``to`` for confirmation: create one confirmation task per
+    branch of ``to``; the other branches of ``stage`` work on meanwhile."""
+
+    stage: str
+    rejected_by: tuple[str, ...]  # branch keys
+    rejections: tuple[TaskId, ...]
+    to: Stage
+
+    @property
+    def branches(self) -> tuple[Branch, ...]:
+        return self.to.branches
+
+
+@dataclass(frozen=True)
+class DenialOverruled:
+    """``by_stage`` did not confirm the proposed denial: the rejections are set aside (their
+    branches review afresh) and the unfinished confirmations are cancelled."""
+
+    stage: str
+    by_stage: str
+    rejections: tuple[TaskId, ...]
+    reopen: tuple[str, ...]  # branch keys of the current stage
     cancel: tuple[TaskId, ...]
 
 
@@ -189,6 +234,8 @@ Decision = (
     | Advance
     | ReturnTo
     | Reject
+    | ProposeDenial
+    | DenialOverruled
     | Complete
     | NeedsSecondApproval
     | SelfApprovalRefused
@@ -211,18 +258,16 @@ def next_step(definition: WorkflowDefinition, state: WorkflowState) -> Decision:
             raise InvalidState("tasks given for a workflow that has not started")
         return FanOut(definition.stages[0])
     stage = _current_stage(definition, state)
-    tasks = [task for task in state.tasks if task.status != TaskStatus.CANCELLED]
-    second = stage.second_approval
-    for task in tasks:
-        if second and task.status == TaskStatus.APPROVED and task.drafted_by is None:
-            raise InvalidState(f"approved task {task.id!r} does not say who drafted it")
-        if _is_self_approval(stage, task):
-            return SelfApprovalRefused(stage.key, task.branch, task.id, task.approved_by)
+    tasks = _live(stage, state.tasks)
+    if (refused := _self_approval(stage, tasks)) is not None:
+        return refused
 
     unfinished = tuple(task for task in tasks if _is_unfinished(stage, task))
-    rejected = [task for task in tasks if task.status == TaskStatus.REJECTED]
+    rejected = [t for t in tasks if t.status == TaskStatus.REJECTED and t not in unfinished]
     if rejected:
-        return Reject(stage.key, tuple(t.branch for t in rejected), tuple(t.id for t in unfinished))
+        return _denial(definition, stage, state, rejected, unfinished)
+    if state.denial_stage is not None or state.denial_tasks:
+        raise InvalidState("confirmations of a denial without a rejection")
     returned = [task for task in tasks if task.status == TaskStatus.RETURNED]
     if returned:
         target = min((_return_target(definition, stage, t) for t in returned), key=lambda s: s[0])
@@ -230,20 +275,91 @@ def next_step(definition: WorkflowDefinition, state: WorkflowState) -> Decision:
             target[1], tuple(t.branch for t in returned), tuple(t.id for t in unfinished)
         )
 
+    if (pending := _pending(stage, tasks, unfinished)) is not None:
+        return pending
+    following = definition.next_stage(stage.key)
+    if following is None:
+        return Complete(stage.key)
+    return Advance(stage.key, following)
+
+
+def _pending(
+    stage: Stage, tasks: list[TaskState], unfinished: tuple[TaskState, ...]
+) -> Decision | None:
+    """Every branch of ``stage`` has its live task; None when all of them are finished, else
+    the drafts waiting for a second person, or else the open tasks to wait for."""
     missing = [b.key for b in stage.branches if b.key not in {t.branch for t in tasks}]
     if missing:
         raise InvalidState(f"stage {stage.key!r}: no live task for branches {missing}")
-    drafted = [t for t in unfinished if t.status == TaskStatus.APPROVED]
+    drafted = [t for t in unfinished if t.status != TaskStatus.OPEN]
     if drafted:
         return NeedsSecondApproval(
             stage.key, tuple(t.branch for t in drafted), tuple(t.id for t in drafted)
         )
     if unfinished:
         return Wait(stage.key, tuple(t.branch for t in unfinished))
-    following = definition.next_stage(stage.key)
-    if following is None:
-        return Complete(stage.key)
-    return Advance(stage.key, following)
+    return None
+
+
+def _live(stage: Stage, tasks: Sequence[TaskState]) -> list[TaskState]:
+    live = [task for task in tasks if task.status != TaskStatus.CANCELLED]
+    for task in live:
+        decided = task.status in (TaskStatus.APPROVED, TaskStatus.REJECTED)
+        if stage.second_approval and decided and task.drafted_by is None:
+            raise InvalidState(f"{task.status} task {task.id!r} does not say who drafted it")
+    return live
+
+
+def _self_approval(stage: Stage, tasks: list[TaskState]) -> SelfApprovalRefused | None:
+    for task in tasks:
+        if _is_self_approval(stage, task):
+            return SelfApprovalRefused(stage.key, task.branch, task.id, task.approved_by)
+    return None
+
+
+def _denial(
+    definition: WorkflowDefinition,
+    stage: Stage,
+    state: WorkflowState,
+    rejected: list[TaskState],
+    unfinished: tuple[TaskState, ...],
+) -> Decision:
+    """A rejection decided on ``stage``: propose it to the next stage, follow its confirmation
+    through the later stages, and deny once the last one has confirmed it."""
+    rejected_by = tuple(t.branch for t in rejected)
+    rejections = tuple(t.id for t in rejected)
+    cancel = tuple(t.id for t in unfinished)
+    if state.denial_stage is None:
+        if state.denial_tasks:
+            raise InvalidState("confirmation tasks given without their stage")
+        following = definition.next_stage(stage.key)
+        if following is None:
+            return Reject(stage.key, rejected_by, cancel, rejections)
+        return ProposeDenial(stage.key, rejected_by, rejections, following)
+    try:
+        confirming = definition.stage(state.denial_stage)
+    except KeyError:
+        raise InvalidState(f"unknown stage {state.denial_stage!r}") from None
+    if definition.index(confirming.key) <= definition.index(stage.key):
+        raise InvalidState("a denial is confirmed by a later stage")
+    _check_tasks(confirming, state.denial_tasks)
+    confirmations = _live(confirming, state.denial_tasks)
+    if (refused := _self_approval(confirming, confirmations)) is not None:
+        return refused
+    waiting = tuple(t for t in confirmations if _is_unfinished(confirming, t))
+    overruled = [t for t in confirmations if t.status == TaskStatus.REJECTED and t not in waiting]
+    if overruled:
+        return DenialOverruled(
+            stage.key, confirming.key, rejections, rejected_by, tuple(t.id for t in waiting)
+        )
+    if any(t.status == TaskStatus.RETURNED for t in confirmations):
+        raise InvalidState("a confirmation can only confirm or overrule")
+    if (pending := _pending(confirming, confirmations, waiting)) is not None:
+        return pending
+    following = definition.next_stage(confirming.key)
+    if following is not None:
+        return ProposeDenial(stage.key, rejected_by, rejections, following)
+    return Reject(stage.key, rejected_by, cancel, tuple(t.id for t in confirmations))
 
 
 def _current_stage(definition: WorkflowDefinition, state: WorkflowState) -> Stage:
@@ -251,10 +367,18 @@ def _current_stage(definition: WorkflowDefinition, state: WorkflowState) -> Stag
         stage = definition.stage(state.stage)
     except KeyError:
         raise InvalidState(f"unknown stage {state.stage!r}") from None
+    _check_tasks(stage, state.tasks)
+    ids = {task.id for task in state.tasks}
+    if any(task.id in ids for task in state.denial_tasks):
+        raise InvalidState("a task cannot both review and confirm a denial")
+    return stage
+
+
+def _check_tasks(stage: Stage, tasks: Sequence[TaskState]) -> None:
     branch_keys = {branch.key for branch in stage.branches}
     ids: set[TaskId] = set()
     live: set[str] = set()
-    for task in state.tasks:
+    for task in tasks:
         if task.branch not in branch_keys:
             raise InvalidState(
                 f"task {task.id!r}: stage {stage.key!r} has no branch {task.branch!r}"
@@ -266,13 +390,12 @@ def _current_stage(definition: WorkflowDefinition, state: WorkflowState) -> Stag
             if task.branch in live:
                 raise InvalidState(f"branch {task.branch!r} has more than one live task")
             live.add(task.branch)
-    return stage
 
 
 def _is_self_approval(stage: Stage, task: TaskState) -> bool:
     return (
         stage.second_approval
-        and task.status == TaskStatus.APPROVED
+        and task.status in (TaskStatus.APPROVED, TaskStatus.REJECTED)
         and task.approved_by is not None
         and task.approved_by == task.drafted_by
     )
@@ -281,8 +404,12 @@ def _is_self_approval(stage: Stage, task: TaskState) -> bool:
 def _is_unfinished(stage: Stage, task: TaskState) -> bool:
     if task.status == TaskStatus.OPEN:
         return True
-    # A drafted approval waiting for its second approver is not finished either.
-    return stage.second_approval and task.status == TaskStatus.APPROVED and task.approved_by is None
+    # A drafted approval (or rejection) waiting for its second approver is not finished either.
+    return (
+        stage.second_approval
+        and task.status in (TaskStatus.APPROVED, TaskStatus.REJECTED)
+        and task.approved_by is None
+    )
 
 
 def _return_target(

@@ -55,13 +55,22 @@ def build_step_form(
     data=None,
     initial: dict | None = None,
     prefill: dict | None = None,
+    on_behalf: bool = False,
 ) -> StepForm:
     """The form for one step. ``data`` is the POST data (None for an unbound form), ``initial``
-    every answer stored so far (all steps), ``prefill`` the result of ``prefill_values``.
+    every answer stored so far (all steps), ``prefill`` the result of ``prefill_values``;
+    ``on_behalf`` when a clerk fills it for the applicant (it speaks of the applicant's data).
 
     Raises ``KeyError`` for a step the schema does not have.
     """
-    return StepForm(schema=schema, step_key=step_key, data=data, initial=initial, prefill=prefill)
+    return StepForm(
+        schema=schema,
+        step_key=step_key,
+        data=data,
+        initial=initial,
+        prefill=prefill,
+        on_behalf=on_behalf,
+    )
 
 
 @dataclass
@@ -87,7 +96,7 @@ class Entry:
 
 
 class StepForm(forms.Form):
-    def __init__(self, *, schema, step_key, data=None, initial=None, prefill=None):
+    def __init__(self, *, schema, step_key, data=None, initial=None, prefill=None, on_behalf=False):
         self.schema = schema
         self.properties: dict = schema["properties"]
         step = next((s for s in schema.get("x-steps", []) if s.get("key") == step_key), None)
@@ -133,7 +142,7 @@ class StepForm(forms.Form):
                     display=mask_id_number(value)
                     if source in MASKED_SOURCES
                     else display_value(prop, value),
-                    note=source_note(source),
+                    note=source_note(source, on_behalf=on_behalf),
                 )
             elif name in group_names:
                 self.fields[name] = forms.Field(

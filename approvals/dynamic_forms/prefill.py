@@ -61,8 +61,13 @@ def prefill_values(schema: dict, *, user, person=None, business=None) -> dict:
     }
 
 
-def source_note(source: str) -> str:
-    """Where a read-only prefilled value comes from, for the hint beside it."""
+def source_note(source: str, *, on_behalf: bool = False) -> str:
+    """Where a read-only prefilled value comes from, for the hint beside it. ``on_behalf``: a
+    clerk fills the form for the applicant (a counter filing), so it is not "your" identity."""
     if source.startswith("business."):
         return _("From the legal person registry; it cannot be changed here.")
+    if on_behalf:
+        return _(
+            "From the applicant's identity in the population registry; it cannot be changed here."
+        )
     return _("From your verified identity; it cannot be changed here.")

@@ -132,6 +132,19 @@ class ReviewTask(models.Model):
         blank=True,
         related_name="+",
     )
+    # What a second-approval draft decides: "rejected" for a drafted rejection, else approval.
+    # (A database default too: the scale seed writes tasks with COPY, naming its columns.)
+    drafted_outcome = models.CharField(max_length=10, blank=True, default="", db_default="")
+    # A task that confirms (approve) or overrules (reject) the denial proposed by a rejection in
+    # an earlier stage (Art. 38: a denial needs the same four eyes as an approval).
+    confirms_denial = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="confirmations",
+        verbose_name=_("confirms the denial proposed by"),
+    )
     return_to = models.CharField(_("returned to stage"), max_length=50, blank=True)
     comment = models.TextField(_("comment or reasons"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -266,6 +279,8 @@ class Pledge(models.Model):
     due_on = models.DateField(_("due on"))
     fulfilled_at = models.DateTimeField(_("fulfilled at"), null=True, blank=True)
     lapsed_at = models.DateTimeField(_("lapsed at"), null=True, blank=True)
+    # The application ended (withdrawn, refused, denied) before the pledge was kept.
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

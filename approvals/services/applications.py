@@ -326,7 +326,13 @@ def application_submit(
             },
             changes={"tracking_number": [None, tracking_number], "received_on": [None, day]},
         )
-        _issue_receipt(actor=actor, application=locked, submitted_at=now)
+        _issue_receipt(
+            actor=actor,
+            application=locked,
+            submitted_at=now,
+            # A walk-in applicant may have no e-mail: their receipt carries the query code.
+            query_code=query_code if locked.filed_at_counter else "",
+        )
         transaction.on_commit(
             lambda: _notify_submitted(locked.pk, query_code=query_code, actor_pk=actor.pk)
         )
@@ -334,8 +340,11 @@ def application_submit(
     return locked
 
 
-def _issue_receipt(*, actor: User, application: Application, submitted_at) -> None:
-    """The submission receipt (材料接收凭证): what was received, and when."""
+def _issue_receipt(
+    *, actor: User, application: Application, submitted_at, query_code: str = ""
+) -> None:
+    """The submission receipt (材料接收凭证): what was received, and when; for a counter filing,
+    the query code the walk-in applicant looks the progress up with."""
     from approvals.services.documents import document_issue
 
     names = {m.key: (m.name_zh, m.name_en) for m in application.service_version.materials.all()}
@@ -350,6 +359,8 @@ def _issue_receipt(*, actor: User, application: Application, submitted_at) -> No
         extra={
             "submitted_at_zh": f"{local.year}年{local.month}月{local.day}日{local:%H:%M}",
             "submitted_at_en": f"{local:%Y-%m-%d %H:%M} (Beijing time)",
+            "at_counter": application.filed_at_counter,
+            "query_code": query_code,
             "materials": [
                 {"zh": names[key][0], "en": names[key][1], "count": count}
                 for key, count in counts.items()

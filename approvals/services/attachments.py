@@ -45,7 +45,10 @@ def _slot_open_for_upload(application: Application, material_key: str) -> bool:
 
 def _open_pledges(application: Application, material_key: str):
     return application.pledges.filter(
-        material_key=material_key, fulfilled_at__isnull=True, lapsed_at__isnull=True
+        material_key=material_key,
+        fulfilled_at__isnull=True,
+        lapsed_at__isnull=True,
+        cancelled_at__isnull=True,
     )
 
 

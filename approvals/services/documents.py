@@ -214,10 +214,13 @@ def document_issue(
     actor: User | None = None,
     extra: dict | None = None,
     licence: Licence | None = None,
+    department: Department | None = None,
 ) -> Document:
     """Issue the ``kind`` document of ``application`` for ``source_key`` once; a repeat returns
     the first. Called by the services of each step, inside their transaction, after their own
-    permission check (this function has none of its own: nobody calls it from a view)."""
+    permission check (this function has none of its own: nobody calls it from a view).
+    ``department``: the issuing department when it is not the service's own (the department
+    that decided a joint matter)."""
     source_key = str(source_key or "")
     existing = Document.objects.filter(
         application=application, kind=kind, source_key=source_key, edition=1
@@ -227,7 +230,7 @@ def document_issue(
     application = Application.objects.select_related(
         "service_version__item__department", "person", "business"
     ).get(pk=application.pk)
-    department = application.service_version.item.department
+    department = department or application.service_version.item.department
     issued_on = china_today()
     context = _facts(application, kind, department, issued_on)
     context.update(_json_safe(extra or {}))

@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from approvals.audit import audit_record
-from approvals.domain.lifecycle import TransitionNotAllowed, next_status
+from approvals.domain.lifecycle import ENDED_STATUSES, TransitionNotAllowed, next_status
 from approvals.models import Application
+from approvals.services.ending import application_end_work
 from approvals.services.webhooks import outbox_record
 
 __all__ = ["TransitionNotAllowed", "application_transition"]
@@ -90,4 +91,7 @@ def application_transition(
             **(changes or {}),
         },
     )
+    if after in ENDED_STATUSES:
+        # Every end of an application ends its open work, in this transaction.
+        application_end_work(actor=actor, application=locked, reason=reason or str(after))
     return locked

@@ -485,7 +485,10 @@ def _lapse_pledges(report: SweepReport, today: dt.date) -> None:
     # The partial index pledge_open_due (not fulfilled, not lapsed) answers this.
     due = list(
         Pledge.objects.filter(
-            due_on__lt=today, fulfilled_at__isnull=True, lapsed_at__isnull=True
+            due_on__lt=today,
+            fulfilled_at__isnull=True,
+            lapsed_at__isnull=True,
+            cancelled_at__isnull=True,
         ).values_list("application_id", flat=True)
     )
     lapsed: list[tuple[Pledge, SupplementRequest | None]] = []
@@ -539,6 +542,7 @@ def _lapse_pledges_of(application_id: int, today: dt.date):
             due_on__lt=today,
             fulfilled_at__isnull=True,
             lapsed_at__isnull=True,
+            cancelled_at__isnull=True,
         )
     )
     if not pledges:

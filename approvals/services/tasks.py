@@ -199,69 +199,72 @@ def _stage(task: ReviewTask):
 
 @transaction.atomic
 def task_approve(*, actor: User, task: ReviewTask, revision: int, comment: str = "") -> ReviewTask:
-    """Approve. On a second-approval stage the first approval is a draft (``drafted_by``) that
-    waits for a second person with the role; the drafter may not give it."""
+    """Approve (on a task confirming a proposed denial: confirm the denial). On a second-approval
+    stage the first approval is a draft (``drafted_by``) that waits for a second person with the
+    role; the drafter may not give it."""
     policy.require_task_action(actor, task, "approve")
     locked = _lock(task, revision)
     _require_open(locked)
-    comment = (comment or "").strip()
-    if _stage(locked).second_approval and locked.drafted_by_id is None:
-        locked.drafted_by = actor
-        locked.comment = comment
-        locked.assignee = None  # back to the queue for the second approver
-        _bump(locked, "drafted_by", "comment", "assignee")
-        audit_record(
-            action="task.drafted",
-            actor=actor,
-            obj=locked,
-            reason=comment,
-            changes={"drafted_by": [None, actor.pk]},
-        )
-    else:
-        if locked.drafted_by_id == actor.pk:
-            raise SelfApprovalError()
-        locked.approved_by = actor
-        if comment:
-            locked.comment = (
-                f"{locked.comment}\n{comment}".strip() if locked.drafted_by_id else comment
-            )
-        _finish(locked, TaskStatus.APPROVED, "approved_by", "comment")
-        audit_record(
-            action="task.approved",
-            actor=actor,
-            obj=locked,
-            reason=comment,
-            changes={
-                "status": ["open", "approved"],
-                "approved_by": [None, actor.pk],
-                "drafted_by": [locked.drafted_by_id, locked.drafted_by_id],
-            },
-        )
+    _decide_task(actor, locked, TaskStatus.APPROVED, (comment or "").strip())
     workflow_advance(actor=actor, application=locked.application)
     return _refresh(task, locked)
 
 
 @transaction.atomic
 def task_reject(*, actor: User, task: ReviewTask, revision: int, reasons: str) -> ReviewTask:
-    """Reject with reasons: the application is denied and the other branches are cancelled."""
+    """Reject with reasons (on a task confirming a proposed denial: overrule it). Before the last
+    stage a rejection is a proposed denial that the later stages confirm as they would an
+    approval (approvals.domain.workflow); on a second-approval stage it is drafted and needs a
+    second person, as an approval does."""
     policy.require_task_action(actor, task, "reject")
     reasons = (reasons or "").strip()
     if not reasons:
         raise ValidationError({"reasons": [_("Give the reasons; the applicant is told them.")]})
     locked = _lock(task, revision)
     _require_open(locked)
-    locked.comment = reasons
-    locked.approved_by = None
-    _finish(locked, TaskStatus.REJECTED, "comment", "approved_by")
-    audit_record(
-        action="task.rejected",
-        actor=actor,
-        obj=locked,
-        reason=reasons,
-        changes={"status": ["open", "rejected"]},
-    )
+    _decide_task(actor, locked, TaskStatus.REJECTED, reasons)
     workflow_advance(actor=actor, application=locked.application)
     return _refresh(task, locked)
+
+
+def _decide_task(actor: User, task: ReviewTask, outcome: str, comment: str) -> None:
+    """Record ``outcome`` (approved or rejected) on the locked ``task``: as a draft where the
+    stage needs a second person and there is no draft of the same outcome yet, else final."""
+    rejecting = outcome == TaskStatus.REJECTED
+    drafted = task.drafted_outcome or TaskStatus.APPROVED
+    if _stage(task).second_approval and (task.drafted_by_id is None or drafted != outcome):
+        # A first decision, or a second person who disagrees with the draft: a (new) draft.
+        before = task.drafted_by_id
+        task.drafted_by = actor
+        task.drafted_outcome = TaskStatus.REJECTED if rejecting else ""
+        task.comment = comment
+        task.assignee = None  # back to the queue for the second approver
+        _bump(task, "drafted_by", "drafted_outcome", "comment", "assignee")
+        audit_record(
+            action="task.rejection_drafted" if rejecting else "task.drafted",
+            actor=actor,
+            obj=task,
+            reason=comment,
+            changes={"drafted_by": [before, actor.pk]},
+        )
+        return
+    if task.drafted_by_id == actor.pk:
+        raise SelfApprovalError()
+    task.approved_by = actor
+    if comment:
+        task.comment = f"{task.comment}\n{comment}".strip() if task.drafted_by_id else comment
+    _finish(task, outcome, "approved_by", "comment")
+    audit_record(
+        action="task.rejected" if rejecting else "task.approved",
+        actor=actor,
+        obj=task,
+        reason=comment,
+        changes={
+            "status": ["open", str(outcome)],
+            "approved_by": [None, actor.pk],
+            "drafted_by": [task.drafted_by_id, task.drafted_by_id],
+        },
+    )
 
 
 def earlier_stages(task: ReviewTask):
@@ -280,6 +283,10 @@ def task_return_to_stage(
     reason = (reason or "").strip()
     locked = _lock(task, revision)
     _require_open(locked)
+    if locked.confirms_denial_id is not None:
+        raise ValidationError(
+            _("A proposed denial is confirmed or overruled here; it cannot be returned.")
+        )
     errors = {}
     if stage_key not in {stage.key for stage in earlier_stages(locked)}:
         errors["stage_key"] = [_("Choose an earlier review stage.")]

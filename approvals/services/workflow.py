@@ -6,9 +6,15 @@ advance creates the next stage's tasks in the current round; a return to an earl
 the unfinished tasks and recreates that stage's tasks in the next round. The engine's state is the
 current stage's tasks of the current round.
 
-Second approval: a drafted approval stays ``open`` in the database (so that it waits in the
-department's queue for a second person) with ``drafted_by`` set; the engine sees it as an
-approval waiting for its second approver.
+Second approval: a drafted approval (or rejection, ``drafted_outcome="rejected"``) stays ``open``
+in the database (so that it waits in the department's queue for a second person) with
+``drafted_by`` set; the engine sees it as a decision waiting for its second approver.
+
+Denials (Art. 38, four eyes): a rejection before the last stage is a proposal. Its confirmation
+tasks are the later stages' tasks with ``confirms_denial`` set to the (first) rejected task; they
+do not move the application's current stage, whose other branches work on. Approving such a task
+confirms the denial, rejecting it overrules the proposal. Once the last stage confirms, the
+denial is issued in the name of the department that decided, naming who decided.
 
 The window intake stage: a demo workflow may start with a stage whose every branch is an intake
 clerk at the window. The intake acceptance (``approvals.services.intake``) is that stage's
@@ -29,8 +35,10 @@ from approvals.calendar import sla_light_for, working_calendar
 from approvals.domain.workflow import (
     Advance,
     Complete,
+    DenialOverruled,
     FanOut,
     NeedsSecondApproval,
+    ProposeDenial,
     Reject,
     ReturnTo,
     SelfApprovalRefused,
@@ -43,6 +51,7 @@ from approvals.domain.workflow import (
     parse_definition,
 )
 from approvals.models import Application, ClockPause, ReviewTask
+from approvals.services.ending import review_tasks_cancel
 from approvals.services.notifications import clause, message, notify, tell_applicant
 
 try:  # helper "deadlines"
@@ -79,7 +88,22 @@ def current_tasks(application: Application):
         application=application,
         stage_key=application.current_stage_key,
         round=application.workflow_round,
+        confirms_denial__isnull=True,
     ).order_by("pk")
+
+
+def denial_confirmations(application: Application, rejections) -> list[ReviewTask]:
+    """The confirmation tasks of the denial proposed by ``rejections`` (rejected tasks of the
+    current stage), of the furthest stage its confirmation has reached."""
+    rejected = [task.pk for task in rejections]
+    if not rejected:
+        return []
+    tasks = list(ReviewTask.objects.filter(confirms_denial_id__in=rejected).order_by("pk"))
+    if not tasks:
+        return []
+    definition = workflow_definition(application)
+    furthest = max(definition.index(task.stage_key) for task in tasks)
+    return [task for task in tasks if definition.index(task.stage_key) == furthest]
 
 
 def _task_state(task: ReviewTask) -> TaskState:
@@ -87,7 +111,8 @@ def _task_state(task: ReviewTask) -> TaskState:
     approved_by = task.approved_by_id
     if task.status == TaskStatus.OPEN and task.drafted_by_id is not None:
         # Drafted and waiting for a second person.
-        status, approved_by = TaskStatus.APPROVED, None
+        status = TaskStatus(task.drafted_outcome or TaskStatus.APPROVED)
+        approved_by = None
     return TaskState(
         id=task.pk,
         branch=task.branch_key,
@@ -101,9 +126,15 @@ def _task_state(task: ReviewTask) -> TaskState:
 def workflow_state(application: Application) -> WorkflowState:
     if not application.current_stage_key:
         return WorkflowState(stage=None)
+    tasks = list(current_tasks(application))
+    confirmations = denial_confirmations(
+        application, [task for task in tasks if task.status == TaskStatus.REJECTED]
+    )
     return WorkflowState(
         stage=application.current_stage_key,
-        tasks=tuple(_task_state(task) for task in current_tasks(application)),
+        tasks=tuple(_task_state(task) for task in tasks),
+        denial_stage=confirmations[0].stage_key if confirmations else None,
+        denial_tasks=tuple(_task_state(task) for task in confirmations),
     )
 
 
@@ -120,6 +151,24 @@ def _departments(stage: Stage) -> dict[str, Department]:
 
 def _fan_out(actor, application: Application, stage: Stage, round_: int) -> list[ReviewTask]:
     """One open task per branch of ``stage``; the application moves to that stage."""
+    tasks = _create_tasks(actor, application, stage, round_)
+    application.current_stage_key = stage.key
+    application.workflow_round = round_
+    application.save(update_fields=["current_stage_key", "workflow_round"])
+    return tasks
+
+
+def _create_tasks(
+    actor,
+    application: Application,
+    stage: Stage,
+    round_: int,
+    *,
+    branches=None,
+    confirms_denial: ReviewTask | None = None,
+    comment: str = "",
+) -> list[ReviewTask]:
+    """One open task per branch of ``stage`` (or of ``branches``), audited and told."""
     departments = _departments(stage)
     due_on = task_due_on(application=application, stage=stage) if task_due_on else None
     # The one rule gives a fresh task its real light at once (yellow when it is due soon,
@@ -141,12 +190,11 @@ def _fan_out(actor, application: Application, stage: Stage, round_: int) -> list
             due_on=due_on,
             due_provisional=provisional,
             sla_light=light,
+            confirms_denial=confirms_denial,
+            comment=comment,
         )
-        for branch in stage.branches
+        for branch in (branches if branches is not None else stage.branches)
     ]
-    application.current_stage_key = stage.key
-    application.workflow_round = round_
-    application.save(update_fields=["current_stage_key", "workflow_round"])
     for task in tasks:
         audit_record(
             action="task.created",
@@ -160,6 +208,11 @@ def _fan_out(actor, application: Application, stage: Stage, round_: int) -> list
                 "role": [None, task.role],
                 "round": [None, round_],
                 "due_on": [None, task.due_on],
+                **(
+                    {"confirms_denial": [None, confirms_denial.pk]}
+                    if confirms_denial is not None
+                    else {}
+                ),
             },
         )
     _notify_new_tasks(application, tasks)
@@ -198,23 +251,8 @@ def _notify_new_tasks(application: Application, tasks: list[ReviewTask]) -> None
         )
 
 
-def _cancel(actor, task_ids) -> list[ReviewTask]:
-    tasks = list(
-        ReviewTask.objects.select_for_update().filter(pk__in=list(task_ids), status="open")
-    )
-    now = timezone.now()
-    for task in tasks:
-        task.status = TaskStatus.CANCELLED
-        task.completed_at = now
-        task.revision += 1
-        task.save(update_fields=["status", "completed_at", "revision"])
-        audit_record(
-            action="task.cancelled",
-            actor=actor,
-            obj=task,
-            changes={"status": ["open", "cancelled"]},
-        )
-    return tasks
+def _cancel(actor, task_ids, reason: str = "") -> list[ReviewTask]:
+    return review_tasks_cancel(actor=actor, task_ids=task_ids, reason=reason)
 
 
 @transaction.atomic
@@ -258,9 +296,12 @@ def workflow_start(*, actor, application: Application) -> list[ReviewTask]:
     return tasks
 
 
-def _issue_decision(actor, application: Application, *, approve: bool, reason: str) -> None:
+def _issue_decision(
+    actor, application: Application, *, approve: bool, reason: str, decided_by=()
+) -> None:
     """The written decision (Art. 38) and, on approval, the licence with its certificate at once
-    (Art. 44), or the closing of a filing."""
+    (Art. 44), or the closing of a filing. A denial is issued in the name of the department whose
+    tasks decided it (``decided_by``) and names who decided."""
     from approvals.models import DocumentKind
     from approvals.services.documents import document_issue
     from approvals.services.licence_issue import licence_issue
@@ -274,15 +315,31 @@ def _issue_decision(actor, application: Application, *, approve: bool, reason: s
         )
         licence_issue(application=application, actor=actor, decision=decision)
     else:
+        deciding = decided_by[0] if decided_by else None
         document_issue(
             application=application,
             kind=DocumentKind.DENIAL_DECISION,
             actor=actor,
-            extra={"reasons": reason},
+            department=deciding.department if deciding else None,
+            extra={"reasons": reason, **_deciders(decided_by)},
         )
 
 
-def _decide(actor, application: Application, *, approve: bool, reason: str) -> Application:
+def _deciders(tasks) -> dict:
+    """Who drafted and who gave (or seconded) the decision of ``tasks``, as printed."""
+    drafted = [
+        t.drafted_by for t in tasks if t.drafted_by_id and t.drafted_by_id != t.approved_by_id
+    ]
+    approved = [t.approved_by for t in tasks if t.approved_by_id]
+    return {
+        "drafted_by": "、".join(dict.fromkeys(str(user) for user in drafted)),
+        "approved_by": "、".join(dict.fromkeys(str(user) for user in approved)),
+    }
+
+
+def _decide(
+    actor, application: Application, *, approve: bool, reason: str, decided_by=()
+) -> Application:
     from approvals.services.lifecycle import application_transition
 
     application = application_transition(
@@ -292,7 +349,7 @@ def _decide(actor, application: Application, *, approve: bool, reason: str) -> A
         reason=reason,
         fields={"decided_on": timezone.localdate()},
     )
-    _issue_decision(actor, application, approve=approve, reason=reason)
+    _issue_decision(actor, application, approve=approve, reason=reason, decided_by=decided_by)
     application.refresh_from_db()
     params = _params(application)
     if approve:
@@ -348,13 +405,30 @@ def workflow_advance(*, actor, application: Application):
             "tasks": [None, [t.pk for t in tasks]],
         }
     elif isinstance(decision, Reject):
-        cancelled = _cancel(actor, decision.cancel)
-        reasons = "; ".join(
-            task.comment for task in current_tasks(locked).filter(status="rejected") if task.comment
+        reasons = _rejection_reasons(locked)
+        cancelled = _cancel(actor, decision.cancel, _("Denied: %(reasons)s") % {"reasons": reasons})
+        decided_by = list(
+            ReviewTask.objects.filter(pk__in=list(decision.decided_by))
+            .select_related("department", "drafted_by", "approved_by")
+            .order_by("pk")
         )
-        locked = _decide(actor, locked, approve=False, reason=reasons)
+        locked = _decide(actor, locked, approve=False, reason=reasons, decided_by=decided_by)
         changes["cancelled"] = [None, [t.pk for t in cancelled]]
+        changes["decided_by"] = [None, [t.pk for t in decided_by]]
         changes["status"] = ["under_review", locked.status]
+    elif isinstance(decision, ProposeDenial):
+        anchor = ReviewTask.objects.get(pk=min(decision.rejections))
+        tasks = _create_tasks(
+            actor, locked, decision.to, locked.workflow_round, confirms_denial=anchor
+        )
+        changes = {
+            "stage": [locked.current_stage_key, locked.current_stage_key],
+            "denial_proposed_to": [None, decision.to.key],
+            "rejected_by": [None, list(decision.rejected_by)],
+            "tasks": [None, [t.pk for t in tasks]],
+        }
+    elif isinstance(decision, DenialOverruled):
+        changes = _overrule(actor, locked, decision)
     elif isinstance(decision, Complete):
         locked = _decide(actor, locked, approve=True, reason="")
         changes["status"] = ["under_review", locked.status]
@@ -371,6 +445,51 @@ def workflow_advance(*, actor, application: Application):
     )
     application.refresh_from_db()
     return decision
+
+
+def _rejection_reasons(application: Application) -> str:
+    return "; ".join(
+        task.comment
+        for task in current_tasks(application).filter(status=TaskStatus.REJECTED)
+        if task.comment
+    )
+
+
+def _overrule(actor, application: Application, decision: DenialOverruled) -> dict:
+    """The confirming stage did not confirm the proposed denial: the rejections are set aside
+    (recorded, with the overruling reasons) and their branches review afresh."""
+    overruling = list(
+        ReviewTask.objects.filter(
+            confirms_denial_id__in=list(decision.rejections),
+            stage_key=decision.by_stage,
+            status=TaskStatus.REJECTED,
+        )
+    )
+    reason = "; ".join(task.comment for task in overruling if task.comment)
+    cancelled = _cancel(actor, decision.cancel, reason)
+    set_aside = review_tasks_cancel(
+        actor=actor,
+        task_ids=decision.rejections,
+        reason=reason,
+        from_status=TaskStatus.REJECTED,
+        action="task.rejection_overruled",
+    )
+    stage = workflow_definition(application).stage(application.current_stage_key)
+    reopened = _create_tasks(
+        actor,
+        application,
+        stage,
+        application.workflow_round,
+        branches=[stage.branch(key) for key in decision.reopen],
+        comment=_("Denial not confirmed: %(reasons)s") % {"reasons": reason},
+    )
+    return {
+        "stage": [application.current_stage_key, application.current_stage_key],
+        "overruled_by": [None, decision.by_stage],
+        "set_aside": [None, [t.pk for t in set_aside]],
+        "cancelled": [None, [t.pk for t in cancelled]],
+        "tasks": [None, [t.pk for t in reopened]],
+    }
 
 
 def _notify_second_approval(application, decision: NeedsSecondApproval, actor) -> None:

@@ -54,6 +54,8 @@ from approvals.uploads import UploadRejected
 
 QUEUE_PAGE_SIZE = 50
 COUNTER_SESSION_KEY = "intake_counter_identity"
+# The query code of a counter filing, shown once on the next page (only its hash is stored).
+COUNTER_CODE_SESSION_KEY = "intake_counter_query_code"
 
 
 def intake_clerk_required(view):
@@ -176,7 +178,7 @@ def _supplements(application) -> list:
     return notices
 
 
-def _page(request, application, *, forms=None, status=200, stale=False, conflict=""):
+def _page(request, application, *, forms=None, status=200, stale=False, conflict="", query_code=""):
     schema = application.service_version.form_schema
     context = {
         "application": application,
@@ -196,6 +198,7 @@ def _page(request, application, *, forms=None, status=200, stale=False, conflict
         "can_decide": application.status == ApplicationStatus.SUBMITTED,
         "stale": stale,
         "conflict": conflict,
+        "query_code": query_code,
     }
     return render(request, "approvals/intake/application.html", context, status=status)
 
@@ -205,7 +208,17 @@ def _page(request, application, *, forms=None, status=200, stale=False, conflict
 def application_page(request, pk: int):
     application = get_application_for_intake(request.user, pk)
     case_file_open(actor=request.user, application=application, page="intake")
-    return _page(request, application)
+    return _page(request, application, query_code=_counter_query_code(request, application))
+
+
+def _counter_query_code(request, application) -> str:
+    """The query code of the counter filing just made, once: the walk-in applicant may have no
+    e-mail, so the clerk tells it (it is printed on the receipt too)."""
+    stored = request.session.get(COUNTER_CODE_SESSION_KEY)
+    if not stored or stored.get("application") != application.pk:
+        return ""
+    del request.session[COUNTER_CODE_SESSION_KEY]
+    return stored.get("code") or ""
 
 
 ACTIONS = {
@@ -320,7 +333,9 @@ def _applicant_preview(form: CounterIdentityForm):
 
 def _step_forms(version, *, data=None, prefill=None):
     return [
-        dynamic_forms.build_step_form(version.form_schema, step.key, data=data, prefill=prefill)
+        dynamic_forms.build_step_form(
+            version.form_schema, step.key, data=data, prefill=prefill, on_behalf=True
+        )
         for step in dynamic_forms.steps(version.form_schema)
     ]
 
@@ -414,6 +429,10 @@ def counter(request):
         context["errors"] = [exc.message]
         return render(request, "approvals/intake/counter.html", context, status=400)
     request.session.pop(COUNTER_SESSION_KEY, None)
+    request.session[COUNTER_CODE_SESSION_KEY] = {
+        "application": application.pk,
+        "code": application.query_code,
+    }
     messages.success(
         request,
         _("Filed at the counter and submitted: %(number)s, received %(date)s.")

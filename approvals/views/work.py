@@ -23,6 +23,7 @@ from approvals.selectors.applications import (
     application_attachments,
     get_service_version_materials,
 )
+from approvals.selectors.denials import proposed_denial_rejections
 from approvals.selectors.documents import application_documents
 from approvals.selectors.grants import application_grantees
 from approvals.selectors.licences import changes_from_licence
@@ -177,6 +178,8 @@ def _task_context(request, task, *, bound=None, grant_form=None):
     return {
         "task": task,
         "application": application,
+        "proposed_denial": proposed_denial_rejections(task),
+        "drafted_rejection": task.drafted_by_id is not None and task.drafted_outcome == "rejected",
         "stage_name": stage_name(stage),
         "second_approval": stage.second_approval,
         "rows": dynamic_forms.summary_rows(
@@ -323,12 +326,20 @@ def _perform(request, task, action):
     form = _bind(request, task, action)
     data = form.cleaned_data
     common = {"actor": user, "task": task, "revision": data["revision"]}
+    confirming = task.confirms_denial_id is not None
     if action == "approve":
         _call(form, task_services.task_approve, comment=data["comment"], **common)
-        done = _("Approval recorded.")
+        done = _("Confirmation of the denial recorded.") if confirming else _("Approval recorded.")
     elif action == "reject":
         _call(form, task_services.task_reject, reasons=data["reasons"], **common)
-        done = _("Rejection recorded; the applicant is told the reasons.")
+        done = (
+            _("The proposed denial is overruled.")
+            if confirming
+            else _(
+                "Rejection recorded. The applicant is told the reasons once the denial is "
+                "confirmed."
+            )
+        )
     elif action == "return_to_stage":
         _call(
             form,

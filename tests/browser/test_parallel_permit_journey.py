@@ -1,9 +1,10 @@
 """The demo's parallel service in the browser: the construction project planning permit, accepted
 at the window, goes to the planning, housing and fire departments in parallel, then to the
 planning approver (two people: drafter and second approver) for the decision; and a rejection in
-one branch cancels the others, and the applicant reads the sealed denial with its reasons and
-remedies. Officials sign in with their second factor already passed (the
-session is made by the test client and handed to the browser)."""
+one branch is a proposal that the two approvers confirm before the other branches are cancelled,
+and the applicant reads the sealed denial with its reasons, remedies and who decided. Officials
+sign in with their second factor already passed (the session is made by the test client and
+handed to the browser)."""
 
 import re
 
@@ -14,7 +15,7 @@ from pypdf import PdfReader
 from approvals.models import Application, Document, ReviewTask
 from approvals.services.workflow import workflow_start
 from tests.approvals.review import conftest as review
-from tests.browser_support import axe_violations
+from tests.browser_support import SCREENSHOTS, axe_violations, screenshot
 from tests.factories import ApplicationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,9 +77,12 @@ def test_window_three_departments_approver_decision(demo, make_accepted, officia
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_a_rejection_cancels_the_other_branches(demo, make_accepted, official_page, language):
+def test_a_rejection_is_confirmed_by_two_approvers_before_the_denial(
+    demo, make_accepted, official_page, language
+):
     application = make_accepted()
     workflow_start(actor=demo.clerk, application=application)
+    # given the fire reviewer rejects (the form first insists on reasons)
     page = official_page(demo.reviewers["fire"], language)
     open_task_from_queue(page, application)
     page.locator("#action-reject summary").click()
@@ -88,29 +92,66 @@ def test_a_rejection_cancels_the_other_branches(demo, make_accepted, official_pa
     page.fill("#id_reject-reasons", "Fire escape routes are too narrow")
     page.locator("#action-reject button[type=submit]").click()
     expect(page.get_by_role("status")).to_be_visible()
+    # then nothing is decided yet: the other departments work on
     application.refresh_from_db()
-    assert application.status == "denied"
+    assert application.status == "under_review"
     statuses = dict(
-        ReviewTask.objects.filter(application=application).values_list("branch_key", "status")
+        ReviewTask.objects.filter(
+            application=application, confirms_denial__isnull=True
+        ).values_list("branch_key", "status")
+    )
+    assert statuses == {"fire": "rejected", "planning": "open", "housing": "open"}
+    planning = official_page(demo.reviewers["planning"], language)
+    planning.goto("/work/queue/")
+    expect(planning.locator("main")).to_contain_text(application.tracking_number)
+    # when the planning approver opens the proposal from the queue, reads the reasons and
+    # confirms the denial, and a second approver confirms it too
+    first = official_page(demo.approver, language)
+    open_task_from_queue(first, application)
+    proposal = first.locator("#proposed-denial")
+    expect(proposal).to_contain_text("Fire escape routes are too narrow")
+    expect(proposal).to_contain_text(
+        "拟不予许可" if language == "zh-hans" else "A denial is proposed"
+    )
+    assert axe_violations(first) == []
+    screenshot(first, f"denial-proposal-{language}")
+    act(first, "approve", comment="")
+    expect(first.get_by_role("status")).to_be_visible()
+    assert Application.objects.get(pk=application.pk).status == "under_review"
+    second = official_page(demo.approver2, language)
+    open_task_from_queue(second, application)
+    expect(second.locator("main")).to_contain_text(demo.approver.email)
+    act(second, "approve", comment="")
+    expect(second.get_by_role("status")).to_be_visible()
+    # then the application is denied and the other branches are cancelled
+    application.refresh_from_db()
+    assert application.status == "denied" and application.decided_on is not None
+    statuses = dict(
+        ReviewTask.objects.filter(
+            application=application, confirms_denial__isnull=True
+        ).values_list("branch_key", "status")
     )
     assert statuses == {"fire": "rejected", "planning": "cancelled", "housing": "cancelled"}
     # the planning reviewer's queue no longer lists it
-    planning = official_page(demo.reviewers["planning"], language)
     planning.goto("/work/queue/")
     expect(planning.locator("main")).not_to_contain_text(application.tracking_number)
     assert axe_violations(planning) == []
-    assert Application.objects.get(pk=application.pk).decided_on is not None
-    # and the applicant reads the written denial on the application page: the reasons and the
-    # right to reconsideration or a lawsuit (Art. 38), in the sealed decision
+    # and the applicant reads the written denial on the application page: the reasons, the
+    # right to reconsideration or a lawsuit (Art. 38), and who decided, in the sealed decision
+    # of the planning department
     applicant = official_page(application.created_by, language)
     applicant.goto(f"/applications/{application.pk}/")
     decision = Document.objects.get(application=application, kind="denial_decision")
+    assert decision.department == demo.natres
     link = applicant.get_by_role("link", name=re.compile(re.escape(decision.number)))
     with applicant.expect_download() as download:
         link.click()
     assert axe_violations(applicant) == []
+    download.value.save_as(SCREENSHOTS / f"denial-decision-{language}.pdf")
     pages = PdfReader(download.value.path()).pages
     text = "".join("".join(sheet.extract_text() for sheet in pages).split())
     assert "Fireescaperoutesaretoonarrow" in text
     assert "六十日内依法申请行政复议" in text and "六个月内依法向人民法院提起行政诉讼" in text
     assert "within60days" in text and "within6months" in text
+    assert "".join(f"审批：{demo.approver2}".split()) in text
+    assert "".join(f"拟办：{demo.approver}".split()) in text

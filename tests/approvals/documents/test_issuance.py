@@ -225,15 +225,25 @@ def test_a_refused_extension_issues_nothing(demo, started):
 def test_a_denial_issues_the_denial_decision_with_reasons_and_remedies(
     demo, started, django_capture_on_commit_callbacks
 ):
+    from approvals.services.tasks import task_approve
+
     fire = task_of(started, "fire")
     with django_capture_on_commit_callbacks(execute=True):
         task_reject(
             actor=demo.reviewers["fire"], task=fire, revision=fire.revision, reasons="疏散通道过窄"
         )
+        # the rejection is a proposal: the planning approver and a second approver confirm it
+        for approver in (demo.approver, demo.approver2):
+            proposal = task_of(started, "decision", confirms_denial=fire)
+            task_approve(actor=approver, task=proposal, revision=proposal.revision)
 
     decision = only(started, DocumentKind.DENIAL_DECISION)
+    assert decision.department == demo.natres
     text = squeezed(pdf_text(pdf_bytes(decision)))
     assert "疏散通道过窄" in text
+    # it names who drafted and who approved the denial
+    assert squeezed(f"拟办：{demo.approver}") in text
+    assert squeezed(f"审批：{demo.approver2}") in text
     assert "六十日内" in text and "六个月内" in text
     assert "within60days" in text and "within6months" in text
     assert not Document.objects.filter(kind=DocumentKind.LICENCE_CERTIFICATE).exists()

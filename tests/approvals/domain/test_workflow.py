@@ -19,9 +19,11 @@ from approvals.domain.workflow import (
     Advance,
     Complete,
     DefinitionError,
+    DenialOverruled,
     FanOut,
     InvalidState,
     NeedsSecondApproval,
+    ProposeDenial,
     Reject,
     ReturnTo,
     SelfApprovalRefused,
@@ -123,42 +125,111 @@ def test_demo_goes_window_then_three_departments_in_parallel_then_approver_then_
     assert next_step(definition, WorkflowState("approval", signed)) == Complete("approval")
 
 
-def test_demo_one_department_rejects_and_the_other_two_are_cancelled():
+def test_demo_one_department_rejects_and_the_rejection_goes_to_the_approver():
+    # A reviewer's rejection is a proposal: the approver stage confirms it; the others work on.
     definition = parse_definition(PLANNING_PERMIT)
     tasks = [task(2, "planning", OPEN), task(3, "housing", REJECTED), task(4, "fire", OPEN)]
 
     decision = next_step(definition, WorkflowState("joint_review", tasks))
 
-    assert decision == Reject("joint_review", rejected_by=("housing",), cancel=(2, 4))
+    assert isinstance(decision, ProposeDenial)
+    assert (decision.stage, decision.rejected_by, decision.rejections) == (
+        "joint_review",
+        ("housing",),
+        (3,),
+    )
+    assert decision.to.key == "approval"
+    assert [(b.department, b.role) for b in decision.branches] == [
+        ("natural-resources-planning", "approver")
+    ]
 
 
-def test_rejection_after_others_approved_cancels_only_the_open_one():
+def confirming(*confirmations, tasks=None):
+    tasks = tasks or [
+        task(2, "planning", APPROVED),
+        task(3, "housing", OPEN),
+        task(4, "fire", REJECTED),
+    ]
+    return WorkflowState("joint_review", tasks, "approval", list(confirmations))
+
+
+def test_demo_a_proposed_denial_waits_for_the_approver_and_a_second_approver():
     definition = parse_definition(PLANNING_PERMIT)
-    tasks = [task(2, "planning", APPROVED), task(3, "housing", OPEN), task(4, "fire", REJECTED)]
 
-    decision = next_step(definition, WorkflowState("joint_review", tasks))
+    assert next_step(definition, confirming(task(9, "approver", OPEN))) == Wait(
+        "approval", ("approver",)
+    )
+    drafted = task(9, "approver", APPROVED, drafted_by=ALICE)
+    assert next_step(definition, confirming(drafted)) == NeedsSecondApproval(
+        "approval", ("approver",), (9,)
+    )
+    selfsigned = task(9, "approver", APPROVED, drafted_by=ALICE, approved_by=ALICE)
+    assert isinstance(next_step(definition, confirming(selfsigned)), SelfApprovalRefused)
 
-    assert decision == Reject("joint_review", rejected_by=("fire",), cancel=(3,))
+
+def test_demo_a_confirmed_denial_cancels_the_open_branch_and_is_the_approvers_decision():
+    definition = parse_definition(PLANNING_PERMIT)
+    signed = task(9, "approver", APPROVED, drafted_by=ALICE, approved_by=BOB)
+
+    decision = next_step(definition, confirming(signed))
+
+    assert decision == Reject("joint_review", rejected_by=("fire",), cancel=(3,), decided_by=(9,))
 
 
-def test_asking_again_after_a_rejection_gives_the_same_rejection_with_nothing_left_to_cancel():
+def test_demo_an_overruled_denial_reopens_the_rejecting_branch():
+    definition = parse_definition(PLANNING_PERMIT)
+    overruled = task(9, "approver", REJECTED, drafted_by=ALICE, approved_by=BOB)
+
+    decision = next_step(definition, confirming(overruled))
+
+    assert decision == DenialOverruled(
+        "joint_review", "approval", rejections=(4,), reopen=("fire",), cancel=()
+    )
+
+
+def test_asking_again_after_a_confirmed_denial_gives_the_same_denial_with_nothing_to_cancel():
     definition = parse_definition(PLANNING_PERMIT)
     tasks = [
         task(2, "planning", CANCELLED),
         task(3, "housing", REJECTED),
         task(4, "fire", CANCELLED),
     ]
+    signed = task(9, "approver", APPROVED, drafted_by=ALICE, approved_by=BOB)
 
-    decision = next_step(definition, WorkflowState("joint_review", tasks))
+    decision = next_step(definition, confirming(signed, tasks=tasks))
 
-    assert decision == Reject("joint_review", rejected_by=("housing",), cancel=())
+    assert decision == Reject("joint_review", rejected_by=("housing",), cancel=(), decided_by=(9,))
+
+
+def test_a_rejection_on_the_last_stage_needs_its_second_approver_too():
+    definition = parse_definition(PLANNING_PERMIT)
+    drafted = [task(5, "approver", REJECTED, drafted_by=ALICE)]
+    signed = [task(5, "approver", REJECTED, drafted_by=ALICE, approved_by=BOB)]
+
+    assert next_step(definition, WorkflowState("approval", drafted)) == NeedsSecondApproval(
+        "approval", ("approver",), (5,)
+    )
+    assert next_step(definition, WorkflowState("approval", signed)) == Reject(
+        "approval", rejected_by=("approver",), cancel=(), decided_by=(5,)
+    )
 
 
 # --- exhaustive: every combination of outcomes for 1-4 parallel branches ---------------------
 
 # What a branch's task can look like. "drafted": approved by its drafter, no second approval
-# yet; "signed": drafted by Alice, second approval by Bob; "self": Alice approved her own draft.
-OUTCOMES = ("open", "drafted", "signed", "self", "rejected", "returned", "cancelled")
+# yet; "signed": drafted by Alice, second approval by Bob; "self": Alice approved her own draft;
+# the same three for a rejection ("rejection_drafted", "rejected", "rejection_self").
+OUTCOMES = (
+    "open",
+    "drafted",
+    "signed",
+    "self",
+    "rejection_drafted",
+    "rejected",
+    "rejection_self",
+    "returned",
+    "cancelled",
+)
 POSITIONS = ("first", "middle", "last")
 
 
@@ -168,7 +239,9 @@ def make_task(index, outcome):
         "drafted": APPROVED,
         "signed": APPROVED,
         "self": APPROVED,
+        "rejection_drafted": REJECTED,
         "rejected": REJECTED,
+        "rejection_self": REJECTED,
         "returned": RETURNED,
         "cancelled": CANCELLED,
     }[outcome]
@@ -176,8 +249,19 @@ def make_task(index, outcome):
         "drafted": {"drafted_by": ALICE},
         "signed": {"drafted_by": ALICE, "approved_by": BOB},
         "self": {"drafted_by": ALICE, "approved_by": ALICE},
+        "rejection_drafted": {"drafted_by": ALICE},
+        "rejected": {"drafted_by": ALICE, "approved_by": BOB},
+        "rejection_self": {"drafted_by": ALICE, "approved_by": ALICE},
     }.get(outcome, {})
     return TaskState(id=100 + index, branch=f"b{index}", status=status, **people)
+
+
+WITHOUT_SECOND_APPROVAL = {
+    "drafted": "signed",
+    "self": "signed",
+    "rejection_drafted": "rejected",
+    "rejection_self": "rejected",
+}
 
 
 def definition_with(branch_count, position, second_approval):
@@ -206,26 +290,29 @@ def definition_with(branch_count, position, second_approval):
 def oracle(outcomes, position, second_approval):
     """The rules, written as plainly as possible, on the outcome names."""
     if not second_approval:
-        # Without second approval, any approval is an approval, whoever gave it.
-        outcomes = ["signed" if o in ("drafted", "self") else o for o in outcomes]
+        # Without second approval, any decision is a decision, whoever gave it.
+        outcomes = [WITHOUT_SECOND_APPROVAL.get(o, o) for o in outcomes]
     ids = {i: 100 + i for i in range(len(outcomes))}
 
     def where(*names):
         return [i for i, o in enumerate(outcomes) if o in names]
 
-    unfinished = tuple(ids[i] for i in where("open", "drafted"))
-    if where("self"):
-        return ("refused", ids[where("self")[0]])
+    unfinished = tuple(ids[i] for i in where("open", "drafted", "rejection_drafted"))
+    if where("self", "rejection_self"):
+        return ("refused", ids[where("self", "rejection_self")[0]])
     if where("rejected"):
-        return ("reject", tuple(f"b{i}" for i in where("rejected")), unfinished)
+        rejected_by = tuple(f"b{i}" for i in where("rejected"))
+        if position == "last":  # the last stage's rejection is the decision
+            return ("reject", rejected_by, unfinished)
+        return ("propose", rejected_by, "after")  # the next stage confirms it first
     if where("returned"):
         if position == "first":
             return ("invalid",)
         return ("return", "before", tuple(f"b{i}" for i in where("returned")), unfinished)
     if where("cancelled"):
         return ("invalid",)  # a branch cancelled while the stage still runs
-    if where("drafted"):
-        return ("second", tuple(ids[i] for i in where("drafted")))
+    if where("drafted", "rejection_drafted"):
+        return ("second", tuple(ids[i] for i in where("drafted", "rejection_drafted")))
     if where("open"):
         return ("wait", tuple(f"b{i}" for i in where("open")))
     return ("complete",) if position == "last" else ("advance", "after")
@@ -242,6 +329,8 @@ def engine(definition, tasks):
             return ("refused", task_id)
         case Reject(rejected_by=rejected_by, cancel=cancel):
             return ("reject", rejected_by, cancel)
+        case ProposeDenial(rejected_by=rejected_by, to=to):
+            return ("propose", rejected_by, to.key)
         case ReturnTo(stage=stage, returned_by=returned_by, cancel=cancel):
             return ("return", stage.key, returned_by, cancel)
         case NeedsSecondApproval(task_ids=task_ids):
@@ -286,6 +375,7 @@ def test_the_exhaustive_run_reaches_every_kind_of_decision():
     assert seen == {
         "refused",
         "reject",
+        "propose",
         "return",
         "second",
         "wait",
@@ -293,6 +383,144 @@ def test_the_exhaustive_run_reaches_every_kind_of_decision():
         "advance",
         "invalid",
     }
+
+
+# --- exhaustive: every combination of outcomes of a proposed denial's confirmation ------------
+
+
+def confirmation_definition(branch_count, chained, second_approval):
+    """under_test (two reviewers) → confirm (``branch_count`` approvers) [→ head]."""
+
+    def stage(key, branches, role, second=False):
+        return {
+            "key": key,
+            "name": {"en": key, "zh": key},
+            "branches": [
+                {"key": f"b{i}", "department": f"dept-{i}", "role": role} for i in range(branches)
+            ],
+            "limit_working_days": 10,
+            "second_approval": second,
+        }
+
+    stages = [
+        stage("under_test", 2, "reviewer"),
+        stage("confirm", branch_count, "approver", second_approval),
+    ]
+    if chained:
+        stages.append(stage("head", 1, "department_head"))
+    return parse_definition({"stages": stages})
+
+
+REVIEW = [
+    TaskState(id=1, branch="b0", status=REJECTED),
+    TaskState(id=2, branch="b1", status=OPEN),
+]
+
+
+def confirmation_oracle(outcomes, chained, second_approval):
+    """A proposed denial's confirmation, as plainly as possible: confirmed approvals confirm,
+    a (seconded) rejection overrules, four eyes where the stage says so."""
+    if not second_approval:
+        outcomes = [WITHOUT_SECOND_APPROVAL.get(o, o) for o in outcomes]
+    ids = {i: 100 + i for i in range(len(outcomes))}
+
+    def where(*names):
+        return [i for i, o in enumerate(outcomes) if o in names]
+
+    unfinished = tuple(ids[i] for i in where("open", "drafted", "rejection_drafted"))
+    if where("self", "rejection_self"):
+        return ("refused", ids[where("self", "rejection_self")[0]])
+    if where("rejected"):
+        return ("overruled", ("b0",), unfinished)
+    if where("returned", "cancelled"):
+        return ("invalid",)
+    if where("drafted", "rejection_drafted"):
+        return ("second", tuple(ids[i] for i in where("drafted", "rejection_drafted")))
+    if where("open"):
+        return ("wait", tuple(f"b{i}" for i in where("open")))
+    if chained:
+        return ("propose", ("b0",), "head")
+    return ("reject", ("b0",), (2,), tuple(ids.values()))
+
+
+def confirmation_engine(definition, confirmations):
+    state = WorkflowState("under_test", REVIEW, "confirm", confirmations)
+    try:
+        decision = next_step(definition, state)
+    except InvalidState:
+        return ("invalid",)
+    match decision:
+        case SelfApprovalRefused(task_id=task_id):
+            return ("refused", task_id)
+        case DenialOverruled(reopen=reopen, cancel=cancel, rejections=(1,)):
+            return ("overruled", reopen, cancel)
+        case NeedsSecondApproval(stage="confirm", task_ids=task_ids):
+            return ("second", task_ids)
+        case Wait(stage="confirm", waiting_for=waiting_for):
+            return ("wait", waiting_for)
+        case ProposeDenial(rejected_by=rejected_by, to=to, rejections=(1,)):
+            return ("propose", rejected_by, to.key)
+        case Reject(rejected_by=rejected_by, cancel=cancel, decided_by=decided_by):
+            return ("reject", rejected_by, cancel, decided_by)
+    raise AssertionError(f"unexpected decision {decision!r}")
+
+
+@pytest.mark.parametrize("second_approval", [False, True])
+@pytest.mark.parametrize("chained", [False, True])
+@pytest.mark.parametrize("branch_count", [1, 2, 3])
+def test_confirmation_agrees_with_oracle_on_every_combination(
+    branch_count, chained, second_approval
+):
+    definition = confirmation_definition(branch_count, chained, second_approval)
+    mismatches = []
+    for outcomes in itertools.product(OUTCOMES, repeat=branch_count):
+        confirmations = [make_task(i, outcome) for i, outcome in enumerate(outcomes)]
+        expected = confirmation_oracle(list(outcomes), chained, second_approval)
+        actual = confirmation_engine(definition, confirmations)
+        if actual != expected:
+            mismatches.append((outcomes, expected, actual))
+
+    assert mismatches == []
+
+
+def test_the_confirmation_run_reaches_every_kind_of_decision():
+    seen = set()
+    for chained, second_approval in itertools.product([False, True], [False, True]):
+        definition = confirmation_definition(2, chained, second_approval)
+        for outcomes in itertools.product(OUTCOMES, repeat=2):
+            confirmations = [make_task(i, o) for i, o in enumerate(outcomes)]
+            seen.add(confirmation_engine(definition, confirmations)[0])
+
+    assert seen == {"refused", "overruled", "invalid", "second", "wait", "propose", "reject"}
+
+
+@given(
+    st.lists(st.sampled_from(OUTCOMES), min_size=1, max_size=3),
+    st.sampled_from(OUTCOMES),
+)
+def test_a_denial_is_never_decided_while_a_review_branch_still_rejects_alone(confirmations, review):
+    # Property: whatever the other branch and the confirmations look like, the engine never
+    # answers Reject unless every confirmation of the last stage was given by a second person
+    # where the stage needs one.
+    definition = confirmation_definition(len(confirmations), False, True)
+    tasks = [TaskState(id=1, branch="b0", status=REJECTED), make_task(1, review)]
+    tasks[1] = TaskState(id=2, branch="b1", status=tasks[1].status, **_people(tasks[1]))
+    state = WorkflowState(
+        "under_test",
+        tasks,
+        "confirm",
+        [make_task(i, outcome) for i, outcome in enumerate(confirmations)],
+    )
+    try:
+        decision = next_step(definition, state)
+    except InvalidState:
+        return
+    if isinstance(decision, Reject):
+        assert all(outcome == "signed" for outcome in confirmations)
+
+
+def _people(task_state):
+    return {"drafted_by": task_state.drafted_by, "approved_by": task_state.approved_by}
 
 
 # --- sequential stages -----------------------------------------------------------------------

@@ -229,3 +229,28 @@ def test_the_business_s_administrator_sees_what_the_clerk_filed_for_it(clerk, ve
         assert policy._is_applicant_side(user, application) is sees
         visible = Application.objects.filter(policy.applicant_visibility(user), pk=application.pk)
         assert visible.exists() is sees
+
+
+@pytest.mark.django_db
+def test_the_counter_receipt_prints_the_query_code(
+    clerk, version, django_capture_on_commit_callbacks
+):
+    from approvals.models import Document
+    from approvals.query_codes import query_code_matches
+    from tests.approvals.documents.conftest import pdf_bytes, pdf_text, squeezed
+
+    person = PersonFactory()
+    # when a clerk files for a walk-in applicant
+    with django_capture_on_commit_callbacks(execute=True):
+        application = file_for(
+            clerk, version, id_number=person.id_number, real_name=person.real_name
+        )
+    # then the clerk has the query code to tell, and it opens the public lookup
+    code = application.query_code
+    assert code and query_code_matches(code, application.query_code_hash)
+    # and the receipt the applicant takes home prints it, and says it was filed at the window
+    receipt = Document.objects.get(application=application, kind="receipt")
+    text = squeezed(pdf_text(pdf_bytes(receipt)))
+    assert f"查询码：{code}" in text
+    assert f"Querycode:{code}" in text
+    assert "在窗口提交" in text

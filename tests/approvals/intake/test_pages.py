@@ -1,11 +1,15 @@
 """The window's pages and the applicant's supplement page: access matrix, queue, each action
 through its form, stale and refused decisions (409), both languages."""
 
+import re
+
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
 from approvals.models import Application, ClockPause, SupplementRequest
+from approvals.query_codes import query_code_matches
 from approvals.services.intake import intake_request_supplement
 from tests.approvals.intake.conftest import events, in_days, png_upload
 from tests.factories import PersonFactory
@@ -337,6 +341,49 @@ def test_counter_filing_through_the_pages(clerk, version, as_user):
     application = Application.objects.get(filed_at_counter=True)
     assert application.person == person and application.status == "submitted"
     assert filed.url == page_url(application)
+
+
+@pytest.mark.parametrize(
+    ("language", "applicants", "yours"),
+    [
+        ("en", "From the applicant&#x27;s identity in the population registry", "From your"),
+        ("zh-hans", "取自申请人在人口库中的身份信息", "取自您的实名核验信息"),
+    ],
+)
+def test_counter_form_speaks_of_the_applicants_data(
+    clerk, version, as_user, language, applicants, yours
+):
+    person = PersonFactory()
+    client = as_user(clerk)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    identity = {"service": str(version.pk), "real_name": person.real_name}
+
+    step_two = client.post(COUNTER, {**identity, "id_number": person.id_number})
+
+    html = step_two.content.decode()
+    assert applicants in html and yours not in html
+
+
+def test_a_counter_filing_shows_the_query_code_once(clerk, version, as_user):
+    person = PersonFactory()
+    client = as_user(clerk)
+    identity = {
+        "service": str(version.pk),
+        "real_name": person.real_name,
+        "id_number": person.id_number,
+    }
+    client.post(COUNTER, identity)
+    filed = client.post(
+        COUNTER, {"stage": "form", "shop_name": "老福州小吃", "material-floor-plan": png_upload()}
+    )
+    application = Application.objects.get(filed_at_counter=True)
+
+    # the clerk's next page shows the code, and it is the application's code
+    first = client.get(filed.url).content.decode()
+    code = re.search(r'id="counter-query-code".*?<strong>(\d{6})</strong>', first, re.S).group(1)
+    assert query_code_matches(code, application.query_code_hash)
+    # but only once
+    assert code not in client.get(filed.url).content.decode()
 
 
 def test_counter_filing_refuses_a_name_the_registry_does_not_know(clerk, version, as_user):

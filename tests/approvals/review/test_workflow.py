@@ -94,37 +94,6 @@ def test_all_approve_then_second_approval_approves_the_application(demo, started
     assert events("workflow.complete", started).count() == 1
 
 
-def test_one_branch_rejects_cancels_the_others_and_denies(demo, started):
-    # given planning approved already
-    planning = task_of(started, "planning")
-    task_approve(actor=demo.reviewers["planning"], task=planning, revision=planning.revision)
-    # when fire rejects with reasons
-    fire = task_of(started, "fire")
-    task_reject(
-        actor=demo.reviewers["fire"],
-        task=fire,
-        revision=fire.revision,
-        reasons="Escape routes too narrow",
-    )
-    # then housing's task is cancelled and the application denied with the reasons
-    housing = ReviewTask.objects.get(application=started, branch_key="housing")
-    assert housing.status == "cancelled" and housing.completed_at is not None
-    started.refresh_from_db()
-    assert started.status == "denied" and started.decided_on is not None
-    deny = events("application.deny", started).get()
-    assert deny.reason == "Escape routes too narrow"
-    assert events("task.rejected", fire).count() == 1
-    assert events("task.cancelled", housing).get().actor == demo.reviewers["fire"]
-    notice = started.created_by.notifications.get(kind="application.denied")
-    # Art. 38: the reasons and the right to reconsideration or a lawsuit
-    assert "Escape routes too narrow" in notice.body
-    remedies = [
-        ("reconsideration within 60 days", "lawsuit within 6 months"),  # English
-        ("六十日内依法申请行政复议", "六个月内依法提起行政诉讼"),  # Chinese
-    ]
-    assert any(all(text in notice.body for text in pair) for pair in remedies)
-
-
 def test_reject_needs_reasons(demo, started):
     from django.core.exceptions import ValidationError
 
