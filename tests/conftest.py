@@ -52,6 +52,15 @@ def _celery_join_flag_reset():
     _set_task_join_will_block(False)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits, sign-in slow-downs and cached counts live in the cache: each test starts
+    with none of another test's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def password():
     return DEFAULT_PASSWORD

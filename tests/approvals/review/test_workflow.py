@@ -177,6 +177,12 @@ def test_a_denial_notice_ends_its_reasons_with_one_full_stop(demo, started):
         revision=fire.revision,
         reasons="疏散通道宽度不足。",
     )
+    # and the approvers confirm the proposed denial (four eyes)
+    proposal = ReviewTask.objects.get(
+        application=started, confirms_denial__isnull=False, status="open"
+    )
+    task_approve(actor=demo.approver, task=proposal, revision=proposal.revision)
+    task_approve(actor=demo.approver2, task=proposal, revision=proposal.revision)
 
     notice = started.created_by.notifications.get(kind="application.denied")
     chinese = notice.text_in("zh-hans")["body"]
