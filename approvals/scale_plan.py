@@ -86,7 +86,9 @@ class WorkCalendar:
     def __init__(self, calendar, today: dt.date, warn_days: int):
         self.days: list[dt.date] = []
         day = calendar.first_day
-        while day <= calendar.last_day:
+        # Official days only: a date past them is left unknown here, and the sweep gives it its
+        # provisional date with the flag that says so, as the portal itself does.
+        while day <= calendar.official_last_day:
             if calendar.is_working_day(day):
                 self.days.append(day)
             day += dt.timedelta(days=1)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 
+from accounts.identifiers import RESIDENT_ID
 from accounts.models import User
 from approvals import scale_plan
 from approvals.audit import SYSTEM_ACTOR_LABEL
@@ -79,7 +80,7 @@ AUDIT_COLUMNS = (
 COPY_COLUMNS = {
     "accounts_user": "id, password, is_superuser, email, mobile, display_name, "
     "preferred_language, is_staff, is_active, date_joined",
-    "accounts_personprofile": "id, real_name, id_number, gender, birth_date, address, "
+    "accounts_personprofile": "id, real_name, id_type, id_number, gender, birth_date, address, "
     "verified_at, user_id",
     "accounts_business": "id, name, uscc, legal_representative, address, verified_at, created_at",
     "accounts_businessmembership": "id, role, status, created_at, business_id, invited_by_id, "
@@ -179,7 +180,7 @@ class BlockWriter:
                     self.ctx.password_hash,
                     False,
                     c.email,
-                    c.mobile,
+                    f"+86{c.mobile}",  # stored E.164, as User.save normalises it
                     c.name,
                     "",
                     False,
@@ -192,7 +193,7 @@ class BlockWriter:
         _copy(
             "accounts_personprofile",
             [
-                (pid, c.name, c.id_number, c.gender, c.birth_date, c.address, now, uid)
+                (pid, c.name, RESIDENT_ID, c.id_number, c.gender, c.birth_date, c.address, now, uid)
                 for pid, uid, c in zip(person_ids, user_ids, citizens, strict=True)
             ],
         )
