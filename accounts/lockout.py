@@ -10,12 +10,10 @@ address the failures came from only (``AXES_LOCKOUT_PARAMETERS``).
 import math
 import time
 
-from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.cache import cache
-from django.shortcuts import render
 
 from accounts.validators import normalize_mobile
 
@@ -38,21 +36,6 @@ def canonical_login_identifier(request, credentials) -> str | None:
     # No account: count against the identifier in the form the accounts store it, so that
     # "+86 138 0013 8000" and "13800138000" are one identifier, as they would be with an account.
     return identifier.lower() if "@" in identifier else normalize_mobile(identifier)
-
-
-def lockout_response(request, original_response=None, credentials=None):
-    from accounts.forms import LoginForm
-    from accounts.views.auth import safe_next
-
-    cool_off = get_cool_off(request)
-    form = LoginForm(request, data=None, initial={"username": typed_identifier(credentials)})
-    context = {
-        "form": form,
-        "locked_out": True,
-        "cool_off_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
-        "next": safe_next(request, ""),
-    }
-    return render(request, "accounts/login.html", context, status=429)
 
 
 def lockout_key_for_user(user) -> str:

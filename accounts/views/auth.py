@@ -6,6 +6,7 @@ from urllib.parse import urlencode, urlsplit
 
 import segno
 from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -51,6 +52,22 @@ def safe_next(request, default: str) -> str:
 
 def _with_next(url: str, next_url: str) -> str:
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The sign-in page that django-axes answers while an account and address are locked out
+    (``AXES_LOCKOUT_CALLABLE``), with what was typed kept."""
+    cool_off = get_cool_off(request)
+    form = LoginForm(
+        request, data=None, initial={"username": lockout.typed_identifier(credentials)}
+    )
+    context = {
+        "form": form,
+        "locked_out": True,
+        "cool_off_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
+        "next": safe_next(request, ""),
+    }
+    return render(request, "accounts/login.html", context, status=429)
 
 
 class LoginView(auth_views.LoginView):

@@ -152,7 +152,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # in the credentials its backend sees, so that no lockout would ever apply).
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.lockout.canonical_login_identifier"
-AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "accounts.views.auth.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
