@@ -371,6 +371,21 @@ class Department(models.Model):
             node = node.parent
         return chain
 
+    def service_windows(self) -> list["Department"]:
+        """The service window (一窗受理) that receives applications for this department's
+        services: the active window departments of its region, else of the nearest ancestor's
+        region (a district bureau's matters go to the district centre, a city bureau's to the
+        city's)."""
+        for candidate in [self, *self.ancestors()]:
+            windows = list(
+                Department.objects.filter(
+                    is_service_window=True, is_active=True, region_code=candidate.region_code
+                )
+            )
+            if windows:
+                return windows
+        return []
+
 
 class OfficialRole(models.TextChoices):
     INTAKE_CLERK = "intake_clerk", _("Intake clerk")

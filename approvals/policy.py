@@ -197,7 +197,7 @@ def require_catalogue_admin(user) -> None:
 
 # --- Officials: the service window (一窗受理) --------------------------------------------------
 # The rule, kept simple and the same as the routing of new applications
-# (``approvals.selectors.applications.window_departments``): a service's applications arrive at the
+# (``accounts.models.Department.service_windows``): a service's applications arrive at the
 # active service window of its implementing department's region, else of the nearest ancestor's
 # region that has one (a district bureau's matters go to the district centre, a city bureau's to
 # the city's). An intake clerk (an active OfficialPosition with role intake_clerk at that window)
@@ -268,11 +268,10 @@ def intake_visibility(user):
 
 
 def may_handle_intake(user, application) -> bool:
-    from approvals.selectors.applications import window_departments
-
     mine = intake_windows(user)
     return bool(mine) and any(
-        window.pk in mine for window in window_departments(application.service_version)
+        window.pk in mine
+        for window in application.service_version.item.department.service_windows()
     )
 
 

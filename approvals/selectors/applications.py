@@ -138,20 +138,9 @@ def get_service_version_materials(version: ServiceVersion):
 
 
 def window_departments(version: ServiceVersion) -> list[Department]:
-    """The service window (一窗受理) that receives applications for ``version``: the active
-    window department of the implementing department's region, else of the nearest ancestor's
-    region (a district bureau's matters go to the district centre, a city bureau's to the city's).
-    """
-    department = version.item.department
-    for candidate in [department, *department.ancestors()]:
-        windows = list(
-            Department.objects.filter(
-                is_service_window=True, is_active=True, region_code=candidate.region_code
-            )
-        )
-        if windows:
-            return windows
-    return []
+    """The service window (一窗受理) that receives applications for ``version``
+    (``Department.service_windows`` of the implementing department)."""
+    return version.item.department.service_windows()
 
 
 def window_intake_clerks(version: ServiceVersion) -> list[User]:
