@@ -54,8 +54,6 @@ PDF_RENDER_SECONDS = Histogram(
     "Time to render and seal one document.",
     buckets=(0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10),
 )
-# The queues the workers consume (settings.CELERY_TASK_ROUTES sends PDFs to their own).
-QUEUES = ("celery", "pdf")
 
 
 def observe_request(route: str, method: str, status: int, seconds: float) -> None:
@@ -164,8 +162,10 @@ class PortalCollector:
             rows=[(max(left, 0),)],
         )
         yield from _worker_figures()
+        from portal.worker_health import expected_queues
+
         depths = []
-        for queue in QUEUES:
+        for queue in expected_queues():
             try:
                 depths.append((queue, queue_depth(queue)))
             except Exception:  # a broker that cannot be read has no depth
