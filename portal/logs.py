@@ -18,11 +18,28 @@ import hashlib
 import hmac
 import logging
 import re
+import sys
 
 from django.conf import settings
 from pythonjsonlogger.json import JsonFormatter
 
 from portal import request_context
+
+class StderrHandler(logging.StreamHandler):
+    """A console handler that writes to whatever ``sys.stderr`` is when a line is written, not
+    the stream of the moment logging was configured (a test runner swaps and closes those)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
+
 
 # The fields every JSON line carries, in this order, before the line's own extra fields.
 JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(user)s"

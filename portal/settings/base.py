@@ -440,7 +440,7 @@ def logging_config(log_format: str) -> dict:
         },
         "handlers": {
             "console": {
-                "class": "logging.StreamHandler",
+                "class": "portal.logs.StderrHandler",
                 "formatter": "json" if log_format == "json" else "console",
                 "filters": ["context", "personal_data"],
             },

@@ -20,6 +20,8 @@ TAB_LIMIT = 60
 def tab_to(page, selector: str, *, backwards: bool = False) -> None:
     """Press Tab (or Shift+Tab) until ``selector`` has the focus, which must then be visible."""
     target = page.locator(selector)
+    # The focus ring is the portal's stylesheet: wait until the page (and its styles) loaded.
+    page.wait_for_load_state("load")
     for _ in range(TAB_LIMIT):
         page.keyboard.press("Shift+Tab" if backwards else "Tab")
         if target.evaluate("element => element === document.activeElement"):
