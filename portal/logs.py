@@ -25,6 +25,7 @@ from pythonjsonlogger.json import JsonFormatter
 
 from portal import request_context
 
+
 class StderrHandler(logging.StreamHandler):
     """A console handler that writes to whatever ``sys.stderr`` is when a line is written, not
     the stream of the moment logging was configured (a test runner swaps and closes those)."""
