@@ -54,11 +54,18 @@ def _celery_join_flag_reset():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits, sign-in slow-downs and cached counts live in the cache: each test starts
-    with none of another test's."""
+    """Rate limits, sign-in slow-downs and cached counts live in the cache, and the working-day
+    calendar in a process cache: each test starts with none of another test's, and leaves none
+    (a rolled-back calendar edit must not linger)."""
     from django.core.cache import cache
 
+    from approvals import calendar as calendar_cache
+
     cache.clear()
+    calendar_cache.clear_cache()
+    yield
+    cache.clear()
+    calendar_cache.clear_cache()
 
 
 @pytest.fixture
@@ -92,3 +99,26 @@ def verified_client_factory(db):
         return client
 
     return make
+
+
+@pytest.fixture
+def client_for():
+    """``client_for(user, language="en")``: a browser signed in as ``user`` (each call is another
+    device)."""
+
+    def make(user, language: str = "en"):
+        from django.test import Client
+
+        client = Client(headers={"accept-language": language})
+        client.force_login(user, backend="accounts.backends.EmailOrMobileBackend")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

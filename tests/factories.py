@@ -209,8 +209,15 @@ class MaterialFactory(factory.django.DjangoModelFactory):
     required = True
 
 
+def _yesterday():
+    return timezone.localdate() - datetime.timedelta(days=1)
+
+
 class ApplicationFactory(factory.django.DjangoModelFactory):
-    """A person's draft; ``submitted=True`` gives it a tracking number."""
+    """A person's draft, or an application in a later state, one trait per state, each implying
+    the ones before it: ``submitted`` (a tracking number, received), ``accepted`` (received
+    yesterday, accepted today), ``under_review``, ``decided`` (approved today) and ``licensed``
+    (its licence in the register). Dates given as arguments win over the trait's."""
 
     class Meta:
         model = "approvals.Application"
@@ -228,6 +235,72 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             tracking_number=factory.Sequence(lambda n: f"TEST-20250101-{n:05d}"),
             submitted_at=factory.LazyFunction(timezone.now),
         )
+        accepted = factory.Trait(
+            submitted=True,
+            status="accepted",
+            received_on=factory.LazyFunction(_yesterday),
+            accepted_on=factory.LazyFunction(timezone.localdate),
+        )
+        under_review = factory.Trait(accepted=True, status="under_review")
+        decided = factory.Trait(
+            under_review=True,
+            status="approved",
+            decided_on=factory.LazyFunction(timezone.localdate),
+        )
+        licensed = factory.Trait(
+            decided=True,
+            status="licence_issued",
+            licence=factory.RelatedFactory("tests.factories.LicenceFactory", "application"),
+        )
+
+
+def _five_years_on(day: datetime.date) -> datetime.date:
+    """The last day of five years starting on ``day`` (a 29 February starts on 1 March)."""
+    if day.month == 2 and day.day == 29:
+        day = day + datetime.timedelta(days=1)
+    return day.replace(year=day.year + 5) - datetime.timedelta(days=1)
+
+
+class LicenceFactory(factory.django.DjangoModelFactory):
+    """A valid licence of a decided application (valid five years from the decision); the
+    holder follows the application."""
+
+    class Meta:
+        model = "approvals.Licence"
+
+    application = factory.SubFactory(ApplicationFactory, decided=True, status="licence_issued")
+    number = factory.Sequence(lambda n: f"JY135010{n:06d}")
+    item = factory.LazyAttribute(lambda o: o.application.service_version.item)
+    department = factory.LazyAttribute(lambda o: o.application.service_version.item.department)
+    holder_kind = factory.LazyAttribute(lambda o: o.application.applicant_kind)
+    person = factory.LazyAttribute(
+        lambda o: o.application.person if o.application.applicant_kind == "person" else None
+    )
+    business = factory.LazyAttribute(lambda o: o.application.business)
+    holder_name = factory.LazyAttribute(
+        lambda o: (
+            o.application.business.name
+            if o.application.business_id
+            else o.application.person.real_name
+        )
+    )
+    scope_zh = "预包装食品销售"
+    scope_en = "Sale of pre-packaged food"
+    valid_from = factory.LazyAttribute(lambda o: o.application.decided_on)
+    valid_to = factory.LazyAttribute(lambda o: _five_years_on(o.valid_from))
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    """The certificate document of a licence."""
+
+    class Meta:
+        model = "approvals.Document"
+
+    licence = factory.SubFactory(LicenceFactory)
+    application = factory.LazyAttribute(lambda o: o.licence.application)
+    department = factory.LazyAttribute(lambda o: o.licence.department)
+    kind = "licence_certificate"
+    number = factory.Sequence(lambda n: f"CERT-{n:06d}")
 
 
 class ReviewTaskFactory(factory.django.DjangoModelFactory):
@@ -236,7 +309,7 @@ class ReviewTaskFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "approvals.ReviewTask"
 
-    application = factory.SubFactory(ApplicationFactory, submitted=True, status="under_review")
+    application = factory.SubFactory(ApplicationFactory, under_review=True)
     stage_key = "review"
     branch_key = "main"
     department = factory.SubFactory(DepartmentFactory)

@@ -14,7 +14,6 @@ from approvals.domain import workflow as workflow_domain
 from approvals.domain.lifecycle import Action
 from approvals.models import AuditEvent, CardColour
 from tests.approvals.review.conftest import (  # noqa: F401 (fixtures)
-    _fresh_calendar_cache,
     demo,
     make_accepted,
     started,

@@ -21,7 +21,6 @@ from tests.factories import ApplicationFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # The review tests' fixtures: the planning permit on its own departments and officials.
-_fresh_calendar_cache = review._fresh_calendar_cache
 demo = review.demo
 make_accepted = review.make_accepted
 

@@ -17,7 +17,6 @@ from tests.factories import ApplicationFactory, PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-_fresh_calendar_cache = review._fresh_calendar_cache
 demo = review.demo
 make_accepted = review.make_accepted
 started = review.started

@@ -22,10 +22,10 @@ from tests.approvals.intake import conftest as intake
 from tests.approvals.intake import test_commitments as commitments
 from tests.browser import test_parallel_permit_journey as parallel_permit
 from tests.browser_support import axe_violations, screenshot
+from tests.support import in_days
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-_fresh_caches = intake._fresh_caches
 window, bureau, clerk, reviewer = intake.window, intake.bureau, intake.clerk, intake.reviewer
 version, citizen = intake.version, intake.citizen
 fire_version, approver = commitments.fire_version, commitments.approver
@@ -58,7 +58,7 @@ def test_a_supplement_notice_asks_for_a_corrected_answer(
     desk.goto(f"/work/intake/{application.pk}/")
     desk.locator("#supplement-f-shop_name").check()
     desk.fill("#supplement-fp-shop_name", "经营场所名称与租赁合同不一致")
-    desk.fill("#supplement-reply_by", intake.in_days(10).isoformat())
+    desk.fill("#supplement-reply_by", in_days(10).isoformat())
     desk.locator("#supplement button[type=submit]").click()
     expect(desk).to_have_url(re.compile(r"/work/intake/$"))
 

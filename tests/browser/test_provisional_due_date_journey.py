@@ -21,7 +21,6 @@ from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-_fresh_calendar_cache = deadlines._fresh_calendar_cache
 department = deadlines.department
 window = deadlines.window
 clerk = deadlines.clerk

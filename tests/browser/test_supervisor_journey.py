@@ -33,10 +33,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # The review tests' planning permit on its own departments and officials; the supervision tests'
 # signing key per test and fresh caches.
-_fresh_calendar_cache = review._fresh_calendar_cache
 demo = review.demo
 _signing_key = supervision._signing_key
-_fresh_caches = supervision._fresh_caches
 
 LANGUAGES = ["zh-hans", "en"]
 # A raw action code such as "person.id_number_revealed" instead of its label.

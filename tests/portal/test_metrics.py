@@ -68,7 +68,7 @@ def metrics_networks(text: str):
 
 def test_a_red_card_and_open_tasks_show_by_department(client):
     department = DepartmentFactory(code="city-market")
-    application = ApplicationFactory(submitted=True, status="under_review")
+    application = ApplicationFactory(under_review=True)
     task = ReviewTaskFactory(application=application, department=department, sla_light="red")
     before = value(scrape(client), "portal_cards", department="city-market", colour="red")
 

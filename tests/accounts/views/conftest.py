@@ -1,18 +1,9 @@
 """Fixtures for the sign-in, sign-up and two-factor page tests."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from tests.factories import OfficialFactory
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate-limit counts live in the cache; each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -4,14 +4,11 @@ clerk, reviewer, a citizen), a second applicant, API clients, and API clients to
 
 Every test runs on a fixed working day (Monday 15 June 2026, Asia/Shanghai)."""
 
-import datetime as dt
-import zoneinfo
 from dataclasses import dataclass
 
 import pytest
-import time_machine
-from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from approvals.models import Attachment, Document, Licence
@@ -22,7 +19,6 @@ from tests.approvals.intake.conftest import (  # noqa: F401  (fixtures)
     citizen,
     clerk,
     make_submitted,
-    png_upload,
     reviewer,
     submitted,
     version,
@@ -33,21 +29,7 @@ from tests.factories import (
     OfficialFactory,
     PersonFactory,
 )
-
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-FIXED_NOW = dt.datetime(2026, 6, 15, 10, 0, tzinfo=SHANGHAI)
-
-
-@pytest.fixture(autouse=True)
-def _fixed_clock_and_fresh_caches():
-    from approvals import calendar as calendar_cache
-
-    calendar_cache.clear_cache()
-    cache.clear()
-    with time_machine.travel(FIXED_NOW, tick=True):
-        yield
-    calendar_cache.clear_cache()
-    cache.clear()
+from tests.support import png_upload
 
 
 def token_client(user) -> APIClient:
@@ -141,7 +123,7 @@ def world(version, citizen, clerk, reviewer, make_submitted):
     draft_attachment = attachment_upload(
         actor=citizen, application=draft, material_key="lease", uploaded_file=png_upload()
     )
-    application = make_submitted(status="accepted", accepted_on=FIXED_NOW.date())
+    application = make_submitted(status="accepted", accepted_on=timezone.localdate())
     attachment = Attachment(
         application=application,
         material_key="floor-plan",
@@ -175,7 +157,7 @@ def world(version, citizen, clerk, reviewer, make_submitted):
         holder_kind="person",
         person=application.person,
         holder_name="王芳",
-        valid_from=FIXED_NOW.date(),
+        valid_from=timezone.localdate(),
     )
     return World(
         draft=draft,

@@ -2,7 +2,7 @@
 
 from approvals.models import Application, IdempotencyRecord
 from tests.approvals.api.conftest import token_client
-from tests.approvals.applications.conftest import png_upload
+from tests.support import png_upload
 
 
 def _ready_draft(citizen, version):

@@ -34,7 +34,7 @@ MATERIALS = [{"key": "floor-plan", "name_en": "Floor plan", "name_zh": "平面�
 
 
 def _png():
-    from tests.approvals.intake.conftest import png_upload
+    from tests.support import png_upload
 
     upload = png_upload()
     return SimpleUploadedFile("平面图.png", upload.read(), content_type="image/png")

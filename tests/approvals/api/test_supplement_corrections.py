@@ -5,7 +5,7 @@ import pytest
 
 from approvals.models import Application
 from tests.approvals.api.conftest import session_client, token_client
-from tests.approvals.intake.conftest import in_days
+from tests.support import in_days
 
 pytestmark = pytest.mark.django_db
 

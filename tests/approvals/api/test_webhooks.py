@@ -18,7 +18,7 @@ from approvals.models import (
 )
 from approvals.services.applications import application_withdraw
 from approvals.services.webhooks import backoff, verify_signature, webhook_sweep
-from tests.approvals.api.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW
 
 SECRET = "whsec-test-secret"
 

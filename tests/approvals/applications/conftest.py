@@ -1,14 +1,7 @@
 """A small food-shop licence with a two-step form and two materials, a service window with its
 intake clerk, and applicants: a citizen, a business with an agent, and a stranger."""
 
-import io
-
 import pytest
-from django.core.cache import cache
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
-from django.utils import translation
-from PIL import Image
 
 from accounts.models import OfficialRole
 from tests.approvals.dynamic_forms.schemas import food_licence_schema
@@ -74,20 +67,6 @@ MATERIALS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate-limit counts live in the cache; each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def english():
-    with translation.override("en"):
-        yield
-
-
 @pytest.fixture
 def window(db):
     """The city's service window, where applications for city bureaus arrive."""
@@ -139,22 +118,3 @@ def business(membership):
 @pytest.fixture
 def stranger(db):
     return PersonFactory().user
-
-
-def png_upload(name: str = "plan.png") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (20, 20), "white").save(buffer, "PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
-
-
-@pytest.fixture
-def client_for():
-    """``client_for(user, language="en")``: a browser signed in as ``user`` (each call is another
-    device)."""
-
-    def make(user, language: str = "en") -> Client:
-        client = Client(headers={"accept-language": language})
-        client.force_login(user, backend="accounts.backends.EmailOrMobileBackend")
-        return client
-
-    return make

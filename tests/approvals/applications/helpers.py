@@ -1,23 +1,14 @@
 """Small steps the application tests share."""
 
 from approvals import dynamic_forms
-from approvals.models import AuditEvent
 from approvals.services.applications import application_save_step, application_start
 from approvals.services.attachments import attachment_upload
-from tests.approvals.applications.conftest import png_upload
+from tests.support import png_upload
 
 STEP_ANSWERS = {
     "basic": {"shop_name": "老福州小吃", "category": "retail"},
     "premises": {"floor_area": "45"},
 }
-
-
-def events(action: str, application) -> list[AuditEvent]:
-    return list(
-        AuditEvent.objects.filter(
-            action=action, object_type="approvals.application", object_id=str(application.pk)
-        )
-    )
 
 
 def save_step(*, actor, application, step_key: str, answers: dict):

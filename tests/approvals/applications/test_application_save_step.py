@@ -9,7 +9,7 @@ from approvals.services.applications import (
     application_save_step,
     application_start,
 )
-from tests.approvals.applications.helpers import events
+from tests.support import events
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from approvals.models import ApplicantKind, Application, ApplicationStatus
 from approvals.services.applications import application_start
-from tests.approvals.applications.helpers import events
 from tests.factories import MembershipFactory, ServiceVersionFactory
+from tests.support import events
 
 pytestmark = pytest.mark.django_db
 

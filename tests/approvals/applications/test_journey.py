@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from approvals.models import Application, ApplicationStatus
-from tests.approvals.applications.conftest import png_upload
 from tests.approvals.applications.pages import body, idempotency_key_of, revision_of
+from tests.support import png_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,10 @@ from accounts.models import BusinessMembership
 from approvals.models import Application, ApplicationStatus, Notification
 from approvals.services.applications import application_start, application_submit
 from approvals.services.notifications import notify
-from tests.approvals.applications.helpers import events, filled_draft
+from tests.approvals.applications.helpers import filled_draft
 from tests.approvals.applications.pages import body, main_part
 from tests.factories import MembershipFactory, PersonFactory
+from tests.support import events
 
 pytestmark = pytest.mark.django_db
 

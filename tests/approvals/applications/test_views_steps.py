@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from approvals.models import Application, ApplicationStatus, Attachment
 from approvals.services.applications import application_start
-from tests.approvals.applications.conftest import png_upload
 from tests.approvals.applications.helpers import filled_draft, save_step
 from tests.approvals.applications.pages import body, idempotency_key_of, main_part, revision_of
+from tests.support import png_upload
 
 pytestmark = pytest.mark.django_db
 

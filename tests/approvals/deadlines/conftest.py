@@ -1,21 +1,12 @@
 import pytest
 
 from accounts.models import OfficialRole
-from approvals import calendar as calendar_cache
 from tests.factories import (
     ApplicationFactory,
     DepartmentFactory,
     OfficialFactory,
     ServiceVersionFactory,
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar_cache():
-    """Each test reads the calendar its own database holds (rolled-back edits must not linger)."""
-    calendar_cache.clear_cache()
-    yield
-    calendar_cache.clear_cache()
 
 
 def single_stage(department_code: str) -> dict:

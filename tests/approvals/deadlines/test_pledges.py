@@ -18,8 +18,8 @@ from approvals.services.attachments import attachment_upload
 from approvals.services.intake import supplement_answer
 from approvals.services.sweep import sweep_deadlines
 from tests.approvals.deadlines.conftest import single_stage
-from tests.approvals.intake.conftest import png_upload
 from tests.factories import ApplicationFactory, ServiceVersionFactory
+from tests.support import png_upload
 
 D = dt.date
 DUE = D(2025, 3, 3)  # a Monday
@@ -43,9 +43,8 @@ def pledged(department, window, clerk, reviewer):
         materials=[{"key": "lease"}, {"key": "map"}],
     )
     application = ApplicationFactory(
-        submitted=True,
+        under_review=True,
         service_version=version,
-        status="under_review",
         received_on=D(2025, 2, 24),
         accepted_on=D(2025, 2, 25),
         current_stage_key="review",

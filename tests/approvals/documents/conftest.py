@@ -11,12 +11,9 @@ from pypdf import PdfReader
 from approvals.models import Document
 from approvals.services.documents import document_issue, document_render
 from tests.approvals.intake.conftest import (  # noqa: F401 (fixtures)
-    _fresh_caches,
     bureau,
     citizen,
     clerk,
-    events,
-    in_days,
     make_submitted,
     reviewer,
     submitted,
@@ -24,7 +21,6 @@ from tests.approvals.intake.conftest import (  # noqa: F401 (fixtures)
     window,
 )
 from tests.approvals.review.conftest import (  # noqa: F401 (fixtures)
-    _fresh_calendar_cache,
     demo,
     make_accepted,
     started,

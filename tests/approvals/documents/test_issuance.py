@@ -26,8 +26,6 @@ from tests.approvals.applications.conftest import MATERIALS as SUBMIT_MATERIALS
 from tests.approvals.applications.conftest import SCHEMA as SUBMIT_SCHEMA
 from tests.approvals.applications.helpers import filled_draft
 from tests.approvals.documents.conftest import (
-    events,
-    in_days,
     pdf_bytes,
     pdf_text,
     squeezed,
@@ -39,6 +37,7 @@ from tests.factories import (
     ServiceItemFactory,
     ServiceVersionFactory,
 )
+from tests.support import events, in_days
 
 pytestmark = pytest.mark.django_db
 

@@ -18,13 +18,13 @@ from approvals.services.documents import document_public_status
 from approvals.services.licence_issue import licence_issue
 from approvals.services.tasks import task_approve
 from tests.approvals.documents.conftest import (
-    events,
     pdf_bytes,
     pdf_text,
     squeezed,
     task_of,
 )
 from tests.factories import ApplicationFactory, BusinessFactory, MembershipFactory, UserFactory
+from tests.support import events
 
 pytestmark = pytest.mark.django_db
 

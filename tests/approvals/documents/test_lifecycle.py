@@ -11,8 +11,9 @@ from accounts.models import OfficialRole
 from approvals.models import Document, DocumentKind, DocumentStatus
 from approvals.services.documents import document_correct, documents_render_sweep
 from approvals.tasks import document_render_task
-from tests.approvals.documents.conftest import CHINA, events, issue, pdf_bytes, rendered
+from tests.approvals.documents.conftest import CHINA, issue, pdf_bytes, rendered
 from tests.factories import OfficialFactory
+from tests.support import events
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,6 @@ import pytest
 
 from approvals.models import DocumentKind
 from tests.approvals.documents.conftest import (
-    events,
     issue,
     pdf_bytes,
     pdf_fonts,
@@ -13,6 +12,7 @@ from tests.approvals.documents.conftest import (
     rendered,
     squeezed,
 )
+from tests.support import events
 
 KIND_FACTS = {
     DocumentKind.RECEIPT: (

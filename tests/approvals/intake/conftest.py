@@ -1,18 +1,10 @@
 """A city food licence received at the city's service window: the window with its intake clerk,
 the market bureau with a reviewer, a citizen applicant and a submitted application."""
 
-import datetime as dt
-import io
-
 import pytest
-from django.core.cache import cache
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
 
 from accounts.models import OfficialRole
-from approvals import calendar as calendar_cache
-from approvals.models import AuditEvent
 from approvals.services.deadlines import application_deadlines_refresh
 from tests.factories import (
     ApplicationFactory,
@@ -60,15 +52,6 @@ WORKFLOW = {
         }
     ]
 }
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    calendar_cache.clear_cache()
-    cache.clear()
-    yield
-    calendar_cache.clear_cache()
-    cache.clear()
 
 
 @pytest.fixture
@@ -142,20 +125,3 @@ def make_submitted(version, citizen):
 @pytest.fixture
 def submitted(make_submitted):
     return make_submitted()
-
-
-def png_upload(name: str = "plan.png") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (20, 20), "white").save(buffer, "PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
-
-
-def events(action, obj=None) -> list[AuditEvent]:
-    queryset = AuditEvent.objects.filter(action=action)
-    if obj is not None:
-        queryset = queryset.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
-    return list(queryset.order_by("sequence"))
-
-
-def in_days(days: int) -> dt.date:
-    return timezone.localdate() + dt.timedelta(days=days)

@@ -23,13 +23,13 @@ from approvals.services.commitments import commitment_verify
 from approvals.services.deadlines import application_deadlines_refresh
 from approvals.services.intake import intake_accept
 from approvals.services.tasks import task_approve
-from tests.approvals.intake.conftest import events
 from tests.factories import (
     ApplicationFactory,
     OfficialFactory,
     ServiceItemFactory,
     ServiceVersionFactory,
 )
+from tests.support import events
 
 SCHEMA = {
     "type": "object",

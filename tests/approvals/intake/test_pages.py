@@ -11,8 +11,8 @@ from django.urls import reverse
 from approvals.models import Application, ClockPause, SupplementRequest
 from approvals.query_codes import query_code_matches
 from approvals.services.intake import intake_request_supplement
-from tests.approvals.intake.conftest import events, in_days, png_upload
 from tests.factories import PersonFactory
+from tests.support import events, in_days, png_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from approvals.models import Application, ClockPause, Notification, SupplementRe
 from approvals.services.attachments import attachment_upload
 from approvals.services.intake import intake_request_supplement, supplement_answer
 from approvals.uploads import UploadRejected
-from tests.approvals.intake.conftest import events, in_days, png_upload
+from tests.support import events, in_days, png_upload
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def test_round_trip_back_to_the_window(asked, citizen, clerk):
     assert pause.ended_on is not None
     [event] = events("intake.supplement_answered", stored)
     assert event.actor == citizen
-    assert events("application.answer_supplement", stored) == []  # one act, one event
+    assert not events("application.answer_supplement", stored)  # one act, one event
     assert event.changes["status"] == ["supplement_requested", "submitted"]
     assert Notification.objects.filter(user=clerk, kind="intake.supplement_answered").exists()
 

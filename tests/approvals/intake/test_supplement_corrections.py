@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from approvals.models import Application, Document, SupplementRequest
 from approvals.services.intake import intake_request_supplement, supplement_answer
-from tests.approvals.intake.conftest import events, in_days
+from tests.support import events, in_days
 
 
 @pytest.fixture

@@ -9,15 +9,16 @@ from dataclasses import dataclass
 import factory
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.models import OfficialRole
-from approvals.models import Document, DocumentKind, Licence, LicenceAction
+from approvals.models import LicenceAction
 from tests.factories import (
     ApplicationFactory,
+    CertificateFactory,
     DepartmentFactory,
+    LicenceFactory,
     MembershipFactory,
     OfficialFactory,
     PersonFactory,
@@ -29,51 +30,14 @@ TODAY = dt.date(2026, 6, 15)
 
 
 class DecidedApplicationFactory(ApplicationFactory):
-    """A person's application that was approved and got its licence."""
+    """A person's application approved on 10 January 2026 whose licence was issued (the licence
+    itself is ``LicenceFactory``'s: valid from the decision for five years). Not the ``decided``
+    trait: a trait's dates win over a subclass's."""
 
     status = "licence_issued"
-    tracking_number = factory.Sequence(lambda n: f"SPJY-20260105-{n:05d}")
     submitted_at = factory.LazyFunction(timezone.now)
+    tracking_number = factory.Sequence(lambda n: f"SPJY-20260105-{n:05d}")
     decided_on = dt.date(2026, 1, 10)
-
-
-class LicenceFactory(factory.django.DjangoModelFactory):
-    """A valid licence of a decided application; the holder follows the application."""
-
-    class Meta:
-        model = Licence
-
-    application = factory.SubFactory(DecidedApplicationFactory)
-    number = factory.Sequence(lambda n: f"JY135010{n:06d}")
-    item = factory.LazyAttribute(lambda o: o.application.service_version.item)
-    department = factory.LazyAttribute(lambda o: o.application.service_version.item.department)
-    holder_kind = factory.LazyAttribute(lambda o: o.application.applicant_kind)
-    person = factory.LazyAttribute(
-        lambda o: o.application.person if o.application.applicant_kind == "person" else None
-    )
-    business = factory.LazyAttribute(lambda o: o.application.business)
-    holder_name = factory.LazyAttribute(
-        lambda o: (
-            o.application.business.name
-            if o.application.business_id
-            else o.application.person.real_name
-        )
-    )
-    scope_zh = "预包装食品销售"
-    scope_en = "Sale of pre-packaged food"
-    valid_from = dt.date(2026, 1, 10)
-    valid_to = dt.date(2031, 1, 9)
-
-
-class CertificateFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Document
-
-    licence = factory.SubFactory(LicenceFactory)
-    application = factory.LazyAttribute(lambda o: o.licence.application)
-    department = factory.LazyAttribute(lambda o: o.licence.department)
-    kind = DocumentKind.LICENCE_CERTIFICATE
-    number = factory.Sequence(lambda n: f"CERT-{n:06d}")
 
 
 @dataclass
@@ -100,13 +64,6 @@ def _fixed_day():
         dt.datetime(2026, 6, 15, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")), tick=False
     ):
         yield
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -162,16 +119,6 @@ def business_licence(register):
 
 
 @pytest.fixture
-def client_for():
-    def make(user, language: str = "en") -> Client:
-        client = Client(headers={"accept-language": language})
-        client.force_login(user, backend="accounts.backends.EmailOrMobileBackend")
-        return client
-
-    return make
-
-
-@pytest.fixture
 def official_client(verified_client_factory):
     """``official_client(user, language="en")``: an official past the second factor."""
 
@@ -181,12 +128,6 @@ def official_client(verified_client_factory):
         return client
 
     return make
-
-
-@pytest.fixture
-def english():
-    with translation.override("en"):
-        yield
 
 
 def open_follow_up(register, action=LicenceAction.CHANGE, **fields):

@@ -19,8 +19,8 @@ from approvals.services.licences import (
     licence_supersede_on_issue,
     licence_valid_to,
 )
-from tests.approvals.licences.conftest import DecidedApplicationFactory, LicenceFactory
-from tests.factories import MembershipFactory, PersonFactory
+from tests.approvals.licences.conftest import DecidedApplicationFactory
+from tests.factories import LicenceFactory, MembershipFactory, PersonFactory
 
 
 def _expiring(register, valid_to):

@@ -11,8 +11,12 @@ from approvals.services.applications import ApplicationIncomplete, application_s
 from approvals.services.attachments import attachment_cite_licence
 from approvals.services.licences import licence_revoke
 from approvals.uploads import UploadRejected
-from tests.approvals.licences.conftest import LicenceFactory
-from tests.factories import ApplicationFactory, ServiceItemFactory, ServiceVersionFactory
+from tests.factories import (
+    ApplicationFactory,
+    LicenceFactory,
+    ServiceItemFactory,
+    ServiceVersionFactory,
+)
 
 
 @pytest.fixture

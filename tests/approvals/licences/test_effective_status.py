@@ -6,7 +6,7 @@ import pytest
 from django.utils import translation
 
 from approvals.models import LicenceStatus
-from tests.approvals.licences.conftest import LicenceFactory
+from tests.factories import LicenceFactory
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,8 @@ import datetime as dt
 from approvals.models import AuditEvent, LicenceStatus, Notification
 from approvals.services.licences import licence_expiry_reminders_send
 from approvals.tasks import licence_expiry_reminders_task
-from tests.approvals.licences.conftest import TODAY, LicenceFactory
+from tests.approvals.licences.conftest import TODAY
+from tests.factories import LicenceFactory
 
 
 def _reminders(user):

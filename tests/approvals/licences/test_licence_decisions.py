@@ -57,9 +57,7 @@ def test_ending_a_licence_issues_a_written_decision_to_the_holder(
 def test_revoking_withdraws_the_open_change_and_renewal_applications(register):
     # given a change under review and a draft renewal of the licence
     change = open_follow_up(register)
-    unrelated = ApplicationFactory(
-        submitted=True, status="under_review", person=register.holder.person
-    )
+    unrelated = ApplicationFactory(under_review=True, person=register.holder.person)
     # when the department revokes the licence
     licence_revoke(actor=register.approver, licence=register.licence, reason="许可条件已不具备")
     # then the change is withdrawn with the revocation as its reason, by the revoking official

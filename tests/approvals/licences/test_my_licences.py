@@ -3,8 +3,7 @@
 import datetime as dt
 
 from approvals.models import LicenceStatus
-from tests.approvals.licences.conftest import CertificateFactory, LicenceFactory
-from tests.factories import MembershipFactory, PersonFactory
+from tests.factories import CertificateFactory, LicenceFactory, MembershipFactory, PersonFactory
 
 
 def test_the_holder_sees_their_licence_with_its_certificate(register, client_for):

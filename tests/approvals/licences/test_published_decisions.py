@@ -4,8 +4,8 @@ import datetime as dt
 
 from django.test import Client
 
-from tests.approvals.licences.conftest import DecidedApplicationFactory, LicenceFactory
-from tests.factories import ApplicationFactory, BusinessFactory, PersonFactory
+from tests.approvals.licences.conftest import DecidedApplicationFactory
+from tests.factories import ApplicationFactory, BusinessFactory, LicenceFactory, PersonFactory
 
 
 def _get(query: str = "", language: str = "en"):
@@ -45,8 +45,7 @@ def test_drafts_open_and_denied_applications_are_not_published(register):
     ApplicationFactory(service_version=register.version, person=PersonFactory(real_name="赵一"))
     ApplicationFactory(
         service_version=register.version,
-        submitted=True,
-        status="under_review",
+        under_review=True,
         person=PersonFactory(real_name="钱二"),
     )
     DecidedApplicationFactory(

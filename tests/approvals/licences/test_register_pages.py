@@ -69,7 +69,7 @@ def test_the_head_ends_a_licence_with_a_reason(register, official_client, action
 def test_the_register_page_costs_a_fixed_number_of_queries(
     register, official_client, django_assert_max_num_queries
 ):
-    from tests.approvals.licences.conftest import CertificateFactory, LicenceFactory
+    from tests.factories import CertificateFactory, LicenceFactory
 
     for _ in range(5):
         CertificateFactory(licence=LicenceFactory(application__service_version=register.version))

@@ -2,16 +2,13 @@
 window intake → planning, housing and fire review in parallel → the planning approver's decision
 (second approval)."""
 
-import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from django.utils import timezone
 
 from accounts.models import OfficialRole
-from approvals import calendar as calendar_cache
 from approvals.demo_catalogue import CONSTRUCTION_PLANNING_PERMIT
-from approvals.models import AuditEvent, ReviewTask
+from approvals.models import ReviewTask
 from tests.factories import (
     ApplicationFactory,
     DepartmentFactory,
@@ -20,13 +17,6 @@ from tests.factories import (
 )
 
 PLAN_WORKFLOW = CONSTRUCTION_PLANNING_PERMIT["version"]["workflow_definition"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar_cache():
-    calendar_cache.clear_cache()
-    yield
-    calendar_cache.clear_cache()
 
 
 @dataclass
@@ -83,15 +73,7 @@ def make_accepted(demo):
     """An application the window has just accepted (what intake_accept leaves behind)."""
 
     def make(**kwargs):
-        today = timezone.localdate()
-        return ApplicationFactory(
-            service_version=demo.version,
-            submitted=True,
-            status="accepted",
-            received_on=today - dt.timedelta(days=1),
-            accepted_on=today,
-            **kwargs,
-        )
+        return ApplicationFactory(service_version=demo.version, accepted=True, **kwargs)
 
     return make
 
@@ -110,10 +92,3 @@ def task_of(application, branch, **filters) -> ReviewTask:
     return ReviewTask.objects.get(
         application=application, branch_key=branch, status="open", **filters
     )
-
-
-def events(action, obj=None):
-    queryset = AuditEvent.objects.filter(action=action)
-    if obj is not None:
-        queryset = queryset.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
-    return queryset

@@ -8,8 +8,9 @@ import pytest
 from approvals.models import Application, Document, ReviewTask
 from approvals.services.tasks import task_approve, task_reject
 from approvals.services.workflow import SelfApprovalError
+from tests.support import events
 
-from .conftest import events, task_of
+from .conftest import task_of
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,9 @@ from approvals.models import ClockPause, OpenTaskCount, Pledge, ReviewTask
 from approvals.services.applications import application_withdraw
 from approvals.services.ending import application_end_work
 from approvals.services.tasks import task_pause_clock
+from tests.support import events
 
-from .conftest import events, task_of
+from .conftest import task_of
 
 pytestmark = pytest.mark.django_db
 

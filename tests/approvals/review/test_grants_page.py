@@ -6,8 +6,9 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from approvals.models import ApplicationUserObjectPermission, Attachment
+from tests.support import events
 
-from .conftest import events, task_of
+from .conftest import task_of
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,9 @@ from approvals.models import ReviewTask
 from approvals.services.tasks import task_approve, task_claim
 from approvals.services.workflow import workflow_start
 from tests.factories import PersonFactory
+from tests.support import events
 
-from .conftest import events, task_of
+from .conftest import task_of
 
 pytestmark = pytest.mark.django_db
 

@@ -76,9 +76,7 @@ def world():
     departments = [DepartmentFactory(), DepartmentFactory()]
     versions = [ServiceVersionFactory(published=True), ServiceVersionFactory(published=True)]
     applications = [
-        ApplicationFactory(
-            submitted=True, status="under_review", service_version=rng.choice(versions)
-        )
+        ApplicationFactory(under_review=True, service_version=rng.choice(versions))
         for _ in range(30)
     ]
     reviewer = OfficialFactory(department=departments[0], role=OfficialRole.REVIEWER).user

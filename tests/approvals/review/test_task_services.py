@@ -20,8 +20,9 @@ from approvals.services.tasks import (
     task_return_to_applicant,
 )
 from tests.factories import OfficialFactory
+from tests.support import events
 
-from .conftest import events, task_of
+from .conftest import task_of
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,9 @@ from approvals.services.workflow import (
     WorkflowAlreadyStarted,
     workflow_start,
 )
+from tests.support import events
 
-from .conftest import events, task_of
+from .conftest import task_of
 
 pytestmark = pytest.mark.django_db
 

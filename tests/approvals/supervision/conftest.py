@@ -6,12 +6,9 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
 
 from accounts.demo_data import SUPERVISOR_VIEW_PERMISSIONS
 from accounts.models import OfficialRole
-from approvals import calendar as calendar_cache
-from approvals.models import AuditEvent
 from tests.factories import (
     ApplicationFactory,
     DepartmentFactory,
@@ -40,22 +37,6 @@ A_WORKING_DAY = dt.datetime(2026, 6, 17, 10, 0, tzinfo=dt.timezone(dt.timedelta(
 @pytest.fixture(autouse=True)
 def _signing_key(settings, tmp_path):
     settings.AUDIT_SIGNING_KEY_PATH = tmp_path / "audit-signing-key.pem"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    calendar_cache.clear_cache()
-    cache.clear()
-    yield
-    calendar_cache.clear_cache()
-    cache.clear()
-
-
-def events(action, obj=None):
-    queryset = AuditEvent.objects.filter(action=action)
-    if obj is not None:
-        queryset = queryset.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
-    return queryset
 
 
 def grant_supervisor_view(user) -> None:
@@ -123,8 +104,7 @@ def under_review(city):
         service_version=city.version,
         person=city.citizen.person,
         created_by=city.citizen,
-        submitted=True,
-        status="under_review",
+        under_review=True,
     )
     task = ReviewTaskFactory(application=application, department=city.bureau)
     return task

@@ -13,7 +13,7 @@ from approvals.audit import audit_record
 from approvals.models import AuditEvent
 from approvals.services.case_files import case_file_open, id_number_reveal
 from tests.approvals import tampering
-from tests.approvals.supervision.conftest import events
+from tests.support import events
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from approvals.models import CalendarDay, CalendarYear
-from tests.approvals.supervision.conftest import events
 from tests.factories import UserFactory
+from tests.support import events
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from accounts.identifiers import mask_id_number
 from approvals.models import ApplicationStatus
-from tests.approvals.supervision.conftest import events
+from tests.support import events
 
 pytestmark = pytest.mark.django_db
 

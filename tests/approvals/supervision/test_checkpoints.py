@@ -13,7 +13,7 @@ from approvals.audit_checkpoint import checkpoint_create, signature_valid, verif
 from approvals.models import AuditChainHead, AuditCheckpoint, AuditEvent
 from approvals.tasks import audit_checkpoint_task
 from tests.approvals import tampering
-from tests.approvals.supervision.conftest import events
+from tests.support import events
 
 pytestmark = pytest.mark.django_db
 

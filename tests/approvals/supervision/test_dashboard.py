@@ -19,13 +19,13 @@ from approvals.selectors.supervision import (
     running_tasks_by_light,
     statistics,
 )
-from tests.approvals.supervision.conftest import events
 from tests.factories import (
     ApplicationFactory,
     ReviewTaskFactory,
     ServiceItemFactory,
     ServiceVersionFactory,
 )
+from tests.support import events
 
 pytestmark = pytest.mark.django_db
 

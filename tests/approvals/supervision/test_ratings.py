@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from approvals.models import RectificationTask, ServiceRating
 from approvals.services.ratings import rating_submit, rectification_complete
-from tests.approvals.supervision.conftest import events
 from tests.factories import ApplicationFactory, MembershipFactory, OfficialFactory, UserFactory
+from tests.support import events
 
 pytestmark = pytest.mark.django_db
 
