@@ -9,7 +9,13 @@ import os
 import time
 
 from celery import Celery
-from celery.signals import before_task_publish, task_postrun, task_prerun, worker_process_init
+from celery.signals import (
+    before_task_publish,
+    setup_logging,
+    task_postrun,
+    task_prerun,
+    worker_process_init,
+)
 
 from portal import worker_health
 
@@ -19,6 +25,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
 app = Celery("portal", include=["portal.tasks"])
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def _keep_the_portals_logging(**kwargs) -> None:
+    """Workers and beat log through the portal's LOGGING (JSON lines with the request id in
+    production): with a receiver here, Celery leaves the root logger as Django configured it
+    instead of putting its own plain-text handler on it."""
 
 
 @worker_process_init.connect

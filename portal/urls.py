@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts.views.home import header_language
 from approvals.views.guides import home
 from portal import health, metrics
 
@@ -10,7 +11,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics_view, name="metrics"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", header_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
     # The admin signs in through the portal's own sign-in page (axes lockout, second factor).
     path(

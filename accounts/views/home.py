@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from accounts.forms import LanguagePreferenceForm
 from accounts.selectors import business_invitations_for_user, business_memberships_for_user
@@ -55,4 +56,16 @@ def language(request):
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
+    return response
+
+
+@require_POST
+def header_language(request):
+    """The language switch in every page's header: Django's ``set_language`` (the cookie, back
+    to the page), and for a signed-in user their saved language too, so that their emails and
+    text messages follow the language they chose where they chose it."""
+    response = set_language(request)
+    code = request.POST.get("language")
+    if request.user.is_authenticated and code in dict(settings.LANGUAGES):
+        user_set_preferred_language(actor=request.user, language=code)
     return response

@@ -105,3 +105,20 @@ def test_personal_data_never_reaches_a_line(client, json_lines):
     for personal in ("13800138000", "11010519491231002X", "wang.fang@example.cn", "13912345678"):
         assert personal not in text
     assert "[mobile]" in text and "[id]" in text and "[email]" in text
+
+
+def test_celery_keeps_the_portals_log_handlers():
+    # given the portal's root handler (JSON lines in production)
+    import logging
+
+    from portal.celery import app
+
+    root = logging.getLogger()
+    handlers = list(root.handlers)
+
+    # when a worker sets up its logging, as `celery worker` and `celery beat` do at start
+    app.log.setup(loglevel="INFO")
+
+    # then the root logger still writes through the portal's handlers only
+    assert root.handlers == handlers
+    assert any(type(handler).__name__ == "StderrHandler" for handler in handlers)

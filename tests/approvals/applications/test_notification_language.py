@@ -118,3 +118,32 @@ def test_an_sms_speaks_the_recipients_language(django_capture_on_commit_callback
 
     [text] = sent
     assert "Application accepted: A-9" in text and "申请已受理" not in text
+
+
+def test_the_header_switch_saves_a_signed_in_users_language(citizen, client_for):
+    # given a citizen whose saved language is Chinese
+    User.objects.filter(pk=citizen.pk).update(preferred_language="zh-hans")
+    browser = client_for(citizen, language="zh-hans")
+
+    # when they switch to English in the page header, on their notifications page
+    response = browser.post(reverse("set_language"), {"language": "en", "next": NOTIFICATIONS})
+
+    # then they are back on that page, in English, and their emails and SMS follow (audited)
+    assert response.status_code == 302 and response["Location"] == NOTIFICATIONS
+    assert response.cookies["portal_language"].value == "en"
+    assert User.objects.get(pk=citizen.pk).preferred_language == "en"
+    assert AuditEvent.objects.filter(action="account.language_changed").count() == 1
+
+
+def test_the_header_switch_works_for_visitors_and_ignores_unknown_languages(client, citizen):
+    # a visitor gets the cookie only; nobody's saved language changes
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert response.cookies["portal_language"].value == "en"
+
+    # an unknown language changes nothing for a signed-in user
+    client.force_login(citizen, backend="accounts.backends.EmailOrMobileBackend")
+    before = User.objects.get(pk=citizen.pk).preferred_language
+    client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    assert User.objects.get(pk=citizen.pk).preferred_language == before
+    assert not AuditEvent.objects.filter(action="account.language_changed").exists()
