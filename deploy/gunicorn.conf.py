@@ -23,8 +23,10 @@ keepalive = 75
 # Replace each worker now and then, so that a slow leak cannot grow for ever.
 max_requests = 2000
 max_requests_jitter = 200
-# The heartbeat file each worker touches: in memory, so that a slow disk cannot get it killed.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# The heartbeat file each worker touches: in memory, so that a slow disk cannot get it killed
+# (gunicorn creates it there with mkstemp and unlinks it at once).
+SHM = "/dev/shm"  # noqa: S108
+worker_tmp_dir = SHM if os.path.isdir(SHM) else None
 # The portal writes one log line per request itself (LOG_FORMAT); gunicorn's own access log would
 # say the same thing again, without the request id and the pseudonymous user.
 accesslog = None
