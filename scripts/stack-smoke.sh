@@ -14,6 +14,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 STARTED=$SECONDS
+# The smoke test needs the demo accounts and catalogue, not the demo applications (whose
+# documents would keep the pdf worker busy while the receipt waits).
+export STACK_DEMO_APPLICATIONS="${STACK_DEMO_APPLICATIONS:-0}"
 PASSWORD="${DEMO_PASSWORD:-demo-Portal-2026}"
 PORTAL="$(scripts/stack.sh url)"
 API="$PORTAL/api/v1"
@@ -191,13 +194,20 @@ pass "official $OFFICIAL_EMAIL signed in with password and TOTP ($page) and sees
 
 # --- metrics ------------------------------------------------------------------------------------
 c -o "$WORK/metrics" -w '%{http_code}' "$PORTAL/metrics" | grep -qx 200 || fail "/metrics"
-for figure in portal_request_duration_seconds_count portal_task_duration_seconds_count \
-  portal_pdf_render_seconds_count portal_queue_depth portal_worker_heartbeat_age_seconds \
-  portal_open_tasks portal_audit_events_since_checkpoint portal_calendar_days_left; do
-  grep -q "^$figure" "$WORK/metrics" || fail "/metrics has no $figure"
+for figure in portal_request_duration_seconds portal_task_duration_seconds portal_pdf_render_seconds \
+  portal_queue_depth portal_worker_heartbeat_age_seconds portal_open_tasks portal_cards \
+  portal_deemed_acceptances portal_audit_events_since_checkpoint portal_calendar_days_left; do
+  grep -q "^# TYPE $figure " "$WORK/metrics" || fail "/metrics has no $figure"
 done
+# Figures of other processes than the one answering (prometheus-client's multiprocess files).
 grep -q '^portal_request_duration_seconds_count{.*route="[^"]*submit' "$WORK/metrics" ||
   fail "/metrics does not count the submission request"
+awk '/^portal_pdf_render_seconds_count/ { n += $2 } END { exit !(n >= 1) }' "$WORK/metrics" ||
+  fail "/metrics counts no PDF render (the pdf worker's figures are missing)"
+for queue in celery pdf; do
+  grep -q "^portal_queue_heartbeat_age_seconds{queue=\"$queue\"}" "$WORK/metrics" ||
+    fail "/metrics has no heartbeat age for the $queue queue"
+done
 pass "/metrics scraped from an allowed address: requests, tasks, PDF renders, queues, heartbeats, SLA, audit, calendar"
 
 printf '\n  %d checks passed in %d s after the stack answered.\n' "$checks" "$((SECONDS - up_at))"

@@ -23,12 +23,14 @@
 #
 # Environment: STACK_HOST (portal.stack.invalid), STACK_HTTPS_PORT (8443), STACK_HTTP_PORT (8080),
 # STACK_WEB_PORT (gunicorn, 8100), STACK_PG_PORT (5434), STACK_REDIS_PORT (6380),
-# STACK_WEB_WORKERS (3), DEMO_PASSWORD (demo-Portal-2026).
+# STACK_WEB_WORKERS (3), DEMO_PASSWORD (demo-Portal-2026), STACK_DEMO_APPLICATIONS (1; 0 seeds
+# the demo accounts and catalogue without the demo applications).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 
 STACK_DIR="$ROOT/var/stack"
+mkdir -p "$STACK_DIR"
 HOST="${STACK_HOST:-portal.stack.invalid}"
 HTTPS_PORT="${STACK_HTTPS_PORT:-8443}"
 HTTP_PORT="${STACK_HTTP_PORT:-8080}"
@@ -44,6 +46,11 @@ LOG_DIR="$STACK_DIR/log"
 TLS_DIR="$STACK_DIR/tls"
 NGINX_DIR="$STACK_DIR/nginx"
 PG_DIR="$STACK_DIR/postgresql"
+if [ "$(id -u)" -eq 0 ] && [ -d "$STACK_DIR" ] && ! runuser -u postgres -- test -x "$STACK_DIR" 2>/dev/null; then
+  # A checkout the postgres user cannot enter (under /root, say): the data directory goes where
+  # Debian keeps PostgreSQL's, one per checkout.
+  PG_DIR="/var/lib/postgresql/portal-stack-$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)"
+fi
 PG_DATA="$PG_DIR/data"
 ENV_FILE="$STACK_DIR/portal.env"
 SECRETS_FILE="$STACK_DIR/secrets.env"
@@ -167,7 +174,7 @@ start_postgresql() {
       start >/dev/null
   fi
   superuser_psql -d postgres -v owner_password="$PG_OWNER_PASSWORD" \
-    -v app_password="$PG_APP_PASSWORD" -f "$ROOT/deploy/postgresql/setup.sql"
+    -v app_password="$PG_APP_PASSWORD" <"$ROOT/deploy/postgresql/setup.sql"
 }
 
 start_redis() {
@@ -230,8 +237,10 @@ release() {  # what docs/deployment.md says each release runs, as the schema own
   in_unit_env "$python" manage.py collectstatic --noinput | tail -1
   in_unit_env "$python" manage.py check --deploy --fail-level ERROR | tail -3
   echo "Demo data (manage.py seed_demo; password $DEMO_PASSWORD)"
+  local seed_args=()
+  [ "${STACK_DEMO_APPLICATIONS:-1}" = 0 ] && seed_args=(--no-applications)
   in_unit_env DATABASE_URL="$owner_url" "$python" manage.py seed_demo --password "$DEMO_PASSWORD" \
-    >"$LOG_DIR/seed_demo.log" 2>&1
+    "${seed_args[@]}" >"$LOG_DIR/seed_demo.log" 2>&1
   tail -5 "$LOG_DIR/seed_demo.log"
   # No government CA here: a local demo CA seals the stack's documents. portal.settings.prod
   # never makes one (SEAL_DEMO_CA is off there), so this one command runs with the dev settings.
@@ -261,8 +270,17 @@ render_nginx() {
   deploy/render-nginx-site.sh "$ENV_FILE" >"$NGINX_DIR/portal.conf"
   local user=""
   if [ "$(id -u)" -eq 0 ]; then
-    user="user www-data;"
-    chown www-data: "$NGINX_DIR/tmp"
+    # nginx's workers read the static files as www-data, as on a server; a checkout that user
+    # cannot read (under /root, say) is served by workers running as root instead.
+    local static
+    static="$(unit_env | sed -n 's/^STATIC_ROOT=//p')"
+    if runuser -u www-data -- test -r "$static/css/portal.css" 2>/dev/null; then
+      user="user www-data;"
+      chown www-data: "$NGINX_DIR/tmp"
+    else
+      echo "www-data cannot read $static: nginx's workers run as root for the stack."
+      user="user root;"
+    fi
   fi
   # The frame a Debian server's /etc/nginx/nginx.conf gives the site, with the stack's paths.
   cat >"$NGINX_DIR/nginx.conf" <<EOF
@@ -366,7 +384,7 @@ start_all() {
       curl --resolve $HOST:$HTTPS_PORT:127.0.0.1 --cacert var/stack/tls/ca.crt $BASE_URL/readyz
   or add "127.0.0.1 $HOST" to /etc/hosts and trust var/stack/tls/ca.crt in your browser.
   Demo sign-ins:         the demo accounts (README), password $DEMO_PASSWORD; officials enrol a second factor
-  Logs:                  var/stack/log/ (web, worker, worker-pdf, beat, nginx, redis), var/stack/postgresql/postgresql.log
+  Logs:                  var/stack/log/ (web, worker, worker-pdf, beat, nginx, redis), ${PG_DIR#"$ROOT/"}/postgresql.log
   Stop it:               make stack-stop
 
 EOF
