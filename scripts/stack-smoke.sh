@@ -133,11 +133,20 @@ for material in application_form operator_identity premises_proof; do
     "$API/applications/$ID/attachments/")"
   [ "$code" = 201 ] || fail "attaching $material answered $code"
 done
-RECEIPT="$(c -H "$AUTH" -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)" -X POST \
-  "$API/applications/$ID/submit/")"
+RID="stack-smoke-$(date +%s)-$$"
+RECEIPT="$(c -H "$AUTH" -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)" -H "X-Request-ID: $RID" \
+  -D "$WORK/submit-headers" -X POST "$API/applications/$ID/submit/")"
 NUMBER="$(jq -r .tracking_number <<<"$RECEIPT")"
 [ "$(jq -r .status <<<"$RECEIPT")" = submitted ] || fail "submission: $RECEIPT"
 pass "citizen submitted application $NUMBER through the API (draft, two steps, three uploads)"
+# The request id passes nginx both ways, and both logs carry it: nginx's access log and the
+# portal's JSON line for the request (route, status; no path, no personal data).
+grep -qi "^x-request-id: $RID" "$WORK/submit-headers" || fail "the response does not carry X-Request-ID $RID"
+grep -q "rid=$RID" var/stack/log/portal-access.log || fail "nginx's access log has no rid=$RID"
+grep -F "$RID" var/stack/log/web.log |
+  jq -e 'select(.logger == "portal.access" and (.route | test("submit")) and .status < 300)' >/dev/null ||
+  fail "the portal logged no JSON line for request $RID"
+pass "X-Request-ID $RID is in the response, nginx's access log and the portal's JSON request line"
 
 # --- the pdf worker renders and seals the receipt ----------------------------------------------
 receipt() { c -H "$AUTH" "$API/applications/$ID/documents/" | jq -c '[.[] | select(.kind == "receipt")][0]'; }
