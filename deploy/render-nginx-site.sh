@@ -6,12 +6,14 @@
 set -eu
 env_file="$1"
 template="$(dirname "$0")/nginx/portal.conf.template"
+# shellcheck disable=SC2016  # the names themselves, for envsubst
 names='${PORTAL_WEB_BIND} ${PORTAL_SERVER_NAME} ${PORTAL_HTTPS_PORT} ${PORTAL_HTTP_PORT}
 ${PORTAL_BASE_URL} ${PORTAL_TLS_CERTIFICATE} ${PORTAL_TLS_KEY} ${STATIC_ROOT}
 ${MAX_REQUEST_BYTES} ${NGINX_LOG_DIR}'
 # systemd's environment-file format: NAME=value lines; comments and blank lines skipped.
 values=$(grep -E '^[A-Z_][A-Z0-9_]*=' "$env_file")
 missing=""
+# shellcheck disable=SC2016
 for name in $(echo "$names" | tr -d '${}'); do
   echo "$values" | grep -q "^$name=." || missing="$missing $name"
 done

@@ -83,8 +83,9 @@ ready="$(c "$PORTAL/readyz")"
 [ "$(jq -r .status <<<"$ready")" = ok ] || fail "/readyz: $ready"
 pass "/readyz ok: $(jq -c '.queues | map_values(.workers)' <<<"$ready") workers"
 c -o "$WORK/portal.css" -D "$WORK/headers" "$PORTAL/static/css/portal.css"
-grep -qi '^server: nginx' "$WORK/headers" && cmp -s "$WORK/portal.css" static/css/portal.css ||
+if ! grep -qi '^server: nginx' "$WORK/headers" || ! cmp -s "$WORK/portal.css" static/css/portal.css; then
   fail "/static/css/portal.css is not the collected file"
+fi
 grep -qi '^x-request-id' "$WORK/headers" && fail "a static file went through the portal"
 pass "static files served by nginx itself (collectstatic's copy, no portal headers)"
 limit="$(grep -E '^MAX_REQUEST_BYTES=' var/stack/portal.env | cut -d= -f2)"
@@ -218,5 +219,14 @@ for queue in celery pdf; do
     fail "/metrics has no heartbeat age for the $queue queue"
 done
 pass "/metrics scraped from an allowed address: requests, tasks, PDF renders, queues, heartbeats, SLA, audit, calendar"
+# From another address of this machine, nginx says so in X-Forwarded-For (overwriting what the
+# client claims), and the portal, trusting one proxy, refuses /metrics to it.
+OTHER="$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -E '^[0-9.]+$' | grep -v '^127\.' | head -1 || true)"
+if [ -n "$OTHER" ]; then
+  code="$(curl --silent --max-time 30 --cacert "$CA" --resolve "$HOST:$HTTPS_PORT:$OTHER" \
+    -o /dev/null -w '%{http_code}' -H 'X-Forwarded-For: 127.0.0.1' "$PORTAL/metrics" || true)"
+  [ "$code" = 404 ] || fail "/metrics answered $code to $OTHER claiming to be 127.0.0.1"
+  pass "/metrics refused (404) to $OTHER, even with a forged X-Forwarded-For: 127.0.0.1"
+fi
 
 printf '\n  %d checks passed in %d s after the stack answered.\n' "$checks" "$((SECONDS - up_at))"
