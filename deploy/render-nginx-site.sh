@@ -7,7 +7,7 @@ set -eu
 env_file="$1"
 template="$(dirname "$0")/nginx/portal.conf.template"
 # shellcheck disable=SC2016  # the names themselves, for envsubst
-names='${PORTAL_WEB_BIND} ${PORTAL_SERVER_NAME} ${PORTAL_HTTPS_PORT} ${PORTAL_HTTP_PORT}
+names='${PORTAL_WEB_BIND} ${PORTAL_SERVER_NAME} ${PORTAL_HTTPS_LISTEN} ${PORTAL_HTTP_LISTEN}
 ${PORTAL_BASE_URL} ${PORTAL_TLS_CERTIFICATE} ${PORTAL_TLS_KEY} ${STATIC_ROOT}
 ${MAX_REQUEST_BYTES} ${NGINX_LOG_DIR}'
 # systemd's environment-file format: NAME=value lines; comments and blank lines skipped.

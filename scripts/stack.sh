@@ -23,8 +23,9 @@
 #
 # Environment: STACK_HOST (portal.stack.invalid), STACK_HTTPS_PORT (8443), STACK_HTTP_PORT (8080),
 # STACK_WEB_PORT (gunicorn, 8100), STACK_PG_PORT (5434), STACK_REDIS_PORT (6380),
-# STACK_WEB_WORKERS (3), DEMO_PASSWORD (demo-Portal-2026), STACK_DEMO_APPLICATIONS (1; 0 seeds
-# the demo accounts and catalogue without the demo applications).
+# STACK_WEB_WORKERS (3), STACK_LISTEN (nginx's address, 127.0.0.1), DEMO_PASSWORD
+# (demo-Portal-2026), STACK_DEMO_APPLICATIONS (1; 0 seeds the demo accounts and catalogue without
+# the demo applications).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -38,6 +39,9 @@ WEB_PORT="${STACK_WEB_PORT:-8100}"
 PG_PORT="${STACK_PG_PORT:-5434}"
 REDIS_PORT="${STACK_REDIS_PORT:-6380}"
 WEB_WORKERS="${STACK_WEB_WORKERS:-3}"
+# The address nginx listens on; STACK_LISTEN=0.0.0.0 opens the stack to the network.
+LISTEN="${STACK_LISTEN-127.0.0.1}"
+LISTEN="${LISTEN:+$LISTEN:}"
 DEMO_PASSWORD="${DEMO_PASSWORD:-demo-Portal-2026}"
 if [ "$HTTPS_PORT" = 443 ]; then BASE_URL="https://$HOST"; else BASE_URL="https://$HOST:$HTTPS_PORT"; fi
 
@@ -207,8 +211,9 @@ render_env_file() {
     export SEAL_CERT_DIR="$STACK_DIR/portal/seals"
     export AUDIT_SIGNING_KEY_PATH="$STACK_DIR/portal/audit-signing-key.pem"
     export METRICS_ALLOWED_IPS="127.0.0.1,::1" PORTAL_WEB_BIND="127.0.0.1:$WEB_PORT"
-    export GUNICORN_WORKERS="$WEB_WORKERS" PORTAL_HTTPS_PORT="$HTTPS_PORT"
-    export PORTAL_HTTP_PORT="$HTTP_PORT" PORTAL_TLS_CERTIFICATE="$TLS_DIR/server.crt"
+    # Loopback only by default: the demo accounts' password is public.
+    export GUNICORN_WORKERS="$WEB_WORKERS" PORTAL_HTTPS_LISTEN="$LISTEN$HTTPS_PORT"
+    export PORTAL_HTTP_LISTEN="$LISTEN$HTTP_PORT" PORTAL_TLS_CERTIFICATE="$TLS_DIR/server.crt"
     export PORTAL_TLS_KEY="$TLS_DIR/server.key" NGINX_LOG_DIR="$LOG_DIR"
     umask 077
     envsubst <deploy/portal.env.template >"$ENV_FILE"
