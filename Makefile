@@ -10,13 +10,15 @@ XDIST := $(if $(filter-out 0 1,$(CORES)),-n auto --dist loadfile,)
 # Extra arguments for pytest, e.g. make test PYTEST_ARGS='-m "not browser"'
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint bench messages clean
+.PHONY: help run test lint bench messages clean stack stack-stop stack-status stack-smoke
 
 help:
 	@echo "make run       start the portal (web, Celery worker, Celery beat) on http://127.0.0.1:8000/"
 	@echo "make test      run the test suite (PYTEST_ARGS='...' passes arguments to pytest)"
 	@echo "make lint      ruff check and ruff format --check"
 	@echo "make bench     load benchmark on PostgreSQL + Redis (BENCH_SCALES=10000,100000,1000000)"
+	@echo "make stack     the production shape here: nginx (TLS) + gunicorn + Celery + PostgreSQL + Redis"
+	@echo "make stack-stop   stop it (make stack-status: what runs; make stack-smoke: CI's smoke test)"
 	@echo "make messages  update locale/zh_Hans/LC_MESSAGES/django.po from the sources"
 	@echo "make clean     remove caches and compiled files (keeps .venv and the data in var/)"
 
@@ -39,6 +41,18 @@ lint:
 bench:
 	@scripts/ensure-venv.sh requirements-dev.txt
 	@scripts/bench.sh
+
+stack:
+	@scripts/stack.sh start
+
+stack-stop:
+	@scripts/stack.sh stop
+
+stack-status:
+	@scripts/stack.sh status
+
+stack-smoke:
+	@scripts/stack-smoke.sh
 
 messages:
 	@scripts/ensure-venv.sh requirements-dev.txt

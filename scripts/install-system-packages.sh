@@ -5,6 +5,9 @@
 #   scripts/install-system-packages.sh --browser  adds Chromium for the browser journeys
 #   scripts/install-system-packages.sh --docs     adds curl, jq and oathtool, which the shell
 #                                                 examples of docs/api.md use (tests/docs)
+#   scripts/install-system-packages.sh --stack    adds what `make stack` runs and checks (nginx,
+#                                                 PostgreSQL, Redis, openssl, envsubst, systemd-analyze)
+#                                                 and its smoke test uses (curl, jq, oathtool)
 # A user who is not root and has no passwordless sudo is shown the apt-get command to run instead;
 # the script then exits 0 so that `make run` carries on with what is there.
 set -euo pipefail
@@ -15,6 +18,7 @@ for arg in "$@"; do
     --ci) packages+=(postgresql redis-server) ;;
     --browser) packages+=(chromium) ;;
     --docs) packages+=(curl jq oathtool) ;;
+    --stack) packages+=(nginx postgresql redis-server openssl gettext-base systemd curl jq oathtool) ;;
     *) echo "unknown option: $arg" >&2; exit 2 ;;
   esac
 done
