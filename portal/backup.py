@@ -283,6 +283,8 @@ def backup_restore(*, folder: Path) -> Backup:
             f"the backup holds a {manifest['database']['vendor']} database; "
             f"the configured one is {vendor}"
         )
+    if vendor == "sqlite":  # a new file in a folder of its own, as a fresh var/ has
+        Path(connection.settings_dict["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     tables = connection.introspection.table_names()
     if tables:
         raise BackupError(

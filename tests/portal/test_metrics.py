@@ -24,6 +24,8 @@ FIGURES = {
     "portal_queue_depth",
     "portal_worker_heartbeat_age_seconds",
     "portal_queue_oldest_task_seconds",
+    "portal_queue_workers",
+    "portal_audit_checkpoint_age_seconds",
 }
 
 
