@@ -89,7 +89,8 @@ class Target:
             _postgres(f'CREATE DATABASE "{self.database}"')
             database_url = _postgres_url(self.database)
         else:
-            database_url = f"sqlite:///{self.folder / 'db.sqlite3'}"
+            # in a folder that does not exist yet, as on a fresh machine
+            database_url = f"sqlite:///{self.folder / 'var' / 'db.sqlite3'}"
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
@@ -116,7 +117,8 @@ class Target:
         if self.database:
             _postgres(f"CREATE TABLE {name} (id integer)", dbname=self.database)
         else:
-            with sqlite3.connect(self.folder / "db.sqlite3") as database:
+            (self.folder / "var").mkdir(exist_ok=True)
+            with sqlite3.connect(self.folder / "var" / "db.sqlite3") as database:
                 database.execute(f"CREATE TABLE {name} (id integer)")
 
     def drop(self) -> None:
