@@ -6,7 +6,6 @@ promtool is not installed for this (Debian's package is the whole Prometheus ser
 
 import json
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -150,29 +149,3 @@ def test_every_dashboard_panel_uses_exported_metrics_and_every_figure_has_a_pane
         and re.sub(r"_(bucket|count|sum|total|created)$", "", name) not in shown
     }
     assert not unshown, f"no panel shows {sorted(unshown)}"
-
-
-def test_a_stale_heartbeat_makes_the_queue_count_no_worker(client, settings):
-    """What PortalQueueWithoutWorker fires on: a queue whose workers' heartbeats are all stale."""
-    settings.WORKER_HEARTBEAT_STALE_SECONDS = 60
-    now = timezone.now()
-    WorkerHeartbeat.objects.create(
-        hostname="celery@alive", queues="celery", pid=1, started_at=now, last_seen=now
-    )
-    WorkerHeartbeat.objects.create(
-        hostname="pdf@killed",
-        queues="pdf",
-        pid=2,
-        started_at=now - timedelta(hours=1),
-        last_seen=now - timedelta(seconds=61),
-    )
-
-    response = client.get("/metrics", REMOTE_ADDR="127.0.0.1")
-    samples = {
-        sample.labels["queue"]: sample.value
-        for family in text_string_to_metric_families(response.content.decode())
-        if family.name == "portal_queue_workers"
-        for sample in family.samples
-    }
-
-    assert samples == {"celery": 1, "pdf": 0}
