@@ -269,7 +269,20 @@ def backup_read(folder: Path) -> Backup:
             raise BackupError(f"{folder}: {name} is missing")
         if path.stat().st_size != expected["size"] or _sha256(path) != expected["sha256"]:
             raise BackupError(f"{folder}: {name} is damaged (its SHA-256 differs)")
+    if manifest["media"].get("stored") == "local":
+        _check_media_archive(folder / manifest["media"]["file"])
     return Backup(folder, manifest)
+
+
+def _check_media_archive(path: Path) -> None:
+    """Every member a plain file or folder that stays inside the media folder (tarfile's "data"
+    filter: no absolute paths, no ``..``, no links out, no devices), before anything is loaded."""
+    try:
+        with tarfile.open(path) as archive:
+            for member in archive.getmembers():
+                tarfile.data_filter(member, "/media-root")
+    except (tarfile.TarError, OSError) as error:
+        raise BackupError(f"{path.name} cannot be restored: {error}") from error
 
 
 def backup_restore(*, folder: Path) -> Backup:

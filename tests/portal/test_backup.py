@@ -5,6 +5,7 @@ process, and there ``verify_audit --checkpoint`` passes and every document reads
 On whichever database the suite runs: SQLite (the online backup API) or PostgreSQL (pg_dump and
 pg_restore into a database made for the test)."""
 
+import hashlib
 import io
 import json
 import os
@@ -235,6 +236,25 @@ def test_a_damaged_backup_is_refused_before_anything_is_restored(portal, tmp_pat
 
     with pytest.raises(BackupError, match=r"media\.tar is damaged"):
         backup_read(folder)
+
+
+def test_a_media_archive_that_would_write_outside_the_media_folder_is_refused(portal, tmp_path):
+    folder = backup(tmp_path)
+    hostile = tmp_path / "payload"
+    hostile.write_text("planted")
+    with tarfile.open(folder / "media.tar", "w") as archive:
+        archive.add(hostile, arcname="../../portal/settings/evil.py")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    media = folder / "media.tar"
+    manifest["files"]["media.tar"] = {"size": media.stat().st_size, "sha256": sha256(media)}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+    with pytest.raises(BackupError, match=r"media\.tar cannot be restored"):
+        backup_read(folder)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_restore_refuses_a_database_or_media_folder_that_is_not_empty(portal, tmp_path, targets):
