@@ -24,7 +24,7 @@ from django.db import connection
 
 from approvals.models import AuditEvent, DocumentKind
 from approvals.services.documents import document_issue, document_render
-from portal.backup import BackupError, backup_read
+from portal.backup import BackupError, backup_create, backup_read, pg_tool
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -280,3 +280,25 @@ def test_restore_refuses_a_database_or_media_folder_that_is_not_empty(portal, tm
 
 
 TABLES = "from django.db import connection; print(connection.introspection.table_names())"
+
+
+@pytest.mark.postgresql
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump is PostgreSQL's")
+def test_the_server_s_own_pg_dump_is_used_and_a_failed_dump_leaves_no_folder(
+    tmp_path, keys, settings
+):
+    # Debian's client tools of the server's major version, as .ci/run finds the server
+    major = connection.pg_version // 10000
+    assert pg_tool("pg_dump") == f"/usr/lib/postgresql/{major}/bin/pg_dump"
+    # PG_BIN_DIR wins; a dump that fails says why and leaves nothing that looks like a backup
+    settings.PG_BIN_DIR = str(tmp_path / "bin")
+    fake = tmp_path / "bin" / "pg_dump"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho 'server version mismatch' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    assert pg_tool("pg_dump") == str(fake)
+
+    with pytest.raises(BackupError, match="pg_dump failed: server version mismatch"):
+        backup_create(into=tmp_path / "backups")
+
+    assert list((tmp_path / "backups").iterdir()) == []
