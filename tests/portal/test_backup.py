@@ -204,6 +204,7 @@ def test_the_backup_has_a_manifest_and_never_the_keys(portal, tmp_path, keys):
 
     manifest = json.loads((folder / "manifest.json").read_text())
     assert folder.name.startswith("portal-backup-")
+    assert folder.stat().st_mode & 0o777 == 0o700  # personal data: the portal's user only
     assert manifest["database"]["vendor"] == connection.vendor
     assert manifest["versions"]["django"]
     assert "0001_initial" in manifest["migrations"]["approvals"]
