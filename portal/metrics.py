@@ -8,8 +8,8 @@ Two kinds of figures:
   all write to (prometheus-client's multiprocess mode) and any web process reports them all.
 - What the portal's own data says, read when scraped, each from an index or a kept count: open
   tasks by SLA light and department (the open-task ledger), yellow and red cards, deemed
-  acceptances, audit events since the last signed checkpoint, days of working-day calendar left,
-  and the depth of each Celery queue.
+  acceptances, audit events since the last signed checkpoint and its age, days of working-day
+  calendar left, the depth of each Celery queue and the workers with a fresh heartbeat on it.
 """
 
 from __future__ import annotations
@@ -103,12 +103,14 @@ class PortalCollector:
 
     def collect(self):
         from django.db.models import Count, Sum
+        from django.utils import timezone
 
         from accounts.models import Department
         from approvals.models import (
             Application,
             AuditChainHead,
             AuditCheckpoint,
+            AuditEvent,
             CalendarYear,
             OpenTaskCount,
             SupervisionCard,
@@ -145,13 +147,22 @@ class PortalCollector:
             rows=[(Application.objects.filter(deemed_accepted=True).count(),)],
         )
         head = AuditChainHead.objects.filter(pk=1).values_list("sequence", flat=True).first() or 0
-        signed = (
-            AuditCheckpoint.objects.order_by("-sequence").values_list("sequence", flat=True).first()
-        )
+        signed = AuditCheckpoint.objects.order_by("-sequence").values("sequence", "created_at")
+        signed = signed.first() or {"sequence": 0, "created_at": None}
         yield _gauge(
             "portal_audit_events_since_checkpoint",
             "Audit events written since the last signed checkpoint (all of them if none).",
-            rows=[(head - (signed or 0),)],
+            rows=[(head - signed["sequence"],)],
+        )
+        # Beat signs one a day: an age past a day means a checkpoint was missed. With none yet,
+        # the chain has gone unsigned since its first event.
+        since = signed["created_at"] or (
+            AuditEvent.objects.order_by("sequence").values_list("occurred_at", flat=True).first()
+        )
+        yield _gauge(
+            "portal_audit_checkpoint_age_seconds",
+            "Seconds since the last signed audit checkpoint (with none: since the first event).",
+            rows=[(max(0.0, (timezone.now() - since).total_seconds()) if since else 0.0,)],
         )
         last_year = CalendarYear.objects.order_by("-year").values_list("year", flat=True).first()
         today = china_today()
@@ -186,17 +197,31 @@ def _worker_figures():
     now = timezone.now()
     queues = expected_queues()
     freshest: dict[str, float] = {}
+    seen_by_queue: dict[str, list] = {}
     workers = []
     for heartbeat in WorkerHeartbeat.objects.all():
         age = max(0.0, (now - heartbeat.last_seen).total_seconds())
         workers.append((heartbeat.hostname, age))
         for queue in filter(None, heartbeat.queues.split(",")):
             freshest[queue] = min(age, freshest.get(queue, age))
+            seen_by_queue.setdefault(queue, []).append(heartbeat.last_seen)
     yield _gauge(
         "portal_worker_heartbeat_age_seconds",
         "Seconds since each Celery worker's last heartbeat.",
         ["worker"],
         workers,
+    )
+    # Every expected queue, with 0 when no worker serving it beat recently: a stopped worker
+    # removes its row, a killed one leaves a row that goes stale; both count 0 here.
+    fresh_after = now - dt.timedelta(seconds=settings.WORKER_HEARTBEAT_STALE_SECONDS)
+    yield _gauge(
+        "portal_queue_workers",
+        "Workers serving each queue whose heartbeat is fresh (WORKER_HEARTBEAT_STALE_SECONDS).",
+        ["queue"],
+        [
+            (queue, sum(1 for seen in seen_by_queue.get(queue, []) if seen >= fresh_after))
+            for queue in queues
+        ],
     )
     # A queue no worker ever served has no age to give: absent, which alert rules treat as such.
     yield _gauge(

@@ -490,3 +490,9 @@ METRICS_ALLOWED_NETWORKS = [
     for part in METRICS_ALLOWED_IPS.split(",")
     if part.strip()
 ]
+
+# Backups (manage.py backup / restore, docs/deployment.md section 6b): where dated backup folders
+# go, and the folder of pg_dump/pg_restore (empty: /usr/lib/postgresql/<server major>/bin, else
+# the PATH).
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+PG_BIN_DIR = env_str("PG_BIN_DIR", "")

@@ -24,6 +24,8 @@ FIGURES = {
     "portal_queue_depth",
     "portal_worker_heartbeat_age_seconds",
     "portal_queue_oldest_task_seconds",
+    "portal_queue_workers",
+    "portal_audit_checkpoint_age_seconds",
 }
 
 
@@ -124,4 +126,7 @@ def test_a_worker_that_stopped_beating_shows_in_the_heartbeat_age(client):
     assert value(families, "portal_worker_heartbeat_age_seconds", worker="celery@alive") < 60
     assert value(families, "portal_queue_heartbeat_age_seconds", queue="pdf") >= 600
     assert value(families, "portal_queue_heartbeat_age_seconds", queue="celery") < 60
+    # what the PortalQueueWithoutWorker alert fires on (deploy/prometheus/alerts.yml)
+    assert value(families, "portal_queue_workers", queue="pdf") == 0
+    assert value(families, "portal_queue_workers", queue="celery") == 1
     assert "portal_queue_oldest_task_seconds" in families
