@@ -362,7 +362,12 @@ def document_render(*, document_id: int) -> Document:
         document.size = len(pdf)
         document.signed = True
         document.rendered_at = timezone.now()
-        document.save(update_fields=["file", "sha256", "size", "signed", "rendered_at"])
+        fields = ["file", "sha256", "size", "signed", "rendered_at"]
+        if document.context.pop("query_code", None) is not None:
+            # A walk-in's receipt prints the query code; once printed, the database keeps only
+            # its hash (on the application), never the code itself.
+            fields.append("context")
+        document.save(update_fields=fields)
         audit_record(
             action="document.rendered",
             obj=document,

@@ -254,3 +254,6 @@ def test_the_counter_receipt_prints_the_query_code(
     assert f"查询码：{code}" in text
     assert f"Querycode:{code}" in text
     assert "在窗口提交" in text
+    # and once printed, the code is nowhere in the database but as the application's hash
+    receipt.refresh_from_db()
+    assert code not in str(receipt.context)
