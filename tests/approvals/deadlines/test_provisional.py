@@ -98,6 +98,8 @@ def test_the_provisional_date_is_marked_on_the_page_the_api_and_the_pdf(
             f"/api/v1/applications/{application.pk}/", HTTP_ACCEPT_LANGUAGE=language
         ).json()
     assert "2027-01-19" in page and note in page
+    # in brackets of the page's language (full-width in Chinese)
+    assert ("（" + note if language == "zh-hans" else "(" + note) in page
     assert data["decision_due_on"] == "2027-01-19"
     assert data["decision_due_provisional"] is True and note in data["decision_due_note"]
     # the acceptance notice (bilingual PDF) says so in both languages
