@@ -63,7 +63,7 @@ def _status_history(application: Application) -> tuple[StatusChange, ...]:
 
 
 def application_progress(application: Application) -> Timeline | None:
-    """The timeline of a submitted application; None for a draft. Eight queries whatever the
+    """The timeline of a submitted application; None for a draft. Nine queries whatever the
     number of tasks, pauses and events (the service version is read with the application when
     the caller did not select it)."""
     if application.status == ApplicationStatus.DRAFT or application.received_on is None:
