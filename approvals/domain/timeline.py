@@ -459,24 +459,31 @@ def _stop_at_withdrawal(steps: list[Step], withdrawn_on: dt.date | None) -> list
 
 
 def _running_on(steps: list[Step], day: dt.date, *, review: bool) -> int | None:
-    """The index of the step that was running on ``day``: the last begun step (a review stage
-    when ``review``) whose start is not after it."""
-    found = None
-    for index, step in enumerate(steps):
-        if step.state in (StepState.UPCOMING, StepState.NOT_REACHED):
-            continue
-        if step.kind in (StepKind.SUBMITTED, StepKind.WITHDRAWN, StepKind.LICENCE):
-            continue
-        if review and step.kind != StepKind.STAGE:
-            continue
-        if step.started_on is None or step.started_on <= day:
-            found = index
-    return found
+    """The index of the step that was running on ``day`` (a review stage when ``review``): the
+    first begun step whose period covers the day, else the last one begun before it. The
+    facts are dates, so a day on which one step ended and the next began counts for the first."""
+    begun = [
+        index
+        for index, step in enumerate(steps)
+        if step.state not in (StepState.UPCOMING, StepState.NOT_REACHED)
+        and (step.kind == StepKind.STAGE or (not review and step.kind == StepKind.ACCEPTANCE))
+        and (step.started_on is None or step.started_on <= day)
+    ]
+    for index in begun:
+        if steps[index].done_on is None or steps[index].done_on >= day:
+            return index
+    return begun[-1] if begun else None
 
 
 def _attach_notes(facts: _Facts, steps: list[Step]) -> list[Step]:
     notes: dict[int, list[Note]] = {}
     acceptance = next(i for i, step in enumerate(steps) if step.kind == StepKind.ACCEPTANCE)
+
+    # What is open now belongs to the step running now (or the one the application ended in).
+    current = next(
+        (i for i, step in enumerate(steps) if step.state in (StepState.CURRENT, StepState.STOPPED)),
+        None,
+    )
 
     def add(index: int | None, note: Note) -> None:
         notes.setdefault(acceptance if index is None else index, []).append(note)
@@ -493,17 +500,23 @@ def _attach_notes(facts: _Facts, steps: list[Step]) -> list[Step]:
         )
         if pause.kind == "supplement":
             continue  # told by the supplement notice itself
-        add(_running_on(steps, pause.started_on, review=False), note)
+        add(
+            current
+            if kind == NoteKind.OPEN_PAUSE
+            else _running_on(steps, pause.started_on, review=False),
+            note,
+        )
     for supplement in facts.supplements:
         kind = NoteKind.SUPPLEMENT if supplement.answered_on else NoteKind.OPEN_SUPPLEMENT
         note = Note(
             kind, first=supplement.requested_on, last=supplement.answered_on or supplement.reply_by
         )
-        index = (
-            _running_on(steps, supplement.requested_on, review=True)
-            if supplement.during_review
-            else acceptance
-        )
+        if not supplement.during_review:
+            index = acceptance
+        elif kind == NoteKind.OPEN_SUPPLEMENT and current is not None:
+            index = current
+        else:
+            index = _running_on(steps, supplement.requested_on, review=True)
         add(index, note)
     for pledge in facts.pledges:
         add(

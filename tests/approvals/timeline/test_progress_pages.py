@@ -129,7 +129,7 @@ def test_a_draft_has_no_timeline(demo):
     ("language", "now", "done", "to_come", "pause_words", "departments_key"),
     [
         ("en", "Now", "Done", "To come", "Clock paused since", "name_en"),
-        ("zh-hans", "进行中", "已完成", "待办理", "计时暂停", "name_zh"),
+        ("zh-hans", "进行中", "已完成", "待办理", "暂停计时", "name_zh"),
     ],
 )
 def test_the_applicant_sees_each_step_and_the_pause_explained(
