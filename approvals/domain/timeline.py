@@ -503,7 +503,7 @@ def _attach_notes(facts: _Facts, steps: list[Step]) -> list[Step]:
         add(
             current
             if kind == NoteKind.OPEN_PAUSE
-            else _running_on(steps, pause.started_on, review=False),
+            else _running_on(steps, pause.started_on, review=True),
             note,
         )
     for supplement in facts.supplements:

@@ -320,3 +320,19 @@ def test_without_a_window_stage_the_acceptance_is_the_services_department():
         StepKind.DECISION,
     ]
     assert timeline.steps[1].departments == ("Market bureau",)
+
+
+def test_a_pause_on_a_day_when_steps_changed_goes_to_the_first_review_stage_of_that_day():
+    # Given everything happened on 4 March: acceptance, the review with a pause, its approval
+    timeline = arrange(
+        SEQUENTIAL,
+        facts(current_stage_key="decision"),
+        tasks=[
+            task("review", "Market bureau", "approved", completed_on=d(4)),
+            task("decision", "Market bureau", created_on=d(4)),
+        ],
+        pauses=[PauseFact("expert_review", started_on=d(4), ended_on=d(4))],
+    )
+    # Then the pause is told on the review, not on the acceptance or the decision stage
+    assert [note.kind for note in step(timeline, "review").notes] == [NoteKind.PAUSE]
+    assert step(timeline, "intake").notes == step(timeline, "decision").notes == ()
