@@ -2,11 +2,19 @@
 
 ``{{ event|audit_action }}`` the label of the action, ``{{ event|audit_actor }}`` who did it,
 ``{{ event|audit_reason }}`` why (a reason the portal wrote, in the page's language),
+``{{ event|audit_changes }}`` what it changed, as sentences,
 ``{{ task.stage_key|stage_label:application }}`` the stage's name in the page's language."""
 
 from django import template
 
-from approvals.audit_labels import action_label, actor_display, reason_display
+from approvals.audit_labels import (
+    action_label,
+    actor_display,
+    change_sentences,
+    object_label,
+    reason_display,
+    role_label,
+)
 from approvals.domain.workflow_definition import parse_definition
 
 register = template.Library()
@@ -25,6 +33,21 @@ def audit_actor(event) -> str:
 @register.filter
 def audit_reason(event) -> str:
     return reason_display(event)
+
+
+@register.filter
+def audit_changes(event) -> list[str]:
+    return change_sentences(event)
+
+
+@register.filter
+def audit_object(event) -> str:
+    return object_label(event)
+
+
+@register.filter
+def audit_role(code: str) -> str:
+    return role_label(code)
 
 
 @register.filter
