@@ -353,21 +353,30 @@ def field_label(key: str, object_type: str = "") -> str:
         return capfirst(key.replace("_", " "))
 
 
-def _value(key: str, value, object_type: str) -> str:
+# Fields whose value is a stage's key: shown as the stage's name when the page knows it.
+STAGE_FIELDS = frozenset({"stage", "return_to", "window_stage_passed", "denial_proposed_to"})
+_EMPTY = (None, "", [])
+
+
+def _value(key: str, value, object_type: str, stage_names: dict | None = None) -> str:
     from approvals import models
 
-    if value is None or value == "" or value == []:
+    if value in _EMPTY:
         return "—"
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
     if isinstance(value, list | tuple):
-        return ", ".join(_value(key, item, object_type) for item in value)
+        return ", ".join(_value(key, item, object_type, stage_names) for item in value)
     if isinstance(value, dict):
         return "; ".join(
-            f"{name}: {_value(key, item, object_type)}" for name, item in value.items()
+            f"{name}: {_value(key, item, object_type, stage_names)}" for name, item in value.items()
         )
+    if key in STAGE_FIELDS and stage_names and value in stage_names:
+        return str(stage_names[value])
     choices = None
-    if key == "status":
+    if key == "kind" and object_type == "approvals.document":
+        choices = models.DocumentKind
+    elif key == "status":
         choices = getattr(models, _STATUS_CHOICES.get(object_type, "ApplicationStatus"))
     elif key == "kind" and value in models.PauseKind.values:
         choices = models.PauseKind
@@ -378,22 +387,26 @@ def _value(key: str, value, object_type: str) -> str:
     return str(value)
 
 
-def change_sentences(event) -> list[str]:
+def change_sentences(event, stage_names: dict | None = None) -> list[str]:
     """The event's changed fields as sentences in the reader's language, e.g. "Status changed
-    from Submitted, awaiting intake to Accepted." instead of ``status: submitted → accepted``."""
+    from Submitted, awaiting intake to Accepted." instead of ``status: submitted → accepted``.
+    ``stage_names`` names the stages of the application's workflow by key."""
     sentences = []
     for key, change in sorted((event.changes or {}).items()):
         if key in HIDDEN_FIELDS:
             continue
         label = field_label(key, event.object_type)
-        if not (isinstance(change, list) and len(change) == 2):
-            value = _value(key, change, event.object_type)
+        pair = isinstance(change, list) and len(change) == 2
+        if pair and change[0] in _EMPTY and change[1] in _EMPTY:
+            continue  # nothing was there and nothing is
+        if not pair or change[0] == change[1]:
+            value = _value(key, change[1] if pair else change, event.object_type, stage_names)
             sentences.append(gettext("%(field)s: %(value)s.") % {"field": label, "value": value})
             continue
-        before, after = (_value(key, value, event.object_type) for value in change)
-        if change[0] in (None, "", []):
+        before, after = (_value(key, value, event.object_type, stage_names) for value in change)
+        if change[0] in _EMPTY:
             text = gettext("%(field)s set to %(after)s.")
-        elif change[1] in (None, "", []):
+        elif change[1] in _EMPTY:
             text = gettext("%(field)s cleared (it was %(before)s).")
         else:
             text = gettext("%(field)s changed from %(before)s to %(after)s.")

@@ -36,8 +36,26 @@ def audit_reason(event) -> str:
 
 
 @register.filter
-def audit_changes(event) -> list[str]:
-    return change_sentences(event)
+def audit_changes(event, application=None) -> list[str]:
+    """``{{ event|audit_changes:application }}``: stages named as the application's workflow
+    names them."""
+    from approvals.work_forms import stage_name
+
+    stages = _stages(application) if application is not None else {}
+    return change_sentences(event, {key: stage_name(stage) for key, stage in stages.items()})
+
+
+def _stages(application) -> dict:
+    """The application's workflow stages by key, read once per page."""
+    stages = getattr(application, "_stage_labels", None)
+    if stages is None:
+        try:
+            definition = parse_definition(application.service_version.workflow_definition)
+            stages = {stage.key: stage for stage in definition.stages}
+        except ValueError:
+            stages = {}
+        application._stage_labels = stages
+    return stages
 
 
 @register.filter
@@ -54,13 +72,5 @@ def audit_role(code: str) -> str:
 def stage_label(key: str, application) -> str:
     from approvals.work_forms import stage_name
 
-    stages = getattr(application, "_stage_labels", None)
-    if stages is None:
-        try:
-            definition = parse_definition(application.service_version.workflow_definition)
-            stages = {stage.key: stage for stage in definition.stages}
-        except ValueError:
-            stages = {}
-        application._stage_labels = stages
-    stage = stages.get(key)
+    stage = _stages(application).get(key)
     return stage_name(stage) if stage is not None else key

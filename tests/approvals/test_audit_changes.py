@@ -167,3 +167,17 @@ def test_no_raw_field_name_reaches_the_timeline_for_any_event_type(
         if "_" in field or field in HIDDEN_FIELDS or field == "prefilled":
             assert not re.search(rf"\b{re.escape(field)}\b", " ".join(sentences)), field
     assert "→" not in "".join(sentences)
+
+
+def test_stages_are_named_and_an_unchanged_value_is_stated_once():
+    event = AuditEvent(
+        action="workflow.advance",
+        object_type="approvals.application",
+        changes={"stage": ["joint_review", "joint_review"], "return_to": [None, "intake"]},
+    )
+    names = {"joint_review": "Joint review", "intake": "Window intake"}
+    with translation.override("en"):
+        assert change_sentences(event, names) == [
+            "Returned to stage set to Window intake.",
+            "Stage: Joint review.",
+        ]
