@@ -255,15 +255,7 @@ def arrange(
     stages = list(definition.stages) if definition is not None else []
     window = stages.pop(0) if stages and _is_window_stage(stages[0]) else None
 
-    steps = [
-        Step(
-            key="submitted",
-            kind=StepKind.SUBMITTED,
-            state=StepState.DONE,
-            started_on=app.received_on,
-            done_on=app.received_on,
-        )
-    ]
+    steps = [_milestone("submitted", StepKind.SUBMITTED, app.received_on)]
     steps.append(_acceptance(facts, window, not_accepted, not_accepted_on, withdrawn))
     current_index = _current_stage_index(stages, app)
     for index, stage in enumerate(stages):
@@ -271,15 +263,7 @@ def arrange(
     steps.append(_decision(facts, ended, denied))
     licence_on = _last(app.history, Status.LICENCE_ISSUED)
     if licence_on is not None:
-        steps.append(
-            Step(
-                key="licence",
-                kind=StepKind.LICENCE,
-                state=StepState.DONE,
-                started_on=licence_on,
-                done_on=licence_on,
-            )
-        )
+        steps.append(_milestone("licence", StepKind.LICENCE, licence_on))
     if withdrawn:
         steps = _stop_at_withdrawal(steps, withdrawn_on)
     steps = _attach_notes(facts, steps)
@@ -287,6 +271,11 @@ def arrange(
         s.answered_on is None for s in supplements
     )
     return Timeline(steps=tuple(steps), paused=paused and not ended and not denied)
+
+
+def _milestone(key: str, kind: StepKind, day: dt.date | None) -> Step:
+    """A step that happens on one day: submission, the licence, the withdrawal."""
+    return Step(key=key, kind=kind, state=StepState.DONE, started_on=day, done_on=day)
 
 
 def _acceptance(
@@ -446,15 +435,7 @@ def _stop_at_withdrawal(steps: list[Step], withdrawn_on: dt.date | None) -> list
         elif step.state == StepState.UPCOMING:
             step = replace(step, state=StepState.NOT_REACHED)
         result.append(step)
-    result.append(
-        Step(
-            key="withdrawn",
-            kind=StepKind.WITHDRAWN,
-            state=StepState.DONE,
-            started_on=withdrawn_on,
-            done_on=withdrawn_on,
-        )
-    )
+    result.append(_milestone("withdrawn", StepKind.WITHDRAWN, withdrawn_on))
     return result
 
 

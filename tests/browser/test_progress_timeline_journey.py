@@ -13,8 +13,9 @@ from playwright.sync_api import expect
 from approvals.models import ReviewTask
 from approvals.query_codes import hash_query_code
 from approvals.services.intake import intake_accept
-from approvals.services.tasks import task_approve, task_pause_clock, task_resume_clock
+from approvals.services.tasks import task_approve, task_resume_clock
 from tests.approvals.review import conftest as review
+from tests.approvals.timeline.test_progress_pages import expert_review_pause
 from tests.browser_support import DESKTOP, PHONE, axe_violations, screenshot
 from tests.factories import ApplicationFactory
 
@@ -106,15 +107,7 @@ def test_a_citizen_follows_the_timeline_through_acceptance_a_pause_and_the_decis
     assert lanes.nth(1).bounding_box()["y"] > lanes.nth(0).bounding_box()["y"]
 
     # paused: the fire department's expert review stops the clock, explained in words
-    fire = _task(application, "fire")
-    task_pause_clock(
-        actor=demo.reviewers["fire"],
-        task=fire,
-        revision=fire.revision,
-        kind="expert_review",
-        reason=PAUSE_REASON,
-        expected_working_days=10,
-    )
+    expert_review_pause(demo, application, reason=PAUSE_REASON, days=10)
     _look(pages, "paused", language)
     for page in pages.values():
         expect(_current(page)).to_contain_text(words["paused"])

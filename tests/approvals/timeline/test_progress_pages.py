@@ -36,17 +36,22 @@ def paused(demo, application):
     """The planning branch agreed; the fire branch paused the clock for an expert review."""
     planning = task_of(application, "planning")
     task_approve(actor=demo.reviewers["planning"], task=planning, revision=planning.revision)
+    expert_review_pause(demo, application, reason=PAUSE_REASON, days=15)
+    application.refresh_from_db()
+    return application
+
+
+def expert_review_pause(demo, application, *, reason: str, days: int) -> None:
+    """The fire department's reviewer stops the clock for an expert review (Art. 45)."""
     fire = task_of(application, "fire")
     task_pause_clock(
         actor=demo.reviewers["fire"],
         task=fire,
         revision=fire.revision,
         kind="expert_review",
-        reason=PAUSE_REASON,
-        expected_working_days=15,
+        reason=reason,
+        expected_working_days=days,
     )
-    application.refresh_from_db()
-    return application
 
 
 def current_step(html: str) -> str:
