@@ -33,7 +33,7 @@ WORDS = {
         "paused": "Clock paused since",
         "was_paused": "Clock paused from",
         "approved": "Approved",
-        "parallel": "These departments work on it at the same time",
+        "parallel": "Handled by these departments in parallel",
     },
     "zh-hans": {
         "now": "进行中",
