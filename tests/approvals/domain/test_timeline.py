@@ -205,7 +205,7 @@ def test_an_extension_is_told_on_the_running_step():
 
 
 def test_withdrawn_during_review_stops_there():
-    history = facts().history + (StatusChange(d(11), "withdrawn"),)
+    history = (*facts().history, StatusChange(d(11), "withdrawn"))
     tasks = [task("review", "Market bureau", "cancelled", completed_on=d(11))]
     timeline = arrange(SEQUENTIAL, facts(status="withdrawn", history=history), tasks=tasks)
     assert states(timeline) == [
@@ -235,7 +235,7 @@ def test_withdrawn_at_the_window_stops_the_intake():
 
 
 def test_denied_in_a_parallel_stage_cancels_the_other_branches():
-    history = facts().history + (StatusChange(d(12), "denied"),)
+    history = (*facts().history, StatusChange(d(12), "denied"))
     tasks = [
         task("joint", "Planning", "rejected", completed_on=d(9)),
         task("joint", "Fire", "cancelled", completed_on=d(12)),
@@ -256,7 +256,8 @@ def test_denied_in_a_parallel_stage_cancels_the_other_branches():
 
 
 def test_approved_and_licence_issued():
-    history = facts().history + (
+    history = (
+        *facts().history,
         StatusChange(d(12), "approved"),
         StatusChange(d(13), "licence_issued"),
     )
