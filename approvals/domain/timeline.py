@@ -340,8 +340,15 @@ def _stage_step(
     decided = status in _DECIDED
     if not tasks:
         state = StepState.NOT_REACHED if (ended or decided) else StepState.UPCOMING
-    elif current_index is not None and index > current_index and not decided:
-        state = StepState.UPCOMING  # sent back to an earlier stage: to be done again
+    elif (
+        current_index is not None
+        and index > current_index
+        and not decided
+        and not any(task.status == "open" for task in tasks)
+    ):
+        # Sent back to an earlier stage: to be done again. (A later stage with open tasks is
+        # confirming a denial proposed in the current one: it runs beside it, Art. 38.)
+        state = StepState.UPCOMING
     elif any(task.status == "open" for task in tasks) and not decided and not ended:
         state = StepState.CURRENT
     elif all(task.status == "cancelled" for task in tasks):

@@ -337,3 +337,17 @@ def test_a_pause_on_a_day_when_steps_changed_goes_to_the_first_review_stage_of_t
     # Then the pause is told on the review, not on the acceptance or the decision stage
     assert [note.kind for note in step(timeline, "review").notes] == [NoteKind.PAUSE]
     assert step(timeline, "intake").notes == step(timeline, "decision").notes == ()
+
+
+def test_a_later_stage_confirming_a_proposed_denial_runs_beside_the_current_one():
+    # Given housing rejected in the joint review, and the decision stage is confirming the denial
+    tasks = [
+        task("joint", "Planning"),
+        task("joint", "Housing", "rejected", completed_on=d(9)),
+        task("decision", "Planning", created_on=d(9), due_on=d(16)),
+    ]
+    timeline = arrange(PARALLEL, facts(current_stage_key="joint"), tasks=tasks)
+    # Then both run, the first is the current step, and the decision stage shows its due date
+    assert states(timeline)[2:4] == [("joint", NOW), ("decision", NOW)]
+    assert timeline.current.key == "joint"
+    assert step(timeline, "decision").due_on == d(16)
