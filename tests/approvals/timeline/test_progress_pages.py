@@ -163,19 +163,26 @@ def test_the_applicant_sees_each_step_and_the_pause_explained(
 # --- The public page ----------------------------------------------------------------------------
 
 
-def test_the_public_page_shows_departments_but_nothing_personal(demo, started, client):
+@pytest.mark.parametrize(
+    ("language", "name", "paused_words"),
+    [("en", "name_en", "Clock paused since"), ("zh-hans", "name_zh", "暂停计时")],
+)
+def test_the_public_page_shows_departments_but_nothing_personal(
+    demo, started, client, language, name, paused_words
+):
     application = paused(demo, started)
     application.query_code_hash = hash_query_code(QUERY_CODE)
     application.save(update_fields=["query_code_hash"])
     response = client.post(
         reverse("approvals:track"),
         {"tracking_number": application.tracking_number, "query_code": QUERY_CODE},
-        HTTP_ACCEPT_LANGUAGE="en",
+        HTTP_ACCEPT_LANGUAGE=language,
     )
     html = main_part(response)
     assert response.status_code == 200
-    assert 'aria-current="step"' in html
-    assert demo.fire.name_en in html and demo.housing.name_en in html
+    running = current_step(html)
+    assert paused_words in running
+    assert getattr(demo.fire, name) in running and getattr(demo.housing, name) in running
     person = application.person
     officials = [demo.clerk, *demo.reviewers.values(), demo.approver]
     for secret in (
