@@ -2,11 +2,19 @@
 
 ``{{ event|audit_action }}`` the label of the action, ``{{ event|audit_actor }}`` who did it,
 ``{{ event|audit_reason }}`` why (a reason the portal wrote, in the page's language),
+``{{ event|audit_changes }}`` what it changed, as sentences,
 ``{{ task.stage_key|stage_label:application }}`` the stage's name in the page's language."""
 
 from django import template
 
-from approvals.audit_labels import action_label, actor_display, reason_display
+from approvals.audit_labels import (
+    action_label,
+    actor_display,
+    change_sentences,
+    object_label,
+    reason_display,
+    role_label,
+)
 from approvals.domain.workflow_definition import parse_definition
 
 register = template.Library()
@@ -28,9 +36,17 @@ def audit_reason(event) -> str:
 
 
 @register.filter
-def stage_label(key: str, application) -> str:
+def audit_changes(event, application=None) -> list[str]:
+    """``{{ event|audit_changes:application }}``: stages named as the application's workflow
+    names them."""
     from approvals.work_forms import stage_name
 
+    stages = _stages(application) if application is not None else {}
+    return change_sentences(event, {key: stage_name(stage) for key, stage in stages.items()})
+
+
+def _stages(application) -> dict:
+    """The application's workflow stages by key, read once per page."""
     stages = getattr(application, "_stage_labels", None)
     if stages is None:
         try:
@@ -39,5 +55,22 @@ def stage_label(key: str, application) -> str:
         except ValueError:
             stages = {}
         application._stage_labels = stages
-    stage = stages.get(key)
+    return stages
+
+
+@register.filter
+def audit_object(event) -> str:
+    return object_label(event)
+
+
+@register.filter
+def audit_role(code: str) -> str:
+    return role_label(code)
+
+
+@register.filter
+def stage_label(key: str, application) -> str:
+    from approvals.work_forms import stage_name
+
+    stage = _stages(application).get(key)
     return stage_name(stage) if stage is not None else key

@@ -49,6 +49,7 @@ from approvals.selectors.applications import (
 from approvals.selectors.catalogue import get_published_version
 from approvals.selectors.documents import application_documents
 from approvals.selectors.licences import citable_licences, get_licence
+from approvals.selectors.timeline import application_progress
 from approvals.services.applications import (
     MATERIALS_STEP,
     ApplicationIncomplete,
@@ -578,6 +579,7 @@ def detail(request, pk: int):
             "resume_url": _resume_url(application) if is_draft else "",
             "documents": [] if is_draft else application_documents(application),
             "commitment": Commitment.objects.filter(application=application).first(),
+            "timeline": application_progress(application),
         },
     )
 

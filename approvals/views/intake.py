@@ -47,6 +47,7 @@ from approvals.selectors.intake import (
     intake_page_rows,
     intake_services,
 )
+from approvals.selectors.timeline import application_progress
 from approvals.services import intake as intake_services_module
 from approvals.services.applications import ApplicationIncomplete, StaleApplication
 from approvals.services.case_files import case_file_open
@@ -187,6 +188,7 @@ def _page(request, application, *, forms=None, status=200, stale=False, conflict
         "rows": dynamic_forms.summary_rows(schema, application.data),
         "slots": _slots(application),
         "history": list(application_history(application)),
+        "timeline": application_progress(application),
         "pledges": list(application.pledges.all()),
         "supplements": _supplements(application),
         "commitment_chosen": commitment_chosen(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from approvals.application_forms import TrackLookupForm
 from approvals.selectors.applications import find_application_by_tracking
+from approvals.selectors.timeline import application_progress
 from portal.middleware import client_ip
 from portal.ratelimit import RateLimit
 
@@ -52,7 +53,11 @@ def track(request):
     response = render(
         request,
         "approvals/lookup/result.html",
-        {"application": application, "version": application.service_version},
+        {
+            "application": application,
+            "version": application.service_version,
+            "timeline": application_progress(application),
+        },
     )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -36,6 +36,7 @@ from approvals.selectors.tasks import (
     get_task_for_official,
     queue_services,
 )
+from approvals.selectors.timeline import application_progress
 from approvals.services import tasks as task_services
 from approvals.services.case_files import case_file_open
 from approvals.services.grants import grant_application_access, revoke_application_access
@@ -191,6 +192,7 @@ def _task_context(request, task, *, bound=None, grant_form=None):
         "correct_departments": policy.document_correction_department_ids(request.user),
         "changes_from_licence": changes_from_licence(application),
         "tasks": application_tasks(application),
+        "timeline": application_progress(application),
         "forms": _action_forms(task, bound) if may_decide else {},
         "may_decide": may_decide,
         "may_claim": task.status == "open"

@@ -145,7 +145,7 @@ def test_the_timeline_shows_every_event_with_its_differences(
     assert actions[:3] == ["application.viewed", "person.id_number_revealed", "task.approved"]
     assert "test.noise" not in actions
     assert "Full ID number shown" in page
-    assert "open → approved" in page
+    assert "Status changed from Open to Approved." in page
     # Reading the timeline is itself a case-file opening.
     assert events("application.viewed", seen).filter(actor=city.supervisor).exists()
 

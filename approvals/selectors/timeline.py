@@ -1,0 +1,152 @@
+"""The progress timeline's read: the facts of one application, in a fixed number of queries,
+arranged by ``approvals.domain.timeline.arrange``.
+
+The caller has already fetched the application through its access check (the applicant's
+``get_application_for_applicant``, the public ``find_application_by_tracking``, the official's
+task or intake access); this selector reads only that application's rows. It reads no names of
+officials: the timeline names departments only, so the same result is safe on the public page.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from accounts.models import Department
+from approvals.domain.timeline import (
+    ApplicationFacts,
+    ExtensionFact,
+    PauseFact,
+    PledgeFact,
+    StatusChange,
+    SupplementFact,
+    TaskFact,
+    Timeline,
+    arrange,
+)
+from approvals.domain.workflow_definition import DefinitionError, parse_definition
+from approvals.models import (
+    Application,
+    ApplicationStatus,
+    AuditEvent,
+    ClockPause,
+    DeadlineExtension,
+    ExtensionStatus,
+    Pledge,
+    ReviewTask,
+    SupplementRequest,
+)
+
+
+def _day(moment):
+    return timezone.localdate(moment) if moment is not None else None
+
+
+def _definition(application: Application):
+    try:
+        return parse_definition(application.service_version.workflow_definition)
+    except DefinitionError:
+        return None
+
+
+def _status_history(application: Application) -> tuple[StatusChange, ...]:
+    """Every status change of the application, from its audit events (``audit_object`` index):
+    the lifecycle service records each as ``status: [before, after]``."""
+    rows = AuditEvent.objects.filter(
+        object_type="approvals.application", object_id=str(application.pk)
+    ).order_by("sequence")
+    history = []
+    for occurred_at, changes in rows.values_list("occurred_at", "changes"):
+        status = (changes or {}).get("status")
+        if isinstance(status, list) and len(status) == 2 and status[0] != status[1]:
+            history.append(StatusChange(on=_day(occurred_at), status=str(status[1])))
+    return tuple(history)
+
+
+def application_progress(application: Application) -> Timeline | None:
+    """The timeline of a submitted application; None for a draft. Nine queries whatever the
+    number of tasks, pauses and events (the service version is read with the application when
+    the caller did not select it)."""
+    if application.status == ApplicationStatus.DRAFT or application.received_on is None:
+        return None
+    version = application.service_version
+    definition = _definition(application)
+    codes = {b.department for s in (definition.stages if definition else ()) for b in s.branches}
+    departments = {d.code: d.name for d in Department.objects.filter(code__in=codes)}
+    intake_department = Department.objects.filter(service_items__pk=version.item_id).first()
+    tasks = [
+        TaskFact(
+            stage_key=task.stage_key,
+            department=task.department.name,
+            status=task.status,
+            round=task.round,
+            created_on=_day(task.created_at),
+            completed_on=_day(task.completed_at),
+            due_on=task.due_on,
+            due_provisional=task.due_provisional,
+            return_to=task.return_to,
+        )
+        for task in ReviewTask.objects.filter(application=application)
+        .select_related("department")
+        .order_by("pk")
+    ]
+    pauses = [
+        PauseFact(
+            kind=pause.kind,
+            started_on=pause.started_on,
+            ended_on=pause.ended_on,
+            expected_working_days=pause.expected_working_days,
+            reason=pause.reason,
+        )
+        for pause in ClockPause.objects.filter(application=application).order_by("started_on", "pk")
+    ]
+    extensions = [
+        ExtensionFact(working_days=e.working_days, decided_on=_day(e.decided_at), reason=e.reason)
+        for e in DeadlineExtension.objects.filter(
+            application=application, status=ExtensionStatus.APPROVED, decided_at__isnull=False
+        ).order_by("decided_at", "pk")
+    ]
+    supplements = [
+        SupplementFact(
+            requested_on=_day(s.created_at),
+            reply_by=s.reply_by,
+            answered_on=_day(s.answered_at),
+            during_review=s.during_review,
+        )
+        for s in SupplementRequest.objects.filter(application=application).order_by("pk")
+    ]
+    materials = {m.key: m.name for m in version.materials.all()}
+    pledges = [
+        PledgeFact(
+            material=materials.get(p.material_key) or p.material_key,
+            due_on=p.due_on,
+            fulfilled_on=_day(p.fulfilled_at),
+            lapsed_on=_day(p.lapsed_at),
+        )
+        for p in Pledge.objects.filter(application=application).order_by("pk")
+    ]
+    facts = ApplicationFacts(
+        status=application.status,
+        received_on=application.received_on,
+        accepted_on=application.accepted_on,
+        deemed_accepted=application.deemed_accepted,
+        decided_on=application.decided_on,
+        intake_due_on=application.intake_due_on,
+        intake_due_provisional=application.intake_due_provisional,
+        decision_due_on=application.decision_due_on,
+        decision_due_provisional=application.decision_due_provisional,
+        promised_due_on=application.promised_due_on,
+        promised_due_provisional=application.promised_due_provisional,
+        current_stage_key=application.current_stage_key,
+        intake_department=intake_department.name if intake_department else "",
+        history=_status_history(application),
+    )
+    return arrange(
+        definition,
+        facts,
+        tasks=tasks,
+        pauses=pauses,
+        extensions=extensions,
+        supplements=supplements,
+        pledges=pledges,
+        departments=departments,
+    )

@@ -1,0 +1,9 @@
+"""The review tests' parallel service (window → planning, housing and fire in parallel → the
+planning approver's decision) and its fixtures."""
+
+from tests.approvals.review.conftest import (  # noqa: F401 (fixtures)
+    _fresh_calendar_cache,
+    demo,
+    make_accepted,
+    started,
+)

@@ -1,0 +1,231 @@
+"""The progress timeline on the applicant's page, the public tracking page and the officials'
+pages, in both languages; its selector reads a fixed number of queries; the public page shows
+departments only, nothing personal and no official's name."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from approvals.audit import audit_record
+from approvals.models import (
+    AuditEvent,
+    ClockPause,
+    DeadlineExtension,
+    ReviewTask,
+    SupplementRequest,
+)
+from approvals.query_codes import hash_query_code
+from approvals.selectors.timeline import application_progress
+from approvals.services.tasks import task_approve, task_pause_clock
+from tests.approvals.applications.pages import main_part
+from tests.approvals.review.conftest import task_of
+from tests.factories import ApplicationFactory
+
+pytestmark = pytest.mark.django_db
+
+PAUSE_REASON = "Noise study by the expert panel of Zhang Wei, 13800138000"
+QUERY_CODE = "482913"
+
+
+def paused(demo, application):
+    """The planning branch agreed; the fire branch paused the clock for an expert review."""
+    planning = task_of(application, "planning")
+    task_approve(actor=demo.reviewers["planning"], task=planning, revision=planning.revision)
+    expert_review_pause(demo, application, reason=PAUSE_REASON, days=15)
+    application.refresh_from_db()
+    return application
+
+
+def expert_review_pause(demo, application, *, reason: str, days: int) -> None:
+    """The fire department's reviewer stops the clock for an expert review (Art. 45)."""
+    fire = task_of(application, "fire")
+    task_pause_clock(
+        actor=demo.reviewers["fire"],
+        task=fire,
+        revision=fire.revision,
+        kind="expert_review",
+        reason=reason,
+        expected_working_days=days,
+    )
+
+
+def current_step(html: str) -> str:
+    """The step marked aria-current="step" (up to the next step)."""
+    steps = [
+        part
+        for part in html.split('<li class="timeline-step')
+        if 'aria-current="step"' in part.split(">", 1)[0]
+    ]
+    assert len(steps) == 1, "exactly one step is marked aria-current"
+    return steps[0]
+
+
+# --- The selector -------------------------------------------------------------------------------
+
+
+def _queries(application) -> int:
+    application = type(application).objects.select_related("service_version").get(pk=application.pk)
+    with CaptureQueriesContext(connection) as captured:
+        timeline = application_progress(application)
+    assert timeline is not None
+    return len(captured)
+
+
+def test_the_selector_reads_a_fixed_number_of_queries(demo, started, django_assert_max_num_queries):
+    # given a small case, and a large one with many tasks, pauses, extensions, notices, events
+    small = _queries(started)
+    large = started
+    today = timezone.localdate()
+    for n in range(12):
+        ClockPause.objects.create(
+            application=large,
+            kind="inspection",
+            reason="r",
+            started_on=today - dt.timedelta(days=40 - n),
+            ended_on=today - dt.timedelta(days=39 - n),
+        )
+        DeadlineExtension.objects.create(
+            application=large,
+            working_days=1,
+            reason="r",
+            status="approved",
+            requested_by=demo.head,
+            decided_by=demo.head,
+            decided_at=timezone.now(),
+        )
+        SupplementRequest.objects.create(
+            application=large,
+            reply_by=today,
+            requested_by=demo.clerk,
+            during_review=True,
+            answered_at=timezone.now(),
+        )
+        ReviewTask.objects.create(
+            application=large,
+            stage_key="review",
+            branch_key="fire",
+            round=1,
+            department=demo.fire,
+            role="reviewer",
+            status="cancelled",
+            completed_at=timezone.now(),
+        )
+        audit_record(action="application.viewed", obj=large, changes={"page": [None, "x"]})
+    assert AuditEvent.objects.count() > 12
+    # then both read the same, small number of queries
+    with django_assert_max_num_queries(10):  # nine, and the service version
+        application_progress(large)
+    assert _queries(large) == small
+
+
+def test_a_draft_has_no_timeline(demo):
+    assert application_progress(ApplicationFactory(service_version=demo.version)) is None
+
+
+# --- The applicant's page -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "now", "done", "to_come", "pause_words", "departments_key"),
+    [
+        ("en", "Now", "Done", "To come", "Clock paused since", "name_en"),
+        ("zh-hans", "进行中", "已完成", "待办理", "暂停计时", "name_zh"),
+    ],
+)
+def test_the_applicant_sees_each_step_and_the_pause_explained(
+    demo, started, client, language, now, done, to_come, pause_words, departments_key
+):
+    application = paused(demo, started)
+    client.force_login(application.created_by)
+    response = client.get(
+        reverse("approvals:application_detail", args=[application.pk]),
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    html = main_part(response)
+    assert response.status_code == 200
+    # the running step is the joint review, its three departments side by side
+    running = current_step(html)
+    assert now in running
+    for department in (demo.natres, demo.housing, demo.fire):
+        assert getattr(department, departments_key) in running
+    # the pause is told in words with its reason (the applicant is told in writing, Art. 45)
+    assert pause_words in running and PAUSE_REASON in running
+    assert html.count(f">{done}<") >= 2  # submitted, accepted
+    assert to_come in html
+    assert 'data-testid="timeline-paused"' in html
+
+
+# --- The public page ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "paused_words"),
+    [("en", "name_en", "Clock paused since"), ("zh-hans", "name_zh", "暂停计时")],
+)
+def test_the_public_page_shows_departments_but_nothing_personal(
+    demo, started, client, language, name, paused_words
+):
+    application = paused(demo, started)
+    application.query_code_hash = hash_query_code(QUERY_CODE)
+    application.save(update_fields=["query_code_hash"])
+    response = client.post(
+        reverse("approvals:track"),
+        {"tracking_number": application.tracking_number, "query_code": QUERY_CODE},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    html = main_part(response)
+    assert response.status_code == 200
+    running = current_step(html)
+    assert paused_words in running
+    assert getattr(demo.fire, name) in running and getattr(demo.housing, name) in running
+    person = application.person
+    officials = [demo.clerk, *demo.reviewers.values(), demo.approver]
+    for secret in (
+        person.real_name,
+        person.id_number,
+        person.masked_id_number,
+        application.created_by.email,
+        PAUSE_REASON,
+        *(official.display_name for official in officials),
+        *(official.email for official in officials),
+    ):
+        assert secret not in html, secret
+
+
+# --- The officials' pages -----------------------------------------------------------------------
+
+
+def test_the_reviewers_task_page_shows_the_same_timeline(demo, started, verified_client_factory):
+    application = paused(demo, started)
+    client = verified_client_factory(demo.reviewers["housing"])
+    task = task_of(application, "housing")
+    response = client.get(reverse("approvals:work_task", args=[task.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    html = main_part(response)
+    assert response.status_code == 200
+    running = current_step(html)
+    assert "Clock paused since" in running and demo.fire.name_en in running
+
+
+def test_the_window_sees_the_timeline_of_an_application_waiting_for_intake(
+    demo, verified_client_factory
+):
+    today = timezone.localdate()
+    application = ApplicationFactory(
+        service_version=demo.version,
+        submitted=True,
+        received_on=today,
+        intake_due_on=today + dt.timedelta(days=7),
+    )
+    client = verified_client_factory(demo.clerk)
+    response = client.get(
+        reverse("approvals:intake_application", args=[application.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    html = main_part(response)
+    assert response.status_code == 200
+    running = re.search(r'aria-current="step".*?</li>', html, re.S).group(0)
+    assert f"Due by {application.intake_due_on:%Y-%m-%d}" in running
