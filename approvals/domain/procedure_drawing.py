@@ -22,7 +22,7 @@ PADDING = 8
 GAP = 28  # between steps, where the arrow runs
 LANE_GAP = 8
 FONT_SIZE = 14
-LINE_HEIGHT = 18
+LINE_HEIGHT = 21  # Noto Sans CJK's line box is 1.45 em: lines never touch
 MAX_LANES_PER_ROW = 3
 
 
@@ -78,10 +78,10 @@ def procedure_steps(
 
 def text_width(text: str) -> float:
     """The width of ``text`` at ``FONT_SIZE``, estimated: wide (CJK) characters take a full em,
-    others a little over half of one. Generous, so that a real font never overflows the box."""
+    others a little over half of one (bold Noto Sans averages less). Generous, so that a real font never overflows the box."""
     em = 0.0
     for char in text:
-        em += 1.0 if unicodedata.east_asian_width(char) in ("W", "F") else 0.6
+        em += 1.0 if unicodedata.east_asian_width(char) in ("W", "F") else 0.56
     return em * FONT_SIZE
 
 
@@ -191,8 +191,27 @@ def _text_block(
     return labels, height
 
 
-def _lane_rows(lanes: tuple[Lane, ...]) -> list[tuple[Lane, ...]]:
-    return [lanes[i : i + MAX_LANES_PER_ROW] for i in range(0, len(lanes), MAX_LANES_PER_ROW)]
+def _lane_width(inner_width: float, per_row: int) -> float:
+    return (inner_width - LANE_GAP * (per_row - 1)) / per_row
+
+
+def _lanes_per_row(lanes: tuple[Lane, ...], inner_width: float) -> int:
+    """As many lanes side by side as fit (at most ``MAX_LANES_PER_ROW``) without cutting a word:
+    fewer, stacked, when a department's name has a word too long for a narrow lane."""
+    # Chinese breaks between any two characters: only runs of other characters are words.
+    words = [word.strip() for lane in lanes for word in _tokens(f"{lane.title} {lane.detail}")]
+    for per_row in range(min(len(lanes), MAX_LANES_PER_ROW), 1, -1):
+        room = _lane_width(inner_width, per_row) - 2 * PADDING
+        if all(text_width(word) <= room for word in words):
+            return per_row
+    return 1
+
+
+def _lane_rows(lanes: tuple[Lane, ...], inner_width: float) -> list[tuple[Lane, ...]]:
+    if not lanes:
+        return []
+    per_row = _lanes_per_row(lanes, inner_width)
+    return [lanes[i : i + per_row] for i in range(0, len(lanes), per_row)]
 
 
 def layout_drawing(steps: list[Step]) -> Drawing:
@@ -211,9 +230,9 @@ def layout_drawing(steps: list[Step]) -> Drawing:
         labels, height = _text_block(inner_x, top + PADDING, inner_width, step.title, step.detail)
         y = top + PADDING + height
         lane_boxes: list[Box] = []
-        for row in _lane_rows(step.lanes):
+        for row in _lane_rows(step.lanes, inner_width):
             y += LANE_GAP if lane_boxes or height else 0
-            lane_width = (inner_width - LANE_GAP * (len(row) - 1)) / len(row)
+            lane_width = _lane_width(inner_width, len(row))
             blocks = []
             for position, lane in enumerate(row):
                 x = inner_x + position * (lane_width + LANE_GAP)

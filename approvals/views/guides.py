@@ -168,7 +168,14 @@ def procedure(version) -> dict | None:
         ),
         licence_step=licence_step,
     )
-    return {"steps": steps, "drawing": procedure_drawing.layout_drawing(steps)}
+    limits = gettext(
+        "Statutory time limit: %(statutory)s; promised: %(promised)s. The stages share it, "
+        "counted from the day after acceptance."
+    ) % {
+        "statutory": _working_days(version.statutory_limit_days),
+        "promised": _working_days(version.promised_limit_days),
+    }
+    return {"steps": steps, "drawing": procedure_drawing.layout_drawing(steps), "limits": limits}
 
 
 @require_GET
@@ -180,6 +187,12 @@ def guide_detail(request, code: str):
         licence = material.reusable_licence_item_code
         material.licence_name = licence_names.get(licence, licence)
     guide_forms = list(version.guide_forms.all())
+    for form in guide_forms:
+        try:
+            form.size_bytes = form.file.size
+        except OSError:  # missing from storage: the download says 404, the page still opens
+            logger.error("guide form %s is missing: %s", form.pk, form.file.name)
+            form.size_bytes = None
     return render(
         request,
         "approvals/guides/detail.html",
