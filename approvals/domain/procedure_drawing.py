@@ -78,7 +78,8 @@ def procedure_steps(
 
 def text_width(text: str) -> float:
     """The width of ``text`` at ``FONT_SIZE``, estimated: wide (CJK) characters take a full em,
-    others a little over half of one (bold Noto Sans averages less). Generous, so that a real font never overflows the box."""
+    others a little over half of one (bold Noto Sans averages less). Generous, so that a real
+    font never overflows the box (the browser journey measures the rendered labels)."""
     em = 0.0
     for char in text:
         em += 1.0 if unicodedata.east_asian_width(char) in ("W", "F") else 0.56

@@ -83,7 +83,9 @@ LABELS_COLLIDE = """() => {
   const problems = [];
   texts.forEach((t, i) => {
     if (!boxes.some(b => inside(t, b))) problems.push(`label ${i} outside every box`);
-    texts.slice(i + 1).forEach((u, j) => { if (overlap(t, u)) problems.push(`${i} overlaps ${i + j + 1}`); });
+    texts.slice(i + 1).forEach((u, j) => {
+      if (overlap(t, u)) problems.push(`${i} overlaps ${i + j + 1}`);
+    });
   });
   return {problems, labels: texts.length};
 }"""
