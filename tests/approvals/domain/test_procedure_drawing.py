@@ -1,10 +1,11 @@
 """The procedure drawing's layout, from a workflow definition: pure, no database."""
 
+import itertools
+
 from approvals.domain.procedure_drawing import (
     LINE_HEIGHT,
     MAX_LANES_PER_ROW,
     WIDTH,
-    Lane,
     Step,
     layout_drawing,
     procedure_steps,
@@ -138,14 +139,12 @@ def test_steps_run_top_to_bottom_joined_by_arrows_within_the_width():
     frames = [b for b in drawing.boxes if b.kind in ("step", "stage")]
     assert len(frames) == 5
     assert [f.y for f in frames] == sorted(f.y for f in frames)
-    for upper, lower in zip(frames, frames[1:], strict=False):
+    for upper, lower in itertools.pairwise(frames):
         assert upper.y + upper.height < lower.y
     assert len(drawing.arrows) == 4
-    for arrow, (upper, lower) in zip(
-        drawing.arrows, zip(frames, frames[1:], strict=False), strict=True
-    ):
+    for arrow, (upper, lower) in zip(drawing.arrows, itertools.pairwise(frames), strict=True):
         assert arrow.y1 == upper.y + upper.height and arrow.y2 == lower.y
-    assert all(0 <= b.x and b.x + b.width <= WIDTH for b in drawing.boxes)
+    assert all(b.x >= 0 and b.x + b.width <= WIDTH for b in drawing.boxes)
     assert drawing.height >= frames[-1].y + frames[-1].height
 
 
@@ -208,4 +207,4 @@ def test_label_lines_never_share_a_baseline_and_are_a_line_apart():
     for box in drawing.boxes:
         baselines = [y for label in box.labels for y, _line in label.rows]
         assert baselines == sorted(baselines)
-        assert all(b - a >= LINE_HEIGHT for a, b in zip(baselines, baselines[1:], strict=False))
+        assert all(b - a >= LINE_HEIGHT for a, b in itertools.pairwise(baselines))
