@@ -301,54 +301,60 @@ class DraftContent:
             for message in messages:
                 problems.add(f"{path}.{field}", message)
 
-    def _read_material(self, raw: Any, path: str, index: int) -> None:
-        problems = self.problems
+    def _row_fits(self, raw: Any, path: str, allowed: set[str], **types) -> bool:
+        """Whether ``raw`` is an object of known fields of the right types (problems noted)."""
         if not isinstance(raw, dict):
-            problems.add(path, _("must be an object"))
-            return
-        before = len(problems.messages)
-        _unknown_keys(raw, _MATERIAL_FIELDS, path, problems)
-        _check_types(
+            self.problems.add(path, _("must be an object"))
+            return False
+        before = len(self.problems.messages)
+        _unknown_keys(raw, allowed, path, self.problems)
+        _check_types(raw, path, self.problems, **types)
+        return len(self.problems.messages) == before
+
+    def _row_is_clean(self, row, path: str, exclude: list[str]) -> bool:
+        """The model's own field checks on an unsaved row (problems noted)."""
+        try:
+            row.full_clean(exclude=exclude, validate_unique=False)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                for message in messages:
+                    self.problems.add(f"{path}.{field}", message)
+            return False
+        return True
+
+    def _read_material(self, raw: Any, path: str, index: int) -> None:
+        if not self._row_fits(
             raw,
             path,
-            problems,
+            _MATERIAL_FIELDS,
             text=_MATERIAL_TEXT_FIELDS | {"template_name"},
             booleans={"required"},
             integers={"position"},
-        )
-        if len(problems.messages) > before:
+        ):
             return
         fields = {name: raw[name] for name in _MATERIAL_FIELDS - {"template_name"} if name in raw}
         fields.setdefault("position", index + 1)
         material = Material(version=self.version, **fields)
-        try:
-            material.full_clean(exclude=["version", "template"], validate_unique=False)
-        except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                for message in messages:
-                    problems.add(f"{path}.{field}", message)
-            return
-        self.materials.append(material)
+        if self._row_is_clean(material, path, ["version", "template"]):
+            self.materials.append(material)
 
     def _read_guide_form(self, raw: Any, path: str, index: int) -> None:
         problems = self.problems
-        if not isinstance(raw, dict):
-            problems.add(path, _("must be an object"))
-            return
-        before = len(problems.messages)
-        _unknown_keys(raw, _GUIDE_FORM_FIELDS, path, problems)
-        _check_types(
+        if not self._row_fits(
             raw,
             path,
-            problems,
+            _GUIDE_FORM_FIELDS,
             text=_GUIDE_FORM_TEXT_FIELDS,
             booleans=set(),
             integers={"position"},
-        )
-        for name in ("key", "kind", "name_zh", "name_en", "content_base64"):
-            if name not in raw:
-                problems.add(f"{path}.{name}", _("is required"))
-        if len(problems.messages) > before:
+        ):
+            return
+        missing = [
+            n for n in ("key", "kind", "name_zh", "name_en", "content_base64") if n not in raw
+        ]
+        for name in missing:
+            problems.add(f"{path}.{name}", _("is required"))
+        if missing:
             return
         try:
             data = base64.b64decode(raw["content_base64"], validate=True)
@@ -365,15 +371,9 @@ class DraftContent:
             return
         fields = {name: raw[name] for name in ("key", "kind", "name_zh", "name_en")}
         form = GuideForm(version=self.version, position=raw.get("position", index + 1), **fields)
-        try:
-            form.full_clean(exclude=["version", "file"], validate_unique=False)
-        except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                for message in messages:
-                    problems.add(f"{path}.{field}", message)
-            return
-        form.file = ContentFile(data, name=f"form.{inspected.extension}")
-        self.guide_forms.append(form)
+        if self._row_is_clean(form, path, ["version", "file"]):
+            form.file = ContentFile(data, name=f"form.{inspected.extension}")
+            self.guide_forms.append(form)
 
     def content(self) -> dict[str, Any]:
         """The content in export form, for comparing with a stored version."""
