@@ -68,33 +68,29 @@ def get_published_version(code: str) -> ServiceVersion:
     return version
 
 
-def get_published_material(code: str, key: str) -> Material:
-    """A material of the published version of a service (for its template download), or 404."""
-    material = (
-        Material.objects.filter(
+def _published_part(model, code: str, key: str):
+    """A keyed part (material, form) of the published version of a service, or 404."""
+    part = (
+        model.objects.filter(
             version__status=VersionStatus.PUBLISHED, version__item__code=code, key=key
         )
         .select_related("version__item")
         .first()
     )
-    if material is None:
-        raise Http404("No such material.")
-    return material
+    if part is None:
+        raise Http404(f"No such {model._meta.model_name}.")
+    return part
+
+
+def get_published_material(code: str, key: str) -> Material:
+    """A material of the published version of a service (for its template download), or 404."""
+    return _published_part(Material, code, key)
 
 
 def get_published_guide_form(code: str, key: str) -> GuideForm:
     """A form to download from the guide of a published version, or 404: the forms of drafts and
     retired versions are not reachable."""
-    form = (
-        GuideForm.objects.filter(
-            version__status=VersionStatus.PUBLISHED, version__item__code=code, key=key
-        )
-        .select_related("version__item")
-        .first()
-    )
-    if form is None:
-        raise Http404("No such form.")
-    return form
+    return _published_part(GuideForm, code, key)
 
 
 def department_names(codes: set[str]) -> dict[str, str]:

@@ -25,6 +25,7 @@ from approvals.services.catalogue import (
     service_version_retire,
 )
 from tests.accounts.test_admin import change_form_data
+from tests.approvals.catalogue.test_admin import change_url
 from tests.factories import DepartmentFactory, ServiceItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +73,13 @@ def text_of(response) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", body).split())
 
 
+def add_form(version, key: str, **fields) -> GuideForm:
+    fields = {"kind": "blank", "name_zh": "空白表", "name_en": "Blank form", **fields}
+    return GuideForm.objects.create(
+        version=version, key=key, file=ContentFile(PDF, name="x.pdf"), **fields
+    )
+
+
 @pytest.fixture
 def guide(catalogue_admin, make_draft):
     """A published guide with every detail, a sample form and a joint review by two departments."""
@@ -104,13 +112,8 @@ def guide(catalogue_admin, make_draft):
         workflow_definition=workflow,
         **copy.deepcopy(DETAILS),
     )
-    GuideForm.objects.create(
-        version=draft,
-        key="sample",
-        kind="sample",
-        name_zh="申请书样表",
-        name_en="Application form sample",
-        file=ContentFile(PDF, name="x.pdf"),
+    add_form(
+        draft, "sample", kind="sample", name_zh="申请书样表", name_en="Application form sample"
     )
     assert fire
     return service_version_publish(actor=catalogue_admin, version=draft)
@@ -258,14 +261,7 @@ def test_a_form_downloads_as_a_pdf_attachment_named_in_the_readers_language(
 
 def test_only_the_published_versions_forms_are_reachable(english_client, guide, catalogue_admin):
     draft = service_version_draft(actor=catalogue_admin, item=guide.item)
-    GuideForm.objects.create(
-        version=draft,
-        key="draft-only",
-        kind="blank",
-        name_zh="草稿",
-        name_en="Draft",
-        file=ContentFile(PDF, name="y.pdf"),
-    )
+    add_form(draft, "draft-only")
     url = reverse("approvals:guide_form_download", args=["FOOD-LIC", "sample"])
 
     assert (
@@ -294,14 +290,7 @@ def test_a_published_versions_forms_cannot_be_changed(guide):
     with pytest.raises(ValidationError):
         form.save()
     with pytest.raises(ValidationError):
-        GuideForm.objects.create(
-            version=guide,
-            key="more",
-            kind="blank",
-            name_zh="x",
-            name_en="x",
-            file=ContentFile(PDF, name="z.pdf"),
-        )
+        add_form(guide, "more")
 
 
 # --- Versions, publishing, export and import ------------------------------------------------------
@@ -430,8 +419,18 @@ def admin_client(catalogue_admin, verified_client_factory):
     return client
 
 
-def change_url(version):
-    return reverse("admin:approvals_serviceversion_change", args=[version.pk])
+def new_form_inline(upload) -> dict:
+    """The POST data of one new form to download in the version's admin page."""
+    return {
+        "guide_forms-TOTAL_FORMS": "1",
+        "guide_forms-INITIAL_FORMS": "0",
+        "guide_forms-0-key": "blank",
+        "guide_forms-0-position": "1",
+        "guide_forms-0-kind": "blank",
+        "guide_forms-0-name_zh": "空白表",
+        "guide_forms-0-name_en": "Blank form",
+        "guide_forms-0-file": upload,
+    }
 
 
 def test_the_admin_edits_the_details_of_a_draft_and_adds_a_form(admin_client, make_draft):
@@ -448,14 +447,7 @@ def test_the_admin_edits_the_details_of_a_draft_and_adds_a_form(admin_client, ma
             "legal_basis_links": json.dumps(
                 [{"title_zh": "法", "title_en": "Law", "url": "https://example.org/law"}]
             ),
-            "guide_forms-TOTAL_FORMS": "1",
-            "guide_forms-INITIAL_FORMS": "0",
-            "guide_forms-0-key": "blank",
-            "guide_forms-0-position": "1",
-            "guide_forms-0-kind": "blank",
-            "guide_forms-0-name_zh": "空白表",
-            "guide_forms-0-name_en": "Blank form",
-            "guide_forms-0-file": SimpleUploadedFile("my form.pdf", PDF, "application/pdf"),
+            **new_form_inline(SimpleUploadedFile("my form.pdf", PDF, "application/pdf")),
         }
     )
 
@@ -494,14 +486,7 @@ def test_the_admin_refuses_a_disguised_file_and_an_unsafe_link(
     data = change_form_data(admin_client.get(change_url(draft)))
     data.update(
         {
-            "guide_forms-TOTAL_FORMS": "1",
-            "guide_forms-INITIAL_FORMS": "0",
-            "guide_forms-0-key": "blank",
-            "guide_forms-0-position": "1",
-            "guide_forms-0-kind": "blank",
-            "guide_forms-0-name_zh": "空白表",
-            "guide_forms-0-name_en": "Blank form",
-            "guide_forms-0-file": SimpleUploadedFile("ok.pdf", PDF, "application/pdf"),
+            **new_form_inline(SimpleUploadedFile("ok.pdf", PDF, "application/pdf")),
             **fields,
         }
     )
