@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.management.commands.seed_demo import DemoSeeder
+from approvals.admin_audit import ADMIN_ADD, ADMIN_CHANGE
 from approvals.catalogue_io import export_service, import_service
 from approvals.demo_catalogue import seed_catalogue
 from approvals.models import GuideForm, ServiceItem, ServiceVersion, VersionStatus
@@ -24,7 +25,7 @@ from approvals.services.catalogue import (
     service_version_publish,
     service_version_retire,
 )
-from tests.accounts.test_admin import change_form_data
+from tests.accounts.test_admin import audit_events, change_form_data
 from tests.approvals.catalogue.test_admin import change_url
 from tests.factories import DepartmentFactory, ServiceItemFactory
 
@@ -460,6 +461,9 @@ def test_the_admin_edits_the_details_of_a_draft_and_adds_a_form(admin_client, ma
     form = draft.guide_forms.get()
     assert form.file.read() == PDF
     assert "my form" not in form.file.name and form.file.name.endswith(".pdf")
+    # and both the version's change and the new form are in the audit trail
+    assert audit_events(ADMIN_CHANGE, draft).exists()
+    assert audit_events(ADMIN_ADD, form).exists()
 
 
 @pytest.mark.parametrize(
