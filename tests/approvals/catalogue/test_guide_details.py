@@ -12,6 +12,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -524,3 +526,40 @@ def test_the_demo_food_licence_guide_is_complete_and_seeding_again_changes_nothi
     assert all(v.window_address_zh and v.visits_needed is not None for v in others)
 
     assert seed_catalogue() == 0
+
+
+def test_hostile_text_in_questions_and_department_names_is_shown_as_text(
+    english_client, make_draft, catalogue_admin
+):
+    hostile = "<script>alert(1)</script>"
+    draft = make_draft(
+        faq=[{"question_zh": "问", "question_en": hostile, "answer_zh": "答", "answer_en": hostile}]
+    )
+    draft.item.department.name_en = f"Bureau {hostile}"
+    draft.item.department.save()
+    version = service_version_publish(actor=catalogue_admin, version=draft)
+
+    body = english_client.get(reverse("approvals:guide_detail", args=[version.item.code]))
+    body = body.content.decode()
+
+    assert hostile not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "Bureau &lt;script&gt;" in body.split('<svg class="procedure-drawing"')[1]
+
+
+def test_the_guide_page_reads_the_same_number_of_queries_however_many_forms_it_has(
+    english_client, guide, catalogue_admin
+):
+    url = reverse("approvals:guide_detail", args=["FOOD-LIC"])
+    with CaptureQueriesContext(connection) as one_form:
+        english_client.get(url)
+    draft = service_version_draft(actor=catalogue_admin, item=guide.item)
+    for n in range(4):
+        add_form(draft, f"extra-{n}")
+    service_version_publish(actor=catalogue_admin, version=draft)
+
+    with CaptureQueriesContext(connection) as five_forms:
+        response = english_client.get(url)
+
+    assert response.content.decode().count("/forms/extra-") == 4
+    assert len(five_forms) == len(one_form)
