@@ -89,6 +89,11 @@ class ServiceVersionAdminForm(forms.ModelForm):
             "legal_basis_links": PrettyJSONField,
         }
         widgets = {
+            **{
+                f"{field}_{language}": forms.Textarea(attrs={"rows": 3, "cols": 40})
+                for field in ("window_address", "opening_hours", "transit")
+                for language in ("zh", "en")
+            },
             "channels": forms.Textarea(attrs={"rows": 8, "cols": 100, "spellcheck": "false"}),
             "faq": forms.Textarea(attrs={"rows": 12, "cols": 100}),
             "legal_basis_links": forms.Textarea(
