@@ -33,6 +33,7 @@ from approvals.models import (
 )
 from approvals.services.catalogue import (
     CONTENT_FIELDS,
+    GUIDE_DETAIL_TEXT_FIELDS,
     next_version_number,
     require_catalogue_actor,
     version_problems,
@@ -60,13 +61,7 @@ _TEXT_FIELDS = {
     "certificate_name_en",
     "search_keywords_zh",
     "search_keywords_en",
-    "window_address_zh",
-    "window_address_en",
-    "opening_hours_zh",
-    "opening_hours_en",
-    "window_phone",
-    "transit_zh",
-    "transit_en",
+    *GUIDE_DETAIL_TEXT_FIELDS,
 }
 _BOOLEAN_FIELDS = {"for_persons", "for_businesses", "on_the_spot"}
 _DAY_FIELDS = {"statutory_limit_days", "promised_limit_days"}

@@ -26,6 +26,16 @@ from approvals.models import (
     VersionStatus,
 )
 
+# Where to go (Art. 30 and practice): plain texts on the version.
+GUIDE_DETAIL_TEXT_FIELDS = (
+    "window_address_zh",
+    "window_address_en",
+    "opening_hours_zh",
+    "opening_hours_en",
+    "window_phone",
+    "transit_zh",
+    "transit_en",
+)
 # The content of a version that a new draft copies (everything but identity and lifecycle).
 CONTENT_FIELDS = (
     "name_zh",
@@ -47,13 +57,7 @@ CONTENT_FIELDS = (
     "search_keywords_zh",
     "search_keywords_en",
     "on_the_spot",
-    "window_address_zh",
-    "window_address_en",
-    "opening_hours_zh",
-    "opening_hours_en",
-    "window_phone",
-    "transit_zh",
-    "transit_en",
+    *GUIDE_DETAIL_TEXT_FIELDS,
     "visits_needed",
     "channels",
     "faq",
