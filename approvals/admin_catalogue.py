@@ -27,13 +27,15 @@ from approvals import policy
 from approvals.admin_audit import AuditedModelAdmin
 from approvals.audit import audit_record
 from approvals.catalogue_io import export_service, import_service
-from approvals.models import Material, ServiceItem, ServiceVersion, VersionStatus
+from approvals.domain.guide_details import guide_list_problems
+from approvals.models import GuideForm, Material, ServiceItem, ServiceVersion, VersionStatus
 from approvals.services.catalogue import (
     next_version_number,
     service_version_draft,
     service_version_publish,
     service_version_retire,
 )
+from approvals.uploads import UploadRejected, inspect_upload
 from approvals.views.attachments import content_disposition
 
 TEMPLATE_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "jpg", "jpeg", "png"]
@@ -79,8 +81,24 @@ class ServiceVersionAdminForm(forms.ModelForm):
     class Meta:
         model = ServiceVersion
         fields = "__all__"  # noqa: DJ007 -- the admin's fieldsets choose what is shown
-        field_classes = {"form_schema": PrettyJSONField, "workflow_definition": PrettyJSONField}
+        field_classes = {
+            "form_schema": PrettyJSONField,
+            "workflow_definition": PrettyJSONField,
+            "channels": PrettyJSONField,
+            "faq": PrettyJSONField,
+            "legal_basis_links": PrettyJSONField,
+        }
         widgets = {
+            **{
+                f"{field}_{language}": forms.Textarea(attrs={"rows": 3, "cols": 40})
+                for field in ("window_address", "opening_hours", "transit")
+                for language in ("zh", "en")
+            },
+            "channels": forms.Textarea(attrs={"rows": 8, "cols": 100, "spellcheck": "false"}),
+            "faq": forms.Textarea(attrs={"rows": 12, "cols": 100}),
+            "legal_basis_links": forms.Textarea(
+                attrs={"rows": 8, "cols": 100, "spellcheck": "false"}
+            ),
             "form_schema": forms.Textarea(attrs={"rows": 24, "cols": 100, "spellcheck": "false"}),
             "workflow_definition": forms.Textarea(
                 attrs={"rows": 16, "cols": 100, "spellcheck": "false"}
@@ -95,6 +113,24 @@ class ServiceVersionAdminForm(forms.ModelForm):
         if problems:
             raise ValidationError(problems)
         return schema
+
+    def _guide_list(self, field: str):
+        value = self.cleaned_data[field]
+        if value in (None, ""):
+            return []
+        problems = guide_list_problems(field, value)
+        if problems:
+            raise ValidationError(problems)
+        return value
+
+    def clean_channels(self):
+        return self._guide_list("channels")
+
+    def clean_faq(self):
+        return self._guide_list("faq")
+
+    def clean_legal_basis_links(self):
+        return self._guide_list("legal_basis_links")
 
     def clean_workflow_definition(self):
         from approvals.domain.workflow import DefinitionError, parse_definition
@@ -148,13 +184,39 @@ class MaterialInline(admin.StackedInline):
         return self._parent_is_draft(obj) and super().has_delete_permission(request, obj)
 
 
+class GuideFormInlineForm(forms.ModelForm):
+    """A form to download from the guide, inspected as hostile (approvals.uploads): only a PDF
+    without active content or a clean image, whatever its name says."""
+
+    class Meta:
+        model = GuideForm
+        fields = "__all__"  # noqa: DJ007 -- the inline's fields choose what is shown
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            try:
+                inspected = inspect_upload(upload, max_bytes=MAX_TEMPLATE_BYTES)
+            except UploadRejected as exc:
+                raise ValidationError(exc.message) from exc
+            # Stored under a generated name with the extension of the detected type.
+            upload.name = f"form.{inspected.extension}"
+        return upload
+
+
+class GuideFormInline(MaterialInline):
+    model = GuideForm
+    form = GuideFormInlineForm
+    fields = (("key", "position"), "kind", ("name_zh", "name_en"), "file")
+
+
 class ServiceVersionAdmin(AuditedModelAdmin):
     form = ServiceVersionAdminForm
 
     class Media:
         css = {"all": ["css/admin-catalogue.css"]}
 
-    inlines = [MaterialInline]
+    inlines = [MaterialInline, GuideFormInline]
     list_display = ("item", "number", "name_display", "status", "published_at", "retired_at")
     list_filter = ("status", "item__topic", "item__department")
     list_select_related = ("item",)
@@ -175,6 +237,28 @@ class ServiceVersionAdmin(AuditedModelAdmin):
                     ("conditions_zh", "conditions_en"),
                     ("procedure_zh", "procedure_en"),
                 )
+            },
+        ),
+        (
+            _("Where to go and what people ask"),
+            {
+                "fields": (
+                    ("window_address_zh", "window_address_en"),
+                    ("opening_hours_zh", "opening_hours_en"),
+                    "window_phone",
+                    ("transit_zh", "transit_en"),
+                    "visits_needed",
+                    "channels",
+                    "faq",
+                    "legal_basis_links",
+                ),
+                "description": _(
+                    'Channels: a JSON list of {"kind": "online" or "offline", '
+                    '"name_zh", "name_en", "url"}. FAQ: a list of {"question_zh", '
+                    '"question_en", "answer_zh", "answer_en"}. Legal basis links: a list '
+                    'of {"title_zh", "title_en", "url"}; addresses must start with '
+                    "http:// or https://."
+                ),
             },
         ),
         (

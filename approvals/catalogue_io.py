@@ -3,28 +3,42 @@ service item with its materials; ``import_service`` reads such a file back as ne
 (a published version is never altered; an administrator publishes the draft after a look).
 
 Template files are not carried: the file keeps each material's template file name, and the
-templates are uploaded again on the receiving installation.
+templates are uploaded again on the receiving installation. The guide's forms to download (样表 and
+blank forms) are carried, base64-encoded, and inspected on import as any upload is
+(``approvals.uploads``).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import decimal
 import os
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Department
 from approvals.audit import audit_record
-from approvals.models import Material, ServiceItem, ServiceTopic, ServiceVersion, VersionStatus
+from approvals.models import (
+    GuideForm,
+    Material,
+    ServiceItem,
+    ServiceTopic,
+    ServiceVersion,
+    VersionStatus,
+)
 from approvals.services.catalogue import (
     CONTENT_FIELDS,
+    GUIDE_DETAIL_TEXT_FIELDS,
     next_version_number,
     require_catalogue_actor,
     version_problems,
 )
+from approvals.uploads import UploadRejected, inspect_upload
 
 FORMAT = "portal-service/1"
 TEMPLATES_NOTE = (
@@ -47,6 +61,7 @@ _TEXT_FIELDS = {
     "certificate_name_en",
     "search_keywords_zh",
     "search_keywords_en",
+    *GUIDE_DETAIL_TEXT_FIELDS,
 }
 _BOOLEAN_FIELDS = {"for_persons", "for_businesses", "on_the_spot"}
 _DAY_FIELDS = {"statutory_limit_days", "promised_limit_days"}
@@ -60,7 +75,17 @@ _MATERIAL_TEXT_FIELDS = {
     "reusable_licence_item_code",
 }
 _MATERIAL_FIELDS = _MATERIAL_TEXT_FIELDS | {"position", "required", "template_name"}
-_VERSION_KEYS = set(CONTENT_FIELDS) | {"co_departments", "materials", "number", "status"}
+_VERSION_KEYS = set(CONTENT_FIELDS) | {
+    "co_departments",
+    "materials",
+    "guide_forms",
+    "number",
+    "status",
+}
+_GUIDE_FORM_TEXT_FIELDS = {"key", "kind", "name_zh", "name_en", "file_name", "content_base64"}
+_GUIDE_FORM_FIELDS = _GUIDE_FORM_TEXT_FIELDS | {"position"}
+# A form to download is a page or two; the import file as a whole is limited by the admin.
+GUIDE_FORM_MAX_BYTES = 5 * 1024 * 1024
 
 
 # --- Export ---------------------------------------------------------------------------------------
@@ -89,19 +114,41 @@ def _material_content(material: Material, *, template_names: bool) -> dict[str, 
     return content
 
 
+def _guide_form_content(form: GuideForm, *, files: bool) -> dict[str, Any]:
+    content = {
+        "key": form.key,
+        "position": form.position,
+        "kind": form.kind,
+        "name_zh": form.name_zh,
+        "name_en": form.name_en,
+    }
+    if files:
+        with form.file.open("rb") as handle:
+            data = handle.read()
+        content["file_name"] = os.path.basename(form.file.name)
+        content["content_base64"] = base64.b64encode(data).decode("ascii")
+    return content
+
+
 def content_of(
     version: ServiceVersion,
     *,
     co_department_codes: list[str],
     materials: list[Material],
+    guide_forms: list[GuideForm] = (),
     template_names: bool = True,
 ) -> dict[str, Any]:
-    """The JSON form of a version's content (saved or not): what export writes and import reads."""
+    """The JSON form of a version's content (saved or not): what export writes and import reads.
+    Without ``template_names``, no file names and no file content (for comparing content)."""
     content: dict[str, Any] = {name: getattr(version, name) for name in CONTENT_FIELDS}
     content["fee_amount"] = _fee(version.fee_amount)
     content["co_departments"] = sorted(co_department_codes)
     ordered = sorted(materials, key=lambda m: (m.position, m.key))
     content["materials"] = [_material_content(m, template_names=template_names) for m in ordered]
+    content["guide_forms"] = [
+        _guide_form_content(form, files=template_names)
+        for form in sorted(guide_forms, key=lambda f: (f.position, f.key))
+    ]
     return content
 
 
@@ -110,13 +157,16 @@ def version_content(version: ServiceVersion, *, template_names: bool = True) -> 
         version,
         co_department_codes=[d.code for d in version.co_departments.all()],
         materials=list(version.materials.all()),
+        guide_forms=list(version.guide_forms.all()),
         template_names=template_names,
     )
 
 
 def export_service(item: ServiceItem) -> dict[str, Any]:
     """Every version of ``item``, oldest first, with its materials (template files omitted)."""
-    versions = item.versions.order_by("number").prefetch_related("co_departments", "materials")
+    versions = item.versions.order_by("number").prefetch_related(
+        "co_departments", "materials", "guide_forms"
+    )
     return {
         "format": FORMAT,
         "code": item.code,
@@ -170,6 +220,7 @@ class DraftContent:
         self.version: ServiceVersion | None = None
         self.co_departments: list[Department] = []
         self.materials: list[Material] = []
+        self.guide_forms: list[GuideForm] = []
         self._read(raw, path)
 
     def _read(self, raw: Any, path: str) -> None:
@@ -208,6 +259,16 @@ class DraftContent:
         if not isinstance(raw_materials, list):
             problems.add(f"{path}.materials", _("must be a list"))
             raw_materials = []
+        raw_forms = raw.get("guide_forms", [])
+        if not isinstance(raw_forms, list):
+            problems.add(f"{path}.guide_forms", _("must be a list"))
+            raw_forms = []
+        visits = raw.get("visits_needed")
+        if visits is not None and (type(visits) is not int or not 0 <= visits <= 99):
+            problems.add(
+                f"{path}.visits_needed",
+                _("must be a number of trips from 0 to 99, or null when not stated"),
+            )
         if problems.messages:
             return
         fields = {name: raw[name] for name in CONTENT_FIELDS if name in raw}
@@ -224,38 +285,90 @@ class DraftContent:
         self.co_departments = list(departments.values())
         for index, raw_material in enumerate(raw_materials):
             self._read_material(raw_material, f"{path}.materials[{index}]", index)
+        for index, raw_form in enumerate(raw_forms):
+            self._read_guide_form(raw_form, f"{path}.guide_forms[{index}]", index)
+        keys = [form.key for form in self.guide_forms]
+        for key in sorted({key for key in keys if keys.count(key) > 1}):
+            problems.add(
+                f"{path}.guide_forms", _("The form key “%(key)s” is used twice.") % {"key": key}
+            )
         for field, messages in version_problems(self.version, self.materials).items():
             for message in messages:
                 problems.add(f"{path}.{field}", message)
 
-    def _read_material(self, raw: Any, path: str, index: int) -> None:
-        problems = self.problems
+    def _row_fits(self, raw: Any, path: str, allowed: set[str], **types) -> bool:
+        """Whether ``raw`` is an object of known fields of the right types (problems noted)."""
         if not isinstance(raw, dict):
-            problems.add(path, _("must be an object"))
-            return
-        before = len(problems.messages)
-        _unknown_keys(raw, _MATERIAL_FIELDS, path, problems)
-        _check_types(
+            self.problems.add(path, _("must be an object"))
+            return False
+        before = len(self.problems.messages)
+        _unknown_keys(raw, allowed, path, self.problems)
+        _check_types(raw, path, self.problems, **types)
+        return len(self.problems.messages) == before
+
+    def _row_is_clean(self, row, path: str, exclude: list[str]) -> bool:
+        """The model's own field checks on an unsaved row (problems noted)."""
+        try:
+            row.full_clean(exclude=exclude, validate_unique=False)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                for message in messages:
+                    self.problems.add(f"{path}.{field}", message)
+            return False
+        return True
+
+    def _read_material(self, raw: Any, path: str, index: int) -> None:
+        if not self._row_fits(
             raw,
             path,
-            problems,
+            _MATERIAL_FIELDS,
             text=_MATERIAL_TEXT_FIELDS | {"template_name"},
             booleans={"required"},
             integers={"position"},
-        )
-        if len(problems.messages) > before:
+        ):
             return
         fields = {name: raw[name] for name in _MATERIAL_FIELDS - {"template_name"} if name in raw}
         fields.setdefault("position", index + 1)
         material = Material(version=self.version, **fields)
-        try:
-            material.full_clean(exclude=["version", "template"], validate_unique=False)
-        except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                for message in messages:
-                    problems.add(f"{path}.{field}", message)
+        if self._row_is_clean(material, path, ["version", "template"]):
+            self.materials.append(material)
+
+    def _read_guide_form(self, raw: Any, path: str, index: int) -> None:
+        problems = self.problems
+        if not self._row_fits(
+            raw,
+            path,
+            _GUIDE_FORM_FIELDS,
+            text=_GUIDE_FORM_TEXT_FIELDS,
+            booleans=set(),
+            integers={"position"},
+        ):
             return
-        self.materials.append(material)
+        missing = [
+            n for n in ("key", "kind", "name_zh", "name_en", "content_base64") if n not in raw
+        ]
+        for name in missing:
+            problems.add(f"{path}.{name}", _("is required"))
+        if missing:
+            return
+        try:
+            data = base64.b64decode(raw["content_base64"], validate=True)
+        except (binascii.Error, ValueError):
+            problems.add(f"{path}.content_base64", _("is not base64"))
+            return
+        # The file is as hostile as any upload: the same inspection (type from the content, no
+        # active PDF content, no polyglots), and it is stored under a generated name.
+        upload = ContentFile(data, name=raw.get("file_name") or "form")
+        try:
+            inspected = inspect_upload(upload, max_bytes=GUIDE_FORM_MAX_BYTES)
+        except UploadRejected as exc:
+            problems.add(f"{path}.content_base64", exc.message)
+            return
+        fields = {name: raw[name] for name in ("key", "kind", "name_zh", "name_en")}
+        form = GuideForm(version=self.version, position=raw.get("position", index + 1), **fields)
+        if self._row_is_clean(form, path, ["version", "file"]):
+            form.file = ContentFile(data, name=f"form.{inspected.extension}")
+            self.guide_forms.append(form)
 
     def content(self) -> dict[str, Any]:
         """The content in export form, for comparing with a stored version."""
@@ -263,6 +376,7 @@ class DraftContent:
             self.version,
             co_department_codes=[d.code for d in self.co_departments],
             materials=self.materials,
+            guide_forms=self.guide_forms,
             template_names=False,
         )
 
@@ -276,6 +390,9 @@ class DraftContent:
         for material in self.materials:
             material.version = version
         Material.objects.bulk_create(self.materials)
+        for form in self.guide_forms:
+            form.version = version
+            form.save()  # one by one: each stores its file
         return version
 
 

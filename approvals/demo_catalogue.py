@@ -11,7 +11,9 @@ differs from what is published, a new version is drafted and published, retiring
 
 from __future__ import annotations
 
+import base64
 import re
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -275,6 +277,9 @@ def service(code: str, department: str, topic: str, **content) -> dict:
     content.setdefault("on_the_spot", False)
     for position, material_ in enumerate(content["materials"], start=1):
         material_.setdefault("position", position)
+    for position, form_ in enumerate(content.get("guide_forms", []), start=1):
+        form_.setdefault("position", position)
+    with_guide_details(content)
     return {"code": code, "department": department, "topic": topic, "version": content}
 
 
@@ -283,6 +288,62 @@ PROCEDURE_SUFFIX_ZH = "\n窗口受理时发现材料不全的，一次性告知�
 PROCEDURE_SUFFIX_EN = (
     "\nIf materials are missing at intake, the window lists everything to supplement at once."
 )
+
+
+# Where to go: the city's administrative service centre, whose windows take every service here.
+CITY_CENTRE = {
+    "window_address_zh": "福州市行政服务中心（鼓楼区乌山西路318号）一楼综合受理窗口",
+    "window_address_en": (
+        "Fuzhou Administrative Service Centre, 318 Wushan West Road, Gulou District: "
+        "general intake windows, ground floor"
+    ),
+    "opening_hours_zh": "周一至周五 上午8:30—12:00，下午14:30—17:30（法定节假日除外）",
+    "opening_hours_en": (
+        "Monday to Friday, 8:30–12:00 and 14:30–17:30 (closed on public holidays)"
+    ),
+    "window_phone": "0591-12345",
+    "transit_zh": "乘地铁1号线至南门兜站，从B出口步行约10分钟；公交乌山西路站下车即到。",
+    "transit_en": (
+        "Metro line 1 to Nanmendou, exit B, then about 10 minutes on foot; or any bus to the "
+        "Wushan West Road stop, next to the centre."
+    ),
+}
+ONLINE_CHANNEL = {
+    "kind": "online",
+    "name_zh": "本网站网上申请（全程网办）",
+    "name_en": "Apply on this portal (entirely online)",
+    "url": "",
+}
+WINDOW_CHANNEL = {
+    "kind": "offline",
+    "name_zh": "福州市行政服务中心综合受理窗口",
+    "name_en": "General intake windows of the Fuzhou Administrative Service Centre",
+    "url": "",
+}
+DEMO_FILES = Path(__file__).resolve().parent / "demo_files"
+
+
+def guide_form(key: str, kind: str, zh: str, en: str, file_name: str) -> dict:
+    """A form to download, as the export format carries it (the file base64-encoded)."""
+    content = (DEMO_FILES / file_name).read_bytes()
+    return {
+        "key": key,
+        "kind": kind,
+        "name_zh": zh,
+        "name_en": en,
+        "file_name": file_name,
+        "content_base64": base64.b64encode(content).decode("ascii"),
+    }
+
+
+def with_guide_details(content: dict) -> dict:
+    """Where to go, how to apply and the trips needed, for a service that names none of its own:
+    the city centre's windows, online or at the window, at most one trip (最多跑一次)."""
+    for field, value in CITY_CENTRE.items():
+        content.setdefault(field, value)
+    content.setdefault("channels", [ONLINE_CHANNEL, WINDOW_CHANNEL])
+    content.setdefault("visits_needed", 1)
+    return content
 
 
 # --- The services ---------------------------------------------------------------------------------
@@ -637,6 +698,101 @@ FOOD_BUSINESS_LICENCE = service(
     ),
     statutory_limit_days=10,
     promised_limit_days=5,
+    window_address_zh="福州市行政服务中心（鼓楼区乌山西路318号）二楼市场监管窗口（12—15号）",
+    window_address_en=(
+        "Fuzhou Administrative Service Centre, 318 Wushan West Road, Gulou District: market "
+        "regulation windows 12–15, 2nd floor"
+    ),
+    window_phone="0591-8761 2345",
+    visits_needed=1,
+    channels=[
+        ONLINE_CHANNEL,
+        WINDOW_CHANNEL,
+        {
+            "kind": "online",
+            "name_zh": "闽政通 App“食品经营许可”",
+            "name_en": "Minzhengtong app, “Food business licence”",
+            "url": "https://mztapp.fujian.gov.cn/",
+        },
+    ],
+    legal_basis_links=[
+        {
+            "title_zh": "《中华人民共和国食品安全法》（国家法律法规数据库）",
+            "title_en": "Food Safety Law of the PRC (national database of laws and regulations)",
+            "url": "https://flk.npc.gov.cn/",
+        },
+        {
+            "title_zh": "《食品经营许可和备案管理办法》（国家市场监督管理总局令第78号）",
+            "title_en": "Measures for Food Business Licensing and Filing (SAMR Order No. 78)",
+            "url": "https://www.samr.gov.cn/",
+        },
+        {
+            "title_zh": "《中华人民共和国行政许可法》",
+            "title_en": "Administrative Licensing Law of the PRC",
+            "url": "https://flk.npc.gov.cn/",
+        },
+    ],
+    faq=[
+        {
+            "question_zh": "开一家小饭店需要办哪些证？",
+            "question_en": "Which licences does a small restaurant need?",
+            "answer_zh": (
+                "先办理营业执照（企业设立登记），再申请食品经营许可；场所需要时还要办理消防"
+                "安全检查和户外招牌设置许可。"
+            ),
+            "answer_en": (
+                "First the business licence (company registration), then the food business "
+                "licence; where the premises need them, a fire safety inspection and an outdoor "
+                "sign permit."
+            ),
+        },
+        {
+            "question_zh": "要跑几次窗口？",
+            "question_en": "How many times must I go to the window?",
+            "answer_zh": (
+                "网上申请并上传材料的，无需到窗口；需要提交原件的，最多跑一次，许可证以电子"
+                "证照形式发放。"
+            ),
+            "answer_en": (
+                "None if you apply online and upload the materials; at most once if an original "
+                "must be handed in. The licence is issued as an electronic licence."
+            ),
+        },
+        {
+            "question_zh": "会来现场核查吗？",
+            "question_en": "Will someone inspect the premises?",
+            "answer_zh": (
+                "市场监管部门认为需要时会进行现场核查，并提前与您约定时间；核查时间不计入审批时限。"
+            ),
+            "answer_en": (
+                "When the market regulator needs to, it inspects the premises at a time agreed "
+                "with you beforehand; the inspection does not count toward the time limit "
+                "(Art. 45)."
+            ),
+        },
+        {
+            "question_zh": "许可证有效期多久？",
+            "question_en": "How long is the licence valid?",
+            "answer_zh": "食品经营许可证有效期为5年，到期前可申请延续。",
+            "answer_en": "Five years; you can apply to renew it before it expires.",
+        },
+    ],
+    guide_forms=[
+        guide_form(
+            "application_sample",
+            "sample",
+            "食品经营许可申请书（样表）",
+            "Food business licence application form (sample)",
+            "food-licence-application-sample.pdf",
+        ),
+        guide_form(
+            "application_blank",
+            "blank",
+            "食品经营许可申请书（空白表）",
+            "Food business licence application form (blank)",
+            "food-licence-application-blank.pdf",
+        ),
+    ],
     materials=[
         material(
             "application_form",

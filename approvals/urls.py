@@ -27,6 +27,11 @@ urlpatterns = [
         name="material_template",
     ),
     path(
+        "services/<str:code>/forms/<slug:key>/",
+        guides.guide_form_download,
+        name="guide_form_download",
+    ),
+    path(
         "applications/attachments/<int:pk>/download/",
         attachments.attachment_download,
         name="attachment_download",

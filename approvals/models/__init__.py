@@ -23,6 +23,8 @@ from approvals.models.application import (
 )
 from approvals.models.audit import AuditChainHead, AuditEvent, AuditOutcome
 from approvals.models.catalogue import (
+    GuideForm,
+    GuideFormKind,
     ItemType,
     Material,
     MaterialMedium,
@@ -107,6 +109,8 @@ __all__ = [
     "DocumentKind",
     "DocumentStatus",
     "ExtensionStatus",
+    "GuideForm",
+    "GuideFormKind",
     "IdempotencyRecord",
     "IdempotencyState",
     "ItemType",

@@ -4,6 +4,8 @@ A published version never changes: an application keeps the version it was filed
 change to the service is a new version, drafted, then published (which retires the one before).
 """
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -118,6 +120,27 @@ class ServiceVersion(models.Model):
         help_text=_("Separated by commas, e.g. restaurant, catering."),
     )
     on_the_spot = models.BooleanField(_("handled on the spot"), default=False)
+    # Where to go and what else a reader asks (Art. 30 and practice), shown on the guide.
+    window_address_zh = models.TextField(_("window address (Chinese)"), blank=True)
+    window_address_en = models.TextField(_("window address (English)"), blank=True)
+    opening_hours_zh = models.TextField(_("opening hours (Chinese)"), blank=True)
+    opening_hours_en = models.TextField(_("opening hours (English)"), blank=True)
+    window_phone = models.CharField(_("enquiry telephone"), max_length=40, blank=True)
+    transit_zh = models.TextField(_("how to get there (Chinese)"), blank=True)
+    transit_en = models.TextField(_("how to get there (English)"), blank=True)
+    # 0: 零跑动 (no trip at all), 1: 最多跑一次 (at most one trip), n: n trips; empty: not stated.
+    visits_needed = models.PositiveSmallIntegerField(
+        _("trips to the window needed"),
+        null=True,
+        blank=True,
+        help_text=_("0: no trip (零跑动); 1: at most one trip (最多跑一次); empty: not stated."),
+    )
+    # Lists, checked by approvals.domain.guide_details: [{"kind": "online"|"offline", "name_zh",
+    # "name_en", "url"}], [{"question_zh", "question_en", "answer_zh", "answer_en"}] and
+    # [{"title_zh", "title_en", "url"}] (http or https only).
+    channels = models.JSONField(_("channels"), default=list, blank=True)
+    faq = models.JSONField(_("frequently asked questions"), default=list, blank=True)
+    legal_basis_links = models.JSONField(_("legal basis links"), default=list, blank=True)
     # The licence issued on approval: how long it is valid (empty: without end, or no licence).
     licence_valid_years = models.PositiveSmallIntegerField(
         _("licence valid for (years)"),
@@ -193,6 +216,18 @@ class ServiceVersion(models.Model):
     @property
     def certificate_name(self) -> str:
         return _bilingual(self, "certificate_name")
+
+    @property
+    def window_address(self) -> str:
+        return _bilingual(self, "window_address")
+
+    @property
+    def opening_hours(self) -> str:
+        return _bilingual(self, "opening_hours")
+
+    @property
+    def transit(self) -> str:
+        return _bilingual(self, "transit")
 
     @property
     def is_free(self) -> bool:
@@ -276,6 +311,60 @@ class Material(models.Model):
     @property
     def description(self) -> str:
         return _bilingual(self, "description")
+
+
+class GuideFormKind(models.TextChoices):
+    SAMPLE = "sample", _("Sample form (filled-in example)")
+    BLANK = "blank", _("Blank form")
+
+
+def guide_form_path(instance, filename: str) -> str:
+    # The uploader's name is never used for storage (approvals.uploads): a generated name with
+    # the extension of the type detected from the content.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"catalogue/guide-forms/{uuid.uuid4().hex}.{extension}"
+
+
+class GuideForm(models.Model):
+    """A form to download from the guide (样表 and blank forms): a PDF or an image, inspected as
+    hostile when uploaded, part of its version (a published version's forms never change)."""
+
+    version = models.ForeignKey(
+        ServiceVersion,
+        on_delete=models.CASCADE,
+        related_name="guide_forms",
+        verbose_name=_("service version"),
+    )
+    key = models.SlugField(_("key"), max_length=50)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    kind = models.CharField(_("kind"), max_length=10, choices=GuideFormKind.choices)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    file = models.FileField(_("file"), upload_to=guide_form_path)
+
+    class Meta:
+        verbose_name = _("form to download")
+        verbose_name_plural = _("forms to download")
+        ordering = ["version", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="guide_form_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not _stored_version_is_draft(self.version_id):
+            raise ValidationError(_("The forms of a published version cannot be changed."))
+        super().save(*args, **kwargs)
+
+    @property
+    def name(self) -> str:
+        return _bilingual(self, "name")
+
+    @property
+    def extension(self) -> str:
+        return self.file.name.rsplit(".", 1)[-1].lower() if "." in self.file.name else ""
 
 
 class ServiceSearchDocument(models.Model):

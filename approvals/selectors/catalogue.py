@@ -6,7 +6,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Department
-from approvals.models import ApplicantKind, Material, ServiceVersion, VersionStatus
+from approvals.models import ApplicantKind, GuideForm, Material, ServiceVersion, VersionStatus
 
 
 def _published() -> QuerySet[ServiceVersion]:
@@ -68,18 +68,36 @@ def get_published_version(code: str) -> ServiceVersion:
     return version
 
 
-def get_published_material(code: str, key: str) -> Material:
-    """A material of the published version of a service (for its template download), or 404."""
-    material = (
-        Material.objects.filter(
+def _published_part(model, code: str, key: str):
+    """A keyed part (material, form) of the published version of a service, or 404."""
+    part = (
+        model.objects.filter(
             version__status=VersionStatus.PUBLISHED, version__item__code=code, key=key
         )
         .select_related("version__item")
         .first()
     )
-    if material is None:
-        raise Http404("No such material.")
-    return material
+    if part is None:
+        raise Http404(f"No such {model._meta.model_name}.")
+    return part
+
+
+def get_published_material(code: str, key: str) -> Material:
+    """A material of the published version of a service (for its template download), or 404."""
+    return _published_part(Material, code, key)
+
+
+def get_published_guide_form(code: str, key: str) -> GuideForm:
+    """A form to download from the guide of a published version, or 404: the forms of drafts and
+    retired versions are not reachable."""
+    return _published_part(GuideForm, code, key)
+
+
+def department_names(codes: set[str]) -> dict[str, str]:
+    """The name (in the active language) of each department code in ``codes``."""
+    if not codes:
+        return {}
+    return {d.code: d.name for d in Department.objects.filter(code__in=codes)}
 
 
 def published_names(codes: set[str]) -> dict[str, str]:

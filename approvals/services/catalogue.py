@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 
 from approvals import policy
 from approvals.audit import audit_record
+from approvals.domain.guide_details import GUIDE_LIST_FIELDS, guide_list_problems
 from approvals.domain.service_search import search_document
 from approvals.models import (
+    GuideForm,
     Material,
     ServiceItem,
     ServiceSearchDocument,
@@ -24,6 +26,16 @@ from approvals.models import (
     VersionStatus,
 )
 
+# Where to go (Art. 30 and practice): plain texts on the version.
+GUIDE_DETAIL_TEXT_FIELDS = (
+    "window_address_zh",
+    "window_address_en",
+    "opening_hours_zh",
+    "opening_hours_en",
+    "window_phone",
+    "transit_zh",
+    "transit_en",
+)
 # The content of a version that a new draft copies (everything but identity and lifecycle).
 CONTENT_FIELDS = (
     "name_zh",
@@ -45,6 +57,11 @@ CONTENT_FIELDS = (
     "search_keywords_zh",
     "search_keywords_en",
     "on_the_spot",
+    *GUIDE_DETAIL_TEXT_FIELDS,
+    "visits_needed",
+    "channels",
+    "faq",
+    "legal_basis_links",
     "licence_valid_years",
     "certificate_name_zh",
     "certificate_name_en",
@@ -64,6 +81,7 @@ MATERIAL_FIELDS = (
     "template",
     "reusable_licence_item_code",
 )
+GUIDE_FORM_FIELDS = ("key", "position", "kind", "name_zh", "name_en", "file")
 
 
 def require_catalogue_actor(actor) -> None:
@@ -101,6 +119,11 @@ def service_version_draft(
     Material.objects.bulk_create(
         Material(version=draft, **{name: getattr(material, name) for name in MATERIAL_FIELDS})
         for material in source.materials.all()
+    )
+    # The files are shared, not copied: a stored file is never changed or deleted.
+    GuideForm.objects.bulk_create(
+        GuideForm(version=draft, **{name: getattr(form, name) for name in GUIDE_FORM_FIELDS})
+        for form in source.guide_forms.all()
     )
     audit_record(
         action="catalogue.drafted",
@@ -150,6 +173,9 @@ def version_problems(version: ServiceVersion, materials: list[Material]) -> dict
 
     for problem in check_form_schema(version.form_schema):
         add("form_schema", problem)
+    for field in GUIDE_LIST_FIELDS:
+        for problem in guide_list_problems(field, getattr(version, field)):
+            add(field, problem)
 
     try:
         definition = parse_definition(version.workflow_definition)

@@ -7,12 +7,18 @@ import os
 from django import forms
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts.models import Department
+from approvals.domain import procedure_drawing
+from approvals.domain.guide_details import visits_label_key
+from approvals.domain.workflow_definition import DefinitionError, parse_definition
 from approvals.models import ApplicantKind, ServiceTopic
 from approvals.selectors.catalogue import (
+    department_names,
+    get_published_guide_form,
     get_published_material,
     get_published_version,
     guide_departments,
@@ -20,7 +26,8 @@ from approvals.selectors.catalogue import (
     published_versions,
 )
 from approvals.selectors.service_search import most_used_services, search_services
-from approvals.views.attachments import content_disposition
+from approvals.uploads import ALLOWED_TYPES
+from approvals.views.attachments import content_disposition, stored_file_response
 
 logger = logging.getLogger("portal.guides")
 
@@ -132,6 +139,45 @@ def guide_list(request):
     )
 
 
+def _working_days(days: int) -> str:
+    return ngettext("%(days)d working day", "%(days)d working days", days) % {"days": days}
+
+
+def procedure(version) -> dict | None:
+    """The procedure drawing (办理流程图) of ``version`` and its steps for the text equivalent;
+    None when the workflow cannot be read (a published version's always can)."""
+    try:
+        definition = parse_definition(version.workflow_definition)
+    except DefinitionError:
+        return None
+    codes = {branch.department for stage in definition.stages for branch in stage.branches}
+    licence_step = None
+    if version.item_type != "filing":
+        licence_step = procedure_drawing.Step(
+            kind="licence",
+            title=gettext("Licence issued"),
+            detail=gettext("Electronic licence, within 10 working days of the decision (Art. 44)"),
+        )
+    steps = procedure_drawing.procedure_steps(
+        definition,
+        language=get_language() or "en",
+        department_names=department_names(codes),
+        working_days=_working_days,
+        apply_step=procedure_drawing.Step(
+            kind="apply", title=gettext("You apply online or at the window")
+        ),
+        licence_step=licence_step,
+    )
+    limits = gettext(
+        "Statutory time limit: %(statutory)s; promised: %(promised)s. The stages share it, "
+        "counted from the day after acceptance."
+    ) % {
+        "statutory": _working_days(version.statutory_limit_days),
+        "promised": _working_days(version.promised_limit_days),
+    }
+    return {"steps": steps, "drawing": procedure_drawing.layout_drawing(steps), "limits": limits}
+
+
 @require_GET
 def guide_detail(request, code: str):
     version = get_published_version(code)
@@ -140,8 +186,40 @@ def guide_detail(request, code: str):
     for material in materials:
         licence = material.reusable_licence_item_code
         material.licence_name = licence_names.get(licence, licence)
+    guide_forms = list(version.guide_forms.all())
+    for form in guide_forms:
+        try:
+            form.size_bytes = form.file.size
+        except OSError:  # missing from storage: the download says 404, the page still opens
+            logger.error("guide form %s is missing: %s", form.pk, form.file.name)
+            form.size_bytes = None
     return render(
-        request, "approvals/guides/detail.html", {"version": version, "materials": materials}
+        request,
+        "approvals/guides/detail.html",
+        {
+            "version": version,
+            "materials": materials,
+            "guide_forms": guide_forms,
+            "visits": visits_label_key(version.visits_needed),
+            "procedure": procedure(version),
+        },
+    )
+
+
+# The type a guide form is served as follows from its stored extension, which its upload's
+# inspected content chose (approvals.uploads), never from what the uploader named it.
+GUIDE_FORM_CONTENT_TYPES = {extension: kind for kind, extension in ALLOWED_TYPES.items()}
+
+
+@require_GET
+def guide_form_download(request, code: str, key: str):
+    """A sample or blank form of a published service's guide, as an attachment."""
+    form = get_published_guide_form(code, key)
+    content_type = GUIDE_FORM_CONTENT_TYPES.get(form.extension)
+    if content_type is None:
+        raise Http404("This form has no file of an allowed type.")
+    return stored_file_response(
+        form.file, content_type=content_type, display_name=f"{form.name}.{form.extension}"
     )
 
 

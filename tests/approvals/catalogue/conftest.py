@@ -69,6 +69,10 @@ def catalogue_admin(db):
                 "add_material",
                 "change_material",
                 "delete_material",
+                "view_guideform",
+                "add_guideform",
+                "change_guideform",
+                "delete_guideform",
             ],
         )
     )
