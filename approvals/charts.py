@@ -126,6 +126,9 @@ COLUMN_TOP = 20
 AXIS_LABEL_ROOM = 6
 AXIS_LABEL_DEPTH = 70  # the rotated labels' height below the plot
 VALUE_MIN_SLOT = 36  # a slot narrower than this has no number above its columns (the table has)
+# On a phone the text is drawn larger (static/css/supervision.css): a chart whose slots are
+# narrower than this shows no numbers above its columns there.
+PHONE_VALUE_MIN_SLOT = 70
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,7 @@ class ColumnChart:
     top_value: str
     width: int
     height: int
+    dense: bool  # too many slots for the numbers above the columns at a phone's text size
     plot_left: int = COLUMN_LEFT
     plot_top: int = COLUMN_TOP
     plot_bottom: int = COLUMN_TOP + COLUMN_PLOT_HEIGHT
@@ -232,6 +236,7 @@ def column_chart(
         series=[(key, str(name)) for key, name in series],
         slots=drawn,
         top_value=_number(top),
+        dense=slot_width < PHONE_VALUE_MIN_SLOT,
         width=COLUMN_LEFT + COLUMN_PLOT_WIDTH + 20,
         height=bottom + AXIS_LABEL_DEPTH,
     )

@@ -110,7 +110,7 @@ def trends_page(request):
         chart(
             "trend-volume",
             _("Applications received and decided"),
-            [("received", _("Received")), ("decided", _("Decided"))],
+            [("received", _("Applications received")), ("decided", _("Applications decided"))],
             lambda p: [p.received, p.decided],
             ["received", "decided"],
         ),
