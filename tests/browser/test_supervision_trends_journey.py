@@ -4,6 +4,7 @@ trend charts, chooses March 2026 by week, and follows the "decided late" column 
 phone, English and Chinese; axe finds no serious or critical violation; screenshots for a person
 to look at."""
 
+import itertools
 import re
 
 import pytest
@@ -24,7 +25,7 @@ _fresh_caches = supervision._fresh_caches
 @pytest.mark.parametrize("viewport_name", ["desktop", "phone"])
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_a_supervisor_drills_down_from_a_trend_column_to_the_late_case(
-    city,  # noqa: F811
+    city,
     march,  # noqa: F811
     signed_in_page,
     language,
@@ -56,7 +57,7 @@ def test_a_supervisor_drills_down_from_a_trend_column_to_the_late_case(
         if box is not None
     ]
     assert len(boxes) >= 2
-    for left, right in zip(boxes, boxes[1:], strict=False):
+    for left, right in itertools.pairwise(boxes):
         assert left["x"] + left["width"] <= right["x"] + right["width"]
         assert right["x"] >= left["x"] + 1
         overlap_x = min(left["x"] + left["width"], right["x"] + right["width"]) - max(

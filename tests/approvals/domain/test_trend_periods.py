@@ -2,6 +2,7 @@
 the axis labels thinned so that they never crowd."""
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -80,7 +81,7 @@ def test_the_count_matches_the_buckets_and_they_tile_the_period(start, end, gran
 
     assert bucket_count(start, end, granularity) == len(result)
     assert result[0].start == start and result[-1].end == end
-    for before, after in zip(result, result[1:], strict=False):
+    for before, after in itertools.pairwise(result):
         assert after.start == before.end + dt.timedelta(days=1)
 
 
@@ -95,7 +96,7 @@ def test_thinned_labels_fit_the_room_and_never_crowd(count, room):
 
     assert shown[0] == 0
     assert len(shown) <= room
-    gaps = {b - a for a, b in zip(shown, shown[1:], strict=False)}
+    gaps = {b - a for a, b in itertools.pairwise(shown)}
     assert len(gaps) <= 1  # evenly spaced
     if count <= room:
         assert shown == list(range(count))

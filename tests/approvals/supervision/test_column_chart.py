@@ -1,6 +1,8 @@
 """The trend charts' columns: scaled to the largest value, linked only where there is something
 behind them, and at most a few axis labels drawn, evenly spaced, whatever the number of bars."""
 
+import itertools
+
 from approvals.charts import AXIS_LABEL_ROOM, COLUMN_PLOT_HEIGHT, column_chart
 
 
@@ -39,7 +41,7 @@ def test_a_month_of_days_draws_a_few_evenly_spaced_labels_and_no_crowded_numbers
 
     ticks = [slot.tick_x for slot in chart.slots if slot.show_tick]
     assert 2 <= len(ticks) <= AXIS_LABEL_ROOM
-    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert max(gaps) - min(gaps) < 0.5  # evenly spaced (to the rounding of the coordinates)
     assert chart.dense
     assert not _chart([(1, 1), (2, 2)]).dense

@@ -171,12 +171,8 @@ def test_daily_points_sum_to_the_monthly_point(city, march):
 
 def test_the_late_column_lists_exactly_its_late_decisions(city, march):
     week = trend_cases(kind="late", start=day(16), end=day(22))
-    month_market = trend_cases(
-        kind="late", start=day(1), end=day(31), department_id=city.bureau.pk
-    )
-    month_health = trend_cases(
-        kind="late", start=day(1), end=day(31), department_id=city.other.pk
-    )
+    month_market = trend_cases(kind="late", start=day(1), end=day(31), department_id=city.bureau.pk)
+    month_health = trend_cases(kind="late", start=day(1), end=day(31), department_id=city.other.pk)
 
     assert [a.pk for a in week.cases] == [march["B"].pk]
     assert [a.pk for a in month_market.cases] == [march["B"].pk, march["E"].pk]
@@ -185,7 +181,9 @@ def test_the_late_column_lists_exactly_its_late_decisions(city, march):
 
 def test_the_decided_column_lists_by_decision_date_a_page_at_a_time(city, march):
     first = trend_cases(kind="decided", start=day(2), end=day(15), limit=2)
-    second = trend_cases(kind="decided", start=day(2), end=day(15), limit=2, cursor=first.next_cursor)
+    second = trend_cases(
+        kind="decided", start=day(2), end=day(15), limit=2, cursor=first.next_cursor
+    )
 
     assert [a.pk for a in first.cases] == [march["G"].pk, march["C"].pk]
     assert [a.pk for a in second.cases] == [march["A"].pk]
@@ -293,7 +291,9 @@ PAGES = [
 
 @pytest.mark.parametrize(("name", "query"), PAGES)
 @pytest.mark.parametrize("who", ["reviewer", "head", "clerk", "citizen"])
-def test_only_supervisors_open_the_trend_pages(city, march, verified_client_factory, who, name, query):
+def test_only_supervisors_open_the_trend_pages(
+    city, march, verified_client_factory, who, name, query
+):
     client = verified_client_factory(getattr(city, who))
 
     response = client.get(reverse(name), query)
