@@ -21,32 +21,16 @@ from approvals.selectors.supervision_trends import (
     trends,
 )
 from approvals.services.supervision_rollup import statistics_rollup
-from tests.factories import (
-    ApplicationFactory,
-    OfficialFactory,
-    ReviewTaskFactory,
-    ServiceItemFactory,
-    ServiceVersionFactory,
-)
+from tests.approvals.supervision.test_dashboard import MARCH, day, health_version  # noqa: F401
+from tests.factories import ApplicationFactory, OfficialFactory, ReviewTaskFactory
 
 pytestmark = pytest.mark.django_db
 
-MARCH = Period(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
 TODAY = dt.date(2026, 6, 15)  # the suite's fixed day
 
 
-def day(d: int, month: int = 3) -> dt.date:
-    return dt.date(2026, month, d)
-
-
 @pytest.fixture
-def health_version(city):
-    item = ServiceItemFactory(code="YLJG", department=city.other, topic="food_health")
-    return ServiceVersionFactory(item=item, name_en="Clinic permit", published=True)
-
-
-@pytest.fixture
-def march(city, health_version):
+def march(city, health_version):  # noqa: F811
     """Market bureau: A approved on time (decided Tue 10th), B denied late (decided Tue 17th,
     due the 16th), C licence issued on time (Mon 9th), D still at the window (received 20th),
     E approved late (decided Thu 26th, due the 24th); F is April's. Health bureau: G approved on
