@@ -151,10 +151,7 @@ CASE_KINDS = {
 @dataclass
 class CasePage:
     cases: list[Application]
-    next_cursor: str = ""
-    department_name: str = ""
-    kind: str = ""
-    extra: dict = field(default_factory=dict)
+    next_cursor: str = ""  # empty on the last page
 
 
 def parse_cursor(cursor: str) -> tuple[dt.date, int] | None:
@@ -207,7 +204,7 @@ def trend_cases(
         rows = rows[:limit]
         last = rows[-1]
         next_cursor = f"{getattr(last, column).isoformat()}.{last.pk}"
-    return CasePage(cases=rows, next_cursor=next_cursor, kind=kind)
+    return CasePage(cases=rows, next_cursor=next_cursor)
 
 
 # --- Workload and the department tree -----------------------------------------------------------

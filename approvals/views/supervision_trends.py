@@ -77,6 +77,7 @@ def trends_page(request):
     else:
         period, granularity, department_id = default, WEEK, None
     points = trends(period, granularity, department_id=department_id, today=today)
+    heading = {DAY: _("Day"), WEEK: _("Week"), MONTH: _("Month")}[granularity]
 
     def cases(kind, point) -> str:
         query = {"kind": kind, "start": point.bucket.start, "end": point.bucket.end}
@@ -105,7 +106,6 @@ def trends_page(request):
             maximum=maximum,
         )
 
-    heading = {DAY: _("Day"), WEEK: _("Week"), MONTH: _("Month")}[granularity]
     charts = [
         chart(
             "trend-volume",
