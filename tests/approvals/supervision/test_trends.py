@@ -411,3 +411,24 @@ def test_query_counts_do_not_grow_with_the_rows(city, verified_client_factory, n
     many = _queries(client, name, query)
 
     assert many == few
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"department": "abc"},
+        {"department": "999999"},
+        {"granularity": "year"},
+        {"start": "2026-02-30", "end": "2026-03-31"},
+        {"start": "<script>", "end": "2026-03-31"},
+    ],
+)
+def test_hostile_trend_queries_are_refused_with_the_form(city, verified_client_factory, query):
+    client = verified_client_factory(city.supervisor)
+
+    response = client.get(reverse("approvals:supervision_trends"), query)
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-testid="trend-form"' in page
+    assert "<script>" not in page
