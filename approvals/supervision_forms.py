@@ -123,3 +123,10 @@ class TrendCasesForm(forms.Form):
         if start and end and (start > end or (end - start).days > MAX_PERIOD_DAYS):
             raise forms.ValidationError(_("This list's dates are not valid."))
         return data
+
+
+class TrendRatingsForm(TrendCasesForm):
+    """What a satisfaction column links to: its dates, the department, the page."""
+
+    kind = None
+    after = forms.IntegerField(required=False, min_value=1)

@@ -133,6 +133,11 @@ urlpatterns = [
         supervision_trends.trend_cases_page,
         name="supervision_trend_cases",
     ),
+    path(
+        "supervision/trends/ratings/",
+        supervision_trends.trend_ratings_page,
+        name="supervision_trend_ratings",
+    ),
     path("supervision/workload/", supervision_trends.workload_page, name="supervision_workload"),
     path("applications/<int:pk>/rate/", supervision.rate, name="application_rate"),
     path("work/rectifications/", supervision.rectifications, name="rectifications"),

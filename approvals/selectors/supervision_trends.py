@@ -22,6 +22,7 @@ from approvals.domain.trend_periods import Bucket, bucket_start, buckets
 from approvals.models import (
     Application,
     ReviewTask,
+    ServiceRating,
     ServiceVersion,
     StatisticsDay,
     StatisticsRatingDay,
@@ -205,6 +206,51 @@ def trend_cases(
         last = rows[-1]
         next_cursor = f"{getattr(last, column).isoformat()}.{last.pk}"
     return CasePage(cases=rows, next_cursor=next_cursor)
+
+
+@dataclass
+class RatingPage:
+    ratings: list[ServiceRating]
+    next_after: int | None = None  # the last id shown, when there is more
+
+
+def trend_ratings(
+    *,
+    start: dt.date,
+    end: dt.date,
+    department_id: int | None = None,
+    after: int | None = None,
+    limit: int = CASES_PAGE_SIZE,
+) -> RatingPage:
+    """The ratings a satisfaction column counts: given from ``start`` to ``end`` (local days,
+    both included), to one department or any, in the order given (by id), ``limit`` after the
+    id ``after``. What the list shows only: the grade, when, the application's tracking number
+    and the department, not the comment (an applicant may have written personal data in it)."""
+    ratings = ServiceRating.objects.filter(
+        created_at__gte=_midnight(start), created_at__lt=_midnight(end + dt.timedelta(days=1))
+    )
+    if department_id is not None:
+        ratings = ratings.filter(department_id=department_id)
+    if after is not None:
+        ratings = ratings.filter(pk__gt=after)
+    rows = list(
+        ratings.select_related("application", "department")
+        .only(
+            "grade",
+            "created_at",
+            "application__tracking_number",
+            "department__name_zh",
+            "department__name_en",
+        )
+        .order_by("pk")[: limit + 1]
+    )
+    if len(rows) > limit:
+        return RatingPage(rows[:limit], rows[limit - 1].pk)
+    return RatingPage(rows)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 # --- Workload and the department tree -----------------------------------------------------------

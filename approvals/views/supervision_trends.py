@@ -4,6 +4,7 @@
   week or month over a chosen period, for all departments or one; each column links to the list
   behind it;
 - ``/supervision/trends/cases/``: that list (the applications a column counts), a page at a time;
+  ``/supervision/trends/ratings/``: the ratings a satisfaction column counts;
 - ``/supervision/workload/``: the department tree with each node's open work and cards, and one
   department's open work per official.
 """
@@ -28,9 +29,10 @@ from approvals.selectors.supervision_trends import (
     department_tree,
     official_workload,
     trend_cases,
+    trend_ratings,
     trends,
 )
-from approvals.supervision_forms import TrendCasesForm, TrendForm
+from approvals.supervision_forms import TrendCasesForm, TrendForm, TrendRatingsForm
 from approvals.views.work import official_required
 
 TREND_DEFAULT_DAYS = 12 * 7 - 1  # twelve weeks, today included
@@ -83,6 +85,9 @@ def trends_page(request):
         query = {"kind": kind, "start": point.bucket.start, "end": point.bucket.end}
         if department_id is not None:
             query["department"] = department_id
+        if kind == "rated":
+            del query["kind"]
+            return f"{reverse('approvals:supervision_trend_ratings')}?{urlencode(query)}"
         return f"{reverse('approvals:supervision_trend_cases')}?{urlencode(query)}"
 
     def chart(chart_id, title, series, values, kinds, maximum=None):
@@ -134,7 +139,7 @@ def trends_page(request):
             _("Satisfied ratings (4 or 5 of 5) (%)"),
             [("rate", _("Satisfied (%)"))],
             lambda p: [_percent(p.satisfaction_rate)],
-            [""],
+            ["rated"],
             maximum=100,
         ),
     ]
@@ -161,14 +166,7 @@ def trend_cases_page(request):
     if not form.is_valid():
         raise Http404
     data = form.cleaned_data
-    department_name = ""
-    if data["department"] is not None:
-        department = Department.objects.filter(pk=data["department"]).values_list(
-            "name_zh", "name_en"
-        )
-        if not department:
-            raise Http404
-        department_name = localized_name(*department[0])
+    department_name = _department_name(data["department"])
     page = trend_cases(
         kind=data["kind"],
         start=data["start"],
@@ -208,6 +206,50 @@ def trend_cases_page(request):
             ),
         },
     )
+
+
+@official_required("supervisor")
+@require_GET
+def trend_ratings_page(request):
+    form = TrendRatingsForm(request.GET)
+    if not form.is_valid():
+        raise Http404
+    data = form.cleaned_data
+    department_name = _department_name(data["department"])
+    page = trend_ratings(
+        start=data["start"], end=data["end"], department_id=data["department"], after=data["after"]
+    )
+    query = request.GET.copy()
+    query.pop("after", None)
+    first_query = query.urlencode() if data["after"] else ""
+    next_query = ""
+    if page.next_after:
+        query["after"] = page.next_after
+        next_query = query.urlencode()
+    query.pop("after", None)
+    return render(
+        request,
+        "approvals/supervision/trend_ratings.html",
+        {
+            "page": page,
+            "start": data["start"],
+            "end": data["end"],
+            "department_name": department_name,
+            "next_query": next_query,
+            "first_query": first_query,
+            "back_query": query.urlencode(),
+        },
+    )
+
+
+def _department_name(department_id: int | None) -> str:
+    """The department's name, or "" for all; 404 for one that does not exist."""
+    if department_id is None:
+        return ""
+    names = Department.objects.filter(pk=department_id).values_list("name_zh", "name_en")
+    if not names:
+        raise Http404
+    return localized_name(*names[0])
 
 
 @official_required("supervisor")

@@ -18,6 +18,7 @@ from approvals.selectors.supervision_trends import (
     department_tree,
     official_workload,
     trend_cases,
+    trend_ratings,
     trends,
 )
 from approvals.services.supervision_rollup import statistics_rollup
@@ -269,6 +270,7 @@ PAGES = [
         "approvals:supervision_trend_cases",
         {"kind": "late", "start": "2026-03-01", "end": "2026-03-31"},
     ),
+    ("approvals:supervision_trend_ratings", {"start": "2026-03-01", "end": "2026-03-31"}),
     ("approvals:supervision_workload", {}),
 ]
 
@@ -372,6 +374,11 @@ def _more(city, count: int) -> None:
             assignee=city.reviewer,
             sla_light=["green", "red"][n % 2],
         )
+        rating = ServiceRating.objects.create(
+            application=application, department=city.bureau, grade=1 + n % 5, rater=city.citizen
+        )
+        noon = dt.datetime.combine(day(6 + n % 20), dt.time(12), tzinfo=dt.UTC)
+        ServiceRating.objects.filter(pk=rating.pk).update(created_at=noon)
 
 
 def _queries(client, name, query) -> int:
@@ -396,6 +403,7 @@ def _queries(client, name, query) -> int:
             "approvals:supervision_trend_cases",
             {"kind": "late", "start": "2026-03-01", "end": "2026-03-31"},
         ),
+        ("approvals:supervision_trend_ratings", {"start": "2026-03-01", "end": "2026-03-31"}),
         ("approvals:supervision_workload", {"department": "1"}),
     ],
 )
@@ -432,3 +440,37 @@ def test_hostile_trend_queries_are_refused_with_the_form(city, verified_client_f
     assert response.status_code == 400
     assert 'data-testid="trend-form"' in page
     assert "<script>" not in page
+
+
+def test_the_satisfaction_column_lists_its_ratings_without_comments(
+    city, march, verified_client_factory
+):
+    ServiceRating.objects.filter(application=march["C"]).update(comment="电话13800138000")
+    client = verified_client_factory(city.supervisor)
+    trend = client.get(
+        reverse("approvals:supervision_trends"),
+        {"start": "2026-03-01", "end": "2026-03-31", "granularity": "week"},
+    ).content.decode()
+    (link,) = set(re.findall(r'href="(/supervision/trends/ratings/\?[^"]*)"', trend))
+
+    response = client.get(link.replace("&amp;", "&"), HTTP_ACCEPT_LANGUAGE="en")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "start=2026-03-09" in link and "end=2026-03-15" in link
+    assert march["A"].tracking_number in page and march["C"].tracking_number in page
+    assert "13800138000" not in page
+
+
+def test_the_ratings_list_a_page_at_a_time_for_one_department(city, march):
+    first = trend_ratings(start=day(1), end=day(31), department_id=city.bureau.pk, limit=1)
+    second = trend_ratings(
+        start=day(1), end=day(31), department_id=city.bureau.pk, limit=1, after=first.next_after
+    )
+    none = trend_ratings(start=day(1), end=day(31), department_id=city.other.pk)
+    outside = trend_ratings(start=day(13), end=day(31))
+
+    assert [r.application_id for r in first.ratings] == [march["A"].pk]
+    assert [r.application_id for r in second.ratings] == [march["C"].pk]
+    assert second.next_after is None
+    assert none.ratings == [] and outside.ratings == []
