@@ -64,7 +64,11 @@ def trends_page(request):
     default = Period(today - dt.timedelta(days=TREND_DEFAULT_DAYS), today)
     typed = any(name in request.GET for name in ("start", "end", "granularity", "department"))
     if typed:
-        form = TrendForm(request.GET, departments=departments)
+        # What was not typed is the default (a link back from a list names the department only).
+        query = request.GET.copy()
+        for name, value in (("start", default.start), ("end", default.end), ("granularity", WEEK)):
+            query.setdefault(name, str(value))
+        form = TrendForm(query, departments=departments)
         valid = form.is_valid()
     else:
         form = TrendForm(
@@ -159,6 +163,28 @@ def trends_page(request):
     )
 
 
+def _list_context(request, data: dict, next_after) -> dict:
+    """What the lists behind a column share: their scope (dates, department), the links to the
+    next and the first page (the same query with another ``after``), and back to the trends of
+    the department."""
+    query = request.GET.copy()
+    query.pop("after", None)
+    first_query = query.urlencode() if data["after"] else ""
+    next_query = ""
+    if next_after:
+        query["after"] = next_after
+        next_query = query.urlencode()
+    back = {"department": data["department"]} if data["department"] else {}
+    return {
+        "start": data["start"],
+        "end": data["end"],
+        "department_name": _department_name(data["department"]),
+        "next_query": next_query,
+        "first_query": first_query,
+        "back_query": urlencode(back),
+    }
+
+
 @official_required("supervisor")
 @require_GET
 def trend_cases_page(request):
@@ -166,7 +192,6 @@ def trend_cases_page(request):
     if not form.is_valid():
         raise Http404
     data = form.cleaned_data
-    department_name = _department_name(data["department"])
     page = trend_cases(
         kind=data["kind"],
         start=data["start"],
@@ -179,32 +204,11 @@ def trend_cases_page(request):
         "decided": _("Applications decided"),
         "late": _("Applications decided late (after the statutory due date)"),
     }
-    next_query = ""
-    if page.next_cursor:
-        query = request.GET.copy()
-        query["after"] = page.next_cursor
-        next_query = query.urlencode()
-    first_query = ""
-    if data["after"]:
-        query = request.GET.copy()
-        del query["after"]
-        first_query = query.urlencode()
-    back = {"start": data["start"], "end": data["end"]}
     return render(
         request,
         "approvals/supervision/trend_cases.html",
-        {
-            "title": titles[data["kind"]],
-            "page": page,
-            "start": data["start"],
-            "end": data["end"],
-            "department_name": department_name,
-            "next_query": next_query,
-            "first_query": first_query,
-            "back_query": urlencode(
-                {**back, **({"department": data["department"]} if data["department"] else {})}
-            ),
-        },
+        {"title": titles[data["kind"]], "page": page}
+        | _list_context(request, data, page.next_cursor),
     )
 
 
@@ -215,30 +219,13 @@ def trend_ratings_page(request):
     if not form.is_valid():
         raise Http404
     data = form.cleaned_data
-    department_name = _department_name(data["department"])
     page = trend_ratings(
         start=data["start"], end=data["end"], department_id=data["department"], after=data["after"]
     )
-    query = request.GET.copy()
-    query.pop("after", None)
-    first_query = query.urlencode() if data["after"] else ""
-    next_query = ""
-    if page.next_after:
-        query["after"] = page.next_after
-        next_query = query.urlencode()
-    query.pop("after", None)
     return render(
         request,
         "approvals/supervision/trend_ratings.html",
-        {
-            "page": page,
-            "start": data["start"],
-            "end": data["end"],
-            "department_name": department_name,
-            "next_query": next_query,
-            "first_query": first_query,
-            "back_query": query.urlencode(),
-        },
+        {"page": page} | _list_context(request, data, page.next_after),
     )
 
 

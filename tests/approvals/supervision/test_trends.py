@@ -474,3 +474,18 @@ def test_the_ratings_list_a_page_at_a_time_for_one_department(city, march):
     assert [r.application_id for r in second.ratings] == [march["C"].pk]
     assert second.next_after is None
     assert none.ratings == [] and outside.ratings == []
+
+
+def test_back_from_a_list_to_the_departments_trends(city, march, verified_client_factory):
+    client = verified_client_factory(city.supervisor)
+    cases = client.get(
+        reverse("approvals:supervision_trend_cases"),
+        {"kind": "late", "start": "2026-03-16", "end": "2026-03-22", "department": city.bureau.pk},
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    back = re.search(r'href="(/supervision/trends/\?[^"]*)"', cases).group(1)
+
+    response = client.get(back.replace("&amp;", "&"), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    assert "Market bureau, from" in response.content.decode()
