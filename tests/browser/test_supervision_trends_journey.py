@@ -80,6 +80,12 @@ def test_a_supervisor_drills_down_from_a_trend_column_to_the_late_case(
     assert axe_violations(page) == []
     screenshot(page, f"supervision-trend-cases-{language}-{viewport_name}")
 
+    # and the satisfaction column of the week of 9 March lists its two ratings
+    page.go_back()
+    page.get_by_test_id("trend-satisfaction").locator('svg a[href*="start=2026-03-09"]').click()
+    expect(page.get_by_test_id("trend-ratings").locator("tbody tr")).to_have_count(2)
+    assert axe_violations(page) == []
+
     # and the workload page draws the department tree with each node's open work and cards
     for light, assignee in (("red", city.reviewer), ("yellow", city.reviewer), ("green", None)):
         ReviewTaskFactory(department=city.bureau, sla_light=light, assignee=assignee)
