@@ -157,7 +157,6 @@ def trends_page(request):
             "granularity": granularity,
             "department_name": department_name,
             "charts": charts,
-            "ratings": sum(p.ratings for p in points),
         },
         status=400 if typed and not valid else 200,
     )
