@@ -10,6 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from approvals import calendar as calendar_cache
 from tests.approvals.supervision import conftest as supervision
 from tests.approvals.supervision.test_trends import health_version, march  # noqa: F401
 from tests.browser_support import DESKTOP, PHONE, axe_violations, screenshot
@@ -19,7 +20,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 city = supervision.city
 _signing_key = supervision._signing_key
-_fresh_caches = supervision._fresh_caches
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """The working-day calendar is cached per process: none of another test's."""
+    calendar_cache.clear_cache()
+    yield
+    calendar_cache.clear_cache()
 
 
 @pytest.mark.parametrize("viewport_name", ["desktop", "phone"])
