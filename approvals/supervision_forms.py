@@ -4,7 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.business_forms import ServiceErrorsMixin
+from approvals.domain.trend_periods import DAY, MAX_BUCKETS, MONTH, WEEK, bucket_count
 from approvals.selectors.supervision import Period
+from approvals.selectors.supervision_trends import CASE_KINDS
 
 MAX_PERIOD_DAYS = 366
 
@@ -69,3 +71,62 @@ class RectificationForm(ServiceErrorsMixin, forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+# --- Trends (issue 18) --------------------------------------------------------------------------
+
+
+class TrendForm(PeriodForm):
+    """The trend page's period, its step (day, week, month) and optionally one department."""
+
+    granularity = forms.ChoiceField(
+        label=_("Step"),
+        choices=[(DAY, _("Daily")), (WEEK, _("Weekly")), (MONTH, _("Monthly"))],
+        initial=WEEK,
+    )
+    department = forms.TypedChoiceField(
+        label=_("Department"), required=False, coerce=int, empty_value=None, choices=()
+    )
+
+    def __init__(self, *args, departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", _("All departments")), *departments]
+
+    def clean(self):
+        data = super().clean()
+        start, end, granularity = data.get("start"), data.get("end"), data.get("granularity")
+        if (
+            start
+            and end
+            and granularity
+            and not self.has_error("end")
+            and bucket_count(start, end, granularity) > MAX_BUCKETS
+        ):
+            self.add_error(
+                "granularity", _("Too many bars for this period: choose weekly or monthly steps.")
+            )
+        return data
+
+
+class TrendCasesForm(forms.Form):
+    """What a trend bar links to: the figure, its dates, the department, the page."""
+
+    kind = forms.ChoiceField(choices=[(kind, kind) for kind in CASE_KINDS])
+    start = forms.DateField()
+    end = forms.DateField()
+    department = forms.IntegerField(required=False, min_value=1)
+    after = forms.CharField(required=False, max_length=40)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and (start > end or (end - start).days > MAX_PERIOD_DAYS):
+            raise forms.ValidationError(_("This list's dates are not valid."))
+        return data
+
+
+class TrendRatingsForm(TrendCasesForm):
+    """What a satisfaction column links to: its dates, the department, the page."""
+
+    kind = None
+    after = forms.IntegerField(required=False, min_value=1)

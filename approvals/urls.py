@@ -11,6 +11,7 @@ from approvals.views import (
     licences,
     lookup,
     supervision,
+    supervision_trends,
     supplement,
     work,
 )
@@ -130,6 +131,19 @@ urlpatterns = [
     # Electronic supervision, ratings and rectification (supervision helper).
     path("supervision/", supervision.dashboard, name="supervision_dashboard"),
     path("supervision/export.csv", supervision.export, name="supervision_export"),
+    # Trends, the cases behind a column, workload and the department tree (charts helper).
+    path("supervision/trends/", supervision_trends.trends_page, name="supervision_trends"),
+    path(
+        "supervision/trends/cases/",
+        supervision_trends.trend_cases_page,
+        name="supervision_trend_cases",
+    ),
+    path(
+        "supervision/trends/ratings/",
+        supervision_trends.trend_ratings_page,
+        name="supervision_trend_ratings",
+    ),
+    path("supervision/workload/", supervision_trends.workload_page, name="supervision_workload"),
     path("applications/<int:pk>/rate/", supervision.rate, name="application_rate"),
     path("work/rectifications/", supervision.rectifications, name="rectifications"),
     path(

@@ -12,6 +12,7 @@ Every loop is bounded (``--requests`` per page, ``--submissions`` in all); traff
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import html
 import io
 import json
@@ -23,6 +24,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 
 from benchmarks import stats
 from benchmarks.stats import PAGE, Target, figure
@@ -31,6 +33,19 @@ from benchmarks.web import Client, Gunicorn
 # Each of the 4 workers gets requests before the measured ones (its first request is cold).
 WARM_UP = 8
 PAGE_TARGETS = {"supervision": Target("p95_ms", "<=", 200, "ms")}
+
+
+# BENCH_PAGES: measure only the pages whose names contain one of these words (comma-separated),
+# and nothing else (no submissions, sweep or audit walk: the database is only read). Empty: all.
+PAGE_SELECTION = [
+    word.strip().lower() for word in os.environ.get("BENCH_PAGES", "").split(",") if word.strip()
+]
+
+
+def selected(name: str) -> bool:
+    """Whether the page ``name`` is measured (a page that another one needs is opened anyway,
+    but measured only when selected)."""
+    return not PAGE_SELECTION or any(word in name.lower() for word in PAGE_SELECTION)
 
 
 class BenchError(RuntimeError):
@@ -141,8 +156,11 @@ def measure_pages(scale, port, subjects, requests) -> tuple[list, dict]:
         return Client(port, cookie=cookies[role])
 
     figures, picked = [], {}
+    today = dt.date.today()
 
     def page(name, role, path, check, **kwargs):
+        if not selected(name):
+            return None
         try:
             result, first = measure(
                 name, scale, client(role), path, requests=requests, check=check, **kwargs
@@ -225,6 +243,49 @@ def measure_pages(scale, port, subjects, requests) -> tuple[list, dict]:
         lambda r: expect(r, contains="lights-department"),
         target=PAGE_TARGETS["supervision"],
     )
+    # Supervision trends (issue 18): a year by week, and the list behind its first late column.
+    trends_path = "/supervision/trends/?" + urlencode(
+        {"start": (today - dt.timedelta(days=364)).isoformat(), "end": today.isoformat()}
+        | {"granularity": "week"}
+    )
+    first = page(
+        "supervision trends (year by week)",
+        "supervisor",
+        trends_path,
+        lambda r: expect(r, contains="trend-late"),
+        target=PAGE_TARGETS["supervision"],
+    )
+    if first is not None:
+        late = _links(first.text, r'href="(/supervision/trends/cases/\?kind=late[^"]*)"')
+        if late:
+            page(
+                "trend cases (late, a week)",
+                "supervisor",
+                late[-1],
+                lambda r: expect(r, contains="trend-cases"),
+                target=PAGE_TARGETS["supervision"],
+            )
+        else:
+            print("  trend cases                  NOT MEASURED: no late column", flush=True)
+            figures.append(
+                figure("trend cases (late, a week)", scale, note="not measured: no late column")
+            )
+    # The catalogue's search (issue 18): a synonym ("开饭店", a keyword of the food licence in the
+    # demo catalogue: a database seeded before the keywords existed finds nothing), words of a
+    # name, pinyin initials, English.
+    searches = (
+        ("开饭店", "开饭店"),
+        ("食品经营", "食品经营"),
+        ("spjy", "spjy"),
+        ("food", "food licence"),
+    )
+    for name, words in searches:
+        page(
+            f"service search ({name})",
+            "citizen",
+            "/services/?" + urlencode({"q": words}),
+            lambda r: expect(r, pattern=r'href="/services/[^"/]+/"'),
+        )
     page(
         "statistics export",
         "supervisor",
@@ -666,13 +727,15 @@ def main() -> None:
         print(f"gunicorn (4 workers) on 127.0.0.1:{server.port}", flush=True)
         page_figures, picked = measure_pages(args.scale, server.port, subjects, args.requests)
         figures += page_figures
-        figures += measure_submissions(
-            args.scale, server.port, submissions=args.submissions, clients=args.clients
-        )
-    if "reviewer" in subjects:
-        figures += measure_guardian(args.scale, subjects["reviewer"].user, runs=args.requests)
-    figures += measure_sweep(args.scale, catch_up=max(1, min(args.catch_up, 100_000)))
-    figures += measure_verify(args.scale)
+        if not PAGE_SELECTION:
+            figures += measure_submissions(
+                args.scale, server.port, submissions=args.submissions, clients=args.clients
+            )
+    if not PAGE_SELECTION:
+        if "reviewer" in subjects:
+            figures += measure_guardian(args.scale, subjects["reviewer"].user, runs=args.requests)
+        figures += measure_sweep(args.scale, catch_up=max(1, min(args.catch_up, 100_000)))
+        figures += measure_verify(args.scale)
 
     run = {
         "scale": args.scale,
@@ -680,6 +743,7 @@ def main() -> None:
         "subjects": {role: s.user.email for role, s in subjects.items()},
         "subjects_from": sorted({s.source for s in subjects.values()}),
         "picked": picked,
+        "pages_selected": PAGE_SELECTION,
         "requests_per_page": args.requests,
         "machine": f"{platform.node()}: {os.cpu_count()} CPUs, {platform.platform()}",
         "load_average": os.getloadavg(),

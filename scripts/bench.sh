@@ -13,8 +13,10 @@
 # Environment: BENCH_SCALES (default 10000), BENCH_REQUESTS (requests per page, default 30),
 # BENCH_SUBMISSIONS (default 160), BENCH_CLIENTS (default 16), BENCH_CATCH_UP (applications the
 # catch-up sweep deems accepted, default 500), BENCH_REDIS_URL (default
-# redis://127.0.0.1:6379/0), BENCH_PG_PORT (default 5433). Arguments are passed to
-# benchmarks.pdf (e.g. --runs 50).
+# redis://127.0.0.1:6379/0), BENCH_PG_PORT (default 5433), BENCH_PAGES (only the pages whose
+# names contain one of these comma-separated words, read-only: no submissions, sweep, audit walk
+# or PDF; the results go to var/bench/pages.json). Arguments are passed to benchmarks.pdf
+# (e.g. --runs 50).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -143,10 +145,16 @@ for scale in "${scale_list[@]}"; do
     --out "$OUT_DIR/scale-$scale.json"
 done
 
-header "PDF: render + seal"
-DJANGO_SETTINGS_MODULE=portal.settings.dev .venv/bin/python -m benchmarks.pdf \
-  --json "$OUT_DIR/pdf.json" "$@"
+results=("$OUT_DIR"/scale-*.json)
+if [ -z "${BENCH_PAGES:-}" ]; then
+  header "PDF: render + seal"
+  DJANGO_SETTINGS_MODULE=portal.settings.dev .venv/bin/python -m benchmarks.pdf \
+    --json "$OUT_DIR/pdf.json" "$@"
+  results+=("$OUT_DIR/pdf.json")
+fi
 
 header "Results"
-.venv/bin/python -m benchmarks.report --out benchmarks/results/latest.json \
-  "$OUT_DIR"/scale-*.json "$OUT_DIR/pdf.json"
+# A selection of pages (BENCH_PAGES) is a partial run: it does not replace latest.json.
+out=benchmarks/results/latest.json
+[ -n "${BENCH_PAGES:-}" ] && out="$OUT_DIR/pages.json"
+.venv/bin/python -m benchmarks.report --out "$out" "${results[@]}"
