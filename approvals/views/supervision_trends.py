@@ -19,6 +19,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from accounts.models import Department
@@ -83,7 +84,7 @@ def trends_page(request):
     else:
         period, granularity, department_id = default, WEEK, None
     points = trends(period, granularity, department_id=department_id, today=today)
-    heading = {DAY: _("Day"), WEEK: _("Week"), MONTH: _("Month")}[granularity]
+    heading = {DAY: pgettext("period", "Day"), WEEK: _("Week"), MONTH: _("Month")}[granularity]
 
     def cases(kind, point) -> str:
         query = {"kind": kind, "start": point.bucket.start, "end": point.bucket.end}
