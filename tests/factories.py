@@ -221,6 +221,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = "approvals.Application"
+        skip_postgeneration_save = True  # the licence of ``licensed`` needs no second save
 
     service_version = factory.SubFactory(ServiceVersionFactory, published=True)
     applicant_kind = "person"
