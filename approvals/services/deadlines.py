@@ -51,6 +51,8 @@ logger = logging.getLogger(__name__)
 
 
 # --- Computing ----------------------------------------------------------------------------------
+# A rectification task after a bad rating is due 15 working days after the rating's day.
+RECTIFICATION_WORKING_DAYS = 15
 
 
 def is_joint_handling(application: Application) -> bool:
@@ -133,6 +135,18 @@ PROVISIONAL_NOTE = _(
     "provisional: counted from the statutory holidays only, to be confirmed once the State "
     "Council publishes the make-up working days"
 )
+
+
+def rectification_due_on(opened_on: dt.date) -> dt.date | None:
+    """15 working days after the rating's day; unknown (None) while the official calendar does
+    not reach that far (a rectification task keeps no provisional date), filled in when the next
+    year is entered (``deadlines_fill_unknown``)."""
+    calendar = working_calendar()
+    due = date_or_unknown(
+        lambda: calendar.add_working_days(opened_on, RECTIFICATION_WORKING_DAYS),
+        "the due date of a rectification task",
+    )
+    return None if calendar.is_provisional(due) else due
 
 
 def due_text(due_on: dt.date | None, provisional: bool = False):
@@ -397,7 +411,6 @@ def deadlines_fill_unknown(*, fresh_calendar: bool = False) -> dict[str, int]:
     cached calendar, which may predate the change) and by the periodic sweep."""
     from approvals import calendar as calendar_cache
     from approvals.models import RectificationStatus, RectificationTask
-    from approvals.services.ratings import rectification_due_on
 
     if fresh_calendar:
         calendar_cache.clear_cache()
@@ -549,6 +562,18 @@ def deadlines_recompute_provisional(*, fresh_calendar: bool = False) -> dict[str
 # --- Clock pauses -------------------------------------------------------------------------------
 
 
+def pause_changes(pause: ClockPause) -> dict:
+    """What an audit event says about a pause that started or ended."""
+    if pause.ended_on is not None:
+        return {"pause": [pause.pk, pause.pk], "ended_on": [None, pause.ended_on]}
+    return {
+        "pause": [None, pause.pk],
+        "kind": [None, pause.kind],
+        "started_on": [None, pause.started_on],
+        "expected_working_days": [None, pause.expected_working_days],
+    }
+
+
 @transaction.atomic
 def clock_pause_start(
     *,
@@ -557,8 +582,12 @@ def clock_pause_start(
     kind: str,
     reason: str,
     expected_working_days: int | None = None,
+    recorded_by_caller: bool = False,
 ) -> ClockPause:
-    """Stop the clock from today (Art. 45) and tell the applicant why and for how long."""
+    """Stop the clock from today (Art. 45) and tell the applicant why and for how long.
+
+    ``recorded_by_caller``: the act that pauses the clock (a supplement notice, a reviewer's
+    pause) writes the one audit event of the act, with ``pause_changes(pause)`` in it."""
     _require_clock_actor(actor, application, "clock.pause")
     reason = (reason or "").strip()
     errors = {}
@@ -581,18 +610,14 @@ def clock_pause_start(
         expected_working_days=expected_working_days,
         created_by=actor,
     )
-    audit_record(
-        action="clock.pause_started",
-        actor=actor,
-        obj=locked,
-        reason=reason,
-        changes={
-            "pause": [None, pause.pk],
-            "kind": [None, kind],
-            "started_on": [None, pause.started_on],
-            "expected_working_days": [None, expected_working_days],
-        },
-    )
+    if not recorded_by_caller:
+        audit_record(
+            action="clock.pause_started",
+            actor=actor,
+            obj=locked,
+            reason=reason,
+            changes=pause_changes(pause),
+        )
     application_deadlines_refresh(application=locked)
     params = {
         "number": locked.tracking_number or "",
@@ -632,10 +657,14 @@ def clock_pause_start(
 
 @transaction.atomic
 def clock_pause_end(
-    *, actor: User | None, application: Application, kind: str | None = None
+    *,
+    actor: User | None,
+    application: Application,
+    kind: str | None = None,
+    recorded_by_caller: bool = False,
 ) -> ClockPause | None:
     """Restart the clock (the pause's last day is today) and tell the applicant the new due date.
-    Returns None when no pause was running."""
+    Returns None when no pause was running. ``recorded_by_caller``: as for ``clock_pause_start``."""
     _require_clock_actor(
         actor, application, "clock.resume", applicant_ok=kind == PauseKind.SUPPLEMENT
     )
@@ -655,16 +684,13 @@ def clock_pause_end(
     # Task dates left unknown while the clock was stopped: computable now if the calendar reaches
     # them (the sweep only retries them when the calendar changes).
     _fill_unknown_task_dates(ReviewTask.objects.filter(application=locked))
-    audit_record(
-        action="clock.pause_ended",
-        actor=actor,
-        obj=locked,
-        changes={
-            "pause": [pause.pk, pause.pk],
-            "ended_on": [None, pause.ended_on],
-            "decision_due_on": [None, locked.decision_due_on],
-        },
-    )
+    if not recorded_by_caller:
+        audit_record(
+            action="clock.pause_ended",
+            actor=actor,
+            obj=locked,
+            changes={**pause_changes(pause), "decision_due_on": [None, locked.decision_due_on]},
+        )
     params = {
         "number": locked.tracking_number or "",
         "service": _lazy_service(locked),
@@ -700,9 +726,15 @@ def _extension_room(application: Application) -> int:
 
 @transaction.atomic
 def extension_request(
-    *, actor: User, application: Application, working_days: int, reason: str
+    *,
+    actor: User,
+    application: Application,
+    working_days: int,
+    reason: str,
+    recorded_by_caller: bool = False,
 ) -> DeadlineExtension:
-    """An official on the case asks the head to extend the statutory limit (Art. 42)."""
+    """An official on the case asks the head to extend the statutory limit (Art. 42).
+    ``recorded_by_caller``: the reviewer's act on their task writes the one event."""
     if _official_on_case(actor, application) is None:
         policy.deny(actor, "extension.request", application)
     reason = (reason or "").strip()
@@ -724,13 +756,14 @@ def extension_request(
     extension = DeadlineExtension.objects.create(
         application=locked, working_days=working_days, reason=reason, requested_by=actor
     )
-    audit_record(
-        action="extension.requested",
-        actor=actor,
-        obj=extension,
-        reason=reason,
-        changes={"application": [None, locked.pk], "working_days": [None, working_days]},
-    )
+    if not recorded_by_caller:
+        audit_record(
+            action="extension.requested",
+            actor=actor,
+            obj=extension,
+            reason=reason,
+            changes={"application": [None, locked.pk], "working_days": [None, working_days]},
+        )
     heads = OfficialPosition.objects.filter(
         role=OfficialRole.DEPARTMENT_HEAD,
         is_active=True,

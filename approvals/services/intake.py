@@ -55,6 +55,7 @@ from approvals.services.deadlines import (
     application_deadlines_refresh,
     clock_pause_end,
     clock_pause_start,
+    pause_changes,
 )
 from approvals.services.documents import (
     date_en,
@@ -281,6 +282,14 @@ def intake_request_supplement(
     request = SupplementRequest.objects.create(
         application=locked, items=cleaned, reply_by=reply_by, requested_by=actor
     )
+    # The clock pauses in the same act (Art. 45); the act's one event names the pause.
+    pause = clock_pause_start(
+        actor=actor,
+        application=locked,
+        kind=PauseKind.SUPPLEMENT,
+        reason=_("Waiting for the applicant's supplement (one-time notice)."),
+        recorded_by_caller=True,
+    )
     locked = application_transition(
         actor=actor,
         application=locked,
@@ -292,6 +301,7 @@ def intake_request_supplement(
             "materials": [None, [item["material"] for item in cleaned]],
             "fields": [None, [item["field"] for item in cleaned if item.get("field")]],
             "reply_by": [None, reply_by],
+            **pause_changes(pause),
         },
     )
     version = locked.service_version
@@ -305,12 +315,6 @@ def intake_request_supplement(
             for index, item in enumerate(cleaned, start=1)
         )
 
-    clock_pause_start(
-        actor=actor,
-        application=locked,
-        kind=PauseKind.SUPPLEMENT,
-        reason=_("Waiting for the applicant's supplement (one-time notice)."),
-    )
     params = {**_params(locked), "date": reply_by.isoformat(), "items": lazy(item_lines, str)()}
     tell_applicant(
         locked,
@@ -486,30 +490,35 @@ def supplement_answer(
     request.answered_at = timezone.now()
     request.answer_comment = comment
     request.save(update_fields=["answered_at", "answer_comment", "items"])
+    fields = {}
     if changes:
-        locked.data = {**locked.data, **corrected}
-        locked.save(update_fields=["data", "updated_at"])
-        audit_record(
-            action="intake.supplement_data_corrected",
-            actor=actor,
-            obj=locked,
-            changes={"supplement_request": [None, request.pk], **changes},
+        fields["data"] = {**locked.data, **corrected}
+    running_pause = ClockPause.objects.filter(
+        application=locked, kind=PauseKind.SUPPLEMENT, ended_on__isnull=True
+    ).exists()
+    pause = (
+        clock_pause_end(
+            actor=actor, application=locked, kind=PauseKind.SUPPLEMENT, recorded_by_caller=True
         )
+        if running_pause
+        else None
+    )
+    # One act, one event: the answer carries the status change, the corrected answers (each
+    # ``data.<field>`` before → after) and the end of the pause.
     locked = application_transition(
         actor=actor,
         application=locked,
         action=Action.ANSWER_SUPPLEMENT,
         event="intake.supplement_answered",
         answering_review_supplement=request.during_review,
+        fields=fields,
         changes={
             "supplement_request": [None, request.pk],
             "answered_at": [None, request.answered_at],
+            **changes,
+            **(pause_changes(pause) if pause else {}),
         },
     )
-    if ClockPause.objects.filter(
-        application=locked, kind=PauseKind.SUPPLEMENT, ended_on__isnull=True
-    ).exists():
-        clock_pause_end(actor=actor, application=locked, kind=PauseKind.SUPPLEMENT)
     locked.refresh_from_db()
     params = _params(locked)
     if request.during_review:

@@ -52,6 +52,7 @@ from approvals.domain.workflow import (
 )
 from approvals.models import Application, ClockPause, ReviewTask
 from approvals.services.ending import review_tasks_cancel
+from approvals.services.lifecycle import application_transition
 from approvals.services.notifications import clause, message, notify, tell_applicant
 
 try:  # helper "deadlines"
@@ -259,8 +260,6 @@ def _cancel(actor, task_ids, reason: str = "") -> list[ReviewTask]:
 def workflow_start(*, actor, application: Application) -> list[ReviewTask]:
     """After acceptance: review starts (accepted → under review) and the first review stage fans
     out. A leading window intake stage counts as passed by the acceptance."""
-    from approvals.services.lifecycle import application_transition
-
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.current_stage_key:
         raise WorkflowAlreadyStarted()
@@ -338,15 +337,23 @@ def _deciders(tasks) -> dict:
 
 
 def _decide(
-    actor, application: Application, *, approve: bool, reason: str, decided_by=()
+    actor,
+    application: Application,
+    *,
+    approve: bool,
+    reason: str,
+    decided_by=(),
+    changes: dict | None = None,
 ) -> Application:
-    from approvals.services.lifecycle import application_transition
-
+    """The final decision: the status change, recorded as ``application.approve``/``deny`` with
+    the engine's step in ``changes`` (one act, one event), then the written decision and the
+    applicant's notice."""
     application = application_transition(
         actor=actor,
         application=application,
         action="approve" if approve else "deny",
         reason=reason,
+        changes=changes,
         fields={"decided_on": timezone.localdate()},
     )
     _issue_decision(actor, application, approve=approve, reason=reason, decided_by=decided_by)
@@ -412,10 +419,19 @@ def workflow_advance(*, actor, application: Application):
             .select_related("department", "drafted_by", "approved_by")
             .order_by("pk")
         )
-        locked = _decide(actor, locked, approve=False, reason=reasons, decided_by=decided_by)
         changes["cancelled"] = [None, [t.pk for t in cancelled]]
         changes["decided_by"] = [None, [t.pk for t in decided_by]]
-        changes["status"] = ["under_review", locked.status]
+        # One act, one event: the decision's status change is recorded as this step.
+        _decide(
+            actor,
+            locked,
+            approve=False,
+            reason=reasons,
+            decided_by=decided_by,
+            changes=changes,
+        )
+        application.refresh_from_db()
+        return decision
     elif isinstance(decision, ProposeDenial):
         anchor = ReviewTask.objects.get(pk=min(decision.rejections))
         tasks = _create_tasks(
@@ -430,8 +446,9 @@ def workflow_advance(*, actor, application: Application):
     elif isinstance(decision, DenialOverruled):
         changes = _overrule(actor, locked, decision)
     elif isinstance(decision, Complete):
-        locked = _decide(actor, locked, approve=True, reason="")
-        changes["status"] = ["under_review", locked.status]
+        _decide(actor, locked, approve=True, reason="", changes=changes)
+        application.refresh_from_db()
+        return decision
     elif isinstance(decision, NeedsSecondApproval):
         _notify_second_approval(locked, decision, actor)
     else:  # Wait
