@@ -20,7 +20,32 @@ from approvals.models import Application
 from approvals.services.ending import application_end_work
 from approvals.services.webhooks import outbox_record
 
-__all__ = ["TransitionNotAllowed", "application_transition"]
+__all__ = [
+    "StaleApplication",
+    "TransitionNotAllowed",
+    "application_transition",
+    "on_behalf_of",
+]
+
+
+class StaleApplication(Exception):
+    """The form was filled in against an older revision: another window or device saved first.
+    ``application`` is the stored, newer version to show instead."""
+
+    def __init__(self, application: Application):
+        super().__init__(f"application {application.pk} is at revision {application.revision}")
+        self.application = application
+
+
+def on_behalf_of(application: Application) -> str:
+    """Whom an act on ``application`` is done for, as the audit trail names them."""
+    if application.business_id is not None:
+        return f"business:{application.business_id}"
+    if application.person_id is not None and application.person.user_id != (
+        application.created_by_id
+    ):
+        return f"person:{application.person_id}"
+    return ""
 
 
 @transaction.atomic
@@ -54,8 +79,6 @@ def application_transition(
     Raises ``TransitionNotAllowed`` when the table does not allow ``action`` from the stored
     status (views answer 409).
     """
-    from approvals.services.applications import StaleApplication, _on_behalf_of
-
     locked = (
         application
         if row_locked
@@ -83,7 +106,7 @@ def application_transition(
         action=event or f"application.{action}",
         actor=actor,
         obj=locked,
-        on_behalf_of=_on_behalf_of(locked) if actor is not None else "",
+        on_behalf_of=on_behalf_of(locked) if actor is not None else "",
         reason=reason,
         changes={
             "status": [str(before), str(after)],
