@@ -36,6 +36,7 @@ from approvals.models import (
 from approvals.query_codes import hash_query_code, new_query_code
 from approvals.selectors.applications import window_intake_clerks
 from approvals.services.deadlines import application_deadlines_refresh
+from approvals.services.documents import document_issue
 from approvals.services.lifecycle import StaleApplication, application_transition, on_behalf_of
 from approvals.services.notifications import applicant_users, message, notify, notify_many
 
@@ -326,7 +327,6 @@ def _issue_receipt(
 ) -> None:
     """The submission receipt (材料接收凭证): what was received, and when; for a counter filing,
     the query code the walk-in applicant looks the progress up with."""
-    from approvals.services.documents import document_issue
 
     names = {m.key: (m.name_zh, m.name_en) for m in application.service_version.materials.all()}
     counts: dict[str, int] = {}

@@ -50,15 +50,13 @@ from approvals.domain.workflow import (
     next_step,
     parse_definition,
 )
-from approvals.models import Application, ClockPause, ReviewTask
+from approvals.models import Application, ClockPause, DocumentKind, ReviewTask
+from approvals.services.deadlines import task_due_on
+from approvals.services.documents import document_issue
 from approvals.services.ending import review_tasks_cancel
+from approvals.services.licence_issue import licence_issue
 from approvals.services.lifecycle import application_transition
 from approvals.services.notifications import clause, message, notify, tell_applicant
-
-try:  # helper "deadlines"
-    from approvals.services.deadlines import task_due_on
-except ImportError:  # pragma: no cover - until the deadlines service lands
-    task_due_on = None
 
 
 class SelfApprovalError(ValidationError):
@@ -171,7 +169,7 @@ def _create_tasks(
 ) -> list[ReviewTask]:
     """One open task per branch of ``stage`` (or of ``branches``), audited and told."""
     departments = _departments(stage)
-    due_on = task_due_on(application=application, stage=stage) if task_due_on else None
+    due_on = task_due_on(application=application, stage=stage)
     # The one rule gives a fresh task its real light at once (yellow when it is due soon,
     # "paused" while the application's clock is stopped).
     light = sla_light_for(
@@ -301,9 +299,6 @@ def _issue_decision(
     """The written decision (Art. 38) and, on approval, the licence with its certificate at once
     (Art. 44), or the closing of a filing. A denial is issued in the name of the department whose
     tasks decided it (``decided_by``) and names who decided."""
-    from approvals.models import DocumentKind
-    from approvals.services.documents import document_issue
-    from approvals.services.licence_issue import licence_issue
 
     if approve:
         decision = document_issue(
