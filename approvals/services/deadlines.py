@@ -23,8 +23,9 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy
 
 from accounts.models import OfficialPosition, OfficialRole, User
+from approvals import calendar as calendar_cache
 from approvals import policy
-from approvals.audit import audit_record
+from approvals.audit import audit_chain_append, audit_record
 from approvals.calendar import working_calendar
 from approvals.domain.due_dates import DueDate
 from approvals.domain.workflow_definition import DefinitionError, parse_definition
@@ -39,12 +40,24 @@ from approvals.models import (
     Application,
     ClockPause,
     DeadlineExtension,
+    DeadlineSweepState,
+    DocumentKind,
     ExtensionStatus,
     PauseKind,
+    RectificationStatus,
+    RectificationTask,
     ReviewTask,
     TaskStatus,
 )
-from approvals.services.notifications import message, notify, tell_applicant
+from approvals.services.documents import document_issue
+from approvals.services.notices import (
+    notice_clock_paused,
+    notice_clock_resumed,
+    notice_extension_decided,
+    notice_extension_requested,
+    notice_time_limit_extended,
+)
+from approvals.services.notifications import notify, tell_applicant
 
 _ = gettext_lazy
 logger = logging.getLogger(__name__)
@@ -290,10 +303,6 @@ def _head_position(user: User, application: Application) -> OfficialPosition | N
 # --- Telling people -----------------------------------------------------------------------------
 
 
-def _lazy_service(application: Application):
-    return lazy(lambda: application.service_version.name, str)()
-
-
 def _shift_open_tasks(application: Application, first: dt.date, last: dt.date) -> None:
     """A closed pause moves each open task's due date by the working days it stopped the clock
     before that date."""
@@ -377,8 +386,6 @@ def deadlines_fill_after_calendar_change() -> dict[str, int]:
     processes that still had the older calendar has passed, a run reads one row and stops."""
     from django.conf import settings
 
-    from approvals.models import DeadlineSweepState
-
     last_day = working_calendar().official_last_day
     now = timezone.now()
     grace = dt.timedelta(
@@ -409,8 +416,6 @@ def deadlines_fill_unknown(*, fresh_calendar: bool = False) -> dict[str, int]:
     wait for it to restart. Each date filled in is an audit event of the system. Idempotent;
     run after every calendar change (``fresh_calendar``: read the tables, not this process's
     cached calendar, which may predate the change) and by the periodic sweep."""
-    from approvals import calendar as calendar_cache
-    from approvals.models import RectificationStatus, RectificationTask
 
     if fresh_calendar:
         calendar_cache.clear_cache()
@@ -487,8 +492,6 @@ def deadlines_recompute_provisional(*, fresh_calendar: bool = False) -> dict[str
     task_due_provisional find them), each changed date an audit event ``deadline.recomputed``
     with its before and after. Idempotent: a date still past the official schedule stays
     provisional, and an unchanged one records nothing."""
-    from approvals import calendar as calendar_cache
-    from approvals.audit import audit_chain_append
 
     if fresh_calendar:
         calendar_cache.clear_cache()
@@ -619,38 +622,7 @@ def clock_pause_start(
             changes=pause_changes(pause),
         )
     application_deadlines_refresh(application=locked)
-    params = {
-        "number": locked.tracking_number or "",
-        "service": _lazy_service(locked),
-        "kind": lazy(lambda: str(PauseKind(kind).label), str)(),
-        "date": pause.started_on.isoformat(),
-        "reason": reason,
-    }
-    if expected_working_days:
-        body = message(
-            _(
-                "The time limit for %(number)s (%(service)s) is paused from %(date)s for: "
-                "%(kind)s. Reason: %(reason)s. This is expected to take %(days)s working days, "
-                "which do not count toward the time limit (Art. 45)."
-            ),
-            days=expected_working_days,
-            **params,
-        )
-    else:
-        body = message(
-            _(
-                "The time limit for %(number)s (%(service)s) is paused from %(date)s for: "
-                "%(kind)s. Reason: %(reason)s. This time does not count toward the time limit "
-                "(Art. 45)."
-            ),
-            **params,
-        )
-    tell_applicant(
-        locked,
-        kind="deadline.paused",
-        title=message(_("Time limit paused: %(number)s"), **params),
-        body=body,
-    )
+    tell_applicant(locked, **notice_clock_paused(locked, pause=pause).fields())
     application.refresh_from_db()
     return pause
 
@@ -691,28 +663,12 @@ def clock_pause_end(
             obj=locked,
             changes={**pause_changes(pause), "decision_due_on": [None, locked.decision_due_on]},
         )
-    params = {
-        "number": locked.tracking_number or "",
-        "service": _lazy_service(locked),
-        "date": pause.ended_on.isoformat(),
-        "due": (
-            due_text(locked.decision_due_on, locked.decision_due_provisional)
-            if locked.decision_due_on
-            else due_text(locked.intake_due_on, locked.intake_due_provisional)
-        ),
-    }
-    tell_applicant(
-        locked,
-        kind="deadline.resumed",
-        title=message(_("Time limit running again: %(number)s"), **params),
-        body=message(
-            _(
-                "The pause of the time limit for %(number)s (%(service)s) ended on %(date)s. "
-                "The time limit now runs out on %(due)s."
-            ),
-            **params,
-        ),
+    due = (
+        due_text(locked.decision_due_on, locked.decision_due_provisional)
+        if locked.decision_due_on
+        else due_text(locked.intake_due_on, locked.intake_due_provisional)
     )
+    tell_applicant(locked, **notice_clock_resumed(locked, pause=pause, due=due).fields())
     application.refresh_from_db()
     return pause
 
@@ -770,25 +726,14 @@ def extension_request(
         user__is_active=True,
         department_id__in=_task_departments(locked, open_only=False),
     ).select_related("user")
-    params = {"number": locked.tracking_number or "", "days": working_days, "reason": reason}
+    notice = notice_extension_requested(locked, extension=extension)
     for user in {position.user_id: position.user for position in heads}.values():
-        notify(
-            user=user,
-            kind="extension.requested",
-            application=locked,
-            title=message(_("Extension to approve: %(number)s"), **params),
-            body=message(
-                _("An extension of %(days)s working days is requested for %(number)s: %(reason)s"),
-                **params,
-            ),
-        )
+        notify(user=user, application=locked, **notice.fields())
     return extension
 
 
 def _issue_extension_notice(*, actor, application: Application, extension) -> None:
     """Art. 42: the applicant is told in writing of the extension and why."""
-    from approvals.models import DocumentKind
-    from approvals.services.documents import document_issue
 
     document_issue(
         application=application,
@@ -838,40 +783,17 @@ def extension_decide(
             "decision_due_on": [old_due, application.decision_due_on],
         },
     )
-    params = {
-        "number": application.tracking_number or "",
-        "service": _lazy_service(application),
-        "days": locked.working_days,
-        "reason": locked.reason,
-        "due": due_text(application.decision_due_on, application.decision_due_provisional),
-    }
+    due = due_text(application.decision_due_on, application.decision_due_provisional)
     if approve:
         tell_applicant(
             application,
-            kind="deadline.extended",
-            title=message(_("Time limit extended: %(number)s"), **params),
-            body=message(
-                _(
-                    "The time limit for deciding %(number)s (%(service)s) has been extended by "
-                    "%(days)s working days, with the approval of the department head (Art. 42). "
-                    "Reason: %(reason)s. The decision is now due by %(due)s."
-                ),
-                **params,
-            ),
+            **notice_time_limit_extended(application, extension=locked, due=due).fields(),
         )
     notify(
         user=locked.requested_by,
-        kind="extension.decided",
         application=application,
-        title=message(
-            _("Extension approved: %(number)s") if approve else _("Extension refused: %(number)s"),
-            **params,
-        ),
-        body=message(
-            _("The extension of %(days)s working days for %(number)s was approved.")
-            if approve
-            else _("The extension of %(days)s working days for %(number)s was refused."),
-            **params,
-        ),
+        **notice_extension_decided(
+            application, extension=locked, approved=approve, due=due
+        ).fields(),
     )
     return locked
