@@ -17,7 +17,7 @@ from django.utils import timezone
 from approvals.audit import audit_record
 from approvals.domain.lifecycle import ENDED_STATUSES, TransitionNotAllowed, next_status
 from approvals.models import Application
-from approvals.services.ending import application_end_work
+from approvals.services.ending import application_end_work, ended_changes
 from approvals.services.webhooks import outbox_record
 
 __all__ = [
@@ -102,6 +102,18 @@ def application_transition(
 
     # The webhook outbox row, in this transaction (approvals/services/webhooks.py).
     outbox_record(application=locked, before=str(before), after=str(after))
+    # Every end of an application ends its open work, in this transaction; the act's one event
+    # says what it ended.
+    ended = (
+        application_end_work(
+            actor=actor,
+            application=locked,
+            reason=reason or str(after),
+            recorded_by_caller=True,
+        )
+        if after in ENDED_STATUSES
+        else {}
+    )
     audit_record(
         action=event or f"application.{action}",
         actor=actor,
@@ -112,9 +124,7 @@ def application_transition(
             "status": [str(before), str(after)],
             "revision": [locked.revision - 1, locked.revision],
             **(changes or {}),
+            **ended_changes(ended),
         },
     )
-    if after in ENDED_STATUSES:
-        # Every end of an application ends its open work, in this transaction.
-        application_end_work(actor=actor, application=locked, reason=reason or str(after))
     return locked
