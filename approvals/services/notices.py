@@ -322,3 +322,34 @@ def notice_extension_decided(
             **params,
         ),
     )
+
+
+# --- The decision (approvals/services/workflow.py) ----------------------------------------------
+
+
+def notice_application_approved(application: Application) -> NoticeText:
+    params = {"number": application.tracking_number or ""}
+    return NoticeText(
+        kind="application.approved",
+        link=_detail_link(application),
+        title=message(_("Application approved: %(number)s"), **params),
+        body=message(_("Your application %(number)s has been approved."), **params),
+    )
+
+
+def notice_application_denied(application: Application, *, reasons: str) -> NoticeText:
+    """Art. 38: a denial states its reasons and the applicant's remedies."""
+    params = {"number": application.tracking_number or "", "reasons": clause(reasons)}
+    return NoticeText(
+        kind="application.denied",
+        link=_detail_link(application),
+        title=message(_("Application denied: %(number)s"), **params),
+        body=message(
+            _(
+                "Your application %(number)s has been denied. Reasons: %(reasons)s. If you "
+                "disagree, you may apply for administrative reconsideration within 60 days "
+                "or bring an administrative lawsuit within 6 months of receiving the decision."
+            ),
+            **params,
+        ),
+    )

@@ -56,7 +56,8 @@ from approvals.services.documents import document_issue
 from approvals.services.ending import review_tasks_cancel
 from approvals.services.licence_issue import licence_issue
 from approvals.services.lifecycle import application_transition
-from approvals.services.notifications import clause, message, notify, tell_applicant
+from approvals.services.notices import notice_application_approved, notice_application_denied
+from approvals.services.notifications import message, notify, tell_applicant
 
 
 class SelfApprovalError(ValidationError):
@@ -353,30 +354,12 @@ def _decide(
     )
     _issue_decision(actor, application, approve=approve, reason=reason, decided_by=decided_by)
     application.refresh_from_db()
-    params = _params(application)
-    if approve:
-        tell_applicant(
-            application,
-            kind="application.approved",
-            title=message(_("Application approved: %(number)s"), **params),
-            body=message(_("Your application %(number)s has been approved."), **params),
-        )
-    else:
-        tell_applicant(
-            application,
-            kind="application.denied",
-            title=message(_("Application denied: %(number)s"), **params),
-            body=message(
-                # Art. 38: a denial states its reasons and the applicant's remedies.
-                _(
-                    "Your application %(number)s has been denied. Reasons: %(reasons)s. If you "
-                    "disagree, you may apply for administrative reconsideration within 60 days "
-                    "or bring an administrative lawsuit within 6 months of receiving the decision."
-                ),
-                reasons=clause(reason),
-                **params,
-            ),
-        )
+    notice = (
+        notice_application_approved(application)
+        if approve
+        else notice_application_denied(application, reasons=reason)
+    )
+    tell_applicant(application, **notice.fields())
     return application
 
 
