@@ -2,11 +2,23 @@
 
 from celery import shared_task
 
+from accounts.models import User
+from approvals.audit_checkpoint import checkpoint_create
+from approvals.services.audit_trail import audit_chain_verify
+from approvals.services.deadlines import deadlines_fill_unknown, deadlines_recompute_provisional
+from approvals.services.deemed_renewal import deemed_renewals_sweep
+from approvals.services.documents import document_render, documents_render_sweep
+from approvals.services.licences import licence_expiry_reminders_send
+from approvals.services.notifications import notification_send_outside
+from approvals.services.supervision_rollup import open_task_counts_compact, statistics_rollup
+from approvals.services.sweep import sweep_deadlines
+from approvals.services.webhooks import webhook_deliver, webhook_dispatch, webhook_sweep
+from portal.metrics import PDF_RENDER_SECONDS
+
 
 @shared_task(name="approvals.tasks.sweep_deadlines_task")
 def sweep_deadlines_task() -> dict:
     """The periodic deadline sweep (scheduled every minute in CELERY_BEAT_SCHEDULE)."""
-    from approvals.services.sweep import sweep_deadlines
 
     report = sweep_deadlines()
     return {
@@ -22,7 +34,6 @@ def sweep_deadlines_task() -> dict:
 def deadlines_fill_unknown_task() -> dict:
     """After a calendar change: compute the due dates that were beyond the calendar's end, and
     count the provisional ones again with the official schedule."""
-    from approvals.services.deadlines import deadlines_fill_unknown, deadlines_recompute_provisional
 
     filled = deadlines_fill_unknown(fresh_calendar=True)
     filled.update(deadlines_recompute_provisional())
@@ -32,7 +43,6 @@ def deadlines_fill_unknown_task() -> dict:
 @shared_task(name="approvals.tasks.notification_send_task")
 def notification_send_task(notification_id: int, sealed_private: str = "") -> bool:
     """Email and SMS beside an in-app notification, once (idempotent)."""
-    from approvals.services.notifications import notification_send_outside
 
     return notification_send_outside(notification_id=notification_id, sealed_private=sealed_private)
 
@@ -41,7 +51,6 @@ def notification_send_task(notification_id: int, sealed_private: str = "") -> bo
 def notifications_send_task(notification_ids: list[int]) -> int:
     """Email and SMS beside several in-app notifications of one event (``notify_many``), each
     once; how many went out now."""
-    from approvals.services.notifications import notification_send_outside
 
     return sum(
         notification_send_outside(notification_id=notification_id)
@@ -53,7 +62,6 @@ def notifications_send_task(notification_ids: list[int]) -> int:
 def supervision_rollup_task() -> dict:
     """The supervision dashboard's derived tables (every five minutes in CELERY_BEAT_SCHEDULE):
     compact the open-task counts, roll up the statistics of past days that need it."""
-    from approvals.services.supervision_rollup import open_task_counts_compact, statistics_rollup
 
     folded = open_task_counts_compact()
     report = statistics_rollup()
@@ -64,8 +72,6 @@ def supervision_rollup_task() -> dict:
 def licence_expiry_reminders_task() -> dict:
     """The daily sweep of the licence register (CELERY_BEAT_SCHEDULE): expiry reminders, and
     the renewals deemed granted (Art. 50)."""
-    from approvals.services.deemed_renewal import deemed_renewals_sweep
-    from approvals.services.licences import licence_expiry_reminders_send
 
     report = licence_expiry_reminders_send()
     # Art. 50: renewals left undecided past the old licence's end, on the same daily run.
@@ -79,7 +85,6 @@ def licence_expiry_reminders_task() -> dict:
 @shared_task(name="approvals.tasks.audit_checkpoint_task")
 def audit_checkpoint_task() -> dict:
     """The daily signed checkpoint of the audit chain (CELERY_BEAT_SCHEDULE)."""
-    from approvals.audit_checkpoint import checkpoint_create
 
     checkpoint = checkpoint_create()
     return {"sequence": checkpoint.sequence, "head_hash": checkpoint.head_hash}
@@ -97,8 +102,6 @@ def audit_checkpoint_task() -> dict:
 )
 def document_render_task(document_id: int) -> str:
     """Render and seal one issued document (idempotent: a rendered one is left as it is)."""
-    from approvals.services.documents import document_render
-    from portal.metrics import PDF_RENDER_SECONDS
 
     with PDF_RENDER_SECONDS.time():
         return document_render(document_id=document_id).sha256
@@ -107,7 +110,6 @@ def document_render_task(document_id: int) -> str:
 @shared_task(name="approvals.tasks.documents_render_sweep_task")
 def documents_render_sweep_task() -> int:
     """Queue again documents whose render task was lost (every five minutes)."""
-    from approvals.services.documents import documents_render_sweep
 
     return len(documents_render_sweep())
 
@@ -115,7 +117,6 @@ def documents_render_sweep_task() -> int:
 @shared_task(name="approvals.tasks.webhook_dispatch_task")
 def webhook_dispatch_task(event_id: int) -> int:
     """Fan one outbox event out to its subscriptions and try each delivery once."""
-    from approvals.services.webhooks import webhook_deliver, webhook_dispatch
 
     delivery_ids = webhook_dispatch(event_id=event_id)
     for delivery_id in delivery_ids:
@@ -126,7 +127,6 @@ def webhook_dispatch_task(event_id: int) -> int:
 @shared_task(name="approvals.tasks.webhook_sweep_task")
 def webhook_sweep_task() -> dict:
     """Retries that are due and fan-outs that never ran (every minute in CELERY_BEAT_SCHEDULE)."""
-    from approvals.services.webhooks import webhook_sweep
 
     return webhook_sweep()
 
@@ -134,8 +134,6 @@ def webhook_sweep_task() -> dict:
 @shared_task(name="approvals.tasks.audit_chain_verify_task")
 def audit_chain_verify_task(actor_id: int) -> dict:
     """ "Verify now": walk the audit chain for the supervisor who asked (audited as they)."""
-    from accounts.models import User
-    from approvals.services.audit_trail import audit_chain_verify
 
     result = audit_chain_verify(actor=User.objects.get(pk=actor_id))
     return {"intact": result.intact, "events": result.events}

@@ -25,6 +25,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
 app = Celery("portal", include=["portal.tasks"])
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The current app in every thread (not only this one): ``shared_task`` and the services, which
+# queue tasks by name (portal/queueing.py), resolve against it.
+app.set_default()
 
 
 @setup_logging.connect

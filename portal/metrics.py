@@ -32,6 +32,8 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
+from portal.request_context import client_ip
+
 logger = logging.getLogger("portal.metrics")
 
 REQUEST_SECONDS = Histogram(
@@ -244,8 +246,6 @@ def _worker_figures():
 
 
 def _allowed(request) -> bool:
-    from portal.middleware import client_ip
-
     address = client_ip(request)
     if address is None:
         return False

@@ -1,6 +1,5 @@
 """Project-wide middleware."""
 
-import ipaddress
 import json
 import logging
 import re
@@ -14,33 +13,9 @@ from django.utils.functional import empty
 
 from portal import metrics, request_context
 from portal.logs import user_pseudonym
+from portal.request_context import client_ip
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-
-
-def client_ip(request) -> str | None:
-    """The client's address: from the trusted proxy's header when one is configured, else the peer.
-
-    A header is only believed when ``TRUSTED_PROXY_IP_HEADER`` names it, because clients can send
-    any header they like.
-    """
-    candidate = None
-    header = settings.TRUSTED_PROXY_IP_HEADER
-    if header:
-        meta_key = "HTTP_" + header.upper().replace("-", "_")
-        addresses = [part.strip() for part in request.META.get(meta_key, "").split(",")]
-        addresses = [address for address in addresses if address]
-        # Each proxy appends the address it received the request from, on the right; anything
-        # further left came from the client and may be forged. So the client is the entry that
-        # the outermost of our TRUSTED_PROXY_COUNT proxies (at least the one) appended.
-        proxies = max(settings.TRUSTED_PROXY_COUNT, 1)
-        if addresses:
-            candidate = addresses[-proxies] if len(addresses) >= proxies else addresses[0]
-    candidate = candidate or request.META.get("REMOTE_ADDR")
-    try:
-        return str(ipaddress.ip_address(candidate)) if candidate else None
-    except ValueError:
-        return None
 
 
 class RequestContextMiddleware:

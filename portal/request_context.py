@@ -3,8 +3,11 @@
 Set by ``RequestContextMiddleware``; Celery tasks and management commands run without one.
 """
 
+import ipaddress
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
+
+from django.conf import settings
 
 
 @dataclass(frozen=True)
@@ -37,3 +40,28 @@ def remember(**changes) -> None:
     """Add what became known during the request (the credential, the user) to its context. Not
     reset here: the middleware resets the request's context when the response is done."""
     activate(replace(current(), **changes))
+
+
+def client_ip(request) -> str | None:
+    """The client's address: from the trusted proxy's header when one is configured, else the peer.
+
+    A header is only believed when ``TRUSTED_PROXY_IP_HEADER`` names it, because clients can send
+    any header they like.
+    """
+    candidate = None
+    header = settings.TRUSTED_PROXY_IP_HEADER
+    if header:
+        meta_key = "HTTP_" + header.upper().replace("-", "_")
+        addresses = [part.strip() for part in request.META.get(meta_key, "").split(",")]
+        addresses = [address for address in addresses if address]
+        # Each proxy appends the address it received the request from, on the right; anything
+        # further left came from the client and may be forged. So the client is the entry that
+        # the outermost of our TRUSTED_PROXY_COUNT proxies (at least the one) appended.
+        proxies = max(settings.TRUSTED_PROXY_COUNT, 1)
+        if addresses:
+            candidate = addresses[-proxies] if len(addresses) >= proxies else addresses[0]
+    candidate = candidate or request.META.get("REMOTE_ADDR")
+    try:
+        return str(ipaddress.ip_address(candidate)) if candidate else None
+    except ValueError:
+        return None

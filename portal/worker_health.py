@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from celery import current_app
 from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
@@ -147,11 +148,9 @@ def worker_status(*, now: datetime | None = None) -> list[QueueStatus]:
 def oldest_message_ages(queues: list[str]) -> dict[str, float]:
     """Seconds the oldest message of each queue has waited in the broker (absent: empty queue
     or a broker that cannot tell)."""
-    from portal.celery import app
-
     ages: dict[str, float] = {}
     now = time.time()
-    with app.connection_for_read() as connection:
+    with current_app.connection_for_read() as connection:
         connection.ensure_connection(max_retries=1, interval_start=0.5, timeout=2)
         driver = connection.transport.driver_type
         if driver == "filesystem":

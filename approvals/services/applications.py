@@ -36,7 +36,8 @@ from approvals.models import (
 from approvals.query_codes import hash_query_code, new_query_code
 from approvals.selectors.applications import window_intake_clerks
 from approvals.services.deadlines import application_deadlines_refresh
-from approvals.services.lifecycle import application_transition
+from approvals.services.documents import document_issue
+from approvals.services.lifecycle import StaleApplication, application_transition, on_behalf_of
 from approvals.services.notifications import applicant_users, message, notify, notify_many
 
 # The last step of every application, after the schema's own steps: one upload slot per material.
@@ -44,15 +45,6 @@ MATERIALS_STEP = "materials"
 # Tracking numbers carry the day in China's time zone, whatever the server's clock says.
 TRACKING_TIME_ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 MAX_IDEMPOTENCY_KEY_LENGTH = Application._meta.get_field("idempotency_key").max_length
-
-
-class StaleApplication(Exception):
-    """The form was filled in against an older revision: another window or device saved first.
-    ``application`` is the stored, newer version to show instead."""
-
-    def __init__(self, application: Application):
-        super().__init__(f"application {application.pk} is at revision {application.revision}")
-        self.application = application
 
 
 class ApplicationIncomplete(ValidationError):
@@ -113,7 +105,7 @@ def application_start(
         action="application.started",
         actor=actor,
         obj=application,
-        on_behalf_of=_on_behalf_of(application),
+        on_behalf_of=on_behalf_of(application),
         changes={
             "status": [None, ApplicationStatus.DRAFT],
             "service_version": [None, version.pk],
@@ -121,16 +113,6 @@ def application_start(
         },
     )
     return application
-
-
-def _on_behalf_of(application: Application) -> str:
-    if application.business_id is not None:
-        return f"business:{application.business_id}"
-    if application.person_id is not None and application.person.user_id != (
-        application.created_by_id
-    ):
-        return f"person:{application.person_id}"
-    return ""
 
 
 # --- Save a step (autosave) ---------------------------------------------------------------------
@@ -191,7 +173,7 @@ def application_save_step(
         action="application.step_saved",
         actor=actor,
         obj=stored,
-        on_behalf_of=_on_behalf_of(stored),
+        on_behalf_of=on_behalf_of(stored),
         # Names of the answers that changed, never their values (they may be personal data).
         changes={
             "step": [None, step_key],
@@ -345,7 +327,6 @@ def _issue_receipt(
 ) -> None:
     """The submission receipt (材料接收凭证): what was received, and when; for a counter filing,
     the query code the walk-in applicant looks the progress up with."""
-    from approvals.services.documents import document_issue
 
     names = {m.key: (m.name_zh, m.name_en) for m in application.service_version.materials.all()}
     counts: dict[str, int] = {}
@@ -508,7 +489,7 @@ def application_discard_draft(*, actor: User, application: Application) -> None:
             action="application.draft_discarded",
             actor=actor,
             obj=locked,
-            on_behalf_of=_on_behalf_of(locked),
+            on_behalf_of=on_behalf_of(locked),
             changes={"status": [ApplicationStatus.DRAFT, None]},
         )
         locked.delete()

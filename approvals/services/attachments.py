@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from approvals import policy
 from approvals.audit import audit_record
-from approvals.models import Application, ApplicationStatus, Attachment
+from approvals.models import Application, ApplicationStatus, Attachment, Licence
 from approvals.scanning import scan_upload
 from approvals.uploads import UploadRejected, inspect_upload
 
@@ -232,7 +232,6 @@ def attachment_cite_licence(
     """Cite ``licence`` for the material ``material_key`` instead of uploading a file, replacing
     whatever the slot held. Raises ``UploadRejected`` (with a message for the user) when the
     slot is closed or the licence cannot stand in."""
-    from approvals.models import Licence
 
     policy.require_application_edit(actor, application)
     application = Application.objects.select_for_update().get(pk=application.pk)

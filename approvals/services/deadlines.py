@@ -23,8 +23,9 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy
 
 from accounts.models import OfficialPosition, OfficialRole, User
+from approvals import calendar as calendar_cache
 from approvals import policy
-from approvals.audit import audit_record
+from approvals.audit import audit_chain_append, audit_record
 from approvals.calendar import working_calendar
 from approvals.domain.due_dates import DueDate
 from approvals.domain.workflow_definition import DefinitionError, parse_definition
@@ -39,18 +40,32 @@ from approvals.models import (
     Application,
     ClockPause,
     DeadlineExtension,
+    DeadlineSweepState,
+    DocumentKind,
     ExtensionStatus,
     PauseKind,
+    RectificationStatus,
+    RectificationTask,
     ReviewTask,
     TaskStatus,
 )
-from approvals.services.notifications import message, notify, tell_applicant
+from approvals.services.documents import document_issue
+from approvals.services.notices import (
+    notice_clock_paused,
+    notice_clock_resumed,
+    notice_extension_decided,
+    notice_extension_requested,
+    notice_time_limit_extended,
+)
+from approvals.services.notifications import notify, tell_applicant
 
 _ = gettext_lazy
 logger = logging.getLogger(__name__)
 
 
 # --- Computing ----------------------------------------------------------------------------------
+# A rectification task after a bad rating is due 15 working days after the rating's day.
+RECTIFICATION_WORKING_DAYS = 15
 
 
 def is_joint_handling(application: Application) -> bool:
@@ -133,6 +148,18 @@ PROVISIONAL_NOTE = _(
     "provisional: counted from the statutory holidays only, to be confirmed once the State "
     "Council publishes the make-up working days"
 )
+
+
+def rectification_due_on(opened_on: dt.date) -> dt.date | None:
+    """15 working days after the rating's day; unknown (None) while the official calendar does
+    not reach that far (a rectification task keeps no provisional date), filled in when the next
+    year is entered (``deadlines_fill_unknown``)."""
+    calendar = working_calendar()
+    due = date_or_unknown(
+        lambda: calendar.add_working_days(opened_on, RECTIFICATION_WORKING_DAYS),
+        "the due date of a rectification task",
+    )
+    return None if calendar.is_provisional(due) else due
 
 
 def due_text(due_on: dt.date | None, provisional: bool = False):
@@ -276,10 +303,6 @@ def _head_position(user: User, application: Application) -> OfficialPosition | N
 # --- Telling people -----------------------------------------------------------------------------
 
 
-def _lazy_service(application: Application):
-    return lazy(lambda: application.service_version.name, str)()
-
-
 def _shift_open_tasks(application: Application, first: dt.date, last: dt.date) -> None:
     """A closed pause moves each open task's due date by the working days it stopped the clock
     before that date."""
@@ -363,8 +386,6 @@ def deadlines_fill_after_calendar_change() -> dict[str, int]:
     processes that still had the older calendar has passed, a run reads one row and stops."""
     from django.conf import settings
 
-    from approvals.models import DeadlineSweepState
-
     last_day = working_calendar().official_last_day
     now = timezone.now()
     grace = dt.timedelta(
@@ -395,9 +416,6 @@ def deadlines_fill_unknown(*, fresh_calendar: bool = False) -> dict[str, int]:
     wait for it to restart. Each date filled in is an audit event of the system. Idempotent;
     run after every calendar change (``fresh_calendar``: read the tables, not this process's
     cached calendar, which may predate the change) and by the periodic sweep."""
-    from approvals import calendar as calendar_cache
-    from approvals.models import RectificationStatus, RectificationTask
-    from approvals.services.ratings import rectification_due_on
 
     if fresh_calendar:
         calendar_cache.clear_cache()
@@ -474,8 +492,6 @@ def deadlines_recompute_provisional(*, fresh_calendar: bool = False) -> dict[str
     task_due_provisional find them), each changed date an audit event ``deadline.recomputed``
     with its before and after. Idempotent: a date still past the official schedule stays
     provisional, and an unchanged one records nothing."""
-    from approvals import calendar as calendar_cache
-    from approvals.audit import audit_chain_append
 
     if fresh_calendar:
         calendar_cache.clear_cache()
@@ -549,6 +565,18 @@ def deadlines_recompute_provisional(*, fresh_calendar: bool = False) -> dict[str
 # --- Clock pauses -------------------------------------------------------------------------------
 
 
+def pause_changes(pause: ClockPause) -> dict:
+    """What an audit event says about a pause that started or ended."""
+    if pause.ended_on is not None:
+        return {"pause": [pause.pk, pause.pk], "ended_on": [None, pause.ended_on]}
+    return {
+        "pause": [None, pause.pk],
+        "kind": [None, pause.kind],
+        "started_on": [None, pause.started_on],
+        "expected_working_days": [None, pause.expected_working_days],
+    }
+
+
 @transaction.atomic
 def clock_pause_start(
     *,
@@ -557,8 +585,12 @@ def clock_pause_start(
     kind: str,
     reason: str,
     expected_working_days: int | None = None,
+    recorded_by_caller: bool = False,
 ) -> ClockPause:
-    """Stop the clock from today (Art. 45) and tell the applicant why and for how long."""
+    """Stop the clock from today (Art. 45) and tell the applicant why and for how long.
+
+    ``recorded_by_caller``: the act that pauses the clock (a supplement notice, a reviewer's
+    pause) writes the one audit event of the act, with ``pause_changes(pause)`` in it."""
     _require_clock_actor(actor, application, "clock.pause")
     reason = (reason or "").strip()
     errors = {}
@@ -581,61 +613,30 @@ def clock_pause_start(
         expected_working_days=expected_working_days,
         created_by=actor,
     )
-    audit_record(
-        action="clock.pause_started",
-        actor=actor,
-        obj=locked,
-        reason=reason,
-        changes={
-            "pause": [None, pause.pk],
-            "kind": [None, kind],
-            "started_on": [None, pause.started_on],
-            "expected_working_days": [None, expected_working_days],
-        },
-    )
+    if not recorded_by_caller:
+        audit_record(
+            action="clock.pause_started",
+            actor=actor,
+            obj=locked,
+            reason=reason,
+            changes=pause_changes(pause),
+        )
     application_deadlines_refresh(application=locked)
-    params = {
-        "number": locked.tracking_number or "",
-        "service": _lazy_service(locked),
-        "kind": lazy(lambda: str(PauseKind(kind).label), str)(),
-        "date": pause.started_on.isoformat(),
-        "reason": reason,
-    }
-    if expected_working_days:
-        body = message(
-            _(
-                "The time limit for %(number)s (%(service)s) is paused from %(date)s for: "
-                "%(kind)s. Reason: %(reason)s. This is expected to take %(days)s working days, "
-                "which do not count toward the time limit (Art. 45)."
-            ),
-            days=expected_working_days,
-            **params,
-        )
-    else:
-        body = message(
-            _(
-                "The time limit for %(number)s (%(service)s) is paused from %(date)s for: "
-                "%(kind)s. Reason: %(reason)s. This time does not count toward the time limit "
-                "(Art. 45)."
-            ),
-            **params,
-        )
-    tell_applicant(
-        locked,
-        kind="deadline.paused",
-        title=message(_("Time limit paused: %(number)s"), **params),
-        body=body,
-    )
+    tell_applicant(locked, **notice_clock_paused(locked, pause=pause).fields())
     application.refresh_from_db()
     return pause
 
 
 @transaction.atomic
 def clock_pause_end(
-    *, actor: User | None, application: Application, kind: str | None = None
+    *,
+    actor: User | None,
+    application: Application,
+    kind: str | None = None,
+    recorded_by_caller: bool = False,
 ) -> ClockPause | None:
     """Restart the clock (the pause's last day is today) and tell the applicant the new due date.
-    Returns None when no pause was running."""
+    Returns None when no pause was running. ``recorded_by_caller``: as for ``clock_pause_start``."""
     _require_clock_actor(
         actor, application, "clock.resume", applicant_ok=kind == PauseKind.SUPPLEMENT
     )
@@ -655,38 +656,19 @@ def clock_pause_end(
     # Task dates left unknown while the clock was stopped: computable now if the calendar reaches
     # them (the sweep only retries them when the calendar changes).
     _fill_unknown_task_dates(ReviewTask.objects.filter(application=locked))
-    audit_record(
-        action="clock.pause_ended",
-        actor=actor,
-        obj=locked,
-        changes={
-            "pause": [pause.pk, pause.pk],
-            "ended_on": [None, pause.ended_on],
-            "decision_due_on": [None, locked.decision_due_on],
-        },
+    if not recorded_by_caller:
+        audit_record(
+            action="clock.pause_ended",
+            actor=actor,
+            obj=locked,
+            changes={**pause_changes(pause), "decision_due_on": [None, locked.decision_due_on]},
+        )
+    due = (
+        due_text(locked.decision_due_on, locked.decision_due_provisional)
+        if locked.decision_due_on
+        else due_text(locked.intake_due_on, locked.intake_due_provisional)
     )
-    params = {
-        "number": locked.tracking_number or "",
-        "service": _lazy_service(locked),
-        "date": pause.ended_on.isoformat(),
-        "due": (
-            due_text(locked.decision_due_on, locked.decision_due_provisional)
-            if locked.decision_due_on
-            else due_text(locked.intake_due_on, locked.intake_due_provisional)
-        ),
-    }
-    tell_applicant(
-        locked,
-        kind="deadline.resumed",
-        title=message(_("Time limit running again: %(number)s"), **params),
-        body=message(
-            _(
-                "The pause of the time limit for %(number)s (%(service)s) ended on %(date)s. "
-                "The time limit now runs out on %(due)s."
-            ),
-            **params,
-        ),
-    )
+    tell_applicant(locked, **notice_clock_resumed(locked, pause=pause, due=due).fields())
     application.refresh_from_db()
     return pause
 
@@ -700,9 +682,15 @@ def _extension_room(application: Application) -> int:
 
 @transaction.atomic
 def extension_request(
-    *, actor: User, application: Application, working_days: int, reason: str
+    *,
+    actor: User,
+    application: Application,
+    working_days: int,
+    reason: str,
+    recorded_by_caller: bool = False,
 ) -> DeadlineExtension:
-    """An official on the case asks the head to extend the statutory limit (Art. 42)."""
+    """An official on the case asks the head to extend the statutory limit (Art. 42).
+    ``recorded_by_caller``: the reviewer's act on their task writes the one event."""
     if _official_on_case(actor, application) is None:
         policy.deny(actor, "extension.request", application)
     reason = (reason or "").strip()
@@ -724,38 +712,28 @@ def extension_request(
     extension = DeadlineExtension.objects.create(
         application=locked, working_days=working_days, reason=reason, requested_by=actor
     )
-    audit_record(
-        action="extension.requested",
-        actor=actor,
-        obj=extension,
-        reason=reason,
-        changes={"application": [None, locked.pk], "working_days": [None, working_days]},
-    )
+    if not recorded_by_caller:
+        audit_record(
+            action="extension.requested",
+            actor=actor,
+            obj=extension,
+            reason=reason,
+            changes={"application": [None, locked.pk], "working_days": [None, working_days]},
+        )
     heads = OfficialPosition.objects.filter(
         role=OfficialRole.DEPARTMENT_HEAD,
         is_active=True,
         user__is_active=True,
         department_id__in=_task_departments(locked, open_only=False),
     ).select_related("user")
-    params = {"number": locked.tracking_number or "", "days": working_days, "reason": reason}
+    notice = notice_extension_requested(locked, extension=extension)
     for user in {position.user_id: position.user for position in heads}.values():
-        notify(
-            user=user,
-            kind="extension.requested",
-            application=locked,
-            title=message(_("Extension to approve: %(number)s"), **params),
-            body=message(
-                _("An extension of %(days)s working days is requested for %(number)s: %(reason)s"),
-                **params,
-            ),
-        )
+        notify(user=user, application=locked, **notice.fields())
     return extension
 
 
 def _issue_extension_notice(*, actor, application: Application, extension) -> None:
     """Art. 42: the applicant is told in writing of the extension and why."""
-    from approvals.models import DocumentKind
-    from approvals.services.documents import document_issue
 
     document_issue(
         application=application,
@@ -805,40 +783,17 @@ def extension_decide(
             "decision_due_on": [old_due, application.decision_due_on],
         },
     )
-    params = {
-        "number": application.tracking_number or "",
-        "service": _lazy_service(application),
-        "days": locked.working_days,
-        "reason": locked.reason,
-        "due": due_text(application.decision_due_on, application.decision_due_provisional),
-    }
+    due = due_text(application.decision_due_on, application.decision_due_provisional)
     if approve:
         tell_applicant(
             application,
-            kind="deadline.extended",
-            title=message(_("Time limit extended: %(number)s"), **params),
-            body=message(
-                _(
-                    "The time limit for deciding %(number)s (%(service)s) has been extended by "
-                    "%(days)s working days, with the approval of the department head (Art. 42). "
-                    "Reason: %(reason)s. The decision is now due by %(due)s."
-                ),
-                **params,
-            ),
+            **notice_time_limit_extended(application, extension=locked, due=due).fields(),
         )
     notify(
         user=locked.requested_by,
-        kind="extension.decided",
         application=application,
-        title=message(
-            _("Extension approved: %(number)s") if approve else _("Extension refused: %(number)s"),
-            **params,
-        ),
-        body=message(
-            _("The extension of %(days)s working days for %(number)s was approved.")
-            if approve
-            else _("The extension of %(days)s working days for %(number)s was refused."),
-            **params,
-        ),
+        **notice_extension_decided(
+            application, extension=locked, approved=approve, due=due
+        ).fields(),
     )
     return locked

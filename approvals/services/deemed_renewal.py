@@ -32,6 +32,7 @@ from approvals.services.licence_issue import licence_issue
 from approvals.services.licences import RENEWAL_STATUTORY_DAYS_BEFORE
 from approvals.services.lifecycle import application_transition
 from approvals.services.notifications import message, tell_applicant
+from approvals.services.workflow import _cancel
 
 # Before a decision, after acceptance: what the department has left undecided.
 UNDECIDED = (
@@ -80,7 +81,6 @@ def deemed_renewals_sweep(*, today: datetime.date | None = None) -> DeemedRenewa
 
 
 def _cancel_open_tasks(application: Application) -> list[int]:
-    from approvals.services.workflow import _cancel
 
     open_ids = ReviewTask.objects.filter(application=application, status="open").values_list(
         "pk", flat=True

@@ -39,6 +39,7 @@ from approvals.models import (
     LicenceStatus,
 )
 from approvals.models.documents import document_path
+from portal.queueing import enqueue_on_commit, task_named
 
 logger = logging.getLogger("portal.documents")
 
@@ -46,6 +47,7 @@ CHINA = dt.timezone(dt.timedelta(hours=8))
 MAX_REASON_LENGTH = 2000
 # A document whose render has not finished this long after issue is queued again by the sweep.
 RENDER_GRACE = dt.timedelta(minutes=2)
+RENDER_TASK = "approvals.tasks.document_render_task"
 
 # Title (Chinese, English) and the word of the document number (榕市监许〔2026〕12号).
 KINDS: dict[str, tuple[str, str, str]] = {
@@ -199,10 +201,7 @@ def _json_safe(value):
 
 
 def _schedule_render(document: Document) -> None:
-    from approvals.tasks import document_render_task
-    from portal.queueing import enqueue_on_commit
-
-    enqueue_on_commit(document_render_task, document.pk)
+    enqueue_on_commit(RENDER_TASK, document.pk)
 
 
 @transaction.atomic
@@ -379,8 +378,7 @@ def document_render(*, document_id: int) -> Document:
 def documents_render_sweep(*, now: dt.datetime | None = None) -> list[int]:
     """Queue again every document left without its file (a lost task); the render task is
     idempotent, so a document queued twice is rendered once. Uses ``document_unrendered``."""
-    from approvals.tasks import document_render_task
-
+    document_render_task = task_named(RENDER_TASK)
     cutoff = (now or timezone.now()) - RENDER_GRACE
     ids = list(
         Document.objects.filter(sha256="", issued_at__lt=cutoff)

@@ -48,9 +48,15 @@ def review_tasks_cancel(
 
 
 @transaction.atomic
-def application_end_work(*, actor, application: Application, reason: str) -> dict:
+def application_end_work(
+    *, actor, application: Application, reason: str, recorded_by_caller: bool = False
+) -> dict:
     """Cancel every open task, end every running clock pause and cancel every open pledge of
-    ``application``, with ``reason``. Returns what it ended (primary keys by kind)."""
+    ``application``, with ``reason``. Returns what it ended (primary keys by kind).
+
+    ``recorded_by_caller``: the act that ends the application (``application_transition``) puts
+    ``ended_changes(ended)`` in its one event instead of an ``application.work_ended`` event.
+    (The cancelled tasks keep their own ``task.cancelled`` events.)"""
     open_tasks = ReviewTask.objects.filter(application=application, status=TaskStatus.OPEN)
     tasks = review_tasks_cancel(
         actor=actor, task_ids=open_tasks.values_list("pk", flat=True), reason=reason
@@ -81,7 +87,7 @@ def application_end_work(*, actor, application: Application, reason: str) -> dic
         "pauses": [pause.pk for pause in pauses],
         "pledges": [pledge.pk for pledge in pledges],
     }
-    if any(ended.values()):
+    if any(ended.values()) and not recorded_by_caller:
         audit_record(
             action="application.work_ended",
             actor=actor,
@@ -90,3 +96,8 @@ def application_end_work(*, actor, application: Application, reason: str) -> dic
             changes={kind: [None, pks] for kind, pks in ended.items()},
         )
     return ended
+
+
+def ended_changes(ended: dict) -> dict:
+    """What the ending act's event says about the work it ended: ``ended_tasks`` and so on."""
+    return {f"ended_{kind}": [None, pks] for kind, pks in ended.items() if pks}

@@ -18,11 +18,8 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts import identifiers
 from accounts.models import Business, PersonProfile, User
@@ -39,22 +36,24 @@ from approvals.models import (
     DocumentKind,
     PauseKind,
     Pledge,
+    ReviewTask,
     ServiceVersion,
     SupplementRequest,
     VersionStatus,
 )
+from approvals.models.workflow import TaskStatus
+from approvals.selectors.applications import window_intake_clerks
+from approvals.services.acceptance import Acceptance, application_accept
 from approvals.services.applications import (
     TRACKING_TIME_ZONE,
     StaleApplication,
-    _lazy_version_name,
     application_submit,
 )
 from approvals.services.attachments import attachment_upload
-from approvals.services.commitments import commitment_record
 from approvals.services.deadlines import (
-    application_deadlines_refresh,
     clock_pause_end,
     clock_pause_start,
+    pause_changes,
 )
 from approvals.services.documents import (
     date_en,
@@ -63,8 +62,14 @@ from approvals.services.documents import (
     supplement_notice_issue,
 )
 from approvals.services.lifecycle import application_transition
-from approvals.services.notifications import clause, message, notify_many, tell_applicant
-from approvals.services.workflow import workflow_start
+from approvals.services.notices import (
+    notice_application_accepted,
+    notice_application_accepted_with_pledge,
+    notice_application_refused,
+    notice_supplement_received,
+    notice_supplement_requested,
+)
+from approvals.services.notifications import notify_many, tell_applicant
 
 MAX_REASON_LENGTH = 2000
 
@@ -85,13 +90,6 @@ def _lock(application: Application, revision: int | None) -> Application:
     return locked
 
 
-def _params(application: Application) -> dict:
-    return {
-        "service": _lazy_version_name(application.service_version),
-        "number": application.tracking_number or "",
-    }
-
-
 def _material_names(version: ServiceVersion) -> dict[str, str]:
     return {material.key: material.name for material in version.materials.all()}
 
@@ -106,35 +104,14 @@ def intake_accept(*, actor: User, application: Application, revision: int) -> Ap
     policy.require_intake_clerk(actor, application)
     locked = _lock(application, revision)
     accepted_on = today()
-    locked = application_transition(
+    return application_accept(
         actor=actor,
         application=locked,
-        action=Action.ACCEPT,
-        event="intake.accepted",  # one act, one event: the status change is in it
-        fields={"accepted_on": accepted_on},
-        changes={"accepted_on": [None, accepted_on]},
-    )
-    application_deadlines_refresh(application=locked)
-    document_issue(application=locked, kind=DocumentKind.ACCEPTANCE_NOTICE, actor=actor)
-    commitment_record(actor=actor, application=locked)
-    workflow_start(actor=actor, application=locked)
-    locked.refresh_from_db()
-    params = {**_params(locked), "date": accepted_on.isoformat()}
-    tell_applicant(
-        locked,
-        kind="intake.accepted",
-        link=reverse("approvals:application_detail", args=[locked.pk]),
-        title=message(gettext_lazy("Application accepted: %(number)s"), **params),
-        body=message(
-            gettext_lazy(
-                "Your application %(number)s for %(service)s was accepted on %(date)s and is now "
-                "being reviewed. The written notice of acceptance, sealed as a PDF, is on the "
-                "application's page."
-            ),
-            **params,
+        acceptance=Acceptance(
+            action=Action.ACCEPT, event="intake.accepted", accepted_on=accepted_on
         ),
+        applicant_notice=notice_application_accepted(locked, accepted_on=accepted_on),
     )
-    return locked
 
 
 @transaction.atomic
@@ -159,33 +136,22 @@ def intake_accept_with_pledge(
         errors["due_on"] = [_("The pledged date must be in the future.")]
     if errors:
         raise ValidationError(errors)
-    note = (note or "").strip()[:MAX_REASON_LENGTH]
-    accepted_on = today()
     # The pledge first, so that the one event of the act names it (a refused transition rolls
     # it back with everything else).
     pledge = Pledge.objects.create(
         application=locked, material_key=material_key, due_on=due_on, created_by=actor
     )
-    locked = application_transition(
-        actor=actor,
-        application=locked,
+    acceptance = Acceptance(
         action=Action.ACCEPT_WITH_PLEDGE,
         event="intake.accepted_with_pledge",
-        reason=note,
-        fields={"accepted_on": accepted_on},
+        accepted_on=today(),
+        reason=(note or "").strip()[:MAX_REASON_LENGTH],
         changes={
             "pledge": [None, pledge.pk],
             "material": [None, material_key],
             "due_on": [None, due_on],
-            "accepted_on": [None, accepted_on],
         },
-    )
-    application_deadlines_refresh(application=locked)
-    document_issue(
-        application=locked,
-        kind=DocumentKind.ACCEPTANCE_NOTICE,
-        actor=actor,
-        extra={
+        notice_extra={
             "pledge": {
                 "material_zh": material.name_zh,
                 "material_en": material.name_en,
@@ -194,28 +160,14 @@ def intake_accept_with_pledge(
             }
         },
     )
-    commitment_record(actor=actor, application=locked)
-    workflow_start(actor=actor, application=locked)
-    locked.refresh_from_db()
-    params = {
-        **_params(locked),
-        "material": lazy(lambda: material.name, str)(),
-        "due": due_on.isoformat(),
-    }
-    tell_applicant(
-        locked,
-        kind="intake.accepted_with_pledge",
-        title=message(gettext_lazy("Application accepted with a pledge: %(number)s"), **params),
-        body=message(
-            gettext_lazy(
-                "Your application %(number)s for %(service)s was accepted and is being reviewed, "
-                "on your pledge to hand in “%(material)s” by %(due)s. If it is not handed in by "
-                "then, the window will follow it up."
-            ),
-            **params,
+    return application_accept(
+        actor=actor,
+        application=locked,
+        acceptance=acceptance,
+        applicant_notice=notice_application_accepted_with_pledge(
+            locked, material=material, due_on=due_on
         ),
     )
-    return locked
 
 
 # --- Supplement notice (一次性告知) ---------------------------------------------------------------
@@ -281,6 +233,14 @@ def intake_request_supplement(
     request = SupplementRequest.objects.create(
         application=locked, items=cleaned, reply_by=reply_by, requested_by=actor
     )
+    # The clock pauses in the same act (Art. 45); the act's one event names the pause.
+    pause = clock_pause_start(
+        actor=actor,
+        application=locked,
+        kind=PauseKind.SUPPLEMENT,
+        reason=_("Waiting for the applicant's supplement (one-time notice)."),
+        recorded_by_caller=True,
+    )
     locked = application_transition(
         actor=actor,
         application=locked,
@@ -292,6 +252,7 @@ def intake_request_supplement(
             "materials": [None, [item["material"] for item in cleaned]],
             "fields": [None, [item["field"] for item in cleaned if item.get("field")]],
             "reply_by": [None, reply_by],
+            **pause_changes(pause),
         },
     )
     version = locked.service_version
@@ -305,27 +266,9 @@ def intake_request_supplement(
             for index, item in enumerate(cleaned, start=1)
         )
 
-    clock_pause_start(
-        actor=actor,
-        application=locked,
-        kind=PauseKind.SUPPLEMENT,
-        reason=_("Waiting for the applicant's supplement (one-time notice)."),
-    )
-    params = {**_params(locked), "date": reply_by.isoformat(), "items": lazy(item_lines, str)()}
     tell_applicant(
         locked,
-        kind="intake.supplement_requested",
-        link=reverse("approvals:application_supplement", args=[locked.pk]),
-        title=message(gettext_lazy("Please complete your application: %(number)s"), **params),
-        body=message(
-            gettext_lazy(
-                "The service window checked your application %(number)s for %(service)s. "
-                "This is everything that is missing or must be corrected, all at once:\n"
-                "%(items)s\n"
-                "Please send your supplement by %(date)s. The time limit is paused until you do."
-            ),
-            **params,
-        ),
+        **notice_supplement_requested(locked, reply_by=reply_by, item_lines=item_lines).fields(),
     )
     return request
 
@@ -375,32 +318,11 @@ def intake_refuse(
         actor=actor,
         extra={"reasons": reasons, "competent_agency": competent_agency},
     )
-    params = {
-        **_params(locked),
-        "reasons": clause(reasons),
-        "agency": clause(competent_agency),
-    }
-    if competent_agency:
-        body = message(
-            gettext_lazy(
-                "Your application %(number)s for %(service)s was not accepted. Reasons: "
-                "%(reasons)s. Please apply to: %(agency)s."
-            ),
-            **params,
-        )
-    else:
-        body = message(
-            gettext_lazy(
-                "Your application %(number)s for %(service)s was not accepted. Reasons: "
-                "%(reasons)s."
-            ),
-            **params,
-        )
     tell_applicant(
         locked,
-        kind="intake.refused",
-        title=message(gettext_lazy("Application not accepted: %(number)s"), **params),
-        body=body,
+        **notice_application_refused(
+            locked, reasons=reasons, competent_agency=competent_agency
+        ).fields(),
     )
     return locked
 
@@ -486,36 +408,37 @@ def supplement_answer(
     request.answered_at = timezone.now()
     request.answer_comment = comment
     request.save(update_fields=["answered_at", "answer_comment", "items"])
+    fields = {}
     if changes:
-        locked.data = {**locked.data, **corrected}
-        locked.save(update_fields=["data", "updated_at"])
-        audit_record(
-            action="intake.supplement_data_corrected",
-            actor=actor,
-            obj=locked,
-            changes={"supplement_request": [None, request.pk], **changes},
+        fields["data"] = {**locked.data, **corrected}
+    running_pause = ClockPause.objects.filter(
+        application=locked, kind=PauseKind.SUPPLEMENT, ended_on__isnull=True
+    ).exists()
+    pause = (
+        clock_pause_end(
+            actor=actor, application=locked, kind=PauseKind.SUPPLEMENT, recorded_by_caller=True
         )
+        if running_pause
+        else None
+    )
+    # One act, one event: the answer carries the status change, the corrected answers (each
+    # ``data.<field>`` before → after) and the end of the pause.
     locked = application_transition(
         actor=actor,
         application=locked,
         action=Action.ANSWER_SUPPLEMENT,
         event="intake.supplement_answered",
         answering_review_supplement=request.during_review,
+        fields=fields,
         changes={
             "supplement_request": [None, request.pk],
             "answered_at": [None, request.answered_at],
+            **changes,
+            **(pause_changes(pause) if pause else {}),
         },
     )
-    if ClockPause.objects.filter(
-        application=locked, kind=PauseKind.SUPPLEMENT, ended_on__isnull=True
-    ).exists():
-        clock_pause_end(actor=actor, application=locked, kind=PauseKind.SUPPLEMENT)
     locked.refresh_from_db()
-    params = _params(locked)
     if request.during_review:
-        from approvals.models import ReviewTask
-        from approvals.models.workflow import TaskStatus
-
         recipients = {}
         for task in ReviewTask.objects.filter(application=locked).select_related("assignee"):
             if task.assignee is not None and task.status == TaskStatus.OPEN:
@@ -523,22 +446,13 @@ def supplement_answer(
         recipients.setdefault(request.requested_by_id, request.requested_by)
     else:
         recipients = {request.requested_by_id: request.requested_by}
-        from approvals.selectors.applications import window_intake_clerks
 
         for clerk in window_intake_clerks(locked.service_version):
             recipients.setdefault(clerk.pk, clerk)
     notify_many(
         users=recipients.values(),
-        kind="intake.supplement_answered",
         application=locked,
-        link=reverse("approvals:intake_application", args=[locked.pk])
-        if not request.during_review
-        else "",
-        title=message(gettext_lazy("Supplement received: %(number)s"), **params),
-        body=message(
-            gettext_lazy("The applicant sent the supplement for %(number)s (%(service)s)."),
-            **params,
-        ),
+        **notice_supplement_received(locked, during_review=request.during_review).fields(),
     )
     return locked
 

@@ -34,6 +34,8 @@ from approvals.models import (
     ServiceVersion,
     VersionStatus,
 )
+from approvals.services.applications import application_start, application_withdraw
+from approvals.services.documents import document_issue
 from approvals.services.notifications import message, notify
 
 # Expiry reminders, in days before ``valid_to`` (issue 5).
@@ -183,7 +185,6 @@ def _require_valid(licence: Licence) -> None:
 def _withdraw_follow_ups(*, actor: User, licence: Licence, reason: str) -> list[str]:
     """Withdraw the open change and renewal applications of a revoked licence: there is nothing
     left to change or renew. Their tracking numbers, for the decision."""
-    from approvals.services.applications import application_withdraw
 
     withdrawn = []
     follow_ups = Application.objects.filter(
@@ -217,7 +218,6 @@ def _end_by_department(
     and the remedies (Art. 38 by analogy: reconsideration 60 days, lawsuit 6 months) issued to
     the holder, who is told. A revocation also withdraws the licence's open change and renewal
     applications."""
-    from approvals.services.documents import document_issue
 
     policy.require_licence_manager(actor, licence)
     reason = _require_reason(reason)
@@ -343,7 +343,6 @@ def licence_follow_up_start(*, actor: User, licence: Licence, action: str) -> Ap
     item's current published version, naming the licence, prefilled from the licence's own
     application (and the registries, which win: 一数一源). A draft already started for the same
     licence and action by the same person is returned instead of a second one."""
-    from approvals.services.applications import application_start
 
     policy.require_licence_follow_up(actor, licence)
     if action not in LicenceAction.values:

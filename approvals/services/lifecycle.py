@@ -17,10 +17,35 @@ from django.utils import timezone
 from approvals.audit import audit_record
 from approvals.domain.lifecycle import ENDED_STATUSES, TransitionNotAllowed, next_status
 from approvals.models import Application
-from approvals.services.ending import application_end_work
+from approvals.services.ending import application_end_work, ended_changes
 from approvals.services.webhooks import outbox_record
 
-__all__ = ["TransitionNotAllowed", "application_transition"]
+__all__ = [
+    "StaleApplication",
+    "TransitionNotAllowed",
+    "application_transition",
+    "on_behalf_of",
+]
+
+
+class StaleApplication(Exception):
+    """The form was filled in against an older revision: another window or device saved first.
+    ``application`` is the stored, newer version to show instead."""
+
+    def __init__(self, application: Application):
+        super().__init__(f"application {application.pk} is at revision {application.revision}")
+        self.application = application
+
+
+def on_behalf_of(application: Application) -> str:
+    """Whom an act on ``application`` is done for, as the audit trail names them."""
+    if application.business_id is not None:
+        return f"business:{application.business_id}"
+    if application.person_id is not None and application.person.user_id != (
+        application.created_by_id
+    ):
+        return f"person:{application.person_id}"
+    return ""
 
 
 @transaction.atomic
@@ -54,8 +79,6 @@ def application_transition(
     Raises ``TransitionNotAllowed`` when the table does not allow ``action`` from the stored
     status (views answer 409).
     """
-    from approvals.services.applications import StaleApplication, _on_behalf_of
-
     locked = (
         application
         if row_locked
@@ -79,19 +102,29 @@ def application_transition(
 
     # The webhook outbox row, in this transaction (approvals/services/webhooks.py).
     outbox_record(application=locked, before=str(before), after=str(after))
+    # Every end of an application ends its open work, in this transaction; the act's one event
+    # says what it ended.
+    ended = (
+        application_end_work(
+            actor=actor,
+            application=locked,
+            reason=reason or str(after),
+            recorded_by_caller=True,
+        )
+        if after in ENDED_STATUSES
+        else {}
+    )
     audit_record(
         action=event or f"application.{action}",
         actor=actor,
         obj=locked,
-        on_behalf_of=_on_behalf_of(locked) if actor is not None else "",
+        on_behalf_of=on_behalf_of(locked) if actor is not None else "",
         reason=reason,
         changes={
             "status": [str(before), str(after)],
             "revision": [locked.revision - 1, locked.revision],
             **(changes or {}),
+            **ended_changes(ended),
         },
     )
-    if after in ENDED_STATUSES:
-        # Every end of an application ends its open work, in this transaction.
-        application_end_work(actor=actor, application=locked, reason=reason or str(after))
     return locked

@@ -26,6 +26,7 @@ from accounts.models import User
 from approvals import policy
 from approvals.models import Application, Notification
 from approvals.sms import get_sms_backend
+from portal.queueing import enqueue_on_commit
 
 logger = logging.getLogger("portal.notifications")
 
@@ -90,10 +91,9 @@ def notify(
     notification = Notification.objects.create(
         **_notification_fields(user, texts), application=application, kind=kind, link=link
     )
-    from approvals.tasks import notification_send_task
-    from portal.queueing import enqueue_on_commit
-
-    enqueue_on_commit(notification_send_task, notification.pk, seal_private_text(private))
+    enqueue_on_commit(
+        "approvals.tasks.notification_send_task", notification.pk, seal_private_text(private)
+    )
     return notification
 
 
@@ -115,10 +115,10 @@ def notify_many(
             for user in users
         ]
     )
-    from approvals.tasks import notifications_send_task
-    from portal.queueing import enqueue_on_commit
-
-    enqueue_on_commit(notifications_send_task, [notification.pk for notification in notifications])
+    enqueue_on_commit(
+        "approvals.tasks.notifications_send_task",
+        [notification.pk for notification in notifications],
+    )
     return notifications
 
 

@@ -4,8 +4,6 @@ days, which the department's head completes with what was done."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -16,7 +14,6 @@ from django.utils.translation import gettext_lazy
 from accounts.models import OfficialPosition, OfficialRole, User
 from approvals import policy
 from approvals.audit import audit_record
-from approvals.calendar import working_calendar
 from approvals.models import (
     Application,
     ApplicationStatus,
@@ -24,7 +21,7 @@ from approvals.models import (
     RectificationTask,
     ServiceRating,
 )
-from approvals.services.deadlines import date_or_unknown
+from approvals.services.deadlines import rectification_due_on
 from approvals.services.notifications import message, notify
 
 # A matter can be rated once it is decided (approved or denied, and what follows an approval).
@@ -37,7 +34,6 @@ RATABLE_STATUSES = frozenset(
     }
 )
 BAD_GRADES = frozenset({1, 2})
-RECTIFICATION_WORKING_DAYS = 15
 
 
 def may_be_rated(application: Application) -> bool:
@@ -80,18 +76,6 @@ def rating_submit(
     if grade in BAD_GRADES:
         _open_rectification(rating)
     return rating
-
-
-def rectification_due_on(opened_on: dt.date) -> dt.date | None:
-    """15 working days after the rating's day; unknown (None) while the official calendar does
-    not reach that far (a rectification task keeps no provisional date), filled in when the next
-    year is entered (``deadlines_fill_unknown``)."""
-    calendar = working_calendar()
-    due = date_or_unknown(
-        lambda: calendar.add_working_days(opened_on, RECTIFICATION_WORKING_DAYS),
-        "the due date of a rectification task",
-    )
-    return None if calendar.is_provisional(due) else due
 
 
 def _open_rectification(rating: ServiceRating) -> RectificationTask:

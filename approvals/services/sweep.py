@@ -53,9 +53,17 @@ from approvals.models import (
     TaskStatus,
 )
 from approvals.selectors.applications import window_departments, window_intake_clerks
+from approvals.services.acceptance import Acceptance, application_accept
 from approvals.services.deadlines import (
-    application_deadlines_refresh,
+    clock_pause_start,
     deadlines_fill_after_calendar_change,
+    pause_changes,
+)
+from approvals.services.documents import supplement_notice_issue
+from approvals.services.lifecycle import application_transition
+from approvals.services.notices import (
+    notice_application_deemed_accepted,
+    notice_window_deemed_accepted,
 )
 from approvals.services.notifications import applicant_users, message, notify, notify_many
 
@@ -165,67 +173,29 @@ def _deem_accepted(
     application: Application, today: dt.date, clerks_of_version: dict[int, list]
 ) -> None:
     """Deem ``application`` (locked, still at intake past its due date) accepted."""
-    from approvals.services.lifecycle import application_transition
 
     received = application.received_on
-    application = application_transition(
-        actor=None,
-        application=application,
-        action="deem_accepted",
-        event="application.deemed_accepted",
-        reason=(
-            f"No intake decision within 5 working days of receipt (due "
-            f"{application.intake_due_on}): deemed accepted from the day of receipt, {received} "
-            f"(Art. 32)."
-        ),
-        fields={"accepted_on": received, "deemed_accepted": True},
-        changes={"accepted_on": [None, received], "deemed_accepted": [False, True]},
-    )
-    application_deadlines_refresh(application=application)
-    from approvals.models import DocumentKind
-    from approvals.services.documents import document_issue
-
-    document_issue(application=application, kind=DocumentKind.ACCEPTANCE_NOTICE)
-    try:
-        from approvals.services.workflow import workflow_start
-    except ImportError:  # the workflow engine is not installed yet
-        workflow_start = None
-    if workflow_start is not None:
-        workflow_start(actor=None, application=application)
-    params = {
-        "number": application.tracking_number or "",
-        "received": application.received_on.isoformat() if application.received_on else "",
-    }
-    for user in applicant_users(application):
-        notify(
-            user=user,
-            kind="application.deemed_accepted",
-            application=application,
-            title=message(_("Application accepted: %(number)s"), **params),
-            body=message(
-                _(
-                    "The service window did not decide on %(number)s within 5 working days, so "
-                    "by law it counts as accepted from the day it was received, %(received)s "
-                    "(Art. 32). The review has started."
-                ),
-                **params,
-            ),
-        )
     version = application.service_version
     if version.pk not in clerks_of_version:
         clerks_of_version[version.pk] = window_intake_clerks(version)
-    notify_many(
-        users=clerks_of_version[version.pk],
-        kind="intake.deemed_accepted",
+    application_accept(
+        actor=None,
         application=application,
-        title=message(_("Deemed accepted without an intake decision: %(number)s"), **params),
-        body=message(
-            _(
-                "%(number)s waited at the window past its 5 working days and is now deemed "
-                "accepted from %(received)s (Art. 32)."
+        acceptance=Acceptance(
+            action="deem_accepted",
+            event="application.deemed_accepted",
+            accepted_on=received,
+            reason=(
+                f"No intake decision within 5 working days of receipt (due "
+                f"{application.intake_due_on}): deemed accepted from the day of receipt, "
+                f"{received} (Art. 32)."
             ),
-            **params,
+            fields={"deemed_accepted": True},
+            changes={"deemed_accepted": [False, True]},
         ),
+        applicant_notice=notice_application_deemed_accepted(application),
+        others=clerks_of_version[version.pk],
+        others_notice=notice_window_deemed_accepted(application),
     )
 
 
@@ -526,8 +496,6 @@ def _lapse_pledges(report: SweepReport, today: dt.date) -> None:
 
 
 def _lapse_pledges_of(application_id: int, today: dt.date):
-    from approvals.services.deadlines import clock_pause_start
-    from approvals.services.lifecycle import application_transition
 
     application = (
         Application.objects.select_for_update(of=("self",))
@@ -583,6 +551,18 @@ def _lapse_pledges_of(application_id: int, today: dt.date):
     reason = "Pledged material not provided by its date: " + ", ".join(
         pledge.material_key for pledge in pledges
     )
+    # The clock pauses in the same act; the reopening's one event names the pause.
+    pause = None
+    if not ClockPause.objects.filter(
+        application=application, kind=PauseKind.SUPPLEMENT, ended_on__isnull=True
+    ).exists():
+        pause = clock_pause_start(
+            actor=None,
+            application=application,
+            kind=PauseKind.SUPPLEMENT,
+            reason=reason,
+            recorded_by_caller=True,
+        )
     application = application_transition(
         actor=None,
         application=application,
@@ -592,17 +572,10 @@ def _lapse_pledges_of(application_id: int, today: dt.date):
             "supplement_request": [None, request.pk],
             "pledges": [None, [pledge.pk for pledge in pledges]],
             "reply_by": [None, reply_by],
+            **(pause_changes(pause) if pause else {}),
         },
     )
-    from approvals.services.documents import supplement_notice_issue
-
     supplement_notice_issue(request=request, actor=None)
-    if not ClockPause.objects.filter(
-        application=application, kind=PauseKind.SUPPLEMENT, ended_on__isnull=True
-    ).exists():
-        clock_pause_start(
-            actor=None, application=application, kind=PauseKind.SUPPLEMENT, reason=reason
-        )
     return [(pledge, request) for pledge in pledges]
 
 

@@ -20,8 +20,18 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import OfficialPosition, User
 from approvals import policy
 from approvals.audit import audit_record
+from approvals.calendar import working_calendar
+from approvals.domain.working_days import CalendarNotCovered
 from approvals.models import ReviewTask, SupplementRequest
 from approvals.models.workflow import PauseKind, TaskStatus
+from approvals.services.deadlines import (
+    clock_pause_end,
+    clock_pause_start,
+    extension_request,
+    pause_changes,
+)
+from approvals.services.documents import supplement_notice_issue
+from approvals.services.lifecycle import application_transition
 from approvals.services.notifications import applicant_users, message, notify
 from approvals.services.workflow import (
     SelfApprovalError,
@@ -319,10 +329,6 @@ def task_return_to_applicant(
 ) -> SupplementRequest:
     """A supplement notice during review (一次性告知): every item at once; the clock pauses while
     the applicant prepares it (Art. 45). The task stays open for the answer."""
-    from approvals.calendar import working_calendar
-    from approvals.domain.working_days import CalendarNotCovered
-    from approvals.services.deadlines import clock_pause_start
-    from approvals.services.lifecycle import application_transition
 
     policy.require_task_action(actor, task, "return_to_applicant")
     items = [
@@ -362,21 +368,29 @@ def task_return_to_applicant(
         requested_by=actor,
     )
     reason = "; ".join(item["problem"] for item in items)
-    clock_pause_start(actor=actor, application=application, kind="supplement", reason=reason)
+    pause = clock_pause_start(
+        actor=actor,
+        application=application,
+        kind="supplement",
+        reason=reason,
+        recorded_by_caller=True,
+    )
+    # One act, one event: the return carries the status change, the notice and the pause.
     application_transition(
-        actor=actor, application=application, action="request_supplement", reason=reason
+        actor=actor,
+        application=application,
+        action="request_supplement",
+        event="task.returned_to_applicant",
+        reason=reason,
+        changes={
+            "task": [None, locked.pk],
+            "supplement_request": [None, request.pk],
+            "reply_by": [None, reply_by],
+            **pause_changes(pause),
+        },
     )
     _bump(locked)
-    from approvals.services.documents import supplement_notice_issue
-
     supplement_notice_issue(request=request, actor=actor)
-    audit_record(
-        action="task.returned_to_applicant",
-        actor=actor,
-        obj=locked,
-        reason=reason,
-        changes={"supplement_request": [None, request.pk], "reply_by": [None, reply_by]},
-    )
     for user in applicant_users(application):
         notify(
             user=user,
@@ -406,7 +420,6 @@ def task_pause_clock(
     expected_working_days: int | None = None,
 ):
     """Stop the clock for expert review, inspection, testing or a hearing (Art. 45)."""
-    from approvals.services.deadlines import clock_pause_start
 
     policy.require_task_action(actor, task, "pause_clock")
     if kind not in REVIEW_PAUSE_KINDS:
@@ -419,6 +432,7 @@ def task_pause_clock(
         kind=kind,
         reason=reason,
         expected_working_days=expected_working_days,
+        recorded_by_caller=True,
     )
     _bump(locked)
     audit_record(
@@ -426,7 +440,7 @@ def task_pause_clock(
         actor=actor,
         obj=locked,
         reason=reason,
-        changes={"pause": [None, pause.pk], "kind": [None, kind]},
+        changes={"application": [None, locked.application_id], **pause_changes(pause)},
     )
     task.refresh_from_db()
     return pause
@@ -434,7 +448,6 @@ def task_pause_clock(
 
 @transaction.atomic
 def task_resume_clock(*, actor: User, task: ReviewTask, revision: int):
-    from approvals.services.deadlines import clock_pause_end
 
     policy.require_task_action(actor, task, "pause_clock")
     locked = _lock(task, revision)
@@ -443,13 +456,15 @@ def task_resume_clock(*, actor: User, task: ReviewTask, revision: int):
     first = running.order_by("started_on", "pk").first()
     if first is None:
         raise ValidationError(_("The clock is not paused."))
-    pause = clock_pause_end(actor=actor, application=locked.application, kind=first.kind)
+    pause = clock_pause_end(
+        actor=actor, application=locked.application, kind=first.kind, recorded_by_caller=True
+    )
     _bump(locked)
     audit_record(
         action="task.clock_resumed",
         actor=actor,
         obj=locked,
-        changes={"pause": [pause.pk, pause.pk], "ended_on": [None, pause.ended_on]},
+        changes={"application": [None, locked.application_id], **pause_changes(pause)},
     )
     task.refresh_from_db()
     return pause
@@ -460,13 +475,16 @@ def task_request_extension(
     *, actor: User, task: ReviewTask, revision: int, working_days: int, reason: str
 ):
     """Ask the department head for more time (Art. 42)."""
-    from approvals.services.deadlines import extension_request
 
     policy.require_task_action(actor, task, "extension")
     locked = _lock(task, revision)
     _require_open(locked)
     extension = extension_request(
-        actor=actor, application=locked.application, working_days=working_days, reason=reason
+        actor=actor,
+        application=locked.application,
+        working_days=working_days,
+        reason=reason,
+        recorded_by_caller=True,
     )
     _bump(locked)
     audit_record(
@@ -474,7 +492,11 @@ def task_request_extension(
         actor=actor,
         obj=locked,
         reason=reason,
-        changes={"extension": [None, extension.pk], "working_days": [None, working_days]},
+        changes={
+            "application": [None, locked.application_id],
+            "extension": [None, extension.pk],
+            "working_days": [None, working_days],
+        },
     )
     task.refresh_from_db()
     return extension

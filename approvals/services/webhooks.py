@@ -42,6 +42,7 @@ from approvals.models.api import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from portal.queueing import enqueue_on_commit
 
 logger = logging.getLogger("portal.webhooks")
 
@@ -57,9 +58,6 @@ MAX_BACKOFF = dt.timedelta(hours=6)
 
 def outbox_record(*, application: Application, before: str, after: str) -> OutboxEvent:
     """Write the event to announce; dispatch it once the change is committed."""
-    from approvals.tasks import webhook_dispatch_task
-    from portal.queueing import enqueue_on_commit
-
     item = application.service_version.item
     event = OutboxEvent.objects.create(
         application=application,
@@ -78,7 +76,7 @@ def outbox_record(*, application: Application, before: str, after: str) -> Outbo
             },
         },
     )
-    enqueue_on_commit(webhook_dispatch_task, event.pk)
+    enqueue_on_commit("approvals.tasks.webhook_dispatch_task", event.pk)
     return event
 
 

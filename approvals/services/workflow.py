@@ -50,14 +50,14 @@ from approvals.domain.workflow import (
     next_step,
     parse_definition,
 )
-from approvals.models import Application, ClockPause, ReviewTask
+from approvals.models import Application, ClockPause, DocumentKind, ReviewTask
+from approvals.services.deadlines import task_due_on
+from approvals.services.documents import document_issue
 from approvals.services.ending import review_tasks_cancel
-from approvals.services.notifications import clause, message, notify, tell_applicant
-
-try:  # helper "deadlines"
-    from approvals.services.deadlines import task_due_on
-except ImportError:  # pragma: no cover - until the deadlines service lands
-    task_due_on = None
+from approvals.services.licence_issue import licence_issue
+from approvals.services.lifecycle import application_transition
+from approvals.services.notices import notice_application_approved, notice_application_denied
+from approvals.services.notifications import message, notify, tell_applicant
 
 
 class SelfApprovalError(ValidationError):
@@ -170,7 +170,7 @@ def _create_tasks(
 ) -> list[ReviewTask]:
     """One open task per branch of ``stage`` (or of ``branches``), audited and told."""
     departments = _departments(stage)
-    due_on = task_due_on(application=application, stage=stage) if task_due_on else None
+    due_on = task_due_on(application=application, stage=stage)
     # The one rule gives a fresh task its real light at once (yellow when it is due soon,
     # "paused" while the application's clock is stopped).
     light = sla_light_for(
@@ -259,8 +259,6 @@ def _cancel(actor, task_ids, reason: str = "") -> list[ReviewTask]:
 def workflow_start(*, actor, application: Application) -> list[ReviewTask]:
     """After acceptance: review starts (accepted → under review) and the first review stage fans
     out. A leading window intake stage counts as passed by the acceptance."""
-    from approvals.services.lifecycle import application_transition
-
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.current_stage_key:
         raise WorkflowAlreadyStarted()
@@ -302,9 +300,6 @@ def _issue_decision(
     """The written decision (Art. 38) and, on approval, the licence with its certificate at once
     (Art. 44), or the closing of a filing. A denial is issued in the name of the department whose
     tasks decided it (``decided_by``) and names who decided."""
-    from approvals.models import DocumentKind
-    from approvals.services.documents import document_issue
-    from approvals.services.licence_issue import licence_issue
 
     if approve:
         decision = document_issue(
@@ -338,43 +333,33 @@ def _deciders(tasks) -> dict:
 
 
 def _decide(
-    actor, application: Application, *, approve: bool, reason: str, decided_by=()
+    actor,
+    application: Application,
+    *,
+    approve: bool,
+    reason: str,
+    decided_by=(),
+    changes: dict | None = None,
 ) -> Application:
-    from approvals.services.lifecycle import application_transition
-
+    """The final decision: the status change, recorded as ``application.approve``/``deny`` with
+    the engine's step in ``changes`` (one act, one event), then the written decision and the
+    applicant's notice."""
     application = application_transition(
         actor=actor,
         application=application,
         action="approve" if approve else "deny",
         reason=reason,
+        changes=changes,
         fields={"decided_on": timezone.localdate()},
     )
     _issue_decision(actor, application, approve=approve, reason=reason, decided_by=decided_by)
     application.refresh_from_db()
-    params = _params(application)
-    if approve:
-        tell_applicant(
-            application,
-            kind="application.approved",
-            title=message(_("Application approved: %(number)s"), **params),
-            body=message(_("Your application %(number)s has been approved."), **params),
-        )
-    else:
-        tell_applicant(
-            application,
-            kind="application.denied",
-            title=message(_("Application denied: %(number)s"), **params),
-            body=message(
-                # Art. 38: a denial states its reasons and the applicant's remedies.
-                _(
-                    "Your application %(number)s has been denied. Reasons: %(reasons)s. If you "
-                    "disagree, you may apply for administrative reconsideration within 60 days "
-                    "or bring an administrative lawsuit within 6 months of receiving the decision."
-                ),
-                reasons=clause(reason),
-                **params,
-            ),
-        )
+    notice = (
+        notice_application_approved(application)
+        if approve
+        else notice_application_denied(application, reasons=reason)
+    )
+    tell_applicant(application, **notice.fields())
     return application
 
 
@@ -412,10 +397,19 @@ def workflow_advance(*, actor, application: Application):
             .select_related("department", "drafted_by", "approved_by")
             .order_by("pk")
         )
-        locked = _decide(actor, locked, approve=False, reason=reasons, decided_by=decided_by)
         changes["cancelled"] = [None, [t.pk for t in cancelled]]
         changes["decided_by"] = [None, [t.pk for t in decided_by]]
-        changes["status"] = ["under_review", locked.status]
+        # One act, one event: the decision's status change is recorded as this step.
+        _decide(
+            actor,
+            locked,
+            approve=False,
+            reason=reasons,
+            decided_by=decided_by,
+            changes=changes,
+        )
+        application.refresh_from_db()
+        return decision
     elif isinstance(decision, ProposeDenial):
         anchor = ReviewTask.objects.get(pk=min(decision.rejections))
         tasks = _create_tasks(
@@ -430,8 +424,9 @@ def workflow_advance(*, actor, application: Application):
     elif isinstance(decision, DenialOverruled):
         changes = _overrule(actor, locked, decision)
     elif isinstance(decision, Complete):
-        locked = _decide(actor, locked, approve=True, reason="")
-        changes["status"] = ["under_review", locked.status]
+        _decide(actor, locked, approve=True, reason="", changes=changes)
+        application.refresh_from_db()
+        return decision
     elif isinstance(decision, NeedsSecondApproval):
         _notify_second_approval(locked, decision, actor)
     else:  # Wait

@@ -92,7 +92,9 @@ def test_an_unkept_pledge_reopens_the_matter(pledged, clerk):
     assert transition.changes["status"] == ["under_review", "supplement_requested"]
     assert transition.changes["supplement_request"] == [None, request.pk]
     assert transition.changes["pledges"] == [None, [pledge.pk]]
-    assert len(_events("clock.pause_started", application)) == 1
+    # one act, one event: the reopening names the pause it started
+    assert transition.changes["pause"] == [None, pause.pk]
+    assert _events("clock.pause_started", application) == []
     [lapsed] = _events("pledge.lapsed")
     assert lapsed.changes["pledges"][1][0]["supplement_request"] == request.pk
     # and the applicant is told which material is owed, and by when

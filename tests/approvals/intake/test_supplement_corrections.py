@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from approvals.models import Application, Document, SupplementRequest
 from approvals.services.intake import intake_request_supplement, supplement_answer
+from tests.audit_support import recorded_events
 from tests.support import events, in_days
 
 
@@ -27,9 +28,10 @@ def asked_to_correct(submitted, clerk):
 
 @pytest.mark.django_db
 def test_a_corrected_answer_replaces_the_old_one_and_is_recorded(asked_to_correct, citizen):
-    supplement_answer(
-        actor=citizen, application=asked_to_correct, corrections={"shop_name": "王记面馆"}
-    )
+    with recorded_events() as recorded:
+        supplement_answer(
+            actor=citizen, application=asked_to_correct, corrections={"shop_name": "王记面馆"}
+        )
 
     stored = Application.objects.get(pk=asked_to_correct.pk)
     assert stored.status == "submitted"
@@ -38,9 +40,14 @@ def test_a_corrected_answer_replaces_the_old_one_and_is_recorded(asked_to_correc
     assert stored.data["shop_name"] == "王记面馆"
     [item] = SupplementRequest.objects.get(application=stored).items
     assert (item["before"], item["after"]) == ("王记小吃", "王记面馆")
-    [event] = events("intake.supplement_data_corrected", stored)
+    # one act, one event: the answer carries the status change, the correction and the pause's end
+    event = recorded.the_one()
+    assert event.action == "intake.supplement_answered"
+    assert event.changes["status"] == ["supplement_requested", "submitted"]
     assert event.changes["data.shop_name"] == ["王记小吃", "王记面馆"]
+    assert event.changes["ended_on"][1] is not None
     assert event.actor == citizen
+    assert events("intake.supplement_data_corrected", stored) == []
 
 
 @pytest.mark.django_db

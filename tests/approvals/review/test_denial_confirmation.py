@@ -78,7 +78,12 @@ def test_the_confirmed_denial_is_the_approvers_decision(demo, started):
     # then the application is denied, with the reviewer's reasons
     started.refresh_from_db()
     assert started.status == "denied" and started.decided_on is not None
-    assert events("application.deny", started).get().reason == REASONS
+    denial = events("application.deny", started).get()
+    assert denial.reason == REASONS
+    # one act, one event: the denial carries the engine's step (no second workflow.reject)
+    assert denial.changes["status"] == ["under_review", "denied"]
+    assert "decided_by" in denial.changes and "cancelled" in denial.changes
+    assert events("workflow.reject", started).count() == 0
     # and the other open branches are cancelled with the reason recorded
     for branch in ("planning", "housing"):
         sibling = ReviewTask.objects.get(application=started, branch_key=branch)

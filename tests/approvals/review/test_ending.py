@@ -12,6 +12,7 @@ from approvals.models import ClockPause, OpenTaskCount, Pledge, ReviewTask
 from approvals.services.applications import application_withdraw
 from approvals.services.ending import application_end_work
 from approvals.services.tasks import task_pause_clock
+from tests.audit_support import recorded_events
 from tests.support import events
 
 from .conftest import task_of
@@ -41,7 +42,10 @@ def test_withdrawal_under_review_cancels_tasks_pauses_and_pledges(demo, started)
     )
     assert open_count_kept() == 3
     # when the applicant withdraws it
-    application_withdraw(actor=started.created_by, application=started, reason="Project dropped")
+    with recorded_events() as recorded:
+        application_withdraw(
+            actor=started.created_by, application=started, reason="Project dropped"
+        )
     # then no task is left open in any department's queue, and the kept counts say so
     assert not ReviewTask.objects.filter(application=started, status="open").exists()
     assert open_count_kept() == 0
@@ -53,11 +57,16 @@ def test_withdrawal_under_review_cancels_tasks_pauses_and_pledges(demo, started)
     assert pause.ended_on == timezone.localdate()
     pledge.refresh_from_db()
     assert pledge.cancelled_at is not None and pledge.fulfilled_at is None
-    ended = events("application.work_ended", started).get()
-    assert ended.reason == "Project dropped"
-    assert sorted(ended.changes["tasks"][1]) == sorted(
+    # and the withdrawal is one event that carries the status change and the work it ended
+    ended = recorded.the_one()
+    assert ended.action == "application.withdrawn" and ended.reason == "Project dropped"
+    assert ended.changes["status"] == ["under_review", "withdrawn"]
+    assert sorted(ended.changes["ended_tasks"][1]) == sorted(
         ReviewTask.objects.filter(application=started).values_list("pk", flat=True)
     )
+    assert ended.changes["ended_pauses"] == [None, [pause.pk]]
+    assert ended.changes["ended_pledges"] == [None, [pledge.pk]]
+    assert events("application.work_ended", started).count() == 0
 
 
 def test_ending_twice_finds_nothing_more_to_end(demo, started):

@@ -19,6 +19,7 @@ from approvals.services.tasks import (
     task_resume_clock,
     task_return_to_applicant,
 )
+from tests.audit_support import recorded_events
 from tests.factories import OfficialFactory
 from tests.support import events
 
@@ -144,12 +145,13 @@ def test_decision_by_someone_else_than_the_assignee_is_refused(demo, started):
 
 def test_return_to_applicant_pauses_the_clock_and_requests_a_supplement(demo, started):
     task = task_of(started, "housing")
-    request = task_return_to_applicant(
-        actor=demo.reviewers["housing"],
-        task=task,
-        revision=task.revision,
-        items=[{"material": "drawings", "problem": "Floor plans unsigned"}, {"problem": " "}],
-    )
+    with recorded_events() as recorded:
+        request = task_return_to_applicant(
+            actor=demo.reviewers["housing"],
+            task=task,
+            revision=task.revision,
+            items=[{"material": "drawings", "problem": "Floor plans unsigned"}, {"problem": " "}],
+        )
     started.refresh_from_db()
     assert started.status == "supplement_requested"
     assert request.during_review and request.items == [
@@ -157,8 +159,14 @@ def test_return_to_applicant_pauses_the_clock_and_requests_a_supplement(demo, st
     ]
     assert SupplementRequest.objects.filter(application=started).count() == 1
     assert ClockPause.objects.get(application=started, ended_on__isnull=True).kind == "supplement"
-    assert events("task.returned_to_applicant", task).count() == 1
-    assert events("application.request_supplement", started).count() == 1
+    # one act, one event: the return carries the status change, the notice and the pause
+    event = recorded.the_one()
+    assert event.action == "task.returned_to_applicant"
+    assert event.object_id == str(started.pk)
+    assert event.changes["status"] == ["under_review", "supplement_requested"]
+    assert event.changes["task"] == [None, task.pk]
+    assert event.changes["supplement_request"] == [None, request.pk]
+    assert event.changes["kind"] == [None, "supplement"]
     assert started.created_by.notifications.filter(kind="supplement.requested").exists()
     task.refresh_from_db()
     assert task.status == "open"
@@ -175,17 +183,22 @@ def test_return_to_applicant_needs_items(demo, started):
 
 def test_pause_and_resume_the_clock(demo, started):
     task = task_of(started, "fire")
-    pause = task_pause_clock(
-        actor=demo.reviewers["fire"],
-        task=task,
-        revision=task.revision,
-        kind="inspection",
-        reason="Site inspection",
-        expected_working_days=5,
-    )
+    with recorded_events() as recorded:
+        pause = task_pause_clock(
+            actor=demo.reviewers["fire"],
+            task=task,
+            revision=task.revision,
+            kind="inspection",
+            reason="Site inspection",
+            expected_working_days=5,
+        )
     assert pause.kind == "inspection" and pause.ended_on is None
-    assert events("task.clock_paused", task).count() == 1
-    assert events("clock.pause_started", started).count() == 1
+    # one act, one event: the reviewer's pause names the pause and its application
+    paused = recorded.the_one()
+    assert (paused.action, paused.object_id) == ("task.clock_paused", str(task.pk))
+    assert paused.changes["pause"] == [None, pause.pk]
+    assert paused.changes["application"] == [None, started.pk]
+    assert paused.changes["expected_working_days"] == [None, 5]
     with pytest.raises(ValidationError):
         task_pause_clock(
             actor=demo.reviewers["fire"],
@@ -195,9 +208,12 @@ def test_pause_and_resume_the_clock(demo, started):
             reason="x",
         )
     task.refresh_from_db()
-    ended = task_resume_clock(actor=demo.reviewers["fire"], task=task, revision=task.revision)
+    with recorded_events() as recorded:
+        ended = task_resume_clock(actor=demo.reviewers["fire"], task=task, revision=task.revision)
     assert ended.pk == pause.pk and ended.ended_on is not None
-    assert events("task.clock_resumed", task).count() == 1
+    resumed = recorded.the_one()
+    assert (resumed.action, resumed.object_id) == ("task.clock_resumed", str(task.pk))
+    assert resumed.changes["ended_on"] == [None, ended.ended_on.isoformat()]
 
 
 def test_request_an_extension_and_the_head_decides_on_the_page(
@@ -206,15 +222,18 @@ def test_request_an_extension_and_the_head_decides_on_the_page(
     from django.urls import reverse
 
     task = task_of(started, "planning")
-    extension = task_request_extension(
-        actor=demo.reviewers["planning"],
-        task=task,
-        revision=task.revision,
-        working_days=5,
-        reason="Expert opinion pending",
-    )
+    with recorded_events() as recorded:
+        extension = task_request_extension(
+            actor=demo.reviewers["planning"],
+            task=task,
+            revision=task.revision,
+            working_days=5,
+            reason="Expert opinion pending",
+        )
     assert extension.status == "requested"
-    assert events("task.extension_requested", task).count() == 1
+    requested = recorded.the_one()
+    assert (requested.action, requested.object_id) == ("task.extension_requested", str(task.pk))
+    assert requested.changes["extension"] == [None, extension.pk]
     assert demo.head.notifications.filter(kind="extension.requested").exists()
     head = verified_client_factory(demo.head)
     page = head.get(reverse("approvals:work_extensions"), HTTP_ACCEPT_LANGUAGE="en")

@@ -91,8 +91,11 @@ def test_all_approve_then_second_approval_approves_the_application(demo, started
     assert started.status == "licence_issued"
     assert started.decided_on is not None
     assert events("task.approved", decision).count() == 1
-    assert events("application.approve", started).count() == 1
-    assert events("workflow.complete", started).count() == 1
+    # One act, one event: the approval carries the status change and the engine's step.
+    approval = events("application.approve", started).get()
+    assert approval.changes["status"] == ["under_review", "approved"]
+    assert "stage" in approval.changes
+    assert events("workflow.complete", started).count() == 0
 
 
 def test_reject_needs_reasons(demo, started):

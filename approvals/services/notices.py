@@ -1,0 +1,355 @@
+"""What the portal tells people, one small constructor per notice (saleor's ``order/events.py``
+shape): each names its kind and holds its texts as message ids with their parameters, so that
+``notify`` renders them in every language and shows each reader theirs (``Notification.texts``).
+The services decide who hears what and when; the wording lives here only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+from approvals.models import Application, PauseKind
+from approvals.services.notifications import clause, message
+
+
+@dataclass(frozen=True)
+class NoticeText:
+    """A notice ready for ``notify``/``tell_applicant``/``notify_many``: the texts are lazy
+    (rendered in the recipient's language when the notification is written)."""
+
+    kind: str
+    title: object
+    body: object
+    link: str = ""
+
+    def fields(self) -> dict:
+        return {"kind": self.kind, "title": self.title, "body": self.body, "link": self.link}
+
+
+def _lazy_text(compute: Callable[[], str]):
+    """A parameter computed in the language active when the text is rendered."""
+    return lazy(compute, str)()
+
+
+def _params(application: Application) -> dict:
+    version = application.service_version
+    return {
+        "service": _lazy_text(lambda: version.name),
+        "number": application.tracking_number or "",
+    }
+
+
+def _detail_link(application: Application) -> str:
+    return reverse("approvals:application_detail", args=[application.pk])
+
+
+# --- Acceptance (approvals/services/acceptance.py) ----------------------------------------------
+
+
+def notice_application_accepted(application: Application, *, accepted_on: dt.date) -> NoticeText:
+    params = {**_params(application), "date": accepted_on.isoformat()}
+    return NoticeText(
+        kind="intake.accepted",
+        link=_detail_link(application),
+        title=message(_("Application accepted: %(number)s"), **params),
+        body=message(
+            _(
+                "Your application %(number)s for %(service)s was accepted on %(date)s and is now "
+                "being reviewed. The written notice of acceptance, sealed as a PDF, is on the "
+                "application's page."
+            ),
+            **params,
+        ),
+    )
+
+
+def notice_application_accepted_with_pledge(
+    application: Application, *, material, due_on: dt.date
+) -> NoticeText:
+    params = {
+        **_params(application),
+        "material": _lazy_text(lambda: material.name),
+        "due": due_on.isoformat(),
+    }
+    return NoticeText(
+        kind="intake.accepted_with_pledge",
+        link=_detail_link(application),
+        title=message(_("Application accepted with a pledge: %(number)s"), **params),
+        body=message(
+            _(
+                "Your application %(number)s for %(service)s was accepted and is being reviewed, "
+                "on your pledge to hand in “%(material)s” by %(due)s. If it is not handed in by "
+                "then, the window will follow it up."
+            ),
+            **params,
+        ),
+    )
+
+
+def _deemed_params(application: Application) -> dict:
+    received = application.received_on.isoformat() if application.received_on else ""
+    return {"number": application.tracking_number or "", "received": received}
+
+
+def notice_application_deemed_accepted(application: Application) -> NoticeText:
+    """To the applicant: the window let the 5 working days pass (Art. 32)."""
+    params = _deemed_params(application)
+    return NoticeText(
+        kind="application.deemed_accepted",
+        link=_detail_link(application),
+        title=message(_("Application accepted: %(number)s"), **params),
+        body=message(
+            _(
+                "The service window did not decide on %(number)s within 5 working days, so "
+                "by law it counts as accepted from the day it was received, %(received)s "
+                "(Art. 32). The review has started."
+            ),
+            **params,
+        ),
+    )
+
+
+def notice_window_deemed_accepted(application: Application) -> NoticeText:
+    """To the window's clerks: an application they left undecided is deemed accepted."""
+    params = _deemed_params(application)
+    return NoticeText(
+        kind="intake.deemed_accepted",
+        title=message(_("Deemed accepted without an intake decision: %(number)s"), **params),
+        body=message(
+            _(
+                "%(number)s waited at the window past its 5 working days and is now deemed "
+                "accepted from %(received)s (Art. 32)."
+            ),
+            **params,
+        ),
+    )
+
+
+# --- Intake: supplement notice, refusal, the applicant's answer ----------------------------------
+
+
+def notice_supplement_requested(
+    application: Application, *, reply_by: dt.date, item_lines: Callable[[], str]
+) -> NoticeText:
+    """The one-time notice (Art. 32(4)); ``item_lines`` lists the items in the reader's language."""
+    params = {
+        **_params(application),
+        "date": reply_by.isoformat(),
+        "items": _lazy_text(item_lines),
+    }
+    return NoticeText(
+        kind="intake.supplement_requested",
+        link=reverse("approvals:application_supplement", args=[application.pk]),
+        title=message(_("Please complete your application: %(number)s"), **params),
+        body=message(
+            _(
+                "The service window checked your application %(number)s for %(service)s. "
+                "This is everything that is missing or must be corrected, all at once:\n"
+                "%(items)s\n"
+                "Please send your supplement by %(date)s. The time limit is paused until you do."
+            ),
+            **params,
+        ),
+    )
+
+
+def notice_application_refused(
+    application: Application, *, reasons: str, competent_agency: str = ""
+) -> NoticeText:
+    """Art. 32(1): the reasons, and the competent agency when the matter is not ours."""
+    params = {
+        **_params(application),
+        "reasons": clause(reasons),
+        "agency": clause(competent_agency),
+    }
+    if competent_agency:
+        body = message(
+            _(
+                "Your application %(number)s for %(service)s was not accepted. Reasons: "
+                "%(reasons)s. Please apply to: %(agency)s."
+            ),
+            **params,
+        )
+    else:
+        body = message(
+            _(
+                "Your application %(number)s for %(service)s was not accepted. Reasons: "
+                "%(reasons)s."
+            ),
+            **params,
+        )
+    return NoticeText(
+        kind="intake.refused",
+        link=_detail_link(application),
+        title=message(_("Application not accepted: %(number)s"), **params),
+        body=body,
+    )
+
+
+def notice_supplement_received(application: Application, *, during_review: bool) -> NoticeText:
+    """To the clerk (or the reviewers) who asked: the applicant sent the supplement."""
+    params = _params(application)
+    return NoticeText(
+        kind="intake.supplement_answered",
+        link=""
+        if during_review
+        else reverse("approvals:intake_application", args=[application.pk]),
+        title=message(_("Supplement received: %(number)s"), **params),
+        body=message(
+            _("The applicant sent the supplement for %(number)s (%(service)s)."), **params
+        ),
+    )
+
+
+# --- The clock: pauses and extensions (approvals/services/deadlines.py) --------------------------
+
+
+def notice_clock_paused(application: Application, *, pause) -> NoticeText:
+    """Art. 45: the applicant is told why the clock stops, and for how long if known."""
+    pause_kind = pause.kind
+    params = {
+        **_params(application),
+        "kind": _lazy_text(lambda: str(PauseKind(pause_kind).label)),
+        "date": pause.started_on.isoformat(),
+        "reason": pause.reason,
+    }
+    if pause.expected_working_days:
+        body = message(
+            _(
+                "The time limit for %(number)s (%(service)s) is paused from %(date)s for: "
+                "%(kind)s. Reason: %(reason)s. This is expected to take %(days)s working days, "
+                "which do not count toward the time limit (Art. 45)."
+            ),
+            days=pause.expected_working_days,
+            **params,
+        )
+    else:
+        body = message(
+            _(
+                "The time limit for %(number)s (%(service)s) is paused from %(date)s for: "
+                "%(kind)s. Reason: %(reason)s. This time does not count toward the time limit "
+                "(Art. 45)."
+            ),
+            **params,
+        )
+    return NoticeText(
+        kind="deadline.paused",
+        title=message(_("Time limit paused: %(number)s"), **params),
+        body=body,
+    )
+
+
+def notice_clock_resumed(application: Application, *, pause, due) -> NoticeText:
+    """``due``: the running due date as the applicant reads it (``deadlines.due_text``)."""
+    params = {**_params(application), "date": pause.ended_on.isoformat(), "due": due}
+    return NoticeText(
+        kind="deadline.resumed",
+        title=message(_("Time limit running again: %(number)s"), **params),
+        body=message(
+            _(
+                "The pause of the time limit for %(number)s (%(service)s) ended on %(date)s. "
+                "The time limit now runs out on %(due)s."
+            ),
+            **params,
+        ),
+    )
+
+
+def notice_extension_requested(application: Application, *, extension) -> NoticeText:
+    """To the department heads on the case (Art. 42)."""
+    params = {
+        "number": application.tracking_number or "",
+        "days": extension.working_days,
+        "reason": extension.reason,
+    }
+    return NoticeText(
+        kind="extension.requested",
+        title=message(_("Extension to approve: %(number)s"), **params),
+        body=message(
+            _("An extension of %(days)s working days is requested for %(number)s: %(reason)s"),
+            **params,
+        ),
+    )
+
+
+def _extension_params(application: Application, extension, due) -> dict:
+    return {
+        **_params(application),
+        "days": extension.working_days,
+        "reason": extension.reason,
+        "due": due,
+    }
+
+
+def notice_time_limit_extended(application: Application, *, extension, due) -> NoticeText:
+    """To the applicant, when the head approved the extension (Art. 42)."""
+    params = _extension_params(application, extension, due)
+    return NoticeText(
+        kind="deadline.extended",
+        title=message(_("Time limit extended: %(number)s"), **params),
+        body=message(
+            _(
+                "The time limit for deciding %(number)s (%(service)s) has been extended by "
+                "%(days)s working days, with the approval of the department head (Art. 42). "
+                "Reason: %(reason)s. The decision is now due by %(due)s."
+            ),
+            **params,
+        ),
+    )
+
+
+def notice_extension_decided(
+    application: Application, *, extension, approved: bool, due
+) -> NoticeText:
+    """To the official who asked for the extension."""
+    params = _extension_params(application, extension, due)
+    return NoticeText(
+        kind="extension.decided",
+        title=message(
+            _("Extension approved: %(number)s") if approved else _("Extension refused: %(number)s"),
+            **params,
+        ),
+        body=message(
+            _("The extension of %(days)s working days for %(number)s was approved.")
+            if approved
+            else _("The extension of %(days)s working days for %(number)s was refused."),
+            **params,
+        ),
+    )
+
+
+# --- The decision (approvals/services/workflow.py) ----------------------------------------------
+
+
+def notice_application_approved(application: Application) -> NoticeText:
+    params = {"number": application.tracking_number or ""}
+    return NoticeText(
+        kind="application.approved",
+        link=_detail_link(application),
+        title=message(_("Application approved: %(number)s"), **params),
+        body=message(_("Your application %(number)s has been approved."), **params),
+    )
+
+
+def notice_application_denied(application: Application, *, reasons: str) -> NoticeText:
+    """Art. 38: a denial states its reasons and the applicant's remedies."""
+    params = {"number": application.tracking_number or "", "reasons": clause(reasons)}
+    return NoticeText(
+        kind="application.denied",
+        link=_detail_link(application),
+        title=message(_("Application denied: %(number)s"), **params),
+        body=message(
+            _(
+                "Your application %(number)s has been denied. Reasons: %(reasons)s. If you "
+                "disagree, you may apply for administrative reconsideration within 60 days "
+                "or bring an administrative lawsuit within 6 months of receiving the decision."
+            ),
+            **params,
+        ),
+    )

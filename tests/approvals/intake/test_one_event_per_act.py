@@ -1,0 +1,55 @@
+"""One act, one event: each intake act writes one audit event about the application, carrying
+its status change and everything the act did with it (documents and review tasks the act creates
+keep their own events)."""
+
+import pytest
+
+from approvals.models import ClockPause
+from approvals.services.intake import intake_accept, intake_refuse, intake_request_supplement
+from tests.approvals.intake.conftest import in_days
+from tests.audit_support import recorded_events
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_supplement_notice_is_one_event_naming_the_pause(submitted, clerk):
+    with recorded_events() as recorded:
+        request = intake_request_supplement(
+            actor=clerk,
+            application=submitted,
+            revision=submitted.revision,
+            items=[{"material": "lease", "problem": "The lease is not signed"}],
+            reply_by=in_days(15),
+        )
+    pause = ClockPause.objects.get(application=submitted, ended_on__isnull=True)
+    event = recorded.the_one()
+    assert event.action == "intake.supplement_requested"
+    assert event.changes["status"] == ["submitted", "supplement_requested"]
+    assert event.changes["supplement_request"] == [None, request.pk]
+    assert event.changes["pause"] == [None, pause.pk]
+    assert event.changes["kind"] == [None, "supplement"]
+
+
+def test_an_acceptance_is_one_event_with_its_status_change(submitted, clerk):
+    with recorded_events() as recorded:
+        intake_accept(actor=clerk, application=submitted, revision=submitted.revision)
+    about_the_application = [
+        e.action
+        for e in recorded.of_the_act()
+        if e.object_type == "approvals.application" and "status" in e.changes
+    ]
+    # the acceptance, then the start of the review (accepted → under review) it triggers
+    assert about_the_application == ["intake.accepted", "workflow.started"]
+    accepted = recorded.of_the_act()[0]
+    assert accepted.changes["status"] == ["submitted", "accepted"]
+    assert "application.accept" not in [e.action for e in recorded]
+
+
+def test_a_refusal_is_one_event(submitted, clerk):
+    with recorded_events() as recorded:
+        intake_refuse(
+            actor=clerk, application=submitted, revision=submitted.revision, reasons="Not ours"
+        )
+    event = recorded.the_one()
+    assert event.action == "intake.refused"
+    assert event.changes["status"] == ["submitted", "not_accepted"]
