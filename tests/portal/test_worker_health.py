@@ -17,11 +17,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def real_workers(settings, tmp_path, monkeypatch):
     """Tasks go to workers (not run in-process), through an empty filesystem broker of our own."""
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Saved before the settings change (Celery reads the Django settings live): restoring a
+    # value read after it would pin it for every later test of this worker.
     saved = {
         "broker_url": celery_app.conf.broker_url,
         "broker_transport_options": celery_app.conf.broker_transport_options,
+        "task_always_eager": celery_app.conf.task_always_eager,
     }
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    celery_app.conf.task_always_eager = False
     folder = tmp_path / "queue"
     folder.mkdir()
     monkeypatch.setenv("CELERY_BROKER_URL", "filesystem://")

@@ -21,13 +21,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def broker(settings, tmp_path, monkeypatch):
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    folder = tmp_path / "queue"
-    folder.mkdir()
+    # Saved before the settings change: Celery reads the Django settings live, and restoring a
+    # value read after the change would pin it for every later test of this worker.
     saved = {
         key: celery_app.conf[key]
         for key in ("broker_url", "broker_transport_options", "task_always_eager")
     }
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    folder = tmp_path / "queue"
+    folder.mkdir()
     monkeypatch.setenv("CELERY_BROKER_URL", "filesystem://")
     celery_app.conf.update(
         broker_url="filesystem://",
