@@ -356,16 +356,21 @@ FILL_MARGIN_SECONDS = 300
 
 
 def deadlines_fill_after_calendar_change() -> dict[str, int]:
-    """``deadlines_fill_unknown`` for the periodic sweep, only when it can find something: a
-    due date left unknown becomes computable when the calendar's extent changes (a clock that
-    restarts computes its own, ``clock_pause_end``). The calendar's last day the sweep filled
-    against is remembered (``DeadlineSweepState``); while it is the same, and the grace for
-    processes that still had the older calendar has passed, a run reads one row and stops."""
+    """``deadlines_fill_unknown`` and ``deadlines_recompute_provisional`` for the periodic sweep,
+    once per calendar change: a due date left unknown becomes computable, and a provisional one
+    official, when the calendar's extent changes (a clock that restarts computes its own,
+    ``clock_pause_end``). The calendar's last day the sweep filled against is remembered
+    (``DeadlineSweepState``): the first run that meets a new one does the whole work. For the
+    grace after it (``CALENDAR_CACHE_SECONDS`` + ``FILL_MARGIN_SECONDS``) other processes may
+    still write dates with their older cached calendar; the runs inside it only look for what
+    such a process can have left behind (a date still unknown, or one marked provisional that
+    the calendar now covers: two index ranges), and after it a run reads one row and stops."""
     from django.conf import settings
 
     from approvals.models import DeadlineSweepState
 
-    last_day = working_calendar().official_last_day
+    calendar = working_calendar()
+    last_day = calendar.official_last_day
     now = timezone.now()
     grace = dt.timedelta(
         seconds=getattr(settings, "CALENDAR_CACHE_SECONDS", 60) + FILL_MARGIN_SECONDS
@@ -375,7 +380,8 @@ def deadlines_fill_after_calendar_change() -> dict[str, int]:
     if same_calendar and state.filled_at - state.calendar_seen_at >= grace:
         return {"applications": 0, "tasks": 0, "rectifications": 0, "recomputed": 0}
     filled = deadlines_fill_unknown()
-    filled.update(deadlines_recompute_provisional())
+    # Within the grace only a date computed with an older calendar can still need counting.
+    filled.update(deadlines_recompute_provisional(covered_only=same_calendar))
     DeadlineSweepState.objects.update_or_create(
         pk=1,
         defaults={
@@ -467,23 +473,36 @@ def _extensions_of(application_ids) -> dict[int, int]:
 
 
 @transaction.atomic
-def deadlines_recompute_provisional(*, fresh_calendar: bool = False) -> dict[str, int]:
+def deadlines_recompute_provisional(
+    *, fresh_calendar: bool = False, covered_only: bool = False
+) -> dict[str, int]:
     """Count every provisional due date again (applications, then their open review tasks) with
     the calendar as it is now, once an official schedule has been entered: in batches of
     ``RECOMPUTE_BATCH`` (the partial indexes application_due_provisional and
     task_due_provisional find them), each changed date an audit event ``deadline.recomputed``
     with its before and after. Idempotent: a date still past the official schedule stays
-    provisional, and an unchanged one records nothing."""
+    provisional, and an unchanged one records nothing.
+
+    ``covered_only``: only the dates marked provisional that the official schedule now covers
+    (written by a process that still held an older calendar); a date past the schedule's end
+    counted again with the same calendar comes out the same."""
     from approvals import calendar as calendar_cache
     from approvals.audit import audit_chain_append
 
     if fresh_calendar:
         calendar_cache.clear_cache()
     counts = {"recomputed": 0}
+    official_end = working_calendar().official_last_day if covered_only else None
+
+    def marked(flag: str, field: str) -> Q:
+        if official_end is None:
+            return Q(**{flag: True})
+        return Q(**{flag: True, f"{field}__lte": official_end})
+
     provisional = (
-        Q(intake_due_provisional=True)
-        | Q(decision_due_provisional=True)
-        | Q(promised_due_provisional=True)
+        marked("intake_due_provisional", "intake_due_on")
+        | marked("decision_due_provisional", "decision_due_on")
+        | marked("promised_due_provisional", "promised_due_on")
     )
     flags = list(PROVISIONAL_FIELDS.values())
     with audit_chain_append():
@@ -513,9 +532,9 @@ def deadlines_recompute_provisional(*, fresh_calendar: bool = False) -> dict[str
             Application.objects.bulk_update(changed, [*DUE_FIELDS, *flags])
             counts["recomputed"] += len(changed)
         task_ids = list(
-            ReviewTask.objects.filter(status=TaskStatus.OPEN, due_provisional=True).values_list(
-                "pk", flat=True
-            )
+            ReviewTask.objects.filter(
+                marked("due_provisional", "due_on"), status=TaskStatus.OPEN
+            ).values_list("pk", flat=True)
         )
         calendar = working_calendar()
         for start in range(0, len(task_ids), RECOMPUTE_BATCH):
