@@ -29,8 +29,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.utils import timezone
 
+from approvals.domain.china_time import china_today
 from approvals.domain.statutory_holidays import statutory_holidays
 from approvals.domain.working_days import WorkingCalendar
 from approvals.models import CalendarDay, CalendarDayKind, CalendarYear
@@ -93,7 +93,7 @@ def _span(years: list[int], around: int) -> tuple[int, int] | None:
 
 def build_working_calendar(*, around: int | None = None) -> WorkingCalendar:
     """A fresh calendar from the tables (no cache)."""
-    around = timezone.localdate().year if around is None else around
+    around = china_today().year if around is None else around
     span = _span(covered_years(), around)
     if span is None:
         # An empty table (a fresh database flushed by a test, or not yet migrated): the official
@@ -151,7 +151,7 @@ END_WARNING_DAYS = 60
 def calendar_end_near(today: dt.date | None = None) -> dt.date | None:
     """The calendar's last day when it is at most ``END_WARNING_DAYS`` away (next year still to
     be entered), else None."""
-    today = today or timezone.localdate()
+    today = today or china_today()
     last_day = working_calendar().official_last_day
     return last_day if (last_day - today).days <= END_WARNING_DAYS else None
 

@@ -105,6 +105,7 @@ class PortalCollector:
         from django.db.models import Count, Sum
 
         from accounts.models import Department
+        from approvals.domain.china_time import china_today
         from approvals.models import (
             Application,
             AuditChainHead,
@@ -113,7 +114,6 @@ class PortalCollector:
             OpenTaskCount,
             SupervisionCard,
         )
-        from approvals.services.documents import china_today
 
         codes = dict(Department.objects.values_list("pk", "code"))
 

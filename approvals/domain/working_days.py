@@ -8,7 +8,7 @@
 - Art. 45: hearings, testing, inspection, quarantine and expert review do not count toward the
   limit; nor does the time the applicant spends preparing a supplement. Those are clock pauses.
 
-Dates are local calendar dates (Asia/Shanghai); pass ``timezone.localdate()``, never a datetime.
+Dates are local calendar dates (Asia/Shanghai); pass ``china_time.china_today()``, never a datetime.
 """
 
 from __future__ import annotations

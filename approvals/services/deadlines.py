@@ -26,6 +26,7 @@ from accounts.models import OfficialPosition, OfficialRole, User
 from approvals import policy
 from approvals.audit import audit_record
 from approvals.calendar import working_calendar
+from approvals.domain.china_time import china_date, china_today
 from approvals.domain.due_dates import DueDate
 from approvals.domain.workflow_definition import DefinitionError, parse_definition
 from approvals.domain.working_days import (
@@ -214,7 +215,7 @@ def task_due_on(*, application: Application, stage, today: dt.date | None = None
         )
     else:
         limit = stage.limit_working_days
-    today = today or timezone.localdate()
+    today = today or china_today()
     due = date_or_unknown(
         lambda: working_calendar().add_working_days(today, limit),
         f"the due date of a task of application {application.pk}",
@@ -305,7 +306,7 @@ def _shift_open_tasks(application: Application, first: dt.date, last: dt.date) -
 def _task_due_from_creation(task: ReviewTask, pauses) -> dt.date | None:
     """A task's due date counted again from the day it was created: its stage's limit, the
     closed pauses since then not counting (Art. 45), never after the decision's due date."""
-    started = timezone.localdate(task.created_at)
+    started = china_date(task.created_at)
     limit = (
         parse_definition(task.application.service_version.workflow_definition)
         .stage(task.stage_key)
@@ -433,7 +434,7 @@ def deadlines_fill_unknown(*, fresh_calendar: bool = False) -> dict[str, int]:
     filled["tasks"] = _fill_unknown_task_dates(ReviewTask.objects.all())
     open_tasks = RectificationTask.objects.filter(status=RectificationStatus.OPEN, due_on=None)
     for rectification in open_tasks:
-        rectification.due_on = rectification_due_on(timezone.localdate(rectification.created_at))
+        rectification.due_on = rectification_due_on(china_date(rectification.created_at))
         if rectification.due_on is not None:
             rectification.save(update_fields=["due_on"])
             filled["rectifications"] += 1
@@ -596,7 +597,7 @@ def clock_pause_start(
         application=locked,
         kind=kind,
         reason=reason,
-        started_on=timezone.localdate(),
+        started_on=china_today(),
         expected_working_days=expected_working_days,
         created_by=actor,
     )
@@ -667,7 +668,7 @@ def clock_pause_end(
     pause = running.order_by("started_on", "pk").first()
     if pause is None:
         return None
-    pause.ended_on = max(timezone.localdate(), pause.started_on)
+    pause.ended_on = max(china_today(), pause.started_on)
     pause.save(update_fields=["ended_on"])
     _shift_open_tasks(locked, pause.started_on, pause.ended_on)
     application_deadlines_refresh(application=locked)

@@ -27,6 +27,7 @@ from accounts.models import Department, User
 from approvals import policy
 from approvals.audit import audit_record
 from approvals.counters import counter_next
+from approvals.domain.china_time import china_today
 from approvals.models import (
     CERTIFICATE_KINDS,
     ApplicantKind,
@@ -42,7 +43,6 @@ from approvals.models.documents import document_path
 
 logger = logging.getLogger("portal.documents")
 
-CHINA = dt.timezone(dt.timedelta(hours=8))
 MAX_REASON_LENGTH = 2000
 # A document whose render has not finished this long after issue is queued again by the sweep.
 RENDER_GRACE = dt.timedelta(minutes=2)
@@ -78,10 +78,6 @@ KINDS: dict[str, tuple[str, str, str]] = {
     ),
     DocumentKind.COMMITMENT_LETTER: ("告知承诺书", "Letter of pledge", "诺"),
 }
-
-
-def china_today() -> dt.date:
-    return timezone.localtime(timezone.now(), CHINA).date()
 
 
 def date_zh(value: dt.date | str | None) -> str:

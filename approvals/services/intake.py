@@ -29,6 +29,7 @@ from accounts.models import Business, PersonProfile, User
 from accounts.registries import legal_person_registry, population_registry
 from approvals import dynamic_forms, policy
 from approvals.audit import audit_record
+from approvals.domain.china_time import china_today
 from approvals.domain.lifecycle import Action, Status
 from approvals.dynamic_forms.prefill import LOCKED_SOURCES
 from approvals.dynamic_forms.schema import GROUP, field_kind
@@ -44,7 +45,6 @@ from approvals.models import (
     VersionStatus,
 )
 from approvals.services.applications import (
-    TRACKING_TIME_ZONE,
     StaleApplication,
     _lazy_version_name,
     application_submit,
@@ -67,11 +67,6 @@ from approvals.services.notifications import clause, message, notify_many, tell_
 from approvals.services.workflow import workflow_start
 
 MAX_REASON_LENGTH = 2000
-
-
-def today() -> dt.date:
-    """Today in China's time zone, whatever the server's clock says."""
-    return timezone.localtime(timezone.now(), TRACKING_TIME_ZONE).date()
 
 
 def _lock(application: Application, revision: int | None) -> Application:
@@ -105,7 +100,7 @@ def intake_accept(*, actor: User, application: Application, revision: int) -> Ap
     review stage fans out."""
     policy.require_intake_clerk(actor, application)
     locked = _lock(application, revision)
-    accepted_on = today()
+    accepted_on = china_today()
     locked = application_transition(
         actor=actor,
         application=locked,
@@ -155,12 +150,12 @@ def intake_accept_with_pledge(
     errors: dict[str, list] = {}
     if material is None:
         errors["material_key"] = [_("Choose one of the service's materials.")]
-    if due_on is None or due_on <= today():
+    if due_on is None or due_on <= china_today():
         errors["due_on"] = [_("The pledged date must be in the future.")]
     if errors:
         raise ValidationError(errors)
     note = (note or "").strip()[:MAX_REASON_LENGTH]
-    accepted_on = today()
+    accepted_on = china_today()
     # The pledge first, so that the one event of the act names it (a refused transition rolls
     # it back with everything else).
     pledge = Pledge.objects.create(
@@ -275,7 +270,7 @@ def intake_request_supplement(
     policy.require_intake_clerk(actor, application)
     locked = _lock(application, revision)
     cleaned = _clean_items(locked.service_version, items)
-    if reply_by is None or reply_by <= today():
+    if reply_by is None or reply_by <= china_today():
         raise ValidationError({"reply_by": [_("The reply date must be in the future.")]})
     # The notice first, so that the one event of the act names it.
     request = SupplementRequest.objects.create(

@@ -17,6 +17,7 @@ from accounts.models import OfficialPosition, OfficialRole, User
 from approvals import policy
 from approvals.audit import audit_record
 from approvals.calendar import working_calendar
+from approvals.domain.china_time import china_today
 from approvals.models import (
     Application,
     ApplicationStatus,
@@ -95,7 +96,7 @@ def rectification_due_on(opened_on: dt.date) -> dt.date | None:
 
 
 def _open_rectification(rating: ServiceRating) -> RectificationTask:
-    today = timezone.localdate()
+    today = china_today()
     task = RectificationTask.objects.create(
         rating=rating,
         department=rating.department,

@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import OfficialPosition, OfficialRole
 from approvals.audit import audit_chain_append, audit_record
 from approvals.calendar import working_calendar
+from approvals.domain.china_time import china_today
 from approvals.domain.working_days import CalendarNotCovered, SlaLight
 from approvals.models import (
     Application,
@@ -83,7 +84,7 @@ def warn_working_days() -> int:
 
 
 def sweep_deadlines(*, today: dt.date | None = None) -> SweepReport:
-    today = today or timezone.localdate()
+    today = today or china_today()
     report = SweepReport(today=today)
     calendar = working_calendar()
     # The last day that is still yellow: ``warn`` working days after today.

@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,6 +23,7 @@ from accounts import identifiers
 from accounts.models import Business, PersonProfile
 from accounts.registries import population_registry
 from approvals import dynamic_forms, policy
+from approvals.domain.china_time import china_today
 from approvals.domain.commitments import commitment_chosen, commitment_replaced_materials
 from approvals.domain.lifecycle import TransitionNotAllowed
 from approvals.dynamic_forms.labels import display_value, title_of
@@ -438,7 +438,7 @@ def counter(request):
         _("Filed at the counter and submitted: %(number)s, received %(date)s.")
         % {
             "number": application.tracking_number,
-            "date": timezone.localdate().isoformat(),
+            "date": china_today().isoformat(),
         },
     )
     return redirect("approvals:intake_application", pk=application.pk)
