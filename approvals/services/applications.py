@@ -35,7 +35,6 @@ from approvals.models import (
 )
 from approvals.query_codes import hash_query_code, new_query_code
 from approvals.selectors.applications import window_intake_clerks
-from approvals.services.deadlines import application_deadlines_refresh
 from approvals.services.lifecycle import application_transition
 from approvals.services.notifications import applicant_users, message, notify, notify_many
 
@@ -302,10 +301,6 @@ def application_submit(
         day = china_date(now)  # tracking numbers carry the day in China
         query_code = new_query_code()
         query_code_hash = hash_query_code(query_code)
-        # The intake deadline counts from the day of receipt (Art. 32); computed before the
-        # tracking number is taken, as everything that can be, so the counter is held for less.
-        locked.received_on = day
-        application_deadlines_refresh(application=locked)
         # From here to the commit the service's counter row for the day is locked: nothing slow.
         tracking_number = _next_tracking_number(locked.service_version.item.code, day)
         locked = application_transition(

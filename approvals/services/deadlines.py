@@ -176,12 +176,31 @@ def _compute_deadlines(application: Application, pauses, extension_days: int) ->
         setattr(application, flag, calendar.is_provisional(getattr(application, field)))
 
 
+# What the due dates are computed from, on the application's row: a transition that sets one
+# of them recomputes them (``deadlines_compute``), as every clock service does.
+DEADLINE_INPUTS = frozenset({"received_on", "accepted_on"})
+
+
+def deadlines_compute(application: Application, *, clock_history: bool = True) -> list[str]:
+    """The one place due dates are computed: intake_due_on, decision_due_on and promised_due_on
+    (None while the clock is stopped by an open pause, before the period has started, or while
+    the working-day calendar does not reach the date yet), and whether each is provisional, set
+    on ``application`` (not saved); the names of the fields it sets, for the caller's save.
+
+    Called by the lifecycle transition that sets what they count from (receipt, acceptance) and
+    by the clock services (pause, resume, extension) through ``application_deadlines_refresh``.
+    ``clock_history=False``: the application cannot have clock pauses nor extensions yet (a
+    draft being submitted), so none are read."""
+    if clock_history:
+        _compute_deadlines(application, _pauses(application), approved_extension_days(application))
+    else:
+        _compute_deadlines(application, [], 0)
+    return [*DUE_FIELDS, *PROVISIONAL_FIELDS.values()]
+
+
 def application_deadlines_refresh(*, application: Application) -> Application:
-    """Recompute intake_due_on, decision_due_on and promised_due_on (None while the clock is
-    stopped by an open pause, before the period has started, or while the working-day calendar
-    does not reach the date yet), and whether each is provisional, and save them."""
-    _compute_deadlines(application, _pauses(application), approved_extension_days(application))
-    application.save(update_fields=[*DUE_FIELDS, *PROVISIONAL_FIELDS.values()])
+    """``deadlines_compute`` and save them (the clock services, the calendar's fill)."""
+    application.save(update_fields=deadlines_compute(application))
     return application
 
 

@@ -52,7 +52,6 @@ from approvals.services.applications import (
 from approvals.services.attachments import attachment_upload
 from approvals.services.commitments import commitment_record
 from approvals.services.deadlines import (
-    application_deadlines_refresh,
     clock_pause_end,
     clock_pause_start,
 )
@@ -109,7 +108,6 @@ def intake_accept(*, actor: User, application: Application, revision: int) -> Ap
         fields={"accepted_on": accepted_on},
         changes={"accepted_on": [None, accepted_on]},
     )
-    application_deadlines_refresh(application=locked)
     document_issue(application=locked, kind=DocumentKind.ACCEPTANCE_NOTICE, actor=actor)
     commitment_record(actor=actor, application=locked)
     workflow_start(actor=actor, application=locked)
@@ -175,7 +173,6 @@ def intake_accept_with_pledge(
             "accepted_on": [None, accepted_on],
         },
     )
-    application_deadlines_refresh(application=locked)
     document_issue(
         application=locked,
         kind=DocumentKind.ACCEPTANCE_NOTICE,

@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from approvals.audit import audit_record
-from approvals.domain.lifecycle import ENDED_STATUSES, TransitionNotAllowed, next_status
+from approvals.domain.lifecycle import ENDED_STATUSES, Status, TransitionNotAllowed, next_status
 from approvals.models import Application
+from approvals.services.deadlines import DEADLINE_INPUTS, deadlines_compute
 from approvals.services.ending import application_end_work
 from approvals.services.webhooks import outbox_record
 
@@ -43,7 +44,8 @@ def application_transition(
     - ``reason``, ``changes``: recorded in the audit event beside the status change.
     - ``revision``: the revision the caller's form was rendered with; if the application changed
       since, ``StaleApplication`` is raised and nothing is written.
-    - ``fields``: other columns to set in the same save (e.g. ``accepted_on``).
+    - ``fields``: other columns to set in the same save (e.g. ``accepted_on``); setting what the
+      due dates count from (``received_on``, ``accepted_on``) recomputes them in the same save.
     - ``event``: the audit action name, ``application.<action>`` unless given (submission and
       withdrawal keep their historical names).
     - ``row_locked``: ``application`` is the row the caller's transaction has just read with
@@ -72,6 +74,9 @@ def application_transition(
     for name, value in (fields or {}).items():
         setattr(locked, name, value)
         update_fields.append(name)
+    if DEADLINE_INPUTS.intersection(fields or {}):
+        # The due dates count from receipt and acceptance: set with them, in the same save.
+        update_fields += deadlines_compute(locked, clock_history=before != Status.DRAFT)
     locked.status = after
     locked.revision += 1
     locked.updated_at = timezone.now()

@@ -55,7 +55,6 @@ from approvals.models import (
 )
 from approvals.selectors.applications import window_departments, window_intake_clerks
 from approvals.services.deadlines import (
-    application_deadlines_refresh,
     deadlines_fill_after_calendar_change,
 )
 from approvals.services.notifications import applicant_users, message, notify, notify_many
@@ -182,7 +181,6 @@ def _deem_accepted(
         fields={"accepted_on": received, "deemed_accepted": True},
         changes={"accepted_on": [None, received], "deemed_accepted": [False, True]},
     )
-    application_deadlines_refresh(application=application)
     from approvals.models import DocumentKind
     from approvals.services.documents import document_issue
 
