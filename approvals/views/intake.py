@@ -79,7 +79,7 @@ def queue(request):
     services = list(intake_services(request.user))
     if item_code not in {item.code for item in services}:
         item_code = ""
-    today = intake_services_module.today()
+    today = china_today()
     waiting = intake_page_rows(request.user, item_code=item_code)
     page = CappedPaginator(waiting, QUEUE_PAGE_SIZE, cap=WAITING_COUNT_CAP).get_page(
         request.GET.get("page")
