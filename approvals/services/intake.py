@@ -30,7 +30,7 @@ from accounts.registries import legal_person_registry, population_registry
 from approvals import dynamic_forms, policy
 from approvals.audit import audit_record
 from approvals.domain.china_time import china_today
-from approvals.domain.lifecycle import Action, Status
+from approvals.domain.lifecycle import AWAITING_SUPPLEMENT, Action
 from approvals.dynamic_forms.prefill import LOCKED_SOURCES
 from approvals.dynamic_forms.schema import GROUP, field_kind
 from approvals.models import (
@@ -452,7 +452,7 @@ def supplement_answer(
         .filter(application=locked, answered_at__isnull=True)
         .first()
     )
-    if request is None or locked.status != Status.SUPPLEMENT_REQUESTED:
+    if request is None or locked.status not in AWAITING_SUPPLEMENT:
         raise ValidationError(_("There is no supplement to send for this application."))
     missing = supplement_missing_materials(request)
     if missing:
@@ -492,7 +492,6 @@ def supplement_answer(
         application=locked,
         action=Action.ANSWER_SUPPLEMENT,
         event="intake.supplement_answered",
-        answering_review_supplement=request.during_review,
         changes={
             "supplement_request": [None, request.pk],
             "answered_at": [None, request.answered_at],

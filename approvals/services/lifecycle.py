@@ -36,7 +36,6 @@ def application_transition(
     fields: dict | None = None,
     event: str | None = None,
     row_locked: bool = False,
-    **flags,
 ) -> Application:
     """Move ``application`` by ``action`` and return the locked, updated row.
 
@@ -51,7 +50,6 @@ def application_transition(
     - ``row_locked``: ``application`` is the row the caller's transaction has just read with
       ``select_for_update`` (and the service, its item and department with it): used as it is
       rather than read and locked again.
-    - ``flags``: passed to ``next_status`` (``answering_review_supplement=True``).
 
     Raises ``TransitionNotAllowed`` when the table does not allow ``action`` from the stored
     status (views answer 409).
@@ -68,7 +66,7 @@ def application_transition(
     if revision is not None and locked.revision != revision:
         raise StaleApplication(locked)
     before = locked.status
-    after = next_status(before, action, **flags)
+    after = next_status(before, action)
 
     update_fields = ["status", "revision", "updated_at"]
     for name, value in (fields or {}).items():
