@@ -27,6 +27,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -171,6 +172,45 @@ def sla_light_for(today: dt.date, due_on: dt.date | None, *, paused: bool = Fals
         return str(working_calendar().sla_light(today, due_on, settings.SLA_WARN_WORKING_DAYS))
     except CalendarNotCovered:
         return str(SlaLight.RED) if today > due_on else ""
+
+
+def sla_light_bands(today: dt.date) -> list[tuple[str, Q]]:
+    """The one rule of ``sla_light_for`` as conditions on review tasks, first match wins: "paused"
+    while the application's clock is stopped, then each band of due dates
+    (``WorkingCalendar.sla_bands``). A task matching none (no due date, or one past the
+    calendar) has no light."""
+    from approvals.domain.working_days import SlaLight
+    from approvals.models import ClockPause
+
+    stopped = ClockPause.objects.filter(
+        application=OuterRef("application_id"), ended_on__isnull=True
+    )
+    bands: list[tuple[str, Q]] = [(str(SlaLight.PAUSED), Q(Exists(stopped)))]
+    for band in working_calendar().sla_bands(today, settings.SLA_WARN_WORKING_DAYS):
+        dates = Q(due_on__isnull=False)
+        if band.first is not None:
+            dates &= Q(due_on__gte=band.first)
+        if band.last is not None:
+            dates &= Q(due_on__lte=band.last)
+        bands.append((str(band.light), dates))
+    return bands
+
+
+def sla_light_expression(today: dt.date) -> Case:
+    """The light of each review task today, in SQL (``sla_light_bands``)."""
+    return Case(
+        *(When(condition, then=Value(light)) for light, condition in sla_light_bands(today)),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def sla_yellow_until(today: dt.date) -> dt.date:
+    """The last due date that is still yellow today (the rule's yellow band)."""
+    from approvals.domain.working_days import SlaLight
+
+    bands = working_calendar().sla_bands(today, settings.SLA_WARN_WORKING_DAYS)
+    return next(band.last for band in bands if band.light == SlaLight.YELLOW)
 
 
 _keys: dict[int, tuple[WorkingCalendar, str]] = {}
