@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts import identifiers
+from accounts.roles import Role
 from accounts.validators import validate_document_number, validate_mobile, validate_uscc
 
 
@@ -387,12 +388,17 @@ class Department(models.Model):
         return []
 
 
-class OfficialRole(models.TextChoices):
-    INTAKE_CLERK = "intake_clerk", _("Intake clerk")
-    REVIEWER = "reviewer", _("Reviewer")
-    APPROVER = "approver", _("Approver")
-    DEPARTMENT_HEAD = "department_head", _("Department head")
-    SUPERVISOR = "supervisor", _("Supervisor")
+ROLE_LABELS = {
+    Role.INTAKE_CLERK: _("Intake clerk"),
+    Role.REVIEWER: _("Reviewer"),
+    Role.APPROVER: _("Approver"),
+    Role.DEPARTMENT_HEAD: _("Department head"),
+    Role.SUPERVISOR: _("Supervisor"),
+}
+# The values are accounts.roles.Role's; the model adds the labels.
+OfficialRole = models.TextChoices(
+    "OfficialRole", [(role.name, (role.value, ROLE_LABELS[role])) for role in Role]
+)
 
 
 class OfficialPosition(models.Model):

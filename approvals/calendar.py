@@ -27,10 +27,11 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.utils import timezone
 
+from approvals.domain.china_time import china_today
 from approvals.domain.statutory_holidays import statutory_holidays
 from approvals.domain.working_days import WorkingCalendar
 from approvals.models import CalendarDay, CalendarDayKind, CalendarYear
@@ -93,7 +94,7 @@ def _span(years: list[int], around: int) -> tuple[int, int] | None:
 
 def build_working_calendar(*, around: int | None = None) -> WorkingCalendar:
     """A fresh calendar from the tables (no cache)."""
-    around = timezone.localdate().year if around is None else around
+    around = china_today().year if around is None else around
     span = _span(covered_years(), around)
     if span is None:
         # An empty table (a fresh database flushed by a test, or not yet migrated): the official
@@ -151,7 +152,7 @@ END_WARNING_DAYS = 60
 def calendar_end_near(today: dt.date | None = None) -> dt.date | None:
     """The calendar's last day when it is at most ``END_WARNING_DAYS`` away (next year still to
     be entered), else None."""
-    today = today or timezone.localdate()
+    today = today or china_today()
     last_day = working_calendar().official_last_day
     return last_day if (last_day - today).days <= END_WARNING_DAYS else None
 
@@ -171,6 +172,45 @@ def sla_light_for(today: dt.date, due_on: dt.date | None, *, paused: bool = Fals
         return str(working_calendar().sla_light(today, due_on, settings.SLA_WARN_WORKING_DAYS))
     except CalendarNotCovered:
         return str(SlaLight.RED) if today > due_on else ""
+
+
+def sla_light_bands(today: dt.date) -> list[tuple[str, Q]]:
+    """The one rule of ``sla_light_for`` as conditions on review tasks, first match wins: "paused"
+    while the application's clock is stopped, then each band of due dates
+    (``WorkingCalendar.sla_bands``). A task matching none (no due date, or one past the
+    calendar) has no light."""
+    from approvals.domain.working_days import SlaLight
+    from approvals.models import ClockPause
+
+    stopped = ClockPause.objects.filter(
+        application=OuterRef("application_id"), ended_on__isnull=True
+    )
+    bands: list[tuple[str, Q]] = [(str(SlaLight.PAUSED), Q(Exists(stopped)))]
+    for band in working_calendar().sla_bands(today, settings.SLA_WARN_WORKING_DAYS):
+        dates = Q(due_on__isnull=False)
+        if band.first is not None:
+            dates &= Q(due_on__gte=band.first)
+        if band.last is not None:
+            dates &= Q(due_on__lte=band.last)
+        bands.append((str(band.light), dates))
+    return bands
+
+
+def sla_light_expression(today: dt.date) -> Case:
+    """The light of each review task today, in SQL (``sla_light_bands``)."""
+    return Case(
+        *(When(condition, then=Value(light)) for light, condition in sla_light_bands(today)),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def sla_yellow_until(today: dt.date) -> dt.date:
+    """The last due date that is still yellow today (the rule's yellow band)."""
+    from approvals.domain.working_days import SlaLight
+
+    bands = working_calendar().sla_bands(today, settings.SLA_WARN_WORKING_DAYS)
+    return next(band.last for band in bands if band.light == SlaLight.YELLOW)
 
 
 _keys: dict[int, tuple[WorkingCalendar, str]] = {}

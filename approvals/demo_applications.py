@@ -16,12 +16,10 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
@@ -30,6 +28,7 @@ from accounts.demo_data import LI_NA
 from accounts.models import Business, User
 from approvals import dynamic_forms
 from approvals.calendar import working_calendar
+from approvals.domain.china_time import CHINA, china_today
 from approvals.domain.working_days import CalendarNotCovered
 from approvals.models import Application, ReviewTask, ServiceVersion, TaskStatus, VersionStatus
 from approvals.services.applications import (
@@ -45,7 +44,6 @@ from approvals.services.sweep import sweep_deadlines
 from approvals.services.tasks import task_approve, task_claim, task_reject
 
 KEY_PREFIX = "demo:"
-CHINA = ZoneInfo("Asia/Shanghai")
 # How far back the overdue case was filed: well past its review stage's limit.
 OVERDUE_WORKING_DAYS_AGO = 30
 
@@ -391,7 +389,7 @@ def _supplement() -> Application:
                 "problem": "护士林小梅的执业证书已过有效期，请提供注册延续后的证书。",
             },
         ],
-        reply_by=timezone.localdate() + dt.timedelta(days=14),
+        reply_by=china_today() + dt.timedelta(days=14),
     )
     return application
 
@@ -500,7 +498,7 @@ def overdue_filing_day(today: dt.date) -> dt.date:
 
 def _overdue() -> Application:
     # Filed and accepted weeks ago; the ecology review has waited past its limit since.
-    day = overdue_filing_day(timezone.localdate())
+    day = overdue_filing_day(china_today())
     with time_machine.travel(dt.datetime.combine(day, dt.time(9, 30), CHINA), tick=True):
         application = _submit(
             case="overdue",

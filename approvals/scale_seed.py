@@ -25,7 +25,6 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -37,6 +36,7 @@ from accounts.models import Department, OfficialPosition, OfficialRole, User
 from approvals import scale_plan
 from approvals.audit import audit_record
 from approvals.calendar import working_calendar
+from approvals.domain.china_time import china_today
 from approvals.domain.workflow_definition import parse_definition
 from approvals.models import (
     ServiceVersion,
@@ -51,7 +51,6 @@ from approvals.scale_plan import (
 from approvals.scale_write import BlockWriter, Context, save_counters
 from approvals.selectors.applications import window_departments
 
-CHINA = ZoneInfo("Asia/Shanghai")
 PROGRESS_TABLE = "scale_seed_progress"
 OFFICIAL_DOMAIN = "scale.demo.gov.cn"
 # Every seeded application shares one query code (its hash is computed once per run: PBKDF2 with
@@ -533,7 +532,7 @@ def seed_scale(
         if restore_secondary_indexes(stream or sys.stderr):  # left by an interrupted bulk load
             analyze()
         return SeedResult(done, done, time.monotonic() - began)
-    anchor = state[1] if state else timezone.localdate()
+    anchor = state[1] if state else china_today()
     password_hash = make_password(password)
     with transaction.atomic():
         with connection.cursor() as cursor:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from django.db import connection
 
@@ -18,11 +17,10 @@ from accounts.identifiers import RESIDENT_ID
 from accounts.models import User
 from approvals import scale_plan
 from approvals.audit import SYSTEM_ACTOR_LABEL
+from approvals.domain.china_time import CHINA
 from approvals.models import AuditChainHead, AuditEvent
 from approvals.scale_plan import BLOCK, ApplicationPlan, BlockPlan, Pools, ServiceSpec, WorkCalendar
 from approvals.services.licences import licence_valid_to
-
-CHINA = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass

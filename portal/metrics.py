@@ -108,6 +108,7 @@ class PortalCollector:
         from django.utils import timezone
 
         from accounts.models import Department
+        from approvals.domain.china_time import china_today
         from approvals.models import (
             Application,
             AuditChainHead,
@@ -117,7 +118,6 @@ class PortalCollector:
             OpenTaskCount,
             SupervisionCard,
         )
-        from approvals.services.documents import china_today
 
         codes = dict(Department.objects.values_list("pk", "code"))
 

@@ -6,6 +6,7 @@ the change and write the audit event; this module only says what is allowed.
 
     draft → submitted → not accepted | supplement requested (→ submitted again)
                       | accepted | accepted with pledge → under review → approved | denied
+    under review → supplement requested during review (→ under review again)
     approved → licence issued → closed; denied → closed; withdrawn from any open state.
 """
 
@@ -18,7 +19,9 @@ class Status(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
     NOT_ACCEPTED = "not_accepted"
-    SUPPLEMENT_REQUESTED = "supplement_requested"
+    SUPPLEMENT_REQUESTED = "supplement_requested"  # by the window, before acceptance
+    # By a reviewer (Art. 45: the clock is paused); the answer goes back to review.
+    REVIEW_SUPPLEMENT = "review_supplement"
     ACCEPTED = "accepted"
     ACCEPTED_WITH_PLEDGE = "accepted_with_pledge"
     UNDER_REVIEW = "under_review"
@@ -55,8 +58,12 @@ OPEN_STATUSES = frozenset(
         Status.ACCEPTED,
         Status.ACCEPTED_WITH_PLEDGE,
         Status.UNDER_REVIEW,
+        Status.REVIEW_SUPPLEMENT,
     }
 )
+
+# Waiting for the applicant's supplement (一次性告知), at the window or during review.
+AWAITING_SUPPLEMENT = frozenset({Status.SUPPLEMENT_REQUESTED, Status.REVIEW_SUPPLEMENT})
 
 # The ends of an application: nothing it started (tasks, clock pauses, pledges) stays open.
 ENDED_STATUSES = frozenset({Status.NOT_ACCEPTED, Status.DENIED, Status.WITHDRAWN})
@@ -73,7 +80,8 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.ACCEPTED_WITH_PLEDGE, Action.START_REVIEW): Status.UNDER_REVIEW,
     # A reviewer's return to the applicant during review is a supplement request too (Art. 45
     # pauses the clock); the answer goes back to review, not to intake.
-    (Status.UNDER_REVIEW, Action.REQUEST_SUPPLEMENT): Status.SUPPLEMENT_REQUESTED,
+    (Status.UNDER_REVIEW, Action.REQUEST_SUPPLEMENT): Status.REVIEW_SUPPLEMENT,
+    (Status.REVIEW_SUPPLEMENT, Action.ANSWER_SUPPLEMENT): Status.UNDER_REVIEW,
     (Status.UNDER_REVIEW, Action.APPROVE): Status.APPROVED,
     (Status.UNDER_REVIEW, Action.DENY): Status.DENIED,
     (Status.ACCEPTED, Action.DEEM_RENEWED): Status.APPROVED,
@@ -95,20 +103,11 @@ class TransitionNotAllowed(Exception):
         self.action = action
 
 
-def next_status(status: str, action: str, *, answering_review_supplement: bool = False) -> Status:
-    """The status after ``action``, or ``TransitionNotAllowed``.
-
-    ``answering_review_supplement``: the supplement being answered was requested during review,
-    so the application returns to review instead of to the window.
-    """
+def next_status(status: str, action: str) -> Status:
+    """The status after ``action``, or ``TransitionNotAllowed``."""
     key = (Status(status), Action(action))
     if key not in TRANSITIONS:
         raise TransitionNotAllowed(status, action)
-    if (
-        key == (Status.SUPPLEMENT_REQUESTED, Action.ANSWER_SUPPLEMENT)
-        and answering_review_supplement
-    ):
-        return Status.UNDER_REVIEW
     return TRANSITIONS[key]
 
 

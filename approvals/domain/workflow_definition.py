@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-# The official roles that can hold a workflow task (accounts.models.OfficialRole minus supervisor,
-# who audits and never decides).
-ROLES = ("intake_clerk", "reviewer", "approver", "department_head")
+from accounts.roles import TASK_ROLES
+
+# The official roles that can hold a workflow task (the supervisor audits and never decides).
+ROLES = tuple(role.value for role in TASK_ROLES)
 KEY_PATTERN = r"^[a-z][a-z0-9_]{0,49}$"
 DEPARTMENT_PATTERN = r"^[-a-zA-Z0-9_]{1,50}$"  # accounts.Department.code is a SlugField(50)
 LANGUAGES = ("en", "zh")

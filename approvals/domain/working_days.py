@@ -8,7 +8,7 @@
 - Art. 45: hearings, testing, inspection, quarantine and expert review do not count toward the
   limit; nor does the time the applicant spends preparing a supplement. Those are clock pauses.
 
-Dates are local calendar dates (Asia/Shanghai); pass ``timezone.localdate()``, never a datetime.
+Dates are local calendar dates (Asia/Shanghai); pass ``china_time.china_today()``, never a datetime.
 """
 
 from __future__ import annotations
@@ -292,17 +292,46 @@ class WorkingCalendar:
             remaining_working_days=total - counted,
         )
 
-    def sla_light(self, today: dt.date, due: dt.date, warn_days: int = 3) -> SlaLight:
-        """Red when ``today`` is after ``due`` (the period ended at the end of ``due``); yellow
-        when at most ``warn_days`` working days are left after today (so the due day itself is
-        yellow); green otherwise."""
+    def sla_bands(self, today: dt.date, warn_days: int = 3) -> list[SlaBand]:
+        """The one rule for SLA lights, as ranges of due dates seen from ``today``: red when
+        ``today`` is after the due date (the period ended at the end of that day); yellow when at
+        most ``warn_days`` working days are left after today (so the due day itself is yellow);
+        green otherwise. Where the calendar does not reach the first green day, yellow runs to
+        the calendar's last day and a later due date has no light (unknown, not guessed).
+        The SQL of the sweep and the light of one date (``sla_light``) are both read from these
+        bands."""
         _require_date(today)
+        red = SlaBand(SlaLight.RED, None, today - ONE_DAY)
+        try:
+            first_green = self.add_working_days(today, warn_days + 1)
+        except CalendarNotCovered:
+            return [red, SlaBand(SlaLight.YELLOW, today, self.last_day)]
+        return [
+            red,
+            SlaBand(SlaLight.YELLOW, today, first_green - ONE_DAY),
+            SlaBand(SlaLight.GREEN, first_green, None),
+        ]
+
+    def sla_light(self, today: dt.date, due: dt.date, warn_days: int = 3) -> SlaLight:
+        """The light of a task due on ``due`` (``sla_bands``); ``CalendarNotCovered`` where the
+        calendar does not reach far enough to tell."""
         _require_date(due)
-        if today > due:
-            return SlaLight.RED
-        if self.working_days_between(today, due) <= warn_days:
-            return SlaLight.YELLOW
-        return SlaLight.GREEN
+        for band in self.sla_bands(today, warn_days):
+            if band.holds(due):
+                return band.light
+        raise CalendarNotCovered(f"{due} is past the calendar's last day, {self.last_day}")
+
+
+@dataclass(frozen=True)
+class SlaBand:
+    """The due dates ``first``..``last`` (inclusive; None: unbounded) that show ``light``."""
+
+    light: SlaLight
+    first: dt.date | None
+    last: dt.date | None
+
+    def holds(self, due: dt.date) -> bool:
+        return (self.first is None or due >= self.first) and (self.last is None or due <= self.last)
 
 
 def _require_date(value: object) -> None:

@@ -6,38 +6,34 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from approvals.domain.lifecycle import OPEN_STATUSES, Status  # noqa: F401 (OPEN_STATUSES: re-exported)
+
 
 class ApplicantKind(models.TextChoices):
     PERSON = "person", _("Natural person")
     BUSINESS = "business", _("Business")
 
 
-class ApplicationStatus(models.TextChoices):
-    """The lifecycle (the workflow issue declares the allowed transitions as one table)."""
-
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted, awaiting intake")
-    NOT_ACCEPTED = "not_accepted", _("Not accepted")
-    SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
-    ACCEPTED = "accepted", _("Accepted")
-    ACCEPTED_WITH_PLEDGE = "accepted_with_pledge", _("Accepted with a pledge")
-    UNDER_REVIEW = "under_review", _("Under review")
-    APPROVED = "approved", _("Approved")
-    DENIED = "denied", _("Denied")
-    LICENCE_ISSUED = "licence_issued", _("Licence issued")
-    CLOSED = "closed", _("Closed")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-# The applicant may still withdraw in these states (before a decision).
-OPEN_STATUSES = frozenset(
-    {
-        ApplicationStatus.SUBMITTED,
-        ApplicationStatus.SUPPLEMENT_REQUESTED,
-        ApplicationStatus.ACCEPTED,
-        ApplicationStatus.ACCEPTED_WITH_PLEDGE,
-        ApplicationStatus.UNDER_REVIEW,
-    }
+STATUS_LABELS = {
+    Status.DRAFT: _("Draft"),
+    Status.SUBMITTED: _("Submitted, awaiting intake"),
+    Status.NOT_ACCEPTED: _("Not accepted"),
+    Status.SUPPLEMENT_REQUESTED: _("Supplement requested"),
+    Status.REVIEW_SUPPLEMENT: _("Supplement requested during review"),
+    Status.ACCEPTED: _("Accepted"),
+    Status.ACCEPTED_WITH_PLEDGE: _("Accepted with a pledge"),
+    Status.UNDER_REVIEW: _("Under review"),
+    Status.APPROVED: _("Approved"),
+    Status.DENIED: _("Denied"),
+    Status.LICENCE_ISSUED: _("Licence issued"),
+    Status.CLOSED: _("Closed"),
+    Status.WITHDRAWN: _("Withdrawn"),
+}
+# The lifecycle's statuses are declared once, with its transition table
+# (approvals.domain.lifecycle.Status); the model adds the labels.
+ApplicationStatus = models.TextChoices(
+    "ApplicationStatus",
+    [(status.name, (status.value, STATUS_LABELS[status])) for status in Status],
 )
 
 

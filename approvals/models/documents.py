@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from approvals.domain.china_time import china_today
+
 # Verification codes: no 0/O, 1/I/L, so that a code read aloud or typed from paper is unambiguous.
 VERIFICATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 VERIFICATION_CODE_LENGTH = 16
@@ -259,11 +261,10 @@ class Licence(models.Model):
     def effective_status(self, today=None) -> str:
         """``LicenceEffectiveStatus``: a valid licence past its ``valid_to`` is expired (the last
         day of validity still counts)."""
-        from django.utils import timezone
 
         if self.status != LicenceStatus.VALID:
             return self.status
-        today = today or timezone.localdate()
+        today = today or china_today()
         if self.valid_to is not None and self.valid_to < today:
             return LicenceEffectiveStatus.EXPIRED
         return LicenceEffectiveStatus.VALID

@@ -8,6 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from accounts.models import ROLE_LABELS
+from accounts.roles import TASK_ROLES
+from approvals.domain.workflow import TaskStatus as DomainTaskStatus
+
 
 class CalendarDayKind(models.TextChoices):
     HOLIDAY = "holiday", _("Statutory holiday")
@@ -68,21 +72,25 @@ class DeadlineSweepState(models.Model):
         return f"calendar to {self.calendar_last_day}, filled {self.filled_at}"
 
 
-class TaskStatus(models.TextChoices):
-    # In context: a task is "in hand", not "open" as a verb, and a reviewer's "approved" is a
-    # recommendation (同意), not the approval of the licence (批准).
-    OPEN = "open", pgettext_lazy("task status", "Open")
-    APPROVED = "approved", pgettext_lazy("task status", "Approved")
-    REJECTED = "rejected", pgettext_lazy("task status", "Rejected")
-    RETURNED = "returned", _("Returned")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-class TaskRole(models.TextChoices):
-    INTAKE_CLERK = "intake_clerk", _("Intake clerk")
-    REVIEWER = "reviewer", _("Reviewer")
-    APPROVER = "approver", _("Approver")
-    DEPARTMENT_HEAD = "department_head", _("Department head")
+# In context: a task is "in hand", not "open" as a verb, and a reviewer's "approved" is a
+# recommendation (同意), not the approval of the licence (批准).
+TASK_STATUS_LABELS = {
+    DomainTaskStatus.OPEN: pgettext_lazy("task status", "Open"),
+    DomainTaskStatus.APPROVED: pgettext_lazy("task status", "Approved"),
+    DomainTaskStatus.REJECTED: pgettext_lazy("task status", "Rejected"),
+    DomainTaskStatus.RETURNED: _("Returned"),
+    DomainTaskStatus.CANCELLED: _("Cancelled"),
+}
+# The values are the workflow engine's (approvals.domain.workflow.TaskStatus); the model adds
+# the labels.
+TaskStatus = models.TextChoices(
+    "TaskStatus",
+    [(status.name, (status.value, TASK_STATUS_LABELS[status])) for status in DomainTaskStatus],
+)
+# The roles that hold tasks (accounts.roles.TASK_ROLES), labelled as the official roles are.
+TaskRole = models.TextChoices(
+    "TaskRole", [(role.name, (role.value, ROLE_LABELS[role])) for role in TASK_ROLES]
+)
 
 
 class ReviewTask(models.Model):

@@ -8,11 +8,11 @@ import datetime
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.identifiers import mask_person_name
 from accounts.models import Department, User
 from approvals import policy
+from approvals.domain.china_time import china_today
 from approvals.models import (
     CERTIFICATE_KINDS,
     Application,
@@ -85,7 +85,7 @@ def citable_licences(application: Application, item_codes: set[str]) -> dict[str
     query): the person's for a person's application, the business's for a business's."""
     if not item_codes:
         return {}
-    today = timezone.localdate()
+    today = china_today()
     queryset = Licence.objects.select_related("item").filter(
         item__code__in=item_codes, status=LicenceStatus.VALID
     )

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.http import Http404
-from django.utils import timezone
 
 from accounts.models import Department, User
 from approvals import policy
 from approvals.calendar import calendar_key, sla_light_for, working_calendar
+from approvals.domain.china_time import china_today
 from approvals.models import RectificationStatus, RectificationTask, StatisticsRatingDay
 from approvals.selectors.supervision import (
     Period,
@@ -45,7 +45,7 @@ def satisfaction_by_department(period: Period) -> list[SatisfactionRow]:
     decisions made on time. Counts only — no application, applicant or comment. Ratings come
     from the rolled-up days and, for the days not rolled up yet, from the ratings themselves
     (as the statistics do, ``approvals.selectors.supervision``)."""
-    rolled = rolled_days(period, timezone.localdate(), calendar_key(working_calendar()))
+    rolled = rolled_days(period, china_today(), calendar_key(working_calendar()))
     live = [day for day in period.days() if day not in rolled]
     ratings: dict[int, dict[str, int]] = defaultdict(lambda: {"ratings": 0, "satisfied": 0})
     if rolled:
@@ -117,7 +117,7 @@ def open_rectifications(
     """For the supervision dashboard: the first ``limit`` open rectifications, the earliest due
     first (a walk of the ``rectification_open_due`` index)."""
     tasks = _rectifications().filter(status=RectificationStatus.OPEN).order_by("due_on", "pk")
-    return _with_lights(tasks[:limit], today or timezone.localdate())
+    return _with_lights(tasks[:limit], today or china_today())
 
 
 def rectifications_for_head(user: User, today: dt.date | None = None) -> list[RectificationRow]:
@@ -130,7 +130,7 @@ def rectifications_for_head(user: User, today: dt.date | None = None) -> list[Re
     tasks = list(mine.filter(status=RectificationStatus.OPEN).order_by("due_on", "pk")) + list(
         mine.filter(status=RectificationStatus.DONE).order_by("-done_at")[:50]
     )
-    return _with_lights(tasks, today or timezone.localdate())
+    return _with_lights(tasks, today or china_today())
 
 
 def get_rectification_for_head(user: User, pk: int) -> RectificationTask:

@@ -15,9 +15,9 @@ import threading
 from collections import Counter
 
 from django.db.models import Count, Max, Sum
-from django.utils import timezone
 
 from accounts.models import Department
+from approvals.domain.china_time import china_today
 from approvals.domain.service_search import SearchIndex
 from approvals.models import Application, ServiceSearchDocument, ServiceVersion, StatisticsDay
 from approvals.selectors.catalogue import published_versions
@@ -76,7 +76,7 @@ def most_used_services(
     """The published services most applied for over the last ``days`` days, counted from real
     submissions: the supervision rollup's daily figures for the days before today, and today's
     submissions live (an index range on the day received). Each version carries ``uses``."""
-    today = today or timezone.localdate()
+    today = today or china_today()
     uses: Counter[int] = Counter()
     rolled = (
         StatisticsDay.objects.filter(day__gte=today - dt.timedelta(days=days), day__lt=today)

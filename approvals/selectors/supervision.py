@@ -32,6 +32,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone, translation
 
 from approvals.calendar import calendar_key, working_calendar
+from approvals.domain.china_time import china_today
 from approvals.domain.working_days import SlaLight, WorkingCalendar
 from approvals.models import (
     Application,
@@ -63,7 +64,7 @@ class Period:
 
     @classmethod
     def ending(cls, today: dt.date | None = None, days: int = DEFAULT_PERIOD_DAYS) -> Period:
-        today = today or timezone.localdate()
+        today = today or china_today()
         return cls(today - dt.timedelta(days=days), today)
 
     def days(self) -> list[dt.date]:
@@ -389,7 +390,7 @@ def statistics(period: Period, *, today: dt.date | None = None) -> Statistics:
     """Received, accepted, approved, denied, on time (decided by the statutory due date), and
     the working days from acceptance to decision (average, 90th percentile), for the period:
     the rolled-up days summed, the others counted live (see the module docstring)."""
-    today = today or timezone.localdate()
+    today = today or china_today()
     calendar = working_calendar()
     rolled = rolled_days(period, today, calendar_key(calendar))
     live = [day for day in period.days() if day not in rolled]

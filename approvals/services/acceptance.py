@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from approvals.models import Application, DocumentKind
 from approvals.services.commitments import commitment_record
-from approvals.services.deadlines import application_deadlines_refresh
 from approvals.services.documents import document_issue
 from approvals.services.lifecycle import application_transition
 from approvals.services.notices import NoticeText
@@ -61,7 +60,6 @@ def application_accept(
         fields={"accepted_on": acceptance.accepted_on, **acceptance.fields},
         changes={"accepted_on": [None, acceptance.accepted_on], **acceptance.changes},
     )
-    application_deadlines_refresh(application=locked)
     document_issue(
         application=locked,
         kind=DocumentKind.ACCEPTANCE_NOTICE,

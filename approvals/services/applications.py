@@ -5,7 +5,6 @@ in that transaction, and leaves email and SMS for after the commit (``notify``).
 """
 
 import datetime
-import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +19,7 @@ from accounts.models import Business, User
 from approvals import dynamic_forms, policy
 from approvals.audit import audit_chain_append, audit_record
 from approvals.counters import counter_next
+from approvals.domain.china_time import china_date, china_time
 from approvals.domain.commitments import commitment_replaced_materials
 from approvals.models import (
     OPEN_STATUSES,
@@ -35,15 +35,12 @@ from approvals.models import (
 )
 from approvals.query_codes import hash_query_code, new_query_code
 from approvals.selectors.applications import window_intake_clerks
-from approvals.services.deadlines import application_deadlines_refresh
 from approvals.services.documents import document_issue
 from approvals.services.lifecycle import StaleApplication, application_transition, on_behalf_of
 from approvals.services.notifications import applicant_users, message, notify, notify_many
 
 # The last step of every application, after the schema's own steps: one upload slot per material.
 MATERIALS_STEP = "materials"
-# Tracking numbers carry the day in China's time zone, whatever the server's clock says.
-TRACKING_TIME_ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 MAX_IDEMPOTENCY_KEY_LENGTH = Application._meta.get_field("idempotency_key").max_length
 
 
@@ -283,13 +280,9 @@ def application_submit(
             raise problems
 
         now = timezone.now()
-        day = timezone.localtime(now, TRACKING_TIME_ZONE).date()
+        day = china_date(now)  # tracking numbers carry the day in China
         query_code = new_query_code()
         query_code_hash = hash_query_code(query_code)
-        # The intake deadline counts from the day of receipt (Art. 32); computed before the
-        # tracking number is taken, as everything that can be, so the counter is held for less.
-        locked.received_on = day
-        application_deadlines_refresh(application=locked)
         # From here to the commit the service's counter row for the day is locked: nothing slow.
         tracking_number = _next_tracking_number(locked.service_version.item.code, day)
         locked = application_transition(
@@ -332,7 +325,7 @@ def _issue_receipt(
     counts: dict[str, int] = {}
     for attachment in _attachments_with_citations(application):
         counts[attachment.material_key] = counts.get(attachment.material_key, 0) + 1
-    local = timezone.localtime(submitted_at, TRACKING_TIME_ZONE)
+    local = china_time(submitted_at)
     document_issue(
         application=application,
         kind=DocumentKind.RECEIPT,
@@ -357,7 +350,7 @@ def _lazy_version_name(version: ServiceVersion):
 
 
 def _local_time(moment: datetime.datetime) -> str:
-    return f"{timezone.localtime(moment, TRACKING_TIME_ZONE):%Y-%m-%d %H:%M}"
+    return f"{china_time(moment):%Y-%m-%d %H:%M}"
 
 
 @transaction.atomic  # one commit for all the notifications, not one per row

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from approvals import policy
 from approvals.audit import audit_record
+from approvals.domain.lifecycle import AWAITING_SUPPLEMENT
 from approvals.models import Application, ApplicationStatus, Attachment, Licence
 from approvals.scanning import scan_upload
 from approvals.uploads import UploadRejected, inspect_upload
@@ -23,12 +24,13 @@ from approvals.uploads import UploadRejected, inspect_upload
 def _slot_open_for_upload(application: Application, material_key: str) -> bool:
     """Whether the applicant may change the attachment in this slot now.
 
-    Drafts, and an application in ``SUPPLEMENT_REQUESTED`` for the materials its open supplement
-    notice (一次性告知) lists only; every upload and deletion follows this function.
+    Drafts, and an application awaiting a supplement (at the window or during review) for the
+    materials its open supplement notice (一次性告知) lists only; every upload and deletion
+    follows this function.
     """
     if application.status == ApplicationStatus.DRAFT:
         return True
-    if application.status == ApplicationStatus.SUPPLEMENT_REQUESTED:
+    if application.status in AWAITING_SUPPLEMENT:
         # Only the materials the open supplement notice lists (issue 4, intake).
         request = application.supplement_requests.filter(answered_at__isnull=True).first()
         return request is not None and any(

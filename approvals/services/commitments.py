@@ -26,6 +26,7 @@ from accounts.models import OfficialPosition, User
 from approvals import policy
 from approvals.audit import audit_record
 from approvals.calendar import working_calendar
+from approvals.domain.china_time import china_today
 from approvals.domain.commitments import commitment_chosen
 from approvals.domain.working_days import CalendarNotCovered
 from approvals.models import (
@@ -35,7 +36,7 @@ from approvals.models import (
     DocumentKind,
     Licence,
 )
-from approvals.services.documents import china_today, document_issue
+from approvals.services.documents import document_issue
 from approvals.services.licences import licence_revoke
 from approvals.services.notifications import message, notify, tell_applicant
 

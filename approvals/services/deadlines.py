@@ -27,6 +27,7 @@ from approvals import calendar as calendar_cache
 from approvals import policy
 from approvals.audit import audit_chain_append, audit_record
 from approvals.calendar import working_calendar
+from approvals.domain.china_time import china_date, china_today
 from approvals.domain.due_dates import DueDate
 from approvals.domain.workflow_definition import DefinitionError, parse_definition
 from approvals.domain.working_days import (
@@ -202,12 +203,31 @@ def _compute_deadlines(application: Application, pauses, extension_days: int) ->
         setattr(application, flag, calendar.is_provisional(getattr(application, field)))
 
 
+# What the due dates are computed from, on the application's row: a transition that sets one
+# of them recomputes them (``deadlines_compute``), as every clock service does.
+DEADLINE_INPUTS = frozenset({"received_on", "accepted_on"})
+
+
+def deadlines_compute(application: Application, *, clock_history: bool = True) -> list[str]:
+    """The one place due dates are computed: intake_due_on, decision_due_on and promised_due_on
+    (None while the clock is stopped by an open pause, before the period has started, or while
+    the working-day calendar does not reach the date yet), and whether each is provisional, set
+    on ``application`` (not saved); the names of the fields it sets, for the caller's save.
+
+    Called by the lifecycle transition that sets what they count from (receipt, acceptance) and
+    by the clock services (pause, resume, extension) through ``application_deadlines_refresh``.
+    ``clock_history=False``: the application cannot have clock pauses nor extensions yet (a
+    draft being submitted), so none are read."""
+    if clock_history:
+        _compute_deadlines(application, _pauses(application), approved_extension_days(application))
+    else:
+        _compute_deadlines(application, [], 0)
+    return [*DUE_FIELDS, *PROVISIONAL_FIELDS.values()]
+
+
 def application_deadlines_refresh(*, application: Application) -> Application:
-    """Recompute intake_due_on, decision_due_on and promised_due_on (None while the clock is
-    stopped by an open pause, before the period has started, or while the working-day calendar
-    does not reach the date yet), and whether each is provisional, and save them."""
-    _compute_deadlines(application, _pauses(application), approved_extension_days(application))
-    application.save(update_fields=[*DUE_FIELDS, *PROVISIONAL_FIELDS.values()])
+    """``deadlines_compute`` and save them (the clock services, the calendar's fill)."""
+    application.save(update_fields=deadlines_compute(application))
     return application
 
 
@@ -241,7 +261,7 @@ def task_due_on(*, application: Application, stage, today: dt.date | None = None
         )
     else:
         limit = stage.limit_working_days
-    today = today or timezone.localdate()
+    today = today or china_today()
     due = date_or_unknown(
         lambda: working_calendar().add_working_days(today, limit),
         f"the due date of a task of application {application.pk}",
@@ -328,7 +348,7 @@ def _shift_open_tasks(application: Application, first: dt.date, last: dt.date) -
 def _task_due_from_creation(task: ReviewTask, pauses) -> dt.date | None:
     """A task's due date counted again from the day it was created: its stage's limit, the
     closed pauses since then not counting (Art. 45), never after the decision's due date."""
-    started = timezone.localdate(task.created_at)
+    started = china_date(task.created_at)
     limit = (
         parse_definition(task.application.service_version.workflow_definition)
         .stage(task.stage_key)
@@ -379,11 +399,15 @@ FILL_MARGIN_SECONDS = 300
 
 
 def deadlines_fill_after_calendar_change() -> dict[str, int]:
-    """``deadlines_fill_unknown`` for the periodic sweep, only when it can find something: a
-    due date left unknown becomes computable when the calendar's extent changes (a clock that
-    restarts computes its own, ``clock_pause_end``). The calendar's last day the sweep filled
-    against is remembered (``DeadlineSweepState``); while it is the same, and the grace for
-    processes that still had the older calendar has passed, a run reads one row and stops."""
+    """``deadlines_fill_unknown`` and ``deadlines_recompute_provisional`` for the periodic sweep,
+    once per calendar change: a due date left unknown becomes computable, and a provisional one
+    official, when the calendar's extent changes (a clock that restarts computes its own,
+    ``clock_pause_end``). The calendar's last day the sweep filled against is remembered
+    (``DeadlineSweepState``): the first run that meets a new one does the whole work. For the
+    grace after it (``CALENDAR_CACHE_SECONDS`` + ``FILL_MARGIN_SECONDS``) other processes may
+    still write dates with their older cached calendar; the runs inside it only look for what
+    such a process can have left behind (a date still unknown, or one marked provisional that
+    the calendar now covers: two index ranges), and after it a run reads one row and stops."""
     from django.conf import settings
 
     last_day = working_calendar().official_last_day
@@ -396,7 +420,8 @@ def deadlines_fill_after_calendar_change() -> dict[str, int]:
     if same_calendar and state.filled_at - state.calendar_seen_at >= grace:
         return {"applications": 0, "tasks": 0, "rectifications": 0, "recomputed": 0}
     filled = deadlines_fill_unknown()
-    filled.update(deadlines_recompute_provisional())
+    # Within the grace only a date computed with an older calendar can still need counting.
+    filled.update(deadlines_recompute_provisional(covered_only=same_calendar))
     DeadlineSweepState.objects.update_or_create(
         pk=1,
         defaults={
@@ -445,7 +470,7 @@ def deadlines_fill_unknown(*, fresh_calendar: bool = False) -> dict[str, int]:
     filled["tasks"] = _fill_unknown_task_dates(ReviewTask.objects.all())
     open_tasks = RectificationTask.objects.filter(status=RectificationStatus.OPEN, due_on=None)
     for rectification in open_tasks:
-        rectification.due_on = rectification_due_on(timezone.localdate(rectification.created_at))
+        rectification.due_on = rectification_due_on(china_date(rectification.created_at))
         if rectification.due_on is not None:
             rectification.save(update_fields=["due_on"])
             filled["rectifications"] += 1
@@ -485,21 +510,34 @@ def _extensions_of(application_ids) -> dict[int, int]:
 
 
 @transaction.atomic
-def deadlines_recompute_provisional(*, fresh_calendar: bool = False) -> dict[str, int]:
+def deadlines_recompute_provisional(
+    *, fresh_calendar: bool = False, covered_only: bool = False
+) -> dict[str, int]:
     """Count every provisional due date again (applications, then their open review tasks) with
     the calendar as it is now, once an official schedule has been entered: in batches of
     ``RECOMPUTE_BATCH`` (the partial indexes application_due_provisional and
     task_due_provisional find them), each changed date an audit event ``deadline.recomputed``
     with its before and after. Idempotent: a date still past the official schedule stays
-    provisional, and an unchanged one records nothing."""
+    provisional, and an unchanged one records nothing.
+
+    ``covered_only``: only the dates marked provisional that the official schedule now covers
+    (written by a process that still held an older calendar); a date past the schedule's end
+    counted again with the same calendar comes out the same."""
 
     if fresh_calendar:
         calendar_cache.clear_cache()
     counts = {"recomputed": 0}
+    official_end = working_calendar().official_last_day if covered_only else None
+
+    def marked(flag: str, field: str) -> Q:
+        if official_end is None:
+            return Q(**{flag: True})
+        return Q(**{flag: True, f"{field}__lte": official_end})
+
     provisional = (
-        Q(intake_due_provisional=True)
-        | Q(decision_due_provisional=True)
-        | Q(promised_due_provisional=True)
+        marked("intake_due_provisional", "intake_due_on")
+        | marked("decision_due_provisional", "decision_due_on")
+        | marked("promised_due_provisional", "promised_due_on")
     )
     flags = list(PROVISIONAL_FIELDS.values())
     with audit_chain_append():
@@ -529,9 +567,9 @@ def deadlines_recompute_provisional(*, fresh_calendar: bool = False) -> dict[str
             Application.objects.bulk_update(changed, [*DUE_FIELDS, *flags])
             counts["recomputed"] += len(changed)
         task_ids = list(
-            ReviewTask.objects.filter(status=TaskStatus.OPEN, due_provisional=True).values_list(
-                "pk", flat=True
-            )
+            ReviewTask.objects.filter(
+                marked("due_provisional", "due_on"), status=TaskStatus.OPEN
+            ).values_list("pk", flat=True)
         )
         calendar = working_calendar()
         for start in range(0, len(task_ids), RECOMPUTE_BATCH):
@@ -609,7 +647,7 @@ def clock_pause_start(
         application=locked,
         kind=kind,
         reason=reason,
-        started_on=timezone.localdate(),
+        started_on=china_today(),
         expected_working_days=expected_working_days,
         created_by=actor,
     )
@@ -649,7 +687,7 @@ def clock_pause_end(
     pause = running.order_by("started_on", "pk").first()
     if pause is None:
         return None
-    pause.ended_on = max(timezone.localdate(), pause.started_on)
+    pause.ended_on = max(china_today(), pause.started_on)
     pause.save(update_fields=["ended_on"])
     _shift_open_tasks(locked, pause.started_on, pause.ended_on)
     application_deadlines_refresh(application=locked)

@@ -14,10 +14,10 @@ import dataclasses
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy
 
+from approvals.domain.china_time import china_today
 from approvals.domain.lifecycle import Action
 from approvals.models import (
     Application,
@@ -72,7 +72,7 @@ def _candidates(today: datetime.date):
 def deemed_renewals_sweep(*, today: datetime.date | None = None) -> DeemedRenewalReport:
     """Deem approved every renewal the department left undecided past the old licence's end.
     Idempotent: a deemed renewal is approved, so the next run does not find it again."""
-    today = today or timezone.localdate()
+    today = today or china_today()
     report = DeemedRenewalReport()
     for pk in list(_candidates(today)):
         if renewal_deem_approved(application_id=pk, today=today):
@@ -92,7 +92,7 @@ def _cancel_open_tasks(application: Application) -> list[int]:
 def renewal_deem_approved(*, application_id: int, today: datetime.date | None = None) -> bool:
     """Deem one renewal approved (the sweep's step); ``False`` when it no longer qualifies (it
     was decided or withdrawn meanwhile, the licence ended otherwise, or it came late)."""
-    today = today or timezone.localdate()
+    today = today or china_today()
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related("licence_to_supersede", "service_version")

@@ -27,6 +27,7 @@ from accounts.models import Department, User
 from approvals import policy
 from approvals.audit import audit_record
 from approvals.counters import counter_next
+from approvals.domain.china_time import china_today
 from approvals.models import (
     CERTIFICATE_KINDS,
     ApplicantKind,
@@ -43,7 +44,6 @@ from portal.queueing import enqueue_on_commit, task_named
 
 logger = logging.getLogger("portal.documents")
 
-CHINA = dt.timezone(dt.timedelta(hours=8))
 MAX_REASON_LENGTH = 2000
 # A document whose render has not finished this long after issue is queued again by the sweep.
 RENDER_GRACE = dt.timedelta(minutes=2)
@@ -80,10 +80,6 @@ KINDS: dict[str, tuple[str, str, str]] = {
     ),
     DocumentKind.COMMITMENT_LETTER: ("告知承诺书", "Letter of pledge", "诺"),
 }
-
-
-def china_today() -> dt.date:
-    return timezone.localtime(timezone.now(), CHINA).date()
 
 
 def date_zh(value: dt.date | str | None) -> str:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from approvals.audit import audit_record
+from approvals.domain.china_time import china_today
 from approvals.models import Application, ClockPause, Pledge, ReviewTask
 from approvals.models.workflow import TaskStatus
 
@@ -61,7 +62,7 @@ def application_end_work(
     tasks = review_tasks_cancel(
         actor=actor, task_ids=open_tasks.values_list("pk", flat=True), reason=reason
     )
-    today = timezone.localdate()
+    today = china_today()
     pauses = list(
         ClockPause.objects.select_for_update().filter(
             application=application, ended_on__isnull=True

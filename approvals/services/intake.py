@@ -26,7 +26,8 @@ from accounts.models import Business, PersonProfile, User
 from accounts.registries import legal_person_registry, population_registry
 from approvals import dynamic_forms, policy
 from approvals.audit import audit_record
-from approvals.domain.lifecycle import Action, Status
+from approvals.domain.china_time import china_today
+from approvals.domain.lifecycle import AWAITING_SUPPLEMENT, Action
 from approvals.dynamic_forms.prefill import LOCKED_SOURCES
 from approvals.dynamic_forms.schema import GROUP, field_kind
 from approvals.models import (
@@ -45,7 +46,6 @@ from approvals.models.workflow import TaskStatus
 from approvals.selectors.applications import window_intake_clerks
 from approvals.services.acceptance import Acceptance, application_accept
 from approvals.services.applications import (
-    TRACKING_TIME_ZONE,
     StaleApplication,
     application_submit,
 )
@@ -74,11 +74,6 @@ from approvals.services.notifications import notify_many, tell_applicant
 MAX_REASON_LENGTH = 2000
 
 
-def today() -> dt.date:
-    """Today in China's time zone, whatever the server's clock says."""
-    return timezone.localtime(timezone.now(), TRACKING_TIME_ZONE).date()
-
-
 def _lock(application: Application, revision: int | None) -> Application:
     locked = (
         Application.objects.select_for_update(of=("self",))
@@ -103,7 +98,7 @@ def intake_accept(*, actor: User, application: Application, revision: int) -> Ap
     review stage fans out."""
     policy.require_intake_clerk(actor, application)
     locked = _lock(application, revision)
-    accepted_on = today()
+    accepted_on = china_today()
     return application_accept(
         actor=actor,
         application=locked,
@@ -132,7 +127,7 @@ def intake_accept_with_pledge(
     errors: dict[str, list] = {}
     if material is None:
         errors["material_key"] = [_("Choose one of the service's materials.")]
-    if due_on is None or due_on <= today():
+    if due_on is None or due_on <= china_today():
         errors["due_on"] = [_("The pledged date must be in the future.")]
     if errors:
         raise ValidationError(errors)
@@ -144,7 +139,7 @@ def intake_accept_with_pledge(
     acceptance = Acceptance(
         action=Action.ACCEPT_WITH_PLEDGE,
         event="intake.accepted_with_pledge",
-        accepted_on=today(),
+        accepted_on=china_today(),
         reason=(note or "").strip()[:MAX_REASON_LENGTH],
         changes={
             "pledge": [None, pledge.pk],
@@ -227,7 +222,7 @@ def intake_request_supplement(
     policy.require_intake_clerk(actor, application)
     locked = _lock(application, revision)
     cleaned = _clean_items(locked.service_version, items)
-    if reply_by is None or reply_by <= today():
+    if reply_by is None or reply_by <= china_today():
         raise ValidationError({"reply_by": [_("The reply date must be in the future.")]})
     # The notice first, so that the one event of the act names it.
     request = SupplementRequest.objects.create(
@@ -382,7 +377,7 @@ def supplement_answer(
         .filter(application=locked, answered_at__isnull=True)
         .first()
     )
-    if request is None or locked.status != Status.SUPPLEMENT_REQUESTED:
+    if request is None or locked.status not in AWAITING_SUPPLEMENT:
         raise ValidationError(_("There is no supplement to send for this application."))
     missing = supplement_missing_materials(request)
     if missing:
@@ -428,7 +423,6 @@ def supplement_answer(
         application=locked,
         action=Action.ANSWER_SUPPLEMENT,
         event="intake.supplement_answered",
-        answering_review_supplement=request.during_review,
         fields=fields,
         changes={
             "supplement_request": [None, request.pk],

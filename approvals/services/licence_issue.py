@@ -19,6 +19,7 @@ from accounts import identifiers
 from accounts.models import User
 from approvals.audit import audit_record
 from approvals.counters import counter_next
+from approvals.domain.china_time import china_today
 from approvals.domain.lifecycle import Action
 from approvals.models import (
     ApplicantKind,
@@ -30,7 +31,7 @@ from approvals.models import (
     Licence,
 )
 from approvals.services.commitments import commitment_verification_open
-from approvals.services.documents import china_today, document_issue, licence_number
+from approvals.services.documents import document_issue, licence_number
 from approvals.services.licences import (
     licence_supersede_on_issue,
     licence_tell_holder,

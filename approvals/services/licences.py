@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import BusinessMembership, MembershipRole, MembershipStatus, User
 from approvals import policy
 from approvals.audit import audit_record
+from approvals.domain.china_time import china_today
 from approvals.models import (
     CERTIFICATE_KINDS,
     OPEN_STATUSES,
@@ -314,7 +315,7 @@ def renewal_window(licence: Licence) -> tuple[datetime.date, datetime.date] | No
 
 def follow_up_problem(licence: Licence, action: str, *, today=None) -> str:
     """Why ``action`` (change or renewal) cannot be started for ``licence`` today, or ``""``."""
-    today = today or timezone.localdate()
+    today = today or china_today()
     if not licence.in_force(today):
         return _("Only a valid licence can be changed or renewed.")
     if action == LicenceAction.RENEWAL:
@@ -456,7 +457,7 @@ def licence_expiry_reminders_send(*, today: datetime.date | None = None) -> Remi
     threshold (``Licence.reminders_sent``). A licence first found with 25 days left gets the
     30-day reminder only, and both thresholds are recorded. Set-based (the partial index
     ``licence_expiry``) and idempotent: a second run the same day sends nothing."""
-    today = today or timezone.localdate()
+    today = today or china_today()
     horizon = today + datetime.timedelta(days=max(REMINDER_DAYS))
     candidates = (
         Licence.objects.filter(status=LicenceStatus.VALID, valid_to__gte=today)

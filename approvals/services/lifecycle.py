@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from approvals.audit import audit_record
-from approvals.domain.lifecycle import ENDED_STATUSES, TransitionNotAllowed, next_status
+from approvals.domain.lifecycle import ENDED_STATUSES, Status, TransitionNotAllowed, next_status
 from approvals.models import Application
+from approvals.services.deadlines import DEADLINE_INPUTS, deadlines_compute
 from approvals.services.ending import application_end_work, ended_changes
 from approvals.services.webhooks import outbox_record
 
@@ -60,7 +61,6 @@ def application_transition(
     fields: dict | None = None,
     event: str | None = None,
     row_locked: bool = False,
-    **flags,
 ) -> Application:
     """Move ``application`` by ``action`` and return the locked, updated row.
 
@@ -68,13 +68,13 @@ def application_transition(
     - ``reason``, ``changes``: recorded in the audit event beside the status change.
     - ``revision``: the revision the caller's form was rendered with; if the application changed
       since, ``StaleApplication`` is raised and nothing is written.
-    - ``fields``: other columns to set in the same save (e.g. ``accepted_on``).
+    - ``fields``: other columns to set in the same save (e.g. ``accepted_on``); setting what the
+      due dates count from (``received_on``, ``accepted_on``) recomputes them in the same save.
     - ``event``: the audit action name, ``application.<action>`` unless given (submission and
       withdrawal keep their historical names).
     - ``row_locked``: ``application`` is the row the caller's transaction has just read with
       ``select_for_update`` (and the service, its item and department with it): used as it is
       rather than read and locked again.
-    - ``flags``: passed to ``next_status`` (``answering_review_supplement=True``).
 
     Raises ``TransitionNotAllowed`` when the table does not allow ``action`` from the stored
     status (views answer 409).
@@ -89,12 +89,15 @@ def application_transition(
     if revision is not None and locked.revision != revision:
         raise StaleApplication(locked)
     before = locked.status
-    after = next_status(before, action, **flags)
+    after = next_status(before, action)
 
     update_fields = ["status", "revision", "updated_at"]
     for name, value in (fields or {}).items():
         setattr(locked, name, value)
         update_fields.append(name)
+    if DEADLINE_INPUTS.intersection(fields or {}):
+        # The due dates count from receipt and acceptance: set with them, in the same save.
+        update_fields += deadlines_compute(locked, clock_history=before != Status.DRAFT)
     locked.status = after
     locked.revision += 1
     locked.updated_at = timezone.now()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import OfficialPosition, OfficialRole, User
 from approvals import policy
 from approvals.audit import audit_record
+from approvals.domain.china_time import china_today
 from approvals.models import (
     Application,
     ApplicationStatus,
@@ -79,7 +80,7 @@ def rating_submit(
 
 
 def _open_rectification(rating: ServiceRating) -> RectificationTask:
-    today = timezone.localdate()
+    today = china_today()
     task = RectificationTask.objects.create(
         rating=rating,
         department=rating.department,

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from approvals import statistics_sql
 from approvals.calendar import calendar_key, working_calendar
+from approvals.domain.china_time import china_today
 from approvals.models import (
     Application,
     OpenTaskCount,
@@ -112,7 +113,7 @@ def _plan(today: dt.date, key: str, rebuild: bool) -> tuple[list[dt.date], set[d
 
 def statistics_rollup(*, today: dt.date | None = None, rebuild: bool = False) -> RollupReport:
     """Roll up every day before ``today`` that needs it (all of them with ``rebuild``)."""
-    today = today or timezone.localdate()
+    today = today or china_today()
     calendar = working_calendar()
     key = calendar_key(calendar)
     report = RollupReport()

@@ -9,9 +9,12 @@ empty index ranges and one row of ``DeadlineSweepState``.
 
 (a) deemed acceptance (Art. 32): still at intake after the 5 working days → accepted from the day
     of receipt; the workflow starts; applicant and window told.
-(b) SLA lights of open review tasks, by the one rule of ``approvals.calendar.sla_light_for``: red
-    when overdue, yellow with ``SLA_WARN_WORKING_DAYS`` or fewer working days left, green
-    otherwise, "paused" while the application's clock is stopped (no card).
+(b) SLA lights of open review tasks, by the one rule (``WorkingCalendar.sla_bands``, in SQL
+    ``approvals.calendar.sla_light_bands``): red when overdue, yellow with
+    ``SLA_WARN_WORKING_DAYS`` or fewer working days left, green otherwise, "paused" while the
+    application's clock is stopped (no card). The stored light is the one copy the open-task
+    ledger (``OpenTaskCount``) and the queue's light filter read; only this step and the task's
+    creation (``sla_light_for``, the same bands) write it.
 (c) one yellow and one red supervision card per task (or per application waiting at the window),
     told to the department's heads and the officials who work the tasks, one message per
     department and colour.
@@ -37,7 +40,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OfficialPosition, OfficialRole
 from approvals.audit import audit_chain_append, audit_record
-from approvals.calendar import working_calendar
+from approvals.calendar import sla_light_bands, sla_yellow_until, working_calendar
+from approvals.domain.china_time import china_today
 from approvals.domain.working_days import CalendarNotCovered, SlaLight
 from approvals.models import (
     Application,
@@ -91,16 +95,16 @@ def warn_working_days() -> int:
 
 
 def sweep_deadlines(*, today: dt.date | None = None) -> SweepReport:
-    today = today or timezone.localdate()
+    today = today or china_today()
     report = SweepReport(today=today)
     calendar = working_calendar()
-    # The last day that is still yellow: ``warn`` working days after today.
-    try:
-        yellow_until = calendar.add_working_days(today, warn_working_days())
-    except CalendarNotCovered:
-        # Next year's schedule is not in the calendar yet: warn up to its end meanwhile.
+    # The last day that is still yellow (the rule's band); to the calendar's end while next
+    # year's schedule is not in it.
+    yellow_until = sla_yellow_until(today)
+    if SlaLight.GREEN not in {
+        band.light for band in calendar.sla_bands(today, warn_working_days())
+    }:
         logger.error("the working-day calendar ends on %s: add next year", calendar.last_day)
-        yellow_until = calendar.last_day
     # Due dates left unknown at the calendar's end, once the calendar reaches them: retried only
     # after its extent changed (one row read otherwise).
     report.due_dates_filled = sum(deadlines_fill_after_calendar_change().values())
@@ -108,7 +112,7 @@ def sweep_deadlines(*, today: dt.date | None = None) -> SweepReport:
         _intake_cards(report, today, yellow_until)
     _deem_due_applications(report, today)
     with transaction.atomic():
-        turned = _task_lights(report, today, yellow_until)
+        turned = _task_lights(report, today)
         _task_cards(report, today, turned, every_late_task=_first_card_check_of(today))
         _lapse_pledges(report, today)
     return report
@@ -202,47 +206,26 @@ def _deem_accepted(
 # --- (b) SLA lights -----------------------------------------------------------------------------
 
 
-def _paused_application() -> Exists:
-    return Exists(
-        ClockPause.objects.filter(application=OuterRef("application_id"), ended_on__isnull=True)
-    )
-
-
-def _task_lights(
-    report: SweepReport, today: dt.date, yellow_until: dt.date
-) -> dict[str, list[int]]:
-    """Set the light of each open task whose due date put it in another band since the last run;
-    the ids of the tasks that turned each light. Per band, only the tasks that still show another
-    light are read (the partial index task_light_open, by light and due date), so a run on the
-    same day finds none."""
-    bands = [
-        (SlaLight.RED, Q(due_on__lt=today)),
-        (SlaLight.YELLOW, Q(due_on__gte=today, due_on__lte=yellow_until)),
-        (SlaLight.GREEN, Q(due_on__gt=yellow_until)),
-    ]
+def _task_lights(report: SweepReport, today: dt.date) -> dict[str, list[int]]:
+    """Set the stored light of each open task that the one rule (``sla_light_bands``) now puts
+    in another band; the ids of the tasks that turned each light. Per band, only the tasks that
+    still show another light are read (the partial index task_light_open, by light and due
+    date), so a run on the same day finds none. A stopped clock (Art. 45) shows its own light,
+    whatever the due date; no card is raised for it."""
     turned: dict[str, list[int]] = {}
-    paused_ids = ClockPause.objects.filter(ended_on__isnull=True).values("application_id")
-    for light, condition in bands:
+    earlier: list[Q] = []
+    for light, condition in sla_light_bands(today):
         others = ["", *(other for other in SlaLight if other != light)]
-        ids = list(
-            ReviewTask.objects.select_for_update()
-            .filter(condition, status=TaskStatus.OPEN, sla_light__in=others)
-            .exclude(_paused_application())
-            .values_list("pk", flat=True)
+        tasks = ReviewTask.objects.select_for_update().filter(
+            condition, status=TaskStatus.OPEN, sla_light__in=others
         )
+        for match in earlier:  # the first band that matches gives the light
+            tasks = tasks.exclude(match)
+        ids = list(tasks.values_list("pk", flat=True))
         _set_light(ids, light)
         report.lights_changed += len(ids)
         turned[light] = ids
-    # A stopped clock (Art. 45) shows its own light, whatever the due date; no card is raised.
-    ids = list(
-        ReviewTask.objects.select_for_update()
-        .filter(status=TaskStatus.OPEN, application_id__in=paused_ids)
-        .exclude(sla_light=SlaLight.PAUSED)
-        .values_list("pk", flat=True)
-    )
-    _set_light(ids, SlaLight.PAUSED)
-    report.lights_changed += len(ids)
-    turned[SlaLight.PAUSED] = ids
+        earlier.append(condition)
     return turned
 
 

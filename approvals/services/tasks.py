@@ -21,6 +21,7 @@ from accounts.models import OfficialPosition, User
 from approvals import policy
 from approvals.audit import audit_record
 from approvals.calendar import working_calendar
+from approvals.domain.china_time import china_today
 from approvals.domain.working_days import CalendarNotCovered
 from approvals.models import ReviewTask, SupplementRequest
 from approvals.models.workflow import PauseKind, TaskStatus
@@ -340,7 +341,7 @@ def task_return_to_applicant(
         raise ValidationError({"items": [_("List at least one missing or defective item.")]})
     locked = _lock(task, revision)
     _require_open(locked)
-    today = timezone.localdate()
+    today = china_today()
     if reply_by is None:
         try:
             reply_by = working_calendar().add_working_days(today, SUPPLEMENT_REPLY_WORKING_DAYS)

@@ -26,12 +26,12 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, OfficialPosition
 from approvals.audit import audit_record
 from approvals.calendar import sla_light_for, working_calendar
+from approvals.domain.china_time import china_today
 from approvals.domain.workflow import (
     Advance,
     Complete,
@@ -174,7 +174,7 @@ def _create_tasks(
     # The one rule gives a fresh task its real light at once (yellow when it is due soon,
     # "paused" while the application's clock is stopped).
     light = sla_light_for(
-        timezone.localdate(),
+        china_today(),
         due_on,
         paused=ClockPause.objects.filter(application=application, ended_on__isnull=True).exists(),
     )
@@ -350,7 +350,7 @@ def _decide(
         action="approve" if approve else "deny",
         reason=reason,
         changes=changes,
-        fields={"decided_on": timezone.localdate()},
+        fields={"decided_on": china_today()},
     )
     _issue_decision(actor, application, approve=approve, reason=reason, decided_by=decided_by)
     application.refresh_from_db()

@@ -28,6 +28,7 @@ from approvals.application_forms import (
     application_step_form,
 )
 from approvals.domain.commitments import commitment_replaced_materials
+from approvals.domain.lifecycle import AWAITING_SUPPLEMENT
 from approvals.models import (
     OPEN_STATUSES,
     ApplicationStatus,
@@ -663,7 +664,7 @@ def _dashboard_row(application) -> dict:
     elif status == ApplicationStatus.SUBMITTED:
         row["where"] = _("Service window")
         row["next"] = _("Nothing for now: the service window is checking that it is complete")
-    elif status == ApplicationStatus.SUPPLEMENT_REQUESTED:
+    elif status in AWAITING_SUPPLEMENT:
         row["where"] = _("Service window")
         row["next"] = _("Provide the missing items listed in the supplement notice")
         row["next_url"] = reverse("approvals:application_supplement", args=[application.pk])

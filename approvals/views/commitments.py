@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from approvals import policy
 from approvals.calendar import sla_light_for
+from approvals.domain.china_time import china_today
 from approvals.licence_forms import CommitmentVerifyForm
 from approvals.selectors.commitments import (
     applicant_false_commitments,
@@ -16,7 +17,6 @@ from approvals.selectors.commitments import (
     get_commitment_for_verifier,
 )
 from approvals.services.commitments import commitment_verify
-from approvals.services.documents import china_today
 from approvals.views.work import official_required
 
 QUEUE_LIMIT = 200

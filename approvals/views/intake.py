@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,6 +23,7 @@ from accounts import identifiers
 from accounts.models import Business, PersonProfile
 from accounts.registries import population_registry
 from approvals import dynamic_forms, policy
+from approvals.domain.china_time import china_today
 from approvals.domain.commitments import commitment_chosen, commitment_replaced_materials
 from approvals.domain.lifecycle import TransitionNotAllowed
 from approvals.dynamic_forms.labels import display_value, title_of
@@ -80,7 +80,7 @@ def queue(request):
     services = list(intake_services(request.user))
     if item_code not in {item.code for item in services}:
         item_code = ""
-    today = intake_services_module.today()
+    today = china_today()
     waiting = intake_page_rows(request.user, item_code=item_code)
     page = CappedPaginator(waiting, QUEUE_PAGE_SIZE, cap=WAITING_COUNT_CAP).get_page(
         request.GET.get("page")
@@ -440,7 +440,7 @@ def counter(request):
         _("Filed at the counter and submitted: %(number)s, received %(date)s.")
         % {
             "number": application.tracking_number,
-            "date": timezone.localdate().isoformat(),
+            "date": china_today().isoformat(),
         },
     )
     return redirect("approvals:intake_application", pk=application.pk)

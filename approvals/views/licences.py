@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from approvals import policy
+from approvals.domain.china_time import china_today
 from approvals.licence_forms import DecisionSearchForm, LicenceStatusReasonForm
 from approvals.models import LicenceAction, LicenceEffectiveStatus
 from approvals.selectors.applications import businesses_applying_for
@@ -91,7 +91,7 @@ def follow_up(request, pk: int, action: str):
     except PermissionDenied:
         raise Http404 from None
     if action == LicenceAction.RENEWAL and licence.valid_to is not None:
-        days_left = (licence.valid_to - timezone.localdate()).days
+        days_left = (licence.valid_to - china_today()).days
         if days_left < RENEWAL_STATUTORY_DAYS_BEFORE:
             messages.warning(
                 request,

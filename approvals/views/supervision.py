@@ -17,11 +17,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from approvals.charts import bar_chart
+from approvals.domain.china_time import china_today
 from approvals.exports import csv_cell
 from approvals.selectors.applications import get_application_for_applicant
 from approvals.selectors.ratings import (
@@ -62,7 +62,7 @@ def _days(value: float | None) -> str:
 @official_required("supervisor")
 @require_GET
 def dashboard(request):
-    form, period = period_form(request.GET, Period.ending(timezone.localdate()))
+    form, period = period_form(request.GET, Period.ending(china_today()))
     running = running_tasks_by_light()
     stats = statistics(period)
     light_series = [
@@ -154,7 +154,7 @@ def _stat_rows(stats) -> dict:
 @official_required("supervisor")
 @require_GET
 def export(request):
-    _form, period = period_form(request.GET, Period.ending(timezone.localdate()))
+    _form, period = period_form(request.GET, Period.ending(china_today()))
     stats = statistics(period)
     statistics_export(actor=request.user, period=period)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -270,7 +270,7 @@ def rectification_done(request, pk: int):
 
 @require_GET
 def satisfaction(request):
-    today = timezone.localdate()
+    today = china_today()
     period = Period.ending(today, days=PUBLIC_PERIOD_DAYS)
     rows = satisfaction_by_department(period)
     return render(

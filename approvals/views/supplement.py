@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from approvals.domain.lifecycle import AWAITING_SUPPLEMENT
 from approvals.intake_forms import SupplementAnswerForm, SupplementCorrectionForm
-from approvals.models import ApplicationStatus
 from approvals.selectors.applications import application_attachments, get_application_for_editing
 from approvals.services.attachments import attachment_upload
 from approvals.services.intake import (
@@ -28,7 +28,7 @@ from approvals.uploads import UploadRejected
 def _open_request(request, pk: int):
     application = get_application_for_editing(request.user, pk)
     notice = open_supplement_request(application)
-    if notice is None or application.status != ApplicationStatus.SUPPLEMENT_REQUESTED:
+    if notice is None or application.status not in AWAITING_SUPPLEMENT:
         return application, None
     return application, notice
 

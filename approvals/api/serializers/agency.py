@@ -1,8 +1,8 @@
 import datetime as dt
 
-from django.utils import timezone
 from rest_framework import serializers
 
+from approvals.domain.china_time import china_today
 from approvals.models import Application, ApplicationStatus, Licence
 
 
@@ -30,7 +30,7 @@ class LicenceSerializer(serializers.ModelSerializer):
 
     def get_expired(self, licence) -> bool:
         """Expiry is not stored: a licence past its end date is expired whatever its status."""
-        today: dt.date = timezone.localdate()
+        today: dt.date = china_today()
         return licence.valid_to is not None and licence.valid_to < today
 
 

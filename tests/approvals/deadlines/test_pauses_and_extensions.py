@@ -1,9 +1,11 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import OfficialRole
+from approvals.domain.china_time import CHINA
 from approvals.models import (
     AuditEvent,
     ClockPause,
@@ -41,8 +43,21 @@ def under_review(make_application, department):
     return application
 
 
+_travellers: list = []
+
+
 def _today(monkeypatch, day):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: day)
+    """The clock (and so ``china_today()``) on ``day`` in China until the test ends."""
+    traveller = time_machine.travel(dt.datetime.combine(day, dt.time(10), CHINA), tick=False)
+    traveller.start()
+    _travellers.append(traveller)
+
+
+@pytest.fixture(autouse=True)
+def _back_to_now():
+    yield
+    while _travellers:
+        _travellers.pop().stop()
 
 
 @pytest.mark.django_db

@@ -74,7 +74,7 @@ def test_an_unkept_pledge_reopens_the_matter(pledged, clerk):
     pledge.refresh_from_db()
     assert pledge.lapsed_at is not None and report.lapsed_pledges == [pledge.pk]
     application.refresh_from_db()
-    assert application.status == "supplement_requested"
+    assert application.status == "review_supplement"
     request = SupplementRequest.objects.get(application=application)
     assert request.during_review and request.answered_at is None
     assert request.reply_by == D(2025, 3, 11)  # 5 working days
@@ -89,7 +89,7 @@ def test_an_unkept_pledge_reopens_the_matter(pledged, clerk):
     # audited as a system action
     [transition] = _events("application.request_supplement", application)
     assert transition.actor is None
-    assert transition.changes["status"] == ["under_review", "supplement_requested"]
+    assert transition.changes["status"] == ["under_review", "review_supplement"]
     assert transition.changes["supplement_request"] == [None, request.pk]
     assert transition.changes["pledges"] == [None, [pledge.pk]]
     # one act, one event: the reopening names the pause it started

@@ -235,3 +235,28 @@ def test_the_command_accepts_a_day(reviewing, department, capsys):
     task.refresh_from_db()
     assert task.sla_light == "yellow"
     assert "Sweep for 2025-01-17" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_the_stored_light_is_the_one_rule_for_every_due_date(reviewing, department):
+    """The sweep's SQL and the light of one date (``sla_light_for``, which a new task gets) read
+    the same bands: for every due date around today, including days off right after the yellow
+    window (Saturday 2025-03-08 with three working days left from Tuesday 03-04)."""
+    from approvals.calendar import sla_light_expression, sla_light_for
+
+    today = D(2025, 3, 4)
+    days = [today + dt.timedelta(days=n) for n in range(-3, 15)]
+    applications = reviewing(len(days))
+    tasks = {
+        _task(application, department, due_on).pk: due_on
+        for application, due_on in zip(applications, days, strict=True)
+    }
+    sweep_deadlines(today=today)
+    stored = dict(ReviewTask.objects.values_list("pk", "sla_light"))
+    expressed = dict(
+        ReviewTask.objects.annotate(light=sla_light_expression(today)).values_list("pk", "light")
+    )
+    for pk, due_on in tasks.items():
+        assert stored[pk] == expressed[pk] == sla_light_for(today, due_on), due_on
+    saturday = next(pk for pk, due_on in tasks.items() if due_on == D(2025, 3, 8))
+    assert stored[saturday] == "yellow"

@@ -13,6 +13,7 @@ from accounts.models import OfficialRole
 from approvals.audit import verify_chain
 from approvals.calendar import working_calendar
 from approvals.models import (
+    Application,
     AuditEvent,
     Document,
     Notification,
@@ -244,3 +245,92 @@ def test_a_catch_up_costs_a_bounded_number_of_queries_per_application(
 
     per_application = (eight - two) / 6
     assert per_application <= 45  # one by one, each in its own transaction, took 68
+
+
+def _provisional_applications(make_application, n):
+    return [
+        make_application(
+            joint=True, status="accepted", received_on=D(2026, 12, 18), accepted_on=D(2026, 12, 21)
+        )
+        for _ in range(n)
+    ]
+
+
+def _recompute_queries_inside_the_window(make_application, n, start):
+    """Queries of a sweep run a minute after the run that met the calendar, with ``n``
+    applications whose decision dates stay provisional."""
+    from approvals.models import DeadlineSweepState
+
+    DeadlineSweepState.objects.all().delete()
+    _provisional_applications(make_application, n)
+    with time_machine.travel(start):
+        first = sweep_deadlines(today=D(2026, 12, 22))
+    with (
+        time_machine.travel(start + dt.timedelta(minutes=1)),
+        CaptureQueriesContext(connection) as context,
+    ):
+        again = sweep_deadlines(today=D(2026, 12, 22))
+    assert again.due_dates_filled == 0
+    locked = [
+        q["sql"]
+        for q in context.captured_queries
+        if "FOR UPDATE" in q["sql"] and "approvals_application" in q["sql"]
+    ]
+    assert not locked, "a run inside the window counted provisional dates again"
+    return first, len(context.captured_queries)
+
+
+@pytest.mark.django_db
+def test_inside_the_window_after_a_calendar_change_the_sweep_recomputes_nothing_again(
+    make_application, monkeypatch
+):
+    from approvals.services import deadlines
+
+    # batches of two: a run that counted the provisional dates again would grow with them
+    monkeypatch.setattr(deadlines, "RECOMPUTE_BATCH", 2)
+    start = timezone.now() + dt.timedelta(hours=1)
+    _first, few = _recompute_queries_inside_the_window(make_application, 2, start)
+    assert Application.objects.filter(decision_due_provisional=True).count() == 2
+    _first, many = _recompute_queries_inside_the_window(
+        make_application, 12, start + dt.timedelta(hours=1)
+    )
+    assert Application.objects.filter(decision_due_provisional=True).count() == 14
+    assert many == few
+    assert not AuditEvent.objects.filter(action="deadline.recomputed").exists()
+
+
+@pytest.mark.django_db
+def test_inside_the_window_a_date_written_with_the_older_calendar_is_counted_again(
+    make_application,
+):
+    from approvals.models import CalendarYear
+
+    # given a decision date past the calendar's end (provisional), the sweep having filled
+    # against the calendar, and then 2027 entered (no holidays: every weekday works)
+    (application,) = _provisional_applications(make_application, 1)
+    start = timezone.now() + dt.timedelta(hours=1)
+    with time_machine.travel(start):
+        sweep_deadlines(today=D(2026, 12, 22))
+    CalendarYear.objects.create(year=2027, source="test")
+    with time_machine.travel(start + dt.timedelta(minutes=10)):
+        report = sweep_deadlines(today=D(2026, 12, 22))
+    application.refresh_from_db()
+    assert report.due_dates_filled == 1 and not application.decision_due_provisional
+    right = application.decision_due_on
+    # when a process still holding the older calendar writes a provisional date meanwhile
+    Application.objects.filter(pk=application.pk).update(
+        decision_due_on=D(2027, 3, 1), decision_due_provisional=True
+    )
+    with time_machine.travel(start + dt.timedelta(minutes=11)):
+        report = sweep_deadlines(today=D(2026, 12, 22))
+    # then the next run inside the window counts it again with the calendar now in force
+    application.refresh_from_db()
+    assert report.due_dates_filled == 1
+    assert (application.decision_due_on, application.decision_due_provisional) == (right, False)
+    # and once the window has passed, a run reads one row and stops
+    Application.objects.filter(pk=application.pk).update(decision_due_provisional=True)
+    with time_machine.travel(start + dt.timedelta(minutes=30)):
+        sweep_deadlines(today=D(2026, 12, 22))
+    with time_machine.travel(start + dt.timedelta(minutes=31)):
+        report = sweep_deadlines(today=D(2026, 12, 22))
+    assert report.due_dates_filled == 0

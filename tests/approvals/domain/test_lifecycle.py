@@ -17,9 +17,26 @@ from approvals.models import ApplicationStatus
 from approvals.models.application import OPEN_STATUSES as MODEL_OPEN_STATUSES
 
 
-def test_the_model_statuses_are_the_lifecycle_statuses():
-    assert set(ApplicationStatus.values) == {status.value for status in Status}
-    assert {str(s) for s in MODEL_OPEN_STATUSES} == {str(s) for s in OPEN_STATUSES}
+def test_the_model_choices_are_built_from_the_domain_values_with_a_label_each():
+    """The statuses, task statuses and roles are declared once (approvals.domain, accounts.roles);
+    the models only add labels, in both languages."""
+    from django.utils import translation
+
+    from accounts.models import OfficialRole
+    from accounts.roles import TASK_ROLES, Role
+    from approvals.domain.workflow import TaskStatus as DomainTaskStatus
+    from approvals.models import TaskRole, TaskStatus
+
+    for choices, values in (
+        (ApplicationStatus, [status.value for status in Status]),
+        (TaskStatus, [status.value for status in DomainTaskStatus]),
+        (OfficialRole, [role.value for role in Role]),
+        (TaskRole, [role.value for role in TASK_ROLES]),
+    ):
+        assert choices.values == values
+        with translation.override("zh-hans"):
+            assert all(label and not label.isascii() for label in choices.labels), choices
+    assert MODEL_OPEN_STATUSES is OPEN_STATUSES
 
 
 @pytest.mark.parametrize(("status", "action"), list(itertools.product(Status, Action)))
@@ -50,10 +67,12 @@ def test_a_supplement_answered_at_intake_goes_back_to_the_window():
     assert next_status(status, Action.ANSWER_SUPPLEMENT) == Status.SUBMITTED
 
 
-def test_a_supplement_asked_during_review_goes_back_to_review():
+def test_a_supplement_asked_during_review_is_its_own_status_and_goes_back_to_review():
     status = next_status(Status.UNDER_REVIEW, Action.REQUEST_SUPPLEMENT)
-    answered = next_status(status, Action.ANSWER_SUPPLEMENT, answering_review_supplement=True)
-    assert answered == Status.UNDER_REVIEW
+    assert status == Status.REVIEW_SUPPLEMENT and status in OPEN_STATUSES
+    assert next_status(status, Action.ANSWER_SUPPLEMENT) == Status.UNDER_REVIEW
+    # no flag can send an answer given at the window back to review
+    assert next_status(Status.SUPPLEMENT_REQUESTED, Action.ANSWER_SUPPLEMENT) == Status.SUBMITTED
 
 
 @pytest.mark.parametrize("status", list(Status))

@@ -454,3 +454,25 @@ def test_sla_light_warning_threshold_is_configurable():
     assert CALENDAR.sla_light(D(2025, 2, 6), D(2025, 2, 7), warn_days=0) == SlaLight.GREEN
     assert CALENDAR.sla_light(D(2025, 2, 7), D(2025, 2, 7), warn_days=0) == SlaLight.YELLOW
     assert CALENDAR.sla_light(D(2025, 1, 24), D(2025, 2, 7), warn_days=5) == SlaLight.YELLOW
+
+
+@given(
+    today=st.dates(min_value=D(2024, 1, 1), max_value=D(2026, 12, 31)),
+    offset=st.integers(min_value=-20, max_value=40),
+    warn=st.integers(min_value=0, max_value=8),
+)
+def test_the_sla_bands_are_the_working_days_left_rule(today, offset, warn):
+    """Red after the due day; yellow with at most ``warn`` working days left after today (a due
+    date on a day off counts as the working days before it); green otherwise — read from the
+    bands the sweep's SQL is built from, and with nothing beyond the calendar guessed."""
+    due = today + dt.timedelta(days=offset)
+    assume(due <= CALENDAR.last_day)
+    if today > due:
+        expected = SlaLight.RED
+    elif CALENDAR.working_days_between(today, due) <= warn:
+        expected = SlaLight.YELLOW
+    else:
+        expected = SlaLight.GREEN
+    assert CALENDAR.sla_light(today, due, warn) == expected
+    bands = CALENDAR.sla_bands(today, warn)
+    assert [band.light for band in bands if band.holds(due)] == [expected]

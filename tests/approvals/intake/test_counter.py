@@ -6,9 +6,10 @@ from django.utils import translation
 
 from accounts.models import PersonProfile, User
 from approvals import policy
+from approvals.domain.china_time import china_today
 from approvals.models import Application
 from approvals.services.applications import ApplicationIncomplete
-from approvals.services.intake import counter_file, today
+from approvals.services.intake import counter_file
 from tests.factories import PersonFactory, PopulationRecordFactory
 from tests.support import events, png_upload
 
@@ -46,7 +47,7 @@ def test_filing_for_a_person_with_an_account(clerk, version):
     stored = Application.objects.get(pk=application.pk)
     assert stored.status == "submitted" and stored.filed_at_counter
     assert stored.created_by == clerk and stored.person == person
-    assert stored.received_on == today() and stored.intake_due_on is not None
+    assert stored.received_on == china_today() and stored.intake_due_on is not None
     assert stored.tracking_number
     [event] = events("intake.counter_filed", stored)
     assert event.on_behalf_of == f"person:{person.pk}"

@@ -5,6 +5,7 @@ import itertools
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from approvals.domain.china_time import china_today
 from approvals.models import (
     Application,
     ClockPause,
@@ -19,7 +20,6 @@ from approvals.services.intake import (
     intake_accept_with_pledge,
     intake_refuse,
     intake_request_supplement,
-    today,
 )
 from tests.support import events, in_days
 
@@ -30,8 +30,8 @@ def test_accept_starts_the_clock_and_the_review(submitted, clerk, reviewer, citi
 
     stored = Application.objects.get(pk=submitted.pk)
     assert stored.status == "under_review" == result.status
-    assert stored.accepted_on == today()
-    assert stored.decision_due_on is not None and stored.decision_due_on > today()
+    assert stored.accepted_on == china_today()
+    assert stored.decision_due_on is not None and stored.decision_due_on > china_today()
     assert ReviewTask.objects.filter(application=stored, status="open").count() == 1
     # One act, one event: the acceptance, with the status change in it
     assert not events("application.accept", stored)

@@ -63,7 +63,6 @@ def test_fields_change_in_the_same_step_and_the_review_supplement_returns_to_rev
         actor=None,
         application=submitted,
         action="answer_supplement",
-        answering_review_supplement=True,
         fields={"current_stage_key": "review"},
     )
 

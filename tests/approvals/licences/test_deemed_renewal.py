@@ -83,6 +83,7 @@ def test_an_undecided_renewal_applied_for_in_time_is_deemed_granted(
         (dt.date(2026, 6, 10), dt.date(2026, 5, 20), "under_review"),  # applied too late
         (dt.date(2026, 6, 15), dt.date(2026, 5, 1), "under_review"),  # last day still valid
         (dt.date(2026, 6, 10), dt.date(2026, 5, 1), "supplement_requested"),  # applicant's turn
+        (dt.date(2026, 6, 10), dt.date(2026, 5, 1), "review_supplement"),  # theirs in review
     ],
 )
 def test_no_deemed_renewal_otherwise(register, licence_ends, received_on, status):

@@ -153,7 +153,7 @@ def test_return_to_applicant_pauses_the_clock_and_requests_a_supplement(demo, st
             items=[{"material": "drawings", "problem": "Floor plans unsigned"}, {"problem": " "}],
         )
     started.refresh_from_db()
-    assert started.status == "supplement_requested"
+    assert started.status == "review_supplement"
     assert request.during_review and request.items == [
         {"material": "drawings", "problem": "Floor plans unsigned"}
     ]
