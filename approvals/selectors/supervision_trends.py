@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Department
 from approvals.calendar import calendar_key, working_calendar
+from approvals.domain.china_time import china_today
 from approvals.domain.trend_periods import Bucket, bucket_start, buckets
 from approvals.models import (
     Application,
@@ -90,7 +91,7 @@ def trends(
     """One point per bucket of ``period``: received, accepted, decided (approved, denied, on
     time, late) and ratings, for every department or for one (its services' applications, the
     ratings given to it)."""
-    today = today or timezone.localdate()
+    today = today or china_today()
     points = [TrendPoint(bucket) for bucket in buckets(period.start, period.end, granularity)]
     index = {point.bucket.start: point for point in points}
 

@@ -9,9 +9,8 @@ officials: the timeline names departments only, so the same result is safe on th
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from accounts.models import Department
+from approvals.domain.china_time import china_date
 from approvals.domain.timeline import (
     ApplicationFacts,
     ExtensionFact,
@@ -38,7 +37,7 @@ from approvals.models import (
 
 
 def _day(moment):
-    return timezone.localdate(moment) if moment is not None else None
+    return china_date(moment) if moment is not None else None
 
 
 def _definition(application: Application):

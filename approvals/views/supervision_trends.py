@@ -17,13 +17,13 @@ from urllib.parse import urlencode
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from accounts.models import Department
 from approvals.charts import column_chart
+from approvals.domain.china_time import china_today
 from approvals.domain.trend_periods import DAY, MONTH, WEEK
 from approvals.selectors.supervision import Period, localized_name
 from approvals.selectors.supervision_trends import (
@@ -60,7 +60,7 @@ def _percent(rate: float | None) -> float | None:
 @official_required("supervisor")
 @require_GET
 def trends_page(request):
-    today = timezone.localdate()
+    today = china_today()
     departments = _departments()
     default = Period(today - dt.timedelta(days=TREND_DEFAULT_DAYS), today)
     typed = any(name in request.GET for name in ("start", "end", "granularity", "department"))

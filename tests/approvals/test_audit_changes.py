@@ -18,7 +18,6 @@ from approvals.audit import audit_record
 from approvals.audit_labels import FIELD_LABELS, HIDDEN_FIELDS, change_sentences
 from approvals.models import AuditEvent
 from tests.approvals.supervision.conftest import (  # noqa: F401 (fixtures)
-    _fresh_caches,
     _signing_key,
     city,
     under_review,

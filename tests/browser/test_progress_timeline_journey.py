@@ -21,7 +21,6 @@ from tests.factories import ApplicationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-_fresh_calendar_cache = review._fresh_calendar_cache
 demo = review.demo
 
 QUERY_CODE = "305172"

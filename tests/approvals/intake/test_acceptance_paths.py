@@ -8,8 +8,8 @@ from django.core.management import call_command
 
 from approvals.models import Document, Notification, ReviewTask
 from approvals.services.intake import intake_accept, intake_accept_with_pledge
-from tests.approvals.intake.conftest import in_days
 from tests.audit_support import recorded_events
+from tests.support import in_days
 
 
 def what_review_started(application) -> dict:

@@ -6,8 +6,8 @@ import pytest
 
 from approvals.models import ClockPause
 from approvals.services.intake import intake_accept, intake_refuse, intake_request_supplement
-from tests.approvals.intake.conftest import in_days
 from tests.audit_support import recorded_events
+from tests.support import in_days
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,6 @@
 planning approver's decision) and its fixtures."""
 
 from tests.approvals.review.conftest import (  # noqa: F401 (fixtures)
-    _fresh_calendar_cache,
     demo,
     make_accepted,
     started,
