@@ -21,7 +21,7 @@ from accounts.models import (
     PopulationRecord,
     User,
 )
-from approvals.admin_audit import (
+from approvals.admin.audit import (
     ADMIN_CHANGE,
     AuditedAdminMixin,
     AuditedModelAdmin,

@@ -3,7 +3,7 @@
 The fetch-and-authorize selectors return the object or raise: ``Http404`` where the caller must not
 learn that the object exists (someone outside the business), ``PermissionDenied`` where they already
 know it does (a member who is not its administrator). Every denial goes through
-``approvals.policy``, which logs it.
+``approvals.selectors.policy``, which logs it.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -17,7 +17,7 @@ from accounts.models import (
     MembershipStatus,
     User,
 )
-from approvals import policy
+from approvals.selectors import policy
 
 
 def get_business_for_member(user: User, pk: int) -> Business:

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from accounts.models import User
-from approvals.audit_checkpoint import checkpoint_create
+from approvals.services.audit_checkpoint import checkpoint_create
 from approvals.services.audit_trail import audit_chain_verify
 from approvals.services.deadlines import deadlines_fill_unknown, deadlines_recompute_provisional
 from approvals.services.deemed_renewal import deemed_renewals_sweep

@@ -303,7 +303,7 @@ def measure_pages(scale, port, subjects, requests) -> tuple[list, dict]:
 
 # --- Submissions --------------------------------------------------------------------------------
 
-# Services a natural person applies for, with the demo's answers (approvals/demo_applications.py).
+# Services a natural person applies for, with the demo's answers (demo/applications.py).
 # Services whose forms need a repeating group (MED-LIC's staff, FOOD-LIC's staff, …) are left out:
 # the API's step endpoint takes a JSON list of objects as a multiple choice and answers 400.
 SUBMISSION_SERVICES = ("IND-REG", "AD-PERMIT")
@@ -318,7 +318,7 @@ def _png() -> bytes:
 
 
 def _answers() -> dict[str, dict[str, dict]]:
-    from approvals import demo_applications as demo
+    from demo import applications as demo
 
     return {
         "IND-REG": dict(demo.INDIVIDUAL_BUSINESS),
@@ -652,8 +652,8 @@ def catch_up_ms_each(seconds: float, count: int) -> str:
 
 
 def measure_verify(scale) -> list:
-    from approvals.audit import verify_chain
     from approvals.models import AuditEvent
+    from approvals.models.audit_chain import verify_chain
 
     events = AuditEvent.objects.count()
     started = time.perf_counter()

@@ -108,8 +108,8 @@ def _setup(args) -> tuple[dict, dict]:
 
     django.setup()
     from accounts.models import Business, User
-    from approvals import demo_applications
     from approvals.services.api_credentials import personal_token_create, personal_token_revoke
+    from demo import applications as demo_applications
 
     tokens, cases = {}, []
     for code, email, business_attr, steps_attr in CASES:
@@ -303,8 +303,8 @@ def _submit_all(args, drafts: list[tuple[Api, int]]) -> tuple[dict, list[float],
 
 
 def _check(drafts, acknowledged: dict[int, str]) -> bool:
-    from approvals.audit import verify_chain
     from approvals.models import Application, AuditChainHead
+    from approvals.models.audit_chain import verify_chain
 
     stored = dict(
         Application.objects.filter(pk__in=[pk for _api, pk in drafts])

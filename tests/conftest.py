@@ -33,8 +33,8 @@ def _calendar_seeded(request):
     calls."""
     if request.node.get_closest_marker("django_db") is None:
         return
-    from approvals.calendar import seed_from_package
     from approvals.models import CalendarDay, CalendarYear
+    from approvals.models.working_calendar import seed_from_package
 
     if not CalendarYear.objects.exists():
         seed_from_package(year_model=CalendarYear, day_model=CalendarDay, first=2004, last=2026)
@@ -59,7 +59,7 @@ def _fresh_cache():
     (a rolled-back calendar edit must not linger)."""
     from django.core.cache import cache
 
-    from approvals import calendar as calendar_cache
+    from approvals.models import working_calendar as calendar_cache
 
     cache.clear()
     calendar_cache.clear_cache()

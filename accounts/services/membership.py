@@ -12,8 +12,8 @@ from accounts.models import (
     MembershipStatus,
     User,
 )
-from approvals import policy
-from approvals.audit import audit_record
+from approvals.models.audit_chain import audit_record
+from approvals.selectors import policy
 
 
 def business_agent_invite(

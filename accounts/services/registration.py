@@ -32,10 +32,10 @@ from accounts.validators import (
     validate_mobile,
     validate_uscc,
 )
-from approvals.audit import audit_record
 from approvals.models import AuditOutcome
+from approvals.models.audit_chain import audit_record
 from approvals.services.notifications import absolute_link, recipient_language
-from approvals.sms import get_sms_backend
+from approvals.services.sms import get_sms_backend
 
 logger = logging.getLogger("portal.accounts")
 

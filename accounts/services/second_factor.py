@@ -6,8 +6,8 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from accounts.models import User
-from approvals.audit import audit_record
 from approvals.models import AuditOutcome
+from approvals.models.audit_chain import audit_record
 
 BACKUP_CODE_COUNT = 10
 

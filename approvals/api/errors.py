@@ -16,9 +16,9 @@ from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from approvals.domain.lifecycle import TransitionNotAllowed
+from approvals.security.uploads import UploadRejected
 from approvals.services.applications import StaleApplication
 from approvals.services.tasks import StaleTask
-from approvals.uploads import UploadRejected
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_BASE = "/api/problems/"

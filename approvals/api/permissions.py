@@ -1,6 +1,6 @@
 """Permission classes: every API view names its own (the default, IsAuthenticated, is a safety
 net). They decide only *who kind of caller* may use an endpoint; *which objects* they may touch
-is decided by the selectors and ``approvals.policy``, the same as for the pages."""
+is decided by the selectors and ``approvals.selectors.policy``, the same as for the pages."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
 from accounts.models import User
-from approvals import policy
 from approvals.models.api import ApiClient, ApiScope
+from approvals.selectors import policy
 
 WORK_ROLES = ("reviewer", "approver", "department_head", "supervisor")
 

@@ -9,7 +9,7 @@ FIRST, LAST = 2004, 2026
 
 
 def seed(apps, schema_editor):
-    from approvals.calendar import seed_from_package
+    from approvals.models.working_calendar import seed_from_package
 
     seed_from_package(
         year_model=apps.get_model("approvals", "CalendarYear"),

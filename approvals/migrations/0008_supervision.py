@@ -5,7 +5,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from approvals import audit_sql
+from approvals.db import audit_sql
 
 
 def create_checkpoint_guard(apps, schema_editor):
@@ -19,112 +19,179 @@ def drop_checkpoint_guard(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_membership_permissions'),
-        ('approvals', '0007_licences'),
+        ("accounts", "0002_membership_permissions"),
+        ("approvals", "0007_licences"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditCheckpoint',
+            name="AuditCheckpoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.BigIntegerField(verbose_name='sequence number')),
-                ('head_hash', models.CharField(max_length=64, verbose_name='head hash')),
-                ('created_at', models.DateTimeField(verbose_name='created at')),
-                ('key_id', models.CharField(max_length=64, verbose_name='key fingerprint')),
-                ('signature', models.CharField(max_length=200, verbose_name='signature')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sequence", models.BigIntegerField(verbose_name="sequence number")),
+                ("head_hash", models.CharField(max_length=64, verbose_name="head hash")),
+                ("created_at", models.DateTimeField(verbose_name="created at")),
+                ("key_id", models.CharField(max_length=64, verbose_name="key fingerprint")),
+                ("signature", models.CharField(max_length=200, verbose_name="signature")),
             ],
             options={
-                'verbose_name': 'audit checkpoint',
-                'verbose_name_plural': 'audit checkpoints',
-                'ordering': ['-sequence', '-created_at'],
+                "verbose_name": "audit checkpoint",
+                "verbose_name_plural": "audit checkpoints",
+                "ordering": ["-sequence", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='RectificationTask',
+            name="RectificationTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='due on')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done')], default='open', max_length=6, verbose_name='status')),
-                ('response', models.TextField(blank=True, verbose_name='what was done')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="due on")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("done", "Done")],
+                        default="open",
+                        max_length=6,
+                        verbose_name="status",
+                    ),
+                ),
+                ("response", models.TextField(blank=True, verbose_name="what was done")),
+                ("done_at", models.DateTimeField(blank=True, null=True, verbose_name="done at")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
             ],
             options={
-                'verbose_name': 'rectification task',
-                'verbose_name_plural': 'rectification tasks',
-                'ordering': ['due_on', 'pk'],
+                "verbose_name": "rectification task",
+                "verbose_name_plural": "rectification tasks",
+                "ordering": ["due_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceRating',
+            name="ServiceRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grade', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='grade')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='rated at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "grade",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="grade",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="rated at")),
             ],
             options={
-                'verbose_name': 'service rating',
-                'verbose_name_plural': 'service ratings',
+                "verbose_name": "service rating",
+                "verbose_name_plural": "service ratings",
             },
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['object_id'], name='audit_object_id'),
+            model_name="auditevent",
+            index=models.Index(fields=["object_id"], name="audit_object_id"),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['request_id'], name='audit_request'),
+            model_name="auditevent",
+            index=models.Index(fields=["request_id"], name="audit_request"),
         ),
         migrations.AddIndex(
-            model_name='auditcheckpoint',
-            index=models.Index(fields=['-created_at'], name='checkpoint_created'),
+            model_name="auditcheckpoint",
+            index=models.Index(fields=["-created_at"], name="checkpoint_created"),
         ),
         migrations.AddField(
-            model_name='rectificationtask',
-            name='department',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rectifications', to='accounts.department', verbose_name='department'),
+            model_name="rectificationtask",
+            name="department",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="rectifications",
+                to="accounts.department",
+                verbose_name="department",
+            ),
         ),
         migrations.AddField(
-            model_name='rectificationtask',
-            name='done_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='done by'),
+            model_name="rectificationtask",
+            name="done_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="done by",
+            ),
         ),
         migrations.AddField(
-            model_name='servicerating',
-            name='application',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='rating', to='approvals.application', verbose_name='application'),
+            model_name="servicerating",
+            name="application",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="rating",
+                to="approvals.application",
+                verbose_name="application",
+            ),
         ),
         migrations.AddField(
-            model_name='servicerating',
-            name='department',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ratings', to='accounts.department', verbose_name='department'),
+            model_name="servicerating",
+            name="department",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="ratings",
+                to="accounts.department",
+                verbose_name="department",
+            ),
         ),
         migrations.AddField(
-            model_name='servicerating',
-            name='rater',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='rated by'),
+            model_name="servicerating",
+            name="rater",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="rated by",
+            ),
         ),
         migrations.AddField(
-            model_name='rectificationtask',
-            name='rating',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='rectification', to='approvals.servicerating', verbose_name='rating'),
+            model_name="rectificationtask",
+            name="rating",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="rectification",
+                to="approvals.servicerating",
+                verbose_name="rating",
+            ),
         ),
         migrations.AddIndex(
-            model_name='servicerating',
-            index=models.Index(fields=['department', 'created_at'], name='rating_department'),
+            model_name="servicerating",
+            index=models.Index(fields=["department", "created_at"], name="rating_department"),
         ),
         migrations.AddConstraint(
-            model_name='servicerating',
-            constraint=models.CheckConstraint(condition=models.Q(('grade__gte', 1), ('grade__lte', 5)), name='rating_grade_1_to_5'),
+            model_name="servicerating",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("grade__gte", 1), ("grade__lte", 5)), name="rating_grade_1_to_5"
+            ),
         ),
         migrations.AddIndex(
-            model_name='rectificationtask',
-            index=models.Index(fields=['department', 'status', 'due_on'], name='rectification_dept'),
+            model_name="rectificationtask",
+            index=models.Index(
+                fields=["department", "status", "due_on"], name="rectification_dept"
+            ),
         ),
         # Signed checkpoints are append-only, like the events they vouch for.
         migrations.RunPython(create_checkpoint_guard, drop_checkpoint_guard),

@@ -4,12 +4,12 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from approvals import statistics_sql
+from approvals.db import statistics_sql
 
 
 def create_triggers(apps, schema_editor):
     """The triggers that feed the open-task ledger and the statistics change log
-    (approvals/statistics_sql.py), and the ledger's first rows from the open tasks there are."""
+    (approvals/db/statistics_sql.py), and the ledger's first rows from the open tasks there are."""
     vendor = schema_editor.connection.vendor
     schema_editor.execute(statistics_sql.OPEN_TASK_COUNTS_FILL)
     for statement in statistics_sql.CREATE.get(vendor, []):

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-from approvals import statistics_sql
+from approvals.db import statistics_sql
 
 
 def _sqlite_triggers(create: bool):

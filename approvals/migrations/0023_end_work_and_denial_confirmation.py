@@ -1,7 +1,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from approvals import statistics_sql
+from approvals.db import statistics_sql
 
 
 def restore_sqlite_triggers(apps, schema_editor):

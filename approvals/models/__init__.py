@@ -21,7 +21,9 @@ from approvals.models.application import (
     ScanResult,
     TrackingCounter,
 )
-from approvals.models.audit import AuditChainHead, AuditEvent, AuditOutcome
+from approvals.models.audit import AuditChainHead, AuditCheckpoint, AuditEvent, AuditOutcome
+from approvals.models.calendar import CalendarDay, CalendarDayKind, CalendarYear
+from approvals.models.cards import CardColour, SupervisionCard
 from approvals.models.catalogue import (
     GuideForm,
     GuideFormKind,
@@ -35,19 +37,24 @@ from approvals.models.catalogue import (
     VersionStatus,
 )
 from approvals.models.commitments import Commitment, CommitmentStatus
+from approvals.models.deadlines import DeadlineExtension, DeadlineSweepState, ExtensionStatus
 from approvals.models.documents import (
     CERTIFICATE_KINDS,
     Document,
     DocumentCounter,
     DocumentKind,
     DocumentStatus,
-    Licence,
-    LicenceEffectiveStatus,
-    LicenceStatus,
 )
+from approvals.models.grants import (
+    ApplicationGroupObjectPermission,
+    ApplicationUserObjectPermission,
+)
+from approvals.models.licences import Licence, LicenceEffectiveStatus, LicenceStatus
 from approvals.models.operations import WorkerHeartbeat
+from approvals.models.pauses import ClockPause, PauseKind
+from approvals.models.pledges import Pledge
+from approvals.models.review import ReviewTask, TaskRole, TaskStatus
 from approvals.models.supervision import (
-    AuditCheckpoint,
     OpenTaskCount,
     RectificationStatus,
     RectificationTask,
@@ -58,25 +65,7 @@ from approvals.models.supervision import (
     StatisticsRatingDay,
     StatisticsRolledDay,
 )
-from approvals.models.workflow import (
-    ApplicationGroupObjectPermission,
-    ApplicationUserObjectPermission,
-    CalendarDay,
-    CalendarDayKind,
-    CalendarYear,
-    CardColour,
-    ClockPause,
-    DeadlineExtension,
-    DeadlineSweepState,
-    ExtensionStatus,
-    PauseKind,
-    Pledge,
-    ReviewTask,
-    SupervisionCard,
-    SupplementRequest,
-    TaskRole,
-    TaskStatus,
-)
+from approvals.models.supplements import SupplementRequest
 
 __all__ = [
     "CERTIFICATE_KINDS",

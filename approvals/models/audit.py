@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.ipv6 import clean_ipv6_address
 from django.utils.translation import gettext_lazy as _
 
-from approvals.audit_sql import GENESIS_HASH
+from approvals.db.audit_sql import GENESIS_HASH
 
 
 class AuditOutcome(models.TextChoices):
@@ -90,8 +90,9 @@ class AuditEvent(models.Model):
 
 
 # The fields an event's hash covers, in the order ``canonical_payload`` and ``event_hash`` take
-# them: the chain walk (approvals/audit.py) selects these columns and passes each row as it is, so
-# that writing and verifying go through one function and can never produce different bytes.
+# them: the chain walk (approvals/models/audit_chain.py) selects these columns and passes each row
+# as it is, so that writing and verifying go through one function and can never produce different
+# bytes.
 HASHED_FIELDS = (
     "sequence",
     "occurred_at",
@@ -201,3 +202,26 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.hash[:12]}"
+
+
+class AuditCheckpoint(models.Model):
+    """The chain's head (sequence and hash) at one moment, signed with the portal's Ed25519 key.
+
+    Kept outside the audit table (and exportable as a file), so that cutting off the tail of the
+    chain together with the head row is still detected: the chain must reach every checkpoint.
+    """
+
+    sequence = models.BigIntegerField(_("sequence number"))
+    head_hash = models.CharField(_("head hash"), max_length=64)
+    created_at = models.DateTimeField(_("created at"))
+    key_id = models.CharField(_("key fingerprint"), max_length=64)
+    signature = models.CharField(_("signature"), max_length=200)
+
+    class Meta:
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+        ordering = ["-sequence", "-created_at"]
+        indexes = [models.Index(fields=["-created_at"], name="checkpoint_created")]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.head_hash[:12]}"

@@ -319,8 +319,8 @@ class GuideFormKind(models.TextChoices):
 
 
 def guide_form_path(instance, filename: str) -> str:
-    # The uploader's name is never used for storage (approvals.uploads): a generated name with
-    # the extension of the type detected from the content.
+    # The uploader's name is never used for storage (approvals.security.uploads): a generated name
+    # with the extension of the type detected from the content.
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"catalogue/guide-forms/{uuid.uuid4().hex}.{extension}"
 

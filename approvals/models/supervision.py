@@ -9,29 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
-class AuditCheckpoint(models.Model):
-    """The chain's head (sequence and hash) at one moment, signed with the portal's Ed25519 key.
-
-    Kept outside the audit table (and exportable as a file), so that cutting off the tail of the
-    chain together with the head row is still detected: the chain must reach every checkpoint.
-    """
-
-    sequence = models.BigIntegerField(_("sequence number"))
-    head_hash = models.CharField(_("head hash"), max_length=64)
-    created_at = models.DateTimeField(_("created at"))
-    key_id = models.CharField(_("key fingerprint"), max_length=64)
-    signature = models.CharField(_("signature"), max_length=200)
-
-    class Meta:
-        verbose_name = _("audit checkpoint")
-        verbose_name_plural = _("audit checkpoints")
-        ordering = ["-sequence", "-created_at"]
-        indexes = [models.Index(fields=["-created_at"], name="checkpoint_created")]
-
-    def __str__(self) -> str:
-        return f"#{self.sequence} {self.head_hash[:12]}"
-
-
 class ServiceRating(models.Model):
     """好差评: the applicant's grade (1 very dissatisfied … 5 very satisfied) for a decision."""
 
@@ -136,7 +113,7 @@ class RectificationTask(models.Model):
 # --- Derived tables behind the supervision dashboard (issue 12: flat at a million applications) --
 #
 # The dashboard never aggregates history on a request. Two kinds of derived rows, each fed from one
-# source by database triggers (approvals/statistics_sql.py) so that no write path, bulk load or
+# source by database triggers (approvals/db/statistics_sql.py) so that no write path, bulk load or
 # admin edit can forget them:
 #
 # - ``OpenTaskCount``: a ledger of +1/-1 per open review task entering or leaving a (department,

@@ -1,7 +1,7 @@
 """Reads of applications and notifications for the applicant's pages, permission filters inside.
 
 The fetch-and-authorize selectors return the object or raise ``Http404``: a stranger learns
-nothing about whether an application exists. Denials are logged by ``approvals.policy``.
+nothing about whether an application exists. Denials are logged by ``approvals.selectors.policy``.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -18,9 +18,9 @@ from accounts.models import (
     OfficialRole,
     User,
 )
-from approvals import policy
 from approvals.models import Application, Attachment, Notification, ServiceVersion
-from approvals.query_codes import hash_query_code, query_code_matches
+from approvals.security.query_codes import hash_query_code, query_code_matches
+from approvals.selectors import policy
 from approvals.selectors.branches import BranchedRows, union_count
 
 # Checked against when a tracking number is unknown, so that a wrong number takes as long to

@@ -1,6 +1,6 @@
 """Fetch-and-authorize for attachments: whoever may see the application may see its materials.
 
-Officials' access comes with the workflow issue, through ``approvals.policy``: once
+Officials' access comes with the workflow issue, through ``approvals.selectors.policy``: once
 ``require_application_view`` (or a sibling rule for officials) admits them, this selector admits
 them too.
 """
@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.models import User
-from approvals import policy
 from approvals.models import Attachment
+from approvals.selectors import policy
 
 
 def get_attachment_for_viewer(user: User, pk: int) -> Attachment:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from approvals.audit_labels import action_label, actor_display
 from approvals.models import (
     Application,
     Attachment,
@@ -23,6 +22,7 @@ from approvals.models import (
     SupervisionCard,
     SupplementRequest,
 )
+from approvals.selectors.audit_labels import action_label, actor_display
 
 # The objects whose events belong to an application's timeline.
 _RELATED = (

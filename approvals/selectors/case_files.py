@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.models import User
-from approvals import policy
 from approvals.models import Application
+from approvals.selectors import policy
 
 
 def get_case_file_for_official(user: User, pk: int) -> Application:

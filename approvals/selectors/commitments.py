@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from approvals import policy
 from approvals.models import Application, Commitment, CommitmentStatus
+from approvals.selectors import policy
 
 
 def _commitments() -> QuerySet[Commitment]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from approvals.models import ReviewTask
-from approvals.models.workflow import TaskStatus
+from approvals.models.review import TaskStatus
 
 
 def proposed_denial_rejections(task: ReviewTask) -> list[ReviewTask]:

@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.models import User
-from approvals import policy
 from approvals.models import Application, Document
 from approvals.models.documents import VERIFICATION_ALPHABET, VERIFICATION_CODE_LENGTH
+from approvals.selectors import policy
 
 
 def application_documents(application: Application) -> list[Document]:

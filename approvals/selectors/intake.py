@@ -9,9 +9,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from approvals import policy
-from approvals.calendar import sla_light_for
 from approvals.models import Application, ApplicationStatus, AuditEvent, ServiceItem
+from approvals.models.working_calendar import sla_light_for
+from approvals.selectors import policy
 from approvals.selectors.branches import BranchedRows, union_count
 
 INTAKE_ORDER = ("received_on", "submitted_at", "pk")

@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from accounts.identifiers import mask_person_name
 from accounts.models import Department, User
-from approvals import policy
 from approvals.domain.china_time import china_today
 from approvals.models import (
     CERTIFICATE_KINDS,
@@ -22,6 +21,7 @@ from approvals.models import (
     Licence,
     LicenceStatus,
 )
+from approvals.selectors import policy
 
 
 def verification_path(code: str) -> str:

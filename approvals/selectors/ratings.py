@@ -13,10 +13,10 @@ from django.db.models import Sum
 from django.http import Http404
 
 from accounts.models import Department, User
-from approvals import policy
-from approvals.calendar import calendar_key, sla_light_for, working_calendar
 from approvals.domain.china_time import china_today
 from approvals.models import RectificationStatus, RectificationTask, StatisticsRatingDay
+from approvals.models.working_calendar import calendar_key, sla_light_for, working_calendar
+from approvals.selectors import policy
 from approvals.selectors.supervision import (
     Period,
     day_ratings,

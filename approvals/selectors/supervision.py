@@ -31,7 +31,6 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone, translation
 
-from approvals.calendar import calendar_key, working_calendar
 from approvals.domain.china_time import china_today
 from approvals.domain.working_days import SlaLight, WorkingCalendar
 from approvals.models import (
@@ -47,6 +46,7 @@ from approvals.models import (
     SupervisionCard,
     TaskStatus,
 )
+from approvals.models.working_calendar import calendar_key, working_calendar
 
 DEFAULT_PERIOD_DAYS = 30
 APPROVED = (ApplicationStatus.APPROVED, ApplicationStatus.LICENCE_ISSUED, ApplicationStatus.CLOSED)

@@ -17,7 +17,6 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from accounts.models import Department
-from approvals.calendar import calendar_key, working_calendar
 from approvals.domain.china_time import china_today
 from approvals.domain.trend_periods import Bucket, bucket_start, buckets
 from approvals.models import (
@@ -29,6 +28,7 @@ from approvals.models import (
     StatisticsRatingDay,
     TaskStatus,
 )
+from approvals.models.working_calendar import calendar_key, working_calendar
 from approvals.selectors.supervision import (
     DECIDED,
     FIGURES,

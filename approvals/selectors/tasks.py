@@ -14,7 +14,6 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 
 from accounts.models import OfficialPosition, User
-from approvals import policy
 from approvals.models import (
     Application,
     AuditEvent,
@@ -25,6 +24,7 @@ from approvals.models import (
     ServiceVersion,
     TaskStatus,
 )
+from approvals.selectors import policy
 from approvals.selectors.branches import BranchedRows, union_count
 
 QUEUE_PAGE_SIZE = 25

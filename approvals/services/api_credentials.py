@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
-from approvals import policy
-from approvals.audit import audit_record
 from approvals.models.api import ApiClient, ApiScope, PersonalToken
+from approvals.models.audit_chain import audit_record
+from approvals.selectors import policy
 
 MAX_TOKENS_PER_USER = 20
 

@@ -16,9 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Business, User
-from approvals import dynamic_forms, policy
-from approvals.audit import audit_chain_append, audit_record
-from approvals.counters import counter_next
+from approvals import dynamic_forms
+from approvals.db.counters import counter_next
 from approvals.domain.china_time import china_date, china_time
 from approvals.domain.commitments import commitment_replaced_materials
 from approvals.models import (
@@ -33,7 +32,9 @@ from approvals.models import (
     TrackingCounter,
     VersionStatus,
 )
-from approvals.query_codes import hash_query_code, new_query_code
+from approvals.models.audit_chain import audit_chain_append, audit_record
+from approvals.security.query_codes import hash_query_code, new_query_code
+from approvals.selectors import policy
 from approvals.selectors.applications import window_intake_clerks
 from approvals.services.documents import document_issue
 from approvals.services.lifecycle import StaleApplication, application_transition, on_behalf_of
@@ -247,7 +248,8 @@ def application_submit(
     if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
         raise ValidationError(_("The form has expired. Please review the application again."))
     # The audit events go into the chain at the end of the transaction: the chain's head, which
-    # every writer of the portal shares, is held only for that (approvals.audit.audit_chain_append).
+    # every writer of the portal shares, is held only for that
+    # (approvals.models.audit_chain.audit_chain_append).
     with transaction.atomic(), audit_chain_append():
         # The row lock makes a second, simultaneous request wait here until the first commits,
         # and then see the application submitted with its key.

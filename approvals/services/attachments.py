@@ -1,8 +1,9 @@
 """Attaching materials to an application and removing them.
 
 One current attachment per material slot: uploading again replaces the file. Every upload is
-inspected (``approvals.uploads``) and scanned (``approvals.scanning``) before anything is stored,
-and is stored through Django's default storage under a generated name, never under the user's
+inspected (``approvals.security.uploads``) and scanned (``approvals.security.scanning``) before
+anything is stored, and is stored through Django's default storage under a generated name, never
+under the user's
 filename and never under a URL (``MEDIA_URL`` is ``None``; files leave only through
 ``approvals.views.attachments.attachment_download``).
 """
@@ -13,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from approvals import policy
-from approvals.audit import audit_record
 from approvals.domain.lifecycle import AWAITING_SUPPLEMENT
 from approvals.models import Application, ApplicationStatus, Attachment, Licence
-from approvals.scanning import scan_upload
-from approvals.uploads import UploadRejected, inspect_upload
+from approvals.models.audit_chain import audit_record
+from approvals.security.scanning import scan_upload
+from approvals.security.uploads import UploadRejected, inspect_upload
+from approvals.selectors import policy
 
 
 def _slot_open_for_upload(application: Application, material_key: str) -> bool:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.db import transaction
 
 from accounts.models import User
-from approvals import policy
-from approvals.audit import audit_record
-from approvals.audit_checkpoint import Verification, verify_audit_trail
 from approvals.models import AuditOutcome
+from approvals.models.audit_chain import audit_record
+from approvals.selectors import policy
+from approvals.services.audit_checkpoint import Verification, verify_audit_trail
 from portal.queueing import task_named
 
 VERIFIED = "audit.verified"

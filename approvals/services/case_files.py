@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from approvals import policy
-from approvals.audit import audit_record
 from approvals.models import Application
+from approvals.models.audit_chain import audit_record
+from approvals.selectors import policy
 
 
 def _position(actor: User, application: Application):

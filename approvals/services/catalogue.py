@@ -13,8 +13,6 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals import policy
-from approvals.audit import audit_record
 from approvals.domain.guide_details import GUIDE_LIST_FIELDS, guide_list_problems
 from approvals.domain.service_search import search_document
 from approvals.models import (
@@ -25,6 +23,8 @@ from approvals.models import (
     ServiceVersion,
     VersionStatus,
 )
+from approvals.models.audit_chain import audit_record
+from approvals.selectors import policy
 
 # Where to go (Art. 30 and practice): plain texts on the version.
 GUIDE_DETAIL_TEXT_FIELDS = (

@@ -23,9 +23,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import OfficialPosition, User
-from approvals import policy
-from approvals.audit import audit_record
-from approvals.calendar import working_calendar
 from approvals.domain.china_time import china_today
 from approvals.domain.commitments import commitment_chosen
 from approvals.domain.working_days import CalendarNotCovered
@@ -36,6 +33,9 @@ from approvals.models import (
     DocumentKind,
     Licence,
 )
+from approvals.models.audit_chain import audit_record
+from approvals.models.working_calendar import working_calendar
+from approvals.selectors import policy
 from approvals.services.documents import document_issue
 from approvals.services.licences import licence_revoke
 from approvals.services.notifications import message, notify, tell_applicant

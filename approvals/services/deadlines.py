@@ -23,10 +23,6 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy
 
 from accounts.models import OfficialPosition, OfficialRole, User
-from approvals import calendar as calendar_cache
-from approvals import policy
-from approvals.audit import audit_chain_append, audit_record
-from approvals.calendar import working_calendar
 from approvals.domain.china_time import china_date, china_today
 from approvals.domain.due_dates import DueDate
 from approvals.domain.workflow_definition import DefinitionError, parse_definition
@@ -50,6 +46,10 @@ from approvals.models import (
     ReviewTask,
     TaskStatus,
 )
+from approvals.models import working_calendar as calendar_cache
+from approvals.models.audit_chain import audit_chain_append, audit_record
+from approvals.models.working_calendar import working_calendar
+from approvals.selectors import policy
 from approvals.services.documents import document_issue
 from approvals.services.notices import (
     notice_clock_paused,

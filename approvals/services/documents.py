@@ -24,9 +24,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts import identifiers
 from accounts.models import Department, User
-from approvals import policy
-from approvals.audit import audit_record
-from approvals.counters import counter_next
+from approvals.db.counters import counter_next
 from approvals.domain.china_time import china_today
 from approvals.models import (
     CERTIFICATE_KINDS,
@@ -39,7 +37,9 @@ from approvals.models import (
     Licence,
     LicenceStatus,
 )
+from approvals.models.audit_chain import audit_record
 from approvals.models.documents import document_path
+from approvals.selectors import policy
 from portal.queueing import enqueue_on_commit, task_named
 
 logger = logging.getLogger("portal.documents")
@@ -100,7 +100,7 @@ def date_en(value: dt.date | str | None) -> str:
 
 def _counter_next(key: str, year: int, *, start=lambda: 0) -> int:
     """The next number of a yearly sequence, race-safe as the tracking numbers are
-    (``approvals.counters.counter_next``). ``start`` gives the last value of a sequence that has
+    (``approvals.db.counters.counter_next``). ``start`` gives the last value of a sequence that has
     no row yet (called only then)."""
     return counter_next(DocumentCounter, key=key, year=year, defaults={"last_value": start})
 

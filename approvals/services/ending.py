@@ -10,10 +10,10 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from approvals.audit import audit_record
 from approvals.domain.china_time import china_today
 from approvals.models import Application, ClockPause, Pledge, ReviewTask
-from approvals.models.workflow import TaskStatus
+from approvals.models.audit_chain import audit_record
+from approvals.models.review import TaskStatus
 
 
 def review_tasks_cancel(

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import User
-from approvals import policy
-from approvals.audit import audit_record
 from approvals.models import Application
+from approvals.models.audit_chain import audit_record
+from approvals.selectors import policy
 from approvals.services.notifications import message, notify
 
 PERMISSION = "view_application"

@@ -24,8 +24,7 @@ from django.utils.translation import gettext as _
 from accounts import identifiers
 from accounts.models import Business, PersonProfile, User
 from accounts.registries import legal_person_registry, population_registry
-from approvals import dynamic_forms, policy
-from approvals.audit import audit_record
+from approvals import dynamic_forms
 from approvals.domain.china_time import china_today
 from approvals.domain.lifecycle import AWAITING_SUPPLEMENT, Action
 from approvals.dynamic_forms.prefill import LOCKED_SOURCES
@@ -42,7 +41,9 @@ from approvals.models import (
     SupplementRequest,
     VersionStatus,
 )
-from approvals.models.workflow import TaskStatus
+from approvals.models.audit_chain import audit_record
+from approvals.models.review import TaskStatus
+from approvals.selectors import policy
 from approvals.selectors.applications import window_intake_clerks
 from approvals.services.acceptance import Acceptance, application_accept
 from approvals.services.applications import (

@@ -17,8 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import identifiers
 from accounts.models import User
-from approvals.audit import audit_record
-from approvals.counters import counter_next
+from approvals.db.counters import counter_next
 from approvals.domain.china_time import china_today
 from approvals.domain.lifecycle import Action
 from approvals.models import (
@@ -30,6 +29,7 @@ from approvals.models import (
     ItemType,
     Licence,
 )
+from approvals.models.audit_chain import audit_record
 from approvals.services.commitments import commitment_verification_open
 from approvals.services.documents import document_issue, licence_number
 from approvals.services.licences import (

@@ -18,8 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import BusinessMembership, MembershipRole, MembershipStatus, User
-from approvals import policy
-from approvals.audit import audit_record
 from approvals.domain.china_time import china_today
 from approvals.models import (
     CERTIFICATE_KINDS,
@@ -35,6 +33,8 @@ from approvals.models import (
     ServiceVersion,
     VersionStatus,
 )
+from approvals.models.audit_chain import audit_record
+from approvals.selectors import policy
 from approvals.services.applications import application_start, application_withdraw
 from approvals.services.documents import document_issue
 from approvals.services.notifications import message, notify

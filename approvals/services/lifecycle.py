@@ -14,9 +14,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from approvals.audit import audit_record
 from approvals.domain.lifecycle import ENDED_STATUSES, Status, TransitionNotAllowed, next_status
 from approvals.models import Application
+from approvals.models.audit_chain import audit_record
 from approvals.services.deadlines import DEADLINE_INPUTS, deadlines_compute
 from approvals.services.ending import application_end_work, ended_changes
 from approvals.services.webhooks import outbox_record

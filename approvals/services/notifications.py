@@ -23,9 +23,9 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise, lazy
 
 from accounts.models import User
-from approvals import policy
 from approvals.models import Application, Notification
-from approvals.sms import get_sms_backend
+from approvals.selectors import policy
+from approvals.services.sms import get_sms_backend
 from portal.queueing import enqueue_on_commit
 
 logger = logging.getLogger("portal.notifications")

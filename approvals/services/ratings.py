@@ -12,8 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import OfficialPosition, OfficialRole, User
-from approvals import policy
-from approvals.audit import audit_record
 from approvals.domain.china_time import china_today
 from approvals.models import (
     Application,
@@ -22,6 +20,8 @@ from approvals.models import (
     RectificationTask,
     ServiceRating,
 )
+from approvals.models.audit_chain import audit_record
+from approvals.selectors import policy
 from approvals.services.deadlines import rectification_due_on
 from approvals.services.notifications import message, notify
 

@@ -24,8 +24,7 @@ from django.db.models import Max
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from approvals import statistics_sql
-from approvals.calendar import calendar_key, working_calendar
+from approvals.db import statistics_sql
 from approvals.domain.china_time import china_today
 from approvals.models import (
     Application,
@@ -37,6 +36,7 @@ from approvals.models import (
     StatisticsRatingDay,
     StatisticsRolledDay,
 )
+from approvals.models.working_calendar import calendar_key, working_calendar
 from approvals.selectors.supervision import ONE_DAY, day_durations, day_figures, day_ratings
 
 BATCH_DAYS = 31

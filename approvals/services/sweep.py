@@ -10,7 +10,7 @@ empty index ranges and one row of ``DeadlineSweepState``.
 (a) deemed acceptance (Art. 32): still at intake after the 5 working days → accepted from the day
     of receipt; the workflow starts; applicant and window told.
 (b) SLA lights of open review tasks, by the one rule (``WorkingCalendar.sla_bands``, in SQL
-    ``approvals.calendar.sla_light_bands``): red when overdue, yellow with
+    ``approvals.models.working_calendar.sla_light_bands``): red when overdue, yellow with
     ``SLA_WARN_WORKING_DAYS`` or fewer working days left, green otherwise, "paused" while the
     application's clock is stopped (no card). The stored light is the one copy the open-task
     ledger (``OpenTaskCount``) and the queue's light filter read; only this step and the task's
@@ -39,8 +39,6 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OfficialPosition, OfficialRole
-from approvals.audit import audit_chain_append, audit_record
-from approvals.calendar import sla_light_bands, sla_yellow_until, working_calendar
 from approvals.domain.china_time import china_today
 from approvals.domain.working_days import CalendarNotCovered, SlaLight
 from approvals.models import (
@@ -56,6 +54,8 @@ from approvals.models import (
     SupplementRequest,
     TaskStatus,
 )
+from approvals.models.audit_chain import audit_chain_append, audit_record
+from approvals.models.working_calendar import sla_light_bands, sla_yellow_until, working_calendar
 from approvals.selectors.applications import window_departments, window_intake_clerks
 from approvals.services.acceptance import Acceptance, application_accept
 from approvals.services.deadlines import (

@@ -3,8 +3,8 @@ ask for more time.
 
 Each service takes the ``revision`` the official's form was built from, locks the task
 (``select_for_update``) and raises ``StaleTask`` when it changed meanwhile, so that two officials
-deciding one task at the same moment give one outcome; permissions come from ``approvals.policy``;
-every change is audited (``task.*``).
+deciding one task at the same moment give one outcome; permissions come from
+``approvals.selectors.policy``; every change is audited (``task.*``).
 """
 
 from __future__ import annotations
@@ -18,13 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OfficialPosition, User
-from approvals import policy
-from approvals.audit import audit_record
-from approvals.calendar import working_calendar
 from approvals.domain.china_time import china_today
 from approvals.domain.working_days import CalendarNotCovered
 from approvals.models import ReviewTask, SupplementRequest
-from approvals.models.workflow import PauseKind, TaskStatus
+from approvals.models.audit_chain import audit_record
+from approvals.models.pauses import PauseKind
+from approvals.models.review import TaskStatus
+from approvals.models.working_calendar import working_calendar
+from approvals.selectors import policy
 from approvals.services.deadlines import (
     clock_pause_end,
     clock_pause_start,

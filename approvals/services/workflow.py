@@ -29,8 +29,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, OfficialPosition
-from approvals.audit import audit_record
-from approvals.calendar import sla_light_for, working_calendar
 from approvals.domain.china_time import china_today
 from approvals.domain.workflow import (
     Advance,
@@ -51,6 +49,8 @@ from approvals.domain.workflow import (
     parse_definition,
 )
 from approvals.models import Application, ClockPause, DocumentKind, ReviewTask
+from approvals.models.audit_chain import audit_record
+from approvals.models.working_calendar import sla_light_for, working_calendar
 from approvals.services.deadlines import task_due_on
 from approvals.services.documents import document_issue
 from approvals.services.ending import review_tasks_cancel

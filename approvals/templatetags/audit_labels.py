@@ -7,7 +7,8 @@
 
 from django import template
 
-from approvals.audit_labels import (
+from approvals.domain.workflow_definition import parse_definition
+from approvals.selectors.audit_labels import (
     action_label,
     actor_display,
     change_sentences,
@@ -15,7 +16,6 @@ from approvals.audit_labels import (
     reason_display,
     role_label,
 )
-from approvals.domain.workflow_definition import parse_definition
 
 register = template.Library()
 
@@ -39,7 +39,7 @@ def audit_reason(event) -> str:
 def audit_changes(event, application=None) -> list[str]:
     """``{{ event|audit_changes:application }}``: stages named as the application's workflow
     names them."""
-    from approvals.work_forms import stage_name
+    from approvals.forms.work import stage_name
 
     stages = _stages(application) if application is not None else {}
     return change_sentences(event, {key: stage_name(stage) for key, stage in stages.items()})
@@ -70,7 +70,7 @@ def audit_role(code: str) -> str:
 
 @register.filter
 def stage_label(key: str, application) -> str:
-    from approvals.work_forms import stage_name
+    from approvals.forms.work import stage_name
 
     stage = _stages(application).get(key)
     return stage_name(stage) if stage is not None else key

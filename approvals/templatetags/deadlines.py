@@ -24,7 +24,7 @@ def application_deadline(application):
 @register.inclusion_tag("approvals/deadlines/calendar_end.html")
 def calendar_end_notice():
     """A notice to officials when the working-day calendar ends within two months."""
-    from approvals.calendar import calendar_end_near
+    from approvals.models.working_calendar import calendar_end_near
 
     last_day = calendar_end_near()
     return {"last_day": last_day, "next_year": last_day.year + 1 if last_day else None}

@@ -3,7 +3,7 @@ shows (an active intake-clerk position at a service window)."""
 
 from django import template
 
-from approvals import policy
+from approvals.selectors import policy
 
 register = template.Library()
 

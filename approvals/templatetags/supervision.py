@@ -1,7 +1,7 @@
 from django import template
 
-from approvals import policy
 from approvals.models import AuditCheckpoint
+from approvals.selectors import policy
 from approvals.selectors.audit_trail import last_verification
 from approvals.templatetags.work_nav import official_roles
 

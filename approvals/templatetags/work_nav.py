@@ -3,7 +3,7 @@
 
 from django import template
 
-from approvals import policy
+from approvals.selectors import policy
 
 register = template.Library()
 

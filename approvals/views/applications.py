@@ -20,15 +20,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from approvals import dynamic_forms
-from approvals.application_forms import (
+from approvals.domain.commitments import commitment_replaced_materials
+from approvals.domain.lifecycle import AWAITING_SUPPLEMENT
+from approvals.forms.applications import (
     ApplyAsForm,
     DiscardDraftForm,
     SubmitForm,
     WithdrawForm,
     application_step_form,
 )
-from approvals.domain.commitments import commitment_replaced_materials
-from approvals.domain.lifecycle import AWAITING_SUPPLEMENT
 from approvals.models import (
     OPEN_STATUSES,
     ApplicationStatus,
@@ -36,6 +36,7 @@ from approvals.models import (
     Commitment,
     DocumentKind,
 )
+from approvals.security.uploads import UploadRejected
 from approvals.selectors.applications import (
     application_attachments,
     applications_for_applicant,
@@ -72,7 +73,6 @@ from approvals.services.notifications import (
     notification_mark_all_read,
     notification_mark_read,
 )
-from approvals.uploads import UploadRejected
 
 REVIEW_STEP = "review"
 RECEIPT_SESSION_KEY = "receipt_query_code:%s"

@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from approvals import policy
-from approvals.calendar import sla_light_for
 from approvals.domain.china_time import china_today
-from approvals.licence_forms import CommitmentVerifyForm
+from approvals.forms.licences import CommitmentVerifyForm
+from approvals.models.working_calendar import sla_light_for
+from approvals.selectors import policy
 from approvals.selectors.commitments import (
     applicant_false_commitments,
     commitments_to_verify,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.identifiers import mask_person_name
-from approvals.licence_forms import DocumentCorrectionForm
+from approvals.forms.licences import DocumentCorrectionForm
 from approvals.selectors.documents import (
     find_document_by_code,
     get_document_for_correction,

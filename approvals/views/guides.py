@@ -16,6 +16,7 @@ from approvals.domain import procedure_drawing
 from approvals.domain.guide_details import visits_label_key
 from approvals.domain.workflow_definition import DefinitionError, parse_definition
 from approvals.models import ApplicantKind, ServiceTopic
+from approvals.security.uploads import ALLOWED_TYPES
 from approvals.selectors.catalogue import (
     department_names,
     get_published_guide_form,
@@ -26,7 +27,6 @@ from approvals.selectors.catalogue import (
     published_versions,
 )
 from approvals.selectors.service_search import most_used_services, search_services
-from approvals.uploads import ALLOWED_TYPES
 from approvals.views.attachments import content_disposition, stored_file_response
 
 logger = logging.getLogger("portal.guides")
@@ -207,7 +207,7 @@ def guide_detail(request, code: str):
 
 
 # The type a guide form is served as follows from its stored extension, which its upload's
-# inspected content chose (approvals.uploads), never from what the uploader named it.
+# inspected content chose (approvals.security.uploads), never from what the uploader named it.
 GUIDE_FORM_CONTENT_TYPES = {extension: kind for kind, extension in ALLOWED_TYPES.items()}
 
 

@@ -22,12 +22,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import identifiers
 from accounts.models import Business, PersonProfile
 from accounts.registries import population_registry
-from approvals import dynamic_forms, policy
+from approvals import dynamic_forms
 from approvals.domain.china_time import china_today
 from approvals.domain.commitments import commitment_chosen, commitment_replaced_materials
 from approvals.domain.lifecycle import TransitionNotAllowed
 from approvals.dynamic_forms.labels import display_value, title_of
-from approvals.intake_forms import (
+from approvals.forms.intake import (
     AcceptForm,
     CounterIdentityForm,
     PledgeForm,
@@ -35,6 +35,8 @@ from approvals.intake_forms import (
     SupplementRequestForm,
 )
 from approvals.models import ApplicationStatus, ServiceVersion, VersionStatus
+from approvals.security.uploads import UploadRejected
+from approvals.selectors import policy
 from approvals.selectors.applications import application_attachments
 from approvals.selectors.branches import CappedPaginator
 from approvals.selectors.commitments import applicant_false_commitments
@@ -51,7 +53,6 @@ from approvals.selectors.timeline import application_progress
 from approvals.services import intake as intake_services_module
 from approvals.services.applications import ApplicationIncomplete, StaleApplication
 from approvals.services.case_files import case_file_open
-from approvals.uploads import UploadRejected
 
 QUEUE_PAGE_SIZE = 50
 COUNTER_SESSION_KEY = "intake_counter_identity"

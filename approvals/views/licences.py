@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from approvals import policy
 from approvals.domain.china_time import china_today
-from approvals.licence_forms import DecisionSearchForm, LicenceStatusReasonForm
+from approvals.forms.licences import DecisionSearchForm, LicenceStatusReasonForm
 from approvals.models import LicenceAction, LicenceEffectiveStatus
+from approvals.selectors import policy
 from approvals.selectors.applications import businesses_applying_for
 from approvals.selectors.licences import (
     certificate,

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from approvals.application_forms import TrackLookupForm
+from approvals.forms.applications import TrackLookupForm
 from approvals.selectors.applications import find_application_by_tracking
 from approvals.selectors.timeline import application_progress
 from portal.middleware import client_ip

@@ -20,9 +20,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from approvals.charts import bar_chart
 from approvals.domain.china_time import china_today
-from approvals.exports import csv_cell
+from approvals.forms.supervision import RatingForm, RectificationForm, period_form
 from approvals.selectors.applications import get_application_for_applicant
 from approvals.selectors.ratings import (
     RECTIFICATION_LIST_LIMIT,
@@ -40,7 +39,8 @@ from approvals.selectors.supervision import (
 )
 from approvals.services.audit_trail import statistics_export
 from approvals.services.ratings import may_be_rated, rating_submit, rectification_complete
-from approvals.supervision_forms import RatingForm, RectificationForm, period_form
+from approvals.views.charts import bar_chart
+from approvals.views.exports import csv_cell
 from approvals.views.work import official_required
 
 PUBLIC_PERIOD_DAYS = 365

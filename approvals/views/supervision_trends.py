@@ -22,9 +22,9 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from accounts.models import Department
-from approvals.charts import column_chart
 from approvals.domain.china_time import china_today
 from approvals.domain.trend_periods import DAY, MONTH, WEEK
+from approvals.forms.supervision import TrendCasesForm, TrendForm, TrendRatingsForm
 from approvals.selectors.supervision import Period, localized_name
 from approvals.selectors.supervision_trends import (
     department_tree,
@@ -33,7 +33,7 @@ from approvals.selectors.supervision_trends import (
     trend_ratings,
     trends,
 )
-from approvals.supervision_forms import TrendCasesForm, TrendForm, TrendRatingsForm
+from approvals.views.charts import column_chart
 from approvals.views.work import official_required
 
 TREND_DEFAULT_DAYS = 12 * 7 - 1  # twelve weeks, today included

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from approvals.domain.lifecycle import AWAITING_SUPPLEMENT
-from approvals.intake_forms import SupplementAnswerForm, SupplementCorrectionForm
+from approvals.forms.intake import SupplementAnswerForm, SupplementCorrectionForm
+from approvals.security.uploads import UploadRejected
 from approvals.selectors.applications import application_attachments, get_application_for_editing
 from approvals.services.attachments import attachment_upload
 from approvals.services.intake import (
@@ -22,7 +23,6 @@ from approvals.services.intake import (
     supplement_fields,
     supplement_missing_materials,
 )
-from approvals.uploads import UploadRejected
 
 
 def _open_request(request, pk: int):

@@ -17,8 +17,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from approvals import dynamic_forms, policy
+from approvals import dynamic_forms
 from approvals.domain.lifecycle import TransitionNotAllowed
+from approvals.forms.work import (
+    LIGHT_LABELS,
+    ApproveForm,
+    AssignForm,
+    ExtensionDecisionForm,
+    ExtensionForm,
+    GrantForm,
+    PauseClockForm,
+    QueueFilterForm,
+    RejectForm,
+    ReturnToApplicantForm,
+    ReturnToStageForm,
+    stage_name,
+)
+from approvals.selectors import policy
 from approvals.selectors.applications import (
     application_attachments,
     get_service_version_materials,
@@ -42,20 +57,6 @@ from approvals.services.case_files import case_file_open
 from approvals.services.grants import grant_application_access, revoke_application_access
 from approvals.services.tasks import StaleTask, earlier_stages
 from approvals.services.workflow import workflow_definition
-from approvals.work_forms import (
-    LIGHT_LABELS,
-    ApproveForm,
-    AssignForm,
-    ExtensionDecisionForm,
-    ExtensionForm,
-    GrantForm,
-    PauseClockForm,
-    QueueFilterForm,
-    RejectForm,
-    ReturnToApplicantForm,
-    ReturnToStageForm,
-    stage_name,
-)
 
 WORK_ROLES = ("reviewer", "approver", "department_head", "supervisor")
 

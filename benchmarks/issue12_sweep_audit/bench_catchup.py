@@ -13,7 +13,7 @@ from django.conf import settings
 
 settings.DEBUG = True
 from approvals.services.sweep import sweep_deadlines
-from approvals.calendar import working_calendar
+from approvals.models.working_calendar import working_calendar
 
 working_calendar()
 import subprocess

@@ -8,7 +8,7 @@ import portal.celery  # noqa
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from approvals.services.sweep import sweep_deadlines
-from approvals.calendar import working_calendar
+from approvals.models.working_calendar import working_calendar
 
 working_calendar()
 runs = int(sys.argv[1]) if len(sys.argv) > 1 else 2

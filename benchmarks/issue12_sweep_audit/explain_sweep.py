@@ -6,7 +6,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
 django.setup()
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from approvals.calendar import working_calendar
+from approvals.models.working_calendar import working_calendar
 from approvals.domain.working_days import SlaLight
 from approvals.models import (
     Application,

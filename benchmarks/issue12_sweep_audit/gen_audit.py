@@ -9,7 +9,7 @@ django.setup()
 from django.db import transaction
 from django.utils import timezone
 from approvals.models.audit import AuditChainHead, AuditEvent
-from approvals.audit import _json_safe
+from approvals.models.audit_chain import _json_safe
 
 n = int(sys.argv[1])
 rnd = random.Random(1)

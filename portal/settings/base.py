@@ -16,7 +16,7 @@ VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var"))).resolve()
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "insecure-dev-key-change-me")
 # Earlier keys, still accepted after a rotation: sessions, reset links, and the query codes
-# already given out (approvals/query_codes.py) keep working.
+# already given out (approvals/security/query_codes.py) keep working.
 SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", [])
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "accounts",
     "approvals",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -188,8 +189,8 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# Attachments (approvals/uploads.py): the largest file, and the most pixels an image may declare
-# (checked from its header, before anything is decoded).
+# Attachments (approvals/security/uploads.py): the largest file, and the most pixels an image may
+# declare (checked from its header, before anything is decoded).
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 ATTACHMENT_MAX_PIXELS = env_int("ATTACHMENT_MAX_PIXELS", 40_000_000)
 # clamd for virus scanning: "host:port" or a Unix socket path. Empty: uploads are not scanned
@@ -234,9 +235,10 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
-# Text messages: the dotted path of a class with ``send(mobile, message)`` (approvals/sms.py); the
-# default logs the message with the number masked instead of sending it.
-SMS_BACKEND = env_str("SMS_BACKEND", "approvals.sms.ConsoleSMSBackend")
+# Text messages: the dotted path of a class with ``send(mobile, message)``
+# (approvals/services/sms.py); the default logs the message with the number masked instead of
+# sending it.
+SMS_BACKEND = env_str("SMS_BACKEND", "approvals.services.sms.ConsoleSMSBackend")
 
 # --- Cache --------------------------------------------------------------------------------------
 # Rate limits (the public progress lookup) count in the cache. The in-process default suits one
@@ -294,7 +296,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "approvals.tasks.licence_expiry_reminders_task",
         "schedule": crontab(hour=7, minute=30),
     },
-    # The signed checkpoint of the audit chain's head, daily (approvals/audit_checkpoint.py).
+    # The signed checkpoint of the audit chain's head, daily
+    # (approvals/services/audit_checkpoint.py).
     "audit-checkpoint": {
         "task": "approvals.tasks.audit_checkpoint_task",
         "schedule": crontab(hour=0, minute=30),
@@ -410,8 +413,8 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "approvals.models.application.ApplicationStatus",
         "DocumentStatusEnum": "approvals.models.documents.DocumentStatus",
         "DocumentKindEnum": "approvals.models.documents.DocumentKind",
-        "LicenceStatusEnum": "approvals.models.documents.LicenceStatus",
-        "TaskStatusEnum": "approvals.models.workflow.TaskStatus",
+        "LicenceStatusEnum": "approvals.models.licences.LicenceStatus",
+        "TaskStatusEnum": "approvals.models.review.TaskStatus",
         "PauseKindEnum": "approvals.api.serializers.official.REVIEW_PAUSE_KIND_CHOICES",
     },
 }

@@ -1,11 +1,11 @@
 """Test-only database backends: flushing tables between transactional tests must lift the audit
 table's append-only guard, empty it, recreate the chain head and put the guard back. The triggers
-that feed the supervision dashboard's derived tables (approvals/statistics_sql.py) are lifted too:
-SQLite empties tables one by one, and a review task deleted after its department would file a
+that feed the supervision dashboard's derived tables (approvals/db/statistics_sql.py) are lifted
+too: SQLite empties tables one by one, and a review task deleted after its department would file a
 count against a department that is gone. Production never uses these backends."""
 
-from approvals import audit_sql, statistics_sql
-from approvals.audit_sql import GENESIS_HASH
+from approvals.db import audit_sql, statistics_sql
+from approvals.db.audit_sql import GENESIS_HASH
 
 HEAD_TABLE = "approvals_auditchainhead"
 # Built from constants only, never from input.

@@ -1,5 +1,5 @@
 """``manage.py seed_demo`` also files the demo applications, through the services: one case per
-state a visitor should find (approvals/demo_applications.py)."""
+state a visitor should find (demo/applications.py)."""
 
 import datetime as dt
 from io import StringIO
@@ -10,8 +10,6 @@ import time_machine
 from django.core.management import call_command
 from django.utils import translation
 
-from approvals.audit_checkpoint import verify_audit_trail
-from approvals.demo_applications import CASES, KEY_PREFIX, overdue_filing_day
 from approvals.models import (
     Application,
     AuditEvent,
@@ -26,6 +24,8 @@ from approvals.models import (
     SupplementRequest,
 )
 from approvals.services.applications import application_discard_draft
+from approvals.services.audit_checkpoint import verify_audit_trail
+from demo.applications import CASES, KEY_PREFIX, overdue_filing_day
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from accounts import demo_data, identifiers
+from accounts import identifiers
 from accounts.models import (
     Business,
     BusinessMembership,
@@ -20,8 +20,9 @@ from accounts.models import (
     User,
 )
 from accounts.services.registration import business_register, person_register
-from approvals.audit import verify_chain
 from approvals.models import AuditEvent
+from approvals.models.audit_chain import verify_chain
+from demo import accounts as demo_data
 
 DEMO_PASSWORD = "demo-password-for-tests"
 SEEDED_MODELS = (

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 
 from django.db import connection
 
-from approvals import audit_sql
+from approvals.db import audit_sql
 from approvals.models.audit import AuditEvent
 
 TABLE = audit_sql.TABLE

@@ -3,8 +3,8 @@
 import pytest
 from django.db import transaction
 
-from approvals.audit import audit_chain_append, audit_record, verify_chain
 from approvals.models.audit import AuditChainHead, AuditEvent
+from approvals.models.audit_chain import audit_chain_append, audit_record, verify_chain
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from approvals.audit import audit_record
-from approvals.audit_labels import FIELD_LABELS, HIDDEN_FIELDS, change_sentences
 from approvals.models import AuditEvent
+from approvals.models.audit_chain import audit_record
+from approvals.selectors.audit_labels import FIELD_LABELS, HIDDEN_FIELDS, change_sentences
 from tests.approvals.supervision.conftest import (  # noqa: F401 (fixtures)
     _signing_key,
     city,

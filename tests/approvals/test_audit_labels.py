@@ -9,10 +9,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from approvals.audit_labels import ACTION_LABELS, action_label, actor_display
 from approvals.domain import workflow as workflow_domain
 from approvals.domain.lifecycle import Action
 from approvals.models import AuditEvent, CardColour
+from approvals.selectors.audit_labels import ACTION_LABELS, action_label, actor_display
 from tests.approvals.review.conftest import (  # noqa: F401 (fixtures)
     demo,
     make_accepted,
@@ -124,8 +124,8 @@ def test_task_page_history_shows_labels_not_codes(
 def test_a_reason_the_portal_once_wrote_in_english_reads_in_the_pages_language():
     from django.utils import translation
 
-    from approvals.audit_labels import reason_display
     from approvals.models import AuditEvent
+    from approvals.selectors.audit_labels import reason_display
 
     old = AuditEvent(action="task.claimed", reason="bulk claim")
     typed = AuditEvent(action="task.returned_to_applicant", reason="材料不清晰")

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import OfficialRole
-from approvals.demo_catalogue import department_workflow
 from approvals.models import ReviewTask
+from demo.catalogue import department_workflow
 from tests.approvals.api.conftest import session_client
 from tests.explain import analyze, assert_no_seq_scan, captured_selects, requires_postgresql
 from tests.factories import (

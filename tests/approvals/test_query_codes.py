@@ -4,7 +4,7 @@ PBKDF2 password hashes still verify."""
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
-from approvals.query_codes import hash_query_code, new_query_code, query_code_matches
+from approvals.security.query_codes import hash_query_code, new_query_code, query_code_matches
 
 PBKDF2 = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 

@@ -10,8 +10,6 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
-from approvals.audit_checkpoint import verify_audit_trail
-from approvals.calendar import sla_light_for
 from approvals.domain.workflow_definition import parse_definition
 from approvals.models import (
     Application,
@@ -22,8 +20,10 @@ from approvals.models import (
     Licence,
     ReviewTask,
 )
-from approvals.scale_plan import STATUS_MIX
-from approvals.scale_seed import drop_progress_table, seed_scale
+from approvals.models.working_calendar import sla_light_for
+from approvals.services.audit_checkpoint import verify_audit_trail
+from demo.scale.plan import STATUS_MIX
+from demo.scale.seed import drop_progress_table, seed_scale
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -35,8 +35,8 @@ PASSWORD = "scale-password-123"
 @pytest.fixture
 def demo_city(db):
     """What ``seed_demo --no-applications`` makes: departments, officials, the catalogue."""
-    from accounts.management.commands.seed_demo import DemoSeeder
-    from approvals.demo_catalogue import seed_catalogue
+    from demo.catalogue import seed_catalogue
+    from demo.management.commands.seed_demo import DemoSeeder
 
     DemoSeeder(password=PASSWORD, reset_passwords=False).seed()
     seed_catalogue()
@@ -175,7 +175,7 @@ def test_sqlite_is_refused_with_a_clear_message():
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_an_interrupted_run_continues_after_its_last_committed_block(demo_city, monkeypatch):
-    from approvals.scale_write import BlockWriter
+    from demo.scale.write import BlockWriter
 
     real_write = BlockWriter.write
 
@@ -200,7 +200,7 @@ def test_an_interrupted_run_continues_after_its_last_committed_block(demo_city, 
 def bulk_table_indexes() -> set[tuple[str, str]]:
     """(table, index or constraint) pairs: names, as a rebuilt partial index may print its
     condition differently."""
-    from approvals.scale_seed import BULK_FOREIGN_KEY_TABLES
+    from demo.scale.seed import BULK_FOREIGN_KEY_TABLES
 
     with connection.cursor() as cursor:
         cursor.execute(
@@ -217,8 +217,8 @@ def bulk_table_indexes() -> set[tuple[str, str]]:
 def test_a_bulk_load_builds_the_indexes_it_dropped_even_after_an_interruption(
     demo_city, monkeypatch
 ):
-    from approvals import scale_seed
-    from approvals.scale_write import BlockWriter
+    from demo.scale import seed as scale_seed
+    from demo.scale.write import BlockWriter
 
     before = bulk_table_indexes()
     monkeypatch.setattr(scale_seed, "BULK_MINIMUM", 0)

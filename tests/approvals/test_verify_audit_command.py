@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
 
-from approvals.audit import audit_record
 from approvals.models.audit import AuditChainHead
+from approvals.models.audit_chain import audit_record
 from tests.approvals import tampering
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.management.commands.seed_demo import DemoSeeder
-from approvals.demo_catalogue import seed_catalogue
 from approvals.models import ServiceItem, VersionStatus
+from demo.catalogue import seed_catalogue
+from demo.management.commands.seed_demo import DemoSeeder
 from tests.browser_support import DESKTOP, PHONE, axe_violations, screenshot
 from tests.factories import ApplicationFactory
 

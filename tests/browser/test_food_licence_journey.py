@@ -28,7 +28,6 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from accounts.models import OfficialRole
-from approvals.demo_catalogue import department_workflow
 from approvals.documents.sealing import check_seal
 from approvals.models import (
     Application,
@@ -38,6 +37,7 @@ from approvals.models import (
     DocumentKind,
 )
 from approvals.services.documents import verification_url
+from demo.catalogue import department_workflow
 from tests.accounts.views.auth_helpers import confirmed_device, totp_code
 from tests.approvals.applications.conftest import (
     MATERIALS,

@@ -6,8 +6,8 @@ text equivalent. axe finds no serious or critical violation."""
 import pytest
 from playwright.sync_api import expect
 
-from accounts.management.commands.seed_demo import DemoSeeder
-from approvals.demo_catalogue import seed_catalogue
+from demo.catalogue import seed_catalogue
+from demo.management.commands.seed_demo import DemoSeeder
 from tests.browser_support import DESKTOP, PHONE, SCREENSHOTS, axe_violations, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from approvals.models import ReviewTask
-from approvals.query_codes import hash_query_code
+from approvals.security.query_codes import hash_query_code
 from approvals.services.intake import intake_accept
 from approvals.services.tasks import task_approve, task_resume_clock
 from tests.approvals.review import conftest as review

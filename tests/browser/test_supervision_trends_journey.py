@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from approvals import calendar as calendar_cache
+from approvals.models import working_calendar as calendar_cache
 from tests.approvals.supervision import conftest as supervision
 from tests.approvals.supervision.test_trends import health_version, march  # noqa: F401
 from tests.browser_support import DESKTOP, PHONE, axe_violations, screenshot

@@ -17,8 +17,8 @@ from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from accounts.models import OfficialRole
-from approvals.audit_labels import action_label
 from approvals.models import AuditEvent, RectificationTask, ReviewTask, ServiceRating
+from approvals.selectors.audit_labels import action_label
 from approvals.services.intake import intake_accept
 from approvals.services.ratings import rating_submit
 from approvals.services.sweep import sweep_deadlines

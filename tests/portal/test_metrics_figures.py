@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
-from approvals.audit_checkpoint import checkpoint_create
+from approvals.services.audit_checkpoint import checkpoint_create
 from approvals.services.sweep import sweep_deadlines
 from tests.factories import ApplicationFactory, DepartmentFactory, ReviewTaskFactory
 

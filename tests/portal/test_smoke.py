@@ -1,6 +1,6 @@
 import pytest
 
-from approvals.audit import verify_chain
+from approvals.models.audit_chain import verify_chain
 from tests.factories import PersonFactory
 
 

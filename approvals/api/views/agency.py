@@ -15,8 +15,8 @@ from approvals.api.authentication import BearerAuthentication
 from approvals.api.permissions import HasApplicationReadScope, HasLicenceReadScope
 from approvals.api.schema import READ, problems
 from approvals.api.serializers.agency import AgencyApplicationSerializer, LicenceSerializer
-from approvals.audit import audit_record
 from approvals.models import ApplicationStatus
+from approvals.models.audit_chain import audit_record
 from approvals.selectors.api import (
     applications_for_client,
     get_application_for_client,

@@ -31,8 +31,8 @@ from approvals.api.serializers.applicant import (
     SupplementAnswerSerializer,
     WithdrawSerializer,
 )
-from approvals.application_forms import application_step_form
 from approvals.dynamic_forms.groups import form_data_from_json, json_error_key
+from approvals.forms.applications import application_step_form
 from approvals.selectors.api import documents_of_application
 from approvals.selectors.applications import (
     applications_for_applicant,

@@ -5,8 +5,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from approvals.catalogue_io import export_service
 from approvals.models import ServiceItem
+from approvals.services.catalogue_io import export_service
 
 
 class Command(BaseCommand):

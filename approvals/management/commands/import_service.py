@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import User
-from approvals.catalogue_io import import_service
+from approvals.services.catalogue_io import import_service
 
 
 class Command(BaseCommand):

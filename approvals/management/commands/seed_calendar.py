@@ -5,7 +5,7 @@ database the same way). Years after the package's last one are added in the admi
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from approvals.calendar import PACKAGE_YEARS, seed_from_package
+from approvals.models.working_calendar import PACKAGE_YEARS, seed_from_package
 from approvals.services.deadlines import deadlines_fill_unknown
 
 

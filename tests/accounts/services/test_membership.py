@@ -9,8 +9,8 @@ from accounts.services.membership import (
     business_invitation_respond,
     business_member_remove,
 )
-from approvals import policy
-from approvals.audit import verify_chain
+from approvals.models.audit_chain import verify_chain
+from approvals.selectors import policy
 from tests.factories import BusinessFactory, MembershipFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from approvals.demo_catalogue import CONSTRUCTION_PLANNING_PERMIT
 from approvals.models import Application
+from demo.catalogue import CONSTRUCTION_PLANNING_PERMIT
 from tests.approvals.api.conftest import token_client
 from tests.factories import ServiceItemFactory, ServiceVersionFactory
 

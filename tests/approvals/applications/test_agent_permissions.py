@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from accounts.models import BusinessMembership
-from approvals import policy
 from approvals.models import Application
+from approvals.selectors import policy
 from approvals.services.applications import application_start, application_submit
 from tests.approvals.applications.helpers import filled_draft
 from tests.approvals.applications.pages import body, main_part

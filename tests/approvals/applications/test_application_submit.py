@@ -12,7 +12,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from approvals.models import Application, ApplicationStatus, Notification, TrackingCounter
-from approvals.query_codes import query_code_matches
+from approvals.security.query_codes import query_code_matches
 from approvals.services.applications import (
     ApplicationIncomplete,
     application_save_step,

@@ -4,11 +4,11 @@ empty submission is explained rather than crashing, and the application reaches 
 import pytest
 from django.urls import reverse
 
-from accounts.management.commands.seed_demo import DemoSeeder
-from approvals.demo_catalogue import DEMO_SERVICES, seed_catalogue
 from approvals.models import ServiceVersion, VersionStatus
 from approvals.selectors.applications import window_departments
 from approvals.services.applications import application_start, step_keys
+from demo.catalogue import DEMO_SERVICES, seed_catalogue
+from demo.management.commands.seed_demo import DemoSeeder
 from tests.approvals.applications.pages import body, revision_of
 from tests.factories import MembershipFactory, PersonFactory
 

@@ -214,7 +214,7 @@ def test_only_the_recipient_can_mark_a_notification_read():
 
 
 def test_the_sms_backend_is_built_once_per_configured_path(settings):
-    from approvals.sms import get_sms_backend
+    from approvals.services.sms import get_sms_backend
 
     settings.SMS_BACKEND = f"{__name__}.RecordingSMSBackend"
     first = get_sms_backend()

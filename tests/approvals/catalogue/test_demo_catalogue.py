@@ -6,12 +6,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from accounts import demo_data
-from accounts.management.commands.seed_demo import DemoSeeder
-from approvals.demo_catalogue import DEMO_SERVICES, seed_catalogue
 from approvals.domain.workflow import parse_definition
 from approvals.dynamic_forms import check_form_schema
 from approvals.models import AuditEvent, ServiceItem, ServiceVersion, VersionStatus
+from demo import accounts as demo_data
+from demo.catalogue import DEMO_SERVICES, seed_catalogue
+from demo.management.commands.seed_demo import DemoSeeder
 
 DEPARTMENT_CODES = {department.code for department in demo_data.DEPARTMENTS}
 SERVICE_IDS = [spec["code"] for spec in DEMO_SERVICES]
@@ -121,7 +121,7 @@ def test_changed_demo_content_becomes_a_new_version_not_an_edit(departments, mon
     assert changed["code"] == "FOOD-LIC"
     changed["version"]["promised_limit_days"] = 3
     monkeypatch.setattr(
-        "approvals.demo_catalogue.DEMO_SERVICES",
+        "demo.catalogue.DEMO_SERVICES",
         (*DEMO_SERVICES[:2], changed, *DEMO_SERVICES[3:]),
     )
     assert seed_catalogue() == 1
@@ -165,7 +165,7 @@ def _schema_texts(node, path="form_schema"):
 
 
 def test_every_text_of_the_demo_forms_has_its_chinese():
-    from approvals.demo_catalogue import DEMO_SERVICES
+    from demo.catalogue import DEMO_SERVICES
 
     missing = [
         f"{spec['item']['code']}: {path}.{english}"

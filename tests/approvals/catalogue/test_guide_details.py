@@ -17,16 +17,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.management.commands.seed_demo import DemoSeeder
-from approvals.admin_audit import ADMIN_ADD, ADMIN_CHANGE
-from approvals.catalogue_io import export_service, import_service
-from approvals.demo_catalogue import seed_catalogue
+from approvals.admin.audit import ADMIN_ADD, ADMIN_CHANGE
 from approvals.models import GuideForm, ServiceItem, ServiceVersion, VersionStatus
 from approvals.services.catalogue import (
     service_version_draft,
     service_version_publish,
     service_version_retire,
 )
+from approvals.services.catalogue_io import export_service, import_service
+from demo.catalogue import seed_catalogue
+from demo.management.commands.seed_demo import DemoSeeder
 from tests.accounts.test_admin import audit_events, change_form_data
 from tests.approvals.catalogue.test_admin import change_url
 from tests.factories import DepartmentFactory, ServiceItemFactory
@@ -34,7 +34,7 @@ from tests.factories import DepartmentFactory, ServiceItemFactory
 pytestmark = pytest.mark.django_db
 
 PDF = (
-    Path(__file__).resolve().parents[3] / "approvals/demo_files/food-licence-application-sample.pdf"
+    Path(__file__).resolve().parents[3] / "demo/files/food-licence-application-sample.pdf"
 ).read_bytes()
 HTML_AS_PDF = b"<html><script>alert(1)</script></html>"
 

@@ -10,9 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.management.commands.seed_demo import DemoSeeder
-from approvals.catalogue_io import export_service, import_service
-from approvals.demo_catalogue import seed_catalogue
 from approvals.domain.service_search import SearchIndex, search_document
 from approvals.models import ServiceItem, ServiceSearchDocument, VersionStatus
 from approvals.selectors.service_search import most_used_services, search_services
@@ -21,7 +18,10 @@ from approvals.services.catalogue import (
     service_version_publish,
     service_version_retire,
 )
+from approvals.services.catalogue_io import export_service, import_service
 from approvals.services.supervision_rollup import statistics_rollup
+from demo.catalogue import seed_catalogue
+from demo.management.commands.seed_demo import DemoSeeder
 from tests.factories import (
     ApplicationFactory,
     DepartmentFactory,

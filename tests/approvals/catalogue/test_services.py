@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from approvals.audit import verify_chain
 from approvals.models import AuditEvent, Material, ServiceVersion, VersionStatus
+from approvals.models.audit_chain import verify_chain
 from approvals.services.catalogue import (
     service_version_draft,
     service_version_publish,

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from approvals.calendar import working_calendar
 from approvals.models import AuditEvent, CalendarDay, CalendarYear
+from approvals.models.working_calendar import working_calendar
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

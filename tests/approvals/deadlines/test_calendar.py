@@ -3,9 +3,13 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from approvals.calendar import build_working_calendar, seed_from_package, working_calendar
 from approvals.domain.working_days import CalendarNotCovered, WorkingCalendar
 from approvals.models import CalendarDay, CalendarDayKind, CalendarYear
+from approvals.models.working_calendar import (
+    build_working_calendar,
+    seed_from_package,
+    working_calendar,
+)
 
 D = dt.date
 
@@ -83,7 +87,7 @@ def test_an_empty_table_falls_back_to_the_package():
 def test_another_process_edit_is_seen_once_the_shared_version_moves(settings):
     from django.core.cache import cache
 
-    from approvals.calendar import VERSION_KEY, _bump_shared_version
+    from approvals.models.working_calendar import VERSION_KEY, _bump_shared_version
 
     # given this process's cached calendar, trusted for a minute
     settings.CALENDAR_CACHE_SECONDS = 60

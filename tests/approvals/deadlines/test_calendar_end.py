@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from approvals.admin_calendar import sync_year_days
+from approvals.admin.calendar import sync_year_days
 from approvals.models import CalendarYear
 from approvals.services.deadlines import (
     application_deadlines_refresh,
@@ -180,7 +180,7 @@ def test_a_message_never_states_a_blank_due_date():
 
 @pytest.mark.django_db
 def test_one_sla_light_rule_for_intake_and_rectification_deadlines():
-    from approvals.calendar import sla_light_for
+    from approvals.models.working_calendar import sla_light_for
 
     assert sla_light_for(D(2026, 6, 15), None) == ""
     assert sla_light_for(D(2026, 6, 15), D(2026, 6, 30)) == "green"

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from approvals.calendar import working_calendar
+from approvals.models.working_calendar import working_calendar
 from approvals.services.deadlines import (
     application_deadlines_refresh,
     explain_application_deadline,

@@ -1,5 +1,5 @@
-"""SLA lights tell the truth: one rule (approvals.calendar.sla_light_for) gives a fresh task its
-real light at once; a stopped clock has its own light."""
+"""SLA lights tell the truth: one rule (approvals.models.working_calendar.sla_light_for) gives a
+fresh task its real light at once; a stopped clock has its own light."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo

@@ -147,7 +147,7 @@ def test_a_pledge_kept_by_uploading_the_material_does_not_lapse(pledged):
 
 @pytest.mark.django_db
 def test_other_materials_stay_closed_under_review(pledged):
-    from approvals.uploads import UploadRejected
+    from approvals.security.uploads import UploadRejected
 
     application, _task, _pledge = pledged
     with pytest.raises(UploadRejected):

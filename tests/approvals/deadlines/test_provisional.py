@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from approvals.admin_calendar import sync_year_days
+from approvals.admin.calendar import sync_year_days
 from approvals.domain.statutory_holidays import statutory_holidays
 from approvals.models import AuditEvent, CalendarYear, Document, ReviewTask
 from approvals.services.deadlines import application_deadlines_refresh
@@ -174,7 +174,7 @@ def _provisional_applications(make_application, n):
 def test_recomputing_provisional_dates_takes_the_same_queries_for_more_applications(
     make_application,
 ):
-    from approvals import calendar as calendar_cache
+    from approvals.models import working_calendar as calendar_cache
     from approvals.services.deadlines import deadlines_recompute_provisional
 
     def queries(n):

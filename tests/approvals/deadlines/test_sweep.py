@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import OfficialRole
-from approvals.calendar import working_calendar
 from approvals.models import (
     AuditEvent,
     DeadlineSweepState,
@@ -16,6 +15,7 @@ from approvals.models import (
     ReviewTask,
     SupervisionCard,
 )
+from approvals.models.working_calendar import working_calendar
 from approvals.services.deadlines import application_deadlines_refresh
 from approvals.services.sweep import sweep_deadlines
 
@@ -242,7 +242,7 @@ def test_the_stored_light_is_the_one_rule_for_every_due_date(reviewing, departme
     """The sweep's SQL and the light of one date (``sla_light_for``, which a new task gets) read
     the same bands: for every due date around today, including days off right after the yellow
     window (Saturday 2025-03-08 with three working days left from Tuesday 03-04)."""
-    from approvals.calendar import sla_light_expression, sla_light_for
+    from approvals.models.working_calendar import sla_light_expression, sla_light_for
 
     today = D(2025, 3, 4)
     days = [today + dt.timedelta(days=n) for n in range(-3, 15)]

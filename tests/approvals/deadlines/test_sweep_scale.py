@@ -10,8 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import OfficialRole
-from approvals.audit import verify_chain
-from approvals.calendar import working_calendar
 from approvals.models import (
     Application,
     AuditEvent,
@@ -21,6 +19,8 @@ from approvals.models import (
     ReviewTask,
     SupervisionCard,
 )
+from approvals.models.audit_chain import verify_chain
+from approvals.models.working_calendar import working_calendar
 from approvals.services import sweep
 from approvals.services.deadlines import application_deadlines_refresh
 from approvals.services.sweep import sweep_deadlines

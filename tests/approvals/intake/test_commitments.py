@@ -8,8 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from accounts.models import OfficialRole
-from approvals.calendar import working_calendar
-from approvals.demo_catalogue import department_workflow
 from approvals.models import (
     Commitment,
     Document,
@@ -17,12 +15,14 @@ from approvals.models import (
     Notification,
     ReviewTask,
 )
+from approvals.models.working_calendar import working_calendar
 from approvals.selectors.commitments import applicant_false_commitments, commitments_to_verify
 from approvals.services.applications import missing_materials
 from approvals.services.commitments import commitment_verify
 from approvals.services.deadlines import application_deadlines_refresh
 from approvals.services.intake import intake_accept
 from approvals.services.tasks import task_approve
+from demo.catalogue import department_workflow
 from tests.factories import (
     ApplicationFactory,
     OfficialFactory,

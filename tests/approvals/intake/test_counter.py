@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from accounts.models import PersonProfile, User
-from approvals import policy
 from approvals.domain.china_time import china_today
 from approvals.models import Application
+from approvals.selectors import policy
 from approvals.services.applications import ApplicationIncomplete
 from approvals.services.intake import counter_file
 from tests.factories import PersonFactory, PopulationRecordFactory
@@ -210,7 +210,7 @@ def test_an_agent_files_for_the_business_only_if_allowed_to_apply(
 
 @pytest.mark.django_db
 def test_the_business_s_administrator_sees_what_the_clerk_filed_for_it(clerk, version):
-    from approvals import policy
+    from approvals.selectors import policy
     from tests.factories import BusinessFactory, LegalPersonRecordFactory, MembershipFactory
 
     record = LegalPersonRecordFactory()
@@ -237,7 +237,7 @@ def test_the_counter_receipt_prints_the_query_code(
     clerk, version, django_capture_on_commit_callbacks
 ):
     from approvals.models import Document
-    from approvals.query_codes import query_code_matches
+    from approvals.security.query_codes import query_code_matches
     from tests.approvals.documents.conftest import pdf_bytes, pdf_text, squeezed
 
     person = PersonFactory()

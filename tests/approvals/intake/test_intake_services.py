@@ -205,7 +205,7 @@ def test_a_decided_application_cannot_be_decided_again(submitted, clerk, reviewe
 @pytest.mark.django_db
 def test_a_district_bureaus_matter_goes_to_the_district_window_only(window, clerk, citizen):
     from accounts.models import OfficialRole
-    from approvals import policy
+    from approvals.selectors import policy
     from tests.factories import (
         ApplicationFactory,
         DepartmentFactory,
@@ -254,7 +254,7 @@ def test_a_refusal_notice_ends_its_reasons_with_one_full_stop(clerk, submitted):
 def test_each_intake_act_is_one_line_of_the_history(make_submitted, clerk):
     from django.utils import translation
 
-    from approvals.audit_labels import action_label
+    from approvals.selectors.audit_labels import action_label
     from approvals.selectors.intake import application_history
 
     accepted = make_submitted()

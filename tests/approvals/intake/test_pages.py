@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from approvals.models import Application, ClockPause, SupplementRequest
-from approvals.query_codes import query_code_matches
+from approvals.security.query_codes import query_code_matches
 from approvals.services.intake import intake_request_supplement
 from tests.factories import PersonFactory
 from tests.support import events, in_days, png_upload

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from approvals.models import Application, ClockPause, Notification, SupplementRequest
+from approvals.security.uploads import UploadRejected
 from approvals.services.attachments import attachment_upload
 from approvals.services.intake import intake_request_supplement, supplement_answer
-from approvals.uploads import UploadRejected
 from tests.support import events, in_days, png_upload
 
 

@@ -5,12 +5,12 @@ import datetime as dt
 
 from django.urls import reverse
 
-from accounts.management.commands.seed_demo import DemoSeeder
-from approvals.demo_catalogue import seed_catalogue
 from approvals.dynamic_forms import summary_differences
 from approvals.models import LicenceAction, ServiceVersion, VersionStatus
 from approvals.services.licence_issue import licence_issue
 from approvals.services.licences import licence_follow_up_start
+from demo.catalogue import seed_catalogue
+from demo.management.commands.seed_demo import DemoSeeder
 from tests.approvals.licences.conftest import DecidedApplicationFactory, open_follow_up
 from tests.factories import (
     MembershipFactory,

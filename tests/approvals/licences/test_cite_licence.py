@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from approvals.models import Attachment, AuditEvent
+from approvals.security.uploads import UploadRejected
 from approvals.services.applications import ApplicationIncomplete, application_submit
 from approvals.services.attachments import attachment_cite_licence
 from approvals.services.licences import licence_revoke
-from approvals.uploads import UploadRejected
 from tests.factories import (
     ApplicationFactory,
     LicenceFactory,

@@ -1,8 +1,8 @@
 """Every page that lists an application's materials copes with a cited licence (no file)."""
 
 from accounts.models import OfficialRole
-from approvals.demo_catalogue import department_workflow
 from approvals.models import Attachment
+from demo.catalogue import department_workflow
 from tests.factories import (
     ApplicationFactory,
     DepartmentFactory,

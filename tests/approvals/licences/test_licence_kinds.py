@@ -9,9 +9,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.identifiers import is_valid_uscc
-from accounts.management.commands.seed_demo import DemoSeeder
-from approvals.catalogue_io import export_service, import_service
-from approvals.demo_catalogue import seed_catalogue
 from approvals.models import (
     Document,
     DocumentKind,
@@ -21,9 +18,12 @@ from approvals.models import (
     VersionStatus,
 )
 from approvals.selectors.licences import certificate
+from approvals.services.catalogue_io import export_service, import_service
 from approvals.services.documents import document_html
 from approvals.services.licence_issue import licence_issue
 from approvals.services.licences import licence_revoke
+from demo.catalogue import seed_catalogue
+from demo.management.commands.seed_demo import DemoSeeder
 from tests.approvals.licences.conftest import DecidedApplicationFactory
 from tests.factories import OfficialFactory, UserFactory
 

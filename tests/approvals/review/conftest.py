@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pytest
 
 from accounts.models import OfficialRole
-from approvals.demo_catalogue import CONSTRUCTION_PLANNING_PERMIT
 from approvals.models import ReviewTask
+from demo.catalogue import CONSTRUCTION_PLANNING_PERMIT
 from tests.factories import (
     ApplicationFactory,
     DepartmentFactory,

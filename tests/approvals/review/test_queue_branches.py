@@ -9,8 +9,8 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from accounts.models import OfficialRole
-from approvals import policy
 from approvals.models import ApplicationUserObjectPermission, OpenTaskCount, ReviewTask
+from approvals.selectors import policy
 from approvals.selectors.tasks import QueueFilters, department_queue, queue_rows, queue_services
 from approvals.services.supervision_rollup import open_task_counts_compact, open_task_counts_rebuild
 from tests.factories import (

@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from approvals import policy
 from approvals.models import ClockPause, DeadlineExtension, ReviewTask, SupplementRequest
+from approvals.selectors import policy
 from approvals.selectors.tasks import department_queue, get_task_for_official
 from approvals.services.grants import grant_application_access, revoke_application_access
 from approvals.services.tasks import (

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import Permission
 
-from accounts.demo_data import SUPERVISOR_VIEW_PERMISSIONS
 from accounts.models import OfficialRole
+from demo.accounts import SUPERVISOR_VIEW_PERMISSIONS
 from tests.factories import (
     ApplicationFactory,
     DepartmentFactory,

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from approvals.audit import audit_record
 from approvals.models import AuditEvent
+from approvals.models.audit_chain import audit_record
 from approvals.services.case_files import case_file_open, id_number_reveal
 from tests.approvals import tampering
 from tests.support import events

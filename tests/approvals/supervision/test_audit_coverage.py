@@ -51,15 +51,15 @@ def test_deleting_a_calendar_year_is_audited_with_its_days(admin_client):
 
 @pytest.fixture
 def departments(db):
-    from accounts.management.commands.seed_demo import DemoSeeder
+    from demo.management.commands.seed_demo import DemoSeeder
 
     DemoSeeder(password="unused", reset_passwords=False).seed_departments()
 
 
 def test_seeding_the_catalogue_audits_each_new_item_and_a_moved_one(departments):
     from accounts.models import Department
-    from approvals.demo_catalogue import DEMO_SERVICES, seed_catalogue
     from approvals.models import ServiceItem
+    from demo.catalogue import DEMO_SERVICES, seed_catalogue
 
     seed_catalogue()
     assert events("catalogue.item_created").count() == len(DEMO_SERVICES)

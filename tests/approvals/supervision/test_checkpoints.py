@@ -8,9 +8,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, transaction
 
-from approvals.audit import audit_record
-from approvals.audit_checkpoint import checkpoint_create, signature_valid, verify_audit_trail
 from approvals.models import AuditChainHead, AuditCheckpoint, AuditEvent
+from approvals.models.audit_chain import audit_record
+from approvals.services.audit_checkpoint import (
+    checkpoint_create,
+    signature_valid,
+    verify_audit_trail,
+)
 from approvals.tasks import audit_checkpoint_task
 from tests.approvals import tampering
 from tests.support import events

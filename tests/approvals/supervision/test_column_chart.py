@@ -3,7 +3,7 @@ behind them, and at most a few axis labels drawn, evenly spaced, whatever the nu
 
 import itertools
 
-from approvals.charts import AXIS_LABEL_ROOM, COLUMN_PLOT_HEIGHT, column_chart
+from approvals.views.charts import AXIS_LABEL_ROOM, COLUMN_PLOT_HEIGHT, column_chart
 
 
 def _chart(values, maximum=None):

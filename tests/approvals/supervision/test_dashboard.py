@@ -312,7 +312,7 @@ def test_the_tables_name_their_rows_departments_and_services(city, march, verifi
 def test_a_value_the_table_shows_as_a_dash_draws_no_bar():
     from django.template.loader import render_to_string
 
-    from approvals.charts import bar_chart
+    from approvals.views.charts import bar_chart
 
     chart = bar_chart(
         chart_id="on-time",

@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import Department
-from approvals.calendar import calendar_key, working_calendar
 from approvals.domain.working_days import CalendarNotCovered, SlaLight
 from approvals.models import (
     Application,
@@ -32,6 +31,7 @@ from approvals.models import (
     SupervisionCard,
     TaskStatus,
 )
+from approvals.models.working_calendar import calendar_key, working_calendar
 from approvals.selectors.ratings import satisfaction_by_department
 from approvals.selectors.supervision import (
     APPROVED,

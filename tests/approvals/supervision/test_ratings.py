@@ -319,7 +319,7 @@ def test_the_rectification_page_costs_the_same_for_3_and_30(city, decided, verif
 @pytest.mark.django_db(transaction=True)
 def test_a_bad_rating_near_the_calendar_end_opens_the_task_with_its_date_unknown(city, decided):
     # given a decided application rated 1 on 2026-12-24: 15 working days reach into 2027
-    from approvals.admin_calendar import sync_year_days
+    from approvals.admin.calendar import sync_year_days
     from approvals.models import CalendarYear
 
     application = decided()

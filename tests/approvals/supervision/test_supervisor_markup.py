@@ -8,8 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from approvals.audit import audit_record
 from approvals.models import RectificationTask, ServiceRating
+from approvals.models.audit_chain import audit_record
 from approvals.services.case_files import id_number_reveal
 from tests.factories import ApplicationFactory
 

@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from approvals.demo_catalogue import department_workflow
 from approvals.services.supervision_rollup import statistics_rollup
+from demo.catalogue import department_workflow
 from tests.explain import analyze, assert_no_seq_scan, captured_selects, requires_postgresql
 from tests.factories import DepartmentFactory, PersonFactory, ServiceVersionFactory
 

@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals.audit import audit_record
 from approvals.models import (
     AuditEvent,
     ClockPause,
@@ -19,7 +18,8 @@ from approvals.models import (
     ReviewTask,
     SupplementRequest,
 )
-from approvals.query_codes import hash_query_code
+from approvals.models.audit_chain import audit_record
+from approvals.security.query_codes import hash_query_code
 from approvals.selectors.timeline import application_progress
 from approvals.services.tasks import task_approve, task_pause_clock
 from tests.approvals.applications.pages import main_part

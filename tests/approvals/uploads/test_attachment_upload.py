@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 
 from approvals.models import Attachment, AuditEvent, ScanResult
+from approvals.security.uploads import UploadRejected
 from approvals.services.attachments import attachment_delete, attachment_upload
-from approvals.uploads import UploadRejected
 from tests.approvals.uploads import files
 from tests.factories import (
     ApplicationFactory,

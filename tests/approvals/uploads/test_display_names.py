@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from approvals.uploads import DISPLAY_NAME_MAX_LENGTH, clean_display_name, inspect_upload
+from approvals.security.uploads import DISPLAY_NAME_MAX_LENGTH, clean_display_name, inspect_upload
 from tests.approvals.uploads import files
 
 

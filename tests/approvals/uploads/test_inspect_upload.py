@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 from PIL import Image
 
-from approvals.uploads import UploadRejected, inspect_upload
+from approvals.security.uploads import UploadRejected, inspect_upload
 from tests.approvals.uploads import files
 
 

@@ -7,8 +7,8 @@ import socket
 import pytest
 
 from approvals.models import ScanResult
-from approvals.scanning import ClamdScanner, NullScanner, Verdict, get_scanner, scan_upload
-from approvals.uploads import UploadRejected
+from approvals.security.scanning import ClamdScanner, NullScanner, Verdict, get_scanner, scan_upload
+from approvals.security.uploads import UploadRejected
 from tests.approvals.uploads.fake_clamd import FakeClamd
 from tests.approvals.uploads.files import EICAR
 

@@ -1,0 +1,39 @@
+"""Issued documents in the admin: read-only (an issued document never changes; a correction is
+a new edition issued by ``document_correct``), for supervisors to find a document by its number
+or code and see its status, hash and seal."""
+
+from django.contrib import admin
+
+from approvals.admin.audit import ReadOnlyAdminMixin
+from approvals.models import Document
+
+
+@admin.register(Document)
+class DocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("number", "kind", "edition", "status", "department", "issued_at", "signed")
+    list_filter = ("kind", "status", "signed")
+    # Exact matches only: they use the unique indexes.
+    search_fields = ("=number", "=verification_code", "=application__tracking_number")
+    list_select_related = ("department",)
+    show_full_result_count = False
+    fields = (
+        "number",
+        "kind",
+        "edition",
+        "supersedes",
+        "application",
+        "licence",
+        "department",
+        "verification_code",
+        "status",
+        "status_reason",
+        "status_changed_at",
+        "issued_by",
+        "issued_at",
+        "rendered_at",
+        "signed",
+        "sha256",
+        "size",
+        "source_key",
+    )
+    readonly_fields = fields

@@ -1,0 +1,1 @@
+"""Database-level code: append-only triggers, statistics SQL, numbering counters."""

@@ -1,0 +1,1 @@
+"""Forms of the pages: applicant, window, work queue, licences, supervision."""

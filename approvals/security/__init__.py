@@ -1,0 +1,1 @@
+"""Hostile input from outside: uploaded files, the virus scanner, query codes."""

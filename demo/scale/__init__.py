@@ -1,0 +1,1 @@
+"""Benchmark seeding at a province's scale (``manage.py seed_scale``)."""
