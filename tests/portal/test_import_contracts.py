@@ -1,0 +1,64 @@
+"""The house's walls (issue 17): dependencies point one way, the approvals root holds only the
+app's entry points, and the product never imports the demo."""
+
+import ast
+from pathlib import Path
+
+from importlinter.cli import lint_imports
+
+ROOT = Path(__file__).resolve().parents[2]
+ENTRY_POINTS = {"__init__.py", "apps.py", "urls.py", "tasks.py"}
+PACKAGES_AT_THE_ROOT = {"admin", "models"}  # the admin's and the models' package faces
+
+
+def test_the_import_contracts_hold(monkeypatch, capsys):
+    # given the contracts of pyproject.toml (layers of approvals and accounts, demo kept outside)
+    monkeypatch.chdir(ROOT)
+
+    # when import-linter checks every import, function-level ones included
+    exit_code = lint_imports(no_cache=True, no_logo=True)
+
+    # then none runs upward
+    assert exit_code == 0, capsys.readouterr().out
+
+
+def test_the_approvals_root_holds_only_the_apps_entry_points():
+    loose = sorted(
+        path.name
+        for path in (ROOT / "approvals").iterdir()
+        if path.suffix == ".py" and path.name not in ENTRY_POINTS
+    )
+    assert loose == [], f"move these into the layer they serve: {loose}"
+    assert (ROOT / "approvals/admin/__init__.py").exists()
+    assert (ROOT / "approvals/models/__init__.py").exists()
+
+
+def _imported_modules(path: Path):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            yield node.module
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield node.value  # dotted paths in strings: import_string, mock.patch, settings
+
+
+def _names_demo_code(module: str) -> bool:
+    parts = module.split(".")
+    if parts[0] != "demo":
+        return False
+    # "demo.seeded" is an audit action's name; "demo.catalogue" is the demo's code
+    return len(parts) == 1 or any(
+        (ROOT / "demo" / parts[1]).with_suffix(suffix).exists() for suffix in (".py", "")
+    )
+
+
+def test_nothing_in_the_product_imports_the_demo():
+    offenders = [
+        f"{path.relative_to(ROOT)}: {module}"
+        for package in ("approvals", "accounts")
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for module in _imported_modules(path)
+        if _names_demo_code(module)
+    ]
+    assert offenders == []
