@@ -3,13 +3,14 @@
 The fetch-and-authorize selectors return the object or raise: ``Http404`` where the caller must not
 learn that the object exists (someone outside the business), ``PermissionDenied`` where they already
 know it does (a member who is not its administrator). Every denial goes through
-``approvals.selectors.policy``, which logs it.
+``accounts.policy``, which logs it.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from accounts import policy
 from accounts.models import (
     Business,
     BusinessMembership,
@@ -17,7 +18,6 @@ from accounts.models import (
     MembershipStatus,
     User,
 )
-from approvals.selectors import policy
 
 
 def get_business_for_member(user: User, pk: int) -> Business:

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from accounts.models import (
     Business,
     BusinessMembership,
@@ -13,7 +14,6 @@ from accounts.models import (
     User,
 )
 from approvals.models.audit_chain import audit_record
-from approvals.selectors import policy
 
 
 def business_agent_invite(

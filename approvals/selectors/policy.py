@@ -4,71 +4,26 @@ Each function either returns quietly or raises ``PermissionDenied``; views turn 
 without saying whether the object exists. Denials are logged.
 """
 
-import logging
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-logger = logging.getLogger("portal.policy")
-
-
-def deny(user, action: str, obj=None) -> None:
-    logger.warning(
-        "denied user=%s action=%s object=%s:%s",
-        getattr(user, "pk", None),
-        action,
-        obj._meta.label_lower if obj is not None else "",
-        getattr(obj, "pk", ""),
-    )
-    raise PermissionDenied(action)
-
-
-def active_membership(user, business):
-    """The user's active membership of ``business`` (a ``Business`` or its id), or ``None``."""
-    from accounts.models import BusinessMembership, MembershipStatus
-
-    if not user.is_authenticated:
-        return None
-    return BusinessMembership.objects.filter(
-        business=business, user=user, status=MembershipStatus.ACTIVE
-    ).first()
-
-
-def require_business_admin(user, business) -> None:
-    from accounts.models import MembershipRole
-
-    membership = active_membership(user, business)
-    if membership is None or membership.role != MembershipRole.ADMIN:
-        deny(user, "business.manage_members", business)
-
-
-def require_business_member(user, business) -> None:
-    if active_membership(user, business) is None:
-        deny(user, "business.view", business)
-
+# The membership rules live with the businesses; these names stay here for the callers that ask
+# this module (views, services, API, admin).
+from accounts.policy import (  # noqa: F401
+    active_membership,
+    deny,
+    membership_may_apply,
+    membership_sees_all,
+    require_business_admin,
+    require_business_member,
+)
 
 # --- Applications, applicant side ---------------------------------------------------------------
 # An applicant sees the applications they filed, those filed for them as a person (for example at
 # the counter), and every application of the businesses they administer or where the administrator
 # let them see all (``sees_all_applications``); other agents see only the ones they filed. An agent
 # applies for the business only when allowed to (``can_apply``); administrators always may.
-
-
-def _membership_sees_all(membership) -> bool:
-    from accounts.models import MembershipRole
-
-    return membership is not None and (
-        membership.role == MembershipRole.ADMIN or membership.sees_all_applications
-    )
-
-
-def _membership_may_apply(membership) -> bool:
-    from accounts.models import MembershipRole
-
-    return membership is not None and (
-        membership.role == MembershipRole.ADMIN or membership.can_apply
-    )
 
 
 def applicant_branches(user) -> list:
@@ -134,7 +89,7 @@ def _is_applicant_side(user, application, *, membership=_UNREAD) -> bool:
         membership = active_membership(user, application.business_id)
     if membership is None:
         return False
-    return filer or _membership_sees_all(membership)
+    return filer or membership_sees_all(membership)
 
 
 def may_view_application(user, application) -> bool:
@@ -163,7 +118,7 @@ def require_application_submit(user, application) -> None:
         membership = active_membership(user, application.business_id)
     if not _is_applicant_side(user, application, membership=membership):
         deny(user, "application.edit", application)
-    if online_for_business and not _membership_may_apply(membership):
+    if online_for_business and not membership_may_apply(membership):
         deny(user, "application.apply_for_business", application)
 
 
@@ -171,7 +126,7 @@ def require_can_apply_as(user, *, business=None) -> None:
     """Apply as oneself (a verified person) or for a business one actively belongs to and may
     apply for (its administrator, or an agent with ``can_apply``)."""
     if business is not None:
-        if not _membership_may_apply(active_membership(user, business)):
+        if not membership_may_apply(active_membership(user, business)):
             deny(user, "application.apply_for_business", business)
         return
     if not user.is_authenticated or getattr(user, "person", None) is None:

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts import policy
 from accounts.models import BusinessMembership, MembershipRole, MembershipStatus
 from accounts.services.membership import (
     business_agent_invite,
@@ -10,7 +11,6 @@ from accounts.services.membership import (
     business_member_remove,
 )
 from approvals.models.audit_chain import verify_chain
-from approvals.selectors import policy
 from tests.factories import BusinessFactory, MembershipFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
