@@ -4,23 +4,14 @@ adds, changes or deletes an audit event (the database refuses it as well)."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from approvals.admin import (
-    api as admin_api,  # noqa: F401  (registers the API credentials' and webhooks' admin)
-)
-from approvals.admin import (
-    calendar as admin_calendar,  # noqa: F401  (registers the calendar's admin)
-)
-from approvals.admin import (
-    catalogue as admin_catalogue,  # noqa: F401  (registers the catalogue's admin)
-)
-from approvals.admin import (
-    documents as admin_documents,  # noqa: F401  (registers the issued documents' admin, read-only)
-)
-from approvals.admin import (
-    licences as admin_licences,  # noqa: F401  (registers the licence register's read-only admin)
-)
-from approvals.admin import (
-    supervision as admin_supervision,  # noqa: F401  (registers the audit trail and the supervisors' views)
+# Each module registers its models' admin when imported.
+from approvals.admin import (  # noqa: F401
+    api,  # the API credentials and webhooks
+    calendar,  # the working-day calendar
+    catalogue,  # the service catalogue
+    documents,  # issued documents, read-only
+    licences,  # the licence register, read-only
+    supervision,  # the audit trail and the supervisors' views
 )
 
 # The portal's name, not Django's, on every admin page (supervisors and administrators).
