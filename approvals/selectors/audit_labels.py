@@ -316,6 +316,7 @@ FIELD_LABELS = {
     "step": _("Form step"),
     "supersedes": _("Supersedes licence"),
     "supplement_request": _("Supplement notice"),
+    "task": _("Task"),
     "tasks": _("Tasks"),
     "tasks_cancelled": _("Tasks cancelled"),
     "token_prefix": _("Start of the token"),

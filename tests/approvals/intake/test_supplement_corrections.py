@@ -47,7 +47,7 @@ def test_a_corrected_answer_replaces_the_old_one_and_is_recorded(asked_to_correc
     assert event.changes["data.shop_name"] == ["王记小吃", "王记面馆"]
     assert event.changes["ended_on"][1] is not None
     assert event.actor == citizen
-    assert events("intake.supplement_data_corrected", stored) == []
+    assert not events("intake.supplement_data_corrected", stored)
 
 
 @pytest.mark.django_db

@@ -163,7 +163,7 @@ def test_return_to_applicant_pauses_the_clock_and_requests_a_supplement(demo, st
     event = recorded.the_one()
     assert event.action == "task.returned_to_applicant"
     assert event.object_id == str(started.pk)
-    assert event.changes["status"] == ["under_review", "supplement_requested"]
+    assert event.changes["status"] == ["under_review", "review_supplement"]
     assert event.changes["task"] == [None, task.pk]
     assert event.changes["supplement_request"] == [None, request.pk]
     assert event.changes["kind"] == [None, "supplement"]
