@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from kombu import pools as kombu_pools
 
 from approvals.models import Application, Document
 from portal.celery import app as celery_app
@@ -48,9 +49,10 @@ def broker(settings, tmp_path, monkeypatch):
 
 
 def _reset_connections() -> None:
-    """New broker settings take effect only on new connections."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    """New broker settings take effect only on new connections. The app's connection pool is
+    kombu's process-wide pool for the broker's address: close AND forget every such pool, or the
+    next test that reaches the same broker is handed the closed one ("Acquire on closed pool")."""
+    kombu_pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
