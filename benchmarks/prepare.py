@@ -70,12 +70,13 @@ def main() -> None:
     import django
 
     django.setup()
-    from accounts.models import OfficialPosition
-    from approvals.models import Application, ServiceItem
+    from approvals.models import Application
 
-    if not (ServiceItem.objects.exists() and OfficialPosition.objects.exists()):
-        # The passwords are never used: the benchmark's sessions are made server-side.
-        manage("seed_demo", "--no-applications", f"--password={secrets.token_urlsafe(18)}")
+    # Every run: seed_demo creates what is missing and publishes the demo services whose content
+    # changed since the database was made (guide details, search keywords), so that the search
+    # and guide pages are measured on today's catalogue. The passwords are never used: the
+    # benchmark's sessions are made server-side (existing accounts keep theirs).
+    manage("seed_demo", "--no-applications", f"--password={secrets.token_urlsafe(18)}")
 
     SUBJECTS_DIR.mkdir(parents=True, exist_ok=True)
     if has_command("seed_scale"):
