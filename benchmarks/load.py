@@ -270,6 +270,28 @@ def measure_pages(scale, port, subjects, requests) -> tuple[list, dict]:
             figures.append(
                 figure("trend cases (late, a week)", scale, note="not measured: no late column")
             )
+    # Workload (issue 18): the department tree with each node's open work and cards, and the
+    # workload per official of one department.
+    page(
+        "supervision workload (tree)",
+        "supervisor",
+        "/supervision/workload/",
+        lambda r: expect(r, contains="department-tree"),
+        target=PAGE_TARGETS["supervision"],
+    )
+    from accounts.models import OfficialPosition
+
+    busiest = (
+        OfficialPosition.objects.filter(role="reviewer").values_list("department_id", flat=True)
+    ).first()
+    if busiest is not None:
+        page(
+            "supervision workload (a department's officials)",
+            "supervisor",
+            f"/supervision/workload/?department={busiest}",
+            lambda r: expect(r, contains="official-workload"),
+            target=PAGE_TARGETS["supervision"],
+        )
     # The catalogue's search (issue 18): a synonym ("开饭店", a keyword of the food licence in the
     # demo catalogue: a database seeded before the keywords existed finds nothing), words of a
     # name, pinyin initials, English.
