@@ -8,8 +8,7 @@ from django.core.management import call_command
 
 from approvals.models import Document, Notification, ReviewTask
 from approvals.services.intake import intake_accept, intake_accept_with_pledge
-from tests.audit_support import recorded_events
-from tests.support import in_days
+from tests.support import in_days, recorded_events
 
 
 def what_review_started(application) -> dict:

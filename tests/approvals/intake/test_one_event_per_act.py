@@ -6,8 +6,7 @@ import pytest
 
 from approvals.models import ClockPause
 from approvals.services.intake import intake_accept, intake_refuse, intake_request_supplement
-from tests.audit_support import recorded_events
-from tests.support import in_days
+from tests.support import in_days, recorded_events
 
 pytestmark = pytest.mark.django_db
 

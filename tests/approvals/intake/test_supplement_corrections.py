@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from approvals.models import Application, Document, SupplementRequest
 from approvals.services.intake import intake_request_supplement, supplement_answer
-from tests.audit_support import recorded_events
-from tests.support import events, in_days
+from tests.support import events, in_days, recorded_events
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from approvals.models import ClockPause, OpenTaskCount, Pledge, ReviewTask
 from approvals.services.applications import application_withdraw
 from approvals.services.ending import application_end_work
 from approvals.services.tasks import task_pause_clock
-from tests.audit_support import recorded_events
-from tests.support import events
+from tests.support import events, recorded_events
 
 from .conftest import task_of
 

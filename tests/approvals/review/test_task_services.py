@@ -19,9 +19,8 @@ from approvals.services.tasks import (
     task_resume_clock,
     task_return_to_applicant,
 )
-from tests.audit_support import recorded_events
 from tests.factories import OfficialFactory
-from tests.support import events
+from tests.support import events, recorded_events
 
 from .conftest import task_of
 
