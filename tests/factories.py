@@ -317,3 +317,101 @@ class ReviewTaskFactory(factory.django.DjangoModelFactory):
     role = "reviewer"
     due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=10))
     sla_light = "green"
+
+
+# --- 一件事 themes -----------------------------------------------------------------------------
+
+
+class ThemeItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "approvals.ThemeItem"
+
+    code = factory.Sequence(lambda n: f"THEME{n:04d}")
+
+
+class ThemeVersionFactory(factory.django.DjangoModelFactory):
+    """A draft theme version; ``members=[{"key": ..., "service_item": item, ...}, ...]`` adds
+    members (while it is a draft) and ``published=True`` then publishes it."""
+
+    class Meta:
+        model = "approvals.ThemeVersion"
+        skip_postgeneration_save = True
+
+    item = factory.SubFactory(ThemeItemFactory)
+    number = factory.LazyAttribute(lambda o: o.item.versions.count() + 1)
+    name_zh = factory.Sequence(lambda n: f"测试一件事{n}")
+    name_en = factory.Sequence(lambda n: f"Test theme {n}")
+    lead_department = factory.SubFactory(DepartmentFactory)
+
+    @factory.post_generation
+    def members(obj, create, extracted, **kwargs):
+        for position, fields in enumerate(extracted or []):
+            ThemeMemberFactory(version=obj, position=position, **fields)
+
+    @factory.post_generation
+    def published(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.status = "published"
+            obj.published_at = timezone.now()
+            obj.save(update_fields=["status", "published_at"])
+
+
+class ThemeMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "approvals.ThemeMember"
+
+    version = factory.SubFactory(ThemeVersionFactory)
+    key = factory.Sequence(lambda n: f"member-{n}")
+    service_item = factory.SubFactory(ServiceItemFactory)
+    field_map = factory.LazyFunction(dict)
+
+
+class ThemeCaseFactory(factory.django.DjangoModelFactory):
+    """A person's draft case; ``submitted=True`` gives it a tracking number and makes each member
+    whose condition holds for ``answers`` a submitted application of its item's published
+    version (as the submission does, without its checks, receipts and notices)."""
+
+    class Meta:
+        model = "approvals.ThemeCase"
+        skip_postgeneration_save = True
+
+    version = factory.SubFactory(ThemeVersionFactory, published=True)
+    applicant_kind = "person"
+    person = factory.SubFactory(PersonFactory)
+    created_by = factory.LazyAttribute(lambda o: o.person.user)
+    status = "draft"
+    answers = factory.LazyFunction(dict)
+    data = factory.LazyFunction(dict)
+
+    class Params:
+        submitted = factory.Trait(
+            status="submitted",
+            tracking_number=factory.Sequence(lambda n: f"THEME-20250101-{n:05d}"),
+            submitted_at=factory.LazyFunction(timezone.now),
+            received_on=factory.LazyFunction(timezone.localdate),
+        )
+
+    @factory.post_generation
+    def with_members(obj, create, extracted, **kwargs):
+        if not (create and obj.status == "submitted"):
+            return
+        from approvals.domain import themes
+
+        members = list(obj.version.members.select_related("service_item"))
+        applying = themes.members_applying(
+            [themes.Member(key=m.key, condition=m.condition) for m in members], obj.answers
+        )
+        for member in members:
+            if member.key not in applying:
+                continue
+            ApplicationFactory(
+                submitted=True,
+                service_version=member.service_item.versions.get(status="published"),
+                applicant_kind=obj.applicant_kind,
+                person=obj.person,
+                business=obj.business,
+                created_by=obj.created_by,
+                received_on=obj.received_on,
+                theme_case=obj,
+                theme_member_key=member.key,
+            )

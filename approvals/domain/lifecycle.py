@@ -8,6 +8,9 @@ the change and write the audit event; this module only says what is allowed.
                       | accepted | accepted with pledge → under review → approved | denied
     under review → supplement requested during review (→ under review again)
     approved → licence issued → closed; denied → closed; withdrawn from any open state.
+    A member of a one-thing case (一件事) that needs another member's outcome first:
+    submitted → waiting (accepted with the whole) → accepted once the prerequisite is approved,
+    or → stopped when it is denied.
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ class Status(StrEnum):
     LICENCE_ISSUED = "licence_issued"
     CLOSED = "closed"
     WITHDRAWN = "withdrawn"
+    # 一件事: accepted by the window with the whole case, its work waiting for a prerequisite
+    # member's approval (its own clock starts then); stopped when the prerequisite is denied.
+    WAITING = "waiting"
+    STOPPED = "stopped"
 
 
 class Action(StrEnum):
@@ -48,6 +55,8 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"
     # Art. 50: a renewal applied for in time and not decided before the licence ends.
     DEEM_RENEWED = "deem_renewed"
+    WAIT_FOR_PREREQUISITE = "wait_for_prerequisite"
+    STOP = "stop"
 
 
 # The applicant may withdraw until there is a decision.
@@ -59,6 +68,7 @@ OPEN_STATUSES = frozenset(
         Status.ACCEPTED_WITH_PLEDGE,
         Status.UNDER_REVIEW,
         Status.REVIEW_SUPPLEMENT,
+        Status.WAITING,
     }
 )
 
@@ -66,7 +76,7 @@ OPEN_STATUSES = frozenset(
 AWAITING_SUPPLEMENT = frozenset({Status.SUPPLEMENT_REQUESTED, Status.REVIEW_SUPPLEMENT})
 
 # The ends of an application: nothing it started (tasks, clock pauses, pledges) stays open.
-ENDED_STATUSES = frozenset({Status.NOT_ACCEPTED, Status.DENIED, Status.WITHDRAWN})
+ENDED_STATUSES = frozenset({Status.NOT_ACCEPTED, Status.DENIED, Status.WITHDRAWN, Status.STOPPED})
 
 TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.DRAFT, Action.SUBMIT): Status.SUBMITTED,
@@ -91,6 +101,9 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.APPROVED, Action.CLOSE): Status.CLOSED,  # approvals that issue no licence (filings)
     (Status.LICENCE_ISSUED, Action.CLOSE): Status.CLOSED,
     (Status.DENIED, Action.CLOSE): Status.CLOSED,
+    (Status.SUBMITTED, Action.WAIT_FOR_PREREQUISITE): Status.WAITING,
+    (Status.WAITING, Action.ACCEPT): Status.ACCEPTED,
+    (Status.WAITING, Action.STOP): Status.STOPPED,
     (Status.NOT_ACCEPTED, Action.CLOSE): Status.CLOSED,
     **{(status, Action.WITHDRAW): Status.WITHDRAWN for status in OPEN_STATUSES},
 }

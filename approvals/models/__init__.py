@@ -66,6 +66,14 @@ from approvals.models.supervision import (
     StatisticsRolledDay,
 )
 from approvals.models.supplements import SupplementRequest
+from approvals.models.themes import (
+    DeliveryChoice,
+    ThemeCase,
+    ThemeCaseStatus,
+    ThemeItem,
+    ThemeMember,
+    ThemeVersion,
+)
 
 __all__ = [
     "CERTIFICATE_KINDS",
@@ -92,6 +100,7 @@ __all__ = [
     "DeadlineExtension",
     "DeadlineSweepState",
     "DeliveryAttempt",
+    "DeliveryChoice",
     "DeliveryState",
     "Document",
     "DocumentCounter",
@@ -133,6 +142,11 @@ __all__ = [
     "SupplementRequest",
     "TaskRole",
     "TaskStatus",
+    "ThemeCase",
+    "ThemeCaseStatus",
+    "ThemeItem",
+    "ThemeMember",
+    "ThemeVersion",
     "TrackingCounter",
     "VersionStatus",
     "WebhookDelivery",

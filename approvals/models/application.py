@@ -28,6 +28,8 @@ STATUS_LABELS = {
     Status.LICENCE_ISSUED: _("Licence issued"),
     Status.CLOSED: _("Closed"),
     Status.WITHDRAWN: _("Withdrawn"),
+    Status.WAITING: _("Accepted, waiting for a prerequisite"),
+    Status.STOPPED: _("Stopped: a prerequisite was denied"),
 }
 # The lifecycle's statuses are declared once, with its transition table
 # (approvals.domain.lifecycle.Status); the model adds the labels.
@@ -130,6 +132,18 @@ class Application(models.Model):
     licence_action = models.CharField(
         _("licence action"), max_length=10, choices=LicenceAction.choices, blank=True
     )
+    # 一件事: the member of a theme case this application is (its own decision, under its own
+    # limit), accepted by the case's window as one with the others.
+    theme_case = models.ForeignKey(
+        "approvals.ThemeCase",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("one-thing case"),
+        db_index=False,  # the partial index below: almost every application has none
+    )
+    theme_member_key = models.SlugField(_("member of the case"), max_length=50, blank=True)
     # Optimistic concurrency: bumped on every change; a stale form is told "this has changed".
     revision = models.PositiveIntegerField(_("revision"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -214,6 +228,12 @@ class Application(models.Model):
                     )
                 ),
                 name="application_due_unknown",
+            ),
+            # The members of a one-thing case.
+            models.Index(
+                fields=["theme_case", "theme_member_key"],
+                condition=Q(theme_case__isnull=False),
+                name="application_theme_member",
             ),
             # Provisional due dates, recomputed once the official schedule reaches them.
             models.Index(
