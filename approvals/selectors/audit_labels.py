@@ -32,6 +32,8 @@ LIFECYCLE_LABELS = {
     Action.ISSUE_LICENCE: _("Licence issued"),
     Action.CLOSE: _("Application closed"),
     Action.WITHDRAW: _("Application withdrawn"),
+    Action.WAIT_FOR_PREREQUISITE: _("Accepted with the whole case, waiting for a prerequisite"),
+    Action.STOP: _("Stopped: a prerequisite was denied"),
 }
 
 ACTION_LABELS = {
