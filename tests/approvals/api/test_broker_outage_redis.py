@@ -66,7 +66,7 @@ class RedisServer:
                 "no",
                 "--dir",
                 str(self.folder),
-            ],  # fmt: skip
+            ],
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -186,7 +186,7 @@ def worker(shared_database, redis_server, tmp_path):
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
-            ],  # fmt: skip
+            ],
             cwd=django_settings.BASE_DIR,
             env=environment,
             stdout=log,
