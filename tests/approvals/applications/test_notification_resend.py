@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.test import override_settings
 from django.utils import timezone
 
 from approvals.models import Notification
@@ -19,20 +18,6 @@ from approvals.services.notifications import (
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-SENT_SMS: list[tuple[str, str]] = []
-
-
-class RecordingSMSBackend:
-    def send(self, mobile: str, message: str) -> None:
-        SENT_SMS.append((mobile, message))
-
-
-@pytest.fixture
-def sms():
-    SENT_SMS.clear()
-    with override_settings(SMS_BACKEND=f"{__name__}.RecordingSMSBackend"):
-        yield SENT_SMS
 
 
 def _later(seconds: int | None = None) -> dt.datetime:
@@ -48,7 +33,9 @@ def _lost(django_capture_on_commit_callbacks, **fields):
     return notification
 
 
-def test_a_lost_task_is_sent_exactly_once_after_the_sweep(django_capture_on_commit_callbacks, sms):
+def test_a_lost_task_is_sent_exactly_once_after_the_sweep(
+    django_capture_on_commit_callbacks, sms_outbox
+):
     # given a notification whose task was lost, with its query code for the email and SMS only
     user = UserFactory(preferred_language="en", mobile="13800138000")
     notification = _lost(
@@ -61,7 +48,7 @@ def test_a_lost_task_is_sent_exactly_once_after_the_sweep(django_capture_on_comm
     )
     stored = Notification.objects.get(pk=notification.pk)
     assert "246810" not in stored.sealed_private and stored.sealed_private
-    assert mail.outbox == [] and sms == []
+    assert mail.outbox == [] and sms_outbox == []
 
     # when the sweep runs before the grace period is over, nothing goes out yet
     assert notifications_resend_sweep(now=_later(60))["queued"] == []
@@ -72,13 +59,13 @@ def test_a_lost_task_is_sent_exactly_once_after_the_sweep(django_capture_on_comm
     assert report["queued"] == [notification.pk]
     [email] = mail.outbox
     assert email.to == [user.email] and "246810" in email.body
-    assert len(sms) == 1 and "246810" in sms[0][1]
+    assert len(sms_outbox) == 1 and "246810" in sms_outbox[0][1]
     stored.refresh_from_db()
     assert stored.sent_at is not None and stored.sealed_private == ""
 
     # and a second sweep (or the lost task turning up late) sends nothing more
     assert notifications_resend_sweep(now=_later())["queued"] == []
-    assert len(mail.outbox) == 1 and len(sms) == 1
+    assert len(mail.outbox) == 1 and len(sms_outbox) == 1
 
 
 def test_the_sweep_leaves_notifications_that_went_out_alone(django_capture_on_commit_callbacks):
