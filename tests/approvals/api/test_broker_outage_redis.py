@@ -29,6 +29,8 @@ from approvals.services.notifications import notifications_resend_sweep
 from portal.celery import app as celery_app
 from tests.approvals.api.conftest import token_client
 from tests.approvals.api.test_idempotency import _ready_draft
+from tests.portal.test_celery_worker import _stop
+from tests.portal.test_celery_worker import _wait_for as _wait_for_worker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
 
@@ -197,23 +199,11 @@ def worker(shared_database, redis_server, tmp_path):
         _wait_for(lambda: " ready." in log_path.read_text(errors="replace"), worker, "not ready")
         yield worker
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        _stop(process)
 
 
-def _wait_for(condition, worker, what: str, seconds: float = WAIT_SECONDS) -> None:
-    process = worker["process"]
-    deadline = time.monotonic() + seconds
-    while not condition() and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.25)
-    assert condition(), (
-        f"{what} within {seconds} s (worker exit status {process.poll()}); its log:\n"
-        f"{worker['log'].read_text(errors='replace')[-6000:]}"
-    )
+def _wait_for(condition, worker, what: str) -> None:
+    _wait_for_worker(condition, worker["process"], worker["log"], what, seconds=WAIT_SECONDS)
 
 
 def _emails_sent(worker) -> int:
