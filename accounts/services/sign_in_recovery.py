@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.lockout import lockout_lift
 from accounts.models import User
-from accounts.services.registration import _deliver
+from accounts.services.registration import deliver_to_owner
 from approvals.models import AuditEvent
 from approvals.models.audit_chain import audit_record
 from approvals.services.notifications import absolute_link, recipient_language
@@ -113,7 +113,7 @@ def _send_unlock_link(user: User, link: str) -> None:
             "Sign-in to your portal account was paused. To open it again, use this link within "
             "one hour: %(link)s. If you did not ask, ignore this message."
         ) % {"link": link}
-    _deliver(user, subject, body, sms)
+    deliver_to_owner(user, subject, body, sms)
 
 
 def unlock_link_user(uidb64: str, token: str) -> User | None:
