@@ -6,6 +6,8 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from approvals.models import Notification
@@ -14,6 +16,14 @@ from approvals.services.notifications import (
     notifications_resend_sweep,
     notify,
     notify_many,
+)
+from tests.explain import (
+    analyze,
+    assert_no_seq_scan,
+    captured_selects,
+    explain,
+    plan_nodes,
+    requires_postgresql,
 )
 from tests.factories import UserFactory
 
@@ -142,3 +152,34 @@ def test_the_sweep_reads_a_constant_number_of_queries_and_nothing_when_idle(
 
     # sixty lost tasks went out in chunks, each notification in one of them
     assert [len(ids) for ids in published] == [2, 50, 10]
+
+
+@requires_postgresql
+def test_the_sweep_reads_the_partial_index_not_the_table(monkeypatch):
+    # given many notifications that went out, and a few whose task was lost
+    monkeypatch.setattr("approvals.services.notifications.enqueue", lambda name, ids: None)
+    user = UserFactory()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO approvals_notification
+              (user_id, kind, title, body, link, created_at, sent_at, texts, sealed_private)
+            SELECT %(user)s, 'test', 'T', 'B', '', %(now)s - g * interval '6 seconds',
+              CASE WHEN g %% 10000 = 0 THEN NULL ELSE %(now)s END, '{}'::jsonb, ''
+            FROM generate_series(1, 30000) AS g
+            """,
+            {"user": user.pk, "now": timezone.now()},
+        )
+    analyze("approvals_notification")
+
+    with CaptureQueriesContext(connection) as captured:
+        report = notifications_resend_sweep(now=_later())
+
+    # then the sweep found them through the partial index, without reading the table
+    assert len(report["queued"]) == 2 and report["given_up"] == 1
+    reads = captured_selects(captured)
+    assert reads
+    for sql in reads:
+        assert_no_seq_scan(sql, ["approvals_notification"])
+    used = {node.get("Index Name") for sql in reads for node in plan_nodes(explain(sql))}
+    assert "notification_unsent" in used
