@@ -69,7 +69,9 @@ def test_citizen_signs_up_signs_in_and_switches_language(open_page, language):
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/accounts/signup/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/accounts/login/", "/accounts/signup/", "/accounts/login/code/"]
+)
 def test_public_account_pages_have_no_serious_accessibility_violations(open_page, language, path):
     page = open_page(language)
     page.goto(path)
