@@ -27,7 +27,7 @@ run:
 
 # pytest exits 5 when it collects no tests; make reports that as a failure like any other.
 test:
-	@scripts/install-system-packages.sh --browser --docs
+	@scripts/install-system-packages.sh --browser --docs --broker
 	@scripts/ensure-venv.sh requirements-dev.txt
 	@scripts/ensure-node-tools.sh
 	@scripts/compile-messages.sh

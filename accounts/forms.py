@@ -124,6 +124,26 @@ class TokenForm(forms.Form):
         return "".join(self.cleaned_data["token"].split())
 
 
+class CodeSignInForm(TokenForm):
+    """Sign-in with the password and a code of the authenticator, the owner's way past a pause."""
+
+    username = LoginForm.base_fields["username"]
+    password = LoginForm.base_fields["password"]
+    field_order = ["username", "password", "token"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["token"].widget.attrs.pop("autofocus", None)
+
+
+class UnlockRequestForm(forms.Form):
+    username = forms.CharField(
+        label=_("Email address or mobile number"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+
+
 class LanguagePreferenceForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language for pages, emails and text messages"), choices=settings.LANGUAGES

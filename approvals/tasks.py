@@ -9,7 +9,10 @@ from approvals.services.deadlines import deadlines_fill_unknown, deadlines_recom
 from approvals.services.deemed_renewal import deemed_renewals_sweep
 from approvals.services.documents import document_render, documents_render_sweep
 from approvals.services.licences import licence_expiry_reminders_send
-from approvals.services.notifications import notification_send_outside
+from approvals.services.notifications import (
+    notification_send_outside,
+    notifications_resend_sweep,
+)
 from approvals.services.supervision_rollup import open_task_counts_compact, statistics_rollup
 from approvals.services.sweep import sweep_deadlines
 from approvals.services.webhooks import webhook_deliver, webhook_dispatch, webhook_sweep
@@ -56,6 +59,19 @@ def notifications_send_task(notification_ids: list[int]) -> int:
         notification_send_outside(notification_id=notification_id)
         for notification_id in notification_ids
     )
+
+
+@shared_task(name="approvals.tasks.notifications_resend_task")
+def notifications_resend_task() -> dict:
+    """The periodic resend of notifications whose email and SMS task was lost
+    (CELERY_BEAT_SCHEDULE); idle when every notification went out."""
+
+    report = notifications_resend_sweep()
+    return {
+        "queued": len(report["queued"]),
+        "nothing_to_send": len(report["nothing_to_send"]),
+        "given_up": report["given_up"],
+    }
 
 
 @shared_task(name="approvals.tasks.supervision_rollup_task")

@@ -3,6 +3,8 @@
 #   scripts/install-system-packages.sh            runtime packages (fonts, PDF and file-type libraries, gettext)
 #   scripts/install-system-packages.sh --ci       adds PostgreSQL and Redis servers for the test suite
 #   scripts/install-system-packages.sh --browser  adds Chromium for the browser journeys
+#   scripts/install-system-packages.sh --broker   adds the Redis server that the broker-outage test
+#                                                 starts and stops itself (make test)
 #   scripts/install-system-packages.sh --docs     adds curl, jq and oathtool, which the shell
 #                                                 examples of docs/api.md use (tests/docs)
 #   scripts/install-system-packages.sh --stack    adds what `make stack` runs and checks (nginx,
@@ -17,6 +19,7 @@ for arg in "$@"; do
   case "$arg" in
     --ci) packages+=(postgresql redis-server) ;;
     --browser) packages+=(chromium) ;;
+    --broker) packages+=(redis-server) ;;
     --docs) packages+=(curl jq oathtool) ;;
     --stack) packages+=(nginx postgresql redis-server openssl gettext-base systemd curl jq oathtool) ;;
     *) echo "unknown option: $arg" >&2; exit 2 ;;

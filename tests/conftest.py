@@ -122,3 +122,14 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def sms_outbox(settings):
+    """The text messages sent during the test, as ``(mobile, text)`` pairs."""
+    from tests.support import RecordingSMSBackend
+
+    settings.SMS_BACKEND = "tests.support.RecordingSMSBackend"
+    RecordingSMSBackend.sent.clear()
+    yield RecordingSMSBackend.sent
+    RecordingSMSBackend.sent.clear()

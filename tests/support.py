@@ -64,3 +64,13 @@ def recorded_events():
     recorded = RecordedEvents()
     yield recorded
     recorded.extend(AuditEvent.objects.filter(sequence__gt=last or 0).order_by("sequence"))
+
+
+class RecordingSMSBackend:
+    """An ``SMS_BACKEND`` that keeps what it was asked to send (``RecordingSMSBackend.sent``:
+    ``(mobile, text)`` pairs); ``sms_outbox`` in tests/conftest.py installs and empties it."""
+
+    sent: list[tuple[str, str]] = []
+
+    def send(self, mobile: str, message: str) -> None:
+        RecordingSMSBackend.sent.append((mobile, message))

@@ -188,7 +188,7 @@ def _send_repeat_notice(owner: User) -> None:
             "Someone tried to create an account with your details; you already have one. "
             "If it was you, sign in or reset your password."
         )
-    _deliver(owner, subject, body, sms)
+    deliver_to_owner(owner, subject, body, sms)
 
 
 def send_sign_up_link(user: User) -> None:
@@ -207,19 +207,20 @@ def send_sign_up_link(user: User) -> None:
             "within one hour: %(link)s. If you did not sign up, ignore this email."
         ) % {"link": link}
         sms = _("Your account is almost ready: open the link we emailed you to finish.")
-    _deliver(user, subject, body, sms)
+    deliver_to_owner(user, subject, body, sms)
 
 
-def _deliver(user: User, subject: str, body: str, sms: str) -> None:
+def deliver_to_owner(user: User, subject: str, body: str, sms: str) -> None:
+    """Email and SMS to an account's owner (sign-up, unlock links); a failure is logged."""
     try:
         send_mail(str(subject), str(body), None, [user.email])
     except Exception:
-        logger.exception("sign-up email to user %s failed", user.pk)
+        logger.exception("account email to user %s failed", user.pk)
     if user.mobile:
         try:
             get_sms_backend().send(user.mobile, str(sms))
         except Exception:
-            logger.exception("sign-up SMS to user %s failed", user.pk)
+            logger.exception("account SMS to user %s failed", user.pk)
 
 
 def person_activate(*, user: User) -> None:

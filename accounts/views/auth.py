@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
@@ -25,7 +26,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import lockout
-from accounts.forms import LoginForm, SignUpForm, TokenForm
+from accounts.forms import CodeSignInForm, LoginForm, SignUpForm, TokenForm, UnlockRequestForm
 from accounts.models import User
 from accounts.services.password_reset import password_reset_completed
 from accounts.services.registration import person_activate, person_register, sign_up_tokens
@@ -33,6 +34,12 @@ from accounts.services.second_factor import (
     second_factor_confirm_device,
     second_factor_record_failure,
     second_factor_verified,
+)
+from accounts.services.sign_in_recovery import (
+    sign_in_pause_passed_with_second_factor,
+    sign_in_unlock,
+    sign_in_unlock_link_send,
+    unlock_link_user,
 )
 from portal.middleware import client_ip
 from portal.ratelimit import RateLimit
@@ -104,16 +111,20 @@ class LoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        response.set_cookie(
-            lockout.KNOWN_BROWSER_COOKIE,
-            lockout.known_browser_value(form.get_user()),
-            max_age=lockout.KNOWN_BROWSER_MAX_AGE,
-            secure=settings.SESSION_COOKIE_SECURE,
-            httponly=True,
-            samesite="Lax",
-        )
-        return response
+        return _remember_browser(super().form_valid(form), form.get_user())
+
+
+def _remember_browser(response, user):
+    """Mark this browser as one the account signed in from (it skips the account's slow-down)."""
+    response.set_cookie(
+        lockout.KNOWN_BROWSER_COOKIE,
+        lockout.known_browser_value(user),
+        max_age=lockout.KNOWN_BROWSER_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def _is_admin_url(url: str) -> bool:
@@ -128,6 +139,9 @@ class LogoutView(auth_views.LogoutView):
 # address has a limited number of tries, so that they cannot be used to test lists of numbers.
 SIGN_UP_LIMIT = RateLimit("signup", limit=10, period=60 * 60)
 PASSWORD_RESET_LIMIT = RateLimit("password_reset", limit=5, period=60 * 60)
+# The owner's ways past a sign-in pause, limited per address like the reset.
+CODE_SIGN_IN_LIMIT = RateLimit("code_sign_in", limit=10, period=15 * 60)
+UNLOCK_REQUEST_LIMIT = RateLimit("unlock_request", limit=5, period=60 * 60)
 
 
 def _rate_limited(request, limit: RateLimit, template: str, context: dict):
@@ -262,6 +276,16 @@ def _token_fits(device, token: str) -> bool:
     return looks_like_totp == isinstance(device, TOTPDevice)
 
 
+def _device_accepting(devices, token: str):
+    """The device among ``devices`` that accepts ``token`` now (and counts it used), or None."""
+    for device in devices:
+        if not _token_fits(device, token):
+            continue
+        if device.verify_is_allowed()[0] and device.verify_token(token):
+            return device
+    return None
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def otp_verify(request):
@@ -276,14 +300,11 @@ def otp_verify(request):
         return redirect(_with_next(reverse("accounts:otp_setup"), next_url))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data["token"]
-        for device in devices:
-            if not _token_fits(device, token):
-                continue
-            if device.verify_is_allowed()[0] and device.verify_token(token):
-                otp_login(request, device)
-                second_factor_verified(user=user, device=device)
-                return redirect(next_url or reverse("accounts:home"))
+        device = _device_accepting(devices, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            second_factor_verified(user=user, device=device)
+            return redirect(next_url or reverse("accounts:home"))
         second_factor_record_failure(user=user, stage="verify")
         form.add_error(
             "token",
@@ -332,3 +353,106 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+# --- The owner's ways past a sign-in pause (accounts/services/sign_in_recovery.py) --------------
+
+
+def _account_with_password(identifier: str, password: str) -> User | None:
+    """The active account ``identifier`` names, if ``password`` is its password; else None. The
+    password is hashed either way, so that the time taken does not tell whether it exists."""
+    try:
+        user = User.objects.get_by_login(identifier) if identifier.strip() else None
+    except User.DoesNotExist:
+        user = None
+    if user is None:
+        User().set_password(password)
+        return None
+    return user if user.check_password(password) and user.is_active else None
+
+
+@never_cache
+@sensitive_post_parameters("password", "token")
+@require_http_methods(["GET", "POST"])
+def login_with_code(request):
+    """Sign in with the password and a code of the account's authenticator, whether or not sign-in
+    is paused or slowed down for the account: the pause stops guessing, and nobody guesses both.
+    Every failure looks the same and counts as a failed sign-in."""
+    form = CodeSignInForm(request.POST or None)
+    if request.method == "POST":
+        refused = _rate_limited(
+            request, CODE_SIGN_IN_LIMIT, "accounts/login_code.html", {"form": form}
+        )
+        if refused is not None:
+            return refused
+    if request.method == "POST" and form.is_valid():
+        identifier = form.cleaned_data["username"]
+        user = _account_with_password(identifier, form.cleaned_data["password"])
+        device = None
+        if user is not None:
+            device = _device_accepting(
+                list(devices_for_user(user, confirmed=True)), form.cleaned_data["token"]
+            )
+        if device is not None:
+            sign_in_pause_passed_with_second_factor(user=user, device=device)
+            login(request, user, backend="accounts.backends.EmailOrMobileBackend")
+            otp_login(request, device)
+            return _remember_browser(
+                redirect(safe_next(request, settings.LOGIN_REDIRECT_URL)), user
+            )
+        user_login_failed.send(
+            sender=__name__, credentials={"username": identifier}, request=request
+        )
+        form.data = form.data.copy()
+        form.data["token"] = ""  # a code is tried once: a new one is needed
+        form.add_error(
+            None,
+            _(
+                "The email address or mobile number, the password or the code is not right. "
+                "Check them, wait for a new code, and try again."
+            ),
+        )
+    return render(
+        request, "accounts/login_code.html", {"form": form, "next": safe_next(request, "")}
+    )
+
+
+@sensitive_post_parameters("username")
+@require_http_methods(["GET", "POST"])
+def unlock_request(request):
+    """Ask for a link that opens sign-in again. The same answer whether or not an account has the
+    identifier; the link goes to the account's own email address and mobile number."""
+    form = UnlockRequestForm(request.POST or None)
+    if request.method == "POST":
+        refused = _rate_limited(
+            request, UNLOCK_REQUEST_LIMIT, "accounts/unlock_request.html", {"form": form}
+        )
+        if refused is not None:
+            return refused
+        if form.is_valid():
+            sign_in_unlock_link_send(identifier=form.cleaned_data["username"])
+            return redirect("accounts:unlock_sent")
+    return render(request, "accounts/unlock_request.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+def unlock_sent(request):
+    return render(request, "accounts/unlock_sent.html")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unlock_confirm(request, uidb64, token):
+    """The link from the message: a button (so that a mail scanner that opens links does not use
+    it up), which lifts the pause once."""
+    if request.method == "POST":
+        user = sign_in_unlock(uidb64=uidb64, token=token)
+        state = "done" if user is not None else "invalid"
+    else:
+        state = "ready" if unlock_link_user(uidb64, token) is not None else "invalid"
+    return render(
+        request,
+        "accounts/unlock_confirm.html",
+        {"state": state},
+        status=400 if state == "invalid" else 200,
+    )

@@ -337,12 +337,21 @@ class Notification(models.Model):
     # so that each reader sees them in the language they read in now, not the one they signed up
     # in. Rows written before this field keep their one text (``title`` and ``body``).
     texts = models.JSONField(_("texts by language"), default=dict, blank=True)
+    # A private text for the email and SMS only (a query code), sealed with a key derived from the
+    # secret key, kept until they went out so that a lost task can be sent again; then emptied.
+    sealed_private = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_user_unread"),
+            # The resend sweep's rows (email and SMS not gone out): empty in the steady state.
+            models.Index(
+                fields=["created_at"], condition=Q(sent_at__isnull=True), name="notification_unsent"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

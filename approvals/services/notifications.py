@@ -6,10 +6,16 @@ nothing, and no request waits for a mail server). Every text is rendered in the 
 preferred language, not the language of whoever caused it; the in-app row keeps its title and
 body in every language of the portal, so that the page shows them in the reader's language of
 the moment (``Notification.text_in``). A private text (a query code) is never
-stored: it travels to the worker sealed (encrypted with a key derived from the secret key).
+stored in clear: it is sealed (encrypted with a key derived from the secret key) in the row until
+the email and SMS went out, and emptied then.
+
+A task the broker lost (an outage, a failed publish after the commit) is queued again by
+``notifications_resend_sweep``, from the rows whose email and SMS have not gone out; the send is
+idempotent, so a notification queued twice goes out once.
 """
 
 import base64
+import datetime as dt
 import hashlib
 import logging
 
@@ -26,7 +32,7 @@ from accounts.models import User
 from approvals.models import Application, Notification
 from approvals.selectors import policy
 from approvals.services.sms import get_sms_backend
-from portal.queueing import enqueue_on_commit
+from portal.queueing import enqueue, enqueue_on_commit
 
 logger = logging.getLogger("portal.notifications")
 
@@ -89,11 +95,13 @@ def notify(
     with translation.override(language):
         private = str(private_text)
     notification = Notification.objects.create(
-        **_notification_fields(user, texts), application=application, kind=kind, link=link
+        **_notification_fields(user, texts),
+        application=application,
+        kind=kind,
+        link=link,
+        sealed_private=seal_private_text(private),
     )
-    enqueue_on_commit(
-        "approvals.tasks.notification_send_task", notification.pk, seal_private_text(private)
-    )
+    enqueue_on_commit("approvals.tasks.notification_send_task", notification.pk)
     return notification
 
 
@@ -181,7 +189,8 @@ def notification_send_outside(*, notification_id: int, sealed_private: str = "")
     """Email and SMS for notification ``notification_id``, once (the worker's task): ``False``
     when they had already gone out. A failing mail server or SMS gateway must not undo or hide
     the change that was already committed: the failure is logged, and the in-app notification is
-    there."""
+    there. The private text is the row's (``sealed_private`` is for messages queued before the
+    row kept it)."""
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(of=("self",))
@@ -191,8 +200,10 @@ def notification_send_outside(*, notification_id: int, sealed_private: str = "")
         )
         if notification is None:
             return False
+        sealed_private = notification.sealed_private or sealed_private
         notification.sent_at = timezone.now()
-        notification.save(update_fields=["sent_at"])
+        notification.sealed_private = ""
+        notification.save(update_fields=["sent_at", "sealed_private"])
     user = notification.user
     language = recipient_language(user)
     text = notification.text_in(language)
@@ -225,6 +236,49 @@ def notification_send_outside(*, notification_id: int, sealed_private: str = "")
     except Exception:
         logger.exception("notification SMS to user %s failed", user.pk)
     return True
+
+
+# A notification whose email and SMS have not gone out this long after it was written lost its
+# task; one older than the give-up age is no longer news worth a message (and rows written before
+# ``sent_at`` existed must not all go out on the first run). Each run is bounded.
+RESEND_GIVE_UP_AFTER = dt.timedelta(days=2)
+RESEND_BATCH = 500
+RESEND_TASK_CHUNK = 50
+
+
+def notifications_resend_sweep(*, now: dt.datetime | None = None) -> dict:
+    """Queue again the email and SMS of notifications whose task was lost (the beat's periodic
+    run). Set-based and bounded, through the partial index ``notification_unsent``: in the steady
+    state it reads no row. Rows with nothing to send (no email address and no mobile number) and
+    rows past the give-up age are marked as dealt with (``sent_at``), never queued, so that they
+    are not tried for ever."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=settings.NOTIFICATION_RESEND_GRACE_SECONDS)
+    give_up = now - RESEND_GIVE_UP_AFTER
+    unsent = Notification.objects.filter(sent_at__isnull=True)
+    stale = unsent.filter(created_at__lt=give_up).order_by("created_at").values("pk")
+    given_up = unsent.filter(pk__in=stale[:RESEND_BATCH]).update(sent_at=now, sealed_private="")
+    due = list(
+        unsent.filter(created_at__lt=cutoff, created_at__gte=give_up)
+        .order_by("created_at")
+        .values_list("pk", "user__email", "user__mobile")[:RESEND_BATCH]
+    )
+    nothing_to_send = [pk for pk, email, mobile in due if not email and not mobile]
+    if nothing_to_send:
+        unsent.filter(pk__in=nothing_to_send).update(sent_at=now, sealed_private="")
+    queued = [pk for pk, email, mobile in due if email or mobile]
+    for start in range(0, len(queued), RESEND_TASK_CHUNK):
+        enqueue(
+            "approvals.tasks.notifications_send_task", queued[start : start + RESEND_TASK_CHUNK]
+        )
+    if queued or given_up or nothing_to_send:
+        logger.warning(
+            "notifications resent: %d queued again, %d with nothing to send, %d given up",
+            len(queued),
+            len(nothing_to_send),
+            given_up,
+        )
+    return {"queued": queued, "nothing_to_send": nothing_to_send, "given_up": given_up}
 
 
 def notification_mark_read(*, actor: User, notification: Notification) -> Notification:

@@ -309,7 +309,15 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Webhook retries that are due, and outbox events whose fan-out never ran.
     "sweep-webhooks": {"task": "approvals.tasks.webhook_sweep_task", "schedule": 60.0},
+    # Notifications whose email and SMS task was lost (broker down, publish failed): queue again.
+    "resend-lost-notifications": {
+        "task": "approvals.tasks.notifications_resend_task",
+        "schedule": 300.0,
+    },
 }
+# A notification whose email and SMS have not gone out this many seconds after it was written
+# counts as lost and is queued again (longer than a queue normally waits: QUEUE_MAX_WAIT_SECONDS).
+NOTIFICATION_RESEND_GRACE_SECONDS = env_int("NOTIFICATION_RESEND_GRACE_SECONDS", 900)
 CELERY_TASK_ROUTES = {"approvals.tasks.document_render_task": {"queue": "pdf"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
