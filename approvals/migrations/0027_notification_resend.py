@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("approvals", "0025_review_supplement_status"),
+        ("approvals", "0026_themes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
