@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, OfficialPosition
@@ -51,13 +50,19 @@ from approvals.domain.workflow import (
 from approvals.models import Application, ClockPause, DocumentKind, ReviewTask
 from approvals.models.audit_chain import audit_record
 from approvals.models.working_calendar import sla_light_for, working_calendar
+from approvals.services.act_event import ActEvent
 from approvals.services.deadlines import task_due_on
 from approvals.services.documents import document_issue
 from approvals.services.ending import review_tasks_cancel
 from approvals.services.licence_issue import licence_issue
 from approvals.services.lifecycle import application_transition
-from approvals.services.notices import notice_application_approved, notice_application_denied
-from approvals.services.notifications import message, notify, tell_applicant
+from approvals.services.notices import (
+    notice_application_approved,
+    notice_application_denied,
+    notice_second_approval_needed,
+    notice_task_new,
+)
+from approvals.services.notifications import notify, tell_applicant
 
 
 class SelfApprovalError(ValidationError):
@@ -219,10 +224,6 @@ def _create_tasks(
     return tasks
 
 
-def _params(application: Application) -> dict:
-    return {"number": application.tracking_number or ""}
-
-
 def _notify_new_tasks(application: Application, tasks: list[ReviewTask]) -> None:
     """Everyone holding the task's department and role is told there is work."""
     pairs = {(task.department_id, task.role): task for task in tasks}
@@ -239,15 +240,8 @@ def _notify_new_tasks(application: Application, tasks: list[ReviewTask]) -> None
         told.add((position.user_id, task.pk))
         notify(
             user=position.user,
-            kind="task.new",
             application=application,
-            link=reverse("approvals:work_task", args=[task.pk]),
-            title=message(_("New task: %(number)s"), **_params(application)),
-            body=message(
-                _("Application %(number)s waits for your department (due %(due)s)."),
-                due=str(task.due_on or ""),
-                **_params(application),
-            ),
+            **notice_task_new(application, task=task).fields(),
         )
 
 
@@ -256,9 +250,13 @@ def _cancel(actor, task_ids, reason: str = "") -> list[ReviewTask]:
 
 
 @transaction.atomic
-def workflow_start(*, actor, application: Application) -> list[ReviewTask]:
+def workflow_start(
+    *, actor, application: Application, act: ActEvent | None = None
+) -> list[ReviewTask]:
     """After acceptance: review starts (accepted → under review) and the first review stage fans
-    out. A leading window intake stage counts as passed by the acceptance."""
+    out. A leading window intake stage counts as passed by the acceptance. ``act``: the
+    acceptance's one event, which then carries the start (status, stage, tasks); else the start
+    is recorded as ``workflow.started``."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.current_stage_key:
         raise WorkflowAlreadyStarted()
@@ -270,26 +268,32 @@ def workflow_start(*, actor, application: Application) -> list[ReviewTask]:
     if is_window_stage(stage):
         skipped = stage.key
         stage = definition.next_stage(stage.key)
-    # One act, one event: the start of the review carries its status change (its tasks have
-    # their own "task.created" events, each naming the application).
+    # One act, one event: the start of the review carries its status change and its tasks
+    # (each task has its own "task.created" fact, naming the application).
+    own_event = act is None
+    act = act or ActEvent(action="workflow.started", obj=locked, actor=actor)
     locked = application_transition(
         actor=actor,
         application=locked,
         action="start_review",
-        event="workflow.started",
         changes={
             "stage": [None, stage.key if stage else None],
             "window_stage_passed": [None, skipped],
         },
+        act=act,
     )
     if stage is None:  # nothing beyond the window: the acceptance is the whole review
         locked.current_stage_key = skipped or ""
         locked.workflow_round = 1
         locked.save(update_fields=["current_stage_key", "workflow_round"])
+        act.record()  # the acceptance before the decision it leads to
         _decide(actor, locked, approve=True, reason="")
         tasks = []
     else:
         tasks = _fan_out(actor, locked, stage, 1)
+        act.add({"tasks": [None, [task.pk for task in tasks]]})
+        if own_event:
+            act.record()
     application.refresh_from_db()
     return tasks
 
@@ -364,9 +368,11 @@ def _decide(
 
 
 @transaction.atomic
-def workflow_advance(*, actor, application: Application):
+def workflow_advance(*, actor, application: Application, act: ActEvent | None = None):
     """After a task decision: ask the engine what happens next and do it. Returns the engine's
-    decision."""
+    decision. ``act``: the task decision's one event, which then carries the engine's step
+    (``step`` and what it did); it is recorded before a final decision's own event. Without
+    it the step is recorded as ``workflow.<step>``."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
     definition = workflow_definition(locked)
     decision = next_step(definition, workflow_state(locked))
@@ -399,7 +405,8 @@ def workflow_advance(*, actor, application: Application):
         )
         changes["cancelled"] = [None, [t.pk for t in cancelled]]
         changes["decided_by"] = [None, [t.pk for t in decided_by]]
-        # One act, one event: the decision's status change is recorded as this step.
+        _record_step(actor, locked, decision, {}, act)
+        # The application's decision: its status change, recorded with the engine's step.
         _decide(
             actor,
             locked,
@@ -424,22 +431,31 @@ def workflow_advance(*, actor, application: Application):
     elif isinstance(decision, DenialOverruled):
         changes = _overrule(actor, locked, decision)
     elif isinstance(decision, Complete):
+        _record_step(actor, locked, decision, {}, act)
         _decide(actor, locked, approve=True, reason="", changes=changes)
         application.refresh_from_db()
         return decision
     elif isinstance(decision, NeedsSecondApproval):
         _notify_second_approval(locked, decision, actor)
     else:  # Wait
+        _record_step(actor, locked, decision, {}, act)
         application.refresh_from_db()
         return decision
-    audit_record(
-        action=f"workflow.{type(decision).__name__.lower()}",
-        actor=actor,
-        obj=locked,
-        changes=changes,
-    )
+    _record_step(actor, locked, decision, changes, act)
     application.refresh_from_db()
     return decision
+
+
+def _record_step(actor, application: Application, decision, changes: dict, act) -> None:
+    """The engine's step: in the task decision's one event (``act``, recorded now), or as an
+    event of its own when the step was asked for without a decision. A final decision's step
+    writes nothing of its own: the decision's event carries it."""
+    step = type(decision).__name__.lower()
+    if act is not None:
+        act.add({"workflow_step": [None, step], **changes})
+        act.record()
+    elif changes:
+        audit_record(action=f"workflow.{step}", actor=actor, obj=application, changes=changes)
 
 
 def _rejection_reasons(application: Application) -> str:
@@ -507,12 +523,6 @@ def _notify_second_approval(application, decision: NeedsSecondApproval, actor) -
                 continue
             notify(
                 user=position.user,
-                kind="task.second_approval",
                 application=application,
-                link=reverse("approvals:work_task", args=[task.pk]),
-                title=message(_("Second approval needed: %(number)s"), **_params(application)),
-                body=message(
-                    _("An approval of %(number)s was drafted and needs a second approver."),
-                    **_params(application),
-                ),
+                **notice_second_approval_needed(application, task=task).fields(),
             )
