@@ -231,11 +231,16 @@ def application_deadlines_refresh(*, application: Application) -> Application:
     return application
 
 
-def explain_application_deadline(application: Application) -> DueDate | None:
-    """How the running deadline was computed: the decision's once accepted, else the intake's."""
-    pauses = _pauses(application)
+def explain_application_deadline(
+    application: Application, *, pauses=None, extension_days: int | None = None
+) -> DueDate | None:
+    """How the running deadline was computed: the decision's once accepted, else the intake's.
+    ``pauses`` (``(started_on, ended_on)`` pairs) and ``extension_days``: the clock's facts when
+    the page has read them already (its progress timeline), else they are read here."""
+    if pauses is None:
+        pauses = _pauses(application)
     if application.accepted_on:
-        return _decision_due(application, pauses)
+        return _decision_due(application, pauses, extension_days)
     if application.received_on:
         return _intake_due(application, pauses)
     return None
