@@ -139,3 +139,25 @@ def test_a_pause_over_the_calendars_end_moves_a_task_date_as_the_fill_counts_it(
     assert (task.due_on, task.due_provisional) == (D(2027, 1, 12), True)
     again = _counted_again_from_creation(task)
     assert (again.due_on, again.due_provisional) == (D(2027, 1, 12), True)
+
+
+@pytest.mark.django_db
+def test_a_task_created_while_the_clock_is_stopped_counts_only_the_pause_after_it(
+    make_application, clerk
+):
+    # given an expert review stopping the clock from Tuesday 2025-03-04, and the review task
+    # created on Thursday 03-06 while it runs (due 03-20 as if the clock ran)
+    application = make_application(received_on=D(2025, 3, 3))
+    with _at(D(2025, 3, 4)):
+        clock_pause_start(actor=None, application=application, kind="expert_review", reason="x")
+    with _at(D(2025, 3, 6)):
+        intake_accept(actor=clerk, application=application, revision=application.revision)
+    assert ReviewTask.objects.get(application=application).due_on == D(2025, 3, 20)
+    # when the clock restarts on Tuesday 03-11
+    with _at(D(2025, 3, 11)):
+        clock_pause_end(actor=None, application=application)
+    # then only the paused working days after the task's creation (03-07, 10, 11) move it, not
+    # those before it: due 03-25; the count from creation agrees
+    task = ReviewTask.objects.get(application=application)
+    assert task.due_on == D(2025, 3, 25)
+    assert _counted_again_from_creation(task).due_on == D(2025, 3, 25)
