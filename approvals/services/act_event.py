@@ -11,6 +11,7 @@ before.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -30,6 +31,7 @@ class ActEvent:
     on_behalf_of: str = ""
     changes: dict = field(default_factory=dict)
     recorded: AuditEvent | None = None
+    facts: list[Callable[[], object]] = field(default_factory=list)
 
     def add(self, changes: dict, *, reason: str = "", on_behalf_of: str = "") -> None:
         """A step's part of the event: its changes (a status moved twice by the act keeps its
@@ -46,8 +48,17 @@ class ActEvent:
         self.reason = self.reason or reason
         self.on_behalf_of = self.on_behalf_of or on_behalf_of
 
+    def then(self, record_fact: Callable[[], object]) -> None:
+        """Record an object's own fact (a task created by the act) right after the act's event,
+        so that histories read the act before what it created."""
+        if self.recorded is not None:
+            record_fact()
+        else:
+            self.facts.append(record_fact)
+
     def record(self) -> AuditEvent:
-        """Write the event (once: a second call returns the first)."""
+        """Write the event, then the facts waiting for it (once: a second call returns the
+        first)."""
         if self.recorded is None:
             self.recorded = audit_record(
                 action=self.action,
@@ -57,4 +68,7 @@ class ActEvent:
                 on_behalf_of=self.on_behalf_of,
                 changes=self.changes,
             )
+            for record_fact in self.facts:
+                record_fact()
+            self.facts.clear()
         return self.recorded

@@ -233,7 +233,7 @@ def licence_issue(
         changes={"licence": [None, licence.number]},
         act=act,
     )
-    entry.record()
+    act.then(entry.record)  # the register entry's fact right after the act's event
     facts = {
         "licence_number": licence.number,
         "valid_from": valid_from,

@@ -23,6 +23,8 @@ decision, so ``workflow_start`` treats it as passed and fans out the first revie
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -154,9 +156,11 @@ def _departments(stage: Stage) -> dict[str, Department]:
     return found
 
 
-def _fan_out(actor, application: Application, stage: Stage, round_: int) -> list[ReviewTask]:
+def _fan_out(
+    actor, application: Application, stage: Stage, round_: int, act: ActEvent | None = None
+) -> list[ReviewTask]:
     """One open task per branch of ``stage``; the application moves to that stage."""
-    tasks = _create_tasks(actor, application, stage, round_)
+    tasks = _create_tasks(actor, application, stage, round_, act=act)
     application.current_stage_key = stage.key
     application.workflow_round = round_
     application.save(update_fields=["current_stage_key", "workflow_round"])
@@ -172,8 +176,10 @@ def _create_tasks(
     branches=None,
     confirms_denial: ReviewTask | None = None,
     comment: str = "",
+    act: ActEvent | None = None,
 ) -> list[ReviewTask]:
-    """One open task per branch of ``stage`` (or of ``branches``), audited and told."""
+    """One open task per branch of ``stage`` (or of ``branches``), audited and told; each
+    task's ``task.created`` fact follows the event of the ``act`` that created it."""
     departments = _departments(stage)
     due_on = task_due_on(application=application, stage=stage)
     # The one rule gives a fresh task its real light at once (yellow when it is due soon,
@@ -201,7 +207,8 @@ def _create_tasks(
         for branch in (branches if branches is not None else stage.branches)
     ]
     for task in tasks:
-        audit_record(
+        record = partial(
+            audit_record,
             action="task.created",
             actor=actor,
             obj=task,
@@ -220,6 +227,10 @@ def _create_tasks(
                 ),
             },
         )
+        if act is not None:
+            act.then(record)
+        else:
+            record()
     _notify_new_tasks(application, tasks)
     return tasks
 
@@ -290,7 +301,7 @@ def workflow_start(
         _decide(actor, locked, approve=True, reason="")
         tasks = []
     else:
-        tasks = _fan_out(actor, locked, stage, 1)
+        tasks = _fan_out(actor, locked, stage, 1, act)
         act.add({"tasks": [None, [task.pk for task in tasks]]})
         if own_event:
             act.record()
@@ -380,7 +391,7 @@ def workflow_advance(*, actor, application: Application, act: ActEvent | None = 
     if isinstance(decision, SelfApprovalRefused):
         raise SelfApprovalError()
     if isinstance(decision, Advance):
-        tasks = _fan_out(actor, locked, decision.stage, locked.workflow_round)
+        tasks = _fan_out(actor, locked, decision.stage, locked.workflow_round, act)
         changes = {
             "stage": [decision.from_stage, decision.to_stage],
             "tasks": [None, [t.pk for t in tasks]],
@@ -388,7 +399,7 @@ def workflow_advance(*, actor, application: Application, act: ActEvent | None = 
     elif isinstance(decision, ReturnTo):
         cancelled = _cancel(actor, decision.cancel)
         before = locked.current_stage_key
-        tasks = _fan_out(actor, locked, decision.stage, locked.workflow_round + 1)
+        tasks = _fan_out(actor, locked, decision.stage, locked.workflow_round + 1, act)
         changes = {
             "stage": [before, decision.stage.key],
             "round": [locked.workflow_round - 1, locked.workflow_round],
@@ -420,7 +431,7 @@ def workflow_advance(*, actor, application: Application, act: ActEvent | None = 
     elif isinstance(decision, ProposeDenial):
         anchor = ReviewTask.objects.get(pk=min(decision.rejections))
         tasks = _create_tasks(
-            actor, locked, decision.to, locked.workflow_round, confirms_denial=anchor
+            actor, locked, decision.to, locked.workflow_round, confirms_denial=anchor, act=act
         )
         changes = {
             "stage": [locked.current_stage_key, locked.current_stage_key],
@@ -429,7 +440,7 @@ def workflow_advance(*, actor, application: Application, act: ActEvent | None = 
             "tasks": [None, [t.pk for t in tasks]],
         }
     elif isinstance(decision, DenialOverruled):
-        changes = _overrule(actor, locked, decision)
+        changes = _overrule(actor, locked, decision, act)
     elif isinstance(decision, Complete):
         _record_step(actor, locked, decision, {}, act)
         _decide(actor, locked, approve=True, reason="", changes=changes)
@@ -466,7 +477,9 @@ def _rejection_reasons(application: Application) -> str:
     )
 
 
-def _overrule(actor, application: Application, decision: DenialOverruled) -> dict:
+def _overrule(
+    actor, application: Application, decision: DenialOverruled, act: ActEvent | None = None
+) -> dict:
     """The confirming stage did not confirm the proposed denial: the rejections are set aside
     (recorded, with the overruling reasons) and their branches review afresh."""
     overruling = list(
@@ -493,6 +506,7 @@ def _overrule(actor, application: Application, decision: DenialOverruled) -> dic
         application.workflow_round,
         branches=[stage.branch(key) for key in decision.reopen],
         comment=_("Denial not confirmed: %(reasons)s") % {"reasons": reason},
+        act=act,
     )
     return {
         "stage": [application.current_stage_key, application.current_stage_key],

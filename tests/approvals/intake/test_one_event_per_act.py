@@ -42,6 +42,9 @@ def test_an_acceptance_is_one_event_carrying_the_start_of_the_review(submitted, 
     assert tasks and sorted(event.changes["tasks"][1]) == tasks
     assert event.changes["accepted_on"][1] is not None
     assert {"workflow.started", "application.accept"}.isdisjoint(e.action for e in recorded)
+    # and the history reads the acceptance before the tasks it created
+    about = [e.action for e in recorded if e.object_type != "approvals.document"]
+    assert about == ["intake.accepted"] + ["task.created"] * len(tasks)
 
 
 def test_a_refusal_is_one_event(submitted, clerk):

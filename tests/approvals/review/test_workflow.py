@@ -76,6 +76,7 @@ def test_all_approve_then_second_approval_approves_the_application(demo, started
     assert approved.changes["workflow_step"] == [None, "advance"]
     assert approved.changes["stage"] == ["joint_review", "decision"]
     assert approved.changes["tasks"] == [None, [decision.pk]]
+    assert [e.action for e in recorded] == ["task.approved", "task.created"]  # act, then fact
     assert not events("workflow.advance", started).exists()
     assert not events("workflow.wait", started).exists()
     assert (decision.department.code, decision.role) == ("fz-natres", "approver")
