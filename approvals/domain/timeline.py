@@ -193,6 +193,11 @@ class Step:
 class Timeline:
     steps: tuple[Step, ...]
     paused: bool = False
+    # The clock's facts the timeline was read with, for the page's deadline explanation to use
+    # rather than read again: the pauses (first, last day; last None while running) and the
+    # working days added by approved extensions.
+    clock_pauses: tuple[tuple[dt.date, dt.date | None], ...] = ()
+    extension_days: int = 0
 
     @property
     def current(self) -> Step | None:

@@ -71,6 +71,7 @@ ACTION_LABELS = {
     "workflow.needssecondapproval": _("Second approval needed"),
     "workflow.proposedenial": _("Denial proposed for confirmation"),
     "workflow.denialoverruled": _("Proposed denial overruled"),
+    "workflow.wait": _("Waiting for the stage's other tasks"),
     "task.rejection_drafted": _("Rejection drafted"),
     "task.rejection_overruled": _("Rejection set aside"),
     "application.work_ended": _("Open work ended with the application"),
@@ -335,6 +336,14 @@ FIELD_LABELS = {
     "via": _("Through"),
     "window_stage_passed": _("Window stage passed by the acceptance"),
     "working_days": _("Working days"),
+    # One act, one event: what an act's steps add to its event.
+    "commitment_status": _("Pledge status"),
+    "licence_status": _("Licence status"),
+    "licence_status_reason": _("Reason for the licence's status"),
+    "rectification": _("Rectification task"),
+    "rectification_due_on": _("Rectification due on"),
+    "withdrawn": _("Applications withdrawn"),
+    "workflow_step": _("Review step"),
 }
 # Bookkeeping of optimistic concurrency: no meaning to a reader (the event's own page keeps it).
 HIDDEN_FIELDS = frozenset({"revision"})
@@ -379,6 +388,9 @@ def _value(key: str, value, object_type: str, stage_names: dict | None = None) -
         )
     if key in STAGE_FIELDS and stage_names and value in stage_names:
         return str(stage_names[value])
+    if key == "workflow_step" and f"workflow.{value}" in ACTION_LABELS:
+        # The engine's step a task decision took, in the words its own event once had.
+        return str(ACTION_LABELS[f"workflow.{value}"])
     choices = None
     if key == "kind" and object_type == "approvals.document":
         choices = models.DocumentKind
@@ -388,6 +400,10 @@ def _value(key: str, value, object_type: str, stage_names: dict | None = None) -
         choices = models.PauseKind
     elif key == "role" and value in models.TaskRole.values:
         choices = models.TaskRole
+    elif key == "commitment_status":
+        choices = models.CommitmentStatus
+    elif key == "licence_status":
+        choices = models.LicenceStatus
     if choices is not None and value in choices.values:
         return str(choices(value).label)
     return str(value)

@@ -259,9 +259,12 @@ def get_task_for_official(user: User, pk: int) -> ReviewTask:
     return task
 
 
-def application_history(application) -> list[AuditEvent]:
-    """The audit events of the application and its tasks, newest first."""
-    task_ids = [str(pk) for pk in application.tasks.values_list("pk", flat=True)]
+def application_history(application, *, tasks=None) -> list[AuditEvent]:
+    """The audit events of the application and its tasks, newest first (``tasks``: the
+    application's tasks when the caller has read them already)."""
+    if tasks is None:
+        tasks = application.tasks.only("pk")
+    task_ids = [str(task.pk) for task in tasks]
     return list(
         AuditEvent.objects.filter(
             Q(object_type="approvals.application", object_id=str(application.pk))

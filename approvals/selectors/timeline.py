@@ -9,6 +9,10 @@ officials: the timeline names departments only, so the same result is safe on th
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from django.db.models import Exists, OuterRef, Q, Subquery
+
 from accounts.models import Department
 from approvals.domain.china_time import china_date
 from approvals.domain.timeline import (
@@ -30,10 +34,13 @@ from approvals.models import (
     ClockPause,
     DeadlineExtension,
     ExtensionStatus,
+    Material,
     Pledge,
     ReviewTask,
+    ServiceItem,
     SupplementRequest,
 )
+from approvals.selectors.supervision import localized_name
 
 
 def _day(moment):
@@ -61,17 +68,28 @@ def _status_history(application: Application) -> tuple[StatusChange, ...]:
     return tuple(history)
 
 
-def application_progress(application: Application) -> Timeline | None:
-    """The timeline of a submitted application; None for a draft. Nine queries whatever the
+def application_progress(application: Application, *, tasks=None) -> Timeline | None:
+    """The timeline of a submitted application; None for a draft. Seven queries whatever the
     number of tasks, pauses and events (the service version is read with the application when
-    the caller did not select it)."""
+    the caller did not select it); six when the caller passes the application's ``tasks`` it
+    has read already (with their departments). The timeline carries the clock's facts it read
+    (``clock_pauses``, ``extension_days``) for the page's deadline explanation."""
     if application.status == ApplicationStatus.DRAFT or application.received_on is None:
         return None
     version = application.service_version
     definition = _definition(application)
     codes = {b.department for s in (definition.stages if definition else ()) for b in s.branches}
-    departments = {d.code: d.name for d in Department.objects.filter(code__in=codes)}
-    intake_department = Department.objects.filter(service_items__pk=version.item_id).first()
+    # The workflow's departments and the one that runs the service's intake, in one read.
+    runs_intake = ServiceItem.objects.filter(pk=version.item_id, department=OuterRef("pk"))
+    rows = list(
+        Department.objects.filter(Q(code__in=codes) | Q(Exists(runs_intake))).annotate(
+            runs_intake=Exists(runs_intake)
+        )
+    )
+    departments = {d.code: d.name for d in rows if d.code in codes}
+    intake_department = next((d for d in rows if d.runs_intake), None)
+    if tasks is None:
+        tasks = ReviewTask.objects.filter(application=application).select_related("department")
     tasks = [
         TaskFact(
             stage_key=task.stage_key,
@@ -84,10 +102,11 @@ def application_progress(application: Application) -> Timeline | None:
             due_provisional=task.due_provisional,
             return_to=task.return_to,
         )
-        for task in ReviewTask.objects.filter(application=application)
-        .select_related("department")
-        .order_by("pk")
+        for task in sorted(tasks, key=lambda task: task.pk)
     ]
+    pause_rows = list(
+        ClockPause.objects.filter(application=application).order_by("started_on", "pk")
+    )
     pauses = [
         PauseFact(
             kind=pause.kind,
@@ -96,13 +115,17 @@ def application_progress(application: Application) -> Timeline | None:
             expected_working_days=pause.expected_working_days,
             reason=pause.reason,
         )
-        for pause in ClockPause.objects.filter(application=application).order_by("started_on", "pk")
+        for pause in pause_rows
     ]
+    approved = list(
+        DeadlineExtension.objects.filter(
+            application=application, status=ExtensionStatus.APPROVED
+        ).order_by("decided_at", "pk")
+    )
     extensions = [
         ExtensionFact(working_days=e.working_days, decided_on=_day(e.decided_at), reason=e.reason)
-        for e in DeadlineExtension.objects.filter(
-            application=application, status=ExtensionStatus.APPROVED, decided_at__isnull=False
-        ).order_by("decided_at", "pk")
+        for e in approved
+        if e.decided_at is not None
     ]
     supplements = [
         SupplementFact(
@@ -113,15 +136,21 @@ def application_progress(application: Application) -> Timeline | None:
         )
         for s in SupplementRequest.objects.filter(application=application).order_by("pk")
     ]
-    materials = {m.key: m.name for m in version.materials.all()}
+    # Each pledge with its material's names, read with it.
+    material = Material.objects.filter(version_id=version.pk, key=OuterRef("material_key"))
     pledges = [
         PledgeFact(
-            material=materials.get(p.material_key) or p.material_key,
+            material=localized_name(p.material_zh or "", p.material_en or "") or p.material_key,
             due_on=p.due_on,
             fulfilled_on=_day(p.fulfilled_at),
             lapsed_on=_day(p.lapsed_at),
         )
-        for p in Pledge.objects.filter(application=application).order_by("pk")
+        for p in Pledge.objects.filter(application=application)
+        .annotate(
+            material_zh=Subquery(material.values("name_zh")[:1]),
+            material_en=Subquery(material.values("name_en")[:1]),
+        )
+        .order_by("pk")
     ]
     facts = ApplicationFacts(
         status=application.status,
@@ -139,7 +168,7 @@ def application_progress(application: Application) -> Timeline | None:
         intake_department=intake_department.name if intake_department else "",
         history=_status_history(application),
     )
-    return arrange(
+    timeline = arrange(
         definition,
         facts,
         tasks=tasks,
@@ -148,4 +177,9 @@ def application_progress(application: Application) -> Timeline | None:
         supplements=supplements,
         pledges=pledges,
         departments=departments,
+    )
+    return replace(
+        timeline,
+        clock_pauses=tuple((pause.started_on, pause.ended_on) for pause in pause_rows),
+        extension_days=sum(e.working_days for e in approved),
     )

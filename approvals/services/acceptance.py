@@ -2,9 +2,11 @@
 against a pledge for a minor missing material (容缺受理), or the sweep deems the application
 accepted when the window let its 5 working days pass (Art. 32).
 
-``application_accept`` does the whole cascade — the status change with its one audit event, the
-due dates, the written notice of acceptance, the applicant's commitment (告知承诺) when they chose
-it, the first review stage, the notices — and the three callers differ only in what they pass.
+``application_accept`` does the whole cascade — the status change, the due dates, the written
+notice of acceptance, the applicant's commitment (告知承诺) when they chose it, the first review
+stage, the notices — and the three callers differ only in what they pass. One act, one event:
+the acceptance's event (``Acceptance.event``) carries the status change (submitted → under
+review), the commitment and the review's first stage and tasks.
 Permission checks and locking are the callers'.
 """
 
@@ -15,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from approvals.models import Application, DocumentKind
+from approvals.services.act_event import ActEvent
 from approvals.services.commitments import commitment_record
 from approvals.services.documents import document_issue
 from approvals.services.lifecycle import application_transition
@@ -51,14 +54,15 @@ def application_accept(
     ``actor`` is the clerk, or ``None`` for the sweep. ``applicant_notice`` goes to the applicant;
     ``others_notice`` to ``others`` (the window's clerks, when the sweep deems it accepted).
     """
+    act = ActEvent(action=acceptance.event, obj=application, actor=actor)
     locked = application_transition(
         actor=actor,
         application=application,
         action=acceptance.action,
-        event=acceptance.event,
         reason=acceptance.reason,
         fields={"accepted_on": acceptance.accepted_on, **acceptance.fields},
         changes={"accepted_on": [None, acceptance.accepted_on], **acceptance.changes},
+        act=act,
     )
     document_issue(
         application=locked,
@@ -66,8 +70,9 @@ def application_accept(
         actor=actor,
         extra=acceptance.notice_extra,
     )
-    commitment_record(actor=actor, application=locked)
-    workflow_start(actor=actor, application=locked)
+    commitment_record(actor=actor, application=locked, act=act)
+    workflow_start(actor=actor, application=locked, act=act)
+    act.record()
     locked.refresh_from_db()
     tell_applicant(locked, **applicant_notice.fields())
     if others_notice is not None:

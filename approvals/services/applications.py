@@ -36,6 +36,7 @@ from approvals.models.audit_chain import audit_chain_append, audit_record
 from approvals.security.query_codes import hash_query_code, new_query_code
 from approvals.selectors import policy
 from approvals.selectors.applications import window_intake_clerks
+from approvals.services.act_event import ActEvent
 from approvals.services.documents import document_issue
 from approvals.services.lifecycle import StaleApplication, application_transition, on_behalf_of
 from approvals.services.notifications import applicant_users, message, notify, notify_many
@@ -75,10 +76,15 @@ def _step_fields(version: ServiceVersion, step_key: str) -> list[str]:
 
 @transaction.atomic
 def application_start(
-    *, actor: User, version: ServiceVersion, business: Business | None = None
+    *,
+    actor: User,
+    version: ServiceVersion,
+    business: Business | None = None,
+    act: ActEvent | None = None,
 ) -> Application:
     """A new draft for ``version``, as the actor themself or for ``business``, prefilled from the
-    applicant's profile and the registries' data (一数一源)."""
+    applicant's profile and the registries' data (一数一源). ``act``: the start is a step of a
+    larger act (a licence's change or renewal), whose one event is about the new draft."""
     policy.require_can_apply_as(actor, business=business)
     if version.status != VersionStatus.PUBLISHED:
         raise ValidationError(_("This service is not open for applications at the moment."))
@@ -99,16 +105,21 @@ def application_start(
         status=ApplicationStatus.DRAFT,
         data=prefill,
     )
+    changes = {
+        "status": [None, ApplicationStatus.DRAFT],
+        "service_version": [None, version.pk],
+        "prefilled": [None, sorted(prefill)],
+    }
+    if act is not None:
+        act.obj = application
+        act.add(changes, on_behalf_of=on_behalf_of(application))
+        return application
     audit_record(
         action="application.started",
         actor=actor,
         obj=application,
         on_behalf_of=on_behalf_of(application),
-        changes={
-            "status": [None, ApplicationStatus.DRAFT],
-            "service_version": [None, version.pk],
-            "prefilled": [None, sorted(prefill)],
-        },
+        changes=changes,
     )
     return application
 

@@ -36,6 +36,7 @@ from approvals.models import (
 from approvals.models.audit_chain import audit_record
 from approvals.models.working_calendar import working_calendar
 from approvals.selectors import policy
+from approvals.services.act_event import ActEvent
 from approvals.services.documents import document_issue
 from approvals.services.licences import licence_revoke
 from approvals.services.notifications import message, notify, tell_applicant
@@ -51,9 +52,12 @@ def _pledge_text(application: Application) -> tuple[str, str]:
     return prop.get("x-title-zh") or prop.get("title", ""), prop.get("title", "")
 
 
-def commitment_record(*, actor: User, application: Application) -> Commitment | None:
+def commitment_record(
+    *, actor: User, application: Application, act: ActEvent | None = None
+) -> Commitment | None:
     """Called by the window's acceptance, inside its transaction: record the applicant's pledge
-    and issue its letter. Nothing when the applicant did not choose the pledge."""
+    and issue its letter. Nothing when the applicant did not choose the pledge. ``act``: the
+    acceptance's one event, which names the commitment."""
     version = application.service_version
     scheme = version.commitment_scheme or {}
     if not commitment_chosen(scheme, application.data):
@@ -70,15 +74,14 @@ def commitment_record(*, actor: User, application: Application) -> Commitment | 
         department=version.item.department,
         verification_days=int(scheme.get("verification_days") or 60),
     )
-    audit_record(
-        action="commitment.recorded",
-        actor=actor,
-        obj=application,
-        changes={
-            "commitment": [None, commitment.pk],
-            "replaced_materials": [None, commitment.replaced_materials],
-        },
-    )
+    recorded = {
+        "commitment": [None, commitment.pk],
+        "replaced_materials": [None, commitment.replaced_materials],
+    }
+    if act is not None:
+        act.add(recorded)
+    else:
+        audit_record(action="commitment.recorded", actor=actor, obj=application, changes=recorded)
     names = {m.key: m for m in version.materials.all()}
     document_issue(
         application=application,
@@ -109,9 +112,12 @@ def _verifiers(commitment: Commitment) -> list[User]:
     return list({position.user_id: position.user for position in positions}.values())
 
 
-def commitment_verification_open(*, actor: User | None, licence: Licence) -> Commitment | None:
+def commitment_verification_open(
+    *, actor: User | None, licence: Licence, act: ActEvent | None = None
+) -> Commitment | None:
     """Called when the licence is issued, inside that transaction: the pledge's verification
-    (事后核查) falls due ``verification_days`` working days from today, for the department."""
+    (事后核查) falls due ``verification_days`` working days from today, for the department.
+    ``act``: the licence issue's one event, which then names the verification."""
     commitment = (
         Commitment.objects.select_for_update()
         .filter(application_id=licence.application_id, status=CommitmentStatus.PLEDGED)
@@ -128,16 +134,25 @@ def commitment_verification_open(*, actor: User | None, licence: Licence) -> Com
     commitment.licence = licence
     commitment.verification_due_on = due_on
     commitment.save(update_fields=["status", "licence", "verification_due_on"])
-    audit_record(
-        action="commitment.verification_opened",
-        actor=actor,
-        obj=licence.application,
-        changes={
-            "commitment": [None, commitment.pk],
-            "status": [CommitmentStatus.PLEDGED, CommitmentStatus.VERIFYING],
-            "verification_due_on": [None, due_on],
-        },
-    )
+    if act is not None:
+        act.add(
+            {
+                "commitment": [None, commitment.pk],
+                "commitment_status": [CommitmentStatus.PLEDGED, CommitmentStatus.VERIFYING],
+                "verification_due_on": [None, due_on],
+            }
+        )
+    else:
+        audit_record(
+            action="commitment.verification_opened",
+            actor=actor,
+            obj=licence.application,
+            changes={
+                "commitment": [None, commitment.pk],
+                "status": [CommitmentStatus.PLEDGED, CommitmentStatus.VERIFYING],
+                "verification_due_on": [None, due_on],
+            },
+        )
     params = {
         "number": licence.application.tracking_number or "",
         "licence": licence.number,
@@ -184,7 +199,8 @@ def commitment_verify(
     locked.verified_by = actor
     locked.verified_at = timezone.now()
     locked.save(update_fields=["status", "finding", "verified_by", "verified_at"])
-    audit_record(
+    # One act, one event: a pledge found false carries the licence's revocation too.
+    act = ActEvent(
         action="commitment.verified_true" if pledge_true else "commitment.found_false",
         actor=actor,
         obj=locked.application,
@@ -203,6 +219,7 @@ def commitment_verify(
         "finding": finding,
     }
     if pledge_true:
+        act.record()
         tell_applicant(
             application,
             kind="commitment.verified_true",
@@ -217,7 +234,8 @@ def commitment_verify(
         )
         return locked
     reason = _("False pledge (告知承诺) found at verification: %(finding)s") % params
-    licence_revoke(actor=actor, licence=locked.licence, reason=reason)
+    licence_revoke(actor=actor, licence=locked.licence, reason=reason, act=act)
+    act.record()
     tell_applicant(
         application,
         kind="commitment.found_false",

@@ -231,11 +231,16 @@ def application_deadlines_refresh(*, application: Application) -> Application:
     return application
 
 
-def explain_application_deadline(application: Application) -> DueDate | None:
-    """How the running deadline was computed: the decision's once accepted, else the intake's."""
-    pauses = _pauses(application)
+def explain_application_deadline(
+    application: Application, *, pauses=None, extension_days: int | None = None
+) -> DueDate | None:
+    """How the running deadline was computed: the decision's once accepted, else the intake's.
+    ``pauses`` (``(started_on, ended_on)`` pairs) and ``extension_days``: the clock's facts when
+    the page has read them already (its progress timeline), else they are read here."""
+    if pauses is None:
+        pauses = _pauses(application)
     if application.accepted_on:
-        return _decision_due(application, pauses)
+        return _decision_due(application, pauses, extension_days)
     if application.received_on:
         return _intake_due(application, pauses)
     return None
@@ -247,29 +252,45 @@ def explain_promised_deadline(application: Application) -> DueDate | None:
     return _promised_due(application, _pauses(application))
 
 
-def task_due_on(*, application: Application, stage, today: dt.date | None = None) -> dt.date | None:
-    """The stage's limit in working days from today, never after the decision due date.
-    ``stage`` is a workflow ``Stage``, a stage key, or a number of working days. Where the
-    calendar does not reach that far yet: the decision due date if known, else None."""
+def _stage_limit(application: Application, stage) -> int:
     if isinstance(stage, int):
-        limit = stage
-    elif isinstance(stage, str):
-        limit = (
+        return stage
+    if isinstance(stage, str):
+        return (
             parse_definition(application.service_version.workflow_definition)
             .stage(stage)
             .limit_working_days
         )
-    else:
-        limit = stage.limit_working_days
-    today = today or china_today()
+    return stage.limit_working_days
+
+
+def task_due_on(
+    *,
+    application: Application,
+    stage,
+    today: dt.date | None = None,
+    pauses=(),
+    what: str = "",
+) -> dt.date | None:
+    """The one place a review task's due date is computed: the stage's limit in working days
+    from the day the task was created (``today``, not counted), the working days of the clock
+    pauses closed since then not counting (Art. 45), never after the decision due date. Where
+    the calendar does not reach that far yet: the decision due date if known, else None.
+
+    ``stage`` is a workflow ``Stage``, a stage key, or a number of working days; ``pauses`` are
+    the application's ``(started_on, ended_on)`` pairs (a pause still running is left out: the
+    task's date is counted when it ends). Used when a task is created, when a pause ends, when
+    the calendar comes to reach an unknown date and when a provisional date is recounted."""
+    limit = _stage_limit(application, stage)
+    start = today or china_today()
+    closed = [(first, last) for first, last in pauses if last is not None and last >= start]
     due = date_or_unknown(
-        lambda: working_calendar().add_working_days(today, limit),
-        f"the due date of a task of application {application.pk}",
+        lambda: working_calendar().due_date(start, limit, pauses=closed).date,
+        what or f"the due date of a task of application {application.pk}",
     )
-    if due is None:
-        return application.decision_due_on
-    if application.decision_due_on and application.decision_due_on < due:
-        due = application.decision_due_on
+    decision_due = application.decision_due_on
+    if due is None or (decision_due and decision_due < due):
+        return decision_due
     return due
 
 
@@ -323,46 +344,32 @@ def _head_position(user: User, application: Application) -> OfficialPosition | N
 # --- Telling people -----------------------------------------------------------------------------
 
 
-def _shift_open_tasks(application: Application, first: dt.date, last: dt.date) -> None:
-    """A closed pause moves each open task's due date by the working days it stopped the clock
-    before that date."""
+def _recount_open_tasks(application: Application) -> None:
+    """A pause has ended: each open task with a due date is counted again from its creation
+    with the pauses closed since (``task_due_on``), as the calendar's fill and recount do."""
     calendar = working_calendar()
     tasks = list(
         ReviewTask.objects.filter(
-            application=application, status=TaskStatus.OPEN, due_on__gte=first
+            application=application, status=TaskStatus.OPEN, due_on__isnull=False
         )
     )
-
-    def shifted(due_on: dt.date) -> dt.date:
-        paused = calendar.working_days_between(first - dt.timedelta(days=1), min(last, due_on))
-        return calendar.add_working_days(due_on, paused)
-
+    pauses = _pauses(application)
     for task in tasks:
-        task.due_on = date_or_unknown(
-            lambda due_on=task.due_on: shifted(due_on), f"the due date of task {task.pk}"
-        )
+        task.application = application
+        task.due_on = _task_due_from_creation(task, pauses)
         task.due_provisional = calendar.is_provisional(task.due_on)
     ReviewTask.objects.bulk_update(tasks, ["due_on", "due_provisional"])
 
 
 def _task_due_from_creation(task: ReviewTask, pauses) -> dt.date | None:
-    """A task's due date counted again from the day it was created: its stage's limit, the
-    closed pauses since then not counting (Art. 45), never after the decision's due date."""
-    started = china_date(task.created_at)
-    limit = (
-        parse_definition(task.application.service_version.workflow_definition)
-        .stage(task.stage_key)
-        .limit_working_days
+    """A task's due date counted again from the day it was created (``task_due_on``)."""
+    return task_due_on(
+        application=task.application,
+        stage=task.stage_key,
+        today=china_date(task.created_at),
+        pauses=pauses,
+        what=f"the due date of task {task.pk}",
     )
-    since = [(first, last) for first, last in pauses if last is not None and last >= started]
-    due = date_or_unknown(
-        lambda: working_calendar().due_date(started, limit, pauses=since).date,
-        f"the due date of task {task.pk}",
-    )
-    decision_due = task.application.decision_due_on
-    if due is None or (decision_due and decision_due < due):
-        return decision_due
-    return due
 
 
 def _record_filled(obj, changes: dict) -> None:
@@ -689,8 +696,9 @@ def clock_pause_end(
         return None
     pause.ended_on = max(china_today(), pause.started_on)
     pause.save(update_fields=["ended_on"])
-    _shift_open_tasks(locked, pause.started_on, pause.ended_on)
+    # The application's dates first: a task's date is never after the decision's.
     application_deadlines_refresh(application=locked)
+    _recount_open_tasks(locked)
     # Task dates left unknown while the clock was stopped: computable now if the calendar reaches
     # them (the sweep only retries them when the calendar changes).
     _fill_unknown_task_dates(ReviewTask.objects.filter(application=locked))

@@ -29,7 +29,7 @@ from approvals.models import (
     ItemType,
     Licence,
 )
-from approvals.models.audit_chain import audit_record
+from approvals.services.act_event import ActEvent
 from approvals.services.commitments import commitment_verification_open
 from approvals.services.documents import document_issue, licence_number
 from approvals.services.licences import (
@@ -209,28 +209,31 @@ def licence_issue(
         valid_from=valid_from,
         valid_to=valid_to,
     )
+    # One act, one event: the application's ``application.issue_licence`` carries the status
+    # change, the licence and the pledge's verification; the new register entry has its own
+    # ``licence.issued`` fact (as a document has ``document.issued``), with what it supersedes.
+    act = ActEvent(action=f"application.{Action.ISSUE_LICENCE}", obj=application, actor=actor)
+    entry = ActEvent(
+        action="licence.issued",
+        obj=licence,
+        actor=actor,
+        changes={"application": [None, application.pk], "number": [None, licence.number]},
+    )
     if application.licence_to_supersede_id is not None:
         # 变更 / 延续: the new licence takes the old one's place (a renewal continues its term),
         # before anything prints the dates.
-        licence = licence_supersede_on_issue(new_licence=licence, actor=actor)
+        licence = licence_supersede_on_issue(new_licence=licence, actor=actor, act=entry)
         valid_from, valid_to = licence.valid_from, licence.valid_to
+    entry.changes.setdefault("valid_from", [None, valid_from])
+    entry.changes.setdefault("valid_to", [None, valid_to])
     application_transition(
         actor=actor,
         application=application,
         action=Action.ISSUE_LICENCE,
         changes={"licence": [None, licence.number]},
+        act=act,
     )
-    audit_record(
-        action="licence.issued",
-        actor=actor,
-        obj=licence,
-        changes={
-            "application": [None, application.pk],
-            "number": [None, licence.number],
-            "valid_from": [None, valid_from],
-            "valid_to": [None, valid_to],
-        },
-    )
+    act.then(entry.record)  # the register entry's fact right after the act's event
     facts = {
         "licence_number": licence.number,
         "valid_from": valid_from,
@@ -256,7 +259,8 @@ def licence_issue(
             "title_zh": version.certificate_name_zh,
             "title_en": version.certificate_name_en or version.certificate_name_zh,
         }
-    commitment_verification_open(actor=actor, licence=licence)  # 告知承诺: 事后核查
+    commitment_verification_open(actor=actor, licence=licence, act=act)  # 告知承诺: 事后核查
+    act.record()
     document_issue(
         application=application,
         kind=DocumentKind.BUSINESS_LICENCE if registration else DocumentKind.LICENCE_CERTIFICATE,

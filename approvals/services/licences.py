@@ -35,6 +35,7 @@ from approvals.models import (
 )
 from approvals.models.audit_chain import audit_record
 from approvals.selectors import policy
+from approvals.services.act_event import ActEvent
 from approvals.services.applications import application_start, application_withdraw
 from approvals.services.documents import document_issue
 from approvals.services.notifications import message, notify
@@ -130,10 +131,19 @@ def _certificates(licence: Licence):
 
 
 def _end_licence(
-    *, actor: User, licence: Licence, reason: str, status: str, event: str, now=None
+    *,
+    actor: User,
+    licence: Licence,
+    reason: str,
+    status: str,
+    event: str,
+    now=None,
+    withdrawn=None,
+    act: ActEvent | None = None,
 ) -> tuple[Licence, list[int]]:
     """Set the licence's new status with its reason, and its valid certificates' status to
-    match; the certificates' ids, for the audit event."""
+    match; the certificates' ids. Recorded as ``event`` about the licence, or, when the end is
+    a step of a larger act (a pledge found false), in that act's one event (``act``)."""
     now = now or timezone.now()
     before, before_reason = licence.status, licence.status_reason
     licence.status = status
@@ -150,20 +160,34 @@ def _end_licence(
     Document.objects.filter(pk__in=certificates).update(
         status=document_status, status_reason=reason, status_changed_at=now
     )
+    changes = {
+        "status": [before, status],
+        "status_reason": [before_reason, reason],
+        "certificates": [None, certificates],
+        "certificate_status": [DocumentStatus.VALID, document_status]
+        if certificates
+        else [None, None],
+        **({"withdrawn": [None, withdrawn]} if withdrawn else {}),
+    }
+    if act is not None:
+        # In the act's event, the licence's own fields say whose they are.
+        act.add(
+            {
+                "licence": [None, licence.number],
+                "licence_status": changes.pop("status"),
+                "licence_status_reason": changes.pop("status_reason"),
+                **changes,
+            },
+            on_behalf_of=_on_behalf_of(licence),
+        )
+        return licence, certificates
     audit_record(
         action=event,
         actor=actor,
         obj=licence,
         on_behalf_of=_on_behalf_of(licence),
         reason=reason,
-        changes={
-            "status": [before, status],
-            "status_reason": [before_reason, reason],
-            "certificates": [None, certificates],
-            "certificate_status": [DocumentStatus.VALID, document_status]
-            if certificates
-            else [None, None],
-        },
+        changes=changes,
     )
     return licence, certificates
 
@@ -213,6 +237,7 @@ def _end_by_department(
     decision_kind: str,
     title,
     body,
+    act: ActEvent | None = None,
 ) -> Licence:
     """Revocation and cancellation alike: the issuing department ends a valid licence with a
     reason (its certificates follow), audited, with a sealed written decision stating the reason
@@ -224,12 +249,20 @@ def _end_by_department(
     reason = _require_reason(reason)
     locked = _lock(licence)
     _require_valid(locked)
-    locked, _documents = _end_licence(
-        actor=actor, licence=locked, reason=reason, status=status, event=event
-    )
     withdrawn = []
     if status == LicenceStatus.REVOKED:
+        # Each follow-up's withdrawal is its own application's status change; the licence's
+        # one event names them.
         withdrawn = _withdraw_follow_ups(actor=actor, licence=locked, reason=reason)
+    locked, _documents = _end_licence(
+        actor=actor,
+        licence=locked,
+        reason=reason,
+        status=status,
+        event=event,
+        withdrawn=withdrawn,
+        act=act,
+    )
     version = locked.application.service_version
     document_issue(
         application=locked.application,
@@ -260,13 +293,17 @@ def _end_by_department(
 
 
 @transaction.atomic
-def licence_revoke(*, actor: User, licence: Licence, reason: str) -> Licence:
+def licence_revoke(
+    *, actor: User, licence: Licence, reason: str, act: ActEvent | None = None
+) -> Licence:
     """撤销 (Art. 69): the issuing department withdraws a licence that should not have been
-    granted (or was obtained by deceit). The holder is told why, and of the remedies."""
+    granted (or was obtained by deceit). The holder is told why, and of the remedies. ``act``:
+    the revocation is a step of a larger act (a pledge found false), recorded in its event."""
     return _end_by_department(
         actor=actor,
         licence=licence,
         reason=reason,
+        act=act,
         status=LicenceStatus.REVOKED,
         event="licence.revoked",
         decision_kind=DocumentKind.REVOCATION_DECISION,
@@ -365,34 +402,37 @@ def licence_follow_up_start(*, actor: User, licence: Licence, action: str) -> Ap
     version = _published_version(locked)
     if version is None:
         raise ValidationError(_("This service is not open for applications at the moment."))
-    application = application_start(actor=actor, version=version, business=locked.business)
+    # One act, one event, about the new draft: its start and the licence it changes or renews.
+    act = ActEvent(action="licence.follow_up_started", obj=locked, actor=actor)
+    application = application_start(actor=actor, version=version, business=locked.business, act=act)
     known = set((version.form_schema or {}).get("properties", {}))
     earlier = {k: v for k, v in locked.application.data.items() if k in known}
     application.data = earlier | application.data
     application.licence_to_supersede = locked
     application.licence_action = action
     application.save(update_fields=["data", "licence_to_supersede", "licence_action"])
-    audit_record(
-        action="licence.follow_up_started",
-        actor=actor,
-        obj=locked,
-        on_behalf_of=_on_behalf_of(locked),
-        changes={
-            "application": [None, application.pk],
+    act.add(
+        {
+            "licence": [None, locked.number],
             "licence_action": [None, action],
             "prefilled_from_licence": [None, sorted(earlier)],
-        },
+        }
     )
+    act.record()
     return application
 
 
 @transaction.atomic
-def licence_supersede_on_issue(*, new_licence: Licence, actor: User | None) -> Licence:
+def licence_supersede_on_issue(
+    *, new_licence: Licence, actor: User | None, act: ActEvent | None = None
+) -> Licence:
     """Link a newly issued licence to the one its application changes or renews, and retire the
     old one (status superseded, its certificates superseded). A renewal continues the old
     validity: it starts the day after the old licence ends when that is later than the decision;
     a change keeps the old end date (变更 alters the content, not the term). Called by
-    ``licence_issue`` inside its transaction; calling it again changes nothing."""
+    ``licence_issue`` inside its transaction; calling it again changes nothing. ``act``: the new
+    licence's ``licence.issued`` fact, which then says what it supersedes (else recorded as
+    ``licence.supersedes``)."""
     application = new_licence.application
     old = application.licence_to_supersede
     if old is None or new_licence.supersedes_id == old.pk:
@@ -429,17 +469,21 @@ def licence_supersede_on_issue(*, new_licence: Licence, actor: User | None) -> L
         status=LicenceStatus.SUPERSEDED,
         event="licence.superseded",
     )
+    changes = {
+        "supersedes": [None, old.number],
+        "licence_action": [None, application.licence_action],
+        "valid_from": [before["valid_from"], new_licence.valid_from],
+        "valid_to": [before["valid_to"], new_licence.valid_to],
+    }
+    if act is not None:
+        act.add(changes, on_behalf_of=_on_behalf_of(new_licence))
+        return new_licence
     audit_record(
         action="licence.supersedes",
         actor=actor,
         obj=new_licence,
         on_behalf_of=_on_behalf_of(new_licence),
-        changes={
-            "supersedes": [None, old.number],
-            "licence_action": [None, application.licence_action],
-            "valid_from": [before["valid_from"], new_licence.valid_from],
-            "valid_to": [before["valid_to"], new_licence.valid_to],
-        },
+        changes=changes,
     )
     return new_licence
 

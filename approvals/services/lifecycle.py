@@ -17,6 +17,7 @@ from django.utils import timezone
 from approvals.domain.lifecycle import ENDED_STATUSES, Status, TransitionNotAllowed, next_status
 from approvals.models import Application
 from approvals.models.audit_chain import audit_record
+from approvals.services.act_event import ActEvent
 from approvals.services.deadlines import DEADLINE_INPUTS, deadlines_compute
 from approvals.services.ending import application_end_work, ended_changes
 from approvals.services.webhooks import outbox_record
@@ -61,6 +62,7 @@ def application_transition(
     fields: dict | None = None,
     event: str | None = None,
     row_locked: bool = False,
+    act: ActEvent | None = None,
 ) -> Application:
     """Move ``application`` by ``action`` and return the locked, updated row.
 
@@ -75,6 +77,8 @@ def application_transition(
     - ``row_locked``: ``application`` is the row the caller's transaction has just read with
       ``select_for_update`` (and the service, its item and department with it): used as it is
       rather than read and locked again.
+    - ``act``: the transition is a step of a larger act, whose one event (``ActEvent``) gets
+      the status change and ``changes`` instead of an event of the transition's own.
 
     Raises ``TransitionNotAllowed`` when the table does not allow ``action`` from the stored
     status (views answer 409).
@@ -117,17 +121,22 @@ def application_transition(
         if after in ENDED_STATUSES
         else {}
     )
+    recorded = {
+        "status": [str(before), str(after)],
+        "revision": [locked.revision - 1, locked.revision],
+        **(changes or {}),
+        **ended_changes(ended),
+    }
+    behalf = on_behalf_of(locked) if actor is not None else ""
+    if act is not None:
+        act.add(recorded, reason=reason, on_behalf_of=behalf)
+        return locked
     audit_record(
         action=event or f"application.{action}",
         actor=actor,
         obj=locked,
-        on_behalf_of=on_behalf_of(locked) if actor is not None else "",
+        on_behalf_of=behalf,
         reason=reason,
-        changes={
-            "status": [str(before), str(after)],
-            "revision": [locked.revision - 1, locked.revision],
-            **(changes or {}),
-            **ended_changes(ended),
-        },
+        changes=recorded,
     )
     return locked

@@ -353,3 +353,121 @@ def notice_application_denied(application: Application, *, reasons: str) -> Noti
             **params,
         ),
     )
+
+
+# --- Review tasks (approvals/services/workflow.py) ----------------------------------------------
+
+
+def notice_task_new(application: Application, *, task) -> NoticeText:
+    """To everyone holding the task's department and role: there is work."""
+    params = {"number": application.tracking_number or "", "due": str(task.due_on or "")}
+    return NoticeText(
+        kind="task.new",
+        link=reverse("approvals:work_task", args=[task.pk]),
+        title=message(_("New task: %(number)s"), **params),
+        body=message(
+            _("Application %(number)s waits for your department (due %(due)s)."), **params
+        ),
+    )
+
+
+def notice_second_approval_needed(application: Application, *, task) -> NoticeText:
+    """To the others holding a drafted task's role: a second approver is needed."""
+    params = {"number": application.tracking_number or ""}
+    return NoticeText(
+        kind="task.second_approval",
+        link=reverse("approvals:work_task", args=[task.pk]),
+        title=message(_("Second approval needed: %(number)s"), **params),
+        body=message(
+            _("An approval of %(number)s was drafted and needs a second approver."), **params
+        ),
+    )
+
+
+# --- The deadline sweep (approvals/services/sweep.py) -------------------------------------------
+
+
+def notice_supervision_card(colour: str, *, count: int, numbers: str) -> NoticeText:
+    """To a department's heads and the officials of its late tasks: a yellow or red card."""
+    params = {"count": count, "numbers": numbers}
+    if colour == "red":
+        title = message(_("Red card: %(count)s overdue"), **params)
+        body = message(
+            _(
+                "%(count)s matters of your department are past their time limit and got a "
+                "red supervision card: %(numbers)s"
+            ),
+            **params,
+        )
+    else:
+        title = message(_("Yellow card: %(count)s due soon"), **params)
+        body = message(
+            _(
+                "%(count)s matters of your department are close to their time limit and got "
+                "a yellow supervision card: %(numbers)s"
+            ),
+            **params,
+        )
+    return NoticeText(kind=f"supervision.card_{colour}", title=title, body=body)
+
+
+def _pledge_params(application: Application, pledge, reply_by: dt.date | None) -> dict:
+    version = application.service_version
+    return {
+        "number": application.tracking_number or "",
+        "material": _lazy_text(
+            lambda: next(
+                (m.name for m in version.materials.all() if m.key == pledge.material_key),
+                pledge.material_key,
+            )
+        ),
+        "date": pledge.due_on.isoformat(),
+        "reply_by": reply_by.isoformat() if reply_by else "",
+    }
+
+
+def notice_pledge_lapsed(application: Application, *, pledge, reply_by) -> NoticeText:
+    """To the applicant: a pledged material (容缺受理) was not handed in by its date; with
+    ``reply_by`` the matter is reopened as a supplement notice with the clock paused."""
+    params = _pledge_params(application, pledge, reply_by)
+    if reply_by is not None:
+        link = reverse("approvals:application_supplement", args=[application.pk])
+        body = message(
+            _(
+                "You pledged to provide %(material)s for %(number)s by %(date)s and have not. "
+                "The matter is reopened: upload %(material)s and send it by %(reply_by)s. The "
+                "time limit is paused until you do."
+            ),
+            **params,
+        )
+    else:
+        link = ""
+        body = message(
+            _(
+                "You pledged to provide %(material)s for %(number)s by %(date)s and have "
+                "not. The service window will follow up; provide it as soon as you can."
+            ),
+            **params,
+        )
+    return NoticeText(
+        kind="pledge.lapsed",
+        link=link,
+        title=message(_("Pledged material overdue: %(number)s"), **params),
+        body=body,
+    )
+
+
+def notice_window_pledge_lapsed(application: Application, *, pledge) -> NoticeText:
+    """To the window's clerks: a pledge they took lapsed; the matter is open again."""
+    params = _pledge_params(application, pledge, None)
+    return NoticeText(
+        kind="intake.pledge_lapsed",
+        title=message(_("Pledge lapsed, follow up: %(number)s"), **params),
+        body=message(
+            _(
+                "The applicant of %(number)s did not provide %(material)s by %(date)s as "
+                "pledged. The matter is open again at the window for follow-up."
+            ),
+            **params,
+        ),
+    )

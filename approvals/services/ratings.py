@@ -68,14 +68,12 @@ def rating_submit(
         comment=comment.strip(),
         rater=actor,
     )
-    audit_record(
-        action="rating.submitted",
-        actor=actor,
-        obj=rating,
-        changes={"application": [None, locked.pk], "grade": [None, grade]},
-    )
+    changes = {"application": [None, locked.pk], "grade": [None, grade]}
     if grade in BAD_GRADES:
-        _open_rectification(rating)
+        # One act, one event: the rating names the rectification it opens.
+        task = _open_rectification(rating)
+        changes |= {"rectification": [None, task.pk], "rectification_due_on": [None, task.due_on]}
+    audit_record(action="rating.submitted", actor=actor, obj=rating, changes=changes)
     return rating
 
 
@@ -85,15 +83,6 @@ def _open_rectification(rating: ServiceRating) -> RectificationTask:
         rating=rating,
         department=rating.department,
         due_on=rectification_due_on(today),
-    )
-    audit_record(
-        action="rectification.opened",
-        obj=task,
-        changes={
-            "rating": [None, rating.pk],
-            "grade": [None, rating.grade],
-            "due_on": [None, task.due_on],
-        },
     )
     heads = OfficialPosition.objects.filter(
         department=rating.department, role=OfficialRole.DEPARTMENT_HEAD, is_active=True

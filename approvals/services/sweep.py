@@ -33,9 +33,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OfficialPosition, OfficialRole
@@ -67,9 +65,12 @@ from approvals.services.documents import supplement_notice_issue
 from approvals.services.lifecycle import application_transition
 from approvals.services.notices import (
     notice_application_deemed_accepted,
+    notice_pledge_lapsed,
+    notice_supervision_card,
     notice_window_deemed_accepted,
+    notice_window_pledge_lapsed,
 )
-from approvals.services.notifications import applicant_users, message, notify, notify_many
+from approvals.services.notifications import applicant_users, notify, notify_many
 
 logger = logging.getLogger("portal.sweep")
 
@@ -402,27 +403,9 @@ def _tell_departments(colour: str, by_department: dict[int, list]) -> None:
             ):
                 recipients[position.user_id] = position.user
         numbers = ", ".join(sorted({number or "" for *_x, number in items})[:20])
-        params = {"count": len(items), "numbers": numbers}
-        if colour == CardColour.RED:
-            title = message(_("Red card: %(count)s overdue"), **params)
-            body = message(
-                _(
-                    "%(count)s matters of your department are past their time limit and got a "
-                    "red supervision card: %(numbers)s"
-                ),
-                **params,
-            )
-        else:
-            title = message(_("Yellow card: %(count)s due soon"), **params)
-            body = message(
-                _(
-                    "%(count)s matters of your department are close to their time limit and got "
-                    "a yellow supervision card: %(numbers)s"
-                ),
-                **params,
-            )
+        notice = notice_supervision_card(colour, count=len(items), numbers=numbers)
         for user in recipients.values():
-            notify(user=user, kind=f"supervision.card_{colour}", title=title, body=body)
+            notify(user=user, **notice.fields())
 
 
 # --- (d) pledges --------------------------------------------------------------------------------
@@ -565,59 +548,15 @@ def _lapse_pledges_of(application_id: int, today: dt.date):
 def _tell_lapse(pledge: Pledge, request, clerks_of_version: dict[int, list]) -> None:
     application = pledge.application
     version = application.service_version
-    names = lazy(
-        lambda: next(
-            (m.name for m in version.materials.all() if m.key == pledge.material_key),
-            pledge.material_key,
-        ),
-        str,
+    notice = notice_pledge_lapsed(
+        application, pledge=pledge, reply_by=request.reply_by if request else None
     )
-    params = {
-        "number": application.tracking_number or "",
-        "material": names(),
-        "date": pledge.due_on.isoformat(),
-        "reply_by": request.reply_by.isoformat() if request else "",
-    }
-    if request is not None:
-        link = reverse("approvals:application_supplement", args=[application.pk])
-        body = message(
-            _(
-                "You pledged to provide %(material)s for %(number)s by %(date)s and have not. "
-                "The matter is reopened: upload %(material)s and send it by %(reply_by)s. The "
-                "time limit is paused until you do."
-            ),
-            **params,
-        )
-    else:
-        link = ""
-        body = message(
-            _(
-                "You pledged to provide %(material)s for %(number)s by %(date)s and have "
-                "not. The service window will follow up; provide it as soon as you can."
-            ),
-            **params,
-        )
     for user in applicant_users(application):
-        notify(
-            user=user,
-            kind="pledge.lapsed",
-            application=application,
-            link=link,
-            title=message(_("Pledged material overdue: %(number)s"), **params),
-            body=body,
-        )
+        notify(user=user, application=application, **notice.fields())
     if version.pk not in clerks_of_version:
         clerks_of_version[version.pk] = window_intake_clerks(version)
     notify_many(
         users=clerks_of_version[version.pk],
-        kind="intake.pledge_lapsed",
         application=application,
-        title=message(_("Pledge lapsed, follow up: %(number)s"), **params),
-        body=message(
-            _(
-                "The applicant of %(number)s did not provide %(material)s by %(date)s as "
-                "pledged. The matter is open again at the window for follow-up."
-            ),
-            **params,
-        ),
+        **notice_window_pledge_lapsed(application, pledge=pledge).fields(),
     )

@@ -26,6 +26,7 @@ from approvals.models.pauses import PauseKind
 from approvals.models.review import TaskStatus
 from approvals.models.working_calendar import working_calendar
 from approvals.selectors import policy
+from approvals.services.act_event import ActEvent
 from approvals.services.deadlines import (
     clock_pause_end,
     clock_pause_start,
@@ -217,8 +218,9 @@ def task_approve(*, actor: User, task: ReviewTask, revision: int, comment: str =
     policy.require_task_action(actor, task, "approve")
     locked = _lock(task, revision)
     _require_open(locked)
-    _decide_task(actor, locked, TaskStatus.APPROVED, (comment or "").strip())
-    workflow_advance(actor=actor, application=locked.application)
+    act = _decide_task(actor, locked, TaskStatus.APPROVED, (comment or "").strip())
+    workflow_advance(actor=actor, application=locked.application, act=act)
+    act.record()  # done by the engine's step already; here for every way out of it
     return _refresh(task, locked)
 
 
@@ -234,14 +236,16 @@ def task_reject(*, actor: User, task: ReviewTask, revision: int, reasons: str) -
         raise ValidationError({"reasons": [_("Give the reasons; the applicant is told them.")]})
     locked = _lock(task, revision)
     _require_open(locked)
-    _decide_task(actor, locked, TaskStatus.REJECTED, reasons)
-    workflow_advance(actor=actor, application=locked.application)
+    act = _decide_task(actor, locked, TaskStatus.REJECTED, reasons)
+    workflow_advance(actor=actor, application=locked.application, act=act)
+    act.record()  # done by the engine's step already; here for every way out of it
     return _refresh(task, locked)
 
 
-def _decide_task(actor: User, task: ReviewTask, outcome: str, comment: str) -> None:
+def _decide_task(actor: User, task: ReviewTask, outcome: str, comment: str) -> ActEvent:
     """Record ``outcome`` (approved or rejected) on the locked ``task``: as a draft where the
-    stage needs a second person and there is no draft of the same outcome yet, else final."""
+    stage needs a second person and there is no draft of the same outcome yet, else final.
+    Returns the decision's one event, for the engine's step to complete and record."""
     rejecting = outcome == TaskStatus.REJECTED
     drafted = task.drafted_outcome or TaskStatus.APPROVED
     if _stage(task).second_approval and (task.drafted_by_id is None or drafted != outcome):
@@ -252,21 +256,20 @@ def _decide_task(actor: User, task: ReviewTask, outcome: str, comment: str) -> N
         task.comment = comment
         task.assignee = None  # back to the queue for the second approver
         _bump(task, "drafted_by", "drafted_outcome", "comment", "assignee")
-        audit_record(
+        return ActEvent(
             action="task.rejection_drafted" if rejecting else "task.drafted",
             actor=actor,
             obj=task,
             reason=comment,
             changes={"drafted_by": [before, actor.pk]},
         )
-        return
     if task.drafted_by_id == actor.pk:
         raise SelfApprovalError()
     task.approved_by = actor
     if comment:
         task.comment = f"{task.comment}\n{comment}".strip() if task.drafted_by_id else comment
     _finish(task, outcome, "approved_by", "comment")
-    audit_record(
+    return ActEvent(
         action="task.rejected" if rejecting else "task.approved",
         actor=actor,
         obj=task,
@@ -309,14 +312,15 @@ def task_return_to_stage(
     locked.return_to = stage_key
     locked.comment = reason
     _finish(locked, TaskStatus.RETURNED, "return_to", "comment")
-    audit_record(
+    act = ActEvent(
         action="task.returned_to_stage",
         actor=actor,
         obj=locked,
         reason=reason,
         changes={"status": ["open", "returned"], "return_to": [None, stage_key]},
     )
-    workflow_advance(actor=actor, application=locked.application)
+    workflow_advance(actor=actor, application=locked.application, act=act)
+    act.record()  # done by the engine's step already; here for every way out of it
     return _refresh(task, locked)
 
 

@@ -23,9 +23,10 @@ decision, so ``workflow_start`` treats it as passed and fans out the first revie
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, OfficialPosition
@@ -51,13 +52,19 @@ from approvals.domain.workflow import (
 from approvals.models import Application, ClockPause, DocumentKind, ReviewTask
 from approvals.models.audit_chain import audit_record
 from approvals.models.working_calendar import sla_light_for, working_calendar
+from approvals.services.act_event import ActEvent
 from approvals.services.deadlines import task_due_on
 from approvals.services.documents import document_issue
 from approvals.services.ending import review_tasks_cancel
 from approvals.services.licence_issue import licence_issue
 from approvals.services.lifecycle import application_transition
-from approvals.services.notices import notice_application_approved, notice_application_denied
-from approvals.services.notifications import message, notify, tell_applicant
+from approvals.services.notices import (
+    notice_application_approved,
+    notice_application_denied,
+    notice_second_approval_needed,
+    notice_task_new,
+)
+from approvals.services.notifications import notify, tell_applicant
 
 
 class SelfApprovalError(ValidationError):
@@ -149,9 +156,11 @@ def _departments(stage: Stage) -> dict[str, Department]:
     return found
 
 
-def _fan_out(actor, application: Application, stage: Stage, round_: int) -> list[ReviewTask]:
+def _fan_out(
+    actor, application: Application, stage: Stage, round_: int, act: ActEvent | None = None
+) -> list[ReviewTask]:
     """One open task per branch of ``stage``; the application moves to that stage."""
-    tasks = _create_tasks(actor, application, stage, round_)
+    tasks = _create_tasks(actor, application, stage, round_, act=act)
     application.current_stage_key = stage.key
     application.workflow_round = round_
     application.save(update_fields=["current_stage_key", "workflow_round"])
@@ -167,8 +176,10 @@ def _create_tasks(
     branches=None,
     confirms_denial: ReviewTask | None = None,
     comment: str = "",
+    act: ActEvent | None = None,
 ) -> list[ReviewTask]:
-    """One open task per branch of ``stage`` (or of ``branches``), audited and told."""
+    """One open task per branch of ``stage`` (or of ``branches``), audited and told; each
+    task's ``task.created`` fact follows the event of the ``act`` that created it."""
     departments = _departments(stage)
     due_on = task_due_on(application=application, stage=stage)
     # The one rule gives a fresh task its real light at once (yellow when it is due soon,
@@ -196,7 +207,8 @@ def _create_tasks(
         for branch in (branches if branches is not None else stage.branches)
     ]
     for task in tasks:
-        audit_record(
+        record = partial(
+            audit_record,
             action="task.created",
             actor=actor,
             obj=task,
@@ -215,12 +227,12 @@ def _create_tasks(
                 ),
             },
         )
+        if act is not None:
+            act.then(record)
+        else:
+            record()
     _notify_new_tasks(application, tasks)
     return tasks
-
-
-def _params(application: Application) -> dict:
-    return {"number": application.tracking_number or ""}
 
 
 def _notify_new_tasks(application: Application, tasks: list[ReviewTask]) -> None:
@@ -239,15 +251,8 @@ def _notify_new_tasks(application: Application, tasks: list[ReviewTask]) -> None
         told.add((position.user_id, task.pk))
         notify(
             user=position.user,
-            kind="task.new",
             application=application,
-            link=reverse("approvals:work_task", args=[task.pk]),
-            title=message(_("New task: %(number)s"), **_params(application)),
-            body=message(
-                _("Application %(number)s waits for your department (due %(due)s)."),
-                due=str(task.due_on or ""),
-                **_params(application),
-            ),
+            **notice_task_new(application, task=task).fields(),
         )
 
 
@@ -256,9 +261,13 @@ def _cancel(actor, task_ids, reason: str = "") -> list[ReviewTask]:
 
 
 @transaction.atomic
-def workflow_start(*, actor, application: Application) -> list[ReviewTask]:
+def workflow_start(
+    *, actor, application: Application, act: ActEvent | None = None
+) -> list[ReviewTask]:
     """After acceptance: review starts (accepted → under review) and the first review stage fans
-    out. A leading window intake stage counts as passed by the acceptance."""
+    out. A leading window intake stage counts as passed by the acceptance. ``act``: the
+    acceptance's one event, which then carries the start (status, stage, tasks); else the start
+    is recorded as ``workflow.started``."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.current_stage_key:
         raise WorkflowAlreadyStarted()
@@ -270,26 +279,32 @@ def workflow_start(*, actor, application: Application) -> list[ReviewTask]:
     if is_window_stage(stage):
         skipped = stage.key
         stage = definition.next_stage(stage.key)
-    # One act, one event: the start of the review carries its status change (its tasks have
-    # their own "task.created" events, each naming the application).
+    # One act, one event: the start of the review carries its status change and its tasks
+    # (each task has its own "task.created" fact, naming the application).
+    own_event = act is None
+    act = act or ActEvent(action="workflow.started", obj=locked, actor=actor)
     locked = application_transition(
         actor=actor,
         application=locked,
         action="start_review",
-        event="workflow.started",
         changes={
             "stage": [None, stage.key if stage else None],
             "window_stage_passed": [None, skipped],
         },
+        act=act,
     )
     if stage is None:  # nothing beyond the window: the acceptance is the whole review
         locked.current_stage_key = skipped or ""
         locked.workflow_round = 1
         locked.save(update_fields=["current_stage_key", "workflow_round"])
+        act.record()  # the acceptance before the decision it leads to
         _decide(actor, locked, approve=True, reason="")
         tasks = []
     else:
-        tasks = _fan_out(actor, locked, stage, 1)
+        tasks = _fan_out(actor, locked, stage, 1, act)
+        act.add({"tasks": [None, [task.pk for task in tasks]]})
+        if own_event:
+            act.record()
     application.refresh_from_db()
     return tasks
 
@@ -364,9 +379,11 @@ def _decide(
 
 
 @transaction.atomic
-def workflow_advance(*, actor, application: Application):
+def workflow_advance(*, actor, application: Application, act: ActEvent | None = None):
     """After a task decision: ask the engine what happens next and do it. Returns the engine's
-    decision."""
+    decision. ``act``: the task decision's one event, which then carries the engine's step
+    (``step`` and what it did); it is recorded before a final decision's own event. Without
+    it the step is recorded as ``workflow.<step>``."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
     definition = workflow_definition(locked)
     decision = next_step(definition, workflow_state(locked))
@@ -374,7 +391,7 @@ def workflow_advance(*, actor, application: Application):
     if isinstance(decision, SelfApprovalRefused):
         raise SelfApprovalError()
     if isinstance(decision, Advance):
-        tasks = _fan_out(actor, locked, decision.stage, locked.workflow_round)
+        tasks = _fan_out(actor, locked, decision.stage, locked.workflow_round, act)
         changes = {
             "stage": [decision.from_stage, decision.to_stage],
             "tasks": [None, [t.pk for t in tasks]],
@@ -382,7 +399,7 @@ def workflow_advance(*, actor, application: Application):
     elif isinstance(decision, ReturnTo):
         cancelled = _cancel(actor, decision.cancel)
         before = locked.current_stage_key
-        tasks = _fan_out(actor, locked, decision.stage, locked.workflow_round + 1)
+        tasks = _fan_out(actor, locked, decision.stage, locked.workflow_round + 1, act)
         changes = {
             "stage": [before, decision.stage.key],
             "round": [locked.workflow_round - 1, locked.workflow_round],
@@ -399,7 +416,8 @@ def workflow_advance(*, actor, application: Application):
         )
         changes["cancelled"] = [None, [t.pk for t in cancelled]]
         changes["decided_by"] = [None, [t.pk for t in decided_by]]
-        # One act, one event: the decision's status change is recorded as this step.
+        _record_step(actor, locked, decision, {}, act)
+        # The application's decision: its status change, recorded with the engine's step.
         _decide(
             actor,
             locked,
@@ -413,7 +431,7 @@ def workflow_advance(*, actor, application: Application):
     elif isinstance(decision, ProposeDenial):
         anchor = ReviewTask.objects.get(pk=min(decision.rejections))
         tasks = _create_tasks(
-            actor, locked, decision.to, locked.workflow_round, confirms_denial=anchor
+            actor, locked, decision.to, locked.workflow_round, confirms_denial=anchor, act=act
         )
         changes = {
             "stage": [locked.current_stage_key, locked.current_stage_key],
@@ -422,24 +440,33 @@ def workflow_advance(*, actor, application: Application):
             "tasks": [None, [t.pk for t in tasks]],
         }
     elif isinstance(decision, DenialOverruled):
-        changes = _overrule(actor, locked, decision)
+        changes = _overrule(actor, locked, decision, act)
     elif isinstance(decision, Complete):
+        _record_step(actor, locked, decision, {}, act)
         _decide(actor, locked, approve=True, reason="", changes=changes)
         application.refresh_from_db()
         return decision
     elif isinstance(decision, NeedsSecondApproval):
         _notify_second_approval(locked, decision, actor)
     else:  # Wait
+        _record_step(actor, locked, decision, {}, act)
         application.refresh_from_db()
         return decision
-    audit_record(
-        action=f"workflow.{type(decision).__name__.lower()}",
-        actor=actor,
-        obj=locked,
-        changes=changes,
-    )
+    _record_step(actor, locked, decision, changes, act)
     application.refresh_from_db()
     return decision
+
+
+def _record_step(actor, application: Application, decision, changes: dict, act) -> None:
+    """The engine's step: in the task decision's one event (``act``, recorded now), or as an
+    event of its own when the step was asked for without a decision. A final decision's step
+    writes nothing of its own: the decision's event carries it."""
+    step = type(decision).__name__.lower()
+    if act is not None:
+        act.add({"workflow_step": [None, step], **changes})
+        act.record()
+    elif changes:
+        audit_record(action=f"workflow.{step}", actor=actor, obj=application, changes=changes)
 
 
 def _rejection_reasons(application: Application) -> str:
@@ -450,7 +477,9 @@ def _rejection_reasons(application: Application) -> str:
     )
 
 
-def _overrule(actor, application: Application, decision: DenialOverruled) -> dict:
+def _overrule(
+    actor, application: Application, decision: DenialOverruled, act: ActEvent | None = None
+) -> dict:
     """The confirming stage did not confirm the proposed denial: the rejections are set aside
     (recorded, with the overruling reasons) and their branches review afresh."""
     overruling = list(
@@ -477,6 +506,7 @@ def _overrule(actor, application: Application, decision: DenialOverruled) -> dic
         application.workflow_round,
         branches=[stage.branch(key) for key in decision.reopen],
         comment=_("Denial not confirmed: %(reasons)s") % {"reasons": reason},
+        act=act,
     )
     return {
         "stage": [application.current_stage_key, application.current_stage_key],
@@ -507,12 +537,6 @@ def _notify_second_approval(application, decision: NeedsSecondApproval, actor) -
                 continue
             notify(
                 user=position.user,
-                kind="task.second_approval",
                 application=application,
-                link=reverse("approvals:work_task", args=[task.pk]),
-                title=message(_("Second approval needed: %(number)s"), **_params(application)),
-                body=message(
-                    _("An approval of %(number)s was drafted and needs a second approver."),
-                    **_params(application),
-                ),
+                **notice_second_approval_needed(application, task=task).fields(),
             )

@@ -10,13 +10,17 @@ register = template.Library()
 
 
 @register.simple_tag
-def application_deadline(application):
+def application_deadline(application, timeline=None):
     """The running deadline's ``DueDate`` (decision once accepted, else intake), or None when it
-    has not started or the calendar does not cover it."""
+    has not started or the calendar does not cover it. ``timeline``: the page's progress
+    timeline, whose clock facts are used rather than read again."""
     from approvals.services.deadlines import explain_application_deadline
 
+    clock = {}
+    if timeline is not None:
+        clock = {"pauses": timeline.clock_pauses, "extension_days": timeline.extension_days}
     try:
-        return explain_application_deadline(application)
+        return explain_application_deadline(application, **clock)
     except CalendarNotCovered:
         return None
 

@@ -177,6 +177,7 @@ def _task_context(request, task, *, bound=None, grant_form=None):
         policy.require_task_action(request.user, task, "approve")
     except PermissionDenied:
         may_decide = False
+    tasks = application_tasks(application)  # read once: the task list, history and timeline
     return {
         "task": task,
         "application": application,
@@ -188,12 +189,12 @@ def _task_context(request, task, *, bound=None, grant_form=None):
             application.service_version.form_schema, application.data
         ),
         "attachments": _named_attachments(application),
-        "history": application_history(application),
+        "history": application_history(application, tasks=tasks),
         "documents": application_documents(application),
         "correct_departments": policy.document_correction_department_ids(request.user),
         "changes_from_licence": changes_from_licence(application),
-        "tasks": application_tasks(application),
-        "timeline": application_progress(application),
+        "tasks": tasks,
+        "timeline": application_progress(application, tasks=tasks),
         "forms": _action_forms(task, bound) if may_decide else {},
         "may_decide": may_decide,
         "may_claim": task.status == "open"

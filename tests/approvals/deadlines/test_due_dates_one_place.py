@@ -1,16 +1,23 @@
 """Due dates are computed in one place (``deadlines_compute``), called by the lifecycle transition
 that sets what they count from and by the clock services — not by each service after its
-transition."""
+transition; a review task's due date in one place too (``task_due_on``), whether the clock
+resumes or the calendar's fill counts it."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from approvals.models import ReviewTask
+from approvals.services.deadlines import clock_pause_end, clock_pause_start, deadlines_fill_unknown
+from approvals.services.intake import intake_accept
 from approvals.services.lifecycle import application_transition
 
 D = dt.date
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.mark.django_db
@@ -65,3 +72,92 @@ def test_only_the_transition_and_the_clock_services_compute_due_dates():
         if "application_deadlines_refresh(" in path.read_text(encoding="utf-8")
     )
     assert callers == ["deadlines.py"]
+
+
+# --- A task's due date, one way ------------------------------------------------------------------
+
+
+def _at(day: dt.date):
+    return time_machine.travel(dt.datetime.combine(day, dt.time(10), SHANGHAI), tick=False)
+
+
+def _task_paused(make_application, clerk, *, accepted: dt.date, paused: dt.date, resumed: dt.date):
+    """A single-stage application (its review: 10 working days) accepted on ``accepted``, with
+    an expert review stopping the clock from ``paused`` to ``resumed``: its review task."""
+    application = make_application(received_on=accepted)
+    with _at(accepted):
+        intake_accept(actor=clerk, application=application, revision=application.revision)
+    with _at(paused):
+        clock_pause_start(actor=None, application=application, kind="expert_review", reason="x")
+    with _at(resumed):
+        clock_pause_end(actor=None, application=application)
+    return ReviewTask.objects.get(application=application)
+
+
+def _counted_again_from_creation(task: ReviewTask) -> ReviewTask:
+    """The other way a task's date was found: the calendar's fill, counting from its creation."""
+    ReviewTask.objects.filter(pk=task.pk).update(due_on=None)
+    deadlines_fill_unknown()
+    task.refresh_from_db()
+    return task
+
+
+@pytest.mark.django_db
+def test_a_pause_across_the_spring_festival_moves_a_task_date_as_the_fill_counts_it(
+    make_application, clerk
+):
+    # given a task created on Thursday 2025-01-16, due 2025-02-06 (01-26 a make-up Sunday,
+    # 01-28..02-04 the Spring Festival), and a pause from 01-27 to 02-07: past that date
+    task = _task_paused(
+        make_application,
+        clerk,
+        accepted=D(2025, 1, 16),
+        paused=D(2025, 1, 27),
+        resumed=D(2025, 2, 7),
+    )
+    # then seven working days were counted before the pause and three after it (02-08 a
+    # make-up Saturday, 02-10, 02-11): the resumed clock and the count from creation agree
+    assert task.due_on == D(2025, 2, 11)
+    assert _counted_again_from_creation(task).due_on == D(2025, 2, 11)
+
+
+@pytest.mark.django_db
+def test_a_pause_over_the_calendars_end_moves_a_task_date_as_the_fill_counts_it(
+    make_application, clerk
+):
+    # given a task created on Thursday 2026-12-17, due 12-31 (the calendar's last day), and a
+    # pause from 12-28 into the provisional year, to 2027-01-06
+    task = _task_paused(
+        make_application,
+        clerk,
+        accepted=D(2026, 12, 17),
+        paused=D(2026, 12, 28),
+        resumed=D(2027, 1, 6),
+    )
+    # then six working days counted before the pause, four after it (01-07, 08, 11, 12),
+    # provisional; the count from creation gives the same
+    assert (task.due_on, task.due_provisional) == (D(2027, 1, 12), True)
+    again = _counted_again_from_creation(task)
+    assert (again.due_on, again.due_provisional) == (D(2027, 1, 12), True)
+
+
+@pytest.mark.django_db
+def test_a_task_created_while_the_clock_is_stopped_counts_only_the_pause_after_it(
+    make_application, clerk
+):
+    # given an expert review stopping the clock from Tuesday 2025-03-04, and the review task
+    # created on Thursday 03-06 while it runs (due 03-20 as if the clock ran)
+    application = make_application(received_on=D(2025, 3, 3))
+    with _at(D(2025, 3, 4)):
+        clock_pause_start(actor=None, application=application, kind="expert_review", reason="x")
+    with _at(D(2025, 3, 6)):
+        intake_accept(actor=clerk, application=application, revision=application.revision)
+    assert ReviewTask.objects.get(application=application).due_on == D(2025, 3, 20)
+    # when the clock restarts on Tuesday 03-11
+    with _at(D(2025, 3, 11)):
+        clock_pause_end(actor=None, application=application)
+    # then only the paused working days after the task's creation (03-07, 10, 11) move it, not
+    # those before it: due 03-25; the count from creation agrees
+    task = ReviewTask.objects.get(application=application)
+    assert task.due_on == D(2025, 3, 25)
+    assert _counted_again_from_creation(task).due_on == D(2025, 3, 25)

@@ -32,14 +32,16 @@ def under_review(make_application, department):
     )
     application_deadlines_refresh(application=application)
     application.refresh_from_db()
-    ReviewTask.objects.create(
-        application=application,
-        stage_key="review",
-        branch_key="main",
-        department=department,
-        role=OfficialRole.REVIEWER,
-        due_on=D(2025, 1, 17),
-    )
+    # its review task, created on the day of acceptance: 10 working days
+    with time_machine.travel(dt.datetime.combine(D(2025, 1, 3), dt.time(10), CHINA), tick=False):
+        ReviewTask.objects.create(
+            application=application,
+            stage_key="review",
+            branch_key="main",
+            department=department,
+            role=OfficialRole.REVIEWER,
+            due_on=D(2025, 1, 17),
+        )
     return application
 
 

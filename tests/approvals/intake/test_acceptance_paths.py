@@ -62,4 +62,9 @@ def test_the_three_ways_in_start_the_same_review_with_the_same_dates(make_submit
     ):
         assert Notification.objects.filter(application=application, kind=kind).count() == 1
     deemed = [e for e in recorded if e.action == "application.deemed_accepted"]
-    assert len(deemed) == 1 and deemed[0].changes["status"] == ["submitted", "accepted"]
+    # (accepted, then under review: the act's one event, naming the review's first tasks)
+    assert len(deemed) == 1 and deemed[0].changes["status"] == ["submitted", "under_review"]
+    assert sorted(deemed[0].changes["tasks"][1]) == sorted(
+        waiting.tasks.values_list("pk", flat=True)
+    )
+    assert not [e for e in recorded if e.action == "workflow.started"]

@@ -29,7 +29,7 @@ from tests.factories import (
     ServiceItemFactory,
     ServiceVersionFactory,
 )
-from tests.support import events
+from tests.support import events, recorded_events
 
 SCHEMA = {
     "type": "object",
@@ -132,23 +132,42 @@ def test_accept_approve_verify_false_revokes_and_records(
     application = submitted_with(fire_version, citizen, PLEDGED)
 
     # the window accepts without the training records: the pledge and its letter are recorded
-    intake_accept(actor=clerk, application=application, revision=application.revision)
+    with recorded_events() as recorded:
+        intake_accept(actor=clerk, application=application, revision=application.revision)
     commitment = Commitment.objects.get(application=application)
     assert commitment.status == "pledged"
     assert commitment.replaced_materials == ["training"]
     assert commitment.statement_zh == "本单位承诺场所符合消防安全要求。"
     letter = Document.objects.get(application=application, kind="commitment_letter")
     assert letter.context["replaced"] == [{"zh": "培训记录", "en": "Training records"}]
-    assert len(events("commitment.recorded", application)) == 1
+    # (one act, one event: the acceptance names the pledge)
+    accepted = recorded.the_one()
+    assert accepted.action == "intake.accepted"
+    assert accepted.changes["commitment"] == [None, commitment.pk]
+    assert accepted.changes["replaced_materials"] == [None, ["training"]]
+    assert not events("commitment.recorded", application).exists()
 
     # the normal review approves; the licence opens the verification with its own limit
-    approve_through(application, reviewer, approver)
+    with recorded_events() as recorded:
+        approve_through(application, reviewer, approver)
     assert application.status == "licence_issued"
     licence = Licence.objects.get(application=application)
     commitment.refresh_from_db()
     assert commitment.status == "verifying" and commitment.licence == licence
     expected = working_calendar().add_working_days(timezone.localdate(), 30)
     assert commitment.verification_due_on == expected
+    # (the licence issue is one event carrying the verification; the register entry has its
+    # own fact)
+    issued = [e for e in recorded.of_the_act() if e.action == "application.issue_licence"]
+    assert len(issued) == 1
+    assert issued[0].changes["status"] == ["approved", "licence_issued"]
+    assert issued[0].changes["licence"] == [None, licence.number]
+    assert issued[0].changes["commitment_status"] == ["pledged", "verifying"]
+    assert issued[0].changes["verification_due_on"] == [None, expected.isoformat()]
+    assert [e.action for e in recorded if e.object_type == "approvals.licence"] == [
+        "licence.issued"
+    ]
+    assert not [e for e in recorded if e.action.startswith("commitment.")]
     assert list(commitments_to_verify(approver)) == [commitment]
     assert list(commitments_to_verify(reviewer)) == []
     assert Notification.objects.filter(
@@ -162,19 +181,25 @@ def test_accept_approve_verify_false_revokes_and_records(
         commitment_verify(actor=approver, commitment=commitment, pledge_true=False, finding=" ")
 
     # the verification finds the pledge untrue: the licence is revoked with the reasons
-    commitment_verify(
-        actor=approver,
-        commitment=commitment,
-        pledge_true=False,
-        finding="现场核查：员工未经消防安全培训",
-    )
+    with recorded_events() as recorded:
+        commitment_verify(
+            actor=approver,
+            commitment=commitment,
+            pledge_true=False,
+            finding="现场核查：员工未经消防安全培训",
+        )
     commitment.refresh_from_db()
     licence.refresh_from_db()
     assert commitment.status == "false" and commitment.verified_by == approver
     assert licence.status == "revoked"
     assert "员工未经消防安全培训" in licence.status_reason
-    assert len(events("commitment.found_false", application)) == 1
-    assert len(events("licence.revoked", licence)) == 1
+    # (one act, one event: the finding carries the licence's revocation)
+    found = recorded.the_one()
+    assert (found.action, found.object_id) == ("commitment.found_false", str(application.pk))
+    assert found.changes["status"] == ["verifying", "false"]
+    assert found.changes["licence_status"] == ["valid", "revoked"]
+    assert "员工未经消防安全培训" in found.changes["licence_status_reason"][1]
+    assert not events("licence.revoked", licence).exists()
     assert Notification.objects.filter(user=citizen, kind="commitment.found_false").exists()
     assert Notification.objects.filter(user=citizen, kind="licence.revoked").exists()
     # and the false pledge is on the applicant's record for their next application

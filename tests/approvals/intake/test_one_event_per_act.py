@@ -29,19 +29,22 @@ def test_a_supplement_notice_is_one_event_naming_the_pause(submitted, clerk):
     assert event.changes["kind"] == [None, "supplement"]
 
 
-def test_an_acceptance_is_one_event_with_its_status_change(submitted, clerk):
+def test_an_acceptance_is_one_event_carrying_the_start_of_the_review(submitted, clerk):
     with recorded_events() as recorded:
         intake_accept(actor=clerk, application=submitted, revision=submitted.revision)
-    about_the_application = [
-        e.action
-        for e in recorded.of_the_act()
-        if e.object_type == "approvals.application" and "status" in e.changes
-    ]
-    # the acceptance, then the start of the review (accepted → under review) it triggers
-    assert about_the_application == ["intake.accepted", "workflow.started"]
-    accepted = recorded.of_the_act()[0]
-    assert accepted.changes["status"] == ["submitted", "accepted"]
-    assert "application.accept" not in [e.action for e in recorded]
+    # one event about the application: accepted and under review, with the review's first
+    # tasks (each task and the notice keep their own fact)
+    event = recorded.the_one()
+    assert (event.action, event.object_id) == ("intake.accepted", str(submitted.pk))
+    assert event.changes["status"] == ["submitted", "under_review"]
+    assert event.changes["revision"] == [submitted.revision, submitted.revision + 2]
+    tasks = sorted(submitted.tasks.values_list("pk", flat=True))
+    assert tasks and sorted(event.changes["tasks"][1]) == tasks
+    assert event.changes["accepted_on"][1] is not None
+    assert {"workflow.started", "application.accept"}.isdisjoint(e.action for e in recorded)
+    # and the history reads the acceptance before the tasks it created
+    about = [e.action for e in recorded if e.object_type != "approvals.document"]
+    assert about == ["intake.accepted"] + ["task.created"] * len(tasks)
 
 
 def test_a_refusal_is_one_event(submitted, clerk):

@@ -21,6 +21,7 @@ from approvals.services.licences import (
 )
 from tests.approvals.licences.conftest import DecidedApplicationFactory
 from tests.factories import LicenceFactory, MembershipFactory, PersonFactory
+from tests.support import recorded_events
 
 
 def _expiring(register, valid_to):
@@ -31,18 +32,24 @@ def _expiring(register, valid_to):
 
 def test_a_change_application_names_the_licence_and_is_prefilled(register):
     # when the holder starts a change of their valid licence
-    application = licence_follow_up_start(
-        actor=register.holder, licence=register.licence, action=LicenceAction.CHANGE
-    )
+    with recorded_events() as recorded:
+        application = licence_follow_up_start(
+            actor=register.holder, licence=register.licence, action=LicenceAction.CHANGE
+        )
     # then a draft of the current published version names the licence, with the old answers
     assert application.status == "draft"
     assert application.service_version == register.version
     assert application.licence_to_supersede == register.licence
     assert application.licence_action == LicenceAction.CHANGE
     assert application.data["shop_name"] == "老福州小吃"
-    audit = AuditEvent.objects.get(action="licence.follow_up_started")
-    assert audit.changes["application"] == [None, application.pk]
-    assert AuditEvent.objects.filter(action="application.started").exists()
+    # one act, one event: about the new draft, its start and the licence it changes
+    audit = recorded.the_one()
+    assert (audit.action, audit.object_id) == ("licence.follow_up_started", str(application.pk))
+    assert audit.changes["status"] == [None, "draft"]
+    assert audit.changes["licence"] == [None, register.licence.number]
+    assert audit.changes["licence_action"] == [None, LicenceAction.CHANGE]
+    assert audit.changes["prefilled_from_licence"] == [None, ["shop_name"]]
+    assert not AuditEvent.objects.filter(action="application.started").exists()
     # and asking again returns the same draft
     again = licence_follow_up_start(
         actor=register.holder, licence=register.licence, action=LicenceAction.CHANGE

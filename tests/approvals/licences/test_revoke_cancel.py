@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from approvals.models import AuditEvent, DocumentStatus, LicenceStatus, Notification
 from approvals.services.licences import licence_cancel, licence_revoke
+from tests.approvals.licences.conftest import open_follow_up
+from tests.support import recorded_events
 
 SERVICES = {"revoke": licence_revoke, "cancel": licence_cancel}
 OUTCOME = {
@@ -21,7 +23,7 @@ def test_the_issuing_departments_official_ends_the_licence(
     # given a valid licence with its certificate
     official = getattr(register, who)
     # when the issuing department's official acts with a reason
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), recorded_events() as recorded:
         SERVICES[action](actor=official, licence=register.licence, reason="以欺骗手段取得")
     # then the licence and its certificate say so, with who, when and why
     status, event = OUTCOME[action]
@@ -33,7 +35,9 @@ def test_the_issuing_departments_official_ends_the_licence(
     assert register.licence.status_changed_at is not None
     assert register.licence.effective_status() == status
     assert register.certificate.status == DocumentStatus.REVOKED
-    audit = AuditEvent.objects.get(action=event)
+    # one act, one event (beside the written decision it issues)
+    assert [e.action for e in recorded if e.object_type != "approvals.document"] == [event]
+    audit = next(e for e in recorded if e.action == event)
     assert audit.actor == official
     assert audit.object_id == str(register.licence.pk)
     assert audit.changes["status"] == ["valid", status]
@@ -76,3 +80,20 @@ def test_a_business_licence_tells_the_administrator(register, business_licence):
     licence, admin = business_licence
     licence_cancel(actor=register.approver, licence=licence, reason="企业注销")
     assert Notification.objects.filter(user=admin.user, kind="licence.cancelled").exists()
+
+
+def test_a_revocation_names_the_follow_ups_it_withdrew(register):
+    # given the holder's change of the licence under review
+    change = open_follow_up(register)
+    # when the licence is revoked
+    with recorded_events() as recorded:
+        licence_revoke(actor=register.head, licence=register.licence, reason="以欺骗手段取得")
+    # then the change is withdrawn (its own status change, about that application) and the
+    # revocation is the licence's one event, naming it
+    change.refresh_from_db()
+    assert change.status == "withdrawn"
+    about_the_licence = [e for e in recorded if e.object_type == "approvals.licence"]
+    assert [e.action for e in about_the_licence] == ["licence.revoked"]
+    assert about_the_licence[0].changes["withdrawn"] == [None, [change.tracking_number]]
+    about_the_change = [e.action for e in recorded.of_the_act() if e.object_id == str(change.pk)]
+    assert about_the_change == ["application.withdrawn"]

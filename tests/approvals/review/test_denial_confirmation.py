@@ -53,7 +53,12 @@ def test_a_reviewers_rejection_is_a_proposal_for_the_approver(demo, started):
     )
     assert proposal.confirms_denial_id == fire.pk
     assert demo.approver.notifications.filter(kind="task.new").exists()
-    assert events("workflow.proposedenial", started).count() == 1
+    # one act, one event: the rejection carries the engine's step, the proposal
+    rejected = events("task.rejected", fire).get()
+    assert rejected.changes["workflow_step"] == [None, "proposedenial"]
+    assert rejected.changes["denial_proposed_to"] == [None, "decision"]
+    assert rejected.changes["tasks"] == [None, [proposal.pk]]
+    assert not events("workflow.proposedenial", started).exists()
     # the application's stage has not moved
     started.refresh_from_db()
     assert started.current_stage_key == "joint_review"

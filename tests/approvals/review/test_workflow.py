@@ -13,7 +13,7 @@ from approvals.services.workflow import (
     WorkflowAlreadyStarted,
     workflow_start,
 )
-from tests.support import events
+from tests.support import events, recorded_events
 
 from .conftest import task_of
 
@@ -43,7 +43,10 @@ def test_start_skips_the_window_stage_and_fans_out_three_parallel_tasks(demo, ma
     }
     assert all(t.status == "open" and t.due_on is not None for t in tasks)
     assert not ReviewTask.objects.filter(application=application, stage_key="intake").exists()
-    assert events("workflow.started", application).count() == 1
+    # (its one event, carrying the status change and the tasks it created)
+    started = events("workflow.started", application).get()
+    assert started.changes["status"] == ["accepted", "under_review"]
+    assert sorted(started.changes["tasks"][1]) == sorted(t.pk for t in tasks)
     assert events("task.created").count() == 3
     # and each department's reviewer is told
     for user in demo.reviewers.values():
@@ -57,23 +60,37 @@ def test_start_twice_is_refused(demo, started):
 
 
 def test_all_approve_then_second_approval_approves_the_application(demo, started):
-    # given the three departments approve
-    approve_all_reviews(demo, started)
+    # given the three departments approve, the last one's approval one act with one event
+    for branch, user in demo.reviewers.items():
+        task = task_of(started, branch)
+        with recorded_events() as recorded:
+            task_approve(actor=user, task=task, revision=task.revision, comment=f"{branch} ok")
     started.refresh_from_db()
     # then the decision stage fans out to the planning approver
     assert started.current_stage_key == "decision"
     assert started.status == "under_review"
-    assert events("workflow.advance", started).count() == 1
     decision = task_of(started, "decision")
+    # and the last approval's one event carries the engine's step and the new task
+    approved = recorded.the_one()
+    assert (approved.action, approved.object_id) == ("task.approved", str(task.pk))
+    assert approved.changes["workflow_step"] == [None, "advance"]
+    assert approved.changes["stage"] == ["joint_review", "decision"]
+    assert approved.changes["tasks"] == [None, [decision.pk]]
+    assert [e.action for e in recorded] == ["task.approved", "task.created"]  # act, then fact
+    assert not events("workflow.advance", started).exists()
+    assert not events("workflow.wait", started).exists()
     assert (decision.department.code, decision.role) == ("fz-natres", "approver")
     # when the approver drafts the approval
-    task_approve(actor=demo.approver, task=decision, revision=decision.revision, comment="ok")
+    with recorded_events() as recorded:
+        task_approve(actor=demo.approver, task=decision, revision=decision.revision, comment="ok")
     decision.refresh_from_db()
     started.refresh_from_db()
-    # then it waits for a second person
+    # then it waits for a second person: one event, the draft naming the step
     assert decision.status == "open" and decision.drafted_by == demo.approver
     assert started.status == "under_review"
-    assert events("task.drafted", decision).count() == 1
+    drafted = recorded.the_one()
+    assert drafted.action == "task.drafted"
+    assert drafted.changes["workflow_step"] == [None, "needssecondapproval"]
     assert demo.approver2.notifications.filter(kind="task.second_approval").exists()
     assert not demo.approver.notifications.filter(kind="task.second_approval").exists()
     # and the drafter may not give the second approval
@@ -129,8 +146,10 @@ def test_return_to_an_earlier_stage_recreates_its_tasks_in_a_new_round(demo, sta
     assert {t.branch_key for t in fresh} == {"planning", "housing", "fire"}
     decision.refresh_from_db()
     assert decision.status == "returned" and decision.return_to == "joint_review"
-    assert events("task.returned_to_stage", decision).count() == 1
-    assert events("workflow.returnto", started).count() == 1
+    returned = events("task.returned_to_stage", decision).get()
+    assert returned.changes["workflow_step"] == [None, "returnto"]
+    assert sorted(returned.changes["tasks"][1]) == sorted(t.pk for t in fresh)
+    assert not events("workflow.returnto", started).exists()
 
 
 def test_return_only_to_an_earlier_review_stage(demo, started):
@@ -167,8 +186,11 @@ def test_intake_acceptance_at_the_window_fans_out_the_joint_review(demo):
         "fz-housing",
         "fz-natres",
     ]
-    assert events("workflow.started", application).count() == 1
-    assert events("intake.accepted", application).count() == 1
+    # one act, one event: the acceptance carries the start of the review
+    assert not events("workflow.started", application).exists()
+    accepted = events("intake.accepted", application).get()
+    assert accepted.changes["status"] == ["submitted", "under_review"]
+    assert sorted(accepted.changes["tasks"][1]) == sorted(t.pk for t in open_tasks)
 
 
 def test_a_denial_notice_ends_its_reasons_with_one_full_stop(demo, started):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from approvals.models import RectificationTask, ServiceRating
 from approvals.services.ratings import rating_submit, rectification_complete
 from tests.factories import ApplicationFactory, MembershipFactory, OfficialFactory, UserFactory
-from tests.support import events
+from tests.support import events, recorded_events
 
 pytestmark = pytest.mark.django_db
 
@@ -103,13 +103,18 @@ def test_a_business_agent_who_filed_it_may_rate(city, decided):
 def test_a_bad_rating_opens_a_rectification_due_in_15_working_days(city, decided, grade):
     application = decided()
 
-    with time_machine.travel(RATED_AT, tick=False):
+    with time_machine.travel(RATED_AT, tick=False), recorded_events() as recorded:
         rating = rating_submit(actor=city.citizen, application=application, grade=grade)
 
     task = RectificationTask.objects.get()
     assert (task.rating, task.department, task.status) == (rating, city.bureau, "open")
     assert task.due_on == dt.date(2026, 3, 25)
-    assert events("rectification.opened", task).get().changes["due_on"] == [None, "2026-03-25"]
+    # one act, one event: the rating names the rectification it opened
+    rated = recorded.the_one()
+    assert (rated.action, rated.object_id) == ("rating.submitted", str(rating.pk))
+    assert rated.changes["rectification"] == [None, task.pk]
+    assert rated.changes["rectification_due_on"] == [None, "2026-03-25"]
+    assert not events("rectification.opened").exists()
     assert city.head.notifications.filter(kind="rectification_opened").exists()
 
 

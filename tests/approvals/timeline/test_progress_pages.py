@@ -118,7 +118,7 @@ def test_the_selector_reads_a_fixed_number_of_queries(demo, started, django_asse
         audit_record(action="application.viewed", obj=large, changes={"page": [None, "x"]})
     assert AuditEvent.objects.count() > 12
     # then both read the same, small number of queries
-    with django_assert_max_num_queries(10):  # nine, and the service version
+    with django_assert_max_num_queries(8):  # seven, and the service version
         application_progress(large)
     assert _queries(large) == small
 
@@ -229,3 +229,52 @@ def test_the_window_sees_the_timeline_of_an_application_waiting_for_intake(
     assert response.status_code == 200
     running = re.search(r'aria-current="step".*?</li>', html, re.S).group(0)
     assert f"Due by {application.intake_due_on:%Y-%m-%d}" in running
+
+
+# --- The pages share what the timeline reads ------------------------------------------------------
+
+
+def _reads(client, url) -> dict[str, int]:
+    """How many queries of the page read each table."""
+    client.get(url)  # the working-day calendar is loaded once per process
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, HTTP_ACCEPT_LANGUAGE="en").status_code == 200
+    reads: dict[str, int] = {}
+    for query in captured.captured_queries:
+        # the table of the query's first column, else the first one it reads FROM
+        found = re.match(r'SELECT "(\w+)"\.', query["sql"]) or re.search(
+            r'FROM "(\w+)"', query["sql"]
+        )
+        if found:
+            reads[found[1]] = reads.get(found[1], 0) + 1
+    return reads
+
+
+def test_the_application_page_reads_the_clock_once_for_the_timeline_and_the_due_date(
+    demo, started, client
+):
+    # given an application whose clock was paused, on its applicant's page
+    paused(demo, started)
+    client.force_login(started.created_by)
+    reads = _reads(client, reverse("approvals:application_detail", args=[started.pk]))
+    # then the timeline and the due date's explanation share one read of the pauses and the
+    # extensions; the materials and the departments are read once
+    for table in (
+        "approvals_clockpause",
+        "approvals_deadlineextension",
+        "approvals_material",
+        "accounts_department",
+    ):
+        assert reads.get(table) == 1, (table, reads)
+
+
+def test_the_task_page_reads_the_tasks_once_for_its_list_history_and_timeline(
+    demo, started, verified_client_factory
+):
+    paused(demo, started)
+    task = task_of(started, "housing")
+    client = verified_client_factory(demo.reviewers["housing"])
+    reads = _reads(client, reverse("approvals:work_task", args=[task.pk]))
+    # the task itself, the check that the official sees it, and the application's tasks
+    assert reads["approvals_reviewtask"] == 3, reads
+    assert reads["approvals_deadlineextension"] == 1, reads
