@@ -1,4 +1,5 @@
-"""Drafting, publishing and retiring 一件事 theme versions (the catalogue administrator's use cases).
+"""Drafting, publishing and retiring 一件事 theme versions (the catalogue administrator's
+use cases).
 
 As with a service, a published theme version never changes (a case keeps the version it was
 filed under): a change is a new draft, checked in full when it is published — the definition
@@ -27,6 +28,7 @@ from approvals.models import (
     VersionStatus,
 )
 from approvals.models.audit_chain import audit_record
+from approvals.selectors.themes import domain_members
 from approvals.services.catalogue import require_catalogue_actor
 
 # The content of a theme version that a new draft copies (everything but identity and lifecycle).
@@ -87,8 +89,7 @@ def _question_problems(questions: list) -> list[str]:
         key = question.get("key")
         if not all(str(question.get(name) or "").strip() for name in ("text_zh", "text_en")):
             problems.append(
-                _("The question “%(key)s” needs its text in Chinese and in English.")
-                % {"key": key}
+                _("The question “%(key)s” needs its text in Chinese and in English.") % {"key": key}
             )
         if question.get("kind") == "choice":
             choices = question.get("choices")
@@ -147,9 +148,10 @@ def _published_services(members: list[ThemeMember]) -> dict[int, ServiceVersion]
     }
 
 
-def theme_version_problems(version: ThemeVersion, members: list[ThemeMember]) -> list[str]:
-    """Everything that keeps ``version`` (with ``members``) from being published; empty when it
-    may be published. Members are read against their services' versions published now."""
+def theme_definition_problems(version: ThemeVersion, members: list[ThemeMember]) -> list[str]:
+    """What is wrong with the theme's own definition, whatever the services it names: the shapes,
+    the questions, the conditions and prerequisites, the shared fields' schemas (what an import
+    checks before storing a draft)."""
     problems = _shape_problems(version)
     problems += [p for m in members for p in _member_shape_problems(m)]
     if problems:
@@ -166,14 +168,7 @@ def theme_version_problems(version: ThemeVersion, members: list[ThemeMember]) ->
         questions=version.questions,
         shared_fields=version.shared_fields,
         shared_materials=version.shared_materials,
-        members=[
-            themes.Member(
-                key=m.key,
-                condition=m.condition or {},
-                depends_on=tuple(d["member"] for d in m.depends_on or []),
-            )
-            for m in members
-        ],
+        members=domain_members(members),
     )
     problems += _question_problems(version.questions)
     if version.shared_fields:
@@ -181,6 +176,15 @@ def theme_version_problems(version: ThemeVersion, members: list[ThemeMember]) ->
             _("Shared fields: %(problem)s") % {"problem": problem}
             for problem in check_form_schema(_shared_fields_schema(version.shared_fields))
         ]
+    return problems
+
+
+def theme_version_problems(version: ThemeVersion, members: list[ThemeMember]) -> list[str]:
+    """Everything that keeps ``version`` (with ``members``) from being published; empty when it
+    may be published. Members are read against their services' versions published now."""
+    problems = theme_definition_problems(version, members)
+    if problems:
+        return problems
     shared_types = {
         f["key"]: (f.get("schema") or {}).get("type")
         for f in version.shared_fields

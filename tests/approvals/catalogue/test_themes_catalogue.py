@@ -12,7 +12,8 @@ from approvals.services.themes_catalogue import (
     theme_version_publish,
     theme_version_retire,
 )
-from tests.factories import ServiceVersionFactory, ThemeVersionFactory, UserFactory
+from tests.approvals.catalogue.conftest import theme_schema, theme_shared_field
+from tests.factories import ServiceVersionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,63 +22,6 @@ pytestmark = pytest.mark.django_db
 def _english():
     with translation.override("en"):
         yield
-
-
-def _schema(**types):
-    return {
-        "type": "object",
-        "properties": {
-            name: {"type": kind, "title": name, "x-title-zh": name} for name, kind in types.items()
-        },
-        "x-steps": [{"key": "main", "title": "Main", "x-title-zh": "主", "fields": list(types)}],
-    }
-
-
-def _shared(key, kind="string"):
-    return {"key": key, "schema": {"type": kind, "title": key, "x-title-zh": key}}
-
-
-@pytest.fixture
-def services():
-    registration = ServiceVersionFactory(
-        published=True,
-        form_schema=_schema(trade_name="string", premises_address="string"),
-        materials=[{"key": "premises_proof"}],
-    )
-    food = ServiceVersionFactory(
-        published=True,
-        form_schema=_schema(shop_name="string", seats="integer"),
-        materials=[{"key": "business_licence"}, {"key": "lease"}],
-    )
-    return registration, food
-
-
-def _draft(services, **overrides):
-    registration, food = services
-    fields = {
-        "questions": [
-            {"key": "sign", "kind": "yes_no", "text_zh": "招牌？", "text_en": "A sign?"},
-        ],
-        "shared_fields": [_shared("name"), _shared("address")],
-        "shared_materials": [{"key": "lease", "name_zh": "租赁合同", "name_en": "Lease"}],
-        "members": [
-            {
-                "key": "registration",
-                "service_item": registration.item,
-                "field_map": {"name": "trade_name", "address": "premises_address"},
-                "material_map": {"lease": "premises_proof"},
-            },
-            {
-                "key": "food",
-                "service_item": food.item,
-                "field_map": {"name": "shop_name"},
-                "material_map": {"lease": "lease"},
-                "depends_on": [{"member": "registration", "cite_as": "business_licence"}],
-            },
-        ],
-    }
-    fields.update(overrides)
-    return ThemeVersionFactory(**fields)
 
 
 def _problems(catalogue_admin, draft) -> list[str]:
@@ -89,12 +33,12 @@ def _problems(catalogue_admin, draft) -> list[str]:
 
 
 def test_publishing_a_sound_draft_retires_the_version_before_and_audits_it(
-    catalogue_admin, services
+    catalogue_admin, make_theme
 ):
     # given a published theme version 1 and a sound draft 2 of the same theme
-    first = _draft(services)
+    first = make_theme()
     theme_version_publish(actor=catalogue_admin, version=first)
-    second = _draft(services, item=first.item)
+    second = make_theme(item=first.item)
 
     # when the catalogue administrator publishes the draft
     theme_version_publish(actor=catalogue_admin, version=second)
@@ -111,10 +55,10 @@ def test_publishing_a_sound_draft_retires_the_version_before_and_audits_it(
 
 
 def test_a_member_whose_service_is_not_published_keeps_the_theme_unpublished(
-    catalogue_admin, services
+    catalogue_admin, make_theme
 ):
-    unpublished = ServiceVersionFactory(form_schema=_schema(x="string"))
-    draft = _draft(services)
+    unpublished = ServiceVersionFactory(form_schema=theme_schema(x="string"))
+    draft = make_theme()
     draft.members.create(key="sign", service_item=unpublished.item, position=3)
 
     problems = _problems(catalogue_admin, draft)
@@ -141,10 +85,10 @@ def test_a_member_whose_service_is_not_published_keeps_the_theme_unpublished(
     ],
 )
 def test_every_mapping_is_checked_against_the_members_published_version(
-    catalogue_admin, services, member, change, expected
+    catalogue_admin, make_theme, member, change, expected
 ):
     # given a draft whose member maps onto something its service does not have
-    draft = _draft(services)
+    draft = make_theme()
     draft.members.filter(key=member).update(**change)
 
     # when it is published, then it is refused with the problem named
@@ -153,27 +97,28 @@ def test_every_mapping_is_checked_against_the_members_published_version(
     assert any(expected in p for p in problems), problems
 
 
-def test_a_shared_field_of_another_type_than_its_target_is_refused(catalogue_admin, services):
-    draft = _draft(services, shared_fields=[_shared("name", "integer"), _shared("address")])
+def test_a_shared_field_of_another_type_than_its_target_is_refused(catalogue_admin, make_theme):
+    draft = make_theme(
+        shared_fields=[theme_shared_field("name", "integer"), theme_shared_field("address")]
+    )
 
     problems = _problems(catalogue_admin, draft)
 
     assert any("of another type" in p and "trade_name" in p for p in problems), problems
 
 
-def test_shared_field_schemas_are_checked_as_form_fields(catalogue_admin, services):
+def test_shared_field_schemas_are_checked_as_form_fields(catalogue_admin, make_theme):
     # a shared field without a Chinese title is not a valid form field
     broken = {"key": "name", "schema": {"type": "string", "title": "Name"}}
-    draft = _draft(services, shared_fields=[broken, _shared("address")])
+    draft = make_theme(shared_fields=[broken, theme_shared_field("address")])
 
     problems = _problems(catalogue_admin, draft)
 
     assert any(p.startswith("Shared fields:") and "x-title-zh" in p for p in problems), problems
 
 
-def test_questions_need_both_languages_and_choices(catalogue_admin, services):
-    draft = _draft(
-        services,
+def test_questions_need_both_languages_and_choices(catalogue_admin, make_theme):
+    draft = make_theme(
         questions=[
             {"key": "sign", "kind": "yes_no", "text_zh": "招牌？", "text_en": ""},
             {"key": "kind", "kind": "choice", "text_zh": "类型", "text_en": "Kind", "choices": []},
@@ -186,8 +131,8 @@ def test_questions_need_both_languages_and_choices(catalogue_admin, services):
     assert any("“kind” needs at least two choices" in p for p in problems), problems
 
 
-def test_only_catalogue_administrators_publish(services):
-    draft = _draft(services)
+def test_only_catalogue_administrators_publish(make_theme):
+    draft = make_theme()
 
     with pytest.raises(PermissionDenied):
         theme_version_publish(actor=UserFactory(), version=draft)
@@ -196,9 +141,9 @@ def test_only_catalogue_administrators_publish(services):
     assert draft.status == VersionStatus.DRAFT
 
 
-def test_a_new_draft_copies_the_members_and_can_be_edited(catalogue_admin, services):
+def test_a_new_draft_copies_the_members_and_can_be_edited(catalogue_admin, make_theme):
     # given a published theme
-    published = theme_version_publish(actor=catalogue_admin, version=_draft(services))
+    published = theme_version_publish(actor=catalogue_admin, version=make_theme())
 
     # when a new draft is made from it
     draft = theme_version_draft(actor=catalogue_admin, item=published.item)
@@ -216,8 +161,8 @@ def test_a_new_draft_copies_the_members_and_can_be_edited(catalogue_admin, servi
     assert ThemeVersion.objects.get(pk=published.pk).status == VersionStatus.RETIRED
 
 
-def test_retiring_withdraws_the_theme(catalogue_admin, services):
-    published = theme_version_publish(actor=catalogue_admin, version=_draft(services))
+def test_retiring_withdraws_the_theme(catalogue_admin, make_theme):
+    published = theme_version_publish(actor=catalogue_admin, version=make_theme())
 
     theme_version_retire(actor=catalogue_admin, version=published)
 
