@@ -110,6 +110,7 @@ ACTION_LABELS = {
     "theme.retired": _("One-thing theme version retired"),
     "theme.imported": _("One-thing theme imported"),
     "theme.exported": _("One-thing theme exported"),
+    "theme.item_created": _("One-thing theme created"),
     "calendar.day_added": _("Calendar day added"),
     "calendar.day_changed": _("Calendar day changed"),
     "calendar.days_changed": _("Calendar days changed"),

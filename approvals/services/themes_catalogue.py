@@ -28,7 +28,7 @@ from approvals.models import (
     VersionStatus,
 )
 from approvals.models.audit_chain import audit_record
-from approvals.selectors.themes import domain_members
+from approvals.selectors.themes import LICENCE_ATTRIBUTES, domain_members, is_fixed
 from approvals.services.catalogue import require_catalogue_actor
 
 # The content of a theme version that a new draft copies (everything but identity and lifecycle).
@@ -130,7 +130,10 @@ def _member_shape_problems(member: ThemeMember) -> list[str]:
             )
     depends = member.depends_on or []
     if not isinstance(depends, list) or not all(
-        isinstance(d, dict) and isinstance(d.get("member"), str) for d in depends
+        isinstance(d, dict)
+        and isinstance(d.get("member"), str)
+        and isinstance(d.get("fill") or {}, dict)
+        for d in depends
     ):
         problems.append(
             _("Member “%(member)s”: “waits for” must be a list of {member, cite_as}.")
@@ -185,11 +188,12 @@ def theme_version_problems(version: ThemeVersion, members: list[ThemeMember]) ->
     problems = theme_definition_problems(version, members)
     if problems:
         return problems
-    shared_types = {
-        f["key"]: (f.get("schema") or {}).get("type")
-        for f in version.shared_fields
-        if isinstance(f.get("key"), str)
-    }
+    shared = {f["key"]: f for f in version.shared_fields}
+    problems += [
+        _("The fixed value of the shared field “%(key)s” is not one of its choices.") % {"key": key}
+        for key, f in shared.items()
+        if is_fixed(f) and not _value_fits(f.get("schema") or {}, f["value"])
+    ]
     shared_materials = {m.get("key") for m in version.shared_materials}
     published = _published_services(members)
     for member in members:
@@ -200,36 +204,55 @@ def theme_version_problems(version: ThemeVersion, members: list[ThemeMember]) ->
                 % {"member": member.key, "code": member.service_item.code}
             )
             continue
-        problems += _mapping_problems(member, service, shared_types, shared_materials)
+        problems += _mapping_problems(member, service, shared, shared_materials)
     return problems
 
 
+def _value_fits(schema: dict, value) -> bool:
+    """Whether a fixed value is one the field accepts (its choices, or its type)."""
+    if "enum" in schema:
+        return value in schema["enum"]
+    kinds = {"string": str, "boolean": bool, "integer": int, "number": (int, float)}
+    kind = kinds.get(schema.get("type"))
+    return kind is not None and isinstance(value, kind)
+
+
 def _mapping_problems(
-    member: ThemeMember, service: ServiceVersion, shared_types: dict, shared_materials: set
+    member: ThemeMember, service: ServiceVersion, shared: dict, shared_materials: set
 ) -> list[str]:
     """What the theme maps onto ``member`` that its service's published version does not have."""
     problems = []
     properties = (service.form_schema or {}).get("properties", {})
     material_keys = {m.key for m in service.materials.all()}
     names = {"member": member.key, "code": service.item.code}
-    for shared, target in (member.field_map or {}).items():
-        if shared not in shared_types:
+    for shared_key, target in (member.field_map or {}).items():
+        if shared_key not in shared:
             problems.append(
                 _("Member “%(member)s” maps “%(shared)s”, which is not a shared field.")
-                % {**names, "shared": shared}
+                % {**names, "shared": shared_key}
             )
         elif target not in properties:
             problems.append(
                 _("Member “%(member)s”: the form of %(code)s has no field “%(target)s”.")
                 % {**names, "target": target}
             )
-        elif properties[target].get("type") != shared_types[shared]:
+        elif properties[target].get("type") != (shared[shared_key].get("schema") or {}).get("type"):
             problems.append(
                 _(
                     "Member “%(member)s”: the shared field “%(shared)s” is of another type "
                     "than the field “%(target)s” of %(code)s."
                 )
-                % {**names, "shared": shared, "target": target}
+                % {**names, "shared": shared_key, "target": target}
+            )
+        elif is_fixed(shared[shared_key]) and not _value_fits(
+            properties[target], shared[shared_key]["value"]
+        ):
+            problems.append(
+                _(
+                    "Member “%(member)s”: the field “%(target)s” of %(code)s does not accept "
+                    "the fixed value of “%(shared)s”."
+                )
+                % {**names, "shared": shared_key, "target": target}
             )
     targets = list((member.material_map or {}).values())
     for shared, target in (member.material_map or {}).items():
@@ -249,6 +272,24 @@ def _mapping_problems(
             % {**names, "target": target}
         )
     for dependency in member.depends_on or []:
+        for target, attribute in (dependency.get("fill") or {}).items():
+            if (
+                attribute not in LICENCE_ATTRIBUTES
+                or properties.get(target, {}).get("type") != "string"
+            ):
+                problems.append(
+                    _(
+                        "Member “%(member)s” fills “%(target)s” from the licence of "
+                        "“%(prerequisite)s”: %(code)s needs a text field of that name, and the "
+                        "licence gives only %(attributes)s."
+                    )
+                    % {
+                        **names,
+                        "target": target,
+                        "prerequisite": dependency["member"],
+                        "attributes": ", ".join(LICENCE_ATTRIBUTES),
+                    }
+                )
         cite_as = dependency.get("cite_as") or ""
         if cite_as and cite_as not in material_keys:
             problems.append(
