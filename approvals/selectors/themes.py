@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
 from approvals import dynamic_forms
@@ -317,3 +317,19 @@ def faced_counts(plan: ThemePlan) -> tuple[Burden, Burden]:
         uploads=sum(len(p.version.materials.all()) for p in plan.members),
     )
     return as_theme, one_by_one
+
+
+def theme_catalogue(query: str = ""):
+    """The published themes for the public list, each with ``member_count``; with ``query``, those
+    whose names or search keywords contain it (a handful of rows: a plain scan)."""
+    versions = published_themes().annotate(member_count=Count("members"))
+    query = query.strip()
+    if query:
+        versions = versions.filter(
+            Q(name_zh__icontains=query)
+            | Q(name_en__icontains=query)
+            | Q(search_keywords_zh__icontains=query)
+            | Q(search_keywords_en__icontains=query)
+            | Q(item__code__iexact=query)
+        )
+    return versions
