@@ -414,11 +414,10 @@ def _read_item(data: Any, problems: _Problems) -> tuple[str, Department | None, 
     _unknown_keys(
         data, {"format", "code", "department", "topic", "note", "versions"}, "$", problems
     )
+    _check_code_and_versions(
+        data, problems, max_length=ServiceItem._meta.get_field("code").max_length
+    )
     code = data.get("code")
-    if not isinstance(code, str) or not code.strip():
-        problems.add("$.code", _("is required"))
-    elif len(code) > ServiceItem._meta.get_field("code").max_length:
-        problems.add("$.code", _("is too long"))
     topic = data.get("topic")
     if topic not in ServiceTopic.values:
         problems.add(
@@ -430,11 +429,33 @@ def _read_item(data: Any, problems: _Problems) -> tuple[str, Department | None, 
             "$.department",
             _("no department has the code “%(code)s”") % {"code": data.get("department")},
         )
+    problems.raise_if_any()
+    return code, department, topic
+
+
+def _check_code_and_versions(data: dict, problems: _Problems, *, max_length: int) -> None:
+    code = data.get("code")
+    if not isinstance(code, str) or not code.strip():
+        problems.add("$.code", _("is required"))
+    elif len(code) > max_length:
+        problems.add("$.code", _("is too long"))
     versions = data.get("versions")
     if not isinstance(versions, list) or not versions:
         problems.add("$.versions", _("must be a non-empty list of versions"))
+
+
+def _save_drafts(item, versions: list, reader, problems: _Problems) -> list[int]:
+    """Every version read by ``reader`` (oldest number first) and stored as a new draft of
+    ``item`` when none has a problem; the new drafts' numbers."""
+    ordered = sorted(
+        enumerate(versions),
+        key=lambda pair: pair[1].get("number", 0) if isinstance(pair[1], dict) else 0,
+    )
+    drafts = [reader(item, raw, f"$.versions[{index}]") for index, raw in ordered]
+    for draft in drafts:
+        problems.messages += draft.problems.messages
     problems.raise_if_any()
-    return code, department, topic
+    return [draft.save_draft().number for draft in drafts]
 
 
 @transaction.atomic
@@ -451,15 +472,7 @@ def import_service(data: Any, *, actor) -> ServiceItem:
         item = ServiceItem(code=code, department=department, topic=topic)
         item.full_clean()
         item.save()
-    ordered = sorted(
-        enumerate(data["versions"]),
-        key=lambda pair: pair[1].get("number", 0) if isinstance(pair[1], dict) else 0,
-    )
-    drafts = [DraftContent(item, raw, f"$.versions[{index}]") for index, raw in ordered]
-    for draft in drafts:
-        problems.messages += draft.problems.messages
-    problems.raise_if_any()
-    numbers = [draft.save_draft().number for draft in drafts]
+    numbers = _save_drafts(item, data["versions"], DraftContent, problems)
     audit_record(
         action="catalogue.imported",
         actor=actor,
@@ -700,28 +713,16 @@ def import_theme(data: Any, *, actor) -> ThemeItem:
             "$.format", _("unknown format; expected “%(format)s”") % {"format": THEME_FORMAT}
         )
     _unknown_keys(data, {"format", "code", "note", "versions"}, "$", problems)
-    code = data.get("code")
-    if not isinstance(code, str) or not code.strip():
-        problems.add("$.code", _("is required"))
-    elif len(code) > ThemeItem._meta.get_field("code").max_length:
-        problems.add("$.code", _("is too long"))
-    versions = data.get("versions")
-    if not isinstance(versions, list) or not versions:
-        problems.add("$.versions", _("must be a non-empty list of versions"))
+    _check_code_and_versions(
+        data, problems, max_length=ThemeItem._meta.get_field("code").max_length
+    )
     problems.raise_if_any()
+    code, versions = data["code"], data["versions"]
     item = ThemeItem.objects.select_for_update().filter(code=code).first()
     created = item is None
     if created:
         item = ThemeItem.objects.create(code=code)
-    ordered = sorted(
-        enumerate(versions),
-        key=lambda pair: pair[1].get("number", 0) if isinstance(pair[1], dict) else 0,
-    )
-    drafts = [ThemeDraftContent(item, raw, f"$.versions[{index}]") for index, raw in ordered]
-    for draft in drafts:
-        problems.messages += draft.problems.messages
-    problems.raise_if_any()
-    numbers = [draft.save_draft().number for draft in drafts]
+    numbers = _save_drafts(item, versions, ThemeDraftContent, problems)
     audit_record(
         action="theme.imported",
         actor=actor,

@@ -8,7 +8,6 @@ from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 
 from approvals.models import AuditEvent, ThemeItem, ThemeMember, ThemeVersion, VersionStatus
 from approvals.services.catalogue_io import export_theme
@@ -16,19 +15,13 @@ from approvals.services.themes_catalogue import theme_version_publish
 from tests.accounts.test_admin import change_form_data
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 THEME_PERMISSIONS = [
     f"{action}_{model}"
     for model in ("themeitem", "themeversion", "thememember")
     for action in ("view", "add", "change", "delete")
 ]
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

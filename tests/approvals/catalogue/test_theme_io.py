@@ -6,20 +6,13 @@ import json
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
 
 from approvals.models import AuditEvent, ThemeItem, ThemeVersion, VersionStatus
 from approvals.services.catalogue_io import THEME_FORMAT, export_theme, import_theme
 from approvals.services.themes_catalogue import theme_version_draft, theme_version_publish
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ version before retired, a new draft copying the members, each act audited."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
 
 from approvals.models import AuditEvent, ThemeVersion, VersionStatus
 from approvals.models.audit_chain import verify_chain
@@ -15,13 +14,7 @@ from approvals.services.themes_catalogue import (
 from tests.approvals.catalogue.conftest import theme_schema, theme_shared_field
 from tests.factories import ServiceVersionFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _problems(catalogue_admin, draft) -> list[str]:
