@@ -220,6 +220,23 @@ def _unknown_keys(raw: dict, allowed: set[str], path: str, problems: _Problems) 
         problems.add(f"{path}.{name}", _("is not a known field"))
 
 
+def _fits(
+    raw: Any, path: str, problems: _Problems, allowed: set[str], required=(), **types
+) -> bool:
+    """Whether ``raw`` is an object of known fields, the ``required`` ones present, each of its
+    type (``text``, ``booleans``, ``integers`` as for ``_check_types``); problems noted."""
+    if not isinstance(raw, dict):
+        problems.add(path, _("must be an object"))
+        return False
+    before = len(problems.messages)
+    _unknown_keys(raw, allowed, path, problems)
+    for name in required:
+        if name not in raw:
+            problems.add(f"{path}.{name}", _("is required"))
+    _check_types(raw, path, problems, **{"booleans": set(), "integers": set(), **types})
+    return len(problems.messages) == before
+
+
 class DraftContent:
     """A version's content read from JSON into unsaved rows, with every problem found."""
 
@@ -237,12 +254,15 @@ class DraftContent:
         if not isinstance(raw, dict):
             problems.add(path, _("must be an object"))
             return
-        _unknown_keys(raw, _VERSION_KEYS, path, problems)
-        for name in ("name_zh", "name_en", "item_type", "statutory_limit_days"):
-            if name not in raw:
-                problems.add(f"{path}.{name}", _("is required"))
-        _check_types(
-            raw, path, problems, text=_TEXT_FIELDS, booleans=_BOOLEAN_FIELDS, integers=_DAY_FIELDS
+        _fits(
+            raw,
+            path,
+            problems,
+            _VERSION_KEYS,
+            ("name_zh", "name_en", "item_type", "statutory_limit_days"),
+            text=_TEXT_FIELDS,
+            booleans=_BOOLEAN_FIELDS,
+            integers=_DAY_FIELDS,
         )
         years = raw.get("licence_valid_years")
         if years is not None and (type(years) is not int or not 1 <= years <= 99):
@@ -307,13 +327,7 @@ class DraftContent:
 
     def _row_fits(self, raw: Any, path: str, allowed: set[str], **types) -> bool:
         """Whether ``raw`` is an object of known fields of the right types (problems noted)."""
-        if not isinstance(raw, dict):
-            self.problems.add(path, _("must be an object"))
-            return False
-        before = len(self.problems.messages)
-        _unknown_keys(raw, allowed, path, self.problems)
-        _check_types(raw, path, self.problems, **types)
-        return len(self.problems.messages) == before
+        return _fits(raw, path, self.problems, allowed, **types)
 
     def _row_is_clean(self, row, path: str, exclude: list[str]) -> bool:
         """The model's own field checks on an unsaved row (problems noted)."""
@@ -585,21 +599,16 @@ class ThemeDraftContent:
 
     def _read(self, raw: Any, path: str) -> None:
         problems = self.problems
-        if not isinstance(raw, dict):
-            problems.add(path, _("must be an object"))
-            return
-        _unknown_keys(raw, _THEME_VERSION_KEYS, path, problems)
-        for name in ("name_zh", "name_en", "lead_department", "members"):
-            if name not in raw:
-                problems.add(f"{path}.{name}", _("is required"))
-        _check_types(
+        if not _fits(
             raw,
             path,
             problems,
+            _THEME_VERSION_KEYS,
+            ("name_zh", "name_en", "lead_department", "members"),
             text=_THEME_TEXT_FIELDS,
             booleans={"for_persons", "for_businesses"},
-            integers=set(),
-        )
+        ):
+            return
         for name in (*_THEME_LIST_FIELDS, "members"):
             if name in raw and not isinstance(raw[name], list):
                 problems.add(f"{path}.{name}", _("must be a list"))
@@ -631,17 +640,18 @@ class ThemeDraftContent:
 
     def _read_member(self, raw: Any, path: str, index: int, services: dict) -> None:
         problems = self.problems
-        if not isinstance(raw, dict):
-            problems.add(path, _("must be an object"))
+        fits = _fits(
+            raw,
+            path,
+            problems,
+            _THEME_MEMBER_KEYS,
+            ("key", "service"),
+            text={"key", "service"},
+            integers={"position"},
+        )
+        if not fits:
             return
         before = len(problems.messages)
-        _unknown_keys(raw, _THEME_MEMBER_KEYS, path, problems)
-        _check_types(
-            raw, path, problems, text={"key", "service"}, booleans=set(), integers={"position"}
-        )
-        for name in ("key", "service"):
-            if name not in raw:
-                problems.add(f"{path}.{name}", _("is required"))
         for name in ("condition", "field_map", "material_map"):
             if name in raw and not isinstance(raw[name], dict):
                 problems.add(f"{path}.{name}", _("must be an object"))
