@@ -119,3 +119,24 @@ def test_only_catalogue_administrators_import(exported):
     with pytest.raises(PermissionDenied):
         import_theme({**exported, "code": "X"}, actor=UserFactory())
     assert not ThemeItem.objects.filter(code="X").exists()
+
+
+def test_the_commands_carry_a_theme_between_installations(exported, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    # given a theme exported by the command, as another installation would receive it
+    out = StringIO()
+    call_command("export_service", exported["code"], "--theme", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data == exported
+    data["code"] = "FROM-FILE"
+    path = tmp_path / "theme.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+    # when the import command reads it, then the theme's versions are drafts here
+    out = StringIO()
+    call_command("import_service", str(path), stdout=out)
+    assert "FROM-FILE: imported as draft versions 1, 2" in out.getvalue()
+    assert ThemeItem.objects.get(code="FROM-FILE").versions.count() == 2
