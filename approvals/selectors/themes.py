@@ -127,22 +127,15 @@ def is_fixed(shared_field: dict) -> bool:
 LICENCE_ATTRIBUTES = ("number", "holder_name")
 
 
-def member_shared_data(plan: MemberPlan, shared: dict, licences: dict | None = None) -> dict:
-    """A member's form data from the case's shared answers (``shared``: shared field key →
-    value), the theme's fixed values and, where issued, its prerequisites' licences
-    (``licences``: member key → Licence): what the submission and the progress file into the
-    member's application beside its own fields."""
-    data = {
-        target: shared[key]
-        for target, key in plan.shared_field_of.items()
-        if target not in plan.fixed_values and key in shared
+def values_from_licences(plan: MemberPlan, licences: dict) -> dict:
+    """The member's fields its prerequisites' licences fill (``licences``: member key → Licence,
+    those issued so far): what the progress files into a waiting member's application when it
+    starts, beside the licence it cites (a registration's licence number is the credit code)."""
+    return {
+        target: getattr(licences[prerequisite], attribute)
+        for target, (prerequisite, attribute) in plan.from_licence.items()
+        if licences.get(prerequisite) is not None
     }
-    data.update(plan.fixed_values)
-    for target, (prerequisite, attribute) in plan.from_licence.items():
-        licence = (licences or {}).get(prerequisite)
-        if licence is not None:
-            data[target] = getattr(licence, attribute)
-    return data
 
 
 def _members_with_versions(version: ThemeVersion) -> list[tuple[ThemeMember, ServiceVersion]]:

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from approvals.selectors.themes import faced_counts, member_shared_data, theme_plan
+from approvals.selectors.themes import faced_counts, theme_plan, values_from_licences
 from approvals.services.themes_catalogue import theme_version_publish
 from tests.approvals.catalogue.conftest import theme_schema
 
@@ -65,15 +65,12 @@ def test_fixed_and_licence_fields_are_not_asked(theme):
     assert as_theme.fields == 1 + 2 + 1  # the question, name and address, seats
 
 
-def test_the_members_data_takes_the_shared_answers_the_fixed_values_and_the_licence(theme):
+def test_the_prerequisites_licence_fills_the_credit_code_once_issued(theme):
     food = theme_plan(theme, {}).member("food")
     licence = SimpleNamespace(number="92350102MA00000001", holder_name="小林餐馆")
 
-    before = member_shared_data(food, {"name": "小林餐馆", "kind": "retail"})
-    after = member_shared_data(food, {"name": "小林餐馆"}, {"registration": licence})
-
-    assert before == {"shop_name": "小林餐馆", "category": "catering"}
-    assert after == {"shop_name": "小林餐馆", "category": "catering", "uscc": licence.number}
+    assert values_from_licences(food, {}) == {}
+    assert values_from_licences(food, {"registration": licence}) == {"uscc": licence.number}
 
 
 def test_a_fixed_value_the_member_does_not_accept_and_an_unknown_fill_are_refused(
