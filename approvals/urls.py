@@ -13,6 +13,7 @@ from approvals.views import (
     supervision,
     supervision_trends,
     supplement,
+    themes,
     work,
 )
 
@@ -32,6 +33,9 @@ urlpatterns = [
         guides.guide_form_download,
         name="guide_form_download",
     ),
+    # Public 一件事 themes: the list and each theme's one guide (themes catalogue).
+    path("themes/", themes.theme_list, name="theme_list"),
+    path("themes/<str:code>/", themes.theme_guide, name="theme_guide"),
     path(
         "applications/attachments/<int:pk>/download/",
         attachments.attachment_download,

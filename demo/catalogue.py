@@ -18,12 +18,22 @@ from typing import Any
 from django.db import transaction
 
 from accounts.models import Department
-from approvals.models import ServiceItem, VersionStatus
+from approvals.models import ServiceItem, ThemeItem, VersionStatus
 from approvals.models.audit_chain import audit_record
 from approvals.services.catalogue import service_version_publish
-from approvals.services.catalogue_io import FORMAT, DraftContent, version_content
+from approvals.services.catalogue_io import (
+    FORMAT,
+    THEME_FORMAT,
+    DraftContent,
+    ThemeDraftContent,
+    theme_version_content,
+    version_content,
+)
+from approvals.services.themes_catalogue import theme_version_publish
 
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
+# The 一件事 themes built from the services above, in the theme export format (``portal-theme/1``).
+THEMES_DIR = CATALOGUE_DIR / "themes"
 
 
 WINDOW = "fz-window"
@@ -174,3 +184,51 @@ def seed_catalogue(*, actor=None) -> int:
     """Publish the demo catalogue; the number of services created or changed (0 when it is
     already in place). The demo departments must exist (``seed_demo`` creates them first)."""
     return sum(_seed_service(spec, actor=actor) for spec in DEMO_SERVICES)
+
+
+def demo_themes() -> list[dict[str, Any]]:
+    """The demo themes' export files, in file name order."""
+    themes = []
+    for path in sorted(THEMES_DIR.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != THEME_FORMAT or len(data.get("versions", ())) != 1:
+            raise ValueError(f"{path.name}: not a one-version {THEME_FORMAT} export")
+        themes.append(data)
+    return themes
+
+
+def _seed_theme(data: dict, *, actor) -> bool:
+    """Bring one theme to the file's content; True when anything was created or published."""
+    item = ThemeItem.objects.select_for_update().filter(code=data["code"]).first()
+    created = item is None
+    if created:
+        item = ThemeItem.objects.create(code=data["code"])
+        audit_record(
+            action="theme.item_created",
+            actor=actor,
+            obj=item,
+            changes={"code": [None, item.code]},
+            reason="demo catalogue",
+        )
+    draft = ThemeDraftContent(item, data["versions"][0], data["code"])
+    draft.problems.raise_if_any()
+    published = item.versions.filter(status=VersionStatus.PUBLISHED).first()
+    if published is not None and theme_version_content(published) == draft.content():
+        return created
+    version = draft.save_draft()
+    audit_record(
+        action="theme.drafted",
+        actor=actor,
+        obj=version,
+        changes={"item": [None, item.code], "number": [None, version.number]},
+        reason="demo catalogue",
+    )
+    theme_version_publish(actor=actor, version=version)
+    return True
+
+
+@transaction.atomic
+def seed_themes(*, actor=None) -> int:
+    """Publish the demo themes (after ``seed_catalogue``: their members are its services); the
+    number of themes created or changed (0 when they are already in place)."""
+    return sum(_seed_theme(data, actor=actor) for data in demo_themes())

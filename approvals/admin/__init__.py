@@ -12,6 +12,7 @@ from approvals.admin import (  # noqa: F401
     documents,  # issued documents, read-only
     licences,  # the licence register, read-only
     supervision,  # the audit trail and the supervisors' views
+    themes,  # the 一件事 themes
 )
 
 # The portal's name, not Django's, on every admin page (supervisors and administrators).

@@ -157,20 +157,10 @@ class MaterialInlineForm(forms.ModelForm):
         return template
 
 
-class MaterialInline(admin.StackedInline):
-    model = Material
-    form = MaterialInlineForm
-    extra = 0
-    fields = (
-        ("key", "position"),
-        ("name_zh", "name_en"),
-        ("description_zh", "description_en"),
-        ("required", "medium"),
-        "template",
-        "reusable_licence_item_code",
-    )
+class DraftOnlyInlineMixin:
+    """An inline whose rows are part of their version: editable only while it is a draft."""
 
-    # The materials of a published or retired version are part of it: read-only.
+    # The rows of a published or retired version are part of it: read-only.
     def _parent_is_draft(self, obj) -> bool:
         return obj is None or obj.is_editable
 
@@ -182,6 +172,20 @@ class MaterialInline(admin.StackedInline):
 
     def has_delete_permission(self, request, obj=None):
         return self._parent_is_draft(obj) and super().has_delete_permission(request, obj)
+
+
+class MaterialInline(DraftOnlyInlineMixin, admin.StackedInline):
+    model = Material
+    form = MaterialInlineForm
+    extra = 0
+    fields = (
+        ("key", "position"),
+        ("name_zh", "name_en"),
+        ("description_zh", "description_en"),
+        ("required", "medium"),
+        "template",
+        "reusable_licence_item_code",
+    )
 
 
 class GuideFormInlineForm(forms.ModelForm):
@@ -210,8 +214,140 @@ class GuideFormInline(MaterialInline):
     fields = (("key", "position"), "kind", ("name_zh", "name_en"), "file")
 
 
-class ServiceVersionAdmin(AuditedModelAdmin):
+class CatalogueVersionAdmin(AuditedModelAdmin):
+    """The admin of a catalogue version (a service's or a theme's): drafts edited, published and
+    retired versions read-only, the lifecycle through the catalogue's services as actions and as
+    buttons on the version's page. Subclasses name the services."""
+
+    publish = None  # staticmethod(service_version_publish) and the like
+    retire = None
+    draft = None
+    next_number = None
+    actions = ["publish_versions", "retire_versions", "draft_from_versions"]
+
+    def _url_name(self, view: str) -> str:
+        return f"{self.model._meta.app_label}_{self.model._meta.model_name}_{view}"
+
+    @admin.display(description=_("name"), ordering="name_en")
+    def name_display(self, obj):
+        return obj.name
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["number", "status", "created_at", "published_at", "retired_at"]
+        if obj is not None:
+            readonly.append("item")  # a draft stays with its service
+        return readonly
+
+    # A published or retired version never changes: its page opens read-only, and it cannot be
+    # deleted (applications point at it).
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Bulk deletion would reach published versions; drafts are deleted one at a time.
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.number = self.next_number(obj.item)
+            obj.status = VersionStatus.DRAFT
+        super().save_model(request, obj, form, change)
+
+    # One version's lifecycle from its own page: buttons above the form post here.
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/lifecycle/<str:step>/",
+                self.admin_site.admin_view(self.lifecycle_view),
+                name=self._url_name("lifecycle"),
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["has_lifecycle_permission"] = obj is not None and policy.is_catalogue_admin(
+            request.user
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def lifecycle_view(self, request, pk: int, step: str):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        version = get_object_or_404(self.model.objects.select_related("item"), pk=pk)
+        steps = {
+            "publish": self.publish_versions,
+            "retire": self.retire_versions,
+            "draft": self.draft_from_versions,
+        }
+        if step not in steps:
+            raise Http404
+        policy.require_catalogue_admin(request.user)
+        steps[step](request, self.model.objects.filter(pk=version.pk))
+        return HttpResponseRedirect(reverse(f"admin:{self._url_name('change')}", args=[version.pk]))
+
+    @admin.action(description=_("Publish the selected drafts"), permissions=["change"])
+    def publish_versions(self, request, queryset):
+        for version in queryset.select_related("item"):
+            try:
+                self.publish(actor=request.user, version=version)
+            except ValidationError as exc:
+                _report_problems(
+                    request,
+                    gettext("%(version)s was not published:") % {"version": version},
+                    _problem_list(exc),
+                )
+            else:
+                messages.success(
+                    request,
+                    gettext("%(version)s is published; the version before it is retired.")
+                    % {"version": version},
+                )
+
+    @admin.action(description=_("Retire the selected published versions"), permissions=["change"])
+    def retire_versions(self, request, queryset):
+        for version in queryset.select_related("item"):
+            try:
+                self.retire(actor=request.user, version=version)
+            except ValidationError as exc:
+                _report_problems(
+                    request,
+                    gettext("%(version)s was not retired:") % {"version": version},
+                    _problem_list(exc),
+                )
+            else:
+                messages.success(request, gettext("%(version)s is retired.") % {"version": version})
+
+    @admin.action(description=_("New draft from the selected versions"), permissions=["change"])
+    def draft_from_versions(self, request, queryset):
+        for version in queryset.select_related("item"):
+            draft = self.draft(actor=request.user, item=version.item, from_version=version)
+            url = reverse(f"admin:{self._url_name('change')}", args=[draft.pk])
+            messages.success(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    gettext("New draft created:"),
+                    url,
+                    str(draft),
+                ),
+            )
+
+
+class ServiceVersionAdmin(CatalogueVersionAdmin):
     form = ServiceVersionAdminForm
+    publish = staticmethod(service_version_publish)
+    retire = staticmethod(service_version_retire)
+    draft = staticmethod(service_version_draft)
+    next_number = staticmethod(next_version_number)
 
     class Media:
         css = {"all": ["css/admin-catalogue.css"]}
@@ -222,7 +358,6 @@ class ServiceVersionAdmin(AuditedModelAdmin):
     list_select_related = ("item",)
     search_fields = ("item__code", "name_zh", "name_en")
     ordering = ("item__code", "-number")
-    actions = ["publish_versions", "retire_versions", "draft_from_versions"]
     fieldsets = (
         (None, {"fields": ("item", "number", "status", ("name_zh", "name_en"), "item_type")}),
         (
@@ -304,123 +439,6 @@ class ServiceVersionAdmin(AuditedModelAdmin):
         (_("Lifecycle"), {"fields": ("created_at", "published_at", "retired_at")}),
     )
 
-    @admin.display(description=_("name"), ordering="name_en")
-    def name_display(self, obj):
-        return obj.name
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = ["number", "status", "created_at", "published_at", "retired_at"]
-        if obj is not None:
-            readonly.append("item")  # a draft stays with its service
-        return readonly
-
-    # A published or retired version never changes: its page opens read-only, and it cannot be
-    # deleted (applications point at it).
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and not obj.is_editable:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and not obj.is_editable:
-            return False
-        return super().has_delete_permission(request, obj)
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        # Bulk deletion would reach published versions; drafts are deleted one at a time.
-        actions.pop("delete_selected", None)
-        return actions
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.number = next_version_number(obj.item)
-            obj.status = VersionStatus.DRAFT
-        super().save_model(request, obj, form, change)
-
-    # One version's lifecycle from its own page: buttons above the form post here.
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/lifecycle/<str:step>/",
-                self.admin_site.admin_view(self.lifecycle_view),
-                name="approvals_serviceversion_lifecycle",
-            ),
-            *super().get_urls(),
-        ]
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["has_lifecycle_permission"] = obj is not None and policy.is_catalogue_admin(
-            request.user
-        )
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def lifecycle_view(self, request, pk: int, step: str):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        version = get_object_or_404(ServiceVersion.objects.select_related("item"), pk=pk)
-        steps = {
-            "publish": self.publish_versions,
-            "retire": self.retire_versions,
-            "draft": self.draft_from_versions,
-        }
-        if step not in steps:
-            raise Http404
-        policy.require_catalogue_admin(request.user)
-        steps[step](request, ServiceVersion.objects.filter(pk=version.pk))
-        return HttpResponseRedirect(
-            reverse("admin:approvals_serviceversion_change", args=[version.pk])
-        )
-
-    @admin.action(description=_("Publish the selected drafts"), permissions=["change"])
-    def publish_versions(self, request, queryset):
-        for version in queryset.select_related("item"):
-            try:
-                service_version_publish(actor=request.user, version=version)
-            except ValidationError as exc:
-                _report_problems(
-                    request,
-                    gettext("%(version)s was not published:") % {"version": version},
-                    _problem_list(exc),
-                )
-            else:
-                messages.success(
-                    request,
-                    gettext("%(version)s is published; the version before it is retired.")
-                    % {"version": version},
-                )
-
-    @admin.action(description=_("Retire the selected published versions"), permissions=["change"])
-    def retire_versions(self, request, queryset):
-        for version in queryset.select_related("item"):
-            try:
-                service_version_retire(actor=request.user, version=version)
-            except ValidationError as exc:
-                _report_problems(
-                    request,
-                    gettext("%(version)s was not retired:") % {"version": version},
-                    _problem_list(exc),
-                )
-            else:
-                messages.success(request, gettext("%(version)s is retired.") % {"version": version})
-
-    @admin.action(description=_("New draft from the selected versions"), permissions=["change"])
-    def draft_from_versions(self, request, queryset):
-        for version in queryset.select_related("item"):
-            draft = service_version_draft(
-                actor=request.user, item=version.item, from_version=version
-            )
-            url = reverse("admin:approvals_serviceversion_change", args=[draft.pk])
-            messages.success(
-                request,
-                format_html(
-                    '{} <a href="{}">{}</a>',
-                    gettext("New draft created:"),
-                    url,
-                    str(draft),
-                ),
-            )
-
 
 # --- Items ----------------------------------------------------------------------------------------
 
@@ -468,62 +486,61 @@ class ServiceImportForm(forms.Form):
         return services
 
 
-class ServiceItemAdmin(AuditedModelAdmin):
-    list_display = ("code", "published_name", "department", "topic")
-    list_filter = ("topic", "department")
-    list_select_related = ("department",)
-    search_fields = ("code", "versions__name_zh", "versions__name_en")
-    inlines = [VersionListInline]
+class CatalogueItemAdmin(AuditedModelAdmin):
+    """The admin of a catalogue item (a service or a theme): its versions listed, export as JSON
+    and import from JSON as new drafts. Subclasses name the format's functions and words."""
+
     actions = ["export_json"]
-    change_list_template = "admin/approvals/serviceitem/change_list.html"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("versions")
-
-    @admin.display(description=_("published version"))
-    def published_name(self, obj):
-        published = [v for v in obj.versions.all() if v.status == VersionStatus.PUBLISHED]
-        return str(published[0]) if published else "—"
+    export_one = None  # staticmethod(export_service) and the like
+    import_one = None
+    export_action = "catalogue.exported"
+    file_prefix = "service"
+    import_form = None
+    import_title = ""
+    import_template = ""
 
     def get_readonly_fields(self, request, obj=None):
-        # Tracking numbers and reusable licences refer to the code: it never changes.
+        # Tracking numbers, reusable licences and cases refer to the code: it never changes.
         return ("code", "created_at") if obj is not None else ("created_at",)
 
     def get_urls(self):
+        opts = self.model._meta
         return [
             path(
                 "import/",
                 self.admin_site.admin_view(self.import_view),
-                name="approvals_serviceitem_import",
+                name=f"{opts.app_label}_{opts.model_name}_import",
             ),
             *super().get_urls(),
         ]
 
     @admin.action(description=_("Export as JSON"), permissions=["view"])
     def export_json(self, request, queryset):
-        items = list(queryset.select_related("department"))
-        exported = [export_service(item) for item in items]
+        items = list(queryset)
+        exported = [self.export_one(item) for item in items]
         for item in items:
-            audit_record(action="catalogue.exported", actor=request.user, obj=item)
+            audit_record(action=self.export_action, actor=request.user, obj=item)
         body = exported[0] if len(exported) == 1 else exported
         response = HttpResponse(
             json.dumps(body, ensure_ascii=False, indent=2),
             content_type="application/json; charset=utf-8",
         )
-        filename = f"service-{items[0].code}.json" if len(items) == 1 else "services.json"
+        prefix = self.file_prefix
+        filename = f"{prefix}-{items[0].code}.json" if len(items) == 1 else f"{prefix}s.json"
         response["Content-Disposition"] = content_disposition(filename)
         response["X-Content-Type-Options"] = "nosniff"
         return response
 
     def import_view(self, request):
         policy.require_catalogue_admin(request.user)  # PermissionDenied: 403
-        form = ServiceImportForm(request.POST or None, request.FILES or None)
+        form = self.import_form(request.POST or None, request.FILES or None)
+        opts = self.model._meta
         if request.method == "POST" and form.is_valid():
             try:
                 with transaction.atomic():
                     items = [
-                        import_service(service, actor=request.user)
-                        for service in form.cleaned_data["file"]
+                        self.import_one(data, actor=request.user)
+                        for data in form.cleaned_data["file"]
                     ]
             except ValidationError as exc:
                 form.add_error("file", _problem_list(exc))
@@ -535,17 +552,43 @@ class ServiceItemAdmin(AuditedModelAdmin):
                         % {"code": item.code},
                     )
                 if len(items) == 1:
-                    url = reverse("admin:approvals_serviceitem_change", args=[items[0].pk])
+                    url = reverse(
+                        f"admin:{opts.app_label}_{opts.model_name}_change", args=[items[0].pk]
+                    )
                 else:
-                    url = reverse("admin:approvals_serviceitem_changelist")
+                    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
                 return HttpResponseRedirect(url)
         context = {
             **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": gettext("Import a service from JSON"),
+            "opts": opts,
+            "title": self.import_title,
             "form": form,
         }
-        return TemplateResponse(request, "admin/approvals/serviceitem/import.html", context)
+        return TemplateResponse(request, self.import_template, context)
+
+
+class ServiceItemAdmin(CatalogueItemAdmin):
+    list_display = ("code", "published_name", "department", "topic")
+    list_filter = ("topic", "department")
+    list_select_related = ("department",)
+    search_fields = ("code", "versions__name_zh", "versions__name_en")
+    inlines = [VersionListInline]
+    change_list_template = "admin/approvals/serviceitem/change_list.html"
+    export_one = staticmethod(export_service)
+    import_one = staticmethod(import_service)
+    import_form = ServiceImportForm
+    import_title = _("Import a service from JSON")
+    import_template = "admin/approvals/serviceitem/import.html"
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("department").prefetch_related("versions")
+        )
+
+    @admin.display(description=_("published version"))
+    def published_name(self, obj):
+        published = [v for v in obj.versions.all() if v.status == VersionStatus.PUBLISHED]
+        return str(published[0]) if published else "—"
 
 
 admin.site.register(ServiceItem, ServiceItemAdmin)

@@ -47,7 +47,8 @@ class ThemeVersion(models.Model):
 
     ``shared_fields``: ``[{"key", "schema": {a JSON Schema property in the service forms' dialect:
     "type", "title", "x-title-zh", "x-prefill", ...}, "required": bool}]`` — asked once, copied
-    to each member through ``ThemeMember.field_map``.
+    to each member through ``ThemeMember.field_map``; with a ``"value"``, not asked: the theme
+    sets it (a restaurant's kind of operator is catering).
 
     ``shared_materials``: ``[{"key", "name_zh", "name_en", "description_zh", "description_en"}]``
     — uploaded once, attached to each member that maps it (``ThemeMember.material_map``).
@@ -135,9 +136,11 @@ class ThemeMember(models.Model):
 
     ``field_map``: ``{shared field key: member form field key}``.
     ``material_map``: ``{shared material key: member material key}``.
-    ``depends_on``: ``[{"member": member key, "cite_as": member material key or ""}]`` — this
-    member starts once those members are approved; the prerequisite's licence is cited for the
-    material ``cite_as`` (材料复用).
+    ``depends_on``: ``[{"member": member key, "cite_as": member material key or "", "fill":
+    {member form field key: "number" | "holder_name"} (optional)}]`` — this member starts once
+    those members are approved; the prerequisite's licence is cited for the material ``cite_as``
+    (材料复用) and fills the fields named in ``fill`` (a registration's licence number is the
+    credit code it assigns), which the applicant is not asked.
 
     The member names a service item; the case applies for that item's version published when the
     case is submitted.

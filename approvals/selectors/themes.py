@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
 from approvals import dynamic_forms
@@ -45,6 +45,13 @@ class MemberPlan:
     shared_field_of: dict[str, str]
     # Member material key → the shared material that covers it.
     shared_material_of: dict[str, str]
+    # Member form field key → the value the theme sets without asking (a shared field with a
+    # fixed ``value``: the theme knows it — a restaurant is a catering business).
+    fixed_values: dict = field(default_factory=dict)
+    # Member form field key → (prerequisite member key, licence attribute): filled in from the
+    # prerequisite's licence once it is issued (一数一源: a registration's licence number is the
+    # credit code it assigns), never asked.
+    from_licence: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -78,13 +85,15 @@ class ThemePlan:
     answers: dict
     members: list[MemberPlan]  # the members that apply, each after those it waits for
     skipped: list[ThemeMember]  # the members the answers do not need
-    shared_fields: list[dict]  # those at least one applying member uses, in declared order
+    shared_fields: list[dict]  # those asked that an applying member uses, in declared order
     shared_materials: list[SharedMaterial]  # those at least one applying member needs
     statutory_days: int  # the longest chain of statutory limits (members run in parallel)
     promised_days: int
     sequential_statutory_days: int  # the same members one after another
     fee_total: Decimal
     departments: list = field(default_factory=list)
+    # The shared fields with a fixed value an applying member uses (set, not asked).
+    fixed_fields: list[dict] = field(default_factory=list)
 
     def member(self, key: str) -> MemberPlan:
         return next(plan for plan in self.members if plan.key == key)
@@ -107,6 +116,26 @@ def get_published_theme(code: str) -> ThemeVersion:
     if version is None:
         raise Http404
     return version
+
+
+def is_fixed(shared_field: dict) -> bool:
+    """Whether a shared field has a value the theme sets instead of asking."""
+    return "value" in shared_field
+
+
+# What a prerequisite's licence can fill into a member's form (``depends_on[].fill``).
+LICENCE_ATTRIBUTES = ("number", "holder_name")
+
+
+def values_from_licences(plan: MemberPlan, licences: dict) -> dict:
+    """The member's fields its prerequisites' licences fill (``licences``: member key → Licence,
+    those issued so far): what the progress files into a waiting member's application when it
+    starts, beside the licence it cites (a registration's licence number is the credit code)."""
+    return {
+        target: getattr(licences[prerequisite], attribute)
+        for target, (prerequisite, attribute) in plan.from_licence.items()
+        if licences.get(prerequisite) is not None
+    }
 
 
 def _members_with_versions(version: ThemeVersion) -> list[tuple[ThemeMember, ServiceVersion]]:
@@ -160,7 +189,10 @@ def theme_plan(version: ThemeVersion, answers: dict | None = None) -> ThemePlan:
         answers=answers,
         members=plans,
         skipped=[m for m, _ in pairs if m.key not in applying],
-        shared_fields=[f for f in version.shared_fields if f["key"] in used_fields],
+        shared_fields=[
+            f for f in version.shared_fields if f["key"] in used_fields and not is_fixed(f)
+        ],
+        fixed_fields=[f for f in version.shared_fields if f["key"] in used_fields and is_fixed(f)],
         shared_materials=_shared_materials(version, plans),
         statutory_days=themes.longest_path(described, applying, statutory),
         promised_days=themes.longest_path(described, applying, promised),
@@ -188,8 +220,20 @@ def _member_plan(
         for d in member.depends_on or []
         if d.get("cite_as") and d["member"] in waits_for
     }
+    fixed = {f["key"]: f["value"] for f in version.shared_fields if is_fixed(f)}
+    fixed_values = {
+        target: fixed[shared] for target, shared in shared_field_of.items() if shared in fixed
+    }
+    from_licence = {
+        target: (d["member"], attribute)
+        for d in member.depends_on or []
+        if d["member"] in waits_for
+        for target, attribute in (d.get("fill") or {}).items()
+    }
     own_fields = {
-        step.key: [name for name in step.fields if name not in shared_field_of]
+        step.key: [
+            name for name in step.fields if name not in shared_field_of and name not in from_licence
+        ]
         for step in dynamic_forms.steps(service.form_schema)
     }
     own_materials = [
@@ -206,6 +250,8 @@ def _member_plan(
         cited_from=cited_from,
         shared_field_of=shared_field_of,
         shared_material_of=shared_material_of,
+        fixed_values=fixed_values,
+        from_licence=from_licence,
     )
 
 
@@ -264,3 +310,19 @@ def faced_counts(plan: ThemePlan) -> tuple[Burden, Burden]:
         uploads=sum(len(p.version.materials.all()) for p in plan.members),
     )
     return as_theme, one_by_one
+
+
+def theme_catalogue(query: str = ""):
+    """The published themes for the public list, each with ``member_count``; with ``query``, those
+    whose names or search keywords contain it (a handful of rows: a plain scan)."""
+    versions = published_themes().annotate(member_count=Count("members"))
+    query = query.strip()
+    if query:
+        versions = versions.filter(
+            Q(name_zh__icontains=query)
+            | Q(name_en__icontains=query)
+            | Q(search_keywords_zh__icontains=query)
+            | Q(search_keywords_en__icontains=query)
+            | Q(item__code__iexact=query)
+        )
+    return versions

@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from accounts.models import Department
@@ -28,6 +29,9 @@ from approvals.models import (
     ServiceItem,
     ServiceTopic,
     ServiceVersion,
+    ThemeItem,
+    ThemeMember,
+    ThemeVersion,
     VersionStatus,
 )
 from approvals.models.audit_chain import audit_record
@@ -38,6 +42,11 @@ from approvals.services.catalogue import (
     next_version_number,
     require_catalogue_actor,
     version_problems,
+)
+from approvals.services.themes_catalogue import (
+    THEME_CONTENT_FIELDS,
+    next_theme_version_number,
+    theme_definition_problems,
 )
 
 FORMAT = "portal-service/1"
@@ -211,6 +220,23 @@ def _unknown_keys(raw: dict, allowed: set[str], path: str, problems: _Problems) 
         problems.add(f"{path}.{name}", _("is not a known field"))
 
 
+def _fits(
+    raw: Any, path: str, problems: _Problems, allowed: set[str], required=(), **types
+) -> bool:
+    """Whether ``raw`` is an object of known fields, the ``required`` ones present, each of its
+    type (``text``, ``booleans``, ``integers`` as for ``_check_types``); problems noted."""
+    if not isinstance(raw, dict):
+        problems.add(path, _("must be an object"))
+        return False
+    before = len(problems.messages)
+    _unknown_keys(raw, allowed, path, problems)
+    for name in required:
+        if name not in raw:
+            problems.add(f"{path}.{name}", _("is required"))
+    _check_types(raw, path, problems, **{"booleans": set(), "integers": set(), **types})
+    return len(problems.messages) == before
+
+
 class DraftContent:
     """A version's content read from JSON into unsaved rows, with every problem found."""
 
@@ -228,12 +254,15 @@ class DraftContent:
         if not isinstance(raw, dict):
             problems.add(path, _("must be an object"))
             return
-        _unknown_keys(raw, _VERSION_KEYS, path, problems)
-        for name in ("name_zh", "name_en", "item_type", "statutory_limit_days"):
-            if name not in raw:
-                problems.add(f"{path}.{name}", _("is required"))
-        _check_types(
-            raw, path, problems, text=_TEXT_FIELDS, booleans=_BOOLEAN_FIELDS, integers=_DAY_FIELDS
+        _fits(
+            raw,
+            path,
+            problems,
+            _VERSION_KEYS,
+            ("name_zh", "name_en", "item_type", "statutory_limit_days"),
+            text=_TEXT_FIELDS,
+            booleans=_BOOLEAN_FIELDS,
+            integers=_DAY_FIELDS,
         )
         years = raw.get("licence_valid_years")
         if years is not None and (type(years) is not int or not 1 <= years <= 99):
@@ -298,13 +327,7 @@ class DraftContent:
 
     def _row_fits(self, raw: Any, path: str, allowed: set[str], **types) -> bool:
         """Whether ``raw`` is an object of known fields of the right types (problems noted)."""
-        if not isinstance(raw, dict):
-            self.problems.add(path, _("must be an object"))
-            return False
-        before = len(self.problems.messages)
-        _unknown_keys(raw, allowed, path, self.problems)
-        _check_types(raw, path, self.problems, **types)
-        return len(self.problems.messages) == before
+        return _fits(raw, path, self.problems, allowed, **types)
 
     def _row_is_clean(self, row, path: str, exclude: list[str]) -> bool:
         """The model's own field checks on an unsaved row (problems noted)."""
@@ -405,11 +428,10 @@ def _read_item(data: Any, problems: _Problems) -> tuple[str, Department | None, 
     _unknown_keys(
         data, {"format", "code", "department", "topic", "note", "versions"}, "$", problems
     )
+    _check_code_and_versions(
+        data, problems, max_length=ServiceItem._meta.get_field("code").max_length
+    )
     code = data.get("code")
-    if not isinstance(code, str) or not code.strip():
-        problems.add("$.code", _("is required"))
-    elif len(code) > ServiceItem._meta.get_field("code").max_length:
-        problems.add("$.code", _("is too long"))
     topic = data.get("topic")
     if topic not in ServiceTopic.values:
         problems.add(
@@ -421,11 +443,33 @@ def _read_item(data: Any, problems: _Problems) -> tuple[str, Department | None, 
             "$.department",
             _("no department has the code “%(code)s”") % {"code": data.get("department")},
         )
+    problems.raise_if_any()
+    return code, department, topic
+
+
+def _check_code_and_versions(data: dict, problems: _Problems, *, max_length: int) -> None:
+    code = data.get("code")
+    if not isinstance(code, str) or not code.strip():
+        problems.add("$.code", _("is required"))
+    elif len(code) > max_length:
+        problems.add("$.code", _("is too long"))
     versions = data.get("versions")
     if not isinstance(versions, list) or not versions:
         problems.add("$.versions", _("must be a non-empty list of versions"))
+
+
+def _save_drafts(item, versions: list, reader, problems: _Problems) -> list[int]:
+    """Every version read by ``reader`` (oldest number first) and stored as a new draft of
+    ``item`` when none has a problem; the new drafts' numbers."""
+    ordered = sorted(
+        enumerate(versions),
+        key=lambda pair: pair[1].get("number", 0) if isinstance(pair[1], dict) else 0,
+    )
+    drafts = [reader(item, raw, f"$.versions[{index}]") for index, raw in ordered]
+    for draft in drafts:
+        problems.messages += draft.problems.messages
     problems.raise_if_any()
-    return code, department, topic
+    return [draft.save_draft().number for draft in drafts]
 
 
 @transaction.atomic
@@ -442,17 +486,255 @@ def import_service(data: Any, *, actor) -> ServiceItem:
         item = ServiceItem(code=code, department=department, topic=topic)
         item.full_clean()
         item.save()
-    ordered = sorted(
-        enumerate(data["versions"]),
-        key=lambda pair: pair[1].get("number", 0) if isinstance(pair[1], dict) else 0,
-    )
-    drafts = [DraftContent(item, raw, f"$.versions[{index}]") for index, raw in ordered]
-    for draft in drafts:
-        problems.messages += draft.problems.messages
-    problems.raise_if_any()
-    numbers = [draft.save_draft().number for draft in drafts]
+    numbers = _save_drafts(item, data["versions"], DraftContent, problems)
     audit_record(
         action="catalogue.imported",
+        actor=actor,
+        obj=item,
+        changes={"item_created": [None, created], "draft_versions": [None, numbers]},
+        reason=code,
+    )
+    item.imported_numbers = numbers
+    return item
+
+
+# --- 一件事 themes --------------------------------------------------------------------------------
+# A theme travels as ``portal-theme/1``: every version with its questions, shared fields and
+# materials, and its members. Member services are named by item code and the accepting window by
+# department code, so the file means the same on an installation with other row ids; the services
+# must exist there (import them first). A theme's definition is checked on import; whether the
+# members' published versions have what the theme maps onto them is checked when it is published.
+
+THEME_FORMAT = "portal-theme/1"
+_THEME_TEXT_FIELDS = {
+    "name_zh",
+    "name_en",
+    "summary_zh",
+    "summary_en",
+    "search_keywords_zh",
+    "search_keywords_en",
+    "lead_department",
+}
+_THEME_LIST_FIELDS = ("questions", "shared_fields", "shared_materials")
+_THEME_VERSION_KEYS = (
+    _THEME_TEXT_FIELDS
+    | {"for_persons", "for_businesses", "members", "number", "status"}
+    | set(_THEME_LIST_FIELDS)
+)
+_THEME_MEMBER_KEYS = {
+    "key",
+    "position",
+    "service",
+    "condition",
+    "field_map",
+    "material_map",
+    "depends_on",
+}
+
+
+def _theme_member_content(member: ThemeMember, service_code: str) -> dict[str, Any]:
+    return {
+        "key": member.key,
+        "position": member.position,
+        "service": service_code,
+        "condition": member.condition or {},
+        "field_map": member.field_map or {},
+        "material_map": member.material_map or {},
+        "depends_on": member.depends_on or [],
+    }
+
+
+def theme_content_of(
+    version: ThemeVersion, *, department_code: str, members: list[tuple[ThemeMember, str]]
+) -> dict[str, Any]:
+    """The JSON form of a theme version's content (saved or not), ``members`` as (member, service
+    item code) pairs: what export writes and import reads."""
+    content: dict[str, Any] = {
+        name: getattr(version, name) for name in sorted(_THEME_TEXT_FIELDS - {"lead_department"})
+    }
+    content.update(
+        for_persons=version.for_persons,
+        for_businesses=version.for_businesses,
+        lead_department=department_code,
+        **{name: getattr(version, name) for name in _THEME_LIST_FIELDS},
+    )
+    ordered = sorted(members, key=lambda pair: (pair[0].position, pair[0].key))
+    content["members"] = [_theme_member_content(member, code) for member, code in ordered]
+    return content
+
+
+def theme_version_content(version: ThemeVersion) -> dict[str, Any]:
+    return theme_content_of(
+        version,
+        department_code=version.lead_department.code,
+        members=[(m, m.service_item.code) for m in version.members.all()],
+    )
+
+
+def export_theme(item: ThemeItem) -> dict[str, Any]:
+    """Every version of the theme ``item``, oldest first, with its members."""
+    versions = (
+        item.versions.order_by("number")
+        .select_related("lead_department")
+        .prefetch_related(Prefetch("members", ThemeMember.objects.select_related("service_item")))
+    )
+    return {
+        "format": THEME_FORMAT,
+        "code": item.code,
+        "versions": [
+            {"number": v.number, "status": v.status, **theme_version_content(v)} for v in versions
+        ],
+    }
+
+
+class ThemeDraftContent:
+    """A theme version's content read from JSON into unsaved rows, with every problem found."""
+
+    def __init__(self, item: ThemeItem, raw: Any, path: str):
+        self.item = item
+        self.problems = _Problems()
+        self.version: ThemeVersion | None = None
+        self.members: list[ThemeMember] = []
+        self._read(raw, path)
+
+    def _read(self, raw: Any, path: str) -> None:
+        problems = self.problems
+        if not _fits(
+            raw,
+            path,
+            problems,
+            _THEME_VERSION_KEYS,
+            ("name_zh", "name_en", "lead_department", "members"),
+            text=_THEME_TEXT_FIELDS,
+            booleans={"for_persons", "for_businesses"},
+        ):
+            return
+        for name in (*_THEME_LIST_FIELDS, "members"):
+            if name in raw and not isinstance(raw[name], list):
+                problems.add(f"{path}.{name}", _("must be a list"))
+        if problems.messages:
+            return
+        department = Department.objects.filter(code=raw["lead_department"]).first()
+        if department is None:
+            problems.add(
+                f"{path}.lead_department",
+                _("no department has the code “%(code)s”") % {"code": raw["lead_department"]},
+            )
+            return
+        fields = {
+            name: raw[name]
+            for name in THEME_CONTENT_FIELDS
+            if name in raw and name != "lead_department"
+        }
+        self.version = ThemeVersion(
+            item=self.item, status=VersionStatus.DRAFT, lead_department=department, **fields
+        )
+        codes = {m.get("service") for m in raw["members"] if isinstance(m, dict)}
+        services = {s.code: s for s in ServiceItem.objects.filter(code__in=[c for c in codes if c])}
+        for index, raw_member in enumerate(raw["members"]):
+            self._read_member(raw_member, f"{path}.members[{index}]", index, services)
+        if problems.messages:
+            return
+        for message in theme_definition_problems(self.version, self.members):
+            problems.add(path, message)
+
+    def _read_member(self, raw: Any, path: str, index: int, services: dict) -> None:
+        problems = self.problems
+        fits = _fits(
+            raw,
+            path,
+            problems,
+            _THEME_MEMBER_KEYS,
+            ("key", "service"),
+            text={"key", "service"},
+            integers={"position"},
+        )
+        if not fits:
+            return
+        before = len(problems.messages)
+        for name in ("condition", "field_map", "material_map"):
+            if name in raw and not isinstance(raw[name], dict):
+                problems.add(f"{path}.{name}", _("must be an object"))
+        if "depends_on" in raw and not isinstance(raw["depends_on"], list):
+            problems.add(f"{path}.depends_on", _("must be a list"))
+        if len(problems.messages) > before:
+            return
+        service = services.get(raw["service"])
+        if service is None:
+            problems.add(
+                f"{path}.service",
+                _("no service has the code “%(code)s”; import the service first")
+                % {"code": raw["service"]},
+            )
+            return
+        member = ThemeMember(
+            version=self.version,
+            key=raw["key"],
+            position=raw.get("position", index),
+            service_item=service,
+            condition=raw.get("condition") or {},
+            field_map=raw.get("field_map") or {},
+            material_map=raw.get("material_map") or {},
+            depends_on=raw.get("depends_on") or [],
+        )
+        try:
+            # The maps may be empty (a member asked nothing shared); their shapes are checked with
+            # the definition.
+            member.full_clean(exclude=["version", "field_map"], validate_unique=False)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                for message in messages:
+                    problems.add(f"{path}.{field}", message)
+            return
+        self.members.append(member)
+
+    def content(self) -> dict[str, Any]:
+        """The content in export form, for comparing with a stored version."""
+        return theme_content_of(
+            self.version,
+            department_code=self.version.lead_department.code,
+            members=[(m, m.service_item.code) for m in self.members],
+        )
+
+    def save_draft(self) -> ThemeVersion:
+        """Store the content as the theme's next draft version (the item must be locked)."""
+        self.problems.raise_if_any()
+        version = self.version
+        version.number = next_theme_version_number(self.item)
+        version.save()
+        for member in self.members:
+            member.version = version
+        ThemeMember.objects.bulk_create(self.members)
+        return version
+
+
+@transaction.atomic
+def import_theme(data: Any, *, actor) -> ThemeItem:
+    """Create the theme if this installation lacks it, and add every version in ``data`` as a new
+    draft. Nothing is stored unless everything is valid. The returned item's
+    ``imported_numbers`` lists the new draft versions."""
+    require_catalogue_actor(actor)
+    problems = _Problems()
+    if not isinstance(data, dict):
+        problems.add("$", _("must be an object"))
+        problems.raise_if_any()
+    if data.get("format") != THEME_FORMAT:
+        problems.add(
+            "$.format", _("unknown format; expected “%(format)s”") % {"format": THEME_FORMAT}
+        )
+    _unknown_keys(data, {"format", "code", "note", "versions"}, "$", problems)
+    _check_code_and_versions(
+        data, problems, max_length=ThemeItem._meta.get_field("code").max_length
+    )
+    problems.raise_if_any()
+    code, versions = data["code"], data["versions"]
+    item = ThemeItem.objects.select_for_update().filter(code=code).first()
+    created = item is None
+    if created:
+        item = ThemeItem.objects.create(code=code)
+    numbers = _save_drafts(item, versions, ThemeDraftContent, problems)
+    audit_record(
+        action="theme.imported",
         actor=actor,
         obj=item,
         changes={"item_created": [None, created], "draft_versions": [None, numbers]},

@@ -27,6 +27,7 @@ from approvals.selectors.catalogue import (
     published_versions,
 )
 from approvals.selectors.service_search import most_used_services, search_services
+from approvals.selectors.themes import theme_catalogue
 from approvals.views.attachments import content_disposition, stored_file_response
 
 logger = logging.getLogger("portal.guides")
@@ -95,7 +96,6 @@ class HomeSearchForm(forms.Form):
 def home(request):
     """The front door: search, and the paths people think in — who is applying, which
     department, what others apply for most."""
-    # Browsing by life event (the 一件事 themes) joins these paths when the themes exist.
     return render(
         request,
         "home.html",
@@ -105,6 +105,8 @@ def home(request):
             "business": ApplicantKind.BUSINESS,
             "departments": list(guide_departments()),
             "most_used": most_used_services(),
+            # Browsing by life event: the 一件事 themes.
+            "themes": list(theme_catalogue()),
         },
     )
 
@@ -133,6 +135,8 @@ def guide_list(request):
         {
             "form": form,
             "versions": versions,
+            # A life event (一件事) the search names, offered first: apply for it as one.
+            "themes": list(theme_catalogue(query)) if query and not form.errors else [],
             "query": query,
             "filtered": bool(query) or any(filters.values()),
         },

@@ -1,6 +1,8 @@
 """``manage.py import_service service.json``: add the versions in an exported file as new drafts
-(creating the service item when it is missing). Nothing is stored unless the whole file is valid;
-published versions are never changed. Publish the drafts in the admin after checking them."""
+(creating the service item when it is missing). A 一件事 theme's file (``export_service --theme``,
+format ``portal-theme/1``) is imported the same way, after the services it names. Nothing is
+stored unless the whole file is valid; published versions are never changed. Publish the drafts
+in the admin after checking them."""
 
 import json
 import sys
@@ -10,11 +12,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import User
-from approvals.services.catalogue_io import import_service
+from approvals.services.catalogue_io import THEME_FORMAT, import_service, import_theme
 
 
 class Command(BaseCommand):
-    help = "Import services from a JSON file written by export_service (use - for stdin)."
+    help = (
+        "Import services or one-thing themes from a JSON file written by export_service "
+        "(use - for stdin)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="The JSON file, or - to read standard input.")
@@ -41,7 +46,10 @@ class Command(BaseCommand):
         services = data if isinstance(data, list) else [data]
         try:
             with transaction.atomic():
-                items = [import_service(service, actor=user) for service in services]
+                items = [
+                    (import_theme if _is_theme(data) else import_service)(data, actor=user)
+                    for data in services
+                ]
         except ValidationError as exc:
             raise CommandError("nothing imported:\n" + "\n".join(exc.messages)) from exc
         except PermissionDenied as exc:
@@ -51,3 +59,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"{item.code}: imported as draft versions {numbers}")
             )
+
+
+def _is_theme(data) -> bool:
+    return isinstance(data, dict) and data.get("format") == THEME_FORMAT

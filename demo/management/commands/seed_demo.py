@@ -34,7 +34,7 @@ from accounts.models import (
 from approvals.models.audit_chain import audit_record
 from demo import accounts as demo_data
 from demo.applications import SeededCase, seed_applications
-from demo.catalogue import seed_catalogue
+from demo.catalogue import seed_catalogue, seed_themes
 
 
 class DemoSeeder:
@@ -374,6 +374,7 @@ class Command(BaseCommand):
                     reason="manage.py seed_demo",
                 )
             services = seed_catalogue()
+            themes = seed_themes()
         self.report(seeder, password=password, show_password=options["show_password"])
         if services:
             self.stdout.write(
@@ -382,6 +383,10 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(_("The service catalogue is already in place; nothing changed."))
+        if themes:
+            self.stdout.write(
+                _("One-thing themes: %(count)d themes published or updated.") % {"count": themes}
+            )
         if not options["no_applications"]:
             self.report_applications(seed_applications())
 

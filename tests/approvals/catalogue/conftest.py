@@ -9,6 +9,7 @@ from tests.factories import (
     DepartmentFactory,
     ServiceItemFactory,
     ServiceVersionFactory,
+    ThemeVersionFactory,
     UserFactory,
 )
 
@@ -90,3 +91,72 @@ def make_draft(db):
         return ServiceVersionFactory(item=item, **fields)
 
     return make
+
+
+def theme_schema(**types):
+    return {
+        "type": "object",
+        "properties": {
+            name: {"type": kind, "title": name, "x-title-zh": name} for name, kind in types.items()
+        },
+        "x-steps": [{"key": "main", "title": "Main", "x-title-zh": "主", "fields": list(types)}],
+    }
+
+
+def theme_shared_field(key, kind="string"):
+    return {"key": key, "schema": {"type": kind, "title": key, "x-title-zh": key}}
+
+
+@pytest.fixture
+def theme_services(db):
+    """A registration and a food licence, published, for themes to name."""
+    registration = ServiceVersionFactory(
+        published=True,
+        form_schema=theme_schema(trade_name="string", premises_address="string"),
+        materials=[{"key": "premises_proof"}],
+    )
+    food = ServiceVersionFactory(
+        published=True,
+        form_schema=theme_schema(shop_name="string", seats="integer"),
+        materials=[{"key": "business_licence"}, {"key": "lease"}],
+    )
+    return registration, food
+
+
+@pytest.fixture
+def make_theme(theme_services):
+    """``make_theme(**fields)``: a draft restaurant theme of the two services that passes every
+    publishing check."""
+    registration, food = theme_services
+
+    def make(**overrides):
+        return _theme(registration, food, **overrides)
+
+    return make
+
+
+def _theme(registration, food, **overrides):
+    fields = {
+        "questions": [
+            {"key": "sign", "kind": "yes_no", "text_zh": "招牌？", "text_en": "A sign?"},
+        ],
+        "shared_fields": [theme_shared_field("name"), theme_shared_field("address")],
+        "shared_materials": [{"key": "lease", "name_zh": "租赁合同", "name_en": "Lease"}],
+        "members": [
+            {
+                "key": "registration",
+                "service_item": registration.item,
+                "field_map": {"name": "trade_name", "address": "premises_address"},
+                "material_map": {"lease": "premises_proof"},
+            },
+            {
+                "key": "food",
+                "service_item": food.item,
+                "field_map": {"name": "shop_name"},
+                "material_map": {"lease": "lease"},
+                "depends_on": [{"member": "registration", "cite_as": "business_licence"}],
+            },
+        ],
+    }
+    fields.update(overrides)
+    return ThemeVersionFactory(**fields)
