@@ -135,19 +135,31 @@ def notice_window_deemed_accepted(application: Application) -> NoticeText:
 
 
 def notice_supplement_requested(
-    application: Application, *, reply_by: dt.date, item_lines: Callable[[], str]
+    application: Application,
+    *,
+    reply_by: dt.date,
+    item_lines: Callable[[], str],
+    during_review: bool = False,
 ) -> NoticeText:
-    """The one-time notice (Art. 32(4)); ``item_lines`` lists the items in the reader's language."""
+    """The one-time notice, from the window (Art. 32(4)) or from a reviewer during review;
+    ``item_lines`` lists the items in the reader's language."""
     params = {
         **_params(application),
         "date": reply_by.isoformat(),
         "items": _lazy_text(item_lines),
     }
-    return NoticeText(
-        kind="intake.supplement_requested",
-        link=reverse("approvals:application_supplement", args=[application.pk]),
-        title=message(_("Please complete your application: %(number)s"), **params),
-        body=message(
+    if during_review:
+        body = message(
+            _(
+                "The department reviewing your application %(number)s for %(service)s needs "
+                "more from you. This is everything that is missing or must be corrected, all at "
+                "once:\n%(items)s\n"
+                "Please send your supplement by %(date)s. The time limit is paused until you do."
+            ),
+            **params,
+        )
+    else:
+        body = message(
             _(
                 "The service window checked your application %(number)s for %(service)s. "
                 "This is everything that is missing or must be corrected, all at once:\n"
@@ -155,7 +167,12 @@ def notice_supplement_requested(
                 "Please send your supplement by %(date)s. The time limit is paused until you do."
             ),
             **params,
-        ),
+        )
+    return NoticeText(
+        kind="supplement.requested" if during_review else "intake.supplement_requested",
+        link=reverse("approvals:application_supplement", args=[application.pk]),
+        title=message(_("Please complete your application: %(number)s"), **params),
+        body=body,
     )
 
 
