@@ -370,3 +370,66 @@ def notice_application_denied(application: Application, *, reasons: str) -> Noti
             **params,
         ),
     )
+
+
+# --- Supervision cards (approvals/services/sweep.py) --------------------------------------------
+
+
+def notice_cards_raised(colour: str, *, count: int, numbers: str) -> NoticeText:
+    """To a department's heads and the officials who work the late review tasks (or the window's
+    clerks): ``count`` matters got a card of ``colour`` (电子监察)."""
+    params = {"count": count, "numbers": numbers}
+    if colour == "red":
+        return NoticeText(
+            kind="supervision.card_red",
+            title=message(_("Red card: %(count)s overdue"), **params),
+            body=message(
+                _(
+                    "%(count)s matters of your department are past their time limit and got a "
+                    "red supervision card: %(numbers)s"
+                ),
+                **params,
+            ),
+        )
+    return NoticeText(
+        kind="supervision.card_yellow",
+        title=message(_("Yellow card: %(count)s due soon"), **params),
+        body=message(
+            _(
+                "%(count)s matters of your department are close to their time limit and got "
+                "a yellow supervision card: %(numbers)s"
+            ),
+            **params,
+        ),
+    )
+
+
+def notice_commitment_cards_raised(colour: str, *, count: int, numbers: str) -> NoticeText:
+    """To a department's heads and approvers: ``count`` verifications of pledges after the
+    licence (事后核查, 告知承诺制) got a card of ``colour``."""
+    params = {"count": count, "numbers": numbers}
+    if colour == "red":
+        return NoticeText(
+            kind="supervision.card_red",
+            link=reverse("approvals:commitment_queue"),
+            title=message(_("Red card: %(count)s pledge verifications overdue"), **params),
+            body=message(
+                _(
+                    "The verification after the licence (事后核查) of %(count)s pledges is past "
+                    "its time limit and got a red supervision card: %(numbers)s"
+                ),
+                **params,
+            ),
+        )
+    return NoticeText(
+        kind="supervision.card_yellow",
+        link=reverse("approvals:commitment_queue"),
+        title=message(_("Yellow card: %(count)s pledge verifications due soon"), **params),
+        body=message(
+            _(
+                "The verification after the licence (事后核查) of %(count)s pledges is close "
+                "to its time limit and got a yellow supervision card: %(numbers)s"
+            ),
+            **params,
+        ),
+    )

@@ -15,9 +15,10 @@ empty index ranges and one row of ``DeadlineSweepState``.
     application's clock is stopped (no card). The stored light is the one copy the open-task
     ledger (``OpenTaskCount``) and the queue's light filter read; only this step and the task's
     creation (``sla_light_for``, the same bands) write it.
-(c) one yellow and one red supervision card per task (or per application waiting at the window),
-    told to the department's heads and the officials who work the tasks, one message per
-    department and colour.
+(c) one yellow and one red supervision card per task (or per application waiting at the window,
+    or per pledge whose verification after the licence (事后核查, 告知承诺制) is near or past its
+    own limit), told to the department's heads and the officials who work the tasks (or verify
+    the pledges), one message per department and colour.
 (d) pledges (容缺) not fulfilled by their date lapse; the window and the applicant are told, and a
     matter still under review is reopened: a supplement notice for the pledged material, the clock
     paused (the review tasks stay open and resume when the applicant answers).
@@ -46,6 +47,8 @@ from approvals.models import (
     ApplicationStatus,
     CardColour,
     ClockPause,
+    Commitment,
+    CommitmentStatus,
     DeadlineSweepState,
     PauseKind,
     Pledge,
@@ -57,6 +60,7 @@ from approvals.models import (
 from approvals.models.audit_chain import audit_chain_append, audit_record
 from approvals.models.working_calendar import sla_light_bands, sla_yellow_until, working_calendar
 from approvals.selectors.applications import window_departments, window_intake_clerks
+from approvals.selectors.policy import LICENCE_MANAGER_ROLES
 from approvals.services.acceptance import Acceptance, application_accept
 from approvals.services.deadlines import (
     clock_pause_start,
@@ -67,6 +71,8 @@ from approvals.services.documents import supplement_notice_issue
 from approvals.services.lifecycle import application_transition
 from approvals.services.notices import (
     notice_application_deemed_accepted,
+    notice_cards_raised,
+    notice_commitment_cards_raised,
     notice_window_deemed_accepted,
 )
 from approvals.services.notifications import applicant_users, message, notify, notify_many
@@ -113,7 +119,10 @@ def sweep_deadlines(*, today: dt.date | None = None) -> SweepReport:
     _deem_due_applications(report, today)
     with transaction.atomic():
         turned = _task_lights(report, today)
-        _task_cards(report, today, turned, every_late_task=_first_card_check_of(today))
+        first_of_the_day = _first_card_check_of(today)
+        _task_cards(report, today, turned, every_late_task=first_of_the_day)
+        if first_of_the_day:  # a verification's light changes only with the day
+            _commitment_cards(report, today, yellow_until)
         _lapse_pledges(report, today)
     return report
 
@@ -352,8 +361,81 @@ def _intake_cards(report: SweepReport, today: dt.date, yellow_until: dt.date) ->
         _tell_departments(colour, by_department)
 
 
-def _card_reason(colour: str, *, intake: bool = False) -> str:
+def _commitment_cards(report: SweepReport, today: dt.date, yellow_until: dt.date) -> None:
+    """Cards against the verifying department for pledges (告知承诺制) whose verification after
+    the licence (事后核查) is near or past its own working-day limit, by the same bands as review
+    tasks: yellow within the warning period, red when overdue; one card of each colour per
+    commitment (the constraint one_commitment_card_per_colour). Told to the department's heads
+    and approvers, who verify. Set-based: one read a colour (the partial index
+    commitment_verifying_due), one insert, one event."""
+    for colour, condition in (
+        (
+            CardColour.YELLOW,
+            Q(verification_due_on__gte=today, verification_due_on__lte=yellow_until),
+        ),
+        (CardColour.RED, Q(verification_due_on__lt=today)),
+    ):
+        has_card = SupervisionCard.objects.filter(commitment=OuterRef("pk"), colour=colour)
+        rows = list(
+            Commitment.objects.filter(condition, status=CommitmentStatus.VERIFYING)
+            .exclude(Exists(has_card))
+            .values_list(
+                "pk",
+                "application_id",
+                "department_id",
+                "verification_due_on",
+                "application__tracking_number",
+            )
+        )
+        if not rows:
+            continue
+        reason = _card_reason(colour, commitment=True)
+        SupervisionCard.objects.bulk_create(
+            [
+                SupervisionCard(
+                    application_id=application_id,
+                    commitment_id=commitment_id,
+                    department_id=department_id,
+                    colour=colour,
+                    reason=reason,
+                    issued_on=today,
+                )
+                for commitment_id, application_id, department_id, *_rest in rows
+            ],
+            ignore_conflicts=True,
+        )
+        report.cards[colour] += len(rows)
+        audit_record(
+            action=f"supervision.card_{colour}",
+            object_type="approvals.supervisioncard",
+            changes={
+                "cards": [
+                    None,
+                    [
+                        {"commitment": pk, "application": application_id, "department": dept}
+                        for pk, application_id, dept, *_rest in rows
+                    ],
+                ]
+            },
+            reason=reason,
+        )
+        by_department = defaultdict(list)
+        for _pk, _app, department_id, due_on, number in rows:
+            by_department[department_id].append((None, None, due_on, number))
+        # the department's verifiers: its approvers and heads
+        _tell_departments(
+            colour, by_department, notice_commitment_cards_raised, roles=LICENCE_MANAGER_ROLES
+        )
+
+
+def _card_reason(colour: str, *, intake: bool = False, commitment: bool = False) -> str:
     # Stored in the source language; pages show the colour's translated label beside it.
+    if commitment:
+        return (
+            "Verification of the pledge after the licence overdue (事后核查)"
+            if colour == CardColour.RED
+            else "Verification of the pledge after the licence due soon (事后核查)"
+        )
     if intake:
         return (
             "Intake decision overdue (Art. 32)"
@@ -378,18 +460,22 @@ def _audit_cards(colour: str, rows) -> None:
     )
 
 
-def _tell_departments(colour: str, by_department: dict[int, list]) -> None:
-    """One message per department and colour to its heads and to the officials who work the
-    late tasks (the assignee, or everyone in the task's role while unassigned)."""
+def _tell_departments(
+    colour: str, by_department: dict[int, list], notice=None, roles: tuple[str, ...] = ()
+) -> None:
+    """One message per department and colour (``notice``: its constructor in
+    ``services/notices.py``) to its heads and to the officials who work the late tasks (the
+    assignee, or everyone in the task's role while unassigned, or in ``roles``)."""
     if not by_department:
         return
+    notice = notice or notice_cards_raised
     positions = list(
         OfficialPosition.objects.filter(
             department_id__in=list(by_department), is_active=True, user__is_active=True
         ).select_related("user")
     )
     for department_id, items in by_department.items():
-        roles = {role for role, assignee, _due, _n in items if assignee is None}
+        working = {role for role, assignee, _due, _n in items if assignee is None} | set(roles)
         assignees = {assignee for _role, assignee, _due, _n in items if assignee is not None}
         recipients = {}
         for position in positions:
@@ -397,32 +483,13 @@ def _tell_departments(colour: str, by_department: dict[int, list]) -> None:
                 continue
             if (
                 position.role == OfficialRole.DEPARTMENT_HEAD
-                or position.role in roles
+                or position.role in working
                 or position.user_id in assignees
             ):
                 recipients[position.user_id] = position.user
         numbers = ", ".join(sorted({number or "" for *_x, number in items})[:20])
-        params = {"count": len(items), "numbers": numbers}
-        if colour == CardColour.RED:
-            title = message(_("Red card: %(count)s overdue"), **params)
-            body = message(
-                _(
-                    "%(count)s matters of your department are past their time limit and got a "
-                    "red supervision card: %(numbers)s"
-                ),
-                **params,
-            )
-        else:
-            title = message(_("Yellow card: %(count)s due soon"), **params)
-            body = message(
-                _(
-                    "%(count)s matters of your department are close to their time limit and got "
-                    "a yellow supervision card: %(numbers)s"
-                ),
-                **params,
-            )
-        for user in recipients.values():
-            notify(user=user, kind=f"supervision.card_{colour}", title=title, body=body)
+        text = notice(colour, count=len(items), numbers=numbers).fields()
+        notify_many(users=recipients.values(), **text)
 
 
 # --- (d) pledges --------------------------------------------------------------------------------
