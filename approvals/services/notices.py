@@ -374,62 +374,62 @@ def notice_application_denied(application: Application, *, reasons: str) -> Noti
 
 # --- Supervision cards (approvals/services/sweep.py) --------------------------------------------
 
+# (title, body) by colour: for late review work (or intake at the window), and for late
+# verifications of pledges after the licence (事后核查, 告知承诺制).
+_CARD_TEXTS = {
+    "red": (
+        _("Red card: %(count)s overdue"),
+        _(
+            "%(count)s matters of your department are past their time limit and got a red "
+            "supervision card: %(numbers)s"
+        ),
+    ),
+    "yellow": (
+        _("Yellow card: %(count)s due soon"),
+        _(
+            "%(count)s matters of your department are close to their time limit and got a "
+            "yellow supervision card: %(numbers)s"
+        ),
+    ),
+}
+_COMMITMENT_CARD_TEXTS = {
+    "red": (
+        _("Red card: %(count)s pledge verifications overdue"),
+        _(
+            "The verification after the licence (事后核查) of %(count)s pledges is past its "
+            "time limit and got a red supervision card: %(numbers)s"
+        ),
+    ),
+    "yellow": (
+        _("Yellow card: %(count)s pledge verifications due soon"),
+        _(
+            "The verification after the licence (事后核查) of %(count)s pledges is close to "
+            "its time limit and got a yellow supervision card: %(numbers)s"
+        ),
+    ),
+}
+
 
 def notice_cards_raised(colour: str, *, count: int, numbers: str) -> NoticeText:
     """To a department's heads and the officials who work the late review tasks (or the window's
     clerks): ``count`` matters got a card of ``colour`` (电子监察)."""
+    title, body = _CARD_TEXTS[colour]
     params = {"count": count, "numbers": numbers}
-    if colour == "red":
-        return NoticeText(
-            kind="supervision.card_red",
-            title=message(_("Red card: %(count)s overdue"), **params),
-            body=message(
-                _(
-                    "%(count)s matters of your department are past their time limit and got a "
-                    "red supervision card: %(numbers)s"
-                ),
-                **params,
-            ),
-        )
     return NoticeText(
-        kind="supervision.card_yellow",
-        title=message(_("Yellow card: %(count)s due soon"), **params),
-        body=message(
-            _(
-                "%(count)s matters of your department are close to their time limit and got "
-                "a yellow supervision card: %(numbers)s"
-            ),
-            **params,
-        ),
+        kind=f"supervision.card_{colour}",
+        title=message(title, **params),
+        body=message(body, **params),
     )
 
 
 def notice_commitment_cards_raised(colour: str, *, count: int, numbers: str) -> NoticeText:
-    """To a department's heads and approvers: ``count`` verifications of pledges after the
-    licence (事后核查, 告知承诺制) got a card of ``colour``."""
+    """To a department's heads and approvers, who verify: ``count`` verifications of pledges
+    after the licence got a card of ``colour``; the link opens the department's list."""
+    title, body = _COMMITMENT_CARD_TEXTS[colour]
     params = {"count": count, "numbers": numbers}
-    if colour == "red":
-        return NoticeText(
-            kind="supervision.card_red",
-            link=reverse("approvals:commitment_queue"),
-            title=message(_("Red card: %(count)s pledge verifications overdue"), **params),
-            body=message(
-                _(
-                    "The verification after the licence (事后核查) of %(count)s pledges is past "
-                    "its time limit and got a red supervision card: %(numbers)s"
-                ),
-                **params,
-            ),
-        )
     return NoticeText(
-        kind="supervision.card_yellow",
+        kind=f"supervision.card_{colour}",
         link=reverse("approvals:commitment_queue"),
-        title=message(_("Yellow card: %(count)s pledge verifications due soon"), **params),
-        body=message(
-            _(
-                "The verification after the licence (事后核查) of %(count)s pledges is close "
-                "to its time limit and got a yellow supervision card: %(numbers)s"
-            ),
-            **params,
-        ),
+        title=message(title, **params),
+        body=message(body, **params),
     )

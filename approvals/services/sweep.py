@@ -290,26 +290,21 @@ def _task_cards(
         if not rows:
             continue
         reason = _card_reason(colour)
-        SupervisionCard.objects.bulk_create(
-            [
-                SupervisionCard(
-                    application_id=application_id,
-                    task_id=task_id,
-                    department_id=department_id,
-                    colour=colour,
-                    reason=reason,
-                    issued_on=today,
-                )
-                for task_id, application_id, department_id, *_rest in rows
-            ],
-            ignore_conflicts=True,
-        )
-        report.cards[colour] += len(rows)
+        cards = [
+            SupervisionCard(
+                application_id=application_id,
+                task_id=task_id,
+                department_id=department_id,
+                colour=colour,
+                reason=reason,
+                issued_on=today,
+            )
+            for task_id, application_id, department_id, *_rest in rows
+        ]
         by_department = defaultdict(list)
         for _task, _app, department_id, role, assignee_id, due_on, number in rows:
             by_department[department_id].append((role, assignee_id, due_on, number))
-        _audit_cards(colour, rows)
-        _tell_departments(colour, by_department)
+        _raise_cards(report, colour, cards, by_department)
 
 
 def _intake_cards(report: SweepReport, today: dt.date, yellow_until: dt.date) -> None:
@@ -355,10 +350,7 @@ def _intake_cards(report: SweepReport, today: dt.date, yellow_until: dt.date) ->
                     application.tracking_number,
                 )
             )
-        SupervisionCard.objects.bulk_create(cards)
-        report.cards[colour] += len(cards)
-        _audit_cards(colour, [(None, card.application_id, card.department_id) for card in cards])
-        _tell_departments(colour, by_department)
+        _raise_cards(report, colour, cards, by_department)
 
 
 def _commitment_cards(report: SweepReport, today: dt.date, yellow_until: dt.date) -> None:
@@ -390,42 +382,46 @@ def _commitment_cards(report: SweepReport, today: dt.date, yellow_until: dt.date
         if not rows:
             continue
         reason = _card_reason(colour, commitment=True)
-        SupervisionCard.objects.bulk_create(
-            [
-                SupervisionCard(
-                    application_id=application_id,
-                    commitment_id=commitment_id,
-                    department_id=department_id,
-                    colour=colour,
-                    reason=reason,
-                    issued_on=today,
-                )
-                for commitment_id, application_id, department_id, *_rest in rows
-            ],
-            ignore_conflicts=True,
-        )
-        report.cards[colour] += len(rows)
-        audit_record(
-            action=f"supervision.card_{colour}",
-            object_type="approvals.supervisioncard",
-            changes={
-                "cards": [
-                    None,
-                    [
-                        {"commitment": pk, "application": application_id, "department": dept}
-                        for pk, application_id, dept, *_rest in rows
-                    ],
-                ]
-            },
-            reason=reason,
-        )
+        cards = [
+            SupervisionCard(
+                application_id=application_id,
+                commitment_id=commitment_id,
+                department_id=department_id,
+                colour=colour,
+                reason=reason,
+                issued_on=today,
+            )
+            for commitment_id, application_id, department_id, *_rest in rows
+        ]
         by_department = defaultdict(list)
         for _pk, _app, department_id, due_on, number in rows:
             by_department[department_id].append((None, None, due_on, number))
-        # the department's verifiers: its approvers and heads
-        _tell_departments(
-            colour, by_department, notice_commitment_cards_raised, roles=LICENCE_MANAGER_ROLES
+        # told to the department's verifiers: its approvers and heads
+        _raise_cards(
+            report,
+            colour,
+            cards,
+            by_department,
+            notice=notice_commitment_cards_raised,
+            roles=LICENCE_MANAGER_ROLES,
         )
+
+
+def _raise_cards(
+    report: SweepReport,
+    colour: str,
+    cards: list[SupervisionCard],
+    by_department: dict[int, list],
+    *,
+    notice=None,
+    roles: tuple[str, ...] = (),
+) -> None:
+    """Insert ``cards`` (of one colour; a card already raised is skipped by the constraints),
+    record them in one audit event and tell each department once (``_tell_departments``)."""
+    SupervisionCard.objects.bulk_create(cards, ignore_conflicts=True)
+    report.cards[colour] += len(cards)
+    _audit_cards(colour, cards)
+    _tell_departments(colour, by_department, notice, roles)
 
 
 def _card_reason(colour: str, *, intake: bool = False, commitment: bool = False) -> str:
@@ -445,7 +441,7 @@ def _card_reason(colour: str, *, intake: bool = False, commitment: bool = False)
     return "Review task overdue" if colour == CardColour.RED else "Review task due soon"
 
 
-def _audit_cards(colour: str, rows) -> None:
+def _audit_cards(colour: str, cards: list[SupervisionCard]) -> None:
     # One event per sweep and colour listing the cards, rather than one per card.
     audit_record(
         action=f"supervision.card_{colour}",
@@ -453,10 +449,18 @@ def _audit_cards(colour: str, rows) -> None:
         changes={
             "cards": [
                 None,
-                [{"task": row[0], "application": row[1], "department": row[2]} for row in rows],
+                [
+                    {
+                        "task": card.task_id,
+                        "application": card.application_id,
+                        "department": card.department_id,
+                        **({"commitment": card.commitment_id} if card.commitment_id else {}),
+                    }
+                    for card in cards
+                ],
             ]
         },
-        reason=_card_reason(colour),
+        reason=cards[0].reason,
     )
 
 

@@ -94,7 +94,12 @@ def test_a_verification_near_or_past_its_limit_gets_one_card_of_each_colour(
     # and each colour is recorded in the audit trail once
     [red_event] = AuditEvent.objects.filter(action="supervision.card_red")
     assert red_event.changes["cards"][1] == [
-        {"commitment": late.pk, "application": late.application_id, "department": department.pk}
+        {
+            "task": None,
+            "commitment": late.pk,
+            "application": late.application_id,
+            "department": department.pk,
+        }
     ]
     # and the department's heads and approvers, who verify, are told once; its reviewers not
     for user in (head, approver):
