@@ -68,7 +68,7 @@ def test_the_demo_catalogue_states_each_licences_term_and_name(catalogue, code, 
 
 def test_the_guide_states_the_term(catalogue, client):
     page = client.get(reverse("approvals:guide_detail", args=["FOOD-LIC"])).content.decode()
-    assert "食品经营许可证 (有效期5年)" in page
+    assert "食品经营许可证（有效期5年）" in page  # full-width brackets in Chinese
     page = client.get(
         reverse("approvals:guide_detail", args=["FOOD-LIC"]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
