@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from accounts.models import OfficialRole
 from approvals.models import (
@@ -148,6 +149,26 @@ def test_supervisors_see_the_card_while_the_verification_is_due(verifying, appro
     # once the pledge is verified, the card no longer lists as running work
     commitment_verify(actor=approver, commitment=late, pledge_true=True, finding="属实")
     assert overdue_cards() == []
+
+
+@pytest.mark.django_db
+def test_the_supervisors_dashboard_lists_the_card_with_the_verification_date(
+    verifying, department, verified_client_factory
+):
+    late = verifying(LATE)
+    sweep_deadlines(today=FRIDAY)
+    supervisor = OfficialFactory(department=department, role=OfficialRole.SUPERVISOR).user
+
+    page = verified_client_factory(supervisor).get(
+        reverse("approvals:supervision_dashboard"), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    assert page.status_code == 200
+    [card] = [card for card in page.context["cards"] if card.commitment_id == late.pk]
+    assert card.colour == "red"
+    body = page.content.decode()
+    assert late.application.tracking_number in body
+    assert '2025-01-22 <span class="hint">（告知承诺事后核查）</span>' in body
 
 
 def _queries_for(n, verifying) -> int:
