@@ -49,15 +49,11 @@ class PledgeForm(RevisionForm):
         ]
 
 
-class SupplementRequestForm(RevisionForm):
-    """Every material with a checkbox and a problem, plus a few "other problem" rows, so that the
-    clerk ticks all defects at once (一次性告知)."""
-
-    reply_by = forms.DateField(
-        label=_("Reply by"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": _("Give the reply date."), "invalid": _("Enter a valid date.")},
-    )
+class SupplementItemsForm(forms.Form):
+    """The items of a one-time notice (一次性告知), at the window or in review: every material
+    with a checkbox and a problem, every answer the applicant may correct likewise, plus a few
+    "other problem" rows, so that the official lists all defects at once. Mixed into a form
+    that carries the revision and the reply date (``reply_by``)."""
 
     def __init__(self, *args, materials, fields=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,6 +123,16 @@ class SupplementRequestForm(RevisionForm):
             if text:
                 items.append({"material": "", "problem": text})
         return items
+
+
+class SupplementRequestForm(SupplementItemsForm, RevisionForm):
+    """The window's one-time notice (Art. 32(4)): the items, and the date to reply by."""
+
+    reply_by = forms.DateField(
+        label=_("Reply by"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": _("Give the reply date."), "invalid": _("Enter a valid date.")},
+    )
 
 
 class RefuseForm(RevisionForm):

@@ -4,6 +4,7 @@ the task's ``revision`` so that a stale form is caught."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from approvals.forms.intake import SupplementItemsForm
 from approvals.models.pauses import PauseKind
 from approvals.selectors.tasks import LIGHTS
 
@@ -70,25 +71,16 @@ class ReturnToStageForm(RevisionForm):
         self.fields["stage_key"].choices = [(stage.key, stage_name(stage)) for stage in stages]
 
 
-class ReturnToApplicantForm(RevisionForm):
-    items = forms.CharField(
-        label=_("Missing or defective items"),
-        help_text=_("One item per line; the applicant is told every item at once."),
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+class ReturnToApplicantForm(SupplementItemsForm, RevisionForm):
+    """A reviewer's one-time notice during review: the same items as the window's (materials,
+    answers to correct, other problems), the reply date optional."""
+
     reply_by = forms.DateField(
         label=_("Reply by"),
         required=False,
         help_text=_("Leave empty for 10 working days from today."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-
-    def cleaned_items(self) -> list[dict]:
-        return [
-            {"material": "", "problem": line.strip()}
-            for line in self.cleaned_data["items"].splitlines()
-            if line.strip()
-        ]
 
 
 class PauseClockForm(RevisionForm):

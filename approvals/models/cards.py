@@ -21,6 +21,15 @@ class SupervisionCard(models.Model):
     task = models.ForeignKey(
         ReviewTask, on_delete=models.CASCADE, null=True, blank=True, related_name="cards"
     )
+    # A late verification of a pledge after the licence (事后核查, 告知承诺制): no review task is
+    # responsible, the commitment is.
+    commitment = models.ForeignKey(
+        "approvals.Commitment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="cards",
+    )
     department = models.ForeignKey(
         "accounts.Department", on_delete=models.PROTECT, related_name="cards"
     )
@@ -37,6 +46,11 @@ class SupervisionCard(models.Model):
             # when no task is responsible, e.g. intake at the window).
             models.UniqueConstraint(
                 fields=["application", "task", "colour"], name="one_card_per_colour"
+            ),
+            models.UniqueConstraint(
+                fields=["commitment", "colour"],
+                condition=Q(commitment__isnull=False),
+                name="one_commitment_card_per_colour",
             ),
         ]
         indexes = [
@@ -56,6 +70,12 @@ class SupervisionCard(models.Model):
                 fields=["application", "colour"],
                 condition=Q(task__isnull=True),
                 name="card_window_colour",
+            ),
+            # The dashboard's list of cards of verifications still running.
+            models.Index(
+                fields=["colour", "-issued_on", "-id"],
+                condition=Q(commitment__isnull=False),
+                name="card_commitment_newest",
             ),
         ]
 

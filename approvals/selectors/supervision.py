@@ -36,6 +36,7 @@ from approvals.domain.working_days import SlaLight, WorkingCalendar
 from approvals.models import (
     Application,
     ApplicationStatus,
+    CommitmentStatus,
     OpenTaskCount,
     ServiceRating,
     ServiceVersion,
@@ -183,13 +184,17 @@ def running_tasks_by_light() -> RunningTasks:
 
 
 def overdue_cards(limit: int = CARD_LIST_LIMIT) -> list[SupervisionCard]:
-    """Cards of work still running (the task open, or the application still at the window),
-    red before yellow, newest first: the first ``limit``.
+    """Cards of work still running (the task open, the application still at the window, or the
+    pledge still awaiting its verification after the licence), red before yellow, newest
+    first: the first ``limit``.
 
-    Two branches, each walking the card index in that order and stopping at ``limit`` (an OR
-    across the task and the application would make PostgreSQL read every card)."""
+    Three branches, each walking a card index in that order and stopping at ``limit`` (an OR
+    across the task, the application and the commitment would make PostgreSQL read every
+    card)."""
     cards = (
-        SupervisionCard.objects.select_related("application__service_version", "department", "task")
+        SupervisionCard.objects.select_related(
+            "application__service_version", "department", "task", "commitment"
+        )
         # What the list shows, not the form data and service definitions beside it.
         .only(
             "colour",
@@ -201,12 +206,14 @@ def overdue_cards(limit: int = CARD_LIST_LIMIT) -> list[SupervisionCard]:
             "application__service_version__name_zh",
             "application__service_version__name_en",
             "task__due_on",
+            "commitment__verification_due_on",
         )
         .order_by("colour", "-issued_on", "-pk")  # "red" sorts before "yellow"
     )
     branches = (
         cards.filter(task__status=TaskStatus.OPEN),
         cards.filter(task__isnull=True, application__status=ApplicationStatus.SUBMITTED),
+        cards.filter(commitment__isnull=False, commitment__status=CommitmentStatus.VERIFYING),
     )
     merged = [card for branch in branches for card in branch[:limit]]
     merged.sort(key=lambda card: (card.colour, -card.issued_on.toordinal(), -card.pk))

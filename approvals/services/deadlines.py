@@ -167,7 +167,14 @@ def due_text(due_on: dt.date | None, provisional: bool = False):
     """A due date as a message states it: the date (marked when provisional), or — while the
     calendar does not reach it — that it will be told (never a blank)."""
     if due_on is not None and provisional:
-        return lazy(lambda: f"{due_on.isoformat()} ({PROVISIONAL_NOTE})", str)()
+        # The brackets are the language's: full-width （） in Chinese, as the pages show them.
+        return lazy(
+            lambda: (
+                str(_("%(date)s (%(note)s)"))
+                % {"date": due_on.isoformat(), "note": PROVISIONAL_NOTE}
+            ),
+            str,
+        )()
     if due_on is not None:
         return due_on.isoformat()
     return _("a date to be told once next year's official holiday schedule is published")

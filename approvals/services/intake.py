@@ -27,8 +27,6 @@ from accounts.registries import legal_person_registry, population_registry
 from approvals import dynamic_forms
 from approvals.domain.china_time import china_today
 from approvals.domain.lifecycle import AWAITING_SUPPLEMENT, Action
-from approvals.dynamic_forms.prefill import LOCKED_SOURCES
-from approvals.dynamic_forms.schema import GROUP, field_kind
 from approvals.models import (
     ApplicantKind,
     Application,
@@ -71,6 +69,11 @@ from approvals.services.notices import (
     notice_supplement_requested,
 )
 from approvals.services.notifications import notify_many, tell_applicant
+from approvals.services.supplement_items import (
+    supplement_item_changes,
+    supplement_item_lines,
+    supplement_items_clean,
+)
 
 MAX_REASON_LENGTH = 2000
 
@@ -169,46 +172,6 @@ def intake_accept_with_pledge(
 # --- Supplement notice (一次性告知) ---------------------------------------------------------------
 
 
-def supplement_correctable_fields(version: ServiceVersion) -> dict[str, dict]:
-    """The form fields a supplement notice may ask the applicant to correct: the answers typed
-    on the form, not repeating groups and not data taken locked from a base registry (一数一源)."""
-    properties = (version.form_schema or {}).get("properties", {})
-    return {
-        name: prop
-        for name, prop in properties.items()
-        if field_kind(prop) != GROUP and prop.get("x-prefill") not in LOCKED_SOURCES
-    }
-
-
-def _clean_items(version: ServiceVersion, items) -> list[dict]:
-    valid_keys = set(version.materials.values_list("key", flat=True))
-    correctable = supplement_correctable_fields(version)
-    cleaned, errors = [], []
-    for item in items or []:
-        key = (item.get("material") or "").strip()
-        field = (item.get("field") or "").strip()
-        problem = (item.get("problem") or "").strip()[:MAX_REASON_LENGTH]
-        if key and key not in valid_keys:
-            errors.append(_("“%(key)s” is not a material of this service.") % {"key": key})
-            continue
-        if field and (key or field not in correctable):
-            errors.append(_("“%(key)s” is not a field the applicant can correct.") % {"key": field})
-            continue
-        if not problem:
-            errors.append(_("Say what is missing or wrong for every item you list."))
-            continue
-        cleaned.append(
-            {"material": key, "field": field, "problem": problem}
-            if field
-            else {"material": key, "problem": problem}
-        )
-    if not cleaned and not errors:
-        errors.append(_("List at least one missing or defective item."))
-    if errors:
-        raise ValidationError({"items": errors})
-    return cleaned
-
-
 @transaction.atomic
 def intake_request_supplement(
     *,
@@ -222,7 +185,7 @@ def intake_request_supplement(
     reply by. The clock pauses until the applicant answers (Art. 45)."""
     policy.require_intake_clerk(actor, application)
     locked = _lock(application, revision)
-    cleaned = _clean_items(locked.service_version, items)
+    cleaned = supplement_items_clean(locked.service_version, items)
     if reply_by is None or reply_by <= china_today():
         raise ValidationError({"reply_by": [_("The reply date must be in the future.")]})
     # The notice first, so that the one event of the act names it.
@@ -243,25 +206,14 @@ def intake_request_supplement(
         action=Action.REQUEST_SUPPLEMENT,
         event="intake.supplement_requested",
         changes={
-            "items": [None, len(cleaned)],
+            **supplement_item_changes(cleaned),
             "supplement_request": [None, request.pk],
-            "materials": [None, [item["material"] for item in cleaned]],
-            "fields": [None, [item["field"] for item in cleaned if item.get("field")]],
             "reply_by": [None, reply_by],
             **pause_changes(pause),
         },
     )
-    version = locked.service_version
     supplement_notice_issue(request=request, actor=actor)
-
-    def item_lines() -> str:  # in the recipient's language, when the message is rendered
-        names = _material_names(version)
-        return "\n".join(
-            f"{index}. {names.get(item['material'], '')}{': ' if item['material'] else ''}"
-            f"{item['problem']}"
-            for index, item in enumerate(cleaned, start=1)
-        )
-
+    item_lines = supplement_item_lines(locked.service_version, cleaned)
     tell_applicant(
         locked,
         **notice_supplement_requested(locked, reply_by=reply_by, item_lines=item_lines).fields(),

@@ -45,7 +45,8 @@ LICENSING_TYPES = frozenset({ItemType.LICENCE, ItemType.PERMIT, ItemType.REGISTR
 
 # The answers that name the licensed scope, by the services' forms: a free text, or the ticked
 # items of a list (食品经营许可: 经营项目).
-SCOPE_FIELDS = ("scope", "business_scope", "food_items")
+# (医疗机构执业许可证: its scope is the 诊疗科目 licensed)
+SCOPE_FIELDS = ("scope", "business_scope", "food_items", "clinical_departments")
 # The registered particulars a 营业执照 prints, with their answers' keys in the registration forms.
 BUSINESS_LICENCE_FIELDS = {
     "name": ("company_name", "trade_name"),
@@ -95,8 +96,15 @@ def _registered_particulars(application: Application) -> dict:
 
 
 # Further answers a licence certificate prints when the form has them (食品经营许可证: 经营场所,
-# 主体业态), each under its own title from the form.
-CERTIFICATE_PARTICULARS = ("shop_name", "premises_address", "project_address", "category")
+# 主体业态; 医疗机构执业许可证: 机构名称, 执业地址, 类别), each under its own title from the form.
+CERTIFICATE_PARTICULARS = (
+    "institution_name",
+    "shop_name",
+    "premises_address",
+    "project_address",
+    "address",
+    "category",
+)
 
 
 def _certificate_particulars(application: Application) -> list[dict]:

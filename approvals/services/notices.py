@@ -135,19 +135,31 @@ def notice_window_deemed_accepted(application: Application) -> NoticeText:
 
 
 def notice_supplement_requested(
-    application: Application, *, reply_by: dt.date, item_lines: Callable[[], str]
+    application: Application,
+    *,
+    reply_by: dt.date,
+    item_lines: Callable[[], str],
+    during_review: bool = False,
 ) -> NoticeText:
-    """The one-time notice (Art. 32(4)); ``item_lines`` lists the items in the reader's language."""
+    """The one-time notice, from the window (Art. 32(4)) or from a reviewer during review;
+    ``item_lines`` lists the items in the reader's language."""
     params = {
         **_params(application),
         "date": reply_by.isoformat(),
         "items": _lazy_text(item_lines),
     }
-    return NoticeText(
-        kind="intake.supplement_requested",
-        link=reverse("approvals:application_supplement", args=[application.pk]),
-        title=message(_("Please complete your application: %(number)s"), **params),
-        body=message(
+    if during_review:
+        body = message(
+            _(
+                "The department reviewing your application %(number)s for %(service)s needs "
+                "more from you. This is everything that is missing or must be corrected, all at "
+                "once:\n%(items)s\n"
+                "Please send your supplement by %(date)s. The time limit is paused until you do."
+            ),
+            **params,
+        )
+    else:
+        body = message(
             _(
                 "The service window checked your application %(number)s for %(service)s. "
                 "This is everything that is missing or must be corrected, all at once:\n"
@@ -155,7 +167,12 @@ def notice_supplement_requested(
                 "Please send your supplement by %(date)s. The time limit is paused until you do."
             ),
             **params,
-        ),
+        )
+    return NoticeText(
+        kind="supplement.requested" if during_review else "intake.supplement_requested",
+        link=reverse("approvals:application_supplement", args=[application.pk]),
+        title=message(_("Please complete your application: %(number)s"), **params),
+        body=body,
     )
 
 
@@ -384,31 +401,7 @@ def notice_second_approval_needed(application: Application, *, task) -> NoticeTe
     )
 
 
-# --- The deadline sweep (approvals/services/sweep.py) -------------------------------------------
-
-
-def notice_supervision_card(colour: str, *, count: int, numbers: str) -> NoticeText:
-    """To a department's heads and the officials of its late tasks: a yellow or red card."""
-    params = {"count": count, "numbers": numbers}
-    if colour == "red":
-        title = message(_("Red card: %(count)s overdue"), **params)
-        body = message(
-            _(
-                "%(count)s matters of your department are past their time limit and got a "
-                "red supervision card: %(numbers)s"
-            ),
-            **params,
-        )
-    else:
-        title = message(_("Yellow card: %(count)s due soon"), **params)
-        body = message(
-            _(
-                "%(count)s matters of your department are close to their time limit and got "
-                "a yellow supervision card: %(numbers)s"
-            ),
-            **params,
-        )
-    return NoticeText(kind=f"supervision.card_{colour}", title=title, body=body)
+# --- The deadline sweep: pledges (approvals/services/sweep.py) ----------------------------------
 
 
 def _pledge_params(application: Application, pledge, reply_by: dt.date | None) -> dict:
@@ -470,4 +463,67 @@ def notice_window_pledge_lapsed(application: Application, *, pledge) -> NoticeTe
             ),
             **params,
         ),
+    )
+
+
+# --- Supervision cards (approvals/services/sweep.py) --------------------------------------------
+
+# (title, body) by colour: for late review work (or intake at the window), and for late
+# verifications of pledges after the licence (事后核查, 告知承诺制).
+_CARD_TEXTS = {
+    "red": (
+        _("Red card: %(count)s overdue"),
+        _(
+            "%(count)s matters of your department are past their time limit and got a red "
+            "supervision card: %(numbers)s"
+        ),
+    ),
+    "yellow": (
+        _("Yellow card: %(count)s due soon"),
+        _(
+            "%(count)s matters of your department are close to their time limit and got a "
+            "yellow supervision card: %(numbers)s"
+        ),
+    ),
+}
+_COMMITMENT_CARD_TEXTS = {
+    "red": (
+        _("Red card: %(count)s pledge verifications overdue"),
+        _(
+            "The verification after the licence (事后核查) of %(count)s pledges is past its "
+            "time limit and got a red supervision card: %(numbers)s"
+        ),
+    ),
+    "yellow": (
+        _("Yellow card: %(count)s pledge verifications due soon"),
+        _(
+            "The verification after the licence (事后核查) of %(count)s pledges is close to "
+            "its time limit and got a yellow supervision card: %(numbers)s"
+        ),
+    ),
+}
+
+
+def notice_cards_raised(colour: str, *, count: int, numbers: str) -> NoticeText:
+    """To a department's heads and the officials who work the late review tasks (or the window's
+    clerks): ``count`` matters got a card of ``colour`` (电子监察)."""
+    title, body = _CARD_TEXTS[colour]
+    params = {"count": count, "numbers": numbers}
+    return NoticeText(
+        kind=f"supervision.card_{colour}",
+        title=message(title, **params),
+        body=message(body, **params),
+    )
+
+
+def notice_commitment_cards_raised(colour: str, *, count: int, numbers: str) -> NoticeText:
+    """To a department's heads and approvers, who verify: ``count`` verifications of pledges
+    after the licence got a card of ``colour``; the link opens the department's list."""
+    title, body = _COMMITMENT_CARD_TEXTS[colour]
+    params = {"count": count, "numbers": numbers}
+    return NoticeText(
+        kind=f"supervision.card_{colour}",
+        link=reverse("approvals:commitment_queue"),
+        title=message(title, **params),
+        body=message(body, **params),
     )

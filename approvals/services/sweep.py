@@ -15,9 +15,10 @@ empty index ranges and one row of ``DeadlineSweepState``.
     application's clock is stopped (no card). The stored light is the one copy the open-task
     ledger (``OpenTaskCount``) and the queue's light filter read; only this step and the task's
     creation (``sla_light_for``, the same bands) write it.
-(c) one yellow and one red supervision card per task (or per application waiting at the window),
-    told to the department's heads and the officials who work the tasks, one message per
-    department and colour.
+(c) one yellow and one red supervision card per task (or per application waiting at the window,
+    or per pledge whose verification after the licence (事后核查, 告知承诺制) is near or past its
+    own limit), told to the department's heads and the officials who work the tasks (or verify
+    the pledges), one message per department and colour.
 (d) pledges (容缺) not fulfilled by their date lapse; the window and the applicant are told, and a
     matter still under review is reopened: a supplement notice for the pledged material, the clock
     paused (the review tasks stay open and resume when the applicant answers).
@@ -44,6 +45,8 @@ from approvals.models import (
     ApplicationStatus,
     CardColour,
     ClockPause,
+    Commitment,
+    CommitmentStatus,
     DeadlineSweepState,
     PauseKind,
     Pledge,
@@ -55,6 +58,7 @@ from approvals.models import (
 from approvals.models.audit_chain import audit_chain_append, audit_record
 from approvals.models.working_calendar import sla_light_bands, sla_yellow_until, working_calendar
 from approvals.selectors.applications import window_departments, window_intake_clerks
+from approvals.selectors.policy import LICENCE_MANAGER_ROLES
 from approvals.services.acceptance import Acceptance, application_accept
 from approvals.services.deadlines import (
     clock_pause_start,
@@ -65,8 +69,9 @@ from approvals.services.documents import supplement_notice_issue
 from approvals.services.lifecycle import application_transition
 from approvals.services.notices import (
     notice_application_deemed_accepted,
+    notice_cards_raised,
+    notice_commitment_cards_raised,
     notice_pledge_lapsed,
-    notice_supervision_card,
     notice_window_deemed_accepted,
     notice_window_pledge_lapsed,
 )
@@ -114,7 +119,10 @@ def sweep_deadlines(*, today: dt.date | None = None) -> SweepReport:
     _deem_due_applications(report, today)
     with transaction.atomic():
         turned = _task_lights(report, today)
-        _task_cards(report, today, turned, every_late_task=_first_card_check_of(today))
+        first_of_the_day = _first_card_check_of(today)
+        _task_cards(report, today, turned, every_late_task=first_of_the_day)
+        if first_of_the_day:  # a verification's light changes only with the day
+            _commitment_cards(report, today, yellow_until)
         _lapse_pledges(report, today)
     return report
 
@@ -282,26 +290,21 @@ def _task_cards(
         if not rows:
             continue
         reason = _card_reason(colour)
-        SupervisionCard.objects.bulk_create(
-            [
-                SupervisionCard(
-                    application_id=application_id,
-                    task_id=task_id,
-                    department_id=department_id,
-                    colour=colour,
-                    reason=reason,
-                    issued_on=today,
-                )
-                for task_id, application_id, department_id, *_rest in rows
-            ],
-            ignore_conflicts=True,
-        )
-        report.cards[colour] += len(rows)
+        cards = [
+            SupervisionCard(
+                application_id=application_id,
+                task_id=task_id,
+                department_id=department_id,
+                colour=colour,
+                reason=reason,
+                issued_on=today,
+            )
+            for task_id, application_id, department_id, *_rest in rows
+        ]
         by_department = defaultdict(list)
         for _task, _app, department_id, role, assignee_id, due_on, number in rows:
             by_department[department_id].append((role, assignee_id, due_on, number))
-        _audit_cards(colour, rows)
-        _tell_departments(colour, by_department)
+        _raise_cards(report, colour, cards, by_department)
 
 
 def _intake_cards(report: SweepReport, today: dt.date, yellow_until: dt.date) -> None:
@@ -347,14 +350,88 @@ def _intake_cards(report: SweepReport, today: dt.date, yellow_until: dt.date) ->
                     application.tracking_number,
                 )
             )
-        SupervisionCard.objects.bulk_create(cards)
-        report.cards[colour] += len(cards)
-        _audit_cards(colour, [(None, card.application_id, card.department_id) for card in cards])
-        _tell_departments(colour, by_department)
+        _raise_cards(report, colour, cards, by_department)
 
 
-def _card_reason(colour: str, *, intake: bool = False) -> str:
+def _commitment_cards(report: SweepReport, today: dt.date, yellow_until: dt.date) -> None:
+    """Cards against the verifying department for pledges (告知承诺制) whose verification after
+    the licence (事后核查) is near or past its own working-day limit, by the same bands as review
+    tasks: yellow within the warning period, red when overdue; one card of each colour per
+    commitment (the constraint one_commitment_card_per_colour). Told to the department's heads
+    and approvers, who verify. Set-based: one read a colour (the partial index
+    commitment_verifying_due), one insert, one event."""
+    for colour, condition in (
+        (
+            CardColour.YELLOW,
+            Q(verification_due_on__gte=today, verification_due_on__lte=yellow_until),
+        ),
+        (CardColour.RED, Q(verification_due_on__lt=today)),
+    ):
+        has_card = SupervisionCard.objects.filter(commitment=OuterRef("pk"), colour=colour)
+        rows = list(
+            Commitment.objects.filter(condition, status=CommitmentStatus.VERIFYING)
+            .exclude(Exists(has_card))
+            .values_list(
+                "pk",
+                "application_id",
+                "department_id",
+                "verification_due_on",
+                "application__tracking_number",
+            )
+        )
+        if not rows:
+            continue
+        reason = _card_reason(colour, commitment=True)
+        cards = [
+            SupervisionCard(
+                application_id=application_id,
+                commitment_id=commitment_id,
+                department_id=department_id,
+                colour=colour,
+                reason=reason,
+                issued_on=today,
+            )
+            for commitment_id, application_id, department_id, *_rest in rows
+        ]
+        by_department = defaultdict(list)
+        for _pk, _app, department_id, due_on, number in rows:
+            by_department[department_id].append((None, None, due_on, number))
+        # told to the department's verifiers: its approvers and heads
+        _raise_cards(
+            report,
+            colour,
+            cards,
+            by_department,
+            notice=notice_commitment_cards_raised,
+            roles=LICENCE_MANAGER_ROLES,
+        )
+
+
+def _raise_cards(
+    report: SweepReport,
+    colour: str,
+    cards: list[SupervisionCard],
+    by_department: dict[int, list],
+    *,
+    notice=None,
+    roles: tuple[str, ...] = (),
+) -> None:
+    """Insert ``cards`` (of one colour; a card already raised is skipped by the constraints),
+    record them in one audit event and tell each department once (``_tell_departments``)."""
+    SupervisionCard.objects.bulk_create(cards, ignore_conflicts=True)
+    report.cards[colour] += len(cards)
+    _audit_cards(colour, cards)
+    _tell_departments(colour, by_department, notice, roles)
+
+
+def _card_reason(colour: str, *, intake: bool = False, commitment: bool = False) -> str:
     # Stored in the source language; pages show the colour's translated label beside it.
+    if commitment:
+        return (
+            "Verification of the pledge after the licence overdue (事后核查)"
+            if colour == CardColour.RED
+            else "Verification of the pledge after the licence due soon (事后核查)"
+        )
     if intake:
         return (
             "Intake decision overdue (Art. 32)"
@@ -364,7 +441,7 @@ def _card_reason(colour: str, *, intake: bool = False) -> str:
     return "Review task overdue" if colour == CardColour.RED else "Review task due soon"
 
 
-def _audit_cards(colour: str, rows) -> None:
+def _audit_cards(colour: str, cards: list[SupervisionCard]) -> None:
     # One event per sweep and colour listing the cards, rather than one per card.
     audit_record(
         action=f"supervision.card_{colour}",
@@ -372,25 +449,37 @@ def _audit_cards(colour: str, rows) -> None:
         changes={
             "cards": [
                 None,
-                [{"task": row[0], "application": row[1], "department": row[2]} for row in rows],
+                [
+                    {
+                        "task": card.task_id,
+                        "application": card.application_id,
+                        "department": card.department_id,
+                        **({"commitment": card.commitment_id} if card.commitment_id else {}),
+                    }
+                    for card in cards
+                ],
             ]
         },
-        reason=_card_reason(colour),
+        reason=cards[0].reason,
     )
 
 
-def _tell_departments(colour: str, by_department: dict[int, list]) -> None:
-    """One message per department and colour to its heads and to the officials who work the
-    late tasks (the assignee, or everyone in the task's role while unassigned)."""
+def _tell_departments(
+    colour: str, by_department: dict[int, list], notice=None, roles: tuple[str, ...] = ()
+) -> None:
+    """One message per department and colour (``notice``: its constructor in
+    ``services/notices.py``) to its heads and to the officials who work the late tasks (the
+    assignee, or everyone in the task's role while unassigned, or in ``roles``)."""
     if not by_department:
         return
+    notice = notice or notice_cards_raised
     positions = list(
         OfficialPosition.objects.filter(
             department_id__in=list(by_department), is_active=True, user__is_active=True
         ).select_related("user")
     )
     for department_id, items in by_department.items():
-        roles = {role for role, assignee, _due, _n in items if assignee is None}
+        working = {role for role, assignee, _due, _n in items if assignee is None} | set(roles)
         assignees = {assignee for _role, assignee, _due, _n in items if assignee is not None}
         recipients = {}
         for position in positions:
@@ -398,14 +487,13 @@ def _tell_departments(colour: str, by_department: dict[int, list]) -> None:
                 continue
             if (
                 position.role == OfficialRole.DEPARTMENT_HEAD
-                or position.role in roles
+                or position.role in working
                 or position.user_id in assignees
             ):
                 recipients[position.user_id] = position.user
         numbers = ", ".join(sorted({number or "" for *_x, number in items})[:20])
-        notice = notice_supervision_card(colour, count=len(items), numbers=numbers)
-        for user in recipients.values():
-            notify(user=user, **notice.fields())
+        text = notice(colour, count=len(items), numbers=numbers).fields()
+        notify_many(users=recipients.values(), **text)
 
 
 # --- (d) pledges --------------------------------------------------------------------------------

@@ -35,7 +35,13 @@ from approvals.services.deadlines import (
 )
 from approvals.services.documents import supplement_notice_issue
 from approvals.services.lifecycle import application_transition
-from approvals.services.notifications import applicant_users, message, notify
+from approvals.services.notices import notice_supplement_requested
+from approvals.services.notifications import message, notify, tell_applicant
+from approvals.services.supplement_items import (
+    supplement_item_changes,
+    supplement_item_lines,
+    supplement_items_clean,
+)
 from approvals.services.workflow import (
     SelfApprovalError,
     is_window_stage,
@@ -333,19 +339,16 @@ def task_return_to_applicant(
     items: list[dict],
     reply_by: dt.date | None = None,
 ) -> SupplementRequest:
-    """A supplement notice during review (一次性告知): every item at once; the clock pauses while
-    the applicant prepares it (Art. 45). The task stays open for the answer."""
+    """A supplement notice during review (一次性告知): every item at once, each a material to
+    hand in again, an answer on the form to correct or another problem, checked as the window's
+    notice is (``supplement_items_clean``); the clock pauses while the applicant prepares it
+    (Art. 45). The task stays open for the answer, which records each corrected answer's
+    before → after (``supplement_answer``)."""
 
     policy.require_task_action(actor, task, "return_to_applicant")
-    items = [
-        {"material": (item.get("material") or "").strip(), "problem": item["problem"].strip()}
-        for item in items or []
-        if (item.get("problem") or "").strip()
-    ]
-    if not items:
-        raise ValidationError({"items": [_("List at least one missing or defective item.")]})
     locked = _lock(task, revision)
     _require_open(locked)
+    items = supplement_items_clean(locked.application.service_version, items)
     today = china_today()
     if reply_by is None:
         try:
@@ -390,6 +393,7 @@ def task_return_to_applicant(
         reason=reason,
         changes={
             "task": [None, locked.pk],
+            **supplement_item_changes(items),
             "supplement_request": [None, request.pk],
             "reply_by": [None, reply_by],
             **pause_changes(pause),
@@ -397,20 +401,15 @@ def task_return_to_applicant(
     )
     _bump(locked)
     supplement_notice_issue(request=request, actor=actor)
-    for user in applicant_users(application):
-        notify(
-            user=user,
-            kind="supplement.requested",
-            application=application,
-            link=reverse("approvals:application_detail", args=[application.pk]),
-            title=message(_("Supplement needed: %(number)s"), **_params(locked)),
-            body=message(
-                _("Please supply by %(date)s: %(items)s"),
-                date=reply_by.isoformat(),
-                items=reason,
-                **_params(locked),
-            ),
-        )
+    tell_applicant(
+        application,
+        **notice_supplement_requested(
+            application,
+            reply_by=reply_by,
+            item_lines=supplement_item_lines(application.service_version, items),
+            during_review=True,
+        ).fields(),
+    )
     task.refresh_from_db()
     return request
 

@@ -26,7 +26,6 @@ from approvals import dynamic_forms
 from approvals.domain.china_time import china_today
 from approvals.domain.commitments import commitment_chosen, commitment_replaced_materials
 from approvals.domain.lifecycle import TransitionNotAllowed
-from approvals.dynamic_forms.labels import display_value, title_of
 from approvals.forms.intake import (
     AcceptForm,
     CounterIdentityForm,
@@ -49,10 +48,12 @@ from approvals.selectors.intake import (
     intake_page_rows,
     intake_services,
 )
+from approvals.selectors.supplements import supplement_notices
 from approvals.selectors.timeline import application_progress
 from approvals.services import intake as intake_services_module
 from approvals.services.applications import ApplicationIncomplete, StaleApplication
 from approvals.services.case_files import case_file_open
+from approvals.services.supplement_items import supplement_correctable_choices
 
 QUEUE_PAGE_SIZE = 50
 COUNTER_SESSION_KEY = "intake_counter_identity"
@@ -122,11 +123,6 @@ def _applicant_label(application) -> str:
 # --- One application at the window -------------------------------------------------------------
 
 
-def _correctable(application) -> list[tuple[str, str]]:
-    fields = intake_services_module.supplement_correctable_fields(application.service_version)
-    return [(name, title_of(prop)) for name, prop in fields.items()]
-
-
 def _forms(application, bound: dict | None = None) -> dict:
     materials = list(application.service_version.materials.order_by("position", "pk"))
     initial = {"revision": application.revision}
@@ -136,7 +132,7 @@ def _forms(application, bound: dict | None = None) -> dict:
         "supplement": SupplementRequestForm(
             initial=initial,
             materials=materials,
-            fields=_correctable(application),
+            fields=supplement_correctable_choices(application.service_version),
             auto_id="supplement-%s",
         ),
         "refuse": RefuseForm(initial=initial, auto_id="refuse-%s"),
@@ -160,26 +156,6 @@ def _slots(application) -> list[dict]:
     ]
 
 
-def _supplements(application) -> list:
-    """The notices with each item named in the reader's language, and each corrected answer as
-    before → after."""
-    properties = application.service_version.form_schema.get("properties", {})
-    materials = {m.key: m.name for m in application.service_version.materials.all()}
-    notices = list(application.supplement_requests.order_by("-created_at"))
-    for notice in notices:
-        notice.rows = []
-        for item in notice.items:
-            prop = properties.get(item.get("field") or "")
-            row = {"problem": item["problem"], "label": materials.get(item.get("material"), "")}
-            if prop is not None:
-                row["label"] = title_of(prop)
-                row["corrected"] = "after" in item
-                row["before"] = display_value(prop, item.get("before"))
-                row["after"] = display_value(prop, item.get("after"))
-            notice.rows.append(row)
-    return notices
-
-
 def _page(request, application, *, forms=None, status=200, stale=False, conflict="", query_code=""):
     schema = application.service_version.form_schema
     context = {
@@ -191,7 +167,7 @@ def _page(request, application, *, forms=None, status=200, stale=False, conflict
         "history": list(application_history(application)),
         "timeline": application_progress(application),
         "pledges": list(application.pledges.all()),
-        "supplements": _supplements(application),
+        "supplements": supplement_notices(application),
         "commitment_chosen": commitment_chosen(
             application.service_version.commitment_scheme, application.data
         ),
@@ -271,7 +247,7 @@ def decide(request, pk: int, action: str):
     if needs_materials:
         kwargs["materials"] = application.service_version.materials.order_by("position", "pk")
     if action == "supplement":
-        kwargs["fields"] = _correctable(application)
+        kwargs["fields"] = supplement_correctable_choices(application.service_version)
     form = form_class(request.POST, auto_id=f"{action}-%s", **kwargs)
     if form.is_valid():
         try:

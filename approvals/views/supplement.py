@@ -1,5 +1,6 @@
-"""The applicant's supplement page: what the service window asked for (一次性告知), a re-upload
-slot for each listed material, and "Send my supplement" — once."""
+"""The applicant's supplement page: what the service window (or a reviewer, during review) asked
+for (一次性告知), a re-upload slot for each listed material, each listed answer reopened as the
+form asks it, and "Send my supplement" — once."""
 
 from __future__ import annotations
 
@@ -104,7 +105,10 @@ def answer(request, pk: int):
                 form.add_service_errors(exc)
         else:
             messages.success(
-                request, _("Your supplement is sent. The service window will check it.")
+                request,
+                _("Your supplement is sent. The reviewing department will check it.")
+                if notice.during_review
+                else _("Your supplement is sent. The service window will check it."),
             )
             return redirect("approvals:application_detail", pk=application.pk)
     return _render(request, application, notice, form=form, corrections=corrections, status=400)

@@ -42,6 +42,7 @@ from approvals.selectors.denials import proposed_denial_rejections
 from approvals.selectors.documents import application_documents
 from approvals.selectors.grants import application_grantees
 from approvals.selectors.licences import changes_from_licence
+from approvals.selectors.supplements import supplement_notices
 from approvals.selectors.tasks import (
     QueueFilters,
     application_history,
@@ -55,6 +56,7 @@ from approvals.selectors.timeline import application_progress
 from approvals.services import tasks as task_services
 from approvals.services.case_files import case_file_open
 from approvals.services.grants import grant_application_access, revoke_application_access
+from approvals.services.supplement_items import supplement_correctable_choices
 from approvals.services.tasks import StaleTask, earlier_stages
 from approvals.services.workflow import workflow_definition
 
@@ -137,6 +139,16 @@ ACTION_FORMS = {
 }
 
 
+def _supplement_kwargs(task) -> dict:
+    """What a reviewer's supplement notice may list: the service's materials and the answers
+    the applicant may correct (as at the window)."""
+    version = task.application.service_version
+    return {
+        "materials": version.materials.order_by("position", "pk"),
+        "fields": supplement_correctable_choices(version),
+    }
+
+
 def _action_forms(task, bound=None):
     initial = {"revision": task.revision}
     stages = earlier_stages(task)
@@ -145,6 +157,8 @@ def _action_forms(task, bound=None):
         kwargs = {"initial": initial, "prefix": name}
         if name == "return_to_stage":
             kwargs["stages"] = stages
+        if name == "return_to_applicant":
+            kwargs.update(_supplement_kwargs(task))
         forms[name] = bound if bound is not None and bound.prefix == name else form_class(**kwargs)
     if not stages:
         forms.pop("return_to_stage")
@@ -191,6 +205,7 @@ def _task_context(request, task, *, bound=None, grant_form=None):
         "attachments": _named_attachments(application),
         "history": application_history(application, tasks=tasks),
         "documents": application_documents(application),
+        "supplements": supplement_notices(application),
         "correct_departments": policy.document_correction_department_ids(request.user),
         "changes_from_licence": changes_from_licence(application),
         "tasks": tasks,
@@ -253,6 +268,8 @@ def _bind(request, task, action):
     kwargs = {"data": request.POST, "prefix": action}
     if action == "return_to_stage":
         kwargs["stages"] = earlier_stages(task)
+    if action == "return_to_applicant":
+        kwargs.update(_supplement_kwargs(task))
     form = form_class(**kwargs)
     if not form.is_valid():
         raise _FormInvalid(form)
@@ -357,7 +374,7 @@ def _perform(request, task, action):
         _call(
             form,
             task_services.task_return_to_applicant,
-            items=form.cleaned_items(),
+            items=form.items(),
             reply_by=data["reply_by"],
             **common,
         )

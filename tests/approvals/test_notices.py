@@ -13,7 +13,7 @@ from django.utils import translation
 from approvals.services.notices import (
     notice_pledge_lapsed,
     notice_second_approval_needed,
-    notice_supervision_card,
+    notice_cards_raised,
     notice_task_new,
     notice_window_pledge_lapsed,
 )
@@ -44,14 +44,14 @@ def _both(notice) -> dict:
 
 
 def test_a_card_notice_reads_in_both_languages():
-    texts = _both(notice_supervision_card("red", count=2, numbers="A-1, A-2"))
+    texts = _both(notice_cards_raised("red", count=2, numbers="A-1, A-2"))
     assert texts["en"] == (
         "Red card: 2 overdue",
         "2 matters of your department are past their time limit and got a red supervision "
         "card: A-1, A-2",
     )
     assert "红牌" in texts["zh-hans"][0] and "A-1, A-2" in texts["zh-hans"][1]
-    yellow = notice_supervision_card("yellow", count=1, numbers="A-3")
+    yellow = notice_cards_raised("yellow", count=1, numbers="A-3")
     assert yellow.kind == "supervision.card_yellow"
     assert "黄牌" in _both(yellow)["zh-hans"][0]
 

@@ -34,3 +34,41 @@ def test_the_window_asks_for_a_field_and_the_applicant_corrects_it(submitted, cl
 
     assert answered.status_code == 200, answered.content
     assert Application.objects.get(pk=submitted.pk).data["shop_name"] == "王记面馆"
+
+
+def test_a_reviewer_asks_for_a_field_during_review_and_the_applicant_corrects_it(
+    submitted, clerk, reviewer, citizen
+):
+    from approvals.models import ReviewTask
+    from approvals.services.intake import intake_accept
+
+    intake_accept(actor=clerk, application=submitted, revision=submitted.revision)
+    task = ReviewTask.objects.get(application=submitted, status="open")
+    client = session_client(reviewer, verified=True)
+    url = f"/api/v1/tasks/{task.pk}/return-to-applicant/"
+    # registry data (一数一源) is not the applicant's to correct
+    locked = client.post(
+        url,
+        {
+            "revision": task.revision,
+            "items": [{"field": "applicant_name", "problem": "?"}],
+        },
+        format="json",
+    )
+    assert locked.status_code == 422, locked.content
+
+    asked = client.post(
+        url,
+        {"revision": task.revision, "items": [{"field": "shop_name", "problem": "与执照不一致"}]},
+        format="json",
+    )
+    assert asked.status_code == 200, asked.content
+    answered = token_client(citizen).post(
+        f"/api/v1/applications/{submitted.pk}/supplement-answer/",
+        {"corrections": {"shop_name": "王记面馆"}},
+        format="json",
+    )
+
+    assert answered.status_code == 200, answered.content
+    stored = Application.objects.get(pk=submitted.pk)
+    assert (stored.status, stored.data["shop_name"]) == ("under_review", "王记面馆")

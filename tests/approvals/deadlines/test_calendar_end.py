@@ -178,6 +178,22 @@ def test_a_message_never_states_a_blank_due_date():
         assert "暂按法定节假日计算" in str(due_text(D(2027, 1, 19), provisional=True))
 
 
+def test_a_provisional_due_date_in_a_message_is_bracketed_as_its_language_brackets():
+    from django.utils import translation
+
+    from approvals.services.deadlines import due_text
+
+    due = due_text(D(2027, 1, 19), provisional=True)
+    # in Chinese the note sits in full-width brackets, as the pages show it
+    with translation.override("zh-hans"):
+        assert str(due) == "2027-01-19（暂按法定节假日计算，待国务院公布调休安排后确定）"
+    with translation.override("en"):
+        assert str(due) == (
+            "2027-01-19 (provisional: counted from the statutory holidays only, to be confirmed "
+            "once the State Council publishes the make-up working days)"
+        )
+
+
 @pytest.mark.django_db
 def test_one_sla_light_rule_for_intake_and_rectification_deadlines():
     from approvals.models.working_calendar import sla_light_for

@@ -55,6 +55,7 @@ def _approved(code, data):
         ("FOOD-LIC", 5, "食品经营许可证"),
         ("HYG-LIC", 4, "公共场所卫生许可证"),
         ("DRAIN-PERMIT", 5, "城镇污水排入排水管网许可证"),
+        ("MED-LIC", 5, "医疗机构执业许可证"),
         ("IND-REG", None, "营业执照"),
         ("TRAVEL-LIC", None, "旅行社业务经营许可证"),
     ],
@@ -67,7 +68,7 @@ def test_the_demo_catalogue_states_each_licences_term_and_name(catalogue, code, 
 
 def test_the_guide_states_the_term(catalogue, client):
     page = client.get(reverse("approvals:guide_detail", args=["FOOD-LIC"])).content.decode()
-    assert "食品经营许可证 (有效期5年)" in page
+    assert "食品经营许可证（有效期5年）" in page  # full-width brackets in Chinese
     page = client.get(
         reverse("approvals:guide_detail", args=["FOOD-LIC"]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
@@ -112,6 +113,32 @@ def test_a_food_business_licence_runs_five_years_and_prints_its_term(catalogue):
     assert "食品经营许可证" in html and "Food business licence" in html
     assert "2026年6月15日 至 2031年6月14日" in html
     assert "福州市鼓楼区东街88号" in html and "餐饮服务经营者" in html
+
+
+def test_a_medical_institution_practising_licence_prints_its_five_year_term(catalogue):
+    # given an approved application for a clinic's practising licence
+    application = _approved(
+        "MED-LIC",
+        {
+            "institution_name": "福州鼓楼林氏诊所",
+            "category": "clinic",
+            "clinical_departments": ["internal", "tcm"],
+            "address": "福州市鼓楼区东街88号",
+        },
+    )
+    # when the licence is issued
+    licence = licence_issue(application=application, actor=None)
+    # then it runs five years, and the certificate says until when, in both languages
+    assert (licence.valid_from, licence.valid_to) == (dt.date(2026, 6, 15), dt.date(2031, 6, 14))
+    document = certificate(licence)
+    assert document.kind == DocumentKind.LICENCE_CERTIFICATE
+    html = document_html(document)
+    assert "医疗机构执业许可证" in html and "Medical institution practising licence" in html
+    assert "2026年6月15日 至 2031年6月14日" in html
+    assert "长期" not in html and "without end date" not in html
+    # and it names the institution, its address and the 诊疗科目 it may practise
+    assert "福州鼓楼林氏诊所" in html and "福州市鼓楼区东街88号" in html
+    assert "内科、中医科" in html and "Internal medicine, Traditional Chinese medicine" in html
 
 
 def test_an_individual_business_registration_issues_a_business_licence_with_a_credit_code(

@@ -149,12 +149,12 @@ def test_return_to_applicant_pauses_the_clock_and_requests_a_supplement(demo, st
             actor=demo.reviewers["housing"],
             task=task,
             revision=task.revision,
-            items=[{"material": "drawings", "problem": "Floor plans unsigned"}, {"problem": " "}],
+            items=[{"material": "", "problem": "Floor plans unsigned"}, {"problem": " "}],
         )
     started.refresh_from_db()
     assert started.status == "review_supplement"
     assert request.during_review and request.items == [
-        {"material": "drawings", "problem": "Floor plans unsigned"}
+        {"material": "", "problem": "Floor plans unsigned"}
     ]
     assert SupplementRequest.objects.filter(application=started).count() == 1
     assert ClockPause.objects.get(application=started, ended_on__isnull=True).kind == "supplement"
