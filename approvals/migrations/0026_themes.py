@@ -162,7 +162,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="application",
             name="theme_member_key",
-            field=models.SlugField(blank=True, verbose_name="member of the case"),
+            field=models.SlugField(
+                blank=True, db_default="", default="", verbose_name="member of the case"
+            ),
         ),
         migrations.AlterField(
             model_name="application",

@@ -143,7 +143,10 @@ class Application(models.Model):
         verbose_name=_("one-thing case"),
         db_index=False,  # the partial index below: almost every application has none
     )
-    theme_member_key = models.SlugField(_("member of the case"), max_length=50, blank=True)
+    # (db_default: the bulk seed and raw inserts name only the columns they fill.)
+    theme_member_key = models.SlugField(
+        _("member of the case"), max_length=50, blank=True, default="", db_default=""
+    )
     # Optimistic concurrency: bumped on every change; a stale form is told "this has changed".
     revision = models.PositiveIntegerField(_("revision"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

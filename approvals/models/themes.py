@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from approvals.models.application import ApplicantKind
 from approvals.models.catalogue import VersionStatus, _bilingual
@@ -189,7 +190,7 @@ class ThemeCaseStatus(models.TextChoices):
     from its members (each an application with its own lifecycle), not stored twice."""
 
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("one-thing case status", "Submitted")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
