@@ -20,6 +20,7 @@ from approvals.models.audit_chain import audit_record
 from approvals.security.scanning import scan_upload
 from approvals.security.uploads import UploadRejected, inspect_upload
 from approvals.selectors import policy
+from approvals.selectors.theme_intake import member_file_in_use
 
 
 def _slot_open_for_upload(application: Application, material_key: str) -> bool:
@@ -70,7 +71,7 @@ def _delete_file_after_commit(name: str) -> None:
 def _delete_unused_file(name: str) -> None:
     # One stored file may fill the slots of several members of a one-thing case (一套材料):
     # it goes only with the last attachment that uses it.
-    if not Attachment.objects.filter(file=name).exists():
+    if not member_file_in_use(name):
         default_storage.delete(name)
 
 

@@ -248,3 +248,19 @@ def test_the_sweep_leaves_a_case_whose_applicant_prepares_the_supplement(case, c
 
     assert report.deemed_theme_cases == []
     assert _statuses(case)["registration"] == "submitted"
+
+
+def test_an_intake_card_for_a_waiting_case_goes_to_its_lead_window(make_case, theme):
+    from approvals.models import SupervisionCard
+    from tests.factories import DepartmentFactory
+
+    district = DepartmentFactory(code="gulou-window", region_code="350102", is_service_window=True)
+    type(theme).objects.filter(pk=theme.pk).update(lead_department=district)
+    case = make_case()
+    due = max(m.intake_due_on for m in members_of(case).values())
+
+    sweep_deadlines(today=due)  # the last day: yellow, not yet deemed accepted
+
+    cards = SupervisionCard.objects.filter(application__theme_case=case)
+    assert cards.count() == 3
+    assert set(cards.values_list("department_id", flat=True)) == {district.pk}
