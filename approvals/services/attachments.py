@@ -211,7 +211,48 @@ def attachment_record_download(*, actor: User, attachment: Attachment) -> None:
     )
 
 
+def slot_fill(
+    *, application: Application, material_key: str, **fields
+) -> tuple[Attachment, Attachment | None]:
+    """Put a new attachment (``fields``) in the slot of the locked ``application``, replacing
+    what it held (a replaced file goes after commit, once nothing uses it). Returns the new
+    attachment and the one it replaced. The caller checks the slot and records the event."""
+    previous = list(Attachment.objects.filter(application=application, material_key=material_key))
+    replaced = previous[0] if previous else None
+    attachment = Attachment.objects.create(
+        application=application, material_key=material_key, **fields
+    )
+    for old in previous:
+        stored_name = old.file.name
+        old.delete()
+        _delete_file_after_commit(stored_name)
+    return attachment, replaced
+
+
 # --- 材料复用: a licence from the register instead of an upload ---------------------------
+
+
+def citation_fields(licence, uploaded_by) -> dict:
+    """An attachment that cites ``licence`` instead of a file."""
+    return {
+        "cited_licence": licence,
+        "display_name": licence.number,
+        "content_type": "",
+        "size": 0,
+        "sha256": "",
+        "scan_result": "",
+        "uploaded_by": uploaded_by,
+    }
+
+
+def citation_changes(attachment: Attachment, replaced: Attachment | None) -> dict:
+    """What the event of a citation (``attachment.licence_cited``) records."""
+    return {
+        "attachment": [replaced.pk if replaced else None, attachment.pk],
+        "material_key": [None, attachment.material_key],
+        "display_name": [replaced.display_name if replaced else None, attachment.display_name],
+        "cited_licence": [None, attachment.cited_licence_id],
+    }
 
 
 def cited_licence_problem(*, application: Application, material, licence) -> str:
@@ -252,34 +293,15 @@ def attachment_cite_licence(
     problem = cited_licence_problem(application=application, material=material, licence=licence)
     if problem:
         raise UploadRejected("licence_not_citable", problem)
-    previous = list(Attachment.objects.filter(application=application, material_key=material_key))
-    replaced = previous[0] if previous else None
-    attachment = Attachment.objects.create(
-        application=application,
-        material_key=material_key,
-        cited_licence=licence,
-        display_name=licence.number,
-        content_type="",
-        size=0,
-        sha256="",
-        scan_result="",
-        uploaded_by=actor,
+    attachment, replaced = slot_fill(
+        application=application, material_key=material_key, **citation_fields(licence, actor)
     )
-    for old in previous:
-        stored_name = old.file.name
-        old.delete()
-        _delete_file_after_commit(stored_name)
     audit_record(
         action="attachment.licence_cited",
         actor=actor,
         obj=application,
         on_behalf_of=_on_behalf_of(application),
-        changes={
-            "attachment": [replaced.pk if replaced else None, attachment.pk],
-            "material_key": [None, material_key],
-            "display_name": [replaced.display_name if replaced else None, licence.number],
-            "cited_licence": [None, licence.pk],
-        },
+        changes=citation_changes(attachment, replaced),
     )
     return attachment
 
@@ -294,9 +316,7 @@ def attachment_share(
     policy.require_application_edit(actor, application)
     locked = Application.objects.select_for_update().get(pk=application.pk)
     _check_slot(locked, material_key)
-    previous = list(Attachment.objects.filter(application=locked, material_key=material_key))
-    replaced = previous[0] if previous else None
-    shared = Attachment.objects.create(
+    shared, replaced = slot_fill(
         application=locked,
         material_key=material_key,
         file=source.file.name,
@@ -308,10 +328,6 @@ def attachment_share(
         scan_result=source.scan_result,
         uploaded_by=actor,
     )
-    for old in previous:
-        stored_name = old.file.name
-        old.delete()
-        _delete_file_after_commit(stored_name)
     audit_record(
         action="attachment.shared",
         actor=actor,

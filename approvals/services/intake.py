@@ -284,6 +284,23 @@ def intake_request_supplement(
 # --- Refuse acceptance ----------------------------------------------------------------------------
 
 
+def refusal_clean(reasons: str, competent_agency: str, not_our_matter: bool) -> tuple[str, str]:
+    """The reasons and the competent agency of a refusal, or ``ValidationError``: reasons are
+    required, and the agency when the matter is not this agency's (Art. 32(1))."""
+    reasons = (reasons or "").strip()[:MAX_REASON_LENGTH]
+    competent_agency = (competent_agency or "").strip()[:200]
+    errors: dict[str, list] = {}
+    if not reasons:
+        errors["reasons"] = [_("Give the reasons for not accepting the application.")]
+    if not_our_matter and not competent_agency:
+        errors["competent_agency"] = [
+            _("Name the agency the applicant should apply to instead (Art. 32(1)).")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    return reasons, competent_agency
+
+
 @transaction.atomic
 def intake_refuse(
     *,
@@ -299,17 +316,7 @@ def intake_refuse(
     policy.require_intake_clerk(actor, application)
     locked = _lock(application, revision)
     _not_a_case_member(locked)
-    reasons = (reasons or "").strip()[:MAX_REASON_LENGTH]
-    competent_agency = (competent_agency or "").strip()[:200]
-    errors: dict[str, list] = {}
-    if not reasons:
-        errors["reasons"] = [_("Give the reasons for not accepting the application.")]
-    if not_our_matter and not competent_agency:
-        errors["competent_agency"] = [
-            _("Name the agency the applicant should apply to instead (Art. 32(1)).")
-        ]
-    if errors:
-        raise ValidationError(errors)
+    reasons, competent_agency = refusal_clean(reasons, competent_agency, not_our_matter)
     locked = application_transition(
         actor=actor,
         application=locked,

@@ -52,6 +52,7 @@ from approvals.services.deadlines import clock_pause_start, pause_changes
 from approvals.services.documents import date_en, date_zh, document_issue, supplement_notice_issue
 from approvals.services.intake import (
     MAX_REASON_LENGTH,
+    refusal_clean,
     supplement_answer,
     supplement_correctable_fields,
     supplement_missing_materials,
@@ -153,6 +154,16 @@ def _accept_members(
     return accepted, waiting
 
 
+def _accepted_today(case: ThemeCase) -> Acceptance:
+    """A member accepted by the window with its case: its decision period starts today."""
+    return Acceptance(
+        action=Action.ACCEPT,
+        event="intake.accepted",
+        accepted_on=china_today(),
+        changes={"theme_case": [None, case.pk]},
+    )
+
+
 def _case_changes(accepted, waiting) -> dict:
     return {
         "accepted": [None, [m.theme_member_key for m in accepted]],
@@ -170,17 +181,11 @@ def theme_case_accept(*, actor: User, case: ThemeCase, revision: int) -> ThemeCa
     policy.require_theme_intake_clerk(actor, case)
     locked, members = _lock(case, revision)
     at_window = _at_window(locked, members)
-    today = china_today()
     accepted, waiting = _accept_members(
         actor=actor,
         case=locked,
         members=at_window,
-        acceptance_of=lambda member: Acceptance(
-            action=Action.ACCEPT,
-            event="intake.accepted",
-            accepted_on=today,
-            changes={"theme_case": [None, locked.pk]},
-        ),
+        acceptance_of=lambda member: _accepted_today(locked),
     )
     _bump(locked)
     audit_record(
@@ -249,12 +254,7 @@ def theme_case_accept_with_pledge(
     def acceptance_of(member: Application) -> Acceptance:
         materials = pledged.get(member.theme_member_key)
         if not materials:
-            return Acceptance(
-                action=Action.ACCEPT,
-                event="intake.accepted",
-                accepted_on=today,
-                changes={"theme_case": [None, locked.pk]},
-            )
+            return _accepted_today(locked)
         created = [
             Pledge.objects.create(
                 application=member, material_key=m.key, due_on=due_on, created_by=actor
@@ -668,17 +668,7 @@ def theme_case_refuse(
     policy.require_theme_intake_clerk(actor, case)
     locked, members = _lock(case, revision)
     at_window = _at_window(locked, members)
-    reasons = (reasons or "").strip()[:MAX_REASON_LENGTH]
-    competent_agency = (competent_agency or "").strip()[:200]
-    errors: dict[str, list] = {}
-    if not reasons:
-        errors["reasons"] = [_("Give the reasons for not accepting the application.")]
-    if not_our_matter and not competent_agency:
-        errors["competent_agency"] = [
-            _("Name the agency the applicant should apply to instead (Art. 32(1)).")
-        ]
-    if errors:
-        raise ValidationError(errors)
+    reasons, competent_agency = refusal_clean(reasons, competent_agency, not_our_matter)
     for member in at_window:
         refused = application_transition(
             actor=actor,

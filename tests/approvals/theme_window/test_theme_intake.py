@@ -27,6 +27,12 @@ from tests.support import events, in_days, png_upload
 pytestmark = pytest.mark.django_db
 
 
+def ask_for(case, clerk, *items):
+    return theme_case_request_supplement(
+        actor=clerk, case=case, revision=case.revision, items=list(items), reply_by=in_days(10)
+    )
+
+
 def _statuses(case):
     return {key: m.status for key, m in members_of(case).items()}
 
@@ -112,13 +118,7 @@ def test_one_supplement_notice_covers_every_member_and_department(case, clerk, c
 
 
 def test_the_applicant_answers_once_and_one_upload_fills_every_member(case, clerk, citizen):
-    theme_case_request_supplement(
-        actor=clerk,
-        case=case,
-        revision=case.revision,
-        items=[{"material": "shared:lease", "problem": "Unsigned"}],
-        reply_by=in_days(10),
-    )
+    ask_for(case, clerk, {"material": "shared:lease", "problem": "Unsigned"})
     with pytest.raises(ValidationError):
         theme_case_supplement_answer(actor=citizen, case=case)
 
@@ -144,13 +144,7 @@ def test_the_applicant_answers_once_and_one_upload_fills_every_member(case, cler
 def test_replacing_one_member_s_shared_file_keeps_the_file_the_others_use(
     case, clerk, citizen, django_capture_on_commit_callbacks
 ):
-    theme_case_request_supplement(
-        actor=clerk,
-        case=case,
-        revision=case.revision,
-        items=[{"material": "shared:lease", "problem": "Unsigned"}],
-        reply_by=in_days(10),
-    )
+    ask_for(case, clerk, {"material": "shared:lease", "problem": "Unsigned"})
     with django_capture_on_commit_callbacks(execute=True):
         first = theme_case_supplement_upload(
             actor=citizen, case=case, target="shared:lease", uploaded_file=png_upload("a.png")
