@@ -33,13 +33,15 @@ def _correction_forms(requests, data=None) -> dict:
         member = request.application
         names = supplement_fields(request)
         if names:
-            forms[member.theme_member_key] = SupplementCorrectionForm(
+            form = SupplementCorrectionForm(
                 data,
                 properties=member.service_version.form_schema.get("properties", {}),
                 names=names,
                 stored=member.data,
                 prefix=f"data-{member.theme_member_key}",
             )
+            form.service_name = member.service_version.name  # the fieldset's legend
+            forms[member.theme_member_key] = form
     return forms
 
 

@@ -267,3 +267,20 @@ def test_sending_before_uploading_is_refused(asked, citizen, as_user):
 
     assert response.status_code == 400
     assert {m.status for m in members_of(asked).values()} == {"supplement_requested"}
+
+
+def test_a_member_s_own_supplement_page_sends_the_applicant_to_the_case_s(asked, citizen, as_user):
+    member = members_of(asked)["fire"]
+    client = as_user(citizen)
+
+    page = client.get(reverse("approvals:application_supplement", args=[member.pk]))
+    sent = client.post(reverse("approvals:application_supplement", args=[member.pk]), {})
+    upload = client.post(
+        reverse("approvals:application_supplement_upload", args=[member.pk, "lease"]),
+        {"file": png_upload("lease.png")},
+    )
+
+    assert page.status_code == 302 and page.url == supplement_url(asked)
+    assert sent.status_code == 302 and sent.url == supplement_url(asked)
+    assert upload.status_code == 404
+    assert members_of(asked)["fire"].status == "supplement_requested"
