@@ -18,7 +18,7 @@ from approvals.security.uploads import UploadRejected
 from approvals.selectors.theme_intake import get_theme_case_for_applicant, supplement_targets
 from approvals.services.intake import supplement_fields
 from approvals.services.notices import case_link
-from approvals.services.theme_intake import (
+from approvals.services.theme_supplement import (
     case_missing_materials,
     field_title,
     open_case_requests,

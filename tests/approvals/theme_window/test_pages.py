@@ -8,7 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
 
-from approvals.services.theme_intake import theme_case_request_supplement
+from approvals.services.theme_supplement import theme_case_request_supplement
 from tests.approvals.theme_window.conftest import members_of
 from tests.factories import ApplicationFactory, PersonFactory
 from tests.support import in_days, png_upload

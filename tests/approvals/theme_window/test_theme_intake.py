@@ -16,6 +16,8 @@ from approvals.services.theme_intake import (
     theme_case_accept,
     theme_case_accept_with_pledge,
     theme_case_refuse,
+)
+from approvals.services.theme_supplement import (
     theme_case_request_supplement,
     theme_case_supplement_answer,
     theme_case_supplement_upload,
