@@ -301,6 +301,38 @@ def refusal_clean(reasons: str, competent_agency: str, not_our_matter: bool) -> 
     return reasons, competent_agency
 
 
+def application_refuse(
+    *,
+    actor: User,
+    application: Application,
+    reasons: str,
+    competent_agency: str,
+    not_our_matter: bool,
+    changes: dict | None = None,
+) -> Application:
+    """The refusal itself (reasons already checked by ``refusal_clean``): the status change with
+    its event, and the written refusal notice. Returns the application refreshed."""
+    refused = application_transition(
+        actor=actor,
+        application=application,
+        action=Action.REFUSE_ACCEPTANCE,
+        event="intake.refused",
+        reason=reasons,
+        changes={
+            **(changes or {}),
+            "competent_agency": [None, competent_agency],
+            "not_our_matter": [None, bool(not_our_matter)],
+        },
+    )
+    document_issue(
+        application=refused,
+        kind=DocumentKind.REFUSAL_NOTICE,
+        actor=actor,
+        extra={"reasons": reasons, "competent_agency": competent_agency},
+    )
+    return refused
+
+
 @transaction.atomic
 def intake_refuse(
     *,
@@ -317,22 +349,12 @@ def intake_refuse(
     locked = _lock(application, revision)
     _not_a_case_member(locked)
     reasons, competent_agency = refusal_clean(reasons, competent_agency, not_our_matter)
-    locked = application_transition(
+    locked = application_refuse(
         actor=actor,
         application=locked,
-        action=Action.REFUSE_ACCEPTANCE,
-        event="intake.refused",
-        reason=reasons,
-        changes={
-            "competent_agency": [None, competent_agency],
-            "not_our_matter": [None, bool(not_our_matter)],
-        },
-    )
-    document_issue(
-        application=locked,
-        kind=DocumentKind.REFUSAL_NOTICE,
-        actor=actor,
-        extra={"reasons": reasons, "competent_agency": competent_agency},
+        reasons=reasons,
+        competent_agency=competent_agency,
+        not_our_matter=not_our_matter,
     )
     tell_applicant(
         locked,

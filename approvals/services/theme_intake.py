@@ -29,7 +29,6 @@ from approvals.domain.lifecycle import AWAITING_SUPPLEMENT, Action
 from approvals.models import (
     Application,
     ApplicationStatus,
-    DocumentKind,
     Pledge,
     ThemeCase,
     ThemeCaseStatus,
@@ -41,9 +40,10 @@ from approvals.selectors.theme_intake import (
     member_prerequisites,
 )
 from approvals.services.acceptance import Acceptance, application_accept
-from approvals.services.documents import date_en, date_zh, document_issue
+from approvals.services.documents import date_en, date_zh
 from approvals.services.intake import (
     MAX_REASON_LENGTH,
+    application_refuse,
     refusal_clean,
 )
 from approvals.services.lifecycle import application_transition
@@ -388,23 +388,13 @@ def theme_case_refuse(
     at_window = case_at_window(locked, members)
     reasons, competent_agency = refusal_clean(reasons, competent_agency, not_our_matter)
     for member in at_window:
-        refused = application_transition(
+        application_refuse(
             actor=actor,
             application=member,
-            action=Action.REFUSE_ACCEPTANCE,
-            event="intake.refused",
-            reason=reasons,
-            changes={
-                "theme_case": [None, locked.pk],
-                "competent_agency": [None, competent_agency],
-                "not_our_matter": [None, bool(not_our_matter)],
-            },
-        )
-        document_issue(
-            application=refused,
-            kind=DocumentKind.REFUSAL_NOTICE,
-            actor=actor,
-            extra={"reasons": reasons, "competent_agency": competent_agency},
+            reasons=reasons,
+            competent_agency=competent_agency,
+            not_our_matter=not_our_matter,
+            changes={"theme_case": [None, locked.pk]},
         )
     case_bump(locked)
     audit_record(
