@@ -212,28 +212,57 @@ def intake_department_ids(user) -> list[int]:
     return served
 
 
-def intake_visibility(user):
-    """A ``Q`` over ``Application``: what ``user`` handles at the window (indexed columns)."""
+def intake_visibility(user, department_ids: list[int] | None = None):
+    """A ``Q`` over ``Application``: what ``user`` handles at the window (indexed columns).
+    ``department_ids``: ``intake_department_ids(user)`` when the caller has it already."""
     from approvals.models import ServiceVersion
 
+    if department_ids is None:
+        department_ids = intake_department_ids(user)
     # On the application's own column (a subquery of the few versions), so that the queue reads
     # the waiting applications' index in its order and filters as it goes, without a join.
-    versions = ServiceVersion.objects.filter(item__department_id__in=intake_department_ids(user))
+    versions = ServiceVersion.objects.filter(item__department_id__in=department_ids)
     return Q(service_version_id__in=versions.values("pk"))
 
 
 def may_handle_intake(user, application) -> bool:
     mine = intake_windows(user)
-    return bool(mine) and any(
-        window.pk in mine
-        for window in application.service_version.item.department.service_windows()
+    if not mine:
+        return False
+    # 一窗受理: a member of a one-thing case arrives at the window of the case's lead department.
+    department = (
+        application.theme_case.version.lead_department
+        if application.theme_case_id
+        else application.service_version.item.department
     )
+    return any(window.pk in mine for window in department.service_windows())
 
 
 def require_intake_clerk(user, application) -> None:
     """Accept, refuse, ask for a supplement, accept with a pledge, or file at the counter."""
     if not may_handle_intake(user, application):
         deny(user, "application.intake", application)
+
+
+def theme_intake_visibility(user, department_ids: list[int] | None = None):
+    """A ``Q`` over ``ThemeCase``: the one-thing cases ``user``'s windows accept as one (the
+    window of the case's lead department). ``department_ids`` as for ``intake_visibility``."""
+    if department_ids is None:
+        department_ids = intake_department_ids(user)
+    return Q(version__lead_department_id__in=department_ids)
+
+
+def may_handle_theme_intake(user, case) -> bool:
+    mine = intake_windows(user)
+    return bool(mine) and any(
+        window.pk in mine for window in case.version.lead_department.service_windows()
+    )
+
+
+def require_theme_intake_clerk(user, case) -> None:
+    """Accept, accept with a pledge, ask for one supplement, or refuse a one-thing case."""
+    if not may_handle_theme_intake(user, case):
+        deny(user, "theme_case.intake", case)
 
 
 # --- Officials: review tasks --------------------------------------------------------------------

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from approvals.services.notices import (
+    notice_cards_raised,
     notice_pledge_lapsed,
     notice_second_approval_needed,
-    notice_cards_raised,
     notice_task_new,
     notice_window_pledge_lapsed,
 )
