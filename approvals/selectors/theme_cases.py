@@ -165,6 +165,8 @@ def member_data(case: ThemeCase, member: MemberPlan) -> dict:
     for target, source in member.shared_field_of.items():
         if source in shared:
             data[target] = shared[source]
+    # Values the theme sets without asking (the catalogue's fixed shared fields).
+    data.update(getattr(member, "fixed_values", {}))
     data.update(_locked_prefill(schema, case))
     return {k: v for k, v in data.items() if k in schema.get("properties", {})}
 

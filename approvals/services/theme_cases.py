@@ -447,9 +447,13 @@ def theme_case_problems(case: ThemeCase, plan: ThemePlan) -> ThemeCaseIncomplete
         field_errors[f"shared:{name}"] = messages
     for member in plan.members:
         data = member_data(case, member)
+        # Fields filled from a prerequisite's licence once it is issued are not known yet.
+        later = getattr(member, "from_licence", {})
         for name, messages in dynamic_forms.validate_application_data(
             member.version.form_schema, data
         ).items():
+            if name in later:
+                continue
             shared = member.shared_field_of.get(name)
             key = f"shared:{shared}" if shared else f"{member.key}:{name}"
             field_errors.setdefault(key, [])

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from approvals import dynamic_forms
+from approvals.domain.lifecycle import AWAITING_SUPPLEMENT
 from approvals.forms.applications import ApplyAsForm, SubmitForm, WithdrawForm
 from approvals.forms.supervision import RatingForm
 from approvals.forms.theme_cases import QuestionsForm, member_step_form, shared_step_form
@@ -574,6 +575,8 @@ def detail(request, pk: int):
             "withdrawable": case.status == ThemeCaseStatus.SUBMITTED
             and any(m.status in _open_statuses() for m in members),
             "query_code": request.session.pop(RECEIPT_SESSION_KEY % case.pk, ""),
+            # One supplement notice for the whole case (the window's page answers it once).
+            "awaiting_supplement": any(m.status in AWAITING_SUPPLEMENT for m in members),
         },
     )
 

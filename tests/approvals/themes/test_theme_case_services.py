@@ -14,6 +14,7 @@ from approvals.models import (
     Document,
     DocumentKind,
     Notification,
+    ServiceVersion,
     ThemeCase,
     ThemeCaseAttachment,
 )
@@ -239,3 +240,30 @@ def test_discarding_a_draft_deletes_its_files(
 
     assert not default_storage.exists(name)
     assert not ThemeCase.objects.filter(pk=case.pk).exists()
+
+
+def test_a_field_filled_later_from_a_prerequisites_licence_is_not_asked_at_submission(
+    citizen, restaurant
+):
+    from approvals.selectors.themes import MemberPlan
+
+    case = filled_case(actor=citizen, version=restaurant, sign=False)
+    food = ServiceVersion.objects.get(item=restaurant.members.get(key="food").service_item)
+    schema = {**food.form_schema, "required": [*food.form_schema["required"], "licence_no"]}
+    schema["properties"] = {**schema["properties"], "licence_no": {"type": "string"}}
+    ServiceVersion.objects.filter(pk=food.pk).update(form_schema=schema)
+    # The catalogue's plan says the field comes from the registration's licence (depends_on fill).
+    original = MemberPlan.__init__
+
+    def with_fill(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        if self.member.key == "food":
+            self.from_licence = {"licence_no": ("registration", "number")}
+
+    MemberPlan.__init__ = with_fill
+    try:
+        theme_case_submit(actor=citizen, case=case, idempotency_key="k")
+    finally:
+        MemberPlan.__init__ = original
+
+    assert ThemeCase.objects.get(pk=case.pk).status == "submitted"
