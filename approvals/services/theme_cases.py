@@ -60,7 +60,7 @@ from approvals.selectors.theme_cases import (
     shared_values,
 )
 from approvals.selectors.themes import ThemePlan, theme_plan
-from approvals.services.applications import application_withdraw
+from approvals.services.applications import application_withdraw, query_code_text
 from approvals.services.attachments import cited_licence_problem
 from approvals.services.documents import document_issue, document_record_download
 from approvals.services.lifecycle import application_transition, on_behalf_of
@@ -709,13 +709,7 @@ def _notify_case_submitted(case_pk: int, *, query_code: str, actor_pk: int) -> N
                 ),
                 **params,
             ),
-            private_text=message(
-                gettext_lazy(
-                    "Your query code is %(code)s. With the tracking number it lets you look up "
-                    "the progress without signing in. Keep it to yourself."
-                ),
-                code=query_code,
-            ),
+            private_text=query_code_text(query_code),
         )
     notify_many(
         users=_lead_window_clerks(case.version),

@@ -346,56 +346,48 @@ def materials(request, pk: int, errors=None, status=200):
     )
 
 
-@login_required
-@require_POST
-def material_upload(request, pk: int):
+def _fill_slot(request, pk: int, fill):
+    """Upload into, or cite a licence for, the slot the form names; its problem is shown on the
+    materials page beside the slot."""
     case, elsewhere = _draft_or_detail(request, pk)
     if elsewhere:
         return elsewhere
-    member_key = request.POST.get("member", "")
-    material_key = request.POST.get("material", "")
-    uploaded = request.FILES.get("file")
+    slot = {
+        "member_key": request.POST.get("member", ""),
+        "material_key": request.POST.get("material", ""),
+    }
     try:
+        fill(case=case, **slot)
+    except UploadRejected as exc:
+        errors = {(slot["member_key"], slot["material_key"]): [exc.message]}
+        return materials(request, pk, errors=errors, status=400)
+    return redirect(reverse("approvals:theme_case_materials", args=[case.pk]))
+
+
+@login_required
+@require_POST
+def material_upload(request, pk: int):
+    uploaded = request.FILES.get("file")
+
+    def fill(**slot):
         if uploaded is None:
             raise UploadRejected("no_file", _("Choose a file to upload."))
-        theme_case_upload(
-            actor=request.user,
-            case=case,
-            member_key=member_key,
-            material_key=material_key,
-            uploaded_file=uploaded,
-        )
-    except UploadRejected as exc:
-        return materials(
-            request, pk, errors={(member_key, material_key): [exc.message]}, status=400
-        )
-    return redirect(reverse("approvals:theme_case_materials", args=[case.pk]))
+        theme_case_upload(actor=request.user, uploaded_file=uploaded, **slot)
+
+    return _fill_slot(request, pk, fill)
 
 
 @login_required
 @require_POST
 def material_cite(request, pk: int):
-    case, elsewhere = _draft_or_detail(request, pk)
-    if elsewhere:
-        return elsewhere
-    member_key = request.POST.get("member", "")
-    material_key = request.POST.get("material", "")
     licence = get_licence(request.POST.get("licence", ""))
-    try:
+
+    def fill(**slot):
         if licence is None:
             raise UploadRejected("licence_not_citable", _("Choose one of your licences."))
-        theme_case_cite_licence(
-            actor=request.user,
-            case=case,
-            member_key=member_key,
-            material_key=material_key,
-            licence=licence,
-        )
-    except UploadRejected as exc:
-        return materials(
-            request, pk, errors={(member_key, material_key): [exc.message]}, status=400
-        )
-    return redirect(reverse("approvals:theme_case_materials", args=[case.pk]))
+        theme_case_cite_licence(actor=request.user, licence=licence, **slot)
+
+    return _fill_slot(request, pk, fill)
 
 
 @login_required

@@ -267,3 +267,52 @@ def test_a_field_filled_later_from_a_prerequisites_licence_is_not_asked_at_submi
         MemberPlan.__init__ = original
 
     assert ThemeCase.objects.get(pk=case.pk).status == "submitted"
+
+
+def test_a_licence_the_applicant_holds_stands_in_for_a_members_own_material(
+    citizen, stranger, restaurant
+):
+    from approvals.models import Material
+    from approvals.services.theme_cases import theme_case_cite_licence
+    from tests.factories import ApplicationFactory, LicenceFactory
+
+    food = restaurant.members.get(key="food").service_item
+    Material.objects.filter(version__item=food, key="kitchen_layout").update(
+        reusable_licence_item_code="T-REG"
+    )
+    registration = restaurant.members.get(key="registration").service_item.versions.get()
+    held = LicenceFactory(
+        application=ApplicationFactory(
+            decided=True,
+            status="licence_issued",
+            person=citizen.person,
+            created_by=citizen,
+            service_version=registration,
+        )
+    )
+    not_mine = LicenceFactory(
+        application=ApplicationFactory(
+            decided=True,
+            status="licence_issued",
+            person=stranger.person,
+            created_by=stranger,
+            service_version=registration,
+        )
+    )
+    case = theme_case_start(actor=citizen, version=restaurant)
+
+    with pytest.raises(UploadRejected):
+        theme_case_cite_licence(
+            actor=citizen,
+            case=case,
+            member_key="food",
+            material_key="kitchen_layout",
+            licence=not_mine,
+        )
+    cited = theme_case_cite_licence(
+        actor=citizen, case=case, member_key="food", material_key="kitchen_layout", licence=held
+    )
+
+    assert cited.cited_licence == held
+    [event] = events("theme_case.licence_cited", case)
+    assert event.changes["cited_licence"] == [None, held.pk]
