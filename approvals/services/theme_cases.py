@@ -483,6 +483,20 @@ def theme_case_problems(case: ThemeCase, plan: ThemePlan) -> ThemeCaseIncomplete
     return None
 
 
+def _check_applicant_kind(case: ThemeCase, plan: ThemePlan) -> None:
+    """Each member must be open to the case's kind of applicant — except a member that waits for
+    a prerequisite: it is filed on the strength of what that one grants (a person opening a
+    restaurant registers the business, and the food licence that only a business may hold
+    follows the registration and cites its licence)."""
+    for member in plan.members:
+        allowed = member.version.for_businesses if case.business_id else member.version.for_persons
+        if not allowed and not member.waits_for:
+            raise ValidationError(
+                _("%(service)s cannot be applied for by this kind of applicant.")
+                % {"service": member.version.name}
+            )
+
+
 def _next_case_number(code: str, day: datetime.date) -> str:
     """``<theme code>-<YYYYMMDD>-<sequence>``, counted per theme and day like an item's."""
     sequence = counter_next(TrackingCounter, item_code=code, day=day)
@@ -517,14 +531,7 @@ def theme_case_submit(*, actor: User, case: ThemeCase, idempotency_key: str) -> 
             return previous
 
         plan = theme_plan(locked.version, locked.answers)
-        for member in plan.members:
-            if not (
-                member.version.for_businesses if locked.business_id else member.version.for_persons
-            ):
-                raise ValidationError(
-                    _("%(service)s cannot be applied for by this kind of applicant.")
-                    % {"service": member.version.name}
-                )
+        _check_applicant_kind(locked, plan)
         problems = theme_case_problems(locked, plan)
         if problems is not None:
             raise problems

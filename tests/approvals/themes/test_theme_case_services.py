@@ -316,3 +316,27 @@ def test_a_licence_the_applicant_holds_stands_in_for_a_members_own_material(
     assert cited.cited_licence == held
     [event] = events("theme_case.licence_cited", case)
     assert event.changes["cited_licence"] == [None, held.pk]
+
+
+def test_a_member_only_businesses_may_hold_is_filed_by_a_person_after_its_registration(
+    citizen, restaurant
+):
+    # The food licence is for businesses only, and it waits for the registration.
+    food = restaurant.members.get(key="food").service_item
+    ServiceVersion.objects.filter(item=food).update(for_persons=False)
+    case = filled_case(actor=citizen, version=restaurant, sign=False)
+
+    theme_case_submit(actor=citizen, case=case, idempotency_key="k")
+
+    assert Application.objects.filter(theme_case=case, theme_member_key="food").exists()
+
+
+def test_a_member_closed_to_persons_that_waits_for_nothing_is_refused(citizen, restaurant):
+    sign = restaurant.members.get(key="sign").service_item
+    ServiceVersion.objects.filter(item=sign).update(for_persons=False)
+    case = filled_case(actor=citizen, version=restaurant, sign=True)
+
+    with pytest.raises(ValidationError):
+        theme_case_submit(actor=citizen, case=case, idempotency_key="k")
+
+    assert not Application.objects.filter(theme_case=case).exists()
