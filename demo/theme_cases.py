@@ -44,8 +44,22 @@ from demo.applications import (
     _user,
 )
 
+# The hygiene licence has no demo application of its own: the hotel's answers.
+HYGIENE = [
+    ("venue", {"rooms": 12}),
+    (
+        "staff",
+        {
+            "employees": 6,
+            "hygiene_managers": [{"name": "林秀英", "health_certificate": "FZWS2026-0412"}],
+            "truthful": True,
+        },
+    ),
+]
+
 # The demo applications' answers, by service code: the members' own fields come from here.
 MEMBER_ANSWERS = {
+    "HYG-LIC": HYGIENE,
     "ENT-REG": COMPANY,
     "IND-REG": INDIVIDUAL_BUSINESS,
     "FOOD-LIC": FOOD_LICENCE,
