@@ -244,6 +244,13 @@ def case_certificates(case: ThemeCase) -> list[Document]:
     )
 
 
+def case_receipt(case: ThemeCase) -> Document | None:
+    """The case's one receipt (filed with its first member, issued by the case's window)."""
+    return Document.objects.filter(
+        application__theme_case=case, kind=DocumentKind.RECEIPT, source_key=f"theme_case:{case.pk}"
+    ).first()
+
+
 def case_delivery_ready(case: ThemeCase, members: list[Application]) -> bool:
     """一窗出件: with delivery "together", the set is handed over once no member is open any
     more (each decided, or ended otherwise); otherwise each certificate as it is ready."""

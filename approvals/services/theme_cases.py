@@ -668,6 +668,7 @@ def _issue_case_receipt(*, actor, case: ThemeCase, plan: ThemePlan, lead, now) -
         kind=DocumentKind.RECEIPT,
         source_key=f"theme_case:{case.pk}",
         actor=actor,
+        department=case.version.lead_department,  # 一窗受理: the one window received it all
         extra={
             "submitted_at_zh": f"{local.year}年{local.month}月{local.day}日{local:%H:%M}",
             "submitted_at_en": f"{local:%Y-%m-%d %H:%M} (Beijing time)",

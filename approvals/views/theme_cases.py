@@ -36,6 +36,7 @@ from approvals.selectors.theme_cases import (
     case_material_slots,
     case_members,
     case_ratable,
+    case_receipt,
     get_theme_case_for_applicant,
     get_theme_case_for_editing,
     member_data,
@@ -564,6 +565,7 @@ def detail(request, pk: int):
             "certificates": certificates if ready else [],
             "delivery_ready": ready and bool(certificates),
             "ratable": case_ratable(case, members),
+            "receipt": case_receipt(case),
             "withdrawable": case.status == ThemeCaseStatus.SUBMITTED
             and any(m.status in _open_statuses() for m in members),
             "query_code": request.session.pop(RECEIPT_SESSION_KEY % case.pk, ""),

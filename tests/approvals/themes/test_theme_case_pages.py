@@ -78,6 +78,7 @@ def test_the_applicant_files_the_restaurant_through_the_pages(citizen, restauran
     assert case.tracking_number in detail
     assert 'data-testid="query-code"' in detail
     assert detail.count('class="panel case-member') == 2
+    assert 'data-testid="receipt"' in detail
     # A second click on the same form files nothing more.
     browser.post(review_url, {"declaration": "on", "idempotency_key": key})
     assert Application.objects.filter(theme_case=case).count() == 2

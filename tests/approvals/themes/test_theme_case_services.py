@@ -157,6 +157,9 @@ def test_submission_files_each_applying_member_with_the_shared_answers_and_one_f
         Document.objects.filter(application__theme_case=case, kind=DocumentKind.RECEIPT).count()
         == 1
     )
+    receipt = Document.objects.get(application__theme_case=case, kind=DocumentKind.RECEIPT)
+    assert receipt.department == restaurant.lead_department  # the one window's receipt
+    assert receipt.context["theme"]["tracking_number"] == stored.tracking_number
     assert Notification.objects.filter(user=citizen, kind="theme_case.submitted").count() == 1
     assert Notification.objects.filter(user=window_clerk, kind="intake.new_theme_case").count() == 1
 
