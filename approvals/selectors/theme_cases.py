@@ -91,10 +91,17 @@ def theme_cases_for_applicant(
         narrow &= Q(business=business)
     elif person_only:
         narrow &= Q(business__isnull=True)
+    # Each visibility branch reads its own index in the list's order, its first ``limit`` rows.
+    ids = set()
+    for branch in policy.theme_case_branches(user):
+        rows = ThemeCase.objects.filter(branch, narrow).order_by("-updated_at", "-pk")
+        ids.update(rows.values_list("pk", flat=True)[:limit])
+    if not ids:
+        return []
     members = Application.objects.select_related("service_version__item__department").order_by("pk")
     return list(
         _cases()
-        .filter(policy.theme_case_visibility(user), narrow)
+        .filter(pk__in=ids)
         .order_by("-updated_at", "-pk")
         .prefetch_related(Prefetch("members", members))[:limit]
     )
