@@ -31,18 +31,11 @@ def applicant_branches(user) -> list:
     filter on the leading column of its own index (approvals/selectors/branches.py): every
     application of a business where they see all, one branch a business; theirs as a person; what
     they filed otherwise."""
-    from accounts.models import BusinessMembership, MembershipRole, MembershipStatus, PersonProfile
+    from accounts.models import PersonProfile
 
     if not user.is_authenticated:
         return []
-    active, sees_all = [], []
-    for business_id, role, all_applications in BusinessMembership.objects.filter(
-        user=user, status=MembershipStatus.ACTIVE
-    ).values_list("business_id", "role", "sees_all_applications"):
-        active.append(business_id)
-        if role == MembershipRole.ADMIN or all_applications:
-            sees_all.append(business_id)
-    sees_all.sort()
+    active, sees_all = _acting_for(user)
     # A scalar subquery, so that PostgreSQL reads the person's index in order.
     person = PersonProfile.objects.filter(user=user).values("pk")[:1]
     businesses = [Q(business_id=business_id) for business_id in sees_all]
@@ -57,6 +50,22 @@ def applicant_branches(user) -> list:
         & not_seen_all
     )
     return [*businesses, as_person, filed]
+
+
+def _acting_for(user) -> tuple[list[int], list[int]]:
+    """The businesses ``user`` actively belongs to, and those of them where they see every
+    application (administrators, and agents allowed to), sorted."""
+    from accounts.models import BusinessMembership, MembershipRole, MembershipStatus
+
+    active, sees_all = [], []
+    for business_id, role, all_applications in BusinessMembership.objects.filter(
+        user=user, status=MembershipStatus.ACTIVE
+    ).values_list("business_id", "role", "sees_all_applications"):
+        active.append(business_id)
+        if role == MembershipRole.ADMIN or all_applications:
+            sees_all.append(business_id)
+    sees_all.sort()
+    return active, sees_all
 
 
 def applicant_visibility(user):
@@ -81,7 +90,8 @@ def _is_applicant_side(user, application, *, membership=_UNREAD) -> bool:
     filer = application.created_by_id == user.pk
     if application.business_id is None:
         return filer
-    if filer and application.filed_at_counter:
+    # (A one-thing case is filed online only: it has no counter filing.)
+    if filer and getattr(application, "filed_at_counter", False):
         return True  # the clerk who filed it at the counter for the walk-in applicant
     # A business's application: only while one acts for the business (a removed agent loses
     # even what they filed), and the agents who do not see all see only what they filed.
@@ -131,6 +141,53 @@ def require_can_apply_as(user, *, business=None) -> None:
         return
     if not user.is_authenticated or getattr(user, "person", None) is None:
         deny(user, "application.apply_as_person")
+
+
+# --- 一件事 cases, applicant side ---------------------------------------------------------------
+# A one-thing case is seen and acted on by its applicant side under the same rules as an
+# application (the person, the filer, the business's members by their role).
+
+
+def theme_case_branches(user) -> list:
+    """What ``user`` sees of ``ThemeCase`` as an applicant, by the rules of
+    ``applicant_branches``, as ``Q``s each on the leading column of its own index (they may
+    overlap): every case of a business where they see all, one branch a business; theirs as a
+    person; what they filed (for a business only while they still act for it)."""
+    from accounts.models import PersonProfile
+
+    if not user.is_authenticated:
+        return []
+    active, sees_all = _acting_for(user)
+    person = PersonProfile.objects.filter(user=user).values("pk")[:1]
+    filed = Q(created_by_id=user.pk) & (Q(business__isnull=True) | Q(business_id__in=active))
+    return [*(Q(business_id=business_id) for business_id in sees_all), Q(person_id=person), filed]
+
+
+def may_view_theme_case(user, case) -> bool:
+    return _is_applicant_side(user, case)
+
+
+def require_theme_case_view(user, case) -> None:
+    if not _is_applicant_side(user, case):
+        deny(user, "theme_case.view", case)
+
+
+def require_theme_case_edit(user, case) -> None:
+    """Change a draft case, upload its materials, withdraw it, rate it."""
+    if not _is_applicant_side(user, case):
+        deny(user, "theme_case.edit", case)
+
+
+def require_theme_case_submit(user, case) -> None:
+    """Submit a draft case: whoever may change it; for a business, only while they may still
+    apply for it."""
+    membership = _UNREAD
+    if case.business_id is not None and user.is_authenticated:
+        membership = active_membership(user, case.business_id)
+    if not _is_applicant_side(user, case, membership=membership):
+        deny(user, "theme_case.edit", case)
+    if case.business_id is not None and not membership_may_apply(membership):
+        deny(user, "application.apply_for_business", case)
 
 
 # --- Service catalogue --------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from approvals.models.audit_chain import audit_record
 from approvals.security.scanning import scan_upload
 from approvals.security.uploads import UploadRejected, inspect_upload
 from approvals.selectors import policy
+from approvals.selectors.theme_cases import case_file_in_use
 from approvals.selectors.theme_intake import member_file_in_use
 
 
@@ -69,9 +70,10 @@ def _delete_file_after_commit(name: str) -> None:
 
 
 def _delete_unused_file(name: str) -> None:
-    # One stored file may fill the slots of several members of a one-thing case (一套材料):
-    # it goes only with the last attachment that uses it.
-    if not member_file_in_use(name):
+    # One stored file may fill the slots of several members of a one-thing case (一套材料): a
+    # shared material of the case (themes/...) or a supplement upload shared by the members that
+    # asked for it (attachments/...); it goes only with the last row that uses it.
+    if not (case_file_in_use(name) or member_file_in_use(name)):
         default_storage.delete(name)
 
 
