@@ -170,18 +170,27 @@ class MaterialInline(admin.StackedInline):
         "reusable_licence_item_code",
     )
 
-    # The materials of a published or retired version are part of it: read-only.
+    # The materials (and the forms to download) are parts of the version: whoever may see the
+    # version sees them, and a catalogue administrator (policy.is_catalogue_admin, the
+    # version's own change permission) edits them while it is a draft; no permission of their
+    # own to grant by hand. A published or retired version's parts are read-only.
     def _parent_is_draft(self, obj) -> bool:
         return obj is None or obj.is_editable
 
+    def _may_edit(self, request, obj) -> bool:
+        return self._parent_is_draft(obj) and policy.is_catalogue_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return policy.is_catalogue_reader(request.user)
+
     def has_add_permission(self, request, obj=None):
-        return self._parent_is_draft(obj) and super().has_add_permission(request, obj)
+        return self._may_edit(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return self._parent_is_draft(obj) and super().has_change_permission(request, obj)
+        return self._may_edit(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self._parent_is_draft(obj) and super().has_delete_permission(request, obj)
+        return self._may_edit(request, obj)
 
 
 class GuideFormInlineForm(forms.ModelForm):
