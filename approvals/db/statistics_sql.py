@@ -50,6 +50,25 @@ _APPLICATION_COLUMNS = (
 
 # --- PostgreSQL ------------------------------------------------------------------------------
 
+# What each statement-level trigger on the review tasks sees of the rows it changed.
+_TRANSITION_TABLES = {
+    "insert": "REFERENCING NEW TABLE AS new_rows",
+    "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+    "delete": "REFERENCING OLD TABLE AS old_rows",
+}
+
+
+def _pg_task_triggers(name: str) -> list[str]:
+    """After each insert, update and delete statement on the review tasks, the function
+    ``approvals_<name>_<op>()`` with the statement's rows as transition tables."""
+    return [
+        f"""CREATE TRIGGER approvals_{name}_{op} AFTER {op.upper()} ON {TASK}
+        {tables}
+        FOR EACH STATEMENT EXECUTE FUNCTION approvals_{name}_{op}()"""
+        for op, tables in _TRANSITION_TABLES.items()
+    ]
+
+
 _PG_TASK_MOVED = """
     (o.status = 'open') IS DISTINCT FROM (n.status = 'open')
     OR (n.status = 'open' AND (o.sla_light <> n.sla_light
@@ -96,15 +115,7 @@ POSTGRESQL_CREATE = [
       GROUP BY 1, 2, 3, 4, 5;
       RETURN NULL;
     END $$ LANGUAGE plpgsql""",
-    f"""CREATE TRIGGER approvals_open_task_count_insert AFTER INSERT ON {TASK}
-        REFERENCING NEW TABLE AS new_rows
-        FOR EACH STATEMENT EXECUTE FUNCTION approvals_open_task_count_insert()""",
-    f"""CREATE TRIGGER approvals_open_task_count_update AFTER UPDATE ON {TASK}
-        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-        FOR EACH STATEMENT EXECUTE FUNCTION approvals_open_task_count_update()""",
-    f"""CREATE TRIGGER approvals_open_task_count_delete AFTER DELETE ON {TASK}
-        REFERENCING OLD TABLE AS old_rows
-        FOR EACH STATEMENT EXECUTE FUNCTION approvals_open_task_count_delete()""",
+    *_pg_task_triggers("open_task_count"),
     f"""CREATE OR REPLACE FUNCTION approvals_statistics_change_insert() RETURNS trigger AS $$
     BEGIN
       INSERT INTO {CHANGES} (day)
@@ -341,15 +352,7 @@ OFFICIAL_POSTGRESQL_CREATE = [
       GROUP BY 1, 2, 3;
       RETURN NULL;
     END $$ LANGUAGE plpgsql""",
-    f"""CREATE TRIGGER approvals_official_task_count_insert AFTER INSERT ON {TASK}
-        REFERENCING NEW TABLE AS new_rows
-        FOR EACH STATEMENT EXECUTE FUNCTION approvals_official_task_count_insert()""",
-    f"""CREATE TRIGGER approvals_official_task_count_update AFTER UPDATE ON {TASK}
-        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-        FOR EACH STATEMENT EXECUTE FUNCTION approvals_official_task_count_update()""",
-    f"""CREATE TRIGGER approvals_official_task_count_delete AFTER DELETE ON {TASK}
-        REFERENCING OLD TABLE AS old_rows
-        FOR EACH STATEMENT EXECUTE FUNCTION approvals_official_task_count_delete()""",
+    *_pg_task_triggers("official_task_count"),
 ]
 
 OFFICIAL_POSTGRESQL_DROP = [

@@ -516,7 +516,7 @@ def staff_with(*codenames):
     return user
 
 
-def test_a_catalogue_administrator_edits_a_drafts_forms_and_materials_without_more_grants(
+def test_a_catalogue_administrator_edits_a_drafts_forms_without_more_grants(
     verified_client_factory, make_draft
 ):
     # given a catalogue administrator as the policy knows one (the version's own permissions),
@@ -526,25 +526,13 @@ def test_a_catalogue_administrator_edits_a_drafts_forms_and_materials_without_mo
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     draft = make_draft()
     data = change_form_data(client.get(change_url(draft)))
-    # when they add a blank form and a material to the draft
-    data.update(
-        {
-            **new_form_inline(SimpleUploadedFile("form.pdf", PDF, "application/pdf")),
-            "materials-TOTAL_FORMS": "1",
-            "materials-INITIAL_FORMS": "0",
-            "materials-0-key": "licence",
-            "materials-0-position": "1",
-            "materials-0-name_zh": "营业执照",
-            "materials-0-name_en": "Business licence",
-            "materials-0-medium": "original",
-        }
-    )
+    # when they add a blank form to the draft
+    data.update(new_form_inline(SimpleUploadedFile("form.pdf", PDF, "application/pdf")))
     response = client.post(change_url(draft), data)
-    # then both are saved with the draft, and audited as theirs
+    # then it is saved with the draft, and audited as theirs
     assert response.status_code == 302, response.context["adminform"].form.errors
     form = draft.guide_forms.get()
     assert form.name_en == "Blank form" and form.file.read() == PDF
-    assert list(draft.materials.values_list("key", flat=True)) == ["licence"]
     assert audit_events(ADMIN_ADD, form).get().actor == editor
 
 
