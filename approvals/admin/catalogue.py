@@ -160,18 +160,27 @@ class MaterialInlineForm(forms.ModelForm):
 class DraftOnlyInlineMixin:
     """An inline whose rows are part of their version: editable only while it is a draft."""
 
-    # The rows of a published or retired version are part of it: read-only.
+    # The rows (materials, forms to download, a theme's members) are parts of their version:
+    # whoever may see the catalogue sees them, and a catalogue administrator
+    # (policy.is_catalogue_admin) edits them while it is a draft; no permission of their own to
+    # grant by hand. A published or retired version's parts are read-only.
     def _parent_is_draft(self, obj) -> bool:
         return obj is None or obj.is_editable
 
+    def _may_edit(self, request, obj) -> bool:
+        return self._parent_is_draft(obj) and policy.is_catalogue_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return policy.is_catalogue_reader(request.user)
+
     def has_add_permission(self, request, obj=None):
-        return self._parent_is_draft(obj) and super().has_add_permission(request, obj)
+        return self._may_edit(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return self._parent_is_draft(obj) and super().has_change_permission(request, obj)
+        return self._may_edit(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self._parent_is_draft(obj) and super().has_delete_permission(request, obj)
+        return self._may_edit(request, obj)
 
 
 class MaterialInline(DraftOnlyInlineMixin, admin.StackedInline):

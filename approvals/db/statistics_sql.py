@@ -50,6 +50,25 @@ _APPLICATION_COLUMNS = (
 
 # --- PostgreSQL ------------------------------------------------------------------------------
 
+# What each statement-level trigger on the review tasks sees of the rows it changed.
+_TRANSITION_TABLES = {
+    "insert": "REFERENCING NEW TABLE AS new_rows",
+    "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+    "delete": "REFERENCING OLD TABLE AS old_rows",
+}
+
+
+def _pg_task_triggers(name: str) -> list[str]:
+    """After each insert, update and delete statement on the review tasks, the function
+    ``approvals_<name>_<op>()`` with the statement's rows as transition tables."""
+    return [
+        f"""CREATE TRIGGER approvals_{name}_{op} AFTER {op.upper()} ON {TASK}
+        {tables}
+        FOR EACH STATEMENT EXECUTE FUNCTION approvals_{name}_{op}()"""
+        for op, tables in _TRANSITION_TABLES.items()
+    ]
+
+
 _PG_TASK_MOVED = """
     (o.status = 'open') IS DISTINCT FROM (n.status = 'open')
     OR (n.status = 'open' AND (o.sla_light <> n.sla_light
@@ -96,15 +115,7 @@ POSTGRESQL_CREATE = [
       GROUP BY 1, 2, 3, 4, 5;
       RETURN NULL;
     END $$ LANGUAGE plpgsql""",
-    f"""CREATE TRIGGER approvals_open_task_count_insert AFTER INSERT ON {TASK}
-        REFERENCING NEW TABLE AS new_rows
-        FOR EACH STATEMENT EXECUTE FUNCTION approvals_open_task_count_insert()""",
-    f"""CREATE TRIGGER approvals_open_task_count_update AFTER UPDATE ON {TASK}
-        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-        FOR EACH STATEMENT EXECUTE FUNCTION approvals_open_task_count_update()""",
-    f"""CREATE TRIGGER approvals_open_task_count_delete AFTER DELETE ON {TASK}
-        REFERENCING OLD TABLE AS old_rows
-        FOR EACH STATEMENT EXECUTE FUNCTION approvals_open_task_count_delete()""",
+    *_pg_task_triggers("open_task_count"),
     f"""CREATE OR REPLACE FUNCTION approvals_statistics_change_insert() RETURNS trigger AS $$
     BEGIN
       INSERT INTO {CHANGES} (day)
@@ -285,4 +296,103 @@ OPEN_TASK_COUNTS_FILL = f"""
     FROM {TASK} t JOIN {APPLICATION} a ON a.id = t.application_id
     WHERE t.status = 'open'
     GROUP BY 1, 2, 3, 4, 5
+"""
+
+# --- The workload per official (issue 18) ------------------------------------------------------
+#
+# ``approvals_officialtaskcount``: the open-task ledger's twin by (department, assignee, light),
+# for the workload page. Every review task that enters or leaves the open state, or changes
+# department, assignee (a claim, a release, a reassignment) or light while open, adds -1 to the
+# bucket it leaves and +1 to the one it joins; the same triggers on PostgreSQL (statement-level,
+# transition tables) and SQLite (row-level). Kept apart from CREATE and DROP above, which the
+# migrations before this table existed (0011, 0022, 0023) run: a migration that rebuilds the
+# review task table on SQLite must create OFFICIAL_CREATE["sqlite"] again as well as
+# CREATE["sqlite"] (tests/approvals/supervision/test_workload_ledger.py checks that every trigger
+# is there after the migrations).
+
+OFFICIAL = "approvals_officialtaskcount"
+OFFICIAL_BUCKET = "department_id, assignee_id, light"
+
+
+def _official_bucket_of(task: str) -> str:
+    return f"{task}.department_id, {task}.assignee_id, {task}.sla_light"
+
+
+OFFICIAL_POSTGRESQL_CREATE = [
+    f"""CREATE OR REPLACE FUNCTION approvals_official_task_count_insert() RETURNS trigger AS $$
+    BEGIN
+      INSERT INTO {OFFICIAL} ({OFFICIAL_BUCKET}, tasks)
+      SELECT {_official_bucket_of("n")}, COUNT(*) FROM new_rows n
+      WHERE n.status = 'open'
+      GROUP BY 1, 2, 3;
+      RETURN NULL;
+    END $$ LANGUAGE plpgsql""",
+    # What the statement changed, bucket by bucket: the open rows after it less those before it
+    # (a row whose bucket did not change nets out, and no zero is written).
+    f"""CREATE OR REPLACE FUNCTION approvals_official_task_count_update() RETURNS trigger AS $$
+    BEGIN
+      INSERT INTO {OFFICIAL} ({OFFICIAL_BUCKET}, tasks)
+      SELECT department_id, assignee_id, light, SUM(tasks)
+      FROM (
+        SELECT {_official_bucket_of("o")} AS light, -1 AS tasks
+        FROM old_rows o WHERE o.status = 'open'
+        UNION ALL
+        SELECT {_official_bucket_of("n")}, 1
+        FROM new_rows n WHERE n.status = 'open'
+      ) moved
+      GROUP BY 1, 2, 3
+      HAVING SUM(tasks) <> 0;
+      RETURN NULL;
+    END $$ LANGUAGE plpgsql""",
+    f"""CREATE OR REPLACE FUNCTION approvals_official_task_count_delete() RETURNS trigger AS $$
+    BEGIN
+      INSERT INTO {OFFICIAL} ({OFFICIAL_BUCKET}, tasks)
+      SELECT {_official_bucket_of("o")}, -COUNT(*) FROM old_rows o
+      WHERE o.status = 'open'
+      GROUP BY 1, 2, 3;
+      RETURN NULL;
+    END $$ LANGUAGE plpgsql""",
+    *_pg_task_triggers("official_task_count"),
+]
+
+OFFICIAL_POSTGRESQL_DROP = [
+    *(f"DROP TRIGGER IF EXISTS approvals_official_task_count_{op} ON {TASK}" for op in _OPS),
+    *(f"DROP FUNCTION IF EXISTS approvals_official_task_count_{op}()" for op in _OPS),
+]
+
+
+def _sqlite_official(row: str, sign: int) -> str:
+    return f"""INSERT INTO {OFFICIAL} ({OFFICIAL_BUCKET}, tasks)
+        SELECT {_official_bucket_of(row)}, {sign} WHERE {row}.status = 'open';"""
+
+
+OFFICIAL_SQLITE_CREATE = [
+    f"""CREATE TRIGGER IF NOT EXISTS approvals_official_task_count_insert AFTER INSERT ON {TASK}
+        WHEN NEW.status = 'open'
+        BEGIN {_sqlite_official("NEW", 1)} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS approvals_official_task_count_update
+        AFTER UPDATE OF status, sla_light, department_id, assignee_id ON {TASK}
+        WHEN (OLD.status = 'open' OR NEW.status = 'open') AND (
+          NEW.status IS NOT OLD.status OR NEW.sla_light IS NOT OLD.sla_light
+          OR NEW.department_id IS NOT OLD.department_id
+          OR NEW.assignee_id IS NOT OLD.assignee_id)
+        BEGIN {_sqlite_official("OLD", -1)} {_sqlite_official("NEW", 1)} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS approvals_official_task_count_delete AFTER DELETE ON {TASK}
+        WHEN OLD.status = 'open'
+        BEGIN {_sqlite_official("OLD", -1)} END""",
+]
+
+OFFICIAL_SQLITE_DROP = [f"DROP TRIGGER IF EXISTS approvals_official_task_count_{op}" for op in _OPS]
+
+OFFICIAL_CREATE = {"sqlite": OFFICIAL_SQLITE_CREATE, "postgresql": OFFICIAL_POSTGRESQL_CREATE}
+OFFICIAL_DROP = {"sqlite": OFFICIAL_SQLITE_DROP, "postgresql": OFFICIAL_POSTGRESQL_DROP}
+
+# The open tasks per (department, assignee, light) as the triggers count them: the migration's
+# first fill and a rebuild, one grouped statement.
+OFFICIAL_TASK_COUNTS_FILL = f"""
+    INSERT INTO {OFFICIAL} ({OFFICIAL_BUCKET}, tasks)
+    SELECT {_official_bucket_of("t")}, COUNT(*)
+    FROM {TASK} t
+    WHERE t.status = 'open'
+    GROUP BY 1, 2, 3
 """

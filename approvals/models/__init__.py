@@ -55,6 +55,7 @@ from approvals.models.pauses import ClockPause, PauseKind
 from approvals.models.pledges import Pledge
 from approvals.models.review import ReviewTask, TaskRole, TaskStatus
 from approvals.models.supervision import (
+    OfficialTaskCount,
     OpenTaskCount,
     RectificationStatus,
     RectificationTask,
@@ -120,6 +121,7 @@ __all__ = [
     "Material",
     "MaterialMedium",
     "Notification",
+    "OfficialTaskCount",
     "OpenTaskCount",
     "OutboxEvent",
     "PauseKind",

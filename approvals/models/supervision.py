@@ -119,7 +119,8 @@ class RectificationTask(models.Model):
 # - ``OpenTaskCount``: a ledger of +1/-1 per open review task entering or leaving a (department,
 #   role, service version, light, claimed) bucket. Readers (this dashboard, the officials' queue)
 #   sum it; ``open_task_counts_compact`` folds it back to one row per bucket. Insert-only, so
-#   officials never wait on each other's counter row.
+#   officials never wait on each other's counter row. ``OfficialTaskCount`` is its twin by
+#   (department, assignee, light), for the workload per official.
 # - ``StatisticsChange``: the days whose statistics a change of an application touched (received,
 #   accepted, decided: before and after). ``statistics_rollup`` recomputes those days into
 #   ``StatisticsDay`` / ``StatisticsDuration`` and marks them in ``StatisticsRolledDay``; until it
@@ -153,6 +154,44 @@ class OpenTaskCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department_id}/{self.service_version_id}/{self.light}: {self.tasks:+d}"
+
+
+class OfficialTaskCount(models.Model):
+    """Open review tasks of one department held by one official (or by nobody yet), by light: a
+    signed delta like ``OpenTaskCount``, kept by the same kind of triggers, summed by the
+    workload page (per official, a few rows whatever the number of tasks)."""
+
+    # Derived rows never hold up a delete: no database constraint (the triggers write -1 rows for
+    # tasks deleted after their department or official, as a test database's flush does);
+    # Django still deletes an official's or a department's rows with them.
+    id = models.BigAutoField(primary_key=True)
+    department = models.ForeignKey(
+        "accounts.Department",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    # Who claimed the tasks; NULL: nobody has yet.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    light = models.CharField(max_length=6, blank=True)  # as on the task, "" until lit
+    tasks = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            # The workload page reads one department's rows.
+            models.Index(fields=["department", "assignee", "light"], name="official_task_bucket")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department_id}/{self.assignee_id}/{self.light}: {self.tasks:+d}"
 
 
 class StatisticsChange(models.Model):

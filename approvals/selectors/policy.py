@@ -201,6 +201,17 @@ def is_catalogue_admin(user) -> bool:
     return user.is_superuser or user.has_perm("approvals.change_serviceversion")
 
 
+def is_catalogue_reader(user) -> bool:
+    """Catalogue administrators, and staff given ``approvals.view_serviceversion`` (they read
+    the versions and their parts in the admin)."""
+    return is_catalogue_admin(user) or (
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.has_perm("approvals.view_serviceversion")
+    )
+
+
 def require_catalogue_admin(user) -> None:
     """Draft, publish, retire or import service guides."""
     if not is_catalogue_admin(user):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from accounts.models import Department
@@ -21,12 +21,11 @@ from approvals.domain.china_time import china_today
 from approvals.domain.trend_periods import Bucket, bucket_start, buckets
 from approvals.models import (
     Application,
-    ReviewTask,
+    OfficialTaskCount,
     ServiceRating,
     ServiceVersion,
     StatisticsDay,
     StatisticsRatingDay,
-    TaskStatus,
 )
 from approvals.models.working_calendar import calendar_key, working_calendar
 from approvals.selectors.supervision import (
@@ -337,12 +336,14 @@ class OfficialLoad:
 
 def official_workload(department_id: int) -> list[OfficialLoad]:
     """The department's open review tasks per official who claimed them (and those nobody has),
-    by light: one grouped query over the department's open tasks (the queue's partial index of
-    open tasks per department), never the closed ones. Most loaded first."""
+    by light: one grouped query over the department's rows of the workload ledger
+    (``OfficialTaskCount``, kept by triggers), a few rows per official whatever the number of
+    tasks. Most loaded first."""
     rows = (
-        ReviewTask.objects.filter(department_id=department_id, status=TaskStatus.OPEN)
-        .values_list("assignee_id", "assignee__display_name", "assignee__email", "sla_light")
-        .annotate(n=Count("pk"))
+        OfficialTaskCount.objects.filter(department_id=department_id)
+        .values_list("assignee_id", "assignee__display_name", "assignee__email", "light")
+        .annotate(n=Sum("tasks"))
+        .exclude(n=0)
         .order_by()
     )
     loads: dict[int | None, OfficialLoad] = {}

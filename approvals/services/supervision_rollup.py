@@ -6,8 +6,9 @@
   is one transaction that replaces the days' rows, marks them rolled with the calendar's key
   and deletes exactly the change rows it read before counting, so a change committed meanwhile
   stays logged and its day is counted live until the next run.
-- ``open_task_counts_compact``: fold the open-task ledger back to one row per bucket.
-- ``open_task_counts_rebuild``: recount the ledger from the tasks (after a bulk load that ran
+- ``open_task_counts_compact``: fold the open-task ledgers (by queue bucket, by official) back to
+  one row per bucket.
+- ``open_task_counts_rebuild``: recount the ledgers from the tasks (after a bulk load that ran
   without the triggers).
 
 Run by Celery beat (``approvals.tasks.supervision_rollup_task``) and by
@@ -28,6 +29,7 @@ from approvals.db import statistics_sql
 from approvals.domain.china_time import china_today
 from approvals.models import (
     Application,
+    OfficialTaskCount,
     OpenTaskCount,
     ServiceRating,
     StatisticsChange,
@@ -179,14 +181,26 @@ def statistics_rollup(*, today: dt.date | None = None, rebuild: bool = False) ->
     return report
 
 
+# The ledgers of open tasks the triggers keep: by queue bucket (department, role, service
+# version, light, claimed) and by official (department, assignee, light).
+_LEDGERS = (
+    (OpenTaskCount, statistics_sql.BUCKET, statistics_sql.OPEN_TASK_COUNTS_FILL),
+    (OfficialTaskCount, statistics_sql.OFFICIAL_BUCKET, statistics_sql.OFFICIAL_TASK_COUNTS_FILL),
+)
+
+
 def open_task_counts_compact() -> int:
-    """Fold the ledger into one row per bucket (buckets at zero disappear); returns the rows
-    folded. The rows summed are exactly the rows deleted: on PostgreSQL one statement does both;
+    """Fold each open-task ledger into one row per bucket (buckets at zero disappear); returns
+    the rows left in both."""
+    return sum(_ledger_compact(model, columns) for model, columns, _fill in _LEDGERS)
+
+
+def _ledger_compact(model, columns: str) -> int:
+    """The rows summed are exactly the rows deleted: on PostgreSQL one statement does both;
     SQLite's IMMEDIATE transaction keeps every other writer out meanwhile."""
-    table = statistics_sql.COUNTS
-    columns = statistics_sql.BUCKET
+    table = model._meta.db_table
     with transaction.atomic():
-        last = OpenTaskCount.objects.order_by("-pk").values_list("pk", flat=True).first()
+        last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
         if last is None:
             return 0
         with connection.cursor() as cursor:
@@ -212,11 +226,12 @@ def open_task_counts_compact() -> int:
 
 
 def open_task_counts_rebuild() -> None:
-    """Recount the ledger from the review tasks, with task writes held off meanwhile."""
+    """Recount both ledgers from the review tasks, with task writes held off meanwhile."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("LOCK TABLE approvals_reviewtask IN SHARE MODE")
-        OpenTaskCount.objects.all().delete()
-        with connection.cursor() as cursor:
-            cursor.execute(statistics_sql.OPEN_TASK_COUNTS_FILL)
+        for model, _columns, fill in _LEDGERS:
+            model.objects.all().delete()
+            with connection.cursor() as cursor:
+                cursor.execute(fill)

@@ -66,14 +66,7 @@ def catalogue_admin(db):
                 "add_serviceversion",
                 "change_serviceversion",
                 "delete_serviceversion",
-                "view_material",
-                "add_material",
-                "change_material",
-                "delete_material",
-                "view_guideform",
-                "add_guideform",
-                "change_guideform",
-                "delete_guideform",
+                # No permission of the materials or forms to download: they follow the version.
             ],
         )
     )

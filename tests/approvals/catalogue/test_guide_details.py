@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -29,7 +30,7 @@ from demo.catalogue import seed_catalogue
 from demo.management.commands.seed_demo import DemoSeeder
 from tests.accounts.test_admin import audit_events, change_form_data
 from tests.approvals.catalogue.test_admin import change_url
-from tests.factories import DepartmentFactory, ServiceItemFactory
+from tests.factories import DepartmentFactory, ServiceItemFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -504,6 +505,57 @@ def test_the_admin_refuses_a_disguised_file_and_an_unsafe_link(
     assert not draft.guide_forms.exists()
     draft.refresh_from_db()
     assert draft.legal_basis_links == []
+
+
+def staff_with(*codenames):
+    """A staff member (not a superuser) given only these approvals permissions."""
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="approvals", codename__in=codenames)
+    )
+    return user
+
+
+def test_a_catalogue_administrator_edits_a_drafts_forms_without_more_grants(
+    verified_client_factory, make_draft
+):
+    # given a catalogue administrator as the policy knows one (the version's own permissions),
+    # with no permission of the materials or the forms to download granted by hand
+    editor = staff_with("view_serviceversion", "change_serviceversion", "view_serviceitem")
+    client = verified_client_factory(editor)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    draft = make_draft()
+    data = change_form_data(client.get(change_url(draft)))
+    # when they add a blank form to the draft
+    data.update(new_form_inline(SimpleUploadedFile("form.pdf", PDF, "application/pdf")))
+    response = client.post(change_url(draft), data)
+    # then it is saved with the draft, and audited as theirs
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    form = draft.guide_forms.get()
+    assert form.name_en == "Blank form" and form.file.read() == PDF
+    assert audit_events(ADMIN_ADD, form).get().actor == editor
+
+
+def test_a_reader_of_the_catalogue_sees_the_forms_but_cannot_add_one(
+    verified_client_factory, make_draft
+):
+    # given a draft with a form to download, and staff who may only read the catalogue
+    draft = make_draft()
+    add_form(draft, "sample", name_en="Filled-in sample")
+    reader = staff_with("view_serviceversion", "view_serviceitem")
+    client = verified_client_factory(reader)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    # when they open the draft in the admin
+    page = client.get(change_url(draft))
+    # then they see its form, read-only: no field to add or change one
+    assert page.status_code == 200
+    assert "Filled-in sample" in page.content.decode()
+    assert 'name="guide_forms-0-name_en"' not in page.content.decode()
+    assert page.context["inline_admin_formsets"][1].has_add_permission is False
+    # and a forged post adds nothing
+    data = {**new_form_inline(SimpleUploadedFile("f.pdf", PDF, "application/pdf"))}
+    assert client.post(change_url(draft), data).status_code == 403
+    assert draft.guide_forms.count() == 1
 
 
 # --- The demo catalogue ---------------------------------------------------------------------------

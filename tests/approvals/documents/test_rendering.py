@@ -98,7 +98,64 @@ KIND_FACTS = {
             "14 June 2031",
         ],
     ),
+    DocumentKind.BUSINESS_LICENCE: (
+        {
+            "credit_code": "92350102MA2Y000013",
+            "registered": {
+                "name": {"zh": "福州市鼓楼区老街小吃店", "en": "Old Street Snacks"},
+                "organisation": {"zh": "个人经营", "en": "Run by one person"},
+                "premises": {"zh": "福州市鼓楼区东街88号", "en": "88 East Street"},
+            },
+            "holder_name": "王芳",
+            "scope_zh": "小吃服务",
+            "scope_en": "Snack service",
+            "valid_from": "2026-06-15",
+            "valid_to": "",
+        },
+        ["营业执照", "Business licence", "92350102MA2Y000013", "福州市鼓楼区老街小吃店"],
+    ),
+    DocumentKind.REVOCATION_DECISION: (
+        {
+            "reasons": "以欺骗手段取得许可",
+            "holder_name": "王芳",
+            "licence_number": "CITY-MARKET-2026-000001",
+            "certificate_zh": "食品经营许可证",
+            "certificate_en": "food business licence",
+            "valid_from": "2026-06-15",
+            "valid_to": "2031-06-14",
+            "withdrawn_applications": [],
+        },
+        ["撤销行政许可决定书", "以欺骗手段取得许可", "CITY-MARKET-2026-000001", "within 60 days"],
+    ),
+    DocumentKind.CANCELLATION_DECISION: (
+        {
+            "reasons": "持证人申请注销",
+            "holder_name": "王芳",
+            "licence_number": "CITY-MARKET-2026-000002",
+            "certificate_zh": "食品经营许可证",
+            "certificate_en": "food business licence",
+            "valid_from": "2026-06-15",
+            "valid_to": "2031-06-14",
+        },
+        ["注销行政许可决定书", "持证人申请注销", "CITY-MARKET-2026-000002"],
+    ),
+    DocumentKind.COMMITMENT_LETTER: (
+        {
+            "statement_zh": "本人承诺所填信息真实有效",
+            "statement_en": "I pledge that what I stated is true",
+            "signed_on": "2026-05-29",
+            "verification_days": 60,
+            "replaced": [{"zh": "卫生许可证明", "en": "Hygiene certificate"}],
+        },
+        ["告知承诺书", "Letter of pledge", "本人承诺所填信息真实有效", "卫生许可证明"],
+    ),
 }
+
+
+def test_the_rendering_tests_cover_every_kind_of_document():
+    """Each test below runs for every kind the portal issues (a new kind needs its facts here):
+    among them, that every issued PDF is tagged (PDF/UA) with its language and title."""
+    assert set(KIND_FACTS) == set(DocumentKind)
 
 
 @pytest.mark.parametrize("kind", list(KIND_FACTS))

@@ -335,6 +335,28 @@ def test_workload_per_official(city, under_review):
     assert loads[0].name == "Li"
 
 
+def test_the_workload_per_official_reads_its_ledger_in_one_query_not_the_tasks(city, under_review):
+    # given a department with many open tasks, some claimed
+    for n in range(30):
+        ReviewTaskFactory(
+            department=city.bureau,
+            assignee=[None, city.reviewer, city.head][n % 3],
+            sla_light=["green", "yellow", "red"][n % 3],
+        )
+    # when its workload per official is read
+    with CaptureQueriesContext(connection) as captured:
+        loads = official_workload(city.bureau.pk)
+    # then one query, on the ledger the triggers keep, never on the review tasks
+    assert len(captured) == 1
+    assert "approvals_officialtaskcount" in captured[0]["sql"]
+    assert "approvals_reviewtask" not in captured[0]["sql"]
+    assert {(row.pk, row.total) for row in loads} == {
+        (None, 11),
+        (city.reviewer.pk, 10),
+        (city.head.pk, 10),
+    }
+
+
 def test_the_workload_page_shows_the_tree_and_one_departments_officials(
     city, under_review, verified_client_factory
 ):

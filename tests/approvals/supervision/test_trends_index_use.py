@@ -12,6 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from approvals.models import ReviewTask
+from approvals.selectors.supervision_trends import official_workload
 from approvals.services.supervision_rollup import statistics_rollup
 from demo.catalogue import department_workflow
 from tests.explain import analyze, assert_no_seq_scan, captured_selects, requires_postgresql
@@ -131,3 +133,29 @@ def test_the_trend_pages_read_indexes(city, province, verified_client_factory):
     assert 'data-testid="trend-cases"' in page
     for sql in reads:
         assert_no_seq_scan(sql, BIG_TABLES)
+
+
+def test_the_workload_per_official_reads_its_ledger_by_index(city, province):
+    """One department's officials come from its rows of the workload ledger, found by the
+    ledger's index among every other department's (a ledger not compacted for a while holds a
+    row per change), and never from the review tasks."""
+    # given a ledger with many rows of other departments, as between two compactions
+    others = "{" + ",".join(str(d.pk) for d in province[1:]) + "}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """INSERT INTO approvals_officialtaskcount (department_id, assignee_id, light, tasks)
+               SELECT (%(others)s::bigint[])[1 + g %% cardinality(%(others)s::bigint[])],
+                      NULL, (ARRAY['green', 'yellow', 'red'])[1 + g %% 3], 1 - 2 * (g %% 2)
+               FROM generate_series(1, 50000) AS g""",
+            {"others": others},
+        )
+    analyze("approvals_officialtaskcount")
+    # when the workload of the bureau is read
+    with CaptureQueriesContext(connection) as captured:
+        loads = official_workload(city.bureau.pk)
+    # then it is the bureau's open tasks, read through the ledger's index
+    (sql,) = captured_selects(captured)
+    assert "approvals_reviewtask" not in sql
+    assert_no_seq_scan(sql, ["approvals_officialtaskcount"])
+    open_tasks = ReviewTask.objects.filter(department=city.bureau, status="open").count()
+    assert sum(row.total for row in loads) == open_tasks >= 1000
