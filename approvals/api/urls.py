@@ -3,7 +3,7 @@ the authorization matrix (tests/approvals/api/test_auth_matrix.py fails otherwis
 
 from django.urls import path
 
-from approvals.api.views import agency, applicant, official, public, tokens
+from approvals.api.views import agency, applicant, official, public, themes, tokens
 
 app_name = "api"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     # Public
     path("services/", public.ServiceList.as_view(), name="service_list"),
     path("services/<str:code>/", public.ServiceDetail.as_view(), name="service_detail"),
+    path("themes/", themes.ThemeList.as_view(), name="theme_list"),
+    path("themes/<str:code>/", themes.ThemeGuide.as_view(), name="theme_guide"),
     path("track/", public.Track.as_view(), name="track"),
     path("verify/<str:code>/", public.DocumentVerify.as_view(), name="verify"),
     # Personal tokens (session)

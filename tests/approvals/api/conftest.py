@@ -103,6 +103,34 @@ def scopeless_client(db):
     return client
 
 
+@pytest.fixture
+def theme(version, window):
+    """一件事 around the world's food licence: one question, a shared shop name and floor plan."""
+    from tests.factories import ThemeVersionFactory
+
+    return ThemeVersionFactory(
+        published=True,
+        item__code="OPEN-SHOP",
+        lead_department=window,
+        questions=[
+            {"key": "food", "kind": "yes_no", "text_zh": "卖食品吗？", "text_en": "Sell food?"},
+        ],
+        shared_fields=[
+            {"key": "shop", "schema": {"type": "string", "title": "Shop name"}, "required": True}
+        ],
+        shared_materials=[{"key": "plan", "name_zh": "平面图", "name_en": "Floor plan"}],
+        members=[
+            {
+                "key": "food",
+                "service_item": version.item,
+                "condition": {"question": "food", "equals": True},
+                "field_map": {"shop": "shop_name"},
+                "material_map": {"plan": "floor-plan"},
+            }
+        ],
+    )
+
+
 @dataclass
 class World:
     draft: object
@@ -112,10 +140,11 @@ class World:
     draft_attachment: object
     document: object
     licence: object
+    theme_code: str = ""
 
 
 @pytest.fixture
-def world(version, citizen, clerk, reviewer, make_submitted):
+def world(version, citizen, clerk, reviewer, make_submitted, theme):
     from approvals.services.applications import application_start
     from approvals.services.attachments import attachment_upload
 
@@ -167,6 +196,7 @@ def world(version, citizen, clerk, reviewer, make_submitted):
         draft_attachment=draft_attachment,
         document=document,
         licence=licence,
+        theme_code=theme.item.code,
     )
 
 

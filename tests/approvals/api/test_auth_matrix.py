@@ -73,6 +73,8 @@ def _matrix(w):
     return {
         ("service_list", "get"): ({}, PUBLIC),
         ("service_detail", "get"): ({"code": "SPJY"}, PUBLIC),
+        ("theme_list", "get"): ({}, PUBLIC),
+        ("theme_guide", "get"): ({"code": w.theme_code}, PUBLIC),
         ("track", "post"): ({}, PUBLIC),
         ("verify", "get"): ({"code": w.document.verification_code}, PUBLIC),
         ("token_list", "get"): ({}, TOKENS),
@@ -151,6 +153,7 @@ class _FakeWorld:
         for name in ("application", "draft", "task", "document", "licence", "token"):
             setattr(self, name, type("O", (), {"pk": 1, "verification_code": "X", "number": "N"}))
         self.attachment = self.draft_attachment = self.document
+        self.theme_code = "T"
 
 
 def test_every_api_route_is_in_the_matrix():
