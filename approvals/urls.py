@@ -13,6 +13,7 @@ from approvals.views import (
     supervision,
     supervision_trends,
     supplement,
+    theme_supervision,
     work,
 )
 
@@ -144,6 +145,7 @@ urlpatterns = [
         name="supervision_trend_ratings",
     ),
     path("supervision/workload/", supervision_trends.workload_page, name="supervision_workload"),
+    path("supervision/themes/", theme_supervision.themes_page, name="supervision_themes"),
     path("applications/<int:pk>/rate/", supervision.rate, name="application_rate"),
     path("work/rectifications/", supervision.rectifications, name="rectifications"),
     path(
