@@ -66,6 +66,7 @@ from approvals.models.supervision import (
     StatisticsRolledDay,
 )
 from approvals.models.supplements import SupplementRequest
+from approvals.models.theme_materials import ThemeCaseAttachment
 from approvals.models.themes import (
     DeliveryChoice,
     ThemeCase,
@@ -143,6 +144,7 @@ __all__ = [
     "TaskRole",
     "TaskStatus",
     "ThemeCase",
+    "ThemeCaseAttachment",
     "ThemeCaseStatus",
     "ThemeItem",
     "ThemeMember",

@@ -81,7 +81,8 @@ def _is_applicant_side(user, application, *, membership=_UNREAD) -> bool:
     filer = application.created_by_id == user.pk
     if application.business_id is None:
         return filer
-    if filer and application.filed_at_counter:
+    # (A one-thing case is filed online only: it has no counter filing.)
+    if filer and getattr(application, "filed_at_counter", False):
         return True  # the clerk who filed it at the counter for the walk-in applicant
     # A business's application: only while one acts for the business (a removed agent loses
     # even what they filed), and the agents who do not see all see only what they filed.
@@ -131,6 +132,38 @@ def require_can_apply_as(user, *, business=None) -> None:
         return
     if not user.is_authenticated or getattr(user, "person", None) is None:
         deny(user, "application.apply_as_person")
+
+
+# --- 一件事 cases, applicant side ---------------------------------------------------------------
+# A one-thing case is seen and acted on by its applicant side under the same rules as an
+# application (the person, the filer, the business's members by their role).
+
+
+def may_view_theme_case(user, case) -> bool:
+    return _is_applicant_side(user, case)
+
+
+def require_theme_case_view(user, case) -> None:
+    if not _is_applicant_side(user, case):
+        deny(user, "theme_case.view", case)
+
+
+def require_theme_case_edit(user, case) -> None:
+    """Change a draft case, upload its materials, withdraw it, rate it."""
+    if not _is_applicant_side(user, case):
+        deny(user, "theme_case.edit", case)
+
+
+def require_theme_case_submit(user, case) -> None:
+    """Submit a draft case: whoever may change it; for a business, only while they may still
+    apply for it."""
+    membership = _UNREAD
+    if case.business_id is not None and user.is_authenticated:
+        membership = active_membership(user, case.business_id)
+    if not _is_applicant_side(user, case, membership=membership):
+        deny(user, "theme_case.edit", case)
+    if case.business_id is not None and not membership_may_apply(membership):
+        deny(user, "application.apply_for_business", case)
 
 
 # --- Service catalogue --------------------------------------------------------------------------

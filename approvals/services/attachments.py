@@ -20,6 +20,7 @@ from approvals.models.audit_chain import audit_record
 from approvals.security.scanning import scan_upload
 from approvals.security.uploads import UploadRejected, inspect_upload
 from approvals.selectors import policy
+from approvals.selectors.theme_cases import case_file_in_use
 
 
 def _slot_open_for_upload(application: Application, material_key: str) -> bool:
@@ -62,9 +63,11 @@ def _on_behalf_of(application: Application) -> str:
 def _delete_file_after_commit(name: str) -> None:
     # After commit: a rollback must not leave a row pointing at a deleted file. A cited licence
     # (材料复用) has no file.
+    # A one-thing case's material is one stored file for every member that maps it: it goes
+    # only once nothing names it any more.
     if not name:
         return
-    transaction.on_commit(lambda: default_storage.delete(name))
+    transaction.on_commit(lambda: case_file_in_use(name) or default_storage.delete(name))
 
 
 def attachment_upload(
