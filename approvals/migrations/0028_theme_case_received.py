@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("approvals", "0026_themes"),
+        ("approvals", "0027_theme_case_attachments"),
     ]
 
     operations = [
