@@ -13,6 +13,7 @@ from approvals.views import (
     supervision,
     supervision_trends,
     supplement,
+    theme_cases,
     theme_supervision,
     work,
 )
@@ -73,6 +74,41 @@ urlpatterns = [
         applications.notifications_mark_all_read,
         name="notifications_mark_all_read",
     ),
+    # 一件事: the applicant's case (themeapply).
+    path("themes/<str:code>/apply/", theme_cases.start, name="theme_case_start"),
+    path("theme-cases/<int:pk>/", theme_cases.detail, name="theme_case_detail"),
+    path("theme-cases/<int:pk>/questions/", theme_cases.questions, name="theme_case_questions"),
+    path("theme-cases/<int:pk>/shared/", theme_cases.shared, name="theme_case_shared"),
+    path(
+        "theme-cases/<int:pk>/members/<slug:member_key>/<str:step_key>/",
+        theme_cases.member_step,
+        name="theme_case_member_step",
+    ),
+    path("theme-cases/<int:pk>/materials/", theme_cases.materials, name="theme_case_materials"),
+    path(
+        "theme-cases/<int:pk>/materials/upload/",
+        theme_cases.material_upload,
+        name="theme_case_material_upload",
+    ),
+    path(
+        "theme-cases/<int:pk>/materials/cite/",
+        theme_cases.material_cite,
+        name="theme_case_material_cite",
+    ),
+    path(
+        "theme-cases/<int:pk>/materials/<int:attachment_pk>/remove/",
+        theme_cases.material_remove,
+        name="theme_case_material_remove",
+    ),
+    path("theme-cases/<int:pk>/review/", theme_cases.review, name="theme_case_review"),
+    path("theme-cases/<int:pk>/discard/", theme_cases.discard, name="theme_case_discard"),
+    path(
+        "theme-cases/<int:pk>/certificates/",
+        theme_cases.certificates,
+        name="theme_case_certificates",
+    ),
+    path("theme-cases/<int:pk>/rate/", theme_cases.rate, name="theme_case_rate"),
+    path("theme-cases/<int:pk>/withdraw/", theme_cases.withdraw, name="theme_case_withdraw"),
     path("track/", lookup.track, name="track"),
     path("documents/<int:pk>/download/", documents.document_download, name="document_download"),
     path(

@@ -71,7 +71,8 @@ def applications_for_applicant(
     of every business they actively belong to; narrowed to one business, or to the ones filed as a
     person, or to one status, when asked. Read branch by branch in the list's order (a page reads
     its own rows), in a fixed number of queries however long the list."""
-    narrow = Q()
+    # A one-thing case's members are shown inside their case (theme_cases_for_applicant).
+    narrow = Q(theme_case__isnull=True)
     if business is not None:
         narrow &= Q(business=business)
     elif person_only:

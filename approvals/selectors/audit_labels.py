@@ -162,6 +162,17 @@ ACTION_LABELS = {
     "rating.submitted": _("Service rated"),
     "rectification.opened": _("Rectification task opened"),
     "rectification.completed": _("Rectification completed"),
+    # 一件事: the applicant's case
+    "theme_case.started": _("One-thing application started"),
+    "theme_case.step_saved": _("One-thing application step saved"),
+    "theme_case.material_uploaded": _("Material uploaded once for the one-thing application"),
+    "theme_case.licence_cited": _("Licence cited for the one-thing application"),
+    "theme_case.material_removed": _("Material removed from the one-thing application"),
+    "theme_case.submitted": _("One-thing application submitted"),
+    "theme_case.withdrawn": _("One-thing application withdrawn"),
+    "theme_case.draft_discarded": _("One-thing draft discarded"),
+    "theme_case.rated": _("One-thing application rated"),
+    "theme_case.certificates_delivered": _("Certificates handed over as one set"),
 }
 
 
@@ -330,6 +341,14 @@ FIELD_LABELS = {
     "via": _("Through"),
     "window_stage_passed": _("Window stage passed by the acceptance"),
     "working_days": _("Working days"),
+    # 一件事
+    "theme_version": _("One-thing theme version"),
+    "theme_case": _("One-thing application"),
+    "member": _("Service of the one-thing application"),
+    "members": _("Services of the one-thing application"),
+    "ratings": _("Ratings for each department"),
+    "rated_at": _("Rated at"),
+    "documents": _("Documents"),
 }
 # Bookkeeping of optimistic concurrency: no meaning to a reader (the event's own page keeps it).
 HIDDEN_FIELDS = frozenset({"revision"})

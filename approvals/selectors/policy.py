@@ -139,6 +139,25 @@ def require_can_apply_as(user, *, business=None) -> None:
 # application (the person, the filer, the business's members by their role).
 
 
+def theme_case_visibility(user):
+    """A ``Q`` over ``ThemeCase`` for what ``user`` sees as an applicant, by the rules of
+    ``applicant_branches``: every case of a business where they see all, theirs as a person, and
+    what they filed (for a business only while they still act for it)."""
+    from accounts.models import BusinessMembership, MembershipRole, MembershipStatus
+
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    active, sees_all = [], []
+    for business_id, role, all_applications in BusinessMembership.objects.filter(
+        user=user, status=MembershipStatus.ACTIVE
+    ).values_list("business_id", "role", "sees_all_applications"):
+        active.append(business_id)
+        if role == MembershipRole.ADMIN or all_applications:
+            sees_all.append(business_id)
+    filed = Q(created_by_id=user.pk) & (Q(business__isnull=True) | Q(business_id__in=active))
+    return Q(business_id__in=sees_all) | Q(person__user_id=user.pk) | filed
+
+
 def may_view_theme_case(user, case) -> bool:
     return _is_applicant_side(user, case)
 

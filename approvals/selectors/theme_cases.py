@@ -81,19 +81,20 @@ def find_theme_case_by_tracking(tracking_number: str, query_code: str) -> ThemeC
     return case if case is not None and matches else None
 
 
-def theme_cases_for_applicant(user: User, *, limit: int = 50) -> list[ThemeCase]:
+def theme_cases_for_applicant(
+    user: User, *, business=None, person_only: bool = False, limit: int = 20
+) -> list[ThemeCase]:
     """The cases ``user`` sees as an applicant, newest activity first, each with its members
-    (one query for the cases whatever their number, one for all their members)."""
-    branches = policy.applicant_branches(user)
-    if not branches:
-        return []
-    visible = Q(pk__in=[])
-    for branch in branches:
-        visible |= branch
+    inside (two queries whatever the number of cases and members)."""
+    narrow = Q()
+    if business is not None:
+        narrow &= Q(business=business)
+    elif person_only:
+        narrow &= Q(business__isnull=True)
     members = Application.objects.select_related("service_version__item__department").order_by("pk")
     return list(
         _cases()
-        .filter(visible)
+        .filter(policy.theme_case_visibility(user), narrow)
         .order_by("-updated_at", "-pk")
         .prefetch_related(Prefetch("members", members))[:limit]
     )

@@ -50,8 +50,11 @@ from approvals.security.scanning import scan_upload
 from approvals.security.uploads import UploadRejected, inspect_upload
 from approvals.selectors import policy
 from approvals.selectors.theme_cases import (
+    case_certificates,
+    case_delivery_ready,
     case_file_in_use,
     case_material_slots,
+    case_members,
     member_data,
     shared_schema,
     shared_values,
@@ -59,7 +62,7 @@ from approvals.selectors.theme_cases import (
 from approvals.selectors.themes import ThemePlan, theme_plan
 from approvals.services.applications import application_withdraw
 from approvals.services.attachments import cited_licence_problem
-from approvals.services.documents import document_issue
+from approvals.services.documents import document_issue, document_record_download
 from approvals.services.lifecycle import application_transition, on_behalf_of
 from approvals.services.notifications import applicant_users, message, notify, notify_many
 from approvals.services.ratings import may_be_rated, rating_submit
@@ -726,11 +729,14 @@ def _notify_case_submitted(case_pk: int, *, query_code: str, actor_pk: int) -> N
 
 
 def _lead_window_clerks(version: ThemeVersion) -> list[User]:
+    """The intake clerks of the theme's one window (一窗受理: ``lead_department``)."""
     from accounts.models import OfficialPosition, OfficialRole
 
-    windows = version.lead_department.service_windows()
     positions = OfficialPosition.objects.filter(
-        department__in=windows, role=OfficialRole.INTAKE_CLERK, is_active=True, user__is_active=True
+        department_id=version.lead_department_id,
+        role=OfficialRole.INTAKE_CLERK,
+        is_active=True,
+        user__is_active=True,
     ).select_related("user")
     return list({p.user_id: p.user for p in positions}.values())
 
@@ -842,3 +848,28 @@ def theme_case_rate(
             },
         )
     return ratings
+
+
+# --- 一窗出件: the certificates as one set ------------------------------------------------------
+
+
+def theme_case_deliver(*, actor: User, case: ThemeCase) -> list:
+    """The case's issued certificates and decisions handed over as one set: with delivery
+    "together" only once no member is open any more, otherwise as each is ready. Each document
+    handed over is recorded as downloaded, and the set once for the case."""
+    policy.require_theme_case_view(actor, case)
+    members = case_members(case)
+    documents = [d for d in case_certificates(case) if d.sha256]
+    if not case_delivery_ready(case, members) or not documents:
+        raise ValidationError(_("The certificates are not ready yet."))
+    with transaction.atomic():
+        for document in documents:
+            document_record_download(actor=actor, document=document)
+        audit_record(
+            action="theme_case.certificates_delivered",
+            actor=actor,
+            obj=case,
+            on_behalf_of=on_behalf_of(case),
+            changes={"documents": [None, [d.number for d in documents]]},
+        )
+    return documents

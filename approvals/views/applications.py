@@ -51,6 +51,7 @@ from approvals.selectors.applications import (
 from approvals.selectors.catalogue import get_published_version
 from approvals.selectors.documents import application_documents
 from approvals.selectors.licences import citable_licences, get_licence
+from approvals.selectors.theme_cases import theme_cases_for_applicant
 from approvals.selectors.timeline import application_progress
 from approvals.services.applications import (
     MATERIALS_STEP,
@@ -695,12 +696,19 @@ def dashboard(request):
         request.user, business=business, person_only=acting == "person"
     )
     page = Paginator(queryset, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    # 一件事: each case one row, its members inside (first page only).
+    cases = (
+        theme_cases_for_applicant(request.user, business=business, person_only=acting == "person")
+        if page.number == 1
+        else []
+    )
     return render(
         request,
         "approvals/applications/dashboard.html",
         {
             "page": page,
             "rows": [_dashboard_row(application) for application in page.object_list],
+            "theme_cases": cases,
             "businesses": businesses,
             "acting": acting,
             "acting_business": business,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from approvals.forms.applications import TrackLookupForm
 from approvals.selectors.applications import find_application_by_tracking
+from approvals.selectors.theme_cases import case_members, find_theme_case_by_tracking
 from approvals.selectors.timeline import application_progress
 from portal.middleware import client_ip
 from portal.ratelimit import RateLimit
@@ -40,6 +41,19 @@ def track(request):
     application = find_application_by_tracking(
         form.cleaned_data["tracking_number"], form.cleaned_data["query_code"]
     )
+    if application is None:
+        # 一件事: the case's own number and its one query code show every member.
+        case = find_theme_case_by_tracking(
+            form.cleaned_data["tracking_number"], form.cleaned_data["query_code"]
+        )
+        if case is not None:
+            response = render(
+                request,
+                "approvals/themes/case_track.html",
+                {"case": case, "version": case.version, "members": case_members(case)},
+            )
+            response["Cache-Control"] = "private, no-store"
+            return response
     if application is None:
         logger.warning("track lookup failed ip=%s", ip)
         form.add_error(
