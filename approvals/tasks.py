@@ -12,6 +12,7 @@ from approvals.services.licences import licence_expiry_reminders_send
 from approvals.services.notifications import notification_send_outside
 from approvals.services.supervision_rollup import open_task_counts_compact, statistics_rollup
 from approvals.services.sweep import sweep_deadlines
+from approvals.services.theme_progress import theme_case_progress
 from approvals.services.webhooks import webhook_deliver, webhook_dispatch, webhook_sweep
 from portal.metrics import PDF_RENDER_SECONDS
 
@@ -137,3 +138,10 @@ def audit_chain_verify_task(actor_id: int) -> dict:
 
     result = audit_chain_verify(actor=User.objects.get(pk=actor_id))
     return {"intact": result.intact, "events": result.events}
+
+
+@shared_task(name="approvals.tasks.theme_case_progress_task")
+def theme_case_progress_task(case_id: int) -> dict:
+    """After a member of a one-thing case is decided: start or stop the members waiting for it."""
+    progress = theme_case_progress(case_id=case_id)
+    return {"started": progress.started, "stopped": progress.stopped}

@@ -14,7 +14,9 @@ from approvals.views import (
     supervision_trends,
     supplement,
     theme_cases,
+    theme_intake,
     theme_supervision,
+    theme_supplement,
     work,
 )
 
@@ -190,4 +192,21 @@ urlpatterns = [
         name="rectification_done",
     ),
     path("satisfaction/", supervision.satisfaction, name="satisfaction"),
+    # 一件事: the window's page of a one-thing case and the applicant's one supplement answer.
+    path("work/intake/cases/<int:pk>/", theme_intake.case_page, name="theme_case_intake"),
+    path(
+        "work/intake/cases/<int:pk>/<slug:action>/",
+        theme_intake.decide,
+        name="theme_case_intake_decide",
+    ),
+    path(
+        "themes/cases/<int:pk>/supplement/",
+        theme_supplement.answer,
+        name="theme_case_supplement",
+    ),
+    path(
+        "themes/cases/<int:pk>/supplement/<str:target>/upload/",
+        theme_supplement.upload,
+        name="theme_case_supplement_upload",
+    ),
 ]

@@ -19,9 +19,11 @@ WAITING_COUNT_CAP = 1_000
 
 
 def intake_queue(user: User, *, item_code: str = "") -> QuerySet[Application]:
-    """Submitted applications waiting at ``user``'s windows, oldest first (one query)."""
+    """Submitted applications waiting at ``user``'s windows, oldest first (one query). The
+    members of a one-thing case are not loose rows here: the case is one row of its own
+    (``selectors/theme_intake.py``)."""
     queryset = (
-        Application.objects.filter(status=ApplicationStatus.SUBMITTED)
+        Application.objects.filter(status=ApplicationStatus.SUBMITTED, theme_case__isnull=True)
         .filter(policy.intake_visibility(user))
         .select_related("service_version__item", "person", "business")
         .order_by(*INTAKE_ORDER)

@@ -276,16 +276,40 @@ def intake_visibility(user):
 
 def may_handle_intake(user, application) -> bool:
     mine = intake_windows(user)
-    return bool(mine) and any(
-        window.pk in mine
-        for window in application.service_version.item.department.service_windows()
+    if not mine:
+        return False
+    # 一窗受理: a member of a one-thing case arrives at the window of the case's lead department.
+    department = (
+        application.theme_case.version.lead_department
+        if application.theme_case_id
+        else application.service_version.item.department
     )
+    return any(window.pk in mine for window in department.service_windows())
 
 
 def require_intake_clerk(user, application) -> None:
     """Accept, refuse, ask for a supplement, accept with a pledge, or file at the counter."""
     if not may_handle_intake(user, application):
         deny(user, "application.intake", application)
+
+
+def theme_intake_visibility(user):
+    """A ``Q`` over ``ThemeCase``: the one-thing cases ``user``'s windows accept as one (the
+    window of the case's lead department)."""
+    return Q(version__lead_department_id__in=intake_department_ids(user))
+
+
+def may_handle_theme_intake(user, case) -> bool:
+    mine = intake_windows(user)
+    return bool(mine) and any(
+        window.pk in mine for window in case.version.lead_department.service_windows()
+    )
+
+
+def require_theme_intake_clerk(user, case) -> None:
+    """Accept, accept with a pledge, ask for one supplement, or refuse a one-thing case."""
+    if not may_handle_theme_intake(user, case):
+        deny(user, "theme_case.intake", case)
 
 
 # --- Officials: review tasks --------------------------------------------------------------------

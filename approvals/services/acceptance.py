@@ -42,13 +42,14 @@ def application_accept(
     actor,
     application: Application,
     acceptance: Acceptance,
-    applicant_notice: NoticeText,
+    applicant_notice: NoticeText | None,
     others: Iterable = (),
     others_notice: NoticeText | None = None,
 ) -> Application:
     """Accept ``application`` (locked by the caller) and start its review; returns it refreshed.
 
-    ``actor`` is the clerk, or ``None`` for the sweep. ``applicant_notice`` goes to the applicant;
+    ``actor`` is the clerk, or ``None`` for the sweep. ``applicant_notice`` goes to the applicant
+    (``None``: the caller tells them once for several, as a one-thing case's acceptance does);
     ``others_notice`` to ``others`` (the window's clerks, when the sweep deems it accepted).
     """
     locked = application_transition(
@@ -69,7 +70,8 @@ def application_accept(
     commitment_record(actor=actor, application=locked)
     workflow_start(actor=actor, application=locked)
     locked.refresh_from_db()
-    tell_applicant(locked, **applicant_notice.fields())
+    if applicant_notice is not None:
+        tell_applicant(locked, **applicant_notice.fields())
     if others_notice is not None:
         notify_many(users=others, application=locked, **others_notice.fields())
     return locked

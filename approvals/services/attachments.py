@@ -67,7 +67,16 @@ def _delete_file_after_commit(name: str) -> None:
     # only once nothing names it any more.
     if not name:
         return
-    transaction.on_commit(lambda: case_file_in_use(name) or default_storage.delete(name))
+    transaction.on_commit(lambda: _delete_unused_file(name))
+
+
+def _delete_unused_file(name: str) -> None:
+    # One stored file may fill the slots of several members of a one-thing case (一套材料):
+    # it goes only with the last attachment that uses it. (Merge of themeapply's
+    # case_file_in_use and themewindow's check: the lead keeps one.)
+    if case_file_in_use(name) or Attachment.objects.filter(file=name).exists():
+        return
+    default_storage.delete(name)
 
 
 def attachment_upload(
@@ -277,3 +286,47 @@ def attachment_cite_licence(
         },
     )
     return attachment
+
+
+@transaction.atomic
+def attachment_share(
+    *, actor: User, source: Attachment, application: Application, material_key: str
+) -> Attachment:
+    """Attach the file already stored (and inspected) for ``source`` to ``application``'s slot
+    ``material_key`` too, replacing what the slot held: a one-thing case's material uploaded
+    once fills every member that needs it (一套材料)."""
+    policy.require_application_edit(actor, application)
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    _check_slot(locked, material_key)
+    previous = list(Attachment.objects.filter(application=locked, material_key=material_key))
+    replaced = previous[0] if previous else None
+    shared = Attachment.objects.create(
+        application=locked,
+        material_key=material_key,
+        file=source.file.name,
+        cited_licence=source.cited_licence,
+        display_name=source.display_name,
+        content_type=source.content_type,
+        size=source.size,
+        sha256=source.sha256,
+        scan_result=source.scan_result,
+        uploaded_by=actor,
+    )
+    for old in previous:
+        stored_name = old.file.name
+        old.delete()
+        _delete_file_after_commit(stored_name)
+    audit_record(
+        action="attachment.shared",
+        actor=actor,
+        obj=locked,
+        on_behalf_of=_on_behalf_of(locked),
+        changes={
+            "attachment": [replaced.pk if replaced else None, shared.pk],
+            "material_key": [None, material_key],
+            "display_name": [replaced.display_name if replaced else None, shared.display_name],
+            "sha256": [None, shared.sha256],
+            "source": [None, source.pk],
+        },
+    )
+    return shared

@@ -624,11 +624,13 @@ def clock_pause_start(
     reason: str,
     expected_working_days: int | None = None,
     recorded_by_caller: bool = False,
+    tell: bool = True,
 ) -> ClockPause:
     """Stop the clock from today (Art. 45) and tell the applicant why and for how long.
 
     ``recorded_by_caller``: the act that pauses the clock (a supplement notice, a reviewer's
-    pause) writes the one audit event of the act, with ``pause_changes(pause)`` in it."""
+    pause) writes the one audit event of the act, with ``pause_changes(pause)`` in it.
+    ``tell=False``: the caller tells the applicant once for several (a one-thing case's notice)."""
     _require_clock_actor(actor, application, "clock.pause")
     reason = (reason or "").strip()
     errors = {}
@@ -660,7 +662,8 @@ def clock_pause_start(
             changes=pause_changes(pause),
         )
     application_deadlines_refresh(application=locked)
-    tell_applicant(locked, **notice_clock_paused(locked, pause=pause).fields())
+    if tell:
+        tell_applicant(locked, **notice_clock_paused(locked, pause=pause).fields())
     application.refresh_from_db()
     return pause
 
@@ -672,9 +675,11 @@ def clock_pause_end(
     application: Application,
     kind: str | None = None,
     recorded_by_caller: bool = False,
+    tell: bool = True,
 ) -> ClockPause | None:
     """Restart the clock (the pause's last day is today) and tell the applicant the new due date.
-    Returns None when no pause was running. ``recorded_by_caller``: as for ``clock_pause_start``."""
+    Returns None when no pause was running. ``recorded_by_caller``, ``tell``: as for
+    ``clock_pause_start``."""
     _require_clock_actor(
         actor, application, "clock.resume", applicant_ok=kind == PauseKind.SUPPLEMENT
     )
@@ -706,7 +711,8 @@ def clock_pause_end(
         if locked.decision_due_on
         else due_text(locked.intake_due_on, locked.intake_due_provisional)
     )
-    tell_applicant(locked, **notice_clock_resumed(locked, pause=pause, due=due).fields())
+    if tell:
+        tell_applicant(locked, **notice_clock_resumed(locked, pause=pause, due=due).fields())
     application.refresh_from_db()
     return pause
 

@@ -86,6 +86,15 @@ def _lock(application: Application, revision: int | None) -> Application:
     return locked
 
 
+def _not_a_case_member(application: Application) -> None:
+    # 一窗受理: the members of a one-thing case are decided on together, as the case
+    # (``services/theme_intake.py``), never one by one.
+    if application.theme_case_id is not None:
+        raise ValidationError(
+            _("This application is part of a one-thing case: decide on the case as a whole.")
+        )
+
+
 def _material_names(version: ServiceVersion) -> dict[str, str]:
     return {material.key: material.name for material in version.materials.all()}
 
@@ -99,6 +108,7 @@ def intake_accept(*, actor: User, application: Application, revision: int) -> Ap
     review stage fans out."""
     policy.require_intake_clerk(actor, application)
     locked = _lock(application, revision)
+    _not_a_case_member(locked)
     accepted_on = china_today()
     return application_accept(
         actor=actor,
@@ -124,6 +134,7 @@ def intake_accept_with_pledge(
     hand it in by ``due_on``. The sweep follows the pledge up when it falls due."""
     policy.require_intake_clerk(actor, application)
     locked = _lock(application, revision)
+    _not_a_case_member(locked)
     material = locked.service_version.materials.filter(key=material_key).first()
     errors: dict[str, list] = {}
     if material is None:
@@ -222,6 +233,7 @@ def intake_request_supplement(
     reply by. The clock pauses until the applicant answers (Art. 45)."""
     policy.require_intake_clerk(actor, application)
     locked = _lock(application, revision)
+    _not_a_case_member(locked)
     cleaned = _clean_items(locked.service_version, items)
     if reply_by is None or reply_by <= china_today():
         raise ValidationError({"reply_by": [_("The reply date must be in the future.")]})
@@ -286,6 +298,7 @@ def intake_refuse(
     applicant must be told which agency is competent."""
     policy.require_intake_clerk(actor, application)
     locked = _lock(application, revision)
+    _not_a_case_member(locked)
     reasons = (reasons or "").strip()[:MAX_REASON_LENGTH]
     competent_agency = (competent_agency or "").strip()[:200]
     errors: dict[str, list] = {}
@@ -365,12 +378,18 @@ def supplement_missing_materials(request: SupplementRequest) -> list[str]:
 
 @transaction.atomic
 def supplement_answer(
-    *, actor: User, application: Application, comment: str = "", corrections: dict | None = None
+    *,
+    actor: User,
+    application: Application,
+    comment: str = "",
+    corrections: dict | None = None,
+    tell: bool = True,
 ) -> Application:
     """Send the supplement, once: every listed material must have been uploaded again since the
     notice, and every listed field answered again (``corrections``, validated like the form).
     The corrected answers replace the old ones, and the notice keeps each before → after. The
-    clock restarts and the application goes back to the window (or to review)."""
+    clock restarts and the application goes back to the window (or to review). ``tell=False``:
+    the caller tells the window and the applicant once for several (a one-thing case)."""
     policy.require_application_edit(actor, application)
     locked = _lock(application, None)
     request = (
@@ -412,7 +431,11 @@ def supplement_answer(
     ).exists()
     pause = (
         clock_pause_end(
-            actor=actor, application=locked, kind=PauseKind.SUPPLEMENT, recorded_by_caller=True
+            actor=actor,
+            application=locked,
+            kind=PauseKind.SUPPLEMENT,
+            recorded_by_caller=True,
+            tell=tell,
         )
         if running_pause
         else None
@@ -433,6 +456,8 @@ def supplement_answer(
         },
     )
     locked.refresh_from_db()
+    if not tell:
+        return locked
     if request.during_review:
         recipients = {}
         for task in ReviewTask.objects.filter(application=locked).select_related("assignee"):

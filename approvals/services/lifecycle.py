@@ -20,6 +20,20 @@ from approvals.models.audit_chain import audit_record
 from approvals.services.deadlines import DEADLINE_INPUTS, deadlines_compute
 from approvals.services.ending import application_end_work, ended_changes
 from approvals.services.webhooks import outbox_record
+from portal.queueing import enqueue_on_commit
+
+# 一件事: a member of a case reaching one of these may start or stop the members waiting for it.
+THEME_PROGRESS_AFTER = frozenset(
+    {
+        Status.APPROVED,
+        Status.LICENCE_ISSUED,
+        Status.CLOSED,
+        Status.DENIED,
+        Status.NOT_ACCEPTED,
+        Status.WITHDRAWN,
+    }
+)
+THEME_PROGRESS_TASK = "approvals.tasks.theme_case_progress_task"
 
 __all__ = [
     "StaleApplication",
@@ -103,6 +117,10 @@ def application_transition(
     locked.updated_at = timezone.now()
     locked.save(update_fields=update_fields)
 
+    if locked.theme_case_id is not None and after in THEME_PROGRESS_AFTER:
+        # The one hook of the decision path into a one-thing case (services/theme_progress.py),
+        # after commit: the decision, its licence and its documents are all stored by then.
+        enqueue_on_commit(THEME_PROGRESS_TASK, locked.theme_case_id)
     # The webhook outbox row, in this transaction (approvals/services/webhooks.py).
     outbox_record(application=locked, before=str(before), after=str(after))
     # Every end of an application ends its open work, in this transaction; the act's one event

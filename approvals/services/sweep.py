@@ -70,6 +70,10 @@ from approvals.services.notices import (
     notice_window_deemed_accepted,
 )
 from approvals.services.notifications import applicant_users, message, notify, notify_many
+from approvals.services.theme_intake import (
+    theme_case_deem_accepted,
+    theme_cases_due_for_deemed_acceptance,
+)
 
 logger = logging.getLogger("portal.sweep")
 
@@ -78,6 +82,7 @@ logger = logging.getLogger("portal.sweep")
 class SweepReport:
     today: dt.date
     deemed_accepted: list[int] = field(default_factory=list)
+    deemed_theme_cases: list[int] = field(default_factory=list)
     lights_changed: int = 0
     cards: dict[str, int] = field(default_factory=lambda: {"yellow": 0, "red": 0})
     lapsed_pledges: list[int] = field(default_factory=list)
@@ -86,8 +91,13 @@ class SweepReport:
     @property
     def changed(self) -> bool:
         return bool(
-            self.deemed_accepted or self.lights_changed or any(self.cards.values())
-        ) or bool(self.lapsed_pledges or self.due_dates_filled)
+            self.deemed_accepted
+            or self.deemed_theme_cases
+            or self.lights_changed
+            or any(self.cards.values())
+            or self.lapsed_pledges
+            or self.due_dates_filled
+        )
 
 
 def warn_working_days() -> int:
@@ -123,9 +133,10 @@ def sweep_deadlines(*, today: dt.date | None = None) -> SweepReport:
 
 def _due_for_deemed_acceptance(today: dt.date) -> list[int]:
     # The partial index application_intake_due (status = submitted) answers this.
+    # The members of a one-thing case are deemed accepted as their case (below), not one by one.
     return list(
         Application.objects.filter(
-            status=ApplicationStatus.SUBMITTED, intake_due_on__lt=today
+            status=ApplicationStatus.SUBMITTED, intake_due_on__lt=today, theme_case__isnull=True
         ).values_list("pk", flat=True)
     )
 
@@ -145,6 +156,12 @@ def _deem_due_applications(report: SweepReport, today: dt.date) -> None:
             report.deemed_accepted.extend(_deem_accepted_batch(batch, today))
         except Exception:  # one bad batch must not stop the rest of the sweep
             logger.exception("deemed acceptance of applications %s failed", batch)
+    for case_id in theme_cases_due_for_deemed_acceptance(today):
+        try:
+            if theme_case_deem_accepted(case_id=case_id, today=today):
+                report.deemed_theme_cases.append(case_id)
+        except Exception:  # one bad case must not stop the rest of the sweep
+            logger.exception("deemed acceptance of one-thing case %s failed", case_id)
 
 
 @transaction.atomic

@@ -49,6 +49,7 @@ from approvals.selectors.intake import (
     intake_page_rows,
     intake_services,
 )
+from approvals.selectors.theme_intake import theme_intake_queue
 from approvals.selectors.timeline import application_progress
 from approvals.services import intake as intake_services_module
 from approvals.services.applications import ApplicationIncomplete, StaleApplication
@@ -100,6 +101,8 @@ def queue(request):
         request,
         "approvals/intake/queue.html",
         {
+            # 一件事: each one-thing case once, above the single applications (one query).
+            "cases": list(theme_intake_queue(request.user)[:QUEUE_PAGE_SIZE]),
             "rows": rows,
             "page_obj": page,
             "waiting": page.paginator.count,
