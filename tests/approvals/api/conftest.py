@@ -141,6 +141,53 @@ class World:
     document: object
     licence: object
     theme_code: str = ""
+    theme_draft: object = None  # the citizen's draft case (the food licence applies)
+    theme_attachment: object = None  # a material of that draft
+    theme_case: object = None  # submitted, its member approved with a rendered decision
+
+
+def _theme_cases(theme, citizen):
+    from approvals.models import ThemeCaseAttachment
+    from tests.factories import ThemeCaseFactory
+
+    draft = ThemeCaseFactory(
+        version=theme, person=citizen.person, created_by=citizen, answers={"food": True}
+    )
+    material = ThemeCaseAttachment(
+        case=draft,
+        material_key="plan",
+        display_name="plan.png",
+        content_type="image/png",
+        size=10,
+        sha256="0" * 64,
+        scan_result="not_scanned",
+        uploaded_by=citizen,
+    )
+    material.file.save("plan.png", ContentFile(b"\x89PNG fake"), save=False)
+    material.save()
+    case = ThemeCaseFactory(
+        version=theme,
+        person=citizen.person,
+        created_by=citizen,
+        answers={"food": True},
+        submitted=True,
+        delivery="each",
+    )
+    member = case.members.get()
+    member.status = "approved"
+    member.decided_on = timezone.localdate()
+    member.save(update_fields=["status", "decided_on"])
+    decision = Document(
+        application=member,
+        kind="approval_decision",
+        department=theme.members.get().service_item.department,
+        number="SC-2026-0099",
+        sha256="2" * 64,
+        size=8,
+    )
+    decision.file.save("d.pdf", ContentFile(b"%PDF-1.7"), save=False)
+    decision.save()
+    return draft, material, case
 
 
 @pytest.fixture
@@ -188,6 +235,7 @@ def world(version, citizen, clerk, reviewer, make_submitted, theme):
         holder_name="王芳",
         valid_from=timezone.localdate(),
     )
+    theme_draft, theme_attachment, theme_case = _theme_cases(theme, citizen)
     return World(
         draft=draft,
         application=application,
@@ -197,6 +245,9 @@ def world(version, citizen, clerk, reviewer, make_submitted, theme):
         document=document,
         licence=licence,
         theme_code=theme.item.code,
+        theme_draft=theme_draft,
+        theme_attachment=theme_attachment,
+        theme_case=theme_case,
     )
 
 

@@ -70,6 +70,7 @@ TOKENS = allow(
 
 def _matrix(w):
     app, draft, task = w.application.pk, w.draft.pk, w.task.pk
+    theme_draft, theme_case = w.theme_draft.pk, w.theme_case.pk
     return {
         ("service_list", "get"): ({}, PUBLIC),
         ("service_detail", "get"): ({"code": "SPJY"}, PUBLIC),
@@ -106,6 +107,36 @@ def _matrix(w):
         ("document_list", "get"): ({"pk": app}, APPLICANT_OWN),
         ("attachment_content", "get"): ({"attachment_pk": w.attachment.pk}, DOWNLOAD),
         ("document_content", "get"): ({"document_pk": w.document.pk}, DOWNLOAD),
+        ("theme_case_list", "get"): (
+            {},
+            allow("applicant_a_token", "applicant_b_session", "clerk_2fa", "reviewer_2fa"),
+        ),
+        ("theme_case_list", "post"): (
+            {},
+            allow("applicant_a_token", "applicant_b_session", "clerk_2fa", "reviewer_2fa"),
+        ),
+        ("theme_case", "get"): ({"pk": theme_case}, APPLICANT_OWN),
+        ("theme_case_answers", "put"): ({"pk": theme_draft}, APPLICANT_OWN),
+        ("theme_case_shared", "put"): ({"pk": theme_draft}, APPLICANT_OWN),
+        ("theme_case_member_step", "put"): (
+            {"pk": theme_draft, "member": "food", "step": "basic"},
+            APPLICANT_OWN,
+        ),
+        ("theme_case_materials", "post"): ({"pk": theme_draft}, APPLICANT_OWN),
+        ("theme_case_material", "delete"): (
+            {"pk": theme_draft, "attachment_pk": w.theme_attachment.pk},
+            APPLICANT_OWN,
+        ),
+        ("theme_case_submit", "post"): ({"pk": theme_draft}, APPLICANT_OWN),
+        ("theme_case_withdraw", "post"): ({"pk": theme_case}, APPLICANT_OWN),
+        ("theme_case_rating", "post"): ({"pk": theme_case}, APPLICANT_OWN),
+        ("theme_case_documents", "get"): ({"pk": theme_case}, APPLICANT_OWN),
+        ("theme_case_certificates", "get"): ({"pk": theme_case}, APPLICANT_OWN),
+        ("theme_case_supplement_upload", "post"): (
+            {"pk": theme_case, "target": "plan"},
+            APPLICANT_OWN,
+        ),
+        ("theme_case_supplement_answer", "post"): ({"pk": theme_case}, APPLICANT_OWN),
         ("intake_queue", "get"): ({}, INTAKE),
         ("intake_detail", "get"): ({"pk": app}, INTAKE),
         ("intake_accept", "post"): ({"pk": app}, INTAKE),
@@ -154,6 +185,7 @@ class _FakeWorld:
             setattr(self, name, type("O", (), {"pk": 1, "verification_code": "X", "number": "N"}))
         self.attachment = self.draft_attachment = self.document
         self.theme_code = "T"
+        self.theme_draft = self.theme_case = self.theme_attachment = self.document
 
 
 def test_every_api_route_is_in_the_matrix():
