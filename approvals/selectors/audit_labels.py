@@ -32,6 +32,8 @@ LIFECYCLE_LABELS = {
     Action.ISSUE_LICENCE: _("Licence issued"),
     Action.CLOSE: _("Application closed"),
     Action.WITHDRAW: _("Application withdrawn"),
+    Action.WAIT_FOR_PREREQUISITE: _("Waiting for another service of the one-thing case"),
+    Action.STOP: _("Stopped: a service it needs was not approved"),
 }
 
 ACTION_LABELS = {
@@ -55,6 +57,18 @@ ACTION_LABELS = {
     "commitment.found_false": _("Pledge found false"),
     "intake.refused": _("Application not accepted"),
     "intake.counter_filed": _("Application filed at the counter"),
+    # 一件事: the window's acts on a one-thing case, and what happens inside it.
+    "theme_case.accepted": _("One-thing case accepted as a whole"),
+    "theme_case.accepted_with_pledge": _("One-thing case accepted with a pledge"),
+    "theme_case.deemed_accepted": _("One-thing case deemed accepted"),
+    "theme_case.supplement_requested": _("One supplement notice for the whole case"),
+    "theme_case.supplement_answered": _("Applicant answered the case's supplement notice"),
+    "theme_case.refused": _("One-thing case not accepted"),
+    "theme_case.member_waiting": _("Accepted with the case; waiting for another service"),
+    "theme_case.member_started": _("Started after the service it needs was approved"),
+    "theme_case.member_stopped": _("Stopped: a service it needs was not approved"),
+    "theme_case.progressed": _("One-thing case moved on after a decision"),
+    "attachment.shared": _("File shared with another service of the case"),
     "pledge.lapsed": _("Pledge lapsed"),
     "pledge.fulfilled": _("Pledge fulfilled"),
     "attachment.uploaded": _("File uploaded"),

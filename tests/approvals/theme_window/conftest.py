@@ -96,7 +96,9 @@ def services(bureaus):
         {"key": "floor-plan", "name_en": "Floor plan", "name_zh": "平面图"},
     ]
     return {
-        "registration": _service("ENT-REG", market, "Business registration", "企业设立登记", shared),
+        "registration": _service(
+            "ENT-REG", market, "Business registration", "企业设立登记", shared
+        ),
         "food": _service(
             "FOOD-LIC",
             market,

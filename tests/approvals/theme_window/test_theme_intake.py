@@ -135,7 +135,9 @@ def test_the_applicant_answers_once_and_one_upload_fills_every_member(case, cler
     ).exists()
     assert not ClockPause.objects.filter(application__theme_case=case, ended_on=None).exists()
     assert events("theme_case.supplement_answered", answered).count() == 1
-    assert Notification.objects.filter(user=clerk, kind="theme_case.supplement_received").count() == 1
+    assert (
+        Notification.objects.filter(user=clerk, kind="theme_case.supplement_received").count() == 1
+    )
     assert list(theme_intake_queue(clerk)) == [case]
 
 

@@ -1,0 +1,94 @@
+"""Inside a one-thing case: when the registration is approved (its licence issued), the food
+licence that waits for it starts today and cites the new licence; when it is denied, the food
+licence is stopped with the reason and the fire check goes on; the applicant is told once."""
+
+import pytest
+
+from approvals.models import Attachment, Licence, Notification, ReviewTask
+from approvals.services.tasks import task_approve, task_reject
+from approvals.services.theme_intake import theme_case_accept
+from approvals.services.theme_progress import theme_case_progress
+from tests.approvals.theme_window.conftest import members_of
+from tests.support import events
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def accepted(case, clerk):
+    theme_case_accept(actor=clerk, case=case, revision=case.revision)
+    return case
+
+
+def _decide(member, reviewer, *, approve: bool, capture):
+    task = ReviewTask.objects.get(application=member, status="open")
+    with capture(execute=True):
+        if approve:
+            task_approve(actor=reviewer, task=task, revision=task.revision)
+        else:
+            task_reject(actor=reviewer, task=task, revision=task.revision, reasons="No premises")
+
+
+def test_approving_the_registration_starts_the_food_licence_citing_its_licence(
+    accepted, reviewers, citizen, django_capture_on_commit_callbacks
+):
+    registration = members_of(accepted)["registration"]
+
+    _decide(
+        registration,
+        reviewers["city-market"],
+        approve=True,
+        capture=django_capture_on_commit_callbacks,
+    )
+
+    members = members_of(accepted)
+    licence = Licence.objects.get(application=registration)
+    food = members["food"]
+    assert food.status == "under_review"
+    assert food.accepted_on is not None and food.decision_due_on is not None
+    cited = Attachment.objects.get(application=food, material_key="business-licence")
+    assert cited.cited_licence == licence
+    assert events("theme_case.member_started", food).count() == 1
+    assert Notification.objects.filter(user=citizen, kind="theme_case.members_started").count() == 1
+
+
+def test_denying_the_registration_stops_the_food_licence_and_the_fire_check_goes_on(
+    accepted, reviewers, citizen, django_capture_on_commit_callbacks
+):
+    _decide(
+        members_of(accepted)["registration"],
+        reviewers["city-market"],
+        approve=False,
+        capture=django_capture_on_commit_callbacks,
+    )
+
+    members = members_of(accepted)
+    assert members["registration"].status == "denied"
+    assert members["food"].status == "stopped"
+    assert members["fire"].status == "under_review"
+    stopped = events("theme_case.member_stopped", members["food"]).get()
+    assert "企业设立登记" in stopped.reason
+    notice = Notification.objects.get(user=citizen, kind="theme_case.members_stopped")
+    assert "Business registration" in notice.texts["en"]["body"]
+    assert "Food business licence" in notice.texts["en"]["body"]
+
+
+def test_progress_is_idempotent(accepted, reviewers, django_capture_on_commit_callbacks):
+    _decide(
+        members_of(accepted)["registration"],
+        reviewers["city-market"],
+        approve=True,
+        capture=django_capture_on_commit_callbacks,
+    )
+
+    again = theme_case_progress(case_id=accepted.pk)
+
+    assert again.started == [] and again.stopped == []
+    assert Attachment.objects.filter(material_key="business-licence").count() == 1
+
+
+def test_a_member_waits_while_its_prerequisite_is_still_under_review(accepted):
+    progress = theme_case_progress(case_id=accepted.pk)
+
+    assert progress.started == [] and progress.stopped == []
+    assert members_of(accepted)["food"].status == "waiting"
