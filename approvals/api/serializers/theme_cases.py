@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from accounts.identifiers import mask_id_number
 from approvals.dynamic_forms.prefill import MASKED_SOURCES
-from approvals.models import DeliveryChoice, ThemeCase, ThemeCaseAttachment
+from approvals.models import DeliveryChoice, SupplementRequest, ThemeCase, ThemeCaseAttachment
 from approvals.selectors.theme_cases import (
     SHARED_STEP,
     case_attachments,
@@ -17,7 +17,6 @@ from approvals.selectors.theme_cases import (
     shared_schema,
 )
 from approvals.selectors.themes import theme_plan
-from approvals.services.intake import open_supplement_request
 
 ANSWERS_STEP = "answers"
 MATERIALS_STEP = "materials"
@@ -137,11 +136,18 @@ def case_detail(case: ThemeCase) -> dict:
     ]
     members = case_members(case) if case.status != "draft" else []
     waits = {m.key: m.waits_for for m in plan.members}
+    # Each member's open notice (at the window or during review), in one query for all.
+    open_requests = {}
+    if members:
+        for request in SupplementRequest.objects.filter(
+            application__theme_case=case, answered_at__isnull=True
+        ).order_by("-pk"):
+            open_requests[request.application_id] = request
     member_rows = []
     for application in members:
         row = CaseMemberSerializer(application).data
         row["waits_for"] = waits.get(application.theme_member_key, [])
-        request = open_supplement_request(application)
+        request = open_requests.get(application.pk)
         row["open_supplement"] = (
             {"items": request.items, "reply_by": request.reply_by.isoformat()}
             if request is not None
