@@ -235,7 +235,6 @@ def world(version, citizen, clerk, reviewer, make_submitted, theme):
         holder_name="王芳",
         valid_from=timezone.localdate(),
     )
-    theme_draft, theme_attachment, theme_case = _theme_cases(theme, citizen)
     return World(
         draft=draft,
         application=application,
@@ -245,10 +244,15 @@ def world(version, citizen, clerk, reviewer, make_submitted, theme):
         document=document,
         licence=licence,
         theme_code=theme.item.code,
-        theme_draft=theme_draft,
-        theme_attachment=theme_attachment,
-        theme_case=theme_case,
     )
+
+
+@pytest.fixture
+def theme_world(world, theme, citizen):
+    """The world with the citizen's 一件事 cases (a draft, a submitted one): apart, because the
+    submitted case's member is one more application of the market bureau."""
+    world.theme_draft, world.theme_attachment, world.theme_case = _theme_cases(theme, citizen)
+    return world
 
 
 @pytest.fixture

@@ -206,7 +206,9 @@ def test_every_api_view_names_its_permission_classes():
 
 
 @pytest.fixture
-def callers(world, citizen, other_applicant, clerk, reviewer, scoped_client, scopeless_client):
+def callers(
+    theme_world, citizen, other_applicant, clerk, reviewer, scoped_client, scopeless_client
+):
     from approvals.models import PersonalToken
 
     clients = {
@@ -219,6 +221,7 @@ def callers(world, citizen, other_applicant, clerk, reviewer, scoped_client, sco
         "scoped_client": lambda: bearer_client(scoped_client.raw),
         "scopeless_client": lambda: bearer_client(scopeless_client.raw),
     }
+    world = theme_world
     world.token = PersonalToken.objects.create(
         user=citizen, name="listed", token_hash="f" * 64, token_prefix="pat_listed"
     )
