@@ -184,6 +184,11 @@ urlpatterns = [
     ),
     path("supervision/workload/", supervision_trends.workload_page, name="supervision_workload"),
     path("supervision/themes/", theme_supervision.themes_page, name="supervision_themes"),
+    path(
+        "supervision/themes/export.csv",
+        theme_supervision.themes_export,
+        name="supervision_themes_export",
+    ),
     path("applications/<int:pk>/rate/", supervision.rate, name="application_rate"),
     path("work/rectifications/", supervision.rectifications, name="rectifications"),
     path(

@@ -2,7 +2,9 @@
 the whole, the members decided on time, and the time saved against the members' statutory limits
 one after another; read in a number of queries that does not grow with the cases."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.db import connection
@@ -15,6 +17,7 @@ from approvals.selectors.supervision import Period
 from approvals.selectors.theme_supervision import theme_statistics
 from tests.approvals.supervision.test_dashboard import MARCH, day
 from tests.factories import ServiceVersionFactory, ThemeCaseFactory, ThemeVersionFactory
+from tests.support import events
 
 pytestmark = pytest.mark.django_db
 
@@ -253,3 +256,30 @@ def test_the_themes_page_query_count_does_not_grow_with_the_cases(
         client.get(url, query)
 
     assert len(many) == len(few)
+
+
+def test_the_export_has_a_row_per_theme_and_is_audited(city, march_cases, verified_client_factory):
+    client = verified_client_factory(city.supervisor)
+
+    response = client.get(
+        reverse("approvals:supervision_themes_export"),
+        {"start": "2026-03-01", "end": "2026-03-31"},
+    )
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.status_code == 200
+    assert rows[0][:4] == ["code", "name", "received", "completed"]
+    assert rows[1][0] == "RESTAURANT" and rows[1][2:4] == ["3", "3"]
+    assert rows[1][-1] == "6.67"
+    event = events("supervision.themes_exported").get()
+    assert event.actor == city.supervisor
+
+
+@pytest.mark.parametrize("who", ["reviewer", "citizen"])
+def test_only_supervisors_export(city, march_cases, verified_client_factory, who):
+    client = verified_client_factory(getattr(city, who))
+
+    response = client.get(reverse("approvals:supervision_themes_export"))
+
+    assert response.status_code == 403
+    assert not events("supervision.themes_exported").exists()
