@@ -42,9 +42,9 @@ from approvals.models.working_calendar import working_calendar
 from approvals.selectors.supervision import (
     DECIDED,
     Period,
+    StatRow,
     days_q,
     localized_name,
-    percentile_of_counts,
 )
 from approvals.selectors.themes import domain_members
 
@@ -69,16 +69,9 @@ class ThemeStatRow:
     def on_time_rate(self) -> float | None:
         return self.members_on_time / self.members_timed if self.members_timed else None
 
-    @property
-    def average_days(self) -> float | None:
-        count = self.durations.total()
-        if not count:
-            return None
-        return sum(days * n for days, n in self.durations.items()) / count
-
-    @property
-    def p90_days(self) -> int | None:
-        return percentile_of_counts(self.durations, 90)
+    # The same reading of the durations as the services' statistics.
+    average_days = StatRow.average_days
+    p90_days = StatRow.p90_days
 
     @property
     def average_chain_days(self) -> float | None:
