@@ -5,14 +5,16 @@ time the theme saves against its members' statutory limits run one after another
 A case is *completed* on the day its last member was decided, once no member is still open (a
 case refused as a whole, or withdrawn, has no decision and is not completed). Its *time saved* is
 ``sequential − chain``: the statutory limits of the members it filed added up, against the
-longest chain of them (members run in parallel unless one waits for another), as the guide
-announces them (``ThemePlan.sequential_statutory_days`` and ``statutory_days``).
+longest chain of them (members run in parallel unless one waits for another), with the limits
+the guide announces (``ThemePlan.sequential_statutory_days`` and ``statutory_days``).
 
 Every figure comes from a fixed number of grouped queries whatever the number of cases: the
 completed cases are grouped by (theme version, members filed, day received, day completed) — the
 members filed as bit masks over the member keys (31 keys to a column, so no sum overflows) — and
-the limits read once per (theme version, member); the candidates are found through the
-decision-date index of the members.
+the limits read once from the catalogue; the candidates are found through the decision-date
+index of the members, the cases received through ``theme_case_received``. The rows read grow with
+the cases of the period, not with the history (there is no daily roll-up for themes yet: cases
+are far fewer than applications).
 """
 
 from __future__ import annotations
@@ -37,7 +39,14 @@ from django.db.models import (
 
 from approvals.domain import themes
 from approvals.domain.lifecycle import OPEN_STATUSES
-from approvals.models import Application, ThemeCase, ThemeMember, ThemeVersion
+from approvals.models import (
+    Application,
+    ServiceVersion,
+    ThemeCase,
+    ThemeMember,
+    ThemeVersion,
+    VersionStatus,
+)
 from approvals.models.working_calendar import working_calendar
 from approvals.selectors.supervision import (
     DECIDED,
@@ -119,7 +128,7 @@ def theme_statistics(period: Period) -> ThemeStatistics:
     candidates = decided_members.values("theme_case_id")
     bits = _member_bits(candidates)
     completed = list(_completed_cases(period, candidates, bits))
-    limits = _member_limits(candidates, {row["version_id"] for row in completed})
+    limits = _member_limits({row["version_id"] for row in completed})
 
     figures: dict[int, ThemeStatRow] = {}
     row_of = lambda item_id: figures.setdefault(item_id, ThemeStatRow(item_id, "", ""))  # noqa: E731
@@ -206,27 +215,29 @@ def _completed_cases(period: Period, candidates, bits: dict[str, tuple[int, int]
     )
 
 
-def _member_limits(candidates, version_ids: set[int]) -> dict[int, dict]:
+def _member_limits(version_ids: set[int]) -> dict[int, dict]:
     """Per theme version: its members (as the domain describes them) and each member's statutory
-    limit as filed in the candidate cases (the largest, where the service changed its limit)."""
+    limit as the guide announces it — its service's newest version out of drafting (the
+    catalogue's size: two queries, no case read)."""
     members: dict[int, list] = defaultdict(list)
     for member in ThemeMember.objects.filter(version_id__in=version_ids).order_by(
         "version_id", "position", "pk"
     ):
         members[member.version_id].append(member)
-    days: dict[int, dict[str, int]] = defaultdict(dict)
-    filed = (
-        Application.objects.filter(
-            theme_case__in=candidates, theme_case__version_id__in=version_ids
-        )
-        .values_list("theme_case__version_id", "theme_member_key")
-        .annotate(days=Max("service_version__statutory_limit_days"))
-        .order_by()
-    )
-    for version_id, key, limit in filed:
-        days[version_id][key] = limit or 0
+    items = {m.service_item_id for rows in members.values() for m in rows}
+    limits: dict[int, int] = {}
+    for item_id, days in (
+        ServiceVersion.objects.filter(item_id__in=items)
+        .exclude(status=VersionStatus.DRAFT)
+        .order_by("item_id", "-number")
+        .values_list("item_id", "statutory_limit_days")
+    ):
+        limits.setdefault(item_id, days)
     return {
-        version_id: {"members": domain_members(members[version_id]), "days": days[version_id]}
+        version_id: {
+            "members": domain_members(members[version_id]),
+            "days": {m.key: limits.get(m.service_item_id, 0) for m in members[version_id]},
+        }
         for version_id in version_ids
     }
 
