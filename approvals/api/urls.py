@@ -74,6 +74,7 @@ urlpatterns = [
     # Applicants: 一件事 cases
     path("theme-cases/", theme_cases.ThemeCaseList.as_view(), name="theme_case_list"),
     path("theme-cases/<int:pk>/", theme_cases.ThemeCaseDetail.as_view(), name="theme_case"),
+    path("theme-cases/track/", theme_cases.ThemeCaseTrack.as_view(), name="theme_case_track"),
     path(
         "theme-cases/<int:pk>/answers/",
         theme_cases.ThemeCaseAnswers.as_view(),

@@ -244,3 +244,25 @@ class CaseMaterialUploadSerializer(serializers.Serializer):
 
 class SupplementUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
+
+
+class CaseTrackMemberSerializer(serializers.Serializer):
+    """A member's progress without personal data, as the public lookup shows it."""
+
+    service = serializers.CharField(source="service_version.item.code")
+    service_name = serializers.CharField(source="service_version.name")
+    department = serializers.CharField(source="service_version.item.department.code")
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    accepted_on = serializers.DateField(allow_null=True)
+    decision_due_on = serializers.DateField(allow_null=True)
+    decided_on = serializers.DateField(allow_null=True)
+
+
+class CaseTrackSerializer(serializers.Serializer):
+    tracking_number = serializers.CharField()
+    theme = serializers.CharField(source="version.name")
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    received_on = serializers.DateField(allow_null=True)
+    members = CaseTrackMemberSerializer(many=True, source="track_members")

@@ -13,13 +13,13 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from approvals.api import idempotency
-from approvals.api.permissions import IsApplicant
+from approvals.api.permissions import IsApplicant, Public
 from approvals.api.schema import READ, WRITE, problems
 from approvals.api.serializers.applicant import (
     DocumentSerializer,
@@ -28,11 +28,13 @@ from approvals.api.serializers.applicant import (
     SupplementAnswerSerializer,
     WithdrawSerializer,
 )
+from approvals.api.serializers.public import TrackRequestSerializer
 from approvals.api.serializers.theme_cases import (
     AnswersSerializer,
     CaseCreateSerializer,
     CaseMaterialSerializer,
     CaseMaterialUploadSerializer,
+    CaseTrackSerializer,
     SubmittedCaseSerializer,
     SupplementUploadSerializer,
     ThemeCaseDetailSerializer,
@@ -45,6 +47,8 @@ from approvals.forms.theme_cases import member_step_form, shared_step_form
 from approvals.selectors.applications import get_business_acting_for
 from approvals.selectors.theme_cases import (
     case_certificates,
+    case_members,
+    find_theme_case_by_tracking,
     get_theme_case_for_applicant,
     get_theme_case_for_editing,
     theme_cases_for_applicant,
@@ -66,6 +70,8 @@ from approvals.services.theme_intake import (
     theme_case_supplement_answer,
     theme_case_supplement_upload,
 )
+from approvals.views.lookup import LOOKUP_LIMIT
+from portal.middleware import client_ip
 
 CASE_EXAMPLE = {
     "id": 12,
@@ -499,3 +505,39 @@ class ThemeCaseSupplementAnswer(APIView):
             corrections=serializer.validated_data.get("corrections") or {},
         )
         return _detail(case)
+
+
+@extend_schema(
+    tags=["public"],
+    summary="A one-thing case's progress with its tracking number and query code",
+    description="No sign-in; no personal data: each member's service, department, state and "
+    "dates. The same ten tries per address in ten minutes as the lookup page; a wrong pair "
+    "answers 404 whichever part was wrong.",
+    request=TrackRequestSerializer,
+    responses={200: CaseTrackSerializer, **problems(400, 404, 429)},
+    examples=[
+        OpenApiExample(
+            "Lookup",
+            request_only=True,
+            value={"tracking_number": "RESTAURANT-20260615-00001", "query_code": "123456"},
+        )
+    ],
+)
+class ThemeCaseTrack(APIView):
+    permission_classes = [Public]
+    authentication_classes = []
+
+    def post(self, request):
+        if not LOOKUP_LIMIT.hit(client_ip(request) or "unknown"):
+            raise Throttled()
+        serializer = TrackRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case = find_theme_case_by_tracking(
+            serializer.validated_data["tracking_number"], serializer.validated_data["query_code"]
+        )
+        if case is None:
+            raise NotFound()
+        case.track_members = case_members(case)
+        response = Response(CaseTrackSerializer(case).data)
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -116,6 +116,7 @@ def _matrix(w):
             allow("applicant_a_token", "applicant_b_session", "clerk_2fa", "reviewer_2fa"),
         ),
         ("theme_case", "get"): ({"pk": theme_case}, APPLICANT_OWN),
+        ("theme_case_track", "post"): ({}, PUBLIC),
         ("theme_case_answers", "put"): ({"pk": theme_draft}, APPLICANT_OWN),
         ("theme_case_shared", "put"): ({"pk": theme_draft}, APPLICANT_OWN),
         ("theme_case_member_step", "put"): (

@@ -12,6 +12,7 @@ import io
 import zipfile
 
 import pytest
+from rest_framework.test import APIClient
 
 from approvals.models import Application, Attachment, Licence, ReviewTask, ServiceRating
 from approvals.services.tasks import task_approve
@@ -159,6 +160,17 @@ def test_the_restaurant_through_the_api_alone(
     replay = api.post(f"/api/v1/theme-cases/{pk}/submit/", HTTP_IDEMPOTENCY_KEY="k-1")
     assert replay.status_code == 201 and replay["Idempotent-Replayed"] == "true"
     assert replay.json()["query_code"] is None
+    # One tracking number and query code: anyone holding the receipt follows every member.
+    lookup = {
+        "tracking_number": submitted.json()["tracking_number"],
+        "query_code": submitted.json()["query_code"],
+    }
+    tracked = APIClient().post("/api/v1/theme-cases/track/", lookup, format="json")
+    assert tracked.status_code == 200, tracked.content
+    assert len(tracked.json()["members"]) == 3
+    assert "老福州小吃" not in tracked.content.decode()  # no personal data
+    wrong = {**lookup, "query_code": "000000" if lookup["query_code"] != "000000" else "111111"}
+    assert APIClient().post("/api/v1/theme-cases/track/", wrong, format="json").status_code == 404
     members = _members(api.get(f"/api/v1/theme-cases/{pk}/").json())
     assert {key: m["status"] for key, m in members.items()} == dict.fromkeys(
         ("registration", "food", "fire"), "submitted"
