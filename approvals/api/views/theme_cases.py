@@ -110,6 +110,7 @@ class ThemeCaseList(APIView):
     permission_classes = [IsApplicant]
 
     @extend_schema(
+        operation_id="theme_cases_list",
         summary="My one-thing cases (and my businesses'), newest activity first",
         responses={200: ThemeCaseSummarySerializer(many=True), **problems(*READ)},
         examples=[OpenApiExample("One", response_only=True, value=CASE_EXAMPLE)],
