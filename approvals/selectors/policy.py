@@ -31,18 +31,11 @@ def applicant_branches(user) -> list:
     filter on the leading column of its own index (approvals/selectors/branches.py): every
     application of a business where they see all, one branch a business; theirs as a person; what
     they filed otherwise."""
-    from accounts.models import BusinessMembership, MembershipRole, MembershipStatus, PersonProfile
+    from accounts.models import PersonProfile
 
     if not user.is_authenticated:
         return []
-    active, sees_all = [], []
-    for business_id, role, all_applications in BusinessMembership.objects.filter(
-        user=user, status=MembershipStatus.ACTIVE
-    ).values_list("business_id", "role", "sees_all_applications"):
-        active.append(business_id)
-        if role == MembershipRole.ADMIN or all_applications:
-            sees_all.append(business_id)
-    sees_all.sort()
+    active, sees_all = _acting_for(user)
     # A scalar subquery, so that PostgreSQL reads the person's index in order.
     person = PersonProfile.objects.filter(user=user).values("pk")[:1]
     businesses = [Q(business_id=business_id) for business_id in sees_all]
@@ -57,6 +50,22 @@ def applicant_branches(user) -> list:
         & not_seen_all
     )
     return [*businesses, as_person, filed]
+
+
+def _acting_for(user) -> tuple[list[int], list[int]]:
+    """The businesses ``user`` actively belongs to, and those of them where they see every
+    application (administrators, and agents allowed to), sorted."""
+    from accounts.models import BusinessMembership, MembershipRole, MembershipStatus
+
+    active, sees_all = [], []
+    for business_id, role, all_applications in BusinessMembership.objects.filter(
+        user=user, status=MembershipStatus.ACTIVE
+    ).values_list("business_id", "role", "sees_all_applications"):
+        active.append(business_id)
+        if role == MembershipRole.ADMIN or all_applications:
+            sees_all.append(business_id)
+    sees_all.sort()
+    return active, sees_all
 
 
 def applicant_visibility(user):
@@ -139,23 +148,19 @@ def require_can_apply_as(user, *, business=None) -> None:
 # application (the person, the filer, the business's members by their role).
 
 
-def theme_case_visibility(user):
-    """A ``Q`` over ``ThemeCase`` for what ``user`` sees as an applicant, by the rules of
-    ``applicant_branches``: every case of a business where they see all, theirs as a person, and
-    what they filed (for a business only while they still act for it)."""
-    from accounts.models import BusinessMembership, MembershipRole, MembershipStatus
+def theme_case_branches(user) -> list:
+    """What ``user`` sees of ``ThemeCase`` as an applicant, by the rules of
+    ``applicant_branches``, as ``Q``s each on the leading column of its own index (they may
+    overlap): every case of a business where they see all, one branch a business; theirs as a
+    person; what they filed (for a business only while they still act for it)."""
+    from accounts.models import PersonProfile
 
     if not user.is_authenticated:
-        return Q(pk__in=[])
-    active, sees_all = [], []
-    for business_id, role, all_applications in BusinessMembership.objects.filter(
-        user=user, status=MembershipStatus.ACTIVE
-    ).values_list("business_id", "role", "sees_all_applications"):
-        active.append(business_id)
-        if role == MembershipRole.ADMIN or all_applications:
-            sees_all.append(business_id)
+        return []
+    active, sees_all = _acting_for(user)
+    person = PersonProfile.objects.filter(user=user).values("pk")[:1]
     filed = Q(created_by_id=user.pk) & (Q(business__isnull=True) | Q(business_id__in=active))
-    return Q(business_id__in=sees_all) | Q(person__user_id=user.pk) | filed
+    return [*(Q(business_id=business_id) for business_id in sees_all), Q(person_id=person), filed]
 
 
 def may_view_theme_case(user, case) -> bool:

@@ -91,10 +91,17 @@ def theme_cases_for_applicant(
         narrow &= Q(business=business)
     elif person_only:
         narrow &= Q(business__isnull=True)
+    # Each visibility branch reads its own index in the list's order, its first ``limit`` rows.
+    ids = set()
+    for branch in policy.theme_case_branches(user):
+        rows = ThemeCase.objects.filter(branch, narrow).order_by("-updated_at", "-pk")
+        ids.update(rows.values_list("pk", flat=True)[:limit])
+    if not ids:
+        return []
     members = Application.objects.select_related("service_version__item__department").order_by("pk")
     return list(
         _cases()
-        .filter(policy.theme_case_visibility(user), narrow)
+        .filter(pk__in=ids)
         .order_by("-updated_at", "-pk")
         .prefetch_related(Prefetch("members", members))[:limit]
     )
@@ -165,6 +172,8 @@ def member_data(case: ThemeCase, member: MemberPlan) -> dict:
     for target, source in member.shared_field_of.items():
         if source in shared:
             data[target] = shared[source]
+    # Values the theme sets without asking (the catalogue's fixed shared fields).
+    data.update(getattr(member, "fixed_values", {}))
     data.update(_locked_prefill(schema, case))
     return {k: v for k, v in data.items() if k in schema.get("properties", {})}
 
@@ -240,6 +249,13 @@ def case_certificates(case: ThemeCase) -> list[Document]:
         .select_related("application__service_version")
         .order_by("application_id", "pk")
     )
+
+
+def case_receipt(case: ThemeCase) -> Document | None:
+    """The case's one receipt (filed with its first member, issued by the case's window)."""
+    return Document.objects.filter(
+        application__theme_case=case, kind=DocumentKind.RECEIPT, source_key=f"theme_case:{case.pk}"
+    ).first()
 
 
 def case_delivery_ready(case: ThemeCase, members: list[Application]) -> bool:

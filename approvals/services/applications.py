@@ -355,6 +355,17 @@ def _local_time(moment: datetime.datetime) -> str:
     return f"{china_time(moment):%Y-%m-%d %H:%M}"
 
 
+def query_code_text(query_code: str):
+    """The receipt notice's private line (e-mail and SMS only, never stored)."""
+    return message(
+        gettext_lazy(
+            "Your query code is %(code)s. With the tracking number it lets you look up "
+            "the progress without signing in. Keep it to yourself."
+        ),
+        code=query_code,
+    )
+
+
 @transaction.atomic  # one commit for all the notifications, not one per row
 def _notify_submitted(application_pk: int, *, query_code: str, actor_pk: int) -> None:
     application = Application.objects.select_related(
@@ -382,13 +393,7 @@ def _notify_submitted(application_pk: int, *, query_code: str, actor_pk: int) ->
                 ),
                 **params,
             ),
-            private_text=message(
-                gettext_lazy(
-                    "Your query code is %(code)s. With the tracking number it lets you look up "
-                    "the progress without signing in. Keep it to yourself."
-                ),
-                code=query_code,
-            ),
+            private_text=query_code_text(query_code),
         )
     notify_many(
         users=window_intake_clerks(application.service_version),

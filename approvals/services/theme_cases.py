@@ -60,7 +60,7 @@ from approvals.selectors.theme_cases import (
     shared_values,
 )
 from approvals.selectors.themes import ThemePlan, theme_plan
-from approvals.services.applications import application_withdraw
+from approvals.services.applications import application_withdraw, query_code_text
 from approvals.services.attachments import cited_licence_problem
 from approvals.services.documents import document_issue, document_record_download
 from approvals.services.lifecycle import application_transition, on_behalf_of
@@ -447,9 +447,13 @@ def theme_case_problems(case: ThemeCase, plan: ThemePlan) -> ThemeCaseIncomplete
         field_errors[f"shared:{name}"] = messages
     for member in plan.members:
         data = member_data(case, member)
+        # Fields filled from a prerequisite's licence once it is issued are not known yet.
+        later = getattr(member, "from_licence", {})
         for name, messages in dynamic_forms.validate_application_data(
             member.version.form_schema, data
         ).items():
+            if name in later:
+                continue
             shared = member.shared_field_of.get(name)
             key = f"shared:{shared}" if shared else f"{member.key}:{name}"
             field_errors.setdefault(key, [])
@@ -477,6 +481,20 @@ def theme_case_problems(case: ThemeCase, plan: ThemePlan) -> ThemeCaseIncomplete
     if field_errors or missing:
         return ThemeCaseIncomplete(field_errors=field_errors, missing_materials=missing)
     return None
+
+
+def _check_applicant_kind(case: ThemeCase, plan: ThemePlan) -> None:
+    """Each member must be open to the case's kind of applicant — except a member that waits for
+    a prerequisite: it is filed on the strength of what that one grants (a person opening a
+    restaurant registers the business, and the food licence that only a business may hold
+    follows the registration and cites its licence)."""
+    for member in plan.members:
+        allowed = member.version.for_businesses if case.business_id else member.version.for_persons
+        if not allowed and not member.waits_for:
+            raise ValidationError(
+                _("%(service)s cannot be applied for by this kind of applicant.")
+                % {"service": member.version.name}
+            )
 
 
 def _next_case_number(code: str, day: datetime.date) -> str:
@@ -513,14 +531,7 @@ def theme_case_submit(*, actor: User, case: ThemeCase, idempotency_key: str) -> 
             return previous
 
         plan = theme_plan(locked.version, locked.answers)
-        for member in plan.members:
-            if not (
-                member.version.for_businesses if locked.business_id else member.version.for_persons
-            ):
-                raise ValidationError(
-                    _("%(service)s cannot be applied for by this kind of applicant.")
-                    % {"service": member.version.name}
-                )
+        _check_applicant_kind(locked, plan)
         problems = theme_case_problems(locked, plan)
         if problems is not None:
             raise problems
@@ -657,6 +668,7 @@ def _issue_case_receipt(*, actor, case: ThemeCase, plan: ThemePlan, lead, now) -
         kind=DocumentKind.RECEIPT,
         source_key=f"theme_case:{case.pk}",
         actor=actor,
+        department=case.version.lead_department,  # 一窗受理: the one window received it all
         extra={
             "submitted_at_zh": f"{local.year}年{local.month}月{local.day}日{local:%H:%M}",
             "submitted_at_en": f"{local:%Y-%m-%d %H:%M} (Beijing time)",
@@ -705,13 +717,7 @@ def _notify_case_submitted(case_pk: int, *, query_code: str, actor_pk: int) -> N
                 ),
                 **params,
             ),
-            private_text=message(
-                gettext_lazy(
-                    "Your query code is %(code)s. With the tracking number it lets you look up "
-                    "the progress without signing in. Keep it to yourself."
-                ),
-                code=query_code,
-            ),
+            private_text=query_code_text(query_code),
         )
     notify_many(
         users=_lead_window_clerks(case.version),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from approvals import dynamic_forms
+from approvals.domain.lifecycle import AWAITING_SUPPLEMENT
 from approvals.forms.applications import ApplyAsForm, SubmitForm, WithdrawForm
 from approvals.forms.supervision import RatingForm
 from approvals.forms.theme_cases import QuestionsForm, member_step_form, shared_step_form
@@ -35,6 +36,7 @@ from approvals.selectors.theme_cases import (
     case_material_slots,
     case_members,
     case_ratable,
+    case_receipt,
     get_theme_case_for_applicant,
     get_theme_case_for_editing,
     member_data,
@@ -345,56 +347,48 @@ def materials(request, pk: int, errors=None, status=200):
     )
 
 
-@login_required
-@require_POST
-def material_upload(request, pk: int):
+def _fill_slot(request, pk: int, fill):
+    """Upload into, or cite a licence for, the slot the form names; its problem is shown on the
+    materials page beside the slot."""
     case, elsewhere = _draft_or_detail(request, pk)
     if elsewhere:
         return elsewhere
-    member_key = request.POST.get("member", "")
-    material_key = request.POST.get("material", "")
-    uploaded = request.FILES.get("file")
+    slot = {
+        "member_key": request.POST.get("member", ""),
+        "material_key": request.POST.get("material", ""),
+    }
     try:
+        fill(case=case, **slot)
+    except UploadRejected as exc:
+        errors = {(slot["member_key"], slot["material_key"]): [exc.message]}
+        return materials(request, pk, errors=errors, status=400)
+    return redirect(reverse("approvals:theme_case_materials", args=[case.pk]))
+
+
+@login_required
+@require_POST
+def material_upload(request, pk: int):
+    uploaded = request.FILES.get("file")
+
+    def fill(**slot):
         if uploaded is None:
             raise UploadRejected("no_file", _("Choose a file to upload."))
-        theme_case_upload(
-            actor=request.user,
-            case=case,
-            member_key=member_key,
-            material_key=material_key,
-            uploaded_file=uploaded,
-        )
-    except UploadRejected as exc:
-        return materials(
-            request, pk, errors={(member_key, material_key): [exc.message]}, status=400
-        )
-    return redirect(reverse("approvals:theme_case_materials", args=[case.pk]))
+        theme_case_upload(actor=request.user, uploaded_file=uploaded, **slot)
+
+    return _fill_slot(request, pk, fill)
 
 
 @login_required
 @require_POST
 def material_cite(request, pk: int):
-    case, elsewhere = _draft_or_detail(request, pk)
-    if elsewhere:
-        return elsewhere
-    member_key = request.POST.get("member", "")
-    material_key = request.POST.get("material", "")
     licence = get_licence(request.POST.get("licence", ""))
-    try:
+
+    def fill(**slot):
         if licence is None:
             raise UploadRejected("licence_not_citable", _("Choose one of your licences."))
-        theme_case_cite_licence(
-            actor=request.user,
-            case=case,
-            member_key=member_key,
-            material_key=material_key,
-            licence=licence,
-        )
-    except UploadRejected as exc:
-        return materials(
-            request, pk, errors={(member_key, material_key): [exc.message]}, status=400
-        )
-    return redirect(reverse("approvals:theme_case_materials", args=[case.pk]))
+        theme_case_cite_licence(actor=request.user, licence=licence, **slot)
+
+    return _fill_slot(request, pk, fill)
 
 
 @login_required
@@ -571,9 +565,12 @@ def detail(request, pk: int):
             "certificates": certificates if ready else [],
             "delivery_ready": ready and bool(certificates),
             "ratable": case_ratable(case, members),
+            "receipt": case_receipt(case),
             "withdrawable": case.status == ThemeCaseStatus.SUBMITTED
             and any(m.status in _open_statuses() for m in members),
             "query_code": request.session.pop(RECEIPT_SESSION_KEY % case.pk, ""),
+            # One supplement notice for the whole case (the window's page answers it once).
+            "awaiting_supplement": any(m.status in AWAITING_SUPPLEMENT for m in members),
         },
     )
 

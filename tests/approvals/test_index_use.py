@@ -43,7 +43,7 @@ def _fill(*, versions, departments, citizens):
               applicant_kind, filed_at_counter, status, data, current_step, tracking_number,
               query_code_hash, submitted_at, revision, created_at, updated_at, created_by_id,
               person_id, service_version_id, current_stage_key, deemed_accepted, workflow_round,
-              licence_action, received_on, intake_due_on)
+              licence_action, received_on, intake_due_on, theme_member_key)
             SELECT 'person', false,
               (ARRAY['draft', 'submitted', 'under_review', 'under_review', 'approved',
                      'licence_issued', 'rejected', 'withdrawn'])[1 + g %% 8],
@@ -53,7 +53,7 @@ def _fill(*, versions, departments, citizens):
               (%(people)s::bigint[])[1 + g %% cardinality(%(people)s::bigint[])],
               (%(versions)s::bigint[])[1 + g %% cardinality(%(versions)s::bigint[])],
               '', false, 1, '', (now() - (g %% 400) * interval '1 day')::date,
-              (now() - (g %% 400) * interval '1 day')::date + 5
+              (now() - (g %% 400) * interval '1 day')::date + 5, ''
             FROM generate_series(1, %(count)s) AS g
             """,
             {"users": users, "people": people, "versions": version_ids, "count": APPLICATIONS},

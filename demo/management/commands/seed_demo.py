@@ -35,6 +35,7 @@ from approvals.models.audit_chain import audit_record
 from demo import accounts as demo_data
 from demo.applications import SeededCase, seed_applications
 from demo.catalogue import seed_catalogue
+from demo.theme_cases import seed_theme_cases
 
 
 class DemoSeeder:
@@ -384,6 +385,21 @@ class Command(BaseCommand):
             self.stdout.write(_("The service catalogue is already in place; nothing changed."))
         if not options["no_applications"]:
             self.report_applications(seed_applications())
+            self.report_theme_cases(seed_theme_cases())
+
+    def report_theme_cases(self, seeded) -> None:
+        """The demo 一件事 cases: one line each."""
+        for item in seeded:
+            case = item.theme_case
+            if case is None:
+                line = _("%(case)s: not made (%(problem)s)") % {
+                    "case": item.case.key,
+                    "problem": item.problem,
+                }
+            else:
+                number = case.tracking_number or _("(draft)")
+                line = f"{number} {item.case.theme}: {item.case.describe}"
+            self.stdout.write(line)
 
     def report_applications(self, seeded: list[SeededCase]) -> None:
         out = self.stdout

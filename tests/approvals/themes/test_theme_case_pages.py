@@ -78,6 +78,7 @@ def test_the_applicant_files_the_restaurant_through_the_pages(citizen, restauran
     assert case.tracking_number in detail
     assert 'data-testid="query-code"' in detail
     assert detail.count('class="panel case-member') == 2
+    assert 'data-testid="receipt"' in detail
     # A second click on the same form files nothing more.
     browser.post(review_url, {"declaration": "on", "idempotency_key": key})
     assert Application.objects.filter(theme_case=case).count() == 2
@@ -302,3 +303,36 @@ def test_no_case_page_shows_the_id_number_in_full(cases, citizen, client_for):
     for method, url in _urls(cases):
         if method == "get":
             assert citizen.person.id_number not in _text(browser.get(url)), url
+
+
+def test_a_members_own_page_links_back_to_its_case(citizen, restaurant, client_for):
+    submitted = theme_case_submit(
+        actor=citizen, case=filled_case(actor=citizen, version=restaurant), idempotency_key="k"
+    )
+    member = Application.objects.filter(theme_case=submitted).first()
+
+    page = _text(client_for(citizen).get(reverse("approvals:application_detail", args=[member.pk])))
+
+    assert reverse("approvals:theme_case_detail", args=[submitted.pk]) in page
+
+
+def test_a_business_case_is_seen_by_the_members_who_see_all_and_not_by_other_agents(
+    restaurant, client_for
+):
+    from tests.factories import BusinessFactory
+
+    business = BusinessFactory()
+    admin = MembershipFactory(business=business, user=PersonFactory().user, admin=True).user
+    case = theme_case_start(actor=admin, version=restaurant, business=business)
+    sees_all = MembershipFactory(
+        business=business, user=PersonFactory().user, sees_all_applications=True
+    ).user
+    agent = MembershipFactory(business=business, user=PersonFactory().user).user
+    url = reverse("approvals:theme_case_questions", args=[case.pk])
+
+    assert case.business == business and case.person is None
+    assert client_for(admin).get(url).status_code == 200
+    assert client_for(sees_all).get(url).status_code == 200
+    assert client_for(agent).get(url).status_code == 404
+    dashboard = _text(client_for(sees_all).get(reverse("approvals:dashboard")))
+    assert f'data-case="{case.pk}"' in dashboard

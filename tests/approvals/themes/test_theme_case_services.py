@@ -14,6 +14,7 @@ from approvals.models import (
     Document,
     DocumentKind,
     Notification,
+    ServiceVersion,
     ThemeCase,
     ThemeCaseAttachment,
 )
@@ -156,6 +157,9 @@ def test_submission_files_each_applying_member_with_the_shared_answers_and_one_f
         Document.objects.filter(application__theme_case=case, kind=DocumentKind.RECEIPT).count()
         == 1
     )
+    receipt = Document.objects.get(application__theme_case=case, kind=DocumentKind.RECEIPT)
+    assert receipt.department == restaurant.lead_department  # the one window's receipt
+    assert receipt.context["theme"]["tracking_number"] == stored.tracking_number
     assert Notification.objects.filter(user=citizen, kind="theme_case.submitted").count() == 1
     assert Notification.objects.filter(user=window_clerk, kind="intake.new_theme_case").count() == 1
 
@@ -239,3 +243,103 @@ def test_discarding_a_draft_deletes_its_files(
 
     assert not default_storage.exists(name)
     assert not ThemeCase.objects.filter(pk=case.pk).exists()
+
+
+def test_a_field_filled_later_from_a_prerequisites_licence_is_not_asked_at_submission(
+    citizen, restaurant
+):
+    from approvals.selectors.themes import MemberPlan
+
+    case = filled_case(actor=citizen, version=restaurant, sign=False)
+    food = ServiceVersion.objects.get(item=restaurant.members.get(key="food").service_item)
+    schema = {**food.form_schema, "required": [*food.form_schema["required"], "licence_no"]}
+    schema["properties"] = {**schema["properties"], "licence_no": {"type": "string"}}
+    ServiceVersion.objects.filter(pk=food.pk).update(form_schema=schema)
+    # The catalogue's plan says the field comes from the registration's licence (depends_on fill).
+    original = MemberPlan.__init__
+
+    def with_fill(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        if self.member.key == "food":
+            self.from_licence = {"licence_no": ("registration", "number")}
+
+    MemberPlan.__init__ = with_fill
+    try:
+        theme_case_submit(actor=citizen, case=case, idempotency_key="k")
+    finally:
+        MemberPlan.__init__ = original
+
+    assert ThemeCase.objects.get(pk=case.pk).status == "submitted"
+
+
+def test_a_licence_the_applicant_holds_stands_in_for_a_members_own_material(
+    citizen, stranger, restaurant
+):
+    from approvals.models import Material
+    from approvals.services.theme_cases import theme_case_cite_licence
+    from tests.factories import ApplicationFactory, LicenceFactory
+
+    food = restaurant.members.get(key="food").service_item
+    Material.objects.filter(version__item=food, key="kitchen_layout").update(
+        reusable_licence_item_code="T-REG"
+    )
+    registration = restaurant.members.get(key="registration").service_item.versions.get()
+    held = LicenceFactory(
+        application=ApplicationFactory(
+            decided=True,
+            status="licence_issued",
+            person=citizen.person,
+            created_by=citizen,
+            service_version=registration,
+        )
+    )
+    not_mine = LicenceFactory(
+        application=ApplicationFactory(
+            decided=True,
+            status="licence_issued",
+            person=stranger.person,
+            created_by=stranger,
+            service_version=registration,
+        )
+    )
+    case = theme_case_start(actor=citizen, version=restaurant)
+
+    with pytest.raises(UploadRejected):
+        theme_case_cite_licence(
+            actor=citizen,
+            case=case,
+            member_key="food",
+            material_key="kitchen_layout",
+            licence=not_mine,
+        )
+    cited = theme_case_cite_licence(
+        actor=citizen, case=case, member_key="food", material_key="kitchen_layout", licence=held
+    )
+
+    assert cited.cited_licence == held
+    [event] = events("theme_case.licence_cited", case)
+    assert event.changes["cited_licence"] == [None, held.pk]
+
+
+def test_a_member_only_businesses_may_hold_is_filed_by_a_person_after_its_registration(
+    citizen, restaurant
+):
+    # The food licence is for businesses only, and it waits for the registration.
+    food = restaurant.members.get(key="food").service_item
+    ServiceVersion.objects.filter(item=food).update(for_persons=False)
+    case = filled_case(actor=citizen, version=restaurant, sign=False)
+
+    theme_case_submit(actor=citizen, case=case, idempotency_key="k")
+
+    assert Application.objects.filter(theme_case=case, theme_member_key="food").exists()
+
+
+def test_a_member_closed_to_persons_that_waits_for_nothing_is_refused(citizen, restaurant):
+    sign = restaurant.members.get(key="sign").service_item
+    ServiceVersion.objects.filter(item=sign).update(for_persons=False)
+    case = filled_case(actor=citizen, version=restaurant, sign=True)
+
+    with pytest.raises(ValidationError):
+        theme_case_submit(actor=citizen, case=case, idempotency_key="k")
+
+    assert not Application.objects.filter(theme_case=case).exists()
