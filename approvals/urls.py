@@ -205,12 +205,12 @@ urlpatterns = [
         name="theme_case_intake_decide",
     ),
     path(
-        "themes/cases/<int:pk>/supplement/",
+        "theme-cases/<int:pk>/supplement/",
         theme_supplement.answer,
         name="theme_case_supplement",
     ),
     path(
-        "themes/cases/<int:pk>/supplement/<str:target>/upload/",
+        "theme-cases/<int:pk>/supplement/<str:target>/upload/",
         theme_supplement.upload,
         name="theme_case_supplement_upload",
     ),

@@ -1,7 +1,7 @@
 """Forms of the window's page of a one-thing case. They reuse the single application's intake
 forms, with the case's materials (each shared material once, then each member's own) and each
 member's correctable answers as their choices; the services in
-``approvals.services.theme_intake`` decide."""
+``approvals.services.theme_intake`` and ``theme_supplement`` decide."""
 
 from __future__ import annotations
 

@@ -18,13 +18,15 @@ INTAKE_ORDER = ("received_on", "submitted_at", "pk")
 WAITING_COUNT_CAP = 1_000
 
 
-def intake_queue(user: User, *, item_code: str = "") -> QuerySet[Application]:
+def intake_queue(
+    user: User, *, item_code: str = "", department_ids: list[int] | None = None
+) -> QuerySet[Application]:
     """Submitted applications waiting at ``user``'s windows, oldest first (one query). The
     members of a one-thing case are not loose rows here: the case is one row of its own
     (``selectors/theme_intake.py``)."""
     queryset = (
         Application.objects.filter(status=ApplicationStatus.SUBMITTED, theme_case__isnull=True)
-        .filter(policy.intake_visibility(user))
+        .filter(policy.intake_visibility(user, department_ids))
         .select_related("service_version__item", "person", "business")
         .order_by(*INTAKE_ORDER)
     )
@@ -33,11 +35,13 @@ def intake_queue(user: User, *, item_code: str = "") -> QuerySet[Application]:
     return queryset
 
 
-def intake_page_rows(user: User, *, item_code: str = "") -> BranchedRows:
+def intake_page_rows(
+    user: User, *, item_code: str = "", department_ids: list[int] | None = None
+) -> BranchedRows:
     """The window's queue as a sequence for ``Paginator``: a page reads its own rows of the
     waiting applications' index, and the count stops at ``WAITING_COUNT_CAP`` (a backlog past
     that is shown as "more than"), so the page costs the same however long the backlog."""
-    queryset = intake_queue(user, item_code=item_code)
+    queryset = intake_queue(user, item_code=item_code, department_ids=department_ids)
     return BranchedRows(
         [queryset],
         order=INTAKE_ORDER,

@@ -269,13 +269,16 @@ def intake_department_ids(user) -> list[int]:
     return served
 
 
-def intake_visibility(user):
-    """A ``Q`` over ``Application``: what ``user`` handles at the window (indexed columns)."""
+def intake_visibility(user, department_ids: list[int] | None = None):
+    """A ``Q`` over ``Application``: what ``user`` handles at the window (indexed columns).
+    ``department_ids``: ``intake_department_ids(user)`` when the caller has it already."""
     from approvals.models import ServiceVersion
 
+    if department_ids is None:
+        department_ids = intake_department_ids(user)
     # On the application's own column (a subquery of the few versions), so that the queue reads
     # the waiting applications' index in its order and filters as it goes, without a join.
-    versions = ServiceVersion.objects.filter(item__department_id__in=intake_department_ids(user))
+    versions = ServiceVersion.objects.filter(item__department_id__in=department_ids)
     return Q(service_version_id__in=versions.values("pk"))
 
 
@@ -298,10 +301,12 @@ def require_intake_clerk(user, application) -> None:
         deny(user, "application.intake", application)
 
 
-def theme_intake_visibility(user):
+def theme_intake_visibility(user, department_ids: list[int] | None = None):
     """A ``Q`` over ``ThemeCase``: the one-thing cases ``user``'s windows accept as one (the
-    window of the case's lead department)."""
-    return Q(version__lead_department_id__in=intake_department_ids(user))
+    window of the case's lead department). ``department_ids`` as for ``intake_visibility``."""
+    if department_ids is None:
+        department_ids = intake_department_ids(user)
+    return Q(version__lead_department_id__in=department_ids)
 
 
 def may_handle_theme_intake(user, case) -> bool:

@@ -45,12 +45,14 @@ def _members_awaiting_supplement():
     ).values("theme_case_id")
 
 
-def theme_intake_queue(user: User) -> QuerySet[ThemeCase]:
+def theme_intake_queue(
+    user: User, *, department_ids: list[int] | None = None
+) -> QuerySet[ThemeCase]:
     """The submitted cases waiting at ``user``'s windows, oldest receipt first: one row a case,
     without those whose applicant is preparing the supplement (one query)."""
     return (
         ThemeCase.objects.filter(status=ThemeCaseStatus.SUBMITTED)
-        .filter(policy.theme_intake_visibility(user))
+        .filter(policy.theme_intake_visibility(user, department_ids))
         .filter(pk__in=_members_at_window())
         .exclude(pk__in=_members_awaiting_supplement())
         .select_related("version__item", "person", "business")
@@ -195,3 +197,21 @@ def get_theme_case_for_applicant(user: User, pk: int) -> ThemeCase:
     except PermissionDenied:
         raise Http404 from None
     return case
+
+
+def member_file_in_use(name: str) -> bool:
+    """Whether a file stored for an application (``attachments/<application id>/…``) is still
+    attached to it or, for a member of a one-thing case, to another member of its case (a
+    supplement's shared material is stored once for every member that asked for it). Read
+    through the application's and its case's own rows, never a scan of all attachments."""
+    head = name.removeprefix("attachments/").split("/", 1)[0]
+    if not name.startswith("attachments/") or not head.isdigit():
+        return False
+    owner = Application.objects.filter(pk=int(head)).values_list("pk", "theme_case_id").first()
+    if owner is None:
+        return False
+    pk, case_id = owner
+    holders = Application.objects.filter(theme_case_id=case_id) if case_id else None
+    if holders is None:
+        return Attachment.objects.filter(application_id=pk, file=name).exists()
+    return Attachment.objects.filter(application__in=holders, file=name).exists()

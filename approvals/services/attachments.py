@@ -21,6 +21,7 @@ from approvals.security.scanning import scan_upload
 from approvals.security.uploads import UploadRejected, inspect_upload
 from approvals.selectors import policy
 from approvals.selectors.theme_cases import case_file_in_use
+from approvals.selectors.theme_intake import member_file_in_use
 
 
 def _slot_open_for_upload(application: Application, material_key: str) -> bool:
@@ -73,8 +74,8 @@ def _delete_file_after_commit(name: str) -> None:
 def _delete_unused_file(name: str) -> None:
     # One stored file may fill the slots of several members of a one-thing case (一套材料):
     # it goes only with the last attachment that uses it. (Merge of themeapply's
-    # case_file_in_use and themewindow's check: the lead keeps one.)
-    if case_file_in_use(name) or Attachment.objects.filter(file=name).exists():
+    # case_file_in_use and themewindow's member_file_in_use: the lead keeps one.)
+    if case_file_in_use(name) or member_file_in_use(name):
         return
     default_storage.delete(name)
 
@@ -215,7 +216,48 @@ def attachment_record_download(*, actor: User, attachment: Attachment) -> None:
     )
 
 
+def slot_fill(
+    *, application: Application, material_key: str, **fields
+) -> tuple[Attachment, Attachment | None]:
+    """Put a new attachment (``fields``) in the slot of the locked ``application``, replacing
+    what it held (a replaced file goes after commit, once nothing uses it). Returns the new
+    attachment and the one it replaced. The caller checks the slot and records the event."""
+    previous = list(Attachment.objects.filter(application=application, material_key=material_key))
+    replaced = previous[0] if previous else None
+    attachment = Attachment.objects.create(
+        application=application, material_key=material_key, **fields
+    )
+    for old in previous:
+        stored_name = old.file.name
+        old.delete()
+        _delete_file_after_commit(stored_name)
+    return attachment, replaced
+
+
 # --- 材料复用: a licence from the register instead of an upload ---------------------------
+
+
+def citation_fields(licence, uploaded_by) -> dict:
+    """An attachment that cites ``licence`` instead of a file."""
+    return {
+        "cited_licence": licence,
+        "display_name": licence.number,
+        "content_type": "",
+        "size": 0,
+        "sha256": "",
+        "scan_result": "",
+        "uploaded_by": uploaded_by,
+    }
+
+
+def citation_changes(attachment: Attachment, replaced: Attachment | None) -> dict:
+    """What the event of a citation (``attachment.licence_cited``) records."""
+    return {
+        "attachment": [replaced.pk if replaced else None, attachment.pk],
+        "material_key": [None, attachment.material_key],
+        "display_name": [replaced.display_name if replaced else None, attachment.display_name],
+        "cited_licence": [None, attachment.cited_licence_id],
+    }
 
 
 def cited_licence_problem(*, application: Application, material, licence) -> str:
@@ -256,34 +298,15 @@ def attachment_cite_licence(
     problem = cited_licence_problem(application=application, material=material, licence=licence)
     if problem:
         raise UploadRejected("licence_not_citable", problem)
-    previous = list(Attachment.objects.filter(application=application, material_key=material_key))
-    replaced = previous[0] if previous else None
-    attachment = Attachment.objects.create(
-        application=application,
-        material_key=material_key,
-        cited_licence=licence,
-        display_name=licence.number,
-        content_type="",
-        size=0,
-        sha256="",
-        scan_result="",
-        uploaded_by=actor,
+    attachment, replaced = slot_fill(
+        application=application, material_key=material_key, **citation_fields(licence, actor)
     )
-    for old in previous:
-        stored_name = old.file.name
-        old.delete()
-        _delete_file_after_commit(stored_name)
     audit_record(
         action="attachment.licence_cited",
         actor=actor,
         obj=application,
         on_behalf_of=_on_behalf_of(application),
-        changes={
-            "attachment": [replaced.pk if replaced else None, attachment.pk],
-            "material_key": [None, material_key],
-            "display_name": [replaced.display_name if replaced else None, licence.number],
-            "cited_licence": [None, licence.pk],
-        },
+        changes=citation_changes(attachment, replaced),
     )
     return attachment
 
@@ -298,9 +321,7 @@ def attachment_share(
     policy.require_application_edit(actor, application)
     locked = Application.objects.select_for_update().get(pk=application.pk)
     _check_slot(locked, material_key)
-    previous = list(Attachment.objects.filter(application=locked, material_key=material_key))
-    replaced = previous[0] if previous else None
-    shared = Attachment.objects.create(
+    shared, replaced = slot_fill(
         application=locked,
         material_key=material_key,
         file=source.file.name,
@@ -312,10 +333,6 @@ def attachment_share(
         scan_result=source.scan_result,
         uploaded_by=actor,
     )
-    for old in previous:
-        stored_name = old.file.name
-        old.delete()
-        _delete_file_after_commit(stored_name)
     audit_record(
         action="attachment.shared",
         actor=actor,

@@ -284,6 +284,55 @@ def intake_request_supplement(
 # --- Refuse acceptance ----------------------------------------------------------------------------
 
 
+def refusal_clean(reasons: str, competent_agency: str, not_our_matter: bool) -> tuple[str, str]:
+    """The reasons and the competent agency of a refusal, or ``ValidationError``: reasons are
+    required, and the agency when the matter is not this agency's (Art. 32(1))."""
+    reasons = (reasons or "").strip()[:MAX_REASON_LENGTH]
+    competent_agency = (competent_agency or "").strip()[:200]
+    errors: dict[str, list] = {}
+    if not reasons:
+        errors["reasons"] = [_("Give the reasons for not accepting the application.")]
+    if not_our_matter and not competent_agency:
+        errors["competent_agency"] = [
+            _("Name the agency the applicant should apply to instead (Art. 32(1)).")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    return reasons, competent_agency
+
+
+def application_refuse(
+    *,
+    actor: User,
+    application: Application,
+    reasons: str,
+    competent_agency: str,
+    not_our_matter: bool,
+    changes: dict | None = None,
+) -> Application:
+    """The refusal itself (reasons already checked by ``refusal_clean``): the status change with
+    its event, and the written refusal notice. Returns the application refreshed."""
+    refused = application_transition(
+        actor=actor,
+        application=application,
+        action=Action.REFUSE_ACCEPTANCE,
+        event="intake.refused",
+        reason=reasons,
+        changes={
+            **(changes or {}),
+            "competent_agency": [None, competent_agency],
+            "not_our_matter": [None, bool(not_our_matter)],
+        },
+    )
+    document_issue(
+        application=refused,
+        kind=DocumentKind.REFUSAL_NOTICE,
+        actor=actor,
+        extra={"reasons": reasons, "competent_agency": competent_agency},
+    )
+    return refused
+
+
 @transaction.atomic
 def intake_refuse(
     *,
@@ -299,33 +348,13 @@ def intake_refuse(
     policy.require_intake_clerk(actor, application)
     locked = _lock(application, revision)
     _not_a_case_member(locked)
-    reasons = (reasons or "").strip()[:MAX_REASON_LENGTH]
-    competent_agency = (competent_agency or "").strip()[:200]
-    errors: dict[str, list] = {}
-    if not reasons:
-        errors["reasons"] = [_("Give the reasons for not accepting the application.")]
-    if not_our_matter and not competent_agency:
-        errors["competent_agency"] = [
-            _("Name the agency the applicant should apply to instead (Art. 32(1)).")
-        ]
-    if errors:
-        raise ValidationError(errors)
-    locked = application_transition(
+    reasons, competent_agency = refusal_clean(reasons, competent_agency, not_our_matter)
+    locked = application_refuse(
         actor=actor,
         application=locked,
-        action=Action.REFUSE_ACCEPTANCE,
-        event="intake.refused",
-        reason=reasons,
-        changes={
-            "competent_agency": [None, competent_agency],
-            "not_our_matter": [None, bool(not_our_matter)],
-        },
-    )
-    document_issue(
-        application=locked,
-        kind=DocumentKind.REFUSAL_NOTICE,
-        actor=actor,
-        extra={"reasons": reasons, "competent_agency": competent_agency},
+        reasons=reasons,
+        competent_agency=competent_agency,
+        not_our_matter=not_our_matter,
     )
     tell_applicant(
         locked,

@@ -356,7 +356,8 @@ def notice_application_denied(application: Application, *, reasons: str) -> Noti
 
 
 # --- 一件事: a one-thing case at the window and its members' progress ---------------------------
-# (approvals/services/theme_intake.py, theme_progress.py). One notice for the whole case.
+# (approvals/services/theme_intake.py, theme_supplement.py, theme_progress.py). One notice for
+# the whole case.
 
 
 def _case_params(case) -> dict:

@@ -333,17 +333,27 @@ def _intake_cards(report: SweepReport, today: dt.date, yellow_until: dt.date) ->
         waiting = list(
             Application.objects.filter(condition, status=ApplicationStatus.SUBMITTED)
             .exclude(Exists(has_card))
-            .select_related("service_version__item__department")
+            .select_related(
+                "service_version__item__department", "theme_case__version__lead_department"
+            )
         )
         if not waiting:
             continue
         windows_of_version: dict[int, list] = {}
+        windows_of_theme: dict[int, list] = {}
         cards, by_department = [], defaultdict(list)
         for application in waiting:
             version = application.service_version
-            if version.pk not in windows_of_version:
-                windows_of_version[version.pk] = window_departments(version)
-            windows = windows_of_version[version.pk]
+            if application.theme_case_id is not None:
+                # 一窗受理: a one-thing case's member waits at its case's lead window.
+                theme = application.theme_case.version
+                if theme.pk not in windows_of_theme:
+                    windows_of_theme[theme.pk] = theme.lead_department.service_windows()
+                windows = windows_of_theme[theme.pk]
+            else:
+                if version.pk not in windows_of_version:
+                    windows_of_version[version.pk] = window_departments(version)
+                windows = windows_of_version[version.pk]
             department_id = windows[0].pk if windows else version.item.department_id
             cards.append(
                 SupervisionCard(

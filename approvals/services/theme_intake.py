@@ -2,17 +2,16 @@
 
 The window accepts the case (each member through ``services/acceptance.py``'s one path; a member
 that needs another member's approval first goes to ``waiting``, its own clock not started),
-accepts it against a pledge for named materials of named members (容缺受理), issues ONE
-supplement notice covering every member and department (一次性告知: a ``SupplementRequest`` per
-member concerned, created together, one notification), or refuses the whole. The applicant
-answers the notice once (``theme_case_supplement_answer``); a material uploaded once fills every
-member that asked for it. When the window lets the 5 working days pass, the sweep deems the whole
-case accepted (Art. 32; ``theme_case_deem_accepted``).
+accepts it against a pledge for named materials of named members (容缺受理), or refuses the
+whole; the one supplement notice and its answer are ``services/theme_supplement.py``'s. When the
+window lets the 5 working days pass, the sweep deems the whole case accepted (Art. 32;
+``theme_case_deem_accepted``).
 
-Each act: permission (``policy.require_theme_intake_clerk``), the case and its members locked,
-the case's revision checked, each member's status changed through ``application_transition``
-(each member keeps its own history and written notice, as the law wants), one ``theme_case.*``
-audit event for the act on the case, and one notice to the applicant.
+Each act: permission (``policy.require_theme_intake_clerk``), the case and its members locked
+(``case_lock``), the case's revision checked, each member's status changed through
+``application_transition`` (each member keeps its own history and written notice, as the law
+wants), one ``theme_case.*`` audit event for the act on the case, and one notice to the
+applicant.
 """
 
 from __future__ import annotations
@@ -27,15 +26,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from approvals.domain.china_time import china_today
 from approvals.domain.lifecycle import AWAITING_SUPPLEMENT, Action
-from approvals.dynamic_forms.labels import title_of
 from approvals.models import (
     Application,
     ApplicationStatus,
-    Attachment,
-    DocumentKind,
-    PauseKind,
     Pledge,
-    SupplementRequest,
     ThemeCase,
     ThemeCaseStatus,
 )
@@ -44,24 +38,18 @@ from approvals.selectors import policy
 from approvals.selectors.theme_intake import (
     case_theme_members,
     member_prerequisites,
-    supplement_targets,
 )
 from approvals.services.acceptance import Acceptance, application_accept
-from approvals.services.attachments import attachment_share, attachment_upload
-from approvals.services.deadlines import clock_pause_start, pause_changes
-from approvals.services.documents import date_en, date_zh, document_issue, supplement_notice_issue
+from approvals.services.documents import date_en, date_zh
 from approvals.services.intake import (
     MAX_REASON_LENGTH,
-    supplement_answer,
-    supplement_correctable_fields,
-    supplement_missing_materials,
+    application_refuse,
+    refusal_clean,
 )
 from approvals.services.lifecycle import application_transition
 from approvals.services.notices import (
     notice_theme_case_accepted,
     notice_theme_case_refused,
-    notice_theme_case_supplement_received,
-    notice_theme_case_supplement_requested,
     notice_window_theme_case_deemed_accepted,
 )
 from approvals.services.notifications import notify_many, tell_applicant
@@ -75,7 +63,7 @@ class StaleThemeCase(Exception):
         self.case = case
 
 
-def _lock(case: ThemeCase, revision: int | None) -> tuple[ThemeCase, list[Application]]:
+def case_lock(case: ThemeCase, revision: int | None) -> tuple[ThemeCase, list[Application]]:
     """The case and its members, locked (members in id order: one lock order for everyone)."""
     locked = (
         ThemeCase.objects.select_for_update(of=("self",))
@@ -93,7 +81,7 @@ def _lock(case: ThemeCase, revision: int | None) -> tuple[ThemeCase, list[Applic
     return locked, members
 
 
-def _at_window(case: ThemeCase, members: list[Application]) -> list[Application]:
+def case_at_window(case: ThemeCase, members: list[Application]) -> list[Application]:
     """The members the window decides on now; raises unless the whole case is at the window."""
     waiting = [m for m in members if m.status == ApplicationStatus.SUBMITTED]
     if (
@@ -105,12 +93,12 @@ def _at_window(case: ThemeCase, members: list[Application]) -> list[Application]
     return waiting
 
 
-def _bump(case: ThemeCase) -> None:
+def case_bump(case: ThemeCase) -> None:
     case.revision += 1
     case.save(update_fields=["revision", "updated_at"])
 
 
-def _tell(case: ThemeCase, members: list[Application], notice) -> None:
+def tell_case_applicant(case: ThemeCase, members: list[Application], notice) -> None:
     """One notice to the applicant for the whole case (the members share their applicant)."""
     tell_applicant(members[0], **notice.fields())
 
@@ -153,6 +141,16 @@ def _accept_members(
     return accepted, waiting
 
 
+def _accepted_today(case: ThemeCase) -> Acceptance:
+    """A member accepted by the window with its case: its decision period starts today."""
+    return Acceptance(
+        action=Action.ACCEPT,
+        event="intake.accepted",
+        accepted_on=china_today(),
+        changes={"theme_case": [None, case.pk]},
+    )
+
+
 def _case_changes(accepted, waiting) -> dict:
     return {
         "accepted": [None, [m.theme_member_key for m in accepted]],
@@ -168,28 +166,24 @@ def theme_case_accept(*, actor: User, case: ThemeCase, revision: int) -> ThemeCa
     """Accept the whole case (一窗受理): each member's decision period starts today, except for
     the members that wait for another member's approval."""
     policy.require_theme_intake_clerk(actor, case)
-    locked, members = _lock(case, revision)
-    at_window = _at_window(locked, members)
-    today = china_today()
+    locked, members = case_lock(case, revision)
+    at_window = case_at_window(locked, members)
     accepted, waiting = _accept_members(
         actor=actor,
         case=locked,
         members=at_window,
-        acceptance_of=lambda member: Acceptance(
-            action=Action.ACCEPT,
-            event="intake.accepted",
-            accepted_on=today,
-            changes={"theme_case": [None, locked.pk]},
-        ),
+        acceptance_of=lambda member: _accepted_today(locked),
     )
-    _bump(locked)
+    case_bump(locked)
     audit_record(
         action="theme_case.accepted",
         actor=actor,
         obj=locked,
         changes=_case_changes(accepted, waiting),
     )
-    _tell(locked, members, notice_theme_case_accepted(locked, accepted=accepted, waiting=waiting))
+    tell_case_applicant(
+        locked, members, notice_theme_case_accepted(locked, accepted=accepted, waiting=waiting)
+    )
     return locked
 
 
@@ -235,8 +229,8 @@ def theme_case_accept_with_pledge(
     ``[{"member": member key, "material": material key}, ...]``. A member that waits for another
     is accepted later; it cannot be pledged for now."""
     policy.require_theme_intake_clerk(actor, case)
-    locked, members = _lock(case, revision)
-    at_window = _at_window(locked, members)
+    locked, members = case_lock(case, revision)
+    at_window = case_at_window(locked, members)
     pledged = _clean_pledges(at_window, pledges, due_on)
     waits = member_prerequisites(at_window, case_theme_members(locked))
     if any(waits.get(key) for key in pledged):
@@ -249,12 +243,7 @@ def theme_case_accept_with_pledge(
     def acceptance_of(member: Application) -> Acceptance:
         materials = pledged.get(member.theme_member_key)
         if not materials:
-            return Acceptance(
-                action=Action.ACCEPT,
-                event="intake.accepted",
-                accepted_on=today,
-                changes={"theme_case": [None, locked.pk]},
-            )
+            return _accepted_today(locked)
         created = [
             Pledge.objects.create(
                 application=member, material_key=m.key, due_on=due_on, created_by=actor
@@ -285,7 +274,7 @@ def theme_case_accept_with_pledge(
     accepted, waiting = _accept_members(
         actor=actor, case=locked, members=at_window, acceptance_of=acceptance_of
     )
-    _bump(locked)
+    case_bump(locked)
     audit_record(
         action="theme_case.accepted_with_pledge",
         actor=actor,
@@ -297,7 +286,9 @@ def theme_case_accept_with_pledge(
             "due_on": [None, due_on],
         },
     )
-    _tell(locked, members, notice_theme_case_accepted(locked, accepted=accepted, waiting=waiting))
+    tell_case_applicant(
+        locked, members, notice_theme_case_accepted(locked, accepted=accepted, waiting=waiting)
+    )
     return locked
 
 
@@ -324,9 +315,9 @@ def theme_case_deem_accepted(*, case_id: int, today: dt.date) -> bool:
     days (each member's clock, paused by a supplement notice, behaves as a single
     application's): each member from its day of receipt. False when not (or no longer) due."""
     case = ThemeCase.objects.get(pk=case_id)
-    locked, members = _lock(case, None)
+    locked, members = case_lock(case, None)
     try:
-        at_window = _at_window(locked, members)
+        at_window = case_at_window(locked, members)
     except ValidationError:
         return False
     if any(m.intake_due_on is None or m.intake_due_on >= today for m in at_window):
@@ -348,26 +339,26 @@ def theme_case_deem_accepted(*, case_id: int, today: dt.date) -> bool:
             changes={"deemed_accepted": [False, True], "theme_case": [None, locked.pk]},
         ),
     )
-    _bump(locked)
+    case_bump(locked)
     audit_record(
         action="theme_case.deemed_accepted",
         actor=None,
         obj=locked,
         changes=_case_changes(accepted, waiting),
     )
-    _tell(
+    tell_case_applicant(
         locked,
         members,
         notice_theme_case_accepted(locked, accepted=accepted, waiting=waiting, deemed=True),
     )
     notify_many(
-        users=_window_clerks(locked),
+        users=case_window_clerks(locked),
         **notice_window_theme_case_deemed_accepted(locked).fields(),
     )
     return True
 
 
-def _window_clerks(case: ThemeCase) -> list[User]:
+def case_window_clerks(case: ThemeCase) -> list[User]:
     from accounts.models import OfficialPosition, OfficialRole
 
     windows = case.version.lead_department.service_windows()
@@ -375,279 +366,6 @@ def _window_clerks(case: ThemeCase) -> list[User]:
         department__in=windows, role=OfficialRole.INTAKE_CLERK, is_active=True, user__is_active=True
     ).select_related("user")
     return list({p.user_id: p.user for p in positions}.values())
-
-
-# --- One supplement notice for every member and department (一次性告知) ---------------------------
-
-
-def _clean_case_items(case: ThemeCase, members: list[Application], items) -> dict[str, list]:
-    """{member key: [single-application supplement items]} from the case's items:
-    ``{"material": target key, "problem"}`` (a shared material fills every member that maps it),
-    ``{"member": member key, "field": field, "problem"}``, or ``{"problem"}`` alone (about the
-    case as a whole: every member)."""
-    targets = {target.key: target for target in supplement_targets(case, members)}
-    by_key = {m.theme_member_key: m for m in members}
-    per_member: dict[str, list] = {}
-    errors = []
-    for item in items or []:
-        problem = (item.get("problem") or "").strip()[:MAX_REASON_LENGTH]
-        material = (item.get("material") or "").strip()
-        field = (item.get("field") or "").strip()
-        member = by_key.get((item.get("member") or "").strip())
-        if not (material or field or problem):
-            continue
-        if not problem:
-            errors.append(_("Say what is missing or wrong for every item you list."))
-            continue
-        if not (material or field):
-            # A problem with the case as a whole: every member hears it (listed once).
-            for member_key in by_key:
-                per_member.setdefault(member_key, []).append(
-                    {"material": "", "problem": problem, "target": f"other:{len(errors)}:{problem}"}
-                )
-        elif material:
-            target = targets.get(material)
-            if target is None:
-                errors.append(_("“%(key)s” is not a material of this case.") % {"key": material})
-                continue
-            for member_key, material_key in target.slots:
-                per_member.setdefault(member_key, []).append(
-                    {"material": material_key, "problem": problem, "target": material}
-                )
-        else:
-            if member is None or field not in supplement_correctable_fields(member.service_version):
-                errors.append(
-                    _("“%(key)s” is not a field the applicant can correct.") % {"key": field}
-                )
-                continue
-            per_member.setdefault(member.theme_member_key, []).append(
-                {"material": "", "field": field, "problem": problem}
-            )
-    if not per_member and not errors:
-        errors.append(_("List at least one missing or defective item."))
-    if errors:
-        raise ValidationError({"items": errors})
-    return per_member
-
-
-@transaction.atomic
-def theme_case_request_supplement(
-    *, actor: User, case: ThemeCase, revision: int, items: list[dict], reply_by: dt.date
-) -> list[SupplementRequest]:
-    """ONE notice covering every member and department (Art. 32(4)): a supplement request per
-    member concerned, created together, each pausing that member's clock (Art. 45), and one
-    notification to the applicant listing every item."""
-    policy.require_theme_intake_clerk(actor, case)
-    locked, members = _lock(case, revision)
-    at_window = _at_window(locked, members)
-    per_member = _clean_case_items(locked, at_window, items)
-    if reply_by is None or reply_by <= china_today():
-        raise ValidationError({"reply_by": [_("The reply date must be in the future.")]})
-    requests = []
-    for member in at_window:
-        member_items = per_member.get(member.theme_member_key)
-        if not member_items:
-            continue
-        request = SupplementRequest.objects.create(
-            application=member, items=member_items, reply_by=reply_by, requested_by=actor
-        )
-        pause = clock_pause_start(
-            actor=actor,
-            application=member,
-            kind=PauseKind.SUPPLEMENT,
-            reason=_("Waiting for the applicant's supplement (one-time notice)."),
-            recorded_by_caller=True,
-            tell=False,
-        )
-        application_transition(
-            actor=actor,
-            application=member,
-            action=Action.REQUEST_SUPPLEMENT,
-            event="intake.supplement_requested",
-            changes={
-                "theme_case": [None, locked.pk],
-                "items": [None, len(member_items)],
-                "supplement_request": [None, request.pk],
-                "materials": [None, [i["material"] for i in member_items if i["material"]]],
-                "fields": [None, [i["field"] for i in member_items if i.get("field")]],
-                "reply_by": [None, reply_by],
-                **pause_changes(pause),
-            },
-        )
-        supplement_notice_issue(request=request, actor=actor)
-        requests.append(request)
-    _bump(locked)
-    audit_record(
-        action="theme_case.supplement_requested",
-        actor=actor,
-        obj=locked,
-        changes={
-            "supplement_requests": [None, [r.pk for r in requests]],
-            "members": [None, [r.application.theme_member_key for r in requests]],
-            "departments": [
-                None,
-                sorted({r.application.service_version.item.department.code for r in requests}),
-            ],
-            "reply_by": [None, reply_by],
-        },
-    )
-    lines = case_supplement_lines(locked, requests)
-    _tell(
-        locked,
-        members,
-        notice_theme_case_supplement_requested(locked, reply_by=reply_by, item_lines=lines),
-    )
-    return requests
-
-
-def field_title(version, name: str) -> str:
-    prop = (version.form_schema or {}).get("properties", {}).get(name)
-    return title_of(prop) if prop else name
-
-
-def case_supplement_lines(case: ThemeCase, requests) -> Callable[[], str]:
-    """The notice's items, each once (a shared material asked by several members is one line),
-    in the reader's language when rendered."""
-    members = [request.application for request in requests]
-
-    def render() -> str:
-        targets = {t.key: t for t in supplement_targets(case, members)}
-        seen, lines = set(), []
-        for request in requests:
-            version = request.application.service_version
-            for item in request.items:
-                key = item.get("target") or f"{request.application.theme_member_key}:" + (
-                    item.get("material") or item.get("field", "")
-                )
-                if key in seen:
-                    continue
-                seen.add(key)
-                target = targets.get(key)
-                if target is not None:
-                    lines.append(f"{len(lines) + 1}. {target.name}: {item['problem']}")
-                elif item.get("field"):
-                    title = field_title(version, item["field"])
-                    lines.append(f"{len(lines) + 1}. {version.name} — {title}: {item['problem']}")
-                else:
-                    lines.append(f"{len(lines) + 1}. {item['problem']}")
-        return "\n".join(lines)
-
-    return render
-
-
-# --- The applicant answers the case's notice once --------------------------------------------
-
-
-def open_case_requests(case: ThemeCase) -> list[SupplementRequest]:
-    """The case's open supplement requests at the window, one per member concerned."""
-    return list(
-        SupplementRequest.objects.filter(
-            application__theme_case=case,
-            answered_at__isnull=True,
-            application__status=ApplicationStatus.SUPPLEMENT_REQUESTED,
-        )
-        .select_related("application__service_version__item__department")
-        .order_by("application_id")
-    )
-
-
-@transaction.atomic
-def theme_case_supplement_upload(
-    *, actor: User, case: ThemeCase, target: str, uploaded_file
-) -> list[Attachment]:
-    """Upload a file once for the notice's item ``target`` (a shared material or one member's):
-    it is inspected and stored once (``attachment_upload``), and attached to every member whose
-    open request asked for it. Returns the attachments."""
-    requests = open_case_requests(case)
-    slots = [
-        (request.application, item["material"])
-        for request in requests
-        for item in request.items
-        if item.get("material")
-        and (item.get("target") or f"{request.application.theme_member_key}:{item['material']}")
-        == target
-    ]
-    if not slots:
-        raise ValidationError(_("The supplement notice does not ask for this material."))
-    first_application, first_key = slots[0]
-    stored = attachment_upload(
-        actor=actor,
-        application=first_application,
-        material_key=first_key,
-        uploaded_file=uploaded_file,
-    )
-    attachments = [stored]
-    for application, material_key in slots[1:]:
-        attachments.append(
-            attachment_share(
-                actor=actor, source=stored, application=application, material_key=material_key
-            )
-        )
-    return attachments
-
-
-def case_missing_materials(case: ThemeCase) -> list[str]:
-    """The notice's material items (target keys) not uploaded again since the notice."""
-    missing = []
-    for request in open_case_requests(case):
-        for key in supplement_missing_materials(request):
-            item = next(i for i in request.items if i.get("material") == key)
-            target = item.get("target") or f"{request.application.theme_member_key}:{key}"
-            if target not in missing:
-                missing.append(target)
-    return missing
-
-
-@transaction.atomic
-def theme_case_supplement_answer(
-    *, actor: User, case: ThemeCase, comment: str = "", corrections: dict | None = None
-) -> ThemeCase:
-    """Send the case's supplement once: each member concerned answers its own request through
-    the single path (``supplement_answer``: its clock restarts, it goes back to the window);
-    ``corrections`` is ``{member key: {field: value}}``. One event, one notice to the window."""
-    requests = open_case_requests(case)
-    if not requests:
-        raise ValidationError(_("There is no supplement to send for this application."))
-    policy.require_application_edit(actor, requests[0].application)
-    missing = case_missing_materials(case)
-    if missing:
-        members = [r.application for r in requests]
-        names = {t.key: t.name for t in supplement_targets(case, members)}
-        raise ValidationError(
-            {
-                "materials": [
-                    _("Upload “%(material)s” again before you send the supplement.")
-                    % {"material": names.get(key, key)}
-                    for key in missing
-                ]
-            }
-        )
-    corrections = corrections or {}
-    answered = []
-    for request in requests:
-        member = request.application
-        answered.append(
-            supplement_answer(
-                actor=actor,
-                application=member,
-                comment=comment,
-                corrections=corrections.get(member.theme_member_key),
-                tell=False,
-            )
-        )
-    locked, _members = _lock(case, None)
-    _bump(locked)
-    audit_record(
-        action="theme_case.supplement_answered",
-        actor=actor,
-        obj=locked,
-        changes={"members": [None, [m.theme_member_key for m in answered]]},
-    )
-    recipients = {r.requested_by_id: r.requested_by for r in requests}
-    for clerk in _window_clerks(locked):
-        recipients.setdefault(clerk.pk, clerk)
-    notify_many(users=recipients.values(), **notice_theme_case_supplement_received(locked).fields())
-    return locked
 
 
 # --- Refuse the whole ---------------------------------------------------------------------------
@@ -666,39 +384,19 @@ def theme_case_refuse(
     """Refuse acceptance of the whole case with reasons (Art. 32(1)): each member gets its own
     written refusal notice; the applicant one notification."""
     policy.require_theme_intake_clerk(actor, case)
-    locked, members = _lock(case, revision)
-    at_window = _at_window(locked, members)
-    reasons = (reasons or "").strip()[:MAX_REASON_LENGTH]
-    competent_agency = (competent_agency or "").strip()[:200]
-    errors: dict[str, list] = {}
-    if not reasons:
-        errors["reasons"] = [_("Give the reasons for not accepting the application.")]
-    if not_our_matter and not competent_agency:
-        errors["competent_agency"] = [
-            _("Name the agency the applicant should apply to instead (Art. 32(1)).")
-        ]
-    if errors:
-        raise ValidationError(errors)
+    locked, members = case_lock(case, revision)
+    at_window = case_at_window(locked, members)
+    reasons, competent_agency = refusal_clean(reasons, competent_agency, not_our_matter)
     for member in at_window:
-        refused = application_transition(
+        application_refuse(
             actor=actor,
             application=member,
-            action=Action.REFUSE_ACCEPTANCE,
-            event="intake.refused",
-            reason=reasons,
-            changes={
-                "theme_case": [None, locked.pk],
-                "competent_agency": [None, competent_agency],
-                "not_our_matter": [None, bool(not_our_matter)],
-            },
+            reasons=reasons,
+            competent_agency=competent_agency,
+            not_our_matter=not_our_matter,
+            changes={"theme_case": [None, locked.pk]},
         )
-        document_issue(
-            application=refused,
-            kind=DocumentKind.REFUSAL_NOTICE,
-            actor=actor,
-            extra={"reasons": reasons, "competent_agency": competent_agency},
-        )
-    _bump(locked)
+    case_bump(locked)
     audit_record(
         action="theme_case.refused",
         actor=actor,
@@ -709,7 +407,7 @@ def theme_case_refuse(
             "competent_agency": [None, competent_agency],
         },
     )
-    _tell(
+    tell_case_applicant(
         locked,
         members,
         notice_theme_case_refused(locked, reasons=reasons, competent_agency=competent_agency),

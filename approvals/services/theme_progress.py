@@ -31,6 +31,7 @@ from approvals.models import (
 from approvals.models.audit_chain import audit_record
 from approvals.selectors.theme_intake import case_theme_members, member_prerequisites
 from approvals.services.acceptance import Acceptance, application_accept
+from approvals.services.attachments import citation_changes, citation_fields, slot_fill
 from approvals.services.lifecycle import application_transition
 from approvals.services.notices import notice_theme_members_started, notice_theme_members_stopped
 from approvals.services.notifications import tell_applicant
@@ -59,30 +60,14 @@ def _licences(members: list[Application]) -> dict[int, Licence]:
 
 def _cite(member: Application, material_key: str, licence: Licence, holder) -> Attachment:
     """The prerequisite's licence cited for ``material_key`` (材料复用), replacing the slot."""
-    previous = list(Attachment.objects.filter(application=member, material_key=material_key))
-    attachment = Attachment.objects.create(
-        application=member,
-        material_key=material_key,
-        cited_licence=licence,
-        display_name=licence.number,
-        content_type="",
-        size=0,
-        sha256="",
-        scan_result="",
-        uploaded_by=holder,
+    attachment, replaced = slot_fill(
+        application=member, material_key=material_key, **citation_fields(licence, holder)
     )
-    for old in previous:
-        old.delete()  # a citation has no file; an upload it replaces stays with the others'
     audit_record(
         action="attachment.licence_cited",
         actor=None,
         obj=member,
-        changes={
-            "attachment": [previous[0].pk if previous else None, attachment.pk],
-            "material_key": [None, material_key],
-            "display_name": [previous[0].display_name if previous else None, licence.number],
-            "cited_licence": [None, licence.pk],
-        },
+        changes=citation_changes(attachment, replaced),
     )
     return attachment
 

@@ -83,7 +83,9 @@ def queue(request):
     if item_code not in {item.code for item in services}:
         item_code = ""
     today = china_today()
-    waiting = intake_page_rows(request.user, item_code=item_code)
+    # The departments the clerk's windows serve, read once for both lists.
+    department_ids = policy.intake_department_ids(request.user)
+    waiting = intake_page_rows(request.user, item_code=item_code, department_ids=department_ids)
     page = CappedPaginator(waiting, QUEUE_PAGE_SIZE, cap=WAITING_COUNT_CAP).get_page(
         request.GET.get("page")
     )
@@ -102,7 +104,9 @@ def queue(request):
         "approvals/intake/queue.html",
         {
             # 一件事: each one-thing case once, above the single applications (one query).
-            "cases": list(theme_intake_queue(request.user)[:QUEUE_PAGE_SIZE]),
+            "cases": list(
+                theme_intake_queue(request.user, department_ids=department_ids)[:QUEUE_PAGE_SIZE]
+            ),
             "rows": rows,
             "page_obj": page,
             "waiting": page.paginator.count,

@@ -33,6 +33,11 @@ def _open_request(request, pk: int):
     return application, notice
 
 
+def _answered_with_its_case(application, notice) -> bool:
+    # 一件事: the window's one notice for a whole case is answered once, on the case's page.
+    return application.theme_case_id is not None and not notice.during_review
+
+
 def _correction_form(application, notice, data=None) -> SupplementCorrectionForm:
     return SupplementCorrectionForm(
         data,
@@ -84,6 +89,8 @@ def answer(request, pk: int):
     if notice is None:
         messages.info(request, _("There is no supplement to send for this application."))
         return redirect("approvals:application_detail", pk=application.pk)
+    if _answered_with_its_case(application, notice):
+        return redirect("approvals:theme_case_supplement", pk=application.theme_case_id)
     if request.method == "GET":
         return _render(request, application, notice)
     form = SupplementAnswerForm(request.POST)
@@ -114,7 +121,7 @@ def answer(request, pk: int):
 @require_POST
 def upload(request, pk: int, material_key: str):
     application, notice = _open_request(request, pk)
-    if notice is None:
+    if notice is None or _answered_with_its_case(application, notice):
         raise Http404
     if not any(item["material"] == material_key for item in notice.items):
         raise Http404

@@ -26,6 +26,7 @@ from approvals.selectors.theme_intake import (
 )
 from approvals.services import theme_intake as services
 from approvals.services.intake import supplement_correctable_fields
+from approvals.services.theme_supplement import theme_case_request_supplement
 from approvals.views.intake import intake_clerk_required
 
 
@@ -142,9 +143,7 @@ def _run(action: str, *, actor, case, form) -> str:
         )
         return _("The case is accepted with a pledge; each service has gone to its department.")
     if action == "supplement":
-        services.theme_case_request_supplement(
-            **common, items=form.case_items(), reply_by=data["reply_by"]
-        )
+        theme_case_request_supplement(**common, items=form.case_items(), reply_by=data["reply_by"])
         return _("One supplement notice covering every service is sent; the time limits pause.")
     services.theme_case_refuse(
         **common,

@@ -18,7 +18,7 @@ from approvals.security.uploads import UploadRejected
 from approvals.selectors.theme_intake import get_theme_case_for_applicant, supplement_targets
 from approvals.services.intake import supplement_fields
 from approvals.services.notices import case_link
-from approvals.services.theme_intake import (
+from approvals.services.theme_supplement import (
     case_missing_materials,
     field_title,
     open_case_requests,
@@ -33,13 +33,15 @@ def _correction_forms(requests, data=None) -> dict:
         member = request.application
         names = supplement_fields(request)
         if names:
-            forms[member.theme_member_key] = SupplementCorrectionForm(
+            form = SupplementCorrectionForm(
                 data,
                 properties=member.service_version.form_schema.get("properties", {}),
                 names=names,
                 stored=member.data,
                 prefix=f"data-{member.theme_member_key}",
             )
+            form.service_name = member.service_version.name  # the fieldset's legend
+            forms[member.theme_member_key] = form
     return forms
 
 

@@ -8,9 +8,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
 
-from approvals.services.theme_intake import theme_case_request_supplement
+from approvals.services.theme_supplement import theme_case_request_supplement
 from tests.approvals.theme_window.conftest import members_of
-from tests.factories import PersonFactory
+from tests.factories import ApplicationFactory, PersonFactory
 from tests.support import in_days, png_upload
 
 pytestmark = pytest.mark.django_db
@@ -149,17 +149,27 @@ def test_the_queue_shows_the_case_once_in_a_constant_number_of_queries(make_case
 
 
 def test_the_case_page_costs_the_same_whatever_the_number_of_members(
-    case, clerk, as_user, theme, services
+    case, clerk, as_user, services
 ):
     client = as_user(clerk)
     client.get(page_url(case))
-
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as three:
         html = client.get(page_url(case)).content.decode()
+    ApplicationFactory(
+        submitted=True,
+        service_version=services["fire"],
+        person=case.person,
+        created_by=case.created_by,
+        theme_case=case,
+        theme_member_key="second-fire",
+    )
+    with CaptureQueriesContext(connection) as four:
+        more = client.get(page_url(case)).content.decode()
 
     for service in services.values():
         assert service.name_en in html
-    assert len(queries) <= 40, len(queries)
+    assert more.count('data-testid="member-') == 4
+    assert len(four) == len(three)
 
 
 @pytest.mark.parametrize(
@@ -257,3 +267,20 @@ def test_sending_before_uploading_is_refused(asked, citizen, as_user):
 
     assert response.status_code == 400
     assert {m.status for m in members_of(asked).values()} == {"supplement_requested"}
+
+
+def test_a_member_s_own_supplement_page_sends_the_applicant_to_the_case_s(asked, citizen, as_user):
+    member = members_of(asked)["fire"]
+    client = as_user(citizen)
+
+    page = client.get(reverse("approvals:application_supplement", args=[member.pk]))
+    sent = client.post(reverse("approvals:application_supplement", args=[member.pk]), {})
+    upload = client.post(
+        reverse("approvals:application_supplement_upload", args=[member.pk, "lease"]),
+        {"file": png_upload("lease.png")},
+    )
+
+    assert page.status_code == 302 and page.url == supplement_url(asked)
+    assert sent.status_code == 302 and sent.url == supplement_url(asked)
+    assert upload.status_code == 404
+    assert members_of(asked)["fire"].status == "supplement_requested"

@@ -16,6 +16,8 @@ from approvals.services.theme_intake import (
     theme_case_accept,
     theme_case_accept_with_pledge,
     theme_case_refuse,
+)
+from approvals.services.theme_supplement import (
     theme_case_request_supplement,
     theme_case_supplement_answer,
     theme_case_supplement_upload,
@@ -25,6 +27,12 @@ from tests.factories import ApplicationFactory
 from tests.support import events, in_days, png_upload
 
 pytestmark = pytest.mark.django_db
+
+
+def ask_for(case, clerk, *items):
+    return theme_case_request_supplement(
+        actor=clerk, case=case, revision=case.revision, items=list(items), reply_by=in_days(10)
+    )
 
 
 def _statuses(case):
@@ -112,13 +120,7 @@ def test_one_supplement_notice_covers_every_member_and_department(case, clerk, c
 
 
 def test_the_applicant_answers_once_and_one_upload_fills_every_member(case, clerk, citizen):
-    theme_case_request_supplement(
-        actor=clerk,
-        case=case,
-        revision=case.revision,
-        items=[{"material": "shared:lease", "problem": "Unsigned"}],
-        reply_by=in_days(10),
-    )
+    ask_for(case, clerk, {"material": "shared:lease", "problem": "Unsigned"})
     with pytest.raises(ValidationError):
         theme_case_supplement_answer(actor=citizen, case=case)
 
@@ -144,13 +146,7 @@ def test_the_applicant_answers_once_and_one_upload_fills_every_member(case, cler
 def test_replacing_one_member_s_shared_file_keeps_the_file_the_others_use(
     case, clerk, citizen, django_capture_on_commit_callbacks
 ):
-    theme_case_request_supplement(
-        actor=clerk,
-        case=case,
-        revision=case.revision,
-        items=[{"material": "shared:lease", "problem": "Unsigned"}],
-        reply_by=in_days(10),
-    )
+    ask_for(case, clerk, {"material": "shared:lease", "problem": "Unsigned"})
     with django_capture_on_commit_callbacks(execute=True):
         first = theme_case_supplement_upload(
             actor=citizen, case=case, target="shared:lease", uploaded_file=png_upload("a.png")
@@ -248,3 +244,19 @@ def test_the_sweep_leaves_a_case_whose_applicant_prepares_the_supplement(case, c
 
     assert report.deemed_theme_cases == []
     assert _statuses(case)["registration"] == "submitted"
+
+
+def test_an_intake_card_for_a_waiting_case_goes_to_its_lead_window(make_case, theme):
+    from approvals.models import SupervisionCard
+    from tests.factories import DepartmentFactory
+
+    district = DepartmentFactory(code="gulou-window", region_code="350102", is_service_window=True)
+    type(theme).objects.filter(pk=theme.pk).update(lead_department=district)
+    case = make_case()
+    due = max(m.intake_due_on for m in members_of(case).values())
+
+    sweep_deadlines(today=due)  # the last day: yellow, not yet deemed accepted
+
+    cards = SupervisionCard.objects.filter(application__theme_case=case)
+    assert cards.count() == 3
+    assert set(cards.values_list("department_id", flat=True)) == {district.pk}
