@@ -66,7 +66,7 @@ from approvals.services.theme_cases import (
     theme_case_upload,
     theme_case_withdraw,
 )
-from approvals.services.theme_intake import (
+from approvals.services.theme_supplement import (
     theme_case_supplement_answer,
     theme_case_supplement_upload,
 )

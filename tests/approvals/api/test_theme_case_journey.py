@@ -16,7 +16,8 @@ from rest_framework.test import APIClient
 
 from approvals.models import Application, Attachment, Licence, ReviewTask, ServiceRating
 from approvals.services.tasks import task_approve
-from approvals.services.theme_intake import theme_case_accept, theme_case_request_supplement
+from approvals.services.theme_intake import theme_case_accept
+from approvals.services.theme_supplement import theme_case_request_supplement
 from tests.approvals.api.conftest import token_client
 from tests.approvals.theme_window.conftest import (  # noqa: F401  (fixtures)
     bureaus,
