@@ -162,3 +162,30 @@ def test_the_case_reads_a_number_of_queries_that_does_not_grow_with_its_members(
 
     queries(1)  # warm the caches (token, calendar)
     assert queries(2) == queries(5)
+
+
+def test_my_cases_read_a_number_of_queries_that_does_not_grow_with_the_cases(
+    theme, window, citizen
+):
+    api = token_client(citizen)
+
+    def queries(n):
+        for _ in range(n):
+            ThemeCaseFactory(
+                version=theme,
+                person=citizen.person,
+                created_by=citizen,
+                submitted=True,
+                answers={"food": True},
+            )
+        with CaptureQueriesContext(connection) as captured:
+            response = api.get("/api/v1/theme-cases/")
+        assert response.status_code == 200
+        return len(captured), len(response.json())
+
+    queries(1)  # warm the caches (token)
+    few, listed_few = queries(1)
+    many, listed_many = queries(4)
+
+    assert (listed_few, listed_many) == (2, 6)
+    assert many == few
