@@ -95,12 +95,9 @@ class SubmittedCaseSerializer(ThemeCaseSummarySerializer):
         fields = [*ThemeCaseSummarySerializer.Meta.fields, "query_code"]
 
 
-class CaseMemberSerializer(serializers.Serializer):
-    """A member as filed: its own application, department, state and dates."""
+class CaseTrackMemberSerializer(serializers.Serializer):
+    """A member's progress without personal data, as the public lookup shows it."""
 
-    member_key = serializers.CharField(source="theme_member_key")
-    application = serializers.IntegerField(source="pk")
-    tracking_number = serializers.CharField()
     service = serializers.CharField(source="service_version.item.code")
     service_name = serializers.CharField(source="service_version.name")
     department = serializers.CharField(source="service_version.item.department.code")
@@ -109,6 +106,14 @@ class CaseMemberSerializer(serializers.Serializer):
     accepted_on = serializers.DateField(allow_null=True)
     decision_due_on = serializers.DateField(allow_null=True)
     decided_on = serializers.DateField(allow_null=True)
+
+
+class CaseMemberSerializer(CaseTrackMemberSerializer):
+    """A member as filed, for its applicant: its own application and tracking number too."""
+
+    member_key = serializers.CharField(source="theme_member_key")
+    application = serializers.IntegerField(source="pk")
+    tracking_number = serializers.CharField()
 
 
 def case_detail(case: ThemeCase) -> dict:
@@ -244,19 +249,6 @@ class CaseMaterialUploadSerializer(serializers.Serializer):
 
 class SupplementUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
-
-
-class CaseTrackMemberSerializer(serializers.Serializer):
-    """A member's progress without personal data, as the public lookup shows it."""
-
-    service = serializers.CharField(source="service_version.item.code")
-    service_name = serializers.CharField(source="service_version.name")
-    department = serializers.CharField(source="service_version.item.department.code")
-    status = serializers.CharField()
-    status_label = serializers.CharField(source="get_status_display")
-    accepted_on = serializers.DateField(allow_null=True)
-    decision_due_on = serializers.DateField(allow_null=True)
-    decided_on = serializers.DateField(allow_null=True)
 
 
 class CaseTrackSerializer(serializers.Serializer):
