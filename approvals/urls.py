@@ -15,6 +15,7 @@ from approvals.views import (
     supplement,
     theme_cases,
     theme_intake,
+    theme_supervision,
     theme_supplement,
     themes,
     work,
@@ -186,6 +187,12 @@ urlpatterns = [
         name="supervision_trend_ratings",
     ),
     path("supervision/workload/", supervision_trends.workload_page, name="supervision_workload"),
+    path("supervision/themes/", theme_supervision.themes_page, name="supervision_themes"),
+    path(
+        "supervision/themes/export.csv",
+        theme_supervision.themes_export,
+        name="supervision_themes_export",
+    ),
     path("applications/<int:pk>/rate/", supervision.rate, name="application_rate"),
     path("work/rectifications/", supervision.rectifications, name="rectifications"),
     path(

@@ -19,6 +19,7 @@ from approvals.domain.lifecycle import TransitionNotAllowed
 from approvals.security.uploads import UploadRejected
 from approvals.services.applications import StaleApplication
 from approvals.services.tasks import StaleTask
+from approvals.services.theme_cases import StaleThemeCase, ThemeCaseIncomplete
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_BASE = "/api/problems/"
@@ -83,6 +84,15 @@ def _from_django_validation(error: DjangoValidationError) -> Unprocessable:
                 for material in error.missing_materials
             ]
         return Unprocessable(detail=str(error.message), code="incomplete", errors=errors)
+    if isinstance(error, ThemeCaseIncomplete):
+        errors = {field: list(messages) for field, messages in error.field_errors.items()}
+        if error.missing_materials:
+            errors["materials"] = [
+                _("Missing: %(name)s (%(key)s)")
+                % {"name": name, "key": f"{member}:{key}" if member else key}
+                for member, key, name in error.missing_materials
+            ]
+        return Unprocessable(detail=str(error.message), code="incomplete", errors=errors)
     if hasattr(error, "error_dict"):
         errors = {field: list(messages) for field, messages in error.message_dict.items()}
         detail = " ".join(message for messages in errors.values() for message in messages)
@@ -96,7 +106,7 @@ def translate(exc: Exception) -> Exception:
         return exceptions.NotFound()
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied()
-    if isinstance(exc, StaleApplication | StaleTask):
+    if isinstance(exc, StaleApplication | StaleTask | StaleThemeCase):
         return Conflict(
             _("It was changed in the meantime. Read it again and retry with its new revision."),
             code="stale",

@@ -3,7 +3,7 @@ the authorization matrix (tests/approvals/api/test_auth_matrix.py fails otherwis
 
 from django.urls import path
 
-from approvals.api.views import agency, applicant, official, public, tokens
+from approvals.api.views import agency, applicant, official, public, theme_cases, themes, tokens
 
 app_name = "api"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     # Public
     path("services/", public.ServiceList.as_view(), name="service_list"),
     path("services/<str:code>/", public.ServiceDetail.as_view(), name="service_detail"),
+    path("themes/", themes.ThemeList.as_view(), name="theme_list"),
+    path("themes/<str:code>/", themes.ThemeGuide.as_view(), name="theme_guide"),
     path("track/", public.Track.as_view(), name="track"),
     path("verify/<str:code>/", public.DocumentVerify.as_view(), name="verify"),
     # Personal tokens (session)
@@ -68,6 +70,70 @@ urlpatterns = [
         "documents/<int:document_pk>/content/",
         applicant.DocumentContent.as_view(),
         name="document_content",
+    ),
+    # Applicants: 一件事 cases
+    path("theme-cases/", theme_cases.ThemeCaseList.as_view(), name="theme_case_list"),
+    path("theme-cases/<int:pk>/", theme_cases.ThemeCaseDetail.as_view(), name="theme_case"),
+    path("theme-cases/track/", theme_cases.ThemeCaseTrack.as_view(), name="theme_case_track"),
+    path(
+        "theme-cases/<int:pk>/answers/",
+        theme_cases.ThemeCaseAnswers.as_view(),
+        name="theme_case_answers",
+    ),
+    path(
+        "theme-cases/<int:pk>/shared/",
+        theme_cases.ThemeCaseShared.as_view(),
+        name="theme_case_shared",
+    ),
+    path(
+        "theme-cases/<int:pk>/members/<slug:member>/steps/<slug:step>/",
+        theme_cases.ThemeCaseMemberStep.as_view(),
+        name="theme_case_member_step",
+    ),
+    path(
+        "theme-cases/<int:pk>/materials/",
+        theme_cases.ThemeCaseMaterials.as_view(),
+        name="theme_case_materials",
+    ),
+    path(
+        "theme-cases/<int:pk>/materials/<int:attachment_pk>/",
+        theme_cases.ThemeCaseMaterialDetail.as_view(),
+        name="theme_case_material",
+    ),
+    path(
+        "theme-cases/<int:pk>/submit/",
+        theme_cases.ThemeCaseSubmit.as_view(),
+        name="theme_case_submit",
+    ),
+    path(
+        "theme-cases/<int:pk>/withdraw/",
+        theme_cases.ThemeCaseWithdraw.as_view(),
+        name="theme_case_withdraw",
+    ),
+    path(
+        "theme-cases/<int:pk>/rating/",
+        theme_cases.ThemeCaseRating.as_view(),
+        name="theme_case_rating",
+    ),
+    path(
+        "theme-cases/<int:pk>/documents/",
+        theme_cases.ThemeCaseDocuments.as_view(),
+        name="theme_case_documents",
+    ),
+    path(
+        "theme-cases/<int:pk>/certificates/",
+        theme_cases.ThemeCaseCertificates.as_view(),
+        name="theme_case_certificates",
+    ),
+    path(
+        "theme-cases/<int:pk>/supplement/<str:target>/",
+        theme_cases.ThemeCaseSupplementUpload.as_view(),
+        name="theme_case_supplement_upload",
+    ),
+    path(
+        "theme-cases/<int:pk>/supplement-answer/",
+        theme_cases.ThemeCaseSupplementAnswer.as_view(),
+        name="theme_case_supplement_answer",
     ),
     # Officials: intake at the window
     path("intake/applications/", official.IntakeQueue.as_view(), name="intake_queue"),

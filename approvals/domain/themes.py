@@ -184,3 +184,65 @@ def definition_problems(
         except ValueError as error:
             problems.append(str(error))
     return problems
+
+
+# --- Answers typed as text (a query string, a form) ----------------------------------------------
+
+YES = frozenset({"true", "yes", "1", "on"})
+NO = frozenset({"false", "no", "0", "off"})
+
+
+class AnswerProblem:
+    """Why an answer was refused (the caller words it in the reader's language)."""
+
+    UNKNOWN = "unknown"  # not a question of the theme
+    NOT_YES_NO = "not_yes_no"
+    NOT_NUMBER = "not_number"
+    NOT_CHOICE = "not_choice"
+
+
+def parse_answers(
+    questions: list[Mapping], raw: Mapping[str, object]
+) -> tuple[dict, dict[str, str]]:
+    """``raw`` answers (text from a query string, or JSON values) typed by their questions: a
+    yes/no as a boolean, a number as an int or float (finite, not negative), a choice as one of
+    its values. Returns the answers and, by key, the problem of each refused one
+    (``AnswerProblem``); a question left blank is unanswered (it holds no condition)."""
+    by_key = {q.get("key"): q for q in questions}
+    answers: dict = {}
+    problems: dict[str, str] = {}
+    for key, value in raw.items():
+        question = by_key.get(key)
+        if question is None:
+            problems[key] = AnswerProblem.UNKNOWN
+            continue
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        parsed, problem = _parse_answer(question, value)
+        if problem:
+            problems[key] = problem
+        else:
+            answers[key] = parsed
+    return answers, problems
+
+
+def _parse_answer(question: Mapping, value) -> tuple[object, str]:
+    kind = question.get("kind")
+    text = value.strip().lower() if isinstance(value, str) else None
+    if kind == "yes_no":
+        if isinstance(value, bool):
+            return value, ""
+        if text in YES or text in NO:
+            return text in YES, ""
+        return None, AnswerProblem.NOT_YES_NO
+    if kind == "number":
+        number = None if isinstance(value, bool) else _number(value)
+        if number is None or number != number or number in (float("inf"), float("-inf")):
+            return None, AnswerProblem.NOT_NUMBER
+        if number < 0:
+            return None, AnswerProblem.NOT_NUMBER
+        return (int(number) if float(number).is_integer() else number), ""
+    values = [str(choice.get("value")) for choice in question.get("choices") or []]
+    if not isinstance(value, str | int) or isinstance(value, bool) or str(value) not in values:
+        return None, AnswerProblem.NOT_CHOICE
+    return next(c["value"] for c in question["choices"] if str(c.get("value")) == str(value)), ""

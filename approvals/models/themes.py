@@ -296,6 +296,12 @@ class ThemeCase(models.Model):
             models.Index(
                 fields=["business", "-updated_at", "-id"], name="theme_case_business_recent"
             ),
+            # Supervision: the cases received in a period, per theme.
+            models.Index(
+                fields=["received_on", "version"],
+                condition=Q(received_on__isnull=False),
+                name="theme_case_received",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -183,6 +183,7 @@ ACTION_LABELS = {
     "audit.verified": _("Audit chain verified"),
     "audit.exported": _("Audit events exported"),
     "supervision.exported": _("Supervision statistics exported"),
+    "supervision.themes_exported": _("One-thing theme statistics exported"),
     "rating.submitted": _("Service rated"),
     "rectification.opened": _("Rectification task opened"),
     "rectification.completed": _("Rectification completed"),

@@ -68,3 +68,13 @@ def statistics_export(*, actor: User, period) -> None:
         actor=actor,
         changes={"period": [None, [period.start, period.end]]},
     )
+
+
+def theme_statistics_export(*, actor: User, period) -> None:
+    """Record that ``actor`` exported the 一件事 statistics of ``period``."""
+    policy.require_supervisor(actor)
+    audit_record(
+        action="supervision.themes_exported",
+        actor=actor,
+        changes={"period": [None, [period.start, period.end]]},
+    )

@@ -424,6 +424,7 @@ SPECTACULAR_SETTINGS = {
         "LicenceStatusEnum": "approvals.models.licences.LicenceStatus",
         "TaskStatusEnum": "approvals.models.review.TaskStatus",
         "PauseKindEnum": "approvals.api.serializers.official.REVIEW_PAUSE_KIND_CHOICES",
+        "ThemeCaseStatusEnum": "approvals.models.themes.ThemeCaseStatus",
     },
 }
 # Webhooks: one attempt's timeout, the first retry's delay (doubling each time) and the number

@@ -103,6 +103,34 @@ def scopeless_client(db):
     return client
 
 
+@pytest.fixture
+def theme(version, window):
+    """一件事 around the world's food licence: one question, a shared shop name and floor plan."""
+    from tests.factories import ThemeVersionFactory
+
+    return ThemeVersionFactory(
+        published=True,
+        item__code="OPEN-SHOP",
+        lead_department=window,
+        questions=[
+            {"key": "food", "kind": "yes_no", "text_zh": "卖食品吗？", "text_en": "Sell food?"},
+        ],
+        shared_fields=[
+            {"key": "shop", "schema": {"type": "string", "title": "Shop name"}, "required": True}
+        ],
+        shared_materials=[{"key": "plan", "name_zh": "平面图", "name_en": "Floor plan"}],
+        members=[
+            {
+                "key": "food",
+                "service_item": version.item,
+                "condition": {"question": "food", "equals": True},
+                "field_map": {"shop": "shop_name"},
+                "material_map": {"plan": "floor-plan"},
+            }
+        ],
+    )
+
+
 @dataclass
 class World:
     draft: object
@@ -112,10 +140,58 @@ class World:
     draft_attachment: object
     document: object
     licence: object
+    theme_code: str = ""
+    theme_draft: object = None  # the citizen's draft case (the food licence applies)
+    theme_attachment: object = None  # a material of that draft
+    theme_case: object = None  # submitted, its member approved with a rendered decision
+
+
+def _theme_cases(theme, citizen):
+    from approvals.models import ThemeCaseAttachment
+    from tests.factories import ThemeCaseFactory
+
+    draft = ThemeCaseFactory(
+        version=theme, person=citizen.person, created_by=citizen, answers={"food": True}
+    )
+    material = ThemeCaseAttachment(
+        case=draft,
+        material_key="plan",
+        display_name="plan.png",
+        content_type="image/png",
+        size=10,
+        sha256="0" * 64,
+        scan_result="not_scanned",
+        uploaded_by=citizen,
+    )
+    material.file.save("plan.png", ContentFile(b"\x89PNG fake"), save=False)
+    material.save()
+    case = ThemeCaseFactory(
+        version=theme,
+        person=citizen.person,
+        created_by=citizen,
+        answers={"food": True},
+        submitted=True,
+        delivery="each",
+    )
+    member = case.members.get()
+    member.status = "approved"
+    member.decided_on = timezone.localdate()
+    member.save(update_fields=["status", "decided_on"])
+    decision = Document(
+        application=member,
+        kind="approval_decision",
+        department=theme.members.get().service_item.department,
+        number="SC-2026-0099",
+        sha256="2" * 64,
+        size=8,
+    )
+    decision.file.save("d.pdf", ContentFile(b"%PDF-1.7"), save=False)
+    decision.save()
+    return draft, material, case
 
 
 @pytest.fixture
-def world(version, citizen, clerk, reviewer, make_submitted):
+def world(version, citizen, clerk, reviewer, make_submitted, theme):
     from approvals.services.applications import application_start
     from approvals.services.attachments import attachment_upload
 
@@ -167,7 +243,16 @@ def world(version, citizen, clerk, reviewer, make_submitted):
         draft_attachment=draft_attachment,
         document=document,
         licence=licence,
+        theme_code=theme.item.code,
     )
+
+
+@pytest.fixture
+def theme_world(world, theme, citizen):
+    """The world with the citizen's 一件事 cases (a draft, a submitted one): apart, because the
+    submitted case's member is one more application of the market bureau."""
+    world.theme_draft, world.theme_attachment, world.theme_case = _theme_cases(theme, citizen)
+    return world
 
 
 @pytest.fixture

@@ -70,9 +70,12 @@ TOKENS = allow(
 
 def _matrix(w):
     app, draft, task = w.application.pk, w.draft.pk, w.task.pk
+    theme_draft, theme_case = w.theme_draft.pk, w.theme_case.pk
     return {
         ("service_list", "get"): ({}, PUBLIC),
         ("service_detail", "get"): ({"code": "SPJY"}, PUBLIC),
+        ("theme_list", "get"): ({}, PUBLIC),
+        ("theme_guide", "get"): ({"code": w.theme_code}, PUBLIC),
         ("track", "post"): ({}, PUBLIC),
         ("verify", "get"): ({"code": w.document.verification_code}, PUBLIC),
         ("token_list", "get"): ({}, TOKENS),
@@ -104,6 +107,37 @@ def _matrix(w):
         ("document_list", "get"): ({"pk": app}, APPLICANT_OWN),
         ("attachment_content", "get"): ({"attachment_pk": w.attachment.pk}, DOWNLOAD),
         ("document_content", "get"): ({"document_pk": w.document.pk}, DOWNLOAD),
+        ("theme_case_list", "get"): (
+            {},
+            allow("applicant_a_token", "applicant_b_session", "clerk_2fa", "reviewer_2fa"),
+        ),
+        ("theme_case_list", "post"): (
+            {},
+            allow("applicant_a_token", "applicant_b_session", "clerk_2fa", "reviewer_2fa"),
+        ),
+        ("theme_case", "get"): ({"pk": theme_case}, APPLICANT_OWN),
+        ("theme_case_track", "post"): ({}, PUBLIC),
+        ("theme_case_answers", "put"): ({"pk": theme_draft}, APPLICANT_OWN),
+        ("theme_case_shared", "put"): ({"pk": theme_draft}, APPLICANT_OWN),
+        ("theme_case_member_step", "put"): (
+            {"pk": theme_draft, "member": "food", "step": "basic"},
+            APPLICANT_OWN,
+        ),
+        ("theme_case_materials", "post"): ({"pk": theme_draft}, APPLICANT_OWN),
+        ("theme_case_material", "delete"): (
+            {"pk": theme_draft, "attachment_pk": w.theme_attachment.pk},
+            APPLICANT_OWN,
+        ),
+        ("theme_case_submit", "post"): ({"pk": theme_draft}, APPLICANT_OWN),
+        ("theme_case_withdraw", "post"): ({"pk": theme_case}, APPLICANT_OWN),
+        ("theme_case_rating", "post"): ({"pk": theme_case}, APPLICANT_OWN),
+        ("theme_case_documents", "get"): ({"pk": theme_case}, APPLICANT_OWN),
+        ("theme_case_certificates", "get"): ({"pk": theme_case}, APPLICANT_OWN),
+        ("theme_case_supplement_upload", "post"): (
+            {"pk": theme_case, "target": "plan"},
+            APPLICANT_OWN,
+        ),
+        ("theme_case_supplement_answer", "post"): ({"pk": theme_case}, APPLICANT_OWN),
         ("intake_queue", "get"): ({}, INTAKE),
         ("intake_detail", "get"): ({"pk": app}, INTAKE),
         ("intake_accept", "post"): ({"pk": app}, INTAKE),
@@ -151,6 +185,8 @@ class _FakeWorld:
         for name in ("application", "draft", "task", "document", "licence", "token"):
             setattr(self, name, type("O", (), {"pk": 1, "verification_code": "X", "number": "N"}))
         self.attachment = self.draft_attachment = self.document
+        self.theme_code = "T"
+        self.theme_draft = self.theme_case = self.theme_attachment = self.document
 
 
 def test_every_api_route_is_in_the_matrix():
@@ -171,7 +207,9 @@ def test_every_api_view_names_its_permission_classes():
 
 
 @pytest.fixture
-def callers(world, citizen, other_applicant, clerk, reviewer, scoped_client, scopeless_client):
+def callers(
+    theme_world, citizen, other_applicant, clerk, reviewer, scoped_client, scopeless_client
+):
     from approvals.models import PersonalToken
 
     clients = {
@@ -184,6 +222,7 @@ def callers(world, citizen, other_applicant, clerk, reviewer, scoped_client, sco
         "scoped_client": lambda: bearer_client(scoped_client.raw),
         "scopeless_client": lambda: bearer_client(scopeless_client.raw),
     }
+    world = theme_world
     world.token = PersonalToken.objects.create(
         user=citizen, name="listed", token_hash="f" * 64, token_prefix="pat_listed"
     )

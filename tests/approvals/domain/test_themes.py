@@ -107,3 +107,44 @@ def test_a_definition_that_does_not_hold_together_is_told():
         members=[Member("a", depends_on=("b",)), Member("b", depends_on=("a",))],
     )
     assert cycle == ["the members wait for each other in a cycle"]
+
+
+QUESTIONS = [
+    {"key": "sign", "kind": "yes_no"},
+    {"key": "seats", "kind": "number"},
+    {"key": "form", "kind": "choice", "choices": [{"value": "company"}, {"value": "individual"}]},
+]
+
+
+def test_answers_typed_as_text_become_booleans_numbers_and_choices():
+    from approvals.domain.themes import parse_answers
+
+    answers, problems = parse_answers(
+        QUESTIONS, {"sign": "Yes", "seats": "60", "form": "individual"}
+    )
+
+    assert problems == {}
+    assert answers == {"sign": True, "seats": 60, "form": "individual"}
+    assert parse_answers(QUESTIONS, {"sign": False, "seats": 2.5, "form": ""}) == (
+        {"sign": False, "seats": 2.5},
+        {},
+    )
+
+
+def test_answers_that_are_not_answers_are_refused_by_key():
+    from approvals.domain.themes import AnswerProblem, parse_answers
+
+    answers, problems = parse_answers(
+        QUESTIONS,
+        {"sign": "perhaps", "seats": "nan", "form": "co-op", "colour": "red"},
+    )
+
+    assert answers == {}
+    assert problems == {
+        "sign": AnswerProblem.NOT_YES_NO,
+        "seats": AnswerProblem.NOT_NUMBER,
+        "form": AnswerProblem.NOT_CHOICE,
+        "colour": AnswerProblem.UNKNOWN,
+    }
+    assert parse_answers(QUESTIONS, {"seats": True})[1] == {"seats": AnswerProblem.NOT_NUMBER}
+    assert parse_answers(QUESTIONS, {"seats": "-1"})[1] == {"seats": AnswerProblem.NOT_NUMBER}
