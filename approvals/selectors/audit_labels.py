@@ -382,6 +382,15 @@ FIELD_LABELS = {
     "ratings": _("Ratings for each department"),
     "rated_at": _("Rated at"),
     "documents": _("Documents"),
+    "waits_for": _("Waits for the services"),
+    "pledged": _("Materials pledged, by service"),
+    "after": _("Started after the approval of"),
+    "cited_licences": _("Licences cited"),
+    "because_of": _("Because of the services"),
+    "started": _("Services started"),
+    "stopped": _("Services stopped"),
+    "supplement_requests": _("Supplement notices"),
+    "departments": _("Departments"),
 }
 # Bookkeeping of optimistic concurrency: no meaning to a reader (the event's own page keeps it).
 HIDDEN_FIELDS = frozenset({"revision"})
