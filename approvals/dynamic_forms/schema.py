@@ -45,7 +45,7 @@ _COMMON_KEYWORDS = {
 }
 _SCALAR_KEYWORDS = {
     "string": {"format", "enum", "pattern", "minLength", "maxLength", "x-widget", "x-prefill"}
-    | {"x-enum-labels"},
+    | {"x-enum-labels", "x-licence-valid-to"},
     "integer": {"minimum", "maximum"},
     "number": {"minimum", "maximum"},
     "boolean": {"const"},
@@ -271,6 +271,14 @@ class _SchemaChecker:
                     _("The pattern is not a valid regular expression: %(error)s") % {"error": exc},
                 )
         self.check_range(path, prop, "minLength", "maxLength")
+        # The licence runs to this date (an outdoor sign's 设置期限): a date field, marked true.
+        if "x-licence-valid-to" in prop and (
+            prop["x-licence-valid-to"] is not True or prop.get("format") != "date"
+        ):
+            self.problem(
+                f"{path}.x-licence-valid-to",
+                _("Only a date field can give the licence's end, with the value true."),
+            )
         if "x-prefill" in prop and prop["x-prefill"] not in PREFILL_SOURCES:
             self.problem(
                 f"{path}.x-prefill",

@@ -230,6 +230,14 @@ class ServiceVersion(models.Model):
         return _bilingual(self, "transit")
 
     @property
+    def licence_term_asked(self) -> bool:
+        """Whether the licence runs to a date the applicant asks for (a form field marked
+        ``"x-licence-valid-to": true``, e.g. an outdoor sign's 设置期限), within the basis's
+        term."""
+        properties = (self.form_schema or {}).get("properties") or {}
+        return any(prop.get("x-licence-valid-to") is True for prop in properties.values())
+
+    @property
     def is_free(self) -> bool:
         return self.fee_amount == 0
 

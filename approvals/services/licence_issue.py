@@ -11,6 +11,8 @@ The register's later lifecycle (revocation, change, renewal, reminders) is in
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy
@@ -174,6 +176,25 @@ def _tell_holder(application: Application, licence: Licence) -> None:
 
 
 @transaction.atomic
+def _valid_to(version, data: dict, valid_from: datetime.date) -> datetime.date | None:
+    """The licence's last day: the term its basis sets (``licence_valid_years``), or, where the
+    permit is granted for the period the applicant asked (an outdoor sign's 设置期限), the date
+    answered in the form field marked ``"x-licence-valid-to": true`` — never past the basis's
+    term, and ignored when it lies before the licence starts."""
+    by_basis = licence_valid_to(valid_from, version.licence_valid_years)
+    for name, prop in (version.form_schema.get("properties") or {}).items():
+        if prop.get("x-licence-valid-to") is not True:
+            continue
+        try:
+            asked = datetime.date.fromisoformat(str(data.get(name) or ""))
+        except ValueError:
+            break
+        if asked >= valid_from:
+            return min(asked, by_basis) if by_basis else asked
+        break
+    return by_basis
+
+
 def licence_issue(
     *, application: Application, actor: User | None, decision: Document | None = None
 ) -> Licence | None:
@@ -194,7 +215,7 @@ def licence_issue(
 
     department = version.item.department
     valid_from = application.decided_on or china_today()
-    valid_to = licence_valid_to(valid_from, version.licence_valid_years)
+    valid_to = _valid_to(version, application.data, valid_from)
     scope_zh, scope_en = _scope(application)
     is_business = application.applicant_kind == ApplicantKind.BUSINESS and application.business_id
     registration = version.item_type == ItemType.REGISTRATION

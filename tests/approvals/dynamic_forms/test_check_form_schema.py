@@ -307,3 +307,16 @@ def test_conditions_must_not_form_a_loop():
         "$.properties.agrees.x-show-if",
     ]
     assert "notes → agrees → notes" in problems[0]
+
+
+def test_only_a_date_field_marked_true_gives_the_licences_end():
+    date = {"type": "string", "format": "date", "title": "Until", "x-title-zh": "至"}
+    assert check_form_schema(one_step_schema({"until": {**date, "x-licence-valid-to": True}})) == []
+    text = {"type": "string", "title": "Until", "x-title-zh": "至", "x-licence-valid-to": True}
+    assert paths(check_form_schema(one_step_schema({"until": text}))) == [
+        "$.properties.until.x-licence-valid-to"
+    ]
+    marked_yes = {**date, "x-licence-valid-to": "yes"}
+    assert paths(check_form_schema(one_step_schema({"until": marked_yes}))) == [
+        "$.properties.until.x-licence-valid-to"
+    ]

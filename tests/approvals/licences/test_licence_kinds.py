@@ -172,3 +172,42 @@ def test_an_individual_business_registration_issues_a_business_licence_with_a_cr
     licence_revoke(actor=head, licence=licence, reason="虚假登记")
     document.refresh_from_db()
     assert document.status == DocumentStatus.REVOKED
+
+
+def test_an_outdoor_sign_permit_runs_for_the_period_granted_not_without_end(catalogue, client):
+    # given an approved application to set up a sign from 2026-07-01 to 2029-06-30
+    application = _approved(
+        "AD-PERMIT",
+        {
+            "applicant_name": "老福州小吃",
+            "ad_type": "shop_sign",
+            "location": "福州市鼓楼区东街88号",
+            "period_from": "2026-07-01",
+            "period_to": "2029-06-30",
+        },
+    )
+    # when the permit is issued, then it runs to the end of the period granted, printed so
+    licence = licence_issue(application=application, actor=None)
+    assert (licence.valid_from, licence.valid_to) == (dt.date(2026, 6, 15), dt.date(2029, 6, 30))
+    html = document_html(certificate(licence))
+    assert "2026年6月15日 至 2029年6月30日" in html
+    assert "长期" not in html and "without end date" not in html
+    # and the guide says so instead of "without end date"
+    page = client.get(
+        reverse("approvals:guide_detail", args=["AD-PERMIT"]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "for the period granted, as applied for" in page
+    assert "without end date" not in page
+
+
+def test_a_period_asked_for_never_runs_past_the_basis_term_nor_ends_before_the_start(catalogue):
+    version = _published("AD-PERMIT")
+    version.licence_valid_years = 2  # in memory only: a basis capping permits at two years
+    from approvals.services.licence_issue import _valid_to
+
+    start = dt.date(2026, 6, 15)
+    assert _valid_to(version, {"period_to": "2030-12-31"}, start) == dt.date(2028, 6, 14)
+    assert _valid_to(version, {"period_to": "2027-01-31"}, start) == dt.date(2027, 1, 31)
+    # an end before the start, or no date: the basis's term
+    assert _valid_to(version, {"period_to": "2026-01-01"}, start) == dt.date(2028, 6, 14)
+    assert _valid_to(version, {"period_to": "soon"}, start) == dt.date(2028, 6, 14)
