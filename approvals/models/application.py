@@ -147,6 +147,10 @@ class Application(models.Model):
     theme_member_key = models.SlugField(
         _("member of the case"), max_length=50, blank=True, default="", db_default=""
     )
+    # Set in the transaction of a decision on a member of a case, cleared by the case's progress
+    # (services/theme_progress.py): the sweep runs the progress again for a case whose task the
+    # broker lost, so a waiting member never waits for good.
+    theme_progress_pending = models.BooleanField(default=False, db_default=False)
     # Optimistic concurrency: bumped on every change; a stale form is told "this has changed".
     revision = models.PositiveIntegerField(_("revision"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -237,6 +241,12 @@ class Application(models.Model):
                 fields=["theme_case", "theme_member_key"],
                 condition=Q(theme_case__isnull=False),
                 name="application_theme_member",
+            ),
+            # Decisions on members of a case whose progress has not run yet (the sweep's catch-up).
+            models.Index(
+                fields=["updated_at"],
+                condition=Q(theme_progress_pending=True),
+                name="application_theme_progress",
             ),
             # Provisional due dates, recomputed once the official schedule reaches them.
             models.Index(

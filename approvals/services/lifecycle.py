@@ -119,9 +119,14 @@ def application_transition(
     locked.status = after
     locked.revision += 1
     locked.updated_at = timezone.now()
+    theme_progress = locked.theme_case_id is not None and after in THEME_PROGRESS_AFTER
+    if theme_progress:
+        # Marked in this transaction, cleared by the progress: the sweep catches a lost task.
+        locked.theme_progress_pending = True
+        update_fields.append("theme_progress_pending")
     locked.save(update_fields=update_fields)
 
-    if locked.theme_case_id is not None and after in THEME_PROGRESS_AFTER:
+    if theme_progress:
         # The one hook of the decision path into a one-thing case (services/theme_progress.py),
         # after commit: the decision, its licence and its documents are all stored by then.
         enqueue_on_commit(THEME_PROGRESS_TASK, locked.theme_case_id)

@@ -80,6 +80,7 @@ from approvals.services.theme_intake import (
     theme_case_deem_accepted,
     theme_cases_due_for_deemed_acceptance,
 )
+from approvals.services.theme_progress import theme_case_progress, theme_cases_with_lost_progress
 
 logger = logging.getLogger("portal.sweep")
 
@@ -89,6 +90,7 @@ class SweepReport:
     today: dt.date
     deemed_accepted: list[int] = field(default_factory=list)
     deemed_theme_cases: list[int] = field(default_factory=list)
+    theme_progress_caught_up: list[int] = field(default_factory=list)
     lights_changed: int = 0
     cards: dict[str, int] = field(default_factory=lambda: {"yellow": 0, "red": 0})
     lapsed_pledges: list[int] = field(default_factory=list)
@@ -99,6 +101,7 @@ class SweepReport:
         return bool(
             self.deemed_accepted
             or self.deemed_theme_cases
+            or self.theme_progress_caught_up
             or self.lights_changed
             or any(self.cards.values())
             or self.lapsed_pledges
@@ -127,6 +130,7 @@ def sweep_deadlines(*, today: dt.date | None = None) -> SweepReport:
     with transaction.atomic():
         _intake_cards(report, today, yellow_until)
     _deem_due_applications(report, today)
+    _catch_up_theme_progress(report)
     with transaction.atomic():
         turned = _task_lights(report, today)
         first_of_the_day = _first_card_check_of(today)
@@ -171,6 +175,18 @@ def _deem_due_applications(report: SweepReport, today: dt.date) -> None:
                 report.deemed_theme_cases.append(case_id)
         except Exception:  # one bad case must not stop the rest of the sweep
             logger.exception("deemed acceptance of one-thing case %s failed", case_id)
+
+
+def _catch_up_theme_progress(report: SweepReport) -> None:
+    """一件事: run again the progress of the cases whose task after a decision was lost (a broker
+    outage), so that a member waiting for another starts, or stops, all the same."""
+    for case_id in theme_cases_with_lost_progress(timezone.now()):
+        try:
+            theme_case_progress(case_id=case_id)
+        except Exception:  # one bad case must not stop the rest of the sweep
+            logger.exception("the progress of one-thing case %s failed", case_id)
+        else:
+            report.theme_progress_caught_up.append(case_id)
 
 
 @transaction.atomic

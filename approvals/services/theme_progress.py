@@ -16,6 +16,7 @@ accepted, withdrawn, or itself stopped), the members that depend on it — trans
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -118,6 +119,11 @@ def theme_case_progress(*, case_id: int) -> ThemeProgress:
         .select_related("service_version__item__department", "person__user", "created_by")
         .order_by("pk")
     )
+    # This run does what the decisions marked for: their marks go now (a decision committed
+    # after this lock marks again, and its task runs after this one).
+    Application.objects.filter(theme_case=case, theme_progress_pending=True).update(
+        theme_progress_pending=False
+    )
     definitions = case_theme_members(case)
     waits = member_prerequisites(members, definitions)
     by_key = {m.theme_member_key: m for m in members}
@@ -182,3 +188,21 @@ def theme_case_progress(*, case_id: int) -> ThemeProgress:
             ).fields(),
         )
     return progress
+
+
+# A decision's progress task lost by the broker is run again by the sweep after this long (the
+# task itself normally runs within seconds of the commit).
+PROGRESS_GRACE = dt.timedelta(minutes=10)
+PROGRESS_BATCH = 200
+
+
+def theme_cases_with_lost_progress(now) -> list[int]:
+    """The cases with a member decided more than ``PROGRESS_GRACE`` ago whose progress has not
+    run (its task was lost): read through the partial index ``application_theme_progress``, so
+    the steady state reads no row."""
+    return list(
+        Application.objects.filter(theme_progress_pending=True, updated_at__lt=now - PROGRESS_GRACE)
+        .values_list("theme_case_id", flat=True)
+        .order_by("theme_case_id")
+        .distinct()[:PROGRESS_BATCH]
+    )

@@ -2,12 +2,16 @@
 licence that waits for it starts today and cites the new licence; when it is denied, the food
 licence is stopped with the reason and the fire check goes on; the applicant is told once."""
 
-import pytest
+import datetime as dt
 
-from approvals.models import Attachment, Licence, Notification, ReviewTask
+import pytest
+from django.utils import timezone
+
+from approvals.models import Application, Attachment, Licence, Notification, ReviewTask
+from approvals.services.sweep import sweep_deadlines
 from approvals.services.tasks import task_approve, task_reject
 from approvals.services.theme_intake import theme_case_accept
-from approvals.services.theme_progress import theme_case_progress
+from approvals.services.theme_progress import theme_case_progress, theme_cases_with_lost_progress
 from tests.approvals.theme_window.conftest import members_of
 from tests.support import events
 
@@ -92,3 +96,31 @@ def test_a_member_waits_while_its_prerequisite_is_still_under_review(accepted):
 
     assert progress.started == [] and progress.stopped == []
     assert members_of(accepted)["food"].status == "waiting"
+
+
+def test_a_progress_task_the_broker_lost_is_run_by_the_sweep(
+    accepted, reviewers, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    # given the registration approved, and the progress task queued after it lost (an outage)
+    def lost(execute):
+        return django_capture_on_commit_callbacks(execute=False)
+
+    _decide(
+        members_of(accepted)["registration"], reviewers["city-market"], approve=True, capture=lost
+    )
+    assert members_of(accepted)["food"].status == "waiting"
+
+    # when the sweep looks within the grace period, it leaves the task its time (one query)
+    with django_assert_num_queries(1):
+        assert theme_cases_with_lost_progress(timezone.now()) == []
+    assert sweep_deadlines().theme_progress_caught_up == []
+
+    # then, once the grace has passed, the sweep runs the progress: the food licence starts
+    Application.objects.filter(theme_case=accepted).update(
+        updated_at=timezone.now() - dt.timedelta(minutes=11)
+    )
+    assert sweep_deadlines().theme_progress_caught_up == [accepted.pk]
+    assert members_of(accepted)["food"].status == "under_review"
+    assert events("theme_case.member_started", members_of(accepted)["food"]).count() == 1
+    # and once only
+    assert sweep_deadlines().theme_progress_caught_up == []
