@@ -11,10 +11,14 @@ page (one upload); the clerk accepts the whole and the food licence shows as wai
 applicant then sees every member on one timeline, downloads the certificates as one ZIP and
 rates once.
 
+The market bureau decides in the browser, from its officials' queues: its approver registers the
+company first, which starts the waiting members, and the food licence cites the registration's
+licence (the applicant sees its number on the food licence's page, reached from the case page);
+then its reviewer and approver approve the food licence.
+
 By service calls, for the time (the pages are other journeys'): each member's own fields (the
-demo's answers, as ``seed_demo`` gives them) and the departments' decisions (reviewer then
-approver; the registration first, whose approval starts the waiting members, and the food
-licence cites its licence, which the applicant sees on the food licence's page).
+demo's answers, as ``seed_demo`` gives them), and the housing bureau's decisions on the sign and
+drainage permits (reviewer then approver).
 
 Every page passes axe with no serious violation.
 """
@@ -29,11 +33,12 @@ from approvals.models import Application, Attachment, ServiceRating, ThemeCase
 from approvals.selectors.theme_cases import member_data
 from approvals.selectors.themes import theme_plan
 from approvals.services.theme_cases import theme_case_save_member_step
-from demo.applications import _approve, _approve_to_the_end, _user
+from demo.applications import _approve_to_the_end, _user
 from demo.catalogue import seed_catalogue, seed_themes
 from demo.management.commands.seed_demo import DemoSeeder
 from demo.theme_cases import MEMBER_ANSWERS, RESTAURANT_SHARED, _filled
 from tests.approvals.applications.test_browser_journey import _png
+from tests.browser.test_parallel_permit_journey import act, open_task_from_queue
 from tests.browser_support import DESKTOP, PHONE, axe_violations, screenshot
 from tests.support import in_days
 
@@ -206,17 +211,35 @@ def test_a_restaurant_opens_as_one(demo, signed_in_page, language, viewport, tmp
     )
     screenshot(home, f"{shot}-accepted")
 
-    # The departments decide, the registration first: the food licence starts and cites it.
-    _approve(_members(case)["company"], "registration", "market.approver@demo.gov.cn", "准予登记。")
+    # The market bureau decides in the browser, the registration first: its approval starts the
+    # food licence, which cites the registration's licence; the applicant sees it.
+    market = {
+        role: signed_in_page(_user(f"market.{role}@demo.gov.cn"), language, viewport)
+        for role in ("approver", "reviewer")
+    }
+    open_task_from_queue(market["approver"], _members(case)["company"])
+    _check(market["approver"], "registration task")
+    screenshot(market["approver"], f"{shot}-registration-task")
+    act(market["approver"], "approve", comment="准予登记 / Registered")
+    expect(market["approver"].get_by_role("status")).to_be_visible()
     food = _members(case)["food"]
     assert food.status == "under_review"
     cited = Attachment.objects.get(application=food, cited_licence__isnull=False)
     assert cited.cited_licence.application_id == _members(case)["company"].pk
-    home.goto(f"/applications/{food.pk}/")
+    home.goto(f"/theme-cases/{case.pk}/")
+    home.locator(".case-member[data-member=food] h3 a").click()
+    expect(home).to_have_url(re.compile(rf"/applications/{food.pk}/$"))
     expect(home.locator("main")).to_contain_text(cited.cited_licence.number)
     _check(home, "food member")
-    for key, department in (("food", "market"), ("sign", "housing"), ("drainage", "housing")):
-        _approve_to_the_end(_members(case)[key], department)
+    for role in ("reviewer", "approver"):
+        open_task_from_queue(market[role], food)
+        act(market[role], "approve", comment="符合条件 / Meets the conditions")
+        expect(market[role].get_by_role("status")).to_be_visible()
+    assert _members(case)["food"].status == "licence_issued"
+
+    # The housing bureau's decisions by service calls, for the time.
+    for key in ("sign", "drainage"):
+        _approve_to_the_end(_members(case)[key], "housing")
 
     # One timeline with every member, the certificates as one set, one rating.
     home.goto(f"/theme-cases/{case.pk}/")
@@ -231,7 +254,9 @@ def test_a_restaurant_opens_as_one(demo, signed_in_page, language, viewport, tmp
     path = tmp_path / "set.zip"
     download.value.save_as(path)
     pdfs = [n for n in zipfile.ZipFile(path).namelist() if n.endswith(".pdf")]
-    assert len(pdfs) >= 4
+    # every member's decision, and its licence (the registration's business licence too)
+    listed = home.get_by_test_id("delivery").locator("ul li a")
+    assert len(pdfs) == listed.count() == 8
     home.locator(f"a[href='/theme-cases/{case.pk}/rate/']").click()
     _check(home, "rate")
     home.locator("input[name=grade][value='5']").check()
