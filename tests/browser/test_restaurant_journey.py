@@ -30,25 +30,18 @@ import pytest
 from playwright.sync_api import expect
 
 from approvals.models import Application, Attachment, ServiceRating, ThemeCase
-from approvals.selectors.theme_cases import member_data
 from approvals.selectors.themes import theme_plan
-from approvals.services.theme_cases import theme_case_save_member_step
 from demo.applications import _approve_to_the_end, _user
 from demo.catalogue import seed_catalogue, seed_themes
 from demo.management.commands.seed_demo import DemoSeeder
-from demo.theme_cases import MEMBER_ANSWERS, RESTAURANT_SHARED, _filled
+from demo.theme_cases import RESTAURANT_SHARED, fill_member_steps
 from tests.approvals.applications.test_browser_journey import _png
 from tests.browser.test_parallel_permit_journey import act, open_task_from_queue
+from tests.browser.test_theme_window_journey import ACCEPTED, SENT
 from tests.browser_support import DESKTOP, PHONE, axe_violations, screenshot
 from tests.support import in_days
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SENT = {
-    "en": "One supplement notice covering every service is sent",
-    "zh-hans": "涵盖全部事项的一次性补正告知已发出",
-}
-ACCEPTED = {"en": "The case is accepted as a whole", "zh-hans": "一件事已整体受理"}
 
 
 @pytest.fixture
@@ -64,25 +57,6 @@ def _continue(page) -> None:
 
 def _members(case) -> dict[str, Application]:
     return {m.theme_member_key: m for m in Application.objects.filter(theme_case=case)}
-
-
-def _own_fields_by_service(case) -> None:
-    """Given: each member's own fields, as the demo's applicant answers them."""
-    actor = case.created_by
-    for member in theme_plan(case.version, case.answers).members:
-        steps = MEMBER_ANSWERS.get(member.version.item.code, [])
-        answers = {k: v for _step, values in steps for k, v in values.items()}
-        stored = member_data(case, member)
-        for step_key, names in member.own_fields.items():
-            case.refresh_from_db()
-            theme_case_save_member_step(
-                actor=actor,
-                case=case,
-                member_key=member.key,
-                step_key=step_key,
-                values=_filled(member.version.form_schema, names, stored, answers),
-                revision=case.revision,
-            )
 
 
 def _check(page, name: str) -> None:
@@ -127,7 +101,10 @@ def test_a_restaurant_opens_as_one(demo, signed_in_page, language, viewport, tmp
     case.refresh_from_db()
     assert set(_members_planned(case)) == {"company", "food", "sign", "drainage"}
 
-    _own_fields_by_service(case)
+    case.refresh_from_db()
+    fill_member_steps(
+        actor=citizen, case=case, plan=theme_plan(case.version, case.answers)
+    )  # each member's own fields, by service calls
 
     # Each material once: one file input per material, whoever needs it.
     home.goto(f"/theme-cases/{case.pk}/materials/")
