@@ -165,6 +165,24 @@ def _filled(schema: dict, fields, stored: dict, answers: dict) -> dict:
     return values
 
 
+def fill_member_steps(*, actor, case: ThemeCase, plan) -> ThemeCase:
+    """Each member's own fields answered as the demo's applications answer them."""
+    for member in plan.members:
+        steps = MEMBER_ANSWERS.get(member.version.item.code, [])
+        answers = {k: v for _step, values in steps for k, v in values.items()}
+        stored = member_data(case, member)
+        for step_key, names in member.own_fields.items():
+            case = theme_case_save_member_step(
+                actor=actor,
+                case=case,
+                member_key=member.key,
+                step_key=step_key,
+                values=_filled(member.version.form_schema, names, stored, answers),
+                revision=case.revision,
+            )
+    return case
+
+
 def _build(demo: DemoThemeCase, version: ThemeVersion) -> ThemeCase:
     actor = _user(demo.email)
     case = theme_case_start(actor=actor, version=version)
@@ -185,19 +203,7 @@ def _build(demo: DemoThemeCase, version: ThemeVersion) -> ThemeCase:
         values=_filled(schema, fields, shared_values(case), demo.shared),
         revision=case.revision,
     )
-    for member in plan.members:
-        steps = MEMBER_ANSWERS.get(member.version.item.code, [])
-        answers = {k: v for _step, values in steps for k, v in values.items()}
-        stored = member_data(case, member)
-        for step_key, names in member.own_fields.items():
-            case = theme_case_save_member_step(
-                actor=actor,
-                case=case,
-                member_key=member.key,
-                step_key=step_key,
-                values=_filled(member.version.form_schema, names, stored, answers),
-                revision=case.revision,
-            )
+    case = fill_member_steps(actor=actor, case=case, plan=plan)
     for slot in case_material_slots(plan).values():
         theme_case_upload(
             actor=actor,

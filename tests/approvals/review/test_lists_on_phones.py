@@ -37,3 +37,22 @@ def test_the_department_queue_is_cards_with_labelled_cells(
     assert _cells_without_label(table) == []
     assert 'class="table-actions"' in table
     assert ('data-label="操作"' if language == "zh-hans" else 'data-label="Actions"') in table
+
+
+def test_the_task_pages_tables_scroll_by_keyboard_on_a_phone(
+    demo, started, verified_client_factory
+):
+    """A table wider than a phone scrolls inside its wrapper; axe's scrollable-region-focusable
+    asks that the wrapper be reachable by keyboard and named (the restaurant journey found the
+    task history's table failing it at 390 px)."""
+    from .conftest import task_of
+
+    task = task_of(started, "planning")
+    reviewer = verified_client_factory(demo.reviewers["planning"])
+    page = reviewer.get(reverse("approvals:work_task", args=[task.pk])).content.decode()
+
+    wrappers = re.findall(r'<div class="table-wrap"[^>]*>', page)
+    assert wrappers
+    for wrapper in wrappers:
+        assert 'tabindex="0"' in wrapper and 'role="region"' in wrapper, wrapper
+        assert "aria-label" in wrapper, wrapper
