@@ -7,9 +7,7 @@ Each view fetches and authorizes through ``approvals.selectors.theme_cases`` (a 
 404), calls one service, and renders. The services check permissions again and audit.
 """
 
-import io
 import uuid
-import zipfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -47,8 +45,8 @@ from approvals.selectors.timeline import application_progress
 from approvals.services.theme_cases import (
     StaleThemeCase,
     ThemeCaseIncomplete,
+    theme_case_certificates_zip,
     theme_case_cite_licence,
-    theme_case_deliver,
     theme_case_discard_draft,
     theme_case_problems,
     theme_case_rate,
@@ -587,15 +585,10 @@ def certificates(request, pk: int):
     """一窗出件: every issued certificate and decision of the case as one ZIP."""
     case = get_theme_case_for_applicant(request.user, pk)
     try:
-        documents = theme_case_deliver(actor=request.user, case=case)
+        archive = theme_case_certificates_zip(actor=request.user, case=case)
     except ValidationError:
         raise Http404 from None
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for document in documents:
-            with document.file.open("rb") as handle:
-                archive.writestr(f"{document.number}.pdf", handle.read())
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response = HttpResponse(archive, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{case.tracking_number}.zip"'
     response["Cache-Control"] = "private, no-store"
     return response

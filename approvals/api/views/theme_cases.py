@@ -5,9 +5,6 @@ services and selectors as the case pages; a case of someone else answers 404."""
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
@@ -55,7 +52,7 @@ from approvals.selectors.theme_cases import (
 )
 from approvals.selectors.themes import get_published_theme, theme_plan
 from approvals.services.theme_cases import (
-    theme_case_deliver,
+    theme_case_certificates_zip,
     theme_case_rate,
     theme_case_remove_material,
     theme_case_save_answers,
@@ -433,15 +430,10 @@ class ThemeCaseCertificates(APIView):
     def get(self, request, pk: int):
         case = get_theme_case_for_applicant(request.user, pk)
         try:
-            documents = theme_case_deliver(actor=request.user, case=case)
+            archive = theme_case_certificates_zip(actor=request.user, case=case)
         except DjangoValidationError as error:
             raise NotFound(" ".join(error.messages)) from None
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for document in documents:
-                with document.file.open("rb") as handle:
-                    archive.writestr(f"{document.number}.pdf", handle.read())
-        response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+        response = HttpResponse(archive, content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="{case.tracking_number}.zip"'
         response["Cache-Control"] = "private, no-store"
         return response
