@@ -10,10 +10,11 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from approvals.domain.china_time import china_time
 from approvals.models import Application, PauseKind
 from approvals.services.notifications import clause, message
 
@@ -543,12 +544,50 @@ def _case_params(case) -> dict:
 
 
 def case_link(case) -> str:
-    """The applicant's page of the case (``theme_case_detail``, the applicant side's pages); the
-    dashboard until that page is there."""
-    try:
-        return reverse("approvals:theme_case_detail", args=[case.pk])
-    except NoReverseMatch:
-        return reverse("approvals:dashboard")
+    """The applicant's page of the case."""
+    return reverse("approvals:theme_case_detail", args=[case.pk])
+
+
+def _submitted_params(case, count: int) -> dict:
+    return {
+        **_case_params(case),
+        "count": count,
+        "date": f"{china_time(case.submitted_at):%Y-%m-%d %H:%M}",
+    }
+
+
+def notice_theme_case_submitted(case, *, count: int) -> NoticeText:
+    """To the applicant: the case and its ``count`` services are received, as one."""
+    params = _submitted_params(case, count)
+    return NoticeText(
+        kind="theme_case.submitted",
+        link=case_link(case),
+        title=message(_("Application received: %(number)s"), **params),
+        body=message(
+            _(
+                "Your one-thing application %(theme)s (%(count)s services) was submitted on "
+                "%(date)s. Its tracking number is %(number)s. One service window checks it "
+                "as a whole and tells you the outcome."
+            ),
+            **params,
+        ),
+    )
+
+
+def notice_window_theme_case_submitted(case, *, count: int) -> NoticeText:
+    """To the window's clerks: a case waits for the completeness check, as one."""
+    params = _submitted_params(case, count)
+    return NoticeText(
+        kind="intake.new_theme_case",
+        title=message(_("New one-thing application to check: %(number)s"), **params),
+        body=message(
+            _(
+                "%(theme)s (%(count)s services), submitted on %(date)s, waits at the service "
+                "window for the completeness check."
+            ),
+            **params,
+        ),
+    )
 
 
 def _service_names(applications) -> Callable[[], str]:

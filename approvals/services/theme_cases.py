@@ -19,10 +19,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import Business, User
 from approvals import dynamic_forms
@@ -66,8 +64,13 @@ from approvals.services.applications import application_withdraw, query_code_tex
 from approvals.services.attachments import cited_licence_problem
 from approvals.services.documents import document_issue, document_record_download
 from approvals.services.lifecycle import application_transition, on_behalf_of
-from approvals.services.notifications import applicant_users, message, notify, notify_many
+from approvals.services.notices import (
+    notice_theme_case_submitted,
+    notice_window_theme_case_submitted,
+)
+from approvals.services.notifications import applicant_users, notify, notify_many
 from approvals.services.ratings import may_be_rated, rating_submit
+from approvals.services.theme_intake import case_window_clerks
 
 MAX_IDEMPOTENCY_KEY_LENGTH = ThemeCase._meta.get_field("idempotency_key").max_length
 
@@ -689,70 +692,25 @@ def _issue_case_receipt(*, actor, case: ThemeCase, plan: ThemePlan, lead, now) -
     )
 
 
-def _case_link(case: ThemeCase) -> str:
-    return reverse("approvals:theme_case_detail", args=[case.pk])
-
-
 @transaction.atomic
 def _notify_case_submitted(case_pk: int, *, query_code: str, actor_pk: int) -> None:
     case = ThemeCase.objects.select_related("version", "created_by", "person__user").get(pk=case_pk)
     actor = User.objects.get(pk=actor_pk)
     first = case.members.order_by("pk").first()
-    params = {
-        "theme": _lazy_theme_name(case.version),
-        "number": case.tracking_number,
-        "count": case.members.count(),
-        "date": f"{china_time(case.submitted_at):%Y-%m-%d %H:%M}",
-    }
+    count = case.members.count()
     for user in applicant_users(case, actor):
         notify(
             user=user,
-            kind="theme_case.submitted",
             application=first,
-            link=_case_link(case),
-            title=message(gettext_lazy("Application received: %(number)s"), **params),
-            body=message(
-                gettext_lazy(
-                    "Your one-thing application %(theme)s (%(count)s services) was submitted on "
-                    "%(date)s. Its tracking number is %(number)s. One service window checks it "
-                    "as a whole and tells you the outcome."
-                ),
-                **params,
-            ),
             private_text=query_code_text(query_code),
+            **notice_theme_case_submitted(case, count=count).fields(),
         )
+    # 一窗受理: the clerks of the window that receives the lead department's matters.
     notify_many(
-        users=_lead_window_clerks(case.version),
-        kind="intake.new_theme_case",
+        users=case_window_clerks(case),
         application=first,
-        title=message(gettext_lazy("New one-thing application to check: %(number)s"), **params),
-        body=message(
-            gettext_lazy(
-                "%(theme)s (%(count)s services), submitted on %(date)s, waits at the service "
-                "window for the completeness check."
-            ),
-            **params,
-        ),
+        **notice_window_theme_case_submitted(case, count=count).fields(),
     )
-
-
-def _lead_window_clerks(version: ThemeVersion) -> list[User]:
-    """The intake clerks of the theme's one window (一窗受理: ``lead_department``)."""
-    from accounts.models import OfficialPosition, OfficialRole
-
-    positions = OfficialPosition.objects.filter(
-        department_id=version.lead_department_id,
-        role=OfficialRole.INTAKE_CLERK,
-        is_active=True,
-        user__is_active=True,
-    ).select_related("user")
-    return list({p.user_id: p.user for p in positions}.values())
-
-
-def _lazy_theme_name(version: ThemeVersion):
-    from django.utils.functional import lazy
-
-    return lazy(lambda: version.name, str)()
 
 
 # --- Withdraw, discard --------------------------------------------------------------------------

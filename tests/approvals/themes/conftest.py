@@ -32,7 +32,8 @@ def _schema(*fields, required=(), prefill=None):
 
 @pytest.fixture
 def lead_window():
-    return DepartmentFactory(code="window-theme")
+    # A real window (一窗受理): its clerks are those who accept the case, and are told of it.
+    return DepartmentFactory(code="window-theme", is_service_window=True)
 
 
 @pytest.fixture
