@@ -3,8 +3,10 @@ which column it is (``data-label``), so that no column is squeezed and the actio
 reach. (The browser journey ``tests/browser/test_phone_lists.py`` looks at it at 390 px.)"""
 
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +58,21 @@ def test_the_task_pages_tables_scroll_by_keyboard_on_a_phone(
     for wrapper in wrappers:
         assert 'tabindex="0"' in wrapper and 'role="region"' in wrapper, wrapper
         assert "aria-label" in wrapper, wrapper
+
+
+def test_every_scrolling_table_in_every_template_can_be_reached_and_named():
+    # Given every template: a table wrapper scrolls sideways on a narrow screen, so a keyboard
+    # user must be able to focus it and a screen reader must hear what it holds (axe's
+    # scrollable-region-focusable).
+    templates = Path(settings.BASE_DIR, "templates").rglob("*.html")
+    wrappers = [
+        (path.name, wrapper)
+        for path in templates
+        for wrapper in re.findall(r'<div class="table-wrap"[^>]*>', path.read_text())
+    ]
+
+    # Then each is a focusable, named region.
+    assert len(wrappers) > 20
+    for name, wrapper in wrappers:
+        assert 'tabindex="0"' in wrapper and 'role="region"' in wrapper, (name, wrapper)
+        assert "aria-label" in wrapper, (name, wrapper)
