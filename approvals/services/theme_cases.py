@@ -21,12 +21,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Business, User
 from approvals import dynamic_forms
 from approvals.db.counters import counter_next
 from approvals.domain.china_time import china_date, china_time
 from approvals.domain.commitments import commitment_replaced_materials
+from approvals.domain.themes import AnswerProblem, parse_answers
 from approvals.models import (
     OPEN_STATUSES,
     ApplicantKind,
@@ -166,30 +168,26 @@ def _save_draft(*, actor, stored: ThemeCase, step: str, changed: list[str], **fi
     )
 
 
+# Why an answer to a guiding question was refused, in the reader's language (the page's form and
+# the API say the same).
+ANSWER_PROBLEMS = {
+    AnswerProblem.UNKNOWN: gettext_lazy("This theme asks no such question."),
+    AnswerProblem.NOT_YES_NO: gettext_lazy("Answer yes or no (true or false)."),
+    AnswerProblem.NOT_NUMBER: gettext_lazy("Enter a number, zero or more."),
+    AnswerProblem.NOT_CHOICE: gettext_lazy("Choose one of the listed answers."),
+}
+
+
 def clean_answers(version: ThemeVersion, raw: dict) -> tuple[dict, dict[str, str]]:
-    """The guiding questions' answers typed as their kinds, and the problems by question."""
-    answers, errors = {}, {}
-    for question in version.questions:
-        key, kind = question["key"], question.get("kind")
-        value = raw.get(key)
-        if value is None or value == "":
+    """The guiding questions' answers typed as their kinds (``parse_answers``, the guide's own
+    reading), and the problems by question: an applicant's case needs every question answered.
+    Keys that are not questions of the theme are left out."""
+    keys = [question["key"] for question in version.questions]
+    answers, refused = parse_answers(version.questions, {key: raw.get(key) for key in keys})
+    errors = {key: str(ANSWER_PROBLEMS[problem]) for key, problem in refused.items()}
+    for key in keys:
+        if key not in answers and key not in errors:
             errors[key] = _("Answer this question.")
-        elif kind == "yes_no":
-            if not isinstance(value, bool):
-                errors[key] = _("Answer yes or no.")
-            else:
-                answers[key] = value
-        elif kind == "number":
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                errors[key] = _("Enter a number (0 or more).")
-            else:
-                answers[key] = value
-        elif kind == "choice":
-            allowed = [choice["value"] for choice in question.get("choices", [])]
-            if value not in allowed:
-                errors[key] = _("Choose one of the options.")
-            else:
-                answers[key] = value
     return answers, errors
 
 

@@ -1,7 +1,6 @@
 """Public 一件事 endpoints: the published themes and a theme's guide for the answers given."""
 
 from django.db.models import Prefetch
-from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
@@ -11,16 +10,10 @@ from rest_framework.views import APIView
 from approvals.api.permissions import Public
 from approvals.api.schema import PUBLIC_READ, problems
 from approvals.api.serializers.themes import ThemeGuideSerializer, ThemeSummarySerializer
-from approvals.domain.themes import AnswerProblem, parse_answers
+from approvals.domain.themes import parse_answers
 from approvals.models import ThemeMember
 from approvals.selectors.themes import get_published_theme, published_themes, theme_plan
-
-ANSWER_PROBLEMS = {
-    AnswerProblem.UNKNOWN: gettext_lazy("This theme asks no such question."),
-    AnswerProblem.NOT_YES_NO: gettext_lazy("Answer yes or no (true or false)."),
-    AnswerProblem.NOT_NUMBER: gettext_lazy("Enter a number, zero or more."),
-    AnswerProblem.NOT_CHOICE: gettext_lazy("Choose one of the listed answers."),
-}
+from approvals.services.theme_cases import ANSWER_PROBLEMS
 
 THEME_EXAMPLE = {
     "code": "OPEN-RESTAURANT",

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 
+from approvals.domain.themes import AnswerProblem, parse_answers
 from approvals.models import (
     Application,
     ApplicationStatus,
@@ -22,6 +23,7 @@ from approvals.security.query_codes import query_code_matches
 from approvals.security.uploads import UploadRejected
 from approvals.services.attachments import attachment_delete
 from approvals.services.theme_cases import (
+    ANSWER_PROBLEMS,
     StaleThemeCase,
     ThemeCaseIncomplete,
     theme_case_discard_draft,
@@ -64,9 +66,10 @@ def test_answers_are_checked_by_question_kind(citizen, restaurant):
     case = theme_case_start(actor=citizen, version=restaurant)
 
     with pytest.raises(ValidationError) as refused:
-        theme_case_save_answers(actor=citizen, case=case, answers={"sign": "yes"}, revision=1)
+        theme_case_save_answers(actor=citizen, case=case, answers={"sign": "perhaps"}, revision=1)
 
-    assert "sign" in refused.value.message_dict
+    # (the guide's own reading: "yes", "no", true and false are answers to a yes/no question)
+    assert refused.value.message_dict["sign"] == [str(ANSWER_PROBLEMS[AnswerProblem.NOT_YES_NO])]
     assert ThemeCase.objects.get(pk=case.pk).answers == {}
 
 
@@ -343,3 +346,27 @@ def test_a_member_closed_to_persons_that_waits_for_nothing_is_refused(citizen, r
         theme_case_submit(actor=citizen, case=case, idempotency_key="k")
 
     assert not Application.objects.filter(theme_case=case).exists()
+
+
+def test_a_case_reads_its_answers_as_the_guide_does(citizen, restaurant):
+    # Given answers spelled as the guide's query string spells them
+    case = theme_case_start(actor=citizen, version=restaurant)
+    spelled = {q["key"]: _spelled(q) for q in restaurant.questions}
+
+    # When the case stores them
+    theme_case_save_answers(actor=citizen, case=case, answers=spelled, revision=1)
+
+    # Then they are typed as the guide types them, and the guide's plan is the case's
+    stored = ThemeCase.objects.get(pk=case.pk).answers
+    assert stored == parse_answers(restaurant.questions, spelled)[0]
+    assert all(
+        isinstance(stored[q["key"]], bool) for q in restaurant.questions if q["kind"] == "yes_no"
+    )
+
+
+def _spelled(question) -> str:
+    if question["kind"] == "yes_no":
+        return "yes"
+    if question["kind"] == "number":
+        return "12"
+    return str(question["choices"][0]["value"])
