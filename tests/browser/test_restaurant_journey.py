@@ -83,12 +83,15 @@ def _answer(page, values: dict) -> None:
         elif isinstance(value, list):
             for item in value:
                 page.locator(f"input[name={name}][value={item}]").check()
-        elif page.locator(f"input[type=radio][name={name}]").count():
-            page.locator(f"input[name={name}][value={value}]").check()
-        elif page.locator(f"select[name={name}]").count():
-            page.select_option(f"select[name={name}]", str(value))
         else:
-            page.fill(f"[name={name}]", str(value))
+            field = page.locator(f"[name={name}]").first
+            kind = field.evaluate("element => element.type")  # waits for the field to be there
+            if kind == "radio":
+                page.locator(f"input[name={name}][value={value}]").check()
+            elif kind.startswith("select"):
+                field.select_option(str(value))
+            else:
+                field.fill(str(value))
 
 
 def _saved(stored: dict, values: dict) -> bool:
