@@ -67,6 +67,11 @@ RECEIPT_SESSION_KEY = "theme_receipt_query_code:%s"
 # --- Steps --------------------------------------------------------------------------------------
 
 
+def member_step_title(member, step_title: str) -> str:
+    """A member's step named with its service (in Chinese with a full-width colon)."""
+    return _("%(service)s: %(step)s") % {"service": member.version.name, "step": step_title}
+
+
 def case_steps(plan) -> list[dict]:
     """Every step of the case's form in order: the questions, the shared fields (when the plan
     needs any), each member's own steps, the materials, the review."""
@@ -81,7 +86,7 @@ def case_steps(plan) -> list[dict]:
                     "key": f"{member.key}/{step_key}",
                     "member": member.key,
                     "step": step_key,
-                    "title": f"{member.version.name}: {schema_steps[step_key].title}",
+                    "title": member_step_title(member, schema_steps[step_key].title),
                 }
             )
     steps.append({"key": MATERIALS, "title": _("Materials")})
@@ -299,7 +304,7 @@ def member_step(request, pk: int, member_key: str, step_key: str):
             revision=_revision(request),
         )
 
-    title = f"{member.version.name}: {form.step_title}"
+    title = member_step_title(member, form.step_title)
     return _form_step(request, case, plan, f"{member_key}/{step_key}", form, title, save)
 
 

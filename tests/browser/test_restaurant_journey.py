@@ -3,38 +3,42 @@ the demo's departments and officials, in each language, on a desktop and on a ph
 
 In the browser: a citizen answers the guiding questions (a company, a small place, a sign on the
 street: the registration, the food licence and the sign permit, which wait for the registration,
-and the drainage permit apply), types the shared fields once, uploads each material once and
-submits once (one tracking number). The window's clerk, a verified official in a second browser
-context, sends ONE supplement notice naming the premises proof, a material of the registration
-(market bureau) and of the sign permit (housing bureau); the applicant answers it once on one
-page (one upload); the clerk accepts the whole and the food licence shows as waiting. The
-applicant then sees every member on one timeline, downloads the certificates as one ZIP and
-rates once.
+and the drainage permit apply), types the shared fields once, then each member's own fields on
+its own steps (the demo's answers, ``demo.theme_cases.MEMBER_ANSWERS``, typed into the real
+fields: radios, check boxes, dates, and repeating groups with "Add another"), uploads each
+material once and submits once (one tracking number). The window's clerk, a verified official in
+a second browser context, sends ONE supplement notice naming the premises proof, a material of
+the registration (market bureau) and of the sign permit (housing bureau); the applicant answers
+it once on one page (one upload); the clerk accepts the whole and the food licence shows as
+waiting. The applicant then sees every member on one timeline, downloads the certificates as one
+ZIP and rates once.
 
-The market bureau decides in the browser, from its officials' queues: its approver registers the
-company first, which starts the waiting members, and the food licence cites the registration's
-licence (the applicant sees its number on the food licence's page, reached from the case page);
-then its reviewer and approver approve the food licence.
+The departments decide in the browser, from their officials' queues, each decision confirmed by
+its status message. The market bureau's approver registers the company first, which starts the
+waiting members, and the food licence cites the registration's licence (the applicant sees its
+number on the food licence's page, reached from the case page); then its reviewer and approver
+approve the food licence. The housing bureau's reviewer, then its approver, approve the sign and
+the drainage permits.
 
-By service calls, for the time (the pages are other journeys'): each member's own fields (the
-demo's answers, as ``seed_demo`` gives them), and the housing bureau's decisions on the sign and
-drainage permits (reviewer then approver).
-
-Every page passes axe with no serious violation.
+Nothing is done by service calls but the set-up (the demo's users, catalogue and themes).
+Every page passes axe with no serious violation, and no page scrolls sideways on the phone.
 """
 
 import re
 import zipfile
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import expect
 
 from approvals.models import Application, Attachment, ServiceRating, ThemeCase
+from approvals.selectors.theme_cases import member_data
 from approvals.selectors.themes import theme_plan
-from demo.applications import _approve_to_the_end, _user
+from approvals.views.theme_cases import case_steps
+from demo.applications import _user
 from demo.catalogue import seed_catalogue, seed_themes
 from demo.management.commands.seed_demo import DemoSeeder
-from demo.theme_cases import RESTAURANT_SHARED, fill_member_steps
+from demo.theme_cases import MEMBER_ANSWERS, RESTAURANT_SHARED
 from tests.approvals.applications.test_browser_journey import _png
 from tests.browser.test_parallel_permit_journey import act, open_task_from_queue
 from tests.browser.test_theme_window_journey import ACCEPTED, SENT
@@ -42,6 +46,8 @@ from tests.browser_support import DESKTOP, PHONE, axe_violations, screenshot
 from tests.support import in_days
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+APPROVED = {"en": "Approval recorded.", "zh-hans": "同意意见已记录。"}
 
 
 @pytest.fixture
@@ -57,6 +63,50 @@ def _continue(page) -> None:
 
 def _members(case) -> dict[str, Application]:
     return {m.theme_member_key: m for m in Application.objects.filter(theme_case=case)}
+
+
+def _answer(page, values: dict) -> None:
+    """Type a step's answers into its fields as a person does: a radio or a check box for a
+    choice, one check box per item ticked, a row of a repeating group per entry ("Add another"
+    for each row after the first), text typed otherwise."""
+    for name, value in values.items():
+        if isinstance(value, bool):
+            page.locator(f"input[name={name}]").set_checked(value)
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            for i, row in enumerate(value):
+                first = page.locator(f"[name='{name}-{i}-{next(iter(row))}']")
+                if i and not first.count():
+                    page.locator(f"#add-{name}").click()
+                expect(first).to_be_visible()
+                for sub, sub_value in row.items():
+                    page.fill(f"[name='{name}-{i}-{sub}']", str(sub_value))
+        elif isinstance(value, list):
+            for item in value:
+                page.locator(f"input[name={name}][value={item}]").check()
+        else:
+            field = page.locator(f"[name={name}]").first
+            kind = field.evaluate("element => element.type")  # waits for the field to be there
+            if kind == "radio":
+                page.locator(f"input[name={name}][value={value}]").check()
+            elif kind.startswith("select"):
+                field.select_option(str(value))
+            else:
+                field.fill(str(value))
+
+
+def _saved(stored: dict, values: dict) -> bool:
+    """Whether every typed answer is stored (a group's rows: the keys that were typed)."""
+    for name, value in values.items():
+        kept = stored.get(name)
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            if not isinstance(kept, list) or len(kept) != len(value):
+                return False
+            pairs = zip(kept, value, strict=True)
+            if any({k: row.get(k) for k in typed} != typed for row, typed in pairs):
+                return False
+        elif kept != value:
+            return False
+    return True
 
 
 def _check(page, name: str) -> None:
@@ -101,10 +151,35 @@ def test_a_restaurant_opens_as_one(demo, signed_in_page, language, viewport, tmp
     case.refresh_from_db()
     assert set(_members_planned(case)) == {"company", "food", "sign", "drainage"}
 
-    case.refresh_from_db()
-    fill_member_steps(
-        actor=citizen, case=case, plan=theme_plan(case.version, case.answers)
-    )  # each member's own fields, by service calls
+    # Each member's own fields, on its own steps: the demo's answers typed in, each step saved
+    # and the next one shown (the last leads to the materials).
+    plan = theme_plan(case.version, case.answers)
+    members = {m.key: m for m in plan.members}
+    with translation.override(language):
+        steps = [s for s in case_steps(plan) if "member" in s]
+    assert len(steps) == sum(len(m.own_fields) for m in plan.members) >= 4
+    for step in steps:
+        member = members[step["member"]]
+        expect(home).to_have_url(
+            re.compile(rf"/theme-cases/{case.pk}/members/{member.key}/{step['step']}/$")
+        )
+        expect(home.locator("main h1")).to_have_text(step["title"])
+        demo_answers = {
+            k: v
+            for _s, answers in MEMBER_ANSWERS[member.version.item.code]
+            for k, v in answers.items()
+        }
+        values = {n: demo_answers[n] for n in member.own_fields[step["step"]] if n in demo_answers}
+        assert values, step["key"]
+        _answer(home, values)
+        _check(home, step["key"])
+        screenshot(home, f"{shot}-member-{member.key}-{step['step']}")
+        _continue(home)
+        expect(home.locator("main h1")).not_to_have_text(step["title"])
+        expect(home.locator("#error-summary")).to_have_count(0)
+        case.refresh_from_db()
+        assert _saved(member_data(case, member), values), step["key"]
+    expect(home).to_have_url(re.compile(rf"/theme-cases/{case.pk}/materials/$"))
 
     # Each material once: one file input per material, whoever needs it.
     home.goto(f"/theme-cases/{case.pk}/materials/")
@@ -198,7 +273,7 @@ def test_a_restaurant_opens_as_one(demo, signed_in_page, language, viewport, tmp
     _check(market["approver"], "registration task")
     screenshot(market["approver"], f"{shot}-registration-task")
     act(market["approver"], "approve", comment="准予登记 / Registered")
-    expect(market["approver"].get_by_role("status")).to_be_visible()
+    expect(market["approver"].get_by_role("status")).to_contain_text(APPROVED[language])
     food = _members(case)["food"]
     assert food.status == "under_review"
     cited = Attachment.objects.get(application=food, cited_licence__isnull=False)
@@ -211,12 +286,24 @@ def test_a_restaurant_opens_as_one(demo, signed_in_page, language, viewport, tmp
     for role in ("reviewer", "approver"):
         open_task_from_queue(market[role], food)
         act(market[role], "approve", comment="符合条件 / Meets the conditions")
-        expect(market[role].get_by_role("status")).to_be_visible()
+        expect(market[role].get_by_role("status")).to_contain_text(APPROVED[language])
     assert _members(case)["food"].status == "licence_issued"
 
-    # The housing bureau's decisions by service calls, for the time.
+    # The housing bureau decides in the browser too, from its queues: its reviewer, then its
+    # approver, on the sign permit (started by the registration) and on the drainage permit.
+    housing = {
+        role: signed_in_page(_user(f"housing.{role}@demo.gov.cn"), language, viewport)
+        for role in ("reviewer", "approver")
+    }
     for key in ("sign", "drainage"):
-        _approve_to_the_end(_members(case)[key], "housing")
+        for role in ("reviewer", "approver"):
+            open_task_from_queue(housing[role], _members(case)[key])
+            _check(housing[role], f"housing {role} task {key}")
+            if key == "sign":
+                screenshot(housing[role], f"{shot}-housing-{role}")
+            act(housing[role], "approve", comment="符合条件 / Meets the conditions")
+            expect(housing[role].get_by_role("status")).to_contain_text(APPROVED[language])
+        assert _members(case)[key].status == "licence_issued"
 
     # One timeline with every member, the certificates as one set, one rating.
     home.goto(f"/theme-cases/{case.pk}/")
@@ -224,6 +311,11 @@ def test_a_restaurant_opens_as_one(demo, signed_in_page, language, viewport, tmp
     expect(members).to_have_count(4)
     for i in range(4):
         expect(members.nth(i)).to_have_attribute("data-status", re.compile("approved|licence_"))
+    with translation.override(language):
+        for key, member in _members(case).items():
+            shown = home.locator(f".case-member[data-member={key}]")
+            expect(shown.locator(".status")).to_have_text(str(member.get_status_display()))
+            expect(shown).to_contain_text(member.decided_on.isoformat())  # "Decided on <date>"
     _check(home, "decided")
     screenshot(home, f"{shot}-decided")
     with home.expect_download() as download:

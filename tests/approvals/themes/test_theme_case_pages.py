@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import get_resolver, reverse
 
-from approvals.models import Application, ThemeCase
+from approvals.models import Application, ServiceVersion, ThemeCase
 from approvals.services.theme_cases import theme_case_start, theme_case_submit
 from tests.approvals.themes.helpers import filled_case, pdf
 from tests.factories import MembershipFactory, PersonFactory
@@ -342,3 +342,22 @@ def test_a_business_case_is_seen_by_the_members_who_see_all_and_not_by_other_age
     assert client_for(agent).get(url).status_code == 404
     dashboard = _text(client_for(sees_all).get(reverse("approvals:dashboard")))
     assert f'data-case="{case.pk}"' in dashboard
+
+
+@pytest.mark.parametrize(("language", "colon"), [("zh-hans", "："), ("en", ": ")])
+def test_a_member_step_is_named_with_its_service_in_the_readers_typography(
+    citizen, restaurant, client_for, language, colon
+):
+    # given a case whose questions are answered
+    case = filled_case(actor=citizen, version=restaurant)
+    url = reverse("approvals:theme_case_member_step", args=[case.pk, "registration", "main"])
+    service = ServiceVersion.objects.get(item__code="T-REG")
+
+    # when the applicant opens the member's step
+    page = _text(client_for(citizen, language).get(url))
+
+    # then its heading and its place in the steps name the service, joined as the language writes
+    name = service.name_zh if language == "zh-hans" else service.name_en
+    heading = re.search(r"<h1>(.*?)</h1>", page).group(1)
+    assert heading == f"{name}{colon}Main"
+    assert f"{name}{colon}Main" in re.search(r'<nav class="progress".*?</nav>', page, re.S).group(0)
