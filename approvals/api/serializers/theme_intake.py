@@ -124,9 +124,23 @@ def intake_case_detail(case: ThemeCase, members: list[Application], choices) -> 
     }
 
 
-class _KeyNameSerializer(serializers.Serializer):
+class IntakeChoiceSerializer(serializers.Serializer):
     key = serializers.CharField()
     name = serializers.CharField()
+
+
+class IntakeCaseMemberSerializer(IntakeMemberSerializer):
+    """A member in ``intake_case_detail`` (for the schema)."""
+
+    waits_for = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The members of the case it waits for: accepted with the case, it starts when "
+        "they are approved.",
+    )
+    materials = IntakeMemberMaterialSerializer(many=True)
+
+    class Meta(IntakeMemberSerializer.Meta):
+        fields = [*IntakeMemberSerializer.Meta.fields, "waits_for", "materials"]
 
 
 class IntakeCaseDetailSerializer(IntakeCaseSerializer):
@@ -138,21 +152,20 @@ class IntakeCaseDetailSerializer(IntakeCaseSerializer):
     can_decide = serializers.BooleanField(
         help_text="A member at the window and none preparing the supplement."
     )
-    members = serializers.ListField(
-        child=serializers.DictField(),
-        help_text="Each member's application: `member_key`, service, `department`, `status`, "
-        "`revision`, dates, `waits_for`, `data` (masked), and `materials` (each with its "
-        "`attachments`).",
+    members = IntakeCaseMemberSerializer(
+        many=True,
+        help_text="Each member's own application: its answers (`data`, masked as on the page) "
+        "and its materials, each with its `attachments`.",
     )
-    supplement_materials = _KeyNameSerializer(
+    supplement_materials = IntakeChoiceSerializer(
         many=True,
         help_text="What a supplement item's `material` may name: `shared:<key>` once for every "
         "member that needs it, or `<member>:<material>`.",
     )
-    pledgeable_materials = _KeyNameSerializer(
+    pledgeable_materials = IntakeChoiceSerializer(
         many=True, help_text="What a pledge may cover, as `<member>:<material>`."
     )
-    correctable_fields = _KeyNameSerializer(
+    correctable_fields = IntakeChoiceSerializer(
         many=True,
         help_text="The answers a supplement item may ask to correct, as `<member>:<field>`.",
     )

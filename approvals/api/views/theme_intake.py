@@ -90,7 +90,8 @@ class IntakeCaseQueue(generics.ListAPIView):
 @extend_schema(
     tags=["official"],
     summary="A one-thing case at my window: every member with its answers and materials",
-    description="Each member's opening is recorded on its trail (who saw what).",
+    description="The opening is recorded on the case's trail, naming every member application "
+    "seen (who saw what).",
     responses={200: IntakeCaseDetailSerializer, **problems(*READ)},
     examples=[
         OpenApiExample(
