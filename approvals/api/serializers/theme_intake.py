@@ -13,6 +13,7 @@ from rest_framework import serializers
 from approvals.api.serializers.applicant import AttachmentSerializer
 from approvals.api.serializers.common import MaskedDataField, RevisionSerializer
 from approvals.api.serializers.official import MAX_TEXT
+from approvals.api.serializers.theme_cases import ThemeCaseSummarySerializer
 from approvals.models import Application, ThemeCase
 from approvals.selectors.theme_intake import (
     applicant_label,
@@ -23,17 +24,14 @@ from approvals.selectors.theme_intake import (
 )
 
 
-class IntakeCaseSerializer(serializers.ModelSerializer):
+class IntakeCaseSerializer(ThemeCaseSummarySerializer):
     """A case waiting at the window: one row, whatever the number of its members."""
 
-    theme = serializers.CharField(source="version.item.code", read_only=True)
-    theme_name = serializers.CharField(source="version.name", read_only=True)
     applicant = serializers.SerializerMethodField(
         help_text="The business's name, or the person's name with the ID number masked."
     )
 
-    class Meta:
-        model = ThemeCase
+    class Meta(ThemeCaseSummarySerializer.Meta):
         fields = [
             "id",
             "tracking_number",

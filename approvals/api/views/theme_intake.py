@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from approvals.api.permissions import IsIntakeClerk
-from approvals.api.schema import READ, WRITE, problems
+from approvals.api.schema import READ, problems
 from approvals.api.serializers.common import RevisionSerializer
 from approvals.api.serializers.official import RefuseSerializer
 from approvals.api.serializers.theme_intake import (
@@ -24,6 +24,7 @@ from approvals.api.serializers.theme_intake import (
     IntakeCaseSerializer,
     intake_case_detail,
 )
+from approvals.api.views.official import _Action, _action_schema
 from approvals.forms.theme_intake import case_choices
 from approvals.selectors.theme_intake import (
     case_members,
@@ -118,36 +119,21 @@ class IntakeCaseDetail(APIView):
         return Response(_detail(case))
 
 
-class _CaseAction(APIView):
-    """POST one decision on the whole case: fetch-and-authorize the case, check the input against
-    what the case has (the page's choices), let the one service decide, answer with the case as
-    it is now."""
+class _CaseAction(_Action):
+    """One decision on the whole case: the input is checked against what the case has (the
+    page's choices); the answer is the case as it is now."""
 
     permission_classes = [IsIntakeClerk]
-    serializer_class = RevisionSerializer
+    fetch = get_theme_case_for_intake
 
-    def post(self, request, pk: int):
-        case = get_theme_case_for_intake(request.user, pk)
-        members = case_members(case)
-        serializer = self.serializer_class(
-            data=request.data, context={"choices": case_choices(case, members)}
-        )
-        serializer.is_valid(raise_exception=True)
-        self.perform(request.user, case, dict(serializer.validated_data))
-        return Response(_detail(get_theme_case_for_intake(request.user, pk)))
+    def serializer_context(self, case) -> dict:
+        return {"choices": case_choices(case, case_members(case))}
 
-    def perform(self, user, case, data):  # pragma: no cover - each subclass has its own
-        raise NotImplementedError
+    def answer(self, case) -> dict:
+        return _detail(case)
 
 
-def _case_schema(summary: str, serializer, example: dict):
-    return extend_schema(
-        tags=["official"],
-        summary=summary,
-        request=serializer,
-        responses={200: IntakeCaseDetailSerializer, **problems(*WRITE)},
-        examples=[OpenApiExample("Request", request_only=True, value=example)],
-    )
+_case_schema = _action_schema(IntakeCaseDetailSerializer)
 
 
 @_case_schema(
