@@ -20,6 +20,7 @@ from approvals.security.uploads import UploadRejected
 from approvals.services.applications import StaleApplication
 from approvals.services.tasks import StaleTask
 from approvals.services.theme_cases import StaleThemeCase, ThemeCaseIncomplete
+from approvals.services.theme_intake import CaseNotAtWindow
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_BASE = "/api/problems/"
@@ -113,6 +114,8 @@ def translate(exc: Exception) -> Exception:
         )
     if isinstance(exc, TransitionNotAllowed):
         return Conflict(_("The application's state does not allow this step."), code="state")
+    if isinstance(exc, CaseNotAtWindow):
+        return Conflict(" ".join(exc.messages), code="state")
     if isinstance(exc, UploadRejected):
         return Unprocessable(detail=str(exc.message), code=f"upload_{exc.code}")
     if isinstance(exc, DjangoValidationError):

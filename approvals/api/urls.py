@@ -4,6 +4,7 @@ the authorization matrix (tests/approvals/api/test_auth_matrix.py fails otherwis
 from django.urls import path
 
 from approvals.api.views import agency, applicant, official, public, theme_cases, themes, tokens
+from approvals.api.views import theme_intake as theme_intake_views
 
 app_name = "api"
 
@@ -157,6 +158,33 @@ urlpatterns = [
         "intake/applications/<int:pk>/refuse/",
         official.IntakeRefuse.as_view(),
         name="intake_refuse",
+    ),
+    # Officials: 一件事 cases at the window (one decision on the whole case)
+    path("intake/cases/", theme_intake_views.IntakeCaseQueue.as_view(), name="intake_case_queue"),
+    path(
+        "intake/cases/<int:pk>/",
+        theme_intake_views.IntakeCaseDetail.as_view(),
+        name="intake_case_detail",
+    ),
+    path(
+        "intake/cases/<int:pk>/accept/",
+        theme_intake_views.IntakeCaseAccept.as_view(),
+        name="intake_case_accept",
+    ),
+    path(
+        "intake/cases/<int:pk>/accept-with-pledge/",
+        theme_intake_views.IntakeCaseAcceptWithPledge.as_view(),
+        name="intake_case_accept_with_pledge",
+    ),
+    path(
+        "intake/cases/<int:pk>/request-supplement/",
+        theme_intake_views.IntakeCaseRequestSupplement.as_view(),
+        name="intake_case_request_supplement",
+    ),
+    path(
+        "intake/cases/<int:pk>/refuse/",
+        theme_intake_views.IntakeCaseRefuse.as_view(),
+        name="intake_case_refuse",
     ),
     # Officials: review tasks
     path("tasks/", official.TaskQueue.as_view(), name="task_queue"),

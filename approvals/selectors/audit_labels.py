@@ -68,6 +68,7 @@ ACTION_LABELS = {
     "theme_case.member_started": _("Started after the service it needs was approved"),
     "theme_case.member_stopped": _("Stopped: a service it needs was not approved"),
     "theme_case.progressed": _("One-thing case moved on after a decision"),
+    "theme_case.viewed": _("One-thing case opened at the window"),
     "attachment.shared": _("File shared with another service of the case"),
     "pledge.lapsed": _("Pledge lapsed"),
     "pledge.fulfilled": _("Pledge fulfilled"),

@@ -117,6 +117,24 @@ def member_prerequisites(
     return waits
 
 
+def applicant_label(case) -> str:
+    """Who applies, as the window reads it: the business's name, or the person's name with the ID
+    number masked (a single application works the same: it has the same two fields)."""
+    if case.business_id is not None:
+        return case.business.name
+    if case.person_id is not None:
+        return f"{case.person.real_name} ({case.person.masked_id_number})"
+    return ""
+
+
+def case_can_decide(members: list[Application]) -> bool:
+    """Whether the window may decide on the case now: a member at the window, none preparing the
+    supplement (the services check it again, locked)."""
+    return any(m.status == ApplicationStatus.SUBMITTED for m in members) and not any(
+        m.status == ApplicationStatus.SUPPLEMENT_REQUESTED for m in members
+    )
+
+
 def case_intake_due_on(members: list[Application]) -> dt.date | None:
     """The case's intake decision date: the latest of its waiting members' (each member's clock
     behaves as a single application's; the case is deemed accepted when all have passed)."""

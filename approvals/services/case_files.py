@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from approvals.models import Application
+from approvals.models import Application, ThemeCase
 from approvals.models.audit_chain import audit_record
 from approvals.selectors import policy
 
@@ -39,6 +39,27 @@ def case_file_open(*, actor: User, application: Application, page: str) -> None:
         actor=actor,
         obj=application,
         changes={"page": [None, page]},
+        actor_role=position.role if position else "",
+        actor_department=position.department if position else None,
+    )
+
+
+@transaction.atomic
+def theme_case_file_open(*, actor: User, case: ThemeCase) -> None:
+    """The window's clerk opened a one-thing case at the window: one event on the case naming
+    every member application seen (one write, whatever the number of members)."""
+    policy.require_theme_intake_clerk(actor, case)
+    position = (
+        policy.active_positions(actor).filter(role="intake_clerk").select_related("department")
+    ).first()
+    members = list(
+        Application.objects.filter(theme_case=case).order_by("pk").values_list("pk", flat=True)
+    )
+    audit_record(
+        action="theme_case.viewed",
+        actor=actor,
+        obj=case,
+        changes={"page": [None, "intake"], "applications": [None, members]},
         actor_role=position.role if position else "",
         actor_department=position.department if position else None,
     )

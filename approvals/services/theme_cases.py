@@ -72,17 +72,9 @@ from approvals.services.notices import (
 )
 from approvals.services.notifications import applicant_users, notify, notify_many
 from approvals.services.ratings import may_be_rated, rating_submit
-from approvals.services.theme_intake import case_window_clerks
+from approvals.services.theme_intake import StaleThemeCase, case_window_clerks
 
 MAX_IDEMPOTENCY_KEY_LENGTH = ThemeCase._meta.get_field("idempotency_key").max_length
-
-
-class StaleThemeCase(Exception):
-    """The form was filled in against an older revision of the case: another window saved first."""
-
-    def __init__(self, case: ThemeCase):
-        super().__init__(f"theme case {case.pk} is at revision {case.revision}")
-        self.case = case
 
 
 class ThemeCaseIncomplete(ValidationError):

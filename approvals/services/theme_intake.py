@@ -56,11 +56,19 @@ from approvals.services.notifications import notify_many, tell_applicant
 
 
 class StaleThemeCase(Exception):
-    """The case changed since the clerk's page was rendered."""
+    """The act was asked against an older revision of the case: someone else (the applicant in
+    another window, another clerk) saved first. One class for the applicant's and the window's
+    acts, so that every interface maps it the same way (the API: 409)."""
 
     def __init__(self, case: ThemeCase):
-        super().__init__(f"theme case {case.pk} changed")
+        super().__init__(f"theme case {case.pk} is at revision {case.revision}")
         self.case = case
+
+
+class CaseNotAtWindow(ValidationError):
+    """The case is no longer (or not yet) waiting for the window's decision: another clerk has
+    decided, or the applicant is preparing the supplement. The page shows it as the form's error;
+    the API answers 409."""
 
 
 def case_lock(case: ThemeCase, revision: int | None) -> tuple[ThemeCase, list[Application]]:
@@ -89,7 +97,7 @@ def case_at_window(case: ThemeCase, members: list[Application]) -> list[Applicat
         or not waiting
         or any(m.status in AWAITING_SUPPLEMENT for m in members)
     ):
-        raise ValidationError(_("This one-thing case is not waiting for an intake decision."))
+        raise CaseNotAtWindow(_("This one-thing case is not waiting for an intake decision."))
     return waiting
 
 

@@ -14,49 +14,24 @@ from django.views.decorators.http import require_GET, require_POST
 
 from approvals import dynamic_forms
 from approvals.domain.lifecycle import TransitionNotAllowed
-from approvals.dynamic_forms.labels import title_of
 from approvals.forms.intake import AcceptForm, RefuseForm
-from approvals.forms.theme_intake import CasePledgeForm, CaseSupplementRequestForm, Choice
+from approvals.forms.theme_intake import CasePledgeForm, CaseSupplementRequestForm, case_choices
 from approvals.models import ApplicationStatus
 from approvals.selectors.theme_intake import (
+    applicant_label,
+    case_can_decide,
     case_intake_due_on,
     case_members,
     get_theme_case_for_intake,
-    supplement_targets,
 )
 from approvals.services import theme_intake as services
-from approvals.services.supplement_items import supplement_correctable_fields
+from approvals.services.case_files import theme_case_file_open
 from approvals.services.theme_supplement import theme_case_request_supplement
 from approvals.views.intake import intake_clerk_required
 
 
-def _applicant_label(case) -> str:
-    if case.business_id is not None:
-        return case.business.name
-    if case.person_id is not None:
-        return f"{case.person.real_name} ({case.person.masked_id_number})"
-    return ""
-
-
-def _choices(case, members):
-    materials = [Choice(t.key, t.name) for t in supplement_targets(case, members)]
-    pledgeable = [
-        Choice(
-            f"{m.theme_member_key}:{material.key}", f"{m.service_version.name} — {material.name}"
-        )
-        for m in members
-        for material in m.service_version.materials.all()
-    ]
-    fields = [
-        (f"{m.theme_member_key}:{name}", f"{m.service_version.name} — {title_of(prop)}")
-        for m in members
-        for name, prop in supplement_correctable_fields(m.service_version).items()
-    ]
-    return materials, pledgeable, fields
-
-
 def _forms(case, members, bound=None) -> dict:
-    materials, pledgeable, fields = _choices(case, members)
+    materials, pledgeable, fields = case_choices(case, members)
     initial = {"revision": case.revision}
     forms = {
         "accept": AcceptForm(initial=initial, auto_id="accept-%s"),
@@ -98,12 +73,11 @@ def _page(request, case, *, forms=None, status=200, stale=False, conflict=""):
     context = {
         "case": case,
         "version": case.version,
-        "applicant": _applicant_label(case),
+        "applicant": applicant_label(case),
         "members": _member_rows(members),
         "intake_due_on": case_intake_due_on(members),
         "forms": forms or _forms(case, at_window or members),
-        "can_decide": bool(at_window)
-        and not any(m.status == ApplicationStatus.SUPPLEMENT_REQUESTED for m in members),
+        "can_decide": case_can_decide(members),
         "stale": stale,
         "conflict": conflict,
     }
@@ -113,14 +87,16 @@ def _page(request, case, *, forms=None, status=200, stale=False, conflict=""):
 @intake_clerk_required
 @require_GET
 def case_page(request, pk: int):
-    return _page(request, get_theme_case_for_intake(request.user, pk))
+    case = get_theme_case_for_intake(request.user, pk)
+    theme_case_file_open(actor=request.user, case=case)
+    return _page(request, case)
 
 
 ACTIONS = {"accept", "pledge", "supplement", "refuse"}
 
 
 def _bound(action, case, members, data):
-    materials, pledgeable, fields = _choices(case, members)
+    materials, pledgeable, fields = case_choices(case, members)
     auto_id = f"{action}-%s"
     if action == "accept":
         return AcceptForm(data, auto_id=auto_id)

@@ -129,10 +129,19 @@ class _Action(APIView):
     def post(self, request, pk: int):
         fetch = type(self).fetch
         target = fetch(request.user, pk)
-        serializer = self.serializer_class(data=request.data)
+        serializer = self.serializer_class(
+            data=request.data, context=self.serializer_context(target)
+        )
         serializer.is_valid(raise_exception=True)
         self.perform(request.user, target, dict(serializer.validated_data))
-        return Response(self.answer_with(fetch(request.user, pk)).data)
+        return Response(self.answer(fetch(request.user, pk)))
+
+    def serializer_context(self, target) -> dict:
+        """What the input is checked against besides its shape (nothing, by default)."""
+        return {}
+
+    def answer(self, target) -> dict:
+        return self.answer_with(target).data
 
     def perform(self, user, target, data):  # pragma: no cover - each subclass has its own
         raise NotImplementedError

@@ -144,6 +144,17 @@ def _matrix(w):
         ("intake_accept_with_pledge", "post"): ({"pk": app}, INTAKE),
         ("intake_request_supplement", "post"): ({"pk": app}, INTAKE),
         ("intake_refuse", "post"): ({"pk": app}, INTAKE),
+        ("intake_case_queue", "get"): ({}, INTAKE),
+        ("intake_case_detail", "get"): ({"pk": theme_case}, INTAKE),
+        **{
+            (name, "post"): ({"pk": theme_case}, INTAKE)
+            for name in (
+                "intake_case_accept",
+                "intake_case_accept_with_pledge",
+                "intake_case_request_supplement",
+                "intake_case_refuse",
+            )
+        },
         ("task_queue", "get"): ({}, TASK),
         ("task_detail", "get"): ({"pk": task}, TASK),
         **{

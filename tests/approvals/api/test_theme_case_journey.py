@@ -4,35 +4,83 @@ guide picks the members from the answers, the applicant types each shared field 
 each material once, submits once (idempotently), gets one supplement notice covering two
 departments and answers it once; the window accepts the whole, the food licence waits for the
 registration and cites its licence, the departments decide, and the applicant downloads every
-certificate as one set and rates once. The officials' side runs through their services (their
-one-thing pages are not in the API); everything the applicant does goes through /api/v1/."""
+certificate as one set and rates once.
 
-import datetime as dt
+Every act goes through /api/v1/: the applicant with a personal token; the window's clerk through
+``/intake/cases/…`` and each department's reviewer and approver through ``/tasks/…`` (claim,
+approve), in the demo's workflows (``demo/catalogue``: the registration decided by the market
+bureau's approver; the food licence and the fire check reviewed, then decided by their bureau's
+approver), each official with the session after the second factor. Nothing is a service call but
+seeding (the catalogue, the officials, the workflows); the database is read only to check."""
+
 import io
+import json
 import zipfile
 
 import pytest
 from rest_framework.test import APIClient
 
-from approvals.models import Application, Attachment, Licence, ReviewTask, ServiceRating
-from approvals.services.tasks import task_approve
-from approvals.services.theme_intake import theme_case_accept
-from approvals.services.theme_supplement import theme_case_request_supplement
-from tests.approvals.api.conftest import token_client
+from accounts.models import OfficialRole
+from approvals.models import (
+    Application,
+    Attachment,
+    Licence,
+    ServiceRating,
+    ServiceVersion,
+    ThemeCase,
+)
+from demo import catalogue as demo_catalogue
+from tests.approvals.api.conftest import session_client, token_client
 from tests.approvals.theme_window.conftest import (  # noqa: F401  (fixtures)
     bureaus,
     reviewers,
     services,
 )
 from tests.approvals.uploads.files import clean_pdf, upload
-from tests.factories import ThemeVersionFactory
-from tests.support import events
+from tests.factories import OfficialFactory, ThemeVersionFactory
+from tests.support import events, in_days
 
 pytestmark = pytest.mark.django_db
 
+# The demo's services whose workflows the members follow, and the demo city's departments as
+# this test's.
+DEMO_SERVICES = {
+    "registration": "ENTERPRISE_REGISTRATION",
+    "food": "FOOD_BUSINESS_LICENCE",
+    "fire": "FIRE_SAFETY_INSPECTION",
+}
+DEMO_DEPARTMENTS = {"fz-window": "city-window", "fz-market": "city-market", "fz-fire": "city-fire"}
+
+
+def _here(workflow: dict) -> dict:
+    text = json.dumps(workflow)
+    for demo, here in DEMO_DEPARTMENTS.items():
+        text = text.replace(f'"{demo}"', f'"{here}"')
+    return json.loads(text)
+
 
 @pytest.fixture
-def restaurant(window, services):
+def demo_workflows(services):
+    """Each member's service with its demo workflow (seeding: the versions are the catalogue's)."""
+    for key, name in DEMO_SERVICES.items():
+        workflow = getattr(demo_catalogue, name)["version"]["workflow_definition"]
+        ServiceVersion.objects.filter(pk=services[key].pk).update(
+            workflow_definition=_here(workflow)
+        )
+    return services
+
+
+@pytest.fixture
+def approvers(bureaus):
+    return {
+        code: OfficialFactory(department=department, role=OfficialRole.APPROVER).user
+        for code, department in bureaus.items()
+    }
+
+
+@pytest.fixture
+def restaurant(window, demo_workflows):
+    services = demo_workflows
     maps = {"lease": "lease", "floor_plan": "floor-plan"}
     return ThemeVersionFactory(
         item__code="RESTAURANT",
@@ -79,10 +127,22 @@ def restaurant(window, services):
     )
 
 
-def _approve(member, reviewer, capture):
-    task = ReviewTask.objects.get(application=member, status="open")
+def _work(official, application_id: int, capture) -> dict:
+    """The official claims the open task of the application in their queue and approves it
+    (the decision's documents are rendered after its commit, on the pdf queue)."""
+    desk = session_client(official, verified=True)
+    queue = desk.get("/api/v1/tasks/").json()["results"]
+    [task] = [t for t in queue if t["application"]["id"] == application_id]
+    claimed = desk.post(f"/api/v1/tasks/{task['id']}/claim/", {"revision": task["revision"]})
+    assert claimed.status_code == 200, claimed.content
     with capture(execute=True):
-        task_approve(actor=reviewer, task=task, revision=task.revision)
+        approved = desk.post(
+            f"/api/v1/tasks/{task['id']}/approve/",
+            {"revision": claimed.json()["revision"], "comment": "符合要求"},
+            format="json",
+        )
+    assert approved.status_code == 200, approved.content
+    return approved.json()
 
 
 def _members(body) -> dict:
@@ -90,9 +150,10 @@ def _members(body) -> dict:
 
 
 def test_the_restaurant_through_the_api_alone(
-    restaurant, citizen, clerk, reviewers, django_capture_on_commit_callbacks
+    restaurant, citizen, clerk, reviewers, approvers, django_capture_on_commit_callbacks
 ):
     api = token_client(citizen)
+    window = session_client(clerk, verified=True)
 
     # One guide: the answers pick the members; each material once, with who needs it.
     small = api.get("/api/v1/themes/RESTAURANT/?seats=20").json()
@@ -179,17 +240,31 @@ def test_the_restaurant_through_the_api_alone(
     assert {m["department"] for m in members.values()} == {"city-market", "city-fire"}
     assert Application.objects.filter(theme_case_id=pk).count() == 3
 
-    # One supplement notice covering both departments, answered once.
-    from approvals.models import ThemeCase
-
-    theme_case = ThemeCase.objects.get(pk=pk)
-    theme_case_request_supplement(
-        actor=clerk,
-        case=theme_case,
-        revision=theme_case.revision,
-        items=[{"material": "shared:lease", "problem": "The lease is not signed."}],
-        reply_by=dt.date(2026, 6, 30),
-    )
+    # The window finds the case as one row, reads it, and sends ONE supplement notice covering
+    # both departments.
+    [waiting] = window.get("/api/v1/intake/cases/").json()["results"]
+    assert (waiting["id"], waiting["tracking_number"]) == (pk, lookup["tracking_number"])
+    at_window = window.get(f"/api/v1/intake/cases/{pk}/").json()
+    assert at_window["can_decide"] is True
+    assert {m["member_key"]: m["department"] for m in at_window["members"]} == {
+        "registration": "city-market",
+        "food": "city-market",
+        "fire": "city-fire",
+    }
+    assert "shared:lease" in {m["key"] for m in at_window["supplement_materials"]}
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = window.post(
+            f"/api/v1/intake/cases/{pk}/request-supplement/",
+            {
+                "revision": at_window["revision"],
+                "items": [{"material": "shared:lease", "problem": "The lease is not signed."}],
+                "reply_by": in_days(15).isoformat(),
+            },
+            format="json",
+        )
+    assert notice.status_code == 200, notice.content
+    assert {m["status"] for m in notice.json()["members"]} == {"supplement_requested"}
+    assert window.get("/api/v1/intake/cases/").json()["count"] == 0  # with the applicant now
     members = _members(api.get(f"/api/v1/theme-cases/{pk}/").json())
     assert all(m["open_supplement"] for m in members.values())
     assert {m["department"] for m in members.values() if m["open_supplement"]} == {
@@ -219,22 +294,52 @@ def test_the_restaurant_through_the_api_alone(
     assert {m["status"] for m in sent.json()["members"]} == {"submitted"}
 
     # The window accepts the whole; the food licence waits for the registration.
-    theme_case.refresh_from_db()
+    at_window = window.get(f"/api/v1/intake/cases/{pk}/").json()
     with django_capture_on_commit_callbacks(execute=True):
-        theme_case_accept(actor=clerk, case=theme_case, revision=theme_case.revision)
+        accepted = window.post(
+            f"/api/v1/intake/cases/{pk}/accept/", {"revision": at_window["revision"]}, format="json"
+        )
+    assert accepted.status_code == 200, accepted.content
+    second_click = window.post(
+        f"/api/v1/intake/cases/{pk}/accept/", {"revision": at_window["revision"]}, format="json"
+    )
+    assert second_click.status_code == 409  # changes nothing
     members = _members(api.get(f"/api/v1/theme-cases/{pk}/").json())
     assert members["food"]["status"] == "waiting"
     assert members["food"]["waits_for"] == ["registration"]
+    ids = {key: m["application"] for key, m in members.items()}
 
-    # The departments decide; the food licence starts and cites the registration's licence.
-    by_key = {m.theme_member_key: m for m in Application.objects.filter(theme_case_id=pk)}
-    _approve(by_key["registration"], reviewers["city-market"], django_capture_on_commit_callbacks)
-    cited = Attachment.objects.get(application=by_key["food"], material_key="business-licence")
-    assert cited.cited_licence == Licence.objects.get(application=by_key["registration"])
+    # The departments decide, each through its queue; the registration is the market bureau's
+    # approver's. The food licence then starts and cites the registration's licence.
+    registered = _work(
+        approvers["city-market"], ids["registration"], django_capture_on_commit_callbacks
+    )
+    assert registered["status"] == "approved"
+    licence = Licence.objects.get(application_id=ids["registration"])
+    cited = Attachment.objects.get(application_id=ids["food"], material_key="business-licence")
+    assert cited.cited_licence == licence
+    # … as the API shows the member: to its applicant, and to the market bureau's reviewer.
+    food = api.get(f"/api/v1/applications/{ids['food']}/").json()
+    assert food["status"] == "under_review"
+    assert {a["material_key"]: a["cited_licence"] for a in food["attachments"]}[
+        "business-licence"
+    ] == licence.number
+    market = session_client(reviewers["city-market"], verified=True)
+    [food_task] = [
+        t
+        for t in market.get("/api/v1/tasks/").json()["results"]
+        if t["application"]["id"] == ids["food"]
+    ]
+    task = market.get(f"/api/v1/tasks/{food_task['id']}/").json()
+    assert {a["material_key"]: a["cited_licence"] for a in task["attachments"]}[
+        "business-licence"
+    ] == licence.number
     # Delivered together: nothing to download while a member is open.
     assert api.get(f"/api/v1/theme-cases/{pk}/certificates/").status_code == 404
-    _approve(by_key["food"], reviewers["city-market"], django_capture_on_commit_callbacks)
-    _approve(by_key["fire"], reviewers["city-fire"], django_capture_on_commit_callbacks)
+    for key, department in (("food", "city-market"), ("fire", "city-fire")):
+        _work(reviewers[department], ids[key], django_capture_on_commit_callbacks)
+        decided = _work(approvers[department], ids[key], django_capture_on_commit_callbacks)
+        assert decided["status"] == "approved"
     members = _members(api.get(f"/api/v1/theme-cases/{pk}/").json())
     assert {m["status"] for m in members.values()} <= {"approved", "licence_issued"}
 
@@ -246,7 +351,11 @@ def test_the_restaurant_through_the_api_alone(
     assert archive["Content-Type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(archive.content)).namelist()
     assert sorted(names) == sorted(f"{d['number']}.pdf" for d in documents)
+    theme_case = ThemeCase.objects.get(pk=pk)
     assert events("theme_case.certificates_delivered", theme_case).count() == 1
+    # The window's acts are on the case's trail, by the clerk.
+    for act in ("supplement_requested", "accepted"):
+        assert events(f"theme_case.{act}", theme_case).get().actor == clerk
 
     # One rating, reaching each department.
     rated = api.post(f"/api/v1/theme-cases/{pk}/rating/", {"grade": 5}, format="json")

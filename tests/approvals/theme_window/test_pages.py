@@ -284,3 +284,14 @@ def test_a_member_s_own_supplement_page_sends_the_applicant_to_the_case_s(asked,
     assert sent.status_code == 302 and sent.url == supplement_url(asked)
     assert upload.status_code == 404
     assert members_of(asked)["fire"].status == "supplement_requested"
+
+
+def test_opening_the_case_page_is_recorded_on_the_case(case, clerk, as_user):
+    from tests.support import events
+
+    response = as_user(clerk).get(page_url(case))
+
+    assert response.status_code == 200
+    viewed = events("theme_case.viewed", case).get()
+    assert viewed.actor == clerk
+    assert len(viewed.changes["applications"][1]) == 3
