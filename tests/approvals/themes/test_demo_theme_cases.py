@@ -86,20 +86,34 @@ def test_a_case_whose_theme_is_not_published_is_left_out_and_said_so(demo_servic
         assert "HOTEL" in seeded[key].problem
 
 
-def test_every_demo_case_is_in_its_state_as_its_applicant_and_the_window_see_it(seeded, client):
+THEME_CASE_KEYS = (
+    "theme_restaurant",
+    "theme_hotel",
+    "theme_restaurant_supplement",
+    "theme_restaurant_waiting",
+    "theme_hotel_review",
+    "theme_restaurant_decided",
+    "theme_hotel_denied",
+)
+
+
+def test_every_demo_case_is_in_its_state_as_its_applicant_and_the_window_see_it(
+    seeded, client, verified_client_factory
+):
     assert all(item.theme_case is not None for item in seeded.values()), [
         item.problem for item in seeded.values() if item.problem
     ]
 
-    # at the window: the two cases waiting there are in the demo window clerk's queue
-    clerk = _user("clerk@demo.gov.cn")
-    client.force_login(clerk)
-    from approvals.selectors.theme_intake import theme_intake_queue
-
-    assert {c.idempotency_key for c in theme_intake_queue(clerk)} == {
-        KEY_PREFIX + "theme_restaurant",
-        KEY_PREFIX + "theme_hotel",
-    }
+    # at the window: the demo window clerk finds the two cases waiting there in the queue, and
+    # opens the case page of each case that reached the window
+    desk = verified_client_factory(_user("clerk@demo.gov.cn"))
+    queue = desk.get(reverse("approvals:intake_queue")).content.decode()
+    rows = queue.split('data-testid="theme-intake-queue"', 1)[1].split("</table>", 1)[0]
+    waiting = {theme_case("theme_restaurant"), theme_case("theme_hotel")}
+    assert set(re.findall(r"[A-Z]+-\d{8}-\d{5}", rows)) == {c.tracking_number for c in waiting}
+    for key in THEME_CASE_KEYS:
+        page = desk.get(reverse("approvals:theme_case_intake", args=[theme_case(key).pk]))
+        assert page.status_code == 200, key
 
     # one supplement notice covering two departments, waiting for the applicant
     case = theme_case("theme_restaurant_supplement")
@@ -136,9 +150,7 @@ def test_every_demo_case_is_in_its_state_as_its_applicant_and_the_window_see_it(
 
     # decided: every certificate issued, handed over as one set, one rating per department
     case = theme_case("theme_restaurant_decided")
-    assert set(statuses_on_the_page(applicant(client, case), case).values()) == {
-        "licence_issued"
-    }
+    assert set(statuses_on_the_page(applicant(client, case), case).values()) == {"licence_issued"}
     response = client.get(reverse("approvals:theme_case_certificates", args=[case.pk]))
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     licences = Licence.objects.filter(application__theme_case=case)
@@ -146,9 +158,10 @@ def test_every_demo_case_is_in_its_state_as_its_applicant_and_the_window_see_it(
     assert len(names) == 6  # each member's decision and its licence
     assert all(name.endswith(".pdf") for name in names)
     ratings = ServiceRating.objects.filter(application__theme_case=case)
-    assert {
-        (r.application.service_version.item.department.code, r.grade) for r in ratings
-    } == {("fz-market", 5), ("fz-housing", 5)}
+    assert {(r.application.service_version.item.department.code, r.grade) for r in ratings} == {
+        ("fz-market", 5),
+        ("fz-housing", 5),
+    }
     assert ratings.count() == 3
     assert case.rated_at is not None
 
@@ -160,7 +173,10 @@ def test_every_demo_case_is_in_its_state_as_its_applicant_and_the_window_see_it(
         "fire": "stopped",
     }
     page = client.get(reverse("approvals:theme_case_detail", args=[case.pk])).content.decode()
-    assert "Individual business registration: Denied" in page
+    assert (
+        "A service this one needs was not approved: Individual business registration: Denied."
+        in page
+    )
 
     # every state was reached through the services: the audit trail tells it and verifies
     assert verify_audit_trail().problem is None
