@@ -30,6 +30,7 @@ from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy as _
 
 from approvals.domain.china_time import china_today
+from approvals.domain.working_days import CalendarNotCovered
 from approvals.models import Application, ThemeCase, ThemeVersion, VersionStatus
 from approvals.selectors.theme_cases import case_material_slots, member_data, shared_values
 from approvals.selectors.themes import theme_plan
@@ -426,6 +427,9 @@ def seed_theme_cases() -> list[SeededThemeCase]:
         try:
             with transaction.atomic():  # a case that fails leaves nothing half-made behind
                 case = _build(demo, version)
+        except CalendarNotCovered as error:  # a date past the calendar's end: a later run
+            seeded.append(SeededThemeCase(demo, None, problem=str(error)))
+            continue
         except ValidationError as error:
             details = sorted(getattr(error, "field_errors", {})) + [
                 key for _member, key, _name in getattr(error, "missing_materials", [])
