@@ -136,6 +136,11 @@ def test_a_progress_task_the_broker_lost_is_run_by_the_sweep(
     assert sweep_deadlines().theme_progress_caught_up == []
 
 
+def _registration_decided(case, reviewers, capture, *, approve: bool) -> None:
+    registration = members_of(case)["registration"]
+    _decide(registration, reviewers["city-market"], approve=approve, capture=capture)
+
+
 def _case_page(client, citizen, case, language: str) -> str:
     client.force_login(citizen)
     response = client.get(
@@ -148,12 +153,7 @@ def test_the_stop_reason_names_the_denied_service_and_its_status_in_words(
     accepted, reviewers, citizen, client, django_capture_on_commit_callbacks
 ):
     # given the registration denied, so the food licence that needs it is stopped
-    _decide(
-        members_of(accepted)["registration"],
-        reviewers["city-market"],
-        approve=False,
-        capture=django_capture_on_commit_callbacks,
-    )
+    _registration_decided(accepted, reviewers, django_capture_on_commit_callbacks, approve=False)
 
     # then the audit trail's reason says it in both languages, with the status's own label
     stopped = events("theme_case.member_stopped", members_of(accepted)["food"]).get()
@@ -164,7 +164,7 @@ def test_the_stop_reason_names_the_denied_service_and_its_status_in_words(
     english = _case_page(client, citizen, accepted, "en")
     assert "A service this one needs was not approved: Business registration: Denied." in english
     chinese = _case_page(client, citizen, accepted, "zh-hans")
-    assert "本事项所需的前置事项未获准予：企业设立登记：" in chinese
+    assert "本事项所需的前置事项未获准予：企业设立登记：已拒绝。" in chinese
     assert "denied" not in re.sub(r'(data-status|class)="[^"]*"', "", chinese)
 
 
@@ -172,12 +172,7 @@ def test_the_case_page_shows_the_licence_a_member_cited_linking_to_its_verificat
     accepted, reviewers, citizen, client, django_capture_on_commit_callbacks
 ):
     # given the registration approved: the food licence starts citing its licence
-    _decide(
-        members_of(accepted)["registration"],
-        reviewers["city-market"],
-        approve=True,
-        capture=django_capture_on_commit_callbacks,
-    )
+    _registration_decided(accepted, reviewers, django_capture_on_commit_callbacks, approve=True)
     licence = Licence.objects.get(application=members_of(accepted)["registration"])
     certificate = Document.objects.get(licence=licence, kind=DocumentKind.LICENCE_CERTIFICATE)
 
