@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.http import Http404
+from django.utils.translation import gettext
 
 from accounts.models import User
 from approvals import dynamic_forms
@@ -22,6 +23,7 @@ from approvals.models import (
     OPEN_STATUSES,
     Application,
     ApplicationStatus,
+    Attachment,
     Document,
     DocumentKind,
     Material,
@@ -238,6 +240,66 @@ def case_members(case: ThemeCase) -> list[Application]:
         .select_related("service_version__item__department")
         .order_by("pk")
     )
+
+
+def case_cited_licences(case: ThemeCase) -> dict[int, list[Attachment]]:
+    """Each member's citations of a licence (材料复用: the licence a member needed, cited when it
+    started), by member id, with the licence, the service that issued it and its certificates
+    for the verification link (two queries whatever the number of members)."""
+    cited: dict[int, list[Attachment]] = {}
+    citations = (
+        Attachment.objects.filter(application__theme_case=case, cited_licence__isnull=False)
+        .select_related("cited_licence__application__service_version")
+        .prefetch_related("cited_licence__documents")
+        .order_by("application_id", "pk")
+    )
+    for attachment in citations:
+        cited.setdefault(attachment.application_id, []).append(attachment)
+    return cited
+
+
+def stop_reason(failed: list[Application]) -> str:
+    """Why a member was stopped, in the active language: the services it needs that were not
+    approved, each with its status's own label."""
+    services = "; ".join(
+        gettext("%(service)s: %(status)s")
+        % {"service": p.service_version.name, "status": p.get_status_display()}
+        for p in failed
+    )
+    return gettext("A service this one needs was not approved: %(services)s.") % {
+        "services": services
+    }
+
+
+def case_stop_reasons(
+    members: list[Application], prerequisites: dict[str, list[str]]
+) -> dict[int, str]:
+    """For each stopped member (by id), why, in the active language: derived from where its
+    prerequisites in the case stand (``member_prerequisites``), no query."""
+    by_key = {m.theme_member_key: m for m in members}
+    reasons = {}
+    for member in members:
+        if member.status != ApplicationStatus.STOPPED:
+            continue
+        failed = [
+            by_key[key]
+            for key in prerequisites.get(member.theme_member_key, [])
+            if by_key[key].status in STOPPING_STATUSES
+        ]
+        if failed:
+            reasons[member.pk] = stop_reason(failed)
+    return reasons
+
+
+# A prerequisite that ended this way stops the members that need it.
+STOPPING_STATUSES = frozenset(
+    {
+        ApplicationStatus.DENIED,
+        ApplicationStatus.NOT_ACCEPTED,
+        ApplicationStatus.WITHDRAWN,
+        ApplicationStatus.STOPPED,
+    }
+)
 
 
 def case_certificates(case: ThemeCase) -> list[Document]:

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
@@ -21,6 +21,7 @@ from approvals.models import (
     ApplicationStatus,
     Attachment,
     Material,
+    Pledge,
     ThemeCase,
     ThemeCaseStatus,
     ThemeMember,
@@ -94,9 +95,24 @@ def case_members(case: ThemeCase) -> list[Application]:
                 ),
             ),
             "supplement_requests",
+            Prefetch("pledges", Pledge.objects.filter(OPEN_PLEDGE), to_attr="open_pledges"),
         )
         .order_by("pk")
     )
+
+
+# A pledge (容缺) still waiting for its material.
+OPEN_PLEDGE = Q(fulfilled_at__isnull=True, lapsed_at__isnull=True, cancelled_at__isnull=True)
+
+
+def member_needs_a_look(member: Application) -> bool:
+    """Whether the window should see this member unfolded: a supplement item not answered yet,
+    one answered and back for the window to check, or a pledge still open (reads the
+    prefetches of ``case_members``)."""
+    requests = list(member.supplement_requests.all())
+    unanswered = any(r.answered_at is None for r in requests)
+    answered_back = bool(requests) and member.status == ApplicationStatus.SUBMITTED
+    return unanswered or answered_back or bool(getattr(member, "open_pledges", []))
 
 
 def case_theme_members(case: ThemeCase) -> dict[str, ThemeMember]:

@@ -19,7 +19,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from approvals.domain.china_time import china_today
 from approvals.domain.lifecycle import Action, Status
@@ -30,6 +32,7 @@ from approvals.models import (
     ThemeCase,
 )
 from approvals.models.audit_chain import audit_record
+from approvals.selectors.theme_cases import STOPPING_STATUSES, stop_reason
 from approvals.selectors.theme_intake import case_theme_members, member_prerequisites
 from approvals.services.acceptance import Acceptance, application_accept
 from approvals.services.attachments import citation_changes, citation_fields, slot_fill
@@ -40,7 +43,17 @@ from approvals.services.notifications import tell_applicant
 # A prerequisite counts as approved once decided so (a filing closes on approval).
 APPROVED = frozenset({Status.APPROVED, Status.LICENCE_ISSUED, Status.CLOSED})
 # ... and as failed once it ended any other way.
-FAILED = frozenset({Status.DENIED, Status.NOT_ACCEPTED, Status.WITHDRAWN, Status.STOPPED})
+FAILED = STOPPING_STATUSES
+
+
+def _stop_reason_in_every_language(failed: list[Application]) -> str:
+    """The stop's reason for the audit trail, which keeps one text: every language's words (the
+    statuses' own labels), Chinese first."""
+    texts = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts.append(stop_reason(failed))
+    return " / ".join(texts)
 
 
 @dataclass
@@ -139,16 +152,12 @@ def theme_case_progress(*, case_id: int) -> ThemeProgress:
             prerequisites = {k: by_key[k] for k in waits.get(key, [])}
             failed = [p for p in prerequisites.values() if p.status in FAILED]
             if failed:
-                reason = "; ".join(
-                    f"{p.service_version.name_zh} / {p.service_version.name_en}: {p.status}"
-                    for p in failed
-                )
                 by_key[key] = application_transition(
                     actor=None,
                     application=member,
                     action=Action.STOP,
                     event="theme_case.member_stopped",
-                    reason=f"A service this one needs was not approved: {reason}",
+                    reason=_stop_reason_in_every_language(failed),
                     changes={
                         "theme_case": [None, case.pk],
                         "because_of": [None, [p.theme_member_key for p in failed]],

@@ -30,16 +30,19 @@ from approvals.selectors.licences import citable_licences, get_licence
 from approvals.selectors.theme_cases import (
     case_attachments,
     case_certificates,
+    case_cited_licences,
     case_delivery_ready,
     case_material_slots,
     case_members,
     case_ratable,
     case_receipt,
+    case_stop_reasons,
     get_theme_case_for_applicant,
     get_theme_case_for_editing,
     member_data,
     shared_values,
 )
+from approvals.selectors.theme_intake import case_theme_members, member_prerequisites
 from approvals.selectors.themes import get_published_theme, theme_plan
 from approvals.selectors.timeline import application_progress
 from approvals.services.theme_cases import (
@@ -554,8 +557,18 @@ def detail(request, pk: int):
     if case.status == ThemeCaseStatus.DRAFT:
         return redirect("approvals:theme_case_questions", pk=case.pk)
     members = case_members(case)
+    cited = case_cited_licences(case)
+    stopped = case_stop_reasons(members, member_prerequisites(members, case_theme_members(case)))
     # A constant number of queries per member (the timeline's own), none per row beyond it.
-    rows = [{"application": m, "timeline": application_progress(m)} for m in members]
+    rows = [
+        {
+            "application": m,
+            "timeline": application_progress(m),
+            "citations": cited.get(m.pk, []),
+            "stop_reason": stopped.get(m.pk, ""),
+        }
+        for m in members
+    ]
     certificates = case_certificates(case)
     ready = case_delivery_ready(case, members)
     return render(

@@ -23,6 +23,7 @@ from approvals.selectors.theme_intake import (
     case_intake_due_on,
     case_members,
     get_theme_case_for_intake,
+    member_needs_a_look,
 )
 from approvals.services import theme_intake as services
 from approvals.services.case_files import theme_case_file_open
@@ -57,6 +58,8 @@ def _member_rows(members) -> list[dict]:
                 "application": member,
                 "version": version,
                 "department": version.item.department,
+                # Folded on the page unless the window has something to check in it.
+                "needs_a_look": member_needs_a_look(member),
                 "answers": dynamic_forms.summary_rows(version.form_schema, member.data),
                 "slots": [
                     {"material": material, "attachments": attachments.get(material.key, [])}

@@ -57,6 +57,7 @@ def test_one_window_one_notice_one_answer(
     # when the clerk lists the shared lease and the fire check's shop name in ONE notice
     desk.locator('[id="supplement-m-shared:lease"]').check()
     desk.locator('[id="supplement-p-shared:lease"]').fill("租赁合同未签字")
+    desk.locator("details.supplement-fields > summary").click()  # the answers, folded
     desk.locator('[id="supplement-f-fire:shop_name"]').check()
     desk.locator('[id="supplement-fp-fire:shop_name"]').fill("与招牌名称不一致")
     desk.fill("#supplement-reply_by", in_days(10).isoformat())

@@ -2,12 +2,15 @@
 matrix of every route, the case as one queue row, the decisions through their forms (409 on a
 stale form), the supplement answered once on one page, both languages, constant query counts."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
 
+from approvals.services.theme_intake import theme_case_accept_with_pledge
 from approvals.services.theme_supplement import theme_case_request_supplement
 from tests.approvals.theme_window.conftest import members_of
 from tests.factories import ApplicationFactory, PersonFactory
@@ -170,6 +173,51 @@ def test_the_case_page_costs_the_same_whatever_the_number_of_members(
         assert service.name_en in html
     assert more.count('data-testid="member-') == 4
     assert len(four) == len(three)
+
+
+def _unfolded(html: str) -> dict[str, bool]:
+    """Member → whether its details are open, as the window's page folds them."""
+    found = re.findall(
+        r'<details class="panel case-member" data-testid="member-([\w-]+)"( open)?>', html
+    )
+    return {key: bool(is_open) for key, is_open in found}
+
+
+def test_the_members_are_folded_unless_the_window_has_something_to_check_in_them(
+    case, clerk, as_user
+):
+    client = as_user(clerk)
+    # a case just received: every member folded, a jump to the decision at the top
+    html = client.get(page_url(case)).content.decode()
+    assert _unfolded(html) == {"registration": False, "food": False, "fire": False}
+    assert '<a href="#decide-heading">' in html
+
+    # with the supplement notice out, the members it lists are open, the others folded
+    theme_case_request_supplement(
+        actor=clerk,
+        case=case,
+        revision=case.revision,
+        items=[{"member": "fire", "field": "shop_name", "problem": "Not the name on the sign"}],
+        reply_by=in_days(10),
+    )
+    html = client.get(page_url(case)).content.decode()
+    assert _unfolded(html) == {"registration": False, "food": False, "fire": True}
+
+
+def test_a_member_accepted_against_a_pledge_is_open_on_the_window_s_page(case, clerk, as_user):
+    # given the case accepted with the registration's floor plan pledged
+    theme_case_accept_with_pledge(
+        actor=clerk,
+        case=case,
+        revision=case.revision,
+        pledges=[{"member": "registration", "material": "floor-plan"}],
+        due_on=in_days(10),
+    )
+
+    html = as_user(clerk).get(page_url(case)).content.decode()
+
+    assert _unfolded(html)["registration"] is True
+    assert _unfolded(html)["fire"] is False
 
 
 @pytest.mark.parametrize(

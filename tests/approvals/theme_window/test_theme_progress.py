@@ -3,11 +3,21 @@ licence that waits for it starts today and cites the new licence; when it is den
 licence is stopped with the reason and the fire check goes on; the applicant is told once."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
-from approvals.models import Application, Attachment, Licence, Notification, ReviewTask
+from approvals.models import (
+    Application,
+    Attachment,
+    Document,
+    DocumentKind,
+    Licence,
+    Notification,
+    ReviewTask,
+)
 from approvals.services.sweep import sweep_deadlines
 from approvals.services.tasks import task_approve, task_reject
 from approvals.services.theme_intake import theme_case_accept
@@ -124,3 +134,53 @@ def test_a_progress_task_the_broker_lost_is_run_by_the_sweep(
     assert events("theme_case.member_started", members_of(accepted)["food"]).count() == 1
     # and once only
     assert sweep_deadlines().theme_progress_caught_up == []
+
+
+def _registration_decided(case, reviewers, capture, *, approve: bool) -> None:
+    registration = members_of(case)["registration"]
+    _decide(registration, reviewers["city-market"], approve=approve, capture=capture)
+
+
+def _case_page(client, citizen, case, language: str) -> str:
+    client.force_login(citizen)
+    response = client.get(
+        reverse("approvals:theme_case_detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE=language
+    )
+    return response.content.decode()
+
+
+def test_the_stop_reason_names_the_denied_service_and_its_status_in_words(
+    accepted, reviewers, citizen, client, django_capture_on_commit_callbacks
+):
+    # given the registration denied, so the food licence that needs it is stopped
+    _registration_decided(accepted, reviewers, django_capture_on_commit_callbacks, approve=False)
+
+    # then the audit trail's reason says it in both languages, with the status's own label
+    stopped = events("theme_case.member_stopped", members_of(accepted)["food"]).get()
+    assert "企业设立登记：已拒绝" in stopped.reason
+    assert "Business registration: Denied" in stopped.reason
+    assert ": denied" not in stopped.reason
+    # and the applicant's case page says why the food licence stopped, in the reader's language
+    english = _case_page(client, citizen, accepted, "en")
+    assert "A service this one needs was not approved: Business registration: Denied." in english
+    chinese = _case_page(client, citizen, accepted, "zh-hans")
+    assert "本事项所需的前置事项未获准予：企业设立登记：已拒绝。" in chinese
+    assert "denied" not in re.sub(r'(data-status|class)="[^"]*"', "", chinese)
+
+
+def test_the_case_page_shows_the_licence_a_member_cited_linking_to_its_verification(
+    accepted, reviewers, citizen, client, django_capture_on_commit_callbacks
+):
+    # given the registration approved: the food licence starts citing its licence
+    _registration_decided(accepted, reviewers, django_capture_on_commit_callbacks, approve=True)
+    licence = Licence.objects.get(application=members_of(accepted)["registration"])
+    certificate = Document.objects.get(licence=licence, kind=DocumentKind.LICENCE_CERTIFICATE)
+
+    # when the applicant opens the case page
+    page = _case_page(client, citizen, accepted, "en")
+
+    # then the food licence's entry names the cited licence, linked to its public verification
+    food = re.search(r'data-member="food".*?</li>', page, re.S).group(0)
+    verify = reverse("approvals:document_verify", args=[certificate.verification_code])
+    assert f'<a href="{verify}">{licence.number}</a>' in food
+    assert "Licence cited" in food
