@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from accounts.identifiers import mask_id_number
+from accounts.identifiers import is_valid_id_number, mask_id_number
 from approvals.dynamic_forms.conditions import is_shown
 from approvals.dynamic_forms.fields import is_empty
 from approvals.dynamic_forms.labels import display_value, title_of
@@ -39,7 +39,7 @@ def summary_rows(schema: dict, data: dict) -> list[dict]:
                     [
                         {
                             "label": title_of(sub_prop),
-                            "value": display_value(sub_prop, row.get(sub)) or _("Not provided"),
+                            "value": _display(sub_prop, row.get(sub)) or _("Not provided"),
                         }
                         for sub, sub_prop in sub_properties.items()
                     ]
@@ -50,10 +50,8 @@ def summary_rows(schema: dict, data: dict) -> list[dict]:
                     ", ".join(f"{cell['label']}: {cell['value']}" for cell in entry)
                     for entry in entries
                 )
-            elif prop.get("x-prefill") in MASKED_SOURCES and isinstance(value, str):
-                display = mask_id_number(value)
             else:
-                display = display_value(prop, value)
+                display = _display(prop, value)
             answered = not is_empty(value)
             rows.append(
                 {
@@ -67,6 +65,47 @@ def summary_rows(schema: dict, data: dict) -> list[dict]:
                 }
             )
     return rows
+
+
+def masks_as_id_number(prop: dict, value) -> bool:
+    """Whether an answer is shown masked (DESIGN §4): a resident ID number, whether the field was
+    filled from the applicant's own record or typed into any text field (a shareholder's, a
+    staff member's)."""
+    return isinstance(value, str) and (
+        prop.get("x-prefill") in MASKED_SOURCES or is_valid_id_number(value)
+    )
+
+
+def masked_answers(schema: dict, data: dict) -> dict:
+    """The stored answers with every ID number masked, inside repeating groups too (for the
+    API's reading of an application)."""
+    properties = schema.get("properties", {})
+    masked = {}
+    for name, value in (data if isinstance(data, dict) else {}).items():
+        prop = properties.get(name, {})
+        if field_kind(prop) == GROUP and isinstance(value, list):
+            items = prop.get("items", {}).get("properties", {})
+            value = [
+                {
+                    sub: mask_id_number(cell)
+                    if masks_as_id_number(items.get(sub, {}), cell)
+                    else cell
+                    for sub, cell in row.items()
+                }
+                if isinstance(row, dict)
+                else row
+                for row in value
+            ]
+        elif masks_as_id_number(prop, value):
+            value = mask_id_number(value)
+        masked[name] = value
+    return masked
+
+
+def _display(prop: dict, value) -> str:
+    if masks_as_id_number(prop, value):
+        return mask_id_number(value)
+    return display_value(prop, value)
 
 
 def summary_differences(schema: dict, before: dict, after: dict) -> list[dict]:

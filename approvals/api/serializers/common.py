@@ -2,8 +2,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.identifiers import mask_id_number
-from approvals.dynamic_forms.prefill import MASKED_SOURCES
+from approvals.dynamic_forms.summary import masked_answers
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -30,24 +29,17 @@ class RevisionSerializer(serializers.Serializer):
 
 @extend_schema_field(OpenApiTypes.OBJECT)
 class MaskedDataField(serializers.Field):
-    """An application's answers as the pages show them: a field prefilled from a masked source
-    (the resident ID number) masked, for applicants and officials alike. The source is the
-    application itself (``source="*"`` or ``source="application"``)."""
+    """An application's answers as the pages show them: every resident ID number masked (the
+    applicant's own, prefilled, and any typed, such as a shareholder's), for applicants and
+    officials alike. The source is the application itself (``source="*"`` or
+    ``source="application"``)."""
 
     def __init__(self, **kwargs):
         kwargs["read_only"] = True
         super().__init__(**kwargs)
 
     def to_representation(self, application):
-        data = application.data if isinstance(application.data, dict) else {}
-        properties = application.service_version.form_schema.get("properties", {})
-        return {
-            name: mask_id_number(value)
-            if isinstance(value, str)
-            and properties.get(name, {}).get("x-prefill") in MASKED_SOURCES
-            else value
-            for name, value in data.items()
-        }
+        return masked_answers(application.service_version.form_schema, application.data)
 
 
 @extend_schema_field(OpenApiTypes.STR)

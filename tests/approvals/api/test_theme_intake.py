@@ -95,8 +95,8 @@ def test_the_case_costs_the_same_whatever_the_number_of_members(
         )
 
     # the request's own; the case, its members with their services, materials, attachments and
-    # notices, the theme's members; the opening's audit event (one, on the case)
-    with django_assert_max_num_queries(29):
+    # notices, pledges, the theme's members; the opening's audit event (one, on the case)
+    with django_assert_max_num_queries(30):
         response = desk.get(url(case))
 
     assert len(response.json()["members"]) == 3 + members

@@ -1,4 +1,6 @@
+from accounts.identifiers import mask_id_number
 from approvals.dynamic_forms import summary_rows
+from approvals.dynamic_forms.summary import masked_answers
 from tests.approvals.dynamic_forms.schemas import food_licence_schema
 
 ANSWERS = {
@@ -59,3 +61,29 @@ def test_group_rows_are_listed():
         ],
     ]
     assert "Li Lei" in staff["value"]
+
+
+def test_a_resident_id_number_typed_anywhere_is_shown_masked():
+    # Given a staff member's certificate typed as a resident ID number, and the shop's name too
+    answers = {
+        **ANSWERS,
+        "shop_name": "11010519491231002X",
+        "staff": [{"name": "Li Lei", "certificate": "11010519491231002X"}],
+    }
+
+    # When the answers are shown (the pages) or read (the API)
+    rows = {row["name"]: row for row in summary_rows(food_licence_schema(), answers)}
+    read = masked_answers(food_licence_schema(), answers)
+
+    # Then no line holds the number, and what is not an ID number is left as it is
+    shown = str(rows) + str(read)
+    assert "11010519491231002X" not in shown
+    assert mask_id_number("11010519491231002X") in rows["staff"]["entries"][0][1]["value"]
+    assert read["staff"] == [
+        {"name": "Li Lei", "certificate": mask_id_number("11010519491231002X")}
+    ]
+    assert read["seats"] == 12 and read["category"] == "retail"
+    # (an invalid number is not one: "110105194912310021" fails the check character)
+    assert masked_answers(food_licence_schema(), {"shop_name": "110105194912310021"}) == {
+        "shop_name": "110105194912310021"
+    }
