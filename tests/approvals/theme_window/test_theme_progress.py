@@ -166,6 +166,9 @@ def test_the_stop_reason_names_the_denied_service_and_its_status_in_words(
     chinese = _case_page(client, citizen, accepted, "zh-hans")
     assert "本事项所需的前置事项未获准予：企业设立登记：已拒绝。" in chinese
     assert "denied" not in re.sub(r'(data-status|class)="[^"]*"', "", chinese)
+    # and a stopped member promises no date (it waits for nothing any more)
+    food = re.search(r'data-member="food".*?</li>', english, re.S).group(0)
+    assert "due by" not in food and "Promised by" not in food
 
 
 def test_the_case_page_shows_the_licence_a_member_cited_linking_to_its_verification(
