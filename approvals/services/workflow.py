@@ -271,7 +271,11 @@ def workflow_start(
     out. A leading window intake stage counts as passed by the acceptance. ``act``: the
     acceptance's one event, which then carries the start (status, stage, tasks); else the start
     is recorded as ``workflow.started``."""
-    locked = Application.objects.select_for_update().get(pk=application.pk)
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("service_version__item__department")
+        .get(pk=application.pk)
+    )
     if locked.current_stage_key:
         raise WorkflowAlreadyStarted()
     definition = workflow_definition(locked)
@@ -295,6 +299,7 @@ def workflow_start(
             "window_stage_passed": [None, skipped],
         },
         act=act,
+        row_locked=True,  # just read and locked above, with its service
     )
     if stage is None:  # nothing beyond the window: the acceptance is the whole review
         locked.current_stage_key = skipped or ""
