@@ -24,7 +24,8 @@ from collections.abc import Callable, Sequence
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
 
 
 def _compiled(queryset: QuerySet) -> tuple[str, tuple] | None:
@@ -54,14 +55,14 @@ def _column(model, name: str) -> str:
     return field.attname
 
 
-def ordered_union_ids(
+def _ordered_union_sql(
     branches: Sequence[QuerySet], *, order: Sequence[str], offset: int, limit: int
-) -> list:
-    """The primary keys of the rows of ``branches``, sorted by ``order`` (local fields of the
-    model, ``-`` for descending; end with the primary key for a stable order), ``limit`` rows from
-    ``offset``. One statement; no branch reads more than ``offset + limit`` rows of its index."""
+) -> tuple[str, list] | None:
+    """The statement selecting the primary keys of the rows of ``branches``, sorted by ``order``,
+    ``limit`` rows from ``offset``, with its parameters; ``None`` when no branch can match a
+    row. No branch reads more than ``offset + limit`` rows of its index."""
     if not branches or limit <= 0:
-        return []
+        return None
     model = branches[0].model
     pk_column = model._meta.pk.attname
     columns = [pk_column]
@@ -73,10 +74,9 @@ def ordered_union_ids(
         [branch.order_by(*order).values_list(*columns)[: offset + limit] for branch in branches]
     )
     if union is None:
-        return []
+        return None
     sql, params = union
-    connection = connections[branches[0].db]
-    quote = connection.ops.quote_name
+    quote = connections[branches[0].db].ops.quote_name
     order_sql = ", ".join(
         f"{quote(_column(model, name.lstrip('-')))} {'DESC' if name.startswith('-') else 'ASC'}"
         for name in order
@@ -86,9 +86,60 @@ def ordered_union_ids(
         f"SELECT {quote(pk_column)} FROM ({sql}) AS branches "  # noqa: S608
         f"ORDER BY {order_sql} LIMIT %s OFFSET %s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, limit, offset])
-        return [row[0] for row in cursor.fetchall()]
+    return statement, [*params, limit, offset]
+
+
+def ordered_union_rows(
+    branches: Sequence[QuerySet],
+    rows: QuerySet,
+    *,
+    order: Sequence[str],
+    offset: int,
+    limit: int,
+) -> list:
+    """The rows of ``branches``, sorted by ``order`` (local fields of the model, ``-`` for
+    descending; end with the primary key for a stable order), ``limit`` rows from ``offset``,
+    loaded from ``rows`` (which adds the joins a page shows). One statement: the page's keys are
+    a subquery of the read that loads them."""
+    compiled = _ordered_union_sql(branches, order=order, offset=offset, limit=limit)
+    if compiled is None:
+        return []
+    found = list(rows.filter(_pk_among(rows, *compiled)))
+    return _sort_like_database(found, rows.model, order, connections[rows.db])
+
+
+def _pk_among(rows: QuerySet, sql: str, params: list) -> RawSQL:
+    """The condition "the row's key is one of those ``sql`` selects". On PostgreSQL as
+    ``= ANY(ARRAY(...))``: the keys are read once, first, and the rows through the primary key's
+    index. (As ``IN (...)`` the planner joins the rows' related tables before the few keys once
+    they are more than its ``join_collapse_limit``, and reads the whole table.)"""
+    connection = connections[rows.db]
+    quote = connection.ops.quote_name
+    column = f"{quote(rows.model._meta.db_table)}.{quote(rows.model._meta.pk.column)}"
+    if connection.vendor == "postgresql":
+        condition = f"{column} = ANY(ARRAY({sql}))"
+    else:
+        condition = f"{column} IN ({sql})"
+    # The statement is built from Django's compiled branches, its values as parameters.
+    return RawSQL(condition, params, output_field=BooleanField())  # noqa: S611
+
+
+def _sort_like_database(objects: list, model, order: Sequence[str], connection) -> list:
+    """``objects`` sorted by ``order`` as the database of ``connection`` sorts them, NULLs
+    included (PostgreSQL puts them last ascending, SQLite first). The lists are ordered by date,
+    time and number columns, which Python compares as the database does."""
+    nulls_largest = connection.features.nulls_order_largest
+    for name in reversed(order):  # stable sorts, the last key first
+        attname = _column(model, name.lstrip("-"))
+
+        def key(obj, attname=attname):
+            value = getattr(obj, attname)
+            if value is None:
+                return (1 if nulls_largest else -1, 0)
+            return (0, value)
+
+        objects.sort(key=key, reverse=name.startswith("-"))
+    return objects
 
 
 def union_count(branches: Sequence[QuerySet], *, cap: int | None = None) -> int:
@@ -112,8 +163,8 @@ def union_count(branches: Sequence[QuerySet], *, cap: int | None = None) -> int:
 class BranchedRows:
     """A list read from disjoint branches, for ``django.core.paginator.Paginator`` and DRF's page
     pagination: ``count()`` comes from ``count`` (kept-up-to-date counters where they exist) and a
-    slice reads only that page's rows, by ``order``, then loads them from ``rows`` (which adds the
-    joins the page shows) in that order."""
+    slice reads only that page's rows, by ``order``, loaded from ``rows`` (which adds the joins
+    the page shows) in the same statement."""
 
     def __init__(
         self,
@@ -147,11 +198,9 @@ class BranchedRows:
             raise TypeError("BranchedRows supports ints and plain slices")
         start = key.start or 0
         stop = key.stop if key.stop is not None else self.count()
-        ids = ordered_union_ids(
-            self.branches, order=self.order, offset=start, limit=max(stop - start, 0)
+        return ordered_union_rows(
+            self.branches, self.rows, order=self.order, offset=start, limit=max(stop - start, 0)
         )
-        by_id = self.rows.in_bulk(ids)
-        return [by_id[pk] for pk in ids if pk in by_id]
 
 
 class CappedPaginator(Paginator):

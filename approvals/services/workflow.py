@@ -64,7 +64,7 @@ from approvals.services.notices import (
     notice_second_approval_needed,
     notice_task_new,
 )
-from approvals.services.notifications import notify, tell_applicant
+from approvals.services.notifications import notify, notify_many, tell_applicant
 
 
 class SelfApprovalError(ValidationError):
@@ -236,24 +236,27 @@ def _create_tasks(
 
 
 def _notify_new_tasks(application: Application, tasks: list[ReviewTask]) -> None:
-    """Everyone holding the task's department and role is told there is work."""
+    """Everyone holding the task's department and role is told there is work: per task, its
+    text rendered once and one write for all of them (``notify_many``), not one per official
+    (a department's dozen reviewers made a deemed acceptance a dozen writes and broker messages)."""
     pairs = {(task.department_id, task.role): task for task in tasks}
     positions = OfficialPosition.objects.filter(
         is_active=True,
         user__is_active=True,
         department_id__in={pair[0] for pair in pairs},
     ).select_related("user")
-    told = set()
+    told: dict[int, dict] = {task.pk: {} for task in tasks}
     for position in positions:
         task = pairs.get((position.department_id, position.role))
-        if task is None or (position.user_id, task.pk) in told:
-            continue
-        told.add((position.user_id, task.pk))
-        notify(
-            user=position.user,
-            application=application,
-            **notice_task_new(application, task=task).fields(),
-        )
+        if task is not None:
+            told[task.pk].setdefault(position.user_id, position.user)
+    for task in tasks:
+        if told[task.pk]:
+            notify_many(
+                users=told[task.pk].values(),
+                application=application,
+                **notice_task_new(application, task=task).fields(),
+            )
 
 
 def _cancel(actor, task_ids, reason: str = "") -> list[ReviewTask]:
@@ -268,7 +271,11 @@ def workflow_start(
     out. A leading window intake stage counts as passed by the acceptance. ``act``: the
     acceptance's one event, which then carries the start (status, stage, tasks); else the start
     is recorded as ``workflow.started``."""
-    locked = Application.objects.select_for_update().get(pk=application.pk)
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("service_version__item__department")
+        .get(pk=application.pk)
+    )
     if locked.current_stage_key:
         raise WorkflowAlreadyStarted()
     definition = workflow_definition(locked)
@@ -292,6 +299,7 @@ def workflow_start(
             "window_stage_passed": [None, skipped],
         },
         act=act,
+        row_locked=True,  # just read and locked above, with its service
     )
     if stage is None:  # nothing beyond the window: the acceptance is the whole review
         locked.current_stage_key = skipped or ""

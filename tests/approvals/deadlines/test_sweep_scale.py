@@ -24,6 +24,7 @@ from approvals.models.working_calendar import working_calendar
 from approvals.services import sweep
 from approvals.services.deadlines import application_deadlines_refresh
 from approvals.services.sweep import sweep_deadlines
+from tests.factories import OfficialFactory
 
 D = dt.date
 SWEEP_DAY = D(2025, 1, 24)
@@ -245,6 +246,22 @@ def test_a_catch_up_costs_a_bounded_number_of_queries_per_application(
 
     per_application = (eight - two) / 6
     assert per_application <= 45  # one by one, each in its own transaction, took 68
+
+
+@pytest.mark.django_db
+def test_a_deemed_acceptance_costs_the_same_however_many_officials_hear_of_its_task(
+    make_application, clerk, reviewer, department
+):
+    _catch_up_queries(make_application, 1)  # (the first run's one-time reads: calendar, counters)
+    # given a department of one reviewer, then of ten
+    few = _catch_up_queries(make_application, 3)
+    for _ in range(9):
+        OfficialFactory(department=department, role=OfficialRole.REVIEWER)
+    many = _catch_up_queries(make_application, 3)
+
+    # then each reviewer is told of each new task, and the catch-up's statements are as many
+    assert Notification.objects.filter(kind="task.new").count() == 1 + 3 * 1 + 3 * 10
+    assert many == few
 
 
 def _provisional_applications(make_application, n):

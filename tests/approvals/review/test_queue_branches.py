@@ -231,3 +231,33 @@ def test_a_queue_page_reads_neither_the_answers_nor_the_service_texts(world):
     assert '"approvals_application"."data"' not in sql
     assert '"approvals_serviceversion"."form_schema"' not in sql
     assert '"approvals_serviceversion"."workflow_definition"' not in sql
+
+
+@pytest.mark.parametrize(("who", "statements"), [("reviewer", 5), ("head", 6)])
+def test_a_queue_page_is_read_in_a_fixed_few_statements(
+    world, who, statements, django_assert_num_queries
+):
+    """Positions; the kept counts, the claims and the grants (the counts); one statement for the
+    page's rows with what they show (their keys are a subquery of it); a head's members to
+    assign to. Nothing per row: what the page and the API print is loaded with the rows."""
+    with django_assert_num_queries(statements):
+        queue = department_queue(world[who])
+        shown = [
+            (
+                task.due_on,
+                task.sla_light,
+                task.revision,
+                task.get_role_display(),
+                task.application.tracking_number,
+                task.application.status,
+                task.application.decision_due_on,
+                task.application.service_version.name,
+                task.application.service_version.item.code,
+                task.department.name,
+                task.department.code,
+                task.assignee.email if task.assignee else None,
+            )
+            for task in queue.page.object_list
+        ]
+
+    assert len(shown) == min(queue.counts["total"], 25)
