@@ -148,9 +148,12 @@ def _notification_fields(user: User, texts: dict) -> dict:
 def applicant_users(application: Application, actor: User | None = None) -> list[User]:
     """Who hears about the application as its applicant: whoever filed it, the person it is for,
     and (if given) whoever acted now; each once."""
-    users = [application.created_by]
+    # Whoever acted is usually the filer too: not read again.
+    known = {actor.pk: actor} if actor is not None else {}
+    users = [known.get(application.created_by_id) or application.created_by]
     if application.person_id is not None:
-        users.append(application.person.user)
+        person = application.person
+        users.append(known.get(person.user_id) or person.user)
     if actor is not None:
         users.append(actor)
     return list({user.pk: user for user in users}.values())
