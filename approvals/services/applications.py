@@ -39,7 +39,13 @@ from approvals.selectors.applications import window_intake_clerks
 from approvals.services.act_event import ActEvent
 from approvals.services.documents import document_issue
 from approvals.services.lifecycle import StaleApplication, application_transition, on_behalf_of
-from approvals.services.notifications import applicant_users, message, notify, notify_many
+from approvals.services.notifications import (
+    applicant_users,
+    deliver_on_commit,
+    message,
+    notify,
+    notify_many,
+)
 
 # The last step of every application, after the schema's own steps: one upload slot per material.
 MATERIALS_STEP = "materials"
@@ -389,25 +395,31 @@ def _notify_submitted(application: Application, *, query_code: str, actor: User)
         "date": _local_time(application.submitted_at),
     }
     link = reverse("approvals:application_detail", args=[application.pk])
+    # One task sends the email and SMS of everyone told (one message to the broker).
+    told = []
     for user in applicant_users(application, actor):
-        notify(
-            user=user,
-            kind="application.submitted",
-            application=application,
-            link=link,
-            title=message(gettext_lazy("Application received: %(number)s"), **params),
-            body=message(
-                gettext_lazy(
-                    "Your application for %(service)s was submitted on %(date)s. Its tracking "
-                    "number is %(number)s. The service window will now check that it is "
-                    "complete and tell you the outcome."
+        told.append(
+            notify(
+                user=user,
+                deliver=False,
+                kind="application.submitted",
+                application=application,
+                link=link,
+                title=message(gettext_lazy("Application received: %(number)s"), **params),
+                body=message(
+                    gettext_lazy(
+                        "Your application for %(service)s was submitted on %(date)s. Its tracking "
+                        "number is %(number)s. The service window will now check that it is "
+                        "complete and tell you the outcome."
+                    ),
+                    **params,
                 ),
-                **params,
-            ),
-            private_text=query_code_text(query_code),
+                private_text=query_code_text(query_code),
+            )
         )
-    notify_many(
+    told += notify_many(
         users=window_intake_clerks(application.service_version),
+        deliver=False,
         kind="intake.new_application",
         application=application,
         title=message(gettext_lazy("New application to check: %(number)s"), **params),
@@ -419,6 +431,7 @@ def _notify_submitted(application: Application, *, query_code: str, actor: User)
             **params,
         ),
     )
+    deliver_on_commit(told)
 
 
 # --- Withdraw and discard -----------------------------------------------------------------------

@@ -39,6 +39,7 @@ def test_an_api_submission_runs_a_fixed_number_of_statements(
     api = token_client(citizen)
     with django_capture_on_commit_callbacks(execute=True):
         api.post(f"/api/v1/applications/{earlier.pk}/submit/", HTTP_IDEMPOTENCY_KEY="earlier")
+    queued.clear()
     url = f"/api/v1/applications/{draft.pk}/submit/"
 
     with (
@@ -68,3 +69,6 @@ def test_an_api_submission_runs_a_fixed_number_of_statements(
     record = IdempotencyRecord.objects.get(user=citizen, key="statements-1")
     assert (record.state, record.response_status) == ("done", 201)
     assert "approvals.tasks.document_render_task" in queued
+    # The applicant's and the window's email and SMS go out through one message to the broker.
+    assert queued.count("approvals.tasks.notifications_send_task") == 1
+    assert "approvals.tasks.notification_send_task" not in queued
