@@ -377,7 +377,10 @@ class Department(models.Model):
         services: the active window departments of its region, else of the nearest ancestor's
         region (a district bureau's matters go to the district centre, a city bureau's to the
         city's)."""
-        for candidate in [self, *self.ancestors()]:
+        # The parents are read only as far as the search goes (most departments have a window
+        # in their own region).
+        candidate = self
+        while candidate is not None:
             windows = list(
                 Department.objects.filter(
                     is_service_window=True, is_active=True, region_code=candidate.region_code
@@ -385,6 +388,7 @@ class Department(models.Model):
             )
             if windows:
                 return windows
+            candidate = candidate.parent
         return []
 
 

@@ -14,10 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from accounts.models import OfficialPosition
 from approvals.models.api import (
     CLIENT_TOKEN_PREFIX,
     PERSONAL_TOKEN_PREFIX,
@@ -85,13 +87,21 @@ class BearerAuthentication(authentication.BaseAuthentication):
         raise exceptions.AuthenticationFailed(_("Invalid token."))
 
     def _personal(self, raw: str, now):
+        # Whether the user holds a position (and so must use two-factor) comes in the same
+        # statement: a token request costs one read, not two.
         token = (
             PersonalToken.objects.select_related("user")
+            .annotate(
+                user_has_positions=Exists(
+                    OfficialPosition.objects.filter(user_id=OuterRef("user_id"), is_active=True)
+                )
+            )
             .filter(token_hash=hash_token(raw), revoked_at__isnull=True)
             .first()
         )
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
+        token.user._has_positions = token.user_has_positions
         if token.user.requires_second_factor:
             logger.warning("personal token refused for a two-factor user=%s", token.user_id)
             raise exceptions.AuthenticationFailed(

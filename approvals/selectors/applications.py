@@ -39,8 +39,9 @@ def _applications() -> QuerySet[Application]:
     )
 
 
-def _application_or_404(user: User, pk: int, require) -> Application:
-    application = _applications().filter(pk=pk).first()
+def _application_or_404(user: User, pk: int, require, applications=None) -> Application:
+    applications = _applications() if applications is None else applications
+    application = applications.filter(pk=pk).first()
     if application is None:
         raise Http404
     try:
@@ -59,6 +60,17 @@ def get_application_for_editing(user: User, pk: int) -> Application:
     """The application ``pk`` if ``user`` may change it (its draft, materials, withdrawal); who
     may change an application may see it."""
     return _application_or_404(user, pk, policy.require_application_edit)
+
+
+def get_application_for_submitting(user: User, pk: int) -> Application:
+    """The application ``pk`` if ``user`` may change it, with only the columns that question
+    reads (who filed it, for whom, at the counter or not): the submission reads and locks the
+    whole row itself (``application_submit``), so the service's form, workflow and texts are
+    not decoded twice per submission."""
+    applications = Application.objects.select_related("person").only(
+        "pk", "person__user_id", "created_by_id", "business_id", "filed_at_counter", "status"
+    )
+    return _application_or_404(user, pk, policy.require_application_edit, applications)
 
 
 DASHBOARD_ORDER = ("-updated_at", "-pk")

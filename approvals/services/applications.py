@@ -39,7 +39,13 @@ from approvals.selectors.applications import window_intake_clerks
 from approvals.services.act_event import ActEvent
 from approvals.services.documents import document_issue
 from approvals.services.lifecycle import StaleApplication, application_transition, on_behalf_of
-from approvals.services.notifications import applicant_users, message, notify, notify_many
+from approvals.services.notifications import (
+    applicant_users,
+    deliver_on_commit,
+    message,
+    notify,
+    notify_many,
+)
 
 # The last step of every application, after the schema's own steps: one upload slot per material.
 MATERIALS_STEP = "materials"
@@ -267,7 +273,9 @@ def application_submit(
         # What the check and the receipt read (materials, attachments) is read once, here.
         locked = (
             Application.objects.select_for_update(of=("self",))
-            .select_related("service_version__item__department")
+            # The audit's "on behalf of" and the receipt's applicant read the person or the
+            # business: joined here rather than read one by one while the counters are held.
+            .select_related("service_version__item__department", "person", "business")
             .prefetch_related(
                 Prefetch("attachments", Attachment.objects.select_related("cited_licence")),
                 "service_version__materials",
@@ -321,9 +329,7 @@ def application_submit(
             # A walk-in applicant may have no e-mail: their receipt carries the query code.
             query_code=query_code if locked.filed_at_counter else "",
         )
-        transaction.on_commit(
-            lambda: _notify_submitted(locked.pk, query_code=query_code, actor_pk=actor.pk)
-        )
+        transaction.on_commit(lambda: _notify_submitted(locked, query_code=query_code, actor=actor))
     locked.query_code = query_code
     return locked
 
@@ -343,6 +349,7 @@ def _issue_receipt(
         application=application,
         kind=DocumentKind.RECEIPT,
         actor=actor,
+        row_locked=True,
         extra={
             "submitted_at_zh": f"{local.year}年{local.month}月{local.day}日{local:%H:%M}",
             "submitted_at_en": f"{local:%Y-%m-%d %H:%M} (Beijing time)",
@@ -378,36 +385,41 @@ def query_code_text(query_code: str):
 
 
 @transaction.atomic  # one commit for all the notifications, not one per row
-def _notify_submitted(application_pk: int, *, query_code: str, actor_pk: int) -> None:
-    application = Application.objects.select_related(
-        "service_version__item__department", "created_by", "person__user"
-    ).get(pk=application_pk)
-    actor = User.objects.get(pk=actor_pk)
+def _notify_submitted(application: Application, *, query_code: str, actor: User) -> None:
+    """After the commit: ``application`` is the row the submission locked and committed (with
+    its service, item, department and person), ``actor`` who submitted it; neither is read
+    again."""
     params = {
         "service": _lazy_version_name(application.service_version),
         "number": application.tracking_number,
         "date": _local_time(application.submitted_at),
     }
     link = reverse("approvals:application_detail", args=[application.pk])
+    # One task sends the email and SMS of everyone told (one message to the broker).
+    told = []
     for user in applicant_users(application, actor):
-        notify(
-            user=user,
-            kind="application.submitted",
-            application=application,
-            link=link,
-            title=message(gettext_lazy("Application received: %(number)s"), **params),
-            body=message(
-                gettext_lazy(
-                    "Your application for %(service)s was submitted on %(date)s. Its tracking "
-                    "number is %(number)s. The service window will now check that it is "
-                    "complete and tell you the outcome."
+        told.append(
+            notify(
+                user=user,
+                deliver=False,
+                kind="application.submitted",
+                application=application,
+                link=link,
+                title=message(gettext_lazy("Application received: %(number)s"), **params),
+                body=message(
+                    gettext_lazy(
+                        "Your application for %(service)s was submitted on %(date)s. Its tracking "
+                        "number is %(number)s. The service window will now check that it is "
+                        "complete and tell you the outcome."
+                    ),
+                    **params,
                 ),
-                **params,
-            ),
-            private_text=query_code_text(query_code),
+                private_text=query_code_text(query_code),
+            )
         )
-    notify_many(
+    told += notify_many(
         users=window_intake_clerks(application.service_version),
+        deliver=False,
         kind="intake.new_application",
         application=application,
         title=message(gettext_lazy("New application to check: %(number)s"), **params),
@@ -419,6 +431,7 @@ def _notify_submitted(application_pk: int, *, query_code: str, actor_pk: int) ->
             **params,
         ),
     )
+    deliver_on_commit(told)
 
 
 # --- Withdraw and discard -----------------------------------------------------------------------

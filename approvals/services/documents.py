@@ -210,21 +210,25 @@ def document_issue(
     extra: dict | None = None,
     licence: Licence | None = None,
     department: Department | None = None,
+    row_locked: bool = False,
 ) -> Document:
     """Issue the ``kind`` document of ``application`` for ``source_key`` once; a repeat returns
     the first. Called by the services of each step, inside their transaction, after their own
     permission check (this function has none of its own: nobody calls it from a view).
     ``department``: the issuing department when it is not the service's own (the department
-    that decided a joint matter)."""
+    that decided a joint matter). ``row_locked``: ``application`` is the row the caller's
+    transaction has locked and changed, with its service, item and department loaded (as
+    ``application_transition`` returns it): its facts are printed as they are, not read again."""
     source_key = str(source_key or "")
     existing = Document.objects.filter(
         application=application, kind=kind, source_key=source_key, edition=1
     ).first()
     if existing is not None:
         return existing
-    application = Application.objects.select_related(
-        "service_version__item__department", "person", "business"
-    ).get(pk=application.pk)
+    if not row_locked:
+        application = Application.objects.select_related(
+            "service_version__item__department", "person", "business"
+        ).get(pk=application.pk)
     department = department or application.service_version.item.department
     issued_on = china_today()
     context = _facts(application, kind, department, issued_on)

@@ -82,13 +82,15 @@ def notify(
     link: str = "",
     application: Application | None = None,
     private_text="",
+    deliver: bool = True,
 ) -> Notification:
     """Tell ``user`` something: an in-app notification now, an email and an SMS after commit.
 
     ``title``, ``body`` and ``private_text`` may be lazy texts (see ``message``): the title and
     body are stored in every language, the email and SMS use the recipient's preferred one.
     ``private_text`` goes into the email and the SMS only and is never stored (the query code of
-    a receipt, for example).
+    a receipt, for example). ``deliver=False``: the caller queues the email and SMS itself, with
+    others of the same event (``deliver_on_commit``).
     """
     texts = _texts_in_every_language(title, body)
     language = recipient_language(user)
@@ -101,16 +103,25 @@ def notify(
         link=link,
         sealed_private=seal_private_text(private),
     )
-    enqueue_on_commit("approvals.tasks.notification_send_task", notification.pk)
+    if deliver:
+        enqueue_on_commit("approvals.tasks.notification_send_task", notification.pk)
     return notification
 
 
 def notify_many(
-    *, users, kind: str, title, body, link: str = "", application: Application | None = None
+    *,
+    users,
+    kind: str,
+    title,
+    body,
+    link: str = "",
+    application: Application | None = None,
+    deliver: bool = True,
 ) -> list[Notification]:
     """``notify`` for everyone in ``users`` with the same news (a window's clerks): the texts
     rendered once, the in-app rows written in one statement, their email and SMS sent by one task
-    after the commit. No private text: that is for one person."""
+    after the commit (``deliver=False``: queued by the caller, ``deliver_on_commit``). No private
+    text: that is for one person."""
     users = list(users)
     if not users:
         return []
@@ -123,11 +134,20 @@ def notify_many(
             for user in users
         ]
     )
-    enqueue_on_commit(
-        "approvals.tasks.notifications_send_task",
-        [notification.pk for notification in notifications],
-    )
+    if deliver:
+        deliver_on_commit(notifications)
     return notifications
+
+
+def deliver_on_commit(notifications: list[Notification]) -> None:
+    """The email and SMS of ``notifications`` (one event's), sent by one task after the commit:
+    one message to the broker, however many people are told. A private text goes too: the rows
+    keep it sealed until it went out."""
+    if notifications:
+        enqueue_on_commit(
+            "approvals.tasks.notifications_send_task",
+            [notification.pk for notification in notifications],
+        )
 
 
 def _texts_in_every_language(title, body) -> dict:
@@ -148,9 +168,12 @@ def _notification_fields(user: User, texts: dict) -> dict:
 def applicant_users(application: Application, actor: User | None = None) -> list[User]:
     """Who hears about the application as its applicant: whoever filed it, the person it is for,
     and (if given) whoever acted now; each once."""
-    users = [application.created_by]
+    # Whoever acted is usually the filer too: not read again.
+    known = {actor.pk: actor} if actor is not None else {}
+    users = [known.get(application.created_by_id) or application.created_by]
     if application.person_id is not None:
-        users.append(application.person.user)
+        person = application.person
+        users.append(known.get(person.user_id) or person.user)
     if actor is not None:
         users.append(actor)
     return list({user.pk: user for user in users}.values())

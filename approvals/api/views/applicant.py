@@ -38,6 +38,7 @@ from approvals.selectors.applications import (
     applications_for_applicant,
     get_application_for_applicant,
     get_application_for_editing,
+    get_application_for_submitting,
     get_business_acting_for,
 )
 from approvals.selectors.attachments import get_attachment_for_viewer
@@ -352,7 +353,7 @@ class ApplicationSubmit(APIView):
         key = idempotency.require_key(request)
 
         def run():
-            application = get_application_for_editing(request.user, pk)
+            application = get_application_for_submitting(request.user, pk)
             submitted = application_submit(
                 actor=request.user, application=application, idempotency_key=key
             )
