@@ -236,9 +236,9 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
 # Text messages: the dotted path of a class with ``send(mobile, message)``
-# (approvals/services/sms.py); the default logs the message with the number masked instead of
+# (messaging/sms.py); the default logs the message with the number masked instead of
 # sending it.
-SMS_BACKEND = env_str("SMS_BACKEND", "approvals.services.sms.ConsoleSMSBackend")
+SMS_BACKEND = env_str("SMS_BACKEND", "messaging.sms.ConsoleSMSBackend")
 
 # --- Cache --------------------------------------------------------------------------------------
 # Rate limits (the public progress lookup) count in the cache. The in-process default suits one
