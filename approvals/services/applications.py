@@ -32,7 +32,6 @@ from approvals.models import (
     TrackingCounter,
     VersionStatus,
 )
-from approvals.models.audit_chain import audit_chain_append, audit_record
 from approvals.security.query_codes import hash_query_code, new_query_code
 from approvals.selectors import policy
 from approvals.selectors.applications import window_intake_clerks
@@ -40,6 +39,7 @@ from approvals.services.act_event import ActEvent
 from approvals.services.documents import document_issue
 from approvals.services.lifecycle import StaleApplication, application_transition, on_behalf_of
 from approvals.services.notifications import applicant_users, message, notify, notify_many
+from audit.chain import audit_chain_append, audit_record
 
 # The last step of every application, after the schema's own steps: one upload slot per material.
 MATERIALS_STEP = "materials"
@@ -260,7 +260,7 @@ def application_submit(
         raise ValidationError(_("The form has expired. Please review the application again."))
     # The audit events go into the chain at the end of the transaction: the chain's head, which
     # every writer of the portal shares, is held only for that
-    # (approvals.models.audit_chain.audit_chain_append).
+    # (audit.chain.audit_chain_append).
     with transaction.atomic(), audit_chain_append():
         # The row lock makes a second, simultaneous request wait here until the first commits,
         # and then see the application submitted with its key.

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "audit",
     "accounts",
     "approvals",
     "demo",
@@ -297,7 +298,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=7, minute=30),
     },
     # The signed checkpoint of the audit chain's head, daily
-    # (approvals/services/audit_checkpoint.py).
+    # (audit/checkpoints.py).
     "audit-checkpoint": {
         "task": "approvals.tasks.audit_checkpoint_task",
         "schedule": crontab(hour=0, minute=30),
