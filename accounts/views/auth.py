@@ -41,7 +41,7 @@ from accounts.services.sign_in_recovery import (
     sign_in_unlock_link_send,
     unlock_link_user,
 )
-from portal.middleware import client_ip
+from portal.request_context import client_ip
 from portal.ratelimit import RateLimit
 
 logger = logging.getLogger("portal.accounts")
