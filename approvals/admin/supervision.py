@@ -292,9 +292,7 @@ class AuditEventAdmin(SupervisorViewMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            path(
-                "verify/", wrap(require_POST(self.verify_view)), name="audit_auditevent_verify"
-            ),
+            path("verify/", wrap(require_POST(self.verify_view)), name="audit_auditevent_verify"),
             path("export/", wrap(self.export_view), name="audit_auditevent_export"),
             path(
                 "timeline/<int:application_pk>/",

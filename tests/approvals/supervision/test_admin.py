@@ -239,10 +239,7 @@ def test_a_staff_user_without_the_permission_gets_403(city, verified_client_fact
     city.reviewer.save(update_fields=["is_staff"])
     client = verified_client_factory(city.reviewer)
 
-    assert (
-        client.get(reverse("admin:audit_auditevent_timeline", args=[seen.pk])).status_code
-        == 403
-    )
+    assert client.get(reverse("admin:audit_auditevent_timeline", args=[seen.pk])).status_code == 403
     assert client.get(reverse("admin:audit_auditevent_export")).status_code == 403
     assert client.post(reverse("admin:audit_auditevent_verify")).status_code == 403
 
@@ -309,9 +306,7 @@ def test_the_search_box_finds_an_object_number_exactly(supervisor_client, seen):
 def test_a_supervisor_whose_position_ended_no_longer_reads_the_audit_trail(city, supervisor_client):
     from accounts.models import OfficialPosition
 
-    assert (
-        supervisor_client.get(reverse("admin:audit_auditevent_changelist")).status_code == 200
-    )
+    assert supervisor_client.get(reverse("admin:audit_auditevent_changelist")).status_code == 200
     OfficialPosition.objects.filter(user=city.supervisor).update(is_active=False)
 
     response = supervisor_client.get(reverse("admin:audit_auditevent_changelist"))
