@@ -30,7 +30,7 @@ WRITES = re.compile(r"\b(?:action|event)=(.*)$|_record_denied\(" + CODE + r"|^AD
 
 def written_codes() -> set[str]:
     codes: set[str] = set()
-    for app in ("approvals", "accounts"):
+    for app in ("approvals", "accounts", "audit"):
         for path in (ROOT / app).rglob("*.py"):
             if "migrations" in path.parts:
                 continue
