@@ -21,7 +21,7 @@ from accounts.models import (
     PopulationRecord,
     User,
 )
-from approvals.admin.audit import (
+from audit.admin import (
     ADMIN_CHANGE,
     AuditedAdminMixin,
     AuditedModelAdmin,

@@ -18,8 +18,8 @@ from accounts.lockout import (
     typed_identifier,
 )
 from accounts.validators import normalize_mobile
-from approvals.models import AuditOutcome
-from approvals.models.audit_chain import audit_record
+from audit.chain import audit_record
+from audit.models import AuditOutcome
 
 
 def mask_login_identifier(identifier: str) -> str:

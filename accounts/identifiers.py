@@ -1,4 +1,5 @@
-"""Chinese national identifiers: checksums and masking. Pure functions, no Django models.
+"""Chinese national identifiers: checksums and masking (the masks are ``personal_data.masking``).
+Pure functions, no Django models.
 
 - Resident identity card number, GB 11643-1999: 17 digits and an ISO 7064 MOD 11-2 check character.
 - Unified Social Credit Code, GB 32100-2015: 18 characters with a modulo-31 check character.
@@ -13,6 +14,12 @@ import re
 import phonenumbers
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
+
+# The masks live below every app (the audit trail and the SMS backend mask too); here they are
+# part of the identifiers' face, as they always were.
+from personal_data.masking import mask_id_number as mask_id_number
+from personal_data.masking import mask_mobile as mask_mobile
+from personal_data.masking import parse_mobile as _parse_mobile
 
 # ASCII digits only: ``\d`` would also accept full-width and other Unicode digits.
 _ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
@@ -102,29 +109,10 @@ def is_valid_uscc(value: str) -> bool:
     return uscc_problem(value) is None
 
 
-def mask_id_number(value: str) -> str:
-    """``11010519491231002X`` → ``1101**********002X``: region prefix and last four only. Shorter
-    document numbers keep their first character and last two (``H12345678`` → ``H******78``);
-    eight characters or fewer are hidden whole."""
-    id_number = normalize_id_number(value)
-    if len(id_number) <= 8:
-        return "*" * len(id_number)
-    if len(id_number) < 15:
-        return id_number[0] + "*" * (len(id_number) - 3) + id_number[-2:]
-    return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
-
-
 _MOBILE_TYPES = {
     phonenumbers.PhoneNumberType.MOBILE,
     phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
 }
-
-
-def _parse_mobile(value: str):
-    try:
-        return phonenumbers.parse(value or "", "CN")
-    except phonenumbers.NumberParseException:
-        return None
 
 
 def normalize_mobile(value: str) -> str:
@@ -155,20 +143,6 @@ def display_mobile(value: str) -> str:
     if (value or "").startswith("+86") and len(value) == 14:
         return value[3:]
     return value or ""
-
-
-def mask_mobile(value: str) -> str:
-    """Mainland numbers as people know them, ``+8613800138000`` → ``138****8000``; others with
-    their country code and the last four digits only, ``+85291234567`` → ``+852 ****4567``."""
-    if not value or len(value) < 7:
-        return "*" * len(value or "")
-    number = _parse_mobile(value) if value.startswith("+") else None
-    if number is None:
-        return value[:3] + "*" * (len(value) - 7) + value[-4:]
-    national = str(number.national_number)
-    if number.country_code == 86 and len(national) == 11:
-        return national[:3] + "****" + national[-4:]
-    return f"+{number.country_code} " + "*" * (len(national) - 4) + national[-4:]
 
 
 def mask_person_name(value: str) -> str:

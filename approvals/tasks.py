@@ -3,7 +3,6 @@
 from celery import shared_task
 
 from accounts.models import User
-from approvals.services.audit_checkpoint import checkpoint_create
 from approvals.services.audit_trail import audit_chain_verify
 from approvals.services.deadlines import deadlines_fill_unknown, deadlines_recompute_provisional
 from approvals.services.deemed_renewal import deemed_renewals_sweep
@@ -17,6 +16,7 @@ from approvals.services.supervision_rollup import open_task_counts_compact, stat
 from approvals.services.sweep import sweep_deadlines
 from approvals.services.theme_progress import theme_case_progress
 from approvals.services.webhooks import webhook_deliver, webhook_dispatch, webhook_sweep
+from audit.checkpoints import checkpoint_create
 from portal.metrics import PDF_RENDER_SECONDS
 
 

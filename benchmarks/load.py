@@ -233,7 +233,7 @@ def measure_pages(scale, port, subjects, requests) -> tuple[list, dict]:
         page(
             "admin timeline",
             "supervisor",
-            f"/admin/approvals/auditevent/timeline/{application_id}/",
+            f"/admin/audit/auditevent/timeline/{application_id}/",
             lambda r: expect(r, contains=tracking),
         )
     page(
@@ -317,7 +317,7 @@ def measure_pages(scale, port, subjects, requests) -> tuple[list, dict]:
     page(
         "admin audit list",
         "supervisor",
-        "/admin/approvals/auditevent/",
+        "/admin/audit/auditevent/",
         lambda r: expect(r, contains='id="result_list"'),
     )
     return figures, picked
@@ -674,8 +674,8 @@ def catch_up_ms_each(seconds: float, count: int) -> str:
 
 
 def measure_verify(scale) -> list:
-    from approvals.models import AuditEvent
-    from approvals.models.audit_chain import verify_chain
+    from audit.chain import verify_chain
+    from audit.models import AuditEvent
 
     events = AuditEvent.objects.count()
     started = time.perf_counter()
@@ -699,7 +699,8 @@ def measure_verify(scale) -> list:
 
 def volume() -> dict:
     from accounts.models import PersonProfile
-    from approvals.models import Application, AuditEvent, ReviewTask
+    from approvals.models import Application, ReviewTask
+    from audit.models import AuditEvent
 
     return {
         "applications": Application.objects.count(),

@@ -307,8 +307,9 @@ def _submit_all(args, drafts: list[tuple[Api, int]]) -> tuple[dict, list[float],
 
 
 def _check(drafts, acknowledged: dict[int, str]) -> bool:
-    from approvals.models import Application, AuditChainHead
-    from approvals.models.audit_chain import verify_chain
+    from approvals.models import Application
+    from audit.chain import verify_chain
+    from audit.models import AuditChainHead
 
     stored = dict(
         Application.objects.filter(pk__in=[pk for _api, pk in drafts])

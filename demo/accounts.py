@@ -370,7 +370,7 @@ BUSINESSES: tuple[DemoBusiness, ...] = (
 
 # What the demo supervisor may see in the admin until supervision gets its own pages: read-only.
 SUPERVISOR_VIEW_PERMISSIONS: tuple[str, ...] = (
-    "approvals.view_auditevent",
+    "audit.view_auditevent",
     "accounts.view_department",
     "accounts.view_officialposition",
     "accounts.view_business",
@@ -379,5 +379,5 @@ SUPERVISOR_VIEW_PERMISSIONS: tuple[str, ...] = (
     "approvals.view_supervisioncard",
     "approvals.view_servicerating",
     "approvals.view_rectificationtask",
-    "approvals.view_auditcheckpoint",
+    "audit.view_auditcheckpoint",
 )

@@ -19,7 +19,6 @@ from django.db import transaction
 
 from accounts.models import Department
 from approvals.models import ServiceItem, ThemeItem, VersionStatus
-from approvals.models.audit_chain import audit_record
 from approvals.services.catalogue import service_version_publish
 from approvals.services.catalogue_io import (
     FORMAT,
@@ -30,6 +29,7 @@ from approvals.services.catalogue_io import (
     version_content,
 )
 from approvals.services.themes_catalogue import theme_version_publish
+from audit.chain import audit_record
 
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
 # The 一件事 themes built from the services above, in the theme export format (``portal-theme/1``).

@@ -66,7 +66,7 @@ class Backup:
 def backup_create(*, into: Path, now: dt.datetime | None = None) -> Backup:
     """Sign a checkpoint, copy the database, the media folder and the checkpoint into a new dated
     folder under ``into``, and write its manifest last."""
-    from approvals.services.audit_checkpoint import checkpoint_as_dict, checkpoint_create
+    from audit.checkpoints import checkpoint_as_dict, checkpoint_create
 
     vendor = _vendor()
     stamp = (now or timezone.now()).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")

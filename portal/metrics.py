@@ -109,15 +109,8 @@ class PortalCollector:
 
         from accounts.models import Department
         from approvals.domain.china_time import china_today
-        from approvals.models import (
-            Application,
-            AuditChainHead,
-            AuditCheckpoint,
-            AuditEvent,
-            CalendarYear,
-            OpenTaskCount,
-            SupervisionCard,
-        )
+        from approvals.models import Application, CalendarYear, OpenTaskCount, SupervisionCard
+        from audit.models import AuditChainHead, AuditCheckpoint, AuditEvent
 
         codes = dict(Department.objects.values_list("pk", "code"))
 

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from PIL import Image
 
-from approvals.models import AuditEvent
+from audit.models import AuditEvent
 
 
 def events(action: str, obj=None) -> QuerySet[AuditEvent]:

@@ -13,7 +13,7 @@ from accounts.models import (
     MembershipStatus,
     User,
 )
-from approvals.models.audit_chain import audit_record
+from audit.chain import audit_record
 
 
 def business_agent_invite(

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from accounts.lockout import lockout_lift
 from accounts.models import User
-from approvals.models.audit_chain import audit_record
+from audit.chain import audit_record
 
 
 def password_reset_completed(*, user: User) -> None:

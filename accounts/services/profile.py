@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from approvals.models.audit_chain import audit_record
+from audit.chain import audit_record
 
 
 @transaction.atomic

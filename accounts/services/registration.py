@@ -32,10 +32,11 @@ from accounts.validators import (
     validate_mobile,
     validate_uscc,
 )
-from approvals.models import AuditOutcome
-from approvals.models.audit_chain import audit_record
-from approvals.services.notifications import absolute_link, recipient_language
-from approvals.services.sms import get_sms_backend
+from audit.chain import audit_record
+from audit.models import AuditOutcome
+from messaging.language import recipient_language
+from messaging.links import absolute_link
+from messaging.sms import get_sms_backend
 
 logger = logging.getLogger("portal.accounts")
 

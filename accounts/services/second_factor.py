@@ -6,8 +6,8 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from accounts.models import User
-from approvals.models import AuditOutcome
-from approvals.models.audit_chain import audit_record
+from audit.chain import audit_record
+from audit.models import AuditOutcome
 
 BACKUP_CODE_COUNT = 10
 

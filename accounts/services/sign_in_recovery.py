@@ -23,9 +23,10 @@ from django.utils.translation import gettext as _
 from accounts.lockout import lockout_lift
 from accounts.models import User
 from accounts.services.registration import deliver_to_owner
-from approvals.models import AuditEvent
-from approvals.models.audit_chain import audit_record
-from approvals.services.notifications import absolute_link, recipient_language
+from audit.chain import audit_record
+from audit.models import AuditEvent
+from messaging.language import recipient_language
+from messaging.links import absolute_link
 from portal.ratelimit import RateLimit
 
 logger = logging.getLogger("portal.accounts")

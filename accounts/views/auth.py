@@ -41,8 +41,8 @@ from accounts.services.sign_in_recovery import (
     sign_in_unlock_link_send,
     unlock_link_user,
 )
-from portal.middleware import client_ip
 from portal.ratelimit import RateLimit
+from portal.request_context import client_ip
 
 logger = logging.getLogger("portal.accounts")
 

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from approvals.admin.audit import AuditedAdminMixin, ReadOnlyAdminMixin
 from approvals.models.api import (
     WEBHOOK_SCOPES,
     ApiClient,
@@ -21,6 +20,7 @@ from approvals.models.api import (
 from approvals.selectors import policy
 from approvals.services.api_credentials import api_client_create, api_client_rotate_secret
 from approvals.services.webhooks import webhook_target_allowed
+from audit.admin import AuditedAdminMixin, ReadOnlyAdminMixin
 
 
 class ApiClientForm(forms.ModelForm):

@@ -11,11 +11,11 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from approvals.admin.audit import AuditedModelAdmin
 from approvals.models import CalendarDay, CalendarDayKind, CalendarYear
 from approvals.models import working_calendar as calendar_cache
-from approvals.models.audit_chain import audit_record
 from approvals.tasks import deadlines_fill_unknown_task
+from audit.admin import AuditedModelAdmin
+from audit.chain import audit_record
 
 SATURDAY, SUNDAY = 5, 6
 KIND_WORDS = {

@@ -23,10 +23,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from approvals.admin.audit import AuditedModelAdmin
 from approvals.domain.guide_details import guide_list_problems
 from approvals.models import GuideForm, Material, ServiceItem, ServiceVersion, VersionStatus
-from approvals.models.audit_chain import audit_record
 from approvals.security.uploads import UploadRejected, inspect_upload
 from approvals.selectors import policy
 from approvals.services.catalogue import (
@@ -37,6 +35,8 @@ from approvals.services.catalogue import (
 )
 from approvals.services.catalogue_io import export_service, import_service
 from approvals.views.attachments import content_disposition
+from audit.admin import AuditedModelAdmin
+from audit.chain import audit_record
 
 TEMPLATE_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "jpg", "jpeg", "png"]
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024

@@ -4,8 +4,8 @@ or code and see its status, hash and seal."""
 
 from django.contrib import admin
 
-from approvals.admin.audit import ReadOnlyAdminMixin
 from approvals.models import Document
+from audit.admin import ReadOnlyAdminMixin
 
 
 @admin.register(Document)

@@ -4,8 +4,8 @@ cancellation happen on the issuing department's pages, through the services that
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from approvals.admin.audit import ReadOnlyAdminMixin
 from approvals.models import Licence
+from audit.admin import ReadOnlyAdminMixin
 
 
 @admin.register(Licence)

@@ -30,21 +30,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Department, User
-from approvals.admin.audit import ReadOnlyAdminMixin
-from approvals.models import (
-    Application,
-    AuditCheckpoint,
-    AuditEvent,
-    RectificationTask,
-    ServiceRating,
-    SupervisionCard,
-)
+from approvals.models import Application, RectificationTask, ServiceRating, SupervisionCard
 from approvals.selectors import policy
 from approvals.selectors.audit_labels import ACTION_LABELS, action_label, actor_display
 from approvals.selectors.audit_trail import application_timeline
 from approvals.services.audit_trail import audit_chain_verify_request, audit_events_export
 from approvals.services.case_files import case_file_open
 from approvals.views.exports import csv_cell
+from audit.admin import ReadOnlyAdminMixin
+from audit.models import AuditCheckpoint, AuditEvent
 
 COUNT_CAP = 10_000
 
@@ -249,7 +243,7 @@ class AuditEventAdmin(SupervisorViewMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
     show_facets = admin.ShowFacets.NEVER
     paginator = CappedPaginator
     list_per_page = 50
-    change_list_template = "admin/approvals/auditevent/change_list.html"
+    change_list_template = "admin/audit/auditevent/change_list.html"
     fields = (
         "sequence",
         "occurred_at",
@@ -298,16 +292,14 @@ class AuditEventAdmin(SupervisorViewMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            path(
-                "verify/", wrap(require_POST(self.verify_view)), name="approvals_auditevent_verify"
-            ),
-            path("export/", wrap(self.export_view), name="approvals_auditevent_export"),
+            path("verify/", wrap(require_POST(self.verify_view)), name="audit_auditevent_verify"),
+            path("export/", wrap(self.export_view), name="audit_auditevent_export"),
             path(
                 "timeline/<int:application_pk>/",
                 wrap(self.timeline_view),
-                name="approvals_auditevent_timeline",
+                name="audit_auditevent_timeline",
             ),
-            path("timeline/", wrap(self.timeline_lookup_view), name="approvals_auditevent_find"),
+            path("timeline/", wrap(self.timeline_lookup_view), name="audit_auditevent_find"),
             *super().get_urls(),
         ]
 
@@ -372,9 +364,9 @@ class AuditEventAdmin(SupervisorViewMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
         if number:
             application = Application.objects.filter(tracking_number=number).first()
             if application is not None:
-                return redirect("admin:approvals_auditevent_timeline", application.pk)
+                return redirect("admin:audit_auditevent_timeline", application.pk)
             messages.error(request, gettext("No application has that tracking number."))
-        return redirect("admin:approvals_auditevent_changelist")
+        return redirect("admin:audit_auditevent_changelist")
 
     def timeline_view(self, request, application_pk: int):
         self._require_view(request)
@@ -393,9 +385,9 @@ class AuditEventAdmin(SupervisorViewMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
             % {"number": application.tracking_number or application.pk},
             "application": application,
             "entries": application_timeline(application),
-            "changelist_url": reverse("admin:approvals_auditevent_changelist"),
+            "changelist_url": reverse("admin:audit_auditevent_changelist"),
         }
-        return TemplateResponse(request, "admin/approvals/auditevent/timeline.html", context)
+        return TemplateResponse(request, "admin/audit/auditevent/timeline.html", context)
 
 
 # --- Read-only views of what supervisors inspect -----------------------------------------------
@@ -448,7 +440,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
     def timeline(self, obj):
         return format_html(
             '<a href="{}">{}</a>',
-            reverse("admin:approvals_auditevent_timeline", args=[obj.pk]),
+            reverse("admin:audit_auditevent_timeline", args=[obj.pk]),
             gettext("Timeline"),
         )
 

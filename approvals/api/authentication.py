@@ -6,7 +6,7 @@ Officials do not use tokens: their work needs the session with a verified second
 (``permissions.IsOfficial``), so a personal token of a user who must use two-factor is refused.
 
 The credential used is put into the request context, so that every audit event written while
-serving the request names it (``approvals.models.audit_chain.audit_record``).
+serving the request names it (``audit.chain.audit_record``).
 """
 
 from __future__ import annotations

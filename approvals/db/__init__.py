@@ -1,1 +1,2 @@
-"""Database-level code: append-only triggers, statistics SQL, numbering counters."""
+"""Database-level code: statistics SQL, numbering counters. (The audit trail's append-only
+triggers are ``audit/sql.py``.)"""

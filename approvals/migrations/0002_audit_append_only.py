@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from approvals.db import audit_sql
+from audit import sql as audit_sql
 
 
 def create_guard(apps, schema_editor):

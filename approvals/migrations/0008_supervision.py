@@ -5,7 +5,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from approvals.db import audit_sql
+from audit import sql as audit_sql
 
 
 def create_checkpoint_guard(apps, schema_editor):

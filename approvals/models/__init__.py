@@ -21,7 +21,6 @@ from approvals.models.application import (
     ScanResult,
     TrackingCounter,
 )
-from approvals.models.audit import AuditChainHead, AuditCheckpoint, AuditEvent, AuditOutcome
 from approvals.models.calendar import CalendarDay, CalendarDayKind, CalendarYear
 from approvals.models.cards import CardColour, SupervisionCard
 from approvals.models.catalogue import (
@@ -88,10 +87,6 @@ __all__ = [
     "ApplicationStatus",
     "ApplicationUserObjectPermission",
     "Attachment",
-    "AuditChainHead",
-    "AuditCheckpoint",
-    "AuditEvent",
-    "AuditOutcome",
     "CalendarDay",
     "CalendarDayKind",
     "CalendarYear",

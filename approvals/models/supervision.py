@@ -1,5 +1,6 @@
-"""Electronic supervision (电子监察) and service evaluation (好差评): signed checkpoints of the
-audit chain, applicants' ratings and the rectification tasks a bad rating opens."""
+"""Electronic supervision (电子监察) and service evaluation (好差评): applicants' ratings and the
+rectification tasks a bad rating opens. (The audit chain's signed checkpoints are the audit
+app's.)"""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator

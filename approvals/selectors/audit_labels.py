@@ -15,7 +15,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from approvals.domain.lifecycle import Action
-from approvals.models.audit_chain import SYSTEM_ACTOR_LABEL
+from audit.chain import SYSTEM_ACTOR_LABEL
+from audit.models import object_model_label
 
 # The lifecycle service writes ``application.<action>`` unless it is given an event name.
 LIFECYCLE_LABELS = {
@@ -410,7 +411,7 @@ def field_label(key: str, object_type: str = "") -> str:
     if label is not None:
         return str(label)
     try:
-        field = apps.get_model(object_type)._meta.get_field(key)
+        field = apps.get_model(object_model_label(object_type))._meta.get_field(key)
         return capfirst(str(field.verbose_name))
     except (LookupError, ValueError, FieldDoesNotExist, AttributeError):
         return capfirst(key.replace("_", " "))
@@ -496,7 +497,9 @@ def object_label(event) -> str:
     if not event.object_type:
         return event.object_id
     try:
-        name = capfirst(str(apps.get_model(event.object_type)._meta.verbose_name))
+        name = capfirst(
+            str(apps.get_model(object_model_label(event.object_type))._meta.verbose_name)
+        )
     except (LookupError, ValueError):
         name = event.object_type
     return f"{name} {event.object_id}".strip()

@@ -10,7 +10,6 @@ from django.db.models import Q
 from approvals.models import (
     Application,
     Attachment,
-    AuditEvent,
     ClockPause,
     DeadlineExtension,
     Document,
@@ -23,6 +22,7 @@ from approvals.models import (
     SupplementRequest,
 )
 from approvals.selectors.audit_labels import action_label, actor_display
+from audit.models import AuditEvent
 
 # The objects whose events belong to an application's timeline.
 _RELATED = (

@@ -9,10 +9,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from approvals.models import Application, ApplicationStatus, AuditEvent, ServiceItem
+from approvals.models import Application, ApplicationStatus, ServiceItem
 from approvals.models.working_calendar import sla_light_for
 from approvals.selectors import policy
 from approvals.selectors.branches import BranchedRows, union_count
+from audit.models import AuditEvent
 
 INTAKE_ORDER = ("received_on", "submitted_at", "pk")
 WAITING_COUNT_CAP = 1_000

@@ -633,7 +633,7 @@ def may_read_audit_trail(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return user.has_perm("approvals.view_auditevent") and is_supervisor(user)
+    return user.has_perm("audit.view_auditevent") and is_supervisor(user)
 
 
 def require_audit_reader(user) -> None:

@@ -15,7 +15,6 @@ from django.http import Http404
 
 from accounts.models import OfficialPosition, User
 from approvals.models import (
-    AuditEvent,
     DeadlineExtension,
     OpenTaskCount,
     ReviewTask,
@@ -24,6 +23,7 @@ from approvals.models import (
 )
 from approvals.selectors import policy
 from approvals.selectors.branches import BranchedRows, union_count
+from audit.models import AuditEvent
 
 QUEUE_PAGE_SIZE = 25
 LIGHTS = ("green", "yellow", "red", "paused")

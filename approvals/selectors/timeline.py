@@ -30,7 +30,6 @@ from approvals.domain.workflow_definition import DefinitionError, parse_definiti
 from approvals.models import (
     Application,
     ApplicationStatus,
-    AuditEvent,
     ClockPause,
     DeadlineExtension,
     ExtensionStatus,
@@ -41,6 +40,7 @@ from approvals.models import (
     SupplementRequest,
 )
 from approvals.selectors.supervision import localized_name
+from audit.models import AuditEvent
 
 
 def _day(moment):

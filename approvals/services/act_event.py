@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
-from approvals.models import AuditEvent
-from approvals.models.audit_chain import audit_record
+from audit.chain import audit_record
+from audit.models import AuditEvent
 
 
 @dataclass

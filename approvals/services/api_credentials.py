@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
 from approvals.models.api import ApiClient, ApiScope, PersonalToken
-from approvals.models.audit_chain import audit_record
 from approvals.selectors import policy
+from audit.chain import audit_record
 
 MAX_TOKENS_PER_USER = 20
 

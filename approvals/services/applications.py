@@ -32,7 +32,6 @@ from approvals.models import (
     TrackingCounter,
     VersionStatus,
 )
-from approvals.models.audit_chain import audit_chain_append, audit_record
 from approvals.security.query_codes import hash_query_code, new_query_code
 from approvals.selectors import policy
 from approvals.selectors.applications import window_intake_clerks
@@ -46,6 +45,7 @@ from approvals.services.notifications import (
     notify,
     notify_many,
 )
+from audit.chain import audit_chain_append, audit_record
 
 # The last step of every application, after the schema's own steps: one upload slot per material.
 MATERIALS_STEP = "materials"
@@ -266,7 +266,7 @@ def application_submit(
         raise ValidationError(_("The form has expired. Please review the application again."))
     # The audit events go into the chain at the end of the transaction: the chain's head, which
     # every writer of the portal shares, is held only for that
-    # (approvals.models.audit_chain.audit_chain_append).
+    # (audit.chain.audit_chain_append).
     with transaction.atomic(), audit_chain_append():
         # The row lock makes a second, simultaneous request wait here until the first commits,
         # and then see the application submitted with its key.

@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from approvals.domain.lifecycle import AWAITING_SUPPLEMENT
 from approvals.models import Application, ApplicationStatus, Attachment, Licence
-from approvals.models.audit_chain import audit_record
 from approvals.security.scanning import scan_upload
 from approvals.security.uploads import UploadRejected, inspect_upload
 from approvals.selectors import policy
 from approvals.selectors.theme_cases import case_file_in_use
 from approvals.selectors.theme_intake import member_file_in_use
+from audit.chain import audit_record
 
 
 def _slot_open_for_upload(application: Application, material_key: str) -> bool:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.db import transaction
 
 from accounts.models import User
-from approvals.models import AuditOutcome
-from approvals.models.audit_chain import audit_record
 from approvals.selectors import policy
-from approvals.services.audit_checkpoint import Verification, verify_audit_trail
+from audit.chain import audit_record
+from audit.checkpoints import Verification, verify_audit_trail
+from audit.models import AuditEvent, AuditOutcome
 from portal.queueing import task_named
 
 VERIFIED = "audit.verified"
@@ -54,7 +54,7 @@ def audit_events_export(*, actor: User, filters: dict[str, str]) -> None:
     audit_record(
         action="audit.exported",
         actor=actor,
-        object_type="approvals.auditevent",
+        object_type=AuditEvent._meta.label_lower,
         changes={"filters": [None, dict(sorted(filters.items()))]},
     )
 

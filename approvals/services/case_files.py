@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from approvals.models import Application, ThemeCase
-from approvals.models.audit_chain import audit_record
 from approvals.selectors import policy
+from audit.chain import audit_record
 
 
 def _position(actor: User, application: Application):

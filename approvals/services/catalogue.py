@@ -23,8 +23,8 @@ from approvals.models import (
     ServiceVersion,
     VersionStatus,
 )
-from approvals.models.audit_chain import audit_record
 from approvals.selectors import policy
+from audit.chain import audit_record
 
 # Where to go (Art. 30 and practice): plain texts on the version.
 GUIDE_DETAIL_TEXT_FIELDS = (

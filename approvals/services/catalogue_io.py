@@ -34,7 +34,6 @@ from approvals.models import (
     ThemeVersion,
     VersionStatus,
 )
-from approvals.models.audit_chain import audit_record
 from approvals.security.uploads import UploadRejected, inspect_upload
 from approvals.services.catalogue import (
     CONTENT_FIELDS,
@@ -48,6 +47,7 @@ from approvals.services.themes_catalogue import (
     next_theme_version_number,
     theme_definition_problems,
 )
+from audit.chain import audit_record
 
 FORMAT = "portal-service/1"
 TEMPLATES_NOTE = (

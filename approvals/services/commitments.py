@@ -33,13 +33,13 @@ from approvals.models import (
     DocumentKind,
     Licence,
 )
-from approvals.models.audit_chain import audit_record
 from approvals.models.working_calendar import working_calendar
 from approvals.selectors import policy
 from approvals.services.act_event import ActEvent
 from approvals.services.documents import document_issue
 from approvals.services.licences import licence_revoke
 from approvals.services.notifications import message, notify, tell_applicant
+from audit.chain import audit_record
 
 MAX_FINDING_LENGTH = 2000
 

@@ -47,7 +47,6 @@ from approvals.models import (
     TaskStatus,
 )
 from approvals.models import working_calendar as calendar_cache
-from approvals.models.audit_chain import audit_chain_append, audit_record
 from approvals.models.working_calendar import working_calendar
 from approvals.selectors import policy
 from approvals.services.documents import document_issue
@@ -59,6 +58,7 @@ from approvals.services.notices import (
     notice_time_limit_extended,
 )
 from approvals.services.notifications import notify, tell_applicant
+from audit.chain import audit_chain_append, audit_record
 
 _ = gettext_lazy
 logger = logging.getLogger(__name__)

@@ -37,9 +37,9 @@ from approvals.models import (
     Licence,
     LicenceStatus,
 )
-from approvals.models.audit_chain import audit_record
 from approvals.models.documents import document_path
 from approvals.selectors import policy
+from audit.chain import audit_record
 from portal.queueing import enqueue_on_commit, task_named
 
 logger = logging.getLogger("portal.documents")

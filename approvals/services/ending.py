@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from approvals.domain.china_time import china_today
 from approvals.models import Application, ClockPause, Pledge, ReviewTask
-from approvals.models.audit_chain import audit_record
 from approvals.models.review import TaskStatus
+from audit.chain import audit_record
 
 
 def review_tasks_cancel(

@@ -10,9 +10,9 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import User
 from approvals.models import Application
-from approvals.models.audit_chain import audit_record
 from approvals.selectors import policy
 from approvals.services.notifications import message, notify
+from audit.chain import audit_record
 
 PERMISSION = "view_application"
 

@@ -39,7 +39,6 @@ from approvals.models import (
     SupplementRequest,
     VersionStatus,
 )
-from approvals.models.audit_chain import audit_record
 from approvals.models.review import TaskStatus
 from approvals.selectors import policy
 from approvals.selectors.applications import window_intake_clerks
@@ -74,6 +73,7 @@ from approvals.services.supplement_items import (
     supplement_item_lines,
     supplement_items_clean,
 )
+from audit.chain import audit_record
 
 MAX_REASON_LENGTH = 2000
 

@@ -33,12 +33,12 @@ from approvals.models import (
     ServiceVersion,
     VersionStatus,
 )
-from approvals.models.audit_chain import audit_record
 from approvals.selectors import policy
 from approvals.services.act_event import ActEvent
 from approvals.services.applications import application_start, application_withdraw
 from approvals.services.documents import document_issue
 from approvals.services.notifications import message, notify
+from audit.chain import audit_record
 
 # Expiry reminders, in days before ``valid_to`` (issue 5).
 REMINDER_DAYS = (60, 30)

@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from approvals.domain.lifecycle import ENDED_STATUSES, Status, TransitionNotAllowed, next_status
 from approvals.models import Application
-from approvals.models.audit_chain import audit_record
 from approvals.services.act_event import ActEvent
 from approvals.services.deadlines import DEADLINE_INPUTS, deadlines_compute
 from approvals.services.ending import application_end_work, ended_changes
 from approvals.services.webhooks import outbox_record
+from audit.chain import audit_record
 from portal.queueing import enqueue_on_commit
 
 # 一件事: a member of a case reaching one of these may start or stop the members waiting for it.

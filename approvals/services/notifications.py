@@ -31,12 +31,12 @@ from django.utils.functional import Promise, lazy
 from accounts.models import User
 from approvals.models import Application, Notification
 from approvals.selectors import policy
-from approvals.services.sms import get_sms_backend
+from messaging.language import recipient_language
+from messaging.links import absolute_link
+from messaging.sms import get_sms_backend
 from portal.queueing import enqueue, enqueue_on_commit
 
 logger = logging.getLogger("portal.notifications")
-
-DEFAULT_LANGUAGE = "zh-hans"
 
 
 def _interpolate(message, params: dict) -> str:
@@ -60,17 +60,6 @@ def clause(text: str) -> str:
     """A typed text made ready to sit inside a sentence that ends it: without its own final full
     stop, so that "理由：%(reasons)s。" never reads "。。" when the official ended theirs."""
     return (text or "").strip().rstrip(SENTENCE_ENDS)
-
-
-def recipient_language(user: User) -> str:
-    codes = {code for code, _name in settings.LANGUAGES}
-    return user.preferred_language if user.preferred_language in codes else DEFAULT_LANGUAGE
-
-
-def absolute_link(link: str) -> str:
-    if not link or "://" in link:
-        return link
-    return settings.PORTAL_BASE_URL.rstrip("/") + link
 
 
 def notify(

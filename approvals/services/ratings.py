@@ -20,10 +20,10 @@ from approvals.models import (
     RectificationTask,
     ServiceRating,
 )
-from approvals.models.audit_chain import audit_record
 from approvals.selectors import policy
 from approvals.services.deadlines import rectification_due_on
 from approvals.services.notifications import message, notify
+from audit.chain import audit_record
 
 # A matter can be rated once it is decided (approved or denied, and what follows an approval).
 RATABLE_STATUSES = frozenset(

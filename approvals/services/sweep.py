@@ -55,7 +55,6 @@ from approvals.models import (
     SupplementRequest,
     TaskStatus,
 )
-from approvals.models.audit_chain import audit_chain_append, audit_record
 from approvals.models.working_calendar import sla_light_bands, sla_yellow_until, working_calendar
 from approvals.selectors.applications import window_departments, window_intake_clerks
 from approvals.selectors.policy import LICENCE_MANAGER_ROLES
@@ -81,6 +80,7 @@ from approvals.services.theme_intake import (
     theme_cases_due_for_deemed_acceptance,
 )
 from approvals.services.theme_progress import theme_case_progress, theme_cases_with_lost_progress
+from audit.chain import audit_chain_append, audit_record
 
 logger = logging.getLogger("portal.sweep")
 

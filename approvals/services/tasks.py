@@ -21,7 +21,6 @@ from accounts.models import OfficialPosition, User
 from approvals.domain.china_time import china_today
 from approvals.domain.working_days import CalendarNotCovered
 from approvals.models import ReviewTask, SupplementRequest
-from approvals.models.audit_chain import audit_record
 from approvals.models.pauses import PauseKind
 from approvals.models.review import TaskStatus
 from approvals.models.working_calendar import working_calendar
@@ -48,6 +47,7 @@ from approvals.services.workflow import (
     workflow_advance,
     workflow_definition,
 )
+from audit.chain import audit_record
 
 REVIEW_PAUSE_KINDS = (
     PauseKind.EXPERT_REVIEW,

@@ -46,7 +46,6 @@ from approvals.models import (
     TrackingCounter,
     VersionStatus,
 )
-from approvals.models.audit_chain import audit_chain_append, audit_record
 from approvals.security.query_codes import hash_query_code, new_query_code
 from approvals.security.scanning import scan_upload
 from approvals.security.uploads import UploadRejected, inspect_upload
@@ -73,6 +72,7 @@ from approvals.services.notices import (
 from approvals.services.notifications import applicant_users, notify, notify_many
 from approvals.services.ratings import may_be_rated, rating_submit
 from approvals.services.theme_intake import StaleThemeCase, case_window_clerks
+from audit.chain import audit_chain_append, audit_record
 
 MAX_IDEMPOTENCY_KEY_LENGTH = ThemeCase._meta.get_field("idempotency_key").max_length
 

@@ -33,7 +33,6 @@ from approvals.models import (
     ThemeCase,
     ThemeCaseStatus,
 )
-from approvals.models.audit_chain import audit_record
 from approvals.selectors import policy
 from approvals.selectors.theme_intake import (
     case_theme_members,
@@ -53,6 +52,7 @@ from approvals.services.notices import (
     notice_window_theme_case_deemed_accepted,
 )
 from approvals.services.notifications import notify_many, tell_applicant
+from audit.chain import audit_record
 
 
 class StaleThemeCase(Exception):

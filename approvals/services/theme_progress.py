@@ -31,7 +31,6 @@ from approvals.models import (
     Licence,
     ThemeCase,
 )
-from approvals.models.audit_chain import audit_record
 from approvals.selectors.theme_cases import STOPPING_STATUSES, stop_reason
 from approvals.selectors.theme_intake import case_theme_members, member_prerequisites
 from approvals.services.acceptance import Acceptance, application_accept
@@ -39,6 +38,7 @@ from approvals.services.attachments import citation_changes, citation_fields, sl
 from approvals.services.lifecycle import application_transition
 from approvals.services.notices import notice_theme_members_started, notice_theme_members_stopped
 from approvals.services.notifications import tell_applicant
+from audit.chain import audit_record
 
 # A prerequisite counts as approved once decided so (a filing closes on approval).
 APPROVED = frozenset({Status.APPROVED, Status.LICENCE_ISSUED, Status.CLOSED})

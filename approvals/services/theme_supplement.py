@@ -27,7 +27,6 @@ from approvals.models import (
     SupplementRequest,
     ThemeCase,
 )
-from approvals.models.audit_chain import audit_record
 from approvals.selectors import policy
 from approvals.selectors.theme_intake import supplement_targets
 from approvals.services.attachments import attachment_share, attachment_upload
@@ -52,6 +51,7 @@ from approvals.services.theme_intake import (
     case_window_clerks,
     tell_case_applicant,
 )
+from audit.chain import audit_record
 
 # --- One supplement notice for every member and department (一次性告知) ---------------------------
 

@@ -27,9 +27,9 @@ from approvals.models import (
     ThemeVersion,
     VersionStatus,
 )
-from approvals.models.audit_chain import audit_record
 from approvals.selectors.themes import LICENCE_ATTRIBUTES, domain_members, is_fixed
 from approvals.services.catalogue import require_catalogue_actor
+from audit.chain import audit_record
 
 # The content of a theme version that a new draft copies (everything but identity and lifecycle).
 THEME_CONTENT_FIELDS = (

@@ -50,7 +50,6 @@ from approvals.domain.workflow import (
     parse_definition,
 )
 from approvals.models import Application, ClockPause, DocumentKind, ReviewTask
-from approvals.models.audit_chain import audit_record
 from approvals.models.working_calendar import sla_light_for, working_calendar
 from approvals.services.act_event import ActEvent
 from approvals.services.deadlines import task_due_on
@@ -65,6 +64,7 @@ from approvals.services.notices import (
     notice_task_new,
 )
 from approvals.services.notifications import notify, notify_many, tell_applicant
+from audit.chain import audit_record
 
 
 class SelfApprovalError(ValidationError):

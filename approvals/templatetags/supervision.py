@@ -1,9 +1,9 @@
 from django import template
 
-from approvals.models import AuditCheckpoint
 from approvals.selectors import policy
 from approvals.selectors.audit_trail import last_verification
 from approvals.templatetags.work_nav import official_roles
+from audit.models import AuditCheckpoint
 
 register = template.Library()
 

@@ -4,7 +4,7 @@ import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
 django.setup()
-from approvals.services.audit_checkpoint import verify_audit_trail
+from audit.checkpoints import verify_audit_trail
 import inspect
 
 kw = {}

@@ -8,8 +8,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
 django.setup()
 from django.db import transaction
 from django.utils import timezone
-from approvals.models.audit import AuditChainHead, AuditEvent
-from approvals.models.audit_chain import _json_safe
+from audit.models import AuditChainHead, AuditEvent
+from audit.chain import _json_safe
 
 n = int(sys.argv[1])
 rnd = random.Random(1)

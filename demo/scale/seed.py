@@ -39,9 +39,9 @@ from approvals.models import (
     ServiceVersion,
     VersionStatus,
 )
-from approvals.models.audit_chain import audit_record
 from approvals.models.working_calendar import working_calendar
 from approvals.selectors.applications import window_departments
+from audit.chain import audit_record
 from demo.scale import plan as scale_plan
 from demo.scale.plan import (
     BLOCK,

@@ -16,9 +16,9 @@ from django.db import connection
 from accounts.identifiers import RESIDENT_ID
 from accounts.models import User
 from approvals.domain.china_time import CHINA
-from approvals.models import AuditChainHead, AuditEvent
-from approvals.models.audit_chain import SYSTEM_ACTOR_LABEL
 from approvals.services.licences import licence_valid_to
+from audit.chain import SYSTEM_ACTOR_LABEL
+from audit.models import AuditChainHead, AuditEvent
 from demo.scale import plan as scale_plan
 from demo.scale.plan import BLOCK, ApplicationPlan, BlockPlan, Pools, ServiceSpec, WorkCalendar
 

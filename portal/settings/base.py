@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "audit",
     "accounts",
     "approvals",
     "demo",
@@ -236,9 +237,9 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
 # Text messages: the dotted path of a class with ``send(mobile, message)``
-# (approvals/services/sms.py); the default logs the message with the number masked instead of
+# (messaging/sms.py); the default logs the message with the number masked instead of
 # sending it.
-SMS_BACKEND = env_str("SMS_BACKEND", "approvals.services.sms.ConsoleSMSBackend")
+SMS_BACKEND = env_str("SMS_BACKEND", "messaging.sms.ConsoleSMSBackend")
 
 # --- Cache --------------------------------------------------------------------------------------
 # Rate limits (the public progress lookup) count in the cache. The in-process default suits one
@@ -297,7 +298,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=7, minute=30),
     },
     # The signed checkpoint of the audit chain's head, daily
-    # (approvals/services/audit_checkpoint.py).
+    # (audit/checkpoints.py).
     "audit-checkpoint": {
         "task": "approvals.tasks.audit_checkpoint_task",
         "schedule": crontab(hour=0, minute=30),

@@ -4,10 +4,11 @@ that feed the supervision dashboard's derived tables (approvals/db/statistics_sq
 too: SQLite empties tables one by one, and a review task deleted after its department would file a
 count against a department that is gone. Production never uses these backends."""
 
-from approvals.db import audit_sql, statistics_sql
-from approvals.db.audit_sql import GENESIS_HASH
+from approvals.db import statistics_sql
+from audit import sql as audit_sql
+from audit.sql import GENESIS_HASH
 
-HEAD_TABLE = "approvals_auditchainhead"
+HEAD_TABLE = audit_sql.HEAD_TABLE
 # Built from constants only, never from input.
 _RECREATE_HEAD = f"INSERT INTO {HEAD_TABLE} (id, sequence, hash) VALUES (1, 0, '{GENESIS_HASH}')"  # noqa: S608
 

@@ -20,8 +20,8 @@ from accounts.models import (
     PopulationRecord,
     User,
 )
-from approvals.models import AuditEvent
-from approvals.models.audit_chain import audit_record, verify_chain
+from audit.chain import audit_record, verify_chain
+from audit.models import AuditEvent
 from tests.factories import (
     DepartmentFactory,
     LegalPersonRecordFactory,

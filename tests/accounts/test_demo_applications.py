@@ -12,7 +12,6 @@ from django.utils import translation
 
 from approvals.models import (
     Application,
-    AuditEvent,
     Document,
     DocumentKind,
     Licence,
@@ -24,7 +23,8 @@ from approvals.models import (
     SupplementRequest,
 )
 from approvals.services.applications import application_discard_draft
-from approvals.services.audit_checkpoint import verify_audit_trail
+from audit.checkpoints import verify_audit_trail
+from audit.models import AuditEvent
 from demo.applications import CASES, KEY_PREFIX, overdue_filing_day
 
 pytestmark = pytest.mark.django_db

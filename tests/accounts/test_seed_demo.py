@@ -20,8 +20,8 @@ from accounts.models import (
     User,
 )
 from accounts.services.registration import business_register, person_register
-from approvals.models import AuditEvent
-from approvals.models.audit_chain import verify_chain
+from audit.chain import verify_chain
+from audit.models import AuditEvent
 from demo import accounts as demo_data
 
 DEMO_PASSWORD = "demo-password-for-tests"
@@ -177,8 +177,8 @@ def test_only_the_supervisor_and_the_administrator_reach_the_admin():
     assert User.objects.get(email="admin@demo.gov.cn").is_superuser
     assert not User.objects.filter(is_superuser=True).exclude(email="admin@demo.gov.cn").exists()
     supervisor = User.objects.get(email="supervisor@demo.gov.cn")
-    assert supervisor.has_perm("approvals.view_auditevent")
-    assert not supervisor.has_perm("approvals.change_auditevent")
+    assert supervisor.has_perm("audit.view_auditevent")
+    assert not supervisor.has_perm("audit.change_auditevent")
     for position in OfficialPosition.objects.select_related("user"):
         assert position.user.requires_second_factor
 

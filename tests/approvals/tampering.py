@@ -5,8 +5,8 @@ from contextlib import contextmanager
 
 from django.db import connection
 
-from approvals.db import audit_sql
-from approvals.models.audit import AuditEvent
+from audit import sql as audit_sql
+from audit.models import AuditEvent
 
 TABLE = audit_sql.TABLE
 

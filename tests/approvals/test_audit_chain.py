@@ -12,9 +12,9 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from approvals.db.audit_sql import GENESIS_HASH
-from approvals.models.audit import AuditChainHead, AuditEvent
-from approvals.models.audit_chain import audit_chain_append, audit_record, verify_chain
+from audit.chain import audit_chain_append, audit_record, verify_chain
+from audit.models import AuditChainHead, AuditEvent
+from audit.sql import GENESIS_HASH
 from portal import request_context
 from tests.approvals import tampering
 from tests.factories import DepartmentFactory, PersonFactory

@@ -3,8 +3,8 @@
 import pytest
 from django.db import transaction
 
-from approvals.models.audit import AuditChainHead, AuditEvent
-from approvals.models.audit_chain import audit_chain_append, audit_record, verify_chain
+from audit.chain import audit_chain_append, audit_record, verify_chain
+from audit.models import AuditChainHead, AuditEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from approvals.models import AuditEvent
-from approvals.models.audit_chain import audit_record
 from approvals.selectors.audit_labels import FIELD_LABELS, HIDDEN_FIELDS, change_sentences
+from audit.chain import audit_record
+from audit.models import AuditEvent
 from tests.approvals.supervision.conftest import (  # noqa: F401 (fixtures)
     _signing_key,
     city,
@@ -143,7 +143,7 @@ def test_no_raw_field_name_reaches_the_timeline_for_any_event_type(
         )
     # When the supervisor opens its timeline
     response = supervisor_client.get(
-        reverse("admin:approvals_auditevent_timeline", args=[application.pk]),
+        reverse("admin:audit_auditevent_timeline", args=[application.pk]),
         HTTP_ACCEPT_LANGUAGE=language,
     )
     assert response.status_code == 200

@@ -11,8 +11,9 @@ from django.utils import translation
 
 from approvals.domain import workflow as workflow_domain
 from approvals.domain.lifecycle import Action
-from approvals.models import AuditEvent, CardColour
+from approvals.models import CardColour
 from approvals.selectors.audit_labels import ACTION_LABELS, action_label, actor_display
+from audit.models import AuditEvent
 from tests.approvals.review.conftest import (  # noqa: F401 (fixtures)
     demo,
     make_accepted,
@@ -29,7 +30,7 @@ WRITES = re.compile(r"\b(?:action|event)=(.*)$|_record_denied\(" + CODE + r"|^AD
 
 def written_codes() -> set[str]:
     codes: set[str] = set()
-    for app in ("approvals", "accounts"):
+    for app in ("approvals", "accounts", "audit"):
         for path in (ROOT / app).rglob("*.py"):
             if "migrations" in path.parts:
                 continue
@@ -124,8 +125,8 @@ def test_task_page_history_shows_labels_not_codes(
 def test_a_reason_the_portal_once_wrote_in_english_reads_in_the_pages_language():
     from django.utils import translation
 
-    from approvals.models import AuditEvent
     from approvals.selectors.audit_labels import reason_display
+    from audit.models import AuditEvent
 
     old = AuditEvent(action="task.claimed", reason="bulk claim")
     typed = AuditEvent(action="task.returned_to_applicant", reason="材料不清晰")

@@ -14,14 +14,13 @@ from approvals.domain.workflow_definition import parse_definition
 from approvals.models import (
     Application,
     ApplicationUserObjectPermission,
-    AuditChainHead,
-    AuditEvent,
     ClockPause,
     Licence,
     ReviewTask,
 )
 from approvals.models.working_calendar import sla_light_for
-from approvals.services.audit_checkpoint import verify_audit_trail
+from audit.checkpoints import verify_audit_trail
+from audit.models import AuditChainHead, AuditEvent
 from demo.scale.plan import STATUS_MIX
 from demo.scale.seed import drop_progress_table, seed_scale
 

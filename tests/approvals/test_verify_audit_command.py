@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
 
-from approvals.models.audit import AuditChainHead
-from approvals.models.audit_chain import audit_record
+from audit.chain import audit_record
+from audit.models import AuditChainHead
 from tests.approvals import tampering
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from approvals.models.audit import HASHED_FIELDS, AuditEvent, event_hash
-from approvals.models.audit_chain import audit_record, walk_chain
-from approvals.services.audit_checkpoint import checkpoint_create, verify_audit_trail
+from audit.chain import audit_record, walk_chain
+from audit.checkpoints import checkpoint_create, verify_audit_trail
+from audit.models import HASHED_FIELDS, AuditEvent, event_hash
 from tests.approvals import tampering
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +111,7 @@ def test_an_older_checkpoint_is_the_start_when_the_newest_does_not_verify():
 
 
 def test_the_walk_reads_in_pages(monkeypatch):
-    from approvals.models import audit_chain as audit
+    from audit import chain as audit
 
     monkeypatch.setattr(audit, "_WALK_PAGE", 2)
     record(5)
@@ -132,7 +132,7 @@ def test_the_walk_reads_in_pages(monkeypatch):
 def parallel(settings, monkeypatch):
     from django.db import connection
 
-    from approvals.models import audit_chain as audit
+    from audit import chain as audit
 
     if connection.vendor != "postgresql":
         pytest.skip("the walk is shared among processes on PostgreSQL only")
@@ -142,7 +142,7 @@ def parallel(settings, monkeypatch):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_walk_shared_among_processes_finds_what_one_process_finds(parallel, monkeypatch):
-    from approvals.models import audit_chain as audit
+    from audit import chain as audit
 
     record(30)  # three ranges of ten
     single = audit._walk_from

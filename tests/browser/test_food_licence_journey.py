@@ -29,14 +29,9 @@ from playwright.sync_api import expect
 
 from accounts.models import OfficialRole
 from approvals.documents.sealing import check_seal
-from approvals.models import (
-    Application,
-    ApplicationStatus,
-    AuditEvent,
-    Document,
-    DocumentKind,
-)
+from approvals.models import Application, ApplicationStatus, Document, DocumentKind
 from approvals.services.documents import verification_url
+from audit.models import AuditEvent
 from demo.catalogue import department_workflow
 from tests.accounts.views.auth_helpers import confirmed_device, totp_code
 from tests.approvals.applications.conftest import (

@@ -12,8 +12,8 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from approvals.models import AuditEvent
 from approvals.services.intake import intake_accept
+from audit.models import AuditEvent
 from tests.approvals.deadlines import conftest as deadlines
 from tests.browser.test_supervisor_journey import official_page
 from tests.browser_support import axe_violations, screenshot

@@ -17,12 +17,13 @@ from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from accounts.models import OfficialRole
-from approvals.models import AuditEvent, RectificationTask, ReviewTask, ServiceRating
+from approvals.models import RectificationTask, ReviewTask, ServiceRating
 from approvals.selectors.audit_labels import action_label
 from approvals.services.intake import intake_accept
 from approvals.services.ratings import rating_submit
 from approvals.services.sweep import sweep_deadlines
 from approvals.services.tasks import task_approve
+from audit.models import AuditEvent
 from tests.accounts.views.auth_helpers import confirmed_device, totp_code
 from tests.approvals.review import conftest as review
 from tests.approvals.supervision import conftest as supervision
@@ -131,7 +132,7 @@ def test_a_supervisor_finds_the_timeline_and_who_saw_the_id_number(
     )
 
     # and the audit list names the portal, not a "former user", for the sweep's red cards
-    page.goto("/admin/approvals/auditevent/")
+    page.goto("/admin/audit/auditevent/")
     sweep_row = page.locator(
         "#result_list tbody tr", has_text=label("supervision.card_red", language)
     )
@@ -157,7 +158,7 @@ def test_a_supervisor_finds_the_timeline_and_who_saw_the_id_number(
     assert axe_violations(page) == []
 
     # and filtering the audit trail by "Full ID number shown" names the reviewer who looked
-    page.goto("/admin/approvals/auditevent/")
+    page.goto("/admin/audit/auditevent/")
     page.select_option("#filter-action", label=label("person.id_number_revealed", language))
     page.locator("#filter-action + button").click()
     expect(page).to_have_url(re.compile(r"action=person.id_number_revealed"))
@@ -246,8 +247,8 @@ def test_every_supervision_page_is_accessible_and_fits_a_phone(
         page = official_page(supervisor, language, viewport)
         for name, url in (
             ("supervision-dashboard", "/supervision/"),
-            ("audit-list", "/admin/approvals/auditevent/"),
-            ("timeline", f"/admin/approvals/auditevent/timeline/{late_application.pk}/"),
+            ("audit-list", "/admin/audit/auditevent/"),
+            ("timeline", f"/admin/audit/auditevent/timeline/{late_application.pk}/"),
             ("admin-index", "/admin/"),
         ):
             # when each page is opened at this width

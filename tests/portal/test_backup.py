@@ -22,8 +22,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from approvals.models import AuditEvent, DocumentKind
+from approvals.models import DocumentKind
 from approvals.services.documents import document_issue, document_render
+from audit.models import AuditEvent
 from portal.backup import BackupError, backup_create, backup_read, pg_tool
 from tests.factories import ApplicationFactory
 
@@ -35,7 +36,8 @@ READ_DOCUMENTS = textwrap.dedent(
     import django
     django.setup()
     from pypdf import PdfReader
-    from approvals.models import Application, AuditEvent, Document
+    from approvals.models import Application, Document
+    from audit.models import AuditEvent
 
     documents = []
     for document in Document.objects.exclude(file="").order_by("pk"):

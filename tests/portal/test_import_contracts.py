@@ -4,6 +4,7 @@ app's entry points, and the product never imports the demo."""
 import ast
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,3 +68,46 @@ def test_nothing_in_the_product_imports_the_demo():
         if _names_demo_code(module)
     ]
     assert offenders == []
+
+
+# The apps from the top down (pyproject.toml's "apps-layers" contract); a package imports only
+# those after it.
+APPS_FROM_THE_TOP = ("demo", "approvals", "accounts", "audit", "messaging", "personal_data")
+
+
+def _names_code_of(module: str, package: str) -> bool:
+    parts = module.split(".")
+    return parts[0] == package and (
+        len(parts) == 1
+        or any((ROOT / package / parts[1]).with_suffix(suffix).exists() for suffix in (".py", ""))
+    )
+
+
+def test_no_app_names_an_app_above_it():
+    # given each app's modules, and the dotted paths in their strings (a task queued by name, a
+    # setting's default, a mock's target: dependencies import-linter does not see)
+    offenders = [
+        f"{path.relative_to(ROOT)}: {module}"
+        for position, package in enumerate(APPS_FROM_THE_TOP)
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if "migrations" not in path.parts
+        for module in _imported_modules(path)
+        for above in APPS_FROM_THE_TOP[:position]
+        if _names_code_of(module, above)
+    ]
+
+    # then none names an app above it: the audit trail and the shared helpers are below both
+    # accounts and approvals, and accounts below approvals (issue 17: no loop between packages)
+    assert offenders == []
+
+
+def test_the_apps_layers_contract_lists_the_apps_from_the_top():
+    # the contract that import-linter runs is the one this file's checks describe
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    apps_layers = next(
+        contract
+        for contract in contracts["tool"]["importlinter"]["contracts"]
+        if contract["id"] == "apps-layers"
+    )
+    layers = [name.strip() for layer in apps_layers["layers"] for name in layer.split(":")]
+    assert tuple(layers) == APPS_FROM_THE_TOP

@@ -1,8 +1,9 @@
 """No import cycles among the portal's own packages.
 
 The graph is built by grimp (import-linter's library) from every import statement in
-``approvals``, ``accounts`` and ``portal``, those inside functions included: an import moved into
-a function still makes the two modules depend on each other. A cycle is fixed by moving the shared
+``approvals``, ``accounts``, ``audit``, ``messaging``, ``personal_data`` and ``portal``, those
+inside functions included: an import moved into a function still makes the two modules depend on
+each other. A cycle is fixed by moving the shared
 piece down into a module both can import, never by hiding the import in a function.
 Imports under ``if TYPE_CHECKING:`` are left out (they never run).
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import grimp
 import pytest
 
-PACKAGES = ("approvals", "accounts", "portal")
+PACKAGES = ("approvals", "accounts", "audit", "messaging", "personal_data", "portal")
 
 
 def import_cycles(graph) -> list[list[str]]:

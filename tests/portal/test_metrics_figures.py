@@ -17,8 +17,8 @@ from django.conf import settings
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
-from approvals.services.audit_checkpoint import checkpoint_create
 from approvals.services.sweep import sweep_deadlines
+from audit.checkpoints import checkpoint_create
 from tests.factories import ApplicationFactory, DepartmentFactory, ReviewTaskFactory
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from approvals.models.audit_chain import verify_chain
+from audit.chain import verify_chain
 from tests.factories import PersonFactory
 
 

@@ -16,13 +16,13 @@ from approvals.api.permissions import HasApplicationReadScope, HasLicenceReadSco
 from approvals.api.schema import READ, problems
 from approvals.api.serializers.agency import AgencyApplicationSerializer, LicenceSerializer
 from approvals.models import ApplicationStatus
-from approvals.models.audit_chain import audit_record
 from approvals.selectors.api import (
     applications_for_client,
     get_application_for_client,
     get_licence_for_client,
     licences_for_client,
 )
+from audit.chain import audit_record
 
 LICENCE_EXAMPLE = {
     "number": "JY13501000000123",

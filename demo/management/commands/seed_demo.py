@@ -31,7 +31,7 @@ from accounts.models import (
     PopulationRecord,
     User,
 )
-from approvals.models.audit_chain import audit_record
+from audit.chain import audit_record
 from demo import accounts as demo_data
 from demo.applications import SeededCase, seed_applications
 from demo.catalogue import seed_catalogue, seed_themes

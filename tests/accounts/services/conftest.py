@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from approvals.models.audit import AuditChainHead, AuditEvent
+from audit.models import AuditChainHead, AuditEvent
 
 
 class AuditLog:

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import BusinessMembership, MembershipStatus
 from accounts.services.membership import business_agent_permissions_set
-from approvals.models.audit_chain import verify_chain
+from audit.chain import verify_chain
 from tests.factories import BusinessFactory, MembershipFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from accounts.services.membership import (
     business_invitation_respond,
     business_member_remove,
 )
-from approvals.models.audit_chain import verify_chain
+from audit.chain import verify_chain
 from tests.factories import BusinessFactory, MembershipFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,8 @@ from accounts.models import (
     User,
 )
 from accounts.services.registration import business_register, person_register
-from approvals.models.audit import AuditEvent
-from approvals.models.audit_chain import verify_chain
+from audit.chain import verify_chain
+from audit.models import AuditEvent
 from tests.factories import (
     DEFAULT_PASSWORD,
     LegalPersonRecordFactory,

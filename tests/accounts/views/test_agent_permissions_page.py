@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import BusinessMembership
-from approvals.models.audit import AuditEvent
+from audit.models import AuditEvent
 from tests.factories import MembershipFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db

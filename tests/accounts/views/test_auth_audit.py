@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.auth_events import mask_login_identifier
-from approvals.models import AuditEvent
-from approvals.models.audit_chain import verify_chain
+from audit.chain import verify_chain
+from audit.models import AuditEvent
 from tests.accounts.views.auth_helpers import confirmed_device, sign_in, totp_code
 from tests.factories import UserFactory
 

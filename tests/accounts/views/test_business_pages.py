@@ -9,7 +9,7 @@ from django.urls import URLPattern, get_resolver, reverse
 
 from accounts import urls as accounts_urls
 from accounts.models import Business, BusinessMembership, MembershipRole, MembershipStatus
-from approvals.models.audit import AuditEvent
+from audit.models import AuditEvent
 from tests.factories import (
     BusinessFactory,
     LegalPersonRecordFactory,

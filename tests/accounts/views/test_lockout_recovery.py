@@ -12,7 +12,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.lockout import SLOW_DOWN_AFTER
 from accounts.services.sign_in_recovery import unlock_tokens
-from approvals.models import AuditEvent
+from audit.models import AuditEvent
 from tests.accounts.views.auth_helpers import (
     confirmed_device,
     page_without_csrf,

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from approvals.models import AuditEvent
+from audit.models import AuditEvent
 from tests.accounts.views.auth_helpers import page_without_csrf, sign_in
 from tests.factories import UserFactory
 

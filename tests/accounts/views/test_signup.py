@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.models import PersonProfile, PopulationRecord, User
 from accounts.views.auth import SIGN_UP_LIMIT
-from approvals.models import AuditEvent
+from audit.models import AuditEvent
 from tests.factories import PersonFactory, PopulationRecordFactory, make_id_number
 
 SIGNUP_URL = "/accounts/signup/"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from approvals.models import AuditEvent
+from audit.models import AuditEvent
 from tests.accounts.views.auth_helpers import confirmed_device, sign_in, totp_code
 from tests.factories import PersonFactory, UserFactory
 

@@ -7,7 +7,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from approvals.models import Application, AuditEvent
+from approvals.models import Application
+from audit.models import AuditEvent
 from tests.approvals.api.conftest import token_client
 from tests.approvals.api.test_idempotency import _ready_draft
 

@@ -6,7 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from accounts.models import OfficialRole
-from approvals.models import Application, AuditEvent, Document, Licence, OutboxEvent
+from approvals.models import Application, Document, Licence, OutboxEvent
+from audit.models import AuditEvent
 from tests.approvals.api.conftest import bearer_client, session_client
 from tests.approvals.intake.conftest import SCHEMA
 from tests.factories import OfficialFactory, ServiceItemFactory, ServiceVersionFactory

@@ -6,7 +6,7 @@ import copy
 import pytest
 
 from accounts.identifiers import mask_id_number
-from approvals.models import AuditEvent
+from audit.models import AuditEvent
 from tests.approvals.api.conftest import session_client
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,8 @@ rectification task; the rules are the page's (rating_submit)."""
 
 import pytest
 
-from approvals.models import Application, AuditEvent, RectificationTask
+from approvals.models import Application, RectificationTask
+from audit.models import AuditEvent
 from tests.approvals.api.conftest import token_client
 
 pytestmark = pytest.mark.django_db

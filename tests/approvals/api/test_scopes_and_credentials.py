@@ -4,8 +4,9 @@ credentials stored as hashes; officials only through the session with two-factor
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from approvals.models import ApiClient, AuditEvent, PersonalToken
+from approvals.models import ApiClient, PersonalToken
 from approvals.models.api import hash_token
+from audit.models import AuditEvent
 from tests.approvals.api.conftest import bearer_client, session_client, token_client
 from tests.factories import ApplicationFactory, ServiceItemFactory, ServiceVersionFactory
 

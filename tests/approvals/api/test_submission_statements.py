@@ -4,7 +4,8 @@ after the counters' UPDATE hold the counter rows until the commit)."""
 
 import pytest
 
-from approvals.models import Application, AuditEvent, Document, IdempotencyRecord, Notification
+from approvals.models import Application, Document, IdempotencyRecord, Notification
+from audit.models import AuditEvent
 from tests.approvals.api.conftest import token_client
 from tests.approvals.api.test_idempotency import _ready_draft
 

@@ -7,7 +7,8 @@ material or field the case does not have answers 400 with the field's errors."""
 
 import pytest
 
-from approvals.models import AuditEvent, Pledge, SupplementRequest
+from approvals.models import Pledge, SupplementRequest
+from audit.models import AuditEvent
 from tests.approvals.api.conftest import session_client, token_client
 from tests.approvals.theme_window.conftest import (  # noqa: F401  (fixtures)
     bureaus,

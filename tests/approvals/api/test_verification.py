@@ -7,7 +7,8 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from approvals.models import AuditEvent, Document, DocumentKind, Licence
+from approvals.models import Document, DocumentKind, Licence
+from audit.models import AuditEvent
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,13 +3,14 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from approvals.models import Application, ApplicationStatus, Attachment, AuditEvent, Notification
+from approvals.models import Application, ApplicationStatus, Attachment, Notification
 from approvals.services.applications import (
     application_discard_draft,
     application_start,
     application_submit,
     application_withdraw,
 )
+from audit.models import AuditEvent
 from tests.approvals.applications.helpers import filled_draft
 from tests.support import events
 

@@ -8,8 +8,9 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from approvals.models import AuditEvent, Notification
+from approvals.models import Notification
 from approvals.services.notifications import message, notify
+from audit.models import AuditEvent
 from tests.approvals.applications.pages import main_part
 from tests.factories import UserFactory
 

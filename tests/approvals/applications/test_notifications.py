@@ -10,12 +10,8 @@ from django.db import transaction
 
 from approvals.models import Notification
 from approvals.services.applications import application_submit
-from approvals.services.notifications import (
-    message,
-    notification_mark_read,
-    notify,
-    recipient_language,
-)
+from approvals.services.notifications import message, notification_mark_read, notify
+from messaging.language import recipient_language
 from tests.approvals.applications.helpers import filled_draft
 from tests.factories import PersonFactory, UserFactory
 
@@ -214,7 +210,7 @@ def test_only_the_recipient_can_mark_a_notification_read():
 
 
 def test_the_sms_backend_is_built_once_per_configured_path(settings):
-    from approvals.services.sms import get_sms_backend
+    from messaging.sms import get_sms_backend
 
     settings.SMS_BACKEND = f"{__name__}.RecordingSMSBackend"
     first = get_sms_backend()

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from approvals.services.applications import application_submit
-from approvals.services.sms import ConsoleSMSBackend
+from messaging.sms import ConsoleSMSBackend
 from tests.approvals.applications.helpers import filled_draft
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def test_the_query_code_and_the_number_stay_out_of_the_web_log(
     citizen, version, web_log, django_capture_on_commit_callbacks, settings
 ):
     # given the console backend and an applicant who reads Chinese
-    settings.SMS_BACKEND = "approvals.services.sms.ConsoleSMSBackend"
+    settings.SMS_BACKEND = "messaging.sms.ConsoleSMSBackend"
     citizen.preferred_language = "zh-hans"
     citizen.save(update_fields=["preferred_language"])
     draft = filled_draft(actor=citizen, version=version)

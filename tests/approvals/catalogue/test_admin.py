@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from approvals.models import AuditEvent, Material, ServiceItem, ServiceVersion, VersionStatus
+from approvals.models import Material, ServiceItem, ServiceVersion, VersionStatus
 from approvals.selectors.service_search import search_services
 from approvals.services.catalogue import service_version_publish
 from approvals.services.catalogue_io import export_service
+from audit.models import AuditEvent
 from tests.accounts.test_admin import change_form_data
 from tests.approvals.catalogue.conftest import minimal_schema
 from tests.factories import DepartmentFactory, MaterialFactory, UserFactory

@@ -9,9 +9,10 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from approvals.models import AuditEvent, Material, ServiceItem, ServiceVersion, VersionStatus
+from approvals.models import Material, ServiceItem, ServiceVersion, VersionStatus
 from approvals.services.catalogue import service_version_draft, service_version_publish
 from approvals.services.catalogue_io import TEMPLATES_NOTE, export_service, import_service
+from audit.models import AuditEvent
 from tests.factories import DepartmentFactory, MaterialFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

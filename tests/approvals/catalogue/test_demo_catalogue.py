@@ -8,7 +8,8 @@ from django.utils import translation
 
 from approvals.domain.workflow import parse_definition
 from approvals.dynamic_forms import check_form_schema
-from approvals.models import AuditEvent, ServiceItem, ServiceVersion, VersionStatus
+from approvals.models import ServiceItem, ServiceVersion, VersionStatus
+from audit.models import AuditEvent
 from demo import accounts as demo_data
 from demo.catalogue import DEMO_SERVICES, seed_catalogue
 from demo.management.commands.seed_demo import DemoSeeder

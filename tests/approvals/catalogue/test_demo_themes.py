@@ -3,8 +3,9 @@ restaurant asks far less than its members applied for one by one."""
 
 import pytest
 
-from approvals.models import AuditEvent, ThemeVersion, VersionStatus
+from approvals.models import ThemeVersion, VersionStatus
 from approvals.selectors.themes import faced_counts, get_published_theme, theme_plan
+from audit.models import AuditEvent
 from demo.catalogue import demo_themes, seed_catalogue, seed_themes
 from demo.management.commands.seed_demo import DemoSeeder
 

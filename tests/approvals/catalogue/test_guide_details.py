@@ -18,7 +18,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from approvals.admin.audit import ADMIN_ADD, ADMIN_CHANGE
 from approvals.models import GuideForm, ServiceItem, ServiceVersion, VersionStatus
 from approvals.services.catalogue import (
     service_version_draft,
@@ -26,6 +25,7 @@ from approvals.services.catalogue import (
     service_version_retire,
 )
 from approvals.services.catalogue_io import export_service, import_service
+from audit.admin import ADMIN_ADD, ADMIN_CHANGE
 from demo.catalogue import seed_catalogue
 from demo.management.commands.seed_demo import DemoSeeder
 from tests.accounts.test_admin import audit_events, change_form_data

@@ -5,13 +5,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from approvals.models import AuditEvent, Material, ServiceVersion, VersionStatus
-from approvals.models.audit_chain import verify_chain
+from approvals.models import Material, ServiceVersion, VersionStatus
 from approvals.services.catalogue import (
     service_version_draft,
     service_version_publish,
     service_version_retire,
 )
+from audit.chain import verify_chain
+from audit.models import AuditEvent
 from tests.approvals.catalogue.conftest import minimal_schema
 from tests.factories import (
     ApplicationFactory,

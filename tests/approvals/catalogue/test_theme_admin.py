@@ -9,9 +9,10 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from approvals.models import AuditEvent, ThemeItem, ThemeMember, ThemeVersion, VersionStatus
+from approvals.models import ThemeItem, ThemeMember, ThemeVersion, VersionStatus
 from approvals.services.catalogue_io import export_theme
 from approvals.services.themes_catalogue import theme_version_publish
+from audit.models import AuditEvent
 from tests.accounts.test_admin import change_form_data
 from tests.factories import UserFactory
 

@@ -7,9 +7,10 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from approvals.models import AuditEvent, ThemeItem, ThemeVersion, VersionStatus
+from approvals.models import ThemeItem, ThemeVersion, VersionStatus
 from approvals.services.catalogue_io import THEME_FORMAT, export_theme, import_theme
 from approvals.services.themes_catalogue import theme_version_draft, theme_version_publish
+from audit.models import AuditEvent
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

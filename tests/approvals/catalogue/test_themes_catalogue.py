@@ -4,13 +4,14 @@ version before retired, a new draft copying the members, each act audited."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from approvals.models import AuditEvent, ThemeVersion, VersionStatus
-from approvals.models.audit_chain import verify_chain
+from approvals.models import ThemeVersion, VersionStatus
 from approvals.services.themes_catalogue import (
     theme_version_draft,
     theme_version_publish,
     theme_version_retire,
 )
+from audit.chain import verify_chain
+from audit.models import AuditEvent
 from tests.approvals.catalogue.conftest import theme_schema, theme_shared_field
 from tests.factories import ServiceVersionFactory, UserFactory
 

@@ -6,8 +6,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from approvals.models import AuditEvent, CalendarDay, CalendarYear
+from approvals.models import CalendarDay, CalendarYear
 from approvals.models.working_calendar import working_calendar
+from audit.models import AuditEvent
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

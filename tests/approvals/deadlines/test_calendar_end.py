@@ -118,8 +118,9 @@ def test_officials_are_told_two_months_ahead_that_the_calendar_ends(
 def test_a_pause_while_the_dates_were_provisional_still_counts_when_they_are_recomputed(
     make_application, clerk, department, admin_user
 ):
-    from approvals.models import AuditEvent, ReviewTask
+    from approvals.models import ReviewTask
     from approvals.services.deadlines import clock_pause_end, clock_pause_start
+    from audit.models import AuditEvent
 
     DepartmentFactory(code="other", region_code=department.region_code)
     # given a joint application accepted on Monday 2026-12-21 (its review stage: 20 working days)

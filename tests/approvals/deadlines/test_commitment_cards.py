@@ -11,18 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import OfficialRole
-from approvals.models import (
-    AuditEvent,
-    Commitment,
-    DeadlineSweepState,
-    Notification,
-    SupervisionCard,
-)
+from approvals.models import Commitment, DeadlineSweepState, Notification, SupervisionCard
 from approvals.models.working_calendar import working_calendar
 from approvals.selectors.supervision import overdue_cards
 from approvals.services.commitments import commitment_verify
 from approvals.services.deadlines import application_deadlines_refresh
 from approvals.services.sweep import sweep_deadlines
+from audit.models import AuditEvent
 from tests.factories import LicenceFactory, OfficialFactory
 
 D = dt.date

@@ -6,8 +6,9 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from approvals.models import AuditEvent, Notification
+from approvals.models import Notification
 from approvals.services.deadlines import application_deadlines_refresh
+from audit.models import AuditEvent
 
 D = dt.date
 

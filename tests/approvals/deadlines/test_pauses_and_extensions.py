@@ -6,13 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import OfficialRole
 from approvals.domain.china_time import CHINA
-from approvals.models import (
-    AuditEvent,
-    ClockPause,
-    ExtensionStatus,
-    Notification,
-    ReviewTask,
-)
+from approvals.models import ClockPause, ExtensionStatus, Notification, ReviewTask
 from approvals.services.deadlines import (
     application_deadlines_refresh,
     clock_pause_end,
@@ -20,6 +14,7 @@ from approvals.services.deadlines import (
     extension_decide,
     extension_request,
 )
+from audit.models import AuditEvent
 from tests.factories import DepartmentFactory, OfficialFactory
 
 D = dt.date

@@ -7,7 +7,6 @@ import pytest
 from accounts.models import OfficialRole
 from approvals.models import (
     Application,
-    AuditEvent,
     ClockPause,
     Notification,
     Pledge,
@@ -17,6 +16,7 @@ from approvals.models import (
 from approvals.services.attachments import attachment_upload
 from approvals.services.intake import supplement_answer
 from approvals.services.sweep import sweep_deadlines
+from audit.models import AuditEvent
 from tests.approvals.deadlines.conftest import single_stage
 from tests.factories import ApplicationFactory, ServiceVersionFactory
 from tests.support import png_upload

@@ -14,10 +14,11 @@ from django.urls import reverse
 
 from approvals.admin.calendar import sync_year_days
 from approvals.domain.statutory_holidays import statutory_holidays
-from approvals.models import AuditEvent, CalendarYear, Document, ReviewTask
+from approvals.models import CalendarYear, Document, ReviewTask
 from approvals.services.deadlines import application_deadlines_refresh
 from approvals.services.documents import document_html
 from approvals.services.intake import intake_accept
+from audit.models import AuditEvent
 
 D = dt.date
 SHANGHAI = ZoneInfo("Asia/Shanghai")

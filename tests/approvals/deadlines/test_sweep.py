@@ -7,17 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import OfficialRole
-from approvals.models import (
-    AuditEvent,
-    DeadlineSweepState,
-    Notification,
-    Pledge,
-    ReviewTask,
-    SupervisionCard,
-)
+from approvals.models import DeadlineSweepState, Notification, Pledge, ReviewTask, SupervisionCard
 from approvals.models.working_calendar import working_calendar
 from approvals.services.deadlines import application_deadlines_refresh
 from approvals.services.sweep import sweep_deadlines
+from audit.models import AuditEvent
 
 D = dt.date
 

@@ -12,18 +12,18 @@ from django.utils import timezone
 from accounts.models import OfficialRole
 from approvals.models import (
     Application,
-    AuditEvent,
     Document,
     Notification,
     OutboxEvent,
     ReviewTask,
     SupervisionCard,
 )
-from approvals.models.audit_chain import verify_chain
 from approvals.models.working_calendar import working_calendar
 from approvals.services import sweep
 from approvals.services.deadlines import application_deadlines_refresh
 from approvals.services.sweep import sweep_deadlines
+from audit.chain import verify_chain
+from audit.models import AuditEvent
 from tests.factories import OfficialFactory
 
 D = dt.date

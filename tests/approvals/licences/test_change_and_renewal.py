@@ -6,19 +6,14 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from approvals.models import (
-    AuditEvent,
-    DocumentStatus,
-    LicenceAction,
-    LicenceStatus,
-    ServiceVersion,
-)
+from approvals.models import DocumentStatus, LicenceAction, LicenceStatus, ServiceVersion
 from approvals.services.licences import (
     licence_follow_up_start,
     licence_revoke,
     licence_supersede_on_issue,
     licence_valid_to,
 )
+from audit.models import AuditEvent
 from tests.approvals.licences.conftest import DecidedApplicationFactory
 from tests.factories import LicenceFactory, MembershipFactory, PersonFactory
 from tests.support import recorded_events

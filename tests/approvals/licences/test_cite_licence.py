@@ -6,11 +6,12 @@ import uuid
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from approvals.models import Attachment, AuditEvent
+from approvals.models import Attachment
 from approvals.security.uploads import UploadRejected
 from approvals.services.applications import ApplicationIncomplete, application_submit
 from approvals.services.attachments import attachment_cite_licence
 from approvals.services.licences import licence_revoke
+from audit.models import AuditEvent
 from tests.factories import (
     ApplicationFactory,
     LicenceFactory,

@@ -4,7 +4,8 @@ of a document with a reason; the old edition shows superseded on /verify/."""
 import pytest
 from django.urls import reverse
 
-from approvals.models import AuditEvent, Document, DocumentStatus
+from approvals.models import Document, DocumentStatus
+from audit.models import AuditEvent
 
 
 def _url(document, **query):

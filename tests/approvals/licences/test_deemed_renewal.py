@@ -7,7 +7,6 @@ import pytest
 
 from approvals.models import (
     Application,
-    AuditEvent,
     Document,
     DocumentKind,
     Licence,
@@ -18,6 +17,7 @@ from approvals.models import (
 )
 from approvals.services.deemed_renewal import deemed_renewals_sweep
 from approvals.services.documents import document_html
+from audit.models import AuditEvent
 from tests.approvals.licences.conftest import open_follow_up
 from tests.factories import ReviewTaskFactory
 

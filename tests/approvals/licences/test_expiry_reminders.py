@@ -2,9 +2,10 @@
 
 import datetime as dt
 
-from approvals.models import AuditEvent, LicenceStatus, Notification
+from approvals.models import LicenceStatus, Notification
 from approvals.services.licences import licence_expiry_reminders_send
 from approvals.tasks import licence_expiry_reminders_task
+from audit.models import AuditEvent
 from tests.approvals.licences.conftest import TODAY
 from tests.factories import LicenceFactory
 

@@ -4,16 +4,10 @@ licence's open change and renewal applications."""
 
 import pytest
 
-from approvals.models import (
-    AuditEvent,
-    Document,
-    DocumentKind,
-    DocumentStatus,
-    LicenceAction,
-    Notification,
-)
+from approvals.models import Document, DocumentKind, DocumentStatus, LicenceAction, Notification
 from approvals.services.documents import document_html, document_public_status
 from approvals.services.licences import licence_cancel, licence_revoke
+from audit.models import AuditEvent
 from tests.approvals.licences.conftest import open_follow_up
 from tests.factories import ApplicationFactory
 

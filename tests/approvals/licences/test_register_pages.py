@@ -2,7 +2,8 @@
 
 import pytest
 
-from approvals.models import AuditEvent, LicenceStatus
+from approvals.models import LicenceStatus
+from audit.models import AuditEvent
 
 
 def test_the_departments_officials_see_its_register(register, official_client):

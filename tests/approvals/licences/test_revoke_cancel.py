@@ -3,8 +3,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from approvals.models import AuditEvent, DocumentStatus, LicenceStatus, Notification
+from approvals.models import DocumentStatus, LicenceStatus, Notification
 from approvals.services.licences import licence_cancel, licence_revoke
+from audit.models import AuditEvent
 from tests.approvals.licences.conftest import open_follow_up
 from tests.support import recorded_events
 

@@ -7,9 +7,10 @@ import pytest
 from django.db import connection, connections
 
 from accounts.models import OfficialRole
-from approvals.models import AuditEvent, ReviewTask
+from approvals.models import ReviewTask
 from approvals.services.tasks import StaleTask, task_approve, task_reject
 from approvals.services.workflow import workflow_start
+from audit.models import AuditEvent
 from tests.factories import OfficialFactory
 
 from .conftest import task_of

@@ -9,15 +9,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from approvals.models import AuditEvent
-from approvals.models.audit_chain import audit_record
 from approvals.services.case_files import case_file_open, id_number_reveal
+from audit.chain import audit_record
+from audit.models import AuditEvent
 from tests.approvals import tampering
 from tests.support import events
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = "admin:approvals_auditevent_changelist"
+CHANGELIST = "admin:audit_auditevent_changelist"
 
 
 @pytest.fixture
@@ -121,7 +121,7 @@ def test_the_supervisor_cannot_change_or_delete(city, supervisor_client, seen):
     )
     assert (
         supervisor_client.post(
-            reverse("admin:approvals_auditevent_change", args=[event.pk]), {}
+            reverse("admin:audit_auditevent_change", args=[event.pk]), {}
         ).status_code
         == 403
     )
@@ -137,7 +137,7 @@ def test_the_timeline_shows_every_event_with_its_differences(
         changes={"status": ["open", "approved"]},
     )
 
-    response = supervisor_client.get(reverse("admin:approvals_auditevent_timeline", args=[seen.pk]))
+    response = supervisor_client.get(reverse("admin:audit_auditevent_timeline", args=[seen.pk]))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -152,11 +152,11 @@ def test_the_timeline_shows_every_event_with_its_differences(
 
 def test_the_timeline_is_found_by_tracking_number(supervisor_client, seen):
     response = supervisor_client.get(
-        reverse("admin:approvals_auditevent_find"), {"tracking_number": seen.tracking_number}
+        reverse("admin:audit_auditevent_find"), {"tracking_number": seen.tracking_number}
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("admin:approvals_auditevent_timeline", args=[seen.pk])
+    assert response["Location"] == reverse("admin:audit_auditevent_timeline", args=[seen.pk])
 
 
 def test_verify_now_records_the_result_shown_on_the_index(
@@ -164,7 +164,7 @@ def test_verify_now_records_the_result_shown_on_the_index(
 ):
     # the walk is queued for a worker, not run in the request
     with django_capture_on_commit_callbacks() as queued:
-        response = supervisor_client.post(reverse("admin:approvals_auditevent_verify"))
+        response = supervisor_client.post(reverse("admin:audit_auditevent_verify"))
     assert response.status_code == 302
     assert not events("audit.verified").exists()
     # when the worker runs it, the result is recorded and shown on the index
@@ -183,7 +183,7 @@ def test_verify_now_on_a_broken_chain_records_a_failure(
     tampering.edit(2, "reason", "edited")
 
     with django_capture_on_commit_callbacks(execute=True):
-        supervisor_client.post(reverse("admin:approvals_auditevent_verify"))
+        supervisor_client.post(reverse("admin:audit_auditevent_verify"))
 
     event = events("audit.verified").get()
     assert event.outcome == "failed"
@@ -192,12 +192,12 @@ def test_verify_now_on_a_broken_chain_records_a_failure(
 
 
 def test_verify_now_needs_a_post(supervisor_client):
-    assert supervisor_client.get(reverse("admin:approvals_auditevent_verify")).status_code == 405
+    assert supervisor_client.get(reverse("admin:audit_auditevent_verify")).status_code == 405
 
 
 def test_csv_export_of_a_filtered_view_is_audited(city, supervisor_client, seen):
     response = supervisor_client.get(
-        reverse("admin:approvals_auditevent_export"), {"action": "person.id_number_revealed"}
+        reverse("admin:audit_auditevent_export"), {"action": "person.id_number_revealed"}
     )
 
     assert response.status_code == 200
@@ -215,7 +215,7 @@ def test_a_formula_in_an_exported_cell_is_neutralised(supervisor_client):
     audit_record(action="test.formula", reason="=HYPERLINK(1)")
 
     response = supervisor_client.get(
-        reverse("admin:approvals_auditevent_export"), {"action": "test.formula"}
+        reverse("admin:audit_auditevent_export"), {"action": "test.formula"}
     )
 
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
@@ -227,8 +227,8 @@ def test_an_applicant_cannot_reach_the_supervisors_admin(city, client, seen):
 
     for url in (
         reverse(CHANGELIST),
-        reverse("admin:approvals_auditevent_timeline", args=[seen.pk]),
-        reverse("admin:approvals_auditevent_export"),
+        reverse("admin:audit_auditevent_timeline", args=[seen.pk]),
+        reverse("admin:audit_auditevent_export"),
     ):
         assert client.get(url).status_code == 302  # to the sign-in page
     assert not events("audit.exported").exists()
@@ -239,12 +239,9 @@ def test_a_staff_user_without_the_permission_gets_403(city, verified_client_fact
     city.reviewer.save(update_fields=["is_staff"])
     client = verified_client_factory(city.reviewer)
 
-    assert (
-        client.get(reverse("admin:approvals_auditevent_timeline", args=[seen.pk])).status_code
-        == 403
-    )
-    assert client.get(reverse("admin:approvals_auditevent_export")).status_code == 403
-    assert client.post(reverse("admin:approvals_auditevent_verify")).status_code == 403
+    assert client.get(reverse("admin:audit_auditevent_timeline", args=[seen.pk])).status_code == 403
+    assert client.get(reverse("admin:audit_auditevent_export")).status_code == 403
+    assert client.post(reverse("admin:audit_auditevent_verify")).status_code == 403
 
 
 @pytest.mark.parametrize(("language", "text"), [("en", "Verify now"), ("zh-hans", "立即校验")])
@@ -253,7 +250,7 @@ def test_the_index_and_timeline_in_both_languages(supervisor_client, seen, langu
 
     index = supervisor_client.get(reverse("admin:index")).content.decode()
     timeline = supervisor_client.get(
-        reverse("admin:approvals_auditevent_timeline", args=[seen.pk])
+        reverse("admin:audit_auditevent_timeline", args=[seen.pk])
     ).content.decode()
 
     assert text in index
@@ -309,11 +306,9 @@ def test_the_search_box_finds_an_object_number_exactly(supervisor_client, seen):
 def test_a_supervisor_whose_position_ended_no_longer_reads_the_audit_trail(city, supervisor_client):
     from accounts.models import OfficialPosition
 
-    assert (
-        supervisor_client.get(reverse("admin:approvals_auditevent_changelist")).status_code == 200
-    )
+    assert supervisor_client.get(reverse("admin:audit_auditevent_changelist")).status_code == 200
     OfficialPosition.objects.filter(user=city.supervisor).update(is_active=False)
 
-    response = supervisor_client.get(reverse("admin:approvals_auditevent_changelist"))
+    response = supervisor_client.get(reverse("admin:audit_auditevent_changelist"))
 
     assert response.status_code in (302, 403)

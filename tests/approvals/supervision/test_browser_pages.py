@@ -72,7 +72,7 @@ def test_the_supervisor_finds_the_timeline_by_tracking_number(
     id_number_reveal(actor=city.reviewer, application=application)
     page = signed_in_page(city.supervisor, language)
 
-    page.goto("/admin/approvals/auditevent/")
+    page.goto("/admin/audit/auditevent/")
     page.fill("#timeline-number", application.tracking_number)
     page.locator("form.timeline-find button").click()
 

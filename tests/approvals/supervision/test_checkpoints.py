@@ -8,14 +8,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, transaction
 
-from approvals.models import AuditChainHead, AuditCheckpoint, AuditEvent
-from approvals.models.audit_chain import audit_record
-from approvals.services.audit_checkpoint import (
+from approvals.tasks import audit_checkpoint_task
+from audit.chain import audit_record
+from audit.checkpoints import (
     checkpoint_create,
     signature_valid,
     verify_audit_trail,
 )
-from approvals.tasks import audit_checkpoint_task
+from audit.models import AuditChainHead, AuditCheckpoint, AuditEvent
 from tests.approvals import tampering
 from tests.support import events
 

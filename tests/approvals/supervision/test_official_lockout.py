@@ -5,12 +5,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from approvals.models import AuditEvent
+from audit.models import AuditEvent
 from tests.accounts.views.auth_helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = "admin:approvals_auditevent_changelist"
+CHANGELIST = "admin:audit_auditevent_changelist"
 
 
 def test_an_officials_lockout_is_audited_and_shown_to_supervisors(city, verified_client_factory):

@@ -9,13 +9,13 @@ import pytest
 from django.urls import reverse
 
 from approvals.models import RectificationTask, ServiceRating
-from approvals.models.audit_chain import audit_record
 from approvals.services.case_files import id_number_reveal
+from audit.chain import audit_record
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = "admin:approvals_auditevent_changelist"
+CHANGELIST = "admin:audit_auditevent_changelist"
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def test_stacked_cells_carry_their_column_names(city, under_review, supervisor_c
     id_number_reveal(actor=city.reviewer, application=under_review.application)
 
     response = supervisor_client.get(
-        reverse("admin:approvals_auditevent_timeline", args=[under_review.application.pk])
+        reverse("admin:audit_auditevent_timeline", args=[under_review.application.pk])
     )
 
     body = response.content.decode()

@@ -12,13 +12,13 @@ from django.urls import reverse
 
 from approvals.models import (
     Application,
-    AuditEvent,
     Licence,
     ServiceRating,
     SupplementRequest,
     ThemeCase,
 )
-from approvals.services.audit_checkpoint import verify_audit_trail
+from audit.checkpoints import verify_audit_trail
+from audit.models import AuditEvent
 from demo.applications import KEY_PREFIX, _user
 from demo.catalogue import _seed_theme, demo_themes, seed_catalogue, seed_themes
 from demo.management.commands.seed_demo import DemoSeeder

@@ -11,17 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals.models import (
-    AuditEvent,
-    ClockPause,
-    DeadlineExtension,
-    ReviewTask,
-    SupplementRequest,
-)
-from approvals.models.audit_chain import audit_record
+from approvals.models import ClockPause, DeadlineExtension, ReviewTask, SupplementRequest
 from approvals.security.query_codes import hash_query_code
 from approvals.selectors.timeline import application_progress
 from approvals.services.tasks import task_approve, task_pause_clock
+from audit.chain import audit_record
+from audit.models import AuditEvent
 from tests.approvals.applications.pages import main_part
 from tests.approvals.review.conftest import task_of
 from tests.factories import ApplicationFactory

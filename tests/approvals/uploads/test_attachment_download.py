@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from approvals.models import AuditEvent
 from approvals.services.attachments import attachment_upload
+from audit.models import AuditEvent
 from tests.approvals.uploads import files
 from tests.factories import (
     ApplicationFactory,

@@ -4,9 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 
-from approvals.models import Attachment, AuditEvent, ScanResult
+from approvals.models import Attachment, ScanResult
 from approvals.security.uploads import UploadRejected
 from approvals.services.attachments import attachment_delete, attachment_upload
+from audit.models import AuditEvent
 from tests.approvals.uploads import files
 from tests.factories import (
     ApplicationFactory,

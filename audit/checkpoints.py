@@ -30,14 +30,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from approvals.models import AuditChainHead, AuditCheckpoint
-from approvals.models.audit_chain import (
+from audit.chain import (
     ChainProblem,
     audit_record,
     chain_reaches,
     stored_event_intact,
     walk_chain,
 )
+from audit.models import AuditChainHead, AuditCheckpoint
 
 logger = logging.getLogger("portal.audit")
 

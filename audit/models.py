@@ -16,7 +16,21 @@ from django.db import models
 from django.utils.ipv6 import clean_ipv6_address
 from django.utils.translation import gettext_lazy as _
 
-from approvals.db.audit_sql import GENESIS_HASH
+from audit.sql import CHECKPOINT_TABLE, GENESIS_HASH, HEAD_TABLE, TABLE
+
+# What events recorded before these models moved here from approvals (issue 17) name them as: a
+# stored event keeps the object type it was hashed with, and readers look the model up by its
+# name of today.
+FORMER_OBJECT_TYPES = {
+    "approvals.auditevent": "audit.auditevent",
+    "approvals.auditchainhead": "audit.auditchainhead",
+    "approvals.auditcheckpoint": "audit.auditcheckpoint",
+}
+
+
+def object_model_label(object_type: str) -> str:
+    """The model label (``app.model``) of an event's ``object_type``, as the model is named now."""
+    return FORMER_OBJECT_TYPES.get(object_type, object_type)
 
 
 class AuditOutcome(models.TextChoices):
@@ -64,6 +78,9 @@ class AuditEvent(models.Model):
     hash = models.CharField(_("hash"), max_length=64, editable=False, unique=True)
 
     class Meta:
+        # The tables keep the names they were created with in approvals (the triggers, the
+        # database grants and the backups name them): the app moved, the data did not.
+        db_table = TABLE
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-sequence"]
@@ -90,7 +107,7 @@ class AuditEvent(models.Model):
 
 
 # The fields an event's hash covers, in the order ``canonical_payload`` and ``event_hash`` take
-# them: the chain walk (approvals/models/audit_chain.py) selects these columns and passes each row
+# them: the chain walk (audit/chain.py) selects these columns and passes each row
 # as it is, so that writing and verifying go through one function and can never produce different
 # bytes.
 HASHED_FIELDS = (
@@ -197,6 +214,7 @@ class AuditChainHead(models.Model):
     hash = models.CharField(max_length=64, default=GENESIS_HASH)
 
     class Meta:
+        db_table = HEAD_TABLE
         verbose_name = _("audit chain head")
         verbose_name_plural = _("audit chain head")
 
@@ -218,6 +236,7 @@ class AuditCheckpoint(models.Model):
     signature = models.CharField(_("signature"), max_length=200)
 
     class Meta:
+        db_table = CHECKPOINT_TABLE
         verbose_name = _("audit checkpoint")
         verbose_name_plural = _("audit checkpoints")
         ordering = ["-sequence", "-created_at"]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from approvals.services.audit_checkpoint import (
+from audit.checkpoints import (
     CheckpointFileInvalid,
     checkpoint_from_file,
     verify_audit_trail,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from approvals.services.audit_checkpoint import checkpoint_create, checkpoint_export
+from audit.checkpoints import checkpoint_create, checkpoint_export
 
 
 class Command(BaseCommand):

@@ -15,7 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, connections, models, transaction
 from django.utils import timezone
 
-from approvals.models.audit import (
+from audit.models import (
     GENESIS_HASH,
     HASHED_FIELDS,
     AuditChainHead,

@@ -14,8 +14,8 @@ import uuid
 from django.contrib import admin
 from django.db import models, router, transaction
 
-from accounts import identifiers
-from approvals.models.audit_chain import audit_record, field_changes
+from audit.chain import audit_record, field_changes
+from personal_data.masking import mask_id_number, mask_mobile
 
 ADMIN_ADD = "admin.add"
 ADMIN_CHANGE = "admin.change"
@@ -65,9 +65,9 @@ def mask_value(field_name: str, value):
     if "password" in name or "secret" in name:
         return HIDDEN
     if "id_number" in name:
-        return identifiers.mask_id_number(str(value))
+        return mask_id_number(str(value))
     if "mobile" in name:
-        return identifiers.mask_mobile(str(value))
+        return mask_mobile(str(value))
     return value
 
 

@@ -4,7 +4,9 @@ Used by the migration and by the test database backends, which must lift the gua
 tables between transactional tests and then put it back.
 """
 
+# The tables were created by the approvals app, whose models these were; they keep their names.
 TABLE = "approvals_auditevent"
+HEAD_TABLE = "approvals_auditchainhead"
 # The "previous hash" of the first event.
 GENESIS_HASH = "0" * 64
 
@@ -41,10 +43,10 @@ POSTGRESQL_DROP = [
 CREATE = {"sqlite": SQLITE_CREATE, "postgresql": POSTGRESQL_CREATE}
 DROP = {"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP}
 
-# The signed checkpoints of the chain's head (approvals/services/audit_checkpoint.py) are
+# The signed checkpoints of the chain's head (audit/checkpoints.py) are
 # append-only too: a checkpoint that could be edited or deleted would not catch a cut-off tail. A
 # guard of its own
-# (migration 0008), so that lifting one guard never touches the other.
+# (approvals migration 0008), so that lifting one guard never touches the other.
 CHECKPOINT_TABLE = "approvals_auditcheckpoint"
 
 CHECKPOINT_SQLITE_CREATE = [

@@ -11,7 +11,7 @@ import logging
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from accounts.identifiers import mask_mobile
+from personal_data.masking import mask_mobile
 
 logger = logging.getLogger("portal.sms")
 
