@@ -118,6 +118,7 @@ class PortalCollector:
             OpenTaskCount,
             SupervisionCard,
         )
+        from approvals.selectors.supervision import LIGHTS, ledger_light_sums
 
         codes = dict(Department.objects.values_list("pk", "code"))
 
@@ -129,12 +130,21 @@ class PortalCollector:
                 if (n := row["n"])
             ]
 
-        open_tasks = OpenTaskCount.objects.values("department_id", "light").annotate(n=Sum("tasks"))
+        # The lights are sums of the ledger over their bands of due dates; "none": no due date yet,
+        # or one past the calendar.
+        per_department = OpenTaskCount.objects.values("department_id").annotate(
+            n=Sum("tasks"), **ledger_light_sums(china_today())
+        )
+        open_tasks = []
+        for row in per_department.order_by():
+            lit = sum(row[light] for light in LIGHTS)
+            for light, n in (*((light, row[light]) for light in LIGHTS), ("", row["n"] - lit)):
+                open_tasks.append({"department_id": row["department_id"], "light": light, "n": n})
         yield _gauge(
             "portal_open_tasks",
             "Open review tasks by department and SLA light.",
             ["department", "light"],
-            by_department(open_tasks.order_by(), "light"),
+            by_department(open_tasks, "light"),
         )
         cards = SupervisionCard.objects.values("department_id", "colour").annotate(n=Count("pk"))
         yield _gauge(
