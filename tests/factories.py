@@ -324,6 +324,7 @@ class ReviewTaskFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = "approvals.ReviewTask"
+        skip_postgeneration_save = True
 
     class Params:
         light = "green"
