@@ -62,11 +62,11 @@ def _fill(*, versions, departments, citizen):
         cursor.execute(
             """
             INSERT INTO approvals_reviewtask (
-              stage_key, branch_key, round, role, status, due_on, sla_light, return_to, comment,
+              stage_key, branch_key, round, role, status, due_on, return_to, comment,
               created_at, revision, application_id, department_id)
             SELECT 'review', 'main', 1, 'reviewer',
               CASE WHEN a.status = 'under_review' THEN 'open' ELSE 'approved' END,
-              a.received_on + 20, (ARRAY['green', 'yellow', 'red'])[1 + a.id %% 3], '', '',
+              a.received_on + 20, '', '',
               a.created_at, 1, a.id,
               (%(departments)s::bigint[])[1 + a.id %% cardinality(%(departments)s::bigint[])]
             FROM approvals_application a WHERE a.tracking_number LIKE 'TRD-%%'
