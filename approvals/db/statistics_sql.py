@@ -5,17 +5,19 @@ One source for each derived figure, whatever writes the rows (services, the admi
 test factories):
 
 - ``approvals_opentaskcount``: every review task that enters or leaves the open state, or
-  changes light, department, role, claim or application while open, adds -1 to the bucket it
-  leaves and +1 to the one it joins (department, role, service version, light as stored, claimed
-  or not). The supervision dashboard and the officials' queue both read it.
+  changes due date, department, role, claim or application while open, adds -1 to the bucket it
+  leaves and +1 to the one it joins (department, role, service version, due date, clock stopped,
+  claimed or not); a pause that stops or restarts an application's clock moves its open tasks.
+  The supervision dashboard and the officials' queue both read it, the SLA light summed over
+  each band of due dates (the light changes with the day; the rows do not).
 - ``approvals_statisticschange``: every application change that can move a figure of the
   statistics (status, service version, the received/accepted/decided dates, the statutory due
   date) records the days it touches, before and after; so does every rating (grade, department,
   time), with the day before and after its UTC date, one of which is its local date whatever
   the time zone.
 
-PostgreSQL uses statement-level triggers with transition tables, so a bulk insert or the sweep's
-one UPDATE of thousands of lights writes a few aggregated rows, not one per task; except for
+PostgreSQL uses statement-level triggers with transition tables, so a bulk insert or one UPDATE
+of thousands of due dates writes a few aggregated rows, not one per task; except for
 updates of applications, which come one at a time and mostly touch other columns: a row trigger
 that fires only when a column the statistics read changes. SQLite has only row-level triggers;
 its writes are one at a time anyway.
@@ -41,10 +43,10 @@ def _stopped(task: str) -> str:
     )
 
 
-def _bucket_of(task: str, application: str = "a", paused: str | None = None) -> str:
+def _bucket_of(task: str, application: str = "a") -> str:
     return (
         f"{task}.department_id, {task}.role, {application}.service_version_id, "
-        f"{task}.due_on, {paused or _stopped(task)}, ({task}.assignee_id IS NOT NULL)"
+        f"{task}.due_on, {_stopped(task)}, ({task}.assignee_id IS NOT NULL)"
     )
 
 
@@ -329,8 +331,8 @@ OFFICIAL = "approvals_officialtaskcount"
 OFFICIAL_BUCKET = "department_id, assignee_id, due_on, clock_stopped"
 
 
-def _official_bucket_of(task: str, paused: str | None = None) -> str:
-    return f"{task}.department_id, {task}.assignee_id, {task}.due_on, {paused or _stopped(task)}"
+def _official_bucket_of(task: str) -> str:
+    return f"{task}.department_id, {task}.assignee_id, {task}.due_on, {_stopped(task)}"
 
 
 _PG_OFFICIAL_MOVED = """

@@ -30,6 +30,24 @@ def create_ledgers(apps, schema_editor):
         schema_editor.execute(fill)
 
 
+def _keyed_by_due_date(model_name: str, *, old_index: str, index: models.Index) -> list:
+    """A ledger's light column and index replaced by the due date and the stopped clock."""
+    return [
+        migrations.RemoveIndex(model_name=model_name, name=old_index),
+        migrations.RemoveField(model_name=model_name, name="light"),
+        migrations.AddField(
+            model_name=model_name, name="due_on", field=models.DateField(null=True)
+        ),
+        migrations.AddField(
+            model_name=model_name,
+            name="clock_stopped",
+            field=models.BooleanField(default=False),
+            preserve_default=False,
+        ),
+        migrations.AddIndex(model_name=model_name, index=index),
+    ]
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("approvals", "0032_theme_progress_pending"),
@@ -45,37 +63,24 @@ class Migration(migrations.Migration):
                 condition=models.Q(("status", "open")), fields=["due_on"], name="task_due_open"
             ),
         ),
-        migrations.RemoveIndex(model_name="opentaskcount", name="open_task_bucket"),
-        migrations.RemoveField(model_name="opentaskcount", name="light"),
-        migrations.AddField(
-            model_name="opentaskcount", name="due_on", field=models.DateField(null=True)
-        ),
-        migrations.AddField(
-            model_name="opentaskcount",
-            name="clock_stopped",
-            field=models.BooleanField(default=False),
-            preserve_default=False,
-        ),
-        migrations.AddIndex(
-            model_name="opentaskcount",
+        *_keyed_by_due_date(
+            "opentaskcount",
+            old_index="open_task_bucket",
             index=models.Index(
-                fields=["department", "role", "service_version", "due_on", "clock_stopped", "assigned"],
+                fields=[
+                    "department",
+                    "role",
+                    "service_version",
+                    "due_on",
+                    "clock_stopped",
+                    "assigned",
+                ],
                 name="open_task_due_bucket",
             ),
         ),
-        migrations.RemoveIndex(model_name="officialtaskcount", name="official_task_bucket"),
-        migrations.RemoveField(model_name="officialtaskcount", name="light"),
-        migrations.AddField(
-            model_name="officialtaskcount", name="due_on", field=models.DateField(null=True)
-        ),
-        migrations.AddField(
-            model_name="officialtaskcount",
-            name="clock_stopped",
-            field=models.BooleanField(default=False),
-            preserve_default=False,
-        ),
-        migrations.AddIndex(
-            model_name="officialtaskcount",
+        *_keyed_by_due_date(
+            "officialtaskcount",
+            old_index="official_task_bucket",
             index=models.Index(
                 fields=["department", "assignee", "due_on", "clock_stopped"],
                 name="official_task_due_bucket",

@@ -182,7 +182,8 @@ def statistics_rollup(*, today: dt.date | None = None, rebuild: bool = False) ->
 
 
 # The ledgers of open tasks the triggers keep: by queue bucket (department, role, service
-# version, light, claimed) and by official (department, assignee, light).
+# version, due date, clock stopped, claimed) and by official (department, assignee, due date,
+# clock stopped).
 _LEDGERS = (
     (OpenTaskCount, statistics_sql.BUCKET, statistics_sql.OPEN_TASK_COUNTS_FILL),
     (OfficialTaskCount, statistics_sql.OFFICIAL_BUCKET, statistics_sql.OFFICIAL_TASK_COUNTS_FILL),
