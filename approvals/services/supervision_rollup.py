@@ -227,11 +227,14 @@ def _ledger_compact(model, columns: str) -> int:
 
 
 def open_task_counts_rebuild() -> None:
-    """Recount both ledgers from the review tasks, with task writes held off meanwhile."""
+    """Recount both ledgers from the review tasks (and their applications' pauses), with task and
+    pause writes held off meanwhile."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("LOCK TABLE approvals_reviewtask IN SHARE MODE")
+                cursor.execute(
+                    "LOCK TABLE approvals_reviewtask, approvals_clockpause IN SHARE MODE"
+                )
         for model, _columns, fill in _LEDGERS:
             model.objects.all().delete()
             with connection.cursor() as cursor:
