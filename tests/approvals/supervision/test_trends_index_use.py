@@ -143,9 +143,10 @@ def test_the_workload_per_official_reads_its_ledger_by_index(city, province):
     others = "{" + ",".join(str(d.pk) for d in province[1:]) + "}"
     with connection.cursor() as cursor:
         cursor.execute(
-            """INSERT INTO approvals_officialtaskcount (department_id, assignee_id, light, tasks)
+            """INSERT INTO approvals_officialtaskcount
+                 (department_id, assignee_id, due_on, clock_stopped, tasks)
                SELECT (%(others)s::bigint[])[1 + g %% cardinality(%(others)s::bigint[])],
-                      NULL, (ARRAY['green', 'yellow', 'red'])[1 + g %% 3], 1 - 2 * (g %% 2)
+                      NULL, CURRENT_DATE + (g %% 60 - 30), g %% 7 = 0, 1 - 2 * (g %% 2)
                FROM generate_series(1, 50000) AS g""",
             {"others": others},
         )
