@@ -50,7 +50,7 @@ def _keyed_by_due_date(model_name: str, *, old_index: str, index: models.Index) 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("approvals", "0032_theme_progress_pending"),
+        ("approvals", "0033_audit_models_moved"),
     ]
 
     operations = [
