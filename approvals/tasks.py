@@ -27,7 +27,6 @@ def sweep_deadlines_task() -> dict:
     report = sweep_deadlines()
     return {
         "deemed_accepted": len(report.deemed_accepted),
-        "lights_changed": report.lights_changed,
         "cards": dict(report.cards),
         "lapsed_pledges": len(report.lapsed_pledges),
         "due_dates_filled": report.due_dates_filled,

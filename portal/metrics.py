@@ -110,6 +110,7 @@ class PortalCollector:
         from accounts.models import Department
         from approvals.domain.china_time import china_today
         from approvals.models import Application, CalendarYear, OpenTaskCount, SupervisionCard
+        from approvals.selectors.supervision import LIGHTS, ledger_light_sums
         from audit.models import AuditChainHead, AuditCheckpoint, AuditEvent
 
         codes = dict(Department.objects.values_list("pk", "code"))
@@ -122,12 +123,21 @@ class PortalCollector:
                 if (n := row["n"])
             ]
 
-        open_tasks = OpenTaskCount.objects.values("department_id", "light").annotate(n=Sum("tasks"))
+        # The lights are sums of the ledger over their bands of due dates; "none": no due date yet,
+        # or one past the calendar.
+        per_department = OpenTaskCount.objects.values("department_id").annotate(
+            n=Sum("tasks"), **ledger_light_sums(china_today())
+        )
+        open_tasks = []
+        for row in per_department.order_by():
+            lit = sum(row[light] for light in LIGHTS)
+            for light, n in (*((light, row[light]) for light in LIGHTS), ("", row["n"] - lit)):
+                open_tasks.append({"department_id": row["department_id"], "light": light, "n": n})
         yield _gauge(
             "portal_open_tasks",
             "Open review tasks by department and SLA light.",
             ["department", "light"],
-            by_department(open_tasks.order_by(), "light"),
+            by_department(open_tasks, "light"),
         )
         cards = SupervisionCard.objects.values("department_id", "colour").annotate(n=Count("pk"))
         yield _gauge(

@@ -21,6 +21,7 @@ from accounts.models import (
     PopulationRecord,
     User,
 )
+from tests.support import due_for_light
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 _sequence = itertools.count(1)
@@ -304,19 +305,43 @@ class CertificateFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: f"CERT-{n:06d}")
 
 
+class ClockPauseFactory(factory.django.DjangoModelFactory):
+    """A stopped clock (Art. 45), open since today."""
+
+    class Meta:
+        model = "approvals.ClockPause"
+
+    application = factory.SubFactory(ApplicationFactory, under_review=True)
+    kind = "testing"
+    reason = "Laboratory tests"
+    started_on = factory.LazyFunction(timezone.localdate)
+
+
 class ReviewTaskFactory(factory.django.DjangoModelFactory):
-    """An open review task of a submitted application, for the reviewers of a new department."""
+    """An open review task of a submitted application, for the reviewers of a new department.
+    ``light``: the SLA light it shows today, by its due date (nothing stores a light): green by
+    default; "paused" stops its application's clock too; "" gives it no due date."""
 
     class Meta:
         model = "approvals.ReviewTask"
+        skip_postgeneration_save = True
+
+    class Params:
+        light = "green"
 
     application = factory.SubFactory(ApplicationFactory, under_review=True)
     stage_key = "review"
     branch_key = "main"
     department = factory.SubFactory(DepartmentFactory)
     role = "reviewer"
-    due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=10))
-    sla_light = "green"
+    due_on = factory.LazyAttribute(lambda o: due_for_light(o.light))
+    clock_pause = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.light == "paused"),
+        yes_declaration=factory.RelatedFactory(
+            ClockPauseFactory, application=factory.SelfAttribute("..application")
+        ),
+        no_declaration=None,
+    )
 
 
 # --- 一件事 themes -----------------------------------------------------------------------------

@@ -74,3 +74,34 @@ class RecordingSMSBackend:
 
     def send(self, mobile: str, message: str) -> None:
         RecordingSMSBackend.sent.append((mobile, message))
+
+
+def task_lights(today: dt.date | None = None) -> dict[int, str]:
+    """The SLA light of every review task on ``today`` (the real today by default), as the
+    pages derive it (``sla_light_expression``): nothing stores it."""
+    from approvals.domain.china_time import china_today
+    from approvals.models import ReviewTask
+    from approvals.models.working_calendar import sla_light_expression
+
+    lights = ReviewTask.objects.annotate(light=sla_light_expression(today or china_today()))
+    return dict(lights.values_list("pk", "light"))
+
+
+def due_for_light(light: str, today: dt.date | None = None) -> dt.date | None:
+    """A due date that shows ``light`` on ``today`` (the real today by default): overdue for
+    red, today for yellow, the first green day for green (and "paused", whose clock is stopped
+    besides); none for "" (no light)."""
+    from django.conf import settings
+
+    from approvals.domain.china_time import china_today
+    from approvals.models.working_calendar import working_calendar
+
+    if not light:
+        return None
+    today = today or china_today()
+    if light == "red":
+        return today - dt.timedelta(days=3)
+    if light == "yellow":
+        return today
+    bands = working_calendar().sla_bands(today, settings.SLA_WARN_WORKING_DAYS)
+    return next(band.first for band in bands if band.light == "green")

@@ -5,17 +5,19 @@ One source for each derived figure, whatever writes the rows (services, the admi
 test factories):
 
 - ``approvals_opentaskcount``: every review task that enters or leaves the open state, or
-  changes light, department, role, claim or application while open, adds -1 to the bucket it
-  leaves and +1 to the one it joins (department, role, service version, light as stored, claimed
-  or not). The supervision dashboard and the officials' queue both read it.
+  changes due date, department, role, claim or application while open, adds -1 to the bucket it
+  leaves and +1 to the one it joins (department, role, service version, due date, clock stopped,
+  claimed or not); a pause that stops or restarts an application's clock moves its open tasks.
+  The supervision dashboard and the officials' queue both read it, the SLA light summed over
+  each band of due dates (the light changes with the day; the rows do not).
 - ``approvals_statisticschange``: every application change that can move a figure of the
   statistics (status, service version, the received/accepted/decided dates, the statutory due
   date) records the days it touches, before and after; so does every rating (grade, department,
   time), with the day before and after its UTC date, one of which is its local date whatever
   the time zone.
 
-PostgreSQL uses statement-level triggers with transition tables, so a bulk insert or the sweep's
-one UPDATE of thousands of lights writes a few aggregated rows, not one per task; except for
+PostgreSQL uses statement-level triggers with transition tables, so a bulk insert or one UPDATE
+of thousands of due dates writes a few aggregated rows, not one per task; except for
 updates of applications, which come one at a time and mostly touch other columns: a row trigger
 that fires only when a column the statistics read changes. SQLite has only row-level triggers;
 its writes are one at a time anyway.
@@ -23,18 +25,28 @@ its writes are one at a time anyway.
 
 APPLICATION = "approvals_application"
 TASK = "approvals_reviewtask"
+PAUSE = "approvals_clockpause"
 COUNTS = "approvals_opentaskcount"
 CHANGES = "approvals_statisticschange"
 RATING = "approvals_servicerating"
 
-# A bucket of the open-task ledger, as columns of the ledger and as values of a task row.
-BUCKET = "department_id, role, service_version_id, light, assigned"
+# A bucket of the open-task ledger, as columns of the ledger and as values of a task row. The
+# SLA light is not in it (it changes with the day): the due date and the stopped clock are.
+BUCKET = "department_id, role, service_version_id, due_on, clock_stopped, assigned"
+
+
+def _stopped(task: str) -> str:
+    """Whether the clock of ``task``'s application is stopped now (Art. 45: an open pause)."""
+    return (
+        f"EXISTS (SELECT 1 FROM {PAUSE} p "
+        f"WHERE p.application_id = {task}.application_id AND p.ended_on IS NULL)"
+    )
 
 
 def _bucket_of(task: str, application: str = "a") -> str:
     return (
         f"{task}.department_id, {task}.role, {application}.service_version_id, "
-        f"{task}.sla_light, ({task}.assignee_id IS NOT NULL)"
+        f"{task}.due_on, {_stopped(task)}, ({task}.assignee_id IS NOT NULL)"
     )
 
 
@@ -71,38 +83,37 @@ def _pg_task_triggers(name: str) -> list[str]:
 
 _PG_TASK_MOVED = """
     (o.status = 'open') IS DISTINCT FROM (n.status = 'open')
-    OR (n.status = 'open' AND (o.sla_light <> n.sla_light
+    OR (n.status = 'open' AND (o.due_on IS DISTINCT FROM n.due_on
         OR o.department_id <> n.department_id OR o.role <> n.role
         OR (o.assignee_id IS NULL) <> (n.assignee_id IS NULL)
         OR o.application_id <> n.application_id))
 """
 
-POSTGRESQL_CREATE = [
+OPEN_TASK_POSTGRESQL_CREATE = [
     f"""CREATE OR REPLACE FUNCTION approvals_open_task_count_insert() RETURNS trigger AS $$
     BEGIN
       INSERT INTO {COUNTS} ({BUCKET}, tasks)
       SELECT {_bucket_of("n")}, COUNT(*)
       FROM new_rows n JOIN {APPLICATION} a ON a.id = n.application_id
       WHERE n.status = 'open'
-      GROUP BY 1, 2, 3, 4, 5;
+      GROUP BY 1, 2, 3, 4, 5, 6;
       RETURN NULL;
     END $$ LANGUAGE plpgsql""",
     f"""CREATE OR REPLACE FUNCTION approvals_open_task_count_update() RETURNS trigger AS $$
     BEGIN
       INSERT INTO {COUNTS} ({BUCKET}, tasks)
-      SELECT moved.department_id, moved.role, a.service_version_id, moved.sla_light,
-             moved.assignee_id IS NOT NULL, SUM(moved.tasks)
+      SELECT {_bucket_of("moved")}, SUM(moved.tasks)
       FROM (
-        SELECT o.department_id, o.role, o.application_id, o.sla_light, o.assignee_id,
+        SELECT o.department_id, o.role, o.application_id, o.due_on, o.assignee_id,
                -1 AS tasks
         FROM old_rows o JOIN new_rows n ON n.id = o.id
         WHERE o.status = 'open' AND ({_PG_TASK_MOVED})
         UNION ALL
-        SELECT n.department_id, n.role, n.application_id, n.sla_light, n.assignee_id, 1
+        SELECT n.department_id, n.role, n.application_id, n.due_on, n.assignee_id, 1
         FROM old_rows o JOIN new_rows n ON n.id = o.id
         WHERE n.status = 'open' AND ({_PG_TASK_MOVED})
       ) moved JOIN {APPLICATION} a ON a.id = moved.application_id
-      GROUP BY 1, 2, 3, 4, 5
+      GROUP BY 1, 2, 3, 4, 5, 6
       HAVING SUM(moved.tasks) <> 0;
       RETURN NULL;
     END $$ LANGUAGE plpgsql""",
@@ -112,10 +123,13 @@ POSTGRESQL_CREATE = [
       SELECT {_bucket_of("o")}, -COUNT(*)
       FROM old_rows o JOIN {APPLICATION} a ON a.id = o.application_id
       WHERE o.status = 'open'
-      GROUP BY 1, 2, 3, 4, 5;
+      GROUP BY 1, 2, 3, 4, 5, 6;
       RETURN NULL;
     END $$ LANGUAGE plpgsql""",
     *_pg_task_triggers("open_task_count"),
+]
+
+POSTGRESQL_CREATE = [
     f"""CREATE OR REPLACE FUNCTION approvals_statistics_change_insert() RETURNS trigger AS $$
     BEGIN
       INSERT INTO {CHANGES} (day)
@@ -223,6 +237,25 @@ def _sqlite_bucket(row: str, sign: int) -> str:
         FROM {APPLICATION} a WHERE a.id = {row}.application_id AND {row}.status = 'open';"""
 
 
+OPEN_TASK_SQLITE_CREATE = [
+    f"""CREATE TRIGGER IF NOT EXISTS approvals_open_task_count_insert AFTER INSERT ON {TASK}
+        WHEN NEW.status = 'open'
+        BEGIN {_sqlite_bucket("NEW", 1)} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS approvals_open_task_count_update
+        AFTER UPDATE OF status, due_on, department_id, role, assignee_id, application_id
+        ON {TASK}
+        WHEN (OLD.status = 'open' OR NEW.status = 'open') AND NOT (
+          NEW.status = OLD.status AND NEW.due_on IS OLD.due_on
+          AND NEW.department_id = OLD.department_id AND NEW.role = OLD.role
+          AND (NEW.assignee_id IS NULL) = (OLD.assignee_id IS NULL)
+          AND NEW.application_id = OLD.application_id)
+        BEGIN {_sqlite_bucket("OLD", -1)} {_sqlite_bucket("NEW", 1)} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS approvals_open_task_count_delete AFTER DELETE ON {TASK}
+        WHEN OLD.status = 'open'
+        BEGIN {_sqlite_bucket("OLD", -1)} END""",
+]
+
+
 def _sqlite_days(*rows: str) -> str:
     union = " UNION ".join(
         f"SELECT {row}.{column} AS d"
@@ -233,21 +266,6 @@ def _sqlite_days(*rows: str) -> str:
 
 
 SQLITE_CREATE = [
-    f"""CREATE TRIGGER IF NOT EXISTS approvals_open_task_count_insert AFTER INSERT ON {TASK}
-        WHEN NEW.status = 'open'
-        BEGIN {_sqlite_bucket("NEW", 1)} END""",
-    f"""CREATE TRIGGER IF NOT EXISTS approvals_open_task_count_update
-        AFTER UPDATE OF status, sla_light, department_id, role, assignee_id, application_id
-        ON {TASK}
-        WHEN (OLD.status = 'open' OR NEW.status = 'open') AND NOT (
-          NEW.status = OLD.status AND NEW.sla_light = OLD.sla_light
-          AND NEW.department_id = OLD.department_id AND NEW.role = OLD.role
-          AND (NEW.assignee_id IS NULL) = (OLD.assignee_id IS NULL)
-          AND NEW.application_id = OLD.application_id)
-        BEGIN {_sqlite_bucket("OLD", -1)} {_sqlite_bucket("NEW", 1)} END""",
-    f"""CREATE TRIGGER IF NOT EXISTS approvals_open_task_count_delete AFTER DELETE ON {TASK}
-        WHEN OLD.status = 'open'
-        BEGIN {_sqlite_bucket("OLD", -1)} END""",
     f"""CREATE TRIGGER IF NOT EXISTS approvals_statistics_change_insert
         AFTER INSERT ON {APPLICATION}
         BEGIN {_sqlite_days("NEW")} END""",
@@ -286,6 +304,9 @@ SQLITE_DROP = [
     for op in _OPS
 ]
 
+# The statistics' triggers (the open-task ledgers' are LEDGER_CREATE below, since 0033: the
+# migrations before it run these around their table rebuilds on SQLite; DROP also drops the
+# ledger's triggers of before 0033, which 0033 replaces).
 CREATE = {"sqlite": SQLITE_CREATE, "postgresql": POSTGRESQL_CREATE}
 DROP = {"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP}
 
@@ -295,28 +316,32 @@ OPEN_TASK_COUNTS_FILL = f"""
     SELECT {_bucket_of("t")}, COUNT(*)
     FROM {TASK} t JOIN {APPLICATION} a ON a.id = t.application_id
     WHERE t.status = 'open'
-    GROUP BY 1, 2, 3, 4, 5
+    GROUP BY 1, 2, 3, 4, 5, 6
 """
 
 # --- The workload per official (issue 18) ------------------------------------------------------
 #
-# ``approvals_officialtaskcount``: the open-task ledger's twin by (department, assignee, light),
-# for the workload page. Every review task that enters or leaves the open state, or changes
-# department, assignee (a claim, a release, a reassignment) or light while open, adds -1 to the
-# bucket it leaves and +1 to the one it joins; the same triggers on PostgreSQL (statement-level,
-# transition tables) and SQLite (row-level). Kept apart from CREATE and DROP above, which the
-# migrations before this table existed (0011, 0022, 0023) run: a migration that rebuilds the
-# review task table on SQLite must create OFFICIAL_CREATE["sqlite"] again as well as
-# CREATE["sqlite"] (tests/approvals/supervision/test_workload_ledger.py checks that every trigger
-# is there after the migrations).
+# ``approvals_officialtaskcount``: the open-task ledger's twin by (department, assignee, due
+# date, clock stopped), for the workload page. Every review task that enters or leaves the open
+# state, or changes department, assignee (a claim, a release, a reassignment), due date or
+# application while open, adds -1 to the bucket it leaves and +1 to the one it joins; the same
+# triggers on PostgreSQL (statement-level, transition tables) and SQLite (row-level).
 
 OFFICIAL = "approvals_officialtaskcount"
-OFFICIAL_BUCKET = "department_id, assignee_id, light"
+OFFICIAL_BUCKET = "department_id, assignee_id, due_on, clock_stopped"
 
 
 def _official_bucket_of(task: str) -> str:
-    return f"{task}.department_id, {task}.assignee_id, {task}.sla_light"
+    return f"{task}.department_id, {task}.assignee_id, {task}.due_on, {_stopped(task)}"
 
+
+_PG_OFFICIAL_MOVED = """
+    (o.status = 'open') IS DISTINCT FROM (n.status = 'open')
+    OR (n.status = 'open' AND (o.due_on IS DISTINCT FROM n.due_on
+        OR o.department_id <> n.department_id
+        OR o.assignee_id IS DISTINCT FROM n.assignee_id
+        OR o.application_id <> n.application_id))
+"""
 
 OFFICIAL_POSTGRESQL_CREATE = [
     f"""CREATE OR REPLACE FUNCTION approvals_official_task_count_insert() RETURNS trigger AS $$
@@ -324,24 +349,26 @@ OFFICIAL_POSTGRESQL_CREATE = [
       INSERT INTO {OFFICIAL} ({OFFICIAL_BUCKET}, tasks)
       SELECT {_official_bucket_of("n")}, COUNT(*) FROM new_rows n
       WHERE n.status = 'open'
-      GROUP BY 1, 2, 3;
+      GROUP BY 1, 2, 3, 4;
       RETURN NULL;
     END $$ LANGUAGE plpgsql""",
-    # What the statement changed, bucket by bucket: the open rows after it less those before it
+    # What the statement changed, bucket by bucket, among the rows whose bucket can have moved
     # (a row whose bucket did not change nets out, and no zero is written).
     f"""CREATE OR REPLACE FUNCTION approvals_official_task_count_update() RETURNS trigger AS $$
     BEGIN
       INSERT INTO {OFFICIAL} ({OFFICIAL_BUCKET}, tasks)
-      SELECT department_id, assignee_id, light, SUM(tasks)
+      SELECT {_official_bucket_of("moved")}, SUM(moved.tasks)
       FROM (
-        SELECT {_official_bucket_of("o")} AS light, -1 AS tasks
-        FROM old_rows o WHERE o.status = 'open'
+        SELECT o.department_id, o.assignee_id, o.due_on, o.application_id, -1 AS tasks
+        FROM old_rows o JOIN new_rows n ON n.id = o.id
+        WHERE o.status = 'open' AND ({_PG_OFFICIAL_MOVED})
         UNION ALL
-        SELECT {_official_bucket_of("n")}, 1
-        FROM new_rows n WHERE n.status = 'open'
+        SELECT n.department_id, n.assignee_id, n.due_on, n.application_id, 1
+        FROM old_rows o JOIN new_rows n ON n.id = o.id
+        WHERE n.status = 'open' AND ({_PG_OFFICIAL_MOVED})
       ) moved
-      GROUP BY 1, 2, 3
-      HAVING SUM(tasks) <> 0;
+      GROUP BY 1, 2, 3, 4
+      HAVING SUM(moved.tasks) <> 0;
       RETURN NULL;
     END $$ LANGUAGE plpgsql""",
     f"""CREATE OR REPLACE FUNCTION approvals_official_task_count_delete() RETURNS trigger AS $$
@@ -349,7 +376,7 @@ OFFICIAL_POSTGRESQL_CREATE = [
       INSERT INTO {OFFICIAL} ({OFFICIAL_BUCKET}, tasks)
       SELECT {_official_bucket_of("o")}, -COUNT(*) FROM old_rows o
       WHERE o.status = 'open'
-      GROUP BY 1, 2, 3;
+      GROUP BY 1, 2, 3, 4;
       RETURN NULL;
     END $$ LANGUAGE plpgsql""",
     *_pg_task_triggers("official_task_count"),
@@ -371,11 +398,12 @@ OFFICIAL_SQLITE_CREATE = [
         WHEN NEW.status = 'open'
         BEGIN {_sqlite_official("NEW", 1)} END""",
     f"""CREATE TRIGGER IF NOT EXISTS approvals_official_task_count_update
-        AFTER UPDATE OF status, sla_light, department_id, assignee_id ON {TASK}
+        AFTER UPDATE OF status, due_on, department_id, assignee_id, application_id ON {TASK}
         WHEN (OLD.status = 'open' OR NEW.status = 'open') AND (
-          NEW.status IS NOT OLD.status OR NEW.sla_light IS NOT OLD.sla_light
+          NEW.status IS NOT OLD.status OR NEW.due_on IS NOT OLD.due_on
           OR NEW.department_id IS NOT OLD.department_id
-          OR NEW.assignee_id IS NOT OLD.assignee_id)
+          OR NEW.assignee_id IS NOT OLD.assignee_id
+          OR NEW.application_id IS NOT OLD.application_id)
         BEGIN {_sqlite_official("OLD", -1)} {_sqlite_official("NEW", 1)} END""",
     f"""CREATE TRIGGER IF NOT EXISTS approvals_official_task_count_delete AFTER DELETE ON {TASK}
         WHEN OLD.status = 'open'
@@ -384,15 +412,154 @@ OFFICIAL_SQLITE_CREATE = [
 
 OFFICIAL_SQLITE_DROP = [f"DROP TRIGGER IF EXISTS approvals_official_task_count_{op}" for op in _OPS]
 
-OFFICIAL_CREATE = {"sqlite": OFFICIAL_SQLITE_CREATE, "postgresql": OFFICIAL_POSTGRESQL_CREATE}
-OFFICIAL_DROP = {"sqlite": OFFICIAL_SQLITE_DROP, "postgresql": OFFICIAL_POSTGRESQL_DROP}
-
-# The open tasks per (department, assignee, light) as the triggers count them: the migration's
-# first fill and a rebuild, one grouped statement.
+# The open tasks per (department, assignee, due date, clock stopped) as the triggers count them:
+# the migration's first fill and a rebuild, one grouped statement.
 OFFICIAL_TASK_COUNTS_FILL = f"""
     INSERT INTO {OFFICIAL} ({OFFICIAL_BUCKET}, tasks)
     SELECT {_official_bucket_of("t")}, COUNT(*)
     FROM {TASK} t
     WHERE t.status = 'open'
-    GROUP BY 1, 2, 3
+    GROUP BY 1, 2, 3, 4
 """
+
+# --- A clock that stops or runs again (Art. 45) -------------------------------------------------
+#
+# Both ledgers count a task under "paused" while its application has an open pause. When a pause
+# opens, closes, moves or goes and the application's clock changes between stopped and running,
+# its open tasks move in both ledgers: -1 from the bucket of the clock as it was, +1 to the one
+# as it is. PostgreSQL: one statement-level trigger a write to the pauses, the clock before
+# worked out from the transition tables; SQLite: row triggers, the clock of an application as the
+# row leaves it (deleted) and as it joins it (inserted), an update being both.
+
+_PAUSE_APPS = {
+    "insert": "SELECT application_id FROM new_rows",
+    "update": "SELECT application_id FROM old_rows UNION SELECT application_id FROM new_rows",
+    "delete": "SELECT application_id FROM old_rows",
+}
+
+# Whether an application's clock was stopped before the statement: an open pause then is one
+# open now that the statement did not write, or one it changed or deleted.
+_PG_STOPPED_BEFORE = {
+    "insert": f"""EXISTS (SELECT 1 FROM {PAUSE} p WHERE p.application_id = c.id
+        AND p.ended_on IS NULL AND p.id NOT IN (SELECT id FROM new_rows))""",
+    "update": f"""EXISTS (SELECT 1 FROM {PAUSE} p WHERE p.application_id = c.id
+        AND p.ended_on IS NULL AND p.id NOT IN (SELECT id FROM new_rows))
+        OR EXISTS (SELECT 1 FROM old_rows o WHERE o.application_id = c.id
+        AND o.ended_on IS NULL)""",
+    "delete": f"""EXISTS (SELECT 1 FROM {PAUSE} p WHERE p.application_id = c.id
+        AND p.ended_on IS NULL)
+        OR EXISTS (SELECT 1 FROM old_rows o WHERE o.application_id = c.id
+        AND o.ended_on IS NULL)""",
+}
+
+
+def _ledger_moves(moved: str) -> tuple[str, str]:
+    """The inserts into both ledgers of ``moved``'s rows (a task's department_id, role,
+    application_id, due_on, assignee_id, and the clock's ``paused`` and ``tasks`` +1/-1)."""
+    return (
+        f"""INSERT INTO {COUNTS} ({BUCKET}, tasks)
+        SELECT m.department_id, m.role, a.service_version_id, m.due_on, m.paused,
+               m.assignee_id IS NOT NULL, SUM(m.tasks)
+        FROM {moved} m JOIN {APPLICATION} a ON a.id = m.application_id
+        GROUP BY 1, 2, 3, 4, 5, 6 HAVING SUM(m.tasks) <> 0""",
+        f"""INSERT INTO {OFFICIAL} ({OFFICIAL_BUCKET}, tasks)
+        SELECT m.department_id, m.assignee_id, m.due_on, m.paused, SUM(m.tasks)
+        FROM {moved} m
+        GROUP BY 1, 2, 3, 4 HAVING SUM(m.tasks) <> 0""",
+    )
+
+
+_TASK_MOVE_COLUMNS = "t.department_id, t.role, t.application_id, t.due_on, t.assignee_id"
+
+
+def _pg_pause_function(op: str) -> str:
+    counts, official = _ledger_moves("moved")
+    return f"""CREATE OR REPLACE FUNCTION approvals_clock_ledgers_{op}() RETURNS trigger AS $$
+    BEGIN
+      WITH clocks AS (
+        SELECT c.id, ({_PG_STOPPED_BEFORE[op]}) AS was,
+               EXISTS (SELECT 1 FROM {PAUSE} p WHERE p.application_id = c.id
+                       AND p.ended_on IS NULL) AS now
+        FROM ({_PAUSE_APPS[op]}) AS c(id)
+      ), moved AS (
+        SELECT {_TASK_MOVE_COLUMNS}, s.paused, s.tasks
+        FROM clocks k JOIN {TASK} t ON t.application_id = k.id AND t.status = 'open'
+        CROSS JOIN LATERAL (VALUES (k.was, -1), (k.now, 1)) AS s(paused, tasks)
+        WHERE k.was <> k.now
+      ), counted AS ({counts})
+      {official};
+      RETURN NULL;
+    END $$ LANGUAGE plpgsql"""
+
+
+CLOCK_POSTGRESQL_CREATE = [
+    *(_pg_pause_function(op) for op in _OPS),
+    *(
+        f"""CREATE TRIGGER approvals_clock_ledgers_{op} AFTER {op.upper()} ON {PAUSE}
+        {_TRANSITION_TABLES[op]}
+        FOR EACH STATEMENT EXECUTE FUNCTION approvals_clock_ledgers_{op}()"""
+        for op in _OPS
+    ),
+]
+
+CLOCK_POSTGRESQL_DROP = [
+    *(f"DROP TRIGGER IF EXISTS approvals_clock_ledgers_{op} ON {PAUSE}" for op in _OPS),
+    *(f"DROP FUNCTION IF EXISTS approvals_clock_ledgers_{op}()" for op in _OPS),
+]
+
+
+def _sqlite_clock(row: str, stopped: bool) -> str:
+    """``row`` (a pause, if open) joins (``stopped``) or leaves its application's clock: when no
+    other pause of it is open, its open tasks move to or from "paused" in both ledgers."""
+    was, now = (0, 1) if stopped else (1, 0)
+    moved = f"""(SELECT {_TASK_MOVE_COLUMNS}, s.paused, s.tasks
+        FROM {TASK} t, (SELECT {was} AS paused, -1 AS tasks UNION ALL SELECT {now}, 1) s
+        WHERE t.application_id = {row}.application_id AND t.status = 'open'
+          AND {row}.ended_on IS NULL AND NOT EXISTS (SELECT 1 FROM {PAUSE} p
+            WHERE p.application_id = {row}.application_id AND p.ended_on IS NULL
+            AND p.id <> {row}.id))"""
+    return "; ".join(_ledger_moves(moved)) + ";"
+
+
+CLOCK_SQLITE_CREATE = [
+    f"""CREATE TRIGGER IF NOT EXISTS approvals_clock_ledgers_insert AFTER INSERT ON {PAUSE}
+        WHEN NEW.ended_on IS NULL
+        BEGIN {_sqlite_clock("NEW", stopped=True)} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS approvals_clock_ledgers_update
+        AFTER UPDATE OF ended_on, application_id ON {PAUSE}
+        WHEN (OLD.ended_on IS NULL OR NEW.ended_on IS NULL) AND (
+          OLD.ended_on IS NOT NEW.ended_on OR OLD.application_id IS NOT NEW.application_id)
+        BEGIN {_sqlite_clock("OLD", stopped=False)} {_sqlite_clock("NEW", stopped=True)} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS approvals_clock_ledgers_delete AFTER DELETE ON {PAUSE}
+        WHEN OLD.ended_on IS NULL
+        BEGIN {_sqlite_clock("OLD", stopped=False)} END""",
+]
+
+CLOCK_SQLITE_DROP = [f"DROP TRIGGER IF EXISTS approvals_clock_ledgers_{op}" for op in _OPS]
+
+# Everything that keeps both open-task ledgers (0033 on): the triggers on the review tasks and on
+# the pauses, and the fill from the open tasks. A migration that rebuilds the review task or the
+# pause table on SQLite drops LEDGER_DROP["sqlite"] before and creates LEDGER_CREATE["sqlite"]
+# after (tests/approvals/review/test_workload_ledger.py checks that every trigger is there).
+LEDGER_CREATE = {
+    "sqlite": [*OPEN_TASK_SQLITE_CREATE, *OFFICIAL_SQLITE_CREATE, *CLOCK_SQLITE_CREATE],
+    "postgresql": [
+        *OPEN_TASK_POSTGRESQL_CREATE,
+        *OFFICIAL_POSTGRESQL_CREATE,
+        *CLOCK_POSTGRESQL_CREATE,
+    ],
+}
+LEDGER_DROP = {
+    "sqlite": [
+        *(f"DROP TRIGGER IF EXISTS approvals_open_task_count_{op}" for op in _OPS),
+        *OFFICIAL_SQLITE_DROP,
+        *CLOCK_SQLITE_DROP,
+    ],
+    "postgresql": [
+        *(f"DROP TRIGGER IF EXISTS approvals_open_task_count_{op} ON {TASK}" for op in _OPS),
+        *(f"DROP FUNCTION IF EXISTS approvals_open_task_count_{op}()" for op in _OPS),
+        *OFFICIAL_POSTGRESQL_DROP,
+        *CLOCK_POSTGRESQL_DROP,
+    ],
+}
+LEDGER_FILL = [OPEN_TASK_COUNTS_FILL, OFFICIAL_TASK_COUNTS_FILL]

@@ -8,10 +8,10 @@ from approvals.db import statistics_sql
 
 
 def create_triggers(apps, schema_editor):
-    """The triggers that feed the open-task ledger and the statistics change log
-    (approvals/db/statistics_sql.py), and the ledger's first rows from the open tasks there are."""
+    """The triggers that feed the statistics change log (approvals/db/statistics_sql.py). The
+    open-task ledger's triggers and first rows came here too until 0033, which keys the ledger by
+    due date (no longer by a stored light) and creates and fills it since."""
     vendor = schema_editor.connection.vendor
-    schema_editor.execute(statistics_sql.OPEN_TASK_COUNTS_FILL)
     for statement in statistics_sql.CREATE.get(vendor, []):
         schema_editor.execute(statement)
 

@@ -4,22 +4,9 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from approvals.db import statistics_sql
 
-
-def create_triggers(apps, schema_editor):
-    """The triggers that keep the workload ledger (approvals/db/statistics_sql.py), then its first
-    rows from the open tasks, set-based. On PostgreSQL creating a trigger locks the task table
-    against writes until this migration commits, so no task changes between the two."""
-    vendor = schema_editor.connection.vendor
-    for statement in statistics_sql.OFFICIAL_CREATE.get(vendor, []):
-        schema_editor.execute(statement)
-    schema_editor.execute(statistics_sql.OFFICIAL_TASK_COUNTS_FILL)
-
-
-def drop_triggers(apps, schema_editor):
-    for statement in statistics_sql.OFFICIAL_DROP.get(schema_editor.connection.vendor, []):
-        schema_editor.execute(statement)
+# The workload ledger's triggers and first rows were created here until 0033, which keys both
+# open-task ledgers by due date (no longer by a stored light) and creates and fills them since.
 
 
 class Migration(migrations.Migration):
@@ -66,5 +53,4 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(create_triggers, drop_triggers),
     ]

@@ -17,6 +17,8 @@ class DeadlineSweepState(models.Model):
     calendar_seen_at = models.DateTimeField(null=True, blank=True)
     filled_at = models.DateTimeField(null=True, blank=True)
     cards_checked_on = models.DateField(null=True, blank=True)
+    # The last review task the card check has seen: a later run of the day looks at newer ones.
+    cards_checked_task_id = models.BigIntegerField(default=0, db_default=0)
 
     class Meta:
         verbose_name = _("deadline sweep state")

@@ -40,6 +40,10 @@ class ClockPause(models.Model):
         verbose_name = _("clock pause")
         verbose_name_plural = _("clock pauses")
         ordering = ["started_on", "pk"]
+        indexes = [
+            # The sweep's cards for the tasks of applications whose clock ran again today.
+            models.Index(fields=["ended_on"], name="pause_ended_on"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),

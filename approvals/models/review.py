@@ -65,9 +65,8 @@ class ReviewTask(models.Model):
     due_on = models.DateField(_("due on"), null=True, blank=True)
     # Counted past the official holiday schedule (see Application.decision_due_provisional).
     due_provisional = models.BooleanField(default=False, db_default=False)
-    # Set by the one rule (approvals.models.working_calendar.sla_light_for) at creation, refreshed
-    # by the sweep.
-    sla_light = models.CharField(_("SLA light"), max_length=6, blank=True)
+    # No stored SLA light: it follows from due_on, today and the application's clock, in one
+    # expression (approvals.models.working_calendar.sla_light_expression), where it is read.
     # Second approval: who drafted the decision, and who approved it (not the same person).
     drafted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -121,11 +120,9 @@ class ReviewTask(models.Model):
                 name="task_assignee_open",
             ),
             models.Index(fields=["application", "stage_key", "round"], name="task_application"),
-            # The sweep's SLA lights: per light, the open tasks whose due date puts them in
-            # another band (only the rows that change are read).
-            models.Index(
-                fields=["sla_light", "due_on"], condition=Q(status="open"), name="task_light_open"
-            ),
+            # The sweep's cards: the open tasks whose due date is in the yellow or red band of
+            # the SLA light (a range of due dates).
+            models.Index(fields=["due_on"], condition=Q(status="open"), name="task_due_open"),
             # Due dates left unknown at the calendar's end, filled in once it reaches them.
             models.Index(
                 fields=["application"],

@@ -118,10 +118,11 @@ class RectificationTask(models.Model):
 # admin edit can forget them:
 #
 # - ``OpenTaskCount``: a ledger of +1/-1 per open review task entering or leaving a (department,
-#   role, service version, light, claimed) bucket. Readers (this dashboard, the officials' queue)
-#   sum it; ``open_task_counts_compact`` folds it back to one row per bucket. Insert-only, so
-#   officials never wait on each other's counter row. ``OfficialTaskCount`` is its twin by
-#   (department, assignee, light), for the workload per official.
+#   role, service version, due date, clock stopped, claimed) bucket. Readers (this dashboard, the
+#   officials' queue) sum it; ``open_task_counts_compact`` folds it back to one row per bucket.
+#   Insert-only, so officials never wait on each other's counter row. ``OfficialTaskCount`` is
+#   its twin by (department, assignee, due date, clock stopped), for the workload per official.
+#   The SLA light is not stored: readers sum the rows of each band of due dates.
 # - ``StatisticsChange``: the days whose statistics a change of an application touched (received,
 #   accepted, decided: before and after). ``statistics_rollup`` recomputes those days into
 #   ``StatisticsDay`` / ``StatisticsDuration`` and marks them in ``StatisticsRolledDay``; until it
@@ -139,8 +140,11 @@ class OpenTaskCount(models.Model):
     service_version = models.ForeignKey(
         "approvals.ServiceVersion", on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    # The task's light as stored: green, yellow, red, or "" while the sweep has not lit it.
-    light = models.CharField(max_length=6, blank=True)
+    # What the SLA light is derived from, not the light (which changes with the day): the
+    # tasks' due date and whether their application's clock is stopped (Art. 45). Readers sum the
+    # rows of each band of due dates (approvals.models.working_calendar.sla_light_sums).
+    due_on = models.DateField(null=True)
+    clock_stopped = models.BooleanField()
     assigned = models.BooleanField()
     tasks = models.IntegerField()
 
@@ -148,13 +152,20 @@ class OpenTaskCount(models.Model):
         indexes = [
             # The queue reads the buckets of an official's (department, role) pairs.
             models.Index(
-                fields=["department", "role", "service_version", "light", "assigned"],
-                name="open_task_bucket",
+                fields=[
+                    "department",
+                    "role",
+                    "service_version",
+                    "due_on",
+                    "clock_stopped",
+                    "assigned",
+                ],
+                name="open_task_due_bucket",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.department_id}/{self.service_version_id}/{self.light}: {self.tasks:+d}"
+        return f"{self.department_id}/{self.service_version_id}/{self.due_on}: {self.tasks:+d}"
 
 
 class OfficialTaskCount(models.Model):
@@ -182,17 +193,21 @@ class OfficialTaskCount(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    light = models.CharField(max_length=6, blank=True)  # as on the task, "" until lit
+    due_on = models.DateField(null=True)  # as on the task; the light is derived from it
+    clock_stopped = models.BooleanField()  # the application's clock is stopped (Art. 45)
     tasks = models.IntegerField()
 
     class Meta:
         indexes = [
             # The workload page reads one department's rows.
-            models.Index(fields=["department", "assignee", "light"], name="official_task_bucket")
+            models.Index(
+                fields=["department", "assignee", "due_on", "clock_stopped"],
+                name="official_task_due_bucket",
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.department_id}/{self.assignee_id}/{self.light}: {self.tasks:+d}"
+        return f"{self.department_id}/{self.assignee_id}/{self.due_on}: {self.tasks:+d}"
 
 
 class StatisticsChange(models.Model):

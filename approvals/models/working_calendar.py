@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -174,18 +175,25 @@ def sla_light_for(today: dt.date, due_on: dt.date | None, *, paused: bool = Fals
         return str(SlaLight.RED) if today > due_on else ""
 
 
-def sla_light_bands(today: dt.date) -> list[tuple[str, Q]]:
-    """The one rule of ``sla_light_for`` as conditions on review tasks, first match wins: "paused"
-    while the application's clock is stopped, then each band of due dates
-    (``WorkingCalendar.sla_bands``). A task matching none (no due date, or one past the
-    calendar) has no light."""
-    from approvals.domain.working_days import SlaLight
+def clock_stopped() -> Q:
+    """Review tasks whose application's clock is stopped now (an open pause, Art. 45)."""
     from approvals.models import ClockPause
 
-    stopped = ClockPause.objects.filter(
-        application=OuterRef("application_id"), ended_on__isnull=True
+    return Q(
+        Exists(ClockPause.objects.filter(application=OuterRef("application_id"), ended_on=None))
     )
-    bands: list[tuple[str, Q]] = [(str(SlaLight.PAUSED), Q(Exists(stopped)))]
+
+
+def sla_light_bands(today: dt.date, *, paused: Q | None = None) -> list[tuple[str, Q]]:
+    """The one rule of ``sla_light_for`` as conditions, first match wins: "paused" while the
+    application's clock is stopped, then each band of due dates (``WorkingCalendar.sla_bands``).
+    A row matching none (no due date, or one past the calendar) has no light. On review tasks
+    by default; ``paused``: what "the clock is stopped" is on other rows (the open-task ledgers'
+    ``Q(clock_stopped=True)``), whose due dates are ``due_on`` too."""
+    from approvals.domain.working_days import SlaLight
+
+    stopped = clock_stopped() if paused is None else paused
+    bands: list[tuple[str, Q]] = [(str(SlaLight.PAUSED), stopped)]
     for band in working_calendar().sla_bands(today, settings.SLA_WARN_WORKING_DAYS):
         dates = Q(due_on__isnull=False)
         if band.first is not None:
@@ -196,8 +204,28 @@ def sla_light_bands(today: dt.date) -> list[tuple[str, Q]]:
     return bands
 
 
+def sla_light_conditions(today: dt.date, *, paused: Q | None = None) -> dict[str, Q]:
+    """Each light's rows on its own (``sla_light_bands`` without "first match wins": a band of
+    due dates less the stopped clocks): the queue's light filter, the cards' tasks, and the
+    ledgers' sums."""
+    bands = sla_light_bands(today, paused=paused)
+    (paused_light, stopped), dated = bands[0], bands[1:]
+    return {paused_light: stopped, **{light: dates & ~stopped for light, dates in dated}}
+
+
+def sla_light_sums(today: dt.date, aggregate, *, paused: Q | None = None) -> dict:
+    """``aggregate(filter=...)`` (``partial(Sum, "tasks")``, ``partial(Count, "pk")``) of the rows
+    of each light, as keyword arguments of ``aggregate()`` / ``annotate()``: the light counts of
+    the queue, supervision and the workload, from the open-task ledgers by band of due dates."""
+    return {
+        light: Coalesce(aggregate(filter=condition), 0)
+        for light, condition in sla_light_conditions(today, paused=paused).items()
+    }
+
+
 def sla_light_expression(today: dt.date) -> Case:
-    """The light of each review task today, in SQL (``sla_light_bands``)."""
+    """The light of each review task today, in SQL (``sla_light_bands``): annotated where a
+    light is shown (the queue's rows, the task page, the API)."""
     return Case(
         *(When(condition, then=Value(light)) for light, condition in sla_light_bands(today)),
         default=Value(""),

@@ -4,7 +4,8 @@ Every function runs a fixed number of queries, and reads a number of rows that d
 the history (issue 12):
 
 - running tasks by light sum the open-task ledger (``OpenTaskCount``, kept by triggers: a few rows
-  per department, service and light), never the tasks themselves;
+  per department, service and due date) over each light's band of due dates, never the tasks
+  themselves;
 - the statistics of a period add up the rolled-up days (``StatisticsDay``: one row per day and
   service version; ``StatisticsDuration``: a histogram of working days per day and service
   version, from which the average and the 90th percentile are exact), and count live, from the
@@ -24,7 +25,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import partial, reduce
 from operator import or_
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
@@ -47,7 +48,7 @@ from approvals.models import (
     SupervisionCard,
     TaskStatus,
 )
-from approvals.models.working_calendar import calendar_key, working_calendar
+from approvals.models.working_calendar import calendar_key, sla_light_sums, working_calendar
 
 DEFAULT_PERIOD_DAYS = 30
 APPROVED = (ApplicationStatus.APPROVED, ApplicationStatus.LICENCE_ISSUED, ApplicationStatus.CLOSED)
@@ -135,10 +136,27 @@ class RunningTasks:
     by_service: list[LightRow]
 
 
+def ledger_light_sums(today: dt.date) -> dict:
+    """The open tasks of each light in a group of ledger rows (``OpenTaskCount``,
+    ``OfficialTaskCount``): sums over the light's band of due dates."""
+    return sla_light_sums(today, partial(Sum, "tasks"), paused=Q(clock_stopped=True))
+
+
+def add_lights(target, row: dict) -> None:
+    """Add a ledger group's ``n`` tasks to ``target``'s light counts, by ``ledger_light_sums``;
+    what is in no band (no due date yet, or past the calendar) counts as green."""
+    lit = 0
+    for light in LIGHTS:
+        if light != SlaLight.GREEN:
+            setattr(target, light, getattr(target, light) + row[light])
+            lit += row[light]
+    target.green += row["n"] - lit
+
+
 def running_tasks_by_light() -> RunningTasks:
     """Open review tasks by SLA light, per department and per service: one grouped query over the
-    open-task ledger. A paused clock has its own column; a task without a light yet counts as
-    green."""
+    open-task ledger, its lights summed over their bands of due dates. A paused clock has its own
+    column; a task without a light (no due date yet, or one past the calendar) counts as green."""
     rows = (
         OpenTaskCount.objects.values(
             "department_id",
@@ -148,9 +166,8 @@ def running_tasks_by_light() -> RunningTasks:
             "service_version__item_id",
             "service_version__name_zh",
             "service_version__name_en",
-            "light",
         )
-        .annotate(n=Sum("tasks"))
+        .annotate(n=Sum("tasks"), **ledger_light_sums(china_today()))
         .filter(n__gt=0)
         .order_by()
     )
@@ -173,9 +190,8 @@ def running_tasks_by_light() -> RunningTasks:
                 localized_name(row["service_version__name_zh"], row["service_version__name_en"]),
             ),
         )
-        light = row["light"] if row["light"] in LIGHTS else SlaLight.GREEN
         for target in (department, service):
-            setattr(target, light, getattr(target, light) + row["n"])
+            add_lights(target, row)
     order = lambda r: (-r.red, -r.yellow, r.name, r.key)  # noqa: E731
     return RunningTasks(
         by_department=sorted(departments.values(), key=order),

@@ -33,9 +33,11 @@ from approvals.selectors.supervision import (
     FIGURES,
     LIGHTS,
     Period,
+    add_lights,
     day_figures,
     day_ratings,
     days_q,
+    ledger_light_sums,
     localized_name,
     rolled_days,
     running_tasks_by_light,
@@ -337,18 +339,18 @@ class OfficialLoad:
 def official_workload(department_id: int) -> list[OfficialLoad]:
     """The department's open review tasks per official who claimed them (and those nobody has),
     by light: one grouped query over the department's rows of the workload ledger
-    (``OfficialTaskCount``, kept by triggers), a few rows per official whatever the number of
-    tasks. Most loaded first."""
+    (``OfficialTaskCount``, kept by triggers), a few rows per official and due date whatever the
+    number of tasks, its lights summed over their bands of due dates. Most loaded first."""
     rows = (
         OfficialTaskCount.objects.filter(department_id=department_id)
-        .values_list("assignee_id", "assignee__display_name", "assignee__email", "light")
-        .annotate(n=Sum("tasks"))
+        .values("assignee_id", "assignee__display_name", "assignee__email")
+        .annotate(n=Sum("tasks"), **ledger_light_sums(china_today()))
         .exclude(n=0)
         .order_by()
     )
     loads: dict[int | None, OfficialLoad] = {}
-    for assignee_id, display_name, email, light, n in rows:
-        load = loads.setdefault(assignee_id, OfficialLoad(assignee_id, display_name or email or ""))
-        light = light if light in LIGHTS else "green"
-        setattr(load, light, getattr(load, light) + n)
+    for row in rows:
+        name = row["assignee__display_name"] or row["assignee__email"] or ""
+        load = loads.setdefault(row["assignee_id"], OfficialLoad(row["assignee_id"], name))
+        add_lights(load, row)
     return sorted(loads.values(), key=lambda r: (r.pk is None, -r.red, -r.total, r.name))

@@ -8,18 +8,25 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 
 from accounts.models import OfficialPosition, User
+from approvals.domain.china_time import china_today
 from approvals.models import (
     DeadlineExtension,
     OpenTaskCount,
     ReviewTask,
     ServiceItem,
     TaskStatus,
+)
+from approvals.models.working_calendar import (
+    sla_light_conditions,
+    sla_light_expression,
+    sla_light_sums,
 )
 from approvals.selectors import policy
 from approvals.selectors.branches import BranchedRows, union_count
@@ -29,6 +36,8 @@ QUEUE_PAGE_SIZE = 25
 LIGHTS = ("green", "yellow", "red", "paused")
 STATES = ("unclaimed", "mine", "others")
 QUEUE_ORDER = ("due_on", "pk")
+# What "the clock is stopped" is on the open-task ledger's rows (the SLA light's "paused").
+LEDGER_PAUSED = Q(clock_stopped=True)
 # A due-date filter is not in the kept counts: its total is counted, up to this many.
 FILTERED_COUNT_CAP = 10_000
 
@@ -99,8 +108,8 @@ def _filters_q(user: User, filters: QueueFilters, *, state: bool = True) -> Q:
         query &= Q(due_on__gte=filters.due_from)
     if filters.due_to:
         query &= Q(due_on__lte=filters.due_to)
-    if filters.light in LIGHTS:
-        query &= Q(sla_light=filters.light)
+    if filters.light in LIGHTS:  # the light's band of due dates (or the stopped clock)
+        query &= sla_light_conditions(china_today())[filters.light]
     return query
 
 
@@ -113,7 +122,8 @@ def _queue_branches(
 
 def _pair_counts(visibility: policy.TaskBranches, filters: QueueFilters) -> QuerySet[OpenTaskCount]:
     """The open-task ledger's rows of the official's (department, role) pairs, narrowed by the
-    filters that are part of its buckets (service, light); sum ``tasks`` to count."""
+    filters that are part of its buckets (service, light: its band of due dates); sum ``tasks``
+    to count."""
     query = Q(pk__in=[])
     for department_id, role in visibility.pairs:
         query |= Q(department_id=department_id, role=role)
@@ -121,7 +131,9 @@ def _pair_counts(visibility: policy.TaskBranches, filters: QueueFilters) -> Quer
     if filters.service:
         counts = counts.filter(service_version__item__code=filters.service)
     if filters.light in LIGHTS:
-        counts = counts.filter(light=filters.light)
+        counts = counts.filter(
+            sla_light_conditions(china_today(), paused=LEDGER_PAUSED)[filters.light]
+        )
     return counts
 
 
@@ -130,25 +142,34 @@ def _tally(user: User, filters: QueueFilters, visibility: policy.TaskBranches) -
     that pass ``filters`` (but the state filter): the kept counts of the official's pairs plus a
     count of the few tasks they see otherwise (claimed by them or granted to them elsewhere)."""
     tally = {"total": 0, "unclaimed": 0, **dict.fromkeys(LIGHTS, 0)}
-    buckets = _pair_counts(visibility, filters).values("light", "assigned").annotate(n=Sum("tasks"))
+    today = china_today()
+    # The lights are sums of the ledger over each light's band of due dates.
+    buckets = (
+        _pair_counts(visibility, filters)
+        .values("assigned")
+        .annotate(
+            n=Sum("tasks"), **sla_light_sums(today, partial(Sum, "tasks"), paused=LEDGER_PAUSED)
+        )
+    )
     for row in buckets.order_by():
         tally["total"] += row["n"]
         if not row["assigned"]:
             tally["unclaimed"] += row["n"]
-        if row["light"] in LIGHTS:
-            tally[row["light"]] += row["n"]
+        for light in LIGHTS:
+            tally[light] += row[light]
     rows = ReviewTask.objects.filter(_filters_q(user, filters, state=False))
+    lights = sla_light_conditions(today)
     # One look-up on the assignee index gives their claims, those outside their pairs among them.
     claimed_elsewhere = visibility.outside_pairs
     claimed = rows.filter(assignee=user).aggregate(
         mine=Count("pk"),
         total=Count("pk", filter=claimed_elsewhere),
-        **{light: Count("pk", filter=claimed_elsewhere & Q(sla_light=light)) for light in LIGHTS},
+        **{light: Count("pk", filter=claimed_elsewhere & lights[light]) for light in LIGHTS},
     )
     granted = rows.filter(visibility.granted()).aggregate(
         total=Count("pk"),
         unclaimed=Count("pk", filter=Q(assignee__isnull=True)),
-        **{light: Count("pk", filter=Q(sla_light=light)) for light in LIGHTS},
+        **{light: Count("pk", filter=lights[light]) for light in LIGHTS},
     )
     tally["mine"] = claimed.pop("mine")
     for extra in (claimed, granted):
@@ -185,7 +206,9 @@ def queue_rows(
         order=QUEUE_ORDER,
         rows=ReviewTask.objects.select_related(
             "application__service_version__item", "department", "assignee"
-        ).only(*QUEUE_ROW_COLUMNS),
+        )
+        .only(*QUEUE_ROW_COLUMNS)
+        .annotate(sla_light=sla_light_expression(china_today())),
         count=lambda: _queue_total(user, filters, visibility, tally),
     )
 
@@ -257,6 +280,7 @@ def get_task_for_official(user: User, pk: int) -> ReviewTask:
             "assignee",
             "drafted_by",
         )
+        .annotate(sla_light=sla_light_expression(china_today()))
         .filter(pk=pk)
         .first()
     )

@@ -182,7 +182,8 @@ def statistics_rollup(*, today: dt.date | None = None, rebuild: bool = False) ->
 
 
 # The ledgers of open tasks the triggers keep: by queue bucket (department, role, service
-# version, light, claimed) and by official (department, assignee, light).
+# version, due date, clock stopped, claimed) and by official (department, assignee, due date,
+# clock stopped).
 _LEDGERS = (
     (OpenTaskCount, statistics_sql.BUCKET, statistics_sql.OPEN_TASK_COUNTS_FILL),
     (OfficialTaskCount, statistics_sql.OFFICIAL_BUCKET, statistics_sql.OFFICIAL_TASK_COUNTS_FILL),
@@ -226,11 +227,14 @@ def _ledger_compact(model, columns: str) -> int:
 
 
 def open_task_counts_rebuild() -> None:
-    """Recount both ledgers from the review tasks, with task writes held off meanwhile."""
+    """Recount both ledgers from the review tasks (and their applications' pauses), with task and
+    pause writes held off meanwhile."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("LOCK TABLE approvals_reviewtask IN SHARE MODE")
+                cursor.execute(
+                    "LOCK TABLE approvals_reviewtask, approvals_clockpause IN SHARE MODE"
+                )
         for model, _columns, fill in _LEDGERS:
             model.objects.all().delete()
             with connection.cursor() as cursor:

@@ -9,16 +9,17 @@ empty index ranges and one row of ``DeadlineSweepState``.
 
 (a) deemed acceptance (Art. 32): still at intake after the 5 working days → accepted from the day
     of receipt; the workflow starts; applicant and window told.
-(b) SLA lights of open review tasks, by the one rule (``WorkingCalendar.sla_bands``, in SQL
-    ``approvals.models.working_calendar.sla_light_bands``): red when overdue, yellow with
-    ``SLA_WARN_WORKING_DAYS`` or fewer working days left, green otherwise, "paused" while the
-    application's clock is stopped (no card). The stored light is the one copy the open-task
-    ledger (``OpenTaskCount``) and the queue's light filter read; only this step and the task's
-    creation (``sla_light_for``, the same bands) write it.
-(c) one yellow and one red supervision card per task (or per application waiting at the window,
-    or per pledge whose verification after the licence (事后核查, 告知承诺制) is near or past its
-    own limit), told to the department's heads and the officials who work the tasks (or verify
-    the pledges), one message per department and colour.
+(b) SLA lights of open review tasks are not written: a light is derived where it is read, by the
+    one rule (``WorkingCalendar.sla_bands``, in SQL ``approvals.models.working_calendar``
+    ``sla_light_bands``): red when overdue, yellow with ``SLA_WARN_WORKING_DAYS`` or fewer
+    working days left, green otherwise, "paused" while the application's clock is stopped (no
+    card). A task whose due date enters the yellow band overnight is yellow in the queue, its
+    counts and supervision the next morning, sweep or no sweep.
+(c) one yellow and one red supervision card per task in that band of due dates (or per
+    application waiting at the window, or per pledge whose verification after the licence
+    (事后核查, 告知承诺制) is near or past its own limit), told to the department's heads and
+    the officials who work the tasks (or verify the pledges), one message per department and
+    colour.
 (d) pledges (容缺) not fulfilled by their date lapse; the window and the applicant are told, and a
     matter still under review is reopened: a supplement notice for the pledged material, the clock
     paused (the review tasks stay open and resume when the applicant answers).
@@ -55,7 +56,11 @@ from approvals.models import (
     SupplementRequest,
     TaskStatus,
 )
-from approvals.models.working_calendar import sla_light_bands, sla_yellow_until, working_calendar
+from approvals.models.working_calendar import (
+    sla_light_conditions,
+    sla_yellow_until,
+    working_calendar,
+)
 from approvals.selectors.applications import window_departments, window_intake_clerks
 from approvals.selectors.policy import LICENCE_MANAGER_ROLES
 from approvals.services.acceptance import Acceptance, application_accept
@@ -91,7 +96,6 @@ class SweepReport:
     deemed_accepted: list[int] = field(default_factory=list)
     deemed_theme_cases: list[int] = field(default_factory=list)
     theme_progress_caught_up: list[int] = field(default_factory=list)
-    lights_changed: int = 0
     cards: dict[str, int] = field(default_factory=lambda: {"yellow": 0, "red": 0})
     lapsed_pledges: list[int] = field(default_factory=list)
     due_dates_filled: int = 0
@@ -102,7 +106,6 @@ class SweepReport:
             self.deemed_accepted
             or self.deemed_theme_cases
             or self.theme_progress_caught_up
-            or self.lights_changed
             or any(self.cards.values())
             or self.lapsed_pledges
             or self.due_dates_filled
@@ -132,9 +135,13 @@ def sweep_deadlines(*, today: dt.date | None = None) -> SweepReport:
     _deem_due_applications(report, today)
     _catch_up_theme_progress(report)
     with transaction.atomic():
-        turned = _task_lights(report, today)
-        first_of_the_day = _first_card_check_of(today)
-        _task_cards(report, today, turned, every_late_task=first_of_the_day)
+        first_of_the_day, seen_task = _card_check_of(today)
+        _task_cards(
+            report,
+            today,
+            every_late_task=first_of_the_day or bool(report.due_dates_filled),
+            after_task=seen_task,
+        )
         if first_of_the_day:  # a verification's light changes only with the day
             _commitment_cards(report, today, yellow_until)
         _lapse_pledges(report, today)
@@ -245,69 +252,42 @@ def _deem_accepted(
     )
 
 
-# --- (b) SLA lights -----------------------------------------------------------------------------
+# --- (b) SLA lights: derived where they are read, never written (see the module's docstring) ---
 
 
-def _task_lights(report: SweepReport, today: dt.date) -> dict[str, list[int]]:
-    """Set the stored light of each open task that the one rule (``sla_light_bands``) now puts
-    in another band; the ids of the tasks that turned each light. Per band, only the tasks that
-    still show another light are read (the partial index task_light_open, by light and due
-    date), so a run on the same day finds none. A stopped clock (Art. 45) shows its own light,
-    whatever the due date; no card is raised for it."""
-    turned: dict[str, list[int]] = {}
-    earlier: list[Q] = []
-    for light, condition in sla_light_bands(today):
-        others = ["", *(other for other in SlaLight if other != light)]
-        tasks = ReviewTask.objects.select_for_update().filter(
-            condition, status=TaskStatus.OPEN, sla_light__in=others
-        )
-        for match in earlier:  # the first band that matches gives the light
-            tasks = tasks.exclude(match)
-        ids = list(tasks.values_list("pk", flat=True))
-        _set_light(ids, light)
-        report.lights_changed += len(ids)
-        turned[light] = ids
-        earlier.append(condition)
-    return turned
-
-
-def _set_light(ids: list[int], light: str) -> None:
-    for start in range(0, len(ids), _IDS_PER_STATEMENT):
-        ReviewTask.objects.filter(pk__in=ids[start : start + _IDS_PER_STATEMENT]).update(
-            sla_light=light
-        )
-
-
-# Ids per ``pk__in`` statement (SQLite limits a statement's parameters).
-_IDS_PER_STATEMENT = 500
-
-
-def _first_card_check_of(today: dt.date) -> bool:
-    """Whether this is the day's first sweep, which looks at every late task for its card (not
-    only those whose light this run changed): a light set some other way (an import, a repair by
-    hand) still gets its card within the day."""
+def _card_check_of(today: dt.date) -> tuple[bool, int]:
+    """Whether this is the day's first sweep, which looks at every late task for its card (the
+    lights change with the day; later runs look only where a light can change within it), and
+    the last review task the previous check saw."""
     state, _created = DeadlineSweepState.objects.get_or_create(pk=1)
-    if state.cards_checked_on == today:
-        return False
-    state.cards_checked_on = today
-    state.save(update_fields=["cards_checked_on"])
-    return True
+    seen_task = state.cards_checked_task_id
+    last_task = ReviewTask.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    first_of_the_day = state.cards_checked_on != today
+    if first_of_the_day or last_task != seen_task:
+        state.cards_checked_on = today
+        state.cards_checked_task_id = last_task
+        state.save(update_fields=["cards_checked_on", "cards_checked_task_id"])
+    return first_of_the_day, seen_task
 
 
 # --- (c) supervision cards ----------------------------------------------------------------------
 
 
 def _task_cards(
-    report: SweepReport, today: dt.date, turned: dict[str, list[int]], *, every_late_task: bool
+    report: SweepReport, today: dt.date, *, every_late_task: bool, after_task: int
 ) -> None:
-    """A card for each open task of the colour's light that has none yet: among the tasks that
-    turned that light in this run, or (``every_late_task``) among all of them."""
+    """A card for each open task whose light (``sla_light_conditions``: the colour's band of due
+    dates, the clock running) is the colour's and that has none of it yet. The day's first run
+    (``every_late_task``) looks at all of them, by due-date range (the partial index
+    task_due_open); a later run only where a light can have changed within the day: the tasks
+    created since the last check (after ``after_task``) and those of applications whose clock
+    ran again today (a "paused" light turned yellow or red)."""
+    lights = sla_light_conditions(today)
+    resumed = ClockPause.objects.filter(ended_on=today).values("application_id")
     for colour in (CardColour.YELLOW, CardColour.RED):
-        late = ReviewTask.objects.filter(status=TaskStatus.OPEN, sla_light=colour)
+        late = ReviewTask.objects.filter(lights[colour], status=TaskStatus.OPEN)
         if not every_late_task:
-            if not turned.get(colour):
-                continue
-            late = late.filter(pk__in=turned[colour])
+            late = late.filter(Q(pk__gt=after_task) | Q(application_id__in=resumed))
         has_card = SupervisionCard.objects.filter(task=OuterRef("pk"), colour=colour)
         rows = list(
             late.exclude(Exists(has_card)).values_list(

@@ -49,8 +49,8 @@ from approvals.domain.workflow import (
     next_step,
     parse_definition,
 )
-from approvals.models import Application, ClockPause, DocumentKind, ReviewTask
-from approvals.models.working_calendar import sla_light_for, working_calendar
+from approvals.models import Application, DocumentKind, ReviewTask
+from approvals.models.working_calendar import working_calendar
 from approvals.services.act_event import ActEvent
 from approvals.services.deadlines import task_due_on
 from approvals.services.documents import document_issue
@@ -182,13 +182,6 @@ def _create_tasks(
     task's ``task.created`` fact follows the event of the ``act`` that created it."""
     departments = _departments(stage)
     due_on = task_due_on(application=application, stage=stage)
-    # The one rule gives a fresh task its real light at once (yellow when it is due soon,
-    # "paused" while the application's clock is stopped).
-    light = sla_light_for(
-        china_today(),
-        due_on,
-        paused=ClockPause.objects.filter(application=application, ended_on__isnull=True).exists(),
-    )
     provisional = working_calendar().is_provisional(due_on)
     tasks = [
         ReviewTask.objects.create(
@@ -200,7 +193,6 @@ def _create_tasks(
             role=branch.role,
             due_on=due_on,
             due_provisional=provisional,
-            sla_light=light,
             confirms_denial=confirms_denial,
             comment=comment,
         )

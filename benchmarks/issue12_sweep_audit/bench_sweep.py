@@ -19,7 +19,7 @@ for i in range(runs):
         r = sweep_deadlines()
         el = time.perf_counter() - t
     print(
-        f"run {i + 1}: {el:.3f}s, {len(ctx.captured_queries)} queries; deemed={len(r.deemed_accepted)} lights={r.lights_changed} cards={r.cards} filled={r.due_dates_filled} pledges={len(r.lapsed_pledges)}"
+        f"run {i + 1}: {el:.3f}s, {len(ctx.captured_queries)} queries; deemed={len(r.deemed_accepted)} cards={r.cards} filled={r.due_dates_filled} pledges={len(r.lapsed_pledges)}"
     )
     slow = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:8]
     for q in slow:

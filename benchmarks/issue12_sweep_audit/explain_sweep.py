@@ -6,7 +6,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
 django.setup()
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from approvals.models.working_calendar import working_calendar
+from approvals.models.working_calendar import sla_light_conditions, working_calendar
 from approvals.domain.working_days import SlaLight
 from approvals.models import (
     Application,
@@ -57,7 +57,7 @@ if BEFORE:
     with connection.cursor() as c:
         for name in (
             "application_due_unknown",
-            "task_light_open",
+            "task_due_open",
             "task_due_unknown",
             "card_task_colour",
             "card_window_colour",
@@ -81,32 +81,22 @@ show(
     .exclude(paused)
     .values("pk"),
 )
-bands = [
-    (SlaLight.RED, Q(due_on__lt=today)),
-    (SlaLight.YELLOW, Q(due_on__gte=today, due_on__lte=yellow_until)),
-    (SlaLight.GREEN, Q(due_on__gt=yellow_until)),
-]
-for light, cond in bands:
-    show(
-        f"lights BEFORE ({light}): WHERE band AND sla_light <> '{light}'",
-        ReviewTask.objects.filter(status=TaskStatus.OPEN, due_on__isnull=False)
-        .exclude(paused)
-        .filter(cond)
-        .exclude(sla_light=light)
-        .values("pk"),
-    )
-    others = ["", *(o for o in SlaLight if o != light)]
-    show(
-        f"lights AFTER ({light}): WHERE band AND sla_light IN {others}",
-        ReviewTask.objects.filter(cond, status=TaskStatus.OPEN, sla_light__in=others)
-        .exclude(paused)
-        .values("pk"),
-    )
+# Since issue 17 no light is stored or written: the sweep's cards read each colour's band of due
+# dates (the partial index task_due_open), every late task on the day's first run; later runs only
+# the tasks created since the last check and those whose clock ran again today.
+lights = sla_light_conditions(today)
+resumed = ClockPause.objects.filter(ended_on=today).values("application_id")
 for colour in ("yellow", "red"):
     has_card = SupervisionCard.objects.filter(task=OuterRef("pk"), colour=colour)
+    late = ReviewTask.objects.filter(lights[colour], status=TaskStatus.OPEN)
     show(
-        f"cards BEFORE ({colour}): every open {colour} task without a card (every run; AFTER: once a day, otherwise only the tasks that turned {colour} in the run)",
-        ReviewTask.objects.filter(status=TaskStatus.OPEN, sla_light=colour)
+        f"cards, the day's first run ({colour}): every open {colour} task without a card",
+        late.exclude(Exists(has_card)).values("pk"),
+    )
+    last = ReviewTask.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    show(
+        f"cards, a later run ({colour}): new tasks and resumed clocks only",
+        late.filter(Q(pk__gt=last) | Q(application_id__in=resumed))
         .exclude(Exists(has_card))
         .values("pk"),
     )

@@ -106,25 +106,24 @@ with transaction.atomic():
         tcols = cols("approvals_reviewtask")
         with connection.cursor() as c:
             # one task per application: open for under review, approved otherwise; due dates
-            # spread from 40 days ago to 20 days ahead; lights and cards as a settled sweep leaves them
+            # spread from 40 days ago to 20 days ahead; cards as a settled sweep leaves them (the
+            # light is derived from the due date, not stored)
             c.execute(
                 f"""INSERT INTO approvals_reviewtask (application_id, stage_key, branch_key, round, department_id,
-                role, assignee_id, status, due_on, sla_light, drafted_by_id, approved_by_id, return_to, comment, created_at,
+                role, assignee_id, status, due_on, drafted_by_id, approved_by_id, return_to, comment, created_at,
                 completed_at, revision)
                 SELECT a.id, 'review', 'main', 1, %s, 'reviewer', NULL,
                   CASE WHEN a.status = 'under_review' THEN 'open' ELSE 'approved' END,
-                  {today} + ((a.id %% 60) - 40)::int, '', NULL, NULL, '', '', now(), NULL, 1
+                  {today} + ((a.id %% 60) - 40)::int, NULL, NULL, '', '', now(), NULL, 1
                 FROM approvals_application a WHERE a.tracking_number LIKE %s""",
                 [dep.pk, f"B{sys.argv[3] if len(sys.argv) > 3 else ''}-%"],
             )
-            c.execute(f"""UPDATE approvals_reviewtask SET sla_light = CASE WHEN due_on < {today} THEN 'red'
-                WHEN due_on <= {today} + 4 THEN 'yellow' ELSE 'green' END WHERE status = 'open'""")
-            c.execute("""INSERT INTO approvals_supervisioncard (application_id, task_id, department_id, colour, reason, issued_on, created_at)
+            c.execute(f"""INSERT INTO approvals_supervisioncard (application_id, task_id, department_id, colour, reason, issued_on, created_at)
                 SELECT application_id, id, department_id, 'yellow', 'seed', due_on - 3, now() FROM approvals_reviewtask
-                WHERE status='open' AND sla_light IN ('yellow', 'red') AND NOT EXISTS (SELECT 1 FROM approvals_supervisioncard s WHERE s.task_id = approvals_reviewtask.id AND s.colour = 'yellow')""")
-            c.execute("""INSERT INTO approvals_supervisioncard (application_id, task_id, department_id, colour, reason, issued_on, created_at)
+                WHERE status='open' AND due_on <= {today} + 4 AND NOT EXISTS (SELECT 1 FROM approvals_supervisioncard s WHERE s.task_id = approvals_reviewtask.id AND s.colour = 'yellow')""")
+            c.execute(f"""INSERT INTO approvals_supervisioncard (application_id, task_id, department_id, colour, reason, issued_on, created_at)
                 SELECT application_id, id, department_id, 'red', 'seed', due_on + 1, now() FROM approvals_reviewtask
-                WHERE status='open' AND sla_light = 'red' AND NOT EXISTS (SELECT 1 FROM approvals_supervisioncard s WHERE s.task_id = approvals_reviewtask.id AND s.colour = 'red')""")
+                WHERE status='open' AND due_on < {today} AND NOT EXISTS (SELECT 1 FROM approvals_supervisioncard s WHERE s.task_id = approvals_reviewtask.id AND s.colour = 'red')""")
     elif what == "due":
         # K submitted applications past their intake deadline
         clone_apps(

@@ -10,9 +10,10 @@ portal cannot know yet (next year's holidays not entered): stored as NULL, as th
 
 The shapes follow the services: the statuses of ``ApplicationStatus``, a workflow's stages and
 parallel branches with the department and role of its definition, tasks due at the stage limit
-capped by the decision due date (``task_due_on``), the SLA light the sweep would set today, and
-the audit events the services record (a subset: the lifecycle, each task's creation and outcome,
-licences, supplement notices, pauses and grants; not the documents, uploads or notifications).
+capped by the decision due date (``task_due_on``; the SLA light is derived from it where it is
+read, not written), and the audit events the services record (a subset: the lifecycle, each
+task's creation and outcome, licences, supplement notices, pauses and grants; not the documents,
+uploads or notifications).
 """
 
 from __future__ import annotations
@@ -101,18 +102,6 @@ class WorkCalendar:
     def date(self, pos: int) -> dt.date | None:
         """The working day at ``pos``; None past the calendar's end (a date not known yet)."""
         return self.days[pos] if 0 <= pos < len(self.days) else None
-
-    def light(self, due_pos: int | None, as_of_count: int | None = None) -> str:
-        """The sweep's light for a due date: red once past, yellow within ``warn_days``."""
-        if due_pos is None or due_pos >= len(self.days):
-            return "green"  # as created; the sweep leaves an unknown due date alone
-        count = self.count_to_today if as_of_count is None else as_of_count
-        left = due_pos + 1 - count  # working days after today up to the due day
-        if self.days[due_pos] < self.today and as_of_count is None:
-            return "red"
-        if left < 0:
-            return "red"
-        return "yellow" if left <= self.warn_days else "green"
 
 
 # --- The catalogue and the people, as the plan needs them -------------------------------------
@@ -281,7 +270,6 @@ class TaskPlan:
     drafted_by: int | None = None
     approved_by: int | None = None
     return_to: str = ""
-    light: str = "green"
     claimed_second: int | None = None
 
 
@@ -643,7 +631,7 @@ def _plan_history(
 def _staff_tasks(
     plan: ApplicationPlan, rng: random.Random, pools: Pools, calendar: WorkCalendar
 ) -> None:
-    """Who worked each task, its due date and its light."""
+    """Who worked each task, and its due date."""
     decision_due = plan.accepted_pos + plan.service.decision_limit
     for task in plan.tasks:
         due = task.created_pos + task.stage.limit
@@ -654,10 +642,6 @@ def _staff_tasks(
         task.due_pos = due
         worker = pools.pick(rng, task.branch.department_id, task.branch.role)
         if task.status == "open":
-            if plan.pause_pos is not None:
-                task.light = calendar.light(due, as_of_count=plan.pause_pos + 1)
-            else:
-                task.light = calendar.light(due)
             if task.stage.second_approval and worker is not None and rng.random() < 0.3:
                 task.assignee = task.drafted_by = worker
                 task.claimed_second = _second(rng)
@@ -678,5 +662,3 @@ def _staff_tasks(
                     task.approved_by = task.drafted_by  # a one-person department
             else:
                 task.approved_by = worker
-        if due is not None and task.done_pos is not None and task.done_pos > due:
-            task.light = "red"

@@ -88,7 +88,7 @@ COPY_COLUMNS = {
     "updated_at, business_id, created_by_id, person_id, service_version_id, accepted_on, "
     "current_stage_key, decided_on, decision_due_on, deemed_accepted, intake_due_on, "
     "promised_due_on, received_on, workflow_round, licence_action",
-    "approvals_reviewtask": "id, stage_key, branch_key, round, role, status, due_on, sla_light, "
+    "approvals_reviewtask": "id, stage_key, branch_key, round, role, status, due_on, "
     "return_to, comment, created_at, completed_at, revision, application_id, approved_by_id, "
     "assignee_id, department_id, drafted_by_id",
     "approvals_clockpause": "kind, reason, started_on, expected_working_days, created_at, "
@@ -783,7 +783,6 @@ class BlockWriter:
                     task.branch.role,
                     task.status,
                     due,
-                    task.light,
                     task.return_to,
                     comment,
                     created,

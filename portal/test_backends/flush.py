@@ -17,6 +17,8 @@ GUARDS = (
     (audit_sql.TABLE, audit_sql.DROP, audit_sql.CREATE),
     (audit_sql.CHECKPOINT_TABLE, audit_sql.CHECKPOINT_DROP, audit_sql.CHECKPOINT_CREATE),
     (statistics_sql.APPLICATION, statistics_sql.DROP, statistics_sql.CREATE),
+    # The open-task ledgers' triggers, on the review tasks and the pauses (since 0033).
+    (statistics_sql.TASK, statistics_sql.LEDGER_DROP, statistics_sql.LEDGER_CREATE),
 )
 
 

@@ -26,6 +26,7 @@ from approvals.services.applications import application_discard_draft
 from audit.checkpoints import verify_audit_trail
 from audit.models import AuditEvent
 from demo.applications import CASES, KEY_PREFIX, overdue_filing_day
+from tests.support import task_lights
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +162,7 @@ def test_every_case_is_in_its_state_with_a_real_audit_trail():
     overdue = case("overdue")
     assert overdue.received_on == overdue_filing_day(TODAY) == dt.date(2026, 4, 30)
     [review] = ReviewTask.objects.filter(application=overdue, branch_key="review")
-    assert review.due_on < TODAY and review.sla_light == "red"
+    assert review.due_on < TODAY and task_lights(TODAY)[review.pk] == "red"
     [card] = SupervisionCard.objects.filter(colour="red")
     assert card.task == review and card.department.code == "fz-ecology"
     assert not SupervisionCard.objects.filter(colour="red").exclude(pk=card.pk).exists()

@@ -61,12 +61,11 @@ def _fill(*, versions, departments, citizens):
         cursor.execute(
             """
             INSERT INTO approvals_reviewtask (
-              stage_key, branch_key, round, role, status, due_on, sla_light, return_to, comment,
+              stage_key, branch_key, round, role, status, due_on, return_to, comment,
               created_at, revision, application_id, department_id)
             SELECT 'review', 'main', 1, (ARRAY['reviewer', 'approver'])[1 + (a.id / 64) %% 2],
               CASE WHEN a.status = 'under_review' THEN 'open' ELSE 'approved' END,
-              a.received_on + (10 + a.id %% 30)::int,
-              (ARRAY['green', 'yellow', 'red'])[1 + (a.id / 3) %% 3], '', '', a.created_at, 1, a.id,
+              a.received_on + (10 + a.id %% 30)::int, '', '', a.created_at, 1, a.id,
               (%(departments)s::bigint[])[1 + (a.id / 8) %% cardinality(%(departments)s::bigint[])]
             FROM approvals_application a
             WHERE a.tracking_number LIKE 'IDX-%%' AND a.status NOT IN ('draft', 'submitted')

@@ -96,7 +96,7 @@ def test_a_supervisor_drills_down_from_a_trend_column_to_the_late_case(
 
     # and the workload page draws the department tree with each node's open work and cards
     for light, assignee in (("red", city.reviewer), ("yellow", city.reviewer), ("green", None)):
-        ReviewTaskFactory(department=city.bureau, sla_light=light, assignee=assignee)
+        ReviewTaskFactory(department=city.bureau, light=light, assignee=assignee)
     page.goto(f"/supervision/workload/?department={city.bureau.pk}")
     expect(page.get_by_test_id("department-tree")).to_be_visible()
     expect(page.get_by_test_id("official-workload").locator("tbody tr")).to_have_count(2)

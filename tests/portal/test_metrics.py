@@ -71,7 +71,7 @@ def metrics_networks(text: str):
 def test_a_red_card_and_open_tasks_show_by_department(client):
     department = DepartmentFactory(code="city-market")
     application = ApplicationFactory(under_review=True)
-    task = ReviewTaskFactory(application=application, department=department, sla_light="red")
+    task = ReviewTaskFactory(application=application, department=department, light="red")
     before = value(scrape(client), "portal_cards", department="city-market", colour="red")
 
     SupervisionCard.objects.create(

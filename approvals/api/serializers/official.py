@@ -89,6 +89,10 @@ class TaskSerializer(serializers.ModelSerializer):
     application = TaskApplicationSerializer(read_only=True)
     department = serializers.CharField(source="department.code", read_only=True)
     due_note = ProvisionalNoteField(source="due_provisional")
+    # Derived, not stored: annotated by the selectors that read the tasks (sla_light_expression).
+    sla_light = serializers.ChoiceField(
+        choices=["green", "yellow", "red", "paused", ""], read_only=True
+    )
 
     class Meta:
         model = ReviewTask

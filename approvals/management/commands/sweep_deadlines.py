@@ -9,7 +9,7 @@ from approvals.services.sweep import sweep_deadlines
 
 
 class Command(BaseCommand):
-    help = "Deemed acceptance, SLA lights, supervision cards and lapsed pledges."
+    help = "Deemed acceptance, supervision cards and lapsed pledges."
 
     def add_arguments(self, parser):
         parser.add_argument("--today", help="run as of this local date (YYYY-MM-DD)")
@@ -24,6 +24,6 @@ class Command(BaseCommand):
         report = sweep_deadlines(today=day)
         self.stdout.write(
             f"Sweep for {report.today}: {len(report.deemed_accepted)} deemed accepted, "
-            f"{report.lights_changed} SLA lights changed, {report.cards['yellow']} yellow and "
+            f"{report.cards['yellow']} yellow and "
             f"{report.cards['red']} red cards, {len(report.lapsed_pledges)} pledges lapsed."
         )

@@ -1,5 +1,6 @@
-"""SLA lights tell the truth: one rule (approvals.models.working_calendar.sla_light_for) gives a
-fresh task its real light at once; a stopped clock has its own light."""
+"""SLA lights tell the truth: one rule (approvals.models.working_calendar.sla_light_expression,
+derived where it is read) gives a fresh task its real light at once; a stopped clock has its own
+light."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ import time_machine
 
 from approvals.models import ClockPause, ReviewTask
 from approvals.services.intake import intake_accept
+from tests.support import task_lights
 
 D = dt.date
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -38,7 +40,7 @@ def test_a_fresh_task_gets_its_real_light_at_once(make_application, clerk, limit
     # then a task due in three working days is yellow the day it is created (four: green)
     task = ReviewTask.objects.get(application=application)
     assert task.due_on == D(2026, 6, 1) + dt.timedelta(days=limit)
-    assert task.sla_light == light
+    assert task_lights(D(2026, 6, 1))[task.pk] == light
 
 
 @pytest.mark.django_db
@@ -53,4 +55,6 @@ def test_a_task_created_while_the_clock_is_stopped_is_paused(make_application, c
     )
     with time_machine.travel(MONDAY, tick=False):
         workflow_start(actor=None, application=application)
-    assert ReviewTask.objects.get(application=application).sla_light == "paused"
+    assert (
+        task_lights(D(2026, 6, 1))[ReviewTask.objects.get(application=application).pk] == "paused"
+    )

@@ -12,6 +12,7 @@ from approvals.models.working_calendar import working_calendar
 from approvals.services.deadlines import application_deadlines_refresh
 from approvals.services.sweep import sweep_deadlines
 from audit.models import AuditEvent
+from tests.support import task_lights
 
 D = dt.date
 
@@ -52,15 +53,13 @@ def test_sla_lights_follow_the_working_days_left(reviewing, department):
     yellow = _task(b, department, D(2025, 2, 5))  # 3 working days left: 26, 27, 02-05
     due_today = _task(c, department, D(2025, 1, 24))
     red = _task(d, department, D(2025, 1, 23))
-    # when the sweep runs that day
-    report = sweep_deadlines(today=D(2025, 1, 24))
+    # when their lights are read that day (no sweep: the light is derived, not stored)
+    lights = task_lights(D(2025, 1, 24))
     # then
-    lights = dict(ReviewTask.objects.values_list("pk", "sla_light"))
     assert lights[green.pk] == "green"
     assert lights[yellow.pk] == "yellow"
     assert lights[due_today.pk] == "yellow"
     assert lights[red.pk] == "red"
-    assert report.lights_changed == 4
 
 
 @pytest.mark.django_db
@@ -68,9 +67,7 @@ def test_the_warning_period_is_configurable(reviewing, department, settings):
     settings.SLA_WARN_WORKING_DAYS = 5
     (a,) = reviewing(1)
     task = _task(a, department, D(2025, 2, 6))
-    sweep_deadlines(today=D(2025, 1, 24))
-    task.refresh_from_db()
-    assert task.sla_light == "yellow"
+    assert task_lights(D(2025, 1, 24))[task.pk] == "yellow"
 
 
 @pytest.mark.django_db
@@ -107,20 +104,21 @@ def test_tasks_of_a_paused_application_show_the_paused_light_without_a_card(revi
     from approvals.models import ClockPause
 
     (a,) = reviewing(1)
-    task = _task(a, department, D(2025, 1, 20), sla_light="green")
+    task = _task(a, department, D(2025, 1, 20))
     ClockPause.objects.create(
         application=a, kind="testing", reason="Lab", started_on=D(2025, 1, 15)
     )
     # the task would be red by its date (due 01-20), but the clock is stopped
     sweep_deadlines(today=D(2025, 1, 24))
-    task.refresh_from_db()
-    assert task.sla_light == "paused"
+    assert task_lights(D(2025, 1, 24))[task.pk] == "paused"
     assert not SupervisionCard.objects.exists()
-    # when the clock runs again the light follows the date at once
+    # when the clock runs again the light follows the date at once, and a later run of the same
+    # day raises its card
     ClockPause.objects.update(ended_on=D(2025, 1, 24))
-    sweep_deadlines(today=D(2025, 1, 24))
-    task.refresh_from_db()
-    assert task.sla_light == "red"
+    assert task_lights(D(2025, 1, 24))[task.pk] == "red"
+    report = sweep_deadlines(today=D(2025, 1, 24))
+    assert report.cards == {"yellow": 0, "red": 1}
+    assert SupervisionCard.objects.get().task == task
 
 
 @pytest.mark.django_db
@@ -217,8 +215,8 @@ def test_the_celery_task_runs_the_sweep(reviewing, department):
     (a,) = reviewing(1)
     task = _task(a, department, D(2000, 1, 20))
     result = sweep_deadlines_task.delay().get()
-    task.refresh_from_db()
-    assert task.sla_light == "red" and result["cards"]["red"] == 1
+    assert task_lights()[task.pk] == "red" and result["cards"]["red"] == 1
+    assert SupervisionCard.objects.get().task == task
 
 
 @pytest.mark.django_db
@@ -226,17 +224,24 @@ def test_the_command_accepts_a_day(reviewing, department, capsys):
     (a,) = reviewing(1)
     task = _task(a, department, D(2025, 1, 20))
     call_command("sweep_deadlines", "--today", "2025-01-17")
-    task.refresh_from_db()
-    assert task.sla_light == "yellow"
+    # due on Monday 01-20: yellow on Friday 01-17, its card raised as of that day
+    assert SupervisionCard.objects.get().task == task
+    assert SupervisionCard.objects.get().colour == "yellow"
     assert "Sweep for 2025-01-17" in capsys.readouterr().out
 
 
 @pytest.mark.django_db
-def test_the_stored_light_is_the_one_rule_for_every_due_date(reviewing, department):
-    """The sweep's SQL and the light of one date (``sla_light_for``, which a new task gets) read
-    the same bands: for every due date around today, including days off right after the yellow
-    window (Saturday 2025-03-08 with three working days left from Tuesday 03-04)."""
-    from approvals.models.working_calendar import sla_light_expression, sla_light_for
+def test_the_derived_light_is_the_one_rule_for_every_due_date(reviewing, department):
+    """The SQL of the pages (``sla_light_expression``), the open-task ledger's sums by band and
+    the light of one date (``sla_light_for``) read the same bands: for every due date around
+    today, including days off right after the yellow window (Saturday 2025-03-08 with three
+    working days left from Tuesday 03-04)."""
+    from functools import partial
+
+    from django.db.models import Q, Sum
+
+    from approvals.models import OpenTaskCount
+    from approvals.models.working_calendar import sla_light_for, sla_light_sums
 
     today = D(2025, 3, 4)
     days = [today + dt.timedelta(days=n) for n in range(-3, 15)]
@@ -245,12 +250,15 @@ def test_the_stored_light_is_the_one_rule_for_every_due_date(reviewing, departme
         _task(application, department, due_on).pk: due_on
         for application, due_on in zip(applications, days, strict=True)
     }
-    sweep_deadlines(today=today)
-    stored = dict(ReviewTask.objects.values_list("pk", "sla_light"))
-    expressed = dict(
-        ReviewTask.objects.annotate(light=sla_light_expression(today)).values_list("pk", "light")
-    )
+    expressed = task_lights(today)
     for pk, due_on in tasks.items():
-        assert stored[pk] == expressed[pk] == sla_light_for(today, due_on), due_on
+        assert expressed[pk] == sla_light_for(today, due_on), due_on
     saturday = next(pk for pk, due_on in tasks.items() if due_on == D(2025, 3, 8))
-    assert stored[saturday] == "yellow"
+    assert expressed[saturday] == "yellow"
+    summed = OpenTaskCount.objects.aggregate(
+        **sla_light_sums(today, partial(Sum, "tasks"), paused=Q(clock_stopped=True))
+    )
+    assert summed == {
+        light: list(expressed.values()).count(light)
+        for light in ("paused", "red", "yellow", "green")
+    }

@@ -157,9 +157,7 @@ def _outcome(application) -> dict:
             application.workflow_round,
             application.revision,
         ),
-        "tasks": sorted(
-            tasks.values_list("stage_key", "branch_key", "status", "due_on", "sla_light")
-        ),
+        "tasks": sorted(tasks.values_list("stage_key", "branch_key", "status", "due_on")),
         "events": [
             (e.action, e.actor_label, without_ids(e.changes))
             for e in events.order_by("sequence")

@@ -8,7 +8,7 @@ from approvals.models import ReviewTask
 from approvals.services.tasks import task_approve, task_claim
 from approvals.services.workflow import workflow_start
 from tests.factories import PersonFactory
-from tests.support import events
+from tests.support import due_for_light, events
 
 from .conftest import task_of
 
@@ -125,7 +125,9 @@ def test_queue_filters(demo, clients, started, make_accepted):
     workflow_start(actor=demo.clerk, application=second)
     planning = task_of(second, "planning")
     task_claim(actor=demo.reviewers["planning"], task=planning, revision=planning.revision)
-    ReviewTask.objects.filter(pk=task_of(started, "planning").pk).update(sla_light="red")
+    ReviewTask.objects.filter(pk=task_of(started, "planning").pk).update(
+        due_on=due_for_light("red")
+    )
     url = reverse("approvals:work_queue")
     reviewer = clients["reviewer"]
     mine = reviewer.get(url, {"state": "mine"}).context["page_obj"].object_list
@@ -324,7 +326,7 @@ def test_my_work_link_shows_for_officials_only(demo, clients, started):
 def test_queue_of_a_new_department_from_the_factory(verified_client_factory):
     from tests.factories import OfficialFactory, ReviewTaskFactory
 
-    task = ReviewTaskFactory(sla_light="yellow")
+    task = ReviewTaskFactory(light="yellow")
     ReviewTaskFactory()  # another department's
     reviewer = OfficialFactory(department=task.department).user
     response = verified_client_factory(reviewer).get(

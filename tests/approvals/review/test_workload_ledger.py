@@ -1,11 +1,14 @@
 """The workload per official (issue 18) comes from a ledger the database keeps by (department,
-assignee, light): whatever a service, the sweep or a bulk write does to a review task, the
-officials' columns on the supervision workload page equal a live count of the open tasks."""
+assignee, due date, stopped clock), its lights summed by band of due dates: whatever a service, a
+pause or a bulk write does to a review task, the officials' columns on the supervision workload
+page equal a live count of the open tasks, and follow the day with no sweep."""
 
 import datetime as dt
 import random
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection, transaction
 from django.db.models import Count, Sum
 from hypothesis import HealthCheck, given, settings
@@ -13,11 +16,11 @@ from hypothesis import strategies as st
 
 from accounts.models import OfficialRole
 from approvals.db import statistics_sql
-from approvals.models import OfficialTaskCount, ReviewTask
+from approvals.models import ClockPause, OfficialTaskCount, ReviewTask
+from approvals.models.working_calendar import clock_stopped
 from approvals.selectors.supervision_trends import official_workload
 from approvals.services.applications import application_withdraw
 from approvals.services.supervision_rollup import open_task_counts_compact, open_task_counts_rebuild
-from approvals.services.sweep import sweep_deadlines
 from approvals.services.tasks import (
     task_approve,
     task_assign,
@@ -28,40 +31,45 @@ from approvals.services.tasks import (
 )
 from tests.factories import (
     ApplicationFactory,
+    ClockPauseFactory,
     DepartmentFactory,
     OfficialFactory,
     ReviewTaskFactory,
     UserFactory,
 )
+from tests.support import due_for_light
 
 from .conftest import task_of
 
 pytestmark = pytest.mark.django_db
 
 LIGHTS = ["green", "yellow", "red", "paused", ""]
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+BUCKET = ("department_id", "assignee_id", "due_on", "clock_stopped")
 
 
 def kept(departments) -> set[tuple]:
-    """The ledger's sums per (department, assignee, light), zeros left out."""
+    """The ledger's sums per (department, assignee, due date, stopped clock), zeros left out."""
     rows = (
         OfficialTaskCount.objects.filter(department__in=departments)
-        .values("department_id", "assignee_id", "light")
+        .values(*BUCKET)
         .annotate(n=Sum("tasks"))
         .exclude(n=0)
         .order_by()
     )
-    return {(r["department_id"], r["assignee_id"], r["light"], r["n"]) for r in rows}
+    return {(*(r[c] for c in BUCKET), r["n"]) for r in rows}
 
 
 def counted(departments) -> set[tuple]:
-    """The same, counted live from the open tasks."""
+    """The same, counted live from the open tasks and their applications' pauses."""
     rows = (
         ReviewTask.objects.filter(department__in=departments, status="open")
-        .values("department_id", "assignee_id", "sla_light")
+        .annotate(clock_stopped=clock_stopped())
+        .values(*BUCKET)
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return {(r["department_id"], r["assignee_id"], r["sla_light"], r["n"]) for r in rows}
+    return {(*(r[c] for c in BUCKET), r["n"]) for r in rows}
 
 
 def workload(department) -> dict:
@@ -104,7 +112,7 @@ def test_claim_reassignment_and_release_move_the_task_between_officials(demo, st
     assert kept(departments) == counted(departments)
 
 
-def test_the_sweeps_lights_and_a_stopped_clock_show_in_the_officials_columns(
+def test_the_days_lights_and_a_stopped_clock_show_in_the_officials_columns(
     demo, started, departments
 ):
     # given the fire reviewer holds the fire review
@@ -112,19 +120,20 @@ def test_the_sweeps_lights_and_a_stopped_clock_show_in_the_officials_columns(
     reviewer = demo.reviewers["fire"]
     task_claim(actor=reviewer, task=fire, revision=fire.revision)
     assert workload(demo.fire)[reviewer.pk]["green"] == 1
-    # when the sweep runs the day after it was due
-    late = fire.due_on + dt.timedelta(days=1)
-    sweep_deadlines(today=late)
-    # then it is red in the reviewer's row
-    assert workload(demo.fire) == {reviewer.pk: {"green": 0, "yellow": 0, "red": 1, "paused": 0}}
-    # when the reviewer stops the clock for an inspection and the sweep runs again
-    fire.refresh_from_db()
-    task_pause_clock(
-        actor=reviewer, task=fire, revision=fire.revision, kind="inspection", reason="Site visit"
-    )
-    sweep_deadlines(today=late)
-    # then it shows as paused, not red
-    assert workload(demo.fire) == {reviewer.pk: {"green": 0, "yellow": 0, "red": 0, "paused": 1}}
+    # when the page is read the day after it was due (no sweep in between)
+    late = dt.datetime.combine(fire.due_on + dt.timedelta(days=1), dt.time(9), tzinfo=SHANGHAI)
+    with time_machine.travel(late, tick=False):
+        # then it is red in the reviewer's row
+        red = {"green": 0, "yellow": 0, "red": 1, "paused": 0}
+        assert workload(demo.fire) == {reviewer.pk: red}
+        # when the reviewer stops the clock for an inspection
+        fire.refresh_from_db()
+        task_pause_clock(
+            actor=reviewer, task=fire, revision=fire.revision, kind="inspection", reason="Site"
+        )
+        # then it shows as paused, not red, at once
+        paused = {"green": 0, "yellow": 0, "red": 0, "paused": 1}
+        assert workload(demo.fire) == {reviewer.pk: paused}
     assert kept(departments) == counted(departments)
 
 
@@ -201,7 +210,7 @@ def world():
             application=rng.choice(applications),
             department=rng.choice(departments),
             status=rng.choice(["open", "open", "approved", "cancelled"]),
-            sla_light=rng.choice(LIGHTS),
+            light=rng.choice(LIGHTS),
             assignee=rng.choice([None, *officials]),
         )
     return {"departments": departments, "officials": officials, "applications": applications}
@@ -220,6 +229,11 @@ ACTS = st.tuples(
             "move",
             "comment",
             "delete",
+            "rehome",
+            "pause",
+            "resume",
+            "unpause_all",
+            "drop_pause",
             "bulk_light",
             "bulk_release",
             "bulk_close",
@@ -237,7 +251,7 @@ def _act(world, act: str, n: int) -> None:
         ReviewTaskFactory(
             application=world["applications"][n % len(world["applications"])],
             department=departments[n % len(departments)],
-            sla_light=LIGHTS[n % len(LIGHTS)],
+            light=LIGHTS[n % len(LIGHTS)],
             assignee=[None, *officials][n % (len(officials) + 1)],
         )
     elif act in ("claim", "reassign"):
@@ -246,9 +260,9 @@ def _act(world, act: str, n: int) -> None:
     elif act == "release":
         task.assignee = None
         task.save(update_fields=["assignee"])
-    elif act == "light":
-        task.sla_light = LIGHTS[n % len(LIGHTS)]
-        task.save(update_fields=["sla_light"])
+    elif act == "light":  # a new due date (a pause's recount, the calendar's fill)
+        task.due_on = due_for_light(LIGHTS[n % len(LIGHTS)])
+        task.save(update_fields=["due_on"])
     elif act == "close":
         task.status = ["approved", "rejected", "cancelled"][n % 3]
         task.save(update_fields=["status"])
@@ -263,10 +277,26 @@ def _act(world, act: str, n: int) -> None:
         task.save()
     elif act == "delete":
         task.delete()
-    elif act == "bulk_light":  # as the sweep does: one statement for many tasks
+    elif act == "rehome":
+        task.application = world["applications"][n % len(world["applications"])]
+        task.save(update_fields=["application"])
+    elif act == "pause":  # the clock stops (maybe a second pause of a stopped clock)
+        ClockPauseFactory(application=world["applications"][n % len(world["applications"])])
+    elif act == "resume":  # one pause ends (the clock runs if it was the only one)
+        pause = ClockPause.objects.filter(ended_on=None).order_by("pk")[n % 2 : n % 2 + 1].first()
+        if pause is not None:
+            pause.ended_on = pause.started_on
+            pause.save(update_fields=["ended_on"])
+    elif act == "unpause_all":  # one statement ends every pause
+        ClockPause.objects.filter(ended_on=None).update(ended_on=dt.date(2100, 1, 1))
+    elif act == "drop_pause":
+        ClockPause.objects.filter(
+            pk__in=ClockPause.objects.order_by("-pk").values("pk")[:1]
+        ).delete()
+    elif act == "bulk_light":  # one statement for many tasks (a recount's bulk update)
         ReviewTask.objects.filter(department__in=departments, status="open").filter(
             pk__in=[t.pk for t in tasks[n % 3 :: 2]]
-        ).update(sla_light=LIGHTS[n % len(LIGHTS)])
+        ).update(due_on=due_for_light(LIGHTS[n % len(LIGHTS)]))
     elif act == "bulk_release":
         ReviewTask.objects.filter(department=departments[n % len(departments)]).update(
             assignee=None
@@ -286,8 +316,8 @@ def _act(world, act: str, n: int) -> None:
 def test_the_ledger_equals_a_live_count_after_any_sequence_of_writes(world, acts):
     departments = world["departments"]
     with transaction.atomic():
-        # when any sequence of claims, releases, reassignments, lights, closings, moves,
-        # deletions and set-wise updates is written
+        # when any sequence of claims, releases, reassignments, due dates, closings, moves,
+        # deletions, stopped and running clocks and set-wise updates is written
         for act, n in acts:
             _act(world, act, n)
         # then the ledger sums equal the live count, and still do once compacted and rebuilt
@@ -314,23 +344,28 @@ def test_compacting_folds_the_ledger_to_one_row_per_bucket(world):
 
 
 def test_every_ledger_trigger_is_there_after_the_migrations():
-    """A migration that rebuilds the review task table on SQLite drops its triggers; the
-    migration must create them again (approvals/db/statistics_sql.py)."""
-    names = {
-        f"approvals_{ledger}_{op}"
-        for ledger in ("open_task_count", "official_task_count")
-        for op in ("insert", "update", "delete")
+    """A migration that rebuilds the review task or the pause table on SQLite drops its
+    triggers; the migration must create them again (approvals/db/statistics_sql.py)."""
+    expected = {
+        statistics_sql.TASK: {
+            f"approvals_{ledger}_{op}"
+            for ledger in ("open_task_count", "official_task_count")
+            for op in ("insert", "update", "delete")
+        },
+        statistics_sql.PAUSE: {
+            f"approvals_clock_ledgers_{op}" for op in ("insert", "update", "delete")
+        },
     }
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass",
-                [statistics_sql.TASK],
-            )
-        else:
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
-                [statistics_sql.TASK],
-            )
-        present = {row[0] for row in cursor.fetchall()}
-    assert names <= present
+    for table, names in expected.items():
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass", [table]
+                )
+            else:
+                cursor.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+                    [table],
+                )
+            present = {row[0] for row in cursor.fetchall()}
+        assert names <= present, table

@@ -9,14 +9,15 @@ from playwright.sync_api import expect
 from approvals.models import CardColour, SupervisionCard
 from tests.browser_support import PHONE, axe_violations, screenshot
 from tests.factories import ApplicationFactory
+from tests.support import due_for_light
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_dashboard_is_accessible_on_a_phone(city, under_review, signed_in_page, language):
-    under_review.sla_light = "red"
-    under_review.save(update_fields=["sla_light"])
+    under_review.due_on = due_for_light("red")
+    under_review.save(update_fields=["due_on"])
     SupervisionCard.objects.create(
         application=under_review.application,
         task=under_review,

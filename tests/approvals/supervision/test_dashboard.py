@@ -25,7 +25,7 @@ from tests.factories import (
     ServiceItemFactory,
     ServiceVersionFactory,
 )
-from tests.support import events
+from tests.support import due_for_light, events
 
 pytestmark = pytest.mark.django_db
 
@@ -101,9 +101,9 @@ def test_percentile_is_nearest_rank():
 
 
 def test_running_tasks_by_light(city, under_review):
-    ReviewTaskFactory(application=under_review.application, department=city.bureau, sla_light="red")
-    ReviewTaskFactory(department=city.other, sla_light="yellow")
-    ReviewTaskFactory(department=city.other, sla_light="green", status="done")
+    ReviewTaskFactory(application=under_review.application, department=city.bureau, light="red")
+    ReviewTaskFactory(department=city.other, light="yellow")
+    ReviewTaskFactory(department=city.other, light="green", status="done")
 
     running = running_tasks_by_light()
 
@@ -124,7 +124,7 @@ def _many(city, count: int) -> None:
             decision_due_on=day(31),
         )
         task = ReviewTaskFactory(
-            application=application, department=city.bureau, sla_light=["green", "red"][n % 2]
+            application=application, department=city.bureau, light=["green", "red"][n % 2]
         )
         SupervisionCard.objects.create(
             application=application,
@@ -166,8 +166,8 @@ def test_the_dashboard_query_count_does_not_grow_with_the_applications(
 def test_the_dashboard_shows_numbers_charts_and_red_cards(
     city, march, under_review, verified_client_factory
 ):
-    under_review.sla_light = "red"
-    under_review.save(update_fields=["sla_light"])
+    under_review.due_on = due_for_light("red")
+    under_review.save(update_fields=["due_on"])
     SupervisionCard.objects.create(
         application=under_review.application,
         task=under_review,
@@ -332,8 +332,8 @@ def test_a_value_the_table_shows_as_a_dash_draws_no_bar():
 
 def test_a_paused_clock_is_its_own_light_on_the_dashboard(city, verified_client_factory):
     # given a task whose clock is stopped, and one that is late
-    ReviewTaskFactory(department=city.other, sla_light="paused")
-    ReviewTaskFactory(department=city.other, sla_light="red")
+    ReviewTaskFactory(department=city.other, light="paused")
+    ReviewTaskFactory(department=city.other, light="red")
     # then supervision counts it as paused, not green
     running = running_tasks_by_light()
     (row,) = [row for row in running.by_department if row.key == city.other.pk]

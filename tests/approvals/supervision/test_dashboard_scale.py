@@ -31,7 +31,7 @@ from approvals.models import (
     SupervisionCard,
     TaskStatus,
 )
-from approvals.models.working_calendar import calendar_key, working_calendar
+from approvals.models.working_calendar import calendar_key, sla_light_expression, working_calendar
 from approvals.selectors.ratings import satisfaction_by_department
 from approvals.selectors.supervision import (
     APPROVED,
@@ -60,6 +60,7 @@ from tests.factories import (
     ServiceItemFactory,
     ServiceVersionFactory,
 )
+from tests.support import due_for_light
 
 pytestmark = pytest.mark.django_db
 
@@ -155,16 +156,17 @@ def shown_statistics(period: Period) -> dict:
 
 
 def reference_running() -> dict:
-    """Open tasks per department and per service item by light (a task not lit yet is green),
-    counted from the tasks themselves."""
+    """Open tasks per department and per service item by light (a task without one, with no due
+    date, is green), counted from the tasks themselves with their light derived as the pages do."""
     result = {"departments": Counter(), "services": Counter()}
     rows = (
         ReviewTask.objects.filter(status=TaskStatus.OPEN)
-        .values("department_id", "application__service_version__item_id", "sla_light")
+        .annotate(light=sla_light_expression(timezone.localdate()))
+        .values("department_id", "application__service_version__item_id", "light")
         .annotate(n=Count("pk"))
     )
     for row in rows:
-        light = row["sla_light"] if row["sla_light"] in LIGHTS else SlaLight.GREEN
+        light = row["light"] if row["light"] in LIGHTS else SlaLight.GREEN
         result["departments"][(row["department_id"], light)] += row["n"]
         result["services"][(row["application__service_version__item_id"], light)] += row["n"]
     return result
@@ -429,21 +431,21 @@ def test_running_tasks_follow_every_change_of_the_tasks(city, catalogue):
         ReviewTaskFactory(
             application=application,
             department=[city.bureau, city.other, third][n % 3],
-            sla_light=["green", "yellow", "red", ""][n % 4],
+            light=["green", "yellow", "red", ""][n % 4],
             status="open" if n % 5 else "approved",
         )
         for n, application in enumerate(applications)
     ]
     assert shown_running() == reference_running()
 
-    # The sweep lights tasks in bulk; officials complete, reassign and reopen them.
-    ReviewTask.objects.filter(pk__in=[t.pk for t in tasks[:12]]).update(sla_light="red")
+    # Due dates change in bulk (a recount); officials complete, reassign and reopen them.
+    ReviewTask.objects.filter(pk__in=[t.pk for t in tasks[:12]]).update(due_on=due_for_light("red"))
     ReviewTask.objects.filter(pk__in=[t.pk for t in tasks[12:16]]).update(status="approved")
     tasks[16].department = city.bureau
     tasks[16].save()
-    ReviewTask.objects.filter(pk=tasks[0].pk).update(status="open", sla_light="yellow")
+    ReviewTask.objects.filter(pk=tasks[0].pk).update(status="open", due_on=due_for_light("yellow"))
     tasks[20].delete()
-    ReviewTaskFactory(application=applications[3], department=third, sla_light="")
+    ReviewTaskFactory(application=applications[3], department=third, light="")
 
     assert shown_running() == reference_running()
     rows_before = OpenTaskCount.objects.count()
@@ -475,7 +477,7 @@ def _cases(city, count: int, start: int) -> None:
             decision_due_on=day + D(days=1),
         )
         task = ReviewTaskFactory(
-            application=application, department=city.bureau, sla_light=["green", "red"][n % 2]
+            application=application, department=city.bureau, light=["green", "red"][n % 2]
         )
         SupervisionCard.objects.create(
             application=application,
@@ -536,10 +538,10 @@ CROSS JOIN LATERAL (SELECT
 
 TASKS_SQL = """
 INSERT INTO approvals_reviewtask (application_id, stage_key, branch_key, round, department_id,
-  role, status, due_on, sla_light, return_to, comment, created_at, revision)
+  role, status, due_on, return_to, comment, created_at, revision)
 SELECT a.id, 'review', 'main', 1, %(department)s, 'reviewer',
   CASE WHEN a.status IN ('under_review', 'accepted') THEN 'open' ELSE 'approved' END,
-  a.accepted_on + 20, (ARRAY['green', 'yellow', 'red', ''])[1 + a.id %% 4], '', '', now(), 1
+  a.accepted_on + 20, '', '', now(), 1
 FROM approvals_application a WHERE a.accepted_on IS NOT NULL
 """
 
@@ -585,7 +587,7 @@ def test_the_dashboard_reads_applications_and_tasks_by_index_only(city, verified
     # Enough rows for the plan to matter: the grouping the dashboard used to run reads them all.
     old_grouping = (
         ReviewTask.objects.filter(status=TaskStatus.OPEN)
-        .values("application__service_version__item_id", "sla_light")
+        .values("application__service_version__item_id", "due_on")
         .annotate(n=Count("pk"))
     )
     assert "approvals_application" in seq_scanned(old_grouping)

@@ -300,9 +300,9 @@ def test_the_trend_pages_need_a_sign_in(client, city, name, query):
 
 
 def test_the_department_tree_carries_each_nodes_open_work_and_cards(city, under_review):
-    ReviewTaskFactory(application=under_review.application, department=city.bureau, sla_light="red")
-    ReviewTaskFactory(department=city.other, sla_light="yellow")
-    ReviewTaskFactory(department=city.bureau, sla_light="green", status="done")
+    ReviewTaskFactory(application=under_review.application, department=city.bureau, light="red")
+    ReviewTaskFactory(department=city.other, light="yellow")
+    ReviewTaskFactory(department=city.bureau, light="green", status="done")
 
     with translation.override("en"):
         tree = department_tree()
@@ -320,8 +320,8 @@ def test_workload_per_official(city, under_review):
     under_review.assignee = city.reviewer
     under_review.save(update_fields=["assignee"])
     for light in ("red", "yellow"):
-        ReviewTaskFactory(department=city.bureau, assignee=colleague.user, sla_light=light)
-    ReviewTaskFactory(department=city.bureau, sla_light="green")  # nobody's yet
+        ReviewTaskFactory(department=city.bureau, assignee=colleague.user, light=light)
+    ReviewTaskFactory(department=city.bureau, light="green")  # nobody's yet
     ReviewTaskFactory(department=city.bureau, assignee=colleague.user, status="done")
     ReviewTaskFactory(department=city.other, assignee=city.other_reviewer)
 
@@ -341,7 +341,7 @@ def test_the_workload_per_official_reads_its_ledger_in_one_query_not_the_tasks(c
         ReviewTaskFactory(
             department=city.bureau,
             assignee=[None, city.reviewer, city.head][n % 3],
-            sla_light=["green", "yellow", "red"][n % 3],
+            light=["green", "yellow", "red"][n % 3],
         )
     # when its workload per official is read
     with CaptureQueriesContext(connection) as captured:
@@ -394,7 +394,7 @@ def _more(city, count: int) -> None:
             application=application,
             department=city.bureau,
             assignee=city.reviewer,
-            sla_light=["green", "red"][n % 2],
+            light=["green", "red"][n % 2],
         )
         rating = ServiceRating.objects.create(
             application=application, department=city.bureau, grade=1 + n % 5, rater=city.citizen

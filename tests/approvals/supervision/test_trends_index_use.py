@@ -62,11 +62,11 @@ def _fill(*, versions, departments, citizen):
         cursor.execute(
             """
             INSERT INTO approvals_reviewtask (
-              stage_key, branch_key, round, role, status, due_on, sla_light, return_to, comment,
+              stage_key, branch_key, round, role, status, due_on, return_to, comment,
               created_at, revision, application_id, department_id)
             SELECT 'review', 'main', 1, 'reviewer',
               CASE WHEN a.status = 'under_review' THEN 'open' ELSE 'approved' END,
-              a.received_on + 20, (ARRAY['green', 'yellow', 'red'])[1 + a.id %% 3], '', '',
+              a.received_on + 20, '', '',
               a.created_at, 1, a.id,
               (%(departments)s::bigint[])[1 + a.id %% cardinality(%(departments)s::bigint[])]
             FROM approvals_application a WHERE a.tracking_number LIKE 'TRD-%%'
@@ -143,9 +143,10 @@ def test_the_workload_per_official_reads_its_ledger_by_index(city, province):
     others = "{" + ",".join(str(d.pk) for d in province[1:]) + "}"
     with connection.cursor() as cursor:
         cursor.execute(
-            """INSERT INTO approvals_officialtaskcount (department_id, assignee_id, light, tasks)
+            """INSERT INTO approvals_officialtaskcount
+                 (department_id, assignee_id, due_on, clock_stopped, tasks)
                SELECT (%(others)s::bigint[])[1 + g %% cardinality(%(others)s::bigint[])],
-                      NULL, (ARRAY['green', 'yellow', 'red'])[1 + g %% 3], 1 - 2 * (g %% 2)
+                      NULL, CURRENT_DATE + (g %% 60 - 30), g %% 7 = 0, 1 - 2 * (g %% 2)
                FROM generate_series(1, 50000) AS g""",
             {"others": others},
         )
