@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import OfficialRole
 from approvals.models import ApplicationUserObjectPermission, OpenTaskCount, ReviewTask
-from approvals.models.working_calendar import clock_stopped, sla_light_expression
+from approvals.models.working_calendar import clock_stopped, sla_light_expression, working_calendar
 from approvals.selectors import policy
 from approvals.selectors.tasks import QueueFilters, department_queue, queue_rows, queue_services
 from approvals.services.supervision_rollup import open_task_counts_compact, open_task_counts_rebuild
@@ -242,7 +242,9 @@ def test_a_queue_page_is_read_in_a_fixed_few_statements(
 ):
     """Positions; the kept counts, the claims and the grants (the counts); one statement for the
     page's rows with what they show (their keys are a subquery of it); a head's members to
-    assign to. Nothing per row: what the page and the API print is loaded with the rows."""
+    assign to. Nothing per row: what the page and the API print is loaded with the rows. (The
+    lights are read from the working-day calendar, which each process loads once.)"""
+    working_calendar()
     with django_assert_num_queries(statements):
         queue = department_queue(world[who])
         shown = [
