@@ -116,9 +116,15 @@ def theme_statistics(period: Period) -> ThemeStatistics:
     decided_members = Application.objects.filter(
         days_q("decided_on", period.days()), theme_case__isnull=False
     )
+    # Each member's theme looked up through its case's primary key (a join would let the
+    # planner scan every case for a month's members).
+    theme_of_case = ThemeCase.objects.filter(pk=OuterRef("theme_case_id")).values(
+        "version__item_id"
+    )[:1]
     on_time = (
         decided_members.filter(status__in=DECIDED, decision_due_on__isnull=False)
-        .values_list("theme_case__version__item_id")
+        .annotate(theme_item=Subquery(theme_of_case))
+        .values_list("theme_item")
         .annotate(
             timed=Count("pk"),
             on_time=Count("pk", filter=Q(decided_on__lte=F("decision_due_on"))),
@@ -126,7 +132,7 @@ def theme_statistics(period: Period) -> ThemeStatistics:
         .order_by()
     )
     candidates = decided_members.values("theme_case_id")
-    bits = _member_bits(candidates)
+    bits = _member_bits()
     completed = list(_completed_cases(period, candidates, bits))
     limits = _member_limits({row["version_id"] for row in completed})
 
@@ -165,12 +171,10 @@ def theme_statistics(period: Period) -> ThemeStatistics:
 BITS_PER_COLUMN = 31
 
 
-def _member_bits(candidates) -> dict[str, tuple[int, int]]:
-    """A (mask column, bit) per member key of the themes of the candidate cases (the
-    catalogue's size, not the cases')."""
-    keys = sorted(
-        set(ThemeMember.objects.filter(version__cases__in=candidates).values_list("key", flat=True))
-    )
+def _member_bits() -> dict[str, tuple[int, int]]:
+    """A (mask column, bit) per member key of the catalogue's themes (the catalogue's size, not
+    the cases': read without touching a case, so that no plan scans them)."""
+    keys = sorted(set(ThemeMember.objects.values_list("key", flat=True)))
     return {
         key: (position // BITS_PER_COLUMN, 1 << position % BITS_PER_COLUMN)
         for position, key in enumerate(keys)
