@@ -17,7 +17,7 @@ from approvals.services.sweep import sweep_deadlines
 from approvals.services.theme_progress import theme_case_progress
 from approvals.services.webhooks import webhook_deliver, webhook_dispatch, webhook_sweep
 from audit.checkpoints import checkpoint_create
-from portal.metrics import PDF_RENDER_SECONDS
+from portal.instruments import PDF_RENDER_SECONDS
 
 
 @shared_task(name="approvals.tasks.sweep_deadlines_task")

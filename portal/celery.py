@@ -89,7 +89,7 @@ def _task_started(task_id=None, task=None, **kwargs) -> None:
 
 @task_postrun.connect
 def _task_finished(task_id=None, task=None, state=None, **kwargs) -> None:
-    from portal import metrics, request_context
+    from portal import instruments, request_context
 
     token, started = _running.pop(task_id, (None, None))
     seconds = time.perf_counter() - started if started is not None else 0.0
@@ -105,6 +105,6 @@ def _task_finished(task_id=None, task=None, state=None, **kwargs) -> None:
             "duration_ms": round(seconds * 1000, 1),
         },
     )
-    metrics.observe_task(task.name, seconds, failed=failed)
+    instruments.observe_task(task.name, seconds, failed=failed)
     if token is not None:
         request_context.deactivate(token)

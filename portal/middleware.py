@@ -11,7 +11,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.utils.functional import empty
 
-from portal import metrics, request_context
+from portal import instruments, request_context
 from portal.logs import user_pseudonym
 from portal.request_context import client_ip
 
@@ -93,7 +93,7 @@ class AccessLogMiddleware:
                 "user": context.user or _user_if_known(request),
             },
         )
-        metrics.observe_request(route, request.method, response.status_code, seconds)
+        instruments.observe_request(route, request.method, response.status_code, seconds)
         return response
 
 

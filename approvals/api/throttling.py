@@ -4,7 +4,7 @@
 from rest_framework.throttling import SimpleRateThrottle
 
 from approvals.models.api import ApiClient
-from portal.middleware import client_ip
+from portal.request_context import client_ip
 
 
 class _PortalThrottle(SimpleRateThrottle):

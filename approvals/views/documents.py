@@ -38,7 +38,7 @@ from approvals.services.documents import (
 )
 from approvals.views.attachments import stored_file_response
 from approvals.views.work import official_required
-from portal.middleware import client_ip
+from portal.request_context import client_ip
 from portal.ratelimit import RateLimit
 
 logger = logging.getLogger("portal.documents")

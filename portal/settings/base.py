@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "accounts",
     "approvals",
     "demo",
+    # The project itself, above the apps: its backup/restore commands and the admin index's
+    # worker status (they read the apps' data).
+    "portal",
 ]
 
 MIDDLEWARE = [

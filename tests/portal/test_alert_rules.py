@@ -15,7 +15,7 @@ from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
 from approvals.models import WorkerHeartbeat
-from portal import metrics
+from portal import instruments
 
 pytestmark = pytest.mark.django_db
 
@@ -61,8 +61,8 @@ def exported(client) -> set[str]:
     WorkerHeartbeat.objects.create(
         hostname="celery@a", queues="celery,pdf", pid=1, started_at=now, last_seen=now
     )
-    metrics.observe_task("approvals.tasks.example", 0.1, failed=True)
-    with metrics.PDF_RENDER_SECONDS.time():
+    instruments.observe_task("approvals.tasks.example", 0.1, failed=True)
+    with instruments.PDF_RENDER_SECONDS.time():
         pass
     client.get("/healthz")
     response = client.get("/metrics", REMOTE_ADDR="127.0.0.1")

@@ -45,6 +45,7 @@ def _imported_modules(path: Path):
             yield from (alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
             yield node.module
+            yield from (f"{node.module}.{alias.name}" for alias in node.names)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             yield node.value  # dotted paths in strings: import_string, mock.patch, settings
 
@@ -110,4 +111,45 @@ def test_the_apps_layers_contract_lists_the_apps_from_the_top():
         if contract["id"] == "apps-layers"
     )
     layers = [name.strip() for layer in apps_layers["layers"] for name in layer.split(":")]
-    assert tuple(layers) == APPS_FROM_THE_TOP
+    assert tuple(name for name in layers if not name.startswith("portal.")) == APPS_FROM_THE_TOP
+    # the project's package: its shell above every app, its foundation below them, and every
+    # module of it in one of the two (a new module must be placed)
+    shell, foundation = set(layers[: layers.index("demo")]), set(layers[layers.index("audit") :])
+    assert all(name.startswith("portal.") for name in shell)
+    modules = {
+        f"portal.{path.relative_to(ROOT / 'portal').parts[0].removesuffix('.py')}"
+        for path in (ROOT / "portal").glob("*")
+        if (path.suffix == ".py" or (path / "__init__.py").exists())
+        and path.name not in ("__init__.py", "settings")
+    }
+    assert modules == shell | (foundation & modules)
+
+
+def test_the_apps_use_only_the_foundation_of_the_project_package():
+    # given the project's foundation (the last layer of the apps' contract)
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    apps_layers = next(
+        contract
+        for contract in contracts["tool"]["importlinter"]["contracts"]
+        if contract["id"] == "apps-layers"
+    )
+    foundation = {name.strip() for name in apps_layers["layers"][-1].split(":")}
+
+    # when each app's modules name the project's package (imports, and dotted paths in strings)
+    named = [
+        (f"{path.relative_to(ROOT)}", module)
+        for package in APPS_FROM_THE_TOP
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if "migrations" not in path.parts
+        for module in _imported_modules(path)
+        if module.startswith("portal.") and _names_code_of(module, "portal")  # not a logger's name
+    ]
+
+    # then only its foundation (the shell, above them, wires them together: no loop)
+    assert named
+    offenders = [
+        (path, module)
+        for path, module in named
+        if not any(module == name or module.startswith(f"{name}.") for name in foundation)
+    ]
+    assert offenders == []

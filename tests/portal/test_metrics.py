@@ -6,7 +6,7 @@ from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
 from approvals.models import SupervisionCard
-from portal import metrics
+from portal import instruments
 from tests.factories import ApplicationFactory, DepartmentFactory, ReviewTaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +47,8 @@ def value(families, name: str, **labels) -> float:
 
 
 def test_every_figure_is_there(client):
-    metrics.observe_task("approvals.tasks.example", 0.1, failed=True)
-    with metrics.PDF_RENDER_SECONDS.time():
+    instruments.observe_task("approvals.tasks.example", 0.1, failed=True)
+    with instruments.PDF_RENDER_SECONDS.time():
         pass
     client.get("/healthz")
 

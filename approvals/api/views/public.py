@@ -23,7 +23,7 @@ from approvals.selectors.documents import find_document_by_code
 from approvals.services.documents import document_public_status, document_record_verification
 from approvals.views.documents import VERIFY_LIMIT
 from approvals.views.lookup import LOOKUP_LIMIT
-from portal.middleware import client_ip
+from portal.request_context import client_ip
 
 logger = logging.getLogger("portal.track")
 

@@ -68,7 +68,7 @@ from approvals.services.theme_supplement import (
     theme_case_supplement_upload,
 )
 from approvals.views.lookup import LOOKUP_LIMIT
-from portal.middleware import client_ip
+from portal.request_context import client_ip
 
 CASE_EXAMPLE = {
     "id": 12,

@@ -3,6 +3,8 @@
 from django import template
 from django.conf import settings
 
+from portal.worker_health import worker_status
+
 register = template.Library()
 
 
@@ -10,8 +12,6 @@ register = template.Library()
 def worker_queue_status(user) -> dict:
     """Per queue: workers with a fresh heartbeat, the oldest task's age, and the problems. Shown
     to staff only; names no worker host. Empty when tasks run in-process (tests)."""
-    from portal.worker_health import worker_status
-
     if not (user.is_active and user.is_staff):
         return {"visible": False}
     if settings.CELERY_TASK_ALWAYS_EAGER:
