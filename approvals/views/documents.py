@@ -38,8 +38,8 @@ from approvals.services.documents import (
 )
 from approvals.views.attachments import stored_file_response
 from approvals.views.work import official_required
-from portal.request_context import client_ip
 from portal.ratelimit import RateLimit
+from portal.request_context import client_ip
 
 logger = logging.getLogger("portal.documents")
 

@@ -14,8 +14,8 @@ from approvals.forms.applications import TrackLookupForm
 from approvals.selectors.applications import find_application_by_tracking
 from approvals.selectors.theme_cases import case_members, find_theme_case_by_tracking
 from approvals.selectors.timeline import application_progress
-from portal.request_context import client_ip
 from portal.ratelimit import RateLimit
+from portal.request_context import client_ip
 
 logger = logging.getLogger("portal.track")
 
