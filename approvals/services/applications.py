@@ -9,11 +9,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Prefetch
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import Business, User
 from approvals import dynamic_forms
@@ -38,10 +35,16 @@ from approvals.selectors.applications import window_intake_clerks
 from approvals.services.act_event import ActEvent
 from approvals.services.documents import document_issue
 from approvals.services.lifecycle import StaleApplication, application_transition, on_behalf_of
+from approvals.services.notices import (
+    notice_application_submitted,
+    notice_application_withdrawn,
+    notice_window_application_withdrawn,
+    notice_window_new_application,
+    query_code_text,
+)
 from approvals.services.notifications import (
     applicant_users,
     deliver_on_commit,
-    message,
     notify,
     notify_many,
 )
@@ -364,72 +367,28 @@ def _issue_receipt(
     )
 
 
-def _lazy_version_name(version: ServiceVersion):
-    """The service's name in whatever language is active when the text is rendered."""
-    return lazy(lambda: version.name, str)()
-
-
-def _local_time(moment: datetime.datetime) -> str:
-    return f"{china_time(moment):%Y-%m-%d %H:%M}"
-
-
-def query_code_text(query_code: str):
-    """The receipt notice's private line (e-mail and SMS only, never stored)."""
-    return message(
-        gettext_lazy(
-            "Your query code is %(code)s. With the tracking number it lets you look up "
-            "the progress without signing in. Keep it to yourself."
-        ),
-        code=query_code,
-    )
-
-
 @transaction.atomic  # one commit for all the notifications, not one per row
 def _notify_submitted(application: Application, *, query_code: str, actor: User) -> None:
     """After the commit: ``application`` is the row the submission locked and committed (with
     its service, item, department and person), ``actor`` who submitted it; neither is read
     again."""
-    params = {
-        "service": _lazy_version_name(application.service_version),
-        "number": application.tracking_number,
-        "date": _local_time(application.submitted_at),
-    }
-    link = reverse("approvals:application_detail", args=[application.pk])
+    receipt = notice_application_submitted(application)
     # One task sends the email and SMS of everyone told (one message to the broker).
-    told = []
-    for user in applicant_users(application, actor):
-        told.append(
-            notify(
-                user=user,
-                deliver=False,
-                kind="application.submitted",
-                application=application,
-                link=link,
-                title=message(gettext_lazy("Application received: %(number)s"), **params),
-                body=message(
-                    gettext_lazy(
-                        "Your application for %(service)s was submitted on %(date)s. Its tracking "
-                        "number is %(number)s. The service window will now check that it is "
-                        "complete and tell you the outcome."
-                    ),
-                    **params,
-                ),
-                private_text=query_code_text(query_code),
-            )
+    told = [
+        notify(
+            user=user,
+            deliver=False,
+            application=application,
+            private_text=query_code_text(query_code),
+            **receipt.fields(),
         )
+        for user in applicant_users(application, actor)
+    ]
     told += notify_many(
         users=window_intake_clerks(application.service_version),
         deliver=False,
-        kind="intake.new_application",
         application=application,
-        title=message(gettext_lazy("New application to check: %(number)s"), **params),
-        body=message(
-            gettext_lazy(
-                "%(service)s, submitted on %(date)s, waits at the service window for the "
-                "completeness check."
-            ),
-            **params,
-        ),
+        **notice_window_new_application(application).fields(),
     )
     deliver_on_commit(told)
 
@@ -472,32 +431,13 @@ def _notify_withdrawn(application_pk: int, *, actor_pk: int) -> None:
         "service_version__item__department", "created_by", "person__user"
     ).get(pk=application_pk)
     actor = User.objects.get(pk=actor_pk)
-    params = {
-        "service": _lazy_version_name(application.service_version),
-        "number": application.tracking_number,
-    }
-    link = reverse("approvals:application_detail", args=[application.pk])
+    withdrawn = notice_application_withdrawn(application)
     for user in applicant_users(application, actor):
-        notify(
-            user=user,
-            kind="application.withdrawn",
-            application=application,
-            link=link,
-            title=message(gettext_lazy("Application withdrawn: %(number)s"), **params),
-            body=message(
-                gettext_lazy(
-                    "Your application %(number)s for %(service)s has been withdrawn. It will "
-                    "not be processed further."
-                ),
-                **params,
-            ),
-        )
+        notify(user=user, application=application, **withdrawn.fields())
     notify_many(
         users=window_intake_clerks(application.service_version),
-        kind="intake.application_withdrawn",
         application=application,
-        title=message(gettext_lazy("Application withdrawn: %(number)s"), **params),
-        body=message(gettext_lazy("The applicant withdrew %(number)s (%(service)s)."), **params),
+        **notice_window_application_withdrawn(application).fields(),
     )
 
 

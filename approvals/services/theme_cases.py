@@ -61,13 +61,14 @@ from approvals.selectors.theme_cases import (
     shared_values,
 )
 from approvals.selectors.themes import ThemePlan, theme_plan
-from approvals.services.applications import application_withdraw, query_code_text
+from approvals.services.applications import application_withdraw
 from approvals.services.attachments import cited_licence_problem
 from approvals.services.documents import document_issue, document_record_download
 from approvals.services.lifecycle import application_transition, on_behalf_of
 from approvals.services.notices import (
     notice_theme_case_submitted,
     notice_window_theme_case_submitted,
+    query_code_text,
 )
 from approvals.services.notifications import applicant_users, notify, notify_many
 from approvals.services.ratings import may_be_rated, rating_submit

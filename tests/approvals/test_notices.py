@@ -22,7 +22,9 @@ from tests.factories import ApplicationFactory
 SERVICES = pathlib.Path(__file__).resolve().parents[2] / "approvals" / "services"
 
 
-@pytest.mark.parametrize("module", ["sweep.py", "workflow.py", "acceptance.py", "intake.py"])
+@pytest.mark.parametrize(
+    "module", ["sweep.py", "workflow.py", "acceptance.py", "intake.py", "applications.py"]
+)
 def test_these_services_build_no_notice_text_of_their_own(module):
     tree = ast.parse((SERVICES / module).read_text(encoding="utf-8"))
     inline = [
