@@ -332,7 +332,11 @@ def application_submit(
             # A walk-in applicant may have no e-mail: their receipt carries the query code.
             query_code=query_code if locked.filed_at_counter else "",
         )
-        transaction.on_commit(lambda: _notify_submitted(locked, query_code=query_code, actor=actor))
+        # robust: the submission is stored once this runs; a failure to write its notices is
+        # logged, never turned into an error page that tells the applicant it did not happen.
+        transaction.on_commit(
+            lambda: _notify_submitted(locked, query_code=query_code, actor=actor), robust=True
+        )
     locked.query_code = query_code
     return locked
 
@@ -422,7 +426,7 @@ def application_withdraw(
             event="application.withdrawn",
             reason=reason,
         )
-        transaction.on_commit(lambda: _notify_withdrawn(locked.pk, actor_pk=actor.pk))
+        transaction.on_commit(lambda: _notify_withdrawn(locked.pk, actor_pk=actor.pk), robust=True)
     return locked
 
 

@@ -575,8 +575,9 @@ def theme_case_submit(*, actor: User, case: ThemeCase, idempotency_key: str) -> 
             },
         )
         _issue_case_receipt(actor=actor, case=locked, plan=plan, lead=members[0], now=now)
-        transaction.on_commit(
-            lambda: _notify_case_submitted(locked.pk, query_code=query_code, actor_pk=actor.pk)
+        transaction.on_commit(  # robust: stored by now; a notice's failure is only logged
+            lambda: _notify_case_submitted(locked.pk, query_code=query_code, actor_pk=actor.pk),
+            robust=True,
         )
     locked.query_code = query_code
     return locked

@@ -329,3 +329,27 @@ def test_a_submission_reads_the_same_number_of_rows_however_many_materials(citiz
         counts.append(len(captured))
 
     assert counts[0] == counts[1]
+
+
+def test_a_notice_that_fails_after_the_commit_leaves_the_submission_done_and_logged(
+    citizen, draft, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    # given the receipt's notice breaks once the submission is committed
+    def broken(application):
+        raise RuntimeError("the notice could not be written")
+
+    monkeypatch.setattr("approvals.services.applications.notice_application_submitted", broken)
+
+    # when the applicant submits: no error reaches them
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = application_submit(actor=citizen, application=draft, idempotency_key="key-n")
+
+    # then the application is stored as submitted, with its receipt and audit event, and the
+    # failure is in the log
+    stored = Application.objects.get(pk=draft.pk)
+    assert stored.status == ApplicationStatus.SUBMITTED
+    assert submitted.query_code and stored.tracking_number
+    assert events("application.submitted", draft)
+    assert stored.documents.filter(kind="receipt").exists()
+    assert not Notification.objects.filter(application=stored).exists()
+    assert "the notice could not be written" in caplog.text
