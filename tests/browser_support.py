@@ -41,8 +41,12 @@ DESKTOP = {"width": 1280, "height": 900}
 def browser():
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run scripts/install-system-packages.sh --browser")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # A shared two-core CI machine runs the suites two at a time: a page that renders and seals
+    # PDFs in the request (eager Celery) can take longer than the assertions' default 5 s. The
+    # same 15 s as the contexts' actions and navigations (``open_page``).
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -98,6 +99,7 @@ def demo_portal(tmp_path_factory):
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.3)
+        _wait_for_the_demo_documents(var / "db.sqlite3")
         yield env | {"PORTAL": address}, var
     finally:
         for process in processes:
@@ -108,6 +110,24 @@ def demo_portal(tmp_path_factory):
             except subprocess.TimeoutExpired:
                 process.kill()
         logs.close()
+
+
+def _wait_for_the_demo_documents(database: Path, timeout: float = 600) -> None:
+    """``seed_demo`` queues its documents (about a hundred PDFs) for the worker, which renders
+    them in order: the examples' own certificate waits behind them. The guide's reader starts
+    from a portal that has settled; so do the examples (on a loaded CI machine the demo's
+    renders alone outlast the guide's one-minute wait for a certificate)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with sqlite3.connect(database, timeout=30) as db:
+            (waiting,) = db.execute(
+                "SELECT count(*) FROM approvals_document WHERE sha256 = ''"
+            ).fetchone()
+        if not waiting:
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{waiting} demo documents still unrendered after {timeout} s")
+        time.sleep(1)
 
 
 def test_every_shell_example_of_the_api_guide_runs_as_written(demo_portal):
