@@ -113,7 +113,7 @@ def demo_portal(tmp_path_factory):
 
 
 def _wait_for_the_demo_documents(database: Path, timeout: float = 600) -> None:
-    """``seed_demo`` queues its documents (about a hundred PDFs) for the worker, which renders
+    """``seed_demo`` queues its documents (48 PDFs) for the worker, which renders
     them in order: the examples' own certificate waits behind them. The guide's reader starts
     from a portal that has settled; so do the examples (on a loaded CI machine the demo's
     renders alone outlast the guide's one-minute wait for a certificate)."""
