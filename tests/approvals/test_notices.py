@@ -20,21 +20,73 @@ from approvals.services.notices import (
 from tests.factories import ApplicationFactory
 
 SERVICES = pathlib.Path(__file__).resolve().parents[2] / "approvals" / "services"
+NOTICES = SERVICES / "notices"
+# The channel: it defines ``message`` and the tellers, and passes their texts through.
+CHANNEL = SERVICES / "notifications.py"
+TELLERS = {"notify", "notify_many", "tell_applicant", "licence_tell_holder"}
+
+
+def _name(func) -> str:
+    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+
+
+def inline_notice_texts(source: str, *, channel: bool = False) -> list[int]:
+    """Where ``source`` builds a notice's wording itself: a ``message(...)``; a title or body
+    written in place (a string, a translation, anything but a name handed on); a teller
+    (``notify``…) given a title or body instead of a constructor's ``**notice.fields()``."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = _name(node.func)
+        texts = [k for k in node.keywords if k.arg in ("title", "body")]
+        if name == "message":
+            lines.append(node.lineno)
+        elif any(not isinstance(k.value, ast.Name) for k in texts):
+            lines.append(node.lineno)
+        elif name in TELLERS and texts and not channel:
+            lines.append(node.lineno)
+    return lines
+
+
+def _service_modules() -> list[pathlib.Path]:
+    return sorted(path for path in SERVICES.rglob("*.py") if NOTICES not in path.parents)
 
 
 @pytest.mark.parametrize(
-    "module", ["sweep.py", "workflow.py", "acceptance.py", "intake.py", "applications.py"]
+    "module", _service_modules(), ids=lambda path: str(path.relative_to(SERVICES))
 )
-def test_these_services_build_no_notice_text_of_their_own(module):
-    tree = ast.parse((SERVICES / module).read_text(encoding="utf-8"))
-    inline = [
-        node.lineno
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == "message"
-    ]
-    assert inline == [], f"{module} builds notice texts inline at lines {inline}"
+def test_no_service_builds_notice_text_of_its_own(module):
+    """Every module of ``approvals/services/`` but the notices package: a new service cannot
+    slip prose in."""
+    inline = inline_notice_texts(module.read_text(encoding="utf-8"), channel=module == CHANNEL)
+    assert inline == [], f"{module.name} builds notice texts inline at lines {inline}"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'notify(user=u, title=message(_("Hi %(n)s"), n=1), body=b)',
+        'tell_applicant(a, kind="k", title=_("Hi"), body=_("There"))',
+        'title = _("Hi")\nnotify_many(users=us, kind="k", title=title, body=body)',
+        'licence_tell_holder(licence, kind="k", title=t, body=b)',
+        '_tell(user, task, "k", message(_("Hi")), message(_("There")))',
+        'revoke(title=gettext_lazy("Licence revoked"), body="Your licence")',
+    ],
+)
+def test_the_guard_sees_inline_texts(source):
+    assert inline_notice_texts(source) != []
+
+
+def test_the_guard_lets_constructed_notices_pass():
+    source = (
+        "notice = notice_task_new(application, task=task)\n"
+        "notify(user=user, application=application, **notice.fields())\n"
+        'raise ValidationError(_("This task is closed."))\n'
+    )
+    assert inline_notice_texts(source) == []
+    assert SERVICES / "sweep.py" in _service_modules()
+    assert not any(NOTICES in path.parents for path in _service_modules())
 
 
 def _both(notice) -> dict:
