@@ -52,41 +52,46 @@ def notice_licence_issued(application: Application, *, licence: Licence) -> Noti
     )
 
 
-def notice_licence_revoked(licence: Licence, *, reason: str) -> NoticeText:
-    """撤销 (Art. 69): the reason and the remedies; the written decision is on the page of the
-    licence's application."""
+def _licence_ended(licence: Licence, *, kind: str, reason: str, title, body) -> NoticeText:
+    """Revocation and cancellation alike: the reason and the remedies, linked to the page of the
+    licence's application, where the written decision is."""
     params = _licence_params(licence) | {"reason": reason}
     return NoticeText(
-        kind="licence.revoked",
+        kind=kind,
         link=detail_link(licence.application),
-        title=message(_("Licence revoked: %(number)s"), **params),
-        body=message(
-            _(
-                "Your licence %(number)s for %(service)s has been revoked by the issuing "
-                "department. Reason: %(reason)s. The written decision is on the page of the "
-                "licence's application. You may apply for administrative reconsideration within "
-                "60 days or bring a lawsuit within 6 months of receiving it."
-            ),
-            **params,
+        title=message(title, **params),
+        body=message(body, **params),
+    )
+
+
+def notice_licence_revoked(licence: Licence, *, reason: str) -> NoticeText:
+    """撤销 (Art. 69)."""
+    return _licence_ended(
+        licence,
+        kind="licence.revoked",
+        reason=reason,
+        title=_("Licence revoked: %(number)s"),
+        body=_(
+            "Your licence %(number)s for %(service)s has been revoked by the issuing "
+            "department. Reason: %(reason)s. The written decision is on the page of the "
+            "licence's application. You may apply for administrative reconsideration within "
+            "60 days or bring a lawsuit within 6 months of receiving it."
         ),
     )
 
 
 def notice_licence_cancelled(licence: Licence, *, reason: str) -> NoticeText:
-    """注销 (Art. 70): the reason and the remedies, as for a revocation."""
-    params = _licence_params(licence) | {"reason": reason}
-    return NoticeText(
+    """注销 (Art. 70)."""
+    return _licence_ended(
+        licence,
         kind="licence.cancelled",
-        link=detail_link(licence.application),
-        title=message(_("Licence cancelled: %(number)s"), **params),
-        body=message(
-            _(
-                "Your licence %(number)s for %(service)s has been cancelled in the licence "
-                "register by the issuing department. Reason: %(reason)s. The written decision is "
-                "on the page of the licence's application. You may apply for administrative "
-                "reconsideration within 60 days or bring a lawsuit within 6 months of receiving it."
-            ),
-            **params,
+        reason=reason,
+        title=_("Licence cancelled: %(number)s"),
+        body=_(
+            "Your licence %(number)s for %(service)s has been cancelled in the licence "
+            "register by the issuing department. Reason: %(reason)s. The written decision is "
+            "on the page of the licence's application. You may apply for administrative "
+            "reconsideration within 60 days or bring a lawsuit within 6 months of receiving it."
         ),
     )
 
