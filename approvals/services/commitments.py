@@ -16,11 +16,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import OfficialPosition, User
 from approvals.domain.china_time import china_today
@@ -38,7 +35,12 @@ from approvals.selectors import policy
 from approvals.services.act_event import ActEvent
 from approvals.services.documents import document_issue
 from approvals.services.licences import licence_revoke
-from approvals.services.notifications import message, notify, tell_applicant
+from approvals.services.notices import (
+    notice_commitment_found_false,
+    notice_commitment_verification_opened,
+    notice_commitment_verified_true,
+)
+from approvals.services.notifications import notify, tell_applicant
 from audit.chain import audit_record
 
 MAX_FINDING_LENGTH = 2000
@@ -153,26 +155,9 @@ def commitment_verification_open(
                 "verification_due_on": [None, due_on],
             },
         )
-    params = {
-        "number": licence.application.tracking_number or "",
-        "licence": licence.number,
-        "due": due_on.isoformat() if due_on else "—",
-    }
+    notice = notice_commitment_verification_opened(commitment, licence=licence, due_on=due_on)
     for user in _verifiers(commitment):
-        notify(
-            user=user,
-            kind="commitment.verification_opened",
-            application=licence.application,
-            link=reverse("approvals:commitment_verify", args=[commitment.pk]),
-            title=message(gettext_lazy("Pledge to verify: %(number)s"), **params),
-            body=message(
-                gettext_lazy(
-                    "Licence %(licence)s was granted on the applicant's pledge (告知承诺). "
-                    "Verify the pledge by %(due)s."
-                ),
-                **params,
-            ),
-        )
+        notify(user=user, application=licence.application, **notice.fields())
     return commitment
 
 
@@ -212,41 +197,16 @@ def commitment_verify(
         },
     )
     application = locked.application
-    params = {
-        "number": application.tracking_number or "",
-        "licence": locked.licence.number,
-        "service": lazy(lambda: application.service_version.name, str)(),
-        "finding": finding,
-    }
     if pledge_true:
         act.record()
         tell_applicant(
             application,
-            kind="commitment.verified_true",
-            title=message(gettext_lazy("Pledge verified: %(number)s"), **params),
-            body=message(
-                gettext_lazy(
-                    "The department verified the pledge you signed for %(service)s (licence "
-                    "%(licence)s) and found it true. Nothing more is needed."
-                ),
-                **params,
-            ),
+            **notice_commitment_verified_true(application, licence=locked.licence).fields(),
         )
         return locked
-    reason = _("False pledge (告知承诺) found at verification: %(finding)s") % params
+    reason = _("False pledge (告知承诺) found at verification: %(finding)s") % {"finding": finding}
     licence_revoke(actor=actor, licence=locked.licence, reason=reason, act=act)
     act.record()
-    tell_applicant(
-        application,
-        kind="commitment.found_false",
-        title=message(gettext_lazy("False pledge found: %(number)s"), **params),
-        body=message(
-            gettext_lazy(
-                "The verification of the pledge you signed for %(service)s found it untrue: "
-                "%(finding)s. Licence %(licence)s is revoked, and the false pledge is recorded "
-                "on your record."
-            ),
-            **params,
-        ),
-    )
+    notice = notice_commitment_found_false(application, licence=locked.licence, finding=finding)
+    tell_applicant(application, **notice.fields())
     return locked

@@ -14,8 +14,6 @@ import dataclasses
 import datetime
 
 from django.db import transaction
-from django.utils.functional import lazy
-from django.utils.translation import gettext_lazy
 
 from approvals.domain.china_time import china_today
 from approvals.domain.lifecycle import Action
@@ -31,7 +29,8 @@ from approvals.services.documents import document_issue
 from approvals.services.licence_issue import licence_issue
 from approvals.services.licences import RENEWAL_STATUTORY_DAYS_BEFORE
 from approvals.services.lifecycle import application_transition
-from approvals.services.notifications import message, tell_applicant
+from approvals.services.notices import notice_renewal_deemed_granted
+from approvals.services.notifications import tell_applicant
 from approvals.services.workflow import _cancel
 
 # Before a decision, after acceptance: what the department has left undecided.
@@ -138,24 +137,6 @@ def renewal_deem_approved(*, application_id: int, today: datetime.date | None = 
         },
     )
     licence = licence_issue(application=application, actor=None, decision=decision)
-    params = {
-        "number": application.tracking_number,
-        "service": lazy(lambda: application.service_version.name, str)(),
-        "licence": licence.number if licence else "",
-        "old": old.number,
-    }
-    tell_applicant(
-        application,
-        kind="application.renewal_deemed_approved",
-        title=message(gettext_lazy("Renewal granted: %(number)s"), **params),
-        body=message(
-            gettext_lazy(
-                "Your renewal %(number)s of licence %(old)s for %(service)s was not decided "
-                "before the licence ended, so by law it is deemed granted (Administrative "
-                "Licensing Law, Art. 50). The renewed licence is %(licence)s; the decision and "
-                "the certificate are on the application's page."
-            ),
-            **params,
-        ),
-    )
+    notice = notice_renewal_deemed_granted(application, old=old, licence=licence)
+    tell_applicant(application, **notice.fields())
     return True

@@ -4,14 +4,14 @@ grant and revocation is audited."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import User
 from approvals.models import Application
 from approvals.selectors import policy
-from approvals.services.notifications import message, notify
+from approvals.services.notices import notice_access_granted
+from approvals.services.notifications import notify
 from audit.chain import audit_record
 
 PERMISSION = "view_application"
@@ -35,15 +35,8 @@ def grant_application_access(
     )
     notify(
         user=user,
-        kind="permission.granted",
         application=application,
-        link=reverse("approvals:work_queue"),
-        title=message(_("Access granted: %(number)s"), number=application.tracking_number or ""),
-        body=message(
-            _("You may now see application %(number)s. Reason: %(reason)s"),
-            number=application.tracking_number or "",
-            reason=reason,
-        ),
+        **notice_access_granted(application, reason=reason).fields(),
     )
 
 

@@ -14,8 +14,6 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.utils.functional import lazy
-from django.utils.translation import gettext_lazy
 
 from accounts import identifiers
 from accounts.models import User
@@ -40,7 +38,7 @@ from approvals.services.licences import (
     licence_valid_to,
 )
 from approvals.services.lifecycle import application_transition
-from approvals.services.notifications import message
+from approvals.services.notices import notice_licence_issued
 
 LICENSING_TYPES = frozenset({ItemType.LICENCE, ItemType.PERMIT, ItemType.REGISTRATION})
 
@@ -149,29 +147,10 @@ def _registration_number(application: Application, department, year: int) -> str
 
 
 def _tell_holder(application: Application, licence: Licence) -> None:
-    params = {
-        "licence": licence.number,
-        "service": lazy(lambda: application.service_version.name, str)(),
-        "valid_to": licence.valid_to.isoformat() if licence.valid_to else "",
-    }
-    if licence.valid_to:
-        body = gettext_lazy(
-            "Licence %(licence)s for %(service)s has been issued, valid until %(valid_to)s. "
-            "The certificate, sealed as a PDF, is on the application's page."
-        )
-    else:
-        body = gettext_lazy(
-            "Licence %(licence)s for %(service)s has been issued, without end date. The "
-            "certificate, sealed as a PDF, is on the application's page."
-        )
     # The holder as the register knows it (a business's administrators, its agents who see
     # everything, the filer while still a member), not whoever keyed the application in.
     licence_tell_holder(
-        licence,
-        kind="licence.issued",
-        title=message(gettext_lazy("Licence issued: %(licence)s"), **params),
-        body=message(body, **params),
-        application=application,
+        licence, notice_licence_issued(application, licence=licence), application=application
     )
 
 

@@ -8,14 +8,13 @@ calls ``licence_supersede_on_issue`` for a licence whose application changes or 
 
 import dataclasses
 import datetime
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import BusinessMembership, MembershipRole, MembershipStatus, User
 from approvals.domain.china_time import china_today
@@ -37,7 +36,13 @@ from approvals.selectors import policy
 from approvals.services.act_event import ActEvent
 from approvals.services.applications import application_start, application_withdraw
 from approvals.services.documents import document_issue
-from approvals.services.notifications import message, notify
+from approvals.services.notices import (
+    NoticeText,
+    notice_licence_cancelled,
+    notice_licence_expiry_reminder,
+    notice_licence_revoked,
+)
+from approvals.services.notifications import notify
 from audit.chain import audit_record
 
 # Expiry reminders, in days before ``valid_to`` (issue 5).
@@ -84,32 +89,14 @@ def holder_users(licence: Licence) -> list[User]:
 
 
 def licence_tell_holder(
-    licence: Licence, *, kind: str, title, body, application: Application | None = None
+    licence: Licence, notice: NoticeText, *, application: Application | None = None
 ) -> None:
-    """Tell the licence's holder (``holder_users``) — its issue, end or coming expiry. With
-    ``application`` the notice belongs to it and links to its page (where the certificate is),
-    else to the licence in "My licences"."""
-    if application is not None:
-        link = reverse("approvals:application_detail", args=[application.pk])
-    else:
-        link = reverse("approvals:my_licences") + f"#licence-{licence.pk}"
+    """Tell the licence's holder (``holder_users``) ``notice`` — its issue, end or coming expiry
+    (the constructors in ``services/notices/licences.py`` link to the application's page, where
+    the certificate is, or to the licence in "My licences"). With ``application`` the notice
+    belongs to it."""
     for user in holder_users(licence):
-        notify(user=user, kind=kind, title=title, body=body, link=link, application=application)
-
-
-def _licence_params(licence: Licence) -> dict:
-    version = licence.application.service_version
-    return {
-        "number": licence.number,
-        "service": _lazy_name(version),
-        "valid_to": f"{licence.valid_to:%Y-%m-%d}" if licence.valid_to else "",
-    }
-
-
-def _lazy_name(version: ServiceVersion):
-    from django.utils.functional import lazy
-
-    return lazy(lambda: version.name, str)()
+        notify(user=user, application=application, **notice.fields())
 
 
 def _on_behalf_of(licence: Licence) -> str:
@@ -235,8 +222,7 @@ def _end_by_department(
     status: str,
     event: str,
     decision_kind: str,
-    title,
-    body,
+    notice: Callable[..., NoticeText],
     act: ActEvent | None = None,
 ) -> Licence:
     """Revocation and cancellation alike: the issuing department ends a valid licence with a
@@ -281,14 +267,7 @@ def _end_by_department(
             "withdrawn_applications": withdrawn,
         },
     )
-    params = _licence_params(locked) | {"reason": reason}
-    licence_tell_holder(
-        locked,
-        kind=event,
-        title=message(title, **params),
-        body=message(body, **params),
-        application=locked.application,
-    )
+    licence_tell_holder(locked, notice(locked, reason=reason), application=locked.application)
     return locked
 
 
@@ -307,13 +286,7 @@ def licence_revoke(
         status=LicenceStatus.REVOKED,
         event="licence.revoked",
         decision_kind=DocumentKind.REVOCATION_DECISION,
-        title=gettext_lazy("Licence revoked: %(number)s"),
-        body=gettext_lazy(
-            "Your licence %(number)s for %(service)s has been revoked by the issuing "
-            "department. Reason: %(reason)s. The written decision is on the page of the "
-            "licence's application. You may apply for administrative reconsideration within "
-            "60 days or bring a lawsuit within 6 months of receiving it."
-        ),
+        notice=notice_licence_revoked,
     )
 
 
@@ -329,13 +302,7 @@ def licence_cancel(*, actor: User, licence: Licence, reason: str) -> Licence:
         status=LicenceStatus.CANCELLED,
         event="licence.cancelled",
         decision_kind=DocumentKind.CANCELLATION_DECISION,
-        title=gettext_lazy("Licence cancelled: %(number)s"),
-        body=gettext_lazy(
-            "Your licence %(number)s for %(service)s has been cancelled in the licence "
-            "register by the issuing department. Reason: %(reason)s. The written decision is "
-            "on the page of the licence's application. You may apply for administrative "
-            "reconsideration within 60 days or bring a lawsuit within 6 months of receiving it."
-        ),
+        notice=notice_licence_cancelled,
     )
 
 
@@ -549,19 +516,5 @@ def _remind_one(pk: int, *, today: datetime.date) -> int | None:
             "days_left": [None, days_left],
         },
     )
-    params = _licence_params(licence) | {"days": days_left}
-    licence_tell_holder(
-        licence,
-        kind="licence.expiry_reminder",
-        title=message(gettext_lazy("Licence %(number)s expires on %(valid_to)s"), **params),
-        body=message(
-            gettext_lazy(
-                "Your licence %(number)s for %(service)s expires in %(days)s days, on "
-                "%(valid_to)s. To keep it, apply for its renewal from My licences; the law asks "
-                "for the application at least 30 days before expiry (Administrative Licensing "
-                "Law, Art. 50)."
-            ),
-            **params,
-        ),
-    )
+    licence_tell_holder(licence, notice_licence_expiry_reminder(licence, days_left=days_left))
     return threshold

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import OfficialPosition, OfficialRole, User
 from approvals.domain.china_time import china_today
@@ -22,7 +20,8 @@ from approvals.models import (
 )
 from approvals.selectors import policy
 from approvals.services.deadlines import rectification_due_on
-from approvals.services.notifications import message, notify
+from approvals.services.notices import notice_rectification_opened
+from approvals.services.notifications import notify
 from audit.chain import audit_record
 
 # A matter can be rated once it is decided (approved or denied, and what follows an approval).
@@ -87,24 +86,9 @@ def _open_rectification(rating: ServiceRating) -> RectificationTask:
     heads = OfficialPosition.objects.filter(
         department=rating.department, role=OfficialRole.DEPARTMENT_HEAD, is_active=True
     ).select_related("user")
+    notice = notice_rectification_opened(rating, task=task)
     for position in heads:
-        notify(
-            user=position.user,
-            kind="rectification_opened",
-            application=rating.application,
-            link=reverse("approvals:rectifications"),
-            title=message(gettext_lazy("A bad rating needs rectification")),
-            body=message(
-                gettext_lazy(
-                    "Application %(number)s was rated %(grade)s of 5. Say what was done by "
-                    "%(due)s (15 working days)."
-                ),
-                number=rating.application.tracking_number,
-                grade=rating.grade,
-                # An unknown date (calendar not yet entered) is said as 15 working days.
-                due=task.due_on.isoformat() if task.due_on else "—",
-            ),
-        )
+        notify(user=position.user, application=rating.application, **notice.fields())
     return task
 
 

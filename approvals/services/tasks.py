@@ -13,7 +13,6 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,8 +33,8 @@ from approvals.services.deadlines import (
 )
 from approvals.services.documents import supplement_notice_issue
 from approvals.services.lifecycle import application_transition
-from approvals.services.notices import notice_supplement_requested
-from approvals.services.notifications import message, notify, tell_applicant
+from approvals.services.notices import notice_supplement_requested, notice_task_assigned
+from approvals.services.notifications import notify, tell_applicant
 from approvals.services.supplement_items import (
     supplement_item_changes,
     supplement_item_lines,
@@ -91,21 +90,6 @@ def _finish(task: ReviewTask, status: str, *fields: str) -> None:
     task.status = status
     task.completed_at = timezone.now()
     _bump(task, "status", "completed_at", *fields)
-
-
-def _params(task: ReviewTask) -> dict:
-    return {"number": task.application.tracking_number or ""}
-
-
-def _tell(user: User, task: ReviewTask, kind: str, title, body) -> None:
-    notify(
-        user=user,
-        kind=kind,
-        application=task.application,
-        link=reverse("approvals:work_task", args=[task.pk]),
-        title=title,
-        body=body,
-    )
 
 
 def _refresh(task: ReviewTask, locked: ReviewTask) -> ReviewTask:
@@ -172,13 +156,7 @@ def task_assign(*, actor: User, task: ReviewTask, assignee: User, revision: int)
         obj=locked,
         changes={"assignee": [before, assignee.pk]},
     )
-    _tell(
-        assignee,
-        locked,
-        "task.assigned",
-        message(_("Task assigned to you: %(number)s"), **_params(locked)),
-        message(_("Your department head gave you the task on %(number)s."), **_params(locked)),
-    )
+    notify(user=assignee, application=locked.application, **notice_task_assigned(locked).fields())
     return _refresh(task, locked)
 
 
