@@ -196,17 +196,24 @@ CSV_COLUMNS = (
 )
 
 
+def may_read_audit_trail(request) -> bool:
+    """``policy.may_read_audit_trail`` answered once per request: the admin asks every
+    supervision model's permissions for its menu (twelve questions, one answer)."""
+    answer = getattr(request, "_may_read_audit_trail", None)
+    if answer is None:
+        answer = request._may_read_audit_trail = policy.may_read_audit_trail(request.user)
+    return answer
+
+
 class SupervisorViewMixin:
     """Supervision records are read by supervisors holding an active position (or superusers),
     not by anyone who happens to keep the model permission (``policy.may_read_audit_trail``)."""
 
     def has_view_permission(self, request, obj=None):
-        return policy.may_read_audit_trail(request.user) and super().has_view_permission(
-            request, obj
-        )
+        return may_read_audit_trail(request) and super().has_view_permission(request, obj)
 
     def has_module_permission(self, request):
-        return policy.may_read_audit_trail(request.user) and super().has_module_permission(request)
+        return may_read_audit_trail(request) and super().has_module_permission(request)
 
 
 class _Echo:
