@@ -248,12 +248,13 @@ def is_intake_clerk(user) -> bool:
     return bool(intake_windows(user))
 
 
-def intake_department_ids(user) -> list[int]:
+def intake_department_ids(user, *, windows: set[int] | None = None) -> list[int]:
     """The departments whose services' applications arrive at ``user``'s windows: the department
-    tree is walked in memory (two queries, whatever the number of applications)."""
+    tree is walked in memory (two queries, whatever the number of applications; one when the
+    caller has read ``intake_windows(user)`` already and passes it as ``windows``)."""
     from accounts.models import Department
 
-    mine = intake_windows(user)
+    mine = intake_windows(user) if windows is None else windows
     if not mine:
         return []
     departments = {

@@ -14,7 +14,6 @@ from approvals.models import Application, ReviewTask, ThemeCase
 from approvals.selectors import policy
 from audit.chain import audit_record
 
-
 # Which of the official's positions gives the reason to look, in order of preference: a position
 # at a department with a task on the application, then the window's, then supervision.
 _REASONS = (
