@@ -685,12 +685,16 @@ def require_own_token(user, token) -> None:
         deny(user, "api.token.revoke", token)
 
 
-def require_api_client_admin(user) -> None:
+def may_manage_api_clients(user) -> bool:
     """Create API clients or give them a new secret: superusers and holders of
     ``approvals.add_apiclient``."""
     if not (user is not None and user.is_authenticated and user.is_active):
-        deny(user, "api.client.manage")
-    if not (user.is_superuser or user.has_perm("approvals.add_apiclient")):
+        return False
+    return user.is_superuser or user.has_perm("approvals.add_apiclient")
+
+
+def require_api_client_admin(user) -> None:
+    if not may_manage_api_clients(user):
         deny(user, "api.client.manage")
 
 

@@ -106,3 +106,15 @@ def test_the_supervisors_right_is_still_asked_on_every_request(city, supervisor_
     city.supervisor.positions.update(is_active=False)
 
     assert supervisor_client.get(url).status_code == 403
+
+
+def test_opening_the_audit_list_logs_no_denial(supervisor_client, caplog):
+    """The admin asks every model whether the supervisor may change it, for its menu: a "no" to
+    that question (the API clients, kept to their managers) is not a refused attempt, and the
+    denials' log stays the list of refused attempts."""
+    with caplog.at_level("WARNING", logger="portal.policy"):
+        assert (
+            supervisor_client.get(reverse("admin:audit_auditevent_changelist")).status_code == 200
+        )
+
+    assert [r.getMessage() for r in caplog.records if "denied" in r.getMessage()] == []
