@@ -3,7 +3,6 @@ created or rotated; only its hash is stored. Deliveries and their attempts are a
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -64,10 +63,10 @@ class ApiClientAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return ", ".join(client.scopes or [])
 
     def has_change_permission(self, request, obj=None):
-        # Scopes and the department decide what a client reads: the policy's managers only.
-        try:
-            policy.require_api_client_admin(request.user)
-        except PermissionDenied:
+        # Scopes and the department decide what a client reads: the policy's managers only. A
+        # question, not an attempt: the admin asks it for its menu on every page, and a refusal
+        # here is not a denial to log.
+        if not policy.may_manage_api_clients(request.user):
             return False
         return super().has_change_permission(request, obj)
 

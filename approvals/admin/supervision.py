@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -95,6 +95,20 @@ class InputFilter(admin.SimpleListFilter):
         }
 
 
+_ACTION_OPTIONS: dict[str, list[tuple[str, str]]] = {}
+
+
+def _action_options() -> list[tuple[str, str]]:
+    """The actions with their labels, by label, sorted once per language (not on every page)."""
+    language = get_language() or ""
+    options = _ACTION_OPTIONS.get(language)
+    if options is None:
+        options = _ACTION_OPTIONS[language] = sorted(
+            ((code, action_label(code)) for code in ACTION_LABELS), key=lambda c: c[1]
+        )
+    return options
+
+
 class ActionFilter(InputFilter):
     """A choice among a hundred actions: one drop-down list, not a hundred links (which push
     every other filter off a phone's screen)."""
@@ -105,9 +119,7 @@ class ActionFilter(InputFilter):
 
     def choices(self, changelist):
         for choice in super().choices(changelist):
-            choice["options"] = sorted(
-                ((code, action_label(code)) for code in ACTION_LABELS), key=lambda c: c[1]
-            )
+            choice["options"] = _action_options()
             yield choice
 
     def queryset(self, request, queryset):
@@ -196,17 +208,24 @@ CSV_COLUMNS = (
 )
 
 
+def may_read_audit_trail(request) -> bool:
+    """``policy.may_read_audit_trail`` answered once per request: the admin asks every
+    supervision model's permissions for its menu (twelve questions, one answer)."""
+    answer = getattr(request, "_may_read_audit_trail", None)
+    if answer is None:
+        answer = request._may_read_audit_trail = policy.may_read_audit_trail(request.user)
+    return answer
+
+
 class SupervisorViewMixin:
     """Supervision records are read by supervisors holding an active position (or superusers),
     not by anyone who happens to keep the model permission (``policy.may_read_audit_trail``)."""
 
     def has_view_permission(self, request, obj=None):
-        return policy.may_read_audit_trail(request.user) and super().has_view_permission(
-            request, obj
-        )
+        return may_read_audit_trail(request) and super().has_view_permission(request, obj)
 
     def has_module_permission(self, request):
-        return policy.may_read_audit_trail(request.user) and super().has_module_permission(request)
+        return may_read_audit_trail(request) and super().has_module_permission(request)
 
 
 class _Echo:

@@ -489,7 +489,12 @@ def role_label(code: str) -> str:
     """The actor's role in words (an official's position), the code itself when unknown."""
     from accounts.models import OfficialRole
 
-    return str(OfficialRole(code).label) if code in OfficialRole.values else code
+    # ``OfficialRole(code)``, not ``code in OfficialRole.values``: ``values`` builds its list
+    # anew on every call, once a row of a long history.
+    try:
+        return str(OfficialRole(code).label)
+    except ValueError:
+        return code
 
 
 def object_label(event) -> str:

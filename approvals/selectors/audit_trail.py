@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
 
 from approvals.models import (
     Application,
@@ -66,18 +66,29 @@ def differences(changes: dict) -> list[Difference]:
     return rows
 
 
+def _related_ids(application: Application) -> dict[str, list[str]]:
+    """The ids of the objects that belong to ``application``, by their audit object type: one
+    ``UNION ALL`` of an indexed read per kind (one statement, whatever the number of kinds)."""
+    first, *others = [
+        model.objects.filter(**{path: application})
+        .order_by()
+        .annotate(object_type=Value(model._meta.label_lower, output_field=CharField()))
+        .values_list("object_type", "pk")
+        for model, path in _RELATED
+    ]
+    ids: dict[str, list[str]] = {}
+    for object_type, pk in first.union(*others, all=True):
+        ids.setdefault(object_type, []).append(str(pk))
+    return ids
+
+
 def application_timeline(application: Application) -> list[TimelineEntry]:
     """Every event of the application and of the objects that belong to it (tasks, files,
-    documents, pauses, cards, the rating …), oldest first. One indexed query per kind of object
-    (``audit_object`` index), whatever the number of events."""
+    documents, pauses, cards, the rating …), oldest first: two statements whatever the number of
+    objects and events (their ids, then the events on the ``audit_object`` index)."""
     query = Q(object_type="approvals.application", object_id=str(application.pk))
-    for model, path in _RELATED:
-        ids = [
-            str(pk)
-            for pk in model.objects.filter(**{path: application}).values_list("pk", flat=True)
-        ]
-        if ids:
-            query |= Q(object_type=model._meta.label_lower, object_id__in=ids)
+    for object_type, ids in _related_ids(application).items():
+        query |= Q(object_type=object_type, object_id__in=ids)
     if application.person_id is not None:
         query |= Q(
             object_type="accounts.personprofile",

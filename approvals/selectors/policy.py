@@ -248,12 +248,13 @@ def is_intake_clerk(user) -> bool:
     return bool(intake_windows(user))
 
 
-def intake_department_ids(user) -> list[int]:
+def intake_department_ids(user, *, windows: set[int] | None = None) -> list[int]:
     """The departments whose services' applications arrive at ``user``'s windows: the department
-    tree is walked in memory (two queries, whatever the number of applications)."""
+    tree is walked in memory (two queries, whatever the number of applications; one when the
+    caller has read ``intake_windows(user)`` already and passes it as ``windows``)."""
     from accounts.models import Department
 
-    mine = intake_windows(user)
+    mine = intake_windows(user) if windows is None else windows
     if not mine:
         return []
     departments = {
@@ -684,12 +685,16 @@ def require_own_token(user, token) -> None:
         deny(user, "api.token.revoke", token)
 
 
-def require_api_client_admin(user) -> None:
+def may_manage_api_clients(user) -> bool:
     """Create API clients or give them a new secret: superusers and holders of
     ``approvals.add_apiclient``."""
     if not (user is not None and user.is_authenticated and user.is_active):
-        deny(user, "api.client.manage")
-    if not (user.is_superuser or user.has_perm("approvals.add_apiclient")):
+        return False
+    return user.is_superuser or user.has_perm("approvals.add_apiclient")
+
+
+def require_api_client_admin(user) -> None:
+    if not may_manage_api_clients(user):
         deny(user, "api.client.manage")
 
 

@@ -6,23 +6,43 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from approvals.models import Application, ThemeCase
+from approvals.models import Application, ReviewTask, ThemeCase
 from approvals.selectors import policy
 from audit.chain import audit_record
 
+# Which of the official's positions gives the reason to look, in order of preference: a position
+# at a department with a task on the application, then the window's, then supervision.
+_REASONS = (
+    lambda position: position.at_task and position.role != "supervisor",
+    lambda position: position.role == "intake_clerk",
+    lambda position: position.role == "supervisor",
+)
+
 
 def _position(actor: User, application: Application):
-    """The official's position that gives the reason to look: the task's or the window's."""
-    positions = policy.active_positions(actor)
-    departments = application.tasks.values("department_id")
-    return (
-        positions.filter(department_id__in=departments).exclude(role="supervisor").first()
-        or positions.filter(role="intake_clerk").first()
-        or positions.filter(role="supervisor").first()
+    """The official's position that gives the reason to look: the task's or the window's (one
+    query: the positions with their departments, each marked when a task is at its department)."""
+    positions = list(
+        policy.active_positions(actor)
+        .select_related("department")
+        .annotate(
+            at_task=Exists(
+                ReviewTask.objects.filter(
+                    application=application, department_id=OuterRef("department_id")
+                )
+            )
+        )
+        .order_by("pk")
     )
+    for reason in _REASONS:
+        for position in positions:
+            if reason(position):
+                return position
+    return None
 
 
 @transaction.atomic

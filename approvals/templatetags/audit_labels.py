@@ -3,9 +3,11 @@
 ``{{ event|audit_action }}`` the label of the action, ``{{ event|audit_actor }}`` who did it,
 ``{{ event|audit_reason }}`` why (a reason the portal wrote, in the page's language),
 ``{{ event|audit_changes }}`` what it changed, as sentences,
+``{{ event.occurred_at|audit_time }}`` when, to the second, in the page's time zone,
 ``{{ task.stage_key|stage_label:application }}`` the stage's name in the page's language."""
 
 from django import template
+from django.utils import timezone
 
 from approvals.domain.workflow_definition import parse_definition
 from approvals.selectors.audit_labels import (
@@ -39,10 +41,21 @@ def audit_reason(event) -> str:
 def audit_changes(event, application=None) -> list[str]:
     """``{{ event|audit_changes:application }}``: stages named as the application's workflow
     names them."""
+    return change_sentences(event, _stage_names(application) if application is not None else {})
+
+
+def _stage_names(application) -> dict:
+    """The stages' names by key in the page's language, worked out once per page (not once an
+    event)."""
+    from django.utils.translation import get_language
+
     from approvals.forms.work import stage_name
 
-    stages = _stages(application) if application is not None else {}
-    return change_sentences(event, {key: stage_name(stage) for key, stage in stages.items()})
+    cached = getattr(application, "_stage_names", None)
+    if cached is None or cached[0] != get_language():
+        names = {key: stage_name(stage) for key, stage in _stages(application).items()}
+        cached = application._stage_names = (get_language(), names)
+    return cached[1]
 
 
 def _stages(application) -> dict:
@@ -56,6 +69,15 @@ def _stages(application) -> dict:
             stages = {}
         application._stage_labels = stages
     return stages
+
+
+@register.filter
+def audit_time(moment) -> str:
+    """``{{ event.occurred_at|audit_time }}``: "2026-06-15 10:00:02" in the page's time zone, as
+    ``|date:"Y-m-d H:i:s"`` writes it, at a tenth of its cost (once a row of a long history)."""
+    if moment is None:
+        return ""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
 
 
 @register.filter
