@@ -230,11 +230,17 @@ def measure_pages(scale, port, subjects, requests) -> tuple[list, dict]:
             f"/applications/{application_id}/",
             lambda r: expect(r, contains=tracking),
         )
+        from approvals.selectors.audit_trail import application_timeline
+
+        # Each opening of the timeline is itself audited on the application (who saw what), so
+        # every run leaves the page longer for the next: say how long it was.
+        shown = len(application_timeline(Application.objects.get(pk=application_id)))
         page(
             "admin timeline",
             "supervisor",
             f"/admin/audit/auditevent/timeline/{application_id}/",
             lambda r: expect(r, contains=tracking),
+            note=f"application {application_id}: {shown} events before the run",
         )
     page(
         "supervision",
