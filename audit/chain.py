@@ -236,6 +236,21 @@ def _stored_rows(after_sequence: int, up_to: int | None = None) -> Iterator[tupl
 _RENDERED_LENGTH = 6  # sequence, JSON before the changes, changes, JSON after, the two hashes
 
 
+_scan_json = json.JSONDecoder().scan_once  # json.loads without its checks of the text around
+
+
+def _parse_stored_json(text: str):
+    """The value of a JSON text as the server writes it (no space around it): as ``json.loads``
+    parses it, for the walk, at less than half its cost a value."""
+    try:
+        value, end = _scan_json(text, 0)
+    except StopIteration:  # not JSON: let json.loads say why
+        end = -1
+    if end != len(text):
+        return json.loads(text)
+    return value
+
+
 def _rendered_value(name: str, column: str) -> str:
     if name == "occurred_at":
         return f"""'"' || to_char({column} AT TIME ZONE 'UTC', {_UTC_ISO}) || '"'"""
@@ -322,7 +337,7 @@ def _walk(
     expected_sequence, previous_hash = after_sequence + 1, after_hash
     hashed_values = _hashed_values
     rendered = _stored_event_hash
-    sha256, loads, canonical = hashlib.sha256, json.loads, _canonical_json
+    sha256, parse, canonical = hashlib.sha256, _parse_stored_json, _canonical_json
     for row in rows:
         sequence = row[0]
         if sequence != expected_sequence:
@@ -338,7 +353,7 @@ def _walk(
                 (
                     previous_hash
                     + row[1]
-                    + (changes if changes == "{}" else canonical(loads(changes)))
+                    + (changes if changes == "{}" else canonical(parse(changes)))
                     + row[3]
                 ).encode()
             ).hexdigest()
