@@ -201,7 +201,6 @@ _UTC_ISO = """'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'"""
 def _stored_rows(after_sequence: int, up_to: int | None = None) -> Iterator[tuple]:
     """Every stored event after ``after_sequence`` (up to ``up_to``), as tuples of
     ``_WALK_COLUMNS``, in order."""
-    table = connection.ops.quote_name(AuditEvent._meta.db_table)
     columns = [
         connection.ops.quote_name(AuditEvent._meta.get_field(name).column) for name in _WALK_COLUMNS
     ]
@@ -209,7 +208,13 @@ def _stored_rows(after_sequence: int, up_to: int | None = None) -> Iterator[tupl
         # The time as the hash spells it (UTC, microseconds), written by the server: no
         # datetime made and formatted again for each event.
         columns[_OCCURRED_AT] = f"to_char({columns[_OCCURRED_AT]} AT TIME ZONE 'UTC', {_UTC_ISO})"
-    columns = ", ".join(columns)
+    return _in_pages(", ".join(columns), after_sequence, up_to)
+
+
+def _in_pages(columns: str, after_sequence: int, up_to: int | None) -> Iterator[tuple]:
+    """``columns`` (SQL, the sequence first) of every stored event after ``after_sequence`` (up
+    to ``up_to``), in order, a keyset page at a time."""
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
     bound = "" if up_to is None else f" AND sequence <= {int(up_to)}"
     query = (
         f"SELECT {columns} FROM {table} WHERE sequence > %s{bound} "  # noqa: S608 - no input
@@ -281,21 +286,9 @@ def _rendered_columns() -> tuple[str, str]:
 def _rendered_rows(after_sequence: int, up_to: int | None = None) -> Iterator[tuple]:
     """As ``_stored_rows``, on PostgreSQL, each event as (sequence, its canonical JSON up to the
     changes' value, the changes as stored, the JSON after them, previous hash, hash)."""
-    table = connection.ops.quote_name(AuditEvent._meta.db_table)
     head, tail = _rendered_columns()
-    bound = "" if up_to is None else f" AND sequence <= {int(up_to)}"
-    query = (
-        f"SELECT sequence, {head}, changes::text, {tail}, previous_hash, hash "  # noqa: S608
-        f"FROM {table} WHERE sequence > %s{bound} ORDER BY sequence LIMIT {_WALK_PAGE}"
-    )
-    with connection.cursor() as cursor:
-        while True:
-            cursor.execute(query, [after_sequence])
-            rows = cursor.fetchall()
-            if not rows:
-                return
-            yield from rows
-            after_sequence = rows[-1][0]
+    columns = f"sequence, {head}, changes::text, {tail}, previous_hash, hash"
+    return _in_pages(columns, after_sequence, up_to)
 
 
 def _walk_rows(after_sequence: int, up_to: int | None = None) -> Iterator[tuple]:

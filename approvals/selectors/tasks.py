@@ -158,6 +158,23 @@ def _pair_counts(visibility: policy.TaskBranches, filters: QueueFilters) -> Quer
     return counts
 
 
+def _grouped(rows: QuerySet, band, *, n, paused, **flags: bool | Q) -> QuerySet:
+    """``rows`` counted (``n``, ``paused``) by the tally's groups (``_TALLY_GROUPS``): the
+    flags, each a constant or a condition on the row, and the band of due dates."""
+    columns = {
+        name: Value(flag)
+        if isinstance(flag, bool)
+        else ExpressionWrapper(flag, output_field=BooleanField())
+        for name, flag in flags.items()
+    }
+    return (
+        rows.annotate(**columns, band=band)
+        .values(*_TALLY_GROUPS)
+        .annotate(n=n, paused=paused)
+        .order_by()
+    )
+
+
 def _tally(user: User, filters: QueueFilters, visibility: policy.TaskBranches) -> dict:
     """total, unclaimed, mine and others, and a count per SLA light, of the visible open tasks
     that pass ``filters`` (but the state filter): the kept counts of the official's pairs plus a
@@ -170,44 +187,38 @@ def _tally(user: User, filters: QueueFilters, visibility: policy.TaskBranches) -
     the statement holds one ``CASE`` and one stopped-clock condition a read, not one per light."""
     today = china_today()
     band = sla_band_expression(today)
-    kept = (
-        _pair_counts(visibility, filters)
-        .annotate(
-            mine=Value(False),
-            counted=Value(True),
-            unclaimed=ExpressionWrapper(Q(assigned=False), output_field=BooleanField()),
-            band=band,
-        )
-        .values(*_TALLY_GROUPS)
-        .annotate(n=Sum("tasks"), paused=Coalesce(Sum("tasks", filter=LEDGER_PAUSED), 0))
+    kept = _grouped(
+        _pair_counts(visibility, filters),
+        band,
+        mine=False,
+        counted=True,
+        unclaimed=Q(assigned=False),
+        n=Sum("tasks"),
+        paused=Coalesce(Sum("tasks", filter=LEDGER_PAUSED), 0),
     )
     rows = ReviewTask.objects.filter(_filters_q(user, filters, state=False))
     # Without pairs, every claim is outside them; the stopped clocks of those only are looked up.
     outside = visibility.outside_pairs if visibility.pairs else Q(pk__isnull=False)
-    claims = (
-        rows.filter(assignee=user)
-        .annotate(
-            mine=Value(True),
-            counted=ExpressionWrapper(outside, output_field=BooleanField()),
-            unclaimed=Value(False),
-            band=band,
-        )
-        .values(*_TALLY_GROUPS)
-        .annotate(n=Count("pk"), paused=Count(open_pause(), filter=outside))
+    claims = _grouped(
+        rows.filter(assignee=user),
+        band,
+        mine=True,
+        counted=outside,
+        unclaimed=False,
+        n=Count("pk"),
+        paused=Count(open_pause(), filter=outside),
     )
-    grants = (
-        rows.filter(visibility.granted())
-        .annotate(
-            mine=Value(False),
-            counted=Value(True),
-            unclaimed=ExpressionWrapper(Q(assignee__isnull=True), output_field=BooleanField()),
-            band=band,
-        )
-        .values(*_TALLY_GROUPS)
-        .annotate(n=Count("pk"), paused=Count(open_pause()))
+    grants = _grouped(
+        rows.filter(visibility.granted()),
+        band,
+        mine=False,
+        counted=True,
+        unclaimed=Q(assignee__isnull=True),
+        n=Count("pk"),
+        paused=Count(open_pause()),
     )
     tally = {"total": 0, "unclaimed": 0, "mine": 0, **dict.fromkeys(LIGHTS, 0)}
-    union = kept.order_by().union(claims.order_by(), grants.order_by(), all=True)
+    union = kept.union(claims, grants, all=True)
     for mine, counted_, unclaimed, band_, n, paused in union.values_list(
         *_TALLY_GROUPS, "n", "paused"
     ):
