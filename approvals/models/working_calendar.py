@@ -27,7 +27,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -184,6 +184,20 @@ def clock_stopped() -> Q:
     )
 
 
+def open_pause():
+    """The open pause of each review task's application, or NULL (``clock_stopped`` as a value:
+    ``Count(open_pause())`` counts the stopped clocks). A scalar subquery, which PostgreSQL
+    evaluates for each row it counts: an ``EXISTS`` under a ``GROUP BY`` it may plan as one read
+    of every open pause instead, however few the rows."""
+    from approvals.models import ClockPause
+
+    return Subquery(
+        ClockPause.objects.filter(application=OuterRef("application_id"), ended_on=None)
+        .order_by()
+        .values("pk")[:1]
+    )
+
+
 def sla_light_bands(today: dt.date, *, paused: Q | None = None) -> list[tuple[str, Q]]:
     """The one rule of ``sla_light_for`` as conditions, first match wins: "paused" while the
     application's clock is stopped, then each band of due dates (``WorkingCalendar.sla_bands``).
@@ -228,6 +242,21 @@ def sla_light_expression(today: dt.date) -> Case:
     light is shown (the queue's rows, the task page, the API)."""
     return Case(
         *(When(condition, then=Value(light)) for light, condition in sla_light_bands(today)),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def sla_band_expression(today: dt.date) -> Case:
+    """The band of due dates each row is in today (``sla_light_bands`` but the stopped clock):
+    its light when its clock runs. Grouped by where lights are counted, the stopped clocks
+    counted beside (an ``EXISTS`` per light, or as a grouping column, would cost a subquery per
+    light or a scan of every pause)."""
+    return Case(
+        *(
+            When(condition, then=Value(light))
+            for light, condition in sla_light_bands(today, paused=Q())[1:]
+        ),
         default=Value(""),
         output_field=CharField(),
     )

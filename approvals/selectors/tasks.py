@@ -8,10 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from accounts.models import OfficialPosition, User
@@ -24,9 +34,10 @@ from approvals.models import (
     TaskStatus,
 )
 from approvals.models.working_calendar import (
+    open_pause,
+    sla_band_expression,
     sla_light_conditions,
     sla_light_expression,
-    sla_light_sums,
 )
 from approvals.selectors import policy
 from approvals.selectors.branches import BranchedRows, union_count
@@ -40,6 +51,8 @@ QUEUE_ORDER = ("due_on", "pk")
 LEDGER_PAUSED = Q(clock_stopped=True)
 # A due-date filter is not in the kept counts: its total is counted, up to this many.
 FILTERED_COUNT_CAP = 10_000
+# The columns the counts are grouped by (``_tally``).
+_TALLY_GROUPS = ("mine", "counted", "unclaimed", "band")
 
 
 # What a queue row shows, on the page (approvals/work/queue.html) and in the API
@@ -65,6 +78,14 @@ QUEUE_ROW_COLUMNS = (
     "department__name_en",
     "assignee__email",
 )
+
+
+# The rows with what they show, joined once here: each page only chains from it (a queryset
+# never evaluated itself, so it holds no rows), sparing every page the work of working out the
+# joins and the deferred columns again.
+_QUEUE_ROWS = ReviewTask.objects.select_related(
+    "application__service_version__item", "department", "assignee"
+).only(*QUEUE_ROW_COLUMNS)
 
 
 @dataclass
@@ -137,44 +158,79 @@ def _pair_counts(visibility: policy.TaskBranches, filters: QueueFilters) -> Quer
     return counts
 
 
+def _grouped(rows: QuerySet, band, *, n, paused, **flags: bool | Q) -> QuerySet:
+    """``rows`` counted (``n``, ``paused``) by the tally's groups (``_TALLY_GROUPS``): the
+    flags, each a constant or a condition on the row, and the band of due dates."""
+    columns = {
+        name: Value(flag)
+        if isinstance(flag, bool)
+        else ExpressionWrapper(flag, output_field=BooleanField())
+        for name, flag in flags.items()
+    }
+    return (
+        rows.annotate(**columns, band=band)
+        .values(*_TALLY_GROUPS)
+        .annotate(n=n, paused=paused)
+        .order_by()
+    )
+
+
 def _tally(user: User, filters: QueueFilters, visibility: policy.TaskBranches) -> dict:
     """total, unclaimed, mine and others, and a count per SLA light, of the visible open tasks
     that pass ``filters`` (but the state filter): the kept counts of the official's pairs plus a
-    count of the few tasks they see otherwise (claimed by them or granted to them elsewhere)."""
-    tally = {"total": 0, "unclaimed": 0, **dict.fromkeys(LIGHTS, 0)}
+    count of the few tasks they see otherwise (claimed by them or granted to them elsewhere).
+
+    One statement, the union of three grouped reads of a few rows each: the ledger's rows of the
+    pairs, the official's claims (on the assignee index: all of them are "mine", those outside
+    the pairs are counted) and the grants outside both. Each is grouped by band of due dates with
+    its stopped clocks counted beside ("paused" comes first: a band's light is what is left), so
+    the statement holds one ``CASE`` and one stopped-clock condition a read, not one per light."""
     today = china_today()
-    # The lights are sums of the ledger over each light's band of due dates.
-    buckets = (
-        _pair_counts(visibility, filters)
-        .values("assigned")
-        .annotate(
-            n=Sum("tasks"), **sla_light_sums(today, partial(Sum, "tasks"), paused=LEDGER_PAUSED)
-        )
+    band = sla_band_expression(today)
+    kept = _grouped(
+        _pair_counts(visibility, filters),
+        band,
+        mine=False,
+        counted=True,
+        unclaimed=Q(assigned=False),
+        n=Sum("tasks"),
+        paused=Coalesce(Sum("tasks", filter=LEDGER_PAUSED), 0),
     )
-    for row in buckets.order_by():
-        tally["total"] += row["n"]
-        if not row["assigned"]:
-            tally["unclaimed"] += row["n"]
-        for light in LIGHTS:
-            tally[light] += row[light]
     rows = ReviewTask.objects.filter(_filters_q(user, filters, state=False))
-    lights = sla_light_conditions(today)
-    # One look-up on the assignee index gives their claims, those outside their pairs among them.
-    claimed_elsewhere = visibility.outside_pairs
-    claimed = rows.filter(assignee=user).aggregate(
-        mine=Count("pk"),
-        total=Count("pk", filter=claimed_elsewhere),
-        **{light: Count("pk", filter=claimed_elsewhere & lights[light]) for light in LIGHTS},
+    # Without pairs, every claim is outside them; the stopped clocks of those only are looked up.
+    outside = visibility.outside_pairs if visibility.pairs else Q(pk__isnull=False)
+    claims = _grouped(
+        rows.filter(assignee=user),
+        band,
+        mine=True,
+        counted=outside,
+        unclaimed=False,
+        n=Count("pk"),
+        paused=Count(open_pause(), filter=outside),
     )
-    granted = rows.filter(visibility.granted()).aggregate(
-        total=Count("pk"),
-        unclaimed=Count("pk", filter=Q(assignee__isnull=True)),
-        **{light: Count("pk", filter=lights[light]) for light in LIGHTS},
+    grants = _grouped(
+        rows.filter(visibility.granted()),
+        band,
+        mine=False,
+        counted=True,
+        unclaimed=Q(assignee__isnull=True),
+        n=Count("pk"),
+        paused=Count(open_pause()),
     )
-    tally["mine"] = claimed.pop("mine")
-    for extra in (claimed, granted):
-        for key, value in extra.items():
-            tally[key] += value
+    tally = {"total": 0, "unclaimed": 0, "mine": 0, **dict.fromkeys(LIGHTS, 0)}
+    union = kept.union(claims, grants, all=True)
+    for mine, counted_, unclaimed, band_, n, paused in union.values_list(
+        *_TALLY_GROUPS, "n", "paused"
+    ):
+        if mine:
+            tally["mine"] += n
+        if counted_:
+            tally["total"] += n
+            if unclaimed:
+                tally["unclaimed"] += n
+            tally["paused"] += paused
+            if band_:  # no band: no due date (or one past the calendar), no light
+                tally[band_] += n - paused
     tally["others"] = tally["total"] - tally["unclaimed"] - tally["mine"]
     return tally
 
@@ -204,11 +260,7 @@ def queue_rows(
     return BranchedRows(
         _queue_branches(user, filters, visibility),
         order=QUEUE_ORDER,
-        rows=ReviewTask.objects.select_related(
-            "application__service_version__item", "department", "assignee"
-        )
-        .only(*QUEUE_ROW_COLUMNS)
-        .annotate(sla_light=sla_light_expression(china_today())),
+        rows=_QUEUE_ROWS.annotate(sla_light=sla_light_expression(china_today())),
         count=lambda: _queue_total(user, filters, visibility, tally),
     )
 
