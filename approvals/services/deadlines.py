@@ -278,6 +278,7 @@ def task_due_on(
     today: dt.date | None = None,
     pauses=(),
     what: str = "",
+    memo: dict | None = None,
 ) -> dt.date | None:
     """The one place a review task's due date is computed: the stage's limit in working days
     from the day the task was created (``today``, not counted), the working days of the clock
@@ -287,14 +288,22 @@ def task_due_on(
     ``stage`` is a workflow ``Stage``, a stage key, or a number of working days; ``pauses`` are
     the application's ``(started_on, ended_on)`` pairs (a pause still running is left out: the
     task's date is counted when it ends). Used when a task is created, when a pause ends, when
-    the calendar comes to reach an unknown date and when a provisional date is recounted."""
+    the calendar comes to reach an unknown date and when a provisional date is recounted.
+    ``memo``: a dict kept across the calls of one batch, so that the calendar counts each
+    distinct (start, limit, pauses) once."""
     limit = _stage_limit(application, stage)
     start = today or china_today()
     closed = [(first, last) for first, last in pauses if last is not None and last >= start]
-    due = date_or_unknown(
-        lambda: working_calendar().due_date(start, limit, pauses=closed).date,
-        what or f"the due date of a task of application {application.pk}",
-    )
+    key = (start, limit, tuple(closed))
+    if memo is not None and key in memo:
+        due = memo[key]
+    else:
+        due = date_or_unknown(
+            lambda: working_calendar().due_date(start, limit, pauses=closed).date,
+            what or f"the due date of a task of application {application.pk}",
+        )
+        if memo is not None:
+            memo[key] = due
     decision_due = application.decision_due_on
     if due is None or (decision_due and decision_due < due):
         return decision_due

@@ -23,6 +23,7 @@ decision, so ``workflow_start`` treats it as passed and fans out the first revie
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
@@ -63,7 +64,7 @@ from approvals.services.notices import (
     notice_second_approval_needed,
     notice_task_new,
 )
-from approvals.services.notifications import notify, notify_many, tell_applicant
+from approvals.services.notifications import notify, notify_groups, notify_many, tell_applicant
 from audit.chain import audit_record
 
 
@@ -145,13 +146,13 @@ def workflow_state(application: Application) -> WorkflowState:
     )
 
 
-def _departments(stage: Stage) -> dict[str, Department]:
-    codes = {branch.department for branch in stage.branches}
+def _departments_by_code(codes: set[str], stage_keys) -> dict[str, Department]:
     found = {d.code: d for d in Department.objects.filter(code__in=codes)}
     missing = codes - found.keys()
     if missing:
+        stages = ", ".join(repr(key) for key in dict.fromkeys(stage_keys))
         raise ImproperlyConfigured(
-            f"workflow stage {stage.key!r} names unknown departments {sorted(missing)}"
+            f"workflow stage {stages} names unknown departments {sorted(missing)}"
         )
     return found
 
@@ -180,75 +181,133 @@ def _create_tasks(
 ) -> list[ReviewTask]:
     """One open task per branch of ``stage`` (or of ``branches``), audited and told; each
     task's ``task.created`` fact follows the event of the ``act`` that created it."""
-    departments = _departments(stage)
-    due_on = task_due_on(application=application, stage=stage)
-    provisional = working_calendar().is_provisional(due_on)
-    tasks = [
-        ReviewTask.objects.create(
-            application=application,
-            stage_key=stage.key,
-            branch_key=branch.key,
-            round=round_,
-            department=departments[branch.department],
-            role=branch.role,
-            due_on=due_on,
-            due_provisional=provisional,
-            confirms_denial=confirms_denial,
-            comment=comment,
-        )
-        for branch in (branches if branches is not None else stage.branches)
-    ]
-    for task in tasks:
-        record = partial(
-            audit_record,
-            action="task.created",
-            actor=actor,
-            obj=task,
-            changes={
-                "application": [None, application.pk],
-                "stage": [None, stage.key],
-                "branch": [None, task.branch_key],
-                "department": [None, task.department.code],
-                "role": [None, task.role],
-                "round": [None, round_],
-                "due_on": [None, task.due_on],
-                **(
-                    {"confirms_denial": [None, confirms_denial.pk]}
-                    if confirms_denial is not None
-                    else {}
-                ),
-            },
-        )
-        if act is not None:
-            act.then(record)
-        else:
-            record()
-    _notify_new_tasks(application, tasks)
-    return tasks
+    opening = TaskOpening(
+        application=application,
+        stage=stage,
+        round=round_,
+        branches=branches,
+        confirms_denial=confirms_denial,
+        comment=comment,
+        act=act,
+    )
+    return review_tasks_open(actor=actor, openings=[opening])[0]
 
 
-def _notify_new_tasks(application: Application, tasks: list[ReviewTask]) -> None:
+@dataclass
+class TaskOpening:
+    """The tasks to open for one application: one per branch of ``stage`` (or of
+    ``branches``) in round ``round``; ``act``: the act whose event the ``task.created`` facts
+    follow."""
+
+    application: Application
+    stage: Stage
+    round: int
+    branches: object = None
+    confirms_denial: ReviewTask | None = None
+    comment: str = ""
+    act: ActEvent | None = None
+
+
+def review_tasks_open(*, actor, openings: list[TaskOpening]) -> list[list[ReviewTask]]:
+    """Open the tasks of each of ``openings``, audited and told: one read of the departments,
+    one insert, one write of the notices, however many applications (the sweep's deemed
+    acceptances). Due dates from the calendar once per distinct limit (``task_due_on``'s memo).
+    Returns each opening's tasks."""
+    codes = {
+        branch.department
+        for opening in openings
+        for branch in (opening.branches if opening.branches is not None else opening.stage.branches)
+    }
+    departments = _departments_by_code(codes, stage_keys=[o.stage.key for o in openings])
+    calendar = working_calendar()
+    memo: dict = {}
+    tasks_of = []
+    for opening in openings:
+        application, stage = opening.application, opening.stage
+        due_on = task_due_on(application=application, stage=stage, memo=memo)
+        provisional = calendar.is_provisional(due_on)
+        tasks_of.append(
+            [
+                ReviewTask(
+                    application=application,
+                    stage_key=stage.key,
+                    branch_key=branch.key,
+                    round=opening.round,
+                    department=departments[branch.department],
+                    role=branch.role,
+                    due_on=due_on,
+                    due_provisional=provisional,
+                    confirms_denial=opening.confirms_denial,
+                    comment=opening.comment,
+                )
+                for branch in (
+                    opening.branches if opening.branches is not None else stage.branches
+                )
+            ]
+        )
+    every_task = [task for tasks in tasks_of for task in tasks]
+    if len(every_task) == 1:
+        every_task[0].save(force_insert=True)
+    elif every_task:
+        ReviewTask.objects.bulk_create(every_task)
+    for opening, tasks in zip(openings, tasks_of, strict=True):
+        for task in tasks:
+            _task_created_fact(actor, opening, task)
+    _notify_new_tasks(
+        [(opening.application, tasks) for opening, tasks in zip(openings, tasks_of, strict=True)]
+    )
+    return tasks_of
+
+
+def _task_created_fact(actor, opening: TaskOpening, task: ReviewTask) -> None:
+    confirms_denial = opening.confirms_denial
+    record = partial(
+        audit_record,
+        action="task.created",
+        actor=actor,
+        obj=task,
+        changes={
+            "application": [None, opening.application.pk],
+            "stage": [None, opening.stage.key],
+            "branch": [None, task.branch_key],
+            "department": [None, task.department.code],
+            "role": [None, task.role],
+            "round": [None, opening.round],
+            "due_on": [None, task.due_on],
+            **({"confirms_denial": [None, confirms_denial.pk]} if confirms_denial else {}),
+        },
+    )
+    if opening.act is not None:
+        opening.act.then(record)
+    else:
+        record()
+
+
+def _notify_new_tasks(opened: list[tuple[Application, list[ReviewTask]]]) -> None:
     """Everyone holding the task's department and role is told there is work: per task, its
-    text rendered once and one write for all of them (``notify_many``), not one per official
-    (a department's dozen reviewers made a deemed acceptance a dozen writes and broker messages)."""
-    pairs = {(task.department_id, task.role): task for task in tasks}
+    text rendered once, and one write for all the tasks of ``opened`` (``notify_groups``), not
+    one per official nor per task (a department's dozen reviewers made a deemed acceptance a
+    dozen writes and broker messages)."""
+    every_task = [task for _application, tasks in opened for task in tasks]
     positions = OfficialPosition.objects.filter(
         is_active=True,
         user__is_active=True,
-        department_id__in={pair[0] for pair in pairs},
+        department_id__in={task.department_id for task in every_task},
     ).select_related("user")
-    told: dict[int, dict] = {task.pk: {} for task in tasks}
+    holders: dict[tuple, dict] = {}
     for position in positions:
-        task = pairs.get((position.department_id, position.role))
-        if task is not None:
-            told[task.pk].setdefault(position.user_id, position.user)
-    for task in tasks:
-        if told[task.pk]:
-            notify_many(
-                users=told[task.pk].values(),
-                application=application,
-                **notice_task_new(application, task=task).fields(),
-            )
+        holders.setdefault((position.department_id, position.role), {}).setdefault(
+            position.user_id, position.user
+        )
+    notify_groups(
+        (
+            holders.get((task.department_id, task.role), {}).values(),
+            application,
+            notice_task_new(application, task=task).fields(),
+        )
+        for application, tasks in opened
+        for task in tasks
+    )
 
 
 def _cancel(actor, task_ids, reason: str = "") -> list[ReviewTask]:
