@@ -97,6 +97,26 @@ def _pauses(application: Application) -> list[tuple[dt.date, dt.date | None]]:
     )
 
 
+def clock_histories(application_ids) -> dict[int, tuple[list, int]]:
+    """For each of ``application_ids``: its clock pauses (``(started_on, ended_on)``) and
+    approved extension days, as ``deadlines_compute`` takes them; two reads for a batch."""
+    histories = {pk: ([], 0) for pk in application_ids}
+    for pk, started_on, ended_on in ClockPause.objects.filter(
+        application_id__in=application_ids
+    ).values_list("application_id", "started_on", "ended_on"):
+        histories[pk][0].append((started_on, ended_on))
+    for pk, total in (
+        DeadlineExtension.objects.filter(
+            application_id__in=application_ids, status=ExtensionStatus.APPROVED
+        )
+        .values("application_id")
+        .annotate(total=Sum("working_days"))
+        .values_list("application_id", "total")
+    ):
+        histories[pk] = (histories[pk][0], total or 0)
+    return histories
+
+
 def approved_extension_days(application: Application) -> int:
     total = DeadlineExtension.objects.filter(
         application=application, status=ExtensionStatus.APPROVED
@@ -215,7 +235,9 @@ def _compute_deadlines(application: Application, pauses, extension_days: int) ->
 DEADLINE_INPUTS = frozenset({"received_on", "accepted_on"})
 
 
-def deadlines_compute(application: Application, *, clock_history: bool = True) -> list[str]:
+def deadlines_compute(
+    application: Application, *, clock_history: bool = True, clock=None
+) -> list[str]:
     """The one place due dates are computed: intake_due_on, decision_due_on and promised_due_on
     (None while the clock is stopped by an open pause, before the period has started, or while
     the working-day calendar does not reach the date yet), and whether each is provisional, set
@@ -224,8 +246,11 @@ def deadlines_compute(application: Application, *, clock_history: bool = True) -
     Called by the lifecycle transition that sets what they count from (receipt, acceptance) and
     by the clock services (pause, resume, extension) through ``application_deadlines_refresh``.
     ``clock_history=False``: the application cannot have clock pauses nor extensions yet (a
-    draft being submitted), so none are read."""
-    if clock_history:
+    draft being submitted), so none are read. ``clock``: the application's (pauses, extension
+    days) as ``clock_histories`` read them for a batch."""
+    if clock_history and clock is not None:
+        _compute_deadlines(application, *clock)
+    elif clock_history:
         _compute_deadlines(application, _pauses(application), approved_extension_days(application))
     else:
         _compute_deadlines(application, [], 0)

@@ -57,14 +57,20 @@ from approvals.services.deadlines import task_due_on
 from approvals.services.documents import document_issue
 from approvals.services.ending import review_tasks_cancel
 from approvals.services.licence_issue import licence_issue
-from approvals.services.lifecycle import application_transition
+from approvals.services.lifecycle import (
+    application_move,
+    application_transition,
+    on_behalf_of,
+    transition_changes,
+)
 from approvals.services.notices import (
     notice_application_approved,
     notice_application_denied,
     notice_second_approval_needed,
     notice_task_new,
 )
-from approvals.services.notifications import notify, notify_groups, notify_many, tell_applicant
+from approvals.services.notifications import notify, notify_groups, tell_applicant
+from approvals.services.webhooks import outbox_event, outbox_record_many
 from audit.chain import audit_record
 
 
@@ -240,9 +246,7 @@ def review_tasks_open(*, actor, openings: list[TaskOpening]) -> list[list[Review
                     confirms_denial=opening.confirms_denial,
                     comment=opening.comment,
                 )
-                for branch in (
-                    opening.branches if opening.branches is not None else stage.branches
-                )
+                for branch in (opening.branches if opening.branches is not None else stage.branches)
             ]
         )
     every_task = [task for tasks in tasks_of for task in tasks]
@@ -327,45 +331,81 @@ def workflow_start(
         .select_related("service_version__item__department")
         .get(pk=application.pk)
     )
-    if locked.current_stage_key:
-        raise WorkflowAlreadyStarted()
-    definition = workflow_definition(locked)
+    [tasks] = workflows_start(actor=actor, starts=[(locked, act)])
+    application.refresh_from_db()
+    return tasks
+
+
+def _first_review_stage(definition: WorkflowDefinition) -> tuple[Stage | None, str | None]:
+    """The stage the review starts with, and the window intake stage passed to reach it."""
     decision = next_step(definition, WorkflowState(stage=None))
     assert isinstance(decision, FanOut)
     stage = decision.stage
-    skipped = None
     if is_window_stage(stage):
-        skipped = stage.key
-        stage = definition.next_stage(stage.key)
-    # One act, one event: the start of the review carries its status change and its tasks
-    # (each task has its own "task.created" fact, naming the application).
-    own_event = act is None
-    act = act or ActEvent(action="workflow.started", obj=locked, actor=actor)
-    locked = application_transition(
-        actor=actor,
-        application=locked,
-        action="start_review",
-        changes={
+        return definition.next_stage(stage.key), stage.key
+    return stage, None
+
+
+def workflows_start(
+    *, actor, starts: list[tuple[Application, ActEvent | None]]
+) -> list[list[ReviewTask]]:
+    """``workflow_start`` for each of ``starts`` (an application locked by the caller, with its
+    service loaded, and the act whose event records the start, or ``None`` for its own
+    ``workflow.started``): one save of the applications, one of their outbox rows, their first
+    stages' tasks opened together (``review_tasks_open``). Returns each one's tasks."""
+    first_stages: dict[int, tuple[Stage | None, str | None]] = {}
+    moved, update_fields, outbox, acts, openings, window_only = [], {}, [], [], [], set()
+    for locked, given in starts:
+        if locked.current_stage_key:
+            raise WorkflowAlreadyStarted()
+        version_id = locked.service_version_id
+        if version_id not in first_stages:
+            first_stages[version_id] = _first_review_stage(workflow_definition(locked))
+        stage, skipped = first_stages[version_id]
+        # One act, one event: the start of the review carries its status change and its tasks
+        # (each task has its own "task.created" fact, naming the application).
+        act = given or ActEvent(action="workflow.started", obj=locked, actor=actor)
+        before, after, fields = application_move(locked, "start_review")
+        update_fields.update(dict.fromkeys(fields))
+        outbox.append(outbox_event(application=locked, before=str(before), after=str(after)))
+        changes = {
             "stage": [None, stage.key if stage else None],
             "window_stage_passed": [None, skipped],
-        },
-        act=act,
-        row_locked=True,  # just read and locked above, with its service
-    )
-    if stage is None:  # nothing beyond the window: the acceptance is the whole review
-        locked.current_stage_key = skipped or ""
+        }
+        act.add(
+            transition_changes(locked, before, after, changes),
+            on_behalf_of=on_behalf_of(locked) if actor is not None else "",
+        )
         locked.workflow_round = 1
-        locked.save(update_fields=["current_stage_key", "workflow_round"])
-        act.record()  # the acceptance before the decision it leads to
-        _decide(actor, locked, approve=True, reason="")
-        tasks = []
-    else:
-        tasks = _fan_out(actor, locked, stage, 1, act)
-        act.add({"tasks": [None, [task.pk for task in tasks]]})
-        if own_event:
-            act.record()
-    application.refresh_from_db()
-    return tasks
+        if stage is None:  # nothing beyond the window: the acceptance is the whole review
+            locked.current_stage_key = skipped or ""
+            window_only.add(locked.pk)
+        else:
+            locked.current_stage_key = stage.key
+            openings.append(TaskOpening(application=locked, stage=stage, round=1, act=act))
+        moved.append(locked)
+        acts.append((act, given is None))
+    Application.objects.bulk_update(
+        moved, [*update_fields, "current_stage_key", "workflow_round"], batch_size=500
+    )
+    outbox_record_many(outbox)
+    opened = dict(
+        zip(
+            (opening.application.pk for opening in openings),
+            review_tasks_open(actor=actor, openings=openings),
+            strict=True,
+        )
+    )
+    for locked, (act, own_event) in zip(moved, acts, strict=True):
+        if locked.pk in window_only:
+            act.record()  # the acceptance before the decision it leads to
+            _decide(actor, locked, approve=True, reason="")
+            locked.refresh_from_db()
+        else:
+            act.add({"tasks": [None, [task.pk for task in opened[locked.pk]]]})
+            if own_event:
+                act.record()
+    return [opened.get(locked.pk, []) for locked in moved]
 
 
 def _issue_decision(
