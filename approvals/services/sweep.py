@@ -63,7 +63,7 @@ from approvals.models.working_calendar import (
 )
 from approvals.selectors.applications import window_departments, window_intake_clerks
 from approvals.selectors.policy import LICENCE_MANAGER_ROLES
-from approvals.services.acceptance import Acceptance, application_accept
+from approvals.services.acceptance import Acceptance, Accepting, applications_accept
 from approvals.services.deadlines import (
     clock_pause_start,
     deadlines_fill_after_calendar_change,
@@ -198,7 +198,12 @@ def _catch_up_theme_progress(report: SweepReport) -> None:
 
 @transaction.atomic
 def _deem_accepted_batch(batch: list[int], today: dt.date) -> list[int]:
-    """Deem the applications of ``batch`` still due accepted, in one transaction; their ids."""
+    """Deem the applications of ``batch`` still due accepted, in one transaction; their ids.
+
+    Set-based: the whole batch goes through the acceptance cascade at once
+    (``applications_accept``), its audit events appended to the chain in one go. Should that
+    fail, the batch is taken again one by one, each in a savepoint, so that one bad row does not
+    stop the rest."""
     locked = list(
         Application.objects.select_for_update(of=("self",), skip_locked=True)
         # decided meanwhile: no longer due
@@ -207,13 +212,29 @@ def _deem_accepted_batch(batch: list[int], today: dt.date) -> list[int]:
         .order_by("pk")
     )
     clerks_of_version: dict[int, list] = {}
-    deemed = []
     with audit_chain_append() as chain:
+        mark = chain.mark()
+        try:
+            with transaction.atomic():  # a savepoint: on failure, the batch one by one
+                applications_accept(
+                    actor=None,
+                    accepting=[
+                        _deemed_acceptance(application, clerks_of_version) for application in locked
+                    ],
+                )
+        except Exception:
+            chain.rollback_to(mark)
+            logger.exception("deemed acceptance of applications %s as a batch failed", batch)
+        else:
+            return [application.pk for application in locked]
+        deemed = []
         for application in locked:
             mark = chain.mark()
             try:
                 with transaction.atomic():  # a savepoint: one bad row must not stop the rest
-                    _deem_accepted(application, today, clerks_of_version)
+                    applications_accept(
+                        actor=None, accepting=[_deemed_acceptance(application, clerks_of_version)]
+                    )
             except Exception:
                 chain.rollback_to(mark)
                 logger.exception("deemed acceptance of application %s failed", application.pk)
@@ -222,17 +243,14 @@ def _deem_accepted_batch(batch: list[int], today: dt.date) -> list[int]:
     return deemed
 
 
-def _deem_accepted(
-    application: Application, today: dt.date, clerks_of_version: dict[int, list]
-) -> None:
-    """Deem ``application`` (locked, still at intake past its due date) accepted."""
-
+def _deemed_acceptance(application: Application, clerks_of_version: dict[int, list]) -> Accepting:
+    """How ``application`` (locked, still at intake past its due date) is deemed accepted: from
+    the day of receipt (Art. 32), the applicant and the window's clerks told."""
     received = application.received_on
     version = application.service_version
     if version.pk not in clerks_of_version:
         clerks_of_version[version.pk] = window_intake_clerks(version)
-    application_accept(
-        actor=None,
+    return Accepting(
         application=application,
         acceptance=Acceptance(
             action="deem_accepted",
@@ -247,7 +265,7 @@ def _deem_accepted(
             changes={"deemed_accepted": [False, True]},
         ),
         applicant_notice=notice_application_deemed_accepted(application),
-        others=clerks_of_version[version.pk],
+        others=tuple(clerks_of_version[version.pk]),
         others_notice=notice_window_deemed_accepted(application),
     )
 
