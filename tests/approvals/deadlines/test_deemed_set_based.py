@@ -241,3 +241,27 @@ def test_an_application_deemed_in_a_batch_ends_as_deemed_alone(services, monkeyp
     assert alone["documents"][0][-1] and alone["outbox"][-1][-1]
     for key, value in alone.items():
         assert in_batch[key] == value, key
+
+
+@pytest.mark.django_db
+def test_the_statistics_and_the_open_task_ledger_stay_exact_after_a_set_based_catch_up(services):
+    from approvals.services.supervision_rollup import statistics_rollup
+    from tests.approvals.supervision.test_dashboard_scale import (
+        assert_same_statistics,
+        reference_running,
+        shown_running,
+    )
+
+    # given applications waiting at the window, the statistics rolled up
+    _due(services[0], 4)
+    _due(services[1], 3)
+    statistics_rollup()
+
+    # when one catch-up deems them all accepted
+    assert len(sweep_deadlines(today=SWEEP_DAY).deemed_accepted) == 7
+
+    # then the figures read from the ledgers equal those counted from the rows
+    assert_same_statistics()
+    assert shown_running() == reference_running()
+    statistics_rollup()
+    assert_same_statistics()
