@@ -116,7 +116,7 @@ def applications_accept(*, actor, accepting: list[Accepting]) -> list[Applicatio
                 application,
                 before,
                 after,
-                {"accepted_on": [None, acceptance.accepted_on], **acceptance.changes},
+                changes={"accepted_on": [None, acceptance.accepted_on], **acceptance.changes},
             ),
             reason=acceptance.reason,
             on_behalf_of=on_behalf_of(application) if actor is not None else "",
