@@ -2,9 +2,10 @@
 
 Set-based and idempotent: each part selects only the rows that still need something (through the
 partial indexes) and changes them in bulk, so a second run on the same day does nothing new, and
-the number of queries does not grow with the number of applications (deemed acceptances and
-lapsed pledges excepted: each application is one audited transition of its own, deemed
-acceptances in batches of ``DEEM_BATCH`` per transaction). A run with nothing new reads a few
+the number of queries does not grow with the number of applications (lapsed pledges excepted:
+each is one audited transition of its own; deemed acceptances go through the acceptance cascade
+a batch of ``DEEM_BATCH`` at a time, in a fixed number of statements a batch). A run with nothing
+new reads a few
 empty index ranges and one row of ``DeadlineSweepState``.
 
 (a) deemed acceptance (Art. 32): still at intake after the 5 working days → accepted from the day
@@ -162,18 +163,20 @@ def _due_for_deemed_acceptance(today: dt.date) -> list[int]:
 
 
 # Deemed acceptances per transaction in a catch-up (after an outage, thousands may be due at
-# once): one lock query, one append to the audit chain and one commit for the batch rather than
-# for each application (each keeps a savepoint of its own). Small enough that the batch's rows
-# are not locked for long; rows an official holds are skipped and taken by the next run.
+# once): the batch is accepted set-based (``applications_accept``: a fixed number of statements,
+# one append to the audit chain, one commit), one by one in savepoints only if that fails. Small
+# enough that the batch's rows are not locked for long (about a second); rows an official holds
+# are skipped and taken by the next run.
 DEEM_BATCH = 50
 
 
 def _deem_due_applications(report: SweepReport, today: dt.date) -> None:
     due = _due_for_deemed_acceptance(today)
+    clerks_of_version: dict[int, list] = {}  # read once a run for each service's window
     for start in range(0, len(due), DEEM_BATCH):
         batch = due[start : start + DEEM_BATCH]
         try:
-            report.deemed_accepted.extend(_deem_accepted_batch(batch, today))
+            report.deemed_accepted.extend(_deem_accepted_batch(batch, today, clerks_of_version))
         except Exception:  # one bad batch must not stop the rest of the sweep
             logger.exception("deemed acceptance of applications %s failed", batch)
     for case_id in theme_cases_due_for_deemed_acceptance(today):
@@ -197,7 +200,9 @@ def _catch_up_theme_progress(report: SweepReport) -> None:
 
 
 @transaction.atomic
-def _deem_accepted_batch(batch: list[int], today: dt.date) -> list[int]:
+def _deem_accepted_batch(
+    batch: list[int], today: dt.date, clerks_of_version: dict[int, list] | None = None
+) -> list[int]:
     """Deem the applications of ``batch`` still due accepted, in one transaction; their ids.
 
     Set-based: the whole batch goes through the acceptance cascade at once
@@ -211,7 +216,7 @@ def _deem_accepted_batch(batch: list[int], today: dt.date) -> list[int]:
         .select_related("service_version__item__department", "created_by", "person__user")
         .order_by("pk")
     )
-    clerks_of_version: dict[int, list] = {}
+    clerks_of_version = {} if clerks_of_version is None else clerks_of_version
     with audit_chain_append() as chain:
         mark = chain.mark()
         try:

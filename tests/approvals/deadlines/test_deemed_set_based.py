@@ -70,9 +70,9 @@ def _writes_merged(queries) -> list[str]:
     for query in queries:
         sql = query["sql"]
         words = sql.split()
-        head = (
-            " ".join(words[:3]) if words[0] == "INSERT" else " ".join(words[:2])
-        ).removesuffix(",")
+        head = (" ".join(words[:3]) if words[0] == "INSERT" else " ".join(words[:2])).removesuffix(
+            ","
+        )
         if words[0] in ("INSERT", "UPDATE") and merged and merged[-1] == head:
             continue
         merged.append(head if words[0] in ("INSERT", "UPDATE") else sql)
@@ -171,8 +171,16 @@ def _outcome(application: Application, queued: Queued) -> dict:
             )
         },
         "tasks": [
-            (t.stage_key, t.branch_key, t.status, t.department_id, t.role, t.round, t.due_on)
-            + (t.due_provisional,)
+            (
+                t.stage_key,
+                t.branch_key,
+                t.status,
+                t.department_id,
+                t.role,
+                t.round,
+                t.due_on,
+                t.due_provisional,
+            )
             for t in tasks
         ],
         "events": [
@@ -226,7 +234,7 @@ def test_an_application_deemed_in_a_batch_ends_as_deemed_alone(services, monkeyp
 
     # when it is deemed accepted alone, and (undone) with the others in one batch
     alone = _deemed([one], one, queued)
-    in_batch = _deemed(before + [one] + after, one, queued)
+    in_batch = _deemed([*before, one, *after], one, queued)
 
     # then it ends the same: status, dates, tasks, events, notices, documents, outbox, queue
     assert alone["application"]["status"] == "under_review"
