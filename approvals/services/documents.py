@@ -270,7 +270,6 @@ class IssuedDocument:
         )
 
 
-@transaction.atomic
 def documents_issue(
     *,
     applications: list[Application],
@@ -286,7 +285,8 @@ def documents_issue(
     read for those issued already, one step of each counter, one insert; in the order of
     ``applications``. ``extras``: each application's ``extra``, by its id. Their
     ``document.issued`` events are the caller's to record (``IssuedDocument.record``), each in
-    its place among its act's; their renders are queued after commit."""
+    its place among its act's; their renders are queued after commit. Inside the caller's
+    transaction (``document_issue``'s, the acceptance's)."""
     source_key = str(source_key or "")
     existing: dict[int, Document] = {}
     for document in Document.objects.filter(
