@@ -97,6 +97,26 @@ def _pauses(application: Application) -> list[tuple[dt.date, dt.date | None]]:
     )
 
 
+def clock_histories(application_ids) -> dict[int, tuple[list, int]]:
+    """For each of ``application_ids``: its clock pauses (``(started_on, ended_on)``) and
+    approved extension days, as ``deadlines_compute`` takes them; two reads for a batch."""
+    histories = {pk: ([], 0) for pk in application_ids}
+    for pk, started_on, ended_on in ClockPause.objects.filter(
+        application_id__in=application_ids
+    ).values_list("application_id", "started_on", "ended_on"):
+        histories[pk][0].append((started_on, ended_on))
+    for pk, total in (
+        DeadlineExtension.objects.filter(
+            application_id__in=application_ids, status=ExtensionStatus.APPROVED
+        )
+        .values("application_id")
+        .annotate(total=Sum("working_days"))
+        .values_list("application_id", "total")
+    ):
+        histories[pk] = (histories[pk][0], total or 0)
+    return histories
+
+
 def approved_extension_days(application: Application) -> int:
     total = DeadlineExtension.objects.filter(
         application=application, status=ExtensionStatus.APPROVED
@@ -215,7 +235,9 @@ def _compute_deadlines(application: Application, pauses, extension_days: int) ->
 DEADLINE_INPUTS = frozenset({"received_on", "accepted_on"})
 
 
-def deadlines_compute(application: Application, *, clock_history: bool = True) -> list[str]:
+def deadlines_compute(
+    application: Application, *, clock_history: bool = True, clock=None
+) -> list[str]:
     """The one place due dates are computed: intake_due_on, decision_due_on and promised_due_on
     (None while the clock is stopped by an open pause, before the period has started, or while
     the working-day calendar does not reach the date yet), and whether each is provisional, set
@@ -224,8 +246,11 @@ def deadlines_compute(application: Application, *, clock_history: bool = True) -
     Called by the lifecycle transition that sets what they count from (receipt, acceptance) and
     by the clock services (pause, resume, extension) through ``application_deadlines_refresh``.
     ``clock_history=False``: the application cannot have clock pauses nor extensions yet (a
-    draft being submitted), so none are read."""
-    if clock_history:
+    draft being submitted), so none are read. ``clock``: the application's (pauses, extension
+    days) as ``clock_histories`` read them for a batch."""
+    if clock_history and clock is not None:
+        _compute_deadlines(application, *clock)
+    elif clock_history:
         _compute_deadlines(application, _pauses(application), approved_extension_days(application))
     else:
         _compute_deadlines(application, [], 0)
@@ -278,6 +303,7 @@ def task_due_on(
     today: dt.date | None = None,
     pauses=(),
     what: str = "",
+    memo: dict | None = None,
 ) -> dt.date | None:
     """The one place a review task's due date is computed: the stage's limit in working days
     from the day the task was created (``today``, not counted), the working days of the clock
@@ -287,14 +313,22 @@ def task_due_on(
     ``stage`` is a workflow ``Stage``, a stage key, or a number of working days; ``pauses`` are
     the application's ``(started_on, ended_on)`` pairs (a pause still running is left out: the
     task's date is counted when it ends). Used when a task is created, when a pause ends, when
-    the calendar comes to reach an unknown date and when a provisional date is recounted."""
+    the calendar comes to reach an unknown date and when a provisional date is recounted.
+    ``memo``: a dict kept across the calls of one batch, so that the calendar counts each
+    distinct (start, limit, pauses) once."""
     limit = _stage_limit(application, stage)
     start = today or china_today()
     closed = [(first, last) for first, last in pauses if last is not None and last >= start]
-    due = date_or_unknown(
-        lambda: working_calendar().due_date(start, limit, pauses=closed).date,
-        what or f"the due date of a task of application {application.pk}",
-    )
+    key = (start, limit, tuple(closed))
+    if memo is not None and key in memo:
+        due = memo[key]
+    else:
+        due = date_or_unknown(
+            lambda: working_calendar().due_date(start, limit, pauses=closed).date,
+            what or f"the due date of a task of application {application.pk}",
+        )
+        if memo is not None:
+            memo[key] = due
     decision_due = application.decision_due_on
     if due is None or (decision_due and decision_due < due):
         return decision_due

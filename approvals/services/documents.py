@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -98,11 +99,13 @@ def date_en(value: dt.date | str | None) -> str:
     return f"{value.day} {value:%B} {value.year}"
 
 
-def _counter_next(key: str, year: int, *, start=lambda: 0) -> int:
+def _counter_next(key: str, year: int, *, start=lambda: 0, count: int = 1) -> int:
     """The next number of a yearly sequence, race-safe as the tracking numbers are
     (``approvals.db.counters.counter_next``). ``start`` gives the last value of a sequence that has
-    no row yet (called only then)."""
-    return counter_next(DocumentCounter, key=key, year=year, defaults={"last_value": start})
+    no row yet (called only then). ``count``: that many numbers at once, the last returned."""
+    return counter_next(
+        DocumentCounter, key=key, year=year, defaults={"last_value": start}, count=count
+    )
 
 
 def _highest_issued(stem: str) -> int:
@@ -117,14 +120,22 @@ def _highest_issued(stem: str) -> int:
 
 
 def _document_number(department: Department, kind: str, year: int) -> str:
+    return _document_numbers(department, kind, year, 1)[0]
+
+
+def _document_numbers(department: Department, kind: str, year: int, count: int) -> list[str]:
+    """``count`` consecutive numbers of the ``kind`` documents ``department`` issues in ``year``,
+    taken in one step of the counter."""
     word = KINDS[kind][2]
     # 发文字号: the agency's short name where it has one (榕市监许〔2026〕12号), else its code.
     prefix = department.document_prefix or department.code.upper()[:30]
     # The sequence is the printed stem's (prefix and word, which names the kind), not the
     # department's: prefixes are not unique, and two departments sharing one share its numbers.
     stem = f"{prefix}{word}〔{year}〕"
-    sequence = _counter_next(f"doc:{prefix}{word}", year, start=lambda: _highest_issued(stem))
-    return f"{stem}{sequence}号"
+    last = _counter_next(
+        f"doc:{prefix}{word}", year, start=lambda: _highest_issued(stem), count=count
+    )
+    return [f"{stem}{sequence}号" for sequence in range(last - count + 1, last + 1)]
 
 
 def licence_number(department: Department, year: int) -> str:
@@ -219,45 +230,117 @@ def document_issue(
     that decided a joint matter). ``row_locked``: ``application`` is the row the caller's
     transaction has locked and changed, with its service, item and department loaded (as
     ``application_transition`` returns it): its facts are printed as they are, not read again."""
-    source_key = str(source_key or "")
-    existing = Document.objects.filter(
-        application=application, kind=kind, source_key=source_key, edition=1
-    ).first()
-    if existing is not None:
-        return existing
-    if not row_locked:
-        application = Application.objects.select_related(
-            "service_version__item__department", "person", "business"
-        ).get(pk=application.pk)
-    department = department or application.service_version.item.department
-    issued_on = china_today()
-    context = _facts(application, kind, department, issued_on)
-    context.update(_json_safe(extra or {}))
-    # The number last: its counter row stays locked until the commit.
-    context["number"] = _document_number(department, kind, issued_on.year)
-    document = Document.objects.create(
-        application=application,
+    [issued] = documents_issue(
+        applications=[application],
         kind=kind,
         source_key=source_key,
-        department=department,
-        licence=licence,
-        number=context["number"],
-        context=context,
-        issued_by=actor if actor is not None and actor.pk else None,
-    )
-    audit_record(
-        action="document.issued",
         actor=actor,
-        obj=document,
-        changes={
-            "application": [None, application.pk],
-            "kind": [None, kind],
-            "number": [None, document.number],
-            "source": [None, source_key],
-        },
+        extras={application.pk: extra} if extra else None,
+        licence=licence,
+        department=department,
+        row_locked=row_locked,
     )
-    _schedule_render(document)
-    return document
+    if issued.issued_now:
+        issued.record()
+    return issued.document
+
+
+@dataclass
+class IssuedDocument:
+    """A document ``documents_issue`` gave out: ``issued_now`` when this call issued it (else an
+    earlier one did), and its ``document.issued`` event, recorded by ``record`` (when the caller
+    puts it in its place among the act's events)."""
+
+    document: Document
+    issued_now: bool
+    actor: User | None = None
+
+    def record(self) -> None:
+        document = self.document
+        audit_record(
+            action="document.issued",
+            actor=self.actor,
+            obj=document,
+            changes={
+                "application": [None, document.application_id],
+                "kind": [None, document.kind],
+                "number": [None, document.number],
+                "source": [None, document.source_key],
+            },
+        )
+
+
+def documents_issue(
+    *,
+    applications: list[Application],
+    kind: str,
+    source_key: str = "",
+    actor: User | None = None,
+    extras: dict | None = None,
+    licence: Licence | None = None,
+    department: Department | None = None,
+    row_locked: bool = False,
+) -> list[IssuedDocument]:
+    """``document_issue`` for several applications at once (the sweep's deemed acceptances): one
+    read for those issued already, one step of each counter, one insert; in the order of
+    ``applications``. ``extras``: each application's ``extra``, by its id. Their
+    ``document.issued`` events are the caller's to record (``IssuedDocument.record``), each in
+    its place among its act's; their renders are queued after commit. Inside the caller's
+    transaction (``document_issue``'s, the acceptance's)."""
+    source_key = str(source_key or "")
+    existing: dict[int, Document] = {}
+    for document in Document.objects.filter(
+        application_id__in=[application.pk for application in applications],
+        kind=kind,
+        source_key=source_key,
+        edition=1,
+    ).order_by("pk"):
+        existing.setdefault(document.application_id, document)
+    new = [application for application in applications if application.pk not in existing]
+    if new and not row_locked:
+        fresh = Application.objects.select_related(
+            "service_version__item__department", "person", "business"
+        ).in_bulk([application.pk for application in new])
+        new = [fresh[application.pk] for application in new]
+    issued_on = china_today()
+    by_department: dict[int, list[Application]] = {}
+    departments: dict[int, Department] = {}
+    for application in new:
+        issuer = department or application.service_version.item.department
+        departments[issuer.pk] = issuer
+        by_department.setdefault(issuer.pk, []).append(application)
+    created: dict[int, Document] = {}
+    for department_id, issued_by_it in by_department.items():
+        issuer = departments[department_id]
+        numbers = _document_numbers(issuer, kind, issued_on.year, len(issued_by_it))
+        for application, number in zip(issued_by_it, numbers, strict=True):
+            context = _facts(application, kind, issuer, issued_on)
+            context.update(_json_safe((extras or {}).get(application.pk) or {}))
+            # The number last: its counter row stays locked until the commit.
+            context["number"] = number
+            created[application.pk] = Document(
+                application=application,
+                kind=kind,
+                source_key=source_key,
+                department=issuer,
+                licence=licence,
+                number=number,
+                context=context,
+                issued_by=actor if actor is not None and actor.pk else None,
+            )
+    ordered = [created[application.pk] for application in new if application.pk in created]
+    if len(ordered) == 1:
+        ordered[0].save(force_insert=True)
+    elif ordered:
+        Document.objects.bulk_create(ordered)
+    for document in ordered:
+        _schedule_render(document)
+    return [
+        IssuedDocument(existing[application.pk], issued_now=False)
+        if application.pk in existing
+        else IssuedDocument(created[application.pk], issued_now=True, actor=actor)
+        for application in applications
+    ]
 
 
 def supplement_notice_issue(*, request, actor: User | None) -> Document:

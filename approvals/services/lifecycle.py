@@ -39,8 +39,10 @@ THEME_PROGRESS_TASK = "approvals.tasks.theme_case_progress_task"
 __all__ = [
     "StaleApplication",
     "TransitionNotAllowed",
+    "application_move",
     "application_transition",
     "on_behalf_of",
+    "transition_changes",
 ]
 
 
@@ -106,30 +108,8 @@ def application_transition(
     )
     if revision is not None and locked.revision != revision:
         raise StaleApplication(locked)
-    before = locked.status
-    after = next_status(before, action)
-
-    update_fields = ["status", "revision", "updated_at"]
-    for name, value in (fields or {}).items():
-        setattr(locked, name, value)
-        update_fields.append(name)
-    if DEADLINE_INPUTS.intersection(fields or {}):
-        # The due dates count from receipt and acceptance: set with them, in the same save.
-        update_fields += deadlines_compute(locked, clock_history=before != Status.DRAFT)
-    locked.status = after
-    locked.revision += 1
-    locked.updated_at = timezone.now()
-    theme_progress = locked.theme_case_id is not None and after in THEME_PROGRESS_AFTER
-    if theme_progress:
-        # Marked in this transaction, cleared by the progress: the sweep catches a lost task.
-        locked.theme_progress_pending = True
-        update_fields.append("theme_progress_pending")
+    before, after, update_fields = application_move(locked, action, fields)
     locked.save(update_fields=update_fields)
-
-    if theme_progress:
-        # The one hook of the decision path into a one-thing case (services/theme_progress.py),
-        # after commit: the decision, its licence and its documents are all stored by then.
-        enqueue_on_commit(THEME_PROGRESS_TASK, locked.theme_case_id)
     # The webhook outbox row, in this transaction (approvals/services/webhooks.py).
     outbox_record(application=locked, before=str(before), after=str(after))
     # Every end of an application ends its open work, in this transaction; the act's one event
@@ -144,12 +124,7 @@ def application_transition(
         if after in ENDED_STATUSES
         else {}
     )
-    recorded = {
-        "status": [str(before), str(after)],
-        "revision": [locked.revision - 1, locked.revision],
-        **(changes or {}),
-        **ended_changes(ended),
-    }
+    recorded = {**transition_changes(locked, before, after, changes), **ended_changes(ended)}
     behalf = on_behalf_of(locked) if actor is not None else ""
     if act is not None:
         act.add(recorded, reason=reason, on_behalf_of=behalf)
@@ -163,3 +138,44 @@ def application_transition(
         changes=recorded,
     )
     return locked
+
+
+def application_move(
+    locked: Application, action: str, fields: dict | None = None, *, clock=None
+) -> tuple[Status, Status, list[str]]:
+    """The heart of a transition, on the locked row in memory (the caller saves it, one row or
+    a batch): the table's new status, the revision, ``fields`` and the due dates they move
+    (``clock``: the application's pauses and extension days, when the caller read them for a
+    batch), the mark of a one-thing case's progress. Returns (before, after, the fields to
+    save). Raises ``TransitionNotAllowed``."""
+    before = locked.status
+    after = next_status(before, action)
+    update_fields = ["status", "revision", "updated_at"]
+    for name, value in (fields or {}).items():
+        setattr(locked, name, value)
+        update_fields.append(name)
+    if DEADLINE_INPUTS.intersection(fields or {}):
+        # The due dates count from receipt and acceptance: set with them, in the same save.
+        update_fields += deadlines_compute(
+            locked, clock_history=before != Status.DRAFT, clock=clock
+        )
+    locked.status = after
+    locked.revision += 1
+    locked.updated_at = timezone.now()
+    if locked.theme_case_id is not None and after in THEME_PROGRESS_AFTER:
+        # Marked in this transaction, cleared by the progress: the sweep catches a lost task.
+        locked.theme_progress_pending = True
+        update_fields.append("theme_progress_pending")
+        # The one hook of the decision path into a one-thing case (services/theme_progress.py),
+        # after commit: the decision, its licence and its documents are all stored by then.
+        enqueue_on_commit(THEME_PROGRESS_TASK, locked.theme_case_id)
+    return before, after, update_fields
+
+
+def transition_changes(locked: Application, before, after, changes: dict | None = None) -> dict:
+    """What a transition's event records: the status and revision moved, and ``changes``."""
+    return {
+        "status": [str(before), str(after)],
+        "revision": [locked.revision - 1, locked.revision],
+        **(changes or {}),
+    }

@@ -111,18 +111,33 @@ def notify_many(
     rendered once, the in-app rows written in one statement, their email and SMS sent by one task
     after the commit (``deliver=False``: queued by the caller, ``deliver_on_commit``). No private
     text: that is for one person."""
-    users = list(users)
-    if not users:
-        return []
-    texts = _texts_in_every_language(title, body)
-    notifications = Notification.objects.bulk_create(
-        [
+    notice = {"kind": kind, "title": title, "body": body, "link": link}
+    return notify_groups([(users, application, notice)], deliver=deliver)
+
+
+def notify_groups(groups, *, deliver: bool = True) -> list[Notification]:
+    """``notify_many`` for several pieces of news at once (the new tasks and the notices of a
+    batch of deemed acceptances): ``groups`` of (users, application, notice) where ``notice`` is
+    a ``NoticeText``'s fields; each text rendered once, every row written in one statement, their
+    email and SMS sent by one task after the commit."""
+    notifications = []
+    for users, application, notice in groups:
+        users = list(users)
+        if not users:
+            continue
+        texts = _texts_in_every_language(notice["title"], notice["body"])
+        notifications += [
             Notification(
-                **_notification_fields(user, texts), application=application, kind=kind, link=link
+                **_notification_fields(user, texts),
+                application=application,
+                kind=notice["kind"],
+                link=notice.get("link") or "",
             )
             for user in users
         ]
-    )
+    if not notifications:
+        return []
+    notifications = Notification.objects.bulk_create(notifications)
     if deliver:
         deliver_on_commit(notifications)
     return notifications
@@ -166,6 +181,12 @@ def applicant_users(application: Application, actor: User | None = None) -> list
     if actor is not None:
         users.append(actor)
     return list({user.pk: user for user in users}.values())
+
+
+def applicant_notice_group(application: Application, notice: dict) -> tuple:
+    """``tell_applicant``'s news as a group of ``notify_groups`` (a batch tells many at once)."""
+    link = notice.get("link") or reverse("approvals:application_detail", args=[application.pk])
+    return applicant_users(application), application, {**notice, "link": link}
 
 
 def tell_applicant(application: Application, *, kind: str, title, body, link: str = "") -> None:

@@ -2,9 +2,10 @@
 
 Set-based and idempotent: each part selects only the rows that still need something (through the
 partial indexes) and changes them in bulk, so a second run on the same day does nothing new, and
-the number of queries does not grow with the number of applications (deemed acceptances and
-lapsed pledges excepted: each application is one audited transition of its own, deemed
-acceptances in batches of ``DEEM_BATCH`` per transaction). A run with nothing new reads a few
+the number of queries does not grow with the number of applications (lapsed pledges excepted:
+each is one audited transition of its own; deemed acceptances go through the acceptance cascade
+a batch of ``DEEM_BATCH`` at a time, in a fixed number of statements a batch). A run with nothing
+new reads a few
 empty index ranges and one row of ``DeadlineSweepState``.
 
 (a) deemed acceptance (Art. 32): still at intake after the 5 working days → accepted from the day
@@ -63,7 +64,7 @@ from approvals.models.working_calendar import (
 )
 from approvals.selectors.applications import window_departments, window_intake_clerks
 from approvals.selectors.policy import LICENCE_MANAGER_ROLES
-from approvals.services.acceptance import Acceptance, application_accept
+from approvals.services.acceptance import Acceptance, Accepting, applications_accept
 from approvals.services.deadlines import (
     clock_pause_start,
     deadlines_fill_after_calendar_change,
@@ -162,18 +163,20 @@ def _due_for_deemed_acceptance(today: dt.date) -> list[int]:
 
 
 # Deemed acceptances per transaction in a catch-up (after an outage, thousands may be due at
-# once): one lock query, one append to the audit chain and one commit for the batch rather than
-# for each application (each keeps a savepoint of its own). Small enough that the batch's rows
-# are not locked for long; rows an official holds are skipped and taken by the next run.
+# once): the batch is accepted set-based (``applications_accept``: a fixed number of statements,
+# one append to the audit chain, one commit), one by one in savepoints only if that fails. Small
+# enough that the batch's rows are not locked for long (about a second); rows an official holds
+# are skipped and taken by the next run.
 DEEM_BATCH = 50
 
 
 def _deem_due_applications(report: SweepReport, today: dt.date) -> None:
     due = _due_for_deemed_acceptance(today)
+    clerks_of_version: dict[int, list] = {}  # read once a run for each service's window
     for start in range(0, len(due), DEEM_BATCH):
         batch = due[start : start + DEEM_BATCH]
         try:
-            report.deemed_accepted.extend(_deem_accepted_batch(batch, today))
+            report.deemed_accepted.extend(_deem_accepted_batch(batch, today, clerks_of_version))
         except Exception:  # one bad batch must not stop the rest of the sweep
             logger.exception("deemed acceptance of applications %s failed", batch)
     for case_id in theme_cases_due_for_deemed_acceptance(today):
@@ -197,8 +200,15 @@ def _catch_up_theme_progress(report: SweepReport) -> None:
 
 
 @transaction.atomic
-def _deem_accepted_batch(batch: list[int], today: dt.date) -> list[int]:
-    """Deem the applications of ``batch`` still due accepted, in one transaction; their ids."""
+def _deem_accepted_batch(
+    batch: list[int], today: dt.date, clerks_of_version: dict[int, list] | None = None
+) -> list[int]:
+    """Deem the applications of ``batch`` still due accepted, in one transaction; their ids.
+
+    Set-based: the whole batch goes through the acceptance cascade at once
+    (``applications_accept``), its audit events appended to the chain in one go. Should that
+    fail, the batch is taken again one by one, each in a savepoint, so that one bad row does not
+    stop the rest."""
     locked = list(
         Application.objects.select_for_update(of=("self",), skip_locked=True)
         # decided meanwhile: no longer due
@@ -206,14 +216,30 @@ def _deem_accepted_batch(batch: list[int], today: dt.date) -> list[int]:
         .select_related("service_version__item__department", "created_by", "person__user")
         .order_by("pk")
     )
-    clerks_of_version: dict[int, list] = {}
-    deemed = []
+    clerks_of_version = {} if clerks_of_version is None else clerks_of_version
     with audit_chain_append() as chain:
+        mark = chain.mark()
+        try:
+            with transaction.atomic():  # a savepoint: on failure, the batch one by one
+                applications_accept(
+                    actor=None,
+                    accepting=[
+                        _deemed_acceptance(application, clerks_of_version) for application in locked
+                    ],
+                )
+        except Exception:
+            chain.rollback_to(mark)
+            logger.exception("deemed acceptance of applications %s as a batch failed", batch)
+        else:
+            return [application.pk for application in locked]
+        deemed = []
         for application in locked:
             mark = chain.mark()
             try:
                 with transaction.atomic():  # a savepoint: one bad row must not stop the rest
-                    _deem_accepted(application, today, clerks_of_version)
+                    applications_accept(
+                        actor=None, accepting=[_deemed_acceptance(application, clerks_of_version)]
+                    )
             except Exception:
                 chain.rollback_to(mark)
                 logger.exception("deemed acceptance of application %s failed", application.pk)
@@ -222,17 +248,14 @@ def _deem_accepted_batch(batch: list[int], today: dt.date) -> list[int]:
     return deemed
 
 
-def _deem_accepted(
-    application: Application, today: dt.date, clerks_of_version: dict[int, list]
-) -> None:
-    """Deem ``application`` (locked, still at intake past its due date) accepted."""
-
+def _deemed_acceptance(application: Application, clerks_of_version: dict[int, list]) -> Accepting:
+    """How ``application`` (locked, still at intake past its due date) is deemed accepted: from
+    the day of receipt (Art. 32), the applicant and the window's clerks told."""
     received = application.received_on
     version = application.service_version
     if version.pk not in clerks_of_version:
         clerks_of_version[version.pk] = window_intake_clerks(version)
-    application_accept(
-        actor=None,
+    return Accepting(
         application=application,
         acceptance=Acceptance(
             action="deem_accepted",
@@ -247,7 +270,7 @@ def _deem_accepted(
             changes={"deemed_accepted": [False, True]},
         ),
         applicant_notice=notice_application_deemed_accepted(application),
-        others=clerks_of_version[version.pk],
+        others=tuple(clerks_of_version[version.pk]),
         others_notice=notice_window_deemed_accepted(application),
     )
 

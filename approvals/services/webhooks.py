@@ -58,8 +58,24 @@ MAX_BACKOFF = dt.timedelta(hours=6)
 
 def outbox_record(*, application: Application, before: str, after: str) -> OutboxEvent:
     """Write the event to announce; dispatch it once the change is committed."""
+    event = outbox_event(application=application, before=before, after=after)
+    event.save(force_insert=True)
+    enqueue_on_commit("approvals.tasks.webhook_dispatch_task", event.pk)
+    return event
+
+
+def outbox_record_many(events: list[OutboxEvent]) -> None:
+    """``outbox_record`` for several status changes at once (``outbox_event`` builds each): one
+    insert; each dispatched once the change is committed."""
+    for event in OutboxEvent.objects.bulk_create(events):
+        enqueue_on_commit("approvals.tasks.webhook_dispatch_task", event.pk)
+
+
+def outbox_event(*, application: Application, before: str, after: str) -> OutboxEvent:
+    """The outbox row announcing that ``application`` (as it is now) moved from ``before`` to
+    ``after``, not saved."""
     item = application.service_version.item
-    event = OutboxEvent.objects.create(
+    return OutboxEvent(
         application=application,
         event=EVENT_STATUS_CHANGED,
         department_id=item.department_id,
@@ -76,8 +92,6 @@ def outbox_record(*, application: Application, before: str, after: str) -> Outbo
             },
         },
     )
-    enqueue_on_commit("approvals.tasks.webhook_dispatch_task", event.pk)
-    return event
 
 
 # --- 2. Fan-out ---------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ decision, so ``workflow_start`` treats it as passed and fans out the first revie
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
@@ -56,14 +57,20 @@ from approvals.services.deadlines import task_due_on
 from approvals.services.documents import document_issue
 from approvals.services.ending import review_tasks_cancel
 from approvals.services.licence_issue import licence_issue
-from approvals.services.lifecycle import application_transition
+from approvals.services.lifecycle import (
+    application_move,
+    application_transition,
+    on_behalf_of,
+    transition_changes,
+)
 from approvals.services.notices import (
     notice_application_approved,
     notice_application_denied,
     notice_second_approval_needed,
     notice_task_new,
 )
-from approvals.services.notifications import notify, notify_many, tell_applicant
+from approvals.services.notifications import notify, notify_groups, tell_applicant
+from approvals.services.webhooks import outbox_event, outbox_record_many
 from audit.chain import audit_record
 
 
@@ -145,13 +152,13 @@ def workflow_state(application: Application) -> WorkflowState:
     )
 
 
-def _departments(stage: Stage) -> dict[str, Department]:
-    codes = {branch.department for branch in stage.branches}
+def _departments_by_code(codes: set[str], stage_keys) -> dict[str, Department]:
     found = {d.code: d for d in Department.objects.filter(code__in=codes)}
     missing = codes - found.keys()
     if missing:
+        stages = ", ".join(repr(key) for key in dict.fromkeys(stage_keys))
         raise ImproperlyConfigured(
-            f"workflow stage {stage.key!r} names unknown departments {sorted(missing)}"
+            f"workflow stage {stages} names unknown departments {sorted(missing)}"
         )
     return found
 
@@ -180,75 +187,131 @@ def _create_tasks(
 ) -> list[ReviewTask]:
     """One open task per branch of ``stage`` (or of ``branches``), audited and told; each
     task's ``task.created`` fact follows the event of the ``act`` that created it."""
-    departments = _departments(stage)
-    due_on = task_due_on(application=application, stage=stage)
-    provisional = working_calendar().is_provisional(due_on)
-    tasks = [
-        ReviewTask.objects.create(
-            application=application,
-            stage_key=stage.key,
-            branch_key=branch.key,
-            round=round_,
-            department=departments[branch.department],
-            role=branch.role,
-            due_on=due_on,
-            due_provisional=provisional,
-            confirms_denial=confirms_denial,
-            comment=comment,
-        )
-        for branch in (branches if branches is not None else stage.branches)
-    ]
-    for task in tasks:
-        record = partial(
-            audit_record,
-            action="task.created",
-            actor=actor,
-            obj=task,
-            changes={
-                "application": [None, application.pk],
-                "stage": [None, stage.key],
-                "branch": [None, task.branch_key],
-                "department": [None, task.department.code],
-                "role": [None, task.role],
-                "round": [None, round_],
-                "due_on": [None, task.due_on],
-                **(
-                    {"confirms_denial": [None, confirms_denial.pk]}
-                    if confirms_denial is not None
-                    else {}
-                ),
-            },
-        )
-        if act is not None:
-            act.then(record)
-        else:
-            record()
-    _notify_new_tasks(application, tasks)
-    return tasks
+    opening = TaskOpening(
+        application=application,
+        stage=stage,
+        round=round_,
+        branches=branches,
+        confirms_denial=confirms_denial,
+        comment=comment,
+        act=act,
+    )
+    return review_tasks_open(actor=actor, openings=[opening])[0]
 
 
-def _notify_new_tasks(application: Application, tasks: list[ReviewTask]) -> None:
+@dataclass
+class TaskOpening:
+    """The tasks to open for one application: one per branch of ``stage`` (or of
+    ``branches``) in round ``round``; ``act``: the act whose event the ``task.created`` facts
+    follow."""
+
+    application: Application
+    stage: Stage
+    round: int
+    branches: object = None
+    confirms_denial: ReviewTask | None = None
+    comment: str = ""
+    act: ActEvent | None = None
+
+
+def review_tasks_open(*, actor, openings: list[TaskOpening]) -> list[list[ReviewTask]]:
+    """Open the tasks of each of ``openings``, audited and told: one read of the departments,
+    one insert, one write of the notices, however many applications (the sweep's deemed
+    acceptances). Due dates from the calendar once per distinct limit (``task_due_on``'s memo).
+    Returns each opening's tasks."""
+    codes = {
+        branch.department
+        for opening in openings
+        for branch in (opening.branches if opening.branches is not None else opening.stage.branches)
+    }
+    departments = _departments_by_code(codes, stage_keys=[o.stage.key for o in openings])
+    calendar = working_calendar()
+    memo: dict = {}
+    tasks_of = []
+    for opening in openings:
+        application, stage = opening.application, opening.stage
+        due_on = task_due_on(application=application, stage=stage, memo=memo)
+        provisional = calendar.is_provisional(due_on)
+        tasks_of.append(
+            [
+                ReviewTask(
+                    application=application,
+                    stage_key=stage.key,
+                    branch_key=branch.key,
+                    round=opening.round,
+                    department=departments[branch.department],
+                    role=branch.role,
+                    due_on=due_on,
+                    due_provisional=provisional,
+                    confirms_denial=opening.confirms_denial,
+                    comment=opening.comment,
+                )
+                for branch in (opening.branches if opening.branches is not None else stage.branches)
+            ]
+        )
+    every_task = [task for tasks in tasks_of for task in tasks]
+    if len(every_task) == 1:
+        every_task[0].save(force_insert=True)
+    elif every_task:
+        ReviewTask.objects.bulk_create(every_task)
+    for opening, tasks in zip(openings, tasks_of, strict=True):
+        for task in tasks:
+            _task_created_fact(actor, opening, task)
+    _notify_new_tasks(
+        [(opening.application, tasks) for opening, tasks in zip(openings, tasks_of, strict=True)]
+    )
+    return tasks_of
+
+
+def _task_created_fact(actor, opening: TaskOpening, task: ReviewTask) -> None:
+    confirms_denial = opening.confirms_denial
+    record = partial(
+        audit_record,
+        action="task.created",
+        actor=actor,
+        obj=task,
+        changes={
+            "application": [None, opening.application.pk],
+            "stage": [None, opening.stage.key],
+            "branch": [None, task.branch_key],
+            "department": [None, task.department.code],
+            "role": [None, task.role],
+            "round": [None, opening.round],
+            "due_on": [None, task.due_on],
+            **({"confirms_denial": [None, confirms_denial.pk]} if confirms_denial else {}),
+        },
+    )
+    if opening.act is not None:
+        opening.act.then(record)
+    else:
+        record()
+
+
+def _notify_new_tasks(opened: list[tuple[Application, list[ReviewTask]]]) -> None:
     """Everyone holding the task's department and role is told there is work: per task, its
-    text rendered once and one write for all of them (``notify_many``), not one per official
-    (a department's dozen reviewers made a deemed acceptance a dozen writes and broker messages)."""
-    pairs = {(task.department_id, task.role): task for task in tasks}
+    text rendered once, and one write for all the tasks of ``opened`` (``notify_groups``), not
+    one per official nor per task (a department's dozen reviewers made a deemed acceptance a
+    dozen writes and broker messages)."""
+    every_task = [task for _application, tasks in opened for task in tasks]
     positions = OfficialPosition.objects.filter(
         is_active=True,
         user__is_active=True,
-        department_id__in={pair[0] for pair in pairs},
+        department_id__in={task.department_id for task in every_task},
     ).select_related("user")
-    told: dict[int, dict] = {task.pk: {} for task in tasks}
+    holders: dict[tuple, dict] = {}
     for position in positions:
-        task = pairs.get((position.department_id, position.role))
-        if task is not None:
-            told[task.pk].setdefault(position.user_id, position.user)
-    for task in tasks:
-        if told[task.pk]:
-            notify_many(
-                users=told[task.pk].values(),
-                application=application,
-                **notice_task_new(application, task=task).fields(),
-            )
+        holders.setdefault((position.department_id, position.role), {}).setdefault(
+            position.user_id, position.user
+        )
+    notify_groups(
+        (
+            holders.get((task.department_id, task.role), {}).values(),
+            application,
+            notice_task_new(application, task=task).fields(),
+        )
+        for application, tasks in opened
+        for task in tasks
+    )
 
 
 def _cancel(actor, task_ids, reason: str = "") -> list[ReviewTask]:
@@ -268,45 +331,81 @@ def workflow_start(
         .select_related("service_version__item__department")
         .get(pk=application.pk)
     )
-    if locked.current_stage_key:
-        raise WorkflowAlreadyStarted()
-    definition = workflow_definition(locked)
+    [tasks] = workflows_start(actor=actor, starts=[(locked, act)])
+    application.refresh_from_db()
+    return tasks
+
+
+def _first_review_stage(definition: WorkflowDefinition) -> tuple[Stage | None, str | None]:
+    """The stage the review starts with, and the window intake stage passed to reach it."""
     decision = next_step(definition, WorkflowState(stage=None))
     assert isinstance(decision, FanOut)
     stage = decision.stage
-    skipped = None
     if is_window_stage(stage):
-        skipped = stage.key
-        stage = definition.next_stage(stage.key)
-    # One act, one event: the start of the review carries its status change and its tasks
-    # (each task has its own "task.created" fact, naming the application).
-    own_event = act is None
-    act = act or ActEvent(action="workflow.started", obj=locked, actor=actor)
-    locked = application_transition(
-        actor=actor,
-        application=locked,
-        action="start_review",
-        changes={
+        return definition.next_stage(stage.key), stage.key
+    return stage, None
+
+
+def workflows_start(
+    *, actor, starts: list[tuple[Application, ActEvent | None]]
+) -> list[list[ReviewTask]]:
+    """``workflow_start`` for each of ``starts`` (an application locked by the caller, with its
+    service loaded, and the act whose event records the start, or ``None`` for its own
+    ``workflow.started``): one save of the applications, one of their outbox rows, their first
+    stages' tasks opened together (``review_tasks_open``). Returns each one's tasks."""
+    first_stages: dict[int, tuple[Stage | None, str | None]] = {}
+    moved, update_fields, outbox, acts, openings, window_only = [], {}, [], [], [], set()
+    for locked, given in starts:
+        if locked.current_stage_key:
+            raise WorkflowAlreadyStarted()
+        version_id = locked.service_version_id
+        if version_id not in first_stages:
+            first_stages[version_id] = _first_review_stage(workflow_definition(locked))
+        stage, skipped = first_stages[version_id]
+        # One act, one event: the start of the review carries its status change and its tasks
+        # (each task has its own "task.created" fact, naming the application).
+        act = given or ActEvent(action="workflow.started", obj=locked, actor=actor)
+        before, after, fields = application_move(locked, "start_review")
+        update_fields.update(dict.fromkeys(fields))
+        outbox.append(outbox_event(application=locked, before=str(before), after=str(after)))
+        changes = {
             "stage": [None, stage.key if stage else None],
             "window_stage_passed": [None, skipped],
-        },
-        act=act,
-        row_locked=True,  # just read and locked above, with its service
-    )
-    if stage is None:  # nothing beyond the window: the acceptance is the whole review
-        locked.current_stage_key = skipped or ""
+        }
+        act.add(
+            transition_changes(locked, before, after, changes),
+            on_behalf_of=on_behalf_of(locked) if actor is not None else "",
+        )
         locked.workflow_round = 1
-        locked.save(update_fields=["current_stage_key", "workflow_round"])
-        act.record()  # the acceptance before the decision it leads to
-        _decide(actor, locked, approve=True, reason="")
-        tasks = []
-    else:
-        tasks = _fan_out(actor, locked, stage, 1, act)
-        act.add({"tasks": [None, [task.pk for task in tasks]]})
-        if own_event:
-            act.record()
-    application.refresh_from_db()
-    return tasks
+        if stage is None:  # nothing beyond the window: the acceptance is the whole review
+            locked.current_stage_key = skipped or ""
+            window_only.add(locked.pk)
+        else:
+            locked.current_stage_key = stage.key
+            openings.append(TaskOpening(application=locked, stage=stage, round=1, act=act))
+        moved.append(locked)
+        acts.append((act, given is None))
+    Application.objects.bulk_update(
+        moved, [*update_fields, "current_stage_key", "workflow_round"], batch_size=500
+    )
+    outbox_record_many(outbox)
+    opened = dict(
+        zip(
+            (opening.application.pk for opening in openings),
+            review_tasks_open(actor=actor, openings=openings),
+            strict=True,
+        )
+    )
+    for locked, (act, own_event) in zip(moved, acts, strict=True):
+        if locked.pk in window_only:
+            act.record()  # the acceptance before the decision it leads to
+            _decide(actor, locked, approve=True, reason="")
+            locked.refresh_from_db()
+        else:
+            act.add({"tasks": [None, [task.pk for task in opened[locked.pk]]]})
+            if own_event:
+                act.record()
+    return [opened.get(locked.pk, []) for locked in moved]
 
 
 def _issue_decision(

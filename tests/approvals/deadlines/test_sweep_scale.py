@@ -206,14 +206,16 @@ def test_a_failing_application_leaves_the_rest_of_its_batch_and_no_event(
     make_application, clerk, reviewer, monkeypatch
 ):
     first, broken, last = _due(make_application, 3)
-    real = sweep._deem_accepted
+    real = sweep.applications_accept
 
-    def deem(application, today, clerks_of_version):
-        real(application, today, clerks_of_version)
-        if application.pk == broken.pk:
+    def accept(*, actor, accepting):
+        accepted = real(actor=actor, accepting=accepting)
+        if broken.pk in {item.application.pk for item in accepting}:
             raise RuntimeError("the workflow definition is broken")
+        return accepted
 
-    monkeypatch.setattr(sweep, "_deem_accepted", deem)
+    # the batch fails after its cascade ran; taken again one by one, so does the broken one
+    monkeypatch.setattr(sweep, "applications_accept", accept)
     report = sweep_deadlines(today=D(2025, 2, 10))
 
     assert sorted(report.deemed_accepted) == sorted([first.pk, last.pk])
