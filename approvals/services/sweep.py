@@ -514,7 +514,7 @@ def _tell_departments(
     colour: str, by_department: dict[int, list], notice=None, roles: tuple[str, ...] = ()
 ) -> None:
     """One message per department and colour (``notice``: its constructor in
-    ``services/notices.py``) to its heads and to the officials who work the late tasks (the
+    ``services/notices/``) to its heads and to the officials who work the late tasks (the
     assignee, or everyone in the task's role while unassigned, or in ``roles``)."""
     if not by_department:
         return
