@@ -229,19 +229,15 @@ def require_catalogue_admin(user) -> None:
 
 def intake_windows(user) -> set[int]:
     """The ids of the active service windows where ``user`` is an active intake clerk."""
-    from accounts.models import OfficialPosition, OfficialRole
+    from accounts.models import OfficialRole
 
-    if not (user is not None and user.is_authenticated and user.is_active):
-        return set()
-    return set(
-        OfficialPosition.objects.filter(
-            user=user,
-            is_active=True,
-            role=OfficialRole.INTAKE_CLERK,
-            department__is_service_window=True,
-            department__is_active=True,
-        ).values_list("department_id", flat=True)
-    )
+    return {
+        position.department_id
+        for position in position_rows(user)
+        if position.role == OfficialRole.INTAKE_CLERK
+        and position.department.is_service_window
+        and position.department.is_active
+    }
 
 
 def is_intake_clerk(user) -> bool:
@@ -353,6 +349,18 @@ def active_positions(user):
     return OfficialPosition.objects.filter(user=user, is_active=True)
 
 
+def position_rows(user) -> tuple:
+    """``active_positions`` read (with their departments, by id): once per read-only request,
+    whatever the number of questions the page asks of them."""
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return ()
+    return user.active_position_rows()
+
+
+def position_roles(user) -> set[str]:
+    return {position.role for position in position_rows(user)}
+
+
 def granted_application_ids(user):
     """A subquery of the applications ``user`` holds ``view_application`` on."""
     from approvals.models import ApplicationUserObjectPermission
@@ -414,7 +422,7 @@ def official_task_branches(user) -> TaskBranches:
     if not (user is not None and user.is_authenticated and user.is_active):
         return TaskBranches(user_id=None, pairs=())
     pairs, heads = set(), set()
-    for department_id, role in active_positions(user).values_list("department_id", "role"):
+    for department_id, role in [(p.department_id, p.role) for p in position_rows(user)]:
         if role == "department_head":  # the head sees every task of the department
             heads.add(department_id)
             pairs.update((department_id, task_role) for task_role in TaskRole.values)
@@ -437,13 +445,15 @@ def official_task_visibility(user):
 
 def is_official_worker(user) -> bool:
     """Holds a position that works tasks (reviewer, approver, department head)."""
-    return (
-        active_positions(user).filter(role__in=["reviewer", "approver", "department_head"]).exists()
-    )
+    return bool(position_roles(user) & {"reviewer", "approver", "department_head"})
 
 
 def is_department_head(user, department) -> bool:
-    return active_positions(user).filter(department=department, role="department_head").exists()
+    department_id = getattr(department, "pk", department)
+    return any(
+        p.department_id == department_id and p.role == "department_head"
+        for p in position_rows(user)
+    )
 
 
 def require_department_head(user, department) -> None:
@@ -452,7 +462,9 @@ def require_department_head(user, department) -> None:
 
 
 def holds_task_position(user, task) -> bool:
-    return active_positions(user).filter(department_id=task.department_id, role=task.role).exists()
+    return any(
+        p.department_id == task.department_id and p.role == task.role for p in position_rows(user)
+    )
 
 
 def may_see_task(user, task) -> bool:
@@ -516,11 +528,10 @@ def may_manage_grants(user, application) -> bool:
         return False
     if user.is_superuser:
         return True
-    departments = ReviewTask.objects.filter(application=application).values("department_id")
-    return (
-        active_positions(user)
-        .filter(department_id__in=departments, role="department_head")
-        .exists()
+    heads = {p.department_id for p in position_rows(user) if p.role == "department_head"}
+    # Only a head asks the application's tasks.
+    return bool(heads) and (
+        ReviewTask.objects.filter(application=application, department_id__in=heads).exists()
     )
 
 
@@ -544,19 +555,15 @@ LICENCE_MANAGER_ROLES = ("approver", "department_head")
 
 def licence_register_department_ids(user) -> list[int]:
     """The departments whose licences ``user`` sees in the register as an official."""
-    return list(
-        active_positions(user)
-        .filter(role__in=LICENCE_REGISTER_ROLES)
-        .values_list("department_id", flat=True)
-        .distinct()
+    return sorted(
+        {p.department_id for p in position_rows(user) if p.role in LICENCE_REGISTER_ROLES}
     )
 
 
 def may_manage_licence(user, licence) -> bool:
-    return (
-        active_positions(user)
-        .filter(department_id=licence.department_id, role__in=LICENCE_MANAGER_ROLES)
-        .exists()
+    return any(
+        p.department_id == licence.department_id and p.role in LICENCE_MANAGER_ROLES
+        for p in position_rows(user)
     )
 
 
@@ -617,7 +624,7 @@ def require_case_file(user, application) -> None:
 
 def is_supervisor(user) -> bool:
     """Holds an active supervisor position (the electronic supervision pages)."""
-    return active_positions(user).filter(role="supervisor").exists()
+    return "supervisor" in position_roles(user)
 
 
 def require_supervisor(user) -> None:
@@ -651,13 +658,8 @@ def document_correction_department_ids(user) -> set[int]:
     """The departments whose documents ``user`` may correct: where they are head or approver."""
     from accounts.models import OfficialRole
 
-    if not user.is_authenticated:
-        return set()
-    return set(
-        active_positions(user)
-        .filter(role__in=[OfficialRole.DEPARTMENT_HEAD, OfficialRole.APPROVER])
-        .values_list("department_id", flat=True)
-    )
+    roles = {OfficialRole.DEPARTMENT_HEAD, OfficialRole.APPROVER}
+    return {p.department_id for p in position_rows(user) if p.role in roles}
 
 
 def require_document_correct(user, document) -> None:
@@ -699,11 +701,7 @@ def require_api_client_admin(user) -> None:
 def commitment_verifier_department_ids(user) -> list[int]:
     """The departments whose pledges ``user`` verifies: the issuing department's approvers and
     head, who may also revoke the licence when a pledge is false."""
-    return list(
-        active_positions(user)
-        .filter(role__in=LICENCE_MANAGER_ROLES)
-        .values_list("department_id", flat=True)
-    )
+    return [p.department_id for p in position_rows(user) if p.role in LICENCE_MANAGER_ROLES]
 
 
 def require_commitment_verifier(user, commitment) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery, prefetch_related_objects
 
 from accounts.models import Department
 from approvals.domain.china_time import china_date
@@ -30,16 +30,15 @@ from approvals.domain.workflow_definition import DefinitionError, parse_definiti
 from approvals.models import (
     Application,
     ApplicationStatus,
-    ClockPause,
     DeadlineExtension,
     ExtensionStatus,
     Material,
     Pledge,
     ReviewTask,
     ServiceItem,
-    SupplementRequest,
 )
 from approvals.selectors.supervision import localized_name
+from approvals.selectors.tasks import APPLICATION_HISTORY_LIMIT
 from audit.models import AuditEvent
 
 
@@ -54,26 +53,42 @@ def _definition(application: Application):
         return None
 
 
-def _status_history(application: Application) -> tuple[StatusChange, ...]:
+def _status_history(application: Application, events=None) -> tuple[StatusChange, ...]:
     """Every status change of the application, from its audit events (``audit_object`` index):
-    the lifecycle service records each as ``status: [before, after]``."""
-    rows = AuditEvent.objects.filter(
-        object_type="approvals.application", object_id=str(application.pk)
-    ).order_by("sequence")
+    the lifecycle service records each as ``status: [before, after]``. ``events``: the page's
+    history (``application_history``), used when it holds all of them (shorter than its limit;
+    the case-file openings it leaves out change no status)."""
+    if events is not None and len(events) < APPLICATION_HISTORY_LIMIT:
+        object_id = str(application.pk)
+        rows = [
+            (event.occurred_at, event.changes)
+            for event in sorted(events, key=lambda event: event.sequence)
+            if event.object_type == "approvals.application" and event.object_id == object_id
+        ]
+    else:
+        rows = (
+            AuditEvent.objects.filter(
+                object_type="approvals.application", object_id=str(application.pk)
+            )
+            .order_by("sequence")
+            .values_list("occurred_at", "changes")
+        )
     history = []
-    for occurred_at, changes in rows.values_list("occurred_at", "changes"):
+    for occurred_at, changes in rows:
         status = (changes or {}).get("status")
         if isinstance(status, list) and len(status) == 2 and status[0] != status[1]:
             history.append(StatusChange(on=_day(occurred_at), status=str(status[1])))
     return tuple(history)
 
 
-def application_progress(application: Application, *, tasks=None) -> Timeline | None:
+def application_progress(application: Application, *, tasks=None, history=None) -> Timeline | None:
     """The timeline of a submitted application; None for a draft. Seven queries whatever the
     number of tasks, pauses and events (the service version is read with the application when
     the caller did not select it); six when the caller passes the application's ``tasks`` it
-    has read already (with their departments). The timeline carries the clock's facts it read
-    (``clock_pauses``, ``extension_days``) for the page's deadline explanation."""
+    has read already (with their departments), five when it passes its ``history`` too. The
+    pauses and supplement notices are kept with the application (prefetched), for whatever else
+    the page shows of them. The timeline carries the clock's facts it read (``clock_pauses``,
+    ``extension_days``) for the page's deadline explanation."""
     if application.status == ApplicationStatus.DRAFT or application.received_on is None:
         return None
     version = application.service_version
@@ -104,9 +119,8 @@ def application_progress(application: Application, *, tasks=None) -> Timeline | 
         )
         for task in sorted(tasks, key=lambda task: task.pk)
     ]
-    pause_rows = list(
-        ClockPause.objects.filter(application=application).order_by("started_on", "pk")
-    )
+    prefetch_related_objects([application], "pauses", "supplement_requests")
+    pause_rows = list(application.pauses.all())  # by start (ClockPause's ordering)
     pauses = [
         PauseFact(
             kind=pause.kind,
@@ -134,7 +148,7 @@ def application_progress(application: Application, *, tasks=None) -> Timeline | 
             answered_on=_day(s.answered_at),
             during_review=s.during_review,
         )
-        for s in SupplementRequest.objects.filter(application=application).order_by("pk")
+        for s in sorted(application.supplement_requests.all(), key=lambda s: s.pk)
     ]
     # Each pledge with its material's names, read with it.
     material = Material.objects.filter(version_id=version.pk, key=OuterRef("material_key"))
@@ -166,7 +180,7 @@ def application_progress(application: Application, *, tasks=None) -> Timeline | 
         promised_due_provisional=application.promised_due_provisional,
         current_stage_key=application.current_stage_key,
         intake_department=intake_department.name if intake_department else "",
-        history=_status_history(application),
+        history=_status_history(application, history),
     )
     timeline = arrange(
         definition,

@@ -14,26 +14,32 @@ from approvals.selectors import policy
 from audit.chain import audit_record
 
 
-def _position(actor: User, application: Application):
-    """The official's position that gives the reason to look: the task's or the window's."""
-    positions = policy.active_positions(actor)
-    departments = application.tasks.values("department_id")
-    return (
-        positions.filter(department_id__in=departments).exclude(role="supervisor").first()
-        or positions.filter(role="intake_clerk").first()
-        or positions.filter(role="supervisor").first()
-    )
+def _position(actor: User, application: Application, tasks=None):
+    """The official's position that gives the reason to look: the task's or the window's (the
+    first of them in the order they were given). ``tasks``: the application's, when read."""
+    positions = policy.position_rows(actor)
+    working = [position for position in positions if position.role != "supervisor"]
+    if working:  # only then are the application's departments asked
+        if tasks is None:
+            departments = set(application.tasks.values_list("department_id", flat=True))
+        else:
+            departments = {task.department_id for task in tasks}
+        working = [position for position in working if position.department_id in departments]
+    clerk = [position for position in positions if position.role == "intake_clerk"]
+    supervisor = [position for position in positions if position.role == "supervisor"]
+    return next(iter(working + clerk + supervisor), None)
 
 
 @transaction.atomic
-def case_file_open(*, actor: User, application: Application, page: str) -> None:
+def case_file_open(*, actor: User, application: Application, page: str, tasks=None) -> None:
     """An official opened the application's page (``page``: "task", "intake", or "timeline" for
-    a supervisor reading its history in the admin)."""
+    a supervisor reading its history in the admin). ``tasks``: the application's tasks, when
+    the page has read them already."""
     if page == "timeline":
         policy.require_audit_reader(actor)
     else:
         policy.require_case_file(actor, application)
-    position = _position(actor, application)
+    position = _position(actor, application, tasks)
     audit_record(
         action="application.viewed",
         actor=actor,
