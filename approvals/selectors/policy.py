@@ -12,6 +12,7 @@ from django.db.models import Q
 # this module (views, services, API, admin).
 from accounts.policy import (  # noqa: F401
     active_membership,
+    active_memberships,
     deny,
     membership_may_apply,
     membership_sees_all,
@@ -55,15 +56,11 @@ def applicant_branches(user) -> list:
 def _acting_for(user) -> tuple[list[int], list[int]]:
     """The businesses ``user`` actively belongs to, and those of them where they see every
     application (administrators, and agents allowed to), sorted."""
-    from accounts.models import BusinessMembership, MembershipRole, MembershipStatus
-
     active, sees_all = [], []
-    for business_id, role, all_applications in BusinessMembership.objects.filter(
-        user=user, status=MembershipStatus.ACTIVE
-    ).values_list("business_id", "role", "sees_all_applications"):
-        active.append(business_id)
-        if role == MembershipRole.ADMIN or all_applications:
-            sees_all.append(business_id)
+    for membership in active_memberships(user):
+        active.append(membership.business_id)
+        if membership_sees_all(membership):
+            sees_all.append(membership.business_id)
     sees_all.sort()
     return active, sees_all
 
@@ -473,13 +470,19 @@ def may_see_task(user, task) -> bool:
     return ReviewTask.objects.filter(official_task_visibility(user), pk=task.pk).exists()
 
 
-def official_may_view_application(user, application) -> bool:
+def official_may_view_application(user, application, *, tasks=None) -> bool:
     """An official with a task on ``application`` that they may see (department and role,
-    assignee, or a per-application grant)."""
+    assignee, or a per-application grant). ``tasks``: the application's tasks when the caller
+    has read them; a task of the official's department and role, or claimed by them, answers
+    without a query (a grant is asked of the database)."""
     from approvals.models import ReviewTask
 
     if not (user is not None and user.is_authenticated and user.is_active):
         return False
+    if tasks is not None:
+        pairs = set(official_task_branches(user).pairs)
+        if any((t.department_id, t.role) in pairs or t.assignee_id == user.pk for t in tasks):
+            return True
     return ReviewTask.objects.filter(
         official_task_visibility(user), application=application
     ).exists()
@@ -605,17 +608,18 @@ def require_licence_follow_up(user, licence) -> None:
 # --- Case files: officials opening an application, and the unmasked ID number ----------------
 
 
-def may_open_case_file(user, application) -> bool:
+def may_open_case_file(user, application, *, tasks=None) -> bool:
     """An official with reason to see the application: the window's intake clerk once it was
-    submitted, or an official with a task on it they may see (department, assignee, grant)."""
+    submitted, or an official with a task on it they may see (department, assignee, grant).
+    ``tasks``: the application's tasks, when read already."""
     if application.status != "draft" and may_handle_intake(user, application):
         return True
-    return official_may_view_application(user, application)
+    return official_may_view_application(user, application, tasks=tasks)
 
 
-def require_case_file(user, application) -> None:
+def require_case_file(user, application, *, tasks=None) -> None:
     """Open an application's case file as an official, or see its applicant's full ID number."""
-    if not may_open_case_file(user, application):
+    if not may_open_case_file(user, application, tasks=tasks):
         deny(user, "application.case_file", application)
 
 

@@ -30,12 +30,14 @@ from approvals.domain.workflow_definition import DefinitionError, parse_definiti
 from approvals.models import (
     Application,
     ApplicationStatus,
+    ClockPause,
     DeadlineExtension,
     ExtensionStatus,
     Material,
     Pledge,
     ReviewTask,
     ServiceItem,
+    SupplementRequest,
 )
 from approvals.selectors.supervision import localized_name
 from approvals.selectors.tasks import APPLICATION_HISTORY_LIMIT
@@ -81,6 +83,43 @@ def _status_history(application: Application, events=None) -> tuple[StatusChange
     return tuple(history)
 
 
+# The facts many applications have none of. A page may read whether there are any with the
+# application itself (``with_timeline_presence``: one EXISTS each, by the application's index
+# on each table); the timeline then reads no table it knows to be empty for it.
+_PRESENCE = {
+    "tasks": lambda: ReviewTask.objects.all(),
+    "pauses": lambda: ClockPause.objects.all(),
+    "supplement_requests": lambda: SupplementRequest.objects.all(),
+    "extensions": lambda: DeadlineExtension.objects.filter(status=ExtensionStatus.APPROVED),
+    "pledges": lambda: Pledge.objects.all(),
+}
+
+
+def with_timeline_presence(applications):
+    """``applications`` (a queryset) with whether each has the timeline's facts (for
+    ``application_progress``)."""
+    return applications.annotate(
+        **{
+            f"timeline_has_{fact}": Exists(rows().filter(application=OuterRef("pk")))
+            for fact, rows in _PRESENCE.items()
+        }
+    )
+
+
+def _may_have(application: Application, fact: str) -> bool:
+    """False only when the application was read with ``with_timeline_presence`` and has none."""
+    return getattr(application, f"timeline_has_{fact}", True)
+
+
+def _kept_rows(application: Application, relation: str) -> list:
+    """The application's rows of ``relation``, kept with it (a prefetch) for whatever else the
+    page shows of them; none read when it is known to have none."""
+    if not _may_have(application, relation):
+        return []
+    prefetch_related_objects([application], relation)
+    return list(getattr(application, relation).all())
+
+
 def application_progress(application: Application, *, tasks=None, history=None) -> Timeline | None:
     """The timeline of a submitted application; None for a draft. Seven queries whatever the
     number of tasks, pauses and events (the service version is read with the application when
@@ -104,7 +143,11 @@ def application_progress(application: Application, *, tasks=None, history=None) 
     departments = {d.code: d.name for d in rows if d.code in codes}
     intake_department = next((d for d in rows if d.runs_intake), None)
     if tasks is None:
-        tasks = ReviewTask.objects.filter(application=application).select_related("department")
+        tasks = (
+            ReviewTask.objects.filter(application=application).select_related("department")
+            if _may_have(application, "tasks")
+            else []
+        )
     tasks = [
         TaskFact(
             stage_key=task.stage_key,
@@ -119,8 +162,7 @@ def application_progress(application: Application, *, tasks=None, history=None) 
         )
         for task in sorted(tasks, key=lambda task: task.pk)
     ]
-    prefetch_related_objects([application], "pauses", "supplement_requests")
-    pause_rows = list(application.pauses.all())  # by start (ClockPause's ordering)
+    pause_rows = _kept_rows(application, "pauses")  # by start (ClockPause's ordering)
     pauses = [
         PauseFact(
             kind=pause.kind,
@@ -131,10 +173,14 @@ def application_progress(application: Application, *, tasks=None, history=None) 
         )
         for pause in pause_rows
     ]
-    approved = list(
-        DeadlineExtension.objects.filter(
-            application=application, status=ExtensionStatus.APPROVED
-        ).order_by("decided_at", "pk")
+    approved = (
+        list(
+            DeadlineExtension.objects.filter(
+                application=application, status=ExtensionStatus.APPROVED
+            ).order_by("decided_at", "pk")
+        )
+        if _may_have(application, "extensions")
+        else []
     )
     extensions = [
         ExtensionFact(working_days=e.working_days, decided_on=_day(e.decided_at), reason=e.reason)
@@ -148,7 +194,7 @@ def application_progress(application: Application, *, tasks=None, history=None) 
             answered_on=_day(s.answered_at),
             during_review=s.during_review,
         )
-        for s in sorted(application.supplement_requests.all(), key=lambda s: s.pk)
+        for s in sorted(_kept_rows(application, "supplement_requests"), key=lambda s: s.pk)
     ]
     # Each pledge with its material's names, read with it.
     material = Material.objects.filter(version_id=version.pk, key=OuterRef("material_key"))
@@ -159,12 +205,16 @@ def application_progress(application: Application, *, tasks=None, history=None) 
             fulfilled_on=_day(p.fulfilled_at),
             lapsed_on=_day(p.lapsed_at),
         )
-        for p in Pledge.objects.filter(application=application)
-        .annotate(
-            material_zh=Subquery(material.values("name_zh")[:1]),
-            material_en=Subquery(material.values("name_en")[:1]),
+        for p in (
+            Pledge.objects.filter(application=application)
+            .annotate(
+                material_zh=Subquery(material.values("name_zh")[:1]),
+                material_en=Subquery(material.values("name_en")[:1]),
+            )
+            .order_by("pk")
+            if _may_have(application, "pledges")
+            else []
         )
-        .order_by("pk")
     ]
     facts = ApplicationFacts(
         status=application.status,

@@ -30,15 +30,17 @@ def _position(actor: User, application: Application, tasks=None):
     return next(iter(working + clerk + supervisor), None)
 
 
-@transaction.atomic
 def case_file_open(*, actor: User, application: Application, page: str, tasks=None) -> None:
     """An official opened the application's page (``page``: "task", "intake", or "timeline" for
     a supervisor reading its history in the admin). ``tasks``: the application's tasks, when
-    the page has read them already."""
+    the page has read them already.
+
+    Not wrapped in a transaction of its own: its one write, the audit event, is atomic in
+    ``audit_record`` (a transaction around it would only add a savepoint to each page)."""
     if page == "timeline":
         policy.require_audit_reader(actor)
     else:
-        policy.require_case_file(actor, application)
+        policy.require_case_file(actor, application, tasks=tasks)
     position = _position(actor, application, tasks)
     audit_record(
         action="application.viewed",
