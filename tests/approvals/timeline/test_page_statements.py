@@ -6,26 +6,17 @@ of the case or of the list, and each thing once (the official's positions, the m
 Counted without the transaction's own statements (BEGIN, COMMIT, savepoints), which differ
 between SQLite and PostgreSQL and inside a test's transaction."""
 
-import datetime as dt
 import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import MembershipRole
-from approvals.models import (
-    ClockPause,
-    DeadlineExtension,
-    Pledge,
-    ReviewTask,
-    SupplementRequest,
-)
 from approvals.services.applications import application_start
-from audit.chain import audit_record
 from tests.approvals.review.conftest import task_of
+from tests.approvals.timeline.facts import add_timeline_facts
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,62 +43,15 @@ def reading(sqls: list[str], table: str) -> list[str]:
     return [sql for sql in sqls if sql.startswith(f'SELECT "{table}".')]
 
 
-def add_facts(demo, application, n: int) -> None:
-    """``n`` of each of the timeline's facts: pauses, approved extensions, answered notices,
-    pledges, cancelled tasks, and history events."""
-    today = timezone.localdate()
-    for i in range(n):
-        ClockPause.objects.create(
-            application=application,
-            kind="inspection",
-            reason="r",
-            started_on=today - dt.timedelta(days=40 - i),
-            ended_on=today - dt.timedelta(days=39 - i),
-        )
-        DeadlineExtension.objects.create(
-            application=application,
-            working_days=1,
-            reason="r",
-            status="approved",
-            requested_by=demo.head,
-            decided_by=demo.head,
-            decided_at=timezone.now(),
-        )
-        SupplementRequest.objects.create(
-            application=application,
-            reply_by=today,
-            requested_by=demo.clerk,
-            during_review=True,
-            answered_at=timezone.now(),
-        )
-        Pledge.objects.create(
-            application=application,
-            material_key=f"m{i}",
-            due_on=today,
-            created_by=demo.clerk,
-        )
-        ReviewTask.objects.create(
-            application=application,
-            stage_key="review",
-            branch_key="fire",
-            round=1,
-            department=demo.fire,
-            role="reviewer",
-            status="cancelled",
-            completed_at=timezone.now(),
-        )
-        audit_record(action="application.noted", obj=application, changes={"n": [None, i]})
-
-
 def test_the_task_page_reads_a_fixed_few_statements(demo, started, verified_client_factory):
     # given the housing reviewer's task on a case with one of each fact
     client = verified_client_factory(demo.reviewers["housing"])
     url = reverse("approvals:work_task", args=[task_of(started, "housing").pk])
-    add_facts(demo, started, 1)
+    add_timeline_facts(demo, started, 1, event="application.noted")
     small = statements(client, url)
 
     # when the case has twelve of each
-    add_facts(demo, started, 11)
+    add_timeline_facts(demo, started, 11, event="application.noted")
     large = statements(client, url)
 
     # then the page reads as many statements, the official's positions once
@@ -120,10 +64,10 @@ def test_the_task_page_reads_a_fixed_few_statements(demo, started, verified_clie
 def test_the_application_page_reads_a_fixed_few_statements(demo, started, client):
     client.force_login(started.created_by, backend="accounts.backends.EmailOrMobileBackend")
     url = reverse("approvals:application_detail", args=[started.pk])
-    add_facts(demo, started, 1)
+    add_timeline_facts(demo, started, 1, event="application.noted")
     small = statements(client, url)
 
-    add_facts(demo, started, 11)
+    add_timeline_facts(demo, started, 11, event="application.noted")
     large = statements(client, url)
 
     assert len(small) == len(large) == APPLICATION_PAGE, large

@@ -11,14 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals.models import ClockPause, DeadlineExtension, ReviewTask, SupplementRequest
 from approvals.security.query_codes import hash_query_code
 from approvals.selectors.timeline import application_progress
 from approvals.services.tasks import task_approve, task_pause_clock
-from audit.chain import audit_record
 from audit.models import AuditEvent
 from tests.approvals.applications.pages import main_part
 from tests.approvals.review.conftest import task_of
+from tests.approvals.timeline.facts import add_timeline_facts
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,42 +74,7 @@ def test_the_selector_reads_a_fixed_number_of_queries(demo, started, django_asse
     # given a small case, and a large one with many tasks, pauses, extensions, notices, events
     small = _queries(started)
     large = started
-    today = timezone.localdate()
-    for n in range(12):
-        ClockPause.objects.create(
-            application=large,
-            kind="inspection",
-            reason="r",
-            started_on=today - dt.timedelta(days=40 - n),
-            ended_on=today - dt.timedelta(days=39 - n),
-        )
-        DeadlineExtension.objects.create(
-            application=large,
-            working_days=1,
-            reason="r",
-            status="approved",
-            requested_by=demo.head,
-            decided_by=demo.head,
-            decided_at=timezone.now(),
-        )
-        SupplementRequest.objects.create(
-            application=large,
-            reply_by=today,
-            requested_by=demo.clerk,
-            during_review=True,
-            answered_at=timezone.now(),
-        )
-        ReviewTask.objects.create(
-            application=large,
-            stage_key="review",
-            branch_key="fire",
-            round=1,
-            department=demo.fire,
-            role="reviewer",
-            status="cancelled",
-            completed_at=timezone.now(),
-        )
-        audit_record(action="application.viewed", obj=large, changes={"page": [None, "x"]})
+    add_timeline_facts(demo, large, 12)
     assert AuditEvent.objects.count() > 12
     # then both read the same, small number of queries
     with django_assert_max_num_queries(8):  # seven, and the service version
