@@ -1,5 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Exists, OuterRef
+
+from accounts.models import OfficialPosition
 
 
 class EmailOrMobileBackend(ModelBackend):
@@ -18,3 +21,17 @@ class EmailOrMobileBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The signed-in user of a request, with what nearly every page asks of them read in the
+        same statement: their person profile (the applicant's pages) and whether they hold an
+        active position (the second-factor check, ``User.requires_second_factor``)."""
+        user_model = get_user_model()
+        positions = OfficialPosition.objects.filter(user=OuterRef("pk"), is_active=True)
+        user = (
+            user_model._default_manager.select_related("person")
+            .annotate(_has_positions=Exists(positions))
+            .filter(pk=user_id)
+            .first()
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import identifiers
 from accounts.roles import Role
 from accounts.validators import validate_document_number, validate_mobile, validate_uscc
+from portal import request_context
 
 
 class UserManager(BaseUserManager):
@@ -122,9 +123,25 @@ class User(AbstractBaseUser, PermissionsMixin):
             return True
         cached = getattr(self, "_has_positions", None)
         if cached is None:
-            cached = self.positions.filter(is_active=True).exists()
+            if request_context.reading_once():
+                # The request reads the positions anyway (menus, policy): one statement for all.
+                cached = bool(self.active_position_rows())
+            else:
+                cached = self.positions.filter(is_active=True).exists()
             self._has_positions = cached
         return cached
+
+    def active_position_rows(self) -> tuple:
+        """The user's active positions with their departments, by id: read once per read-only
+        request, however many of the policy's questions it asks (``read_once``)."""
+        if not self.pk:
+            return ()
+        return request_context.read_once(
+            ("active_positions", self.pk),
+            lambda: tuple(
+                self.positions.filter(is_active=True).select_related("department").order_by("pk")
+            ),
+        )
 
 
 class Gender(models.TextChoices):

@@ -10,6 +10,7 @@ import logging
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import BusinessMembership, MembershipRole, MembershipStatus
+from portal import request_context
 
 logger = logging.getLogger("portal.policy")
 
@@ -32,6 +33,22 @@ def active_membership(user, business):
     return BusinessMembership.objects.filter(
         business=business, user=user, status=MembershipStatus.ACTIVE
     ).first()
+
+
+def active_memberships(user) -> tuple:
+    """The user's active memberships with their businesses, by the business's name: read once
+    per read-only request (``portal.request_context.read_once``), however many of the rules and
+    lists of the page ask."""
+    if not user.is_authenticated:
+        return ()
+    return request_context.read_once(
+        ("active_memberships", user.pk),
+        lambda: tuple(
+            BusinessMembership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
+            .select_related("business")
+            .order_by("business__name", "business_id")
+        ),
+    )
 
 
 def require_business_admin(user, business) -> None:

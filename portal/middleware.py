@@ -31,9 +31,12 @@ class RequestContextMiddleware:
         token = request_context.activate(
             request_context.RequestContext(request_id=request_id, client_ip=client_ip(request))
         )
+        reads = request_context.begin_read_once() if request.method in ("GET", "HEAD") else None
         try:
             response = self.get_response(request)
         finally:
+            if reads is not None:
+                request_context.end_read_once(reads)
             request_context.deactivate(token)
         response["X-Request-ID"] = request_id
         return response

@@ -42,6 +42,36 @@ def remember(**changes) -> None:
     activate(replace(current(), **changes))
 
 
+# What a read-only request (GET, HEAD) reads once however often it asks: the signed-in user's
+# positions, their memberships. Active only for such a request (``RequestContextMiddleware``):
+# a form's POST may change what was read, and a task, a command or a test calling a function
+# directly reads afresh each time, as before.
+_read_once: ContextVar[dict | None] = ContextVar("portal_read_once", default=None)
+
+
+def begin_read_once():
+    return _read_once.set({})
+
+
+def end_read_once(token) -> None:
+    _read_once.reset(token)
+
+
+def reading_once() -> bool:
+    return _read_once.get() is not None
+
+
+def read_once(key, read):
+    """``read()``, remembered under ``key`` for the rest of a read-only request (return an
+    immutable value: every caller gets the same object); outside one, read each time."""
+    remembered = _read_once.get()
+    if remembered is None:
+        return read()
+    if key not in remembered:
+        remembered[key] = read()
+    return remembered[key]
+
+
 def client_ip(request) -> str | None:
     """The client's address: from the trusted proxy's header when one is configured, else the peer.
 

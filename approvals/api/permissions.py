@@ -88,9 +88,8 @@ class IsOfficial(_OfficialBase):
     a verified second factor."""
 
     def has_permission(self, request, view) -> bool:
-        return (
-            self._verified_official(request)
-            and policy.active_positions(request.user).filter(role__in=WORK_ROLES).exists()
+        return self._verified_official(request) and bool(
+            policy.position_roles(request.user) & set(WORK_ROLES)
         )
 
 

@@ -5,7 +5,7 @@ nothing about whether an application exists. Denials are logged by ``approvals.s
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from accounts.models import (
@@ -22,6 +22,7 @@ from approvals.models import Application, Attachment, Notification, ServiceVersi
 from approvals.security.query_codes import hash_query_code, query_code_matches
 from approvals.selectors import policy
 from approvals.selectors.branches import BranchedRows, union_count
+from approvals.selectors.timeline import with_timeline_presence
 
 # Checked against when a tracking number is unknown, so that a wrong number takes as long to
 # refuse as a wrong code (no timing hint about which part was wrong). A code stored before as a
@@ -71,6 +72,14 @@ def get_application_for_submitting(user: User, pk: int) -> Application:
         "pk", "person__user_id", "created_by_id", "business_id", "filed_at_counter", "status"
     )
     return _application_or_404(user, pk, policy.require_application_edit, applications)
+
+
+def get_application_page_for_applicant(user: User, pk: int) -> Application:
+    """``get_application_for_applicant`` for the application's own page: with its rating and
+    its 告知承诺 commitment (one to one: joined), and whether it has the timeline's facts that
+    most applications lack (``with_timeline_presence``), so that no empty table is read."""
+    applications = with_timeline_presence(_applications().select_related("rating", "commitment"))
+    return _application_or_404(user, pk, policy.require_application_view, applications)
 
 
 DASHBOARD_ORDER = ("-updated_at", "-pk")
@@ -146,8 +155,11 @@ def application_attachments(application: Application) -> dict[str, list[Attachme
     return slots
 
 
-def get_service_version_materials(version: ServiceVersion):
-    return list(version.materials.order_by("position", "pk"))
+def get_service_version_materials(version: ServiceVersion) -> list:
+    """The version's materials in their order, read once per version object: kept with it (a
+    prefetch), so that what else the page asks of ``version.materials.all()`` reads nothing."""
+    prefetch_related_objects([version], "materials")  # Material's ordering: by position
+    return list(version.materials.all())
 
 
 def window_departments(version: ServiceVersion) -> list[Department]:

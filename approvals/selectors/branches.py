@@ -108,6 +108,18 @@ def ordered_union_rows(
     return _sort_like_database(found, rows.model, order, connections[rows.db])
 
 
+def among_first_rows(rows: QuerySet, branches: Sequence[QuerySet], *, limit: int) -> QuerySet:
+    """``rows`` narrowed to the first ``limit`` rows of each of ``branches`` (each ordered as
+    it is; they may overlap): the branches' keys are a subquery of the statement that reads the
+    rows, so that a short list of a few visibility rules costs one statement. The caller orders
+    and cuts the result."""
+    pk_column = rows.model._meta.pk.attname
+    union = _union([branch.values_list(pk_column)[:limit] for branch in branches])
+    if union is None:
+        return rows.none()
+    return rows.filter(_pk_among(rows, *union))
+
+
 def _pk_among(rows: QuerySet, sql: str, params: list) -> RawSQL:
     """The condition "the row's key is one of those ``sql`` selects". On PostgreSQL as
     ``= ANY(ARRAY(...))``: the keys are read once, first, and the rows through the primary key's

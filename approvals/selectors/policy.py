@@ -12,6 +12,7 @@ from django.db.models import Q
 # this module (views, services, API, admin).
 from accounts.policy import (  # noqa: F401
     active_membership,
+    active_memberships,
     deny,
     membership_may_apply,
     membership_sees_all,
@@ -55,15 +56,11 @@ def applicant_branches(user) -> list:
 def _acting_for(user) -> tuple[list[int], list[int]]:
     """The businesses ``user`` actively belongs to, and those of them where they see every
     application (administrators, and agents allowed to), sorted."""
-    from accounts.models import BusinessMembership, MembershipRole, MembershipStatus
-
     active, sees_all = [], []
-    for business_id, role, all_applications in BusinessMembership.objects.filter(
-        user=user, status=MembershipStatus.ACTIVE
-    ).values_list("business_id", "role", "sees_all_applications"):
-        active.append(business_id)
-        if role == MembershipRole.ADMIN or all_applications:
-            sees_all.append(business_id)
+    for membership in active_memberships(user):
+        active.append(membership.business_id)
+        if membership_sees_all(membership):
+            sees_all.append(membership.business_id)
     sees_all.sort()
     return active, sees_all
 
@@ -229,19 +226,15 @@ def require_catalogue_admin(user) -> None:
 
 def intake_windows(user) -> set[int]:
     """The ids of the active service windows where ``user`` is an active intake clerk."""
-    from accounts.models import OfficialPosition, OfficialRole
+    from accounts.models import OfficialRole
 
-    if not (user is not None and user.is_authenticated and user.is_active):
-        return set()
-    return set(
-        OfficialPosition.objects.filter(
-            user=user,
-            is_active=True,
-            role=OfficialRole.INTAKE_CLERK,
-            department__is_service_window=True,
-            department__is_active=True,
-        ).values_list("department_id", flat=True)
-    )
+    return {
+        position.department_id
+        for position in position_rows(user)
+        if position.role == OfficialRole.INTAKE_CLERK
+        and position.department.is_service_window
+        and position.department.is_active
+    }
 
 
 def is_intake_clerk(user) -> bool:
@@ -354,6 +347,18 @@ def active_positions(user):
     return OfficialPosition.objects.filter(user=user, is_active=True)
 
 
+def position_rows(user) -> tuple:
+    """``active_positions`` read (with their departments, by id): once per read-only request,
+    whatever the number of questions the page asks of them."""
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return ()
+    return user.active_position_rows()
+
+
+def position_roles(user) -> set[str]:
+    return {position.role for position in position_rows(user)}
+
+
 def granted_application_ids(user):
     """A subquery of the applications ``user`` holds ``view_application`` on."""
     from approvals.models import ApplicationUserObjectPermission
@@ -415,7 +420,7 @@ def official_task_branches(user) -> TaskBranches:
     if not (user is not None and user.is_authenticated and user.is_active):
         return TaskBranches(user_id=None, pairs=())
     pairs, heads = set(), set()
-    for department_id, role in active_positions(user).values_list("department_id", "role"):
+    for department_id, role in [(p.department_id, p.role) for p in position_rows(user)]:
         if role == "department_head":  # the head sees every task of the department
             heads.add(department_id)
             pairs.update((department_id, task_role) for task_role in TaskRole.values)
@@ -438,13 +443,15 @@ def official_task_visibility(user):
 
 def is_official_worker(user) -> bool:
     """Holds a position that works tasks (reviewer, approver, department head)."""
-    return (
-        active_positions(user).filter(role__in=["reviewer", "approver", "department_head"]).exists()
-    )
+    return bool(position_roles(user) & {"reviewer", "approver", "department_head"})
 
 
 def is_department_head(user, department) -> bool:
-    return active_positions(user).filter(department=department, role="department_head").exists()
+    department_id = getattr(department, "pk", department)
+    return any(
+        p.department_id == department_id and p.role == "department_head"
+        for p in position_rows(user)
+    )
 
 
 def require_department_head(user, department) -> None:
@@ -453,7 +460,9 @@ def require_department_head(user, department) -> None:
 
 
 def holds_task_position(user, task) -> bool:
-    return active_positions(user).filter(department_id=task.department_id, role=task.role).exists()
+    return any(
+        p.department_id == task.department_id and p.role == task.role for p in position_rows(user)
+    )
 
 
 def may_see_task(user, task) -> bool:
@@ -462,13 +471,19 @@ def may_see_task(user, task) -> bool:
     return ReviewTask.objects.filter(official_task_visibility(user), pk=task.pk).exists()
 
 
-def official_may_view_application(user, application) -> bool:
+def official_may_view_application(user, application, *, tasks=None) -> bool:
     """An official with a task on ``application`` that they may see (department and role,
-    assignee, or a per-application grant)."""
+    assignee, or a per-application grant). ``tasks``: the application's tasks when the caller
+    has read them; a task of the official's department and role, or claimed by them, answers
+    without a query (a grant is asked of the database)."""
     from approvals.models import ReviewTask
 
     if not (user is not None and user.is_authenticated and user.is_active):
         return False
+    if tasks is not None:
+        pairs = set(official_task_branches(user).pairs)
+        if any((t.department_id, t.role) in pairs or t.assignee_id == user.pk for t in tasks):
+            return True
     return ReviewTask.objects.filter(
         official_task_visibility(user), application=application
     ).exists()
@@ -517,11 +532,10 @@ def may_manage_grants(user, application) -> bool:
         return False
     if user.is_superuser:
         return True
-    departments = ReviewTask.objects.filter(application=application).values("department_id")
-    return (
-        active_positions(user)
-        .filter(department_id__in=departments, role="department_head")
-        .exists()
+    heads = {p.department_id for p in position_rows(user) if p.role == "department_head"}
+    # Only a head asks the application's tasks.
+    return bool(heads) and (
+        ReviewTask.objects.filter(application=application, department_id__in=heads).exists()
     )
 
 
@@ -545,19 +559,15 @@ LICENCE_MANAGER_ROLES = ("approver", "department_head")
 
 def licence_register_department_ids(user) -> list[int]:
     """The departments whose licences ``user`` sees in the register as an official."""
-    return list(
-        active_positions(user)
-        .filter(role__in=LICENCE_REGISTER_ROLES)
-        .values_list("department_id", flat=True)
-        .distinct()
+    return sorted(
+        {p.department_id for p in position_rows(user) if p.role in LICENCE_REGISTER_ROLES}
     )
 
 
 def may_manage_licence(user, licence) -> bool:
-    return (
-        active_positions(user)
-        .filter(department_id=licence.department_id, role__in=LICENCE_MANAGER_ROLES)
-        .exists()
+    return any(
+        p.department_id == licence.department_id and p.role in LICENCE_MANAGER_ROLES
+        for p in position_rows(user)
     )
 
 
@@ -599,17 +609,18 @@ def require_licence_follow_up(user, licence) -> None:
 # --- Case files: officials opening an application, and the unmasked ID number ----------------
 
 
-def may_open_case_file(user, application) -> bool:
+def may_open_case_file(user, application, *, tasks=None) -> bool:
     """An official with reason to see the application: the window's intake clerk once it was
-    submitted, or an official with a task on it they may see (department, assignee, grant)."""
+    submitted, or an official with a task on it they may see (department, assignee, grant).
+    ``tasks``: the application's tasks, when read already."""
     if application.status != "draft" and may_handle_intake(user, application):
         return True
-    return official_may_view_application(user, application)
+    return official_may_view_application(user, application, tasks=tasks)
 
 
-def require_case_file(user, application) -> None:
+def require_case_file(user, application, *, tasks=None) -> None:
     """Open an application's case file as an official, or see its applicant's full ID number."""
-    if not may_open_case_file(user, application):
+    if not may_open_case_file(user, application, tasks=tasks):
         deny(user, "application.case_file", application)
 
 
@@ -618,7 +629,7 @@ def require_case_file(user, application) -> None:
 
 def is_supervisor(user) -> bool:
     """Holds an active supervisor position (the electronic supervision pages)."""
-    return active_positions(user).filter(role="supervisor").exists()
+    return "supervisor" in position_roles(user)
 
 
 def require_supervisor(user) -> None:
@@ -652,13 +663,8 @@ def document_correction_department_ids(user) -> set[int]:
     """The departments whose documents ``user`` may correct: where they are head or approver."""
     from accounts.models import OfficialRole
 
-    if not user.is_authenticated:
-        return set()
-    return set(
-        active_positions(user)
-        .filter(role__in=[OfficialRole.DEPARTMENT_HEAD, OfficialRole.APPROVER])
-        .values_list("department_id", flat=True)
-    )
+    roles = {OfficialRole.DEPARTMENT_HEAD, OfficialRole.APPROVER}
+    return {p.department_id for p in position_rows(user) if p.role in roles}
 
 
 def require_document_correct(user, document) -> None:
@@ -704,11 +710,7 @@ def require_api_client_admin(user) -> None:
 def commitment_verifier_department_ids(user) -> list[int]:
     """The departments whose pledges ``user`` verifies: the issuing department's approvers and
     head, who may also revoke the licence when a pledge is false."""
-    return list(
-        active_positions(user)
-        .filter(role__in=LICENCE_MANAGER_ROLES)
-        .values_list("department_id", flat=True)
-    )
+    return [p.department_id for p in position_rows(user) if p.role in LICENCE_MANAGER_ROLES]
 
 
 def require_commitment_verifier(user, commitment) -> None:

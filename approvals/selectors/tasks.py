@@ -341,9 +341,13 @@ def get_task_for_official(user: User, pk: int) -> ReviewTask:
     return task
 
 
+APPLICATION_HISTORY_LIMIT = 200
+
+
 def application_history(application, *, tasks=None) -> list[AuditEvent]:
-    """The audit events of the application and its tasks, newest first (``tasks``: the
-    application's tasks when the caller has read them already)."""
+    """The audit events of the application and its tasks, newest first, at most
+    ``APPLICATION_HISTORY_LIMIT`` (``tasks``: the application's tasks when the caller has read
+    them already)."""
     if tasks is None:
         tasks = application.tasks.only("pk")
     task_ids = [str(task.pk) for task in tasks]
@@ -355,7 +359,7 @@ def application_history(application, *, tasks=None) -> list[AuditEvent]:
         # Who opened the case file is for supervisors (the admin's timeline), not the history.
         .exclude(action="application.viewed")
         .select_related("actor")
-        .order_by("-sequence")[:200]
+        .order_by("-sequence")[:APPLICATION_HISTORY_LIMIT]
     )
 
 

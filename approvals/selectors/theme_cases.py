@@ -34,6 +34,7 @@ from approvals.models import (
 from approvals.models.theme_materials import THEME_FILES_PREFIX
 from approvals.security.query_codes import hash_query_code, query_code_matches
 from approvals.selectors import policy
+from approvals.selectors.branches import among_first_rows
 from approvals.selectors.themes import MemberPlan, ThemePlan
 
 _DUMMY_QUERY_CODE_HASH = hash_query_code("000000")
@@ -87,23 +88,21 @@ def theme_cases_for_applicant(
     user: User, *, business=None, person_only: bool = False, limit: int = 20
 ) -> list[ThemeCase]:
     """The cases ``user`` sees as an applicant, newest activity first, each with its members
-    inside (two queries whatever the number of cases and members)."""
+    inside (one query when there are none, two whatever the number of cases and members)."""
     narrow = Q()
     if business is not None:
         narrow &= Q(business=business)
     elif person_only:
         narrow &= Q(business__isnull=True)
-    # Each visibility branch reads its own index in the list's order, its first ``limit`` rows.
-    ids = set()
-    for branch in policy.theme_case_branches(user):
-        rows = ThemeCase.objects.filter(branch, narrow).order_by("-updated_at", "-pk")
-        ids.update(rows.values_list("pk", flat=True)[:limit])
-    if not ids:
-        return []
+    # Each visibility branch reads its own index in the list's order, its first ``limit`` rows,
+    # as a subquery of the statement that reads the cases.
+    branches = [
+        ThemeCase.objects.filter(branch, narrow).order_by("-updated_at", "-pk")
+        for branch in policy.theme_case_branches(user)
+    ]
     members = Application.objects.select_related("service_version__item__department").order_by("pk")
     return list(
-        _cases()
-        .filter(pk__in=ids)
+        among_first_rows(_cases(), branches, limit=limit)
         .order_by("-updated_at", "-pk")
         .prefetch_related(Prefetch("members", members))[:limit]
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery, prefetch_related_objects
 
 from accounts.models import Department
 from approvals.domain.china_time import china_date
@@ -40,6 +40,7 @@ from approvals.models import (
     SupplementRequest,
 )
 from approvals.selectors.supervision import localized_name
+from approvals.selectors.tasks import APPLICATION_HISTORY_LIMIT
 from audit.models import AuditEvent
 
 
@@ -54,26 +55,79 @@ def _definition(application: Application):
         return None
 
 
-def _status_history(application: Application) -> tuple[StatusChange, ...]:
+def _status_history(application: Application, events=None) -> tuple[StatusChange, ...]:
     """Every status change of the application, from its audit events (``audit_object`` index):
-    the lifecycle service records each as ``status: [before, after]``."""
-    rows = AuditEvent.objects.filter(
-        object_type="approvals.application", object_id=str(application.pk)
-    ).order_by("sequence")
+    the lifecycle service records each as ``status: [before, after]``. ``events``: the page's
+    history (``application_history``), used when it holds all of them (shorter than its limit;
+    the case-file openings it leaves out change no status)."""
+    if events is not None and len(events) < APPLICATION_HISTORY_LIMIT:
+        object_id = str(application.pk)
+        rows = [
+            (event.occurred_at, event.changes)
+            for event in sorted(events, key=lambda event: event.sequence)
+            if event.object_type == "approvals.application" and event.object_id == object_id
+        ]
+    else:
+        rows = (
+            AuditEvent.objects.filter(
+                object_type="approvals.application", object_id=str(application.pk)
+            )
+            .order_by("sequence")
+            .values_list("occurred_at", "changes")
+        )
     history = []
-    for occurred_at, changes in rows.values_list("occurred_at", "changes"):
+    for occurred_at, changes in rows:
         status = (changes or {}).get("status")
         if isinstance(status, list) and len(status) == 2 and status[0] != status[1]:
             history.append(StatusChange(on=_day(occurred_at), status=str(status[1])))
     return tuple(history)
 
 
-def application_progress(application: Application, *, tasks=None) -> Timeline | None:
+# The facts many applications have none of. A page may read whether there are any with the
+# application itself (``with_timeline_presence``: one EXISTS each, by the application's index
+# on each table); the timeline then reads no table it knows to be empty for it.
+_PRESENCE = {
+    "tasks": lambda: ReviewTask.objects.all(),
+    "pauses": lambda: ClockPause.objects.all(),
+    "supplement_requests": lambda: SupplementRequest.objects.all(),
+    "extensions": lambda: DeadlineExtension.objects.filter(status=ExtensionStatus.APPROVED),
+    "pledges": lambda: Pledge.objects.all(),
+}
+
+
+def with_timeline_presence(applications):
+    """``applications`` (a queryset) with whether each has the timeline's facts (for
+    ``application_progress``)."""
+    return applications.annotate(
+        **{
+            f"timeline_has_{fact}": Exists(rows().filter(application=OuterRef("pk")))
+            for fact, rows in _PRESENCE.items()
+        }
+    )
+
+
+def _may_have(application: Application, fact: str) -> bool:
+    """False only when the application was read with ``with_timeline_presence`` and has none."""
+    return getattr(application, f"timeline_has_{fact}", True)
+
+
+def _kept_rows(application: Application, relation: str) -> list:
+    """The application's rows of ``relation``, kept with it (a prefetch) for whatever else the
+    page shows of them; none read when it is known to have none."""
+    if not _may_have(application, relation):
+        return []
+    prefetch_related_objects([application], relation)
+    return list(getattr(application, relation).all())
+
+
+def application_progress(application: Application, *, tasks=None, history=None) -> Timeline | None:
     """The timeline of a submitted application; None for a draft. Seven queries whatever the
     number of tasks, pauses and events (the service version is read with the application when
     the caller did not select it); six when the caller passes the application's ``tasks`` it
-    has read already (with their departments). The timeline carries the clock's facts it read
-    (``clock_pauses``, ``extension_days``) for the page's deadline explanation."""
+    has read already (with their departments), five when it passes its ``history`` too. The
+    pauses and supplement notices are kept with the application (prefetched), for whatever else
+    the page shows of them. The timeline carries the clock's facts it read (``clock_pauses``,
+    ``extension_days``) for the page's deadline explanation."""
     if application.status == ApplicationStatus.DRAFT or application.received_on is None:
         return None
     version = application.service_version
@@ -89,7 +143,11 @@ def application_progress(application: Application, *, tasks=None) -> Timeline | 
     departments = {d.code: d.name for d in rows if d.code in codes}
     intake_department = next((d for d in rows if d.runs_intake), None)
     if tasks is None:
-        tasks = ReviewTask.objects.filter(application=application).select_related("department")
+        tasks = (
+            ReviewTask.objects.filter(application=application).select_related("department")
+            if _may_have(application, "tasks")
+            else []
+        )
     tasks = [
         TaskFact(
             stage_key=task.stage_key,
@@ -104,9 +162,7 @@ def application_progress(application: Application, *, tasks=None) -> Timeline | 
         )
         for task in sorted(tasks, key=lambda task: task.pk)
     ]
-    pause_rows = list(
-        ClockPause.objects.filter(application=application).order_by("started_on", "pk")
-    )
+    pause_rows = _kept_rows(application, "pauses")  # by start (ClockPause's ordering)
     pauses = [
         PauseFact(
             kind=pause.kind,
@@ -117,10 +173,14 @@ def application_progress(application: Application, *, tasks=None) -> Timeline | 
         )
         for pause in pause_rows
     ]
-    approved = list(
-        DeadlineExtension.objects.filter(
-            application=application, status=ExtensionStatus.APPROVED
-        ).order_by("decided_at", "pk")
+    approved = (
+        list(
+            DeadlineExtension.objects.filter(
+                application=application, status=ExtensionStatus.APPROVED
+            ).order_by("decided_at", "pk")
+        )
+        if _may_have(application, "extensions")
+        else []
     )
     extensions = [
         ExtensionFact(working_days=e.working_days, decided_on=_day(e.decided_at), reason=e.reason)
@@ -134,7 +194,7 @@ def application_progress(application: Application, *, tasks=None) -> Timeline | 
             answered_on=_day(s.answered_at),
             during_review=s.during_review,
         )
-        for s in SupplementRequest.objects.filter(application=application).order_by("pk")
+        for s in sorted(_kept_rows(application, "supplement_requests"), key=lambda s: s.pk)
     ]
     # Each pledge with its material's names, read with it.
     material = Material.objects.filter(version_id=version.pk, key=OuterRef("material_key"))
@@ -145,12 +205,16 @@ def application_progress(application: Application, *, tasks=None) -> Timeline | 
             fulfilled_on=_day(p.fulfilled_at),
             lapsed_on=_day(p.lapsed_at),
         )
-        for p in Pledge.objects.filter(application=application)
-        .annotate(
-            material_zh=Subquery(material.values("name_zh")[:1]),
-            material_en=Subquery(material.values("name_en")[:1]),
+        for p in (
+            Pledge.objects.filter(application=application)
+            .annotate(
+                material_zh=Subquery(material.values("name_zh")[:1]),
+                material_en=Subquery(material.values("name_en")[:1]),
+            )
+            .order_by("pk")
+            if _may_have(application, "pledges")
+            else []
         )
-        .order_by("pk")
     ]
     facts = ApplicationFacts(
         status=application.status,
@@ -166,7 +230,7 @@ def application_progress(application: Application, *, tasks=None) -> Timeline | 
         promised_due_provisional=application.promised_due_provisional,
         current_stage_key=application.current_stage_key,
         intake_department=intake_department.name if intake_department else "",
-        history=_status_history(application),
+        history=_status_history(application, history),
     )
     timeline = arrange(
         definition,

@@ -6,54 +6,42 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from approvals.models import Application, ReviewTask, ThemeCase
+from approvals.models import Application, ThemeCase
 from approvals.selectors import policy
 from audit.chain import audit_record
 
-# Which of the official's positions gives the reason to look, in order of preference: a position
-# at a department with a task on the application, then the window's, then supervision.
-_REASONS = (
-    lambda position: position.at_task and position.role != "supervisor",
-    lambda position: position.role == "intake_clerk",
-    lambda position: position.role == "supervisor",
-)
+
+def _position(actor: User, application: Application, tasks=None):
+    """The official's position that gives the reason to look: the task's or the window's (the
+    first of them in the order they were given). ``tasks``: the application's, when read."""
+    positions = policy.position_rows(actor)
+    working = [position for position in positions if position.role != "supervisor"]
+    if working:  # only then are the application's departments asked
+        if tasks is None:
+            departments = set(application.tasks.values_list("department_id", flat=True))
+        else:
+            departments = {task.department_id for task in tasks}
+        working = [position for position in working if position.department_id in departments]
+    clerk = [position for position in positions if position.role == "intake_clerk"]
+    supervisor = [position for position in positions if position.role == "supervisor"]
+    return next(iter(working + clerk + supervisor), None)
 
 
-def _position(actor: User, application: Application):
-    """The official's position that gives the reason to look: the task's or the window's (one
-    query: the positions with their departments, each marked when a task is at its department)."""
-    positions = list(
-        policy.active_positions(actor)
-        .select_related("department")
-        .annotate(
-            at_task=Exists(
-                ReviewTask.objects.filter(
-                    application=application, department_id=OuterRef("department_id")
-                )
-            )
-        )
-        .order_by("pk")
-    )
-    for reason in _REASONS:
-        for position in positions:
-            if reason(position):
-                return position
-    return None
-
-
-@transaction.atomic
-def case_file_open(*, actor: User, application: Application, page: str) -> None:
+def case_file_open(*, actor: User, application: Application, page: str, tasks=None) -> None:
     """An official opened the application's page (``page``: "task", "intake", or "timeline" for
-    a supervisor reading its history in the admin)."""
+    a supervisor reading its history in the admin). ``tasks``: the application's tasks, when
+    the page has read them already.
+
+    Not wrapped in a transaction of its own: its one write, the audit event, is atomic in
+    ``audit_record`` (a transaction around it would only add a savepoint to each page)."""
     if page == "timeline":
         policy.require_audit_reader(actor)
     else:
-        policy.require_case_file(actor, application)
-    position = _position(actor, application)
+        policy.require_case_file(actor, application, tasks=tasks)
+    position = _position(actor, application, tasks)
     audit_record(
         action="application.viewed",
         actor=actor,

@@ -38,6 +38,6 @@ def official_roles(request) -> set[str]:
     several questions of them)."""
     roles = getattr(request, "_official_roles", None)
     if roles is None:
-        roles = set(policy.active_positions(request.user).values_list("role", flat=True))
+        roles = policy.position_roles(request.user)
         request._official_roles = roles
     return roles

@@ -33,17 +33,17 @@ from approvals.models import (
     OPEN_STATUSES,
     ApplicationStatus,
     Attachment,
-    Commitment,
     DocumentKind,
 )
 from approvals.security.uploads import UploadRejected
+from approvals.selectors import policy
 from approvals.selectors.applications import (
     application_attachments,
     applications_for_applicant,
-    businesses_acting_for,
     businesses_applying_for,
     get_application_for_applicant,
     get_application_for_editing,
+    get_application_page_for_applicant,
     get_business_acting_for,
     get_notification_for_user,
     notifications_for,
@@ -565,7 +565,7 @@ def receipt(request, pk: int):
 @login_required
 @require_GET
 def detail(request, pk: int):
-    application = get_application_for_applicant(request.user, pk)
+    application = get_application_page_for_applicant(request.user, pk)
     is_draft = application.status == ApplicationStatus.DRAFT
     return render(
         request,
@@ -580,7 +580,7 @@ def detail(request, pk: int):
             "can_withdraw": application.status in OPEN_STATUSES,
             "resume_url": _resume_url(application) if is_draft else "",
             "documents": [] if is_draft else application_documents(application),
-            "commitment": Commitment.objects.filter(application=application).first(),
+            "commitment": getattr(application, "commitment", None),  # read with it
             "timeline": application_progress(application),
         },
     )
@@ -685,7 +685,8 @@ def _dashboard_row(application) -> dict:
 @require_GET
 def dashboard(request):
     """My applications and those of my businesses, optionally for one of them only."""
-    businesses = list(businesses_acting_for(request.user))
+    # The businesses as the policy read them (its memberships, once per request).
+    businesses = [membership.business for membership in policy.active_memberships(request.user)]
     acting = request.GET.get("acting", "")
     business = None
     if acting and acting != "person":

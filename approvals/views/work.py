@@ -10,6 +10,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -70,7 +71,7 @@ def official_required(*roles):
         @wraps(view)
         @login_required
         def wrapper(request, *args, **kwargs):
-            if not policy.active_positions(request.user).filter(role__in=roles).exists():
+            if not policy.position_roles(request.user) & set(roles):
                 policy.deny(request.user, "work.open")
             return view(request, *args, **kwargs)
 
@@ -144,7 +145,7 @@ def _supplement_kwargs(task) -> dict:
     the applicant may correct (as at the window)."""
     version = task.application.service_version
     return {
-        "materials": version.materials.order_by("position", "pk"),
+        "materials": get_service_version_materials(version),
         "fields": supplement_correctable_choices(version),
     }
 
@@ -181,7 +182,18 @@ def _named_attachments(application) -> list:
     return sorted(attachments, key=lambda a: order.get(a.material_key, len(order)))
 
 
-def _task_context(request, task, *, bound=None, grant_form=None):
+def _open_pauses(application) -> list:
+    """The clock's pauses running now, other than a supplement notice's (the timeline has read
+    the application's pauses: no query then)."""
+    prefetch_related_objects([application], "pauses")
+    return [
+        pause
+        for pause in application.pauses.all()
+        if pause.ended_on is None and pause.kind != "supplement"
+    ]
+
+
+def _task_context(request, task, *, bound=None, grant_form=None, tasks=None):
     application = task.application
     may_manage_grants = policy.may_manage_grants(request.user, application)
     definition = workflow_definition(application)
@@ -191,7 +203,9 @@ def _task_context(request, task, *, bound=None, grant_form=None):
         policy.require_task_action(request.user, task, "approve")
     except PermissionDenied:
         may_decide = False
-    tasks = application_tasks(application)  # read once: the task list, history and timeline
+    if tasks is None:  # read once: the task list, history and timeline
+        tasks = application_tasks(application)
+    history = application_history(application, tasks=tasks)
     return {
         "task": task,
         "application": application,
@@ -203,20 +217,20 @@ def _task_context(request, task, *, bound=None, grant_form=None):
             application.service_version.form_schema, application.data
         ),
         "attachments": _named_attachments(application),
-        "history": application_history(application, tasks=tasks),
+        "history": history,
         "documents": application_documents(application),
         "supplements": supplement_notices(application),
         "correct_departments": policy.document_correction_department_ids(request.user),
         "changes_from_licence": changes_from_licence(application),
         "tasks": tasks,
-        "timeline": application_progress(application, tasks=tasks),
+        "timeline": application_progress(application, tasks=tasks, history=history),
         "forms": _action_forms(task, bound) if may_decide else {},
         "may_decide": may_decide,
         "may_claim": task.status == "open"
         and task.assignee_id is None
         and policy.holds_task_position(request.user, task),
         "may_release": task.status == "open" and task.assignee_id == request.user.pk,
-        "paused": application.pauses.filter(ended_on__isnull=True).exclude(kind="supplement"),
+        "paused": _open_pauses(application),
         "light_labels": LIGHT_LABELS,
         "may_manage_grants": may_manage_grants,
         "grantees": application_grantees(application) if may_manage_grants else [],
@@ -229,8 +243,12 @@ def _task_context(request, task, *, bound=None, grant_form=None):
 def task_detail(request, pk: int):
     task = get_task_for_official(request.user, pk)
     if request.method == "GET":
-        case_file_open(actor=request.user, application=task.application, page="task")
-        return render(request, "approvals/work/task.html", _task_context(request, task))
+        # Read once: the case file's record (the official's position), the task list, the
+        # history and the timeline.
+        tasks = application_tasks(task.application)
+        case_file_open(actor=request.user, application=task.application, page="task", tasks=tasks)
+        context = _task_context(request, task, tasks=tasks)
+        return render(request, "approvals/work/task.html", context)
     action = request.POST.get("action", "")
     try:
         response = _perform(request, task, action)
