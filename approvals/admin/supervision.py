@@ -33,7 +33,7 @@ from accounts.models import Department, User
 from approvals.models import Application, RectificationTask, ServiceRating, SupervisionCard
 from approvals.selectors import policy
 from approvals.selectors.audit_labels import ACTION_LABELS, action_label, actor_display
-from approvals.selectors.audit_trail import application_timeline
+from approvals.selectors.audit_trail import application_events, timeline_entries
 from approvals.services.audit_trail import audit_chain_verify_request, audit_events_export
 from approvals.services.case_files import case_file_open
 from approvals.views.exports import csv_cell
@@ -41,6 +41,8 @@ from audit.admin import ReadOnlyAdminMixin
 from audit.models import AuditCheckpoint, AuditEvent
 
 COUNT_CAP = 10_000
+# The events a timeline page shows (the admin lists' own page size).
+TIMELINE_PAGE_SIZE = 100
 
 
 class CappedPaginator(Paginator):
@@ -397,13 +399,19 @@ class AuditEventAdmin(SupervisorViewMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
         if application is None:
             raise Http404
         case_file_open(actor=request.user, application=application, page="timeline")
+        # A case read often, or worked long, holds hundreds of events: a page of them at a time,
+        # oldest first, as the admin's lists are paged.
+        page = Paginator(application_events(application), TIMELINE_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": gettext("Timeline of %(number)s")
             % {"number": application.tracking_number or application.pk},
             "application": application,
-            "entries": application_timeline(application),
+            "entries": timeline_entries(page.object_list),
+            "page": page,
             "changelist_url": reverse("admin:audit_auditevent_changelist"),
         }
         return TemplateResponse(request, "admin/audit/auditevent/timeline.html", context)

@@ -82,34 +82,40 @@ def _related_ids(application: Application) -> dict[str, list[str]]:
     return ids
 
 
-def application_timeline(application: Application) -> list[TimelineEntry]:
+def application_events(application: Application):
     """Every event of the application and of the objects that belong to it (tasks, files,
-    documents, pauses, cards, the rating …), oldest first: two statements whatever the number of
-    objects and events (their ids, then the events on the ``audit_object`` index)."""
+    documents, pauses, cards, the rating …), oldest first, as a query on the ``audit_object``
+    index (one statement for the ids of its objects, when evaluated; a page of it is one more)."""
     query = Q(object_type="approvals.application", object_id=str(application.pk))
     for object_type, ids in _related_ids(application).items():
         query |= Q(object_type=object_type, object_id__in=ids)
     if application.person_id is not None:
+        # The applicant's full ID number shown for this application (the person's own record
+        # holds the reveals for every application of theirs).
         query |= Q(
             object_type="accounts.personprofile",
             object_id=str(application.person_id),
             action="person.id_number_revealed",
+            changes__application__1=application.pk,
         )
-    rows = []
-    for event in AuditEvent.objects.filter(query).select_related("actor").order_by("sequence"):
-        if event.action == "person.id_number_revealed":
-            revealed_for = (event.changes.get("application") or [None, None])[1]
-            if revealed_for != application.pk:
-                continue
-        rows.append(
-            TimelineEntry(
-                event=event,
-                label=action_label(event.action),
-                actor=actor_display(event),
-                differences=differences(event.changes),
-            )
+    return AuditEvent.objects.filter(query).select_related("actor").order_by("sequence")
+
+
+def timeline_entries(events) -> list[TimelineEntry]:
+    return [
+        TimelineEntry(
+            event=event,
+            label=action_label(event.action),
+            actor=actor_display(event),
+            differences=differences(event.changes),
         )
-    return rows
+        for event in events
+    ]
+
+
+def application_timeline(application: Application) -> list[TimelineEntry]:
+    """The whole timeline of ``application`` (``application_events``), as entries."""
+    return timeline_entries(application_events(application))
 
 
 def last_verification() -> AuditEvent | None:

@@ -13,6 +13,8 @@ from approvals.services.case_files import case_file_open, id_number_reveal
 from audit.chain import audit_record
 from audit.models import AuditEvent
 from tests.approvals import tampering
+from tests.approvals.supervision.test_admin_statements import TIMELINE_STATEMENTS
+from tests.factories import ApplicationFactory
 from tests.support import events
 
 pytestmark = pytest.mark.django_db
@@ -148,6 +150,53 @@ def test_the_timeline_shows_every_event_with_its_differences(
     assert "Status changed from Open to Approved." in page
     # Reading the timeline is itself a case-file opening.
     assert events("application.viewed", seen).filter(actor=city.supervisor).exists()
+
+
+def test_a_long_timeline_is_read_a_page_at_a_time_oldest_first(
+    city, supervisor_client, seen, under_review, django_assert_max_num_queries
+):
+    # given a case read and worked long: 150 more events on it, and the same applicant's full ID
+    # number shown for another application of theirs
+    for number in range(150):
+        audit_record(
+            action="task.approved",
+            actor=city.reviewer,
+            obj=under_review,
+            changes={"status": ["open", "approved"]},
+            reason=f"step {number}",
+        )
+    other = ApplicationFactory(person=seen.person, submitted=True)
+    audit_record(
+        action="person.id_number_revealed",
+        actor=city.reviewer,
+        obj=seen.person,
+        changes={"application": [None, other.pk]},
+    )
+    url = reverse("admin:audit_auditevent_timeline", args=[seen.pk])
+
+    # when the supervisor opens its timeline, then the next page
+    first = supervisor_client.get(url)
+    with django_assert_max_num_queries(TIMELINE_STATEMENTS):
+        second = supervisor_client.get(url, {"page": 2})
+
+    # then the first page holds the oldest hundred, with a way on; the second the rest, with a
+    # way back, ending with the newest events (this reading included)
+    assert [e.event.action for e in first.context["entries"]][:2] == [
+        "application.viewed",
+        "person.id_number_revealed",
+    ]
+    assert len(first.context["entries"]) == 100
+    assert 'rel="next"' in first.content.decode() and 'rel="prev"' not in first.content.decode()
+    rest = second.context["entries"]
+    assert 'rel="prev"' in second.content.decode() and 'rel="next"' not in second.content.decode()
+    assert [e.event.action for e in rest[-2:]] == ["application.viewed"] * 2  # both readings
+    assert rest[-3].event.reason == "step 149"
+    shown = [e.event for e in [*first.context["entries"], *rest]]
+    assert len({e.pk for e in shown}) == len(shown) == 100 + len(rest)
+    # the other application's reveal is on its own timeline only
+    revealed = [e for e in shown if e.action == "person.id_number_revealed"]
+    assert [e.changes["application"][1] for e in revealed] == [seen.pk]
+    assert "Events 101–" in second.content.decode()
 
 
 def test_the_timeline_is_found_by_tracking_number(supervisor_client, seen):

@@ -2,6 +2,7 @@
 no serious accessibility violations, usable on a phone, in both languages."""
 
 import datetime as dt
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -83,3 +84,27 @@ def test_the_supervisor_finds_the_timeline_by_tracking_number(
     ).to_have_count(1)
     assert axe_violations(page) == []
     screenshot(page, f"supervision-timeline-{language}")
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_a_long_timeline_pages_on_with_the_keyboard(city, under_review, signed_in_page, viewport):
+    from audit.chain import audit_record
+
+    application = under_review.application
+    for number in range(120):
+        audit_record(
+            action="task.approved", actor=city.reviewer, obj=under_review, reason=f"step {number}"
+        )
+    page = signed_in_page(city.supervisor, "zh-hans", viewport)
+    page.goto(f"/admin/audit/auditevent/timeline/{application.pk}/")
+    expect(page.locator("#timeline tbody tr")).to_have_count(100)
+    later = page.get_by_role("link", name="较晚的事件")
+    later.focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"\?page=2$"))
+    expect(page.locator("#timeline tbody tr").last).to_have_attribute(
+        "data-action", "application.viewed"
+    )
+    expect(page.get_by_role("navigation", name="时间线分页")).to_contain_text("第 2 页，共 2 页")
+    assert axe_violations(page) == []
+    screenshot(page, f"supervision-timeline-page-2-{'phone' if viewport else 'desktop'}")
