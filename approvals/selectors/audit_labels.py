@@ -417,6 +417,12 @@ def field_label(key: str, object_type: str = "") -> str:
         return capfirst(key.replace("_", " "))
 
 
+# The pages a case file is opened on (``case_file_open``'s ``page``), in words.
+CASE_FILE_PAGES = {
+    "task": _("the task page"),
+    "intake": _("the window's intake page"),
+    "timeline": _("the timeline in the admin"),
+}
 # Fields whose value is a stage's key: shown as the stage's name when the page knows it.
 STAGE_FIELDS = frozenset({"stage", "return_to", "window_stage_passed", "denial_proposed_to"})
 _EMPTY = (None, "", [])
@@ -437,6 +443,8 @@ def _value(key: str, value, object_type: str, stage_names: dict | None = None) -
         )
     if key in STAGE_FIELDS and stage_names and value in stage_names:
         return str(stage_names[value])
+    if key == "page" and value in CASE_FILE_PAGES:
+        return str(CASE_FILE_PAGES[value])
     if key == "workflow_step" and f"workflow.{value}" in ACTION_LABELS:
         # The engine's step a task decision took, in the words its own event once had.
         return str(ACTION_LABELS[f"workflow.{value}"])

@@ -184,3 +184,24 @@ def test_stages_are_named_and_an_unchanged_value_is_stated_once():
             "Returned to stage set to Window intake.",
             "Stage: Joint review.",
         ]
+
+
+@pytest.mark.parametrize(
+    "page, english",
+    [
+        ("task", "the task page"),
+        ("intake", "the window's intake page"),
+        ("timeline", "the timeline in the admin"),
+    ],
+)
+def test_the_page_a_case_file_was_opened_on_reads_in_words(page, english):
+    event = AuditEvent(
+        action="application.viewed",
+        object_type="approvals.application",
+        changes={"page": [None, page]},
+    )
+    with translation.override("en"):
+        assert change_sentences(event) == [f"Page opened set to {english}."]
+    with translation.override("zh-hans"):
+        [sentence] = change_sentences(event)
+    assert page not in sentence and "page" not in sentence
