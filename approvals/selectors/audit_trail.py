@@ -113,11 +113,6 @@ def timeline_entries(events) -> list[TimelineEntry]:
     ]
 
 
-def application_timeline(application: Application) -> list[TimelineEntry]:
-    """The whole timeline of ``application`` (``application_events``), as entries."""
-    return timeline_entries(application_events(application))
-
-
 def last_verification() -> AuditEvent | None:
     """The latest ``audit.verified`` event (the ``audit_action`` index)."""
     return AuditEvent.objects.filter(action="audit.verified").order_by("-sequence").first()
