@@ -121,6 +121,8 @@ def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
     """Run axe-core on the page; the violations of the given impacts, with their targets."""
     if not AXE_SCRIPT.exists():
         pytest.fail("axe-core is missing: run `npm ci` (make test does)")
+    # A page that a click is still loading has no <head> yet to take the script.
+    page.wait_for_load_state()
     page.add_script_tag(path=str(AXE_SCRIPT))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [

@@ -327,6 +327,7 @@ def test_a_restaurant_opens_as_one(demo, signed_in_page, language, viewport, tmp
     listed = home.get_by_test_id("delivery").locator("ul li a")
     assert len(pdfs) == listed.count() == 8
     home.locator(f"a[href='/theme-cases/{case.pk}/rate/']").click()
+    expect(home).to_have_url(re.compile(r"/rate/$"))
     _check(home, "rate")
     home.locator("input[name=grade][value='5']").check()
     home.locator("main form button.button").click()
