@@ -19,7 +19,7 @@ from approvals.domain.lifecycle import TransitionNotAllowed
 from approvals.security.uploads import UploadRejected
 from approvals.services.applications import StaleApplication
 from approvals.services.tasks import StaleTask
-from approvals.services.theme_cases import StaleThemeCase, ThemeCaseIncomplete
+from approvals.services.theme_case_submission import StaleThemeCase, ThemeCaseIncomplete
 from approvals.services.theme_intake import CaseNotAtWindow
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"

@@ -45,7 +45,7 @@ from approvals.selectors.theme_cases import (
 from approvals.selectors.theme_intake import case_theme_members, member_prerequisites
 from approvals.selectors.themes import get_published_theme, theme_plan
 from approvals.selectors.timeline import application_progress
-from approvals.services.theme_cases import (
+from approvals.services.theme_case_submission import (
     StaleThemeCase,
     ThemeCaseIncomplete,
     theme_case_certificates_zip,

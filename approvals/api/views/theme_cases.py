@@ -51,7 +51,7 @@ from approvals.selectors.theme_cases import (
     theme_cases_for_applicant,
 )
 from approvals.selectors.themes import get_published_theme, theme_plan
-from approvals.services.theme_cases import (
+from approvals.services.theme_case_submission import (
     theme_case_certificates_zip,
     theme_case_rate,
     theme_case_remove_material,

@@ -1,6 +1,6 @@
 """A case filled in through the services, as the pages fill it in."""
 
-from approvals.services.theme_cases import (
+from approvals.services.theme_case_submission import (
     theme_case_save_answers,
     theme_case_save_member_step,
     theme_case_save_shared,

@@ -22,7 +22,7 @@ from approvals.models import (
 from approvals.security.query_codes import query_code_matches
 from approvals.security.uploads import UploadRejected
 from approvals.services.attachments import attachment_delete
-from approvals.services.theme_cases import (
+from approvals.services.theme_case_submission import (
     ANSWER_PROBLEMS,
     StaleThemeCase,
     ThemeCaseIncomplete,
@@ -279,7 +279,7 @@ def test_a_licence_the_applicant_holds_stands_in_for_a_members_own_material(
     citizen, stranger, restaurant
 ):
     from approvals.models import Material
-    from approvals.services.theme_cases import theme_case_cite_licence
+    from approvals.services.theme_case_submission import theme_case_cite_licence
     from tests.factories import ApplicationFactory, LicenceFactory
 
     food = restaurant.members.get(key="food").service_item
