@@ -5,7 +5,7 @@ review with its registration decided, a restaurant decided to the end (every cer
 handed over as one set, rated), and a hotel whose registration was denied, its dependent services
 stopped.
 
-Every case is driven through the applicant's services (``approvals.services.theme_case_submission``) as the
+Every case is driven through the applicant's services (``approvals.services.theme_case_*``) as the
 pages drive them, then through the window's and the departments' services as the demo's officials
 (the window's clerk, the departments' reviewers and approvers) would act, so the audit trail is
 the real one. A member's start after its prerequisite's approval is ``theme_case_progress``, run
@@ -35,15 +35,15 @@ from approvals.models import Application, ThemeCase, ThemeVersion, VersionStatus
 from approvals.selectors.theme_cases import case_material_slots, member_data, shared_values
 from approvals.selectors.themes import theme_plan
 from approvals.services.tasks import task_reject
-from approvals.services.theme_case_submission import (
-    theme_case_rate,
+from approvals.services.theme_case_drafts import (
     theme_case_save_answers,
     theme_case_save_member_step,
     theme_case_save_shared,
     theme_case_start,
-    theme_case_submit,
-    theme_case_upload,
 )
+from approvals.services.theme_case_materials import theme_case_upload
+from approvals.services.theme_case_outcome import theme_case_rate
+from approvals.services.theme_case_submission import theme_case_submit
 from approvals.services.theme_intake import theme_case_accept
 from approvals.services.theme_progress import theme_case_progress
 from approvals.services.theme_supplement import theme_case_request_supplement

@@ -19,8 +19,8 @@ from approvals.domain.lifecycle import TransitionNotAllowed
 from approvals.security.uploads import UploadRejected
 from approvals.services.applications import StaleApplication
 from approvals.services.tasks import StaleTask
-from approvals.services.theme_case_submission import StaleThemeCase, ThemeCaseIncomplete
-from approvals.services.theme_intake import CaseNotAtWindow
+from approvals.services.theme_case_submission import ThemeCaseIncomplete
+from approvals.services.theme_intake import CaseNotAtWindow, StaleThemeCase
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_BASE = "/api/problems/"

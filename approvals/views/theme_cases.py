@@ -45,23 +45,29 @@ from approvals.selectors.theme_cases import (
 from approvals.selectors.theme_intake import case_theme_members, member_prerequisites
 from approvals.selectors.themes import get_published_theme, theme_plan
 from approvals.selectors.timeline import application_progress
-from approvals.services.theme_case_submission import (
-    StaleThemeCase,
-    ThemeCaseIncomplete,
-    theme_case_certificates_zip,
-    theme_case_cite_licence,
+from approvals.services.theme_case_drafts import (
     theme_case_discard_draft,
-    theme_case_problems,
-    theme_case_rate,
-    theme_case_remove_material,
     theme_case_save_answers,
     theme_case_save_member_step,
     theme_case_save_shared,
     theme_case_start,
-    theme_case_submit,
+)
+from approvals.services.theme_case_materials import (
+    theme_case_cite_licence,
+    theme_case_remove_material,
     theme_case_upload,
+)
+from approvals.services.theme_case_outcome import (
+    theme_case_certificates_zip,
+    theme_case_rate,
     theme_case_withdraw,
 )
+from approvals.services.theme_case_submission import (
+    ThemeCaseIncomplete,
+    theme_case_problems,
+    theme_case_submit,
+)
+from approvals.services.theme_intake import StaleThemeCase
 
 QUESTIONS, SHARED, MATERIALS, REVIEW = "questions", "shared", "materials", "review"
 RECEIPT_SESSION_KEY = "theme_receipt_query_code:%s"

@@ -51,18 +51,19 @@ from approvals.selectors.theme_cases import (
     theme_cases_for_applicant,
 )
 from approvals.selectors.themes import get_published_theme, theme_plan
-from approvals.services.theme_case_submission import (
-    theme_case_certificates_zip,
-    theme_case_rate,
-    theme_case_remove_material,
+from approvals.services.theme_case_drafts import (
     theme_case_save_answers,
     theme_case_save_member_step,
     theme_case_save_shared,
     theme_case_start,
-    theme_case_submit,
-    theme_case_upload,
+)
+from approvals.services.theme_case_materials import theme_case_remove_material, theme_case_upload
+from approvals.services.theme_case_outcome import (
+    theme_case_certificates_zip,
+    theme_case_rate,
     theme_case_withdraw,
 )
+from approvals.services.theme_case_submission import theme_case_submit
 from approvals.services.theme_supplement import (
     theme_case_supplement_answer,
     theme_case_supplement_upload,

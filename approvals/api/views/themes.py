@@ -13,7 +13,7 @@ from approvals.api.serializers.themes import ThemeGuideSerializer, ThemeSummaryS
 from approvals.domain.themes import parse_answers
 from approvals.models import ThemeMember
 from approvals.selectors.themes import get_published_theme, published_themes, theme_plan
-from approvals.services.theme_case_submission import ANSWER_PROBLEMS
+from approvals.services.theme_case_drafts import ANSWER_PROBLEMS
 
 THEME_EXAMPLE = {
     "code": "OPEN-RESTAURANT",

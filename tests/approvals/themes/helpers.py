@@ -1,12 +1,12 @@
 """A case filled in through the services, as the pages fill it in."""
 
-from approvals.services.theme_case_submission import (
+from approvals.services.theme_case_drafts import (
     theme_case_save_answers,
     theme_case_save_member_step,
     theme_case_save_shared,
     theme_case_start,
-    theme_case_upload,
 )
+from approvals.services.theme_case_materials import theme_case_upload
 from tests.approvals.uploads.files import clean_pdf, upload
 
 

@@ -19,7 +19,8 @@ from approvals.models import (
     ServiceRating,
     ThemeCase,
 )
-from approvals.services.theme_case_submission import theme_case_deliver, theme_case_rate, theme_case_submit
+from approvals.services.theme_case_outcome import theme_case_deliver, theme_case_rate
+from approvals.services.theme_case_submission import theme_case_submit
 from tests.approvals.themes.helpers import filled_case
 from tests.support import events
 

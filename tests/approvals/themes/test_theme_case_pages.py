@@ -8,7 +8,8 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from approvals.models import Application, ServiceVersion, ThemeCase
-from approvals.services.theme_case_submission import theme_case_start, theme_case_submit
+from approvals.services.theme_case_drafts import theme_case_start
+from approvals.services.theme_case_submission import theme_case_submit
 from tests.approvals.themes.helpers import filled_case, pdf
 from tests.factories import MembershipFactory, PersonFactory
 

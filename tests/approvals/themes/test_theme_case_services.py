@@ -22,18 +22,17 @@ from approvals.models import (
 from approvals.security.query_codes import query_code_matches
 from approvals.security.uploads import UploadRejected
 from approvals.services.attachments import attachment_delete
-from approvals.services.theme_case_submission import (
+from approvals.services.theme_case_drafts import (
     ANSWER_PROBLEMS,
-    StaleThemeCase,
-    ThemeCaseIncomplete,
     theme_case_discard_draft,
     theme_case_save_answers,
     theme_case_save_shared,
     theme_case_start,
-    theme_case_submit,
-    theme_case_upload,
-    theme_case_withdraw,
 )
+from approvals.services.theme_case_materials import theme_case_upload
+from approvals.services.theme_case_outcome import theme_case_withdraw
+from approvals.services.theme_case_submission import ThemeCaseIncomplete, theme_case_submit
+from approvals.services.theme_intake import StaleThemeCase
 from tests.approvals.themes.helpers import filled_case, pdf
 from tests.approvals.uploads.files import pdf_with_javascript_open_action, upload
 from tests.support import events
@@ -279,7 +278,7 @@ def test_a_licence_the_applicant_holds_stands_in_for_a_members_own_material(
     citizen, stranger, restaurant
 ):
     from approvals.models import Material
-    from approvals.services.theme_case_submission import theme_case_cite_licence
+    from approvals.services.theme_case_materials import theme_case_cite_licence
     from tests.factories import ApplicationFactory, LicenceFactory
 
     food = restaurant.members.get(key="food").service_item
