@@ -3,8 +3,10 @@ a new edition issued by ``document_correct``), for supervisors to find a documen
 or code and see its status, hash and seal."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Document
+from approvals.selectors.licences import document_status_reason
 from audit.admin import ReadOnlyAdminMixin
 
 
@@ -26,7 +28,7 @@ class DocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "department",
         "verification_code",
         "status",
-        "status_reason",
+        "reason_for_status",
         "status_changed_at",
         "issued_by",
         "issued_at",
@@ -37,3 +39,7 @@ class DocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "source_key",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("reason for the status"))
+    def reason_for_status(self, obj):
+        return document_status_reason(obj)

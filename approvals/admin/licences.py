@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Licence
+from approvals.selectors.licences import licence_status_reason
 from audit.admin import ReadOnlyAdminMixin
 
 
@@ -39,13 +40,17 @@ class LicenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "status",
         "effective",
         "supersedes",
-        "status_reason",
+        "reason_for_status",
         "status_changed_at",
         "status_changed_by",
         "reminders_sent",
         "issued_at",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("reason for the status"))
+    def reason_for_status(self, obj):
+        return licence_status_reason(obj)
 
     @admin.display(description=_("status today"))
     def effective(self, obj):

@@ -8,6 +8,7 @@ import datetime
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.identifiers import mask_person_name
 from accounts.models import Department, User
@@ -16,8 +17,11 @@ from approvals.models import (
     CERTIFICATE_KINDS,
     Application,
     ApplicationStatus,
+    Commitment,
+    CommitmentStatus,
     Document,
     DocumentKind,
+    DocumentStatus,
     Licence,
     LicenceStatus,
 )
@@ -27,6 +31,40 @@ from approvals.selectors import policy
 def verification_path(code: str) -> str:
     """The public verification page of a document."""
     return reverse("approvals:document_verify", args=[code])
+
+
+def revoked_for_false_pledge(licence_id: int | None) -> bool:
+    """Whether the licence was revoked because its pledge (告知承诺) was found false. The
+    commitment row says so (a pledge found false revokes its licence in the same act, and only a
+    valid licence can be revoked); the licence's ``status_reason`` then holds the finding alone."""
+    return (
+        licence_id is not None
+        and Commitment.objects.filter(licence_id=licence_id, status=CommitmentStatus.FALSE).exists()
+    )
+
+
+def status_reason_text(reason: str, *, false_pledge: bool) -> str:
+    """The stored reason for a licence's (or its certificate's) status as its reader reads it, in
+    the active language: a false pledge's finding says what it is in the reader's words, not in
+    those of the official who verified it."""
+    if false_pledge and reason:
+        return _("False pledge (告知承诺) found at verification: %(finding)s") % {"finding": reason}
+    return reason
+
+
+def licence_status_reason(licence: Licence) -> str:
+    """The reason for the licence's status, in the active language (one query when revoked)."""
+    false_pledge = licence.status == LicenceStatus.REVOKED and revoked_for_false_pledge(licence.pk)
+    return status_reason_text(licence.status_reason, false_pledge=false_pledge)
+
+
+def document_status_reason(document: Document) -> str:
+    """The reason for a certificate's status, in the active language: a certificate revoked with
+    its licence reads as the licence does."""
+    false_pledge = document.status == DocumentStatus.REVOKED and revoked_for_false_pledge(
+        document.licence_id
+    )
+    return status_reason_text(document.status_reason, false_pledge=false_pledge)
 
 
 def _certificates() -> Prefetch:

@@ -166,7 +166,8 @@ def commitment_verify(
     *, actor: User, commitment: Commitment, pledge_true: bool, finding: str
 ) -> Commitment:
     """Record the verification's finding. A false pledge revokes the licence with the finding
-    as its reason and stays on the applicant's record."""
+    as its reason (the commitment, now false, is what says the reason is a false pledge's) and
+    stays on the applicant's record."""
     policy.require_commitment_verifier(actor, commitment)
     locked = (
         Commitment.objects.select_for_update(of=("self",))
@@ -204,8 +205,9 @@ def commitment_verify(
             **notice_commitment_verified_true(application, licence=locked.licence).fields(),
         )
         return locked
-    reason = _("False pledge (告知承诺) found at verification: %(finding)s") % {"finding": finding}
-    licence_revoke(actor=actor, licence=locked.licence, reason=reason, act=act)
+    # The finding is the stored reason; its readers see it called a false pledge in their own
+    # language (``licence_status_reason``), the commitment row saying so.
+    licence_revoke(actor=actor, licence=locked.licence, reason=finding, act=act)
     act.record()
     notice = notice_commitment_found_false(application, licence=locked.licence, finding=finding)
     tell_applicant(application, **notice.fields())

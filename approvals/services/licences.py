@@ -33,6 +33,7 @@ from approvals.models import (
     VersionStatus,
 )
 from approvals.selectors import policy
+from approvals.selectors.licences import revoked_for_false_pledge, status_reason_text
 from approvals.services.act_event import ActEvent
 from approvals.services.applications import application_start, application_withdraw
 from approvals.services.documents import document_issue
@@ -42,6 +43,7 @@ from approvals.services.notices import (
     notice_licence_expiry_reminder,
     notice_licence_revoked,
 )
+from approvals.services.notices.text import lazy_text
 from approvals.services.notifications import notify
 from audit.chain import audit_record
 
@@ -250,6 +252,9 @@ def _end_by_department(
         act=act,
     )
     version = locked.application.service_version
+    # A pledge found false revokes with the finding as the reason; each reader reads what it
+    # is in their own language (the decision prints it in both).
+    false_pledge = status == LicenceStatus.REVOKED and revoked_for_false_pledge(locked.pk)
     document_issue(
         application=locked.application,
         kind=decision_kind,
@@ -257,6 +262,7 @@ def _end_by_department(
         actor=actor,
         extra={
             "reasons": reason,
+            "false_pledge": false_pledge,
             "holder_name": locked.holder_name,
             "licence_number": locked.number,
             "certificate_zh": version.certificate_name_zh or "许可证",
@@ -267,7 +273,8 @@ def _end_by_department(
             "withdrawn_applications": withdrawn,
         },
     )
-    licence_tell_holder(locked, notice(locked, reason=reason), application=locked.application)
+    reason_read = lazy_text(lambda: status_reason_text(reason, false_pledge=false_pledge))
+    licence_tell_holder(locked, notice(locked, reason=reason_read), application=locked.application)
     return locked
 
 

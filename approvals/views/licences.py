@@ -21,6 +21,7 @@ from approvals.selectors.licences import (
     decision_departments,
     get_licence_for_holder,
     get_licence_for_official,
+    licence_status_reason,
     licences_for_holder,
     licences_for_official,
     published_decisions,
@@ -143,6 +144,7 @@ def register_detail(request, pk: int):
         {
             "row": row,
             "licence": licence,
+            "status_reason": licence_status_reason(licence),
             "may_manage": policy.may_manage_licence(request.user, licence)
             and licence.status == "valid",
             "may_correct": row["certificate"] is not None
