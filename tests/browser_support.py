@@ -9,11 +9,19 @@ that keep it from reaching for the network. axe-core comes from npm (package.jso
 into each page checked.
 """
 
+import io
 import os
+import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core import mail
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.accounts.views.auth_helpers import totp_code
+from tests.factories import DEFAULT_PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; the live server's database work happens
 # in its own thread, and the test's own ORM calls are synchronous by design.
@@ -143,3 +151,102 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def screenshots(page, name: str) -> None:
+    """The page at phone and desktop widths, for a person to look at; nothing wider than the
+    screen."""
+    for width_name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        page.set_viewport_size(viewport)
+        screenshot(page, f"{name}-{width_name}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"], f"{name} overflows at {viewport['width']} px"
+
+
+def no_serious_axe_violations(page) -> None:
+    assert axe_violations(page) == [], page.url
+
+
+# --- What the journeys do on the pages, and the texts they look for -----------------------------
+
+# The demo food-retail service's texts the journeys choose and read.
+APPLICATION_TEXT = {
+    "en": {"retail": "Food retail", "submitted": "Submitted, awaiting intake"},
+    "zh-hans": {"retail": "食品销售", "submitted": None},
+}
+# What the one window's desk says once a 一件事 case is sent a supplement notice, or accepted.
+THEME_SUPPLEMENT_SENT = {
+    "en": "One supplement notice covering every service is sent",
+    "zh-hans": "涵盖全部事项的一次性补正告知已发出",
+}
+THEME_CASE_ACCEPTED = {"en": "The case is accepted as a whole", "zh-hans": "一件事已整体受理"}
+SIGN_UP_PASSWORD = "a long demo passphrase 2026"
+
+
+def png_bytes() -> bytes:
+    """A small real PNG, as a page's file input is given it."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 40), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def citizen_signs_in(page, user) -> None:
+    """Password only, landing on the account's home page."""
+    page.goto("/accounts/login/")
+    page.fill("#id_username", user.email)
+    page.fill("#id_password", DEFAULT_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/accounts/$"))
+
+
+def official_signs_in(page, user) -> None:
+    """Password, then the six-digit code the official's authenticator app shows."""
+    page.goto("/accounts/login/")
+    page.fill("#id_username", user.email)
+    page.fill("#id_password", DEFAULT_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/two-factor/verify/"))
+    page.fill("#id_token", totp_code(user.totpdevice_set.get()))
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/accounts/$"))
+
+
+def sign_up(page, record, *, mobile: str, email: str) -> None:
+    """On the sign-up page: the registry's name and ID number (typed in lower case), a mobile
+    number, an e-mail address and a passphrase; then the link in the e-mail, which opens the
+    account's home page."""
+    page.fill("#id_real_name", record.name)
+    page.fill("#id_id_number", record.id_number.lower())
+    page.fill("#id_mobile", mobile)
+    page.fill("#id_email", email)
+    page.fill("#id_password1", SIGN_UP_PASSWORD)
+    page.fill("#id_password2", SIGN_UP_PASSWORD)
+    page.locator("form[novalidate] button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/accounts/signup/sent/$"))
+    message = next(m for m in reversed(mail.outbox) if m.to == [email])
+    link = re.search(r"https?://\S+(/accounts/signup/confirm/\S+/)", message.body).group(1)
+    page.goto(link)
+    expect(page).to_have_url(re.compile(r"/accounts/$"))
+
+
+def attach_floor_plan(page, name: str = "plan.png") -> None:
+    """On the materials step: upload the floor plan and see it listed."""
+    page.set_input_files(
+        "#file-floor-plan", files=[{"name": name, "mimeType": "image/png", "buffer": png_bytes()}]
+    )
+    page.locator("#material-floor-plan form.upload-form button").click()
+    expect(page.locator("#material-floor-plan")).to_contain_text(name)
+
+
+def open_task_from_queue(page, application) -> None:
+    page.goto("/work/queue/")
+    page.get_by_role("link", name=application.tracking_number).click()
+    expect(page).to_have_url(re.compile(r"/work/tasks/\d+/$"))
+
+
+def act(page, action: str, **fields) -> None:
+    """On a task's page: open the action, fill its fields, send it."""
+    page.locator(f"#action-{action} summary").click()
+    for name, value in fields.items():
+        page.fill(f"#id_{action}-{name}", value)
+    page.locator(f"#action-{action} button[type=submit]").click()

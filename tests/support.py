@@ -2,21 +2,26 @@
 
 import datetime as dt
 import io
+import subprocess
+import time
 from contextlib import contextmanager
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import QuerySet
+from django.forms import CheckboxInput, MultiWidget
 from django.utils import timezone
 from PIL import Image
 
 from audit.models import AuditEvent
 
 
-def events(action: str, obj=None) -> QuerySet[AuditEvent]:
-    """The audit events of ``action`` (about ``obj`` when given), oldest first."""
+def events(action: str, obj=None, object_id=None) -> QuerySet[AuditEvent]:
+    """The audit events of ``action`` (about ``obj`` when given, or about the ``object_id`` of
+    the model ``obj``, for an object deleted since), oldest first."""
     queryset = AuditEvent.objects.filter(action=action)
     if obj is not None:
-        queryset = queryset.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        object_id = object_id if object_id is not None else obj.pk
+        queryset = queryset.filter(object_type=obj._meta.label_lower, object_id=str(object_id))
     return queryset.order_by("sequence")
 
 
@@ -105,3 +110,71 @@ def due_for_light(light: str, today: dt.date | None = None) -> dt.date | None:
         return today
     bands = working_calendar().sla_bands(today, settings.SLA_WARN_WORKING_DAYS)
     return next(band.first for band in bands if band.light == "green")
+
+
+# --- A Celery worker started by a test ----------------------------------------------------------
+
+WORKER_WAIT_SECONDS = 30
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Stop a worker process started by a test: politely, then for good."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def wait_for_worker(
+    condition, process, log_path, what: str, seconds: float = WORKER_WAIT_SECONDS
+) -> None:
+    """Wait until ``condition()`` holds while the worker ``process`` runs; else fail, with its
+    log."""
+    deadline = time.monotonic() + seconds
+    while not condition() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert condition(), (
+        f"{what} within {seconds} s (worker exit status {process.poll()}); its log:\n"
+        f"{log_path.read_text(errors='replace')[-6000:]}"
+    )
+
+
+# --- An admin change page as the browser would send it back --------------------------------------
+
+
+def _bound_field_data(bound) -> dict:
+    """What the browser would send for one bound field left as it is."""
+    if bound.field.disabled:
+        return {}
+    widget, value = bound.field.widget, bound.value()
+    if isinstance(widget, MultiWidget):
+        parts = widget.decompress(value)
+        return {
+            f"{bound.html_name}{suffix}": "" if part is None else str(part)
+            for suffix, part in zip(widget.widgets_names, parts, strict=True)
+        }
+    if isinstance(widget, CheckboxInput):
+        return {bound.html_name: "on"} if value else {}
+    if isinstance(value, list | tuple):
+        return {bound.html_name: [str(item) for item in value]}
+    return {bound.html_name: "" if value is None else str(value)}
+
+
+def _form_data(form) -> dict:
+    data = {}
+    for bound in form:
+        data.update(_bound_field_data(bound))
+    return data
+
+
+def change_form_data(response) -> dict:
+    """The POST data of an admin change page as rendered: the main form and its inlines."""
+    data = _form_data(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update(_form_data(formset.management_form))
+        for form in formset.forms:
+            data.update(_form_data(form))
+    return data

@@ -4,7 +4,6 @@ from io import StringIO
 import pytest
 from django.contrib import admin
 from django.core.management import call_command
-from django.forms import CheckboxInput, MultiWidget
 from django.urls import reverse
 
 from accounts.models import (
@@ -32,6 +31,7 @@ from tests.factories import (
     UserFactory,
     make_id_number,
 )
+from tests.support import change_form_data, events
 
 
 @pytest.fixture
@@ -46,50 +46,6 @@ def admin_client(superuser, verified_client_factory):
 
 def admin_url(model, view, *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-
-
-def _bound_field_data(bound) -> dict:
-    """What the browser would send for one bound field left as it is."""
-    if bound.field.disabled:
-        return {}
-    widget, value = bound.field.widget, bound.value()
-    if isinstance(widget, MultiWidget):
-        parts = widget.decompress(value)
-        return {
-            f"{bound.html_name}{suffix}": "" if part is None else str(part)
-            for suffix, part in zip(widget.widgets_names, parts, strict=True)
-        }
-    if isinstance(widget, CheckboxInput):
-        return {bound.html_name: "on"} if value else {}
-    if isinstance(value, list | tuple):
-        return {bound.html_name: [str(item) for item in value]}
-    return {bound.html_name: "" if value is None else str(value)}
-
-
-def _form_data(form) -> dict:
-    data = {}
-    for bound in form:
-        data.update(_bound_field_data(bound))
-    return data
-
-
-def change_form_data(response) -> dict:
-    """The POST data of an admin change page as rendered: the main form and its inlines."""
-    data = _form_data(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        data.update(_form_data(formset.management_form))
-        for form in formset.forms:
-            data.update(_form_data(form))
-    return data
-
-
-def audit_events(action, obj_or_model, object_id=None):
-    return AuditEvent.objects.filter(
-        action=action,
-        object_type=obj_or_model._meta.label_lower,
-        object_id=str(object_id if object_id is not None else obj_or_model.pk),
-    )
 
 
 # One object of every model the accounts admin shows, and one field to change on it.
@@ -176,7 +132,7 @@ def test_saving_in_the_admin_writes_an_audit_event_with_the_change(
     assert response.status_code == 302, response.context["adminform"].form.errors
     obj.refresh_from_db()
     assert getattr(obj, field) == new_value
-    event = audit_events("admin.change", obj).get()
+    event = events("admin.change", obj).get()
     assert event.actor == superuser
     assert event.changes == {field: [old_value, new_value]}
     assert verify_chain() is None
@@ -258,7 +214,7 @@ def test_adding_a_registry_record_audits_it_with_the_id_number_masked(admin_clie
     # then it is saved, and the audit event records it without the full number
     assert response.status_code == 302
     record = PopulationRecord.objects.get(id_number=id_number)
-    event = audit_events("admin.add", record).get()
+    event = events("admin.add", record).get()
     assert event.changes["name"] == [None, "测试新人"]
     assert event.changes["id_number"] == [None, id_number[:4] + "*" * 10 + id_number[-4:]]
     assert id_number not in json.dumps(event.changes)
@@ -283,7 +239,7 @@ def test_adding_a_user_in_the_admin_hides_the_password_in_the_audit(admin_client
     assert response.status_code == 302
     user = User.objects.get(email="new.official@example.cn")
     assert user.check_password("a-long-enough-password")
-    event = audit_events("admin.add", user).get()
+    event = events("admin.add", user).get()
     assert event.changes["email"] == [None, "new.official@example.cn"]
     assert event.changes["password"] == [None, "(hidden)"]
     assert event.changes["mobile"] == [None, "137****5678"]
@@ -309,7 +265,7 @@ def test_changing_a_password_in_the_admin_is_audited(admin_client, superuser):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("another-long-password")
-    event = audit_events("admin.change", user).get()
+    event = events("admin.change", user).get()
     assert event.actor == superuser
     assert event.changes == {"password": ["(hidden)", "(hidden)"]}
 
@@ -342,7 +298,7 @@ def test_adding_a_member_in_the_business_inline_is_audited(admin_client):
     assert response.status_code == 302
     membership = BusinessMembership.objects.get(business=business, user=newcomer)
     assert membership.can_apply and not membership.sees_all_applications
-    event = audit_events("admin.add", membership).get()
+    event = events("admin.add", membership).get()
     assert event.changes["role"] == [None, "agent"]
     assert event.changes["business"] == [None, business.pk]
 
@@ -387,7 +343,7 @@ def test_deleting_in_the_admin_is_audited(admin_client):
     # then it is gone and the event keeps what it was
     assert response.status_code == 302
     assert not Department.objects.filter(pk=pk).exists()
-    event = audit_events("admin.delete", Department, pk).get()
+    event = events("admin.delete", Department, pk).get()
     assert event.changes["code"] == ["to-be-deleted", None]
 
 
@@ -410,7 +366,7 @@ def test_deleting_selected_records_audits_each(admin_client):
     assert response.status_code == 302
     assert not LegalPersonRecord.objects.exists()
     for record in records:
-        event = audit_events("admin.delete", LegalPersonRecord, record.pk).get()
+        event = events("admin.delete", LegalPersonRecord, record.pk).get()
         assert event.changes["uscc"] == [record.uscc, None]
         assert record.legal_representative_id_number not in json.dumps(event.changes)
 

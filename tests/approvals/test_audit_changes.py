@@ -7,10 +7,8 @@ import ast
 import html
 import math
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -22,9 +20,7 @@ from tests.approvals.supervision.conftest import (  # noqa: F401 (fixtures)
     city,
     under_review,
 )
-from tests.approvals.test_audit_labels import written_codes
-
-ROOT = Path(settings.BASE_DIR)
+from tests.approvals.support import ROOT, written_codes
 
 
 def _dict_keys(node) -> list[str]:

@@ -1,17 +1,10 @@
 """Audit action codes on history pages: every code the sources write has a label, and the task
 page shows the labels, readable actors and stage names in English and Chinese."""
 
-import re
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from approvals.domain import workflow as workflow_domain
-from approvals.domain.lifecycle import Action
-from approvals.models import CardColour
 from approvals.selectors.audit_labels import ACTION_LABELS, action_label, actor_display
 from audit.models import AuditEvent
 from tests.approvals.review.conftest import (  # noqa: F401 (fixtures)
@@ -20,37 +13,7 @@ from tests.approvals.review.conftest import (  # noqa: F401 (fixtures)
     started,
     task_of,
 )
-
-ROOT = Path(settings.BASE_DIR)
-CODE = r'"([a-z_]+\.[a-z_]+)"'
-# action="x.y" / event="x.y" (also both arms of a conditional), _record_denied("x.y", and
-# ADMIN_ADD = "admin.add"
-WRITES = re.compile(r"\b(?:action|event)=(.*)$|_record_denied\(" + CODE + r"|^ADMIN_\w+ = " + CODE)
-
-
-def written_codes() -> set[str]:
-    codes: set[str] = set()
-    for app in ("approvals", "accounts", "audit"):
-        for path in (ROOT / app).rglob("*.py"):
-            if "migrations" in path.parts:
-                continue
-            for line in path.read_text(encoding="utf-8").splitlines():
-                match = WRITES.search(line.strip())
-                if match is None:
-                    continue
-                if match.group(1) is not None:
-                    codes.update(re.findall(CODE, match.group(1)))
-                else:
-                    codes.add(match.group(2) or match.group(3))
-    # codes built in f-strings
-    codes.update(f"application.{action}" for action in Action)
-    codes.update(f"supervision.card_{colour}" for colour in CardColour.values)
-    # workflow.<decision class> after a task decision (Wait writes nothing)
-    decisions = ("FanOut", "Advance", "ReturnTo", "Reject", "Complete", "NeedsSecondApproval")
-    codes.update(
-        f"workflow.{getattr(workflow_domain, name).__name__.lower()}" for name in decisions
-    )
-    return codes
+from tests.approvals.support import written_codes
 
 
 def test_the_scan_finds_the_codes_the_services_write():

@@ -13,8 +13,15 @@ from tests.approvals.applications.conftest import (
     version,  # noqa: F401 (the food licence)
     window,  # noqa: F401
 )
-from tests.approvals.applications.test_browser_journey import TEXT, _sign_in, attach_floor_plan
-from tests.browser_support import DESKTOP, PHONE, axe_violations, screenshot
+from tests.browser_support import (
+    APPLICATION_TEXT,
+    DESKTOP,
+    PHONE,
+    attach_floor_plan,
+    axe_violations,
+    citizen_signs_in,
+    screenshot,
+)
 from tests.factories import MembershipFactory, PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,7 +40,7 @@ def test_an_admin_invites_an_agent_who_applies_and_the_admin_sees_it(
 
     # when the administrator invites the citizen by mobile number on the business page
     office = open_page(language)
-    _sign_in(office, admin)
+    citizen_signs_in(office, admin)
     office.goto(f"/accounts/business/{business.pk}/")
     office.fill("#id_identifier", agent.mobile)
     office.locator("form[action$='/invite/'] button[type=submit]").click()
@@ -46,7 +53,7 @@ def test_an_admin_invites_an_agent_who_applies_and_the_admin_sees_it(
 
     # when the citizen, on a phone, accepts the invitation on their account page
     phone = open_page(language, viewport=PHONE)
-    _sign_in(phone, agent)
+    citizen_signs_in(phone, agent)
     phone.locator(
         f"form[action$='/invitations/{invitation.pk}/respond/'] button[value=accept]"
     ).click()
@@ -58,7 +65,7 @@ def test_an_admin_invites_an_agent_who_applies_and_the_admin_sees_it(
     phone.get_by_label(business.name).check()
     phone.locator("main form button.button").click()
     expect(phone.locator("main")).to_contain_text(business.name)
-    phone.get_by_label(TEXT[language]["retail"]).check()
+    phone.get_by_label(APPLICATION_TEXT[language]["retail"]).check()
     phone.locator("form.application-form .form-actions button[value=continue]").click()
     phone.fill("#id_floor_area", "60")
     phone.locator("form.application-form .form-actions button[value=continue]").click()

@@ -4,35 +4,22 @@ mobile number and switches language — in each language, at phone and desktop w
 import re
 
 import pytest
-from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.models import PersonProfile
-from tests.browser_support import DESKTOP, PHONE, axe_violations, screenshot
+from tests.browser_support import (
+    DESKTOP,
+    PHONE,
+    SIGN_UP_PASSWORD,
+    axe_violations,
+    screenshot,
+    sign_up,
+)
 from tests.factories import PopulationRecordFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a long demo passphrase 2026"
 HTML_LANG = {"en": "en", "zh-hans": "zh-CN"}
-
-
-def sign_up(page, record, *, mobile: str, email: str) -> None:
-    """On the sign-up page: the registry's name and ID number (typed in lower case), a mobile
-    number, an e-mail address and a passphrase; then the link in the e-mail, which opens the
-    account's home page."""
-    page.fill("#id_real_name", record.name)
-    page.fill("#id_id_number", record.id_number.lower())
-    page.fill("#id_mobile", mobile)
-    page.fill("#id_email", email)
-    page.fill("#id_password1", PASSWORD)
-    page.fill("#id_password2", PASSWORD)
-    page.locator("form[novalidate] button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/accounts/signup/sent/$"))
-    message = next(m for m in reversed(mail.outbox) if m.to == [email])
-    link = re.search(r"https?://\S+(/accounts/signup/confirm/\S+/)", message.body).group(1)
-    page.goto(link)
-    expect(page).to_have_url(re.compile(r"/accounts/$"))
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -56,7 +43,7 @@ def test_citizen_signs_up_signs_in_and_switches_language(open_page, language):
     page.locator(".site-nav form button[type=submit]").click()
     page.goto("/accounts/login/")
     page.fill("#id_username", "139 1234 5678")
-    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password", SIGN_UP_PASSWORD)
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/accounts/$"))
 
@@ -119,8 +106,8 @@ def test_sign_up_can_be_completed_with_the_keyboard_alone(open_page, language):
         record.id_number,
         "13700001111",
         "chen@example.cn",
-        PASSWORD,
-        PASSWORD,
+        SIGN_UP_PASSWORD,
+        SIGN_UP_PASSWORD,
     ]:
         if value is not None:
             page.keyboard.type(value)
@@ -175,7 +162,7 @@ def test_failures_from_elsewhere_slow_sign_in_down_and_say_so(open_page, languag
     page = open_page(language, PHONE)
     page.goto("/accounts/login/")
     page.fill("#id_username", "li.lei@example.cn")
-    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password", SIGN_UP_PASSWORD)
     page.locator("main form button[type=submit]").click()
 
     # then they are asked to wait, with a way out, and what they typed is kept

@@ -33,19 +33,27 @@ from approvals.models import Application, ApplicationStatus, Document, DocumentK
 from approvals.services.documents import verification_url
 from audit.models import AuditEvent
 from demo.catalogue import department_workflow
-from tests.accounts.views.auth_helpers import confirmed_device, totp_code
+from tests.accounts.views.auth_helpers import confirmed_device
 from tests.approvals.applications.conftest import (
     MATERIALS,
     SCHEMA,
     window,  # noqa: F401 (fixture)
 )
-from tests.approvals.applications.test_browser_journey import TEXT, _png, attach_floor_plan
 from tests.approvals.documents.conftest import pdf_fonts, pdf_text, squeezed
-from tests.browser.test_citizen_account_journey import sign_up
-from tests.browser.test_parallel_permit_journey import act, open_task_from_queue
-from tests.browser_support import DESKTOP, PHONE, axe_violations, screenshot
+from tests.browser_support import (
+    APPLICATION_TEXT,
+    PHONE,
+    act,
+    attach_floor_plan,
+    no_serious_axe_violations,
+    official_signs_in,
+    open_task_from_queue,
+    png_bytes,
+    screenshot,
+    screenshots,
+    sign_up,
+)
 from tests.factories import (
-    DEFAULT_PASSWORD,
     DepartmentFactory,
     OfficialFactory,
     PopulationRecordFactory,
@@ -106,25 +114,13 @@ def officials(window, food_licence):  # noqa: F811
     return people
 
 
-def official_signs_in(page, user) -> None:
-    """Password, then the six-digit code the official's authenticator app shows."""
-    page.goto("/accounts/login/")
-    page.fill("#id_username", user.email)
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/two-factor/verify/"))
-    page.fill("#id_token", totp_code(user.totpdevice_set.get()))
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/accounts/$"))
-
-
 def apply_for_the_licence(page, language) -> str:
     """From the service's page to the receipt; the tracking number."""
     page.goto("/services/SPJY/")
     page.locator("main a.button[href$='/applications/new/SPJY/']").first.click()
     page.locator("main form button.button").click()
     page.fill("#id_shop_name", "老福州小吃")
-    page.get_by_label(TEXT[language]["retail"]).check()
+    page.get_by_label(APPLICATION_TEXT[language]["retail"]).check()
     page.locator("form.application-form .form-actions button[value=continue]").click()
     page.fill("#id_floor_area", "45")
     page.locator("form.application-form .form-actions button[value=continue]").click()
@@ -180,20 +176,6 @@ def qr_symbol_in_pdf(path, size: int, dpi: int = 400) -> list[list[bool]]:
     ]
 
 
-def no_serious_axe_violations(page) -> None:
-    assert axe_violations(page) == [], page.url
-
-
-def screenshots(page, name: str) -> None:
-    """The page at phone and desktop widths, for a person to look at; nothing wider than the
-    screen."""
-    for width_name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
-        page.set_viewport_size(viewport)
-        screenshot(page, f"{name}-{width_name}")
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= viewport["width"], f"{name} overflows at {viewport['width']} px"
-
-
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_from_sign_up_to_the_verified_licence_certificate(
     open_page, food_licence, officials, language, tmp_path
@@ -243,7 +225,7 @@ def test_from_sign_up_to_the_verified_licence_certificate(
     no_serious_axe_violations(citizen)
     citizen.set_input_files(
         "#file-floor-plan",
-        files=[{"name": "平面图-第二版.png", "mimeType": "image/png", "buffer": _png()}],
+        files=[{"name": "平面图-第二版.png", "mimeType": "image/png", "buffer": png_bytes()}],
     )
     citizen.locator("#material-floor-plan form button[type=submit]").click()
     expect(citizen.locator("#material-floor-plan")).to_contain_text("平面图-第二版.png")

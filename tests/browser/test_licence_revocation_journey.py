@@ -16,9 +16,13 @@ from tests.approvals.licences.conftest import (
     open_follow_up,
     register,  # noqa: F401 (fixture)
 )
-from tests.approvals.licences.test_browser_pages import _sign_in as citizen_signs_in
-from tests.browser.test_food_licence_journey import official_signs_in
-from tests.browser_support import DESKTOP, axe_violations, screenshot
+from tests.browser_support import (
+    DESKTOP,
+    axe_violations,
+    citizen_signs_in,
+    official_signs_in,
+    screenshot,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

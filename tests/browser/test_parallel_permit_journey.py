@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from approvals.models import Application, Document, ReviewTask
 from approvals.services.workflow import workflow_start
 from tests.approvals.review import conftest as review
-from tests.browser_support import SCREENSHOTS, axe_violations, screenshot
+from tests.browser_support import SCREENSHOTS, act, axe_violations, open_task_from_queue, screenshot
 from tests.factories import ApplicationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,25 +23,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # The review tests' fixtures: the planning permit on its own departments and officials.
 demo = review.demo
 make_accepted = review.make_accepted
-
-
-@pytest.fixture
-def official_page(signed_in_page):
-    """A page signed in as an official (tests/browser_support.py ``signed_in_page``)."""
-    return signed_in_page
-
-
-def open_task_from_queue(page, application):
-    page.goto("/work/queue/")
-    page.get_by_role("link", name=application.tracking_number).click()
-    expect(page).to_have_url(re.compile(r"/work/tasks/\d+/$"))
-
-
-def act(page, action: str, **fields):
-    page.locator(f"#action-{action} summary").click()
-    for name, value in fields.items():
-        page.fill(f"#id_{action}-{name}", value)
-    page.locator(f"#action-{action} button[type=submit]").click()
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

@@ -19,8 +19,6 @@ from playwright.sync_api import expect
 
 from approvals.models import Application, Commitment, Document, Licence
 from tests.approvals.intake import conftest as intake
-from tests.approvals.intake import test_commitments as commitments
-from tests.browser import test_parallel_permit_journey as parallel_permit
 from tests.browser_support import axe_violations, screenshot
 from tests.support import in_days
 
@@ -28,8 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 window, bureau, clerk, reviewer = intake.window, intake.bureau, intake.clerk, intake.reviewer
 version, citizen = intake.version, intake.citizen
-fire_version, approver = commitments.fire_version, commitments.approver
-official_page = parallel_permit.official_page  # a browser signed in past the second factor
+fire_version, approver = intake.fire_version, intake.approver
 
 CORRECTED = {"en": "Corrected:", "zh-hans": "更正："}
 SENT = {
@@ -49,7 +46,7 @@ def test_a_supplement_notice_asks_for_a_corrected_answer(
     official_page, version, citizen, clerk, language
 ):
     # given a submitted application whose shop name does not match the lease
-    application = commitments.submitted_with(
+    application = intake.submitted_with(
         version, citizen, {"applicant_name": "王芳", "shop_name": "王记小吃"}
     )
 
@@ -98,7 +95,7 @@ def test_a_pledge_replaces_a_certificate_and_a_false_one_revokes_the_licence(
     official_page, fire_version, citizen, clerk, reviewer, approver, language, tmp_path
 ):
     # given an application with the signed pledge and without the training records
-    application = commitments.submitted_with(fire_version, citizen, commitments.PLEDGED)
+    application = intake.submitted_with(fire_version, citizen, intake.PLEDGED)
 
     # when the clerk opens it: the pledge is shown and the certificate marked as replaced
     desk = official_page(clerk, language)
@@ -133,7 +130,7 @@ def test_a_pledge_replaces_a_certificate_and_a_false_one_revokes_the_licence(
         )
 
     # when the review approves as usual, the licence is issued and the pledge waits to be checked
-    commitments.approve_through(application, reviewer, approver)
+    intake.approve_through(application, reviewer, approver)
     licence = Licence.objects.get(application=application)
     verifier = official_page(approver, language)
     verifier.goto("/work/queue/")

@@ -15,7 +15,7 @@ from approvals.security.query_codes import hash_query_code
 from approvals.services.intake import intake_accept
 from approvals.services.tasks import task_approve, task_resume_clock
 from tests.approvals.review import conftest as review
-from tests.approvals.timeline.test_progress_pages import expert_review_pause
+from tests.approvals.timeline.conftest import expert_review_pause
 from tests.browser_support import DESKTOP, PHONE, axe_violations, screenshot
 from tests.factories import ApplicationFactory
 

@@ -15,7 +15,6 @@ from playwright.sync_api import expect
 from approvals.services.intake import intake_accept
 from audit.models import AuditEvent
 from tests.approvals.deadlines import conftest as deadlines
-from tests.browser.test_supervisor_journey import official_page
 from tests.browser_support import axe_violations, screenshot
 from tests.factories import UserFactory
 
@@ -25,7 +24,6 @@ department = deadlines.department
 window = deadlines.window
 clerk = deadlines.clerk
 make_application = deadlines.make_application
-signed_in_page = official_page  # a page signed in with a session made by the test client
 
 # Monday 2026-12-21: the official calendar ends on 2026-12-31.
 DECEMBER = dt.datetime(2026, 12, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -39,10 +39,17 @@ from demo.applications import _user
 from demo.catalogue import seed_catalogue, seed_themes
 from demo.management.commands.seed_demo import DemoSeeder
 from demo.theme_cases import MEMBER_ANSWERS, RESTAURANT_SHARED
-from tests.approvals.applications.test_browser_journey import _png
-from tests.browser.test_parallel_permit_journey import act, open_task_from_queue
-from tests.browser.test_theme_window_journey import ACCEPTED, SENT
-from tests.browser_support import DESKTOP, PHONE, axe_violations, screenshot
+from tests.browser_support import (
+    DESKTOP,
+    PHONE,
+    THEME_CASE_ACCEPTED,
+    THEME_SUPPLEMENT_SENT,
+    act,
+    axe_violations,
+    open_task_from_queue,
+    png_bytes,
+    screenshot,
+)
 from tests.support import in_days
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -189,7 +196,8 @@ def test_a_restaurant_opens_as_one(demo, signed_in_page, language, viewport, tmp
     for slot in slots:
         section = home.locator(f"#material-{slot.removeprefix('file-')}")
         home.set_input_files(
-            f"#{slot}", files=[{"name": f"{slot}.png", "mimeType": "image/png", "buffer": _png()}]
+            f"#{slot}",
+            files=[{"name": f"{slot}.png", "mimeType": "image/png", "buffer": png_bytes()}],
         )
         section.locator("form.upload-form button").click()
         expect(section).to_contain_text(f"{slot}.png")
@@ -223,7 +231,7 @@ def test_a_restaurant_opens_as_one(demo, signed_in_page, language, viewport, tmp
     screenshot(desk, f"{shot}-notice")
     desk.locator("#supplement button[type=submit]").click(no_wait_after=True)
     expect(desk).to_have_url(re.compile(r"/work/intake/$"), timeout=90_000)
-    expect(desk.get_by_role("status")).to_contain_text(SENT[language])
+    expect(desk.get_by_role("status")).to_contain_text(THEME_SUPPLEMENT_SENT[language])
 
     # The applicant answers once, on one page.
     home.goto(f"/theme-cases/{case.pk}/")
@@ -238,7 +246,7 @@ def test_a_restaurant_opens_as_one(demo, signed_in_page, language, viewport, tmp
     for i in range(forms.count()):
         name = f"answer-{i}.png"
         path = tmp_path / name
-        path.write_bytes(_png())
+        path.write_bytes(png_bytes())
         forms.nth(i).locator("input[type=file]").set_input_files(str(path))
         forms.nth(i).locator("button[type=submit]").click()
         expect(items).to_contain_text(name)
@@ -254,7 +262,9 @@ def test_a_restaurant_opens_as_one(demo, signed_in_page, language, viewport, tmp
     # The clerk accepts the whole: the members that wait for the registration show as waiting.
     desk.goto(f"/work/intake/cases/{case.pk}/")
     desk.locator("#accept button[type=submit]").click(no_wait_after=True)
-    expect(desk.get_by_role("status")).to_contain_text(ACCEPTED[language], timeout=90_000)
+    expect(desk.get_by_role("status")).to_contain_text(
+        THEME_CASE_ACCEPTED[language], timeout=90_000
+    )
     statuses = {k: m.status for k, m in _members(case).items()}
     assert statuses["company"] == "under_review" and statuses["food"] == "waiting"
     home.goto(f"/theme-cases/{case.pk}/")

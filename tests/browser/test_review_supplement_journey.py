@@ -11,15 +11,12 @@ from playwright.sync_api import expect
 from approvals.models import Application, ReviewTask, SupplementRequest
 from approvals.services.intake import intake_accept
 from tests.approvals.intake import conftest as intake
-from tests.approvals.intake import test_commitments as commitments
-from tests.browser import test_parallel_permit_journey as parallel_permit
-from tests.browser_support import axe_violations, screenshot
+from tests.browser_support import axe_violations, open_task_from_queue, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 window, bureau, clerk, reviewer = intake.window, intake.bureau, intake.clerk, intake.reviewer
 version, citizen = intake.version, intake.citizen
-official_page = parallel_permit.official_page  # a browser signed in past the second factor
 
 CORRECTED = {"en": "Corrected:", "zh-hans": "更正："}
 ASKED_BY_REVIEW = {
@@ -37,14 +34,14 @@ def test_a_reviewer_asks_for_a_corrected_answer_during_review(
     official_page, version, citizen, clerk, reviewer, language
 ):
     # given an application under review whose shop name does not match the lease
-    application = commitments.submitted_with(
+    application = intake.submitted_with(
         version, citizen, {"applicant_name": "王芳", "shop_name": "王记小吃"}
     )
     intake_accept(actor=clerk, application=application, revision=application.revision)
 
     # when the reviewer opens the task from the queue and ticks the answer in the notice
     desk = official_page(reviewer, language)
-    parallel_permit.open_task_from_queue(desk, application)
+    open_task_from_queue(desk, application)
     desk.locator("#action-return_to_applicant summary").click()
     # the applicant's name comes from the population registry: not offered for correction
     expect(desk.locator("#id_return_to_applicant-f-applicant_name")).to_have_count(0)
@@ -85,7 +82,7 @@ def test_a_reviewer_asks_for_a_corrected_answer_during_review(
     assert ReviewTask.objects.get(application=stored).status == "open"
 
     # then the reviewer's task page shows the correction, before → after
-    parallel_permit.open_task_from_queue(desk, application)
+    open_task_from_queue(desk, application)
     correction = desk.locator(".correction")
     expect(correction).to_contain_text(CORRECTED[language])
     expect(correction.locator("del")).to_have_text("王记小吃")

@@ -12,13 +12,16 @@ from playwright.sync_api import expect
 
 from approvals.models import working_calendar as calendar_cache
 from tests.approvals.supervision import conftest as supervision
-from tests.approvals.supervision.test_trends import health_version, march  # noqa: F401
 from tests.browser_support import DESKTOP, PHONE, axe_violations, screenshot
 from tests.factories import ReviewTaskFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-city = supervision.city
+city, health_version, trend_march = (
+    supervision.city,
+    supervision.health_version,
+    supervision.trend_march,
+)
 _signing_key = supervision._signing_key
 
 
@@ -34,14 +37,14 @@ def _fresh_calendar():
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_a_supervisor_drills_down_from_a_trend_column_to_the_late_case(
     city,
-    march,  # noqa: F811
+    trend_march,
     signed_in_page,
     language,
     viewport_name,
 ):
     viewport = DESKTOP if viewport_name == "desktop" else PHONE
     page = signed_in_page(city.supervisor, language, viewport)
-    late = march["B"]
+    late = trend_march["B"]
 
     # given the supervision dashboard, the supervisor opens the trends
     page.goto("/supervision/")

@@ -55,13 +55,6 @@ def supervisor(demo):
 
 
 @pytest.fixture
-def official_page(signed_in_page):
-    """A page signed in as an official who has passed the second factor (the session is made by
-    the test client and handed to the browser; the supervisor signs in through the pages)."""
-    return signed_in_page
-
-
-@pytest.fixture
 def late_application(demo):
     """Accepted at the window, approved by planning, still open at housing and fire; the sweep
     run on the day after the tasks' due date lights them red and issues red cards."""

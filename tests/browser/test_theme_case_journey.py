@@ -14,11 +14,9 @@ import pytest
 from playwright.sync_api import expect
 
 from approvals.models import Application, ServiceRating, ThemeCase
-from tests.approvals.applications.test_browser_journey import _png
 from tests.approvals.themes.conftest import citizen, lead_window, restaurant  # noqa: F401
-from tests.approvals.themes.test_theme_case_delivery_and_rating import _decide
-from tests.browser.test_food_licence_journey import no_serious_axe_violations, screenshots
-from tests.browser_support import DESKTOP, PHONE
+from tests.approvals.themes.helpers import decide_member
+from tests.browser_support import DESKTOP, PHONE, no_serious_axe_violations, png_bytes, screenshots
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +33,7 @@ def _continue(page) -> None:
 def _upload(page, slot: str, name: str) -> None:
     section = page.locator(f"#material-{slot}")
     page.set_input_files(
-        f"#file-{slot}", files=[{"name": name, "mimeType": "image/png", "buffer": _png()}]
+        f"#file-{slot}", files=[{"name": name, "mimeType": "image/png", "buffer": png_bytes()}]
     )
     section.locator("form.upload-form button").click()
     expect(page.locator(f"#material-{slot}")).to_contain_text(name)
@@ -131,7 +129,7 @@ def test_a_citizen_opens_a_restaurant_as_one_application(
 
     # Given the departments' decisions, the applicant takes them as one set and rates once.
     for member in members:
-        _decide(member)
+        decide_member(member)
     page.goto(f"/theme-cases/{case.pk}/")
     with page.expect_download() as download:
         page.locator("[data-testid=download-set]").click()

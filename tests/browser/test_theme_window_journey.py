@@ -14,7 +14,14 @@ from approvals.models import Attachment, ReviewTask
 from approvals.services.tasks import task_approve
 from tests.approvals.theme_window import conftest as theme_window
 from tests.approvals.theme_window.conftest import members_of
-from tests.browser_support import DESKTOP, PHONE, axe_violations, screenshot
+from tests.browser_support import (
+    DESKTOP,
+    PHONE,
+    THEME_CASE_ACCEPTED,
+    THEME_SUPPLEMENT_SENT,
+    axe_violations,
+    screenshot,
+)
 from tests.support import in_days, png_upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,12 +34,6 @@ window, bureaus, clerk, reviewers = (
 )
 services, theme, citizen = theme_window.services, theme_window.theme, theme_window.citizen
 make_case, case = theme_window.make_case, theme_window.case
-
-SENT = {
-    "en": "One supplement notice covering every service is sent",
-    "zh-hans": "涵盖全部事项的一次性补正告知已发出",
-}
-ACCEPTED = {"en": "The case is accepted as a whole", "zh-hans": "一件事已整体受理"}
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -64,7 +65,7 @@ def test_one_window_one_notice_one_answer(
     # (three sealed notices, one per member, are rendered in the request under eager Celery)
     desk.locator("#supplement button[type=submit]").click(no_wait_after=True)
     expect(desk).to_have_url(re.compile(r"/work/intake/$"), timeout=90_000)
-    expect(desk.get_by_role("status")).to_contain_text(SENT[language])
+    expect(desk.get_by_role("status")).to_contain_text(THEME_SUPPLEMENT_SENT[language])
 
     # then the applicant answers once, on one page: one upload, one correction
     home = signed_in_page(citizen, language, viewport)
@@ -88,7 +89,9 @@ def test_one_window_one_notice_one_answer(
     # when the clerk accepts the whole case
     desk.goto(f"/work/intake/cases/{case.pk}/")
     desk.locator("#accept button[type=submit]").click(no_wait_after=True)
-    expect(desk.get_by_role("status")).to_contain_text(ACCEPTED[language], timeout=90_000)
+    expect(desk.get_by_role("status")).to_contain_text(
+        THEME_CASE_ACCEPTED[language], timeout=90_000
+    )
     statuses = {k: m.status for k, m in members_of(case).items()}
     assert statuses == {"registration": "under_review", "fire": "under_review", "food": "waiting"}
 

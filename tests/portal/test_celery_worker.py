@@ -19,10 +19,9 @@ from celery import Celery
 from django.conf import settings
 
 from portal.tasks import held_ping, ping
+from tests.support import WORKER_WAIT_SECONDS, stop_process, wait_for_worker
 
 pytestmark = pytest.mark.celery_worker
-
-WAIT_SECONDS = 30
 
 
 @pytest.fixture
@@ -80,21 +79,12 @@ def _start_worker(broker, queue, log_path, *options) -> subprocess.Popen:
         )
 
 
-def _stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-
-
 @pytest.fixture
 def worker(broker, queue, tmp_path):
     log_path = tmp_path / "worker.log"
     process = _start_worker(broker, queue, log_path, "--pool=solo")
     yield process, log_path
-    _stop(process)
+    stop_process(process)
 
 
 @pytest.fixture
@@ -121,11 +111,11 @@ def test_worker_runs_a_task_sent_through_the_broker(worker, sender, queue, tmp_p
     sender.send_task(ping.name, args=[token, str(inbox)], queue=queue)
 
     pong = inbox / f"{token}.pong"
-    deadline = time.monotonic() + WAIT_SECONDS
+    deadline = time.monotonic() + WORKER_WAIT_SECONDS
     while not pong.exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)
     assert pong.exists(), (
-        f"the worker did not run the task within {WAIT_SECONDS} s "
+        f"the worker did not run the task within {WORKER_WAIT_SECONDS} s "
         f"(exit status {process.poll()}); its log:\n{log_path.read_text(errors='replace')}"
     )
     assert pong.read_text() == token
@@ -136,16 +126,6 @@ def test_ping_refuses_a_token_that_could_leave_its_folder(tmp_path):
         ping("../escape", str(tmp_path))
 
     assert list(tmp_path.iterdir()) == []
-
-
-def _wait_for(condition, process, log_path, what: str, seconds: float = WAIT_SECONDS) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition() and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert condition(), (
-        f"{what} within {seconds} s (worker exit status {process.poll()}); its log:\n"
-        f"{log_path.read_text(errors='replace')[-6000:]}"
-    )
 
 
 def _pool_processes(worker_pid: int) -> list[int]:
@@ -166,7 +146,7 @@ def test_a_task_whose_pool_processes_were_killed_runs_again_exactly_once(
         inbox.mkdir()
         token = uuid.uuid4().hex
         sender.send_task(held_ping.name, args=[token, str(inbox)], queue=queue)
-        _wait_for(
+        wait_for_worker(
             lambda: any(inbox.glob(f"{token}.started.*")),
             process,
             log_path,
@@ -179,14 +159,16 @@ def test_a_task_whose_pool_processes_were_killed_runs_again_exactly_once(
         (inbox / f"{token}.release").touch()
 
         pong = inbox / f"{token}.pong"
-        _wait_for(pong.exists, process, log_path, "the task did not run again")
+        wait_for_worker(pong.exists, process, log_path, "the task did not run again")
         # and the pool still works: another task runs in the replacement processes
         later = uuid.uuid4().hex
         (inbox / f"{later}.release").touch()
         sender.send_task(held_ping.name, args=[later, str(inbox)], queue=queue)
-        _wait_for((inbox / f"{later}.pong").exists, process, log_path, "a later task did not run")
+        wait_for_worker(
+            (inbox / f"{later}.pong").exists, process, log_path, "a later task did not run"
+        )
     finally:
-        _stop(process)
+        stop_process(process)
 
     assert pong.read_text() == token
     assert len(list(inbox.glob(f"{token}.started.*"))) == 2  # killed once, run again
@@ -218,11 +200,13 @@ def test_a_real_worker_beats_into_the_database_and_leaves_on_shutdown(broker, qu
             ).fetchall()
 
     try:
-        _wait_for(lambda: len(rows()) == 1, process, log_path, "no heartbeat row")
+        wait_for_worker(lambda: len(rows()) == 1, process, log_path, "no heartbeat row")
         hostname, queues, first_seen = rows()[0]
-        _wait_for(lambda: rows()[0][2] != first_seen, process, log_path, "no second heartbeat")
+        wait_for_worker(
+            lambda: rows()[0][2] != first_seen, process, log_path, "no second heartbeat"
+        )
     finally:
-        _stop(process)
+        stop_process(process)
 
     assert hostname == f"{queue}@{socket.gethostname()}"
     assert queues == queue

@@ -13,6 +13,8 @@ from rest_framework.test import APIClient
 
 from approvals.models import Attachment, Document, Licence
 from approvals.services.api_credentials import api_client_create, personal_token_create
+from approvals.services.applications import application_start
+from approvals.services.attachments import attachment_upload
 from approvals.services.workflow import workflow_start
 from tests.approvals.intake.conftest import (  # noqa: F401  (fixtures)
     bureau,
@@ -258,3 +260,14 @@ def theme_world(world, theme, citizen):
 @pytest.fixture
 def unverified_official(window):
     return OfficialFactory(department=window).user
+
+
+def ready_draft(citizen, version):
+    """A draft of ``version`` by ``citizen`` with its answers and floor plan: ready to submit."""
+    draft = application_start(actor=citizen, version=version)
+    draft.data = {"applicant_name": "王芳", "shop_name": "老福州小吃"}
+    draft.save(update_fields=["data"])
+    attachment_upload(
+        actor=citizen, application=draft, material_key="floor-plan", uploaded_file=png_upload()
+    )
+    return draft

@@ -14,8 +14,7 @@ from kombu import pools as kombu_pools
 
 from approvals.models import Application, Document
 from portal.celery import app as celery_app
-from tests.approvals.api.conftest import token_client
-from tests.approvals.api.test_idempotency import _ready_draft
+from tests.approvals.api.conftest import ready_draft, token_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -74,7 +73,7 @@ def _drain(folder: Path) -> list[str]:
 def test_submissions_during_a_broker_outage_are_stored_and_their_work_drains_afterwards(
     broker, citizen, version
 ):
-    drafts = [_ready_draft(citizen, version) for _ in range(6)]
+    drafts = [ready_draft(citizen, version) for _ in range(6)]
     api = token_client(citizen)
     stopped = broker.with_name("queue-away")
     acknowledged = []

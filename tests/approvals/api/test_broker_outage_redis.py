@@ -27,10 +27,8 @@ from approvals.models import Application, Document, Notification
 from approvals.services.documents import RENDER_GRACE, documents_render_sweep
 from approvals.services.notifications import notifications_resend_sweep
 from portal.celery import app as celery_app
-from tests.approvals.api.conftest import token_client
-from tests.approvals.api.test_idempotency import _ready_draft
-from tests.portal.test_celery_worker import _stop
-from tests.portal.test_celery_worker import _wait_for as _wait_for_worker
+from tests.approvals.api.conftest import ready_draft, token_client
+from tests.support import stop_process, wait_for_worker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
 
@@ -199,11 +197,11 @@ def worker(shared_database, redis_server, tmp_path):
         _wait_for(lambda: " ready." in log_path.read_text(errors="replace"), worker, "not ready")
         yield worker
     finally:
-        _stop(process)
+        stop_process(process)
 
 
 def _wait_for(condition, worker, what: str) -> None:
-    _wait_for_worker(condition, worker["process"], worker["log"], what, seconds=WAIT_SECONDS)
+    wait_for_worker(condition, worker["process"], worker["log"], what, seconds=WAIT_SECONDS)
 
 
 def _emails_sent(worker) -> int:
@@ -219,7 +217,7 @@ def test_submissions_while_redis_is_down_are_stored_and_drained_by_a_real_worker
     shared_database, publishing_to, worker, citizen, version, caplog
 ):
     redis_server = publishing_to
-    drafts = [_ready_draft(citizen, version) for _ in range(6)]
+    drafts = [ready_draft(citizen, version) for _ in range(6)]
     api = token_client(citizen)
     acknowledged = []
 

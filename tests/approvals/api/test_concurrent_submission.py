@@ -9,8 +9,7 @@ from django.db import connection, connections
 
 from approvals.models import Application
 from audit.models import AuditEvent
-from tests.approvals.api.conftest import token_client
-from tests.approvals.api.test_idempotency import _ready_draft
+from tests.approvals.api.conftest import ready_draft, token_client
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -19,7 +18,7 @@ pytestmark = [
 
 
 def test_two_simultaneous_submissions_with_one_key_make_one_application(citizen, version):
-    draft = _ready_draft(citizen, version)
+    draft = ready_draft(citizen, version)
     url = f"/api/v1/applications/{draft.pk}/submit/"
     clients = [token_client(citizen), token_client(citizen)]
     barrier = threading.Barrier(2)

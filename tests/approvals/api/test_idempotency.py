@@ -1,25 +1,11 @@
 """Submission with an Idempotency-Key: replay, reuse with another request, in progress."""
 
 from approvals.models import Application, IdempotencyRecord
-from tests.approvals.api.conftest import token_client
-from tests.support import png_upload
-
-
-def _ready_draft(citizen, version):
-    from approvals.services.applications import application_start
-    from approvals.services.attachments import attachment_upload
-
-    draft = application_start(actor=citizen, version=version)
-    draft.data = {"applicant_name": "王芳", "shop_name": "老福州小吃"}
-    draft.save(update_fields=["data"])
-    attachment_upload(
-        actor=citizen, application=draft, material_key="floor-plan", uploaded_file=png_upload()
-    )
-    return draft
+from tests.approvals.api.conftest import ready_draft, token_client
 
 
 def test_the_same_key_and_body_replays_the_first_response_and_submits_once(citizen, version):
-    draft = _ready_draft(citizen, version)
+    draft = ready_draft(citizen, version)
     api = token_client(citizen)
     url = f"/api/v1/applications/{draft.pk}/submit/"
 
@@ -34,7 +20,7 @@ def test_the_same_key_and_body_replays_the_first_response_and_submits_once(citiz
 
 
 def test_the_same_key_with_another_request_is_refused_with_422(citizen, version):
-    first_draft, second_draft = _ready_draft(citizen, version), _ready_draft(citizen, version)
+    first_draft, second_draft = ready_draft(citizen, version), ready_draft(citizen, version)
     api = token_client(citizen)
     api.post(f"/api/v1/applications/{first_draft.pk}/submit/", HTTP_IDEMPOTENCY_KEY="k-2")
 
@@ -48,7 +34,7 @@ def test_the_same_key_with_another_request_is_refused_with_422(citizen, version)
 
 
 def test_a_key_whose_first_request_is_still_running_answers_409(citizen, version):
-    draft = _ready_draft(citizen, version)
+    draft = ready_draft(citizen, version)
     api = token_client(citizen)
     url = f"/api/v1/applications/{draft.pk}/submit/"
     # The first request with this key is being served right now (its record is in progress).
@@ -69,7 +55,7 @@ def test_a_key_whose_first_request_died_is_taken_over_by_a_retry(citizen, versio
 
     from approvals.api.idempotency import ABANDONED_AFTER
 
-    draft = _ready_draft(citizen, version)
+    draft = ready_draft(citizen, version)
     api = token_client(citizen)
     url = f"/api/v1/applications/{draft.pk}/submit/"
     # The first request with this key was killed mid-way long ago: its record stayed in progress.
@@ -103,7 +89,7 @@ def test_a_refused_submission_leaves_the_key_free_for_a_retry(citizen, version):
 
 
 def test_submission_without_a_key_is_refused_with_a_field_error(citizen, version):
-    draft = _ready_draft(citizen, version)
+    draft = ready_draft(citizen, version)
 
     response = token_client(citizen).post(f"/api/v1/applications/{draft.pk}/submit/")
 

@@ -6,8 +6,7 @@ import pytest
 
 from approvals.models import Application, Document, IdempotencyRecord, Notification
 from audit.models import AuditEvent
-from tests.approvals.api.conftest import token_client
-from tests.approvals.api.test_idempotency import _ready_draft
+from tests.approvals.api.conftest import ready_draft, token_client
 
 # The request as a whole: the token, the Idempotency-Key's record, the permission read, the
 # submission's transaction (application, attachments, materials, key, tracking number, status,
@@ -36,7 +35,7 @@ def test_an_api_submission_runs_a_fixed_number_of_statements(
 ):
     # The day's first submission creates the day's counters and reads the calendar: the
     # steady state is the next one.
-    earlier, draft = _ready_draft(citizen, version), _ready_draft(citizen, version)
+    earlier, draft = ready_draft(citizen, version), ready_draft(citizen, version)
     api = token_client(citizen)
     with django_capture_on_commit_callbacks(execute=True):
         api.post(f"/api/v1/applications/{earlier.pk}/submit/", HTTP_IDEMPOTENCY_KEY="earlier")

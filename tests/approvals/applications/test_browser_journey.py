@@ -2,50 +2,21 @@
 resumes on another device, attaches the material, double-clicks Submit, gets one application and
 a receipt, and follows it through the public lookup. axe-core checks each page on the way."""
 
-import io
 import re
 
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
 from approvals.models import Application, ApplicationStatus
-from tests.browser_support import axe_violations, screenshot
-from tests.factories import DEFAULT_PASSWORD
+from tests.browser_support import (
+    APPLICATION_TEXT,
+    attach_floor_plan,
+    citizen_signs_in,
+    no_serious_axe_violations,
+    screenshot,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-TEXT = {
-    "en": {"retail": "Food retail", "submitted": "Submitted, awaiting intake"},
-    "zh-hans": {"retail": "食品销售", "submitted": None},
-}
-
-
-def _png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 40), "white").save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def _sign_in(page, user):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", user.email)
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/accounts/$"))
-
-
-def attach_floor_plan(page, name: str = "plan.png") -> None:
-    """On the materials step: upload the floor plan and see it listed."""
-    page.set_input_files(
-        "#file-floor-plan", files=[{"name": name, "mimeType": "image/png", "buffer": _png()}]
-    )
-    page.locator("#material-floor-plan form.upload-form button").click()
-    expect(page.locator("#material-floor-plan")).to_contain_text(name)
-
-
-def _no_serious_axe_violations(page):
-    assert axe_violations(page) == [], page.url
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -53,42 +24,42 @@ def test_a_citizen_applies_resumes_on_another_device_and_submits_once(
     open_page, citizen, version, language
 ):
     laptop = open_page(language)
-    _sign_in(laptop, citizen)
+    citizen_signs_in(laptop, citizen)
 
     # finds the service and starts
     laptop.goto("/services/SPJY/")
     laptop.locator("main a.button").first.click()
     laptop.locator("main form button.button").click()
     expect(laptop.locator("nav.progress li[aria-current=step]")).to_have_count(1)
-    _no_serious_axe_violations(laptop)
+    no_serious_axe_violations(laptop)
 
     # fills the first step and leaves
     laptop.fill("#id_shop_name", "老福州小吃")
-    laptop.get_by_label(TEXT[language]["retail"]).check()
+    laptop.get_by_label(APPLICATION_TEXT[language]["retail"]).check()
     laptop.locator("button[value=leave]").click()
     expect(laptop).to_have_url(re.compile(r"/applications/$"))
-    _no_serious_axe_violations(laptop)
+    no_serious_axe_violations(laptop)
 
     # another device: the dashboard leads to the second step
     phone = open_page(language)
-    _sign_in(phone, citizen)
+    citizen_signs_in(phone, citizen)
     phone.goto("/applications/")
     phone.locator("main table a[href*='/step/premises/']").click()
     phone.fill("#id_floor_area", "45")
     phone.locator("form.application-form .form-actions button[value=continue]").click()
     expect(phone).to_have_url(re.compile(r"/step/materials/$"))
     attach_floor_plan(phone, "平面图.png")
-    _no_serious_axe_violations(phone)
+    no_serious_axe_violations(phone)
     phone.locator(".form-actions button[value=continue]").click()
     expect(phone).to_have_url(re.compile(r"/review/(#.*)?$"))
     expect(phone.locator("main")).to_contain_text("老福州小吃")
-    _no_serious_axe_violations(phone)
+    no_serious_axe_violations(phone)
 
     # ticks the declaration and double-clicks Submit
     phone.locator("#id_declaration").check()
     phone.locator("button[data-once]").dblclick()
     expect(phone).to_have_url(re.compile(r"/receipt/$"))
-    _no_serious_axe_violations(phone)
+    no_serious_axe_violations(phone)
     screenshot(phone, f"application-receipt-{language}")
 
     application = Application.objects.get()
@@ -105,10 +76,10 @@ def test_a_citizen_applies_resumes_on_another_device_and_submits_once(
     visitor.fill("#id_query_code", code)
     visitor.locator("main form button[type=submit]").click()
     expect(visitor.locator("main")).to_contain_text(application.tracking_number)
-    if TEXT[language]["submitted"]:
-        expect(visitor.locator("main")).to_contain_text(TEXT[language]["submitted"])
+    if APPLICATION_TEXT[language]["submitted"]:
+        expect(visitor.locator("main")).to_contain_text(APPLICATION_TEXT[language]["submitted"])
     assert "王芳" not in visitor.locator("main").inner_text()
-    _no_serious_axe_violations(visitor)
+    no_serious_axe_violations(visitor)
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -118,7 +89,7 @@ def test_a_business_agent_applies_for_the_business(
     # the business's administrator lets this agent apply (the default)
     assert membership.can_apply and membership.may_apply
     office = open_page(language)
-    _sign_in(office, agent)
+    citizen_signs_in(office, agent)
 
     # finds the service through the public guides and applies from the guide
     office.goto("/services/")
@@ -131,13 +102,13 @@ def test_a_business_agent_applies_for_the_business(
     office.locator("main form button.button").click()
     # the business's name comes from the registry: shown, not typed
     expect(office.locator("main")).to_contain_text(business.name)
-    office.get_by_label(TEXT[language]["retail"]).check()
+    office.get_by_label(APPLICATION_TEXT[language]["retail"]).check()
     office.locator("button[value=leave]").click()
     expect(office).to_have_url(re.compile(r"/applications/$"))
 
     # another device, signed in again: the dashboard leads back to the draft
     laptop = open_page(language)
-    _sign_in(laptop, agent)
+    citizen_signs_in(laptop, agent)
     laptop.goto("/applications/")
     laptop.locator("main table a[href*='/step/premises/']").click()
     laptop.fill("#id_floor_area", "80")
@@ -171,5 +142,5 @@ def test_a_business_agent_applies_for_the_business(
     visitor.fill("#id_query_code", code)
     visitor.locator("main form button[type=submit]").click()
     expect(visitor.locator("main")).to_contain_text(tracking_number)
-    if TEXT[language]["submitted"]:
-        expect(visitor.locator("main")).to_contain_text(TEXT[language]["submitted"])
+    if APPLICATION_TEXT[language]["submitted"]:
+        expect(visitor.locator("main")).to_contain_text(APPLICATION_TEXT[language]["submitted"])

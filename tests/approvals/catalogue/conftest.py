@@ -4,6 +4,7 @@ publish (a checked form schema and a workflow whose departments exist)."""
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
+from django.urls import reverse
 
 from tests.factories import (
     DepartmentFactory,
@@ -153,3 +154,7 @@ def _theme(registration, food, **overrides):
     }
     fields.update(overrides)
     return ThemeVersionFactory(**fields)
+
+
+def change_url(version):
+    return reverse("admin:approvals_serviceversion_change", args=[version.pk])

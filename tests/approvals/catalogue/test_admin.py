@@ -16,9 +16,9 @@ from approvals.selectors.service_search import search_services
 from approvals.services.catalogue import service_version_publish
 from approvals.services.catalogue_io import export_service
 from audit.models import AuditEvent
-from tests.accounts.test_admin import change_form_data
-from tests.approvals.catalogue.conftest import minimal_schema
+from tests.approvals.catalogue.conftest import change_url, minimal_schema
 from tests.factories import DepartmentFactory, MaterialFactory, UserFactory
+from tests.support import change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -38,10 +38,6 @@ def client(catalogue_admin, verified_client_factory):
     client = verified_client_factory(catalogue_admin)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
-
-
-def change_url(version):
-    return reverse("admin:approvals_serviceversion_change", args=[version.pk])
 
 
 def messages_of(response) -> list[str]:

@@ -28,9 +28,9 @@ from approvals.services.catalogue_io import export_service, import_service
 from audit.admin import ADMIN_ADD, ADMIN_CHANGE
 from demo.catalogue import seed_catalogue
 from demo.management.commands.seed_demo import DemoSeeder
-from tests.accounts.test_admin import audit_events, change_form_data
-from tests.approvals.catalogue.test_admin import change_url
+from tests.approvals.catalogue.conftest import change_url
 from tests.factories import DepartmentFactory, ServiceItemFactory, UserFactory
+from tests.support import change_form_data, events
 
 pytestmark = pytest.mark.django_db
 
@@ -465,8 +465,8 @@ def test_the_admin_edits_the_details_of_a_draft_and_adds_a_form(admin_client, ma
     assert form.file.read() == PDF
     assert "my form" not in form.file.name and form.file.name.endswith(".pdf")
     # and both the version's change and the new form are in the audit trail
-    assert audit_events(ADMIN_CHANGE, draft).exists()
-    assert audit_events(ADMIN_ADD, form).exists()
+    assert events(ADMIN_CHANGE, draft).exists()
+    assert events(ADMIN_ADD, form).exists()
 
 
 @pytest.mark.parametrize(
@@ -533,7 +533,7 @@ def test_a_catalogue_administrator_edits_a_drafts_forms_without_more_grants(
     assert response.status_code == 302, response.context["adminform"].form.errors
     form = draft.guide_forms.get()
     assert form.name_en == "Blank form" and form.file.read() == PDF
-    assert audit_events(ADMIN_ADD, form).get().actor == editor
+    assert events(ADMIN_ADD, form).get().actor == editor
 
 
 def test_a_reader_of_the_catalogue_sees_the_forms_but_cannot_add_one(

@@ -13,8 +13,8 @@ from approvals.models import ThemeItem, ThemeMember, ThemeVersion, VersionStatus
 from approvals.services.catalogue_io import export_theme
 from approvals.services.themes_catalogue import theme_version_publish
 from audit.models import AuditEvent
-from tests.accounts.test_admin import change_form_data
 from tests.factories import UserFactory
+from tests.support import change_form_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -17,6 +17,11 @@ from approvals.services.sweep import sweep_deadlines
 from audit.chain import audit_chain_append, verify_chain
 from audit.models import AuditEvent
 from tests.approvals.deadlines.conftest import joint_stages, single_stage
+from tests.approvals.supervision.support import (
+    assert_same_statistics,
+    reference_running,
+    shown_running,
+)
 from tests.factories import (
     ApplicationFactory,
     DepartmentFactory,
@@ -254,11 +259,6 @@ def test_an_application_deemed_in_a_batch_ends_as_deemed_alone(services, monkeyp
 @pytest.mark.django_db
 def test_the_statistics_and_the_open_task_ledger_stay_exact_after_a_set_based_catch_up(services):
     from approvals.services.supervision_rollup import statistics_rollup
-    from tests.approvals.supervision.test_dashboard_scale import (
-        assert_same_statistics,
-        reference_running,
-        shown_running,
-    )
 
     # given applications waiting at the window, the statistics rolled up
     _due(services[0], 4)

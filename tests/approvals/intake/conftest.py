@@ -5,7 +5,10 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import OfficialRole
+from approvals.models import ReviewTask
 from approvals.services.deadlines import application_deadlines_refresh
+from approvals.services.tasks import task_approve
+from demo.catalogue import department_workflow
 from tests.factories import (
     ApplicationFactory,
     DepartmentFactory,
@@ -125,3 +128,89 @@ def make_submitted(version, citizen):
 @pytest.fixture
 def submitted(make_submitted):
     return make_submitted()
+
+
+# --- A service whose pledge (告知承诺) replaces a certificate: the fire safety inspection ---------
+
+FIRE_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "venue_name": {"type": "string", "title": "Venue name", "x-title-zh": "场所名称"},
+        "procedure": {
+            "type": "string",
+            "title": "Procedure",
+            "x-title-zh": "办理方式",
+            "oneOf": [
+                {"const": "inspection", "title": "Inspection first", "x-title-zh": "先检查后许可"},
+                {"const": "pledge", "title": "Signed pledge", "x-title-zh": "告知承诺"},
+            ],
+        },
+        "pledge": {
+            "type": "boolean",
+            "const": True,
+            "title": "I pledge that the venue meets the fire safety requirements.",
+            "x-title-zh": "本单位承诺场所符合消防安全要求。",
+            "x-show-if": {"field": "procedure", "equals": "pledge"},
+        },
+    },
+    "required": ["venue_name", "procedure", "pledge"],
+    "x-steps": [
+        {"key": "venue", "title": "Venue", "fields": ["venue_name", "procedure", "pledge"]}
+    ],
+}
+
+FIRE_MATERIALS = [
+    {"key": "plan", "name_en": "Evacuation plan", "name_zh": "疏散预案", "required": True},
+    {"key": "training", "name_en": "Training records", "name_zh": "培训记录", "required": True},
+]
+
+FIRE_PLEDGE_SCHEME = {
+    "choice_field": "procedure",
+    "choice_value": "pledge",
+    "pledge_field": "pledge",
+    "replaces": ["training"],
+    "verification_days": 30,
+}
+
+PLEDGED = {"venue_name": "福州大剧院", "procedure": "pledge", "pledge": True}
+
+
+@pytest.fixture
+def fire_version(bureau):
+    item = ServiceItemFactory(code="FIRE", department=bureau, topic="safety")
+    return ServiceVersionFactory(
+        item=item,
+        name_en="Fire safety inspection",
+        name_zh="消防安全检查",
+        form_schema=FIRE_SCHEMA,
+        materials=FIRE_MATERIALS,
+        workflow_definition=department_workflow("city-market", review_days=5, decision_days=2),
+        commitment_scheme=FIRE_PLEDGE_SCHEME,
+        published=True,
+    )
+
+
+@pytest.fixture
+def approver(bureau):
+    return OfficialFactory(department=bureau, role=OfficialRole.APPROVER).user
+
+
+def submitted_with(version, citizen, data):
+    application = ApplicationFactory(
+        submitted=True,
+        service_version=version,
+        person=citizen.person,
+        created_by=citizen,
+        received_on=timezone.localdate(),
+        data=data,
+    )
+    application_deadlines_refresh(application=application)
+    application.refresh_from_db()
+    return application
+
+
+def approve_through(application, reviewer, approver):
+    for user in (reviewer, approver):
+        task = ReviewTask.objects.get(application=application, status="open")
+        task_approve(actor=user, task=task, revision=task.revision, comment="ok")
+    application.refresh_from_db()

@@ -1,23 +1,13 @@
 """The licence pages in a real browser, at phone width, in both languages: no serious
 accessibility violations, and the holder cites a licence with the keyboard."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_support import PHONE, axe_violations, screenshot
-from tests.factories import DEFAULT_PASSWORD, ApplicationFactory, ServiceVersionFactory
+from tests.browser_support import PHONE, axe_violations, citizen_signs_in, screenshot
+from tests.factories import ApplicationFactory, ServiceVersionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, user):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", user.email)
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -39,7 +29,7 @@ def test_the_holder_sees_my_licences_and_cites_one_with_the_keyboard(register, o
     )
     draft = ApplicationFactory(service_version=version, person=register.holder.person)
     page = open_page(language, viewport=PHONE)
-    _sign_in(page, register.holder)
+    citizen_signs_in(page, register.holder)
 
     page.goto("/licences/")
     expect(page.locator("main")).to_contain_text(register.licence.number)

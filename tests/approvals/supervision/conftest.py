@@ -1,5 +1,7 @@
 """Supervision tests: a signing key per test, a city bureau with its window, officials and a
-supervisor who may read the admin, and helpers to read the audit trail."""
+supervisor who may read the admin, and helpers to read the audit trail; the statements the admin's
+audit timeline may take; March 2026 made by hand for the statistics, the trends and the one-thing
+cases."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -8,6 +10,8 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from accounts.models import OfficialRole
+from approvals.models import Application, ServiceRating
+from approvals.selectors.supervision import Period
 from demo.accounts import SUPERVISOR_VIEW_PERMISSIONS
 from tests.factories import (
     ApplicationFactory,
@@ -17,6 +21,8 @@ from tests.factories import (
     ReviewTaskFactory,
     ServiceItemFactory,
     ServiceVersionFactory,
+    ThemeCaseFactory,
+    ThemeVersionFactory,
 )
 
 WORKFLOW = {
@@ -108,3 +114,156 @@ def under_review(city):
     )
     task = ReviewTaskFactory(application=application, department=city.bureau)
     return task
+
+
+# What the admin's audit timeline of an application may take, whatever its length: the session,
+# the user, the second factor, the user's and groups' permissions and the
+# supervisor's position (asked once, not once a model of the menu); the application; the
+# case-file opening (its check and position, then the chained event); the related objects' ids
+# (one UNION ALL); the events; the session's save.
+TIMELINE_STATEMENTS = 21
+
+
+# --- Hand-made months: March 2026 for the statistics, the trends and the one-thing cases -----
+
+MARCH = Period(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+
+
+def day(d: int, month: int = 3) -> dt.date:
+    return dt.date(2026, month, d)
+
+
+@pytest.fixture
+def health_version(city):
+    item = ServiceItemFactory(code="YLJG", department=city.other, topic="food_health")
+    return ServiceVersionFactory(item=item, name_en="Clinic permit", published=True)
+
+
+@pytest.fixture
+def trend_march(city, health_version):
+    """Market bureau: A approved on time (decided Tue 10th), B denied late (decided Tue 17th,
+    due the 16th), C licence issued on time (Mon 9th), D still at the window (received 20th),
+    E approved late (decided Thu 26th, due the 24th); F is April's. Health bureau: G approved on
+    time (Wed 4th). Ratings: A 5 on the 11th, C 2 on the 12th (market bureau)."""
+
+    def make(version, received, accepted=None, decided=None, due=None, status="submitted"):
+        return ApplicationFactory(
+            service_version=version,
+            submitted=True,
+            status=status,
+            received_on=received,
+            accepted_on=accepted,
+            decided_on=decided,
+            decision_due_on=due,
+        )
+
+    market = city.version
+    cases = {
+        "A": make(market, day(2), day(3), day(10), day(31), "approved"),
+        "B": make(market, day(2), day(3), day(17), day(16), "denied"),
+        "C": make(market, day(5), day(6), day(9), day(31), "licence_issued"),
+        "D": make(market, day(20)),
+        "E": make(market, day(23), day(24), day(26), day(24), "approved"),
+        "F": make(market, day(1, 4), day(2, 4), day(3, 4), day(30, 4), "approved"),
+        "G": make(health_version, day(2), day(3), day(4), day(31), "approved"),
+    }
+    for name, grade, on in (("A", 5, day(11)), ("C", 2, day(12))):
+        rating = ServiceRating.objects.create(
+            application=cases[name], department=city.bureau, grade=grade, rater=city.citizen
+        )
+        # Noon in Shanghai, the rating's local day.
+        noon = dt.datetime.combine(on, dt.time(12), tzinfo=dt.timezone(dt.timedelta(hours=8)))
+        ServiceRating.objects.filter(pk=rating.pk).update(created_at=noon)
+    return cases
+
+
+@pytest.fixture
+def restaurant(city):
+    """Registration (3 days) → food licence (20 days, waits for it); a sign permit (20 days)
+    beside them when there is a sign."""
+    registration = ServiceVersionFactory(
+        published=True, statutory_limit_days=3, promised_limit_days=1
+    )
+    food = ServiceVersionFactory(published=True, statutory_limit_days=20, promised_limit_days=10)
+    sign = ServiceVersionFactory(published=True, statutory_limit_days=20, promised_limit_days=5)
+    return ThemeVersionFactory(
+        published=True,
+        item__code="RESTAURANT",
+        name_zh="我要开餐馆",
+        name_en="Open a restaurant",
+        lead_department=city.window,
+        questions=[{"key": "sign", "kind": "yes_no"}],
+        members=[
+            {"key": "registration", "service_item": registration.item},
+            {
+                "key": "food",
+                "service_item": food.item,
+                "depends_on": [{"member": "registration", "cite_as": ""}],
+            },
+            {
+                "key": "sign",
+                "service_item": sign.item,
+                "condition": {"question": "sign", "equals": True},
+            },
+        ],
+    )
+
+
+def theme_case_decided(theme, *, sign: bool, received: dt.date, decisions: dict):
+    """A case received on ``received``; ``decisions``: member key → (decided, due, status)."""
+    case = ThemeCaseFactory(
+        version=theme, submitted=True, answers={"sign": sign}, received_on=received
+    )
+    for key, (decided, due, status) in decisions.items():
+        Application.objects.filter(theme_case=case, theme_member_key=key).update(
+            status=status, decided_on=decided, decision_due_on=due, accepted_on=received
+        )
+    return case
+
+
+@pytest.fixture
+def march_cases(restaurant):
+    # A: with a sign; received Mon 2nd, the last decision (food) Fri 13th: 9 working days; the
+    # sign decided late.
+    a = theme_case_decided(
+        restaurant,
+        sign=True,
+        received=day(2),
+        decisions={
+            "registration": (day(4), day(5), "approved"),
+            "food": (day(13), day(20), "licence_issued"),
+            "sign": (day(11), day(10), "approved"),
+        },
+    )
+    # B: no sign; the registration denied Wed 4th, the food licence stopped: completed the 4th.
+    b = theme_case_decided(
+        restaurant,
+        sign=False,
+        received=day(2),
+        decisions={
+            "registration": (day(4), day(5), "denied"),
+            "food": (None, None, "stopped"),
+        },
+    )
+    # C: still running (the food licence under review).
+    c = theme_case_decided(
+        restaurant,
+        sign=False,
+        received=day(9),
+        decisions={
+            "registration": (day(10), day(12), "approved"),
+            "food": (None, None, "under_review"),
+        },
+    )
+    # D: received in February, completed in March.
+    d = theme_case_decided(
+        restaurant,
+        sign=False,
+        received=day(25, 2),
+        decisions={
+            "registration": (day(26, 2), day(27, 2), "approved"),
+            "food": (day(3), day(20), "approved"),
+        },
+    )
+    assert Application.objects.filter(theme_case__isnull=False).count() == 9
+    return {"a": a, "b": b, "c": c, "d": d}

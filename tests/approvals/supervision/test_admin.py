@@ -13,7 +13,7 @@ from approvals.services.case_files import case_file_open, id_number_reveal
 from audit.chain import audit_record
 from audit.models import AuditEvent
 from tests.approvals import tampering
-from tests.approvals.supervision.test_admin_statements import TIMELINE_STATEMENTS
+from tests.approvals.supervision.conftest import TIMELINE_STATEMENTS
 from tests.factories import ApplicationFactory
 from tests.support import events
 

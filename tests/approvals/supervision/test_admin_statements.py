@@ -9,17 +9,13 @@ from django.urls import reverse
 from approvals.models import CardColour, SupervisionCard
 from approvals.services.case_files import case_file_open
 from audit.chain import audit_record
+from tests.approvals.supervision.conftest import TIMELINE_STATEMENTS
 from tests.factories import ReviewTaskFactory
 
 pytestmark = pytest.mark.django_db
 
-# The session, the user, the second factor, the user's and groups' permissions and the
-# supervisor's position (asked once, not once a model of the menu); the application; the
-# case-file opening (its check and position, then the chained event); the related objects' ids
-# (one UNION ALL); the events; the session's save.
-TIMELINE_STATEMENTS = 21
-# The same first six; the departments of the filter; the capped count; the page of events; the
-# session's save.
+# The first six as the timeline's (conftest.py TIMELINE_STATEMENTS); the departments of the
+# filter; the capped count; the page of events; the session's save.
 AUDIT_LIST_STATEMENTS = 12
 
 

@@ -2,7 +2,6 @@
 counts, cards, charts, export (audited), access."""
 
 import csv
-import datetime as dt
 import io
 import re
 
@@ -14,32 +13,18 @@ from django.utils import translation
 
 from approvals.models import CardColour, RectificationTask, ServiceRating, SupervisionCard
 from approvals.selectors.supervision import (
-    Period,
     percentile,
     running_tasks_by_light,
     statistics,
 )
+from tests.approvals.supervision.conftest import MARCH, day
 from tests.factories import (
     ApplicationFactory,
     ReviewTaskFactory,
-    ServiceItemFactory,
-    ServiceVersionFactory,
 )
 from tests.support import due_for_light, events
 
 pytestmark = pytest.mark.django_db
-
-MARCH = Period(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
-
-
-def day(d: int, month: int = 3) -> dt.date:
-    return dt.date(2026, month, d)
-
-
-@pytest.fixture
-def health_version(city):
-    item = ServiceItemFactory(code="YLJG", department=city.other, topic="food_health")
-    return ServiceVersionFactory(item=item, name_en="Clinic permit", published=True)
 
 
 @pytest.fixture

@@ -12,106 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from approvals.models import Application
 from approvals.selectors.supervision import Period
 from approvals.selectors.theme_supervision import theme_statistics
-from tests.approvals.supervision.test_dashboard import MARCH, day
-from tests.factories import ServiceVersionFactory, ThemeCaseFactory, ThemeVersionFactory
+from tests.approvals.supervision.conftest import MARCH, day, theme_case_decided
 from tests.support import events
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def restaurant(city):
-    """Registration (3 days) → food licence (20 days, waits for it); a sign permit (20 days)
-    beside them when there is a sign."""
-    registration = ServiceVersionFactory(
-        published=True, statutory_limit_days=3, promised_limit_days=1
-    )
-    food = ServiceVersionFactory(published=True, statutory_limit_days=20, promised_limit_days=10)
-    sign = ServiceVersionFactory(published=True, statutory_limit_days=20, promised_limit_days=5)
-    return ThemeVersionFactory(
-        published=True,
-        item__code="RESTAURANT",
-        name_zh="我要开餐馆",
-        name_en="Open a restaurant",
-        lead_department=city.window,
-        questions=[{"key": "sign", "kind": "yes_no"}],
-        members=[
-            {"key": "registration", "service_item": registration.item},
-            {
-                "key": "food",
-                "service_item": food.item,
-                "depends_on": [{"member": "registration", "cite_as": ""}],
-            },
-            {
-                "key": "sign",
-                "service_item": sign.item,
-                "condition": {"question": "sign", "equals": True},
-            },
-        ],
-    )
-
-
-def _case(theme, *, sign: bool, received: dt.date, decisions: dict):
-    """A case received on ``received``; ``decisions``: member key → (decided, due, status)."""
-    case = ThemeCaseFactory(
-        version=theme, submitted=True, answers={"sign": sign}, received_on=received
-    )
-    for key, (decided, due, status) in decisions.items():
-        Application.objects.filter(theme_case=case, theme_member_key=key).update(
-            status=status, decided_on=decided, decision_due_on=due, accepted_on=received
-        )
-    return case
-
-
-@pytest.fixture
-def march_cases(restaurant):
-    # A: with a sign; received Mon 2nd, the last decision (food) Fri 13th: 9 working days; the
-    # sign decided late.
-    a = _case(
-        restaurant,
-        sign=True,
-        received=day(2),
-        decisions={
-            "registration": (day(4), day(5), "approved"),
-            "food": (day(13), day(20), "licence_issued"),
-            "sign": (day(11), day(10), "approved"),
-        },
-    )
-    # B: no sign; the registration denied Wed 4th, the food licence stopped: completed the 4th.
-    b = _case(
-        restaurant,
-        sign=False,
-        received=day(2),
-        decisions={
-            "registration": (day(4), day(5), "denied"),
-            "food": (None, None, "stopped"),
-        },
-    )
-    # C: still running (the food licence under review).
-    c = _case(
-        restaurant,
-        sign=False,
-        received=day(9),
-        decisions={
-            "registration": (day(10), day(12), "approved"),
-            "food": (None, None, "under_review"),
-        },
-    )
-    # D: received in February, completed in March.
-    d = _case(
-        restaurant,
-        sign=False,
-        received=day(25, 2),
-        decisions={
-            "registration": (day(26, 2), day(27, 2), "approved"),
-            "food": (day(3), day(20), "approved"),
-        },
-    )
-    assert Application.objects.filter(theme_case__isnull=False).count() == 9
-    return {"a": a, "b": b, "c": c, "d": d}
 
 
 def test_the_figures_of_a_theme_for_a_month(restaurant, march_cases):
@@ -149,7 +55,7 @@ def test_the_statistics_read_a_fixed_number_of_queries(restaurant, march_cases):
     with CaptureQueriesContext(connection) as few:
         theme_statistics(MARCH)
     for n in range(6):
-        _case(
+        theme_case_decided(
             restaurant,
             sign=bool(n % 2),
             received=day(2 + n),
@@ -242,7 +148,7 @@ def test_the_themes_page_query_count_does_not_grow_with_the_cases(
     with CaptureQueriesContext(connection) as few:
         client.get(url, query)
     for n in range(5):
-        _case(
+        theme_case_decided(
             restaurant,
             sign=True,
             received=day(2 + n),

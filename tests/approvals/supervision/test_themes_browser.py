@@ -3,7 +3,6 @@ phone, in both languages."""
 
 import pytest
 
-from tests.approvals.supervision.test_themes import march_cases, restaurant  # noqa: F401
 from tests.browser_support import PHONE, axe_violations, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -12,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_themes_page_is_accessible_on_a_phone(
     city,
-    march_cases,  # noqa: F811
+    march_cases,
     signed_in_page,
     language,
 ):
@@ -26,7 +25,7 @@ def test_the_themes_page_is_accessible_on_a_phone(
     screenshot(page, f"supervision-themes-{language}-phone")
 
 
-def test_the_themes_page_on_a_desktop(city, march_cases, signed_in_page):  # noqa: F811
+def test_the_themes_page_on_a_desktop(city, march_cases, signed_in_page):
     page = signed_in_page(city.supervisor, "en")
 
     page.goto("/supervision/themes/?start=2026-03-01&end=2026-03-31")

@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.approvals.supervision.test_themes import restaurant  # noqa: F401  (fixture)
 from tests.explain import analyze, assert_no_seq_scan, captured_selects, requires_postgresql
 from tests.factories import PersonFactory
 
@@ -86,7 +85,7 @@ def _fill(theme, citizen, members):
     analyze(*BIG_TABLES)
 
 
-def test_the_themes_page_reads_indexes(city, restaurant, verified_client_factory):  # noqa: F811
+def test_the_themes_page_reads_indexes(city, restaurant, verified_client_factory):
     citizen = PersonFactory().user
     members = {
         m.key: m.service_item.versions.get(status="published").pk

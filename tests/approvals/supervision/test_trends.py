@@ -22,50 +22,12 @@ from approvals.selectors.supervision_trends import (
     trends,
 )
 from approvals.services.supervision_rollup import statistics_rollup
-from tests.approvals.supervision.test_dashboard import MARCH, day, health_version  # noqa: F401
+from tests.approvals.supervision.conftest import MARCH, day
 from tests.factories import ApplicationFactory, OfficialFactory, ReviewTaskFactory
 
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 6, 15)  # the suite's fixed day
-
-
-@pytest.fixture
-def march(city, health_version):  # noqa: F811
-    """Market bureau: A approved on time (decided Tue 10th), B denied late (decided Tue 17th,
-    due the 16th), C licence issued on time (Mon 9th), D still at the window (received 20th),
-    E approved late (decided Thu 26th, due the 24th); F is April's. Health bureau: G approved on
-    time (Wed 4th). Ratings: A 5 on the 11th, C 2 on the 12th (market bureau)."""
-
-    def make(version, received, accepted=None, decided=None, due=None, status="submitted"):
-        return ApplicationFactory(
-            service_version=version,
-            submitted=True,
-            status=status,
-            received_on=received,
-            accepted_on=accepted,
-            decided_on=decided,
-            decision_due_on=due,
-        )
-
-    market = city.version
-    cases = {
-        "A": make(market, day(2), day(3), day(10), day(31), "approved"),
-        "B": make(market, day(2), day(3), day(17), day(16), "denied"),
-        "C": make(market, day(5), day(6), day(9), day(31), "licence_issued"),
-        "D": make(market, day(20)),
-        "E": make(market, day(23), day(24), day(26), day(24), "approved"),
-        "F": make(market, day(1, 4), day(2, 4), day(3, 4), day(30, 4), "approved"),
-        "G": make(health_version, day(2), day(3), day(4), day(31), "approved"),
-    }
-    for name, grade, on in (("A", 5, day(11)), ("C", 2, day(12))):
-        rating = ServiceRating.objects.create(
-            application=cases[name], department=city.bureau, grade=grade, rater=city.citizen
-        )
-        # Noon in Shanghai, the rating's local day.
-        noon = dt.datetime.combine(on, dt.time(12), tzinfo=dt.timezone(dt.timedelta(hours=8)))
-        ServiceRating.objects.filter(pk=rating.pk).update(created_at=noon)
-    return cases
 
 
 def _figures(points):
@@ -95,11 +57,11 @@ MARCH_WEEKS = [
 ]
 
 
-def test_weekly_figures_of_a_hand_made_march(city, march):
+def test_weekly_figures_of_a_hand_made_march(city, trend_march):
     assert _figures(trends(MARCH, WEEK, today=TODAY)) == MARCH_WEEKS
 
 
-def test_one_department_counts_its_services_and_its_ratings(city, march):
+def test_one_department_counts_its_services_and_its_ratings(city, trend_march):
     market = trends(MARCH, WEEK, department_id=city.bureau.pk, today=TODAY)
     health = trends(MARCH, MONTH, department_id=city.other.pk, today=TODAY)
 
@@ -114,7 +76,7 @@ def test_one_department_counts_its_services_and_its_ratings(city, march):
     assert _figures(health) == [(1, 1, 1, 0, 1.0, 0, 0)]
 
 
-def test_the_rolled_up_days_give_the_same_figures_without_reading_applications(city, march):
+def test_the_rolled_up_days_give_the_same_figures_without_reading_applications(city, trend_march):
     # (The roll-up marks the days from the first one with data: 1 March, before any, would
     # still be counted live.)
     period = Period(day(2), day(31))
@@ -130,11 +92,11 @@ def test_the_rolled_up_days_give_the_same_figures_without_reading_applications(c
     assert "approvals_servicerating" not in tables
 
 
-def test_a_change_after_the_roll_up_is_counted(city, march):
+def test_a_change_after_the_roll_up_is_counted(city, trend_march):
     statistics_rollup(today=TODAY)
     # A is reopened and decided again, late, on the 18th.
-    march["A"].decided_on, march["A"].decision_due_on = day(18), day(17)
-    march["A"].save(update_fields=["decided_on", "decision_due_on"])
+    trend_march["A"].decided_on, trend_march["A"].decision_due_on = day(18), day(17)
+    trend_march["A"].save(update_fields=["decided_on", "decision_due_on"])
 
     weeks = _figures(trends(MARCH, WEEK, today=TODAY))
 
@@ -142,7 +104,7 @@ def test_a_change_after_the_roll_up_is_counted(city, march):
     assert weeks[3][:4] == (16, 1, 2, 2)
 
 
-def test_daily_points_sum_to_the_monthly_point(city, march):
+def test_daily_points_sum_to_the_monthly_point(city, trend_march):
     days = trends(MARCH, DAY, today=TODAY)
     (month,) = trends(MARCH, MONTH, today=TODAY)
 
@@ -154,31 +116,31 @@ def test_daily_points_sum_to_the_monthly_point(city, march):
 # --- The cases behind a column ------------------------------------------------------------------
 
 
-def test_the_late_column_lists_exactly_its_late_decisions(city, march):
+def test_the_late_column_lists_exactly_its_late_decisions(city, trend_march):
     week = trend_cases(kind="late", start=day(16), end=day(22))
     month_market = trend_cases(kind="late", start=day(1), end=day(31), department_id=city.bureau.pk)
     month_health = trend_cases(kind="late", start=day(1), end=day(31), department_id=city.other.pk)
 
-    assert [a.pk for a in week.cases] == [march["B"].pk]
-    assert [a.pk for a in month_market.cases] == [march["B"].pk, march["E"].pk]
+    assert [a.pk for a in week.cases] == [trend_march["B"].pk]
+    assert [a.pk for a in month_market.cases] == [trend_march["B"].pk, trend_march["E"].pk]
     assert month_health.cases == []
 
 
-def test_the_decided_column_lists_by_decision_date_a_page_at_a_time(city, march):
+def test_the_decided_column_lists_by_decision_date_a_page_at_a_time(city, trend_march):
     first = trend_cases(kind="decided", start=day(2), end=day(15), limit=2)
     second = trend_cases(
         kind="decided", start=day(2), end=day(15), limit=2, cursor=first.next_cursor
     )
 
-    assert [a.pk for a in first.cases] == [march["G"].pk, march["C"].pk]
-    assert [a.pk for a in second.cases] == [march["A"].pk]
+    assert [a.pk for a in first.cases] == [trend_march["G"].pk, trend_march["C"].pk]
+    assert [a.pk for a in second.cases] == [trend_march["A"].pk]
     assert second.next_cursor == ""
 
 
-def test_a_garbled_cursor_starts_from_the_beginning(city, march):
+def test_a_garbled_cursor_starts_from_the_beginning(city, trend_march):
     page = trend_cases(kind="received", start=day(2), end=day(2), cursor="nonsense")
 
-    assert {a.pk for a in page.cases} == {march[n].pk for n in "ABG"}
+    assert {a.pk for a in page.cases} == {trend_march[n].pk for n in "ABG"}
 
 
 # --- Pages --------------------------------------------------------------------------------------
@@ -189,7 +151,7 @@ def _trends_url(**query):
 
 
 def test_a_supervisor_opens_the_trend_and_follows_the_late_column(
-    city, march, verified_client_factory
+    city, trend_march, verified_client_factory
 ):
     client = verified_client_factory(city.supervisor)
 
@@ -212,13 +174,13 @@ def test_a_supervisor_opens_the_trend_and_follows_the_late_column(
 
     text = cases.content.decode()
     assert cases.status_code == 200
-    assert march["B"].tracking_number in text
+    assert trend_march["B"].tracking_number in text
     for other in "ACDEG":
-        assert march[other].tracking_number not in text
-    assert march["B"].person.id_number not in text
+        assert trend_march[other].tracking_number not in text
+    assert trend_march["B"].person.id_number not in text
 
 
-def test_the_trend_page_in_chinese(city, march, verified_client_factory):
+def test_the_trend_page_in_chinese(city, trend_march, verified_client_factory):
     client = verified_client_factory(city.supervisor)
 
     response = client.get(reverse("approvals:supervision_trends"), HTTP_ACCEPT_LANGUAGE="zh-hans")
@@ -278,14 +240,14 @@ PAGES = [
 @pytest.mark.parametrize(("name", "query"), PAGES)
 @pytest.mark.parametrize("who", ["reviewer", "head", "clerk", "citizen"])
 def test_only_supervisors_open_the_trend_pages(
-    city, march, verified_client_factory, who, name, query
+    city, trend_march, verified_client_factory, who, name, query
 ):
     client = verified_client_factory(getattr(city, who))
 
     response = client.get(reverse(name), query)
 
     assert response.status_code == 403
-    assert march["B"].tracking_number not in response.content.decode()
+    assert trend_march["B"].tracking_number not in response.content.decode()
 
 
 @pytest.mark.parametrize(("name", "query"), PAGES)
@@ -465,9 +427,9 @@ def test_hostile_trend_queries_are_refused_with_the_form(city, verified_client_f
 
 
 def test_the_satisfaction_column_lists_its_ratings_without_comments(
-    city, march, verified_client_factory
+    city, trend_march, verified_client_factory
 ):
-    ServiceRating.objects.filter(application=march["C"]).update(comment="电话13800138000")
+    ServiceRating.objects.filter(application=trend_march["C"]).update(comment="电话13800138000")
     client = verified_client_factory(city.supervisor)
     trend = client.get(
         reverse("approvals:supervision_trends"),
@@ -480,11 +442,11 @@ def test_the_satisfaction_column_lists_its_ratings_without_comments(
     page = response.content.decode()
     assert response.status_code == 200
     assert "start=2026-03-09" in link and "end=2026-03-15" in link
-    assert march["A"].tracking_number in page and march["C"].tracking_number in page
+    assert trend_march["A"].tracking_number in page and trend_march["C"].tracking_number in page
     assert "13800138000" not in page
 
 
-def test_the_ratings_list_a_page_at_a_time_for_one_department(city, march):
+def test_the_ratings_list_a_page_at_a_time_for_one_department(city, trend_march):
     first = trend_ratings(start=day(1), end=day(31), department_id=city.bureau.pk, limit=1)
     second = trend_ratings(
         start=day(1), end=day(31), department_id=city.bureau.pk, limit=1, after=first.next_after
@@ -492,13 +454,13 @@ def test_the_ratings_list_a_page_at_a_time_for_one_department(city, march):
     none = trend_ratings(start=day(1), end=day(31), department_id=city.other.pk)
     outside = trend_ratings(start=day(13), end=day(31))
 
-    assert [r.application_id for r in first.ratings] == [march["A"].pk]
-    assert [r.application_id for r in second.ratings] == [march["C"].pk]
+    assert [r.application_id for r in first.ratings] == [trend_march["A"].pk]
+    assert [r.application_id for r in second.ratings] == [trend_march["C"].pk]
     assert second.next_after is None
     assert none.ratings == [] and outside.ratings == []
 
 
-def test_back_from_a_list_to_the_departments_trends(city, march, verified_client_factory):
+def test_back_from_a_list_to_the_departments_trends(city, trend_march, verified_client_factory):
     client = verified_client_factory(city.supervisor)
     cases = client.get(
         reverse("approvals:supervision_trend_cases"),

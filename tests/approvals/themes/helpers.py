@@ -1,5 +1,10 @@
-"""A case filled in through the services, as the pages fill it in."""
+"""A case filled in through the services, as the pages fill it in; a member decided as its
+department would decide it."""
 
+from django.core.files.base import ContentFile
+
+from approvals.domain.china_time import china_today
+from approvals.models import Application, ApplicationStatus, Document, DocumentKind
 from approvals.services.theme_case_drafts import (
     theme_case_save_answers,
     theme_case_save_member_step,
@@ -50,3 +55,24 @@ def filled_case(*, actor, version, sign=True, business=None):
 
 def pdf(name="scan.pdf"):
     return upload(clean_pdf(), name=name)
+
+
+def decide_member(member: Application, status=ApplicationStatus.APPROVED) -> Document | None:
+    """Given: the member decided by its department, with its decision PDF rendered."""
+    Application.objects.filter(pk=member.pk).update(status=status, decided_on=china_today())
+    kind = (
+        DocumentKind.APPROVAL_DECISION
+        if status == ApplicationStatus.APPROVED
+        else DocumentKind.DENIAL_DECISION
+    )
+    document = Document(
+        application=member,
+        kind=kind,
+        department=member.service_version.item.department,
+        number=f"DEC-{member.pk:05d}",
+        context={},
+        sha256="0" * 64,
+    )
+    document.file.save(f"{member.pk}.pdf", ContentFile(b"%PDF-1.4 decision"), save=False)
+    document.save()
+    return document

@@ -6,22 +6,18 @@ import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from approvals.domain.china_time import china_today
 from approvals.models import (
     Application,
     ApplicationStatus,
-    Document,
-    DocumentKind,
     RectificationTask,
     ServiceRating,
     ThemeCase,
 )
 from approvals.services.theme_case_outcome import theme_case_deliver, theme_case_rate
 from approvals.services.theme_case_submission import theme_case_submit
-from tests.approvals.themes.helpers import filled_case
+from tests.approvals.themes.helpers import decide_member, filled_case
 from tests.support import events
 
 pytestmark = pytest.mark.django_db
@@ -36,39 +32,18 @@ def submitted(citizen, restaurant):
     )
 
 
-def _decide(member: Application, status=ApplicationStatus.APPROVED) -> Document | None:
-    """Given: the member decided by its department, with its decision PDF rendered."""
-    Application.objects.filter(pk=member.pk).update(status=status, decided_on=china_today())
-    kind = (
-        DocumentKind.APPROVAL_DECISION
-        if status == ApplicationStatus.APPROVED
-        else DocumentKind.DENIAL_DECISION
-    )
-    document = Document(
-        application=member,
-        kind=kind,
-        department=member.service_version.item.department,
-        number=f"DEC-{member.pk:05d}",
-        context={},
-        sha256="0" * 64,
-    )
-    document.file.save(f"{member.pk}.pdf", ContentFile(b"%PDF-1.4 decision"), save=False)
-    document.save()
-    return document
-
-
 def _members(case):
     return {m.theme_member_key: m for m in Application.objects.filter(theme_case=case)}
 
 
 def test_together_the_set_is_handed_over_only_once_every_member_is_decided(citizen, submitted):
     members = _members(submitted)
-    _decide(members["registration"])
+    decide_member(members["registration"])
 
     with pytest.raises(ValidationError):
         theme_case_deliver(actor=citizen, case=submitted)
 
-    _decide(members["food"])
+    decide_member(members["food"])
     documents = theme_case_deliver(actor=citizen, case=submitted)
 
     assert {d.application.theme_member_key for d in documents} == {"registration", "food"}
@@ -80,7 +55,7 @@ def test_together_the_set_is_handed_over_only_once_every_member_is_decided(citiz
 def test_each_when_ready_hands_over_what_is_decided(citizen, submitted):
     ThemeCase.objects.filter(pk=submitted.pk).update(delivery="each")
     submitted.refresh_from_db()
-    _decide(_members(submitted)["registration"])
+    decide_member(_members(submitted)["registration"])
 
     documents = theme_case_deliver(actor=citizen, case=submitted)
 
@@ -90,7 +65,7 @@ def test_each_when_ready_hands_over_what_is_decided(citizen, submitted):
 def test_the_set_downloads_as_one_zip(citizen, submitted, client_for):
     members = _members(submitted)
     for member in members.values():
-        _decide(member)
+        decide_member(member)
 
     response = client_for(citizen).get(
         reverse("approvals:theme_case_certificates", args=[submitted.pk])
@@ -104,7 +79,7 @@ def test_the_set_downloads_as_one_zip(citizen, submitted, client_for):
 
 def test_a_stranger_cannot_take_the_set(submitted, stranger, client_for):
     for member in _members(submitted).values():
-        _decide(member)
+        decide_member(member)
 
     response = client_for(stranger).get(
         reverse("approvals:theme_case_certificates", args=[submitted.pk])
@@ -117,8 +92,8 @@ def test_one_rating_reaches_each_department_and_a_bad_grade_opens_each_rectifica
     citizen, submitted
 ):
     members = _members(submitted)
-    _decide(members["registration"])
-    _decide(members["food"], ApplicationStatus.DENIED)
+    decide_member(members["registration"])
+    decide_member(members["food"], ApplicationStatus.DENIED)
 
     ratings = theme_case_rate(actor=citizen, case=submitted, grade=2, comment="slow")
 
@@ -136,7 +111,7 @@ def test_one_rating_reaches_each_department_and_a_bad_grade_opens_each_rectifica
 
 
 def test_the_case_cannot_be_rated_while_a_member_is_open(citizen, submitted):
-    _decide(_members(submitted)["registration"])
+    decide_member(_members(submitted)["registration"])
 
     with pytest.raises(ValidationError):
         theme_case_rate(actor=citizen, case=submitted, grade=5)
@@ -146,7 +121,7 @@ def test_the_case_cannot_be_rated_while_a_member_is_open(citizen, submitted):
 
 def test_the_rating_page_rates_once(citizen, submitted, client_for):
     for member in _members(submitted).values():
-        _decide(member)
+        decide_member(member)
     browser = client_for(citizen)
 
     response = browser.post(

@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from approvals.security.query_codes import hash_query_code
 from approvals.selectors.timeline import application_progress
-from approvals.services.tasks import task_approve, task_pause_clock
+from approvals.services.tasks import task_approve
 from audit.models import AuditEvent
 from tests.approvals.applications.pages import main_part
 from tests.approvals.review.conftest import task_of
+from tests.approvals.timeline.conftest import expert_review_pause
 from tests.approvals.timeline.facts import add_timeline_facts
 from tests.factories import ApplicationFactory
 
@@ -33,19 +34,6 @@ def paused(demo, application):
     expert_review_pause(demo, application, reason=PAUSE_REASON, days=15)
     application.refresh_from_db()
     return application
-
-
-def expert_review_pause(demo, application, *, reason: str, days: int) -> None:
-    """The fire department's reviewer stops the clock for an expert review (Art. 45)."""
-    fire = task_of(application, "fire")
-    task_pause_clock(
-        actor=demo.reviewers["fire"],
-        task=fire,
-        revision=fire.revision,
-        kind="expert_review",
-        reason=reason,
-        expected_working_days=days,
-    )
 
 
 def current_step(html: str) -> str:
