@@ -190,21 +190,22 @@ def png_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def citizen_signs_in(page, user) -> None:
-    """Password only, landing on the account's home page."""
+def _sign_in_with_password(page, user) -> None:
     page.goto("/accounts/login/")
     page.fill("#id_username", user.email)
     page.fill("#id_password", DEFAULT_PASSWORD)
     page.locator("main form button[type=submit]").click()
+
+
+def citizen_signs_in(page, user) -> None:
+    """Password only, landing on the account's home page."""
+    _sign_in_with_password(page, user)
     expect(page).to_have_url(re.compile(r"/accounts/$"))
 
 
 def official_signs_in(page, user) -> None:
     """Password, then the six-digit code the official's authenticator app shows."""
-    page.goto("/accounts/login/")
-    page.fill("#id_username", user.email)
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.locator("main form button[type=submit]").click()
+    _sign_in_with_password(page, user)
     expect(page).to_have_url(re.compile(r"/two-factor/verify/"))
     page.fill("#id_token", totp_code(user.totpdevice_set.get()))
     page.locator("main form button[type=submit]").click()

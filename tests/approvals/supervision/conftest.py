@@ -139,6 +139,19 @@ def health_version(city):
     return ServiceVersionFactory(item=item, name_en="Clinic permit", published=True)
 
 
+def march_application(version, received, accepted=None, decided=None, due=None, status="submitted"):
+    """An application of ``version`` received, accepted, decided and due on the days given."""
+    return ApplicationFactory(
+        service_version=version,
+        submitted=True,
+        status=status,
+        received_on=received,
+        accepted_on=accepted,
+        decided_on=decided,
+        decision_due_on=due,
+    )
+
+
 @pytest.fixture
 def trend_march(city, health_version):
     """Market bureau: A approved on time (decided Tue 10th), B denied late (decided Tue 17th,
@@ -146,26 +159,15 @@ def trend_march(city, health_version):
     E approved late (decided Thu 26th, due the 24th); F is April's. Health bureau: G approved on
     time (Wed 4th). Ratings: A 5 on the 11th, C 2 on the 12th (market bureau)."""
 
-    def make(version, received, accepted=None, decided=None, due=None, status="submitted"):
-        return ApplicationFactory(
-            service_version=version,
-            submitted=True,
-            status=status,
-            received_on=received,
-            accepted_on=accepted,
-            decided_on=decided,
-            decision_due_on=due,
-        )
-
     market = city.version
     cases = {
-        "A": make(market, day(2), day(3), day(10), day(31), "approved"),
-        "B": make(market, day(2), day(3), day(17), day(16), "denied"),
-        "C": make(market, day(5), day(6), day(9), day(31), "licence_issued"),
-        "D": make(market, day(20)),
-        "E": make(market, day(23), day(24), day(26), day(24), "approved"),
-        "F": make(market, day(1, 4), day(2, 4), day(3, 4), day(30, 4), "approved"),
-        "G": make(health_version, day(2), day(3), day(4), day(31), "approved"),
+        "A": march_application(market, day(2), day(3), day(10), day(31), "approved"),
+        "B": march_application(market, day(2), day(3), day(17), day(16), "denied"),
+        "C": march_application(market, day(5), day(6), day(9), day(31), "licence_issued"),
+        "D": march_application(market, day(20)),
+        "E": march_application(market, day(23), day(24), day(26), day(24), "approved"),
+        "F": march_application(market, day(1, 4), day(2, 4), day(3, 4), day(30, 4), "approved"),
+        "G": march_application(health_version, day(2), day(3), day(4), day(31), "approved"),
     }
     for name, grade, on in (("A", 5, day(11)), ("C", 2, day(12))):
         rating = ServiceRating.objects.create(

@@ -17,7 +17,7 @@ from approvals.selectors.supervision import (
     running_tasks_by_light,
     statistics,
 )
-from tests.approvals.supervision.conftest import MARCH, day
+from tests.approvals.supervision.conftest import MARCH, day, march_application
 from tests.factories import (
     ApplicationFactory,
     ReviewTaskFactory,
@@ -33,25 +33,14 @@ def march(city, health_version):
     denied late in 10, C licence issued on time in 1, D still at the window, E denied on time in 2;
     F is April's. Health bureau: G approved on time in 1."""
 
-    def make(version, received, accepted=None, decided=None, due=None, status="submitted"):
-        return ApplicationFactory(
-            service_version=version,
-            submitted=True,
-            status=status,
-            received_on=received,
-            accepted_on=accepted,
-            decided_on=decided,
-            decision_due_on=due,
-        )
-
     market = city.version
-    make(market, day(2), day(3), day(10), day(31), "approved")  # A
-    make(market, day(2), day(3), day(17), day(16), "denied")  # B
-    make(market, day(5), day(6), day(9), day(31), "licence_issued")  # C
-    make(market, day(20))  # D
-    make(market, day(23), day(24), day(26), day(31), "denied")  # E
-    make(market, day(1, 4), day(2, 4), day(3, 4), day(30, 4), "approved")  # F
-    make(health_version, day(2), day(3), day(4), day(31), "approved")  # G
+    march_application(market, day(2), day(3), day(10), day(31), "approved")  # A
+    march_application(market, day(2), day(3), day(17), day(16), "denied")  # B
+    march_application(market, day(5), day(6), day(9), day(31), "licence_issued")  # C
+    march_application(market, day(20))  # D
+    march_application(market, day(23), day(24), day(26), day(31), "denied")  # E
+    march_application(market, day(1, 4), day(2, 4), day(3, 4), day(30, 4), "approved")  # F
+    march_application(health_version, day(2), day(3), day(4), day(31), "approved")  # G
 
 
 def test_statistics_per_department_on_a_known_data_set(city, march):
