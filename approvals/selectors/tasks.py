@@ -284,6 +284,7 @@ def department_queue(user: User, filters: QueueFilters | None = None, page: int 
                 department_id__in=head_departments, is_active=True, user__is_active=True
             )
             .select_related("user")
+            .only("department_id", "role", "user__email")  # what the drop-downs show
             .order_by("user__email")
         )
         for position in members:
