@@ -2,7 +2,7 @@
 to" drop-down (the head's page)."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -18,14 +18,17 @@ def assign_options(context, task) -> str:
     drawn = context.render_context.setdefault("assign_options", {})
     key = (task.department_id, task.role)
     if key not in drawn:
-        drawn[key] = [
-            (
-                member.pk,
-                format_html('<option value="{}">{}</option>', member.pk, member.email),
-                format_html('<option value="{}" selected>{}</option>', member.pk, member.email),
+        options = []
+        for member in task.assign_choices:
+            value, email = int(member.pk), escape(member.email)  # a number; escaped
+            options.append(
+                (
+                    member.pk,
+                    f'<option value="{value}">{email}</option>',
+                    f'<option value="{value}" selected>{email}</option>',
+                )
             )
-            for member in task.assign_choices
-        ]
+        drawn[key] = options
     # Each part is escaped above.
     return mark_safe(  # noqa: S308
         "".join(selected if pk == task.assignee_id else plain for pk, plain, selected in drawn[key])

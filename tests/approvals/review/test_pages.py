@@ -394,3 +394,34 @@ def test_task_states_read_as_states_and_a_review_as_a_recommendation(demo, clien
     tasks = page.content.decode().split('id="tasks-heading"', 1)[1].split("</section>")[0]
     assert "打开" not in tasks and "已批准" not in tasks
     assert "办理中" in tasks and "同意" in tasks
+
+
+def test_the_heads_drop_downs_select_each_rows_assignee_and_escape_emails(
+    demo, clients, started, make_accepted
+):
+    """The queue's "Assign to" options are drawn once a page and shared by the rows of a
+    department and role: each row still selects its own assignee (none when unclaimed), and an
+    official's address is escaped."""
+    from tests.factories import OfficialFactory
+
+    odd = OfficialFactory(department=demo.natres).user
+    odd.email = 'o"dd<b>@example.cn'
+    odd.save(update_fields=["email"])
+    second = make_accepted()
+    workflow_start(actor=demo.clerk, application=second)
+    claimed = task_of(second, "planning")
+    task_claim(actor=demo.reviewers["planning"], task=claimed, revision=claimed.revision)
+    unclaimed = task_of(started, "planning")
+
+    page = clients["head"].get(reverse("approvals:work_queue")).content.decode()
+
+    def options(task):
+        start = page.index(f'<select name="assignee" id="assign-{task.pk}">')
+        return page[start : page.index("</select>", start)]
+
+    reviewer = demo.reviewers["planning"]
+    assert f'<option value="{reviewer.pk}" selected>' in options(claimed)
+    assert " selected" not in options(unclaimed)
+    assert f'<option value="{reviewer.pk}">' in options(unclaimed)
+    assert f'<option value="{odd.pk}">o&quot;dd&lt;b&gt;@example.cn</option>' in options(claimed)
+    assert "<b>" not in page
