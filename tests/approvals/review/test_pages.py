@@ -425,3 +425,22 @@ def test_the_heads_drop_downs_select_each_rows_assignee_and_escape_emails(
     assert f'<option value="{reviewer.pk}">' in options(unclaimed)
     assert f'<option value="{odd.pk}">o&quot;dd&lt;b&gt;@example.cn</option>' in options(claimed)
     assert "<b>" not in page
+
+
+def test_each_row_shows_its_own_light(demo, clients, started, make_accepted):
+    """The rows' lights are drawn once a page for each light and reused: a red row and a green
+    row still show their own."""
+    second = make_accepted()
+    workflow_start(actor=demo.clerk, application=second)
+    red, green = task_of(started, "planning"), task_of(second, "planning")
+    ReviewTask.objects.filter(pk=red.pk).update(due_on=due_for_light("red"))
+    ReviewTask.objects.filter(pk=green.pk).update(due_on=due_for_light("green"))
+
+    page = clients["reviewer"].get(reverse("approvals:work_queue")).content.decode()
+
+    def row(task):
+        start = page.index(f'id="select-{task.pk}"')
+        return page[start : page.index("</tr>", start)]
+
+    assert 'class="sla sla-red"' in row(red) and "sla-green" not in row(red)
+    assert 'class="sla sla-green"' in row(green) and "sla-red" not in row(green)
