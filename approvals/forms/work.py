@@ -38,10 +38,9 @@ class QueueFilterForm(forms.Form):
     )
 
     def __init__(self, *args, services=(), **kwargs):
+        """``services``: the codes of the services the official's open tasks belong to."""
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [("", _("Any"))] + [
-            (item.code, item.code) for item in services
-        ]
+        self.fields["service"].choices = [("", _("Any"))] + [(code, code) for code in services]
 
 
 class RevisionForm(forms.Form):

@@ -51,7 +51,7 @@ from approvals.selectors.tasks import (
     department_queue,
     extensions_for_head,
     get_task_for_official,
-    queue_services,
+    queue_summary,
 )
 from approvals.selectors.timeline import application_progress
 from approvals.services import tasks as task_services
@@ -92,14 +92,16 @@ def _conflict(request, message: str, *, task=None):
 @official_required()
 @require_http_methods(["GET"])
 def queue(request):
-    services = queue_services(request.user)
-    form = QueueFilterForm(request.GET or None, services=services)
+    summary = queue_summary(request.user)  # the counts and the service filter's choices
+    form = QueueFilterForm(request.GET or None, services=summary.services)
     filters = QueueFilters()
     if form.is_bound and form.is_valid():
         filters = QueueFilters(**{k: v or None for k, v in form.cleaned_data.items()})
         filters.service, filters.state = filters.service or "", filters.state or ""
         filters.light = filters.light or ""
-    result = department_queue(request.user, filters, page=request.GET.get("page") or 1)
+    result = department_queue(
+        request.user, filters, page=request.GET.get("page") or 1, summary=summary
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

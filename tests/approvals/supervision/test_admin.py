@@ -148,6 +148,10 @@ def test_the_timeline_shows_every_event_with_its_differences(
     assert "test.noise" not in actions
     assert "Full ID number shown" in page
     assert "Status changed from Open to Approved." in page
+    # each row links to its event's page in the admin (the address reversed once a page)
+    for entry in response.context["entries"]:
+        link = reverse("admin:audit_auditevent_change", args=[entry.event.pk])
+        assert f'<a href="{link}">{entry.event.sequence}</a>' in page
     # Reading the timeline is itself a case-file opening.
     assert events("application.viewed", seen).filter(actor=city.supervisor).exists()
 
