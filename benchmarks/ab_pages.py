@@ -2,18 +2,19 @@
 checkouts (issue 17, "make bench figures are no worse"; docs/performance.md).
 
     DATABASE_URL=postgres://…/portal_bench_ab .venv/bin/python -m benchmarks.ab_pages \\
-        --old /path/to/old-checkout --new . --rounds 3 --out var/bench/ab.json
+        --checkout OLD=/path/to/old-checkout --checkout NEW=. --rounds 3 \\
+        --subjects var/bench/subjects-1000000.json --out var/bench/ab.json
 
 Each checkout gets its own gunicorn (4 sync workers, ``benchmarks.settings``: production's
 settings with the ``X-Bench-Queries`` header), started from that checkout's directory on its own
-port, against the same database; both stay up for the whole run. The subjects are the bench's
+port, against the same database; all stay up for the whole run. The subjects are the bench's
 (``--subjects``, the JSON ``seed_scale`` wrote), signed in once with sessions as
-``benchmarks.subjects`` writes them (one secret key for both servers, so both accept them). Each
-round measures every page on both servers, one after the other, the first server alternating
-from round to round (OLD, NEW in odd rounds, NEW, OLD in even ones), so a drift of the machine's
-load falls on both. A page is measured as ``make bench`` measures it (benchmarks.load.measure:
-warm-up requests, then ``--requests`` timed ones). ``--old-env NAME=VALUE`` adds to the old
-server's environment (e.g. ``PGOPTIONS=-c search_path=abold,public`` for a schema the old code
+``benchmarks.subjects`` writes them (one secret key for all servers, so all accept them). Each
+round measures every page on every server, one after the other, the first server changing from
+round to round (OLD, NEW in odd rounds, NEW, OLD in even ones), so a drift of the machine's
+load falls on all. A page is measured as ``make bench`` measures it (benchmarks.load.measure:
+warm-up requests, then ``--requests`` timed ones). ``--env NAME:VAR=VALUE`` adds to one server's
+environment (e.g. ``OLD:PGOPTIONS=-c search_path=abold,public`` for a schema the old code
 needs).
 
 This module measures; it never changes what ``make bench`` measures.
@@ -22,6 +23,7 @@ This module measures; it never changes what ``make bench`` measures.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -159,19 +161,29 @@ def summary(samples: list[float]) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--old", type=Path, required=True, help="the old checkout's directory")
-    parser.add_argument("--new", type=Path, default=Path.cwd(), help="the new checkout's directory")
+    parser.add_argument(
+        "--checkout",
+        action="append",
+        required=True,
+        metavar="NAME=DIR",
+        help="a checkout to measure (two or more; the first is the baseline of the differences)",
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--warm-up", type=int, default=8)
     parser.add_argument("--subjects", type=Path, required=True)
-    parser.add_argument("--old-env", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument(
+        "--env", action="append", default=[], metavar="NAME:VAR=VALUE", help="for one checkout"
+    )
     parser.add_argument("--pages", default="", help="only pages whose names contain these words")
     parser.add_argument("--out", type=Path, default=Path("var/bench/ab.json"))
     args = parser.parse_args()
+    checkouts = dict(item.split("=", 1) for item in args.checkout)
+    if len(checkouts) < 2:
+        parser.error("give two checkouts or more")
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
-    # One key for this process (which writes the sessions) and both servers (which read them).
+    # One key for this process (which writes the sessions) and the servers (which read them).
     os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(64))
     os.environ.setdefault("PORTAL_BASE_URL", "https://portal.bench.invalid")
     os.environ.setdefault("LOG_LEVEL", "ERROR")
@@ -182,70 +194,82 @@ def main() -> None:
 
     subjects = pick_subjects(args.subjects)
     cookies = {role: verified_session_cookie(s.user) for role, s in subjects.items()}
-    env = {"API_THROTTLE_USER": "1000000/minute", "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
-    old_env = dict(env, **dict(item.split("=", 1) for item in args.old_env))
+    base_env = {
+        "API_THROTTLE_USER": "1000000/minute",
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+    }
+    envs = {name: dict(base_env) for name in checkouts}
+    for item in args.env:
+        name, assignment = item.split(":", 1)
+        variable, value = assignment.split("=", 1)
+        envs[name][variable] = value
     args.out.parent.mkdir(parents=True, exist_ok=True)
     words = [w.strip().lower() for w in args.pages.split(",") if w.strip()]
+    names = list(checkouts)
 
-    sides = {}
     results: dict = {}
     loads = []
-    with (
-        CheckoutGunicorn(
-            args.old.resolve(), env=old_env, log_path=str(args.out.with_suffix(".old.log"))
-        ) as old,
-        CheckoutGunicorn(
-            args.new.resolve(), env=env, log_path=str(args.out.with_suffix(".new.log"))
-        ) as new,
-    ):
-        sides = {"OLD": old, "NEW": new}
-        plans = {side: pages_of(server.port, cookies) for side, server in sides.items()}
-        for side, plan in plans.items():
-            print(side, {name: path for name, _role, path, _check in plan}, flush=True)
+    with contextlib.ExitStack() as stack:
+        servers = {
+            name: stack.enter_context(
+                CheckoutGunicorn(
+                    Path(directory).resolve(),
+                    env=envs[name],
+                    log_path=str(args.out.with_suffix(f".{name}.log")),
+                )
+            )
+            for name, directory in checkouts.items()
+        }
+        plans = {name: pages_of(server.port, cookies) for name, server in servers.items()}
+        for name, plan in plans.items():
+            print(name, {page: path for page, _role, path, _check in plan}, flush=True)
         for round_number in range(1, args.rounds + 1):
-            order = ["OLD", "NEW"] if round_number % 2 else ["NEW", "OLD"]
+            # Each round starts with the next checkout: OLD, NEW; NEW, OLD; ...
+            shift = (round_number - 1) % len(names)
+            order = names[shift:] + names[:shift]
             loads.append(os.getloadavg())
             print(f"round {round_number} ({', '.join(order)}), load {loads[-1]}", flush=True)
-            for index in range(len(plans["OLD"])):
-                name = plans["OLD"][index][0]
-                if words and not any(w in name.lower() for w in words):
+            for index in range(len(plans[names[0]])):
+                page = plans[names[0]][index][0]
+                if words and not any(w in page.lower() for w in words):
                     continue
-                for side in order:
-                    _name, role, path, check = plans[side][index]
-                    client = Client(sides[side].port, cookie=cookies[role])
+                for name in order:
+                    _page, role, path, check = plans[name][index]
+                    client = Client(servers[name].port, cookie=cookies[role])
                     measured = timed(
                         client, path, check, requests=args.requests, warm_up=args.warm_up
                     )
-                    entry = results.setdefault(name, {}).setdefault(
-                        side, {"path": path, "rounds": [], "samples_ms": [], "queries": None}
+                    entry = results.setdefault(page, {}).setdefault(
+                        name, {"path": path, "rounds": [], "samples_ms": [], "queries": None}
                     )
                     entry["rounds"].append(summary(measured["samples_ms"]))
                     entry["samples_ms"] += measured["samples_ms"]
                     entry["queries"] = measured["queries"]
                     print(
-                        f"  {side} {name:<26} p50 {entry['rounds'][-1]['p50_ms']:6.1f}  "
+                        f"  {name:<6} {page:<26} p50 {entry['rounds'][-1]['p50_ms']:6.1f}  "
                         f"p95 {entry['rounds'][-1]['p95_ms']:6.1f}  {measured['queries']} q",
                         flush=True,
                     )
         loads.append(os.getloadavg())
 
     table = []
-    for name, by_side in results.items():
-        row = {"page": name}
-        for side in ("OLD", "NEW"):
-            entry = by_side[side]
-            row[side] = {
+    for page, by_name in results.items():
+        row = {"page": page}
+        for name in names:
+            entry = by_name[name]
+            row[name] = {
                 **summary(entry["samples_ms"]),
                 "queries": entry["queries"],
                 "round_p50s": [r["p50_ms"] for r in entry["rounds"]],
                 "path": entry["path"],
             }
-        row["p50_difference_ms"] = round(row["NEW"]["p50_ms"] - row["OLD"]["p50_ms"], 1)
+        row["p50_difference_ms"] = {
+            name: round(row[name]["p50_ms"] - row[names[0]]["p50_ms"], 1) for name in names[1:]
+        }
         table.append(row)
     document = {
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "old": str(args.old.resolve()),
-        "new": str(args.new.resolve()),
+        "checkouts": {name: str(Path(d).resolve()) for name, d in checkouts.items()},
         "rounds": args.rounds,
         "requests_per_page": args.requests,
         "load_averages": loads,
@@ -253,13 +277,15 @@ def main() -> None:
         "pages": table,
     }
     args.out.write_text(json.dumps(document, indent=2, ensure_ascii=False))
-    print(f"{'page':<26} {'OLD p50/p95 · q':>22} {'NEW p50/p95 · q':>22} {'Δp50':>6}")
+    header = "".join(f"{name + ' p50/p95 · q':>24}" for name in names)
+    print(f"{'page':<26}{header}  p50 difference from {names[0]}")
     for row in table:
-        cells = [
-            f"{row[s]['p50_ms']:.1f}/{row[s]['p95_ms']:.1f} · {row[s]['queries']}"
-            for s in ("OLD", "NEW")
-        ]
-        print(f"{row['page']:<26} {cells[0]:>22} {cells[1]:>22} {row['p50_difference_ms']:+6.1f}")
+        cells = "".join(
+            "{:>24}".format(f"{row[n]['p50_ms']:.1f}/{row[n]['p95_ms']:.1f} · {row[n]['queries']}")
+            for n in names
+        )
+        differences = ", ".join(f"{n} {d:+.1f}" for n, d in row["p50_difference_ms"].items())
+        print(f"{row['page']:<26}{cells}  {differences}")
     print("load averages:", loads, file=sys.stderr)
 
 
