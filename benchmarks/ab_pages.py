@@ -28,78 +28,16 @@ import json
 import os
 import re
 import secrets
-import subprocess
 import sys
 import time
 from pathlib import Path
 
+from benchmarks.load import sample
 from benchmarks.stats import percentile
-from benchmarks.web import HOST, Client, Gunicorn
+from benchmarks.web import Client, Gunicorn
 
 TASK_LINK = r'href="/work/tasks/(\d+)/"'
 OWN_APPLICATION = r'href="/applications/(\d+)/"'
-
-
-class CheckoutGunicorn(Gunicorn):
-    """``gunicorn portal.wsgi`` of another checkout: run from its directory, importing its code."""
-
-    def __init__(self, checkout: Path, *, env: dict, log_path: str):
-        super().__init__(workers=4, env=env, log_path=log_path)
-        self.checkout = checkout
-        self.env["PYTHONPATH"] = str(checkout)
-
-    def __enter__(self) -> CheckoutGunicorn:
-        self.log = open(self.log_path, "wb")
-        gunicorn = self.checkout / ".venv" / "bin" / "gunicorn"
-        self.process = subprocess.Popen(  # noqa: S603 (a fixed command line)
-            [
-                str(gunicorn),
-                "portal.wsgi",
-                "--chdir",
-                str(self.checkout),
-                "--bind",
-                f"{HOST}:{self.port}",
-                "--workers",
-                str(self.workers),
-                "--timeout",
-                "300",
-                "--backlog",
-                "256",
-            ],
-            cwd=self.checkout,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        probe = Client(self.port, timeout=5)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited; see {self.log_path}")
-            try:
-                if probe.get("/healthz").status == 200:
-                    return self
-            except OSError:
-                pass
-            time.sleep(0.3)
-        self.__exit__(None, None, None)
-        raise RuntimeError(f"gunicorn did not answer within 90 s; see {self.log_path}")
-
-
-def timed(client: Client, path: str, check, *, requests: int, warm_up: int) -> dict:
-    """``benchmarks.load.measure``'s requests: the first checked, warm-up, then the timed ones."""
-    check(client.get(path))
-    for _ in range(warm_up - 1):
-        client.get(path)
-    samples, queries = [], []
-    for _ in range(requests):
-        reply = client.get(path)
-        check(reply)
-        samples.append(reply.ms)
-        if reply.queries is not None:
-            queries.append(reply.queries)
-    return {"samples_ms": samples, "queries": max(queries) if queries else None}
 
 
 def pages_of(port: int, cookies: dict) -> list[tuple[str, str, str, object]]:
@@ -212,10 +150,11 @@ def main() -> None:
     with contextlib.ExitStack() as stack:
         servers = {
             name: stack.enter_context(
-                CheckoutGunicorn(
-                    Path(directory).resolve(),
+                Gunicorn(
+                    workers=4,
                     env=envs[name],
                     log_path=str(args.out.with_suffix(f".{name}.log")),
+                    chdir=str(Path(directory).resolve()),
                 )
             )
             for name, directory in checkouts.items()
@@ -236,9 +175,13 @@ def main() -> None:
                 for name in order:
                     _page, role, path, check = plans[name][index]
                     client = Client(servers[name].port, cookie=cookies[role])
-                    measured = timed(
-                        client, path, check, requests=args.requests, warm_up=args.warm_up
+                    _first, samples, queries = sample(
+                        client, path, requests=args.requests, check=check, warm_up=args.warm_up
                     )
+                    measured = {
+                        "samples_ms": samples,
+                        "queries": max(queries) if queries else None,
+                    }
                     entry = results.setdefault(page, {}).setdefault(
                         name, {"path": path, "rounds": [], "samples_ms": [], "queries": None}
                     )
