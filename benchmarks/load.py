@@ -78,10 +78,12 @@ def expect_rows(reply) -> None:
         raise BenchError("answered 200 with no rows")
 
 
-def measure(name, scale, client, path, *, requests, check, target=PAGE, note=""):
+def sample(client, path, *, requests, check, warm_up=WARM_UP) -> tuple:
+    """The first reply (checked), ``warm_up`` requests in all before the timed ones, then
+    ``requests`` timed ones (each checked): the first reply, the times and the statement counts."""
     first = client.get(path)
     check(first)
-    for _ in range(WARM_UP - 1):
+    for _ in range(warm_up - 1):
         client.get(path)
     samples, queries = [], []
     for _ in range(requests):
@@ -90,6 +92,11 @@ def measure(name, scale, client, path, *, requests, check, target=PAGE, note="")
         samples.append(reply.ms)
         if reply.queries is not None:
             queries.append(reply.queries)
+    return first, samples, queries
+
+
+def measure(name, scale, client, path, *, requests, check, target=PAGE, note=""):
+    first, samples, queries = sample(client, path, requests=requests, check=check)
     result = figure(
         name,
         scale,

@@ -125,11 +125,17 @@ def free_port() -> int:
 class Gunicorn:
     """``gunicorn portal.wsgi`` with ``workers`` sync workers on a free loopback port."""
 
-    def __init__(self, *, workers: int = 4, env: dict | None = None, log_path: str):
+    def __init__(
+        self, *, workers: int = 4, env: dict | None = None, log_path: str, chdir: str = ""
+    ):
         self.port = free_port()
         self.workers = workers
         self.env = {**os.environ, **(env or {})}
         self.log_path = log_path
+        # Another checkout's code (benchmarks.ab_pages): gunicorn imports it from there.
+        self.chdir = chdir
+        if chdir:
+            self.env["PYTHONPATH"] = chdir
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Gunicorn:
@@ -138,6 +144,7 @@ class Gunicorn:
             [
                 os.path.join(os.path.dirname(sys.executable), "gunicorn"),
                 "portal.wsgi",
+                *(["--chdir", self.chdir] if self.chdir else []),
                 "--bind",
                 f"{HOST}:{self.port}",
                 "--workers",
@@ -148,6 +155,7 @@ class Gunicorn:
                 "256",
             ],
             env=self.env,
+            cwd=self.chdir or None,
             stdout=self.log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -73,3 +73,37 @@ def test_the_public_catalogue_is_constant(bureau, rows, django_assert_max_num_qu
     body = _count_queries(django_assert_max_num_queries, api, "/api/v1/services/", 5)
 
     assert body["count"] == rows
+
+
+def test_the_task_queues_count_reads_no_light(bureau, reviewer, version):
+    # given open tasks of the reviewer's department, one claimed by them, one whose clock stopped
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from approvals.models import ClockPause
+
+    tasks = [
+        ReviewTaskFactory(department=bureau, application__service_version=version) for _ in range(3)
+    ]
+    tasks[0].assignee = reviewer
+    tasks[0].save(update_fields=["assignee"])
+    ClockPause.objects.create(
+        application=tasks[1].application,
+        kind="inspection",
+        reason="r",
+        started_on=tasks[1].created_at.date(),
+    )
+    api = session_client(reviewer, verified=True)
+
+    # when the API lists them
+    with CaptureQueriesContext(connection) as captured:
+        response = api.get("/api/v1/tasks/")
+
+    # then the count is right, and its statement neither bands the due dates nor looks for
+    # stopped clocks (the lights are not part of an API page)
+    assert response.status_code == 200
+    assert response.json()["count"] == 3
+    counts = [q["sql"] for q in captured.captured_queries if '"counted"' in q["sql"]]
+    assert len(counts) == 1, counts
+    assert "CASE" not in counts[0]
+    assert "approvals_clockpause" not in counts[0]

@@ -113,3 +113,24 @@ def test_the_dashboard_reads_a_fixed_few_statements(demo, started, client):
     assert len(small) == len(large) == DASHBOARD, large
     # the memberships once: for the visibility rules, the theme cases' and the business list
     assert len(reading(large, "accounts_businessmembership")) == 1
+
+
+def test_the_timeline_reads_only_the_events_that_record_a_status(demo, started, client):
+    # given an application whose case file officials opened thirty times
+    from approvals.selectors.timeline import status_change_events
+    from audit.chain import audit_record
+
+    changes_before = list(status_change_events(started).values_list("action", flat=True))
+    for _ in range(30):
+        audit_record(action="application.viewed", obj=started, changes={"page": [None, "task"]})
+
+    # when the applicant's page draws the timeline
+    client.force_login(started.created_by, backend="accounts.backends.EmailOrMobileBackend")
+    sqls = statements(client, reverse("approvals:application_detail", args=[started.pk]))
+
+    # then the status changes are read, and none of the openings
+    assert changes_before and "application.viewed" not in changes_before
+    assert list(status_change_events(started).values_list("action", flat=True)) == changes_before
+    events = reading(sqls, "approvals_auditevent")
+    assert len(events) == 1 and "status" in events[0], events
+    assert len(sqls) <= APPLICATION_PAGE
