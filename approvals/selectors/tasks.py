@@ -299,10 +299,11 @@ def queue_rows(
     )
 
 
-def queue_summary(user: User) -> QueueSummary:
-    """The queue's counts and services before its filters, in one statement (``_tally``)."""
+def queue_summary(user: User, *, services: bool = True) -> QueueSummary:
+    """The queue's counts and, with ``services``, the codes of its services (the page's filter)
+    before its filters, in one statement (``_tally``)."""
     visibility = policy.official_task_branches(user)
-    counts, services = _tally(user, QueueFilters(), visibility, services=True)
+    counts, services = _tally(user, QueueFilters(), visibility, services=services)
     return QueueSummary(visibility=visibility, counts=counts, services=services)
 
 
@@ -315,9 +316,10 @@ def department_queue(
 ) -> Queue:
     """The open tasks ``user`` may work, sorted by due date, with counts per SLA light and per
     state (unclaimed, mine, others' — before the filters), filtered and paginated. ``summary``:
-    ``queue_summary(user)`` when the caller has it already (the page's service filter)."""
+    ``queue_summary(user)`` when the caller has it already (the page's service filter);
+    without it, the counts are taken without the services, which only the page's filter reads."""
     filters = filters or QueueFilters()
-    summary = summary or queue_summary(user)
+    summary = summary or queue_summary(user, services=False)
     visibility, counts = summary.visibility, summary.counts
     # Without a filter but the state, the counts before the filters are the list's counts too.
     unfiltered = not (filters.service or filters.light or filters.due_from or filters.due_to)
