@@ -36,9 +36,7 @@ def test_a_citizen_without_a_case_spends_no_statement_on_cases(citizen, client_f
     assert 'data-testid="theme-cases"' not in page
 
 
-def test_a_case_costs_its_rows_and_members_statements_and_is_shown(
-    citizen, restaurant, client_for
-):
+def test_a_case_costs_its_rows_and_members_statements_and_is_shown(citizen, restaurant, client_for):
     browser = client_for(citizen)
     without, _page = _statements(browser)
     case = theme_case_submit(
