@@ -21,7 +21,7 @@ from accounts.models import (
 from approvals.models import Application, Attachment, Notification, ServiceVersion
 from approvals.security.query_codes import hash_query_code, query_code_matches
 from approvals.selectors import policy
-from approvals.selectors.branches import BranchedRows, union_count
+from approvals.selectors.branches import BranchedRows, Presence, union_count
 from approvals.selectors.timeline import with_timeline_presence
 
 # Checked against when a tracking number is unknown, so that a wrong number takes as long to
@@ -86,12 +86,18 @@ DASHBOARD_ORDER = ("-updated_at", "-pk")
 
 
 def applications_for_applicant(
-    user: User, *, business: Business | None = None, person_only=False, status: str = ""
+    user: User,
+    *,
+    business: Business | None = None,
+    person_only=False,
+    status: str = "",
+    presence: Presence | None = None,
 ) -> BranchedRows:
     """The applications ``user`` sees as an applicant, newest activity first: their own and those
     of every business they actively belong to; narrowed to one business, or to the ones filed as a
     person, or to one status, when asked. Read branch by branch in the list's order (a page reads
-    its own rows), in a fixed number of queries however long the list."""
+    its own rows), in a fixed number of queries however long the list. ``presence``: another
+    list's question "has it any row?", answered by the statement that counts this one."""
     # A one-thing case's members are shown inside their case (theme_cases_for_applicant).
     narrow = Q(theme_case__isnull=True)
     if business is not None:
@@ -107,7 +113,7 @@ def applications_for_applicant(
         branches,
         order=DASHBOARD_ORDER,
         rows=_applications(),
-        count=lambda: union_count(branches),
+        count=lambda: union_count(branches, presence=presence),
     )
 
 

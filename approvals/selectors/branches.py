@@ -154,22 +154,54 @@ def _sort_like_database(objects: list, model, order: Sequence[str], connection) 
     return objects
 
 
-def union_count(branches: Sequence[QuerySet], *, cap: int | None = None) -> int:
+class Presence:
+    """Whether the rows of ``branches`` (another list's, each a visibility rule) exist, answered
+    by the statement that counts a list the same page shows (``union_count(..., presence=...)``):
+    a page that shows the other list only when it has rows then spends no statement of its own
+    on it when it has none. ``found`` is ``None`` until that statement ran."""
+
+    def __init__(self, branches: Sequence[QuerySet]):
+        self.branches = list(branches)
+        self.found: bool | None = None
+
+
+def union_count(
+    branches: Sequence[QuerySet], *, cap: int | None = None, presence: Presence | None = None
+) -> int:
     """How many rows the disjoint ``branches`` hold; with ``cap``, counting stops after ``cap``
-    rows (a bounded cost for a list whose exact length does not matter past that)."""
-    if not branches:
+    rows (a bounded cost for a list whose exact length does not matter past that). With
+    ``presence``, the same statement also answers whether its branches hold a row (each read
+    one row at most) and sets ``presence.found``."""
+    exists = None
+    if presence is not None:
+        exists = _union(
+            [
+                branch.order_by().values_list(_column(branch.model, "pk"))[:1]
+                for branch in presence.branches
+            ]
+        )
+        presence.found = False if exists is None else None
+    union = None
+    if branches:
+        pk_column = branches[0].model._meta.pk.attname
+        union = _union([branch.order_by().values_list(pk_column) for branch in branches])
+    if union is None and exists is None:
         return 0
-    pk_column = branches[0].model._meta.pk.attname
-    union = _union([branch.order_by().values_list(pk_column) for branch in branches])
-    if union is None:
-        return 0
-    sql, params = union
-    connection = connections[branches[0].db]
+    sql, params = union if union is not None else ("SELECT 1 WHERE 1 = 0", [])
     limit = " LIMIT %s" if cap is not None else ""
     statement = f"SELECT COUNT(*) FROM (SELECT 1 FROM ({sql}) AS branches{limit}) AS capped"  # noqa: S608
+    params = [*params, cap] if cap is not None else list(params)
+    if exists is not None:
+        # Both answers in one row: the count as a scalar subquery, then whether a row exists.
+        statement = f"SELECT ({statement}), EXISTS ({exists[0]})"
+        params.extend(exists[1])
+    connection = connections[(branches or presence.branches)[0].db]
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, cap] if cap is not None else params)
-        return cursor.fetchone()[0]
+        cursor.execute(statement, params)
+        row = cursor.fetchone()
+    if exists is not None:
+        presence.found = bool(row[1])
+    return row[0]
 
 
 class BranchedRows:

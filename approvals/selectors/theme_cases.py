@@ -34,7 +34,7 @@ from approvals.models import (
 from approvals.models.theme_materials import THEME_FILES_PREFIX
 from approvals.security.query_codes import hash_query_code, query_code_matches
 from approvals.selectors import policy
-from approvals.selectors.branches import among_first_rows
+from approvals.selectors.branches import Presence, among_first_rows
 from approvals.selectors.themes import MemberPlan, ThemePlan
 
 _DUMMY_QUERY_CODE_HASH = hash_query_code("000000")
@@ -84,22 +84,42 @@ def find_theme_case_by_tracking(tracking_number: str, query_code: str) -> ThemeC
     return case if case is not None and matches else None
 
 
-def theme_cases_for_applicant(
-    user: User, *, business=None, person_only: bool = False, limit: int = 20
-) -> list[ThemeCase]:
-    """The cases ``user`` sees as an applicant, newest activity first, each with its members
-    inside (one query when there are none, two whatever the number of cases and members)."""
+def _list_branches(user: User, *, business=None, person_only: bool = False) -> list:
+    """The applicant's list of cases as one ``ThemeCase`` queryset per visibility branch, each
+    in the list's order (each reads its own index)."""
     narrow = Q()
     if business is not None:
         narrow &= Q(business=business)
     elif person_only:
         narrow &= Q(business__isnull=True)
-    # Each visibility branch reads its own index in the list's order, its first ``limit`` rows,
-    # as a subquery of the statement that reads the cases.
-    branches = [
+    return [
         ThemeCase.objects.filter(branch, narrow).order_by("-updated_at", "-pk")
         for branch in policy.theme_case_branches(user)
     ]
+
+
+def theme_cases_presence(user: User, *, business=None, person_only: bool = False) -> Presence:
+    """Whether ``user`` has a case in the list ``theme_cases_for_applicant`` reads, to be
+    answered by the statement that counts the page's applications (``union_count``)."""
+    return Presence(_list_branches(user, business=business, person_only=person_only))
+
+
+def theme_cases_for_applicant(
+    user: User,
+    *,
+    business=None,
+    person_only: bool = False,
+    limit: int = 20,
+    presence: Presence | None = None,
+) -> list[ThemeCase]:
+    """The cases ``user`` sees as an applicant, newest activity first, each with its members
+    inside (one query when there are none, two whatever the number of cases and members; none
+    when ``presence``, answered already, found none)."""
+    if presence is not None and presence.found is False:
+        return []
+    # Each visibility branch reads its own index in the list's order, its first ``limit`` rows,
+    # as a subquery of the statement that reads the cases.
+    branches = _list_branches(user, business=business, person_only=person_only)
     members = Application.objects.select_related("service_version__item__department").order_by("pk")
     return list(
         among_first_rows(_cases(), branches, limit=limit)

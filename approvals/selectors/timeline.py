@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from django.db.models import Exists, OuterRef, Q, Subquery, prefetch_related_objects
+from django.db import connections
+from django.db.models import BooleanField, Exists, OuterRef, Q, Subquery, prefetch_related_objects
+from django.db.models.expressions import RawSQL
 
 from accounts.models import Department
 from approvals.domain.china_time import china_date
@@ -92,23 +94,39 @@ def _status_history(application: Application, events=None) -> tuple[StatusChange
 
 # The facts many applications have none of. A page may read whether there are any with the
 # application itself (``with_timeline_presence``: one EXISTS each, by the application's index
-# on each table); the timeline then reads no table it knows to be empty for it.
+# on each table); the timeline then reads no table it knows to be empty for it. Each fact: its
+# model and the column values its rows must have.
 _PRESENCE = {
-    "tasks": lambda: ReviewTask.objects.all(),
-    "pauses": lambda: ClockPause.objects.all(),
-    "supplement_requests": lambda: SupplementRequest.objects.all(),
-    "extensions": lambda: DeadlineExtension.objects.filter(status=ExtensionStatus.APPROVED),
-    "pledges": lambda: Pledge.objects.all(),
+    "tasks": (ReviewTask, {}),
+    "pauses": (ClockPause, {}),
+    "supplement_requests": (SupplementRequest, {}),
+    "extensions": (DeadlineExtension, {"status": ExtensionStatus.APPROVED}),
+    "pledges": (Pledge, {}),
 }
 
 
+def _presence_sql(applications, model, equal: dict) -> RawSQL:
+    """``EXISTS`` a row of ``model`` for the application, with ``equal``'s column values: written
+    from the models' own table and column names rather than built as a query (``Exists``), whose
+    building and compiling cost the application's page about 1 ms of CPU for the five facts
+    (issue 17); the same plan (the foreign key's index)."""
+    quote = connections[applications.db].ops.quote_name
+    table = quote(model._meta.db_table)
+    outer = f"{quote(Application._meta.db_table)}.{quote(Application._meta.pk.column)}"
+    conditions = [f"{table}.{quote(model._meta.get_field('application').column)} = {outer}"]
+    conditions += [f"{table}.{quote(model._meta.get_field(name).column)} = %s" for name in equal]
+    # Table and column names from the models; the values as parameters.
+    sql = f"EXISTS (SELECT 1 FROM {table} WHERE {' AND '.join(conditions)})"  # noqa: S608
+    return RawSQL(sql, list(equal.values()), output_field=BooleanField())  # noqa: S611
+
+
 def with_timeline_presence(applications):
-    """``applications`` (a queryset) with whether each has the timeline's facts (for
-    ``application_progress``)."""
+    """``applications`` (a queryset of ``Application``) with whether each has the timeline's
+    facts (for ``application_progress``)."""
     return applications.annotate(
         **{
-            f"timeline_has_{fact}": Exists(rows().filter(application=OuterRef("pk")))
-            for fact, rows in _PRESENCE.items()
+            f"timeline_has_{fact}": _presence_sql(applications, model, equal)
+            for fact, (model, equal) in _PRESENCE.items()
         }
     )
 

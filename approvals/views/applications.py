@@ -51,7 +51,7 @@ from approvals.selectors.applications import (
 from approvals.selectors.catalogue import get_published_version
 from approvals.selectors.documents import application_documents
 from approvals.selectors.licences import citable_licences, get_licence
-from approvals.selectors.theme_cases import theme_cases_for_applicant
+from approvals.selectors.theme_cases import theme_cases_for_applicant, theme_cases_presence
 from approvals.selectors.timeline import application_progress
 from approvals.services.applications import (
     MATERIALS_STEP,
@@ -693,13 +693,19 @@ def dashboard(request):
         business = get_business_acting_for(request.user, acting)
         if business is None:
             acting = ""
+    person_only = acting == "person"
+    # 一件事: whether there is a case at all is asked by the statement that counts the page's
+    # applications, so that a citizen without one spends no statement on them.
+    has_cases = theme_cases_presence(request.user, business=business, person_only=person_only)
     queryset = applications_for_applicant(
-        request.user, business=business, person_only=acting == "person"
+        request.user, business=business, person_only=person_only, presence=has_cases
     )
     page = Paginator(queryset, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
-    # 一件事: each case one row, its members inside (first page only).
+    # Each case one row, its members inside (first page only).
     cases = (
-        theme_cases_for_applicant(request.user, business=business, person_only=acting == "person")
+        theme_cases_for_applicant(
+            request.user, business=business, person_only=person_only, presence=has_cases
+        )
         if page.number == 1
         else []
     )
