@@ -13,6 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Count,
+    DateField,
     Exists,
     ExpressionWrapper,
     F,
@@ -35,7 +36,7 @@ from approvals.models import (
 )
 from approvals.models.working_calendar import (
     open_pause,
-    sla_band_expression,
+    sla_band_of,
     sla_light_conditions,
     sla_light_expression,
 )
@@ -53,7 +54,7 @@ LEDGER_PAUSED = Q(clock_stopped=True)
 FILTERED_COUNT_CAP = 10_000
 # The columns the counts are grouped by (``_tally``): the service's code too, so that the same
 # statement gives the queue's service filter.
-_TALLY_GROUPS = ("mine", "counted", "unclaimed", "band", "service")
+_TALLY_GROUPS = ("mine", "counted", "unclaimed", "due", "service")
 
 
 # What a queue row shows, on the page (approvals/work/queue.html) and in the API
@@ -169,11 +170,9 @@ def _pair_counts(visibility: policy.TaskBranches, filters: QueueFilters) -> Quer
     return counts
 
 
-def _grouped(
-    rows: QuerySet, band, *, service: str | None, n, paused, **flags: bool | Q
-) -> QuerySet:
+def _grouped(rows: QuerySet, due, *, service: str | None, n, paused, **flags: bool | Q) -> QuerySet:
     """``rows`` counted (``n``, ``paused``) by the tally's groups (``_TALLY_GROUPS``): the
-    flags, each a constant or a condition on the row, the band of due dates and the service's
+    flags, each a constant or a condition on the row, the due date (``due``) and the service's
     code (``service``, the path to it; ``None``: not asked for, no join)."""
     columns = {
         name: Value(flag)
@@ -182,7 +181,7 @@ def _grouped(
         for name, flag in flags.items()
     }
     return (
-        rows.annotate(**columns, band=band, service=F(service) if service else Value(""))
+        rows.annotate(**columns, due=due, service=F(service) if service else Value(""))
         .values(*_TALLY_GROUPS)
         .annotate(n=n, paused=paused)
         .order_by()
@@ -203,21 +202,22 @@ def _tally(
     with ``services``, the codes of the services of those tasks too, sorted (the queue page's
     filter: the joins to the catalogue cost the statement ~1.4 ms of planning, which a list
     that only counts, the API's, does without).
-    ``lights=False``: the lights' counts are left at 0, and neither the band of due dates nor the
-    stopped clocks are read (a list's count, the API's pages: building and compiling the band's
-    ``CASE`` three times was a millisecond of each page, docs/performance.md, "Old and new code
-    on one database").
+    ``lights=False``: the lights' counts are left at 0, and neither the due dates nor the stopped
+    clocks are read (a list's count, the API's pages).
 
     One statement, the union of three grouped reads of a few rows each: the ledger's rows of the
     pairs, the official's claims (on the assignee index: all of them are "mine", those outside
-    the pairs are counted) and the grants outside both. Each is grouped by band of due dates with
-    its stopped clocks counted beside ("paused" comes first: a band's light is what is left), so
-    the statement holds one ``CASE`` and one stopped-clock condition a read, not one per light."""
-    band = sla_band_expression(china_today()) if lights else Value("")
+    the pairs are counted) and the grants outside both. Each is grouped by due date with its
+    stopped clocks counted beside ("paused" comes first: a band's light is what is left), and
+    the few groups are banded here by the lights' rule (``sla_band_of``): a ``CASE`` over the
+    due dates in each read cost ~1 ms a request to build and compile (docs/performance.md,
+    "The fifth round merged"), the groups a few microseconds to band."""
+    due = F("due_on") if lights else Value(None, output_field=DateField())
+    band_of = sla_band_of(china_today()) if lights else None
     none_paused = Value(0)
     kept = _grouped(
         _pair_counts(visibility, filters),
-        band,
+        due,
         service="service_version__item__code" if services else None,
         mine=False,
         counted=True,
@@ -230,7 +230,7 @@ def _tally(
     outside = visibility.outside_pairs if visibility.pairs else Q(pk__isnull=False)
     claims = _grouped(
         rows.filter(assignee=user),
-        band,
+        due,
         service="application__service_version__item__code" if services else None,
         mine=True,
         counted=outside,
@@ -240,7 +240,7 @@ def _tally(
     )
     grants = _grouped(
         rows.filter(visibility.granted()),
-        band,
+        due,
         service="application__service_version__item__code" if services else None,
         mine=False,
         counted=True,
@@ -251,7 +251,7 @@ def _tally(
     tally = {"total": 0, "unclaimed": 0, "mine": 0, **dict.fromkeys(LIGHTS, 0)}
     codes = set()
     union = kept.union(claims, grants, all=True)
-    for mine, counted_, unclaimed, band_, service, n, paused in union.values_list(
+    for mine, counted_, unclaimed, due_on, service, n, paused in union.values_list(
         *_TALLY_GROUPS, "n", "paused"
     ):
         if services and n > 0:
@@ -263,8 +263,9 @@ def _tally(
             if unclaimed:
                 tally["unclaimed"] += n
             tally["paused"] += paused
-            if band_:  # no band: no due date (or one past the calendar), no light
-                tally[band_] += n - paused
+            band = band_of(due_on) if band_of else ""
+            if band:  # no band: no due date (or one past the calendar), no light
+                tally[band] += n - paused
     tally["others"] = tally["total"] - tally["unclaimed"] - tally["mine"]
     return tally, sorted(codes)
 

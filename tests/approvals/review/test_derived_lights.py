@@ -12,7 +12,7 @@ from django.db.models import Count
 
 from accounts.models import OfficialRole
 from approvals.models import DeadlineSweepState, ReviewTask, SupervisionCard
-from approvals.models.working_calendar import sla_light_for, working_calendar
+from approvals.models.working_calendar import sla_band_of, sla_light_for, working_calendar
 from approvals.selectors.supervision import running_tasks_by_light
 from approvals.selectors.supervision_trends import official_workload
 from approvals.selectors.tasks import (
@@ -93,6 +93,17 @@ def test_a_task_due_soon_overnight_is_yellow_everywhere_next_morning_without_a_s
     assert (running[demo.natres.pk].yellow, running[demo.natres.pk].green) == (1, 0)
     assert (workload[reviewer.pk].yellow, workload[reviewer.pk].green) == (1, 0)
     assert not DeadlineSweepState.objects.exists() and not SupervisionCard.objects.exists()
+
+
+@pytest.mark.parametrize("today", [MONDAY, dt.date(2026, 9, 30), dt.date(2026, 12, 28)])
+def test_the_counts_band_due_dates_by_the_one_rule_of_the_lights(today):
+    """The queue's counts band their grouped due dates in Python (``sla_band_of``); every date,
+    across holidays and past the calendar's end, gets the light ``sla_light_for`` gives it."""
+    band_of = sla_band_of(today)
+    days = [today + dt.timedelta(days=offset) for offset in range(-10, 60)]
+
+    assert [band_of(day) for day in days] == [sla_light_for(today, day) for day in days]
+    assert band_of(None) == sla_light_for(today, None) == ""
 
 
 def test_the_counts_stay_exact_through_claims_releases_reassignments_and_pauses(demo, started):
