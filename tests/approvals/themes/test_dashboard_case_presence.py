@@ -64,3 +64,21 @@ def test_the_presence_follows_the_list_narrowed_to_a_business(restaurant, client
     assert f'data-case="{case.pk}"' not in person_page
     assert len(_reading_cases(as_person)) == 1  # the count's EXISTS found none: no read
     assert len(_reading_cases(as_business)) == 2
+
+
+@pytest.mark.parametrize("has_case", [False, True])
+def test_an_empty_list_still_answers_the_other_lists_presence(citizen, restaurant, has_case):
+    # given no branch for the counted list, and a citizen with or without a case
+    from approvals.selectors.branches import union_count
+    from approvals.selectors.theme_cases import theme_cases_presence
+
+    if has_case:
+        theme_case_start(actor=citizen, version=restaurant)
+    presence = theme_cases_presence(citizen)
+
+    # when the (empty) list is counted
+    count = union_count([], presence=presence)
+
+    # then it counts nothing and says whether the cases' list has a row
+    assert count == 0
+    assert presence.found is has_case
