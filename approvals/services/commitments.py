@@ -207,7 +207,7 @@ def commitment_verify(
         return locked
     # The finding is the stored reason; its readers see it called a false pledge in their own
     # language (``licence_status_reason``), the commitment row saying so.
-    licence_revoke(actor=actor, licence=locked.licence, reason=finding, act=act)
+    licence_revoke(actor=actor, licence=locked.licence, reason=finding, act=act, false_pledge=True)
     act.record()
     notice = notice_commitment_found_false(application, licence=locked.licence, finding=finding)
     tell_applicant(application, **notice.fields())

@@ -33,7 +33,7 @@ from approvals.models import (
     VersionStatus,
 )
 from approvals.selectors import policy
-from approvals.selectors.licences import revoked_for_false_pledge, status_reason_text
+from approvals.selectors.licences import status_reason_text
 from approvals.services.act_event import ActEvent
 from approvals.services.applications import application_start, application_withdraw
 from approvals.services.documents import document_issue
@@ -226,6 +226,7 @@ def _end_by_department(
     decision_kind: str,
     notice: Callable[..., NoticeText],
     act: ActEvent | None = None,
+    false_pledge: bool = False,
 ) -> Licence:
     """Revocation and cancellation alike: the issuing department ends a valid licence with a
     reason (its certificates follow), audited, with a sealed written decision stating the reason
@@ -254,7 +255,6 @@ def _end_by_department(
     version = locked.application.service_version
     # A pledge found false revokes with the finding as the reason; each reader reads what it
     # is in their own language (the decision prints it in both).
-    false_pledge = status == LicenceStatus.REVOKED and revoked_for_false_pledge(locked.pk)
     document_issue(
         application=locked.application,
         kind=decision_kind,
@@ -280,16 +280,24 @@ def _end_by_department(
 
 @transaction.atomic
 def licence_revoke(
-    *, actor: User, licence: Licence, reason: str, act: ActEvent | None = None
+    *,
+    actor: User,
+    licence: Licence,
+    reason: str,
+    act: ActEvent | None = None,
+    false_pledge: bool = False,
 ) -> Licence:
     """撤销 (Art. 69): the issuing department withdraws a licence that should not have been
     granted (or was obtained by deceit). The holder is told why, and of the remedies. ``act``:
-    the revocation is a step of a larger act (a pledge found false), recorded in its event."""
+    the revocation is a step of a larger act (a pledge found false, ``false_pledge``: ``reason``
+    is the finding, which readers see called a false pledge in their language), recorded in its
+    event."""
     return _end_by_department(
         actor=actor,
         licence=licence,
         reason=reason,
         act=act,
+        false_pledge=false_pledge,
         status=LicenceStatus.REVOKED,
         event="licence.revoked",
         decision_kind=DocumentKind.REVOCATION_DECISION,
