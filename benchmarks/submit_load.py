@@ -189,22 +189,32 @@ def _stop_server(server: subprocess.Popen) -> None:
         os.killpg(server.pid, signal.SIGKILL)
 
 
-def _workers_cpu_seconds(server: subprocess.Popen) -> float:
-    """User + system CPU time used so far by gunicorn's master and workers (Linux /proc)."""
+def _cpu_seconds(server: subprocess.Popen) -> dict[str, float]:
+    """User + system CPU time used so far (Linux /proc) by each part the submissions share the
+    machine with: gunicorn's master and workers, PostgreSQL's processes, Redis, and this process
+    (the clients)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    parts = {"web": 0, "database": 0, "redis": 0, "clients": 0}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
+                name, fields = stat.read().rsplit(")", 1)
         except OSError:
             continue
+        name, fields = name.split("(", 1)[1], fields.split()
         # fields[1] is the parent pid, fields[11] and [12] utime and stime (man 5 proc).
+        used = int(fields[11]) + int(fields[12])
         if int(entry) == server.pid or int(fields[1]) == server.pid:
-            total += int(fields[11]) + int(fields[12])
-    return total / ticks
+            parts["web"] += used
+        elif name == "postgres":
+            parts["database"] += used
+        elif name.startswith("redis-server"):
+            parts["redis"] += used
+        elif int(entry) == os.getpid():
+            parts["clients"] += used
+    return {part: used / ticks for part, used in parts.items()}
 
 
 def _service_materials(api: Api, code: str) -> list[str]:
@@ -432,6 +442,8 @@ def _profile(args, tokens: dict, cases: list) -> None:
             f"lock held until commit, {lock}: p50 {statistics.median(values) * 1e3:.2f} ms, "
             f"max {max(values) * 1e3:.2f} ms ({len(values)} times)"
         )
+    if os.environ.get("PROFILE_DUMP"):  # a file for pstats or snakeviz
+        profiler.dump_stats(os.environ["PROFILE_DUMP"])
     stats = pstats.Stats(profiler).sort_stats("cumulative")
     stats.print_stats(os.environ.get("PROFILE_FILTER", r"(approvals|accounts|portal)/"), 40)
     stats.sort_stats("tottime").print_stats(15)
@@ -465,9 +477,9 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     try:
         drafts = _prepare(args, base, tokens, cases)
-        cpu_before, load_before = _workers_cpu_seconds(server), os.getloadavg()[0]
+        cpu_before, load_before = _cpu_seconds(server), os.getloadavg()[0]
         acknowledged, latencies, failures, elapsed = _submit_all(args, drafts)
-        cpu = _workers_cpu_seconds(server) - cpu_before
+        cpu = {part: used - cpu_before[part] for part, used in _cpu_seconds(server).items()}
         load = (load_before + os.getloadavg()[0]) / 2
     finally:
         _stop_server(server)
@@ -480,8 +492,9 @@ def main() -> None:
         f"p95 {_percentile(latencies, 0.95) * 1e3:.0f} ms, "
         f"max {max(latencies) * 1e3:.0f} ms, failed {len(failures)}"
     )
+    shares = ", ".join(f"{part} {used * 1e3 / max(len(drafts), 1):.1f}" for part, used in cpu.items())
     print(
-        f"web workers' CPU: {cpu * 1e3 / max(len(drafts), 1):.1f} ms per submission; "
+        f"CPU per submission (ms): {shares}; "
         f"machine load average {load:.1f} on {os.cpu_count()} cores"
     )
     ok = _check(drafts, acknowledged)
