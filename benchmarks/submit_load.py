@@ -492,7 +492,9 @@ def main() -> None:
         f"p95 {_percentile(latencies, 0.95) * 1e3:.0f} ms, "
         f"max {max(latencies) * 1e3:.0f} ms, failed {len(failures)}"
     )
-    shares = ", ".join(f"{part} {used * 1e3 / max(len(drafts), 1):.1f}" for part, used in cpu.items())
+    shares = ", ".join(
+        f"{part} {used * 1e3 / max(len(drafts), 1):.1f}" for part, used in cpu.items()
+    )
     print(
         f"CPU per submission (ms): {shares}; "
         f"machine load average {load:.1f} on {os.cpu_count()} cores"
