@@ -176,13 +176,24 @@ def window_departments(version: ServiceVersion) -> list[Department]:
 
 def window_intake_clerks(version: ServiceVersion) -> list[User]:
     """The active intake clerks of the window that receives applications for ``version``."""
+    department = version.item.department
+    # Most departments have a window in their own region: its clerks are read in one statement,
+    # and the windows themselves (with the parents' regions) only when that finds none.
+    clerks = _intake_clerks(
+        department__is_service_window=True,
+        department__is_active=True,
+        department__region_code=department.region_code,
+    )
+    if clerks:
+        return clerks
     windows = window_departments(version)
+    return _intake_clerks(department__in=windows) if windows else []
+
+
+def _intake_clerks(**window) -> list[User]:
     positions = (
         OfficialPosition.objects.filter(
-            department__in=windows,
-            role=OfficialRole.INTAKE_CLERK,
-            is_active=True,
-            user__is_active=True,
+            role=OfficialRole.INTAKE_CLERK, is_active=True, user__is_active=True, **window
         )
         .select_related("user")
         .order_by("user_id")

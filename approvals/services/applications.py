@@ -44,8 +44,8 @@ from approvals.services.notices import (
 )
 from approvals.services.notifications import (
     applicant_users,
-    deliver_on_commit,
     notify,
+    notify_groups,
     notify_many,
 )
 from audit.chain import audit_chain_append, audit_record
@@ -292,12 +292,19 @@ def application_submit(
             raise ValidationError(_("This application has already been submitted."))
         # The same key on another draft of the same filer: that submission, not a second one
         # (the key is unique per filer; looked up by that index).
-        previous = Application.objects.filter(
-            created_by_id=locked.created_by_id, idempotency_key=idempotency_key
-        ).first()
-        if previous is not None and policy.may_view_application(actor, previous):
-            previous.query_code = None
-            return previous
+        # Only its id is read: the key is almost always new, and the row is read only when not.
+        previous_pk = (
+            Application.objects.filter(
+                created_by_id=locked.created_by_id, idempotency_key=idempotency_key
+            )
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if previous_pk is not None:
+            previous = Application.objects.get(pk=previous_pk)
+            if policy.may_view_application(actor, previous):
+                previous.query_code = None
+                return previous
 
         problems = application_problems(locked)
         if problems is not None:
@@ -357,6 +364,8 @@ def _issue_receipt(
         kind=DocumentKind.RECEIPT,
         actor=actor,
         row_locked=True,
+        # It was a draft until now, and a draft has no receipt: none to look for.
+        none_yet=True,
         extra={
             "submitted_at_zh": f"{local.year}年{local.month}月{local.day}日{local:%H:%M}",
             "submitted_at_en": f"{local:%Y-%m-%d %H:%M} (Beijing time)",
@@ -376,25 +385,22 @@ def _notify_submitted(application: Application, *, query_code: str, actor: User)
     """After the commit: ``application`` is the row the submission locked and committed (with
     its service, item, department and person), ``actor`` who submitted it; neither is read
     again."""
-    receipt = notice_application_submitted(application)
-    # One task sends the email and SMS of everyone told (one message to the broker).
-    told = [
-        notify(
-            user=user,
-            deliver=False,
-            application=application,
-            private_text=query_code_text(query_code),
-            **receipt.fields(),
-        )
-        for user in applicant_users(application, actor)
-    ]
-    told += notify_many(
-        users=window_intake_clerks(application.service_version),
-        deliver=False,
-        application=application,
-        **notice_window_new_application(application).fields(),
+    receipt = {
+        **notice_application_submitted(application).fields(),
+        "private_text": query_code_text(query_code),
+    }
+    # Every row in one statement; one task sends the email and SMS of everyone told (one
+    # message to the broker).
+    notify_groups(
+        [
+            (applicant_users(application, actor), application, receipt),
+            (
+                window_intake_clerks(application.service_version),
+                application,
+                notice_window_new_application(application).fields(),
+            ),
+        ]
     )
-    deliver_on_commit(told)
 
 
 # --- Withdraw and discard -----------------------------------------------------------------------

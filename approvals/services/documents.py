@@ -222,6 +222,7 @@ def document_issue(
     licence: Licence | None = None,
     department: Department | None = None,
     row_locked: bool = False,
+    none_yet: bool = False,
 ) -> Document:
     """Issue the ``kind`` document of ``application`` for ``source_key`` once; a repeat returns
     the first. Called by the services of each step, inside their transaction, after their own
@@ -229,7 +230,9 @@ def document_issue(
     ``department``: the issuing department when it is not the service's own (the department
     that decided a joint matter). ``row_locked``: ``application`` is the row the caller's
     transaction has locked and changed, with its service, item and department loaded (as
-    ``application_transition`` returns it): its facts are printed as they are, not read again."""
+    ``application_transition`` returns it): its facts are printed as they are, not read again.
+    ``none_yet``: the caller knows there can be no such document yet (a submission's receipt: a
+    draft has none), so none is looked for."""
     [issued] = documents_issue(
         applications=[application],
         kind=kind,
@@ -239,6 +242,7 @@ def document_issue(
         licence=licence,
         department=department,
         row_locked=row_locked,
+        none_yet=none_yet,
     )
     if issued.issued_now:
         issued.record()
@@ -280,6 +284,7 @@ def documents_issue(
     licence: Licence | None = None,
     department: Department | None = None,
     row_locked: bool = False,
+    none_yet: bool = False,
 ) -> list[IssuedDocument]:
     """``document_issue`` for several applications at once (the sweep's deemed acceptances): one
     read for those issued already, one step of each counter, one insert; in the order of
@@ -289,12 +294,13 @@ def documents_issue(
     transaction (``document_issue``'s, the acceptance's)."""
     source_key = str(source_key or "")
     existing: dict[int, Document] = {}
-    for document in Document.objects.filter(
+    earlier = Document.objects.filter(
         application_id__in=[application.pk for application in applications],
         kind=kind,
         source_key=source_key,
         edition=1,
-    ).order_by("pk"):
+    )
+    for document in [] if none_yet else earlier.order_by("pk"):
         existing.setdefault(document.application_id, document)
     new = [application for application in applications if application.pk not in existing]
     if new and not row_locked:

@@ -82,15 +82,12 @@ def notify(
     others of the same event (``deliver_on_commit``).
     """
     texts = _texts_in_every_language(title, body)
-    language = recipient_language(user)
-    with translation.override(language):
-        private = str(private_text)
     notification = Notification.objects.create(
         **_notification_fields(user, texts),
         application=application,
         kind=kind,
         link=link,
-        sealed_private=seal_private_text(private),
+        sealed_private=_sealed_for(user, private_text),
     )
     if deliver:
         enqueue_on_commit("approvals.tasks.notification_send_task", notification.pk)
@@ -119,19 +116,23 @@ def notify_groups(groups, *, deliver: bool = True) -> list[Notification]:
     """``notify_many`` for several pieces of news at once (the new tasks and the notices of a
     batch of deemed acceptances): ``groups`` of (users, application, notice) where ``notice`` is
     a ``NoticeText``'s fields; each text rendered once, every row written in one statement, their
-    email and SMS sent by one task after the commit."""
+    email and SMS sent by one task after the commit. A notice's ``private_text`` (the receipt's
+    query code) is rendered in each reader's language and sealed in their row, as ``notify``
+    does."""
     notifications = []
     for users, application, notice in groups:
         users = list(users)
         if not users:
             continue
         texts = _texts_in_every_language(notice["title"], notice["body"])
+        private_text = notice.get("private_text")
         notifications += [
             Notification(
                 **_notification_fields(user, texts),
                 application=application,
                 kind=notice["kind"],
                 link=notice.get("link") or "",
+                sealed_private=_sealed_for(user, private_text) if private_text else "",
             )
             for user in users
         ]
@@ -161,6 +162,12 @@ def _texts_in_every_language(title, body) -> dict:
         with translation.override(code):
             texts[code] = {"title": str(title)[:title_length], "body": str(body)}
     return texts
+
+
+def _sealed_for(user: User, private_text) -> str:
+    """``private_text`` in ``user``'s language, sealed for their row (see ``seal_private_text``)."""
+    with translation.override(recipient_language(user)):
+        return seal_private_text(str(private_text))
 
 
 def _notification_fields(user: User, texts: dict) -> dict:
