@@ -17,6 +17,12 @@ The per-user API rate limit is raised for the run (three demo citizens make all 
 everything else is as deployed. A repeating group of answers (a list of objects) is sent in the
 step form's formset shape: the API reads the JSON answers through the page's form.
 
+``--ceiling N`` measures what the machine allows any request, with the same server, clients and
+drafts: N requests of each of the two cheapest things a client asks with its token (a
+submission refused for want of its Idempotency-Key, which is authentication, throttling and an
+error; and one application's detail, which is that plus one application read), each with the
+CPU that every part spent per request. A submission does all that and writes.
+
 ``--profile K`` submits K more drafts in this process (Django's test client, the same
 database): the first half without a profiler, for the CPU time per submission of this process;
 the second half under cProfile, printing where the time goes, the queries per submission, and
@@ -316,6 +322,39 @@ def _submit_all(args, drafts: list[tuple[Api, int]]) -> tuple[dict, list[float],
     return acknowledged, latencies, failures, time.perf_counter() - started
 
 
+def _ceiling(args, server, drafts: list[tuple[Api, int]]) -> None:
+    """``--ceiling``: the throughput and CPU per request of the cheapest token requests."""
+    api, pk = drafts[0]
+    requests_of = {
+        "submission refused without its key (400)": ("POST", f"/applications/{pk}/submit/"),
+        "application detail (200)": ("GET", f"/applications/{pk}/"),
+    }
+    for name, (method, path) in requests_of.items():
+        statuses: dict[int, int] = {}
+        lock = threading.Lock()
+
+        def ask(_index, method=method, path=path, statuses=statuses, lock=lock) -> None:
+            response = api.session.request(
+                method, f"{api.base}{path}", headers=api.headers, timeout=REQUEST_TIMEOUT
+            )
+            with lock:
+                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+        before = _cpu_seconds(server)
+        started = time.perf_counter()
+        with concurrent.futures.ThreadPoolExecutor(args.clients) as pool:
+            list(pool.map(ask, range(args.ceiling)))
+        elapsed = time.perf_counter() - started
+        used = {part: spent - before[part] for part, spent in _cpu_seconds(server).items()}
+        shares = ", ".join(
+            f"{part} {spent * 1e3 / args.ceiling:.1f}" for part, spent in used.items()
+        )
+        print(
+            f"ceiling, {name}: {args.ceiling / elapsed:.0f}/s with {args.clients} clients "
+            f"(answers {statuses}); CPU per request (ms): {shares}"
+        )
+
+
 def _check(drafts, acknowledged: dict[int, str]) -> bool:
     from approvals.models import Application
     from audit.chain import verify_chain
@@ -459,6 +498,9 @@ def main() -> None:
     parser.add_argument("--services", nargs="*", help="service codes (default: all nine)")
     parser.add_argument("--profile", type=int, default=0, help="profile K in-process submissions")
     parser.add_argument(
+        "--ceiling", type=int, default=0, help="N of each of the cheapest token requests first"
+    )
+    parser.add_argument(
         "--show-sql", action="store_true", help="with --profile, print the last submission's SQL"
     )
     args = parser.parse_args()
@@ -477,6 +519,8 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     try:
         drafts = _prepare(args, base, tokens, cases)
+        if args.ceiling:
+            _ceiling(args, server, drafts)
         cpu_before, load_before = _cpu_seconds(server), os.getloadavg()[0]
         acknowledged, latencies, failures, elapsed = _submit_all(args, drafts)
         cpu = {part: used - cpu_before[part] for part, used in _cpu_seconds(server).items()}
