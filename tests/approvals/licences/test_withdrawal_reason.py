@@ -18,7 +18,7 @@ from approvals.services.licences import licence_revoke
 from audit.chain import audit_record
 from audit.models import AuditEvent
 from tests.approvals.licences.conftest import open_follow_up
-from tests.factories import DepartmentFactory, OfficialFactory, UserFactory
+from tests.factories import DepartmentFactory, OfficialFactory, ReviewTaskFactory, UserFactory
 
 REASON = "许可条件已不具备"
 OTHER = {"en": "zh-hans", "zh-hans": "en"}
@@ -250,3 +250,38 @@ def test_an_open_application_shows_no_withdrawal_reason(register):
     )
     assert page.status_code == 200
     assert 'data-testid="withdrawal-reason"' not in page.text
+
+
+@pytest.mark.parametrize("revoker", LANGUAGES)
+def test_the_reviewers_history_reads_why_in_the_readers_language(
+    register, django_capture_on_commit_callbacks, official_client, revoker
+):
+    # given the holder's change in review with the department's reviewer
+    # (the register's published version, given the workflow it would have been published with)
+    type(register.version).objects.filter(pk=register.version.pk).update(
+        workflow_definition={
+            "stages": [
+                {
+                    "key": "review",
+                    "name": {"en": "Review", "zh": "审查"},
+                    "branches": [{"key": "main", "department": "fz-market", "role": "reviewer"}],
+                    "limit_working_days": 10,
+                }
+            ]
+        }
+    )
+    change = open_follow_up(register)
+    task = ReviewTaskFactory(application=change, department=register.bureau)
+    # when the licence is revoked by an official working in one language
+    revoke_in(register, revoker, django_capture_on_commit_callbacks)
+    task.refresh_from_db()
+    assert task.status == "cancelled"
+    # then the reviewer's task page, in the other language, says why in theirs
+    reader = OTHER[revoker]
+    page = official_client(register.reviewer, reader).get(
+        reverse("approvals:work_task", args=[task.pk])
+    )
+    assert page.status_code == 200
+    number = register.licence.number
+    assert sentence(reader, number) in page.text
+    assert sentence(revoker, number) not in page.text
