@@ -10,14 +10,14 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.models import OfficialRole
-from approvals.models import Commitment, CommitmentStatus, LicenceAction, Notification
+from approvals.models import LicenceAction, Notification
 from approvals.selectors.audit_labels import reason_display
 from approvals.services.applications import application_withdraw
-from approvals.services.commitments import commitment_verify
 from approvals.services.licences import licence_revoke
 from audit.chain import audit_record
 from audit.models import AuditEvent
-from tests.approvals.licences.conftest import open_follow_up
+from tests.approvals.catalogue.conftest import minimal_workflow
+from tests.approvals.licences.conftest import open_follow_up, pledge_found_false
 from tests.factories import DepartmentFactory, OfficialFactory, ReviewTaskFactory, UserFactory
 
 REASON = "许可条件已不具备"
@@ -145,19 +145,8 @@ def test_a_false_pledges_revocation_says_so_in_the_readers_language(
     # given the holder's change, and the licence's pledge found false by an official working in
     # one language
     change = open_follow_up(register)
-    commitment = Commitment.objects.create(
-        application=register.licence.application,
-        statement_zh="本人承诺员工均已接受消防安全培训",
-        statement_en="All staff have had fire safety training",
-        status=CommitmentStatus.VERIFYING,
-        department=register.bureau,
-        verification_days=30,
-        licence=register.licence,
-    )
-    with django_capture_on_commit_callbacks(execute=True), translation.override(verifier):
-        commitment_verify(
-            actor=register.approver, commitment=commitment, pledge_true=False, finding=FINDING
-        )
+    with django_capture_on_commit_callbacks(execute=True):
+        pledge_found_false(register, FINDING, verifier_language=verifier)
     change.refresh_from_db()
     assert change.status == "withdrawn"
     number = register.licence.number
@@ -201,7 +190,7 @@ def test_a_sentence_stored_before_is_read_in_the_readers_language(register, stor
 def test_a_false_pledge_stored_before_is_read_in_the_readers_language(register, stored_in):
     # given a task cancelled with the follow-up before, its reason the sentence with the false
     # pledge's words in one language
-    change = open_follow_up(register, status="withdrawn")
+    open_follow_up(register, status="withdrawn")
     number = register.licence.number
     stored = sentence(stored_in, number, FALSE_PLEDGE[stored_in] + FINDING)
     audit_record(
@@ -259,19 +248,12 @@ def test_the_reviewers_history_reads_why_in_the_readers_language(
     # given the holder's change in review with the department's reviewer
     # (the register's published version, given the workflow it would have been published with)
     type(register.version).objects.filter(pk=register.version.pk).update(
-        workflow_definition={
-            "stages": [
-                {
-                    "key": "review",
-                    "name": {"en": "Review", "zh": "审查"},
-                    "branches": [{"key": "main", "department": "fz-market", "role": "reviewer"}],
-                    "limit_working_days": 10,
-                }
-            ]
-        }
+        workflow_definition=minimal_workflow(register.bureau.code)
     )
     change = open_follow_up(register)
-    task = ReviewTaskFactory(application=change, department=register.bureau)
+    task = ReviewTaskFactory(
+        application=change, stage_key="review", branch_key="review", department=register.bureau
+    )
     # when the licence is revoked by an official working in one language
     revoke_in(register, revoker, django_capture_on_commit_callbacks)
     task.refresh_from_db()
