@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from approvals.domain.lifecycle import Action
+from approvals.selectors.withdrawals import withdrawal_reason_text
 from audit.chain import SYSTEM_ACTOR_LABEL
 from audit.models import object_model_label
 
@@ -216,9 +217,13 @@ SYSTEM_REASONS = {
 
 
 def reason_display(event) -> str:
-    """The event's reason as a person wrote it, or the label of a reason the portal wrote."""
+    """The event's reason as a person wrote it, or the label of a reason the portal wrote, or
+    the sentence of a withdrawal by a licence's revocation in the reader's language."""
     label = SYSTEM_REASONS.get(event.reason)
-    return str(label) if label is not None else event.reason
+    if label is not None:
+        return str(label)
+    withdrawal = withdrawal_reason_text(event)
+    return withdrawal if withdrawal is not None else event.reason
 
 
 def actor_display(event) -> str:
@@ -393,6 +398,8 @@ FIELD_LABELS = {
     "stopped": _("Services stopped"),
     "supplement_requests": _("Supplement notices"),
     "departments": _("Departments"),
+    "revoked_licence": _("Withdrawn as the licence was revoked"),
+    "revoked_for_false_pledge": _("Revoked for a false pledge (告知承诺)"),
 }
 # Bookkeeping of optimistic concurrency: no meaning to a reader (the event's own page keeps it).
 HIDDEN_FIELDS = frozenset({"revision"})

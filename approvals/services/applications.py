@@ -32,6 +32,7 @@ from approvals.models import (
 from approvals.security.query_codes import hash_query_code, new_query_code
 from approvals.selectors import policy
 from approvals.selectors.applications import window_intake_clerks
+from approvals.selectors.withdrawals import LicenceRevoked
 from approvals.services.act_event import ActEvent
 from approvals.services.documents import document_issue
 from approvals.services.lifecycle import StaleApplication, application_transition, on_behalf_of
@@ -407,11 +408,18 @@ def _notify_submitted(application: Application, *, query_code: str, actor: User)
 
 
 def application_withdraw(
-    *, actor: User, application: Application, reason: str, authorised: bool = False
+    *,
+    actor: User,
+    application: Application,
+    reason: str,
+    authorised: bool = False,
+    revoked: LicenceRevoked | None = None,
 ) -> Application:
     """Withdraw a submitted application before the decision, with a reason. ``authorised``: the
     caller has checked the actor's authority itself (the department revoking the licence that
-    the application changes or renews withdraws it: ``licence_revoke``)."""
+    the application changes or renews withdraws it: ``licence_revoke``, which says so in
+    ``revoked``; ``reason`` is then the revocation's, and the event keeps the licence beside it
+    so that each reader reads why in their own language)."""
     if not authorised:
         policy.require_application_edit(actor, application)
     reason = (reason or "").strip()
@@ -431,23 +439,30 @@ def application_withdraw(
             action="withdraw",
             event="application.withdrawn",
             reason=reason,
+            changes=revoked.changes() if revoked is not None else None,
         )
-        transaction.on_commit(lambda: _notify_withdrawn(locked.pk, actor_pk=actor.pk), robust=True)
+        transaction.on_commit(
+            lambda: _notify_withdrawn(locked.pk, actor_pk=actor.pk, revoked=revoked, reason=reason),
+            robust=True,
+        )
     return locked
 
 
-def _notify_withdrawn(application_pk: int, *, actor_pk: int) -> None:
+def _notify_withdrawn(
+    application_pk: int, *, actor_pk: int, revoked: LicenceRevoked | None = None, reason: str = ""
+) -> None:
     application = Application.objects.select_related(
         "service_version__item__department", "created_by", "person__user"
     ).get(pk=application_pk)
-    actor = User.objects.get(pk=actor_pk)
-    withdrawn = notice_application_withdrawn(application)
+    # The department that revoked is not the applicant: it is not told as one.
+    actor = User.objects.get(pk=actor_pk) if revoked is None else None
+    withdrawn = notice_application_withdrawn(application, revoked=revoked, reason=reason)
     for user in applicant_users(application, actor):
         notify(user=user, application=application, **withdrawn.fields())
     notify_many(
         users=window_intake_clerks(application.service_version),
         application=application,
-        **notice_window_application_withdrawn(application).fields(),
+        **notice_window_application_withdrawn(application, revoked=revoked, reason=reason).fields(),
     )
 
 

@@ -34,6 +34,7 @@ from approvals.models import (
 )
 from approvals.selectors import policy
 from approvals.selectors.licences import status_reason_text
+from approvals.selectors.withdrawals import LicenceRevoked
 from approvals.services.act_event import ActEvent
 from approvals.services.applications import application_start, application_withdraw
 from approvals.services.documents import document_issue
@@ -196,21 +197,25 @@ def _require_valid(licence: Licence) -> None:
         )
 
 
-def _withdraw_follow_ups(*, actor: User, licence: Licence, reason: str) -> list[str]:
+def _withdraw_follow_ups(
+    *, actor: User, licence: Licence, reason: str, false_pledge: bool = False
+) -> list[str]:
     """Withdraw the open change and renewal applications of a revoked licence: there is nothing
-    left to change or renew. Their tracking numbers, for the decision."""
+    left to change or renew. Their tracking numbers, for the decision. Each withdrawal keeps the
+    revocation's reason and the licence; its readers read why in their own language."""
 
     withdrawn = []
     follow_ups = Application.objects.filter(
         licence_to_supersede=licence, status__in=OPEN_STATUSES
     ).order_by("pk")
+    revoked = LicenceRevoked(licence.number, false_pledge=false_pledge)
     for application in follow_ups:
         application_withdraw(
             actor=actor,
             application=application,
-            reason=_("Licence %(number)s was revoked: %(reason)s")
-            % {"number": licence.number, "reason": reason},
+            reason=reason,
             authorised=True,
+            revoked=revoked,
         )
         withdrawn.append(application.tracking_number or str(application.pk))
     return withdrawn
@@ -242,7 +247,9 @@ def _end_by_department(
     if status == LicenceStatus.REVOKED:
         # Each follow-up's withdrawal is its own application's status change; the licence's
         # one event names them.
-        withdrawn = _withdraw_follow_ups(actor=actor, licence=locked, reason=reason)
+        withdrawn = _withdraw_follow_ups(
+            actor=actor, licence=locked, reason=reason, false_pledge=false_pledge
+        )
     locked, _documents = _end_licence(
         actor=actor,
         licence=locked,

@@ -53,6 +53,7 @@ from approvals.selectors.documents import application_documents
 from approvals.selectors.licences import citable_licences, get_licence
 from approvals.selectors.theme_cases import theme_cases_for_applicant, theme_cases_presence
 from approvals.selectors.timeline import application_progress
+from approvals.selectors.withdrawals import withdrawal_reason
 from approvals.services.applications import (
     MATERIALS_STEP,
     ApplicationIncomplete,
@@ -582,6 +583,7 @@ def detail(request, pk: int):
             "documents": [] if is_draft else application_documents(application),
             "commitment": getattr(application, "commitment", None),  # read with it
             "timeline": application_progress(application),
+            "withdrawal_reason": withdrawal_reason(application),
         },
     )
 

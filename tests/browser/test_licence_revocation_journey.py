@@ -28,8 +28,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REASON = "经营场所租赁合同系伪造，以欺骗手段取得行政许可。"
 TEXT = {
-    "en": {"done": "is revoked.", "withdrawn": "Withdrawn", "verified_revoked": "revoked"},
-    "zh-hans": {"done": "已撤销", "withdrawn": "已撤回", "verified_revoked": "已被撤销"},
+    "en": {
+        "done": "is revoked.",
+        "withdrawn": "Withdrawn",
+        "verified_revoked": "revoked",
+        "why": "Licence %(number)s was revoked: %(reason)s",
+    },
+    "zh-hans": {
+        "done": "已撤销",
+        "withdrawn": "已撤回",
+        "verified_revoked": "已被撤销",
+        "why": "许可证%(number)s已被撤销：%(reason)s",
+    },
 }
 
 
@@ -77,9 +87,17 @@ def test_the_head_revokes_and_the_holder_receives_the_written_decision(
     assert squeezed(REASON) in text
     assert "六十日内" in text and "六个月内" in text and change.tracking_number in text
 
-    # and their change application is withdrawn, with the revocation as the reason
-    holder.goto(f"/applications/{change.pk}/")
-    expect(holder.locator("main")).to_contain_text(TEXT[language]["withdrawn"])
+    # and their change application is withdrawn, with the revocation as the reason, which they
+    # read in their language whatever the head's (here: the other one)
+    other = "en" if language == "zh-hans" else "zh-hans"
+    reader = open_page(other, viewport=DESKTOP)
+    citizen_signs_in(reader, register.holder)
+    reader.goto(f"/applications/{change.pk}/")
+    expect(reader.locator("main")).to_contain_text(TEXT[other]["withdrawn"])
+    why = TEXT[other]["why"] % {"number": register.licence.number, "reason": REASON}
+    expect(reader.get_by_test_id("withdrawal-reason")).to_have_text(why)
+    assert axe_violations(reader) == []
+    screenshot(reader, f"licence-revocation-follow-up-withdrawn-{other}")
     change.refresh_from_db()
     assert change.status == "withdrawn"
 

@@ -62,6 +62,12 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
     steps = serializers.ListField(child=serializers.CharField(), read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
     open_supplement = serializers.JSONField(read_only=True, allow_null=True)
+    withdrawal_reason = serializers.CharField(
+        read_only=True,
+        help_text="Why a withdrawn application was withdrawn, in the request's language: the "
+        "applicant's own words, or the revocation of the licence it changes or renews. Empty "
+        "otherwise.",
+    )
 
     class Meta(ApplicationSummarySerializer.Meta):
         fields = [
@@ -71,6 +77,7 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
             "data",
             "attachments",
             "open_supplement",
+            "withdrawal_reason",
         ]
 
 

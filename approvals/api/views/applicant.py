@@ -44,6 +44,7 @@ from approvals.selectors.applications import (
 from approvals.selectors.attachments import get_attachment_for_viewer
 from approvals.selectors.catalogue import get_published_version
 from approvals.selectors.documents import get_document_for_viewer
+from approvals.selectors.withdrawals import withdrawal_reason
 from approvals.services.applications import (
     MATERIALS_STEP,
     application_save_step,
@@ -103,6 +104,7 @@ def _detail(application) -> dict:
             "items": request.items,
             "reply_by": request.reply_by.isoformat(),
         }
+    application.withdrawal_reason = withdrawal_reason(application)
     return ApplicationDetailSerializer(application).data
 
 

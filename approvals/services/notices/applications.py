@@ -6,12 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.domain.china_time import china_time
 from approvals.models import Application
+from approvals.selectors.withdrawals import LicenceRevoked
 from approvals.services.notices.text import (
     NoticeText,
     application_params,
     detail_link,
+    lazy_text,
 )
-from approvals.services.notifications import message
+from approvals.services.notifications import clause, message
 
 # --- Submission and withdrawal (approvals/services/applications.py) ---------------------------
 
@@ -68,28 +70,52 @@ def notice_window_new_application(application: Application) -> NoticeText:
     )
 
 
-def notice_application_withdrawn(application: Application) -> NoticeText:
-    """To the applicant: the application is withdrawn."""
-    params = application_params(application)
+def _revocation_params(application: Application, revoked: LicenceRevoked, reason: str) -> dict:
+    """Why the department withdrew: the revocation's sentence in the reader's language."""
+    return {
+        **application_params(application),
+        "why": lazy_text(lambda: revoked.sentence(clause(reason))),
+    }
+
+
+def notice_application_withdrawn(
+    application: Application, *, revoked: LicenceRevoked | None = None, reason: str = ""
+) -> NoticeText:
+    """To the applicant: the application is withdrawn (``revoked``: by the department, as the
+    licence it changes or renews was revoked with ``reason``)."""
+    title = _("Application withdrawn: %(number)s")
+    if revoked is not None:
+        params = _revocation_params(application, revoked, reason)
+        body = _(
+            "Your application %(number)s for %(service)s has been withdrawn by the issuing "
+            "department. %(why)s. It will not be processed further."
+        )
+    else:
+        params = application_params(application)
+        body = _(
+            "Your application %(number)s for %(service)s has been withdrawn. It will "
+            "not be processed further."
+        )
     return NoticeText(
         kind="application.withdrawn",
         link=detail_link(application),
-        title=message(_("Application withdrawn: %(number)s"), **params),
-        body=message(
-            _(
-                "Your application %(number)s for %(service)s has been withdrawn. It will "
-                "not be processed further."
-            ),
-            **params,
-        ),
+        title=message(title, **params),
+        body=message(body, **params),
     )
 
 
-def notice_window_application_withdrawn(application: Application) -> NoticeText:
-    """To the window's clerks: the applicant withdrew."""
-    params = application_params(application)
+def notice_window_application_withdrawn(
+    application: Application, *, revoked: LicenceRevoked | None = None, reason: str = ""
+) -> NoticeText:
+    """To the window's clerks: the applicant withdrew (``revoked``: the department did)."""
+    if revoked is not None:
+        params = _revocation_params(application, revoked, reason)
+        body = _("%(number)s (%(service)s) was withdrawn by the issuing department. %(why)s.")
+    else:
+        params = application_params(application)
+        body = _("The applicant withdrew %(number)s (%(service)s).")
     return NoticeText(
         kind="intake.application_withdrawn",
         title=message(_("Application withdrawn: %(number)s"), **params),
-        body=message(_("The applicant withdrew %(number)s (%(service)s)."), **params),
+        body=message(body, **params),
     )

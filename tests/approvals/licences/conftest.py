@@ -10,10 +10,11 @@ import factory
 import pytest
 import time_machine
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import OfficialRole
-from approvals.models import LicenceAction
+from approvals.models import Commitment, CommitmentStatus, LicenceAction
+from approvals.services.commitments import commitment_verify
 from tests.factories import (
     ApplicationFactory,
     CertificateFactory,
@@ -143,3 +144,22 @@ def open_follow_up(register, action=LicenceAction.CHANGE, **fields):
             **fields,
         }
     )
+
+
+def pledge_found_false(register, finding: str, *, verifier_language: str) -> None:
+    """The licence's pledge (告知承诺) verified false by the issuing department's approver,
+    working in ``verifier_language``: the licence is revoked with ``finding``."""
+    commitment = Commitment.objects.create(
+        application=register.licence.application,
+        statement_zh="本人承诺员工均已接受消防安全培训",
+        statement_en="All staff have had fire safety training",
+        status=CommitmentStatus.VERIFYING,
+        department=register.bureau,
+        verification_days=30,
+        licence=register.licence,
+    )
+    with translation.override(verifier_language):
+        commitment_verify(
+            actor=register.approver, commitment=commitment, pledge_true=False, finding=finding
+        )
+    register.licence.refresh_from_db()

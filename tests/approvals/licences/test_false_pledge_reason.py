@@ -11,11 +11,11 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import translation
 
-from approvals.models import Commitment, CommitmentStatus, Document, DocumentKind, Notification
+from approvals.models import Document, DocumentKind, Notification
 from approvals.selectors.licences import licence_status_reason
-from approvals.services.commitments import commitment_verify
 from approvals.services.documents import document_html
 from approvals.services.licences import licence_revoke
+from tests.approvals.licences.conftest import pledge_found_false
 from tests.factories import UserFactory
 
 FINDING = "现场核查：员工未经消防安全培训"
@@ -27,22 +27,7 @@ OTHER = {"en": "zh-hans", "zh-hans": "en"}
 
 
 def found_false(register, *, verifier_language: str):
-    """The licence's pledge verified false by the issuing department's approver, working in
-    ``verifier_language``."""
-    commitment = Commitment.objects.create(
-        application=register.licence.application,
-        statement_zh="本人承诺员工均已接受消防安全培训",
-        statement_en="All staff have had fire safety training",
-        status=CommitmentStatus.VERIFYING,
-        department=register.bureau,
-        verification_days=30,
-        licence=register.licence,
-    )
-    with translation.override(verifier_language):
-        commitment_verify(
-            actor=register.approver, commitment=commitment, pledge_true=False, finding=FINDING
-        )
-    register.licence.refresh_from_db()
+    pledge_found_false(register, FINDING, verifier_language=verifier_language)
 
 
 @pytest.mark.parametrize("verifier", ["en", "zh-hans"])

@@ -61,7 +61,9 @@ def test_revoking_withdraws_the_open_change_and_renewal_applications(register):
     assert unrelated.status == "under_review"
     event = AuditEvent.objects.get(action="application.withdrawn", object_id=str(change.pk))
     assert event.actor == register.approver
-    assert register.licence.number in event.reason and "许可条件已不具备" in event.reason
+    # the event keeps the facts: the official's reason, and the licence it was revoked with
+    assert event.reason == "许可条件已不具备"
+    assert event.changes["revoked_licence"] == [None, register.licence.number]
     # and the decision names it
     decision = Document.objects.get(kind=DocumentKind.REVOCATION_DECISION)
     assert decision.context["withdrawn_applications"] == [change.tracking_number]
