@@ -118,7 +118,7 @@ def _learn(queryset: QuerySet, build: Callable, values: Mapping) -> _Shape | obj
     try:
         template = build(stand_ins)
         template_sql, template_params = template.query.get_compiler(using=template.db).as_sql()
-    except EmptyResultSet:
+    except Exception:  # noqa: BLE001 - a build that refuses a stand-in (a negative slice, say)
         return _NOT_REUSABLE
     template_params = tuple(template_params)
     by_value = {(type(value), value): name for name, value in stand_ins.items()}
