@@ -214,7 +214,8 @@ def _tally(
     stopped clocks counted beside ("paused" comes first: a band's light is what is left), and
     the few groups are banded here by the lights' rule (``sla_band_of``): a ``CASE`` over the
     due dates in each read cost ~1 ms a request to build and compile (docs/performance.md,
-    "The fifth round merged"), the groups a few microseconds to band."""
+    "The fifth round merged"), the groups a few microseconds to band. The statement is compiled
+    once per shape (``_shape_key``) and read with the official's values."""
     band_of = sla_band_of(china_today()) if lights else None
     flags = ("tally", services, lights)
     if visibility.user_id is None:
@@ -351,8 +352,8 @@ def _queue_rows_shown() -> QuerySet[ReviewTask]:
 def _shape_values(visibility: policy.TaskBranches, filters: QueueFilters) -> dict:
     values = {"user": visibility.user_id}
     for number, (department_id, role) in enumerate(visibility.pairs):
-        values[f"department{number}"] = department_id
-        values[f"role{number}"] = role
+        values[f"department{number}"] = int(department_id)
+        values[f"role{number}"] = str(role)  # a role's choice is a str (a shape's values are)
     if filters.service:
         values["service"] = filters.service
     return values
