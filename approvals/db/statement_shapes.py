@@ -28,8 +28,9 @@ from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
 # Shapes kept per process, the least recently used forgotten first: a filter's due dates or a
-# page number are part of a shape, and a caller could otherwise make any number of them.
-MAX_SHAPES = 256
+# page number are part of a shape, and a caller could otherwise make any number of them. A queue
+# page's shape holds ~80 KB (its compiled query), so at most ~10 MB a process.
+MAX_SHAPES = 128
 
 # Stand-ins: inside the range of a 32-bit integer column (Django answers an out-of-range id with
 # "no rows" rather than a parameter), below any id; strings no code or role holds.
