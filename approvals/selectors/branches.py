@@ -211,11 +211,15 @@ def union_count(
 class ListShape:
     """What a list's page statement is made of, for ``rows_by_shape``: ``key`` names what
     decides its SQL besides ``values`` (the ids and codes that vary from one user to the next);
-    ``build(values)`` gives the list's branches and rows for any values under that key."""
+    ``build(values)`` gives the list's branches and rows for any values under that key.
+    ``page_size``: a shorter slice (the last page of a list, whose length differs from one
+    user to the next) reads that many rows and keeps its own, so that it has the same shape as
+    a whole page."""
 
     key: Hashable
     values: Mapping[str, int | str]
     build: Callable[[Mapping[str, int | str]], tuple[list[QuerySet], QuerySet]]
+    page_size: int = 0
 
 
 class BranchedRows:
@@ -282,17 +286,21 @@ class BranchedRows:
         if limit == 0:
             return []
 
+        read = max(limit, self.shape.page_size)
+
         def page(values):
             built = values is self.shape.values
             branches, rows = self._branches_and_rows() if built else self.shape.build(values)
-            compiled = _ordered_union_sql(branches, order=self.order, offset=start, limit=limit)
+            compiled = _ordered_union_sql(branches, order=self.order, offset=start, limit=read)
             return rows.none() if compiled is None else rows.filter(_pk_among(rows, *compiled))
 
-        found = rows_by_shape((self.shape.key, self.order, start, limit), page, self.shape.values)
-        model = found[0] if found else None
-        if model is None:
+        found = rows_by_shape((self.shape.key, self.order, start, read), page, self.shape.values)
+        if not found:
             return []
-        return _sort_like_database(found, type(model), self.order, connections[model._state.db])
+        model = type(found[0])
+        return _sort_like_database(found, model, self.order, connections[found[0]._state.db])[
+            :limit
+        ]
 
 
 class CappedPaginator(Paginator):

@@ -331,7 +331,10 @@ def queue_rows(
         return _queue_branches(values["user"], filtered, shaped), _queue_rows_shown()
 
     shape = ListShape(
-        key=_shape_key(("rows",), filters), values=_shape_values(visibility, filters), build=build
+        key=_shape_key(("rows",), filters),
+        values=_shape_values(visibility, filters),
+        build=build,
+        page_size=QUEUE_PAGE_SIZE,
     )
     return BranchedRows(order=QUEUE_ORDER, count=count, shape=shape)
 
