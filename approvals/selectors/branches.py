@@ -19,13 +19,16 @@ others exclude it), so ``UNION ALL`` needs no de-duplication.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
+
+from approvals.db.statement_shapes import rows_by_shape
 
 
 def _compiled(queryset: QuerySet) -> tuple[str, tuple] | None:
@@ -204,25 +207,58 @@ def union_count(
     return row[0]
 
 
+@dataclass(frozen=True)
+class ListShape:
+    """What a list's page statement is made of, for ``rows_by_shape``: ``key`` names what
+    decides its SQL besides ``values`` (the ids and codes that vary from one user to the next);
+    ``build(values)`` gives the list's branches and rows for any values under that key.
+    ``page_size``: a shorter slice (the last page of a list, whose length differs from one
+    user to the next) reads that many rows and keeps its own, so that it has the same shape as
+    a whole page."""
+
+    key: Hashable
+    values: Mapping[str, int | str]
+    build: Callable[[Mapping[str, int | str]], tuple[list[QuerySet], QuerySet]]
+    page_size: int = 0
+
+
 class BranchedRows:
     """A list read from disjoint branches, for ``django.core.paginator.Paginator`` and DRF's page
     pagination: ``count()`` comes from ``count`` (kept-up-to-date counters where they exist) and a
     slice reads only that page's rows, by ``order``, loaded from ``rows`` (which adds the joins
-    the page shows) in the same statement."""
+    the page shows) in the same statement. With ``shape`` (instead of ``branches`` and ``rows``),
+    a page's statement is compiled once per shape and page (approvals/db/statement_shapes.py),
+    and the branches are built only when it is not."""
 
     def __init__(
         self,
-        branches: Sequence[QuerySet],
+        branches: Sequence[QuerySet] | None = None,
         *,
         order: Sequence[str],
-        rows: QuerySet,
+        rows: QuerySet | None = None,
         count: Callable[[], int],
+        shape: ListShape | None = None,
     ):
-        self.branches = list(branches)
+        if branches is None and shape is None:
+            raise TypeError("BranchedRows needs its branches and rows, or their shape")
+        self._built = None if branches is None else (list(branches), rows)
+        self.shape = shape
         self.order = tuple(order)
-        self.rows = rows
         self._count = count
         self._counted: int | None = None
+
+    def _branches_and_rows(self) -> tuple[list[QuerySet], QuerySet]:
+        if self._built is None:
+            self._built = self.shape.build(self.shape.values)
+        return self._built
+
+    @property
+    def branches(self) -> list[QuerySet]:
+        return self._branches_and_rows()[0]
+
+    @property
+    def rows(self) -> QuerySet:
+        return self._branches_and_rows()[1]
 
     def count(self) -> int:
         if self._counted is None:
@@ -242,9 +278,29 @@ class BranchedRows:
             raise TypeError("BranchedRows supports ints and plain slices")
         start = key.start or 0
         stop = key.stop if key.stop is not None else self.count()
-        return ordered_union_rows(
-            self.branches, self.rows, order=self.order, offset=start, limit=max(stop - start, 0)
-        )
+        limit = max(stop - start, 0)
+        if self.shape is None:
+            return ordered_union_rows(
+                self.branches, self.rows, order=self.order, offset=start, limit=limit
+            )
+        if limit == 0:
+            return []
+
+        read = max(limit, self.shape.page_size)
+
+        def page(values):
+            built = values is self.shape.values
+            branches, rows = self._branches_and_rows() if built else self.shape.build(values)
+            compiled = _ordered_union_sql(branches, order=self.order, offset=start, limit=read)
+            return rows.none() if compiled is None else rows.filter(_pk_among(rows, *compiled))
+
+        found = rows_by_shape((self.shape.key, self.order, start, read), page, self.shape.values)
+        if not found:
+            return []
+        model = type(found[0])
+        return _sort_like_database(found, model, self.order, connections[found[0]._state.db])[
+            :limit
+        ]
 
 
 class CappedPaginator(Paginator):

@@ -360,7 +360,8 @@ def position_roles(user) -> set[str]:
 
 
 def granted_application_ids(user):
-    """A subquery of the applications ``user`` holds ``view_application`` on."""
+    """A subquery of the applications ``user`` (a user or their id) holds ``view_application``
+    on."""
     from approvals.models import ApplicationUserObjectPermission
 
     return ApplicationUserObjectPermission.objects.filter(
@@ -426,11 +427,18 @@ def official_task_branches(user) -> TaskBranches:
             pairs.update((department_id, task_role) for task_role in TaskRole.values)
         elif role in TaskRole.values:
             pairs.add((department_id, role))
+    return task_branches_of(user.pk, sorted(pairs), head_departments=heads)
+
+
+def task_branches_of(user_id: int, pairs, *, head_departments=frozenset()) -> TaskBranches:
+    """The visibility of the official ``user_id`` holding ``pairs`` ((department id, role), sorted),
+    from ids alone: ``official_task_branches`` once the positions are read, and the queue's
+    statements built once per shape for any official with as many pairs."""
     return TaskBranches(
-        user_id=user.pk,
-        pairs=tuple(sorted(pairs)),
-        granted_applications=granted_application_ids(user),
-        head_departments=frozenset(heads),
+        user_id=user_id,
+        pairs=tuple(pairs),
+        granted_applications=granted_application_ids(user_id),
+        head_departments=frozenset(head_departments),
     )
 
 

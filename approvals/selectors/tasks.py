@@ -7,8 +7,9 @@ same whatever the number of tasks, in a constant number of queries."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
@@ -27,6 +28,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from accounts.models import OfficialPosition, User
+from approvals.db.statement_shapes import rows_by_shape
 from approvals.domain.china_time import china_today
 from approvals.models import (
     DeadlineExtension,
@@ -39,9 +41,10 @@ from approvals.models.working_calendar import (
     sla_band_of,
     sla_light_conditions,
     sla_light_expression,
+    working_calendar,
 )
 from approvals.selectors import policy
-from approvals.selectors.branches import BranchedRows, union_count
+from approvals.selectors.branches import BranchedRows, ListShape, union_count
 from audit.models import AuditEvent
 
 QUEUE_PAGE_SIZE = 25
@@ -211,9 +214,49 @@ def _tally(
     stopped clocks counted beside ("paused" comes first: a band's light is what is left), and
     the few groups are banded here by the lights' rule (``sla_band_of``): a ``CASE`` over the
     due dates in each read cost ~1 ms a request to build and compile (docs/performance.md,
-    "The fifth round merged"), the groups a few microseconds to band."""
-    due = F("due_on") if lights else Value(None, output_field=DateField())
+    "The fifth round merged"), the groups a few microseconds to band. The statement is compiled
+    once per shape (``_shape_key``) and read with the official's values."""
     band_of = sla_band_of(china_today()) if lights else None
+    flags = ("tally", services, lights)
+    if visibility.user_id is None:
+        union = _tally_union(user, filters, visibility, services=services, lights=lights)
+        found = list(union)
+    else:
+        found = rows_by_shape(
+            _shape_key(flags, filters),
+            lambda values: _tally_union(
+                values["user"],
+                _shaped_filters(filters, values),
+                _shaped_visibility(values),
+                services=services,
+                lights=lights,
+            ),
+            _shape_values(visibility, filters),
+        )
+    tally = {"total": 0, "unclaimed": 0, "mine": 0, **dict.fromkeys(LIGHTS, 0)}
+    codes = set()
+    for mine, counted_, unclaimed, due_on, service, n, paused in found:
+        if services and n > 0:
+            codes.add(service)
+        if mine:
+            tally["mine"] += n
+        if counted_:
+            tally["total"] += n
+            if unclaimed:
+                tally["unclaimed"] += n
+            tally["paused"] += paused
+            band = band_of(due_on) if band_of else ""
+            if band:  # no band: no due date (or one past the calendar), no light
+                tally[band] += n - paused
+    tally["others"] = tally["total"] - tally["unclaimed"] - tally["mine"]
+    return tally, sorted(codes)
+
+
+def _tally_union(
+    user, filters: QueueFilters, visibility: policy.TaskBranches, *, services: bool, lights: bool
+) -> QuerySet:
+    """The counts' statement of ``_tally`` (``user``: the official or their id)."""
+    due = F("due_on") if lights else Value(None, output_field=DateField())
     none_paused = Value(0)
     kept = _grouped(
         _pair_counts(visibility, filters),
@@ -248,26 +291,7 @@ def _tally(
         n=Count("pk"),
         paused=Count(open_pause()) if lights else none_paused,
     )
-    tally = {"total": 0, "unclaimed": 0, "mine": 0, **dict.fromkeys(LIGHTS, 0)}
-    codes = set()
-    union = kept.union(claims, grants, all=True)
-    for mine, counted_, unclaimed, due_on, service, n, paused in union.values_list(
-        *_TALLY_GROUPS, "n", "paused"
-    ):
-        if services and n > 0:
-            codes.add(service)
-        if mine:
-            tally["mine"] += n
-        if counted_:
-            tally["total"] += n
-            if unclaimed:
-                tally["unclaimed"] += n
-            tally["paused"] += paused
-            band = band_of(due_on) if band_of else ""
-            if band:  # no band: no due date (or one past the calendar), no light
-                tally[band] += n - paused
-    tally["others"] = tally["total"] - tally["unclaimed"] - tally["mine"]
-    return tally, sorted(codes)
+    return kept.union(claims, grants, all=True).values_list(*_TALLY_GROUPS, "n", "paused")
 
 
 def _queue_total(
@@ -292,11 +316,79 @@ def queue_rows(
     sequence that Django's and DRF's paginators slice: each slice reads one page. ``tally``: the
     counts already taken for these filters, if any."""
     visibility = visibility or policy.official_task_branches(user)
-    return BranchedRows(
-        _queue_branches(user, filters, visibility),
-        order=QUEUE_ORDER,
-        rows=_QUEUE_ROWS.annotate(sla_light=sla_light_expression(china_today())),
-        count=lambda: _queue_total(user, filters, visibility, tally),
+    count = lambda: _queue_total(user, filters, visibility, tally)  # noqa: E731
+    if visibility.user_id is None:
+        return BranchedRows(
+            _queue_branches(user, filters, visibility),
+            order=QUEUE_ORDER,
+            rows=_queue_rows_shown(),
+            count=count,
+        )
+
+    def build(values):
+        shaped = _shaped_visibility(values)
+        filtered = _shaped_filters(filters, values)
+        return _queue_branches(values["user"], filtered, shaped), _queue_rows_shown()
+
+    shape = ListShape(
+        key=_shape_key(("rows",), filters),
+        values=_shape_values(visibility, filters),
+        build=build,
+        page_size=QUEUE_PAGE_SIZE,
+    )
+    return BranchedRows(order=QUEUE_ORDER, count=count, shape=shape)
+
+
+def _queue_rows_shown() -> QuerySet[ReviewTask]:
+    return _QUEUE_ROWS.annotate(sla_light=sla_light_expression(china_today()))
+
+
+# --- The queue's statements, compiled once per shape -------------------------------------------
+# Two officials with as many (department, role) pairs, under the same filters on the same day,
+# are read by the same SQL with other values: the user's id, the pairs' departments and roles,
+# the service's code. Those are the shape's values (approvals/db/statement_shapes.py checks that
+# each is a parameter); everything else that decides the SQL is in its key. At 1M, building and
+# compiling the counts' union and the rows' union took ~4 ms of a ~10 ms queue
+# (docs/performance.md, "The queue selector, sixth round").
+
+
+def _shape_values(visibility: policy.TaskBranches, filters: QueueFilters) -> dict:
+    values = {"user": visibility.user_id}
+    for number, (department_id, role) in enumerate(visibility.pairs):
+        values[f"department{number}"] = int(department_id)
+        values[f"role{number}"] = str(role)  # a role's choice is a str (a shape's values are)
+    if filters.service:
+        values["service"] = filters.service
+    return values
+
+
+def _shaped_visibility(values) -> policy.TaskBranches:
+    pairs = [
+        (values[f"department{number}"], values[f"role{number}"])
+        for number in range(sum(name.startswith("department") for name in values))
+    ]
+    return policy.task_branches_of(values["user"], pairs)
+
+
+def _shaped_filters(filters: QueueFilters, values) -> QueueFilters:
+    return replace(filters, service=values.get("service", ""))
+
+
+def _shape_key(statement: tuple, filters: QueueFilters) -> tuple:
+    """What decides a queue statement's SQL besides its values: the statement, the filters but
+    the service's code (a value), the bands of due dates the lights are read by today (the
+    calendar's, which a calendar change moves), and the database."""
+    today = china_today()
+    return (
+        "queue",
+        *statement,
+        ReviewTask.objects.db,
+        filters.state if filters.state in STATES else "",
+        bool(filters.service),
+        filters.due_from,
+        filters.due_to,
+        filters.light if filters.light in LIGHTS else "",
+        tuple(working_calendar().sla_bands(today, settings.SLA_WARN_WORKING_DAYS)),
     )
 
 

@@ -6,14 +6,17 @@ import random
 
 import pytest
 from django.db.models import Count, Q, Sum
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from accounts.models import OfficialRole
+from approvals.db.statement_shapes import forget_shapes
 from approvals.models import ApplicationUserObjectPermission, OpenTaskCount, ReviewTask
 from approvals.models.working_calendar import clock_stopped, sla_light_expression, working_calendar
 from approvals.selectors import policy
 from approvals.selectors.tasks import (
     LIGHTS,
+    QUEUE_PAGE_SIZE,
     QueueFilters,
     department_queue,
     queue_rows,
@@ -104,7 +107,13 @@ def world():
     from guardian.shortcuts import assign_perm
 
     assign_perm("approvals.view_application", outsider, granted)
-    return {"reviewer": reviewer, "head": head, "outsider": outsider, "versions": versions}
+    return {
+        "reviewer": reviewer,
+        "head": head,
+        "outsider": outsider,
+        "versions": versions,
+        "departments": departments,
+    }
 
 
 def old_rule(user, filters: QueueFilters):
@@ -339,3 +348,112 @@ def test_a_queue_page_is_read_in_a_fixed_few_statements(
         ]
 
     assert len(shown) == min(queue.counts["total"], 25)
+
+
+# --- The statements compiled once per shape (approvals/db/statement_shapes.py) -------------------
+
+
+@pytest.fixture
+def one_pair(world):
+    """Officials of one (department, role) pair each, as many as the outsider's: the outsider
+    (claims, a grant), a reviewer of the first department and an approver of the second."""
+    forget_shapes()
+    departments = world["departments"]
+    yield {
+        "outsider": world["outsider"],
+        "reviewer": OfficialFactory(department=departments[0], role=OfficialRole.REVIEWER).user,
+        "approver": OfficialFactory(department=departments[1], role=OfficialRole.APPROVER).user,
+    }
+    forget_shapes()
+
+
+def lit_counts(user, today=None) -> dict:
+    """The queue's counts counted from the visible open tasks, lit as of ``today``."""
+    visible = ReviewTask.objects.filter(policy.official_task_visibility(user), status="open")
+    lights = dict(
+        visible.annotate(light=sla_light_expression(today or timezone.localdate())).values_list(
+            "pk", "light"
+        )
+    )
+    return {
+        "total": visible.count(),
+        **{light: sum(shown == light for shown in lights.values()) for light in LIGHTS},
+        "unclaimed": visible.filter(assignee__isnull=True).count(),
+        "mine": visible.filter(assignee=user).count(),
+        "others": visible.filter(assignee__isnull=False).exclude(assignee=user).count(),
+    }
+
+
+@pytest.fixture
+def compilations(monkeypatch):
+    """The models of the statements Django compiles (``SQLCompiler.as_sql`` called)."""
+    calls = []
+    as_sql = SQLCompiler.as_sql
+
+    def counted(self, *args, **kwargs):
+        calls.append(self.query.model.__name__)
+        return as_sql(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    return calls
+
+
+def test_a_second_official_of_the_same_kind_is_read_by_the_first_ones_statements(
+    one_pair, compilations
+):
+    first, second = one_pair["outsider"], one_pair["reviewer"]
+    department_queue(first)  # the shape's statements compiled (and checked) once
+    compilations.clear()
+
+    queue = department_queue(second)
+
+    # then only the official's positions go through Django's compiler: the counts and the page
+    # are the first official's statements, read with the second one's values
+    assert compilations == ["OfficialPosition"]
+    assert queue.counts == lit_counts(second)
+    assert queue.page.paginator.count == queue.counts["total"]
+    shown = [task.pk for task in queue.page.object_list]
+    assert shown == old_rule(second, QueueFilters())[:QUEUE_PAGE_SIZE]
+    lights = dict(lit(ReviewTask.objects.filter(pk__in=shown)).values_list("pk", "light"))
+    assert [task.sla_light for task in queue.page.object_list] == [lights[pk] for pk in shown]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        QueueFilters(),
+        QueueFilters(state="mine"),
+        QueueFilters(light="red"),
+        QueueFilters(light="green"),
+        QueueFilters(service="the first service"),
+    ],
+)
+def test_each_official_sees_their_own_queue_whoever_was_read_first(one_pair, world, filters):
+    if filters.service:
+        filters.service = world["versions"][0].item.code
+    for who in ["outsider", "reviewer", "approver", "outsider", "reviewer"]:
+        user = one_pair[who]
+        expected = old_rule(user, filters)
+
+        rows = queue_rows(user, filters)
+
+        assert [task.pk for task in rows[0:200]] == expected, who
+        assert [task.pk for task in rows[2:5]] == expected[2:5], who
+        assert department_queue(user).counts == lit_counts(user), who
+
+
+def test_a_reused_statement_lights_the_rows_of_the_day_it_is_read(one_pair, monkeypatch):
+    """Today's bands of due dates are part of a shape: the next days' queue is not read with
+    the dates of the day before."""
+    department_queue(one_pair["outsider"])
+    later = timezone.localdate() + dt.timedelta(days=20)
+    monkeypatch.setattr("approvals.selectors.tasks.china_today", lambda: later)
+    second = one_pair["reviewer"]
+
+    queue = department_queue(second)
+
+    assert queue.counts == lit_counts(second, today=later)
+    shown = [task.pk for task in queue.page.object_list]
+    rows = ReviewTask.objects.filter(pk__in=shown)
+    lights = dict(rows.annotate(light=sla_light_expression(later)).values_list("pk", "light"))
+    assert [task.sla_light for task in queue.page.object_list] == [lights[pk] for pk in shown]
