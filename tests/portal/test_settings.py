@@ -189,3 +189,51 @@ def test_make_run_prints_the_address_it_serves_on_documents():
     assert _address_make_run_prints() == "http://127.0.0.1:8000"
     given = "https://portal.example.gov.cn"
     assert _address_make_run_prints(PORTAL_BASE_URL=given) == given
+
+
+def _postgresql_options(**env: str) -> str:
+    """The default database's OPTIONS that the settings give for a PostgreSQL address."""
+    environ = {k: v for k, v in os.environ.items() if k != "DATABASE_PREPARED_STATEMENTS"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from portal.settings import dev; "
+            "print(sorted(dev.DATABASES['default'].get('OPTIONS', {}).items()))",
+        ],
+        cwd=settings.BASE_DIR,
+        env={**environ, "DATABASE_URL": "postgres://portal:portal@db.internal:5432/portal", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_binds_on_the_server_and_keeps_frequent_statements_prepared_unless_told_not():
+    assert _postgresql_options() == "[('prepare_threshold', 5), ('server_side_binding', True)]"
+    # Behind a pooler in transaction mode (docs/deployment.md)
+    assert _postgresql_options(DATABASE_PREPARED_STATEMENTS="0") == "[]"
+
+
+PREPARE_THRESHOLD = settings.DATABASES["default"].get("OPTIONS", {}).get("prepare_threshold")
+
+
+@pytest.mark.skipif(
+    ON_SQLITE or PREPARE_THRESHOLD is None,
+    reason="PostgreSQL's prepared statements (DATABASE_PREPARED_STATEMENTS on)",
+)
+@pytest.mark.django_db
+def test_a_statement_a_connection_runs_often_is_planned_once():
+    from approvals.models import Application
+
+    # when the same read runs more often than the threshold on one connection
+    for _ in range(PREPARE_THRESHOLD + 1):
+        list(Application.objects.filter(pk=0))
+
+    # then PostgreSQL keeps it prepared
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert any('FROM "approvals_application"' in statement for statement in prepared)
