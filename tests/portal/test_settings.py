@@ -191,7 +191,7 @@ def test_make_run_prints_the_address_it_serves_on_documents():
     assert _address_make_run_prints(PORTAL_BASE_URL=given) == given
 
 
-def _postgresql_options(**env: str) -> str:
+def _postgresql_options(url: str = "postgres://portal:portal@db.internal:5432/portal", **env: str):
     """The default database's OPTIONS that the settings give for a PostgreSQL address."""
     environ = {k: v for k, v in os.environ.items() if k != "DATABASE_PREPARED_STATEMENTS"}
     result = subprocess.run(
@@ -202,7 +202,7 @@ def _postgresql_options(**env: str) -> str:
             "print(sorted(dev.DATABASES['default'].get('OPTIONS', {}).items()))",
         ],
         cwd=settings.BASE_DIR,
-        env={**environ, "DATABASE_URL": "postgres://portal:portal@db.internal:5432/portal", **env},
+        env={**environ, "DATABASE_URL": url, **env},
         capture_output=True,
         text=True,
         timeout=60,
@@ -215,6 +215,10 @@ def test_postgresql_binds_on_the_server_and_keeps_frequent_statements_prepared_u
     assert _postgresql_options() == "[('prepare_threshold', 5), ('server_side_binding', True)]"
     # Behind a pooler in transaction mode (docs/deployment.md)
     assert _postgresql_options(DATABASE_PREPARED_STATEMENTS="0") == "[]"
+    # The address's own options stay
+    assert _postgresql_options(
+        "postgres://portal:portal@db.internal:5432/portal?sslmode=require"
+    ) == ("[('prepare_threshold', 5), ('server_side_binding', True), ('sslmode', 'require')]")
 
 
 PREPARE_THRESHOLD = settings.DATABASES["default"].get("OPTIONS", {}).get("prepare_threshold")
