@@ -1,10 +1,14 @@
-"""``X-Bench-Queries``: the number of SQL statements a request ran (benchmarks.settings only)."""
+"""``X-Bench-Queries``: the number of SQL statements a request ran, and ``X-Bench-Worker``: the
+process that served it (benchmarks.settings only)."""
+
+import os
 
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import connection
 
 HEADER = "X-Bench-Queries"
+WORKER_HEADER = "X-Bench-Worker"
 
 
 class QueryCountMiddleware:
@@ -27,4 +31,6 @@ class QueryCountMiddleware:
             response = self.get_response(request)
         # A streamed body runs its queries after this point; none of the measured pages streams.
         response[HEADER] = str(count)
+        # So that the benchmark can warm every worker up before it measures (benchmarks/load.py).
+        response[WORKER_HEADER] = str(os.getpid())
         return response

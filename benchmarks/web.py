@@ -18,6 +18,7 @@ import uuid
 from dataclasses import dataclass
 
 from benchmarks.middleware import HEADER as QUERIES_HEADER
+from benchmarks.middleware import WORKER_HEADER
 
 HOST = "127.0.0.1"
 
@@ -33,6 +34,11 @@ class Reply:
     def queries(self) -> int | None:
         value = self.headers.get(QUERIES_HEADER.lower())
         return int(value) if value is not None else None
+
+    @property
+    def worker(self) -> str | None:
+        """The gunicorn worker that served the request (its process id)."""
+        return self.headers.get(WORKER_HEADER.lower())
 
     @property
     def text(self) -> str:
