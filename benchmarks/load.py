@@ -784,7 +784,7 @@ def main() -> None:
         "API_THROTTLE_USER": "1000000/minute",
     }
     with Gunicorn(workers=WORKERS, env=env, log_path=str(log)) as server:
-        print(f"gunicorn (4 workers) on 127.0.0.1:{server.port}", flush=True)
+        print(f"gunicorn ({WORKERS} workers) on 127.0.0.1:{server.port}", flush=True)
         page_figures, picked = measure_pages(args.scale, server.port, subjects, args.requests)
         figures += page_figures
         if not PAGE_SELECTION:
