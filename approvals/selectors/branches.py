@@ -104,11 +104,17 @@ def ordered_union_rows(
     descending; end with the primary key for a stable order), ``limit`` rows from ``offset``,
     loaded from ``rows`` (which adds the joins a page shows). One statement: the page's keys are
     a subquery of the read that loads them."""
-    compiled = _ordered_union_sql(branches, order=order, offset=offset, limit=limit)
-    if compiled is None:
-        return []
-    found = list(rows.filter(_pk_among(rows, *compiled)))
+    found = list(_page_of(branches, rows, order=order, offset=offset, limit=limit))
     return _sort_like_database(found, rows.model, order, connections[rows.db])
+
+
+def _page_of(
+    branches: Sequence[QuerySet], rows: QuerySet, *, order: Sequence[str], offset: int, limit: int
+) -> QuerySet:
+    """``rows`` narrowed to the keys of the page of ``branches`` (unsorted: see
+    ``ordered_union_rows``)."""
+    compiled = _ordered_union_sql(branches, order=order, offset=offset, limit=limit)
+    return rows.none() if compiled is None else rows.filter(_pk_among(rows, *compiled))
 
 
 def among_first_rows(rows: QuerySet, branches: Sequence[QuerySet], *, limit: int) -> QuerySet:
@@ -291,8 +297,7 @@ class BranchedRows:
         def page(values):
             built = values is self.shape.values
             branches, rows = self._branches_and_rows() if built else self.shape.build(values)
-            compiled = _ordered_union_sql(branches, order=self.order, offset=start, limit=read)
-            return rows.none() if compiled is None else rows.filter(_pk_among(rows, *compiled))
+            return _page_of(branches, rows, order=self.order, offset=start, limit=read)
 
         found = rows_by_shape((self.shape.key, self.order, start, read), page, self.shape.values)
         if not found:

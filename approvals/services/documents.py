@@ -294,14 +294,14 @@ def documents_issue(
     transaction (``document_issue``'s, the acceptance's)."""
     source_key = str(source_key or "")
     existing: dict[int, Document] = {}
-    earlier = Document.objects.filter(
-        application_id__in=[application.pk for application in applications],
-        kind=kind,
-        source_key=source_key,
-        edition=1,
-    )
-    for document in [] if none_yet else earlier.order_by("pk"):
-        existing.setdefault(document.application_id, document)
+    if not none_yet:
+        for document in Document.objects.filter(
+            application_id__in=[application.pk for application in applications],
+            kind=kind,
+            source_key=source_key,
+            edition=1,
+        ).order_by("pk"):
+            existing.setdefault(document.application_id, document)
     new = [application for application in applications if application.pk not in existing]
     if new and not row_locked:
         fresh = Application.objects.select_related(
